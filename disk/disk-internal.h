@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Internals of libbcdkit-disk: the handle, the container I/O helpers and the
+ * per-format drivers (raw, VHD, VHDX).
+ */
+#ifndef DISK_INTERNAL_H
+#define DISK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bcdkit/disk.h"
+#include "bk-error.h"
+
+/* ---- limits against hostile input ----------------------------------------- */
+
+#define DISK_SECTOR             512u
+#define DISK_MIB                (1024u * 1024u)
+/* VHD: 0xFF000000 sectors, about 2040 GiB, as Virtual PC and qemu allow. */
+#define VHD_MAX_SECTORS         0xFF000000ull
+#define VHD_MAX_SIZE            (VHD_MAX_SECTORS * DISK_SECTOR)
+#define VHD_MIN_BLOCK           (4u * 1024u)
+#define VHD_MAX_BLOCK           (256u * DISK_MIB)
+#define VHD_DEFAULT_BLOCK       (2u * DISK_MIB)
+/* VHDX: 64 TiB virtual size, block sizes 1-256 MiB ([MS-VHDX] 2.6.2.1). */
+#define VHDX_MAX_SIZE           (64ull << 40)
+#define VHDX_MIN_BLOCK          (1u * DISK_MIB)
+#define VHDX_MAX_BLOCK          (256u * DISK_MIB)
+#define VHDX_DEFAULT_BLOCK      (32u * DISK_MIB)
+#define VHDX_MAX_REGIONS        2047u
+#define VHDX_MAX_METADATA       2047u
+#define VHDX_MAX_LOG            (256u * DISK_MIB)
+/* The block table is read whole into memory; refuse anything bigger. */
+#define DISK_MAX_TABLE_BYTES    (256u * DISK_MIB)
+
+/* ---- handle ------------------------------------------------------------------ */
+
+struct disk;
+
+/* One container format.  Offsets and lengths are already checked against the
+ * virtual size and sector-independent. */
+struct disk_driver {
+	enum disk_format format;
+	int (*read)(struct disk *d, uint64_t off, void *buf, size_t len);
+	int (*write)(struct disk *d, uint64_t off, const void *buf, size_t len);
+	int (*flush)(struct disk *d);    /* write metadata (not sync) */
+	int (*map)(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc);
+	void (*info)(struct disk *d, struct disk_info *out);
+	void (*free)(struct disk *d);
+};
+
+struct disk {
+	struct bk_errbuf err;
+	char *name;                 /* path or caller's name, for messages */
+	const struct disk_io_ops *io;
+	void *io_priv;
+	const struct disk_driver *drv;
+	void *fmt;                  /* driver state */
+	uint64_t size;              /* virtual size */
+	unsigned flags;
+	bool writable;
+	bool dirty;                 /* metadata to write on flush */
+	bool block_device;
+	bool log_replayed;
+	/* disk_create(): temporary file renamed to final_path by disk_commit(). */
+	char *tmp_path;
+	char *final_path;
+	bool committed;
+	disk_msg_cb msg_cb;
+	void *msg_data;
+};
+
+/* ---- io.c: container access --------------------------------------------------- */
+
+/* POSIX file backend; the file descriptor is owned by the priv state. */
+int disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
+		      const struct disk_io_ops **ops, void **priv, bool *blockdev);
+extern const struct disk_io_ops disk_io_file_ops;
+/* File descriptor behind a file backend (-1 for other backends). */
+int disk_io_file_fd(const struct disk *d);
+
+/* Checked container reads and writes with a detail message on failure. */
+int disk_pread(struct disk *d, void *buf, size_t len, uint64_t off);
+int disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off);
+int disk_container_size(struct disk *d, uint64_t *out);
+int disk_container_sync(struct disk *d);
+int disk_container_truncate(struct disk *d, uint64_t len);
+
+/* Send a note to the message callback (printf-style). */
+void disk_msg(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* True if the buffer is all zeros (word-wise, fast for random data too). */
+bool disk_is_zero(const void *buf, size_t len);
+
+/* Random bytes for GUIDs (getrandom, never fails silently: falls back to time). */
+void disk_random(void *buf, size_t len);
+
+/* ---- drivers ----------------------------------------------------------------- */
+
+extern const struct disk_driver disk_raw_driver;
+
+/* Each *_open() probes: 1 = not this format, 0 = opened (d->drv, d->fmt,
+ * d->size set), <0 = error (the format matched but the image is bad). */
+int disk_vhd_open(struct disk *d, uint64_t file_size);
+int disk_vhdx_open(struct disk *d, uint64_t file_size);
+/* Write the skeleton of a new image into d's (empty) container. */
+int disk_vhd_create(struct disk *d, const struct disk_create_opts *o);
+int disk_vhdx_create(struct disk *d, const struct disk_create_opts *o);
+
+/* VHD CHS geometry from the specification's algorithm (rounds down). */
+void vhd_geometry(uint64_t sectors, uint32_t *cyl, uint32_t *heads, uint32_t *spt);
+
+/* CRC-32C (Castagnoli), as used by VHDX: crc32c(0, buf, len). */
+uint32_t disk_crc32c(uint32_t crc, const void *buf, size_t len);
+
+/* VHDX log replay (vhdx-log.c).  Reads the log region, and if it holds an
+ * active sequence, builds an in-memory overlay of the sectors it rewrites
+ * (*overlay_out, opaque) or writes them into the file when write is true. */
+struct vhdx_overlay;
+int vhdx_log_replay(struct disk *d, uint64_t log_off, uint32_t log_len,
+		    const uint8_t log_guid[16], bool write, struct vhdx_overlay **out);
+/* Read through the overlay: patches buf (container offset off) with
+ * replayed sectors. */
+void vhdx_overlay_apply(const struct vhdx_overlay *ov, uint8_t *buf, size_t len, uint64_t off);
+/* Highest end offset written by the replay (the file must be this long). */
+uint64_t vhdx_overlay_end(const struct vhdx_overlay *ov);
+void vhdx_overlay_free(struct vhdx_overlay *ov);
+
+#endif

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bk-alloc.h"
+#include "bk-bytes.h"
+#include "bk-utf16.h"
+#include "bcdkit/error.h"
+
+static bool
+starts_escape(const uint16_t *u, size_t n, size_t i)
+{
+	return u[i] == '{' && i + 2 < n && u[i + 1] == 'U' && u[i + 2] == '+';
+}
+
+static size_t
+put_escape(char *o, uint16_t c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	memcpy(o, "{U+", 3);
+	o[3] = hex[c >> 12];
+	o[4] = hex[(c >> 8) & 15];
+	o[5] = hex[(c >> 4) & 15];
+	o[6] = hex[c & 15];
+	o[7] = '}';
+	return 8;
+}
+
+int
+bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out)
+{
+	/* Worst case: every unit becomes an 8-byte escape. */
+	char *o = bk_malloc(n * 8 + 1), *p;
+	size_t i;
+
+	if (!o)
+		return -BK_ENOMEM;
+	p = o;
+	for (i = 0; i < n; i++) {
+		uint32_t c = u[i];
+
+		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n &&
+		    u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
+			c = 0x10000 + ((c - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+			i++;
+			*p++ = (char)(0xF0 | c >> 18);
+			*p++ = (char)(0x80 | ((c >> 12) & 0x3F));
+			*p++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			*p++ = (char)(0x80 | (c & 0x3F));
+		} else if (c == 0 || (c >= 0xD800 && c <= 0xDFFF) ||
+			   starts_escape(u, n, i) || (esc_backslash && c == '\\')) {
+			p += put_escape(p, (uint16_t)c);
+		} else if (c < 0x80) {
+			*p++ = (char)c;
+		} else if (c < 0x800) {
+			*p++ = (char)(0xC0 | c >> 6);
+			*p++ = (char)(0x80 | (c & 0x3F));
+		} else {
+			*p++ = (char)(0xE0 | c >> 12);
+			*p++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			*p++ = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	*p = '\0';
+	*out = o;
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* "{U+XXXX}" at s (len bytes left): the code unit, or -1. */
+static long
+parse_escape(const char *s, size_t len)
+{
+	long v = 0;
+	int i;
+
+	if (len < 8 || memcmp(s, "{U+", 3) != 0 || s[7] != '}')
+		return -1;
+	for (i = 3; i < 7; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* Decode one UTF-8 sequence; returns its length or 0 if invalid. */
+static size_t
+utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	size_t need, k;
+	uint32_t c = s[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1, c &= 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 2, c &= 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 3, c &= 0x07;
+	else
+		return 0;
+	if (len < need + 1)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3F);
+	}
+	if ((need == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
+	    (need == 3 && (c < 0x10000 || c > 0x10FFFF)))
+		return 0;
+	*cp = c;
+	return need + 1;
+}
+
+int
+bk_utf8_to_utf16(const char *s, size_t len, uint16_t **out, size_t *n)
+{
+	uint16_t *o = bk_malloc((len + 1) * sizeof(*o));
+	size_t i = 0, k = 0;
+
+	if (!o)
+		return -BK_ENOMEM;
+	while (i < len) {
+		long esc = parse_escape(s + i, len - i);
+		uint32_t cp;
+		size_t step;
+
+		if (esc >= 0) {
+			o[k++] = (uint16_t)esc;
+			i += 8;
+			continue;
+		}
+		step = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (!step) {
+			bk_free(o);
+			return -BK_EINVAL;
+		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			o[k++] = (uint16_t)(0xD800 | cp >> 10);
+			o[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
+		} else {
+			o[k++] = (uint16_t)cp;
+		}
+		i += step;
+	}
+	*out = o;
+	*n = k;
+	return 0;
+}
+
+int
+bk_utf16le_units(const uint8_t *p, size_t len, uint16_t **out, size_t *n)
+{
+	size_t i, cnt = len / 2;
+	uint16_t *o = bk_malloc((cnt + 1) * sizeof(*o));
+
+	if (!o)
+		return -BK_ENOMEM;
+	for (i = 0; i < cnt; i++)
+		o[i] = bk_le16(p + 2 * i);
+	*out = o;
+	*n = cnt;
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UTF-16 <-> UTF-8 conversion for names.  Lossless: a code unit UTF-8 cannot
+ * carry (U+0000, an unpaired surrogate) is written "{U+XXXX}", and a literal
+ * "{U+" is escaped the same way, so every sequence of code units survives a
+ * round trip through text.  With esc_backslash, "\" is escaped too (for key
+ * names inside "\"-separated paths).
+ */
+#ifndef BK_UTF16_H
+#define BK_UTF16_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Returns 0, or -BK_ENOMEM. *out is NUL-terminated; caller frees with bk_free. */
+int bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out);
+/* Returns 0, -BK_ENOMEM or -BK_EINVAL (invalid UTF-8). Caller frees *out. */
+int bk_utf8_to_utf16(const char *s, size_t len, uint16_t **out, size_t *n);
+/* Decode UTF-16LE bytes to code units (an odd last byte is dropped). */
+int bk_utf16le_units(const uint8_t *p, size_t len, uint16_t **out, size_t *n);
+
+#endif

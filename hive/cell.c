@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Hive bins and cells: the walk that validates every hbin and cell and
+ * records where cells start, and the checked accessor every record reader
+ * goes through.  A cell offset handed in from outside (a list entry, a handle)
+ * is trusted only if the walk saw a cell start there, so no record can
+ * overlap another or cross an hbin.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "hive-internal.h"
+
+bool
+hive_is_cell_start(const struct hive *h, uint32_t off)
+{
+	uint32_t slot = off / HIVE_CELL_ALIGN;
+
+	if (off % HIVE_CELL_ALIGN || off >= h->bins_len || !h->cellmap)
+		return false;
+	return (h->cellmap[slot / 8] >> (slot % 8)) & 1;
+}
+
+static void
+mark_cell(struct hive *h, uint32_t off)
+{
+	uint32_t slot = off / HIVE_CELL_ALIGN;
+
+	h->cellmap[slot / 8] |= (uint8_t)(1u << (slot % 8));
+}
+
+/* Cells of one hbin at [start, start+size): they must tile it exactly. */
+static int
+scan_cells(struct hive *h, uint32_t start, uint32_t size)
+{
+	uint32_t off = start + HIVE_HBIN_HDR, end = start + size;
+
+	while (off < end) {
+		int32_t raw;
+		uint32_t csize;
+
+		if (end - off < 4)
+			return bk_err(&h->err, BK_ECORRUPT,
+				      "%s: cell at offset 0x%x runs past its hbin", h->path, off);
+		raw = (int32_t)bk_le32(hive_bins(h, off));
+		csize = raw < 0 ? (uint32_t)-(int64_t)raw : (uint32_t)raw;
+		if (csize < 8 || csize % HIVE_CELL_ALIGN)
+			return bk_err(&h->err, BK_ECORRUPT,
+				      "%s: cell at offset 0x%x has invalid size %d", h->path, off, raw);
+		if (csize > end - off)
+			return bk_err(&h->err, BK_ECORRUPT,
+				      "%s: cell at offset 0x%x (size %u) crosses the end of its hbin at 0x%x",
+				      h->path, off, csize, end);
+		mark_cell(h, off);
+		off += csize;
+	}
+	return 0;
+}
+
+/* Header of the hbin at off; returns its size or 0 after setting an error. */
+static uint32_t
+check_hbin(struct hive *h, uint32_t off, uint32_t limit)
+{
+	const uint8_t *p = hive_bins(h, off);
+	uint32_t size;
+
+	if (limit - off < HIVE_HBIN_ALIGN) {
+		bk_err(&h->err, BK_ECORRUPT, "%s: hive bins end inside a page at offset 0x%x",
+		       h->path, off);
+		return 0;
+	}
+	if (memcmp(p, "hbin", 4) != 0) {
+		bk_err(&h->err, BK_ECORRUPT, "%s: no hbin signature at offset 0x%x", h->path, off);
+		return 0;
+	}
+	size = bk_le32(p + 8);
+	if (bk_le32(p + 4) != off) {
+		bk_err(&h->err, BK_ECORRUPT, "%s: hbin at offset 0x%x says it is at 0x%x",
+		       h->path, off, bk_le32(p + 4));
+		return 0;
+	}
+	if (size < HIVE_HBIN_ALIGN || size % HIVE_HBIN_ALIGN || size > limit - off) {
+		bk_err(&h->err, BK_ECORRUPT, "%s: hbin at offset 0x%x has invalid size 0x%x",
+		       h->path, off, size);
+		return 0;
+	}
+	return size;
+}
+
+/*
+ * Salvage: after a bad hbin, resume at the next page that holds a valid hbin
+ * header.  Returns the offset, or limit if none.
+ */
+static uint32_t
+next_good_hbin(struct hive *h, uint32_t off, uint32_t limit)
+{
+	for (off += HIVE_HBIN_ALIGN; off < limit && limit - off >= HIVE_HBIN_ALIGN;
+	     off += HIVE_HBIN_ALIGN) {
+		const uint8_t *p = hive_bins(h, off);
+		if (memcmp(p, "hbin", 4) == 0 && bk_le32(p + 4) == off)
+			return off;
+	}
+	return limit;
+}
+
+int
+hive_scan_bins(struct hive *h)
+{
+	uint64_t avail = h->len - HIVE_BASE_SIZE;
+	uint32_t limit = h->base.hbins_size, off = 0;
+	bool salvage = h->flags & HIVE_OPEN_SALVAGE;
+
+	if (limit > avail) {
+		h->state |= HIVE_STATE_TRUNCATED;
+		if (!salvage)
+			return bk_err(&h->err, BK_ECORRUPT,
+				      "%s: truncated: header says 0x%x bytes of hive bins, file has 0x%llx",
+				      h->path, limit, (unsigned long long)avail);
+		limit = (uint32_t)(avail / HIVE_HBIN_ALIGN * HIVE_HBIN_ALIGN);
+	}
+	bk_free(h->cellmap);
+	h->cellmap_len = (limit / HIVE_CELL_ALIGN + 7) / 8 + 1;
+	h->cellmap = bk_calloc(h->cellmap_len, 1);
+	if (!h->cellmap)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the cell map", h->path);
+	h->bins_len = limit;
+	while (off < limit) {
+		uint32_t size = check_hbin(h, off, limit);
+		int rc = size ? scan_cells(h, off, size) : -BK_ECORRUPT;
+
+		if (rc == 0) {
+			off += size;
+			continue;
+		}
+		if (!salvage)
+			return rc;
+		h->state |= HIVE_STATE_SALVAGED;
+		hive_msg(h, "%s", h->err.msg);
+		off = next_good_hbin(h, off, limit);
+	}
+	bk_err_clear(&h->err);
+	return 0;
+}
+
+int
+hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
+{
+	int32_t raw;
+	uint32_t size;
+
+	if (!hive_is_cell_start(h, off))
+		return bk_err(&h->err, BK_ECORRUPT, "%s: offset 0x%x is not a cell", h->path, off);
+	raw = (int32_t)bk_le32(hive_bins(h, off));
+	if (raw >= 0)
+		return bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is free", h->path, off);
+	size = (uint32_t)-(int64_t)raw;
+	if (size - 4 < min)
+		return bk_err(&h->err, BK_ECORRUPT,
+			      "%s: cell at offset 0x%x is too small (%u bytes, need %zu)",
+			      h->path, off, size - 4, min);
+	*out = bk_view_make(hive_bins(h, off) + 4, size - 4);
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Typed views of raw value bytes.  The bytes themselves are never changed;
+ * these helpers only decode them for display: strings stop at the first
+ * UTF-16 NUL and tolerate odd lengths and junk after it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bk-utf16.h"
+#include "hive-internal.h"
+
+static const char *const type_names[] = {
+	"REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD",
+	"REG_DWORD_BIG_ENDIAN", "REG_LINK", "REG_MULTI_SZ", "REG_RESOURCE_LIST",
+	"REG_FULL_RESOURCE_DESCRIPTOR", "REG_RESOURCE_REQUIREMENTS_LIST", "REG_QWORD",
+};
+#define N_TYPE_NAMES (sizeof(type_names) / sizeof(type_names[0]))
+
+const char *
+hive_type_name(uint32_t type, char *buf, size_t len)
+{
+	if (type < N_TYPE_NAMES)
+		snprintf(buf, len, "%s", type_names[type]);
+	else
+		snprintf(buf, len, "0x%x", type);
+	return buf;
+}
+
+int
+hive_type_parse(const char *s, uint32_t *out)
+{
+	uint32_t i;
+	char *end;
+	unsigned long v;
+
+	for (i = 0; i < N_TYPE_NAMES; i++) {
+		if (strcasecmp(s, type_names[i]) == 0 || strcasecmp(s, type_names[i] + 4) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	if (strncasecmp(s, "hex(", 4) == 0 && s[4]) {
+		v = strtoul(s + 4, &end, 16);
+		if (end != s + 4 && strcmp(end, ")") == 0 && v <= 0xFFFFFFFFul) {
+			*out = (uint32_t)v;
+			return 0;
+		}
+	}
+	if (*s && *s != '-') {
+		errno = 0;
+		v = strtoul(s, &end, 0);
+		if (!errno && !*end && v <= 0xFFFFFFFFul) {
+			*out = (uint32_t)v;
+			return 0;
+		}
+	}
+	return -BK_EINVAL;
+}
+
+/* Units up to (not including) the first NUL. */
+static size_t
+units_to_nul(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		if (p[i] == 0 && p[i + 1] == 0)
+			return i / 2;
+	return len / 2;
+}
+
+/*
+ * UTF-16LE to UTF-8 through iconv; if iconv refuses (an unpaired surrogate),
+ * fall back to the escaping converter so that nothing is lost.
+ */
+static int
+utf16_to_utf8_iconv(const uint8_t *p, size_t units, char **out)
+{
+	size_t inleft = units * 2, outcap = units * 3 + 1, outleft = outcap - 1;
+	char *buf = bk_malloc(outcap), *in = (char *)p, *o = buf;
+	iconv_t cd;
+	uint16_t *u;
+	size_t n;
+	int rc;
+
+	if (!buf)
+		return -BK_ENOMEM;
+	cd = iconv_open("UTF-8", "UTF-16LE");
+	if (cd != (iconv_t)-1) {
+		size_t r = iconv(cd, &in, &inleft, &o, &outleft);
+		iconv_close(cd);
+		if (r != (size_t)-1 && inleft == 0 && !memchr(buf, 0, (size_t)(o - buf))) {
+			*o = '\0';
+			*out = buf;
+			return 0;
+		}
+	}
+	bk_free(buf);
+	if ((rc = bk_utf16le_units(p, units * 2, &u, &n)) < 0)
+		return rc;
+	rc = bk_utf16_to_utf8(u, n, false, out);
+	bk_free(u);
+	return rc;
+}
+
+int
+hive_decode_string(const uint8_t *data, size_t len, char **out)
+{
+	return utf16_to_utf8_iconv(data, units_to_nul(data, len), out);
+}
+
+void
+hive_free_strv(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+hive_decode_multi_string(const uint8_t *data, size_t len, char ***out)
+{
+	size_t pos = 0, n = 0, cap = 4;
+	char **v = calloc(cap + 1, sizeof(*v));
+	int rc;
+
+	if (!v)
+		return -BK_ENOMEM;
+	len &= ~(size_t)1;
+	/* Strings until an empty one (the final extra NUL) or the end. */
+	while (pos < len) {
+		size_t units = units_to_nul(data + pos, len - pos);
+		if (units == 0)
+			break;
+		if (n == cap) {
+			char **nv = realloc(v, (cap * 2 + 1) * sizeof(*v));
+			if (!nv) {
+				hive_free_strv(v);
+				return -BK_ENOMEM;
+			}
+			v = nv;
+			cap *= 2;
+		}
+		rc = utf16_to_utf8_iconv(data + pos, units, &v[n]);
+		if (rc < 0) {
+			hive_free_strv(v);
+			return rc;
+		}
+		v[++n] = NULL;
+		pos += units * 2 + 2;
+	}
+	v[n] = NULL;
+	*out = v;
+	return 0;
+}
+
+int
+hive_decode_dword(uint32_t type, const uint8_t *data, size_t len, uint32_t *out)
+{
+	if (len != 4 || (type != HIVE_REG_DWORD && type != HIVE_REG_DWORD_BIG_ENDIAN))
+		return -BK_EWRONGTYPE;
+	*out = type == HIVE_REG_DWORD ? bk_le32(data) : bk_be32(data);
+	return 0;
+}
+
+int
+hive_decode_qword(const uint8_t *data, size_t len, uint64_t *out)
+{
+	if (len != 8)
+		return -BK_EWRONGTYPE;
+	*out = bk_le64(data);
+	return 0;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Internals of libbcdkit-hive.  The hive lives in memory as one buffer: the
+ * 4096-byte base block followed by the hive bins.  Cell offsets are relative
+ * to the start of the hive bins (file offset = HIVE_BASE_SIZE + offset).
+ */
+#ifndef HIVE_INTERNAL_H
+#define HIVE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcdkit/hive.h"
+#include "bk-alloc.h"
+#include "bk-bytes.h"
+#include "bk-error.h"
+
+/* ---- format constants ---------------------------------------------------- */
+#define HIVE_BASE_SIZE        4096u
+#define HIVE_HBIN_ALIGN       4096u
+#define HIVE_HBIN_HDR         32u
+#define HIVE_CELL_ALIGN       8u
+#define HIVE_NONE             0xFFFFFFFFu
+#define HIVE_BIG_DATA_MIN     16345u       /* data > 16344 bytes uses db (minor >= 4) */
+#define HIVE_DB_SEGMENT       16344u
+#define HIVE_NK_FIXED         0x4Cu        /* nk bytes before the name */
+#define HIVE_VK_FIXED         0x14u
+#define HIVE_SK_FIXED         0x14u
+
+/* nk flags */
+#define NK_VOLATILE    0x0001
+#define NK_HIVE_EXIT   0x0002
+#define NK_HIVE_ENTRY  0x0004
+#define NK_NO_DELETE   0x0008
+#define NK_SYM_LINK    0x0010
+#define NK_COMP_NAME   0x0020
+/* vk flags */
+#define VK_COMP_NAME   0x0001
+
+/* ---- limits against hostile input --------------------------------------- */
+#define HIVE_MAX_FILE_SIZE    (4ull << 30)  /* 4 GiB: offsets are 32-bit */
+#define HIVE_MAX_SUBKEYS      0x100000u     /* per key */
+#define HIVE_MAX_VALUES       0x100000u     /* per key */
+#define HIVE_MAX_VALUE_SIZE   (64u << 20)   /* data of one value */
+#define HIVE_MAX_RI_DEPTH     2             /* ri -> leaf; an ri never points to an ri */
+#define HIVE_MAX_DEPTH        512           /* key nesting */
+#define HIVE_MAX_NAME_BYTES   0xFFFFu
+
+/* ---- base block (disk form <-> memory form) ------------------------------ */
+struct regf_base {
+	uint32_t seq1, seq2;
+	uint64_t timestamp;
+	uint32_t major, minor, file_type, file_format;
+	uint32_t root_offset, hbins_size, clustering;
+	uint32_t flags;
+	uint32_t checksum;
+};
+
+uint32_t regf_checksum(const uint8_t *base512);
+/* Decode the fields of a 512+ byte base block; false if the signature is wrong. */
+bool regf_base_read(const uint8_t *p, size_t len, struct regf_base *out);
+/* Encode fields into an existing base block and recompute the checksum. */
+void regf_base_write(uint8_t *p, const struct regf_base *b);
+
+/* ---- the handle ---------------------------------------------------------- */
+struct hive {
+	char *path;                /* file name, for messages and commit */
+	unsigned flags;            /* HIVE_OPEN_* */
+	unsigned state;            /* HIVE_STATE_* */
+	struct bk_errbuf err;
+
+	uint8_t *buf;              /* base block + hive bins */
+	size_t len;                /* bytes in buf (file size or more) */
+	size_t cap;                /* allocated */
+	uint32_t bins_len;         /* bytes of hive bins actually walked */
+	struct regf_base base;
+
+	uint8_t *cellmap;          /* 1 bit per 8 bytes of hive bins: a cell starts here */
+	size_t cellmap_len;
+
+	char **logs;               /* log files found beside the hive */
+
+	hive_msg_cb msg_cb;
+	void *msg_data;
+};
+
+/* Pointer into hive bins data at offset off (no checks). */
+static inline uint8_t *
+hive_bins(struct hive *h, uint32_t off)
+{
+	return h->buf + HIVE_BASE_SIZE + off;
+}
+
+/* Send a warning/note to the tool's callback, if any. */
+void hive_msg(struct hive *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Log files beside a hive (NAME.LOG, .LOG1, .LOG2, any case), sorted; NULL-terminated. */
+int hive_find_logs(const char *path, char ***out);
+
+/* ---- cells (cell.c) ------------------------------------------------------ */
+/* Rebuild the cell map by walking every hbin; validates hbins and cells. */
+int hive_scan_bins(struct hive *h);
+/*
+ * Validated access to an allocated cell: off must be a cell start inside the
+ * hive bins, the cell must be in use, and its payload at least min bytes.
+ * Returns a view of the payload (size field excluded) or sets an error.
+ */
+int hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out);
+bool hive_is_cell_start(const struct hive *h, uint32_t off);
+
+/* ---- records (key.c, value.c) -------------------------------------------- */
+struct nk_rec {
+	uint32_t off;
+	uint16_t flags;
+	uint64_t timestamp;
+	uint32_t access_bits;
+	uint32_t parent;
+	uint32_t subkey_count, subkey_list;
+	uint32_t value_count, value_list;
+	uint32_t sk, class_off;
+	uint32_t max_name, max_class, max_vname, max_vdata;
+	uint16_t name_len, class_len;
+	const uint8_t *name;       /* raw bytes in the buffer */
+};
+
+struct vk_rec {
+	uint32_t off;
+	uint16_t name_len;
+	uint32_t size_raw;         /* as stored, with the inline bit */
+	uint32_t data_len;         /* without the inline bit */
+	bool inline_data;
+	uint32_t data_off;
+	uint32_t type;
+	uint16_t flags;
+	const uint8_t *name;
+};
+
+int hive_nk_read(struct hive *h, uint32_t off, struct nk_rec *out);
+int hive_vk_read(struct hive *h, uint32_t off, struct vk_rec *out);
+/* Subkey offsets of a key through lf/lh/li/ri; caller frees. */
+int hive_subkey_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n);
+int hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n);
+/* Name bytes (Latin-1 if comp, else UTF-16LE) to UTF-16 code units; caller frees. */
+int hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
+			uint16_t **out, size_t *n);
+/*
+ * Depth-first walk from start with loop detection.  The callback returns 0
+ * to descend, > 0 to skip the key's subtree, < 0 to stop with that error.
+ */
+typedef int (*hive_walk_cb)(struct hive *h, hive_key_t key, int depth, void *data);
+int hive_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data);
+/* Value data; caller frees. */
+int hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len);
+
+/* ---- transaction logs (log.c, log-new.c, log-old.c, marvin.c) ----------- */
+#define HIVE_LOG_HDR          512u          /* a log's base block (sector 0) */
+#define HIVE_LOG_SECTOR       512u
+#define HIVE_LOG_MARVIN_SEED  0x82EF4D887A4E55C5ull
+#define HIVE_LOG_MAX_FILES    3             /* NAME.LOG, NAME.LOG1, NAME.LOG2 */
+#define HIVE_LOG_MAX_SIZE     (1ull << 30)  /* a longer log is refused */
+/* Largest hive bins size a log may grow the hive to: far above any real hive,
+ * it bounds the allocation a hostile log can ask for. */
+#define HIVE_LOG_MAX_BINS     0x40000000u
+
+/* Marvin32 of p[0..len) with a 64-bit seed (marvin.c). */
+uint64_t hive_marvin32(uint64_t seed, const uint8_t *p, size_t len);
+
+/* One log's content, read by the caller. */
+struct hive_log_src {
+	const char *name;          /* path, for messages and the report */
+	const uint8_t *data;       /* NULL or len 0: absent */
+	size_t len;
+};
+
+/* The primary as replay sees it. */
+struct hive_log_primary {
+	const char *name;
+	const uint8_t *img;
+	size_t len;
+	bool base_ok;              /* regf signature and checksum valid */
+	struct regf_base base;     /* meaningful if base_ok */
+};
+
+/* Dirty: no valid base block, a bad checksum, or seq1 != seq2. */
+bool hive_image_dirty(const uint8_t *img, size_t len);
+/* Serial-number comparison (RFC 1982 style) used for log sequence numbers. */
+static inline bool
+hive_seq_ge(uint32_t a, uint32_t b)
+{
+	return (uint32_t)(a - b) <= 0x7FFFFFFFu;
+}
+
+/*
+ * Replay logs into a primary image held in memory.  On success *img and *len are
+ * replaced by a new clean buffer (the old one freed) and rep says what was
+ * applied; a clean primary is left alone with rep->dirty 0.  On failure
+ * *img and *len are unchanged and -BK_ELOG (or -BK_ENOMEM) is returned.
+ */
+int hive_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
+			size_t *len, const struct hive_log_src *logs, size_t nlogs,
+			struct hive_recover_report *rep);
+/* Same, reading the logs found beside hive_path. */
+int hive_log_replay(struct bk_errbuf *eb, const char *hive_path, uint8_t **img,
+		    size_t *len, struct hive_recover_report *rep);
+/* Format-specific replay (log-new.c, log-old.c); same contract as above, the
+ * primary already known to be dirty and logs[] holding only that format. */
+int hive_log_new_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
+			const struct hive_log_src *logs, struct hive_recover_log *lrep,
+			size_t nlogs, uint8_t **out, size_t *out_len,
+			struct hive_recover_report *rep);
+int hive_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
+			const struct hive_log_src *logs, struct hive_recover_log *lrep,
+			size_t nlogs, uint8_t **out, size_t *out_len,
+			struct hive_recover_report *rep);
+/* Base name of a path, for notes. */
+const char *hive_log_basename(const char *path);
+/* Called by hive_open(): replay in memory unless HIVE_OPEN_NO_LOGS. */
+int hive_log_open(struct hive *h);
+
+#endif

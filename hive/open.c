@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Opening a hive: read the file (or copy a buffer), validate the base block,
+ * walk the hive bins, check the root key.  A dirty hive (seq1 != seq2 or a bad
+ * checksum) is still readable: the state is reported, never silently fixed.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bk-atomic.h"
+#include "bk-utf16.h"
+#include "hive-internal.h"
+
+void
+hive_msg(struct hive *h, const char *fmt, ...)
+{
+	char buf[BK_ERRMSG_MAX];
+	va_list ap;
+
+	if (!h->msg_cb)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	h->msg_cb(h->msg_data, buf);
+}
+
+const char *
+hive_strerror(int err)
+{
+	return bk_strerror(err);
+}
+
+const char *
+hive_last_error(const hive_t *h)
+{
+	return h->err.msg[0] ? h->err.msg : bk_strerror(h->err.code);
+}
+
+void
+hive_set_msg_cb(hive_t *h, hive_msg_cb cb, void *data)
+{
+	h->msg_cb = cb;
+	h->msg_data = data;
+}
+
+/* Base block checks that make a file unreadable as a primary hive. */
+static int
+check_base(struct hive *h)
+{
+	struct regf_base *b = &h->base;
+
+	if (h->len < HIVE_BASE_SIZE || !regf_base_read(h->buf, h->len, b))
+		return bk_err(&h->err, BK_ECORRUPT, "%s: not a registry hive (no regf signature)",
+			      h->path);
+	if (regf_checksum(h->buf) != b->checksum)
+		h->state |= HIVE_STATE_BAD_CHECKSUM;
+	if (b->seq1 != b->seq2)
+		h->state |= HIVE_STATE_DIRTY_SEQ;
+	if (b->major != 1 || b->minor < 3 || b->minor > 6)
+		return bk_err(&h->err, BK_EUNSUPPORTED, "%s: unsupported hive version %u.%u%s",
+			      h->path, b->major, b->minor,
+			      h->state & HIVE_STATE_BAD_CHECKSUM ? " (and a bad header checksum)" : "");
+	if (b->file_type != 0)
+		return bk_err(&h->err, BK_EUNSUPPORTED,
+			      "%s: file type %u is a transaction log, not a primary hive",
+			      h->path, b->file_type);
+	if (b->file_format != 1)
+		return bk_err(&h->err, BK_EUNSUPPORTED, "%s: unsupported file format %u",
+			      h->path, b->file_format);
+	if (b->hbins_size == 0 || b->hbins_size % HIVE_HBIN_ALIGN)
+		return bk_err(&h->err, BK_ECORRUPT, "%s: invalid hive bins size 0x%x",
+			      h->path, b->hbins_size);
+	return 0;
+}
+
+static int
+check_root(struct hive *h)
+{
+	struct nk_rec nk;
+	int rc = hive_nk_read(h, h->base.root_offset, &nk);
+
+	if (rc < 0)
+		return bk_err(&h->err, -rc, "%s: root key at offset 0x%x is invalid: %s", h->path,
+			      h->base.root_offset, h->err.msg);
+	return 0;
+}
+
+static bool
+log_name_matches(const char *base, const char *cand)
+{
+	size_t n = strlen(base);
+	const char *ext = cand + n;
+
+	if (strncasecmp(base, cand, n) != 0)
+		return false;
+	return strcasecmp(ext, ".LOG") == 0 || strcasecmp(ext, ".LOG1") == 0 ||
+	       strcasecmp(ext, ".LOG2") == 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect NAME.LOG, NAME.LOG1, NAME.LOG2 beside the hive (any case). */
+int
+hive_find_logs(const char *path, char ***out)
+{
+	char *dir = bk_strdup(path), *slash, **v;
+	const char *base;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	if (!dir)
+		return -BK_ENOMEM;
+	slash = strrchr(dir, '/');
+	base = slash ? path + (slash - dir) + 1 : path;
+	if (slash)
+		slash[1] = '\0';
+	v = bk_calloc(4, sizeof(*v));
+	d = opendir(slash ? dir : ".");
+	while (v && d && n < 3 && (de = readdir(d)) != NULL) {
+		if (!log_name_matches(base, de->d_name))
+			continue;
+		v[n] = bk_malloc(strlen(dir) + strlen(de->d_name) + 2);
+		if (!v[n])
+			break;
+		sprintf(v[n], "%s%s", slash ? dir : "", de->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	bk_free(dir);
+	if (!v)
+		return -BK_ENOMEM;
+	qsort(v, n, sizeof(*v), cmp_str);
+	*out = v;
+	return 0;
+}
+
+static void
+free_strv(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		bk_free(v[i]);
+	bk_free(v);
+}
+
+static int
+finish_open(struct hive *h)
+{
+	int rc = check_base(h);
+
+	if (rc == 0 && (h->state & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)))
+		h->state |= HIVE_STATE_DIRTY_NO_LOGS;
+	if (rc == 0)
+		rc = hive_scan_bins(h);
+	if (rc == 0)
+		rc = check_root(h);
+	return rc;
+}
+
+static struct hive *
+hive_alloc(const char *name, unsigned flags)
+{
+	struct hive *h = bk_calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->path = bk_strdup(name ? name : "(memory)");
+	if (!h->path) {
+		bk_free(h);
+		return NULL;
+	}
+	if (flags & HIVE_OPEN_SALVAGE)
+		flags &= ~(unsigned)HIVE_OPEN_WRITE;
+	h->flags = flags;
+	return h;
+}
+
+static int
+open_fail(struct hive *h, int rc, char *errbuf, size_t errlen)
+{
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, "%s", hive_last_error(h));
+	hive_close(h);
+	return rc;
+}
+
+int
+hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t errlen)
+{
+	struct hive *h = hive_alloc(path, flags);
+	int rc;
+
+	*out = NULL;
+	if (!h) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "%s: out of memory", path);
+		return -BK_ENOMEM;
+	}
+	rc = bk_read_file(&h->err, path, &h->buf, &h->len, HIVE_MAX_FILE_SIZE);
+	if (rc == 0) {
+		h->cap = h->len;
+		rc = hive_find_logs(path, &h->logs);
+		if (rc < 0)
+			bk_err(&h->err, -rc, "%s: cannot list log files", path);
+	}
+	if (rc == 0)
+		rc = finish_open(h);
+	if (rc < 0)
+		return open_fail(h, rc, errbuf, errlen);
+	*out = h;
+	return 0;
+}
+
+int
+hive_open_buffer(hive_t **out, const void *buf, size_t len, const char *name,
+		 unsigned flags, char *errbuf, size_t errlen)
+{
+	struct hive *h = hive_alloc(name, flags | HIVE_OPEN_NO_LOGS);
+	int rc;
+
+	*out = NULL;
+	if (!h || !(h->buf = bk_malloc(len))) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "%s: out of memory", name ? name : "(memory)");
+		if (h)
+			hive_close(h);
+		return -BK_ENOMEM;
+	}
+	memcpy(h->buf, buf, len);
+	h->len = h->cap = len;
+	rc = finish_open(h);
+	if (rc < 0)
+		return open_fail(h, rc, errbuf, errlen);
+	*out = h;
+	return 0;
+}
+
+void
+hive_close(hive_t *h)
+{
+	if (!h)
+		return;
+	free_strv(h->logs);
+	bk_free(h->cellmap);
+	bk_free(h->buf);
+	bk_free(h->path);
+	bk_free(h);
+}
+
+unsigned
+hive_state(const hive_t *h)
+{
+	return h->state;
+}
+
+const char *const *
+hive_log_files(hive_t *h)
+{
+	static const char *const none[] = { NULL };
+
+	return h->logs ? (const char *const *)h->logs : none;
+}
+
+int
+hive_get_header(hive_t *h, struct hive_header *o)
+{
+	const struct regf_base *b = &h->base;
+	uint16_t *u = NULL;
+	size_t n = 0, i;
+	char *s = NULL;
+
+	memset(o, 0, sizeof(*o));
+	o->seq1 = b->seq1;
+	o->seq2 = b->seq2;
+	o->timestamp = b->timestamp;
+	o->major = b->major;
+	o->minor = b->minor;
+	o->file_type = b->file_type;
+	o->file_format = b->file_format;
+	o->root_offset = b->root_offset;
+	o->hbins_size = b->hbins_size;
+	o->clustering = b->clustering;
+	o->flags = b->flags;
+	o->checksum = b->checksum;
+	o->checksum_calc = regf_checksum(h->buf);
+	if (bk_utf16le_units(h->buf + 0x30, 64, &u, &n) < 0)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	for (i = 0; i < n && u[i]; i++)
+		;
+	if (bk_utf16_to_utf8(u, i, false, &s) == 0) {
+		snprintf(o->file_name, sizeof(o->file_name), "%s", s);
+		bk_free(s);
+	}
+	bk_free(u);
+	return 0;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * libbcdkit-hive: read and write Windows registry hive files (regf).
+ *
+ * A hive_t is one hive held in memory.  Keys and values are named by small
+ * handles (hive_key_t, hive_value_t): the offset of their cell, validated on
+ * every use, 0 meaning "none".  Every function returns 0 or a negative
+ * BK_E* code (bcdkit/error.h); hive_last_error() gives the detail.
+ *
+ * Names.  Registry names are sequences of UTF-16 code units compared without
+ * case using Windows' upper-case table.  The API takes and gives them as
+ * UTF-8 with one escape: a code unit UTF-8 cannot carry (U+0000 or an
+ * unpaired surrogate) is written "{U+XXXX}" with four upper-case hex digits,
+ * and so is a "{" that would otherwise start such a sequence.  In key paths
+ * "\" separates names, so a backslash inside a key name is "{U+005C}".
+ */
+#ifndef BCDKIT_HIVE_H
+#define BCDKIT_HIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bcdkit/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef BCDKIT_API
+#define BCDKIT_API __attribute__((visibility("default")))
+#endif
+
+typedef struct hive hive_t;
+typedef uint32_t hive_key_t;    /* offset of an nk cell; 0 = none */
+typedef uint32_t hive_value_t;  /* offset of a vk cell; 0 = none */
+
+/* Registry value types (any 32-bit number is valid). */
+enum {
+	HIVE_REG_NONE = 0, HIVE_REG_SZ = 1, HIVE_REG_EXPAND_SZ = 2,
+	HIVE_REG_BINARY = 3, HIVE_REG_DWORD = 4, HIVE_REG_DWORD_BIG_ENDIAN = 5,
+	HIVE_REG_LINK = 6, HIVE_REG_MULTI_SZ = 7, HIVE_REG_RESOURCE_LIST = 8,
+	HIVE_REG_FULL_RESOURCE_DESCRIPTOR = 9,
+	HIVE_REG_RESOURCE_REQUIREMENTS_LIST = 10, HIVE_REG_QWORD = 11,
+};
+
+/* hive_open() flags. */
+enum {
+	HIVE_OPEN_WRITE   = 1 << 0, /* allow edits and hive_commit() */
+	HIVE_OPEN_SALVAGE = 1 << 1, /* read what can be read; never writable */
+	HIVE_OPEN_NO_LOGS = 1 << 2, /* do not replay transaction logs */
+	HIVE_OPEN_FORCE   = 1 << 3, /* allow writing a dirty hive without logs */
+};
+
+/* Message callback for warnings and notes; the library never prints. */
+typedef void (*hive_msg_cb)(void *data, const char *msg);
+
+/* ---- open, close, errors ------------------------------------------------- */
+
+/* Open a hive file.  Returns: 0 and *out, or a negative code with *out NULL
+ * (use hive_strerror(); a detail is not available without a handle, so the
+ * message is also copied to errbuf when errbuf is not NULL). */
+BCDKIT_API int hive_open(hive_t **out, const char *path, unsigned flags,
+			 char *errbuf, size_t errbuf_len);
+/* Open a hive image from memory (copied).  name is used in messages. */
+BCDKIT_API int hive_open_buffer(hive_t **out, const void *buf, size_t len,
+				const char *name, unsigned flags,
+				char *errbuf, size_t errbuf_len);
+BCDKIT_API void hive_close(hive_t *h);
+BCDKIT_API const char *hive_last_error(const hive_t *h);
+BCDKIT_API const char *hive_strerror(int err);
+BCDKIT_API void hive_set_msg_cb(hive_t *h, hive_msg_cb cb, void *data);
+
+/* ---- header -------------------------------------------------------------- */
+
+struct hive_header {
+	uint32_t seq1, seq2;
+	uint64_t timestamp;       /* FILETIME */
+	uint32_t major, minor;
+	uint32_t file_type;
+	uint32_t file_format;
+	uint32_t root_offset;
+	uint32_t hbins_size;
+	uint32_t clustering;
+	uint32_t flags;
+	uint32_t checksum;        /* as stored */
+	uint32_t checksum_calc;   /* as computed */
+	char file_name[128];      /* UTF-8 of the debugging name */
+};
+
+/* Dirty/health state of the hive as opened. */
+enum {
+	HIVE_STATE_DIRTY_SEQ      = 1 << 0, /* seq1 != seq2 */
+	HIVE_STATE_BAD_CHECKSUM   = 1 << 1,
+	HIVE_STATE_TRUNCATED      = 1 << 2, /* hive bins extend past the end of file */
+	HIVE_STATE_SALVAGED       = 1 << 3, /* damaged parts were skipped */
+	HIVE_STATE_RECOVERED      = 1 << 4, /* transaction logs were replayed */
+	HIVE_STATE_DIRTY_NO_LOGS  = 1 << 5, /* dirty and no usable log */
+};
+
+struct hive_stats {
+	uint64_t keys, values;
+	uint64_t used_bytes, free_bytes;  /* in cells, within hive bins */
+	uint64_t hbins;
+	uint64_t file_size;
+};
+
+BCDKIT_API int hive_get_header(hive_t *h, struct hive_header *out);
+BCDKIT_API unsigned hive_state(const hive_t *h);
+BCDKIT_API int hive_get_stats(hive_t *h, struct hive_stats *out);
+/* Names of the log files found beside the hive, NULL-terminated; freed with the handle. */
+BCDKIT_API const char *const *hive_log_files(hive_t *h);
+
+/* ---- keys ---------------------------------------------------------------- */
+
+struct hive_key_info {
+	uint16_t flags;
+	uint64_t timestamp;        /* FILETIME */
+	uint32_t access_bits;
+	hive_key_t parent;
+	uint32_t subkey_count;
+	uint32_t value_count;
+	uint32_t sk_offset;
+	uint32_t class_offset;
+	uint32_t max_subkey_name;  /* as stored (bytes) */
+	uint32_t max_subkey_class;
+	uint32_t max_value_name;
+	uint32_t max_value_data;
+};
+
+BCDKIT_API int hive_root(hive_t *h, hive_key_t *out);
+BCDKIT_API int hive_key_info(hive_t *h, hive_key_t key, struct hive_key_info *out);
+/* Name as escaped UTF-8; caller frees with free(). */
+BCDKIT_API int hive_key_name(hive_t *h, hive_key_t key, char **out);
+/* Name as UTF-16 code units; caller frees.  *n is a count of code units. */
+BCDKIT_API int hive_key_name_utf16(hive_t *h, hive_key_t key, uint16_t **out, size_t *n);
+/* Class name as raw UTF-16LE bytes (NULL/0 when none); caller frees. */
+BCDKIT_API int hive_key_class(hive_t *h, hive_key_t key, uint8_t **out, size_t *len);
+/* Subkeys in stored order; caller frees the array. */
+BCDKIT_API int hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, size_t *n);
+BCDKIT_API int hive_key_values(hive_t *h, hive_key_t key, hive_value_t **out, size_t *n);
+/* Case-insensitive child lookup (Windows upper-casing). -BK_ENOTFOUND if absent. */
+BCDKIT_API int hive_key_child(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out);
+/*
+ * Find a key by path relative to the root: "A\B\C".  Accepts and strips a
+ * hive-root prefix ("HKLM\SYSTEM\", "HKEY_LOCAL_MACHINE\SOFTWARE\",
+ * "HKCU\", ...), and resolves "CurrentControlSet" through Select\Current in
+ * a SYSTEM hive.  "" and "\" name the root.
+ */
+BCDKIT_API int hive_key_find(hive_t *h, const char *path, hive_key_t *out);
+/* Full path of a key from the root (without the root's name); caller frees. */
+BCDKIT_API int hive_key_path(hive_t *h, hive_key_t key, char **out);
+
+/* ---- values -------------------------------------------------------------- */
+
+/* Case-insensitive lookup; "" or "@" is the default value. */
+BCDKIT_API int hive_value_find(hive_t *h, hive_key_t key, const char *name, hive_value_t *out);
+BCDKIT_API int hive_value_name(hive_t *h, hive_value_t v, char **out);
+BCDKIT_API int hive_value_name_utf16(hive_t *h, hive_value_t v, uint16_t **out, size_t *n);
+BCDKIT_API int hive_value_type(hive_t *h, hive_value_t v, uint32_t *type);
+/* Raw bytes, never altered; caller frees. */
+BCDKIT_API int hive_value_data(hive_t *h, hive_value_t v, uint8_t **out, size_t *len);
+
+/* Typed decoders on raw bytes (usable on any buffer). */
+/* UTF-16LE to UTF-8 (iconv), stopping at the first NUL; odd lengths and junk tolerated. */
+BCDKIT_API int hive_decode_string(const uint8_t *data, size_t len, char **out);
+/* REG_MULTI_SZ to a NULL-terminated array of UTF-8 strings; free with hive_free_strv(). */
+BCDKIT_API int hive_decode_multi_string(const uint8_t *data, size_t len, char ***out);
+BCDKIT_API void hive_free_strv(char **v);
+/* REG_DWORD (type 4, LE) or REG_DWORD_BIG_ENDIAN (type 5); needs 4 bytes. */
+BCDKIT_API int hive_decode_dword(uint32_t type, const uint8_t *data, size_t len, uint32_t *out);
+/* REG_QWORD: 8 bytes LE. */
+BCDKIT_API int hive_decode_qword(const uint8_t *data, size_t len, uint64_t *out);
+/* Name of a type ("REG_SZ", or "0x1234" style for others) into buf. */
+BCDKIT_API const char *hive_type_name(uint32_t type, char *buf, size_t len);
+/* Parse "REG_SZ", "REG_DWORD", ..., or a number; -BK_EINVAL if unknown. */
+BCDKIT_API int hive_type_parse(const char *s, uint32_t *out);
+
+/* UTF-8 (escaped) <-> UTF-16 name conversion used by the whole API. */
+BCDKIT_API int hive_name_from_utf16(const uint16_t *u, size_t n, int in_key_path, char **out);
+BCDKIT_API int hive_name_to_utf16(const char *s, size_t slen, uint16_t **out, size_t *n);
+/* Windows upper-casing of one UTF-16 code unit. */
+BCDKIT_API uint16_t hive_upcase(uint16_t c);
+/* Compare two names as Windows sorts subkeys: <0, 0, >0. */
+BCDKIT_API int hive_name_cmp(const uint16_t *a, size_t an, const uint16_t *b, size_t bn);
+/* lh hash of a name. */
+BCDKIT_API uint32_t hive_name_hash(const uint16_t *u, size_t n);
+
+/* ---- transaction logs (hive/log.c) --------------------------------------- */
+
+/*
+ * A dirty hive (seq1 != seq2 or a bad base-block checksum) may hold its latest
+ * data only in the transaction logs beside it: NAME.LOG, NAME.LOG1, NAME.LOG2
+ * (any case).  A log's format comes from its base block, never its name.
+ */
+enum {
+	HIVE_LOG_NONE = 0,        /* empty, or not a registry log */
+	HIVE_LOG_OLD  = 1,        /* DIRT bitmap (file type 1 or 2; Windows up to 8) */
+	HIVE_LOG_NEW  = 2,        /* HvLE entries (file type 6; Windows 8.1 and later) */
+};
+
+#define HIVE_RECOVER_MAX_LOGS 3
+
+/* What recovery did with one log file. */
+struct hive_recover_log {
+	char name[256];           /* file name (in the hive's folder) */
+	int format;               /* HIVE_LOG_* */
+	int used;                 /* nonzero if data from it was applied */
+	uint32_t start_seq;       /* sequence number in the log's base block */
+	uint32_t entries;         /* new format: entries applied */
+	uint32_t first_seq;       /* new format: sequence numbers of the first */
+	uint32_t last_seq;        /*   and last entry applied (valid if entries) */
+	uint32_t runs;            /* page runs (new) or 512-byte pages (old) applied */
+	char note[200];           /* why it was not used, or where its entries end */
+};
+
+struct hive_recover_report {
+	int dirty;                /* recovery was needed (else nothing else is set) */
+	int bad_checksum;         /* the primary's base block was invalid */
+	uint32_t seq1, seq2;      /* the primary's, as found */
+	int format;               /* HIVE_LOG_* of the logs applied */
+	unsigned nlogs;           /* entries used in logs[] */
+	struct hive_recover_log logs[HIVE_RECOVER_MAX_LOGS];
+	uint32_t entries;         /* new format: entries applied in all logs */
+	uint32_t runs;            /* new format: page runs applied */
+	uint32_t pages;           /* old format: 512-byte pages applied */
+	int have_last_seq;        /* new format: last_seq is set */
+	uint32_t last_seq;        /* sequence number of the last entry applied */
+	int base_from_log;        /* the base block was rebuilt from a log */
+	uint32_t new_seq;         /* seq1 = seq2 of the recovered hive */
+	uint32_t hbins_before;    /* hive bins size before and after */
+	uint32_t hbins_after;
+};
+
+/* hive_recover() flags. */
+enum {
+	HIVE_RECOVER_DRY_RUN = 1 << 0, /* replay and check, write nothing */
+};
+
+/*
+ * Replay the logs beside the hive at path into memory; the files are not
+ * changed.  Returns 0 and fills *rep: if rep->dirty, *out is the recovered,
+ * clean image (caller frees with free()); for a clean hive *out is NULL and
+ * *len 0.  Returns -BK_ELOG if the hive is dirty and no log can recover it.
+ * The detail goes to errbuf when not NULL.
+ */
+BCDKIT_API int hive_recover_image(const char *path, uint8_t **out, size_t *len,
+				  struct hive_recover_report *rep,
+				  char *errbuf, size_t errbuf_len);
+/*
+ * Recover a dirty hive from its logs and write the result.  With out_path,
+ * the clean hive is written there (atomically) and the originals are left
+ * alone.  With out_path NULL the hive is replaced in place: first every
+ * file that changes is copied to NAME.bak (the hive) and LOGNAME.bak (each
+ * non-empty log), refusing with -BK_EEXIST if such a copy already exists;
+ * then the hive is replaced atomically; only once it is durably on disk are
+ * the logs truncated to 0 bytes.  A clean hive returns 0 with rep->dirty 0
+ * and nothing written.  Returns 0 or a negative BK_E* code; on any failure
+ * before the hive is replaced, no file has changed.
+ */
+BCDKIT_API int hive_recover(const char *path, const char *out_path, unsigned flags,
+			    struct hive_recover_report *rep,
+			    char *errbuf, size_t errbuf_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

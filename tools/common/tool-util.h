@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Helpers shared by the command-line tools (never linked by the libraries):
+ * program name, error printing, exit codes, size parsing, stdout checking.
+ */
+#ifndef TOOL_UTIL_H
+#define TOOL_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes shared by the editors (style.md item 12). */
+#define EXIT_OK       0
+#define EXIT_FAIL     1   /* not found, check failed, operation failed */
+#define EXIT_USAGE    2   /* bad usage or unreadable input */
+
+extern const char *tool_name;
+
+/* Set tool_name from argv[0] and register the stdout close check. */
+void tool_init(int argc, char **argv);
+
+/* "TOOL: message\n" on stderr. */
+void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "TOOL: warning: message\n" on stderr. */
+void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error and "Try 'TOOL --help'." then exit 2. */
+void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Print "TOOL (bcdkit) VERSION" and exit 0. */
+void tool_version(void) __attribute__((noreturn));
+
+/*
+ * Parse a size: a number with an optional suffix K, M, G, T (binary,
+ * optionally followed by "iB" or "B") or "s" for 512-byte sectors.
+ * Returns false on a malformed or overflowing value.
+ */
+bool tool_parse_size(const char *s, uint64_t *out);
+/* Parse an unsigned number (decimal or 0x hex); false if malformed. */
+bool tool_parse_u64(const char *s, uint64_t *out);
+
+/* Write a JSON string literal (with quotes) for UTF-8 text. */
+void tool_json_string(FILE *f, const char *s);
+
+#endif

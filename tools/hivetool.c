@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hivetool: inspect and edit Windows registry hive files.
+ * Each command is a thin layer over libbcdkit-hive: parse arguments, call the
+ * library, print.  Exit status: 0 success, 1 not found or check failed,
+ * 2 bad usage or unreadable input.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bcdkit/hive.h"
+#include "tool-util.h"
+
+/* Options every command accepts (how the hive is opened). */
+struct common_opts {
+	unsigned open_flags;
+	bool json;
+	bool recursive;
+	bool raw;
+};
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis;
+};
+
+static void usage(FILE *f);
+
+static const char *const usage_text =
+"Usage: hivetool COMMAND [OPTIONS] ARGS...\n"
+"\n"
+"Inspect and edit Windows registry hive files.\n"
+"\n"
+"Commands:\n"
+"  info HIVE                       header, dirty state, logs, counts\n"
+"  ls HIVE [KEY] [-r] [--json]     list subkeys and values\n"
+"  get HIVE KEY [VALUE] [--raw|--json]\n"
+"                                  show a value (@ or \"\" is the default value)\n"
+"\n"
+"Options for every command:\n"
+"  --no-logs        show the primary file as stored; do not replay logs\n"
+"  --salvage        read what can be read from a damaged hive (read-only)\n"
+"  -h, --help       show this help and exit\n"
+"  -V, --version    show the version and exit\n"
+"\n"
+"KEY is a path with \\ separators, relative to the root; HKLM\\SYSTEM\\ and\n"
+"similar prefixes are accepted. Exit status: 0 success, 1 not found,\n"
+"2 bad usage or unreadable input. See hivetool(1).\n";
+
+static void
+usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+/* Library notes (log replay, dirty state) go to stderr. */
+static void
+print_note(void *data, const char *msg)
+{
+	(void)data;
+	fprintf(stderr, "%s: note: %s\n", tool_name, msg);
+}
+
+enum { OPT_NO_LOGS = CHAR_MAX + 1, OPT_SALVAGE, OPT_JSON, OPT_RAW, OPT_FORCE };
+
+static const struct option common_longopts[] = {
+	{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
+	{ "salvage", no_argument, NULL, OPT_SALVAGE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "recursive", no_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which of the per-command options a command takes. */
+enum { ALLOW_JSON = 1, ALLOW_RAW = 2, ALLOW_R = 4 };
+
+static void
+check_allowed(int c, unsigned allowed, char **argv)
+{
+	if ((c == OPT_JSON && !(allowed & ALLOW_JSON)) || (c == OPT_RAW && !(allowed & ALLOW_RAW)) ||
+	    (c == 'r' && !(allowed & ALLOW_R)))
+		tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
+}
+
+/* Parse the common options; returns optind.  Positional args follow. */
+static int
+parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "rhV", common_longopts, NULL)) != -1) {
+		check_allowed(c, allowed, argv);
+		switch (c) {
+		case OPT_NO_LOGS: o->open_flags |= HIVE_OPEN_NO_LOGS; break;
+		case OPT_SALVAGE: o->open_flags |= HIVE_OPEN_SALVAGE; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_RAW: o->raw = true; break;
+		case 'r': o->recursive = true; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': tool_version();
+		default: tool_usage_error("%s: bad option", argv[0]);
+		}
+	}
+	return optind;
+}
+
+static hive_t *
+open_hive(const char *path, unsigned flags)
+{
+	char err[600];
+	hive_t *h;
+
+	if (hive_open(&h, path, flags, err, sizeof(err)) < 0) {
+		tool_err("%s", err);
+		exit(EXIT_USAGE);
+	}
+	hive_set_msg_cb(h, print_note, NULL);
+	if (hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS)
+		tool_warn("%s: hive is dirty and no transaction log was applied", path);
+	if (hive_state(h) & HIVE_STATE_TRUNCATED)
+		tool_warn("%s: hive is truncated; showing what exists", path);
+	return h;
+}
+
+/* Exit code for a library error: 1 for "not found", 2 for damage. */
+static int
+fail(hive_t *h, int rc)
+{
+	tool_err("%s", hive_last_error(h));
+	return rc == -BK_ENOTFOUND ? EXIT_FAIL : EXIT_USAGE;
+}
+
+static int
+find_key(hive_t *h, const char *path, hive_key_t *k)
+{
+	return path ? hive_key_find(h, path, k) : hive_root(h, k);
+}
+
+/* FILETIME (100 ns since 1601) as ISO 8601 UTC. */
+static void
+print_filetime(FILE *f, uint64_t ft)
+{
+	time_t t = (time_t)(ft / 10000000ULL) - 11644473600LL;
+	struct tm tm;
+	char buf[32];
+
+	if (ft == 0 || !gmtime_r(&t, &tm)) {
+		fputs("-", f);
+		return;
+	}
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fputs(buf, f);
+}
+
+/* ---- info ----------------------------------------------------------------- */
+
+static void
+print_state(unsigned st)
+{
+	if (!(st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)))
+		printf("clean");
+	else
+		printf("dirty (%s%s%s)", st & HIVE_STATE_DIRTY_SEQ ? "seq1 != seq2" : "",
+		       (st & HIVE_STATE_DIRTY_SEQ) && (st & HIVE_STATE_BAD_CHECKSUM) ? ", " : "",
+		       st & HIVE_STATE_BAD_CHECKSUM ? "bad checksum" : "");
+	if (st & HIVE_STATE_RECOVERED)
+		printf(", recovered from logs in memory");
+	if (st & HIVE_STATE_DIRTY_NO_LOGS)
+		printf(", no log applied");
+	if (st & HIVE_STATE_TRUNCATED)
+		printf(", truncated");
+	if (st & HIVE_STATE_SALVAGED)
+		printf(", damaged parts skipped");
+	putchar('\n');
+}
+
+static int
+cmd_info(int argc, char **argv)
+{
+	struct common_opts o;
+	struct hive_header hd;
+	struct hive_stats st;
+	const char *const *logs;
+	int i = parse_common(argc, argv, &o, 0), rc;
+	hive_t *h;
+
+	if (argc - i != 1)
+		tool_usage_error("info: expected HIVE");
+	h = open_hive(argv[i], o.open_flags);
+	hive_get_header(h, &hd);
+	if ((rc = hive_get_stats(h, &st)) < 0)
+		return fail(h, rc);
+	printf("File:            %s\n", argv[i]);
+	printf("Version:         %u.%u\n", hd.major, hd.minor);
+	printf("File type:       %u%s\n", hd.file_type, hd.file_type == 0 ? " (primary)" : "");
+	printf("Sequence:        %u / %u\n", hd.seq1, hd.seq2);
+	printf("Checksum:        0x%08x (%s)\n", hd.checksum,
+	       hd.checksum == hd.checksum_calc ? "ok" : "BAD");
+	printf("State:           ");
+	print_state(hive_state(h));
+	printf("Last written:    ");
+	print_filetime(stdout, hd.timestamp);
+	printf("\nRoot offset:     0x%x\n", hd.root_offset);
+	printf("Hive bins size:  %u\n", hd.hbins_size);
+	printf("Clustering:      %u\n", hd.clustering);
+	printf("Flags:           0x%x\n", hd.flags);
+	printf("Embedded name:   %s\n", hd.file_name);
+	logs = hive_log_files(h);
+	printf("Logs:            %s\n", logs[0] ? logs[0] : "none");
+	while (logs[0] && *++logs)
+		printf("                 %s\n", *logs);
+	printf("File size:       %" PRIu64 "\n", st.file_size);
+	printf("Hive bins:       %" PRIu64 "\n", st.hbins);
+	printf("Keys:            %" PRIu64 "\n", st.keys);
+	printf("Values:          %" PRIu64 "\n", st.values);
+	printf("Used bytes:      %" PRIu64 "\n", st.used_bytes);
+	printf("Free bytes:      %" PRIu64 "\n", st.free_bytes);
+	hive_close(h);
+	return EXIT_OK;
+}
+
+/* ---- values in human form --------------------------------------------------- */
+
+static void
+print_hex(FILE *f, const uint8_t *d, size_t len, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		fprintf(f, "%s%02x", i ? sep : "", d[i]);
+}
+
+/* Print data for humans: strings decoded, numbers in hex and decimal. */
+static void
+print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *multi_sep)
+{
+	uint32_t dw;
+	uint64_t qw;
+	char *s, **v;
+	size_t i;
+
+	if ((type == HIVE_REG_SZ || type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_LINK) &&
+	    hive_decode_string(d, len, &s) == 0) {
+		fputs(s, f);
+		free(s);
+	} else if (type == HIVE_REG_MULTI_SZ && hive_decode_multi_string(d, len, &v) == 0) {
+		for (i = 0; v[i]; i++)
+			fprintf(f, "%s%s", i ? multi_sep : "", v[i]);
+		hive_free_strv(v);
+	} else if (hive_decode_dword(type, d, len, &dw) == 0) {
+		fprintf(f, "0x%08x (%u)", dw, dw);
+	} else if (type == HIVE_REG_QWORD && hive_decode_qword(d, len, &qw) == 0) {
+		fprintf(f, "0x%016" PRIx64 " (%" PRIu64 ")", qw, qw);
+	} else {
+		print_hex(f, d, len, " ");
+	}
+}
+
+static void
+json_data(FILE *f, uint32_t type, const uint8_t *d, size_t len)
+{
+	char tn[32], *s, **v;
+	uint32_t dw;
+	uint64_t qw;
+	size_t i;
+
+	fprintf(f, "\"type\": %u, \"type_name\": \"%s\", \"size\": %zu, \"hex\": \"", type,
+		hive_type_name(type, tn, sizeof(tn)), len);
+	print_hex(f, d, len, "");
+	fputc('"', f);
+	if ((type == HIVE_REG_SZ || type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_LINK) &&
+	    hive_decode_string(d, len, &s) == 0) {
+		fputs(", \"string\": ", f);
+		tool_json_string(f, s);
+		free(s);
+	} else if (type == HIVE_REG_MULTI_SZ && hive_decode_multi_string(d, len, &v) == 0) {
+		fputs(", \"strings\": [", f);
+		for (i = 0; v[i]; i++) {
+			fputs(i ? ", " : "", f);
+			tool_json_string(f, v[i]);
+		}
+		fputc(']', f);
+		hive_free_strv(v);
+	} else if (hive_decode_dword(type, d, len, &dw) == 0) {
+		fprintf(f, ", \"number\": %u", dw);
+	} else if (type == HIVE_REG_QWORD && hive_decode_qword(d, len, &qw) == 0) {
+		fprintf(f, ", \"number\": %" PRIu64, qw);
+	}
+}
+
+/* Read a value's name, type and data; prints the error on failure. */
+static int
+load_value(hive_t *h, hive_value_t v, char **name, uint32_t *type, uint8_t **d, size_t *len)
+{
+	int rc;
+
+	*name = NULL;
+	if ((rc = hive_value_name(h, v, name)) < 0 || (rc = hive_value_type(h, v, type)) < 0 ||
+	    (rc = hive_value_data(h, v, d, len)) < 0) {
+		free(*name);
+		return rc;
+	}
+	return 0;
+}
+
+/* ---- ls --------------------------------------------------------------------- */
+
+static int
+ls_values_text(hive_t *h, hive_key_t k)
+{
+	hive_value_t *vals;
+	size_t n, i, len;
+	uint32_t type;
+	uint8_t *d;
+	char *name, tn[32];
+	int rc = hive_key_values(h, k, &vals, &n);
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0)
+			break;
+		printf("    %s    %s    ", name[0] ? name : "(Default)", hive_type_name(type, tn, sizeof(tn)));
+		print_data(stdout, type, d, len, "\\0");
+		putchar('\n');
+		free(name);
+		free(d);
+	}
+	free(vals);
+	return rc;
+}
+
+/* One key in reg-query style: its path, its values, then its subkeys. */
+static int
+ls_key_text(hive_t *h, hive_key_t k, const char *path, bool recursive)
+{
+	hive_key_t *subs;
+	size_t n, i;
+	char *name, *sub;
+	int rc;
+
+	printf("%s\n", path[0] ? path : "\\");
+	if ((rc = ls_values_text(h, k)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
+		return rc;
+	if (!recursive) {
+		if (n)
+			putchar('\n');
+		for (i = 0; rc == 0 && i < n; i++) {
+			if ((rc = hive_key_name(h, subs[i], &name)) == 0)
+				printf("%s%s%s\n", path, path[0] ? "\\" : "", name);
+			free(name);
+		}
+	}
+	for (i = 0; recursive && rc == 0 && i < n; i++) {
+		if ((rc = hive_key_name(h, subs[i], &name)) < 0)
+			break;
+		sub = malloc(strlen(path) + strlen(name) + 2);
+		if (!sub) {
+			free(name);
+			rc = -BK_ENOMEM;
+			break;
+		}
+		sprintf(sub, "%s%s%s", path, path[0] ? "\\" : "", name);
+		putchar('\n');
+		rc = ls_key_text(h, subs[i], sub, true);
+		free(sub);
+		free(name);
+	}
+	free(subs);
+	return rc;
+}
+
+static int
+ls_key_json(hive_t *h, hive_key_t k, int depth, bool recursive)
+{
+	hive_key_t *subs;
+	hive_value_t *vals;
+	size_t n, nv, i, len;
+	uint32_t type;
+	uint8_t *d;
+	char *name;
+	int rc = hive_key_name(h, k, &name);
+
+	if (rc < 0)
+		return rc;
+	fputs("{\"name\": ", stdout);
+	tool_json_string(stdout, name);
+	free(name);
+	if ((rc = hive_key_values(h, k, &vals, &nv)) < 0)
+		return rc;
+	fputs(", \"values\": [", stdout);
+	for (i = 0; rc == 0 && i < nv; i++) {
+		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0)
+			break;
+		fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
+		tool_json_string(stdout, name);
+		fputs(", ", stdout);
+		json_data(stdout, type, d, len);
+		fputc('}', stdout);
+		free(name);
+		free(d);
+	}
+	free(vals);
+	if (rc < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
+		return rc;
+	fputs("], \"subkeys\": [", stdout);
+	for (i = 0; rc == 0 && i < n; i++) {
+		fputs(i ? ", " : "", stdout);
+		if (recursive) {
+			rc = ls_key_json(h, subs[i], depth + 1, true);
+		} else if ((rc = hive_key_name(h, subs[i], &name)) == 0) {
+			tool_json_string(stdout, name);
+			free(name);
+		}
+	}
+	fputs("]}", stdout);
+	free(subs);
+	return rc;
+}
+
+static int
+cmd_ls(int argc, char **argv)
+{
+	struct common_opts o;
+	int i = parse_common(argc, argv, &o, ALLOW_R | ALLOW_JSON), rc;
+	const char *keypath;
+	hive_key_t k;
+	char *path = NULL;
+	hive_t *h;
+
+	if (argc - i < 1 || argc - i > 2)
+		tool_usage_error("ls: expected HIVE [KEY]");
+	h = open_hive(argv[i], o.open_flags);
+	keypath = argc - i == 2 ? argv[i + 1] : NULL;
+	if ((rc = find_key(h, keypath, &k)) < 0 || (rc = hive_key_path(h, k, &path)) < 0)
+		return fail(h, rc);
+	rc = o.json ? ls_key_json(h, k, 0, o.recursive) : ls_key_text(h, k, path, o.recursive);
+	if (o.json)
+		putchar('\n');
+	free(path);
+	if (rc < 0)
+		return fail(h, rc);
+	hive_close(h);
+	return EXIT_OK;
+}
+
+/* ---- get -------------------------------------------------------------------- */
+
+static int
+cmd_get(int argc, char **argv)
+{
+	struct common_opts o;
+	int i = parse_common(argc, argv, &o, ALLOW_RAW | ALLOW_JSON), rc;
+	hive_key_t k;
+	hive_value_t v;
+	uint32_t type;
+	uint8_t *d;
+	size_t len;
+	char *name;
+	hive_t *h;
+
+	if (argc - i < 2 || argc - i > 3)
+		tool_usage_error("get: expected HIVE KEY [VALUE]");
+	if (o.raw && o.json)
+		tool_usage_error("get: --raw and --json exclude each other");
+	h = open_hive(argv[i], o.open_flags);
+	if ((rc = hive_key_find(h, argv[i + 1], &k)) < 0 ||
+	    (rc = hive_value_find(h, k, argc - i == 3 ? argv[i + 2] : "", &v)) < 0 ||
+	    (rc = load_value(h, v, &name, &type, &d, &len)) < 0)
+		return fail(h, rc);
+	if (o.raw) {
+		fwrite(d, 1, len, stdout);
+	} else if (o.json) {
+		fputs("{\"name\": ", stdout);
+		tool_json_string(stdout, name);
+		fputs(", ", stdout);
+		json_data(stdout, type, d, len);
+		fputs("}\n", stdout);
+	} else {
+		print_data(stdout, type, d, len, "\n");
+		putchar('\n');
+	}
+	free(name);
+	free(d);
+	hive_close(h);
+	return EXIT_OK;
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+static const struct command commands[] = {
+	{ "info", cmd_info, "info HIVE" },
+	{ "ls", cmd_ls, "ls HIVE [KEY] [-r] [--json]" },
+	{ "get", cmd_get, "get HIVE KEY [VALUE] [--raw|--json]" },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	tool_init(argc, argv);
+	if (argc < 2)
+		tool_usage_error("missing command");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
+		tool_version();
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	tool_usage_error("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared helpers for the end-to-end tests (sourced, not run).
+set -eu
+HIVETOOL="$top_builddir/hivetool"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+need_corpus() { [ -d "${BK_CORPUS:-/nonexistent}" ] || skip "corpus not found at ${BK_CORPUS:-?}"; }
+
+# expect_exit CODE CMD...: run CMD, fail unless it exits with CODE.
+expect_exit() {
+	want=$1; shift
+	set +e
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || { cat "$TMP/out" "$TMP/err" >&2; fail "'$*' exited $got, expected $want"; }
+}
+
+# mkhive SPECTEXT OUT: build a hive with the independent fixture writer.
+mkhive() {
+	printf '%s\n' "$1" > "$TMP/spec.$$"
+	python3 "$top_srcdir/scripts/mkhive.py" "$TMP/spec.$$" "$2"
+}

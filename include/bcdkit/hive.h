@@ -260,6 +260,186 @@ BCDKIT_API int hive_recover(const char *path, const char *out_path, unsigned fla
 			    struct hive_recover_report *rep,
 			    char *errbuf, size_t errbuf_len);
 
+/* ---- checker (hive/check.c) --------------------------------------------- */
+
+/* What a problem found by hive_check() is about. */
+enum {
+	HIVE_PROBLEM_BASE = 1,     /* base block: checksum, sequence numbers, sizes */
+	HIVE_PROBLEM_HBIN,         /* hbin header: signature, offset, size */
+	HIVE_PROBLEM_CELL,         /* cell sizes, cells not tiling their hbin */
+	HIVE_PROBLEM_KEY,          /* nk fields: signature, name, flags, parent */
+	HIVE_PROBLEM_LIST,         /* subkey list structure (lf/lh/li/ri), counts */
+	HIVE_PROBLEM_ORDER,        /* subkeys not in Windows upper-case order */
+	HIVE_PROBLEM_HASH,         /* wrong lh hash or lf hint */
+	HIVE_PROBLEM_DUPLICATE,    /* two subkeys or two values with one name */
+	HIVE_PROBLEM_MAXLEN,       /* a max-length field below the real maximum */
+	HIVE_PROBLEM_VALUE,        /* value list, vk, value data, db big data */
+	HIVE_PROBLEM_SECURITY,     /* sk list ring, reference counts */
+	HIVE_PROBLEM_CLASS,        /* class name cell */
+	HIVE_PROBLEM_SHARED,       /* one cell referenced by two owners */
+	HIVE_PROBLEM_LEAK,         /* allocated cell nothing refers to */
+};
+
+struct hive_problem {
+	unsigned kind;             /* HIVE_PROBLEM_* */
+	uint64_t file_offset;      /* file offset of the record at fault */
+	hive_key_t key;            /* key concerned, 0 if none */
+	const char *key_path;      /* its path from the root ("" = root), or NULL */
+	const char *message;       /* one line: the record, its offset, what is wrong */
+};
+
+/* Called once per problem; return 0 to go on, non-zero to stop the check. */
+typedef int (*hive_check_cb)(void *data, const struct hive_problem *p);
+
+/*
+ * Check every structural rule Windows relies on: base block (checksum,
+ * sequence numbers, version, hive bins size), hbins and the cells tiling
+ * them, keys (parent pointers, flags, counts, max-length fields), subkey
+ * lists (structure, Windows upper-case order across ri leaves, lh hashes,
+ * lf hints, duplicate names), values (lists, inline and big data, duplicate
+ * names), class names, the sk ring and its reference counts, cells owned
+ * twice and allocated cells nothing refers to.  The image checked is the one
+ * in memory (after log replay, unless opened with HIVE_OPEN_NO_LOGS); with
+ * HIVE_OPEN_SALVAGE the parts the open skipped are reported and the rest is
+ * checked.  cb may be NULL.  Returns: 0 with *count (may be NULL) set to the
+ * number of problems reported, or a negative code (-BK_ENOMEM) if the check
+ * could not run to its end.
+ */
+BCDKIT_API int hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count);
+/* Short name of a problem kind ("order", "hash", ...). */
+BCDKIT_API const char *hive_problem_kind_name(unsigned kind);
+
+/* ---- writing (hive/create.c, write-*.c, copy.c, commit.c, diff.c) ------- */
+
+/*
+ * Edits change the hive in memory only; nothing touches a file until
+ * hive_commit().  Every edit needs a handle opened with HIVE_OPEN_WRITE (or
+ * made by hive_create()): otherwise -BK_EREADONLY.  A dirty hive (seq1 !=
+ * seq2 or a bad checksum) whose logs were not replayed is refused with
+ * -BK_EDIRTY unless it was opened with HIVE_OPEN_FORCE; a truncated or
+ * salvaged hive is never writable.  A failed edit (invalid name, no space,
+ * data too large, out of memory) leaves the hive exactly as it was.
+ *
+ * Handles: a key keeps its hive_key_t and a value its hive_value_t for as
+ * long as it exists; only deleting it invalidates the handle.
+ *
+ * Names are escaped UTF-8 as everywhere in this API ("{U+XXXX}" for code
+ * units UTF-8 cannot carry).  A key name is 1 to HIVE_KEY_NAME_MAX code
+ * units without "\"; a value name is 0 to HIVE_VALUE_NAME_MAX code units,
+ * and "" or "@" (or NULL) names the default value.  Names are stored as
+ * Latin-1 when every code unit is below 256, else as UTF-16LE.
+ */
+#define HIVE_KEY_NAME_MAX    255u
+#define HIVE_VALUE_NAME_MAX  16383u
+
+/*
+ * Make a new, empty hive in memory, to be written to path by hive_commit().
+ * minor is 3 (lf lists, no big data: NT4/2000 "standard" format) or 5 (lh
+ * lists, big data; 0 means 5).  root_name NULL gives "ROOT".  The root has
+ * flags 0x2C (HIVE_ENTRY | NO_DELETE | COMP_NAME) and one sk holding the
+ * default descriptor (see hive/create.c: owner and group BUILTIN\Administrators,
+ * DACL granting full control to SYSTEM and Administrators and read to
+ * Everyone, inherited by subkeys).  Returns 0 and *out, or a negative code
+ * with the detail in errbuf.
+ */
+BCDKIT_API int hive_create(hive_t **out, const char *path, const char *root_name,
+			   unsigned minor, char *errbuf, size_t errbuf_len);
+
+/* Add a subkey (sorted insertion, sk inherited from the parent).
+ * -BK_EEXIST if a subkey of that name exists (its handle is still put in *out). */
+BCDKIT_API int hive_key_add(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out);
+/* Same with the name as UTF-16 code units. */
+BCDKIT_API int hive_key_add_utf16(hive_t *h, hive_key_t parent, const uint16_t *name,
+				  size_t n, hive_key_t *out);
+/* mkdir -p: find or create every key of "A\B\C" under the root (prefixes as in
+ * hive_key_find() are not accepted here).  *out is the last key. */
+BCDKIT_API int hive_key_create_path(hive_t *h, const char *path, hive_key_t *out);
+/* Delete a key: -BK_ENOTEMPTY if it has subkeys and recursive is 0; the root
+ * cannot be deleted (-BK_EINVAL).  Every cell of the subtree is freed and sk
+ * reference counts are decremented (an sk no longer used is unlinked). */
+BCDKIT_API int hive_key_delete(hive_t *h, hive_key_t key, int recursive);
+/*
+ * Copy the subtree src_key of src (which may be dst itself) under dst_parent
+ * in dst, named name (NULL: the source key's name).  Class names, flags,
+ * timestamps, security and value order are kept; between hives each
+ * descriptor is found in dst by its bytes or added.  Copying a key into its
+ * own subtree is refused (-BK_EINVAL); an existing name gives -BK_EEXIST.
+ */
+BCDKIT_API int hive_key_copy(hive_t *dst, hive_key_t dst_parent, const char *name,
+			     hive_t *src, hive_key_t src_key, hive_key_t *out);
+/* Set the class name (raw UTF-16LE bytes, as hive_key_class() returns them);
+ * NULL or len 0 removes it. */
+BCDKIT_API int hive_key_set_class(hive_t *h, hive_key_t key, const uint8_t *cls, size_t len);
+
+/*
+ * Create or replace a value: any 32-bit type, 0 to HIVE_MAX_DATA bytes.  Data
+ * of up to 4 bytes is stored inline, larger data in one cell, and data over
+ * 16344 bytes as big data (db, segments of 16344) in hives of minor 4 and up.
+ * A value keeps its place in the key's value order; a new one is appended.
+ * *out (may be NULL) receives the value's handle.
+ */
+#define HIVE_MAX_DATA (16u << 20)
+BCDKIT_API int hive_value_set(hive_t *h, hive_key_t key, const char *name, uint32_t type,
+			      const void *data, size_t len);
+BCDKIT_API int hive_value_set_utf16(hive_t *h, hive_key_t key, const uint16_t *name,
+				    size_t n, uint32_t type, const void *data, size_t len,
+				    hive_value_t *out);
+/* Delete one value, keeping the order of the others; -BK_ENOTFOUND if absent. */
+BCDKIT_API int hive_value_delete(hive_t *h, hive_key_t key, const char *name);
+
+/* hive_commit() flags. */
+enum {
+	/* Before the first write through this handle, copy the existing file
+	 * to PATH.bak and each non-empty log beside it to LOGNAME.bak
+	 * (atomically, replacing older backups). */
+	HIVE_COMMIT_BACKUP = 1 << 0,
+};
+
+/*
+ * Write the hive back to the file it was opened from (or created for):
+ * temp file in the same folder, fsync, rename, fsync the folder.  Sets
+ * seq1 = seq2 = one more than every sequence number in the primary and in
+ * the logs beside it, the timestamp to now, the hive bins size to the real
+ * size, and recomputes the checksum.  Once the new file is durable, the
+ * logs beside it are truncated to 0 bytes (hive-format.md 3.4: stale logs
+ * must never be replayed over the new content).  After a crash the file is
+ * the old hive intact or the new one complete.
+ */
+BCDKIT_API int hive_commit(hive_t *h, unsigned flags);
+/* Same, writing to another path (the original file and its logs are not
+ * touched; logs beside path are truncated). */
+BCDKIT_API int hive_commit_to(hive_t *h, const char *path, unsigned flags);
+
+/* ---- comparing two hives (hive/diff.c) ----------------------------------- */
+
+enum {
+	HIVE_DIFF_KEY_ADDED = 1,     /* in b only (reported once per subtree) */
+	HIVE_DIFF_KEY_REMOVED,       /* in a only (reported once per subtree) */
+	HIVE_DIFF_CLASS_CHANGED,     /* class name differs */
+	HIVE_DIFF_VALUE_ADDED,
+	HIVE_DIFF_VALUE_REMOVED,
+	HIVE_DIFF_VALUE_CHANGED,     /* type or data differs */
+};
+
+struct hive_diff_item {
+	int kind;                    /* HIVE_DIFF_* */
+	const char *path;            /* key path from the root (escaped UTF-8) */
+	const char *value;           /* value name for value items, else NULL */
+	hive_key_t key_a, key_b;     /* 0 where absent */
+	hive_value_t val_a, val_b;   /* 0 where absent */
+};
+
+/* Return nonzero from the callback to stop (hive_diff then returns that). */
+typedef int (*hive_diff_cb)(void *data, const struct hive_diff_item *item);
+
+/*
+ * Compare the trees of a and b (names without case, as Windows does; value
+ * data byte for byte).  Calls cb for each difference in a stable order and
+ * returns 0 with *ndiff set (0 = equal), or a negative code (detail in
+ * hive_last_error(a) or (b)).
+ */
+BCDKIT_API int hive_diff(hive_t *a, hive_t *b, hive_diff_cb cb, void *data, size_t *ndiff);
+
 #ifdef __cplusplus
 }
 #endif

@@ -133,8 +133,14 @@ hive_find_logs(const char *path, char ***out)
 		if (!log_name_matches(base, de->d_name))
 			continue;
 		v[n] = bk_malloc(strlen(dir) + strlen(de->d_name) + 2);
-		if (!v[n])
+		if (!v[n]) {
+			/* A silently shorter list could replay the wrong logs. */
+			while (n > 0)
+				bk_free(v[--n]);
+			bk_free(v);
+			v = NULL;
 			break;
+		}
 		sprintf(v[n], "%s%s", slash ? dir : "", de->d_name);
 		n++;
 	}
@@ -218,6 +224,8 @@ hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 		if (rc < 0)
 			bk_err(&h->err, -rc, "%s: cannot list log files", path);
 	}
+	if (rc == 0)
+		rc = hive_log_open(h);   /* replay a dirty hive's logs (log.c) */
 	if (rc == 0)
 		rc = finish_open(h);
 	if (rc < 0)

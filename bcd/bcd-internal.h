@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Internals of libbcdkit-bcd: the store handle, the in-memory form of device
+ * elements, the drive-letter map and small helpers shared by the modules.
+ */
+#ifndef BCD_INTERNAL_H
+#define BCD_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcdkit/bcd.h"
+#include "bcdkit/hive.h"
+#include "bk-alloc.h"
+#include "bk-bytes.h"
+#include "bk-error.h"
+
+/* ---- limits against hostile input ----------------------------------------- */
+#define BCD_MAX_OBJECTS      65536u     /* objects in one store */
+#define BCD_MAX_ELEMENTS     4096u      /* elements in one object */
+#define BCD_MAX_LIST         4096u      /* GUIDs or integers in one list */
+#define BCD_MAX_DEVICE_DEPTH 8          /* nested device descriptors */
+#define BCD_MAX_DEVICE_SIZE  65536u     /* bytes of one device element */
+#define BCD_MAX_DRIVES       26u        /* drive letters in a map */
+
+/* ---- element-name owners (elements.def / objects.def) ----------------------- */
+enum bcd_owner {
+	BCD_OWN_NONE, BCD_OWN_LIB, BCD_OWN_GENERIC, BCD_OWN_TEMPLATE,
+	BCD_OWN_BOOTMGR, BCD_OWN_OSLOADER, BCD_OWN_RESUME, BCD_OWN_MEMDIAG,
+	BCD_OWN_NTLDR, BCD_OWN_STARTUP, BCD_OWN_BOOTAPP, BCD_OWN_DEVICE,
+};
+
+/* The table that names class-2 elements of an object type. */
+int bcd_owner_of_type(uint32_t objtype);
+/* Well-known GUID text of an alias row, by index; NULL past the end. */
+bool bcd_wellknown_is_virtual(const bcd_guid_t *g);
+
+/* ---- the store handle -------------------------------------------------------- */
+struct bcd_store {
+	hive_t *hive;
+	char *path;
+	unsigned flags;
+	struct bk_errbuf err;
+	hive_key_t objects;        /* the Objects key */
+	bool have_current;
+	bcd_guid_t current;
+};
+
+/* Key of an object, or -BK_ENOTFOUND (with a detail). */
+int bcd_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out);
+/* Record a hive failure as the store's error. */
+int bcd_hive_err(bcd_store_t *s, int rc, const char *what);
+
+/* ---- device elements in memory ----------------------------------------------- */
+/*
+ * One device descriptor (bcd-format.md 5.2).  Only the layouts that
+ * bcdedit writes are decoded; every field that varies is kept so that
+ * encoding gives back the same bytes.
+ */
+enum bcd_dtype { BCD_DT_BLOCKIO = 0, BCD_DT_BOOT = 5, BCD_DT_PARTITION = 6, BCD_DT_LOCATE = 8 };
+enum bcd_blockio { BCD_BIO_RAMDISK = 3, BCD_BIO_FILE = 5, BCD_BIO_VDISK = 6 };
+
+struct bcd_dev {
+	uint32_t type;             /* enum bcd_dtype */
+	uint32_t flags;            /* descriptor flags (1 on ramdisks) */
+	/* partition */
+	uint8_t part_id[16];
+	uint32_t disk_type;        /* 0 local, 6 inside a virtual disk */
+	uint32_t part_style;       /* 0 GPT, 1 MBR */
+	uint8_t disk_id[16];
+	/* block I/O */
+	uint32_t bio_type;         /* enum bcd_blockio */
+	uint8_t bio_extra[20];     /* ramdisk image base/size/offset; vdisk identity */
+	/* locate */
+	uint32_t loc_type;         /* 0 by element, 1 by string */
+	uint32_t loc_elem;
+	/* file path record (file, ramdisk, resolved vhd) or locate string */
+	struct bcd_dev *host;      /* the volume the path lives on */
+	uint16_t *path;            /* UTF-16 units, no NUL */
+	size_t path_len;
+	bool has_path;             /* a file path record follows */
+	/* nested descriptor: vdisk -> its file, locate -> parent, partition -> vhd file */
+	struct bcd_dev *child;
+};
+
+struct bcd_devtree {
+	uint8_t options[16];       /* AdditionalOptions GUID (ramdisk options) */
+	struct bcd_dev *root;
+};
+
+/* The element a "vhd=" or bare "locate" device searches by default. */
+static inline uint32_t
+bcd_default_locate_elem(uint32_t eltype)
+{
+	return BCD_ELEM_CLASS(eltype) == 2 ? BCD_EL_SYSTEMROOT : BCD_EL_PATH;
+}
+
+int bcd_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out);
+int bcd_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len);
+void bcd_dev_free(struct bcd_dev *d);
+struct bcd_dev *bcd_dev_new(uint32_t type);
+
+/* ---- drive map ------------------------------------------------------------------- */
+struct bcd_devmap {
+	struct bk_errbuf err;
+	size_t n;
+	struct {
+		char letter;       /* 'A'..'Z' */
+		struct bcd_partition_id id;
+	} drive[BCD_MAX_DRIVES];
+};
+
+bool bcd_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b);
+
+/* ---- small helpers ------------------------------------------------------------------ */
+/* A growing text buffer; on allocation failure it sets oom and stops. */
+struct bcd_sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void bcd_sb_putc(struct bcd_sbuf *b, char c);
+void bcd_sb_puts(struct bcd_sbuf *b, const char *s);
+void bcd_sb_printf(struct bcd_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand over the text (NUL-terminated) or fail with -BK_ENOMEM. */
+int bcd_sb_finish(struct bcd_sbuf *b, char **out);
+
+/* snprintf into a caller's error buffer (may be NULL). */
+void bcd_errbuf_set(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
+bool bcd_parse_u64(const char *s, uint64_t *out);
+int bcd_strcasecmp(const char *a, const char *b);
+
+/* UTF-16LE bytes to UTF-8 up to the first NUL. */
+int bcd_utf16le_to_utf8(const uint8_t *p, size_t len, char **out);
+
+#endif

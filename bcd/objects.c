@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * GUIDs, well-known objects and their aliases, object types and the section
+ * headers bcdedit prints for them (objects.def).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include "bcd-internal.h"
+
+static const char hexdig[] = "0123456789abcdef";
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Text order of the 16 bytes: Data1 (4 bytes LE), Data2 and Data3 (2 bytes
+ * LE each), then 8 bytes in order.  pos[] maps the i-th hex byte of the text
+ * to its index in the binary form.
+ */
+static const uint8_t text_to_bin[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+int
+bcd_guid_parse(const char *s, bcd_guid_t *out)
+{
+	bcd_guid_t g;
+	size_t i, k = 0;
+
+	if (!s || strlen(s) != 38 || s[0] != '{' || s[37] != '}')
+		return -BK_ESYNTAX;
+	for (i = 1; i < 37; ) {
+		int hi, lo;
+
+		if (i == 9 || i == 14 || i == 19 || i == 24) {
+			if (s[i] != '-')
+				return -BK_ESYNTAX;
+			i++;
+			continue;
+		}
+		hi = hexval(s[i]);
+		lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -BK_ESYNTAX;
+		g.b[text_to_bin[k++]] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	*out = g;
+	return 0;
+}
+
+char *
+bcd_guid_format(const bcd_guid_t *g, char *out)
+{
+	size_t i, o = 0;
+
+	out[o++] = '{';
+	for (i = 0; i < 16; i++) {
+		uint8_t b = g->b[text_to_bin[i]];
+
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hexdig[b >> 4];
+		out[o++] = hexdig[b & 15];
+	}
+	out[o++] = '}';
+	out[o] = '\0';
+	return out;
+}
+
+int
+bcd_guid_cmp(const bcd_guid_t *a, const bcd_guid_t *b)
+{
+	char x[BCD_GUID_STRLEN], y[BCD_GUID_STRLEN];
+
+	/* Text order, which is the order of the Objects subkeys. */
+	return strcmp(bcd_guid_format(a, x), bcd_guid_format(b, y));
+}
+
+int
+bcd_guid_random(bcd_guid_t *out)
+{
+	uint8_t r[16];
+	size_t got = 0;
+
+	while (got < sizeof(r)) {
+		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -BK_EIO;
+		}
+		got += (size_t)n;
+	}
+	/* Version 4 (random) in Data3's high nibble, RFC 4122 variant. */
+	r[7] = (uint8_t)((r[7] & 0x0f) | 0x40);
+	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
+	memcpy(out->b, r, 16);
+	return 0;
+}
+
+/* ---- well-known objects -------------------------------------------------------- */
+
+struct wellknown {
+	const char *guid;
+	const char *alias;
+	uint32_t type;
+	const char *header;
+};
+
+static const struct wellknown wellknown[] = {
+#define BCD_WELLKNOWN(guid, alias, type, header) { guid, alias, type, header },
+#include "objects.def"
+};
+#define N_WELLKNOWN (sizeof(wellknown) / sizeof(wellknown[0]))
+
+/* Binary forms of the well-known GUIDs, parsed once. */
+static bcd_guid_t wk_bin[N_WELLKNOWN];
+static bool wk_ready;
+
+static void
+wk_init(void)
+{
+	size_t i;
+
+	if (wk_ready)
+		return;
+	for (i = 0; i < N_WELLKNOWN; i++)
+		(void)bcd_guid_parse(wellknown[i].guid, &wk_bin[i]);
+	wk_ready = true;
+}
+
+static const struct wellknown *
+wk_find(const bcd_guid_t *g)
+{
+	size_t i;
+
+	wk_init();
+	for (i = 0; i < N_WELLKNOWN; i++)
+		if (memcmp(wk_bin[i].b, g->b, 16) == 0)
+			return &wellknown[i];
+	return NULL;
+}
+
+int
+bcd_alias_lookup(const char *alias, bcd_guid_t *out)
+{
+	size_t i, n;
+
+	wk_init();
+	if (!alias || alias[0] != '{')
+		return -BK_ENOTFOUND;
+	n = strlen(alias);
+	if (n < 3 || alias[n - 1] != '}')
+		return -BK_ENOTFOUND;
+	for (i = 0; i < N_WELLKNOWN; i++) {
+		const char *a = wellknown[i].alias;
+
+		if (a && strlen(a) == n - 2 && strncasecmp(a, alias + 1, n - 2) == 0) {
+			*out = wk_bin[i];
+			return 0;
+		}
+	}
+	return -BK_ENOTFOUND;
+}
+
+const char *
+bcd_alias_name(const bcd_guid_t *g)
+{
+	static char names[N_WELLKNOWN][40];
+	const struct wellknown *w = wk_find(g);
+	size_t i;
+
+	if (!w || !w->alias)
+		return NULL;
+	i = (size_t)(w - wellknown);
+	if (!names[i][0])
+		snprintf(names[i], sizeof(names[i]), "{%s}", w->alias);
+	return names[i];
+}
+
+bool
+bcd_wellknown_is_virtual(const bcd_guid_t *g)
+{
+	const struct wellknown *w = wk_find(g);
+
+	return w && w->alias && w->type == 0;
+}
+
+/* ---- object types ------------------------------------------------------------------ */
+
+struct objtype {
+	uint32_t type;
+	int owner;
+	const char *header;
+};
+
+static const struct objtype objtypes[] = {
+#define BCD_OBJTYPE(type, owner, header) { type, BCD_OWN_##owner, header },
+#include "objects.def"
+};
+
+static const struct objtype *
+objtype_find(uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(objtypes) / sizeof(objtypes[0]); i++)
+		if (objtypes[i].type == type)
+			return &objtypes[i];
+	return NULL;
+}
+
+int
+bcd_owner_of_type(uint32_t objtype)
+{
+	const struct objtype *t = objtype_find(objtype);
+
+	return t ? t->owner : BCD_OWN_NONE;
+}
+
+const char *
+bcd_object_header(uint32_t type, const bcd_guid_t *id, char *buf, size_t len)
+{
+	const struct wellknown *w = id ? wk_find(id) : NULL;
+	const struct objtype *t = objtype_find(type);
+	const char *kind;
+
+	if (w && w->header)
+		snprintf(buf, len, "%s", w->header);
+	else if (t)
+		snprintf(buf, len, "%s", t->header);
+	else {
+		/* bcdedit's fallback for types it does not know: a class name
+		 * and the type in hex ("Inherited Settings (20200003)"). */
+		switch (type >> 28) {
+		case 1: kind = "Application"; break;
+		case 2: kind = "Inherited Settings"; break;
+		case 3: kind = "Device options"; break;
+		default: kind = "Object"; break;
+		}
+		snprintf(buf, len, "%s (%08x)", kind, type);
+	}
+	return buf;
+}
+
+struct appname {
+	const char *name;
+	int inherit;
+	uint32_t type;
+};
+
+static const struct appname appnames[] = {
+#define BCD_APPNAME(name, inherit, type) { name, inherit, type },
+#include "objects.def"
+};
+
+int
+bcd_application_type(const char *name, int inherit, uint32_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(appnames) / sizeof(appnames[0]); i++)
+		if (appnames[i].inherit == !!inherit && strcasecmp(appnames[i].name, name) == 0) {
+			*out = appnames[i].type;
+			return 0;
+		}
+	return -BK_ENOTFOUND;
+}

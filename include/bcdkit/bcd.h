@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * libbcdkit-bcd: Windows Boot Configuration Data stores, offline.
+ *
+ * A BCD store is a registry hive (bcdkit/hive.h) laid out as
+ * Objects\{guid}\Description\Type and Objects\{guid}\Elements\XXXXXXXX\Element.
+ * A bcd_store_t wraps an open hive; edits go to the hive in memory and reach
+ * the file only through bcd_store_commit(), which is the hive engine's atomic
+ * commit.  Every function returns 0 or a negative BK_E* code
+ * (bcdkit/error.h); bcd_last_error() gives the detail of the last failure.
+ *
+ * Identifiers.  Objects are named by bcd_guid_t, the 16 bytes of a GUID in
+ * Microsoft's mixed-endian binary layout (the layout used inside device
+ * elements).  Text GUIDs are "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}", lower
+ * case on output, any case on input; well-known objects have aliases such as
+ * "{bootmgr}".
+ */
+#ifndef BCDKIT_BCD_H
+#define BCDKIT_BCD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bcdkit/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef BCDKIT_API
+#define BCDKIT_API __attribute__((visibility("default")))
+#endif
+
+typedef struct bcd_store bcd_store_t;
+typedef struct bcd_devmap bcd_devmap_t;
+
+typedef struct {
+	uint8_t b[16];
+} bcd_guid_t;
+
+#define BCD_GUID_STRLEN 39   /* "{...}" plus NUL */
+
+/* Element formats: bits 27..24 of an element type. */
+enum bcd_format {
+	BCD_FMT_DEVICE = 1, BCD_FMT_STRING = 2, BCD_FMT_OBJECT = 3,
+	BCD_FMT_OBJLIST = 4, BCD_FMT_INTEGER = 5, BCD_FMT_BOOLEAN = 6,
+	BCD_FMT_INTLIST = 7,
+};
+#define BCD_ELEM_FORMAT(t) (((uint32_t)(t) >> 24) & 0xFu)
+#define BCD_ELEM_CLASS(t)  ((uint32_t)(t) >> 28)
+
+/* Well-known element and object types used by the commands. */
+#define BCD_EL_DEVICE            0x11000001u
+#define BCD_EL_PATH              0x12000002u
+#define BCD_EL_DESCRIPTION       0x12000004u
+#define BCD_EL_INHERIT           0x14000006u
+#define BCD_EL_RECOVERYSEQUENCE  0x14000008u
+#define BCD_EL_OSDEVICE          0x21000001u
+#define BCD_EL_SYSTEMROOT        0x22000002u
+#define BCD_EL_DISPLAYORDER      0x24000001u
+#define BCD_EL_BOOTSEQUENCE      0x24000002u
+#define BCD_EL_DEFAULT           0x23000003u
+#define BCD_EL_TIMEOUT           0x25000004u
+#define BCD_EL_RESUMEOBJECT      0x23000006u
+#define BCD_EL_TOOLSDISPLAYORDER 0x24000010u
+
+#define BCD_OBJ_FWBOOTMGR  0x10100001u
+#define BCD_OBJ_BOOTMGR    0x10100002u
+#define BCD_OBJ_FWAPP      0x101fffffu
+#define BCD_OBJ_OSLOADER   0x10200003u
+#define BCD_OBJ_RESUME     0x10200004u
+#define BCD_OBJ_MEMDIAG    0x10200005u
+#define BCD_OBJ_BOOTAPP    0x1020000au
+#define BCD_OBJ_NTLDR      0x10300006u
+#define BCD_OBJ_BOOTSECTOR 0x10400008u
+#define BCD_OBJ_STARTUP    0x10400009u
+#define BCD_OBJ_INHERIT    0x20100000u
+#define BCD_OBJ_DEVICE     0x30000000u
+
+/* ---- GUIDs and well-known objects ----------------------------------------- */
+
+/* Parse "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" (braces required).
+ * Returns: 0, or -BK_ESYNTAX. */
+BCDKIT_API int bcd_guid_parse(const char *s, bcd_guid_t *out);
+/* Lower-case text form with braces into out[BCD_GUID_STRLEN]; returns out. */
+BCDKIT_API char *bcd_guid_format(const bcd_guid_t *g, char *out);
+BCDKIT_API int bcd_guid_cmp(const bcd_guid_t *a, const bcd_guid_t *b);
+/* A random (version 4) GUID.  Returns: 0 or -BK_EIO. */
+BCDKIT_API int bcd_guid_random(bcd_guid_t *out);
+
+/* "{bootmgr}" -> GUID (case-insensitive, braces required).  {current} and
+ * {default} are virtual and resolved by bcd_store_resolve().
+ * Returns: 0, or -BK_ENOTFOUND. */
+BCDKIT_API int bcd_alias_lookup(const char *alias, bcd_guid_t *out);
+/* The preferred alias of a well-known GUID ("{bootmgr}"), or NULL. */
+BCDKIT_API const char *bcd_alias_name(const bcd_guid_t *g);
+/* bcdedit's section header for an object ("Windows Boot Loader"); it may
+ * depend on the GUID (settings groups, templates).  Written to buf. */
+BCDKIT_API const char *bcd_object_header(uint32_t type, const bcd_guid_t *id,
+					 char *buf, size_t len);
+/* Object type for "/create /application NAME" or "/create /inherit NAME".
+ * Returns: 0, or -BK_ENOTFOUND. */
+BCDKIT_API int bcd_application_type(const char *name, int inherit, uint32_t *out);
+
+/* ---- element table --------------------------------------------------------- */
+
+/* bcdedit's name of an element in an object of type objtype, or NULL when it
+ * has none (then it is shown as custom:XXXXXXXX). */
+BCDKIT_API const char *bcd_element_name(uint32_t objtype, uint32_t eltype);
+/* Name (or "custom:XXXXXXXX") to element type, for an object of objtype.
+ * Returns: 0, or -BK_ENOTFOUND. */
+BCDKIT_API int bcd_element_lookup(uint32_t objtype, const char *name, uint32_t *out);
+/* Name of an enumerated integer value ("OptIn"), or NULL. */
+BCDKIT_API const char *bcd_element_enum_name(uint32_t objtype, uint32_t eltype,
+					     uint64_t value);
+/* Value of an enum name, case-insensitive.  Returns: 0, or -BK_ENOTFOUND. */
+BCDKIT_API int bcd_element_enum_value(uint32_t objtype, uint32_t eltype,
+				      const char *name, uint64_t *out);
+
+/* ---- element values -------------------------------------------------------- */
+
+struct bcd_value {
+	uint32_t format;         /* enum bcd_format, from the element type */
+	uint64_t integer;        /* INTEGER; BOOLEAN as 0/1 */
+	char *string;            /* STRING, UTF-8, up to the first NUL */
+	bcd_guid_t *guids;       /* OBJECT (1) and OBJLIST (n) */
+	size_t n_guids;
+	uint64_t *integers;      /* INTLIST */
+	size_t n_integers;
+	uint8_t *bytes;          /* DEVICE: the raw element bytes */
+	size_t n_bytes;
+};
+
+/*
+ * Decode the raw registry data of an element.  Tolerates what real stores
+ * hold: integers of 1 to 8 bytes, booleans of any width (any non-zero byte
+ * is true), strings with junk after the NUL.
+ * Returns: 0; -BK_ECORRUPT (with a reason in errbuf) when the data cannot
+ * be of that format.  Free with bcd_value_free().
+ */
+BCDKIT_API int bcd_value_decode(uint32_t eltype, const uint8_t *data, size_t len,
+				struct bcd_value *out, char *errbuf, size_t errlen);
+/* Encode (integers always 8 bytes); *regtype is the registry value type.
+ * Returns: 0, -BK_ENOMEM or -BK_EINVAL. *data is freed with free(). */
+BCDKIT_API int bcd_value_encode(uint32_t eltype, const struct bcd_value *v,
+				uint32_t *regtype, uint8_t **data, size_t *len);
+BCDKIT_API void bcd_value_free(struct bcd_value *v);
+
+/* ---- devices and drive letters --------------------------------------------- */
+
+enum bcd_part_style { BCD_PART_GPT = 0, BCD_PART_MBR = 1 };
+
+/* What a partition device element pins: MBR signature + byte offset, or GPT
+ * disk GUID + partition GUID. */
+struct bcd_partition_id {
+	int style;               /* enum bcd_part_style */
+	uint32_t mbr_signature;
+	uint64_t mbr_offset;     /* bytes */
+	bcd_guid_t gpt_disk;
+	bcd_guid_t gpt_part;
+};
+
+BCDKIT_API int bcd_devmap_new(bcd_devmap_t **out);
+BCDKIT_API void bcd_devmap_free(bcd_devmap_t *m);
+BCDKIT_API const char *bcd_devmap_last_error(const bcd_devmap_t *m);
+/*
+ * Add "X:=TARGET".  TARGET is a block device (/dev/sdb1), a mount point, a
+ * disk image with a partition number (disk.img:1), or mbr:SIG:OFFSET /
+ * gpt:{DISK}:{PARTITION}.  Returns: 0 or a negative code (detail in
+ * bcd_devmap_last_error()).
+ */
+BCDKIT_API int bcd_devmap_add(bcd_devmap_t *m, const char *spec);
+/* Resolve one TARGET (the part after "X:=") to a partition identity. */
+BCDKIT_API int bcd_partition_id_resolve(bcd_devmap_t *m, const char *target,
+					struct bcd_partition_id *out);
+
+/* Device text flags. */
+enum { BCD_TEXT_VERBOSE = 1 << 0 };
+
+/*
+ * Device element bytes to bcdedit text ("partition=C:", "boot",
+ * "vhd=[C:]\x.vhd", ...).  Partitions print as a mapped drive letter when
+ * map knows them, else as mbr:SIG:OFFSET / gpt:{DISK}:{PART}.  Bytes that
+ * are not a known layout print as "raw:" and hex.  eltype is the element
+ * holding the device (it decides the default locate element of vhd=).
+ * Returns: 0 or -BK_ENOMEM; *out freed with free().
+ */
+BCDKIT_API int bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
+				  const bcd_devmap_t *map, unsigned flags, char **out);
+/* Parse bcdedit device text to element bytes.  Returns: 0, -BK_ESYNTAX or
+ * -BK_ENOTFOUND (unmapped drive letter), detail in errbuf. */
+BCDKIT_API int bcd_device_from_text(const char *text, uint32_t eltype,
+				    const bcd_devmap_t *map, uint8_t **out, size_t *len,
+				    char *errbuf, size_t errlen);
+/* 1 when the bytes decode to a known layout and re-encode identically, else 0. */
+BCDKIT_API int bcd_device_roundtrips(const uint8_t *data, size_t len);
+
+/* ---- stores ---------------------------------------------------------------- */
+
+enum { BCD_OPEN_WRITE = 1 << 0 };
+
+/* Open a store.  Returns: 0 and *out, or a negative code with the detail in
+ * errbuf. */
+BCDKIT_API int bcd_store_open(bcd_store_t **out, const char *path, unsigned flags,
+			      char *errbuf, size_t errlen);
+/* Create a new empty store as bcdedit /createstore does (root NewStoreRoot,
+ * Description\KeyName = BCD00000001, empty Objects).  Fails with -BK_EEXIST
+ * if path exists. */
+BCDKIT_API int bcd_store_create(const char *path, char *errbuf, size_t errlen);
+/* Write all edits atomically.  Returns: 0 or a negative code. */
+BCDKIT_API int bcd_store_commit(bcd_store_t *s);
+BCDKIT_API void bcd_store_close(bcd_store_t *s);
+BCDKIT_API const char *bcd_last_error(const bcd_store_t *s);
+BCDKIT_API const char *bcd_strerror(int err);
+/* Object that {current} names (offline there is no running system); NULL
+ * makes {current} mean {default}. */
+BCDKIT_API void bcd_store_set_current(bcd_store_t *s, const bcd_guid_t *id);
+/* 1 when {current} was set explicitly. */
+BCDKIT_API int bcd_store_has_current(const bcd_store_t *s);
+
+/* "{guid}" or an alias, including {default} and {current}, to a GUID.  It
+ * does not check that the object exists.  Returns: 0, -BK_ESYNTAX,
+ * -BK_ENOTFOUND ({default} not set). */
+BCDKIT_API int bcd_store_resolve(bcd_store_t *s, const char *text, bcd_guid_t *out);
+
+/* All objects, sorted by type then GUID text.  Caller frees *ids. */
+BCDKIT_API int bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n);
+/* Returns: 0 and *type, or -BK_ENOTFOUND. */
+BCDKIT_API int bcd_object_type(bcd_store_t *s, const bcd_guid_t *id, uint32_t *type);
+/* Create an object (random GUID when id is NULL).  -BK_EEXIST if present. */
+BCDKIT_API int bcd_object_create(bcd_store_t *s, const bcd_guid_t *id, uint32_t type,
+				 bcd_guid_t *out);
+/* Delete an object and its keys. */
+BCDKIT_API int bcd_object_delete(bcd_store_t *s, const bcd_guid_t *id);
+/* Copy an object (type and elements) under a new random GUID. */
+BCDKIT_API int bcd_object_copy(bcd_store_t *s, const bcd_guid_t *src, bcd_guid_t *out);
+
+/* Element types present (with a value), ascending.  Caller frees *types. */
+BCDKIT_API int bcd_element_list(bcd_store_t *s, const bcd_guid_t *id,
+				uint32_t **types, size_t *n);
+/* Raw data of an element; caller frees *data.  -BK_ENOTFOUND if absent. */
+BCDKIT_API int bcd_element_get_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
+				   uint8_t **data, size_t *len);
+BCDKIT_API int bcd_element_get(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
+			       struct bcd_value *out);
+BCDKIT_API int bcd_element_set_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
+				   uint32_t regtype, const uint8_t *data, size_t len);
+BCDKIT_API int bcd_element_set(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
+			       const struct bcd_value *v);
+BCDKIT_API int bcd_element_delete(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype);
+
+/* ---- bcdedit-level operations ------------------------------------------------ */
+
+/* "/set {id} NAME VALUE": NAME is an element name or custom:XXXXXXXX, VALUE
+ * is parsed by the element's format (devices through map).  The object and
+ * any referenced objects must exist. */
+BCDKIT_API int bcd_set_text(bcd_store_t *s, const bcd_guid_t *id, const char *name,
+			    const char *value, const bcd_devmap_t *map);
+/* "/deletevalue {id} NAME". */
+BCDKIT_API int bcd_delete_text(bcd_store_t *s, const bcd_guid_t *id, const char *name);
+
+enum bcd_list_mode { BCD_LIST_SET, BCD_LIST_ADDFIRST, BCD_LIST_ADDLAST, BCD_LIST_REMOVE };
+/* Edit an object list element of {bootmgr} ({fwbootmgr} when fw is set). */
+BCDKIT_API int bcd_list_edit(bcd_store_t *s, const bcd_guid_t *owner, uint32_t eltype,
+			     const bcd_guid_t *ids, size_t n, int mode);
+/* Remove every reference to id from the boot manager lists (display order,
+ * boot sequence, tools display order) and, with cleanup, the default. */
+BCDKIT_API int bcd_remove_references(bcd_store_t *s, const bcd_guid_t *id);
+
+/* /enum filters. */
+enum bcd_enum_filter {
+	BCD_ENUM_ACTIVE, BCD_ENUM_FIRMWARE, BCD_ENUM_BOOTAPP, BCD_ENUM_BOOTMGR,
+	BCD_ENUM_OSLOADER, BCD_ENUM_RESUME, BCD_ENUM_INHERIT, BCD_ENUM_ALL,
+	BCD_ENUM_ID,
+};
+enum { BCD_ENUM_V = 1 << 0, BCD_ENUM_JSON = 1 << 1 };
+
+/*
+ * The text of "bcdedit /enum" (or its JSON form with BCD_ENUM_JSON).  id is
+ * used with BCD_ENUM_ID.  Returns: 0 and *out (free()), or a negative code.
+ */
+BCDKIT_API int bcd_store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id,
+			      const bcd_devmap_t *map, unsigned flags, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hive-internal.h"
@@ -161,4 +163,22 @@ hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
 			      h->path, off, size - 4, min);
 	*out = bk_view_make(hive_bins(h, off) + 4, size - 4);
 	return 0;
+}
+
+int
+hive_err_ctx(struct hive *h, int rc, const char *fmt, ...)
+{
+	char inner[BK_ERRMSG_MAX], ctx[BK_ERRMSG_MAX / 2];
+	const char *p = h->err.msg;
+	size_t plen = strlen(h->path);
+	va_list ap;
+
+	/* The inner message already names the file; keep it once. */
+	if (strncmp(p, h->path, plen) == 0 && p[plen] == ':' && p[plen + 1] == ' ')
+		p += plen + 2;
+	snprintf(inner, sizeof(inner), "%s", p);
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	return bk_err(&h->err, rc < 0 ? -rc : rc, "%s: %s: %s", h->path, ctx, inner);
 }

@@ -46,6 +46,7 @@
 #define HIVE_MAX_RI_DEPTH     2             /* ri -> leaf; an ri never points to an ri */
 #define HIVE_MAX_DEPTH        512           /* key nesting */
 #define HIVE_MAX_NAME_BYTES   0xFFFFu
+#define HIVE_MAX_PENDING_MSGS 32          /* notes kept until a callback is set */
 
 /* ---- base block (disk form <-> memory form) ------------------------------ */
 struct regf_base {
@@ -83,6 +84,10 @@ struct hive {
 
 	hive_msg_cb msg_cb;
 	void *msg_data;
+	char **pending;            /* notes sent before a callback was set */
+	size_t npending, dropped;
+
+	struct hive_wstate *ws;    /* write side (alloc.c); NULL until the first edit */
 };
 
 /* Pointer into hive bins data at offset off (no checks). */
@@ -108,6 +113,11 @@ int hive_scan_bins(struct hive *h);
  */
 int hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out);
 bool hive_is_cell_start(const struct hive *h, uint32_t off);
+/*
+ * Re-raise the error in h->err with context: "<path>: <context>: <inner>".
+ * Returns the (negative) code, rc's sign is ignored.
+ */
+int hive_err_ctx(struct hive *h, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- records (key.c, value.c) -------------------------------------------- */
 struct nk_rec {
@@ -217,5 +227,49 @@ int hive_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri
 const char *hive_log_basename(const char *path);
 /* Called by hive_open(): replay in memory unless HIVE_OPEN_NO_LOGS. */
 int hive_log_open(struct hive *h);
+
+/* ---- checker (check.c, check-key.c) ------------------------------------- */
+#define HIVE_CHECK_MAX_NAME_CHARS  255      /* Windows' limit for a key name */
+#define HIVE_CHECK_MAX_VNAME_CHARS 16383    /* ... and for a value name */
+
+/* One referenced sk cell and how many keys point to it. */
+struct hive_chk_sk {
+	uint32_t off;              /* HIVE_NONE: empty slot */
+	uint32_t refs;
+};
+
+struct hive_chk {
+	struct hive *h;
+	hive_check_cb cb;
+	void *cb_data;
+	uint64_t count;            /* problems reported */
+	bool stop;                 /* the callback asked to stop */
+	int err;                   /* operational error (-BK_ENOMEM) */
+	uint8_t *owned;            /* 1 bit per cell slot: some record refers to it */
+	struct hive_chk_sk *sks;   /* open-addressing table of referenced sks */
+	size_t sk_cap, sk_n;
+	hive_key_t stack[HIVE_MAX_DEPTH + 2];  /* keys from the root, for paths */
+	int depth;
+};
+
+/* Report one problem about the record at cell offset off (HIVE_NONE: none). */
+void hive_chk_report(struct hive_chk *c, unsigned kind, uint32_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Same, at a file offset in the base block. */
+void hive_chk_report_base(struct hive_chk *c, uint64_t file_off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * Check that off is an allocated cell with at least min payload bytes and
+ * return its payload; what names the record for the report.  False (after a
+ * report of the given kind) if not.
+ */
+bool hive_chk_cell(struct hive_chk *c, unsigned kind, uint32_t off, size_t min,
+		   const char *what, struct bk_view *out);
+/* Record that a cell is owned; false (after a report) if it already was. */
+bool hive_chk_claim(struct hive_chk *c, uint32_t off, const char *what);
+/* Count one key's reference to the sk at off (already validated). */
+int hive_chk_sk_ref(struct hive_chk *c, uint32_t off);
+/* Check the key tree from the root (check-key.c). */
+void hive_chk_keys(struct hive_chk *c);
 
 #endif

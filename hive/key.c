@@ -145,8 +145,7 @@ hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t 
 			      h->path, nk->off, nk->value_count);
 	rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, &v);
 	if (rc < 0)
-		return bk_err(&h->err, -rc, "%s: key at offset 0x%x: bad value list: %s",
-			      h->path, nk->off, h->err.msg);
+		return hive_err_ctx(h, rc, "key at offset 0x%x: bad value list", nk->off);
 	arr = bk_malloc((size_t)nk->value_count * sizeof(*arr));
 	if (!arr)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
@@ -247,8 +246,7 @@ hive_key_class(hive_t *h, hive_key_t key, uint8_t **out, size_t *len)
 		return 0;
 	rc = hive_cell(h, nk.class_off, nk.class_len, &v);
 	if (rc < 0)
-		return bk_err(&h->err, -rc, "%s: key at offset 0x%x: bad class name: %s",
-			      h->path, key, h->err.msg);
+		return hive_err_ctx(h, rc, "key at offset 0x%x: bad class name", key);
 	*out = bk_malloc(nk.class_len);
 	if (!*out)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);

@@ -72,8 +72,7 @@ read_big(struct hive *h, const struct vk_rec *vk, uint8_t *dst)
 	int rc = hive_cell(h, vk->data_off, 8, &db);
 
 	if (rc < 0)
-		return bk_err(&h->err, -rc, "%s: value at offset 0x%x: bad big data: %s",
-			      h->path, vk->off, h->err.msg);
+		return hive_err_ctx(h, rc, "value at offset 0x%x: bad big data", vk->off);
 	nseg = bk_le16(db.p + 2);
 	if ((uint64_t)nseg * HIVE_DB_SEGMENT < left)
 		return bk_err(&h->err, BK_ECORRUPT,
@@ -81,14 +80,12 @@ read_big(struct hive *h, const struct vk_rec *vk, uint8_t *dst)
 			      h->path, vk->off, nseg, left);
 	rc = hive_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list);
 	if (rc < 0)
-		return bk_err(&h->err, -rc, "%s: value at offset 0x%x: bad segment list: %s",
-			      h->path, vk->off, h->err.msg);
+		return hive_err_ctx(h, rc, "value at offset 0x%x: bad segment list", vk->off);
 	for (i = 0; i < nseg && left > 0; i++) {
 		uint32_t take = left < HIVE_DB_SEGMENT ? left : HIVE_DB_SEGMENT;
 		rc = hive_cell(h, bk_le32(list.p + 4 * i), take, &seg);
 		if (rc < 0)
-			return bk_err(&h->err, -rc, "%s: value at offset 0x%x: bad segment %u: %s",
-				      h->path, vk->off, i, h->err.msg);
+			return hive_err_ctx(h, rc, "value at offset 0x%x: bad segment %u", vk->off, i);
 		memcpy(dst, seg.p, take);
 		dst += take;
 		left -= take;
@@ -117,8 +114,7 @@ hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len
 	} else {
 		rc = hive_cell(h, vk->data_off, vk->data_len, &v);
 		if (rc < 0)
-			rc = bk_err(&h->err, -rc, "%s: value at offset 0x%x: bad data cell: %s",
-				    h->path, vk->off, h->err.msg);
+			rc = hive_err_ctx(h, rc, "value at offset 0x%x: bad data cell", vk->off);
 		else
 			memcpy(buf, v.p, vk->data_len);
 	}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "bcdkit/disk.h"
 #include "bk-error.h"
@@ -86,6 +87,15 @@ int disk_container_size(struct disk *d, uint64_t *out);
 int disk_container_sync(struct disk *d);
 int disk_container_truncate(struct disk *d, uint64_t len);
 
+/*
+ * Make [off, off + len) of the container read as zeros before a partial
+ * write into a newly allocated block there.  New blocks always start at or
+ * past the end of the file, so extending the file (a hole) is enough; a
+ * backend without truncate gets zeros written from *zbuf (allocated on
+ * first use, freed by the caller).
+ */
+int disk_zero_tail(struct disk *d, uint64_t off, uint64_t len, uint8_t **zbuf);
+
 /* Send a note to the message callback (printf-style). */
 void disk_msg(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -98,6 +108,8 @@ void disk_random(void *buf, size_t len);
 /* ---- drivers ----------------------------------------------------------------- */
 
 extern const struct disk_driver disk_raw_driver;
+/* Holes of a file-backed container (SEEK_DATA/SEEK_HOLE), data offset 0. */
+int disk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc);
 
 /* Each *_open() probes: 1 = not this format, 0 = opened (d->drv, d->fmt,
  * d->size set), <0 = error (the format matched but the image is bad). */

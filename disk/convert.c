@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Streaming conversion between image formats.
+ *
+ * The source is walked with disk_map() so that holes of sparse raw files and
+ * unallocated blocks of dynamic images are skipped without being read; the
+ * rest is read in large aligned chunks, and chunks that turn out to be all
+ * zeros are not written (the new image reads them as zeros already: a raw
+ * or fixed target starts as a sparse file, a dynamic one has no block
+ * there).  The target is built in a temporary file by disk_create() and
+ * renamed into place by disk_commit() only when everything succeeded.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bk-alloc.h"
+#include "disk-internal.h"
+
+/* Big enough to keep the syscall count low, a multiple of every VHD block
+ * size we write by default and aligned to VHDX blocks' 1 MiB units. */
+#define CONVERT_CHUNK (4u * DISK_MIB)
+
+struct convert {
+	struct disk *src, *dst;
+	uint8_t *buf;
+	uint64_t total;
+	disk_progress_cb cb;
+	void *cb_data;
+};
+
+static int
+convert_progress(struct convert *c, uint64_t done)
+{
+	if (c->cb && c->cb(c->cb_data, done, c->total) != 0)
+		return bk_err(&c->dst->err, BK_EINVAL, "%s: conversion cancelled", c->dst->name);
+	return 0;
+}
+
+/* Copy the allocated run [off, end) chunk by chunk. */
+static int
+convert_run(struct convert *c, uint64_t off, uint64_t end)
+{
+	int rc;
+
+	while (off < end) {
+		size_t n = CONVERT_CHUNK - (size_t)(off % CONVERT_CHUNK);
+
+		if (n > end - off)
+			n = (size_t)(end - off);
+		rc = disk_read(c->src, off, c->buf, n);
+		if (rc < 0)
+			return rc;
+		if (!disk_is_zero(c->buf, n)) {
+			rc = disk_write(c->dst, off, c->buf, n);
+			if (rc < 0)
+				return rc;
+		}
+		off += n;
+		rc = convert_progress(c, off);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+convert_data(struct convert *c)
+{
+	uint64_t off = 0, run;
+	int alloc, rc;
+
+	while (off < c->total) {
+		rc = disk_map(c->src, off, c->total - off, &run, &alloc);
+		if (rc < 0)
+			return rc;
+		if (alloc) {
+			rc = convert_run(c, off, off + run);
+		} else {
+			rc = convert_progress(c, off + run);
+		}
+		if (rc < 0)
+			return rc;
+		off += run;
+	}
+	return 0;
+}
+
+static void
+copy_msg(char *errbuf, size_t len, const char *msg)
+{
+	if (errbuf && len > 0)
+		snprintf(errbuf, len, "%s", msg);
+}
+
+int
+disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *opts,
+	     disk_progress_cb cb, void *cb_data, char *errbuf, size_t errbuf_len)
+{
+	struct disk_create_opts o;
+	struct convert c = { src, NULL, NULL, 0, cb, cb_data };
+	int rc;
+
+	if (!src || !dst_path || !opts)
+		return -BK_EINVAL;
+	o = *opts;
+	if (o.size == 0)
+		o.size = (src->size + DISK_SECTOR - 1) / DISK_SECTOR * DISK_SECTOR;
+	if (o.size < src->size) {
+		copy_msg(errbuf, errbuf_len, "target size is smaller than the source");
+		return -BK_EINVAL;
+	}
+	c.total = src->size;
+	c.buf = bk_malloc(CONVERT_CHUNK);
+	if (!c.buf) {
+		copy_msg(errbuf, errbuf_len, "out of memory");
+		return -BK_ENOMEM;
+	}
+	rc = disk_create(&c.dst, dst_path, &o, errbuf, errbuf_len);
+	if (rc == 0)
+		rc = convert_progress(&c, 0);
+	if (rc == 0)
+		rc = convert_data(&c);
+	if (rc == 0)
+		rc = disk_commit(c.dst);
+	if (rc < 0 && c.dst)
+		copy_msg(errbuf, errbuf_len, c.dst->err.code ? c.dst->err.msg : src->err.msg);
+	disk_close(c.dst);
+	bk_free(c.buf);
+	return rc;
+}

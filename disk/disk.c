@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The disk_t handle: open with probing by content, create into a temporary
+ * file, commit by rename, close; the public read/write/map entry points that
+ * check ranges before handing over to the format driver; the raw driver.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bk-alloc.h"
+#include "disk-internal.h"
+
+/* ---- raw driver: the container is the disk ------------------------------------ */
+
+static int
+raw_read(struct disk *d, uint64_t off, void *buf, size_t len)
+{
+	return disk_pread(d, buf, len, off);
+}
+
+static int
+raw_write(struct disk *d, uint64_t off, const void *buf, size_t len)
+{
+	return disk_pwrite(d, buf, len, off);
+}
+
+static int
+raw_flush(struct disk *d)
+{
+	(void)d;
+	return 0;
+}
+
+/* Holes of a sparse file read as zeros: SEEK_DATA/SEEK_HOLE find them
+ * without reading, which keeps converting a mostly empty image fast. */
+int
+disk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc)
+{
+	int fd = disk_io_file_fd(d);
+	off_t data, hole;
+
+	*run = len;
+	*alloc = 1;
+	if (fd < 0 || d->block_device)
+		return 0;
+	data = lseek(fd, (off_t)off, SEEK_DATA);
+	if (data < 0) {
+		/* ENXIO: no data after off, the rest of the file is a hole. */
+		if (errno == ENXIO)
+			*alloc = 0;
+		return 0;
+	}
+	if ((uint64_t)data > off) {
+		*alloc = 0;
+		*run = (uint64_t)data - off < len ? (uint64_t)data - off : len;
+		return 0;
+	}
+	hole = lseek(fd, (off_t)off, SEEK_HOLE);
+	if (hole > (off_t)off && (uint64_t)hole - off < len)
+		*run = (uint64_t)hole - off;
+	return 0;
+}
+
+static void
+raw_info(struct disk *d, struct disk_info *out)
+{
+	(void)d;
+	out->allocated = out->virtual_size;
+}
+
+static void
+raw_free(struct disk *d)
+{
+	(void)d;
+}
+
+const struct disk_driver disk_raw_driver = {
+	.format = DISK_FORMAT_RAW,
+	.read = raw_read,
+	.write = raw_write,
+	.flush = raw_flush,
+	.map = disk_raw_map,
+	.info = raw_info,
+	.free = raw_free,
+};
+
+/* ---- handle lifetime ---------------------------------------------------------- */
+
+static void
+copy_err(char *errbuf, size_t len, const char *msg)
+{
+	if (errbuf && len > 0)
+		snprintf(errbuf, len, "%s", msg);
+}
+
+static void
+disk_free(struct disk *d, bool close_io)
+{
+	if (!d)
+		return;
+	if (d->drv)
+		d->drv->free(d);
+	if (close_io && d->io && d->io->close)
+		d->io->close(d->io_priv);
+	bk_free(d->name);
+	bk_free(d->tmp_path);
+	bk_free(d->final_path);
+	bk_free(d);
+}
+
+static struct disk *
+disk_alloc(const char *name)
+{
+	struct disk *d = bk_calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->name = bk_strdup(name ? name : "(disk)");
+	if (!d->name) {
+		bk_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Try each format on d's container; the raw driver takes what is left. */
+static int
+disk_probe(struct disk *d)
+{
+	uint64_t fsize;
+	int rc = disk_container_size(d, &fsize);
+
+	if (rc < 0)
+		return rc;
+	if (!(d->flags & DISK_OPEN_RAW)) {
+		rc = disk_vhdx_open(d, fsize);
+		if (rc <= 0)
+			return rc;
+		rc = disk_vhd_open(d, fsize);
+		if (rc <= 0)
+			return rc;
+	}
+	d->drv = &disk_raw_driver;
+	d->size = fsize;
+	return 0;
+}
+
+static int
+open_io(struct disk **out, const struct disk_io_ops *ops, void *priv, const char *name,
+	unsigned flags, bool blockdev, char *errbuf, size_t errbuf_len)
+{
+	struct disk *d;
+	int rc;
+
+	*out = NULL;
+	if (!ops || ops->struct_size < sizeof(struct disk_io_ops) || !ops->read_at ||
+	    !ops->size || ((flags & DISK_OPEN_WRITE) && !ops->write_at)) {
+		copy_err(errbuf, errbuf_len, "disk_open_io: incomplete I/O operations");
+		return -BK_EINVAL;
+	}
+	d = disk_alloc(name);
+	if (!d) {
+		copy_err(errbuf, errbuf_len, "out of memory");
+		return -BK_ENOMEM;
+	}
+	d->io = ops;
+	d->io_priv = priv;
+	d->flags = flags;
+	d->writable = (flags & DISK_OPEN_WRITE) != 0;
+	d->block_device = blockdev;
+	rc = disk_probe(d);
+	if (rc < 0) {
+		copy_err(errbuf, errbuf_len, d->err.msg);
+		disk_free(d, false);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+int
+disk_open_io(disk_t **out, const struct disk_io_ops *ops, void *priv, const char *name,
+	     unsigned flags, char *errbuf, size_t errbuf_len)
+{
+	if (!out)
+		return -BK_EINVAL;
+	return open_io(out, ops, priv, name, flags, false, errbuf, errbuf_len);
+}
+
+int
+disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t errbuf_len)
+{
+	struct bk_errbuf eb = { 0, "" };
+	const struct disk_io_ops *ops;
+	void *priv;
+	bool blockdev;
+	int rc;
+
+	if (!out || !path)
+		return -BK_EINVAL;
+	*out = NULL;
+	rc = disk_io_file_open(&eb, path, (flags & DISK_OPEN_WRITE) ? O_RDWR : O_RDONLY, 0,
+			       &ops, &priv, &blockdev);
+	if (rc < 0) {
+		copy_err(errbuf, errbuf_len, eb.msg);
+		return rc;
+	}
+	rc = open_io(out, ops, priv, path, flags, blockdev, errbuf, errbuf_len);
+	if (rc < 0)
+		ops->close(priv);
+	return rc;
+}
+
+/* ---- create / commit ----------------------------------------------------------- */
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int
+create_check(struct bk_errbuf *eb, const char *path, struct disk_create_opts *o)
+{
+	if (o->format == DISK_FORMAT_AUTO)
+		o->format = ends_with(path, ".vhdx") ? DISK_FORMAT_VHDX :
+			    ends_with(path, ".vhd") ? DISK_FORMAT_VHD : DISK_FORMAT_RAW;
+	if (o->format > DISK_FORMAT_VHDX)
+		return bk_err(eb, BK_EINVAL, "%s: unknown image format %d", path, (int)o->format);
+	if (o->type == DISK_TYPE_DEFAULT)
+		o->type = o->format == DISK_FORMAT_RAW ? DISK_TYPE_FIXED : DISK_TYPE_DYNAMIC;
+	if (o->type == DISK_TYPE_DIFFERENCING)
+		return bk_err(eb, BK_EUNSUPPORTED, "%s: creating differencing images is not supported", path);
+	if (o->format == DISK_FORMAT_RAW && o->type != DISK_TYPE_FIXED)
+		return bk_err(eb, BK_EINVAL, "%s: a raw image cannot be dynamic", path);
+	if (o->size == 0 || o->size % DISK_SECTOR)
+		return bk_err(eb, BK_EINVAL, "%s: size %llu is not a positive multiple of 512 bytes",
+			      path, (unsigned long long)o->size);
+	if (o->format == DISK_FORMAT_VHD && o->size > VHD_MAX_SIZE)
+		return bk_err(eb, BK_ETOOBIG, "%s: size %llu is over the VHD limit of %llu bytes",
+			      path, (unsigned long long)o->size, (unsigned long long)VHD_MAX_SIZE);
+	if (o->format == DISK_FORMAT_VHDX && o->size > VHDX_MAX_SIZE)
+		return bk_err(eb, BK_ETOOBIG, "%s: size %llu is over the VHDX limit of %llu bytes",
+			      path, (unsigned long long)o->size, (unsigned long long)VHDX_MAX_SIZE);
+	if (o->format == DISK_FORMAT_RAW && o->size > (uint64_t)INT64_MAX)
+		return bk_err(eb, BK_ETOOBIG, "%s: size too large", path);
+	if (o->block_size & (o->block_size - 1))
+		return bk_err(eb, BK_EINVAL, "%s: block size %u is not a power of two", path,
+			      o->block_size);
+	return 0;
+}
+
+/* Exclusive create of "PATH.tmpPID.N" beside the target. */
+static int
+create_tmp(struct disk *d, const char *path)
+{
+	size_t n = strlen(path) + 40;
+	int attempt, rc = -BK_EEXIST;
+	bool blockdev;
+
+	d->tmp_path = bk_malloc(n);
+	d->final_path = bk_strdup(path);
+	if (!d->tmp_path || !d->final_path)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
+	for (attempt = 0; attempt < 100; attempt++) {
+		snprintf(d->tmp_path, n, "%s.tmp%ld.%d", path, (long)getpid(), attempt);
+		rc = disk_io_file_open(&d->err, d->tmp_path, O_RDWR | O_CREAT | O_EXCL, 0666,
+				       &d->io, &d->io_priv, &blockdev);
+		if (rc == 0 || errno != EEXIST)
+			break;
+	}
+	if (rc < 0) {
+		bk_free(d->tmp_path);
+		d->tmp_path = NULL;
+	}
+	return rc;
+}
+
+static int
+create_body(struct disk *d, const struct disk_create_opts *o)
+{
+	switch (o->format) {
+	case DISK_FORMAT_VHD:
+		return disk_vhd_create(d, o);
+	case DISK_FORMAT_VHDX:
+		return disk_vhdx_create(d, o);
+	default:
+		d->drv = &disk_raw_driver;
+		d->size = o->size;
+		return disk_container_truncate(d, o->size);
+	}
+}
+
+int
+disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
+	    char *errbuf, size_t errbuf_len)
+{
+	struct disk_create_opts o;
+	struct disk *d;
+	int rc;
+
+	if (!out || !path || !opts)
+		return -BK_EINVAL;
+	*out = NULL;
+	o = *opts;
+	d = disk_alloc(path);
+	if (!d) {
+		copy_err(errbuf, errbuf_len, "out of memory");
+		return -BK_ENOMEM;
+	}
+	rc = create_check(&d->err, path, &o);
+	if (rc == 0)
+		rc = create_tmp(d, path);
+	if (rc == 0) {
+		d->writable = true;
+		d->flags = DISK_OPEN_WRITE;
+		rc = create_body(d, &o);
+	}
+	if (rc < 0) {
+		copy_err(errbuf, errbuf_len, d->err.msg);
+		if (d->tmp_path)
+			unlink(d->tmp_path);
+		disk_free(d, true);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+static int
+sync_parent(struct disk *d, const char *path)
+{
+	char *copy = bk_strdup(path);
+	int fd, rc = 0;
+
+	if (!copy)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = bk_err_errno(&d->err, "sync folder", path);
+	if (fd >= 0)
+		close(fd);
+	bk_free(copy);
+	return rc;
+}
+
+int
+disk_commit(disk_t *d)
+{
+	int rc;
+
+	if (!d)
+		return -BK_EINVAL;
+	if (!d->tmp_path || d->committed)
+		return bk_err(&d->err, BK_EINVAL, "%s: not a newly created disk", d->name);
+	rc = disk_flush(d);
+	if (rc < 0)
+		return rc;
+	if (rename(d->tmp_path, d->final_path) < 0)
+		return bk_err_errno(&d->err, "rename", d->final_path);
+	d->committed = true;
+	return sync_parent(d, d->final_path);
+}
+
+int
+disk_close(disk_t *d)
+{
+	int rc = 0;
+
+	if (!d)
+		return 0;
+	if (d->tmp_path && !d->committed)
+		unlink(d->tmp_path);
+	else if (d->writable && d->dirty)
+		rc = disk_flush(d);
+	disk_free(d, true);
+	return rc;
+}
+
+/* ---- errors, messages ------------------------------------------------------------ */
+
+const char *
+disk_last_error(const disk_t *d)
+{
+	return d ? d->err.msg : "";
+}
+
+const char *
+disk_strerror(int err)
+{
+	return bk_strerror(err);
+}
+
+void
+disk_set_msg_cb(disk_t *d, disk_msg_cb cb, void *data)
+{
+	if (!d)
+		return;
+	d->msg_cb = cb;
+	d->msg_data = data;
+}
+
+/* ---- data ------------------------------------------------------------------------ */
+
+uint64_t
+disk_size(const disk_t *d)
+{
+	return d ? d->size : 0;
+}
+
+static int
+check_range(struct disk *d, uint64_t off, uint64_t len, const char *what)
+{
+	if (off > d->size || len > d->size - off)
+		return bk_err(&d->err, BK_EINVAL,
+			      "%s: %s of %llu bytes at offset %llu is past the end of the disk (%llu bytes)",
+			      d->name, what, (unsigned long long)len, (unsigned long long)off,
+			      (unsigned long long)d->size);
+	return 0;
+}
+
+int
+disk_read(disk_t *d, uint64_t off, void *buf, size_t len)
+{
+	int rc;
+
+	if (!d || (!buf && len))
+		return -BK_EINVAL;
+	rc = check_range(d, off, len, "read");
+	if (rc < 0 || len == 0)
+		return rc;
+	return d->drv->read(d, off, buf, len);
+}
+
+int
+disk_write(disk_t *d, uint64_t off, const void *buf, size_t len)
+{
+	int rc;
+
+	if (!d || (!buf && len))
+		return -BK_EINVAL;
+	if (!d->writable)
+		return bk_err(&d->err, BK_EREADONLY, "%s: opened read-only", d->name);
+	rc = check_range(d, off, len, "write");
+	if (rc < 0 || len == 0)
+		return rc;
+	return d->drv->write(d, off, buf, len);
+}
+
+int
+disk_flush(disk_t *d)
+{
+	int rc;
+
+	if (!d)
+		return -BK_EINVAL;
+	if (!d->writable)
+		return 0;
+	rc = d->drv->flush(d);
+	if (rc < 0)
+		return rc;
+	rc = disk_container_sync(d);
+	if (rc == 0)
+		d->dirty = false;
+	return rc;
+}
+
+int
+disk_map(disk_t *d, uint64_t off, uint64_t len, uint64_t *run, int *allocated)
+{
+	int rc;
+
+	if (!d || !run || !allocated || len == 0)
+		return -BK_EINVAL;
+	rc = check_range(d, off, len, "map");
+	if (rc < 0)
+		return rc;
+	rc = d->drv->map(d, off, len, run, allocated);
+	if (rc == 0 && (*run == 0 || *run > len))
+		*run = len;
+	return rc;
+}
+
+/* ---- information ------------------------------------------------------------------ */
+
+int
+disk_get_info(disk_t *d, struct disk_info *out)
+{
+	uint64_t fsize;
+	int rc;
+
+	if (!d || !out)
+		return -BK_EINVAL;
+	memset(out, 0, sizeof(*out));
+	rc = disk_container_size(d, &fsize);
+	if (rc < 0)
+		return rc;
+	out->format = d->drv->format;
+	out->type = DISK_TYPE_FIXED;
+	out->virtual_size = d->size;
+	out->file_size = fsize;
+	out->logical_sector = DISK_SECTOR;
+	out->physical_sector = DISK_SECTOR;
+	out->block_device = d->block_device;
+	out->log_replayed = d->log_replayed;
+	d->drv->info(d, out);
+	return 0;
+}
+
+const char *
+disk_format_name(enum disk_format f)
+{
+	switch (f) {
+	case DISK_FORMAT_RAW: return "raw";
+	case DISK_FORMAT_VHD: return "vhd";
+	case DISK_FORMAT_VHDX: return "vhdx";
+	default: return "auto";
+	}
+}
+
+const char *
+disk_type_name(enum disk_type t)
+{
+	switch (t) {
+	case DISK_TYPE_FIXED: return "fixed";
+	case DISK_TYPE_DYNAMIC: return "dynamic";
+	case DISK_TYPE_DIFFERENCING: return "differencing";
+	default: return "default";
+	}
+}

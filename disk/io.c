@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Container I/O: the POSIX file / block device backend behind struct
+ * disk_io_ops, and the checked helpers every driver uses to reach it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bk-alloc.h"
+#include "disk-internal.h"
+
+struct file_priv {
+	int fd;
+	bool blockdev;
+};
+
+static int
+file_read_at(void *priv, void *buf, size_t len, uint64_t off)
+{
+	struct file_priv *fp = priv;
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t r = pread(fp->fd, p, len, (off_t)off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -BK_EIO;
+		}
+		if (r == 0)
+			return -BK_ECORRUPT;    /* past the end of the container */
+		p += r;
+		off += (uint64_t)r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+file_write_at(void *priv, const void *buf, size_t len, uint64_t off)
+{
+	struct file_priv *fp = priv;
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t w = pwrite(fp->fd, p, len, (off_t)off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -BK_EIO;
+		}
+		if (w == 0) {
+			errno = ENOSPC;
+			return -BK_EIO;
+		}
+		p += w;
+		off += (uint64_t)w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+file_flush(void *priv)
+{
+	struct file_priv *fp = priv;
+
+	return fdatasync(fp->fd) < 0 ? -BK_EIO : 0;
+}
+
+static int
+file_size(void *priv, uint64_t *out)
+{
+	struct file_priv *fp = priv;
+	struct stat st;
+	uint64_t sz;
+
+	if (fp->blockdev) {
+		if (ioctl(fp->fd, BLKGETSIZE64, &sz) < 0)
+			return -BK_EIO;
+		*out = sz;
+		return 0;
+	}
+	if (fstat(fp->fd, &st) < 0)
+		return -BK_EIO;
+	*out = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int
+file_truncate(void *priv, uint64_t len)
+{
+	struct file_priv *fp = priv;
+
+	if (fp->blockdev)
+		return 0;
+	return ftruncate(fp->fd, (off_t)len) < 0 ? -BK_EIO : 0;
+}
+
+static void
+file_close(void *priv)
+{
+	struct file_priv *fp = priv;
+
+	close(fp->fd);
+	bk_free(fp);
+}
+
+const struct disk_io_ops disk_io_file_ops = {
+	.struct_size = sizeof(struct disk_io_ops),
+	.read_at = file_read_at,
+	.write_at = file_write_at,
+	.flush = file_flush,
+	.size = file_size,
+	.truncate = file_truncate,
+	.close = file_close,
+};
+
+int
+disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
+		  const struct disk_io_ops **ops, void **priv, bool *blockdev)
+{
+	struct file_priv *fp;
+	struct stat st;
+	int fd = open(path, oflags | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return bk_err_errno(eb, "open", path);
+	if (fstat(fd, &st) < 0) {
+		int rc = bk_err_errno(eb, "stat", path);
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return bk_err(eb, BK_EINVAL, "%s: not a regular file or block device", path);
+	}
+	fp = bk_malloc(sizeof(*fp));
+	if (!fp) {
+		close(fd);
+		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+	}
+	fp->fd = fd;
+	fp->blockdev = S_ISBLK(st.st_mode);
+	*ops = &disk_io_file_ops;
+	*priv = fp;
+	*blockdev = fp->blockdev;
+	return 0;
+}
+
+int
+disk_io_file_fd(const struct disk *d)
+{
+	if (d->io != &disk_io_file_ops)
+		return -1;
+	return ((const struct file_priv *)d->io_priv)->fd;
+}
+
+/* Turn a backend failure into a detail message naming the operation. */
+static int
+io_fail(struct disk *d, int rc, const char *what, uint64_t off, size_t len)
+{
+	int e = errno;
+
+	if (rc == -BK_ECORRUPT)
+		return bk_err(&d->err, BK_ECORRUPT,
+			      "%s: truncated: %s of %zu bytes at offset %llu is past the end of the file",
+			      d->name, what, len, (unsigned long long)off);
+	if (rc == -BK_EIO)
+		return bk_err(&d->err, BK_EIO, "%s: %s of %zu bytes at offset %llu: %s", d->name,
+			      what, len, (unsigned long long)off, strerror(e));
+	return bk_err(&d->err, -rc, "%s: %s at offset %llu: %s", d->name, what,
+		      (unsigned long long)off, bk_strerror(rc));
+}
+
+int
+disk_pread(struct disk *d, void *buf, size_t len, uint64_t off)
+{
+	int rc;
+
+	if (len == 0)
+		return 0;
+	if (off > UINT64_MAX - len)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: offset %llu overflows", d->name,
+			      (unsigned long long)off);
+	rc = d->io->read_at(d->io_priv, buf, len, off);
+	return rc < 0 ? io_fail(d, rc, "read", off, len) : 0;
+}
+
+int
+disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off)
+{
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = d->io->write_at(d->io_priv, buf, len, off);
+	return rc < 0 ? io_fail(d, rc, "write", off, len) : 0;
+}
+
+int
+disk_container_size(struct disk *d, uint64_t *out)
+{
+	int rc = d->io->size(d->io_priv, out);
+
+	return rc < 0 ? io_fail(d, rc, "size", 0, 0) : 0;
+}
+
+int
+disk_container_sync(struct disk *d)
+{
+	int rc = d->io->flush ? d->io->flush(d->io_priv) : 0;
+
+	return rc < 0 ? io_fail(d, rc, "sync", 0, 0) : 0;
+}
+
+int
+disk_container_truncate(struct disk *d, uint64_t len)
+{
+	int rc = d->io->truncate ? d->io->truncate(d->io_priv, len) : 0;
+
+	return rc < 0 ? io_fail(d, rc, "truncate", len, 0) : 0;
+}
+
+void
+disk_msg(struct disk *d, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!d->msg_cb)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	d->msg_cb(d->msg_data, buf);
+}
+
+bool
+disk_is_zero(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t w[8], acc;
+	size_t i;
+
+	/* Check the head first so that random data bails out at once. */
+	while (len > 0 && ((uintptr_t)p & 7)) {
+		if (*p)
+			return false;
+		p++;
+		len--;
+	}
+	while (len >= sizeof(w)) {
+		memcpy(w, p, sizeof(w));
+		acc = 0;
+		for (i = 0; i < 8; i++)
+			acc |= w[i];
+		if (acc)
+			return false;
+		p += sizeof(w);
+		len -= sizeof(w);
+	}
+	while (len > 0) {
+		if (*p)
+			return false;
+		p++;
+		len--;
+	}
+	return true;
+}
+
+void
+disk_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = getrandom(p + got, len - got, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		got += (size_t)r;
+	}
+	if (got < len) {
+		/* No entropy source: identifiers only need to be unlikely to repeat. */
+		struct timespec ts;
+		uint64_t x;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32;
+		for (; got < len; got++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			p[got] = (uint8_t)x;
+		}
+	}
+}
+
+int
+disk_zero_tail(struct disk *d, uint64_t off, uint64_t len, uint8_t **zbuf)
+{
+	uint64_t fsize;
+	int rc = disk_container_size(d, &fsize);
+
+	if (rc < 0)
+		return rc;
+	if (fsize <= off && d->io->truncate && !d->block_device)
+		return disk_container_truncate(d, off + len);
+	if (!*zbuf)
+		*zbuf = bk_calloc(1, len);
+	if (!*zbuf)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	return disk_pwrite(d, *zbuf, len, off);
+}

@@ -1,0 +1,845 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * VHDX ([MS-VHDX]) images: fixed and dynamic, 512- or 4096-byte sectors.
+ *
+ * Layout: file identifier (64 KiB), two headers (at 64 and 128 KiB, the one
+ * with the larger sequence number and a good CRC-32C is current), two
+ * copies of the region table (192 and 256 KiB) locating the block table
+ * (BAT) and the metadata region, a log, and payload blocks at 1 MiB
+ * aligned offsets.  The BAT interleaves one sector-bitmap entry after every
+ * chunk_ratio payload entries; fixed and dynamic disks never use them.
+ *
+ * A non-empty log (LogGuid set) is replayed: in memory for a read-only
+ * handle (the file is not touched), into the file for a writable one.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bk-alloc.h"
+#include "bk-bytes.h"
+#include "disk-internal.h"
+
+#define VHDX_HEADER1_OFF     (64u * 1024u)
+#define VHDX_HEADER2_OFF     (128u * 1024u)
+#define VHDX_HEADER_SIZE     4096u
+#define VHDX_REGION1_OFF     (192u * 1024u)
+#define VHDX_REGION2_OFF     (256u * 1024u)
+#define VHDX_REGION_SIZE     (64u * 1024u)
+#define VHDX_META_TABLE_SIZE (64u * 1024u)
+#define VHDX_CREATOR_CHARS   256u
+
+#define PAYLOAD_NOT_PRESENT       0u
+#define PAYLOAD_UNDEFINED         1u
+#define PAYLOAD_ZERO              2u
+#define PAYLOAD_UNMAPPED          3u
+#define PAYLOAD_FULLY_PRESENT     6u
+#define PAYLOAD_PARTIALLY_PRESENT 7u
+
+/* GUIDs in their on-disk byte order (first three fields little-endian). */
+#define G(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7) {                      \
+	(uint8_t)(a), (uint8_t)((a) >> 8), (uint8_t)((a) >> 16), (uint8_t)((a) >> 24), \
+	(uint8_t)(b), (uint8_t)((b) >> 8), (uint8_t)(c), (uint8_t)((c) >> 8),  \
+	d0, d1, d2, d3, d4, d5, d6, d7 }
+static const uint8_t guid_bat[16] =
+	G(0x2DC27766, 0xF623, 0x4200, 0x9D, 0x64, 0x11, 0x5E, 0x9B, 0xFD, 0x4A, 0x08);
+static const uint8_t guid_metadata[16] =
+	G(0x8B7CA206, 0x4790, 0x4B9A, 0xB8, 0xFE, 0x57, 0x5F, 0x05, 0x0F, 0x88, 0x6E);
+static const uint8_t guid_file_params[16] =
+	G(0xCAA16737, 0xFA36, 0x4D43, 0xB3, 0xB6, 0x33, 0xF0, 0xAA, 0x44, 0xE7, 0x6B);
+static const uint8_t guid_disk_size[16] =
+	G(0x2FA54224, 0xCD1B, 0x4876, 0xB2, 0x11, 0x5D, 0xBE, 0xD8, 0x3B, 0xF4, 0xB8);
+static const uint8_t guid_page83[16] =
+	G(0xBECA12AB, 0xB2E6, 0x4523, 0x93, 0xEF, 0xC3, 0x09, 0xE0, 0x00, 0xC7, 0x46);
+static const uint8_t guid_lss[16] =
+	G(0x8141BF1D, 0xA96F, 0x4709, 0xBA, 0x47, 0xF2, 0x33, 0xA8, 0xFA, 0xAB, 0x5F);
+static const uint8_t guid_pss[16] =
+	G(0xCDA348C7, 0x445D, 0x4471, 0x9C, 0xC9, 0xE9, 0x88, 0x52, 0x51, 0xC5, 0x56);
+static const uint8_t guid_parent_locator[16] =
+	G(0xA8D35F2D, 0xB30B, 0x454D, 0xAB, 0xF7, 0xD3, 0xD8, 0x48, 0x34, 0xAB, 0x0C);
+#undef G
+
+struct vhdx_header {
+	uint32_t checksum;
+	uint64_t seq;
+	uint8_t file_write_guid[16];
+	uint8_t data_write_guid[16];
+	uint8_t log_guid[16];
+	uint16_t log_version;
+	uint16_t version;
+	uint32_t log_length;
+	uint64_t log_offset;
+};
+
+struct vhdx {
+	struct vhdx_header hdr;         /* current header */
+	int cur;                        /* its slot: 0 or 1 */
+	bool session;                   /* headers bumped for this write session */
+	uint64_t bat_off, meta_off;
+	uint32_t bat_len, meta_len;
+	uint32_t block_size, lss, pss;
+	bool fixed;                     /* LeaveBlockAllocated */
+	uint64_t chunk_ratio, data_blocks, total_entries;
+	uint64_t *bat;
+	uint64_t next_free;             /* 1 MiB aligned end for new blocks */
+	bool bat_dirty;
+	uint8_t page83[16];
+	char creator[128];              /* ASCII form of the creator string */
+	struct vhdx_overlay *ov;
+	uint64_t file_size;             /* real size, for reads through the overlay */
+	uint8_t *zero_block;
+};
+
+static const struct disk_driver vhdx_driver;
+
+static void
+vhdx_header_read(const uint8_t *p, struct vhdx_header *h)
+{
+	h->checksum = bk_le32(p + 4);
+	h->seq = bk_le64(p + 8);
+	memcpy(h->file_write_guid, p + 16, 16);
+	memcpy(h->data_write_guid, p + 32, 16);
+	memcpy(h->log_guid, p + 48, 16);
+	h->log_version = bk_le16(p + 64);
+	h->version = bk_le16(p + 66);
+	h->log_length = bk_le32(p + 68);
+	h->log_offset = bk_le64(p + 72);
+}
+
+/* Encode into a zeroed 4 KiB buffer and compute the CRC-32C. */
+static void
+vhdx_header_write(const struct vhdx_header *h, uint8_t *p)
+{
+	memset(p, 0, VHDX_HEADER_SIZE);
+	memcpy(p, "head", 4);
+	bk_put_le64(p + 8, h->seq);
+	memcpy(p + 16, h->file_write_guid, 16);
+	memcpy(p + 32, h->data_write_guid, 16);
+	memcpy(p + 48, h->log_guid, 16);
+	bk_put_le16(p + 64, h->log_version);
+	bk_put_le16(p + 66, h->version);
+	bk_put_le32(p + 68, h->log_length);
+	bk_put_le64(p + 72, h->log_offset);
+	bk_put_le32(p + 4, disk_crc32c(0, p, VHDX_HEADER_SIZE));
+}
+
+/* CRC-32C of a structure whose checksum field (4 bytes at 4) counts as 0. */
+static uint32_t
+crc_skip_field(const uint8_t *p, size_t len)
+{
+	static const uint8_t zero[4];
+	uint32_t c = disk_crc32c(0, p, 4);
+
+	c = disk_crc32c(c, zero, 4);
+	return disk_crc32c(c, p + 8, len - 8);
+}
+
+static bool
+guid_is_zero(const uint8_t *g)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(g, zero, 16) == 0;
+}
+
+static void
+new_guid(uint8_t *g)
+{
+	disk_random(g, 16);
+	g[7] = (uint8_t)((g[7] & 0x0F) | 0x40);   /* version 4 (field 3 is little-endian) */
+	g[8] = (uint8_t)((g[8] & 0x3F) | 0x80);
+}
+
+/* Container read through the replayed log, if any. */
+static int
+vx_pread(struct disk *d, struct vhdx *v, void *buf, size_t len, uint64_t off)
+{
+	size_t in = len;
+	int rc;
+
+	/* A replayed log may have grown the file beyond its real end. */
+	if (v->ov && off + len > v->file_size && off + len <= vhdx_overlay_end(v->ov)) {
+		in = off >= v->file_size ? 0 : (size_t)(v->file_size - off);
+		memset((uint8_t *)buf + in, 0, len - in);
+	}
+	rc = disk_pread(d, buf, in, off);
+	if (rc == 0 && v->ov)
+		vhdx_overlay_apply(v->ov, buf, len, off);
+	return rc;
+}
+
+static void
+vhdx_free(struct disk *d)
+{
+	struct vhdx *v = d->fmt;
+
+	if (!v)
+		return;
+	bk_free(v->bat);
+	bk_free(v->zero_block);
+	vhdx_overlay_free(v->ov);
+	bk_free(v);
+	d->fmt = NULL;
+}
+
+/* ---- open: headers, log, regions, metadata, BAT -------------------------------- */
+
+static int
+vhdx_read_headers(struct disk *d, struct vhdx *v)
+{
+	uint8_t raw[VHDX_HEADER_SIZE];
+	struct vhdx_header h[2];
+	bool ok[2];
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		rc = disk_pread(d, raw, sizeof(raw), i ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
+		if (rc < 0)
+			return rc;
+		vhdx_header_read(raw, &h[i]);
+		ok[i] = memcmp(raw, "head", 4) == 0 && h[i].checksum == crc_skip_field(raw, sizeof(raw));
+	}
+	if (!ok[0] && !ok[1])
+		return bk_err(&d->err, BK_ECORRUPT, "%s: both VHDX headers are damaged (bad checksum)",
+			      d->name);
+	v->cur = ok[0] && ok[1] ? (h[1].seq > h[0].seq) : ok[1];
+	v->hdr = h[v->cur];
+	if (v->hdr.version != 1)
+		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: VHDX version %u is not supported",
+			      d->name, v->hdr.version);
+	if (v->hdr.log_offset % DISK_MIB || v->hdr.log_length % DISK_MIB ||
+	    v->hdr.log_length > VHDX_MAX_LOG || v->hdr.log_offset < DISK_MIB)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX log location %llu+%u", d->name,
+			      (unsigned long long)v->hdr.log_offset, v->hdr.log_length);
+	return 0;
+}
+
+static int
+vhdx_region_check(struct disk *d, const uint8_t *e, uint64_t *off, uint32_t *len)
+{
+	*off = bk_le64(e + 16);
+	*len = bk_le32(e + 24);
+	if (*off < DISK_MIB || *off % DISK_MIB || *len == 0 || *len % DISK_MIB)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX region at %llu length %u", d->name,
+			      (unsigned long long)*off, *len);
+	return 0;
+}
+
+static int
+vhdx_parse_regions(struct disk *d, struct vhdx *v, const uint8_t *t)
+{
+	uint32_t n = bk_le32(t + 8), i;
+	int rc;
+
+	if (n > VHDX_MAX_REGIONS)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX region table has %u entries", d->name, n);
+	for (i = 0; i < n; i++) {
+		const uint8_t *e = t + 16 + (size_t)i * 32;
+
+		if (memcmp(e, guid_bat, 16) == 0)
+			rc = vhdx_region_check(d, e, &v->bat_off, &v->bat_len);
+		else if (memcmp(e, guid_metadata, 16) == 0)
+			rc = vhdx_region_check(d, e, &v->meta_off, &v->meta_len);
+		else if (bk_le32(e + 28) & 1)
+			return bk_err(&d->err, BK_EUNSUPPORTED, "%s: unknown required VHDX region",
+				      d->name);
+		else
+			rc = 0;
+		if (rc < 0)
+			return rc;
+	}
+	if (!v->bat_len || !v->meta_len)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX region table lacks the %s region",
+			      d->name, v->bat_len ? "metadata" : "block table");
+	return 0;
+}
+
+static int
+vhdx_read_regions(struct disk *d, struct vhdx *v)
+{
+	uint8_t *t = bk_malloc(VHDX_REGION_SIZE);
+	int i, rc = 0;
+
+	if (!t)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	for (i = 0; i < 2; i++) {
+		rc = vx_pread(d, v, t, VHDX_REGION_SIZE, i ? VHDX_REGION2_OFF : VHDX_REGION1_OFF);
+		if (rc < 0)
+			break;
+		if (memcmp(t, "regi", 4) == 0 && bk_le32(t + 4) == crc_skip_field(t, VHDX_REGION_SIZE))
+			break;
+		rc = bk_err(&d->err, BK_ECORRUPT, "%s: both VHDX region tables are damaged (bad checksum)",
+			    d->name);
+	}
+	if (rc == 0)
+		rc = vhdx_parse_regions(d, v, t);
+	bk_free(t);
+	return rc;
+}
+
+/* Copy one metadata item into out (exactly len bytes expected). */
+static int
+meta_item(struct disk *d, struct vhdx *v, const uint8_t *e, uint8_t *out, uint32_t want)
+{
+	uint32_t off = bk_le32(e + 16), len = bk_le32(e + 20);
+
+	if (len != want || off < VHDX_META_TABLE_SIZE || off > v->meta_len ||
+	    len > v->meta_len - off)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX metadata item at %u length %u",
+			      d->name, off, len);
+	return vx_pread(d, v, out, len, v->meta_off + off);
+}
+
+static int
+vhdx_meta_entry(struct disk *d, struct vhdx *v, const uint8_t *e, unsigned *seen,
+		uint64_t *size, uint32_t *fp_flags)
+{
+	uint8_t b[16];
+	int rc = 0;
+
+	if (memcmp(e, guid_file_params, 16) == 0 && (rc = meta_item(d, v, e, b, 8)) == 0) {
+		v->block_size = bk_le32(b);
+		*fp_flags = bk_le32(b + 4);
+		*seen |= 1;
+	} else if (memcmp(e, guid_disk_size, 16) == 0 && (rc = meta_item(d, v, e, b, 8)) == 0) {
+		*size = bk_le64(b);
+		*seen |= 2;
+	} else if (memcmp(e, guid_lss, 16) == 0 && (rc = meta_item(d, v, e, b, 4)) == 0) {
+		v->lss = bk_le32(b);
+		*seen |= 4;
+	} else if (memcmp(e, guid_pss, 16) == 0 && (rc = meta_item(d, v, e, b, 4)) == 0) {
+		v->pss = bk_le32(b);
+		*seen |= 8;
+	} else if (memcmp(e, guid_page83, 16) == 0 && (rc = meta_item(d, v, e, b, 16)) == 0) {
+		memcpy(v->page83, b, 16);
+	} else if (memcmp(e, guid_parent_locator, 16) == 0) {
+		*fp_flags |= 2;
+	} else if (rc == 0 && (bk_le32(e + 24) & 4)) {
+		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: unknown required VHDX metadata item",
+			      d->name);
+	}
+	return rc;
+}
+
+static int
+vhdx_check_params(struct disk *d, struct vhdx *v, unsigned seen, uint64_t size, uint32_t fpf)
+{
+	if (seen != 15)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX metadata lacks required items", d->name);
+	if (fpf & 2)
+		return bk_err(&d->err, BK_EUNSUPPORTED,
+			      "%s: differencing VHDX images are not supported", d->name);
+	if (v->block_size < VHDX_MIN_BLOCK || v->block_size > VHDX_MAX_BLOCK ||
+	    (v->block_size & (v->block_size - 1)))
+		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX block size %u", d->name,
+			      v->block_size);
+	if ((v->lss != 512 && v->lss != 4096) || (v->pss != 512 && v->pss != 4096))
+		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX sector sizes %u/%u", d->name,
+			      v->lss, v->pss);
+	if (size == 0 || size > VHDX_MAX_SIZE || size % v->lss)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX virtual size %llu", d->name,
+			      (unsigned long long)size);
+	v->fixed = fpf & 1;
+	d->size = size;
+	v->chunk_ratio = ((uint64_t)1 << 23) * v->lss / v->block_size;
+	v->data_blocks = (size + v->block_size - 1) / v->block_size;
+	v->total_entries = v->data_blocks + (v->data_blocks - 1) / v->chunk_ratio;
+	if (v->total_entries * 8 > v->bat_len || v->total_entries * 8 > DISK_MAX_TABLE_BYTES)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX block table region too small (%u bytes)",
+			      d->name, v->bat_len);
+	return 0;
+}
+
+static int
+vhdx_read_metadata(struct disk *d, struct vhdx *v)
+{
+	uint8_t *t = bk_malloc(VHDX_META_TABLE_SIZE);
+	uint64_t size = 0;
+	uint32_t fpf = 0, n, i;
+	unsigned seen = 0;
+	int rc;
+
+	if (!t)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	rc = vx_pread(d, v, t, VHDX_META_TABLE_SIZE, v->meta_off);
+	if (rc == 0 && memcmp(t, "metadata", 8) != 0)
+		rc = bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX metadata table signature", d->name);
+	n = bk_le16(t + 10);
+	if (rc == 0 && n > VHDX_MAX_METADATA)
+		rc = bk_err(&d->err, BK_ECORRUPT, "%s: VHDX metadata table has %u entries", d->name, n);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = vhdx_meta_entry(d, v, t + 32 + (size_t)i * 32, &seen, &size, &fpf);
+	bk_free(t);
+	return rc < 0 ? rc : vhdx_check_params(d, v, seen, size, fpf);
+}
+
+static uint64_t
+mib_up(uint64_t x)
+{
+	return (x + DISK_MIB - 1) & ~(uint64_t)(DISK_MIB - 1);
+}
+
+static int
+vhdx_read_bat(struct disk *d, struct vhdx *v, uint64_t fsize)
+{
+	uint64_t i, end, off;
+	unsigned st;
+	int rc;
+
+	v->bat = bk_malloc(v->total_entries * 8);
+	if (!v->bat)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory for the block table", d->name);
+	rc = vx_pread(d, v, v->bat, v->total_entries * 8, v->bat_off);
+	if (rc < 0)
+		return rc;
+	end = mib_up(fsize);
+	for (i = 0; i < v->total_entries; i++) {
+		v->bat[i] = bk_le64((const uint8_t *)&v->bat[i]);
+		st = v->bat[i] & 7;
+		off = (v->bat[i] >> 20) * DISK_MIB;
+		if ((i + 1) % (v->chunk_ratio + 1) == 0)
+			continue;   /* sector-bitmap entry: unused without a parent */
+		if (st == PAYLOAD_PARTIALLY_PRESENT || st == 4 || st == 5)
+			return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX block table entry %llu has state %u",
+				      d->name, (unsigned long long)i, st);
+		if (st != PAYLOAD_FULLY_PRESENT)
+			continue;
+		if (off < DISK_MIB || off > fsize || fsize - off < v->block_size)
+			return bk_err(&d->err, BK_ECORRUPT,
+				      "%s: VHDX block table entry %llu points past the end of the file (offset %llu)",
+				      d->name, (unsigned long long)i, (unsigned long long)off);
+		if (off + v->block_size > end)
+			end = mib_up(off + v->block_size);
+	}
+	v->next_free = end;
+	return 0;
+}
+
+static void
+vhdx_read_creator(struct disk *d, struct vhdx *v)
+{
+	uint8_t raw[VHDX_CREATOR_CHARS * 2];
+	size_t i, o = 0;
+
+	if (vx_pread(d, v, raw, sizeof(raw), 8) < 0)
+		return;
+	/* Plain ASCII is all anyone writes here; show anything else as '?'. */
+	for (i = 0; i < VHDX_CREATOR_CHARS && o + 1 < sizeof(v->creator); i++) {
+		uint16_t c = bk_le16(raw + 2 * i);
+		if (!c)
+			break;
+		v->creator[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	v->creator[o] = '\0';
+	bk_err_clear(&d->err);
+}
+
+static int
+vhdx_begin_log(struct disk *d, struct vhdx *v, uint64_t fsize)
+{
+	bool write = d->writable;
+	int rc;
+
+	if (guid_is_zero(v->hdr.log_guid))
+		return 0;
+	if (d->flags & DISK_OPEN_NO_REPLAY)
+		return bk_err(&d->err, BK_ELOG, "%s: the VHDX log is not empty (replay it first)",
+			      d->name);
+	if (v->hdr.log_offset > fsize || fsize - v->hdr.log_offset < v->hdr.log_length)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX log is past the end of the file", d->name);
+	rc = vhdx_log_replay(d, v->hdr.log_offset, v->hdr.log_length, v->hdr.log_guid, write,
+			     &v->ov);
+	if (rc < 0)
+		return rc;
+	d->log_replayed = true;
+	disk_msg(d, "%s: replayed the VHDX log%s", d->name, write ? "" : " in memory");
+	return 0;
+}
+
+/*
+ * Start a write session ([MS-VHDX] 2.2.2.1): new FileWriteGuid and
+ * DataWriteGuid, a higher sequence number, written to the non-current slot
+ * first and synced, then to the other, so that one valid header always
+ * exists.  Also the way an emptied log is recorded (log_guid zeroed).
+ */
+static int
+vhdx_write_headers(struct disk *d, struct vhdx *v)
+{
+	uint8_t raw[VHDX_HEADER_SIZE];
+	int i, slot, rc = 0;
+
+	new_guid(v->hdr.file_write_guid);
+	new_guid(v->hdr.data_write_guid);
+	for (i = 0; i < 2 && rc == 0; i++) {
+		slot = !v->cur;
+		v->hdr.seq++;
+		vhdx_header_write(&v->hdr, raw);
+		rc = disk_pwrite(d, raw, sizeof(raw), slot ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
+		if (rc == 0)
+			rc = disk_container_sync(d);
+		if (rc == 0)
+			v->cur = slot;
+	}
+	if (rc == 0)
+		v->session = true;
+	return rc;
+}
+
+int
+disk_vhdx_open(struct disk *d, uint64_t fsize)
+{
+	uint8_t sig[8];
+	struct vhdx *v;
+	int rc;
+
+	if (fsize < DISK_MIB)
+		return 1;
+	rc = disk_pread(d, sig, sizeof(sig), 0);
+	if (rc < 0)
+		return rc;
+	if (memcmp(sig, "vhdxfile", 8) != 0)
+		return 1;
+	v = bk_calloc(1, sizeof(*v));
+	if (!v)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	d->fmt = v;
+	rc = vhdx_read_headers(d, v);
+	if (rc == 0)
+		rc = vhdx_begin_log(d, v, fsize);
+	if (rc == 0 && d->log_replayed && d->writable) {
+		memset(v->hdr.log_guid, 0, 16);
+		rc = vhdx_write_headers(d, v);
+		if (rc == 0)
+			rc = disk_container_size(d, &fsize);
+	}
+	v->file_size = fsize;
+	if (rc == 0 && v->ov && vhdx_overlay_end(v->ov) > fsize)
+		fsize = vhdx_overlay_end(v->ov);
+	if (rc == 0)
+		rc = vhdx_read_regions(d, v);
+	if (rc == 0)
+		rc = vhdx_read_metadata(d, v);
+	if (rc == 0)
+		rc = vhdx_read_bat(d, v, fsize);
+	if (rc < 0) {
+		vhdx_free(d);
+		return rc;
+	}
+	vhdx_read_creator(d, v);
+	d->drv = &vhdx_driver;
+	return 0;
+}
+
+/* ---- data ---------------------------------------------------------------------- */
+
+static uint64_t
+bat_index(const struct vhdx *v, uint64_t blk)
+{
+	return blk + blk / v->chunk_ratio;
+}
+
+static int
+vhdx_read(struct disk *d, uint64_t off, void *buf, size_t len)
+{
+	struct vhdx *v = d->fmt;
+	uint8_t *p = buf;
+	int rc;
+
+	while (len > 0) {
+		uint64_t blk = off / v->block_size, in = off % v->block_size;
+		uint64_t e = v->bat[bat_index(v, blk)];
+		size_t n = v->block_size - in < len ? (size_t)(v->block_size - in) : len;
+
+		/* NOT_PRESENT, UNDEFINED, ZERO and UNMAPPED all read as zeros on a
+		 * disk without a parent. */
+		if ((e & 7) == PAYLOAD_FULLY_PRESENT) {
+			rc = vx_pread(d, v, p, n, (e >> 20) * DISK_MIB + in);
+			if (rc < 0)
+				return rc;
+		} else {
+			memset(p, 0, n);
+		}
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int
+vhdx_write_bat_entry(struct disk *d, struct vhdx *v, uint64_t idx)
+{
+	uint8_t e[8];
+
+	bk_put_le64(e, v->bat[idx]);
+	return disk_pwrite(d, e, 8, v->bat_off + idx * 8);
+}
+
+/* New block at the 1 MiB aligned end: data first, then its table entry
+ * (deferred to the flush for a disk still in its temporary file). */
+static int
+vhdx_alloc_block(struct disk *d, struct vhdx *v, uint64_t blk, const uint8_t *p,
+		 uint64_t in, size_t n)
+{
+	uint64_t base = v->next_free, idx = bat_index(v, blk);
+	int rc = 0;
+
+	if (n < v->block_size)
+		rc = disk_zero_tail(d, base, v->block_size, &v->zero_block);
+	if (rc == 0)
+		rc = disk_pwrite(d, p, n, base + in);
+	if (rc < 0)
+		return rc;
+	v->next_free = base + v->block_size;
+	v->bat[idx] = (base / DISK_MIB) << 20 | PAYLOAD_FULLY_PRESENT;
+	d->dirty = true;
+	if (d->tmp_path) {
+		v->bat_dirty = true;
+		return 0;
+	}
+	return vhdx_write_bat_entry(d, v, idx);
+}
+
+static int
+vhdx_write(struct disk *d, uint64_t off, const void *buf, size_t len)
+{
+	struct vhdx *v = d->fmt;
+	const uint8_t *p = buf;
+	int rc = 0;
+
+	if (!v->session && !d->tmp_path)
+		rc = vhdx_write_headers(d, v);
+	while (len > 0 && rc == 0) {
+		uint64_t blk = off / v->block_size, in = off % v->block_size;
+		uint64_t e = v->bat[bat_index(v, blk)];
+		size_t n = v->block_size - in < len ? (size_t)(v->block_size - in) : len;
+
+		if ((e & 7) == PAYLOAD_FULLY_PRESENT)
+			rc = disk_pwrite(d, p, n, (e >> 20) * DISK_MIB + in);
+		else if (!disk_is_zero(p, n))
+			rc = vhdx_alloc_block(d, v, blk, p, in, n);
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return rc;
+}
+
+static int
+vhdx_flush(struct disk *d)
+{
+	struct vhdx *v = d->fmt;
+	uint8_t *raw;
+	uint64_t i;
+	int rc;
+
+	if (!v->bat_dirty)
+		return 0;
+	raw = bk_calloc(1, v->bat_len);
+	if (!raw)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	for (i = 0; i < v->total_entries; i++)
+		bk_put_le64(raw + i * 8, v->bat[i]);
+	rc = disk_pwrite(d, raw, v->bat_len, v->bat_off);
+	bk_free(raw);
+	/* A new file ends right after its last block (a fixed disk's blocks
+	 * were all placed at creation). */
+	if (rc == 0 && d->tmp_path)
+		rc = disk_container_truncate(d, v->next_free);
+	if (rc == 0)
+		v->bat_dirty = false;
+	return rc;
+}
+
+static int
+vhdx_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc)
+{
+	struct vhdx *v = d->fmt;
+	uint64_t done = 0;
+	int state = -1;
+
+	while (done < len) {
+		uint64_t blk = (off + done) / v->block_size;
+		int s = (v->bat[bat_index(v, blk)] & 7) == PAYLOAD_FULLY_PRESENT;
+		uint64_t n = v->block_size - (off + done) % v->block_size;
+
+		if (state >= 0 && s != state)
+			break;
+		state = s;
+		done += n < len - done ? n : len - done;
+	}
+	*run = done;
+	*alloc = state;
+	return 0;
+}
+
+static void
+vhdx_info(struct disk *d, struct disk_info *out)
+{
+	struct vhdx *v = d->fmt;
+	uint64_t blk, n = 0;
+
+	out->type = v->fixed ? DISK_TYPE_FIXED : DISK_TYPE_DYNAMIC;
+	out->block_size = v->block_size;
+	out->logical_sector = v->lss;
+	out->physical_sector = v->pss;
+	memcpy(out->disk_id, v->page83, 16);
+	_Static_assert(sizeof(out->creator) == sizeof(v->creator), "creator sizes");
+	memcpy(out->creator, v->creator, sizeof(out->creator));
+	for (blk = 0; blk < v->data_blocks; blk++)
+		n += (v->bat[bat_index(v, blk)] & 7) == PAYLOAD_FULLY_PRESENT;
+	out->allocated = n * v->block_size;
+}
+
+static const struct disk_driver vhdx_driver = {
+	.format = DISK_FORMAT_VHDX,
+	.read = vhdx_read,
+	.write = vhdx_write,
+	.flush = vhdx_flush,
+	.map = vhdx_map,
+	.info = vhdx_info,
+	.free = vhdx_free,
+};
+
+/* ---- create -------------------------------------------------------------------- */
+
+#define NEW_LOG_OFF   (1u * DISK_MIB)
+#define NEW_META_OFF  (2u * DISK_MIB)
+#define NEW_BAT_OFF   (3u * DISK_MIB)
+
+static void
+put_region(uint8_t *t, int i, const uint8_t *guid, uint64_t off, uint32_t len)
+{
+	uint8_t *e = t + 16 + i * 32;
+
+	memcpy(e, guid, 16);
+	bk_put_le64(e + 16, off);
+	bk_put_le32(e + 24, len);
+	bk_put_le32(e + 28, 1);     /* required */
+}
+
+/* File identifier, two headers and two region tables: the first 320 KiB. */
+static int
+vhdx_write_intro(struct disk *d, struct vhdx *v, uint8_t *buf)
+{
+	static const char creator[] = "bcdkit " PACKAGE_VERSION;
+	uint8_t *t = buf + VHDX_REGION1_OFF;
+	size_t i;
+
+	memset(buf, 0, VHDX_REGION2_OFF + VHDX_REGION_SIZE);
+	memcpy(buf, "vhdxfile", 8);
+	for (i = 0; creator[i]; i++)
+		bk_put_le16(buf + 8 + 2 * i, (uint16_t)creator[i]);
+	snprintf(v->creator, sizeof(v->creator), "%s", creator);
+	v->hdr.seq = 1;
+	vhdx_header_write(&v->hdr, buf + VHDX_HEADER1_OFF);
+	v->hdr.seq = 2;
+	vhdx_header_write(&v->hdr, buf + VHDX_HEADER2_OFF);
+	v->cur = 1;
+	memcpy(t, "regi", 4);
+	bk_put_le32(t + 8, 2);
+	put_region(t, 0, guid_bat, v->bat_off, v->bat_len);
+	put_region(t, 1, guid_metadata, v->meta_off, v->meta_len);
+	bk_put_le32(t + 4, disk_crc32c(0, t, VHDX_REGION_SIZE));
+	memcpy(buf + VHDX_REGION2_OFF, t, VHDX_REGION_SIZE);
+	return disk_pwrite(d, buf, VHDX_REGION2_OFF + VHDX_REGION_SIZE, 0);
+}
+
+static void
+put_meta(uint8_t *t, int i, const uint8_t *guid, uint32_t off, uint32_t len, uint32_t flags)
+{
+	uint8_t *e = t + 32 + i * 32;
+
+	memcpy(e, guid, 16);
+	bk_put_le32(e + 16, off);
+	bk_put_le32(e + 20, len);
+	bk_put_le32(e + 24, flags);
+}
+
+/* Metadata table and its five items, flags as Windows and qemu set them
+ * (file parameters: required; the others: required + virtual disk). */
+static int
+vhdx_write_meta(struct disk *d, struct vhdx *v, uint8_t *buf)
+{
+	uint8_t *it = buf + VHDX_META_TABLE_SIZE;
+
+	memset(buf, 0, VHDX_META_TABLE_SIZE + 4096);
+	memcpy(buf, "metadata", 8);
+	bk_put_le16(buf + 10, 5);
+	put_meta(buf, 0, guid_file_params, VHDX_META_TABLE_SIZE, 8, 4);
+	put_meta(buf, 1, guid_disk_size, VHDX_META_TABLE_SIZE + 8, 8, 6);
+	put_meta(buf, 2, guid_page83, VHDX_META_TABLE_SIZE + 16, 16, 6);
+	put_meta(buf, 3, guid_lss, VHDX_META_TABLE_SIZE + 32, 4, 6);
+	put_meta(buf, 4, guid_pss, VHDX_META_TABLE_SIZE + 36, 4, 6);
+	bk_put_le32(it, v->block_size);
+	bk_put_le32(it + 4, v->fixed ? 1 : 0);
+	bk_put_le64(it + 8, d->size);
+	memcpy(it + 16, v->page83, 16);
+	bk_put_le32(it + 32, v->lss);
+	bk_put_le32(it + 36, v->pss);
+	return disk_pwrite(d, buf, VHDX_META_TABLE_SIZE + 4096, v->meta_off);
+}
+
+static int
+vhdx_layout(struct disk *d, struct vhdx *v, const struct disk_create_opts *o)
+{
+	uint64_t blk;
+
+	v->block_size = o->block_size ? o->block_size : VHDX_DEFAULT_BLOCK;
+	if (v->block_size < VHDX_MIN_BLOCK || v->block_size > VHDX_MAX_BLOCK)
+		return bk_err(&d->err, BK_EINVAL, "%s: VHDX block size must be 1 to 256 MiB", d->name);
+	v->lss = v->pss = DISK_SECTOR;
+	v->fixed = o->type == DISK_TYPE_FIXED;
+	v->chunk_ratio = ((uint64_t)1 << 23) * v->lss / v->block_size;
+	v->data_blocks = (d->size + v->block_size - 1) / v->block_size;
+	v->total_entries = v->data_blocks + (v->data_blocks - 1) / v->chunk_ratio;
+	if (v->total_entries * 8 > DISK_MAX_TABLE_BYTES)
+		return bk_err(&d->err, BK_ETOOBIG, "%s: block table too large", d->name);
+	v->meta_off = NEW_META_OFF;
+	v->meta_len = DISK_MIB;
+	v->bat_off = NEW_BAT_OFF;
+	v->bat_len = (uint32_t)mib_up(v->total_entries * 8);
+	v->bat = bk_calloc(v->total_entries, 8);
+	if (!v->bat)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	v->next_free = v->bat_off + v->bat_len;
+	for (blk = 0; v->fixed && blk < v->data_blocks; blk++) {
+		v->bat[bat_index(v, blk)] = (v->next_free / DISK_MIB) << 20 | PAYLOAD_FULLY_PRESENT;
+		v->next_free += v->block_size;
+	}
+	v->hdr.version = 1;
+	v->hdr.log_offset = NEW_LOG_OFF;
+	v->hdr.log_length = DISK_MIB;
+	new_guid(v->hdr.file_write_guid);
+	new_guid(v->hdr.data_write_guid);
+	new_guid(v->page83);
+	v->session = true;
+	v->bat_dirty = true;
+	return 0;
+}
+
+int
+disk_vhdx_create(struct disk *d, const struct disk_create_opts *o)
+{
+	struct vhdx *v = bk_calloc(1, sizeof(*v));
+	uint8_t *buf;
+	int rc;
+
+	if (!v)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	d->fmt = v;
+	d->drv = &vhdx_driver;
+	d->size = o->size;
+	rc = vhdx_layout(d, v, o);
+	if (rc < 0)
+		return rc;
+	buf = bk_malloc(VHDX_REGION2_OFF + VHDX_REGION_SIZE);
+	if (!buf)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	rc = vhdx_write_intro(d, v, buf);
+	if (rc == 0)
+		rc = vhdx_write_meta(d, v, buf);
+	bk_free(buf);
+	return rc < 0 ? rc : vhdx_flush(d);
+}

@@ -139,3 +139,67 @@ uint64_t vhdx_overlay_end(const struct vhdx_overlay *ov);
 void vhdx_overlay_free(struct vhdx_overlay *ov);
 
 #endif
+
+/* ==== partition tables and files (label-mbr.c, label-gpt.c, partmap.c,
+ * crc32.c, ntfs.c, build.c) ============================================== */
+#ifndef DISK_LABEL_INTERNAL_H
+#define DISK_LABEL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcdkit/disk.h"
+
+#define DL_ALIGN            DISK_MIB     /* partitions start on 1 MiB */
+#define DL_GPT_ENTRIES      128u         /* entries in a table we write */
+#define DL_GPT_ENTRY_SIZE   128u
+#define DL_GPT_ARRAY_SECTORS (DL_GPT_ENTRIES * DL_GPT_ENTRY_SIZE / DISK_SECTOR)
+/* Hostile-input limits for tables we read. */
+#define DL_GPT_MAX_ENTRY_SIZE 1024u      /* bytes per entry */
+#define DL_GPT_MAX_ARRAY    (1024u * 1024u) /* bytes in the entry array */
+#define DL_MBR_SIG_OFF      0x1B8
+#define DL_MBR_TABLE_OFF    0x1BE
+/* The CHS geometry written into MBR entries (what Windows and fdisk use). */
+#define DL_HEADS            255u
+#define DL_SPT              63u
+
+/* One partition-table format (MBR, GPT). */
+struct disk_label_ops {
+	enum disk_label_type type;
+	const char *name;
+	/* 1 when sector 0 announces this format, 0 otherwise. */
+	int (*probe)(const uint8_t *sector0);
+	/* Decode the table (the caller checks the layout afterwards). */
+	int (*read)(struct disk *d, const uint8_t *sector0, struct disk_label *out);
+	/* Encode and write a checked table. */
+	int (*write)(struct disk *d, const struct disk_label *l);
+	/* Usable byte range [*first, *end) of a disk of this size. */
+	void (*usable)(uint64_t disk_size, uint64_t *first, uint64_t *end);
+};
+
+extern const struct disk_label_ops disk_label_mbr_ops;
+extern const struct disk_label_ops disk_label_gpt_ops;
+/* label-mbr.c: the protective MBR in front of a GPT. */
+int dl_mbr_write_protective(struct disk *d);
+
+/* crc32.c: CRC-32 (IEEE) of a buffer, as GPT stores it. */
+uint32_t dl_crc32(const void *buf, size_t n);
+
+/* partmap.c */
+int dl_check(struct disk *d, const struct disk_label *l);
+void dl_set_kind(struct disk_partition *p, enum disk_label_type type,
+		 enum disk_part_kind kind);
+enum disk_part_kind dl_kind_from_mbr(uint8_t type);
+enum disk_part_kind dl_kind_from_guid(const uint8_t guid[16]);
+/* Fresh version-4 GUID in Windows byte order. */
+void dl_random_guid(uint8_t guid[16]);
+/* True when sector 0 is a file system boot sector (NTFS, FAT), not an MBR. */
+int dl_is_boot_sector(const uint8_t *sector0);
+/* Identity of a block device given where sysfs and /dev live (for tests). */
+int dl_blockdev_identity_at(const char *sysblock, const char *devdir, const char *dev,
+			    struct disk_part_identity *id, char *errbuf, size_t errbuf_len);
+/* Byte range of partition number (0 = first NTFS partition, or the whole
+ * disk without a table); ntfs.c and build.c use it. */
+int dl_partition_range(struct disk *d, unsigned number, uint64_t *off, uint64_t *size);
+
+#endif /* DISK_LABEL_INTERNAL_H */

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The image builder behind "vhdtool build".  Each partition is prepared as a
+ * separate file first: mkntfs formats a temporary partition image with the
+ * hidden-sectors and geometry fields of its final place on the disk, and
+ * wimlib applies a WIM image onto it in NTFS mode (wimlib mounts files by
+ * path itself, so it cannot write into a VHD directly).  Then one pass
+ * writes the partition table and every partition through a disk_t created
+ * beside the output, skipping zeros so dynamic images stay small, and
+ * disk_commit() renames it into place.  No mounts, no root.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <wimlib.h>
+
+#include "bk-alloc.h"
+#include "disk-internal.h"
+
+#define BUILD_CHUNK       DISK_MIB
+#define BUILD_MAX_PARTS   DISK_LABEL_MAX_PARTS
+#define MKNTFS_OUT_MAX    512u          /* bytes of mkntfs output kept for messages */
+
+extern char **environ;
+
+/* ---- spec parsing --------------------------------------------------------- */
+
+static int
+spec_err(char *errbuf, size_t len, const char *spec, const char *why)
+{
+	if (errbuf && len)
+		snprintf(errbuf, len, "partition spec '%s': %s", spec, why);
+	return -BK_ESYNTAX;
+}
+
+/* Size with an optional binary suffix (K, M, G, T, optionally "iB"/"B"). */
+static int
+parse_size(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	size_t i = 0;
+
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	if (i < n) {
+		switch (s[i]) {
+		case 'K': case 'k': shift = 10; break;
+		case 'M': case 'm': shift = 20; break;
+		case 'G': case 'g': shift = 30; break;
+		case 'T': case 't': shift = 40; break;
+		default: return -1;
+		}
+		i++;
+		if (n - i == 2 && memcmp(s + i, "iB", 2) == 0)
+			i += 2;
+		else if (n - i == 1 && s[i] == 'B')
+			i++;
+	}
+	if (i != n || v == 0 || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+/* "PATH[:INDEX]" of a wim= option: the index is what follows the last ':'
+ * when that is all digits. */
+static int
+parse_wim(const char *v, struct disk_build_part *out)
+{
+	const char *colon = strrchr(v, ':');
+	size_t n = strlen(v);
+	unsigned long idx = 1;
+	char *end;
+
+	if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+		errno = 0;
+		idx = strtoul(colon + 1, &end, 10);
+		if (errno || idx == 0 || idx > INT_MAX)
+			return -1;
+		n = (size_t)(colon - v);
+	}
+	if (n == 0 || n >= sizeof(out->path))
+		return -1;
+	memcpy(out->path, v, n);
+	out->path[n] = '\0';
+	out->wim_index = (unsigned)idx;
+	return 0;
+}
+
+static int
+parse_option(const char *spec, const char *opt, size_t n, struct disk_build_part *out,
+	     char *errbuf, size_t len, int *last)
+{
+	*last = 0;
+	if (n == 6 && memcmp(opt, "active", 6) == 0) {
+		out->active = 1;
+	} else if (n == 5 && memcmp(opt, "empty", 5) == 0) {
+		out->source = DISK_SRC_EMPTY;
+	} else if (n > 6 && memcmp(opt, "label=", 6) == 0) {
+		if (n - 6 >= sizeof(out->label))
+			return spec_err(errbuf, len, spec, "label too long (32 characters at most)");
+		memcpy(out->label, opt + 6, n - 6);
+		out->label[n - 6] = '\0';
+	} else if (strncmp(opt, "image=", 6) == 0 && opt[6]) {
+		*last = 1;
+		if (strlen(opt + 6) >= sizeof(out->path))
+			return spec_err(errbuf, len, spec, "path too long");
+		strcpy(out->path, opt + 6);
+		out->source = DISK_SRC_IMAGE;
+	} else if (strncmp(opt, "wim=", 4) == 0 && opt[4]) {
+		*last = 1;
+		if (parse_wim(opt + 4, out) < 0)
+			return spec_err(errbuf, len, spec, "bad wim=PATH[:INDEX]");
+		out->source = DISK_SRC_WIM;
+	} else {
+		return spec_err(errbuf, len, spec, "unknown option (expected active, empty, "
+				"label=NAME, image=PATH or wim=PATH[:INDEX])");
+	}
+	return 0;
+}
+
+int
+disk_build_parse_spec(const char *spec, struct disk_build_part *out, char *errbuf,
+		      size_t errbuf_len)
+{
+	const char *p = spec, *c;
+	char kind[16];
+	size_t n;
+	int rc, last = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!(c = strchr(p, ':')) || (size_t)(c - p) >= sizeof(kind))
+		return spec_err(errbuf, errbuf_len, spec, "expected KIND:SIZE[:OPTION]...");
+	memcpy(kind, p, (size_t)(c - p));
+	kind[c - p] = '\0';
+	if (disk_part_kind_parse(kind, &out->kind) < 0)
+		return spec_err(errbuf, errbuf_len, spec,
+				"unknown kind (expected ntfs, fat32, esp or msr)");
+	out->source = out->kind == DISK_PART_NTFS ? DISK_SRC_FORMAT : DISK_SRC_EMPTY;
+	p = c + 1;
+	n = strcspn(p, ":");
+	if (n == 4 && memcmp(p, "rest", 4) == 0)
+		out->size = 0;
+	else if (parse_size(p, n, &out->size) < 0)
+		return spec_err(errbuf, errbuf_len, spec, "bad size (e.g. 100M, 4G or rest)");
+	for (p += n; *p == ':' && !last; p += n) {
+		p++;
+		n = strcspn(p, ":");
+		if ((rc = parse_option(spec, p, n, out, errbuf, errbuf_len, &last)) < 0)
+			return rc;
+	}
+	if (last)
+		p += strlen(p);
+	if (*p)
+		return spec_err(errbuf, errbuf_len, spec, "empty option");
+	if (out->kind != DISK_PART_NTFS && (out->source == DISK_SRC_WIM || out->label[0]))
+		return spec_err(errbuf, errbuf_len, spec, "wim= and label= need an ntfs partition");
+	if (out->source == DISK_SRC_IMAGE && out->label[0])
+		return spec_err(errbuf, errbuf_len, spec, "label= does not apply to image=");
+	return 0;
+}
+
+/* ---- preparing partition images ------------------------------------------------ */
+
+/* mkntfs lives in /usr/sbin, which an ordinary user's PATH often lacks. */
+static int
+find_program(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	static const char *const extra[] = { "/usr/sbin", "/sbin", "/usr/local/sbin" };
+	size_t i;
+
+	for (p = path; p && *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (!e)
+			e = p + strlen(p);
+		if (e > p && snprintf(out, len, "%.*s/%s", (int)(e - p), p, name) < (int)len &&
+		    access(out, X_OK) == 0)
+			return 0;
+	}
+	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (snprintf(out, len, "%s/%s", extra[i], name) < (int)len && access(out, X_OK) == 0)
+			return 0;
+	return -1;
+}
+
+/* Run argv with stdout and stderr captured (the tail is kept in out). */
+static int
+run_captured(char *const argv[], char *out, size_t outlen, int *status)
+{
+	posix_spawn_file_actions_t fa;
+	int pfd[2], rc;
+	pid_t pid;
+	size_t used = 0;
+	ssize_t n;
+	char buf[256];
+
+	if (pipe(pfd) < 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+	posix_spawn_file_actions_addclose(&fa, pfd[0]);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (rc != 0) {
+		close(pfd[0]);
+		errno = rc;
+		return -1;
+	}
+	out[0] = '\0';
+	while ((n = read(pfd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		if (used + (size_t)n >= outlen) {   /* keep the tail: errors come last */
+			size_t drop = used + (size_t)n - outlen + 1;
+			drop = drop > used ? used : drop;
+			memmove(out, out + drop, used - drop);
+			used -= drop;
+		}
+		memcpy(out + used, buf, (size_t)n < outlen - 1 - used ? (size_t)n : outlen - 1 - used);
+		used += (size_t)n < outlen - 1 - used ? (size_t)n : outlen - 1 - used;
+		out[used] = '\0';
+	}
+	close(pfd[0]);
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* Last non-empty line of a captured output, for an error message. */
+static const char *
+last_line(char *s)
+{
+	char *e = s + strlen(s), *b;
+
+	while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
+		*--e = '\0';
+	b = strrchr(s, '\n');
+	return b ? b + 1 : s;
+}
+
+static int
+run_mkntfs(struct bk_errbuf *eb, const char *file, const struct disk_partition *p,
+	   const char *label)
+{
+	char prog[PATH_MAX], start[32], sectors[32], out[MKNTFS_OUT_MAX];
+	char *argv[16];
+	int argc = 0, status;
+
+	if (find_program("mkntfs", prog, sizeof(prog)) < 0)
+		return bk_err(eb, BK_EUNSUPPORTED, "mkntfs not found (install ntfs-3g)");
+	snprintf(start, sizeof(start), "%llu", (unsigned long long)(p->offset / DISK_SECTOR));
+	snprintf(sectors, sizeof(sectors), "%llu", (unsigned long long)(p->size / DISK_SECTOR));
+	argv[argc++] = prog;
+	argv[argc++] = (char *)"-F";    /* a regular file, not a block device */
+	argv[argc++] = (char *)"-Q";    /* quick: no zeroing, no bad-sector scan */
+	argv[argc++] = (char *)"-q";
+	argv[argc++] = (char *)"-s";
+	argv[argc++] = (char *)"512";
+	argv[argc++] = (char *)"-p";    /* hidden sectors = where it starts */
+	argv[argc++] = start;
+	argv[argc++] = (char *)"-H";
+	argv[argc++] = (char *)"255";
+	argv[argc++] = (char *)"-S";
+	argv[argc++] = (char *)"63";
+	if (label && *label) {
+		argv[argc++] = (char *)"-L";
+		argv[argc++] = (char *)label;
+	}
+	argv[argc++] = (char *)file;
+	argv[argc++] = sectors;
+	argv[argc] = NULL;
+	if (run_captured(argv, out, sizeof(out), &status) < 0)
+		return bk_err(eb, BK_EIO, "cannot run %s: %s", prog, strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return bk_err(eb, BK_EIO, "mkntfs failed for partition %u: %s", p->number,
+			      last_line(out));
+	return 0;
+}
+
+static int
+apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *bp)
+{
+	WIMStruct *wim = NULL;
+	int rc;
+
+	rc = wimlib_open_wim(bp->path, 0, &wim);
+	if (rc == 0)
+		rc = wimlib_extract_image(wim, (int)bp->wim_index, file, WIMLIB_EXTRACT_FLAG_NTFS);
+	if (wim)
+		wimlib_free(wim);
+	if (rc != 0)
+		return bk_err(eb, rc == WIMLIB_ERR_NOMEM ? BK_ENOMEM : BK_EIO,
+			      "%s: applying image %u: %s", bp->path, bp->wim_index,
+			      wimlib_get_error_string((enum wimlib_error_code)rc));
+	return 0;
+}
+
+/* Make the temporary NTFS image of one partition next to the output. */
+static int
+prepare_ntfs(struct bk_errbuf *eb, const char *dir, const struct disk_partition *p,
+	     const struct disk_build_part *bp, char **tmp)
+{
+	char *name;
+	int fd, rc;
+
+	if (!(name = bk_malloc(strlen(dir) + 32)))
+		return bk_err(eb, BK_ENOMEM, "out of memory");
+	sprintf(name, "%s/.vhdtool-part%u.XXXXXX", dir, p->number);
+	if ((fd = mkstemp(name)) < 0) {
+		rc = bk_err(eb, BK_EIO, "%s: cannot create: %s", name, strerror(errno));
+		bk_free(name);
+		return rc;
+	}
+	*tmp = name;
+	if (ftruncate(fd, (off_t)p->size) < 0) {
+		rc = bk_err(eb, BK_EIO, "%s: cannot size: %s", name, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	if ((rc = run_mkntfs(eb, name, p, bp->label)) < 0)
+		return rc;
+	if (bp->source == DISK_SRC_WIM)
+		rc = apply_wim(eb, name, bp);
+	return rc;
+}
+
+/* ---- the write pass ------------------------------------------------------------ */
+
+/* Copy the data areas of file into d at off, skipping holes and zeros. */
+static int
+copy_into(struct disk *d, struct bk_errbuf *eb, const char *file, const struct disk_partition *p,
+	  uint8_t *buf)
+{
+	struct stat st;
+	off_t data, hole, pos = 0;
+	ssize_t n;
+	int fd, rc = 0, wrc;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+		rc = bk_err(eb, BK_EIO, "%s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > p->size) {
+		rc = bk_err(eb, BK_ETOOBIG, "%s: %llu bytes do not fit in partition %u "
+			    "(%llu bytes)", file, (unsigned long long)st.st_size, p->number,
+			    (unsigned long long)p->size);
+		goto out;
+	}
+	while (pos < st.st_size && rc == 0) {
+		data = lseek(fd, pos, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break;
+		hole = data < 0 ? st.st_size : lseek(fd, data, SEEK_HOLE);
+		if (data < 0)
+			data = pos;         /* no SEEK_DATA here: read everything */
+		if (hole < 0)
+			hole = st.st_size;
+		for (pos = data; pos < hole && rc == 0; pos += n) {
+			n = pread(fd, buf, (size_t)(hole - pos < BUILD_CHUNK ? hole - pos : BUILD_CHUNK), pos);
+			if (n <= 0) {
+				rc = bk_err(eb, BK_EIO, "%s: read error: %s", file,
+					    n < 0 ? strerror(errno) : "unexpected end of file");
+				break;
+			}
+			if (!disk_is_zero(buf, (size_t)n) &&
+			    (wrc = disk_write(d, p->offset + (uint64_t)pos, buf, (size_t)n)) < 0)
+				rc = bk_err(eb, -wrc, "%s", disk_last_error(d));
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int
+lay_out(struct disk *d, struct bk_errbuf *eb, struct disk_label *l,
+	const struct disk_build_opts *o, const struct disk_build_part *parts, unsigned n)
+{
+	unsigned i;
+	int rc;
+
+	if ((rc = disk_label_init(d, l, o->label)) < 0)
+		return bk_err(eb, -rc, "%s", disk_last_error(d));
+	for (i = 0; i < n; i++)
+		if ((rc = disk_label_add(d, l, parts[i].kind, parts[i].size, parts[i].active,
+					 NULL)) < 0)
+			return bk_err(eb, -rc, "%s", disk_last_error(d));
+	return 0;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (!slash)
+		return bk_strdup(".");
+	if (slash == path)
+		return bk_strdup("/");
+	if ((dir = bk_malloc((size_t)(slash - path) + 1))) {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+	}
+	return dir;
+}
+
+struct build_state {
+	struct bk_errbuf eb;
+	struct disk_label *l;
+	char *tmp[BUILD_MAX_PARTS];
+	char *dir;
+	uint8_t *buf;
+	disk_t *d;
+};
+
+static int
+build_parts(struct build_state *s, const struct disk_build_part *parts, unsigned n)
+{
+	const char *src;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (parts[i].source != DISK_SRC_FORMAT && parts[i].source != DISK_SRC_WIM)
+			continue;
+		if ((rc = prepare_ntfs(&s->eb, s->dir, &s->l->part[i], &parts[i], &s->tmp[i])) < 0)
+			return rc;
+	}
+	for (i = 0; i < n; i++) {
+		src = parts[i].source == DISK_SRC_IMAGE ? parts[i].path : s->tmp[i];
+		if (src && (rc = copy_into(s->d, &s->eb, src, &s->l->part[i], s->buf)) < 0)
+			return rc;
+	}
+	if ((rc = disk_label_write(s->d, s->l)) < 0 || (rc = disk_commit(s->d)) < 0)
+		return bk_err(&s->eb, -rc, "%s", disk_last_error(s->d));
+	return 0;
+}
+
+int
+disk_build(const char *out, const struct disk_build_opts *o,
+	   const struct disk_build_part *parts, unsigned nparts, char *errbuf, size_t errbuf_len)
+{
+	struct build_state s;
+	struct disk_create_opts co;
+	unsigned i;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	if (nparts == 0 || nparts > BUILD_MAX_PARTS ||
+	    (o->label != DISK_LABEL_MBR && o->label != DISK_LABEL_GPT)) {
+		rc = bk_err(&s.eb, BK_EINVAL, "%s: need 1-%u partitions and a table type",
+			    out, BUILD_MAX_PARTS);
+		goto out;
+	}
+	memset(&co, 0, sizeof(co));
+	co.format = o->format;
+	co.type = o->type;
+	co.size = o->size;
+	if ((rc = disk_create(&s.d, out, &co, s.eb.msg, sizeof(s.eb.msg))) < 0)
+		goto out;
+	s.l = bk_malloc(sizeof(*s.l));
+	s.buf = bk_malloc(BUILD_CHUNK);
+	s.dir = o->tmpdir ? bk_strdup(o->tmpdir) : dir_of(out);
+	if (!s.l || !s.buf || !s.dir) {
+		rc = bk_err(&s.eb, BK_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = lay_out(s.d, &s.eb, s.l, o, parts, nparts)) == 0)
+		rc = build_parts(&s, parts, nparts);
+out:
+	for (i = 0; i < BUILD_MAX_PARTS; i++) {
+		if (s.tmp[i])
+			unlink(s.tmp[i]);
+		bk_free(s.tmp[i]);
+	}
+	disk_close(s.d);
+	bk_free(s.l);
+	bk_free(s.buf);
+	bk_free(s.dir);
+	if (rc < 0 && errbuf && errbuf_len)
+		snprintf(errbuf, errbuf_len, "%s", s.eb.msg);
+	return rc;
+}

@@ -1,0 +1,609 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Partition maps independent of their format: reading and writing a table
+ * through the MBR or GPT driver, laying out new partitions on 1 MiB
+ * boundaries, checking a table (bounds, overlaps), and turning a partition
+ * into the identity a BCD partition device stores: the MBR disk signature
+ * and partition byte offset, or the GPT disk and partition GUIDs.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bk-alloc.h"
+#include "bk-bytes.h"
+#include "disk-internal.h"
+
+/* Type GUIDs (UEFI spec; Microsoft) and the names Windows gives them. */
+#define GUID_ESP   "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+#define GUID_BASIC "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7"
+#define GUID_MSR   "E3C9E316-0B5C-4DB8-817D-F92DF00215AE"
+
+struct kind_desc {
+	enum disk_part_kind kind;
+	const char *name;
+	uint8_t mbr_type;         /* 0: no MBR form */
+	const char *guid;
+	const char *gpt_name;
+};
+
+static const struct kind_desc kinds[] = {
+	{ DISK_PART_NTFS,  "ntfs",  0x07, GUID_BASIC, "Basic data partition" },
+	{ DISK_PART_FAT32, "fat32", 0x0C, GUID_BASIC, "Basic data partition" },
+	{ DISK_PART_ESP,   "esp",   0xEF, GUID_ESP,   "EFI system partition" },
+	{ DISK_PART_MSR,   "msr",   0x00, GUID_MSR,   "Microsoft reserved partition" },
+};
+#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static const struct kind_desc *
+kind_desc(enum disk_part_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < N_KINDS; i++)
+		if (kinds[i].kind == k)
+			return &kinds[i];
+	return NULL;
+}
+
+const char *
+disk_part_kind_name(enum disk_part_kind kind)
+{
+	const struct kind_desc *kd = kind_desc(kind);
+
+	return kd ? kd->name : "other";
+}
+
+int
+disk_part_kind_parse(const char *s, enum disk_part_kind *out)
+{
+	size_t i;
+
+	for (i = 0; i < N_KINDS; i++)
+		if (strcmp(s, kinds[i].name) == 0) {
+			*out = kinds[i].kind;
+			return 0;
+		}
+	return -BK_EINVAL;
+}
+
+enum disk_part_kind
+dl_kind_from_mbr(uint8_t type)
+{
+	switch (type) {
+	case 0x07: return DISK_PART_NTFS;
+	case 0x0B: case 0x0C: return DISK_PART_FAT32;
+	case 0xEF: return DISK_PART_ESP;
+	default: return DISK_PART_OTHER;
+	}
+}
+
+/* On GPT, ntfs and fat32 share the basic-data type and read back as ntfs. */
+enum disk_part_kind
+dl_kind_from_guid(const uint8_t guid[16])
+{
+	uint8_t g[16];
+	size_t i;
+
+	for (i = 0; i < N_KINDS; i++)
+		if (disk_guid_parse(kinds[i].guid, g) == 0 && memcmp(g, guid, 16) == 0)
+			return kinds[i].kind;
+	return DISK_PART_OTHER;
+}
+
+void
+dl_set_kind(struct disk_partition *p, enum disk_label_type type, enum disk_part_kind kind)
+{
+	const struct kind_desc *kd = kind_desc(kind);
+
+	p->kind = kind;
+	if (!kd)
+		return;
+	if (type == DISK_LABEL_MBR) {
+		p->mbr_type = kd->mbr_type;
+		return;
+	}
+	disk_guid_parse(kd->guid, p->type_guid);
+	snprintf(p->name, sizeof(p->name), "%s", kd->gpt_name);
+}
+
+/* ---- GUID text ------------------------------------------------------------- */
+
+/* Byte order of the text digits: the first three fields are little-endian. */
+static const uint8_t guid_order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+void
+disk_guid_format(const uint8_t guid[16], char out[37])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[guid[guid_order[i]] >> 4];
+		out[o++] = hex[guid[guid_order[i]] & 15];
+	}
+	out[o] = '\0';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int
+disk_guid_parse(const char *s, uint8_t guid[16])
+{
+	uint8_t g[16];
+	unsigned i;
+	int hi, lo;
+	size_t len = strlen(s);
+
+	if (len == 38 && s[0] == '{' && s[37] == '}')
+		s++;
+	else if (len != 36)
+		return -BK_EINVAL;
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10) {
+			if (*s++ != '-')
+				return -BK_EINVAL;
+		}
+		hi = hexval((unsigned char)s[0]);
+		lo = hi < 0 ? -1 : hexval((unsigned char)s[1]);
+		if (lo < 0)
+			return -BK_EINVAL;
+		g[guid_order[i]] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	memcpy(guid, g, 16);
+	return 0;
+}
+
+void
+dl_random_guid(uint8_t g[16])
+{
+	disk_random(g, 16);
+	g[7] = (uint8_t)((g[7] & 0x0F) | 0x40);   /* version 4 (data3, LE) */
+	g[8] = (uint8_t)((g[8] & 0x3F) | 0x80);   /* RFC 4122 variant */
+}
+
+int
+dl_is_boot_sector(const uint8_t *s)
+{
+	return memcmp(s + 3, "NTFS    ", 8) == 0 || memcmp(s + 3, "EXFAT   ", 8) == 0 ||
+	       memcmp(s + 0x52, "FAT32   ", 8) == 0 || memcmp(s + 0x36, "FAT1", 4) == 0;
+}
+
+/* ---- checking and I/O -------------------------------------------------------- */
+
+static const struct disk_label_ops *
+label_ops(enum disk_label_type t)
+{
+	if (t == DISK_LABEL_MBR)
+		return &disk_label_mbr_ops;
+	if (t == DISK_LABEL_GPT)
+		return &disk_label_gpt_ops;
+	return NULL;
+}
+
+static int
+check_one(struct disk *d, const struct disk_label *l, const struct disk_partition *p,
+	  uint64_t first, uint64_t end)
+{
+	unsigned max = l->type == DISK_LABEL_MBR ? 4 : DISK_LABEL_MAX_PARTS;
+
+	if (p->number < 1 || p->number > max)
+		return bk_err(&d->err, BK_EINVAL, "%s: partition number %u out of range 1-%u",
+			      d->name, p->number, max);
+	if (p->size == 0 || p->offset % DISK_SECTOR || p->size % DISK_SECTOR)
+		return bk_err(&d->err, BK_EINVAL,
+			      "%s: partition %u is empty or not sector-aligned", d->name, p->number);
+	if (p->offset < first || p->offset >= end || p->size > end - p->offset)
+		return bk_err(&d->err, BK_ECORRUPT,
+			      "%s: partition %u (bytes %llu-%llu) lies outside the usable area "
+			      "(bytes %llu-%llu; disk size %llu)", d->name, p->number,
+			      (unsigned long long)p->offset,
+			      (unsigned long long)(p->offset + p->size),
+			      (unsigned long long)first, (unsigned long long)end,
+			      (unsigned long long)d->size);
+	return 0;
+}
+
+int
+dl_check(struct disk *d, const struct disk_label *l)
+{
+	const struct disk_partition *a, *b;
+	unsigned i, j, active = 0;
+	int rc;
+
+	if (l->count > DISK_LABEL_MAX_PARTS)
+		return bk_err(&d->err, BK_EINVAL, "%s: too many partitions", d->name);
+	for (i = 0; i < l->count; i++) {
+		a = &l->part[i];
+		if ((rc = check_one(d, l, a, l->first_usable, l->last_usable)) < 0)
+			return rc;
+		active += a->active != 0;
+		for (j = 0; j < i; j++) {
+			b = &l->part[j];
+			if (a->number == b->number)
+				return bk_err(&d->err, BK_EINVAL, "%s: partition number %u used twice",
+					      d->name, a->number);
+			if (a->offset < b->offset + b->size && b->offset < a->offset + a->size)
+				return bk_err(&d->err, BK_ECORRUPT,
+					      "%s: partitions %u and %u overlap", d->name,
+					      b->number, a->number);
+		}
+	}
+	if (active > 1)
+		return bk_err(&d->err, BK_ECORRUPT, "%s: %u partitions are marked active",
+			      d->name, active);
+	return 0;
+}
+
+int
+disk_label_read(disk_t *d, struct disk_label *out)
+{
+	uint8_t s[DISK_SECTOR];
+	const struct disk_label_ops *ops;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (d->size < 2 * DISK_SECTOR)
+		return bk_err(&d->err, BK_ENOTFOUND, "%s: disk too small for a partition table",
+			      d->name);
+	if ((rc = disk_read(d, 0, s, sizeof(s))) < 0)
+		return rc;
+	if (s[510] != 0x55 || s[511] != 0xAA)
+		return bk_err(&d->err, BK_ENOTFOUND,
+			      "%s: no partition table (no 55 AA signature in sector 0)", d->name);
+	if (dl_is_boot_sector(s))
+		return bk_err(&d->err, BK_ENOTFOUND,
+			      "%s: no partition table (sector 0 is a file system boot sector)",
+			      d->name);
+	ops = disk_label_gpt_ops.probe(s) ? &disk_label_gpt_ops : &disk_label_mbr_ops;
+	if ((rc = ops->read(d, s, out)) < 0 || (rc = dl_check(d, out)) < 0) {
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	return 0;
+}
+
+int
+disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_type type)
+{
+	const struct disk_label_ops *ops = label_ops(type);
+
+	memset(l, 0, sizeof(*l));
+	if (!ops)
+		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition table type", d->name);
+	l->type = type;
+	ops->usable(d->size, &l->first_usable, &l->last_usable);
+	if (l->last_usable <= l->first_usable)
+		return bk_err(&d->err, BK_ETOOBIG, "%s: disk too small for a %s partition table",
+			      d->name, ops->name);
+	if (type == DISK_LABEL_MBR) {
+		do
+			disk_random(&l->mbr_signature, sizeof(l->mbr_signature));
+		while (l->mbr_signature == 0);
+	} else {
+		dl_random_guid(l->disk_guid);
+	}
+	return 0;
+}
+
+static unsigned
+free_number(const struct disk_label *l)
+{
+	unsigned n, i, max = l->type == DISK_LABEL_MBR ? 4 : DISK_LABEL_MAX_PARTS;
+
+	for (n = 1; n <= max; n++) {
+		for (i = 0; i < l->count && l->part[i].number != n; i++)
+			;
+		if (i == l->count)
+			return n;
+	}
+	return 0;
+}
+
+static int
+add_checks(struct disk *d, const struct disk_label *l, enum disk_part_kind kind, int active)
+{
+	const struct kind_desc *kd = kind_desc(kind);
+	unsigned i;
+
+	if (!kd)
+		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition kind", d->name);
+	if (l->type == DISK_LABEL_MBR && kd->mbr_type == 0)
+		return bk_err(&d->err, BK_EINVAL, "%s: a %s partition needs a GPT disk",
+			      d->name, kd->name);
+	if (active && l->type != DISK_LABEL_MBR)
+		return bk_err(&d->err, BK_EINVAL, "%s: the active flag exists only on MBR disks",
+			      d->name);
+	for (i = 0; active && i < l->count; i++)
+		if (l->part[i].active)
+			return bk_err(&d->err, BK_EINVAL, "%s: partition %u is already active",
+				      d->name, l->part[i].number);
+	return 0;
+}
+
+int
+disk_label_add(disk_t *d, struct disk_label *l, enum disk_part_kind kind, uint64_t size,
+	       int active, unsigned *number)
+{
+	struct disk_partition *p;
+	uint64_t start = l->first_usable, end = l->last_usable, avail;
+	unsigned i, n;
+	int rc;
+
+	if ((rc = add_checks(d, l, kind, active)) < 0)
+		return rc;
+	if (!(n = free_number(l)) || l->count >= DISK_LABEL_MAX_PARTS)
+		return bk_err(&d->err, BK_EINVAL, "%s: the partition table is full", d->name);
+	for (i = 0; i < l->count; i++)
+		if (l->part[i].offset + l->part[i].size > start)
+			start = l->part[i].offset + l->part[i].size;
+	start = (start + DL_ALIGN - 1) / DL_ALIGN * DL_ALIGN;
+	avail = start < end ? (end - start) / DISK_SECTOR * DISK_SECTOR : 0;
+	if (size == 0)
+		size = avail;
+	else if (size > UINT64_MAX - DL_ALIGN)
+		size = UINT64_MAX;
+	else
+		size = (size + DL_ALIGN - 1) / DL_ALIGN * DL_ALIGN;
+	if (size == 0 || size > avail)
+		return bk_err(&d->err, BK_ETOOBIG,
+			      "%s: no room for partition %u: %llu bytes free after byte %llu",
+			      d->name, n, (unsigned long long)avail, (unsigned long long)start);
+	p = &l->part[l->count];
+	memset(p, 0, sizeof(*p));
+	p->number = n;
+	p->offset = start;
+	p->size = size;
+	p->active = active != 0;
+	dl_set_kind(p, l->type, kind);
+	if (l->type == DISK_LABEL_GPT)
+		dl_random_guid(p->guid);
+	l->count++;
+	if (number)
+		*number = n;
+	return 0;
+}
+
+int
+disk_label_set_kind(disk_t *d, struct disk_label *l, unsigned number, enum disk_part_kind kind)
+{
+	unsigned i;
+
+	if (!kind_desc(kind) || (l->type == DISK_LABEL_MBR && !kind_desc(kind)->mbr_type))
+		return bk_err(&d->err, BK_EINVAL, "%s: type %s is not possible on this disk",
+			      d->name, disk_part_kind_name(kind));
+	for (i = 0; i < l->count; i++)
+		if (l->part[i].number == number) {
+			dl_set_kind(&l->part[i], l->type, kind);
+			return 0;
+		}
+	return bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, number);
+}
+
+int
+disk_label_write(disk_t *d, const struct disk_label *l)
+{
+	const struct disk_label_ops *ops = label_ops(l->type);
+	struct disk_label *c;
+	int rc;
+
+	if (!ops)
+		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition table type", d->name);
+	/* Check against this disk's real usable area, not the one in *l. */
+	if (!(c = bk_malloc(sizeof(*c))))
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	*c = *l;
+	ops->usable(d->size, &c->first_usable, &c->last_usable);
+	rc = dl_check(d, c);
+	if (rc == 0)
+		rc = ops->write(d, c);
+	bk_free(c);
+	return rc;
+}
+
+/* ---- identities ---------------------------------------------------------------- */
+
+static void
+copy_err(char *buf, size_t len, const char *msg)
+{
+	if (buf && len)
+		snprintf(buf, len, "%s", msg);
+}
+
+static void set_err(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+int
+disk_partition_identity(disk_t *d, unsigned number, struct disk_part_identity *id)
+{
+	struct disk_label *l;
+	unsigned i;
+	int rc;
+
+	if (!(l = bk_malloc(sizeof(*l))))
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	if ((rc = disk_label_read(d, l)) < 0)
+		goto out;
+	rc = bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, number);
+	for (i = 0; i < l->count; i++) {
+		if (l->part[i].number != number)
+			continue;
+		memset(id, 0, sizeof(*id));
+		id->style = l->type;
+		id->mbr_signature = l->mbr_signature;
+		id->offset = l->part[i].offset;
+		id->size = l->part[i].size;
+		memcpy(id->disk_guid, l->disk_guid, 16);
+		memcpy(id->part_guid, l->part[i].guid, 16);
+		bk_err_clear(&d->err);
+		rc = 0;
+		break;
+	}
+out:
+	bk_free(l);
+	return rc;
+}
+
+int
+disk_partition_identity_file(const char *path, unsigned number, struct disk_part_identity *id,
+			     char *errbuf, size_t errbuf_len)
+{
+	disk_t *d;
+	int rc;
+
+	if ((rc = disk_open(&d, path, 0, errbuf, errbuf_len)) < 0)
+		return rc;
+	if ((rc = disk_partition_identity(d, number, id)) < 0)
+		copy_err(errbuf, errbuf_len, disk_last_error(d));
+	disk_close(d);
+	return rc;
+}
+
+/* Read a small sysfs file holding one unsigned number. */
+static int
+read_sys_u64(const char *dir, const char *name, uint64_t *out)
+{
+	char path[PATH_MAX], buf[64], *end;
+	FILE *f;
+	size_t n;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -1;
+	if (!(f = fopen(path, "r")))
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	errno = 0;
+	*out = strtoull(buf, &end, 10);
+	return (end == buf || errno || (*end && *end != '\n')) ? -1 : 0;
+}
+
+int
+dl_blockdev_identity_at(const char *sysblock, const char *devdir, const char *dev,
+			struct disk_part_identity *id, char *errbuf, size_t errbuf_len)
+{
+	char sysdir[PATH_MAX], real[PATH_MAX], parent[PATH_MAX];
+	const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	char *slash;
+	uint64_t number, start;
+	disk_t *d;
+	int rc;
+
+	snprintf(sysdir, sizeof(sysdir), "%s/%s", sysblock, base);
+	if (read_sys_u64(sysdir, "partition", &number) < 0 ||
+	    read_sys_u64(sysdir, "start", &start) < 0 || number == 0 || number > UINT_MAX) {
+		set_err(errbuf, errbuf_len, "%s: not a partition (no %s/partition and start)",
+			dev, sysdir);
+		return -BK_EINVAL;
+	}
+	/* The sysfs folder of a partition sits inside that of its disk. */
+	if (!realpath(sysdir, real) || !(slash = strrchr(real, '/')) || slash == real) {
+		set_err(errbuf, errbuf_len, "%s: cannot resolve %s: %s", dev, sysdir,
+			strerror(errno));
+		return -BK_EIO;
+	}
+	*slash = '\0';
+	snprintf(parent, sizeof(parent), "%s/%s", devdir, strrchr(real, '/') + 1);
+	if ((rc = disk_open(&d, parent, DISK_OPEN_RAW, errbuf, errbuf_len)) < 0)
+		return rc;
+	rc = disk_partition_identity(d, (unsigned)number, id);
+	if (rc < 0)
+		copy_err(errbuf, errbuf_len, disk_last_error(d));
+	else if (id->offset != start * DISK_SECTOR) {
+		set_err(errbuf, errbuf_len, "%s: partition %u of %s starts at byte %llu, "
+			"but the kernel says sector %llu", dev, (unsigned)number, parent,
+			(unsigned long long)id->offset, (unsigned long long)start);
+		rc = -BK_ECORRUPT;
+	}
+	disk_close(d);
+	return rc;
+}
+
+int
+disk_blockdev_identity(const char *dev, struct disk_part_identity *id,
+		       char *errbuf, size_t errbuf_len)
+{
+	return dl_blockdev_identity_at("/sys/class/block", "/dev", dev, id, errbuf, errbuf_len);
+}
+
+/* ---- partition ranges for file access ---------------------------------------------- */
+
+static int
+is_ntfs_at(struct disk *d, uint64_t off, int *yes)
+{
+	uint8_t s[DISK_SECTOR];
+	int rc;
+
+	*yes = 0;
+	if ((rc = disk_read(d, off, s, sizeof(s))) < 0)
+		return rc;
+	*yes = memcmp(s + 3, "NTFS    ", 8) == 0;
+	return 0;
+}
+
+int
+dl_partition_range(struct disk *d, unsigned number, uint64_t *off, uint64_t *size)
+{
+	struct disk_label *l;
+	unsigned i;
+	int rc, yes;
+
+	if (!(l = bk_malloc(sizeof(*l))))
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+	rc = disk_label_read(d, l);
+	if (rc == -BK_ENOTFOUND && number == 0) {
+		*off = 0;
+		*size = d->size;
+		bk_err_clear(&d->err);
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	for (i = 0; i < l->count; i++) {
+		if (number && l->part[i].number != number)
+			continue;
+		if (!number && ((rc = is_ntfs_at(d, l->part[i].offset, &yes)) < 0 || !yes)) {
+			if (rc < 0)
+				goto out;
+			continue;
+		}
+		*off = l->part[i].offset;
+		*size = l->part[i].size;
+		goto out;
+	}
+	rc = number ? bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, number)
+		    : bk_err(&d->err, BK_ENOTFOUND, "%s: no NTFS partition", d->name);
+out:
+	bk_free(l);
+	return rc;
+}

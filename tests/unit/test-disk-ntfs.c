@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Build specs, and files inside NTFS partitions: a WIM captured at test time
+ * from a small folder (wimlib-imagex) is built into raw, VHD and VHDX images
+ * by disk_build(), then listed, stat'ed and read back through libntfs-3g
+ * with our device operations; the bytes must equal the source files.  Needs
+ * mkntfs and wimlib-imagex; without them those tests skip with a message.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bcdkit/disk.h"
+#include "bk-bytes.h"
+
+#define MiB (1024u * 1024u)
+
+static char dir[] = "/tmp/test-disk-ntfs.XXXXXX";
+static uint8_t big[300 * 1024 + 123];   /* content of the large file */
+
+static int
+have(const char *prog)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd),
+		 "PATH=\"$PATH:/usr/sbin:/sbin\" command -v %s >/dev/null 2>&1", prog);
+	return system(cmd) == 0;
+}
+
+static void
+write_file(const char *rel, const void *p, size_t n)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+/* Source tree and WIM, made once for the whole run. */
+static int
+make_wim(void)
+{
+	static int state;       /* 0 not yet, 1 ready, -1 tools missing */
+	char cmd[1024];
+	size_t i;
+
+	if (state)
+		return state;
+	if (!have("mkntfs") || !have("wimlib-imagex")) {
+		printf("SKIP: mkntfs or wimlib-imagex not installed\n");
+		return state = -1;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7 + (i >> 9));
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/src/Windows/System32/config %s/src/Empty", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	write_file("src/Windows/System32/config/SYSTEM", big, sizeof(big));
+	write_file("src/hello.txt", "hello, world\n", 13);
+	write_file("src/zero.txt", "", 0);
+	snprintf(cmd, sizeof(cmd), "wimlib-imagex capture %s/src %s/t.wim Test --compress=none "
+		 ">/dev/null 2>&1", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	return state = 1;
+}
+
+static void
+cleanup(void)
+{
+	char cmd[600];
+
+	if (strchr(dir, 'X'))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+/* ---- specs ----------------------------------------------------------------------- */
+
+START_TEST(spec_parse)
+{
+	struct disk_build_part p;
+	char err[256];
+
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:4G:active:wim=/x/install.wim:3", &p,
+					       err, sizeof(err)), 0);
+	ck_assert_int_eq(p.kind, DISK_PART_NTFS);
+	ck_assert_uint_eq(p.size, 4ull << 30);
+	ck_assert_int_eq(p.active, 1);
+	ck_assert_int_eq(p.source, DISK_SRC_WIM);
+	ck_assert_str_eq(p.path, "/x/install.wim");
+	ck_assert_uint_eq(p.wim_index, 3);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:rest:label=OS:wim=a:b.wim", &p, err,
+					       sizeof(err)), 0);
+	ck_assert_uint_eq(p.size, 0);
+	ck_assert_str_eq(p.label, "OS");
+	ck_assert_str_eq(p.path, "a:b.wim");
+	ck_assert_uint_eq(p.wim_index, 1);
+	ck_assert_int_eq(disk_build_parse_spec("esp:100MiB", &p, err, sizeof(err)), 0);
+	ck_assert_int_eq(p.source, DISK_SRC_EMPTY);
+	ck_assert_uint_eq(p.size, 100 * MiB);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:1M", &p, err, sizeof(err)), 0);
+	ck_assert_int_eq(p.source, DISK_SRC_FORMAT);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:1M:empty", &p, err, sizeof(err)), 0);
+	ck_assert_int_eq(p.source, DISK_SRC_EMPTY);
+	ck_assert_int_eq(disk_build_parse_spec("fat32:rest:image=p:art.img", &p, err,
+					       sizeof(err)), 0);
+	ck_assert_int_eq(p.source, DISK_SRC_IMAGE);
+	ck_assert_str_eq(p.path, "p:art.img");
+
+	ck_assert_int_eq(disk_build_parse_spec("ext4:1G", &p, err, sizeof(err)), -BK_ESYNTAX);
+	ck_assert_ptr_nonnull(strstr(err, "unknown kind"));
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:1Q", &p, err, sizeof(err)), -BK_ESYNTAX);
+	ck_assert_ptr_nonnull(strstr(err, "bad size"));
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:0", &p, err, sizeof(err)), -BK_ESYNTAX);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:99999999999T", &p, err, sizeof(err)),
+			 -BK_ESYNTAX);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs", &p, err, sizeof(err)), -BK_ESYNTAX);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:1G:bogus", &p, err, sizeof(err)),
+			 -BK_ESYNTAX);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:1G::active", &p, err, sizeof(err)),
+			 -BK_ESYNTAX);
+	ck_assert_int_eq(disk_build_parse_spec("esp:1G:wim=x.wim", &p, err, sizeof(err)),
+			 -BK_ESYNTAX);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:1G:wim=x.wim:0", &p, err, sizeof(err)),
+			 -BK_ESYNTAX);
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:1G:label=0123456789012345678901234567890123",
+					       &p, err, sizeof(err)), -BK_ESYNTAX);
+}
+END_TEST
+
+/* ---- building and reading back ------------------------------------------------------ */
+
+static disk_t *
+build(const char *name, enum disk_format fmt, enum disk_label_type lt)
+{
+	struct disk_build_part parts[2];
+	struct disk_build_opts o;
+	char out[512], err[512], spec[600];
+	disk_t *d;
+
+	memset(&o, 0, sizeof(o));
+	o.size = 64 * MiB;
+	o.label = lt;
+	o.format = fmt;
+	o.type = fmt == DISK_FORMAT_RAW ? DISK_TYPE_FIXED : DISK_TYPE_DYNAMIC;
+	ck_assert_int_eq(disk_build_parse_spec(lt == DISK_LABEL_GPT ? "esp:8M" : "fat32:8M",
+					       &parts[0], err, sizeof(err)), 0);
+	snprintf(spec, sizeof(spec), "ntfs:rest:%slabel=TESTVOL:wim=%s/t.wim:1",
+		 lt == DISK_LABEL_MBR ? "active:" : "", dir);
+	ck_assert_msg(disk_build_parse_spec(spec, &parts[1], err, sizeof(err)) == 0, "%s", err);
+	snprintf(out, sizeof(out), "%s/%s", dir, name);
+	ck_assert_msg(disk_build(out, &o, parts, 2, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(disk_open(&d, out, 0, err, sizeof(err)) == 0, "%s", err);
+	return d;
+}
+
+struct seen {
+	int hello, windows, empty, zero, other;
+	uint64_t hello_size;
+};
+
+static int
+on_entry(const struct disk_file_info *fi, void *data)
+{
+	struct seen *s = data;
+
+	if (strcmp(fi->name, "hello.txt") == 0) {
+		s->hello++;
+		s->hello_size = fi->size;
+		ck_assert(!fi->is_dir);
+	} else if (strcmp(fi->name, "Windows") == 0) {
+		s->windows++;
+		ck_assert(fi->is_dir);
+	} else if (strcmp(fi->name, "Empty") == 0) {
+		s->empty++;
+	} else if (strcmp(fi->name, "zero.txt") == 0) {
+		s->zero++;
+	} else {
+		s->other++;
+	}
+	return 0;
+}
+
+static int
+stop_early(const struct disk_file_info *fi, void *data)
+{
+	(void)fi;
+	++*(int *)data;
+	return 42;
+}
+
+static void
+check_files(disk_t *d)
+{
+	struct seen s;
+	struct disk_file_info fi;
+	uint8_t *buf;
+	size_t len;
+	int calls = 0;
+	uint8_t bs[512];
+	struct disk_label *l = malloc(sizeof(*l));
+
+	/* Hidden sectors of the NTFS boot sector = partition start sector. */
+	ck_assert_int_eq(disk_label_read(d, l), 0);
+	ck_assert_int_eq(disk_read(d, l->part[1].offset, bs, sizeof(bs)), 0);
+	ck_assert_mem_eq(bs + 3, "NTFS    ", 8);
+	ck_assert_uint_eq(bk_le32(bs + 0x1C), l->part[1].offset / 512);
+	ck_assert_uint_eq(bk_le16(bs + 0x18), 63);
+	ck_assert_uint_eq(bk_le16(bs + 0x1A), 255);
+	free(l);
+
+	memset(&s, 0, sizeof(s));
+	ck_assert_msg(disk_ntfs_list(d, 0, "/", on_entry, &s) == 0, "%s", disk_last_error(d));
+	ck_assert_int_eq(s.hello, 1);
+	ck_assert_int_eq(s.windows, 1);
+	ck_assert_int_eq(s.empty, 1);
+	ck_assert_int_eq(s.zero, 1);
+	ck_assert_int_eq(s.other, 0);
+	ck_assert_uint_eq(s.hello_size, 13);
+	ck_assert_int_eq(disk_ntfs_list(d, 2, "", stop_early, &calls), 42);
+	ck_assert_int_eq(calls, 1);
+
+	ck_assert_int_eq(disk_ntfs_stat(d, 2, "\\Windows\\System32\\config\\SYSTEM", &fi), 0);
+	ck_assert_str_eq(fi.name, "SYSTEM");
+	ck_assert_uint_eq(fi.size, sizeof(big));
+	ck_assert(!fi.is_dir);
+	ck_assert_int_eq(disk_ntfs_read_file(d, 0, "Windows/System32/config/SYSTEM", &buf, &len,
+					     1 << 20), 0);
+	ck_assert_uint_eq(len, sizeof(big));
+	ck_assert(memcmp(buf, big, len) == 0);
+	free(buf);
+	ck_assert_int_eq(disk_ntfs_read_file(d, 0, "zero.txt", &buf, &len, 10), 0);
+	ck_assert_uint_eq(len, 0);
+	free(buf);
+
+	ck_assert_int_eq(disk_ntfs_read_file(d, 0, "Windows/System32/config/SYSTEM", &buf, &len,
+					     1000), -BK_ETOOBIG);
+	ck_assert_int_eq(disk_ntfs_stat(d, 0, "/nope.txt", &fi), -BK_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(disk_last_error(d), "nope.txt"));
+	ck_assert_int_eq(disk_ntfs_read_file(d, 0, "/Windows", &buf, &len, 10), -BK_EWRONGTYPE);
+	ck_assert_int_eq(disk_ntfs_list(d, 0, "/hello.txt", on_entry, &s), -BK_EWRONGTYPE);
+	ck_assert_int_eq(disk_ntfs_list(d, 1, "/", on_entry, &s), -BK_EUNSUPPORTED);
+	ck_assert_int_eq(disk_ntfs_list(d, 7, "/", on_entry, &s), -BK_ENOTFOUND);
+}
+
+START_TEST(build_raw_mbr)
+{
+	disk_t *d;
+
+	if (make_wim() < 0)
+		return;
+	d = build("mbr.img", DISK_FORMAT_RAW, DISK_LABEL_MBR);
+	check_files(d);
+	disk_close(d);
+}
+END_TEST
+
+START_TEST(build_vhd_gpt)
+{
+	disk_t *d;
+
+	if (make_wim() < 0)
+		return;
+	d = build("gpt.vhd", DISK_FORMAT_VHD, DISK_LABEL_GPT);
+	check_files(d);
+	disk_close(d);
+}
+END_TEST
+
+START_TEST(build_vhdx_mbr)
+{
+	disk_t *d;
+
+	if (make_wim() < 0)
+		return;
+	d = build("mbr.vhdx", DISK_FORMAT_VHDX, DISK_LABEL_MBR);
+	check_files(d);
+	disk_close(d);
+}
+END_TEST
+
+START_TEST(build_errors)
+{
+	struct disk_build_part p[2];
+	struct disk_build_opts o;
+	char out[512], err[512], spec[600];
+	struct stat st;
+
+	if (make_wim() < 0)
+		return;
+	memset(&o, 0, sizeof(o));
+	o.size = 32 * MiB;
+	o.label = DISK_LABEL_GPT;
+	o.format = DISK_FORMAT_RAW;
+	snprintf(out, sizeof(out), "%s/bad.img", dir);
+	/* No WIM image 5. */
+	snprintf(spec, sizeof(spec), "ntfs:rest:wim=%s/t.wim:5", dir);
+	ck_assert_int_eq(disk_build_parse_spec(spec, &p[0], err, sizeof(err)), 0);
+	ck_assert_int_lt(disk_build(out, &o, p, 1, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "image 5"));
+	/* Active on GPT. */
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:rest:active", &p[0], err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_build(out, &o, p, 1, err, sizeof(err)), -BK_EINVAL);
+	/* Too big, and an image that does not fit. */
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:64M", &p[0], err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_build(out, &o, p, 1, err, sizeof(err)), -BK_ETOOBIG);
+	snprintf(spec, sizeof(spec), "truncate -s 1048577 %s/big.bin", dir);
+	ck_assert_int_eq(system(spec), 0);
+	snprintf(spec, sizeof(spec), "esp:1M:image=%s/big.bin", dir);
+	ck_assert_int_eq(disk_build_parse_spec(spec, &p[0], err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_build(out, &o, p, 1, err, sizeof(err)), -BK_ETOOBIG);
+	ck_assert_ptr_nonnull(strstr(err, "do not fit"));
+	/* Nothing was left behind. */
+	ck_assert_int_ne(stat(out, &st), 0);
+	snprintf(spec, sizeof(spec), "test -z \"$(ls -A %s | grep -v -e src -e t.wim -e big.bin -e '\\.img$' "
+		 "-e '\\.vhdx\\?$')\"", dir);
+	ck_assert_int_eq(system(spec), 0);
+}
+END_TEST
+
+static Suite *
+ntfs_suite(void)
+{
+	Suite *s = suite_create("disk-ntfs");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, spec_parse);
+	tcase_add_test(tc, build_raw_mbr);
+	tcase_add_test(tc, build_vhd_gpt);
+	tcase_add_test(tc, build_vhdx_mbr);
+	tcase_add_test(tc, build_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(ntfs_suite());
+	int failed;
+
+	/* One process: the WIM and images are made once and shared by the tests. */
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -45,6 +45,7 @@ static const char *const usage_text =
 "  ls HIVE [KEY] [-r] [--json]     list subkeys and values\n"
 "  get HIVE KEY [VALUE] [--raw|--json]\n"
 "                                  show a value (@ or \"\" is the default value)\n"
+"  check HIVE                      check every structural rule; list problems\n"
 "\n"
 "Options for every command:\n"
 "  --no-logs        show the primary file as stored; do not replay logs\n"
@@ -498,12 +499,49 @@ cmd_get(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- check ------------------------------------------------------------------ */
+
+/* One problem per line: file offset, kind, key path, message. */
+static int
+print_problem(void *data, const struct hive_problem *p)
+{
+	(void)data;
+	printf("0x%08" PRIx64 " %-9s ", p->file_offset, hive_problem_kind_name(p->kind));
+	if (p->key_path) {
+		fputs("key '", stdout);
+		fputs(p->key_path[0] ? p->key_path : "\\", stdout);
+		fputs("': ", stdout);
+	}
+	printf("%s\n", p->message);
+	return 0;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct common_opts o;
+	int i = parse_common(argc, argv, &o, 0), rc;
+	uint64_t count;
+	hive_t *h;
+
+	if (argc - i != 1)
+		tool_usage_error("check: expected HIVE");
+	h = open_hive(argv[i], o.open_flags);
+	if ((rc = hive_check(h, print_problem, NULL, &count)) < 0)
+		return fail(h, rc);
+	if (count)
+		tool_err("%s: %" PRIu64 " problem%s found", argv[i], count, count == 1 ? "" : "s");
+	hive_close(h);
+	return count ? EXIT_FAIL : EXIT_OK;
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
 
 static const struct command commands[] = {
 	{ "info", cmd_info, "info HIVE" },
 	{ "ls", cmd_ls, "ls HIVE [KEY] [-r] [--json]" },
 	{ "get", cmd_get, "get HIVE KEY [VALUE] [--raw|--json]" },
+	{ "check", cmd_check, "check HIVE" },
 };
 
 int

@@ -194,6 +194,17 @@ bcd_alias_name(const bcd_guid_t *g)
 	return names[i];
 }
 
+int
+bcd_wellknown_type(const bcd_guid_t *g, uint32_t *type)
+{
+	const struct wellknown *w = wk_find(g);
+
+	if (!w || w->type == 0)
+		return -BK_ENOTFOUND;
+	*type = w->type;
+	return 0;
+}
+
 bool
 bcd_wellknown_is_virtual(const bcd_guid_t *g)
 {

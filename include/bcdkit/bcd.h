@@ -93,6 +93,9 @@ BCDKIT_API int bcd_guid_random(bcd_guid_t *out);
 BCDKIT_API int bcd_alias_lookup(const char *alias, bcd_guid_t *out);
 /* The preferred alias of a well-known GUID ("{bootmgr}"), or NULL. */
 BCDKIT_API const char *bcd_alias_name(const bcd_guid_t *g);
+/* Type of a well-known object ({bootmgr} -> 10100002).  Returns: 0, or
+ * -BK_ENOTFOUND for other GUIDs and the virtual {current} and {default}. */
+BCDKIT_API int bcd_wellknown_type(const bcd_guid_t *g, uint32_t *type);
 /* bcdedit's section header for an object ("Windows Boot Loader"); it may
  * depend on the GUID (settings groups, templates).  Written to buf. */
 BCDKIT_API const char *bcd_object_header(uint32_t type, const bcd_guid_t *id,
@@ -206,6 +209,13 @@ BCDKIT_API int bcd_store_open(bcd_store_t **out, const char *path, unsigned flag
  * Description\KeyName = BCD00000001, empty Objects).  Fails with -BK_EEXIST
  * if path exists. */
 BCDKIT_API int bcd_store_create(const char *path, char *errbuf, size_t errlen);
+/* Copy the store to dst atomically (bcdedit /export).  A store whose
+ * logs were replayed on open is written out in its recovered state. */
+BCDKIT_API int bcd_store_export(bcd_store_t *s, const char *dst);
+/* Replace the store at path with a copy of src after checking that src is
+ * a BCD store (bcdedit /import).  Returns: 0 or a negative code with the
+ * detail in errbuf. */
+BCDKIT_API int bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen);
 /* Write all edits atomically.  Returns: 0 or a negative code. */
 BCDKIT_API int bcd_store_commit(bcd_store_t *s);
 BCDKIT_API void bcd_store_close(bcd_store_t *s);

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bcdedit-level operations on a store: setting an element from text by
+ * name, list edits of the boot manager, and the clean-up of references
+ * when an object is deleted.  Everything is validated before the first
+ * change, so a refused command leaves the store as it was.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bcd-internal.h"
+
+static int
+must_exist(bcd_store_t *s, const bcd_guid_t *id)
+{
+	uint32_t type;
+
+	return bcd_object_type(s, id, &type);
+}
+
+static int
+parse_bool(const char *v, uint64_t *out)
+{
+	static const char *const yes[] = { "on", "yes", "true", "1" };
+	static const char *const no[] = { "off", "no", "false", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -BK_ESYNTAX;
+}
+
+static int
+parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, const char *v,
+	      uint64_t *out)
+{
+	bool enumerated = bcd_element_enum_name(objtype, el, 0) ||
+			  bcd_element_enum_name(objtype, el, 1);
+
+	if (bcd_element_enum_value(objtype, el, v, out) == 0)
+		return 0;
+	if (!bcd_parse_u64(v, out))
+		return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer%s", name, v,
+			      enumerated ? " or a known value name" : "");
+	/* An enumerated setting takes only the values it names. */
+	if (enumerated && !bcd_element_enum_name(objtype, el, *out))
+		return bk_err(&s->err, BK_EINVAL, "%s: %s is out of range", name, v);
+	return 0;
+}
+
+/* Split a list at blanks and commas into the GUIDs it names. */
+static int
+parse_guid_list(bcd_store_t *s, const char *name, const char *v, struct bcd_value *out)
+{
+	char *copy = bk_strdup(v), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -BK_ENOMEM;
+	out->guids = bk_calloc(strlen(v) / 2 + 1, sizeof(bcd_guid_t));
+	if (!out->guids) {
+		bk_free(copy);
+		return -BK_ENOMEM;
+	}
+	for (tok = strtok_r(copy, " \t,", &save); tok && rc == 0;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		if (out->n_guids >= BCD_MAX_LIST)
+			rc = bk_err(&s->err, BK_ETOOBIG, "%s: too many objects", name);
+		else if ((rc = bcd_store_resolve(s, tok, &out->guids[out->n_guids])) == 0 &&
+			 (rc = must_exist(s, &out->guids[out->n_guids])) == 0)
+			out->n_guids++;
+	}
+	bk_free(copy);
+	return rc;
+}
+
+static int
+parse_int_list(bcd_store_t *s, const char *name, const char *v, struct bcd_value *out)
+{
+	char *copy = bk_strdup(v), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -BK_ENOMEM;
+	out->integers = bk_calloc(strlen(v) / 2 + 1, sizeof(uint64_t));
+	if (!out->integers) {
+		bk_free(copy);
+		return -BK_ENOMEM;
+	}
+	for (tok = strtok_r(copy, " \t,", &save); tok && rc == 0;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		if (out->n_integers >= BCD_MAX_LIST)
+			rc = bk_err(&s->err, BK_ETOOBIG, "%s: too many integers", name);
+		else if (!bcd_parse_u64(tok, &out->integers[out->n_integers++]))
+			rc = bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer", name, tok);
+	}
+	bk_free(copy);
+	return rc;
+}
+
+static int
+set_device(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, const char *name,
+	   const char *value, const bcd_devmap_t *map)
+{
+	struct bcd_devtree t;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	char why[256] = "";
+	bcd_guid_t opt;
+	int rc;
+
+	rc = bcd_device_from_text(value, el, map, &data, &len, why, sizeof(why));
+	if (rc < 0)
+		return rc == -BK_ENOMEM ? rc : bk_err(&s->err, -rc, "%s: %s", name, why);
+	/* A ramdisk's options object must exist. */
+	if (bcd_dev_decode(data, len, &t) == 0) {
+		memcpy(opt.b, t.options, 16);
+		bcd_dev_free(t.root);
+		if (memcmp(opt.b, (uint8_t[16]){ 0 }, 16) != 0 && (rc = must_exist(s, &opt)) < 0) {
+			bk_free(data);
+			return rc;
+		}
+	}
+	rc = bcd_element_set_raw(s, id, el, HIVE_REG_BINARY, data, len);
+	bk_free(data);
+	return rc;
+}
+
+int
+bcd_set_text(bcd_store_t *s, const bcd_guid_t *id, const char *name, const char *value,
+	     const bcd_devmap_t *map)
+{
+	struct bcd_value v;
+	uint32_t objtype, el;
+	int rc;
+
+	rc = bcd_object_type(s, id, &objtype);
+	if (rc < 0)
+		return rc;
+	rc = bcd_element_lookup(objtype, name, &el);
+	if (rc < 0)
+		return bk_err(&s->err, -rc, "\"%s\" is not a valid element name for this object"
+			      " (use custom:XXXXXXXX for others)", name);
+	memset(&v, 0, sizeof(v));
+	v.format = BCD_ELEM_FORMAT(el);
+	switch (v.format) {
+	case BCD_FMT_DEVICE:
+		return set_device(s, id, el, name, value, map);
+	case BCD_FMT_STRING:
+		v.string = (char *)value;
+		rc = bcd_element_set(s, id, el, &v);
+		v.string = NULL;
+		return rc;
+	case BCD_FMT_BOOLEAN:
+		if (parse_bool(value, &v.integer) < 0)
+			return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not on/off, yes/no",
+				      name, value);
+		return bcd_element_set(s, id, el, &v);
+	case BCD_FMT_INTEGER:
+		rc = parse_integer(s, objtype, el, name, value, &v.integer);
+		return rc < 0 ? rc : bcd_element_set(s, id, el, &v);
+	case BCD_FMT_OBJECT:
+	case BCD_FMT_OBJLIST:
+		rc = parse_guid_list(s, name, value, &v);
+		if (rc == 0 && v.format == BCD_FMT_OBJECT && v.n_guids != 1)
+			rc = bk_err(&s->err, BK_EINVAL, "%s: expects one object", name);
+		break;
+	case BCD_FMT_INTLIST:
+		rc = parse_int_list(s, name, value, &v);
+		break;
+	default:
+		return bk_err(&s->err, BK_EUNSUPPORTED, "%s: element format %u cannot be set",
+			      name, v.format);
+	}
+	if (rc == 0)
+		rc = bcd_element_set(s, id, el, &v);
+	bcd_value_free(&v);
+	return rc;
+}
+
+int
+bcd_delete_text(bcd_store_t *s, const bcd_guid_t *id, const char *name)
+{
+	uint32_t objtype, el;
+	int rc;
+
+	rc = bcd_object_type(s, id, &objtype);
+	if (rc < 0)
+		return rc;
+	rc = bcd_element_lookup(objtype, name, &el);
+	if (rc < 0)
+		return bk_err(&s->err, -rc, "\"%s\" is not a valid element name for this object",
+			      name);
+	return bcd_element_delete(s, id, el);
+}
+
+static size_t
+remove_guid(bcd_guid_t *v, size_t n, const bcd_guid_t *g)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(v[i].b, g->b, 16) != 0)
+			v[k++] = v[i];
+	return k;
+}
+
+int
+bcd_list_edit(bcd_store_t *s, const bcd_guid_t *owner, uint32_t eltype, const bcd_guid_t *ids,
+	      size_t n, int mode)
+{
+	struct bcd_value cur, nv;
+	size_t i, k = 0;
+	int rc;
+
+	memset(&cur, 0, sizeof(cur));
+	memset(&nv, 0, sizeof(nv));
+	rc = must_exist(s, owner);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = must_exist(s, &ids[i]);
+	if (rc < 0)
+		return rc;
+	if (mode != BCD_LIST_SET) {
+		rc = bcd_element_get(s, owner, eltype, &cur);
+		if (rc == -BK_ENOTFOUND) {
+			bk_err_clear(&s->err);
+			rc = 0;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	nv.format = BCD_FMT_OBJLIST;
+	nv.guids = bk_calloc(cur.n_guids + n + 1, sizeof(bcd_guid_t));
+	if (!nv.guids) {
+		bcd_value_free(&cur);
+		return -BK_ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		cur.n_guids = remove_guid(cur.guids, cur.n_guids, &ids[i]);
+	if (mode == BCD_LIST_SET || mode == BCD_LIST_ADDFIRST)
+		for (i = 0; i < n; i++)
+			if (remove_guid(nv.guids, k, &ids[i]) == k)
+				nv.guids[k++] = ids[i];
+	for (i = 0; i < cur.n_guids; i++)
+		nv.guids[k++] = cur.guids[i];
+	if (mode == BCD_LIST_ADDLAST)
+		for (i = 0; i < n; i++)
+			if (remove_guid(nv.guids, k, &ids[i]) == k)
+				nv.guids[k++] = ids[i];
+	nv.n_guids = k;
+	if (k == 0 && mode == BCD_LIST_REMOVE)
+		rc = bcd_element_delete(s, owner, eltype);
+	else
+		rc = bcd_element_set(s, owner, eltype, &nv);
+	bcd_value_free(&cur);
+	bcd_value_free(&nv);
+	return rc;
+}
+
+/* Drop id from one object's object and object-list elements. */
+static int
+scrub_object(bcd_store_t *s, const bcd_guid_t *obj, const bcd_guid_t *id)
+{
+	struct bcd_value v;
+	uint32_t *types = NULL;
+	size_t n = 0, i, left;
+	int rc;
+
+	rc = bcd_element_list(s, obj, &types, &n);
+	for (i = 0; i < n && rc == 0; i++) {
+		uint32_t f = BCD_ELEM_FORMAT(types[i]);
+
+		if (f != BCD_FMT_OBJECT && f != BCD_FMT_OBJLIST)
+			continue;
+		if (bcd_element_get(s, obj, types[i], &v) < 0) {
+			bk_err_clear(&s->err);
+			continue;
+		}
+		left = remove_guid(v.guids, v.n_guids, id);
+		if (left != v.n_guids) {
+			v.n_guids = left;
+			rc = left ? bcd_element_set(s, obj, types[i], &v)
+				  : bcd_element_delete(s, obj, types[i]);
+		}
+		bcd_value_free(&v);
+	}
+	bk_free(types);
+	return rc;
+}
+
+int
+bcd_remove_references(bcd_store_t *s, const bcd_guid_t *id)
+{
+	bcd_guid_t *all = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	rc = bcd_store_objects(s, &all, &n);
+	for (i = 0; i < n && rc == 0; i++)
+		if (memcmp(all[i].b, id->b, 16) != 0)
+			rc = scrub_object(s, &all[i], id);
+	bk_free(all);
+	return rc;
+}

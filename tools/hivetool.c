@@ -45,6 +45,8 @@ static const char *const usage_text =
 "  ls HIVE [KEY] [-r] [--json]     list subkeys and values\n"
 "  get HIVE KEY [VALUE] [--raw|--json]\n"
 "                                  show a value (@ or \"\" is the default value)\n"
+"  recover HIVE [-o OUT] [--dry-run]\n"
+"                                  replay the transaction logs of a dirty hive\n"
 "  check HIVE                      check every structural rule; list problems\n"
 "\n"
 "Options for every command:\n"
@@ -71,7 +73,7 @@ print_note(void *data, const char *msg)
 	fprintf(stderr, "%s: note: %s\n", tool_name, msg);
 }
 
-enum { OPT_NO_LOGS = CHAR_MAX + 1, OPT_SALVAGE, OPT_JSON, OPT_RAW, OPT_FORCE };
+enum { OPT_NO_LOGS = CHAR_MAX + 1, OPT_SALVAGE, OPT_JSON, OPT_RAW, OPT_FORCE, OPT_DRY_RUN };
 
 static const struct option common_longopts[] = {
 	{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
@@ -535,12 +537,125 @@ cmd_check(int argc, char **argv)
 	return count ? EXIT_FAIL : EXIT_OK;
 }
 
+/* ---- recover ---------------------------------------------------------------- */
+
+static const char *
+log_format_name(int format)
+{
+	return format == HIVE_LOG_NEW ? "new format" : "old format";
+}
+
+static void
+print_recover_log(const struct hive_recover_log *l)
+{
+	if (l->format == HIVE_LOG_NONE) {
+		printf("  %s: %s\n", l->name, l->note);
+		return;
+	}
+	printf("  %s: %s", l->name, log_format_name(l->format));
+	if (l->used && l->format == HIVE_LOG_NEW)
+		printf(", applied %u entr%s (seq %u..%u), %u page run%s", l->entries,
+		       l->entries == 1 ? "y" : "ies", l->first_seq, l->last_seq, l->runs,
+		       l->runs == 1 ? "" : "s");
+	else if (l->used)
+		printf(", applied %u page%s", l->runs, l->runs == 1 ? "" : "s");
+	if (l->note[0] && !l->used)
+		printf(", %s", l->note);
+	putchar('\n');
+}
+
+static void
+print_recover_report(const char *path, const struct hive_recover_report *r)
+{
+	unsigned i;
+
+	if (r->bad_checksum)
+		printf("%s: dirty (bad base block checksum)\n", path);
+	else
+		printf("%s: dirty (seq %u/%u)\n", path, r->seq1, r->seq2);
+	printf("Logs:\n");
+	for (i = 0; i < r->nlogs; i++)
+		print_recover_log(&r->logs[i]);
+	if (r->format == HIVE_LOG_NEW) {
+		printf("Entries applied: %u\n", r->entries);
+		printf("Page runs applied: %u\n", r->runs);
+		printf("Last sequence number: %u\n", r->last_seq);
+	} else {
+		printf("Pages applied: %u\n", r->pages);
+	}
+	printf("Base block: %s\n", r->base_from_log ? "rebuilt from the log" : "the hive's own");
+	if (r->bad_checksum)
+		printf("Hive bins size: 0x%x\n", r->hbins_after);
+	else
+		printf("Hive bins size: 0x%x -> 0x%x\n", r->hbins_before, r->hbins_after);
+	printf("New sequence numbers: %u/%u\n", r->new_seq, r->new_seq);
+}
+
+static int
+cmd_recover(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hive_recover_report rep;
+	const char *out = NULL, *path;
+	unsigned flags = 0, i;
+	char err[600];
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case OPT_DRY_RUN: flags |= HIVE_RECOVER_DRY_RUN; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': tool_version();
+		default: tool_usage_error("recover: bad option");
+		}
+	}
+	if (argc - optind != 1)
+		tool_usage_error("recover: expected HIVE");
+	path = argv[optind];
+	rc = hive_recover(path, out, flags, &rep, err, sizeof(err));
+	if (rc < 0) {
+		tool_err("%s", err);
+		return rc == -BK_EIO || rc == -BK_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	}
+	if (!rep.dirty) {
+		printf("%s: clean; nothing to recover, nothing written\n", path);
+		return EXIT_OK;
+	}
+	print_recover_report(path, &rep);
+	if (flags & HIVE_RECOVER_DRY_RUN) {
+		printf("Dry run: nothing written\n");
+	} else if (out) {
+		printf("Written: %s\n", out);
+	} else {
+		printf("Written: %s (in place)\n", path);
+		printf("Backups: %s.bak", path);
+		for (i = 0; i < rep.nlogs; i++)
+			if (rep.logs[i].format != HIVE_LOG_NONE)
+				printf(", %s.bak", rep.logs[i].name);
+		printf("\nLogs emptied:");
+		for (i = 0; i < rep.nlogs; i++)
+			if (rep.logs[i].format != HIVE_LOG_NONE)
+				printf(" %s", rep.logs[i].name);
+		putchar('\n');
+	}
+	return EXIT_OK;
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
 
 static const struct command commands[] = {
 	{ "info", cmd_info, "info HIVE" },
 	{ "ls", cmd_ls, "ls HIVE [KEY] [-r] [--json]" },
 	{ "get", cmd_get, "get HIVE KEY [VALUE] [--raw|--json]" },
+	{ "recover", cmd_recover, "recover HIVE [-o OUT] [--dry-run]" },
 	{ "check", cmd_check, "check HIVE" },
 };
 

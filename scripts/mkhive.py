@@ -18,6 +18,7 @@ Spec lines (# starts a comment):
                                  DATA: for sz/expand_sz the text (rest of line),
                                  multi_sz items separated by '|', dword/qword
                                  numbers, otherwise hex bytes (may be empty)
+                                 or fill:COUNT:BYTE (COUNT copies of hex BYTE)
     corrupt WHAT                 damage on purpose: checksum | seq | unsorted |
                                  cell-overrun | truncate
 Usage: mkhive.py SPEC OUT
@@ -113,6 +114,9 @@ def value_bytes(vtype, text):
         return t, struct.pack("<I", int(text, 0))
     if vtype == "qword":
         return t, struct.pack("<Q", int(text, 0))
+    if text.startswith("fill:"):
+        _, count, byte = text.split(":")
+        return t, bytes([int(byte, 16)]) * int(count)
     return t, bytes.fromhex(text.replace(",", "").replace(" ", ""))
 
 

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The reader on fixtures made by scripts/mkhive.py (independent of bcdkit):
+ * every record kind, inline and big data, lf and lh lists, paths, and the
+ * damaged variants (bad checksum, dirty sequence numbers, a cell crossing
+ * its hbin, a truncated file), including allocation failures on open.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcdkit/hive.h"
+#include "bk-alloc.h"
+
+static char path_buf[4096];
+
+static const char *
+fixture(const char *name)
+{
+	const char *dir = getenv("BK_FIXTURES");
+
+	snprintf(path_buf, sizeof(path_buf), "%s/%s.hiv", dir ? dir : "fixtures", name);
+	return path_buf;
+}
+
+static hive_t *
+open_ok(const char *name, unsigned flags)
+{
+	char err[600];
+	hive_t *h;
+	int rc = hive_open(&h, fixture(name), flags, err, sizeof(err));
+
+	ck_assert_msg(rc == 0, "%s: %s", name, err);
+	return h;
+}
+
+/* Data of KEY\VALUE; caller frees. */
+static uint8_t *
+get(hive_t *h, const char *key, const char *val, size_t *len, uint32_t *type)
+{
+	hive_key_t k;
+	hive_value_t v;
+	uint8_t *d;
+
+	ck_assert_msg(hive_key_find(h, key, &k) == 0, "%s", hive_last_error(h));
+	ck_assert_msg(hive_value_find(h, k, val, &v) == 0, "%s", hive_last_error(h));
+	ck_assert_int_eq(hive_value_type(h, v, type), 0);
+	ck_assert_msg(hive_value_data(h, v, &d, len) == 0, "%s", hive_last_error(h));
+	return d;
+}
+
+START_TEST(sample_values)
+{
+	hive_t *h = open_ok("sample", 0);
+	uint32_t type, dw;
+	size_t len;
+	uint8_t *d;
+	char *s, **v;
+
+	d = get(h, "Software\\Vendor\\App", "Version", &len, &type);
+	ck_assert_uint_eq(type, HIVE_REG_SZ);
+	ck_assert_int_eq(hive_decode_string(d, len, &s), 0);
+	ck_assert_str_eq(s, "1.2.3");
+	free(s);
+	free(d);
+	d = get(h, "HKLM\\SOFTWARE\\software\\VENDOR\\app", "count", &len, &type);
+	ck_assert_int_eq(hive_decode_dword(type, d, len, &dw), 0);
+	ck_assert_uint_eq(dw, 42);
+	free(d);
+	d = get(h, "Software\\Vendor\\App", "Paths", &len, &type);
+	ck_assert_int_eq(hive_decode_multi_string(d, len, &v), 0);
+	ck_assert_str_eq(v[0], "C:\\a");
+	ck_assert_str_eq(v[1], "D:\\b");
+	hive_free_strv(v);
+	free(d);
+	d = get(h, "Software\\Vendor\\App", "@", &len, &type);
+	ck_assert_uint_eq(len, 26);
+	free(d);
+	ck_assert_uint_eq(hive_state(h), 0);
+	hive_close(h);
+}
+END_TEST
+
+START_TEST(sample_keys)
+{
+	hive_t *h = open_ok("sample", 0);
+	hive_key_t root, k, *subs;
+	size_t n;
+	char *name, *path;
+
+	ck_assert_int_eq(hive_root(h, &root), 0);
+	ck_assert_int_eq(hive_key_name(h, root, &name), 0);
+	ck_assert_str_eq(name, "DemoRoot");
+	free(name);
+	ck_assert_int_eq(hive_key_find(h, "Software", &k), 0);
+	ck_assert_int_eq(hive_key_subkeys(h, k, &subs, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	/* Sorted by Windows upper-case order: VENDOR < ÄPFEL < €URO. */
+	ck_assert_int_eq(hive_key_name(h, subs[0], &name), 0);
+	ck_assert_str_eq(name, "Vendor");
+	free(name);
+	ck_assert_int_eq(hive_key_path(h, subs[2], &path), 0);
+	ck_assert_str_eq(path, "Software\\\xE2\x82\xACuro");
+	free(path);
+	free(subs);
+	ck_assert_int_eq(hive_key_find(h, "software\\\xC3\xA4PFEL", &k), 0);
+	ck_assert_int_eq(hive_key_find(h, "Software\\Nope", &k), -BK_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "not found"));
+	hive_close(h);
+}
+END_TEST
+
+START_TEST(big_and_inline_data)
+{
+	hive_t *h = open_ok("big-data", 0);
+	static const size_t sizes[] = { 40000, 16344, 0, 1, 4, 5 };
+	static const char *const names[] = { "big", "edge", "zero", "one", "four", "five" };
+	uint32_t type;
+	size_t len, i;
+	uint8_t *d;
+
+	for (i = 0; i < 6; i++) {
+		d = get(h, "K", names[i], &len, &type);
+		ck_assert_uint_eq(len, sizes[i]);
+		if (i == 0)
+			ck_assert(d[0] == 0x5a && d[39999] == 0x5a && d[16344] == 0x5a);
+		if (i == 4)
+			ck_assert(d[0] == 1 && d[3] == 4);
+		free(d);
+	}
+	hive_close(h);
+}
+END_TEST
+
+START_TEST(minor3_lf_and_plain_big_cell)
+{
+	hive_t *h = open_ok("minor3-lf", 0);
+	struct hive_header hd;
+	hive_key_t root, *subs;
+	uint32_t type;
+	size_t len, n;
+	uint8_t *d;
+	char *name;
+
+	ck_assert_int_eq(hive_get_header(h, &hd), 0);
+	ck_assert_uint_eq(hd.minor, 3);
+	d = get(h, "zeta", "plain", &len, &type);
+	ck_assert_uint_eq(len, 20000);
+	ck_assert_uint_eq(d[19999], 0x33);
+	free(d);
+	ck_assert_int_eq(hive_root(h, &root), 0);
+	ck_assert_int_eq(hive_key_subkeys(h, root, &subs, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(hive_key_name(h, subs[0], &name), 0);
+	ck_assert_str_eq(name, "alpha");
+	free(name);
+	free(subs);
+	hive_close(h);
+}
+END_TEST
+
+START_TEST(dirty_but_readable)
+{
+	hive_t *h = open_ok("bad-checksum", HIVE_OPEN_NO_LOGS);
+	hive_key_t k;
+
+	ck_assert(hive_state(h) & HIVE_STATE_BAD_CHECKSUM);
+	ck_assert_int_eq(hive_key_find(h, "A", &k), 0);
+	hive_close(h);
+	h = open_ok("dirty-seq", HIVE_OPEN_NO_LOGS);
+	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_SEQ);
+	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
+	hive_close(h);
+}
+END_TEST
+
+START_TEST(damaged_refused)
+{
+	char err[600];
+	hive_t *h;
+
+	ck_assert_int_eq(hive_open(&h, fixture("cell-overrun"), 0, err, sizeof(err)), -BK_ECORRUPT);
+	ck_assert_ptr_null(h);
+	ck_assert_ptr_nonnull(strstr(err, "crosses the end of its hbin"));
+	ck_assert_ptr_nonnull(strstr(err, "cell-overrun.hiv"));
+	ck_assert_int_eq(hive_open(&h, fixture("truncated"), 0, err, sizeof(err)), -BK_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err, "truncated"));
+	/* Salvage reads what exists and says so. */
+	ck_assert_int_eq(hive_open(&h, fixture("truncated"), HIVE_OPEN_SALVAGE, err, sizeof(err)), 0);
+	ck_assert(hive_state(h) & HIVE_STATE_TRUNCATED);
+	hive_close(h);
+	ck_assert_int_eq(hive_open(&h, "/nonexistent/hive", 0, err, sizeof(err)), -BK_EIO);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/hive"));
+}
+END_TEST
+
+START_TEST(buffer_garbage)
+{
+	static uint8_t junk[8192];
+	char err[600];
+	hive_t *h;
+	size_t i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 37 + 11);
+	ck_assert_int_eq(hive_open_buffer(&h, junk, sizeof(junk), "junk", 0, err, sizeof(err)),
+			 -BK_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err, "regf"));
+	memcpy(junk, "regf", 4);
+	ck_assert_int_lt(hive_open_buffer(&h, junk, 100, "short", 0, err, sizeof(err)), 0);
+	ck_assert_int_lt(hive_open_buffer(&h, junk, sizeof(junk), "junk2", 0, err, sizeof(err)), 0);
+}
+END_TEST
+
+/* Every allocation on the open path may fail: no crash, a clean error. */
+START_TEST(open_alloc_failures)
+{
+	char err[600];
+	hive_t *h;
+	long n;
+	int rc;
+
+	for (n = 0;; n++) {
+		bk_alloc_fail_after = n;
+		rc = hive_open(&h, fixture("sample"), 0, err, sizeof(err));
+		bk_alloc_fail_after = -1;
+		if (rc == 0)
+			break;
+		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", n, rc, err);
+		ck_assert_ptr_null(h);
+	}
+	ck_assert_int_gt(n, 2);
+	hive_close(h);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("read");
+	TCase *tc = tcase_create("fixtures");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, sample_values);
+	tcase_add_test(tc, sample_keys);
+	tcase_add_test(tc, big_and_inline_data);
+	tcase_add_test(tc, minor3_lf_and_plain_big_cell);
+	tcase_add_test(tc, dirty_but_readable);
+	tcase_add_test(tc, damaged_refused);
+	tcase_add_test(tc, buffer_garbage);
+	tcase_add_test(tc, open_alloc_failures);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

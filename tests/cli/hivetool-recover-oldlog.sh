@@ -20,6 +20,7 @@ expect_exit 0 "$HIVETOOL" info "$TMP/rec"
 grep -q '^Version: *1\.3$' "$TMP/out" || fail "version: $(grep Version "$TMP/out")"
 grep -q '^State: *clean' "$TMP/out" || fail "not clean"
 expect_exit 0 "$HIVETOOL" ls "$TMP/rec" key_with_many_subkeys
+expect_exit 0 "$HIVETOOL" check "$TMP/rec"
 if command -v hivexml >/dev/null 2>&1; then
 	hivexml "$TMP/rec" > "$TMP/xml" || fail "libhivex cannot read the recovered hive"
 	grep -q 'key_with_many_subkeys' "$TMP/xml" || fail "libhivex does not see the key"

@@ -24,4 +24,6 @@ count() { hivexml "$1" > "$TMP/xml" || fail "hivexml $1"; \
 expect_exit 0 "$HIVETOOL" info "$TMP/rec"
 grep -q '^Sequence: *589 / 589$' "$TMP/out" || fail "sequence: $(grep Sequence "$TMP/out")"
 grep -q '^Keys: *3105$' "$TMP/out" || fail "keys: $(grep Keys "$TMP/out")"
+# The structural checker finds nothing wrong in the recovered hive.
+expect_exit 0 "$HIVETOOL" check "$TMP/rec"
 exit 0

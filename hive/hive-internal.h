@@ -272,4 +272,112 @@ int hive_chk_sk_ref(struct hive_chk *c, uint32_t off);
 /* Check the key tree from the root (check-key.c). */
 void hive_chk_keys(struct hive_chk *c);
 
+/* ---- write side (alloc.c, write-*.c, create.c, copy.c, commit.c) -------- */
+#define HIVE_FREE_BUCKETS     64            /* size classes of the free-cell index */
+#define HIVE_LEAF_MAX         1012u         /* entries before a leaf is split in two (Windows leaves ~506) */
+#define HIVE_RI_MAX           0xFFFFu       /* leaves under one ri */
+
+/* Growable array of free-cell offsets for one size class (stale entries allowed). */
+struct hive_fbucket {
+	uint32_t *off;
+	size_t n, cap;
+};
+
+struct hive_wstate {
+	/* Undo journal of the edit in progress: records {u32 where, u32 len, bytes}. */
+	uint8_t *undo;
+	size_t undo_len, undo_cap;
+	int depth;                 /* nesting of hw_begin() */
+	uint32_t saved_bins_len;
+	size_t saved_len;
+	struct regf_base saved_base;
+	uint64_t now;              /* FILETIME used for every timestamp of this edit */
+	/* Free-cell index: hints validated on use, rebuilt by a scan when unsure. */
+	struct hive_fbucket fb[HIVE_FREE_BUCKETS];
+	bool fb_valid;
+	bool backed_up;            /* HIVE_COMMIT_BACKUP done for this handle */
+};
+
+/* Current time as FILETIME (100 ns since 1601). */
+uint64_t hive_filetime_now(void);
+/*
+ * Edits.  hw_begin() checks that the hive may be edited and opens an undo
+ * journal; every byte of the hive bins an edit changes goes through
+ * hw_touch()/hw_write() first; hw_end(h, rc) keeps the edit (rc >= 0) or
+ * restores every byte, the sizes and the cell map (rc < 0), and returns rc.
+ */
+int hw_begin(struct hive *h);
+int hw_end(struct hive *h, int rc);
+int hw_touch(struct hive *h, uint32_t off, size_t n);
+int hw_write(struct hive *h, uint32_t off, const void *p, size_t n);
+int hw_put16(struct hive *h, uint32_t off, uint16_t v);
+int hw_put32(struct hive *h, uint32_t off, uint32_t v);
+int hw_put64(struct hive *h, uint32_t off, uint64_t v);
+/* May this hive be edited and written (write flag, dirty state)?  Sets the error if not. */
+int hive_check_writable(struct hive *h);
+void hive_wstate_free(struct hive *h);
+
+/*
+ * Cells (alloc.c).  Offsets are those of the size field, as for hive_cell();
+ * the payload starts 4 bytes later.  New cells are zeroed.  Freeing merges
+ * with free neighbours in the same hbin.  An hbin is appended only when no
+ * free cell fits.
+ */
+int hive_cell_alloc(struct hive *h, size_t payload, uint32_t *out);
+int hive_cell_free(struct hive *h, uint32_t off);
+/* Payload capacity of an allocated cell (no checks). */
+uint32_t hive_cell_cap(struct hive *h, uint32_t off);
+/* Bins offset of a field of a cell's payload. */
+#define HIVE_PAY(off, field) ((uint32_t)((off) + 4u + (field)))
+
+/* A name ready to store: code units, and whether it fits Latin-1. */
+struct hive_wname {
+	uint16_t *u;
+	size_t n;
+	bool comp;
+};
+/* Convert and validate (is_key: 1..255 units, no backslash; else 0..16383). */
+int hive_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *out);
+int hive_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
+			  struct hive_wname *out);
+void hive_wname_free(struct hive_wname *w);
+/* Stored length in bytes, and the bytes (Latin-1 or UTF-16LE) into dst. */
+size_t hive_wname_bytes(const struct hive_wname *w);
+void hive_wname_store(const struct hive_wname *w, uint8_t *dst);
+/* Compare a stored name (raw bytes) with code units, in Windows order. */
+int hive_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, size_t n);
+
+/* Subkey lists (write-list.c). */
+/* Find a subkey by name: 0 and *out, or -BK_ENOTFOUND (no error set). */
+int hive_list_lookup(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
+		     uint32_t *out);
+/* Link child (a complete nk named u/n) into parent's sorted list; counts too. */
+int hive_list_insert(struct hive *h, uint32_t parent, uint32_t child,
+		     const uint16_t *u, size_t n);
+/* Unlink child from parent's list; counts too. */
+int hive_list_remove(struct hive *h, uint32_t parent, uint32_t child);
+
+/* Keys (write-key.c). */
+/* Create a linked subkey with the given sk, flags and timestamp; -BK_EEXIST
+ * with *out set if the name exists. */
+int hive_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w,
+		     uint16_t flags, uint32_t sk, uint64_t ts, uint32_t *out);
+int hive_sk_ref(struct hive *h, uint32_t sk, int delta);
+int hive_set_class_raw(struct hive *h, uint32_t key, const uint8_t *cls, size_t len);
+/* Set a key's timestamp to the edit's time. */
+int hive_nk_touch(struct hive *h, uint32_t key);
+/* Raise a key's max-length field (nk offset 0x34..0x40) to at least v. */
+int hive_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v);
+/* Is anc the key itself or one of its ancestors? */
+int hive_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out);
+
+/* Values (write-value.c). */
+int hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_t type,
+		     const void *data, size_t len, uint32_t *out);
+/* Free every value of a key and its value list. */
+int hive_values_free_all(struct hive *h, uint32_t key);
+
+/* Highest sequence number in the logs beside path (0 if none); commit.c. */
+uint32_t hive_logs_max_seq(const char *path);
+
 #endif

@@ -264,6 +264,7 @@ hive_close(hive_t *h)
 	if (!h)
 		return;
 	free_strv(h->logs);
+	hive_wstate_free(h);
 	bk_free(h->cellmap);
 	bk_free(h->buf);
 	bk_free(h->path);

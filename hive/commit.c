@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Writing a hive back: crash-safe replacement of the file, sequence numbers
+ * that put every transaction log behind, truncation of the logs.
+ *
+ * Sequence numbers.  The new file gets seq1 = seq2 = N where N is one more
+ * than every sequence number found: the primary's two, each log's base
+ * block's, and in new-format logs every well-formed HvLE entry header's
+ * (walked without hash checks, so stale entries count too: a higher N never
+ * hurts).  Windows replays logs only into a dirty primary and only entries
+ * at or after its seq2, so with a clean primary at N no log beside it can
+ * ever be applied over the new content (hive-format.md 3.4, hazard 3).
+ *
+ * Logs.  Once the new file is durable (renamed and the folder fsynced), the
+ * logs beside it are truncated to 0 bytes: they describe the old content, and
+ * a tool (or a Windows version) that misread stale entries would corrupt the
+ * new hive.  Empty LOG1/LOG2 files are a normal state.  Truncating before the
+ * rename would be wrong: a crash in between would leave a possibly dirty old
+ * primary without its logs.
+ *
+ * Backups (HIVE_COMMIT_BACKUP).  Before the first write through a handle, the
+ * existing file is copied to PATH.bak and each non-empty log to LOGNAME.bak,
+ * atomically, replacing older copies: the .bak files are the state just
+ * before this program's first change.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bk-atomic.h"
+#include "hive-internal.h"
+
+#define COMMIT_FILE_MODE 0644
+
+static uint32_t
+max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Highest sequence number in one log image. */
+static uint32_t
+log_max_seq(const uint8_t *p, size_t len)
+{
+	struct regf_base b;
+	uint32_t seq;
+	size_t pos = HIVE_LOG_HDR;
+
+	if (!regf_base_read(p, len, &b))
+		return 0;
+	seq = max_u32(b.seq1, b.seq2);
+	if (b.file_type != 6)
+		return seq;
+	while (pos + 40 <= len && memcmp(p + pos, "HvLE", 4) == 0) {
+		uint32_t size = bk_le32(p + pos + 4);
+		if (size < HIVE_LOG_SECTOR || size % HIVE_LOG_SECTOR || size > len - pos)
+			break;
+		seq = max_u32(seq, bk_le32(p + pos + 12));
+		pos += size;
+	}
+	return seq;
+}
+
+uint32_t
+hive_logs_max_seq(const char *path)
+{
+	struct bk_errbuf eb;
+	char **logs = NULL;
+	uint32_t seq = 0;
+	size_t i;
+
+	if (hive_find_logs(path, &logs) < 0)
+		return 0;
+	for (i = 0; logs && logs[i]; i++) {
+		uint8_t *p;
+		size_t len;
+		if (bk_read_file(&eb, logs[i], &p, &len, HIVE_LOG_MAX_SIZE) == 0) {
+			seq = max_u32(seq, log_max_seq(p, len));
+			bk_free(p);
+		}
+		bk_free(logs[i]);
+	}
+	bk_free(logs);
+	return seq;
+}
+
+static off_t
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* Copy path and its non-empty logs to NAME.bak. */
+static int
+make_backups(struct hive *h, const char *path)
+{
+	char **logs = NULL, *bak;
+	size_t i;
+	int rc = 0;
+
+	if (file_size(path) < 0)
+		return 0;               /* nothing to back up yet */
+	if (hive_find_logs(path, &logs) < 0)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", path);
+	for (i = 0; rc == 0 && (i == 0 || logs[i - 1]); i++) {
+		const char *src = i == 0 ? path : logs[i - 1];
+		if (i > 0 && file_size(src) <= 0)
+			continue;
+		bak = bk_malloc(strlen(src) + 5);
+		if (!bak) {
+			rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", path);
+			break;
+		}
+		sprintf(bak, "%s.bak", src);
+		rc = bk_atomic_copy(&h->err, src, bak);
+		bk_free(bak);
+	}
+	for (i = 0; logs[i]; i++)
+		bk_free(logs[i]);
+	bk_free(logs);
+	return rc;
+}
+
+static int
+truncate_logs(struct hive *h, const char *path)
+{
+	char **logs = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (hive_find_logs(path, &logs) < 0)
+		return bk_err(&h->err, BK_ENOMEM, "%s: written, but out of memory listing its logs", path);
+	for (i = 0; logs[i]; i++) {
+		if (rc == 0 && file_size(logs[i]) > 0 && bk_truncate_file(&h->err, logs[i]) < 0)
+			rc = bk_err(&h->err, BK_EIO, "%s: written, but its stale log could not be emptied: %s",
+				    path, h->err.msg);
+		bk_free(logs[i]);
+	}
+	bk_free(logs);
+	return rc;
+}
+
+static int
+commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
+{
+	uint8_t base[HIVE_BASE_SIZE];
+	struct regf_base b = h->base;
+	struct bk_chunk ch[2];
+	uint32_t seq;
+	int rc = hive_check_writable(h);
+
+	if (rc < 0)
+		return rc;
+	if (!h->ws && !(h->ws = bk_calloc(1, sizeof(*h->ws))))
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	if ((flags & HIVE_COMMIT_BACKUP) && !h->ws->backed_up) {
+		if ((rc = make_backups(h, path)) < 0)
+			return rc;
+		h->ws->backed_up = true;
+	}
+	seq = max_u32(max_u32(b.seq1, b.seq2), hive_logs_max_seq(path));
+	if (!in_place)
+		seq = max_u32(seq, hive_logs_max_seq(h->path));
+	b.seq1 = b.seq2 = seq + 1;
+	b.timestamp = hive_filetime_now();
+	b.file_type = 0;
+	b.hbins_size = h->bins_len;
+	memcpy(base, h->buf, HIVE_BASE_SIZE);
+	regf_base_write(base, &b);
+	ch[0].p = base;
+	ch[0].len = HIVE_BASE_SIZE;
+	ch[1].p = h->buf + HIVE_BASE_SIZE;
+	ch[1].len = h->bins_len;
+	rc = bk_atomic_write(&h->err, path, ch, 2, COMMIT_FILE_MODE);
+	if (rc < 0)
+		return rc;
+	memcpy(h->buf, base, HIVE_BASE_SIZE);
+	h->base = b;
+	if (in_place) {
+		h->len = HIVE_BASE_SIZE + (size_t)h->bins_len;
+		h->state &= ~(unsigned)(HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM |
+					HIVE_STATE_DIRTY_NO_LOGS);
+	}
+	return truncate_logs(h, path);
+}
+
+int
+hive_commit(hive_t *h, unsigned flags)
+{
+	return commit_to(h, h->path, flags, true);
+}
+
+int
+hive_commit_to(hive_t *h, const char *path, unsigned flags)
+{
+	if (!path)
+		return bk_err(&h->err, BK_EINVAL, "%s: no path to commit to", h->path);
+	return commit_to(h, path, flags, strcmp(path, h->path) == 0);
+}

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Key edits: names, adding keys (alone or along a path), deleting subtrees,
+ * class names, security reference counts, and the derived fields of a key
+ * (timestamp, max-length fields) that every edit keeps right.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "hive-internal.h"
+
+/* ---- names ----------------------------------------------------------------- */
+
+int
+hive_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
+		      struct hive_wname *w)
+{
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	if (is_key && n == 0)
+		return bk_err(&h->err, BK_EINVAL, "%s: a key name cannot be empty", h->path);
+	if (n > (is_key ? HIVE_KEY_NAME_MAX : HIVE_VALUE_NAME_MAX))
+		return bk_err(&h->err, BK_EINVAL, "%s: %s name of %zu characters is longer than %u",
+			      h->path, is_key ? "key" : "value", n,
+			      is_key ? HIVE_KEY_NAME_MAX : HIVE_VALUE_NAME_MAX);
+	w->comp = true;
+	for (i = 0; i < n; i++) {
+		if (is_key && u[i] == '\\')
+			return bk_err(&h->err, BK_EINVAL, "%s: a key name cannot contain '\\'", h->path);
+		if (u[i] > 0xFF)
+			w->comp = false;
+	}
+	w->u = bk_malloc((n + 1) * sizeof(*w->u));
+	if (!w->u)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	if (n)
+		memcpy(w->u, u, n * sizeof(*u));
+	w->n = n;
+	return 0;
+}
+
+int
+hive_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *w)
+{
+	uint16_t *u = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	if (!s)
+		s = "";
+	if (!is_key && strcmp(s, "@") == 0)
+		s = "";
+	rc = hive_name_to_utf16(s, strlen(s), &u, &n);
+	if (rc == -BK_EINVAL)
+		return bk_err(&h->err, BK_EINVAL, "%s: name is not valid UTF-8", h->path);
+	if (rc < 0)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	rc = hive_wname_from_units(h, u, n, is_key, w);
+	bk_free(u);
+	return rc;
+}
+
+void
+hive_wname_free(struct hive_wname *w)
+{
+	bk_free(w->u);
+	w->u = NULL;
+}
+
+size_t
+hive_wname_bytes(const struct hive_wname *w)
+{
+	return w->comp ? w->n : w->n * 2;
+}
+
+void
+hive_wname_store(const struct hive_wname *w, uint8_t *dst)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		if (w->comp)
+			dst[i] = (uint8_t)w->u[i];
+		else
+			bk_put_le16(dst + 2 * i, w->u[i]);
+	}
+}
+
+int
+hive_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, size_t n)
+{
+	size_t rn = comp ? len : len / 2, i, m = rn < n ? rn : n;
+
+	for (i = 0; i < m; i++) {
+		uint16_t a = hive_upcase(comp ? raw[i] : bk_le16(raw + 2 * i)), b = hive_upcase(u[i]);
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return rn < n ? -1 : rn > n ? 1 : 0;
+}
+
+/* ---- derived fields ------------------------------------------------------- */
+
+int
+hive_nk_touch(struct hive *h, uint32_t key)
+{
+	return hw_put64(h, HIVE_PAY(key, 0x04), h->ws->now);
+}
+
+int
+hive_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v)
+{
+	uint32_t old = bk_le32(hive_bins(h, HIVE_PAY(key, field)));
+
+	if (field == 0x34) {
+		/* Vista+ keeps flags in the upper 16 bits of the subkey-name maximum. */
+		if ((old & 0xFFFFu) >= v)
+			return 0;
+		return hw_put32(h, HIVE_PAY(key, field), (old & 0xFFFF0000u) | (v & 0xFFFFu));
+	}
+	return old >= v ? 0 : hw_put32(h, HIVE_PAY(key, field), v);
+}
+
+int
+hive_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out)
+{
+	struct nk_rec nk;
+	int depth, rc;
+
+	*out = false;
+	for (depth = 0; depth <= HIVE_MAX_DEPTH; depth++) {
+		if (key == anc) {
+			*out = true;
+			return 0;
+		}
+		if (key == h->base.root_offset)
+			return 0;
+		if ((rc = hive_nk_read(h, key, &nk)) < 0)
+			return rc;
+		key = nk.parent;
+	}
+	return bk_err(&h->err, BK_ECORRUPT, "%s: key parents form a loop or nest too deep", h->path);
+}
+
+static int
+key_depth(struct hive *h, uint32_t key, int *out)
+{
+	struct nk_rec nk;
+	int depth, rc;
+
+	for (depth = 0; key != h->base.root_offset; depth++) {
+		if (depth > HIVE_MAX_DEPTH)
+			return bk_err(&h->err, BK_ECORRUPT, "%s: key parents form a loop", h->path);
+		if ((rc = hive_nk_read(h, key, &nk)) < 0)
+			return rc;
+		key = nk.parent;
+	}
+	*out = depth;
+	return 0;
+}
+
+/* ---- security ------------------------------------------------------------- */
+
+int
+hive_sk_ref(struct hive *h, uint32_t sk, int delta)
+{
+	struct bk_view v;
+	uint32_t refs, flink, blink;
+	int rc = hive_cell(h, sk, HIVE_SK_FIXED, &v);
+
+	if (rc == 0 && memcmp(v.p, "sk", 2) != 0)
+		rc = bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is not an sk", h->path, sk);
+	if (rc < 0)
+		return rc;
+	refs = bk_le32(v.p + 12);
+	flink = bk_le32(v.p + 4);
+	blink = bk_le32(v.p + 8);
+	if (delta > 0 || refs > 1)
+		return hw_put32(h, HIVE_PAY(sk, 12), refs + (uint32_t)delta);
+	/* Last user gone: unlink it from the ring of sk cells and free it. */
+	if (flink != sk && blink != sk) {
+		struct bk_view a, b;
+		if (hive_cell(h, flink, HIVE_SK_FIXED, &a) < 0 || hive_cell(h, blink, HIVE_SK_FIXED, &b) < 0)
+			return bk_err(&h->err, BK_ECORRUPT, "%s: sk at offset 0x%x has broken links",
+				      h->path, sk);
+		rc = hw_put32(h, HIVE_PAY(blink, 4), flink);
+		if (rc == 0)
+			rc = hw_put32(h, HIVE_PAY(flink, 8), blink);
+		if (rc < 0)
+			return rc;
+	}
+	return hive_cell_free(h, sk);
+}
+
+/* ---- add ------------------------------------------------------------------- */
+
+int
+hive_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w, uint16_t flags,
+		 uint32_t sk, uint64_t ts, uint32_t *out)
+{
+	struct nk_rec pk;
+	uint32_t nk, found;
+	size_t nb = hive_wname_bytes(w);
+	uint8_t *p;
+	int depth = 0, rc = hive_nk_read(h, parent, &pk);
+
+	if (rc < 0)
+		return rc;
+	rc = hive_list_lookup(h, &pk, w->u, w->n, &found);
+	if (rc == 0) {
+		*out = found;
+		return bk_err(&h->err, BK_EEXIST, "%s: key already exists", h->path);
+	}
+	if (rc != -BK_ENOTFOUND)
+		return rc;
+	if ((rc = key_depth(h, parent, &depth)) < 0)
+		return rc;
+	if (depth + 1 >= HIVE_MAX_DEPTH)
+		return bk_err(&h->err, BK_ETOOBIG, "%s: keys cannot nest deeper than %d", h->path,
+			      HIVE_MAX_DEPTH);
+	if ((rc = hive_cell_alloc(h, HIVE_NK_FIXED + nb, &nk)) < 0)
+		return rc;
+	p = hive_bins(h, HIVE_PAY(nk, 0));      /* fresh cell: journaled by the allocator */
+	memcpy(p, "nk", 2);
+	flags = (uint16_t)((flags & ~(NK_COMP_NAME | NK_HIVE_ENTRY | NK_HIVE_EXIT | NK_VOLATILE)) |
+			   (w->comp ? NK_COMP_NAME : 0));
+	bk_put_le16(p + 0x02, flags);
+	bk_put_le64(p + 0x04, ts);
+	bk_put_le32(p + 0x10, parent);
+	bk_put_le32(p + 0x1C, HIVE_NONE);
+	bk_put_le32(p + 0x20, HIVE_NONE);
+	bk_put_le32(p + 0x28, HIVE_NONE);
+	bk_put_le32(p + 0x2C, sk);
+	bk_put_le32(p + 0x30, HIVE_NONE);
+	bk_put_le16(p + 0x48, (uint16_t)nb);
+	hive_wname_store(w, p + HIVE_NK_FIXED);
+	rc = hive_sk_ref(h, sk, 1);
+	if (rc == 0)
+		rc = hive_list_insert(h, parent, nk, w->u, w->n);
+	*out = nk;
+	return rc;
+}
+
+int
+hive_key_add_utf16(hive_t *h, hive_key_t parent, const uint16_t *name, size_t n, hive_key_t *out)
+{
+	struct hive_wname w;
+	struct nk_rec pk;
+	hive_key_t k = 0;
+	int rc = hive_wname_from_units(h, name, n, true, &w);
+
+	if (rc < 0)
+		return rc;
+	rc = hw_begin(h);
+	if (rc == 0) {
+		rc = hive_nk_read(h, parent, &pk);
+		if (rc == 0)
+			rc = hive_key_add_raw(h, parent, &w, 0, pk.sk, h->ws->now, &k);
+		rc = hw_end(h, rc);
+	}
+	hive_wname_free(&w);
+	if (out && (rc == 0 || rc == -BK_EEXIST))
+		*out = k;
+	return rc;
+}
+
+int
+hive_key_add(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out)
+{
+	struct hive_wname w;
+	int rc = hive_wname_make(h, name, true, &w);
+
+	if (rc < 0)
+		return rc;
+	rc = hive_key_add_utf16(h, parent, w.u, w.n, out);
+	hive_wname_free(&w);
+	return rc;
+}
+
+int
+hive_key_create_path(hive_t *h, const char *path, hive_key_t *out)
+{
+	hive_key_t k = h->base.root_offset;
+	const char *s = path ? path : "", *e;
+	int rc = hw_begin(h);
+
+	while (rc == 0 && *s) {
+		struct hive_wname w;
+		struct nk_rec pk;
+		char *part;
+
+		e = strchr(s, '\\');
+		if (!e)
+			e = s + strlen(s);
+		if (e == s) {
+			s++;
+			continue;
+		}
+		part = bk_malloc((size_t)(e - s) + 1);
+		if (!part) {
+			rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			break;
+		}
+		memcpy(part, s, (size_t)(e - s));
+		part[e - s] = '\0';
+		rc = hive_wname_make(h, part, true, &w);
+		bk_free(part);
+		if (rc == 0 && (rc = hive_nk_read(h, k, &pk)) == 0)
+			rc = hive_key_add_raw(h, k, &w, 0, pk.sk, h->ws->now, &k);
+		if (rc == -BK_EEXIST)
+			rc = 0;
+		hive_wname_free(&w);
+		s = *e ? e + 1 : e;
+	}
+	rc = hw_end(h, rc);
+	if (rc == 0 && out)
+		*out = k;
+	return rc;
+}
+
+/* ---- delete ---------------------------------------------------------------- */
+
+/* Free the cells of a subkey list (not the keys). */
+static int
+list_free(struct hive *h, uint32_t list)
+{
+	struct bk_view v;
+	uint16_t i, count;
+	int rc = hive_cell(h, list, 4, &v);
+
+	if (rc < 0)
+		return rc;
+	if (v.p[0] == 'r' && v.p[1] == 'i') {
+		count = bk_le16(v.p + 2);
+		if ((size_t)count * 4 > v.len - 4)
+			return bk_err(&h->err, BK_ECORRUPT, "%s: bad ri at offset 0x%x", h->path, list);
+		for (i = 0; i < count && rc == 0; i++) {
+			uint32_t leaf = bk_le32(hive_bins(h, HIVE_PAY(list, 4 + 4u * i)));
+			if ((rc = hive_cell(h, leaf, 4, &v)) == 0)
+				rc = hive_cell_free(h, leaf);
+		}
+	}
+	return rc ? rc : hive_cell_free(h, list);
+}
+
+static int
+free_subtree(struct hive *h, uint32_t key, int depth)
+{
+	struct nk_rec nk;
+	uint32_t *subs = NULL;
+	size_t n = 0, i;
+	int rc = hive_nk_read(h, key, &nk);
+
+	if (rc == 0 && depth > HIVE_MAX_DEPTH)
+		rc = bk_err(&h->err, BK_ECORRUPT, "%s: keys nest too deep", h->path);
+	if (rc == 0)
+		rc = hive_subkey_list(h, &nk, &subs, &n);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = free_subtree(h, subs[i], depth + 1);
+	bk_free(subs);
+	if (rc == 0 && nk.subkey_count && nk.subkey_list != HIVE_NONE)
+		rc = list_free(h, nk.subkey_list);
+	if (rc == 0)
+		rc = hive_values_free_all(h, key);
+	if (rc == 0 && nk.class_off != HIVE_NONE && nk.class_len)
+		rc = hive_cell_free(h, nk.class_off);
+	if (rc == 0)
+		rc = hive_sk_ref(h, nk.sk, -1);
+	return rc ? rc : hive_cell_free(h, key);
+}
+
+int
+hive_key_delete(hive_t *h, hive_key_t key, int recursive)
+{
+	struct nk_rec nk;
+	int rc = hw_begin(h);
+
+	if (rc < 0)
+		return rc;
+	rc = hive_nk_read(h, key, &nk);
+	if (rc == 0 && key == h->base.root_offset)
+		rc = bk_err(&h->err, BK_EINVAL, "%s: the root key cannot be deleted", h->path);
+	if (rc == 0 && nk.subkey_count && !recursive)
+		rc = bk_err(&h->err, BK_ENOTEMPTY, "%s: key has %u subkeys (delete recursively)",
+			    h->path, nk.subkey_count);
+	if (rc == 0)
+		rc = hive_list_remove(h, nk.parent, key);
+	if (rc == 0)
+		rc = free_subtree(h, key, 0);
+	return hw_end(h, rc);
+}
+
+/* ---- class names ------------------------------------------------------------ */
+
+int
+hive_set_class_raw(struct hive *h, uint32_t key, const uint8_t *cls, size_t len)
+{
+	struct nk_rec nk;
+	uint32_t cell = HIVE_NONE;
+	int rc = hive_nk_read(h, key, &nk);
+
+	if (rc == 0 && len > 0xFFFF)
+		rc = bk_err(&h->err, BK_ETOOBIG, "%s: class name of %zu bytes is too long", h->path, len);
+	if (rc == 0 && len && (rc = hive_cell_alloc(h, len, &cell)) == 0)
+		rc = hw_write(h, HIVE_PAY(cell, 0), cls, len);
+	if (rc == 0 && nk.class_off != HIVE_NONE && nk.class_len)
+		rc = hive_cell_free(h, nk.class_off);
+	if (rc == 0)
+		rc = hw_put32(h, HIVE_PAY(key, 0x30), cell);
+	if (rc == 0)
+		rc = hw_put16(h, HIVE_PAY(key, 0x4A), (uint16_t)len);
+	if (rc == 0 && key != h->base.root_offset)
+		rc = hive_nk_raise(h, nk.parent, 0x38, (uint32_t)len);
+	return rc;
+}
+
+int
+hive_key_set_class(hive_t *h, hive_key_t key, const uint8_t *cls, size_t len)
+{
+	int rc = hw_begin(h);
+
+	if (rc < 0)
+		return rc;
+	rc = hive_set_class_raw(h, key, cls, cls ? len : 0);
+	if (rc == 0)
+		rc = hive_nk_touch(h, key);
+	return hw_end(h, rc);
+}

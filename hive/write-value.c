@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Value edits.  Data of up to 4 bytes goes inline into the vk, data over
+ * 16344 bytes in a hive of minor version 4 and up becomes big data (a db
+ * record, a segment list and segments of 16344 bytes, as Windows writes it),
+ * anything else one cell.  Replacing data reuses the old cell when the new
+ * data fits it, so setting a value of the same size again and again never
+ * allocates.  The value list keeps creation order.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "hive-internal.h"
+
+static bool
+wants_big(struct hive *h, size_t len)
+{
+	return h->base.minor >= 4 && len > HIVE_DB_SEGMENT;
+}
+
+/* Is the stored data of vk a db?  (Large data written by libhivex is one cell.) */
+static bool
+stored_big(struct hive *h, const struct vk_rec *vk)
+{
+	struct bk_view v;
+
+	if (vk->inline_data || h->base.minor < 4 || vk->data_len <= HIVE_DB_SEGMENT)
+		return false;
+	return hive_cell(h, vk->data_off, 8, &v) == 0 && memcmp(v.p, "db", 2) == 0;
+}
+
+/* Free a cell if it is one; damaged references are left alone (a leak, not harm). */
+static int
+free_if_cell(struct hive *h, uint32_t off)
+{
+	struct bk_view v;
+
+	if (hive_cell(h, off, 0, &v) < 0)
+		return 0;
+	return hive_cell_free(h, off);
+}
+
+static int
+free_data(struct hive *h, const struct vk_rec *vk)
+{
+	struct bk_view db, list;
+	uint16_t i, nseg;
+	int rc = 0;
+
+	if (vk->inline_data || vk->data_len == 0)
+		return 0;
+	if (!stored_big(h, vk))
+		return free_if_cell(h, vk->data_off);
+	hive_cell(h, vk->data_off, 8, &db);
+	nseg = bk_le16(db.p + 2);
+	if (hive_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list) == 0) {
+		uint32_t lst = bk_le32(db.p + 4);
+		for (i = 0; i < nseg && rc == 0; i++)
+			rc = free_if_cell(h, bk_le32(hive_bins(h, HIVE_PAY(lst, 4u * i))));
+		if (rc == 0)
+			rc = hive_cell_free(h, lst);
+	}
+	return rc ? rc : hive_cell_free(h, vk->data_off);
+}
+
+/* Store len bytes as big data; *out is the db cell. */
+static int
+store_big(struct hive *h, const uint8_t *data, size_t len, uint32_t *out)
+{
+	uint32_t nseg = (uint32_t)((len + HIVE_DB_SEGMENT - 1) / HIVE_DB_SEGMENT), db, list, seg, i;
+	int rc = hive_cell_alloc(h, 8, &db);
+
+	if (rc == 0)
+		rc = hive_cell_alloc(h, (size_t)nseg * 4, &list);
+	for (i = 0; rc == 0 && i < nseg; i++) {
+		size_t take = len - (size_t)i * HIVE_DB_SEGMENT;
+		if (take > HIVE_DB_SEGMENT)
+			take = HIVE_DB_SEGMENT;
+		rc = hive_cell_alloc(h, take, &seg);
+		if (rc == 0)
+			rc = hw_write(h, HIVE_PAY(seg, 0), data + (size_t)i * HIVE_DB_SEGMENT, take);
+		if (rc == 0)
+			rc = hw_put32(h, HIVE_PAY(list, 4 * i), seg);
+	}
+	if (rc == 0)
+		rc = hw_write(h, HIVE_PAY(db, 0), "db", 2);
+	if (rc == 0)
+		rc = hw_put16(h, HIVE_PAY(db, 2), (uint16_t)nseg);
+	if (rc == 0)
+		rc = hw_put32(h, HIVE_PAY(db, 4), list);
+	*out = db;
+	return rc;
+}
+
+/*
+ * Put data into the vk at off (whose current storage is described by old, or
+ * old NULL for a new vk): in place when it fits, else new storage first and
+ * the old freed after.
+ */
+static int
+store_data(struct hive *h, uint32_t off, const struct vk_rec *old, uint32_t type,
+	   const uint8_t *data, size_t len)
+{
+	uint32_t doff = HIVE_NONE, size = (uint32_t)len;
+	bool reuse = false;
+	int rc = 0;
+
+	if (len <= 4) {
+		uint8_t b[4] = { 0, 0, 0, 0 };
+		if (len)
+			memcpy(b, data, len);
+		doff = bk_le32(b);
+		size |= 0x80000000u;
+	} else if (wants_big(h, len)) {
+		rc = store_big(h, data, len, &doff);
+	} else {
+		reuse = old && !old->inline_data && old->data_len > 0 && !stored_big(h, old) &&
+			hive_is_cell_start(h, old->data_off) &&
+			(int32_t)bk_le32(hive_bins(h, old->data_off)) < 0 &&
+			hive_cell_cap(h, old->data_off) >= len;
+		doff = reuse ? old->data_off : HIVE_NONE;
+		if (!reuse)
+			rc = hive_cell_alloc(h, len, &doff);
+		if (rc == 0)
+			rc = hw_write(h, HIVE_PAY(doff, 0), data, len);
+	}
+	if (rc == 0 && old && !reuse)
+		rc = free_data(h, old);
+	if (rc == 0)
+		rc = hw_put32(h, HIVE_PAY(off, 0x04), size);
+	if (rc == 0)
+		rc = hw_put32(h, HIVE_PAY(off, 0x08), doff);
+	return rc ? rc : hw_put32(h, HIVE_PAY(off, 0x0C), type);
+}
+
+/* Index of the value named u/n in the key's list, or -BK_ENOTFOUND. */
+static int
+find_value(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
+	   uint32_t *idx, uint32_t *vk_off)
+{
+	uint32_t *vals;
+	size_t cnt, i;
+	struct vk_rec vk;
+	int rc = hive_value_list(h, nk, &vals, &cnt);
+
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < cnt; i++) {
+		if ((rc = hive_vk_read(h, vals[i], &vk)) < 0)
+			break;
+		if (hive_raw_name_cmp(vk.name, vk.name_len, vk.flags & VK_COMP_NAME, u, n) == 0) {
+			*idx = (uint32_t)i;
+			*vk_off = vals[i];
+			bk_free(vals);
+			return 0;
+		}
+	}
+	bk_free(vals);
+	return rc < 0 ? rc : -BK_ENOTFOUND;
+}
+
+static int
+value_list_append(struct hive *h, uint32_t key, uint32_t vk)
+{
+	struct nk_rec nk;
+	uint32_t list, c;
+	int rc = hive_nk_read(h, key, &nk);
+
+	if (rc < 0)
+		return rc;
+	c = nk.value_count;
+	list = c ? nk.value_list : HIVE_NONE;
+	if (c >= HIVE_MAX_VALUES)
+		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x has too many values",
+			      h->path, key);
+	if (list == HIVE_NONE || ((size_t)c + 1) * 4 > hive_cell_cap(h, list)) {
+		uint32_t nl;
+		if ((rc = hive_cell_alloc(h, ((size_t)c * 2 + 4) * 4, &nl)) < 0)
+			return rc;
+		if (c)
+			rc = hw_write(h, HIVE_PAY(nl, 0), hive_bins(h, HIVE_PAY(list, 0)), (size_t)c * 4);
+		if (rc == 0 && c)
+			rc = hive_cell_free(h, list);
+		if (rc == 0)
+			rc = hw_put32(h, HIVE_PAY(key, 0x28), nl);
+		if (rc < 0)
+			return rc;
+		list = nl;
+	}
+	rc = hw_put32(h, HIVE_PAY(list, 4 * c), vk);
+	return rc ? rc : hw_put32(h, HIVE_PAY(key, 0x24), c + 1);
+}
+
+int
+hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_t type,
+		 const void *data, size_t len, uint32_t *out)
+{
+	struct nk_rec nk;
+	struct vk_rec old;
+	uint32_t idx, vk;
+	int rc = hive_nk_read(h, key, &nk);
+
+	if (rc < 0)
+		return rc;
+	if (len > HIVE_MAX_DATA)
+		return bk_err(&h->err, BK_ETOOBIG, "%s: value data of %zu bytes is over the limit of %u",
+			      h->path, len, HIVE_MAX_DATA);
+	if (len && !data)
+		return bk_err(&h->err, BK_EINVAL, "%s: no data given", h->path);
+	rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
+	if (rc == 0) {
+		rc = hive_vk_read(h, vk, &old);
+		if (rc == 0)
+			rc = store_data(h, vk, &old, type, data, len);
+	} else if (rc == -BK_ENOTFOUND) {
+		size_t nb = hive_wname_bytes(w);
+		uint8_t *p;
+		rc = hive_cell_alloc(h, HIVE_VK_FIXED + nb, &vk);
+		if (rc == 0) {
+			p = hive_bins(h, HIVE_PAY(vk, 0));   /* fresh cell, journaled */
+			memcpy(p, "vk", 2);
+			bk_put_le16(p + 0x02, (uint16_t)nb);
+			bk_put_le16(p + 0x10, w->comp && w->n ? VK_COMP_NAME : 0);
+			hive_wname_store(w, p + HIVE_VK_FIXED);
+			rc = store_data(h, vk, NULL, type, data, len);
+		}
+		if (rc == 0)
+			rc = value_list_append(h, key, vk);
+	}
+	if (rc == 0)
+		rc = hive_nk_raise(h, key, 0x3C, (uint32_t)w->n * 2);
+	if (rc == 0)
+		rc = hive_nk_raise(h, key, 0x40, (uint32_t)len);
+	if (rc == 0)
+		rc = hive_nk_touch(h, key);
+	if (rc == 0 && out)
+		*out = vk;
+	return rc;
+}
+
+int
+hive_value_set_utf16(hive_t *h, hive_key_t key, const uint16_t *name, size_t n, uint32_t type,
+		     const void *data, size_t len, hive_value_t *out)
+{
+	struct hive_wname w;
+	int rc = hive_wname_from_units(h, name, n, false, &w);
+
+	if (rc < 0)
+		return rc;
+	rc = hw_begin(h);
+	if (rc == 0)
+		rc = hw_end(h, hive_value_set_w(h, key, &w, type, data, len, out));
+	hive_wname_free(&w);
+	return rc;
+}
+
+int
+hive_value_set(hive_t *h, hive_key_t key, const char *name, uint32_t type, const void *data,
+	       size_t len)
+{
+	struct hive_wname w;
+	int rc = hive_wname_make(h, name, false, &w);
+
+	if (rc < 0)
+		return rc;
+	rc = hive_value_set_utf16(h, key, w.u, w.n, type, data, len, NULL);
+	hive_wname_free(&w);
+	return rc;
+}
+
+static int
+free_vk(struct hive *h, uint32_t off)
+{
+	struct vk_rec vk;
+	int rc = hive_vk_read(h, off, &vk);
+
+	if (rc == 0)
+		rc = free_data(h, &vk);
+	return rc ? rc : hive_cell_free(h, off);
+}
+
+int
+hive_values_free_all(struct hive *h, uint32_t key)
+{
+	struct nk_rec nk;
+	uint32_t *vals = NULL;
+	size_t n = 0, i;
+	int rc = hive_nk_read(h, key, &nk);
+
+	if (rc == 0)
+		rc = hive_value_list(h, &nk, &vals, &n);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = free_vk(h, vals[i]);
+	bk_free(vals);
+	if (rc == 0 && n)
+		rc = hive_cell_free(h, nk.value_list);
+	return rc;
+}
+
+static int
+value_delete(struct hive *h, hive_key_t key, const struct hive_wname *w)
+{
+	struct nk_rec nk;
+	uint32_t idx, vk;
+	int rc = hive_nk_read(h, key, &nk);
+
+	if (rc == 0)
+		rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
+	if (rc == -BK_ENOTFOUND)
+		return bk_err(&h->err, BK_ENOTFOUND, "%s: value not found", h->path);
+	if (rc < 0)
+		return rc;
+	if (nk.value_count == 1) {
+		rc = hive_cell_free(h, nk.value_list);
+		if (rc == 0)
+			rc = hw_put32(h, HIVE_PAY(key, 0x28), HIVE_NONE);
+	} else {
+		uint32_t at = HIVE_PAY(nk.value_list, 4 * idx), rest = (nk.value_count - idx - 1) * 4;
+		rc = hw_touch(h, at, rest);
+		if (rc == 0)
+			memmove(hive_bins(h, at), hive_bins(h, at + 4), rest);
+	}
+	if (rc == 0)
+		rc = hw_put32(h, HIVE_PAY(key, 0x24), nk.value_count - 1);
+	if (rc == 0)
+		rc = free_vk(h, vk);
+	return rc ? rc : hive_nk_touch(h, key);
+}
+
+int
+hive_value_delete(hive_t *h, hive_key_t key, const char *name)
+{
+	struct hive_wname w;
+	int rc = hive_wname_make(h, name, false, &w);
+
+	if (rc < 0)
+		return rc;
+	rc = hw_begin(h);
+	if (rc == 0)
+		rc = hw_end(h, value_delete(h, key, &w));
+	hive_wname_free(&w);
+	return rc;
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Every tool: --help goes to stdout with exit 0, --version likewise, a bogus
+# option or command gives a one-line error plus "Try 'TOOL --help'." on
+# stderr with exit 2 and nothing on stdout (style.md item 11).
+set -eu
+. "$top_srcdir/tests/cli/lib.sh"
+n=0
+for tool in hivetool bcdedit vhdtool bcdboot bcdverify; do
+	bin="$top_builddir/$tool"
+	[ -x "$bin" ] || continue
+	n=$((n + 1))
+	expect_exit 0 "$bin" --help
+	[ -s "$TMP/out" ] && [ ! -s "$TMP/err" ] || fail "$tool --help: output on the wrong stream"
+	grep -q "$tool" "$TMP/out" || fail "$tool --help does not name the tool"
+	expect_exit 0 "$bin" --version
+	grep -q "^$tool (bcdkit) " "$TMP/out" || fail "$tool --version: $(cat "$TMP/out")"
+	expect_exit 2 "$bin" --bogus-option-xyz
+	[ ! -s "$TMP/out" ] || fail "$tool --bogus wrote to stdout"
+	grep -q "Try '$tool --help'" "$TMP/err" || fail "$tool --bogus: no hint: $(cat "$TMP/err")"
+	# A man page exists and its name matches.
+	grep -qi "^\.TH $tool 1" "$top_srcdir/doc/$tool.1" || fail "doc/$tool.1 missing or misnamed"
+	echo "ok: $tool"
+done
+[ "$n" -ge 1 ] || fail "no tool built"

@@ -380,4 +380,67 @@ int hive_values_free_all(struct hive *h, uint32_t key);
 /* Highest sequence number in the logs beside path (0 if none); commit.c. */
 uint32_t hive_logs_max_seq(const char *path);
 
+/* ---- .reg text (export-reg.c, regparse.c, import-reg.c) ------------------ */
+#define REG_MAX_KEY_NAME      255u          /* code units in one key name */
+#define REG_MAX_VALUE_NAME    16383u        /* code units in one value name */
+#define REG_EXPORT_BUF        (1u << 20)    /* output is flushed in pieces this big */
+
+/* Growable byte buffer used by the exporters. */
+struct reg_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+int reg_buf_grow(struct reg_buf *b, size_t more);
+
+/*
+ * Value data without copying when possible: inline bytes (put in tmp), one
+ * cell read in place, or, for big data only, a copy in *alloc that the
+ * caller frees (NULL otherwise).  *d has vk->data_len bytes.
+ */
+int hive_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4],
+		  const uint8_t **d, uint8_t **alloc);
+
+enum reg_op_kind {
+	REG_OP_KEY = 1,            /* [path]: find or create, make current */
+	REG_OP_DELETE_KEY,         /* [-path]: delete with its subtree */
+	REG_OP_SET_VALUE,          /* "name"=data, @=data */
+	REG_OP_DELETE_VALUE,       /* "name"=-, @=- */
+};
+
+/*
+ * One operation of a parsed .reg file.  A key path is stored in units[] as
+ * its components, each one unit holding its length followed by the name's
+ * code units (so a name may contain "\"); the root is an empty path.
+ */
+struct reg_op {
+	uint8_t kind;              /* REG_OP_* */
+	uint32_t line;             /* where it was read */
+	uint32_t type;             /* REG_OP_SET_VALUE: the value type */
+	size_t name, name_len;     /* path or value name: offset and count in units[] */
+	size_t data, data_len;     /* REG_OP_SET_VALUE: offset and length in bytes[] */
+};
+
+/* A .reg file as an operation list, with all names and data in two arenas. */
+struct reg_script {
+	struct reg_op *ops;
+	size_t nops, ops_cap;
+	uint16_t *units;
+	size_t nunits, units_cap;
+	uint8_t *bytes;
+	size_t nbytes, bytes_cap;
+	int version;               /* 4 (REGEDIT4) or 5 */
+	unsigned long lines;
+};
+
+/*
+ * Parse a whole .reg text (see hive_import_reg() for the syntax and the
+ * prefix rule) into s, which the caller zeroes first and frees with
+ * reg_script_free() whatever the result.  Returns 0, or -BK_ESYNTAX /
+ * -BK_ETOOBIG with "line N: ..." in eb and *err_line set, or -BK_ENOMEM.
+ */
+int reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix,
+	      struct reg_script *s, unsigned long *err_line);
+void reg_script_free(struct reg_script *s);
+
 #endif

@@ -440,6 +440,58 @@ typedef int (*hive_diff_cb)(void *data, const struct hive_diff_item *item);
  */
 BCDKIT_API int hive_diff(hive_t *a, hive_t *b, hive_diff_cb cb, void *data, size_t *ndiff);
 
+/* ---- text export and import (hive/export-reg.c, export-xml.c, import-reg.c) */
+
+/*
+ * Output sink for the exporters: called with successive pieces of the text;
+ * returns 0, or a negative BK_E* code that stops the export (and is returned).
+ */
+typedef int (*hive_write_fn)(void *data, const void *buf, size_t len);
+
+/* .reg dialects written by hive_export_reg() (see hivetool(1), EXPORT). */
+enum {
+	/* "Windows Registry Editor Version 5.00": UTF-16LE with a BOM, CRLF,
+	 * laid out exactly as Windows regedit writes it. */
+	HIVE_REG5 = 0,
+	/* "REGEDIT4": UTF-8 (the Linux "ANSI"), CRLF; hex(2)/hex(7) data is
+	 * converted to UTF-8 bytes as Windows converts it to ANSI. */
+	HIVE_REG4 = 1,
+};
+
+/*
+ * The prefix hive_export_reg() puts before every key path when given NULL:
+ * "HKEY_LOCAL_MACHINE\NAME", NAME being the last component of the file name
+ * stored in the base block, without extension, upper-cased (what
+ * "reg load HKLM\NAME" would show; "HIVE" if there is none).
+ * Returns: 0 and *out (caller frees with free()), or -BK_ENOMEM.
+ */
+BCDKIT_API int hive_export_default_prefix(hive_t *h, char **out);
+
+/*
+ * Write key (0: the root) and its whole subtree as a .reg file in format
+ * HIVE_REG5 or HIVE_REG4 through write(data, ...).  Key paths are prefix
+ * (escaped UTF-8; NULL: hive_export_default_prefix(), "": none, paths then
+ * start with "\") followed by the path from the root.  Values are written in
+ * stored order as regedit writes them: "..." only for a REG_SZ whose bytes it
+ * reproduces exactly, dword: for a 4-byte REG_DWORD, hex:/hex(N): otherwise,
+ * wrapped at 80 columns.  Name code units a .reg line cannot carry (NUL, CR,
+ * LF, unpaired surrogates, "\" inside a key name) are written "{U+XXXX}",
+ * as everywhere in this API.  The output is streamed (memory use does not
+ * grow with the hive).  Returns: 0, or a negative code (detail in
+ * hive_last_error(); a write error is the callback's code).
+ */
+BCDKIT_API int hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
+			       hive_write_fn write, void *data);
+
+/*
+ * Write key (0: the root) and its subtree as XML (UTF-8, schema in
+ * doc/hive-xml.md, namespace "urn:bcdkit:hive-xml:1").  Every byte survives:
+ * names (as text, or as hex UTF-16LE when XML 1.0 cannot carry them), key
+ * flags, timestamps and class names, value types, flags and raw data.
+ * Returns: 0 or a negative code (detail in hive_last_error()).
+ */
+BCDKIT_API int hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data);
+
 #ifdef __cplusplus
 }
 #endif

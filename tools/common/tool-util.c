@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tool-util.h"
@@ -156,4 +158,75 @@ tool_json_string(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+/*
+ * Output files are replaced atomically: the text goes to a temporary file in
+ * the target's folder, which is fsynced and renamed over the target (then the
+ * folder is fsynced), so a crash leaves the old file or the complete new one.
+ */
+FILE *
+tool_atomic_open(const char *path, char **tmp)
+{
+	size_t n = strlen(path);
+	FILE *f;
+	int fd;
+
+	*tmp = malloc(n + 8);
+	if (!*tmp)
+		return NULL;
+	memcpy(*tmp, path, n);
+	memcpy(*tmp + n, ".XXXXXX", 8);
+	fd = mkstemp(*tmp);
+	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	/* mkstemp makes 0600; give the file the usual mode for new files. */
+	{
+		mode_t um = umask(0);
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+	}
+	return f;
+}
+
+int
+tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep)
+{
+	int rc = 0, dfd;
+	char *dir, *slash;
+
+	if (keep && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (keep && rc == 0 && rename(tmp, path) != 0)
+		rc = -1;
+	if (!keep || rc != 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		free(tmp);
+		return keep ? -1 : 0;
+	}
+	free(tmp);
+	dir = strdup(path);
+	if (dir) {
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	return 0;
 }

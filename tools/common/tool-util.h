@@ -41,4 +41,14 @@ bool tool_parse_u64(const char *s, uint64_t *out);
 /* Write a JSON string literal (with quotes) for UTF-8 text. */
 void tool_json_string(FILE *f, const char *s);
 
+/*
+ * Replace a file atomically: tool_atomic_open() creates a temporary file
+ * beside path (NULL and errno on failure); tool_atomic_close() with keep
+ * flushes, fsyncs and renames it over path, and fsyncs the folder; without
+ * keep (or on any failure) it removes the temporary file.  Returns 0, or -1
+ * with errno set.
+ */
+FILE *tool_atomic_open(const char *path, char **tmp);
+int tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep);
+
 #endif

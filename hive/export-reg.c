@@ -1,0 +1,727 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Export a key tree as a .reg file, laid out the way Windows regedit (and
+ * Wine's regproc.c, which mirrors it) writes one: header, blank line, then
+ * for each key "[path]", its values in stored order and a blank line.
+ *
+ * Speed matters (a SYSTEM hive has ~100k values): names and data are read in
+ * place from the hive buffer, nothing is allocated per value, and the text is
+ * encoded straight into a 1 MiB output buffer as UTF-16LE (REGEDIT5) or
+ * UTF-8 (REGEDIT4) that is handed to the caller's sink when full.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hive-internal.h"
+
+/* Wine regproc.c: a hex line is broken once it reaches 77 characters. */
+#define REG_HEX_LINE_MAX 77u
+
+struct reg_writer {
+	struct hive *h;
+	bool wide;                 /* UTF-16LE output (REGEDIT5) */
+	hive_write_fn write;
+	void *data;
+	struct reg_buf out;        /* pending output */
+	struct reg_buf path;       /* encoded path of the current key */
+	size_t depth_len[HIVE_MAX_DEPTH + 2]; /* path length at each depth */
+	struct reg_buf conv;       /* scratch: REGEDIT4 data conversion */
+	unsigned long lossy;       /* REGEDIT4 values that could not be converted */
+	bool bare_root;            /* the top key's path is "\\" alone */
+	uint8_t hexc[256][8];      /* "xx," for each byte, in the output encoding */
+	uint8_t brk[10];           /* "\\" CR LF and two spaces, likewise */
+};
+
+/* One name or string read in place: Latin-1 bytes or UTF-16LE units. */
+struct units {
+	const uint8_t *p;
+	size_t n;                  /* code units */
+	bool latin1;
+};
+
+static inline uint16_t
+unit_at(const struct units *u, size_t i)
+{
+	return u->latin1 ? u->p[i] : bk_le16(u->p + 2 * i);
+}
+
+int
+reg_buf_grow(struct reg_buf *b, size_t more)
+{
+	size_t ncap;
+	uint8_t *np;
+
+	if (b->cap - b->len >= more)
+		return 0;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap - b->len < more)
+		ncap *= 2;
+	np = bk_realloc(b->p, ncap);
+	if (!np)
+		return -BK_ENOMEM;
+	b->p = np;
+	b->cap = ncap;
+	return 0;
+}
+
+static int
+flush(struct reg_writer *w)
+{
+	int rc;
+
+	if (w->out.len == 0)
+		return 0;
+	rc = w->write(w->data, w->out.p, w->out.len);
+	w->out.len = 0;
+	if (rc < 0)
+		return bk_err(&w->h->err, -rc, "%s: export: cannot write the output: %s",
+			      w->h->path, bk_strerror(rc));
+	return 0;
+}
+
+static int
+room_slow(struct reg_writer *w, struct reg_buf *b, size_t n)
+{
+	int rc;
+
+	if (b == &w->out && b->len && (rc = flush(w)) < 0)
+		return rc;
+	if (reg_buf_grow(b, n) < 0)
+		return bk_err(&w->h->err, BK_ENOMEM, "%s: out of memory", w->h->path);
+	return 0;
+}
+
+/* Make room for n more bytes in b (the output buffer is flushed, not grown). */
+static inline int
+room(struct reg_writer *w, struct reg_buf *b, size_t n)
+{
+	return b->cap - b->len >= n ? 0 : room_slow(w, b, n);
+}
+
+/* Append one code unit (a BMP character or half of a pair) without checks. */
+static inline void
+put_unit(struct reg_writer *w, struct reg_buf *b, uint32_t c)
+{
+	uint8_t *o = b->p + b->len;
+
+	if (w->wide && c >= 0x10000) {
+		bk_put_le16(o, (uint16_t)(0xD800 + ((c - 0x10000) >> 10)));
+		bk_put_le16(o + 2, (uint16_t)(0xDC00 + (c & 0x3FF)));
+		b->len += 4;
+	} else if (w->wide) {
+		o[0] = (uint8_t)c;
+		o[1] = (uint8_t)(c >> 8);
+		b->len += 2;
+	} else if (c < 0x80) {
+		o[0] = (uint8_t)c;
+		b->len += 1;
+	} else if (c < 0x800) {
+		o[0] = (uint8_t)(0xC0 | c >> 6);
+		o[1] = (uint8_t)(0x80 | (c & 0x3F));
+		b->len += 2;
+	} else if (c < 0x10000) {
+		o[0] = (uint8_t)(0xE0 | c >> 12);
+		o[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+		o[2] = (uint8_t)(0x80 | (c & 0x3F));
+		b->len += 3;
+	} else {
+		o[0] = (uint8_t)(0xF0 | c >> 18);
+		o[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
+		o[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+		o[3] = (uint8_t)(0x80 | (c & 0x3F));
+		b->len += 4;
+	}
+}
+
+static inline int
+put_ascii(struct reg_writer *w, struct reg_buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int rc = room(w, b, 2 * n);
+
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		put_unit(w, b, (unsigned char)s[i]);
+	return 0;
+}
+
+static bool
+is_high(uint16_t c)
+{
+	return c >= 0xD800 && c <= 0xDBFF;
+}
+
+static bool
+is_low(uint16_t c)
+{
+	return c >= 0xDC00 && c <= 0xDFFF;
+}
+
+/* What put_name() writes: names inside a key path, quoted value names,
+ * quoted REG_SZ data (where "{U+" is literal text). */
+enum { TEXT_KEY_NAME, TEXT_VALUE_NAME, TEXT_STRING };
+
+/* A unit put_name() must escape as {U+XXXX}. */
+static bool
+needs_escape(const struct units *u, size_t i, uint16_t c, int mode)
+{
+	bool quoted = mode != TEXT_KEY_NAME;
+
+	if (c == '{')
+		return mode != TEXT_STRING && i + 2 < u->n && unit_at(u, i + 1) == 'U' && unit_at(u, i + 2) == '+';
+	return c == 0 || c == '\r' || c == '\n' || is_high(c) || is_low(c) ||
+	       (c == '\\' && !quoted);
+}
+
+/* Printable ASCII that never needs a backslash or an escape. */
+static inline bool
+is_plain(uint16_t c)
+{
+	return c >= 0x20 && c < 0x7F && c != '\\' && c != '"' && c != '{';
+}
+
+/*
+ * Copy the run of plain characters starting at *i as fast as possible (the
+ * room is already there): one loop per combination of stored form (Latin-1
+ * or UTF-16LE) and output encoding.  Returns the number copied; *i is left
+ * on the first unit that needs more care.
+ */
+static size_t
+plain_run(struct reg_buf *b, const struct units *u, bool wide, size_t *i)
+{
+	const uint8_t *p = u->p;
+	uint8_t *o = b->p + b->len;
+	size_t k = *i, n = u->n, done;
+
+	if (u->latin1 && !wide) {
+		while (k < n && is_plain(p[k]))
+			*o++ = p[k++];
+	} else if (u->latin1) {
+		for (; k < n && is_plain(p[k]); k++, o += 2) {
+			o[0] = p[k];
+			o[1] = 0;
+		}
+	} else if (wide) {
+		for (; k < n && p[2 * k + 1] == 0 && is_plain(p[2 * k]); k++, o += 2) {
+			o[0] = p[2 * k];
+			o[1] = 0;
+		}
+	} else {
+		for (; k < n && p[2 * k + 1] == 0 && is_plain(p[2 * k]); k++)
+			*o++ = p[2 * k];
+	}
+	b->len = (size_t)(o - b->p);
+	done = k - *i;
+	*i = k;
+	return done;
+}
+
+/*
+ * Append a name, escaped for a .reg line: in a key path (TEXT_KEY_NAME) "\\"
+ * is a separator, so a backslash inside a name becomes {U+005C}; in a
+ * quoted value name "\\" and '"' get a backslash.  Units no line can carry
+ * (NUL, CR, LF, unpaired surrogates) and a literal "{U+" become {U+XXXX}.
+ * Other control characters are written as they are.  Returns the number of
+ * characters written (for line wrapping) or < 0.
+ */
+static long
+put_name(struct reg_writer *w, struct reg_buf *b, const struct units *u, int mode)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	long cols = 0;
+	size_t i;
+	int rc;
+
+	/* At worst every unit becomes an 8-character escape. */
+	if ((rc = room(w, b, 16 * u->n)) < 0)
+		return rc;
+	for (i = 0; i < u->n; i++) {
+		uint16_t c;
+
+		cols += (long)plain_run(b, u, w->wide, &i);
+		if (i == u->n)
+			break;
+		c = unit_at(u, i);
+		if (is_plain(c)) {
+			put_unit(w, b, c);
+			cols++;
+		} else if (is_high(c) && i + 1 < u->n && is_low(unit_at(u, i + 1))) {
+			uint16_t lo = unit_at(u, ++i);
+			put_unit(w, b, 0x10000 + ((uint32_t)(c - 0xD800) << 10) + (lo - 0xDC00));
+			cols += 2;
+		} else if (needs_escape(u, i, c, mode)) {
+			char e[8] = { '{', 'U', '+', hex[c >> 12], hex[(c >> 8) & 15],
+				      hex[(c >> 4) & 15], hex[c & 15], '}' };
+			size_t k;
+			for (k = 0; k < 8; k++)
+				put_unit(w, b, (unsigned char)e[k]);
+			cols += 8;
+		} else {
+			if (mode != TEXT_KEY_NAME && (c == '\\' || c == '"')) {
+				put_unit(w, b, '\\');
+				cols++;
+			}
+			put_unit(w, b, c);
+			cols++;
+		}
+	}
+	return cols;
+}
+
+/* A REG_SZ that "..." reproduces byte for byte: even length, exactly one NUL
+ * at the end, no CR or LF (a line break) and no unpaired surrogate. */
+static bool
+sz_is_exact(const uint8_t *d, size_t len)
+{
+	size_t i, n = len / 2;
+
+	if (len < 2 || len % 2 || bk_le16(d + len - 2) != 0)
+		return false;
+	for (i = 0; i + 1 < n; i++) {
+		uint16_t c = bk_le16(d + 2 * i);
+		if (c == 0 || c == '\r' || c == '\n')
+			return false;
+		if (is_high(c)) {
+			if (i + 2 >= n || !is_low(bk_le16(d + 2 * i + 2)))
+				return false;
+			i++;
+		} else if (is_low(c)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int
+put_string(struct reg_writer *w, const uint8_t *d, size_t len)
+{
+	struct units u = { d, len / 2 - 1, false };
+	long rc;
+
+	if ((rc = put_ascii(w, &w->out, "\"", 1)) < 0 ||
+	    (rc = put_name(w, &w->out, &u, TEXT_STRING)) < 0)
+		return (int)rc;
+	return put_ascii(w, &w->out, "\"", 1);
+}
+
+/*
+ * REGEDIT4 stores hex(2) and hex(7) data as 8-bit text, which for us is
+ * UTF-8.  Data that is not clean UTF-16 (odd length, unpaired surrogates)
+ * cannot be converted: it is written as it is and counted as lossy.
+ */
+static int
+to_utf8(struct reg_writer *w, const uint8_t **d, size_t *len)
+{
+	size_t i, n = *len / 2;
+	bool save = w->wide;
+	int rc;
+
+	if (*len % 2)
+		goto lossy;
+	for (i = 0; i < n; i++) {
+		uint16_t c = bk_le16(*d + 2 * i);
+		if (is_low(c) || (is_high(c) && (i + 1 >= n || !is_low(bk_le16(*d + 2 * i + 2)))))
+			goto lossy;
+		if (is_high(c))
+			i++;
+	}
+	w->conv.len = 0;
+	if ((rc = room(w, &w->conv, 4 * n + 1)) < 0)
+		return rc;
+	w->wide = false;
+	for (i = 0; i < n; i++) {
+		uint32_t c = bk_le16(*d + 2 * i);
+		if (is_high((uint16_t)c)) {
+			c = 0x10000 + ((c - 0xD800) << 10) + (bk_le16(*d + 2 * i + 2) - 0xDC00u);
+			i++;
+		}
+		put_unit(w, &w->conv, c);
+	}
+	w->wide = save;
+	*d = w->conv.p;
+	*len = w->conv.len;
+	return 0;
+lossy:
+	w->lossy++;
+	return 0;
+}
+
+/* Fill the per-byte "xx," table and the line break in the output encoding. */
+static void
+hex_tables(struct reg_writer *w)
+{
+	static const char hex[] = "0123456789abcdef", brk[] = "\\\r\n  ";
+	size_t us = w->wide ? 2 : 1, i, k;
+
+	for (i = 0; i < 256; i++) {
+		const char t[3] = { hex[i >> 4], hex[i & 15], ',' };
+		for (k = 0; k < 3; k++)
+			w->hexc[i][k * us] = (uint8_t)t[k];
+	}
+	for (k = 0; k < 5; k++)
+		w->brk[k * us] = (uint8_t)brk[k];
+}
+
+/* "hex:" for REG_BINARY, else "hex(N):" with N in lower-case hex; returns its length. */
+static size_t
+type_prefix(char *pre, uint32_t type)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 4;
+	int sh;
+
+	memcpy(pre, "hex(", 4);
+	if (type == HIVE_REG_BINARY) {
+		memcpy(pre, "hex:", 4);
+		return 4;
+	}
+	for (sh = 28; sh > 0 && !(type >> sh); sh -= 4)
+		;
+	for (; sh >= 0; sh -= 4)
+		pre[n++] = hex[(type >> sh) & 15];
+	memcpy(pre + n, "):", 2);
+	return n + 2;
+}
+
+/* Bytes of data encoded per round, so that the room asked for stays small. */
+#define REG_HEX_CHUNK 8192u
+
+/* hex:aa,bb,... or hex(N):..., broken after a comma once a line reaches
+ * 77 characters, continued on a line indented by two spaces. */
+static int
+put_hex(struct reg_writer *w, uint32_t type, const uint8_t *d, size_t len, size_t cols)
+{
+	const size_t us = w->wide ? 2 : 1;
+	char pre[24];
+	size_t i = 0, n, end;
+	uint8_t *o;
+	int rc;
+
+	n = type_prefix(pre, type);
+	if ((rc = put_ascii(w, &w->out, pre, n)) < 0)
+		return rc;
+	cols += n;
+	while (i < len) {
+		end = len - i < REG_HEX_CHUNK ? len : i + REG_HEX_CHUNK;
+		/* 3 characters a byte, and a 5-character break at most every 25 bytes
+		 * (the first one possibly at once), written 8 bytes at a time. */
+		if ((rc = room(w, &w->out, 2 * (4 * (end - i) + 16))) < 0)
+			return rc;
+		o = w->out.p + w->out.len;
+		for (; i < end; i++) {
+			memcpy(o, w->hexc[d[i]], 8);
+			o += 3 * us;
+			cols += 3;
+			if (i + 1 < len && cols >= REG_HEX_LINE_MAX) {
+				memcpy(o, w->brk, 10);
+				o += 5 * us;
+				cols = 2;
+			}
+		}
+		w->out.len = (size_t)(o - w->out.p);
+	}
+	if (len)
+		w->out.len -= us;     /* no comma after the last byte */
+	return 0;
+}
+
+static int
+put_data(struct reg_writer *w, uint32_t type, const uint8_t *d, size_t len, size_t cols)
+{
+	char buf[24];
+	int rc;
+
+	if (type == HIVE_REG_DWORD && len == 4) {
+		static const char hex[] = "0123456789abcdef";
+		uint32_t v = bk_le32(d);
+		int k;
+		memcpy(buf, "dword:", 6);
+		for (k = 0; k < 8; k++)
+			buf[6 + k] = hex[(v >> (28 - 4 * k)) & 15];
+		return put_ascii(w, &w->out, buf, 14);
+	}
+	if (type == HIVE_REG_SZ && sz_is_exact(d, len))
+		return put_string(w, d, len);
+	if (!w->wide && (type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_MULTI_SZ) &&
+	    (rc = to_utf8(w, &d, &len)) < 0)
+		return rc;
+	return put_hex(w, type, d, len, cols);
+}
+
+int
+hive_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4], const uint8_t **d,
+	    uint8_t **alloc)
+{
+	struct bk_view v;
+	size_t len;
+	int rc;
+
+	*alloc = NULL;
+	if (vk->inline_data) {
+		bk_put_le32(tmp, vk->data_off);
+		*d = tmp;
+		return 0;
+	}
+	if (vk->data_len == 0) {
+		*d = tmp;
+		return 0;
+	}
+	if (vk->data_len < HIVE_BIG_DATA_MIN || h->base.minor < 4) {
+		rc = hive_cell(h, vk->data_off, vk->data_len, &v);
+		if (rc == 0) {
+			*d = v.p;
+			return 0;
+		}
+	}
+	rc = hive_vk_data(h, vk, alloc, &len);
+	*d = *alloc;
+	return rc;
+}
+
+static int
+export_value(struct reg_writer *w, uint32_t off)
+{
+	struct hive *h = w->h;
+	struct vk_rec vk;
+	struct units name;
+	const uint8_t *d;
+	uint8_t tmp[4], *alloc;
+	long cols;
+	int rc;
+
+	if ((rc = hive_vk_read(h, off, &vk)) < 0)
+		return rc;
+	name.p = vk.name;
+	name.latin1 = vk.flags & VK_COMP_NAME;
+	name.n = name.latin1 ? vk.name_len : vk.name_len / 2u;
+	if ((rc = hive_vk_bytes(h, &vk, tmp, &d, &alloc)) < 0)
+		return rc;
+	if (name.n == 0) {
+		rc = put_ascii(w, &w->out, "@=", 2);
+		cols = 2;
+	} else if ((rc = put_ascii(w, &w->out, "\"", 1)) == 0 &&
+		   (cols = put_name(w, &w->out, &name, TEXT_VALUE_NAME)) >= 0) {
+		rc = put_ascii(w, &w->out, "\"=", 2);
+		cols += 3;
+	} else {
+		rc = rc ? rc : (int)cols;
+	}
+	if (rc == 0)
+		rc = put_data(w, vk.type, d, vk.data_len, (size_t)cols);
+	if (rc == 0)
+		rc = put_ascii(w, &w->out, "\r\n", 2);
+	bk_free(alloc);
+	return rc;
+}
+
+static int
+export_key_cb(struct hive *h, hive_key_t key, int depth, void *data)
+{
+	struct reg_writer *w = data;
+	struct nk_rec nk;
+	struct bk_view vl;
+	struct units name;
+	uint32_t i;
+	long rc;
+
+	if ((rc = hive_nk_read(h, key, &nk)) < 0)
+		return (int)rc;
+	/* The path of a key is its parent's path, "\\" and its own name. */
+	w->path.len = w->depth_len[depth];
+	if (depth > 0) {
+		name.p = nk.name;
+		name.latin1 = nk.flags & NK_COMP_NAME;
+		name.n = name.latin1 ? nk.name_len : nk.name_len / 2u;
+		if ((rc = put_ascii(w, &w->path, "\\", 1)) < 0 ||
+		    (rc = put_name(w, &w->path, &name, TEXT_KEY_NAME)) < 0)
+			return (int)rc;
+	}
+	/* Below a bare "\\" root, paths are "\\name", not "\\\\name". */
+	w->depth_len[depth + 1] = depth == 0 && w->bare_root ? 0 : w->path.len;
+	if ((rc = put_ascii(w, &w->out, "[", 1)) < 0 || (rc = room(w, &w->out, w->path.len)) < 0)
+		return (int)rc;
+	memcpy(w->out.p + w->out.len, w->path.p, w->path.len);
+	w->out.len += w->path.len;
+	if ((rc = put_ascii(w, &w->out, "]\r\n", 3)) < 0)
+		return (int)rc;
+	if (nk.value_count) {
+		if (nk.value_count > HIVE_MAX_VALUES)
+			return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
+				      h->path, key, nk.value_count);
+		if ((rc = hive_cell(h, nk.value_list, (size_t)nk.value_count * 4, &vl)) < 0)
+			return (int)rc;
+		for (i = 0; i < nk.value_count; i++)
+			if ((rc = export_value(w, bk_le32(vl.p + 4 * i))) < 0)
+				return (int)rc;
+	}
+	return put_ascii(w, &w->out, "\r\n", 2);
+}
+
+int
+hive_export_default_prefix(hive_t *h, char **out)
+{
+	struct hive_header hd;
+	const char *base, *dot;
+	size_t n, i;
+	char *s;
+
+	hive_get_header(h, &hd);
+	base = strrchr(hd.file_name, '\\');
+	base = base ? base + 1 : hd.file_name;
+	dot = strchr(base, '.');
+	n = dot ? (size_t)(dot - base) : strlen(base);
+	if (n == 0) {
+		base = "HIVE";
+		n = 4;
+	}
+	s = bk_malloc(sizeof("HKEY_LOCAL_MACHINE\\") + n);
+	if (!s)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	memcpy(s, "HKEY_LOCAL_MACHINE\\", 19);
+	for (i = 0; i < n; i++)
+		s[19 + i] = (char)toupper((unsigned char)base[i]);
+	s[19 + n] = '\0';
+	*out = s;
+	return 0;
+}
+
+/* Decode one UTF-8 sequence at s (n bytes left); 0 if invalid. */
+static size_t
+utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t need, k;
+	uint32_t c = s[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1, c &= 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 2, c &= 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 3, c &= 0x07;
+	else
+		return 0;
+	if (n < need + 1)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3F);
+	}
+	if ((need == 2 && c < 0x800) || (need == 3 && (c < 0x10000 || c > 0x10FFFF)))
+		return 0;
+	*cp = c;
+	return need + 1;
+}
+
+/*
+ * The path of the export's top key: the prefix as given (its "{U+XXXX}"
+ * escapes are already in .reg form), then "\" and the escaped name of each
+ * key from the root down ("\" alone for the root without a prefix).
+ */
+static int
+start_path(struct reg_writer *w, hive_key_t key, const char *prefix)
+{
+	struct hive *h = w->h;
+	uint32_t chain[HIVE_MAX_DEPTH + 1];
+	size_t n = strlen(prefix), i = 0, depth = 0, step;
+	struct nk_rec nk;
+	struct units name;
+	uint32_t cp;
+	long rc;
+
+	if ((rc = room(w, &w->path, 4 * n + 8)) < 0)
+		return (int)rc;
+	while (i < n) {
+		if (!(step = utf8_next((const unsigned char *)prefix + i, n - i, &cp)))
+			return bk_err(&h->err, BK_EINVAL, "export: prefix \"%s\" is not valid UTF-8",
+				      prefix);
+		put_unit(w, &w->path, cp);
+		i += step;
+	}
+	for (; key != h->base.root_offset; key = nk.parent) {
+		if (depth > HIVE_MAX_DEPTH)
+			return bk_err(&h->err, BK_ECORRUPT, "%s: parent chain of key 0x%x is too long",
+				      h->path, key);
+		if ((rc = hive_nk_read(h, key, &nk)) < 0)
+			return (int)rc;
+		chain[depth++] = key;
+	}
+	if (depth == 0 && n == 0)
+		return put_ascii(w, &w->path, "\\", 1);
+	while (depth-- > 0) {
+		if ((rc = hive_nk_read(h, chain[depth], &nk)) < 0)
+			return (int)rc;
+		name.p = nk.name;
+		name.latin1 = nk.flags & NK_COMP_NAME;
+		name.n = name.latin1 ? nk.name_len : nk.name_len / 2u;
+		if ((rc = put_ascii(w, &w->path, "\\", 1)) < 0 ||
+		    (rc = put_name(w, &w->path, &name, TEXT_KEY_NAME)) < 0)
+			return (int)rc;
+	}
+	return 0;
+}
+
+static const char reg5_header[] = "Windows Registry Editor Version 5.00\r\n\r\n";
+static const char reg4_header[] = "REGEDIT4\r\n\r\n";
+
+int
+hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
+		hive_write_fn write, void *data)
+{
+	struct reg_writer *w;
+	char *defprefix = NULL;
+	int rc;
+
+	if (format != HIVE_REG5 && format != HIVE_REG4)
+		return bk_err(&h->err, BK_EINVAL, "export: unknown .reg format %d", format);
+	if (key == 0)
+		key = h->base.root_offset;
+	if (!prefix && (rc = hive_export_default_prefix(h, &defprefix)) < 0)
+		return rc;
+	w = bk_calloc(1, sizeof(*w));
+	if (!w) {
+		bk_free(defprefix);
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	}
+	w->h = h;
+	w->wide = format == HIVE_REG5;
+	hex_tables(w);
+	w->write = write;
+	w->data = data;
+	if ((rc = reg_buf_grow(&w->out, REG_EXPORT_BUF)) < 0) {
+		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		goto out;
+	}
+	if (w->wide) {
+		w->out.p[w->out.len++] = 0xFF;
+		w->out.p[w->out.len++] = 0xFE;
+	}
+	if ((rc = put_ascii(w, &w->out, w->wide ? reg5_header : reg4_header,
+			    w->wide ? sizeof(reg5_header) - 1 : sizeof(reg4_header) - 1)) < 0 ||
+	    (rc = start_path(w, key, prefix ? prefix : defprefix)) < 0)
+		goto out;
+	/* Keys below the top one append to the path from here. */
+	w->bare_root = w->path.len == (w->wide ? 2u : 1u) && !(prefix ? prefix : defprefix)[0];
+	w->depth_len[0] = w->path.len;
+	rc = hive_walk(h, key, export_key_cb, w);
+	if (rc == 0)
+		rc = flush(w);
+	if (rc == 0 && w->lossy)
+		hive_msg(h, "REGEDIT4 export: %lu REG_EXPAND_SZ/REG_MULTI_SZ value(s) are not valid "
+			 "UTF-16 and were written unconverted", w->lossy);
+out:
+	bk_free(w->out.p);
+	bk_free(w->path.p);
+	bk_free(w->conv.p);
+	bk_free(w);
+	bk_free(defprefix);
+	return rc;
+}

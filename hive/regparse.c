@@ -1,0 +1,804 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Parse a .reg file into a list of operations (struct reg_script), touching
+ * no hive: import-reg.c checks and applies the list, tests inspect it.
+ *
+ * The text is first decoded to UTF-16 code units (UTF-16LE after a BOM,
+ * otherwise UTF-8, a byte that is not UTF-8 being taken as Latin-1) so that
+ * names and strings come out in the hive's own encoding without a second
+ * conversion.  Names and data go to two arenas that grow by doubling: a
+ * SYSTEM hive's worth of values costs a few dozen allocations in all.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hive-internal.h"
+
+#define REG_MAX_TYPE_DIGITS 8
+
+struct parser {
+	struct bk_errbuf *eb;
+	struct reg_script *s;
+	const uint16_t *u;         /* decoded text */
+	size_t n;
+	size_t pos;                /* start of the next line */
+	const uint16_t *line;      /* current line (without its end) */
+	size_t len, i;             /* its length, read position */
+	unsigned long lineno;
+	bool have_key;             /* a [key] section is open */
+	bool key_deleted;          /* ... and it was [-key] */
+	uint16_t *prefix;          /* --prefix as code units, NULL for the default rule */
+	size_t prefix_n;
+	bool prefix_given;
+};
+
+static int
+perr(struct parser *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+perr(struct parser *p, int code, const char *fmt, ...)
+{
+	char msg[BK_ERRMSG_MAX - 32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return bk_err(p->eb, code, "line %lu: %s", p->lineno, msg);
+}
+
+static int
+nomem(struct parser *p)
+{
+	return bk_err(p->eb, BK_ENOMEM, "out of memory");
+}
+
+/* ---- arenas ---------------------------------------------------------------- */
+
+static int
+grow(void **arr, size_t *cap, size_t used, size_t more, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *np;
+
+	if (*cap - used >= more)
+		return 0;
+	while (ncap - used < more)
+		ncap *= 2;
+	np = bk_realloc(*arr, ncap * elem);
+	if (!np)
+		return -BK_ENOMEM;
+	*arr = np;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+add_units(struct parser *p, size_t more)
+{
+	struct reg_script *s = p->s;
+
+	return grow((void **)&s->units, &s->units_cap, s->nunits, more, sizeof(*s->units)) < 0 ?
+		nomem(p) : 0;
+}
+
+static int
+add_bytes(struct parser *p, size_t more)
+{
+	struct reg_script *s = p->s;
+
+	return grow((void **)&s->bytes, &s->bytes_cap, s->nbytes, more, 1) < 0 ? nomem(p) : 0;
+}
+
+static struct reg_op *
+add_op(struct parser *p, int kind)
+{
+	struct reg_script *s = p->s;
+	struct reg_op *op;
+
+	if (grow((void **)&s->ops, &s->ops_cap, s->nops, 1, sizeof(*s->ops)) < 0)
+		return NULL;
+	op = &s->ops[s->nops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)kind;
+	op->line = (uint32_t)p->lineno;
+	return op;
+}
+
+void
+reg_script_free(struct reg_script *s)
+{
+	bk_free(s->ops);
+	bk_free(s->units);
+	bk_free(s->bytes);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- decoding the text ----------------------------------------------------- */
+
+/* One UTF-8 sequence (surrogates accepted, as WTF-8); 0 if not UTF-8. */
+static size_t
+utf8_seq(const uint8_t *t, size_t n, uint32_t *cp)
+{
+	size_t need, k;
+	uint32_t c = t[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1, c &= 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 2, c &= 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 3, c &= 0x07;
+	else
+		return 0;
+	if (n < need + 1)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((t[k] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (t[k] & 0x3F);
+	}
+	if ((need == 2 && c < 0x800) || (need == 3 && (c < 0x10000 || c > 0x10FFFF)))
+		return 0;
+	*cp = c;
+	return need + 1;
+}
+
+/* 8-bit text (UTF-8, else Latin-1 byte by byte) to code units; o has room for n. */
+static size_t
+decode_8bit(const uint8_t *t, size_t n, uint16_t *o)
+{
+	size_t i = 0, k = 0, step;
+	uint32_t cp;
+
+	while (i < n) {
+		if (t[i] < 0x80) {
+			o[k++] = t[i++];
+			continue;
+		}
+		step = utf8_seq(t + i, n - i, &cp);
+		if (!step) {
+			o[k++] = t[i++];
+			continue;
+		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			o[k++] = (uint16_t)(0xD800 | cp >> 10);
+			o[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
+		} else {
+			o[k++] = (uint16_t)cp;
+		}
+		i += step;
+	}
+	return k;
+}
+
+static int
+decode_text(struct parser *p, const uint8_t *t, size_t n, uint16_t **out, size_t *nu)
+{
+	uint16_t *o;
+	size_t i;
+
+	if (n >= 2 && ((t[0] == 0xFF && t[1] == 0xFE) || (t[0] == 0xFE && t[1] == 0xFF))) {
+		bool be = t[0] == 0xFE;
+		size_t cnt = (n - 2) / 2;
+		if ((o = bk_malloc((cnt + 1) * sizeof(*o))) == NULL)
+			return nomem(p);
+		for (i = 0; i < cnt; i++)
+			o[i] = be ? bk_be16(t + 2 + 2 * i) : bk_le16(t + 2 + 2 * i);
+		*out = o;
+		*nu = cnt;
+		return 0;
+	}
+	if (n >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) {
+		t += 3;
+		n -= 3;
+	}
+	if ((o = bk_malloc((n + 1) * sizeof(*o))) == NULL)
+		return nomem(p);
+	*out = o;
+	*nu = decode_8bit(t, n, o);
+	return 0;
+}
+
+/* ---- lines ----------------------------------------------------------------- */
+
+/* Make the next physical line current; false at the end of the text. */
+static bool
+next_line(struct parser *p)
+{
+	size_t e = p->pos;
+
+	if (p->pos >= p->n)
+		return false;
+	while (e < p->n && p->u[e] != '\n' && p->u[e] != '\r')
+		e++;
+	p->line = p->u + p->pos;
+	p->len = e - p->pos;
+	p->i = 0;
+	p->lineno++;
+	if (e < p->n && p->u[e] == '\r' && e + 1 < p->n && p->u[e + 1] == '\n')
+		e++;
+	p->pos = e < p->n ? e + 1 : e;
+	return true;
+}
+
+static bool
+is_blank(uint16_t c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void
+skip_blanks(struct parser *p)
+{
+	while (p->i < p->len && is_blank(p->line[p->i]))
+		p->i++;
+}
+
+/* Nothing but blanks (or a ";" comment) left on the line. */
+static bool
+at_end(struct parser *p)
+{
+	skip_blanks(p);
+	return p->i >= p->len || p->line[p->i] == ';';
+}
+
+static bool
+match_ascii(struct parser *p, const char *word)
+{
+	size_t k, n = strlen(word);
+
+	if (p->len - p->i < n)
+		return false;
+	for (k = 0; k < n; k++) {
+		uint16_t c = p->line[p->i + k];
+		if (c >= 'A' && c <= 'Z')
+			c = (uint16_t)(c + 32);
+		if (c != (unsigned char)word[k])
+			return false;
+	}
+	p->i += n;
+	return true;
+}
+
+static int
+hexdigit(uint16_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "{U+XXXX}" at u[0..n): the code unit, or -1. */
+static long
+unit_escape(const uint16_t *u, size_t n)
+{
+	long v = 0;
+	int k, d;
+
+	if (n < 8 || u[0] != '{' || u[1] != 'U' || u[2] != '+' || u[7] != '}')
+		return -1;
+	for (k = 3; k < 7; k++) {
+		if ((d = hexdigit(u[k])) < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* ---- key lines ------------------------------------------------------------- */
+
+/*
+ * Decode the raw path components in t[0..n) ("\\"-separated, "{U+XXXX}"
+ * escapes) into the units arena as [length][units...] each, skipping empty
+ * ones.  Returns the number of components or < 0.
+ */
+static long
+push_components(struct parser *p, const uint16_t *t, size_t n)
+{
+	size_t i = 0, start, len_at;
+	long count = 0, esc;
+	uint16_t *u;
+	int rc;
+
+	while (i < n) {
+		for (start = i; i < n && t[i] != '\\'; i++)
+			;
+		if (i == start) {
+			i++;
+			continue;
+		}
+		if ((rc = add_units(p, i - start + 1)) < 0)
+			return rc;
+		u = p->s->units;
+		len_at = p->s->nunits++;
+		for (; start < i; start++) {
+			if ((esc = unit_escape(t + start, i - start)) >= 0) {
+				u[p->s->nunits++] = (uint16_t)esc;
+				start += 7;
+			} else {
+				u[p->s->nunits++] = t[start];
+			}
+		}
+		if (p->s->nunits - len_at - 1 > REG_MAX_KEY_NAME)
+			return perr(p, BK_ESYNTAX, "key name longer than %u characters",
+				    REG_MAX_KEY_NAME);
+		u[len_at] = (uint16_t)(p->s->nunits - len_at - 1);
+		if (++count > HIVE_MAX_DEPTH)
+			return perr(p, BK_ESYNTAX, "key path deeper than %d keys", HIVE_MAX_DEPTH);
+		if (i < n)
+			i++;
+	}
+	return count;
+}
+
+static bool
+comp_is(const uint16_t *c, const char *word)
+{
+	size_t k, n = strlen(word);
+
+	if (c[0] != n)
+		return false;
+	for (k = 0; k < n; k++) {
+		uint16_t x = c[1 + k];
+		if (x >= 'a' && x <= 'z')
+			x = (uint16_t)(x - 32);
+		if (x != (unsigned char)word[k])
+			return false;
+	}
+	return true;
+}
+
+/* How many leading components the default rule strips. */
+static size_t
+default_strip(const uint16_t *c, long ncomp)
+{
+	static const char *const two[] = { "HKEY_LOCAL_MACHINE", "HKLM", "HKEY_USERS", "HKU" };
+	static const char *const one[] = {
+		"HKEY_CURRENT_USER", "HKCU", "HKEY_CLASSES_ROOT", "HKCR", "HKEY_CURRENT_CONFIG",
+		"HKCC", "HKEY_DYN_DATA", "HKEY_PERFORMANCE_DATA",
+	};
+	size_t k;
+
+	if (ncomp == 0)
+		return 0;
+	for (k = 0; k < sizeof(two) / sizeof(two[0]); k++)
+		if (comp_is(c, two[k]))
+			return ncomp >= 2 ? 2 : 1;
+	for (k = 0; k < sizeof(one) / sizeof(one[0]); k++)
+		if (comp_is(c, one[k]))
+			return 1;
+	return 0;
+}
+
+/* With --prefix: the components the prefix names, compared without case. */
+static long
+prefix_strip(struct parser *p, const uint16_t *c, long ncomp)
+{
+	const uint16_t *q = p->prefix;
+	size_t qi = 0, ci = 0;
+	long k = 0;
+
+	while (qi < p->prefix_n) {
+		if (k >= ncomp || hive_name_cmp(q + qi + 1, q[qi], c + ci + 1, c[ci]) != 0)
+			return perr(p, BK_ESYNTAX, "key is not under the prefix given");
+		qi += 1u + q[qi];
+		ci += 1u + c[ci];
+		k++;
+	}
+	return k;
+}
+
+static int
+parse_key(struct parser *p)
+{
+	size_t end = p->len, start, at, skip_units = 0;
+	bool del = false;
+	struct reg_op *op;
+	long ncomp, strip, k;
+
+	while (end > p->i && is_blank(p->line[end - 1]))
+		end--;
+	if (end == p->i + 1 || p->line[end - 1] != ']')
+		return perr(p, BK_ESYNTAX, "key line does not end with ']'");
+	start = p->i + 1;
+	if (start < end - 1 && p->line[start] == '-') {
+		del = true;
+		start++;
+	}
+	at = p->s->nunits;
+	if ((ncomp = push_components(p, p->line + start, end - 1 - start)) < 0)
+		return (int)ncomp;
+	strip = p->prefix_given ? prefix_strip(p, p->s->units + at, ncomp) :
+		(long)default_strip(p->s->units + at, ncomp);
+	if (strip < 0)
+		return (int)strip;
+	for (k = 0; k < strip; k++)
+		skip_units += 1u + p->s->units[at + skip_units];
+	memmove(p->s->units + at, p->s->units + at + skip_units,
+		(p->s->nunits - at - skip_units) * sizeof(uint16_t));
+	p->s->nunits -= skip_units;
+	if (del && ncomp == strip)
+		return perr(p, BK_ESYNTAX, "the root key cannot be deleted");
+	if (!(op = add_op(p, del ? REG_OP_DELETE_KEY : REG_OP_KEY)))
+		return nomem(p);
+	op->name = at;
+	op->name_len = p->s->nunits - at;
+	p->have_key = true;
+	p->key_deleted = del;
+	return 0;
+}
+
+/* ---- value lines ----------------------------------------------------------- */
+
+/*
+ * A quoted string at p->i into the units arena: \\ \" \n \r \0 are escapes
+ * (another backslash is kept as it is); in a name, "{U+XXXX}" too.
+ */
+static int
+parse_quoted(struct parser *p, bool name)
+{
+	uint16_t *u;
+	long esc;
+	int rc;
+
+	if ((rc = add_units(p, p->len - p->i)) < 0)
+		return rc;
+	u = p->s->units;
+	for (p->i++; p->i < p->len; p->i++) {
+		uint16_t c = p->line[p->i];
+
+		if (c == '"') {
+			p->i++;
+			return 0;
+		}
+		if (c == '\\' && p->i + 1 < p->len) {
+			uint16_t e = p->line[p->i + 1];
+			uint16_t v = e == 'n' ? '\n' : e == 'r' ? '\r' : e == '0' ? 0 : e;
+			if (e == '\\' || e == '"' || e == 'n' || e == 'r' || e == '0') {
+				u[p->s->nunits++] = v;
+				p->i++;
+				continue;
+			}
+		}
+		if (name && c == '{' && (esc = unit_escape(p->line + p->i, p->len - p->i)) >= 0) {
+			u[p->s->nunits++] = (uint16_t)esc;
+			p->i += 7;
+			continue;
+		}
+		u[p->s->nunits++] = c;
+	}
+	return perr(p, BK_ESYNTAX, "missing closing '\"'");
+}
+
+static int
+parse_hex_number(struct parser *p, uint32_t *out, int max_digits)
+{
+	int d, k = 0;
+	uint32_t v = 0;
+
+	while (p->i < p->len && (d = hexdigit(p->line[p->i])) >= 0) {
+		if (++k > max_digits)
+			return perr(p, BK_ESYNTAX, "number with more than %d hex digits", max_digits);
+		v = v << 4 | (uint32_t)d;
+		p->i++;
+	}
+	if (k == 0)
+		return perr(p, BK_ESYNTAX, "hex number expected");
+	*out = v;
+	return 0;
+}
+
+/* Only a "\\" (and blanks) left: the list goes on on the next line. */
+static bool
+continues(struct parser *p)
+{
+	size_t k = p->i;
+
+	if (k >= p->len || p->line[k] != '\\')
+		return false;
+	for (k++; k < p->len; k++)
+		if (!is_blank(p->line[k]))
+			return false;
+	return true;
+}
+
+/* aa,bb,... with "\\" continuation lines, into the bytes arena. */
+static int
+parse_hex_list(struct parser *p)
+{
+	int hi, lo, rc;
+
+	for (;;) {
+		skip_blanks(p);
+		if (continues(p)) {
+			if (!next_line(p))
+				return perr(p, BK_ESYNTAX, "continuation line missing at end of file");
+			continue;
+		}
+		if (p->i >= p->len || p->line[p->i] == ';')
+			return 0;
+		if ((hi = hexdigit(p->line[p->i])) < 0)
+			return perr(p, BK_ESYNTAX, "hex byte expected");
+		p->i++;
+		if (p->i < p->len && (lo = hexdigit(p->line[p->i])) >= 0) {
+			hi = hi << 4 | lo;
+			p->i++;
+		}
+		if ((rc = add_bytes(p, 1)) < 0)
+			return rc;
+		p->s->bytes[p->s->nbytes++] = (uint8_t)hi;
+		skip_blanks(p);
+		if (p->i < p->len && p->line[p->i] == ',')
+			p->i++;
+		else if (p->i < p->len && p->line[p->i] != ';' && !continues(p))
+			return perr(p, BK_ESYNTAX, "',' expected after a hex byte");
+	}
+}
+
+/* REGEDIT4 keeps hex(2)/hex(7) as 8-bit text: make it UTF-16LE. */
+static int
+widen_8bit(struct parser *p, size_t at)
+{
+	size_t n = p->s->nbytes - at, k, i;
+	uint16_t *tmp = bk_malloc((n + 1) * sizeof(*tmp));
+	int rc;
+
+	if (!tmp)
+		return nomem(p);
+	k = decode_8bit(p->s->bytes + at, n, tmp);
+	if ((rc = add_bytes(p, 2 * k)) == 0) {
+		for (i = 0; i < k; i++)
+			bk_put_le16(p->s->bytes + at + 2 * i, tmp[i]);
+		p->s->nbytes = at + 2 * k;
+	}
+	bk_free(tmp);
+	return rc;
+}
+
+/* "text" as REG_SZ-style data: UTF-16LE plus a NUL terminator. */
+static int
+parse_string_data(struct parser *p)
+{
+	size_t at = p->s->nunits, k, n;
+	int rc;
+
+	if ((rc = parse_quoted(p, false)) < 0)
+		return rc;
+	n = p->s->nunits - at;
+	if ((rc = add_bytes(p, 2 * n + 2)) < 0)
+		return rc;
+	for (k = 0; k < n; k++)
+		bk_put_le16(p->s->bytes + p->s->nbytes + 2 * k, p->s->units[at + k]);
+	bk_put_le16(p->s->bytes + p->s->nbytes + 2 * n, 0);
+	p->s->nbytes += 2 * n + 2;
+	p->s->nunits = at;
+	return 0;
+}
+
+/* Optional "(N)" after hex or str, then ':'. */
+static int
+parse_type_suffix(struct parser *p, uint32_t *type)
+{
+	int rc;
+
+	if (p->i < p->len && p->line[p->i] == '(') {
+		p->i++;
+		if ((rc = parse_hex_number(p, type, REG_MAX_TYPE_DIGITS)) < 0)
+			return rc;
+		if (p->i >= p->len || p->line[p->i] != ')')
+			return perr(p, BK_ESYNTAX, "')' expected after the type");
+		p->i++;
+	}
+	if (p->i >= p->len || p->line[p->i] != ':')
+		return perr(p, BK_ESYNTAX, "':' expected");
+	p->i++;
+	return 0;
+}
+
+static int
+parse_data(struct parser *p, struct reg_op *op)
+{
+	uint32_t type = HIVE_REG_SZ, v;
+	size_t at = p->s->nbytes;
+	int rc;
+
+	if (p->line[p->i] == '"') {
+		rc = parse_string_data(p);
+	} else if (match_ascii(p, "dword:")) {
+		type = HIVE_REG_DWORD;
+		if ((rc = parse_hex_number(p, &v, 8)) == 0 && (rc = add_bytes(p, 4)) == 0) {
+			bk_put_le32(p->s->bytes + p->s->nbytes, v);
+			p->s->nbytes += 4;
+		}
+	} else if (match_ascii(p, "hex")) {
+		type = HIVE_REG_BINARY;
+		if ((rc = parse_type_suffix(p, &type)) == 0)
+			rc = parse_hex_list(p);
+		if (rc == 0 && p->s->version == 4 &&
+		    (type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_MULTI_SZ))
+			rc = widen_8bit(p, at);
+	} else if (match_ascii(p, "str")) {
+		if ((rc = parse_type_suffix(p, &type)) == 0) {
+			skip_blanks(p);
+			rc = p->i < p->len && p->line[p->i] == '"' ? parse_string_data(p) :
+				perr(p, BK_ESYNTAX, "'\"' expected after str:");
+		}
+	} else {
+		return perr(p, BK_ESYNTAX, "unknown value data (expected \"text\", dword:, hex:, "
+			    "hex(N):, str(N): or -)");
+	}
+	if (rc < 0)
+		return rc;
+	if (!at_end(p))
+		return perr(p, BK_ESYNTAX, "unexpected text after the value data");
+	if (p->s->nbytes - at > HIVE_MAX_VALUE_SIZE)
+		return perr(p, BK_ETOOBIG, "value data of %zu bytes is over the limit",
+			    p->s->nbytes - at);
+	op->type = type;
+	op->data = at;
+	op->data_len = p->s->nbytes - at;
+	return 0;
+}
+
+static int
+parse_value(struct parser *p)
+{
+	struct reg_op *op;
+	size_t at = p->s->nunits;
+	int rc;
+
+	if (!p->have_key)
+		return perr(p, BK_ESYNTAX, "value outside of a [key] section");
+	if (p->key_deleted)
+		return perr(p, BK_ESYNTAX, "value under a deleted [-key]");
+	if (p->line[p->i] == '@')
+		p->i++;
+	else if ((rc = parse_quoted(p, true)) < 0)
+		return rc;
+	if (p->s->nunits - at > REG_MAX_VALUE_NAME)
+		return perr(p, BK_ESYNTAX, "value name longer than %u characters", REG_MAX_VALUE_NAME);
+	skip_blanks(p);
+	if (p->i >= p->len || p->line[p->i] != '=')
+		return perr(p, BK_ESYNTAX, "'=' expected after the value name");
+	p->i++;
+	skip_blanks(p);
+	if (p->i >= p->len)
+		return perr(p, BK_ESYNTAX, "value data missing after '='");
+	if (!(op = add_op(p, REG_OP_SET_VALUE)))
+		return nomem(p);
+	op->name = at;
+	op->name_len = p->s->nunits - at;
+	if (p->line[p->i] == '-') {
+		p->i++;
+		if (!at_end(p))
+			return perr(p, BK_ESYNTAX, "unexpected text after '-'");
+		op->kind = REG_OP_DELETE_VALUE;
+		return 0;
+	}
+	return parse_data(p, op);
+}
+
+/* ---- the file ------------------------------------------------------------- */
+
+static int
+parse_header(struct parser *p)
+{
+	size_t end;
+
+	while (next_line(p)) {
+		skip_blanks(p);
+		end = p->len;
+		while (end > p->i && is_blank(p->line[end - 1]))
+			end--;
+		if (end == p->i)
+			continue;
+		p->len = end;
+		if (match_ascii(p, "windows registry editor version 5.00") && p->i == p->len) {
+			p->s->version = 5;
+			return 0;
+		}
+		if (match_ascii(p, "regedit4") && p->i == p->len) {
+			p->s->version = 4;
+			return 0;
+		}
+		break;
+	}
+	if (p->lineno == 0)
+		p->lineno = 1;
+	return perr(p, BK_ESYNTAX, "not a .reg file (the first line must be \"Windows Registry "
+		    "Editor Version 5.00\" or \"REGEDIT4\")");
+}
+
+static int
+parse_lines(struct parser *p)
+{
+	int rc;
+
+	if ((rc = parse_header(p)) < 0)
+		return rc;
+	while (next_line(p)) {
+		skip_blanks(p);
+		if (p->i >= p->len || p->line[p->i] == ';' || p->line[p->i] == '#')
+			continue;
+		switch (p->line[p->i]) {
+		case '[':
+			rc = parse_key(p);
+			break;
+		case '@':
+		case '"':
+			rc = parse_value(p);
+			break;
+		default:
+			rc = perr(p, BK_ESYNTAX, "expected [key], \"name\"=data or @=data");
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The prefix as components, like a key path (NULL: the default rule). */
+static int
+prefix_units(struct parser *p, const char *prefix)
+{
+	size_t n = strlen(prefix), at;
+	uint16_t *tmp = bk_malloc((n + 1) * sizeof(*tmp));
+	long rc;
+
+	if (!tmp)
+		return nomem(p);
+	n = decode_8bit((const uint8_t *)prefix, n, tmp);
+	at = p->s->nunits;
+	rc = push_components(p, tmp, n);
+	bk_free(tmp);
+	if (rc < 0)
+		return (int)rc;
+	p->prefix_n = p->s->nunits - at;
+	p->prefix = bk_malloc((p->prefix_n + 1) * sizeof(uint16_t));
+	if (!p->prefix)
+		return nomem(p);
+	memcpy(p->prefix, p->s->units + at, p->prefix_n * sizeof(uint16_t));
+	p->s->nunits = at;
+	p->prefix_given = true;
+	return 0;
+}
+
+int
+reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix,
+	  struct reg_script *s, unsigned long *err_line)
+{
+	struct parser p;
+	uint16_t *u = NULL;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.eb = eb;
+	p.s = s;
+	*err_line = 0;
+	if ((rc = decode_text(&p, text, len, &u, &p.n)) < 0)
+		return rc;
+	p.u = u;
+	if (prefix && (rc = prefix_units(&p, prefix)) < 0)
+		goto out;
+	rc = parse_lines(&p);
+	s->lines = p.lineno;
+	if (rc < 0 && rc != -BK_ENOMEM)
+		*err_line = p.lineno;
+out:
+	bk_free(u);
+	bk_free(p.prefix);
+	return rc;
+}

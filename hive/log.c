@@ -321,57 +321,74 @@ bak_name(const char *p)
 	return s;
 }
 
-/* Copy each file to NAME.bak, refusing to overwrite an existing copy. */
+/*
+ * Copy each file to bak[i] (NAME.bak), refusing to overwrite an existing
+ * copy.  On failure the copies made so far are removed again.
+ */
 static int
-make_backups(struct bk_errbuf *eb, const char *const *files, size_t n)
+make_backups(struct bk_errbuf *eb, const char *const *files, char *const *bak, size_t n)
 {
 	struct stat st;
-	char *bak[1 + HIVE_LOG_MAX_FILES] = { NULL };
-	size_t i;
+	size_t i, done;
 	int rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++) {
-		bak[i] = bak_name(files[i]);
-		if (!bak[i])
-			rc = bk_err(eb, BK_ENOMEM, "%s: out of memory", files[i]);
-		else if (lstat(bak[i], &st) == 0)
+	for (i = 0; i < n && rc == 0; i++)
+		if (lstat(bak[i], &st) == 0)
 			rc = bk_err(eb, BK_EEXIST, "%s: backup copy already exists; move it away "
 				    "or write the recovered hive elsewhere with -o", bak[i]);
-	}
-	for (i = 0; i < n && rc == 0; i++)
-		rc = bk_atomic_copy(eb, files[i], bak[i]);
-	for (i = 0; i < n; i++)
-		bk_free(bak[i]);
+	for (done = 0; done < n && rc == 0; done++)
+		rc = bk_atomic_copy(eb, files[done], bak[done]);
+	/* The failing copy may have been renamed into place before the error. */
+	if (rc < 0)
+		for (i = 0; i < done; i++)
+			(void)bk_io->unlink(bak[i]);
 	return rc;
 }
 
 /*
  * In place: backups of the hive and of every log about to be truncated, the
  * hive replaced atomically, and only then the logs emptied (a crash before
- * that leaves a clean hive beside stale logs, which Windows ignores).
+ * that leaves a clean hive beside stale logs, which Windows ignores).  Until
+ * the hive is replaced a failure leaves the folder as it was.
  */
 static int
 recover_in_place(struct bk_errbuf *eb, const char *path, const struct hive_log_src *src,
 		 const struct hive_recover_report *rep, const uint8_t *img, size_t len)
 {
 	const char *files[1 + HIVE_LOG_MAX_FILES];
+	char *bak[1 + HIVE_LOG_MAX_FILES] = { NULL }, why[BK_ERRMSG_MAX];
 	struct bk_chunk c = { img, len };
+	struct stat before, after;
 	size_t n = 0, i;
-	int rc;
+	int rc = 0;
 
 	files[n++] = path;
 	for (i = 0; i < rep->nlogs; i++)
 		if (rep->logs[i].format != HIVE_LOG_NONE)
 			files[n++] = src[i].name;
-	rc = make_backups(eb, files, n);
+	for (i = 0; i < n && rc == 0; i++)
+		if (!(bak[i] = bak_name(files[i])))
+			rc = bk_err(eb, BK_ENOMEM, "%s: out of memory", files[i]);
 	if (rc == 0)
-		rc = bk_atomic_write(eb, path, &c, 1, 0644);
+		rc = make_backups(eb, files, bak, n);
+	if (rc == 0 && stat(path, &before) < 0)
+		rc = bk_err_errno(eb, "stat", path);
+	/* If the rename happened before the error, the backups must stay. */
+	if (rc == 0 && (rc = bk_atomic_write(eb, path, &c, 1, 0644)) < 0 &&
+	    stat(path, &after) == 0 && after.st_ino == before.st_ino &&
+	    after.st_dev == before.st_dev)
+		for (i = 0; i < n; i++)
+			(void)bk_io->unlink(bak[i]);
 	for (i = 1; i < n && rc == 0; i++) {
 		rc = bk_truncate_file(eb, files[i]);
-		if (rc < 0)
+		if (rc < 0) {
+			snprintf(why, sizeof(why), "%s", eb->msg);
 			bk_err(eb, -rc, "%s: the hive was recovered, but its log could not be "
-			       "emptied: %s", path, eb->msg);
+			       "emptied: %s", path, why);
+		}
 	}
+	for (i = 0; i < n; i++)
+		bk_free(bak[i]);
 	return rc;
 }
 

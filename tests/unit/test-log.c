@@ -9,12 +9,14 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-atomic.h"
 #include "hive-internal.h"
 
 #define NDH "hive/yarp-NewDirtyHive1/"
@@ -842,6 +844,92 @@ START_TEST(test_recover_image_clean)
 }
 END_TEST
 
+/* Every allocation failing in turn: -BK_ENOMEM and the folder as it was. */
+START_TEST(test_recover_alloc_failures)
+{
+	struct hive_recover_report rep;
+	char a[8192], b[8192];
+	long k;
+	int rc;
+
+	NEED_CORPUS(NDH "NewDirtyHive");
+	ndh_copy();
+	dir_snapshot(tmpdir, a, sizeof(a));
+	for (k = 0;; k++) {
+		bk_alloc_fail_after = k;
+		rc = hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, NULL, 0);
+		bk_alloc_fail_after = -1;
+		if (rc == 0)
+			break;
+		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: rc %d", k, rc);
+		dir_snapshot(tmpdir, b, sizeof(b));
+		if (strcmp(a, b) == 0)
+			continue;
+		/*
+		 * Only a failure after the rename (syncing the folder) may leave
+		 * a change: the hive recovered, its backups complete, the logs
+		 * not yet emptied.
+		 */
+		assert_same_file(tpath("NewDirtyHive"), corpus(NDH "RecoveredHive_Windows10"));
+		assert_same_file(tpath("NewDirtyHive.bak"), corpus(NDH "NewDirtyHive"));
+		assert_same_file(tpath("NewDirtyHive.LOG1.bak"), corpus(NDH "NewDirtyHive.LOG1"));
+		assert_same_file(tpath("NewDirtyHive.LOG2"), corpus(NDH "NewDirtyHive.LOG2"));
+		break;
+	}
+	ck_assert_int_gt(k, 3);
+	assert_same_file(tpath("NewDirtyHive"), corpus(NDH "RecoveredHive_Windows10"));
+}
+END_TEST
+
+/* I/O faults: a failed rename of the hive, a failed truncation of a log. */
+static const char *fault_target;
+static int
+rename_fails(const char *from, const char *to)
+{
+	if (strcmp(to, fault_target) == 0) {
+		errno = EIO;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+static int
+ftruncate_fails(int fd, off_t len)
+{
+	(void)fd;
+	(void)len;
+	errno = EIO;
+	return -1;
+}
+
+START_TEST(test_recover_io_faults)
+{
+	struct hive_recover_report rep;
+	struct bk_io_ops ops = bk_io_posix;
+	char a[8192], b[8192], err[512];
+
+	NEED_CORPUS(NDH "NewDirtyHive");
+	ndh_copy();
+	dir_snapshot(tmpdir, a, sizeof(a));
+	fault_target = tpath("NewDirtyHive");
+	ops.rename = rename_fails;
+	bk_io = &ops;
+	ck_assert_int_eq(hive_recover(fault_target, NULL, 0, &rep, err, sizeof(err)), -BK_EIO);
+	bk_io = &bk_io_posix;
+	dir_snapshot(tmpdir, b, sizeof(b));
+	ck_assert_str_eq(a, b);
+
+	ops = bk_io_posix;
+	ops.ftruncate = ftruncate_fails;
+	bk_io = &ops;
+	ck_assert_int_eq(hive_recover(fault_target, NULL, 0, &rep, err, sizeof(err)), -BK_EIO);
+	bk_io = &bk_io_posix;
+	ck_assert_msg(strstr(err, "could not be emptied") != NULL, "%s", err);
+	/* The hive itself is recovered and clean; the stale logs are harmless. */
+	assert_same_file(fault_target, corpus(NDH "RecoveredHive_Windows10"));
+}
+END_TEST
+
 static Suite *
 log_suite(void)
 {
@@ -883,6 +971,8 @@ log_suite(void)
 	tcase_add_test(to, test_recover_refuses_existing_backup);
 	tcase_add_test(to, test_recover_bad_log_writes_nothing);
 	tcase_add_test(to, test_recover_image_clean);
+	tcase_add_test(to, test_recover_alloc_failures);
+	tcase_add_test(to, test_recover_io_faults);
 	suite_add_tcase(s, to);
 	return s;
 }

@@ -616,11 +616,19 @@ END_TEST
 
 /* ---- hive_open() integration --------------------------------------------- */
 
+static void
+collect_note(void *data, const char *msg)
+{
+	char *buf = data;
+
+	snprintf(buf + strlen(buf), 1024 - strlen(buf), "%s\n", msg);
+}
+
 START_TEST(test_open_replays_in_memory)
 {
 	hive_key_t k;
 	hive_t *h;
-	char err[512];
+	char err[512], notes[1024];
 	struct stat before, after;
 
 	NEED_CORPUS(NDH "NewDirtyHive");
@@ -630,6 +638,12 @@ START_TEST(test_open_replays_in_memory)
 	ck_assert(!(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_DIRTY_SEQ)));
 	ck_assert_int_eq(hive_key_find(h, "Key3\\Key3_1", &k), 0);
 	ck_assert_int_eq(hive_key_find(h, "Key2\\Key2_1", &k), -BK_ENOTFOUND);
+	/* One note, kept until the callback is installed. */
+	notes[0] = '\0';
+	hive_set_msg_cb(h, collect_note, notes);
+	ck_assert_msg(strstr(notes, "recovered in memory") != NULL, "%s", notes);
+	ck_assert_msg(strstr(notes, "4 entries, last sequence number 5") != NULL, "%s", notes);
+	ck_assert_ptr_eq(strchr(notes, '\n'), notes + strlen(notes) - 1);
 	hive_close(h);
 	ck_assert_int_eq(stat(corpus(NDH "NewDirtyHive.LOG2"), &after), 0);
 	ck_assert_int_eq(before.st_size, after.st_size);

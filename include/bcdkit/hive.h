@@ -492,6 +492,39 @@ BCDKIT_API int hive_export_reg(hive_t *h, hive_key_t key, int format, const char
  */
 BCDKIT_API int hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data);
 
+/* What hive_import_reg() did (or, on failure, where it stopped). */
+struct hive_import_report {
+	unsigned long lines;          /* lines read */
+	unsigned long keys;           /* [key] sections applied (created or found) */
+	unsigned long keys_deleted;   /* [-key] sections that removed a key */
+	unsigned long values_set;
+	unsigned long values_deleted; /* "name"=- that removed a value */
+	unsigned long error_line;     /* line of the error, 0 if none or not tied to a line */
+};
+
+/*
+ * Merge a .reg file held in memory into the hive: regedit 5.00 (UTF-16LE
+ * with BOM, or UTF-8), REGEDIT4 (UTF-8; bytes that are not UTF-8 are read as
+ * Latin-1) and hivexregedit output.  Accepts [key], [-key], "name"=...,
+ * @=..., "name"=-, "text", dword:, hex:, hex(N):, str(N):"text", "\"
+ * continuation lines, ";" comments and "{U+XXXX}" escapes in names.
+ *
+ * prefix: NULL strips the first component of every key path when it is a
+ * root key name (HKEY_LOCAL_MACHINE, HKLM, HKEY_CURRENT_USER, ...), and for
+ * HKEY_LOCAL_MACHINE and HKEY_USERS the second one too (the loaded hive's
+ * name); "" strips nothing; anything else is stripped exactly (without case)
+ * and a key outside it is an error.
+ *
+ * The whole text is parsed and checked before the hive is touched: a syntax
+ * error or an invalid name or size gives -BK_ESYNTAX (or -BK_ETOOBIG) with
+ * "line N: ..." in hive_last_error(), rep->error_line set, and the hive
+ * unchanged.  An edit failing after that (out of space or memory) leaves the
+ * edits made so far in memory: the caller must then close the handle
+ * without hive_commit().  rep may be NULL.  Returns: 0 or a negative code.
+ */
+BCDKIT_API int hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
+			       struct hive_import_report *rep);
+
 #ifdef __cplusplus
 }
 #endif

@@ -321,6 +321,40 @@ START_TEST(test_clean_hive_ignores_logs)
 }
 END_TEST
 
+/* The format comes from the header, not the name: logs under other names. */
+START_TEST(test_format_from_header_not_name)
+{
+	struct hive_recover_report rep;
+	struct bk_errbuf eb;
+	uint8_t *img;
+	size_t len;
+
+	NEED_CORPUS(NDH "NewDirtyHive");
+	copy_in(NDH "NewDirtyHive", "NewDirtyHive");
+	copy_in(NDH "NewDirtyHive.LOG1", "NewDirtyHive.LOG");
+	copy_in(NDH "NewDirtyHive.LOG2", "NewDirtyHive.LOG1");
+	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	ck_assert_uint_eq(rep.entries, 4);
+	ck_assert_uint_eq(rep.last_seq, 5);
+	ck_assert_str_eq(rep.logs[0].name, "NewDirtyHive.LOG");
+	ck_assert_int_eq(rep.logs[0].format, HIVE_LOG_NEW);
+	bk_free(img);
+
+	/* An old-format log kept as NAME.LOG2 (and a junk NAME.LOG). */
+	copy_in(BBB "BadBaseBlockHive", "Bbb");
+	copy_in(BBB "BadBaseBlockHive.LOG1", "bbb.log2");
+	spit(tpath("BBB.LOG"), (const uint8_t *)"not a registry log", 18);
+	ck_assert_int_eq(replay_file(tpath("Bbb"), &img, &len, &rep, &eb), 0);
+	ck_assert_int_eq(rep.format, HIVE_LOG_OLD);
+	ck_assert_uint_eq(rep.pages, 64);
+	ck_assert_uint_eq(rep.nlogs, 2);
+	ck_assert_str_eq(rep.logs[0].name, "BBB.LOG");
+	ck_assert_int_eq(rep.logs[0].format, HIVE_LOG_NONE);
+	ck_assert_str_eq(rep.logs[0].note, "not a registry log");
+	bk_free(img);
+}
+END_TEST
+
 /* ---- synthetic damage (3.5) ---------------------------------------------- */
 
 static void
@@ -959,6 +993,7 @@ log_suite(void)
 	tcase_add_test(tc, test_regipy_transactions);
 	tcase_add_test(tc, test_regipy_without_log1);
 	tcase_add_test(tc, test_clean_hive_ignores_logs);
+	tcase_add_test(tc, test_format_from_header_not_name);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(td, setup, teardown);

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Merge a .reg file into a hive: parse it whole (regparse.c), check every
+ * operation against the write side's limits, and only then apply them
+ * through the public edit calls.  A syntax error therefore never leaves a
+ * half-imported hive behind.
+ *
+ * Applying is fast for files in regedit order (each key right after its
+ * parent): the handles of the last key path are kept, so a new [key] only
+ * walks from where it differs from the previous one.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hive-internal.h"
+
+struct applier {
+	struct hive *h;
+	const struct reg_script *s;
+	struct hive_import_report *rep;
+	hive_key_t cur;            /* key of the open [key] section */
+	/* The previous key path: component offsets in s->units and their keys. */
+	size_t ncache;
+	size_t comp[HIVE_MAX_DEPTH + 1];
+	hive_key_t key[HIVE_MAX_DEPTH + 1];
+};
+
+static int
+at_line(struct hive *h, const struct reg_op *op, int rc)
+{
+	const char *src = h->err.msg[0] ? h->err.msg : bk_strerror(rc);
+	char detail[BK_ERRMSG_MAX - 40];
+	size_t n = strlen(src);
+
+	/* The detail is copied first: bk_err() rewrites the buffer it comes from. */
+	if (n >= sizeof(detail))
+		n = sizeof(detail) - 1;
+	memcpy(detail, src, n);
+	detail[n] = '\0';
+	return bk_err(&h->err, -rc, "line %u: %s", op->line, detail);
+}
+
+/* Every operation must pass the write side's limits before anything is done. */
+static int
+validate(struct hive *h, const struct reg_script *s, struct hive_import_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < s->nops; i++) {
+		const struct reg_op *op = &s->ops[i];
+
+		if (op->kind == REG_OP_SET_VALUE && op->data_len > HIVE_MAX_DATA) {
+			rep->error_line = op->line;
+			return bk_err(&h->err, BK_ETOOBIG,
+				      "line %u: value data of %zu bytes is over the limit of %u",
+				      op->line, op->data_len, HIVE_MAX_DATA);
+		}
+		if ((op->kind == REG_OP_SET_VALUE || op->kind == REG_OP_DELETE_VALUE) &&
+		    op->name_len > HIVE_VALUE_NAME_MAX) {
+			rep->error_line = op->line;
+			return bk_err(&h->err, BK_ESYNTAX, "line %u: value name too long", op->line);
+		}
+	}
+	return 0;
+}
+
+/* [path]: reuse the handles shared with the previous path, add the rest. */
+static int
+open_key(struct applier *a, const struct reg_op *op)
+{
+	const uint16_t *u = a->s->units;
+	size_t off = op->name, end = op->name + op->name_len, depth = 0;
+	hive_key_t parent = a->h->base.root_offset, k;
+	int rc;
+
+	for (; off < end; off += 1u + u[off], depth++) {
+		if (depth < a->ncache) {
+			const uint16_t *c = u + a->comp[depth];
+			if (hive_name_cmp(c + 1, c[0], u + off + 1, u[off]) == 0) {
+				parent = a->key[depth];
+				continue;
+			}
+			a->ncache = depth;
+		}
+		rc = hive_key_add_utf16(a->h, parent, u + off + 1, u[off], &k);
+		if (rc < 0 && rc != -BK_EEXIST)
+			return at_line(a->h, op, rc);
+		a->comp[depth] = off;
+		a->key[depth] = k;
+		a->ncache = depth + 1;
+		parent = k;
+	}
+	if (depth < a->ncache)
+		a->ncache = depth;
+	a->cur = parent;
+	a->rep->keys++;
+	return 0;
+}
+
+/* Units to the API's escaped UTF-8 (for the calls that only take that). */
+static int
+name_utf8(struct hive *h, const uint16_t *u, size_t n, char **out)
+{
+	if (hive_name_from_utf16(u, n, 0, out) < 0)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	return 0;
+}
+
+/* [-path]: delete the key and its subtree; a key that is not there is no error
+ * (regedit behaves the same way). */
+static int
+delete_key(struct applier *a, const struct reg_op *op)
+{
+	const uint16_t *u = a->s->units;
+	size_t off = op->name, end = op->name + op->name_len;
+	hive_key_t k = a->h->base.root_offset;
+	char *name;
+	int rc;
+
+	for (; off < end; off += 1u + u[off]) {
+		if ((rc = name_utf8(a->h, u + off + 1, u[off], &name)) < 0)
+			return at_line(a->h, op, rc);
+		rc = hive_key_child(a->h, k, name, &k);
+		bk_free(name);
+		if (rc == -BK_ENOTFOUND)
+			goto done;
+		if (rc < 0)
+			return at_line(a->h, op, rc);
+	}
+	if ((rc = hive_key_delete(a->h, k, 1)) < 0)
+		return at_line(a->h, op, rc);
+	a->rep->keys_deleted++;
+done:
+	/* Handles below a deleted key are gone: forget the cached path. */
+	a->ncache = 0;
+	a->cur = 0;
+	return 0;
+}
+
+static int
+apply_op(struct applier *a, const struct reg_op *op)
+{
+	const struct reg_script *s = a->s;
+	char *name;
+	int rc;
+
+	switch (op->kind) {
+	case REG_OP_KEY:
+		return open_key(a, op);
+	case REG_OP_DELETE_KEY:
+		return delete_key(a, op);
+	case REG_OP_SET_VALUE:
+		rc = hive_value_set_utf16(a->h, a->cur, s->units + op->name, op->name_len, op->type,
+					  s->bytes + op->data, op->data_len, NULL);
+		if (rc < 0)
+			return at_line(a->h, op, rc);
+		a->rep->values_set++;
+		return 0;
+	case REG_OP_DELETE_VALUE:
+		if ((rc = name_utf8(a->h, s->units + op->name, op->name_len, &name)) < 0)
+			return at_line(a->h, op, rc);
+		rc = hive_value_delete(a->h, a->cur, name);
+		bk_free(name);
+		if (rc == 0)
+			a->rep->values_deleted++;
+		return rc < 0 && rc != -BK_ENOTFOUND ? at_line(a->h, op, rc) : 0;
+	}
+	return bk_err(&a->h->err, BK_EINVAL, "line %u: unknown operation", op->line);
+}
+
+int
+hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
+		struct hive_import_report *rep)
+{
+	struct hive_import_report dummy;
+	struct reg_script s;
+	struct applier *a = NULL;
+	unsigned long eline = 0;
+	size_t i;
+	int rc;
+
+	if (!rep)
+		rep = &dummy;
+	memset(rep, 0, sizeof(*rep));
+	memset(&s, 0, sizeof(s));
+	bk_err_clear(&h->err);
+	rc = reg_parse(&h->err, text, len, prefix, &s, &eline);
+	rep->lines = s.lines;
+	rep->error_line = eline;
+	if (rc < 0 || (rc = validate(h, &s, rep)) < 0)
+		goto out;
+	a = bk_calloc(1, sizeof(*a));
+	if (!a) {
+		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		goto out;
+	}
+	a->h = h;
+	a->s = &s;
+	a->rep = rep;
+	for (i = 0; i < s.nops; i++) {
+		if ((rc = apply_op(a, &s.ops[i])) < 0) {
+			rep->error_line = s.ops[i].line;
+			break;
+		}
+	}
+out:
+	bk_free(a);
+	reg_script_free(&s);
+	return rc;
+}

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bcdkit/hive.h"
 #include "tool-util.h"
@@ -45,6 +46,13 @@ static const char *const usage_text =
 "  ls HIVE [KEY] [-r] [--json]     list subkeys and values\n"
 "  get HIVE KEY [VALUE] [--raw|--json]\n"
 "                                  show a value (@ or \"\" is the default value)\n"
+"  create FILE [--root NAME] [--minor 3|5]   make a new, empty hive\n"
+"  set HIVE KEY NAME TYPE [DATA...]  create or replace a value (@ = default)\n"
+"  del HIVE KEY [NAME] [-r]        delete a value, or a key (-r: with subkeys)\n"
+"  mkkey HIVE KEY [-p]             add a key (-p: and missing parents)\n"
+"  copy HIVE SRC DST [--from OTHERHIVE]\n"
+"                                  copy the key SRC and its subtree to DST\n"
+"  diff A B [--json]               keys and values added, removed, changed\n"
 "  recover HIVE [-o OUT] [--dry-run]\n"
 "                                  replay the transaction logs of a dirty hive\n"
 "  check HIVE                      check every structural rule; list problems\n"
@@ -52,6 +60,8 @@ static const char *const usage_text =
 "Options for every command:\n"
 "  --no-logs        show the primary file as stored; do not replay logs\n"
 "  --salvage        read what can be read from a damaged hive (read-only)\n"
+"  --backup         (edits) copy HIVE to HIVE.bak, logs to LOG.bak first\n"
+"  --force          (edits) write even a dirty hive without logs; replace FILE\n"
 "  -h, --help       show this help and exit\n"
 "  -V, --version    show the version and exit\n"
 "\n"
@@ -651,10 +661,436 @@ cmd_recover(int argc, char **argv)
 
 /* ---- dispatch --------------------------------------------------------------- */
 
+/* ---- edit commands (issue 3): create, set, del, mkkey, copy, diff --------- */
+
+enum {
+	EOPT_BACKUP = CHAR_MAX + 128, EOPT_FORCE, EOPT_ROOT, EOPT_MINOR, EOPT_FROM,
+	EOPT_JSON, EOPT_NO_LOGS,
+};
+
+/* Which edit options a command takes. */
+enum { E_COMMIT = 1, E_ROOT = 2, E_MINOR = 4, E_P = 8, E_R = 16, E_FROM = 32, E_JSON = 64 };
+
+struct edit_opts {
+	bool backup, force, parents, recursive, json, no_logs;
+	const char *root, *from;
+	unsigned minor;
+};
+
+static const struct option edit_longopts[] = {
+	{ "backup", no_argument, NULL, EOPT_BACKUP },
+	{ "force", no_argument, NULL, EOPT_FORCE },
+	{ "root", required_argument, NULL, EOPT_ROOT },
+	{ "minor", required_argument, NULL, EOPT_MINOR },
+	{ "from", required_argument, NULL, EOPT_FROM },
+	{ "json", no_argument, NULL, EOPT_JSON },
+	{ "no-logs", no_argument, NULL, EOPT_NO_LOGS },
+	{ "parents", no_argument, NULL, 'p' },
+	{ "recursive", no_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+edit_allowed(int c, unsigned allowed, char **argv)
+{
+	unsigned need = c == EOPT_BACKUP || c == EOPT_FORCE ? E_COMMIT : c == EOPT_ROOT ? E_ROOT
+		      : c == EOPT_MINOR ? E_MINOR : c == 'p' ? E_P : c == 'r' ? E_R
+		      : c == EOPT_FROM ? E_FROM : c == EOPT_JSON ? E_JSON : 0;
+
+	if (need && !(allowed & need))
+		tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
+}
+
+/* Parse options; returns optind.  "--" ends options (for DATA starting with '-'). */
+static int
+parse_edit(int argc, char **argv, struct edit_opts *o, unsigned allowed)
+{
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "prhV", edit_longopts, NULL)) != -1) {
+		edit_allowed(c, allowed, argv);
+		switch (c) {
+		case EOPT_BACKUP: o->backup = true; break;
+		case EOPT_FORCE: o->force = true; break;
+		case EOPT_ROOT: o->root = optarg; break;
+		case EOPT_FROM: o->from = optarg; break;
+		case EOPT_JSON: o->json = true; break;
+		case EOPT_NO_LOGS: o->no_logs = true; break;
+		case 'p': o->parents = true; break;
+		case 'r': o->recursive = true; break;
+		case EOPT_MINOR:
+			if (!tool_parse_u64(optarg, &v) || (v != 3 && v != 5))
+				tool_usage_error("%s: --minor must be 3 or 5", argv[0]);
+			o->minor = (unsigned)v;
+			break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': tool_version();
+		default: tool_usage_error("%s: bad option", argv[0]);
+		}
+	}
+	return optind;
+}
+
+static hive_t *
+edit_open(const char *path, const struct edit_opts *o)
+{
+	return open_hive(path, HIVE_OPEN_WRITE | (o->force ? HIVE_OPEN_FORCE : 0) |
+			 (o->no_logs ? HIVE_OPEN_NO_LOGS : 0));
+}
+
+/* Report a library error and close; editors exit 1 on any failed operation. */
+static int
+edit_fail(hive_t *h, const char *what)
+{
+	tool_err("%s%s%s", what ? what : "", what ? ": " : "", hive_last_error(h));
+	hive_close(h);
+	return EXIT_FAIL;
+}
+
+static int
+edit_commit(hive_t *h, const struct edit_opts *o)
+{
+	if (hive_commit(h, o->backup ? HIVE_COMMIT_BACKUP : 0) < 0)
+		return edit_fail(h, NULL);
+	hive_close(h);
+	return EXIT_OK;
+}
+
+static int
+cmd_create(int argc, char **argv)
+{
+	struct edit_opts o;
+	char err[600];
+	hive_t *h;
+	int i = parse_edit(argc, argv, &o, E_COMMIT | E_ROOT | E_MINOR);
+
+	if (argc - i != 1)
+		tool_usage_error("create: expected FILE");
+	if (access(argv[i], F_OK) == 0 && !o.force) {
+		tool_err("%s: file exists (use --force to replace it)", argv[i]);
+		return EXIT_FAIL;
+	}
+	if (hive_create(&h, argv[i], o.root, o.minor ? o.minor : 5, err, sizeof(err)) < 0) {
+		tool_err("%s", err);
+		return EXIT_FAIL;
+	}
+	return edit_commit(h, &o);
+}
+
+/* Append bytes to a growing buffer (exits on allocation failure). */
+static void
+buf_add(uint8_t **buf, size_t *len, const void *p, size_t n)
+{
+	uint8_t *nb = realloc(*buf, *len + n + 1);
+
+	if (!nb) {
+		tool_err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	memcpy(nb + *len, p, n);
+	*buf = nb;
+	*len += n;
+}
+
+/* UTF-8 text as UTF-16LE with its terminating NUL. */
+static bool
+add_utf16(uint8_t **buf, size_t *len, const char *s, size_t slen)
+{
+	uint16_t *u;
+	size_t n, k;
+
+	if (hive_name_to_utf16(s, slen, &u, &n) < 0)
+		return false;
+	for (k = 0; k <= n; k++) {
+		uint8_t b[2] = { (uint8_t)(k < n ? u[k] : 0), (uint8_t)(k < n ? u[k] >> 8 : 0) };
+		buf_add(buf, len, b, 2);
+	}
+	free(u);
+	return true;
+}
+
+/* Hex bytes: pairs of digits, optionally separated by commas, spaces or colons. */
+static bool
+add_hex(uint8_t **buf, size_t *len, const char *s)
+{
+	int hi = -1;
+
+	for (; *s; s++) {
+		int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
+		      : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
+		if (d < 0) {
+			if ((*s == ',' || *s == ' ' || *s == ':') && hi < 0)
+				continue;
+			return false;
+		}
+		if (hi < 0) {
+			hi = d;
+		} else {
+			uint8_t b = (uint8_t)(hi << 4 | d);
+			buf_add(buf, len, &b, 1);
+			hi = -1;
+		}
+	}
+	return hi < 0;
+}
+
+/* REG_MULTI_SZ: each argument is one string, and so is each part between
+ * literal "\0" sequences inside an argument. */
+static bool
+add_multi(uint8_t **buf, size_t *len, char **args, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *s = args[i], *e;
+		while ((e = strstr(s, "\\0")) != NULL) {
+			if (!add_utf16(buf, len, s, (size_t)(e - s)))
+				return false;
+			s = e + 2;
+		}
+		if ((*s || s == args[i]) && !add_utf16(buf, len, s, strlen(s)))
+			return false;
+	}
+	buf_add(buf, len, "\0\0", 2);
+	return true;
+}
+
+/* Encode DATA arguments for a type; false with a message on bad data. */
+static bool
+encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len)
+{
+	uint64_t v;
+	uint8_t b[8];
+	int i;
+
+	*buf = NULL;
+	*len = 0;
+	switch (type) {
+	case HIVE_REG_SZ: case HIVE_REG_EXPAND_SZ: case HIVE_REG_LINK:
+		if (n != 1)
+			tool_usage_error("set: this type takes one DATA argument");
+		return add_utf16(buf, len, args[0], strlen(args[0]));
+	case HIVE_REG_MULTI_SZ:
+		return add_multi(buf, len, args, n);
+	case HIVE_REG_DWORD: case HIVE_REG_DWORD_BIG_ENDIAN: case HIVE_REG_QWORD:
+		if (n != 1)
+			tool_usage_error("set: this type takes one DATA argument");
+		if (!tool_parse_u64(args[0], &v) || (type != HIVE_REG_QWORD && v > 0xFFFFFFFFu))
+			return false;
+		for (i = 0; i < 8; i++)
+			b[i] = (uint8_t)(type == HIVE_REG_DWORD_BIG_ENDIAN ? v >> (8 * (3 - i)) : v >> (8 * i));
+		buf_add(buf, len, b, type == HIVE_REG_QWORD ? 8 : 4);
+		return true;
+	default:
+		buf_add(buf, len, "", 0);
+		for (i = 0; i < n; i++)
+			if (!add_hex(buf, len, args[i]))
+				return false;
+		return true;
+	}
+}
+
+static int
+cmd_set(int argc, char **argv)
+{
+	struct edit_opts o;
+	hive_key_t k;
+	uint32_t type;
+	uint8_t *data;
+	size_t len;
+	hive_t *h;
+	int i = parse_edit(argc, argv, &o, E_COMMIT), rc;
+
+	if (argc - i < 3)
+		tool_usage_error("set: expected HIVE KEY NAME TYPE [DATA...]");
+	if (hive_type_parse(argv[i + 3], &type) < 0)
+		tool_usage_error("set: unknown type '%s'", argv[i + 3]);
+	if (argc - i < 5 && type != HIVE_REG_NONE && type != HIVE_REG_BINARY &&
+	    type != HIVE_REG_MULTI_SZ && type <= HIVE_REG_QWORD)
+		tool_usage_error("set: expected DATA for type %s", argv[i + 3]);
+	if (!encode_data(type, argv + i + 4, argc - i - 4, &data, &len))
+		tool_usage_error("set: invalid data for type %s", argv[i + 3]);
+	h = edit_open(argv[i], &o);
+	rc = hive_key_find(h, argv[i + 1], &k);
+	if (rc == 0)
+		rc = hive_value_set(h, k, argv[i + 2], type, data, len);
+	free(data);
+	return rc < 0 ? edit_fail(h, argv[i + 1]) : edit_commit(h, &o);
+}
+
+static int
+cmd_del(int argc, char **argv)
+{
+	struct edit_opts o;
+	hive_key_t k;
+	hive_t *h;
+	int i = parse_edit(argc, argv, &o, E_COMMIT | E_R), rc;
+
+	if (argc - i != 2 && argc - i != 3)
+		tool_usage_error("del: expected HIVE KEY [NAME]");
+	if (argc - i == 3 && o.recursive)
+		tool_usage_error("del: -r applies to keys, not values");
+	h = edit_open(argv[i], &o);
+	rc = hive_key_find(h, argv[i + 1], &k);
+	if (rc == 0 && argc - i == 3)
+		rc = hive_value_delete(h, k, argv[i + 2]);
+	else if (rc == 0)
+		rc = hive_key_delete(h, k, o.recursive);
+	return rc < 0 ? edit_fail(h, argv[i + 1]) : edit_commit(h, &o);
+}
+
+/* Split "A\B\C" into the parent's path ("A\B", or NULL for the root) and "C". */
+static char *
+split_last(const char *path, const char **last)
+{
+	const char *s = strrchr(path, '\\');
+	char *parent;
+
+	if (!s) {
+		*last = path;
+		return NULL;
+	}
+	*last = s + 1;
+	parent = strndup(path, (size_t)(s - path));
+	if (!parent) {
+		tool_err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	return parent;
+}
+
+static int
+cmd_mkkey(int argc, char **argv)
+{
+	struct edit_opts o;
+	hive_key_t k, p;
+	const char *last;
+	char *parent;
+	hive_t *h;
+	int i = parse_edit(argc, argv, &o, E_COMMIT | E_P), rc;
+
+	if (argc - i != 2)
+		tool_usage_error("mkkey: expected HIVE KEY");
+	h = edit_open(argv[i], &o);
+	if (o.parents) {
+		rc = hive_key_create_path(h, argv[i + 1], &k);
+	} else {
+		parent = split_last(argv[i + 1], &last);
+		rc = parent ? hive_key_find(h, parent, &p) : hive_root(h, &p);
+		free(parent);
+		if (rc == 0)
+			rc = hive_key_add(h, p, last, &k);
+	}
+	return rc < 0 ? edit_fail(h, argv[i + 1]) : edit_commit(h, &o);
+}
+
+static int
+cmd_copy(int argc, char **argv)
+{
+	struct edit_opts o;
+	hive_key_t s, p, k;
+	const char *last;
+	char *parent;
+	hive_t *h, *src;
+	int i = parse_edit(argc, argv, &o, E_COMMIT | E_FROM), rc;
+
+	if (argc - i != 3)
+		tool_usage_error("copy: expected HIVE SRC DST");
+	h = edit_open(argv[i], &o);
+	src = o.from ? open_hive(o.from, o.no_logs ? HIVE_OPEN_NO_LOGS : 0) : h;
+	rc = hive_key_find(src, argv[i + 1], &s);
+	if (rc < 0) {
+		tool_err("%s", hive_last_error(src));
+		if (src != h)
+			hive_close(src);
+		hive_close(h);
+		return EXIT_FAIL;
+	}
+	parent = split_last(argv[i + 2], &last);
+	rc = parent ? hive_key_find(h, parent, &p) : hive_root(h, &p);
+	free(parent);
+	if (rc == 0)
+		rc = hive_key_copy(h, p, last, src, s, &k);
+	if (src != h)
+		hive_close(src);
+	return rc < 0 ? edit_fail(h, argv[i + 2]) : edit_commit(h, &o);
+}
+
+struct diff_out {
+	bool json;
+	size_t n;
+};
+
+static int
+print_diff(void *data, const struct hive_diff_item *it)
+{
+	static const char *const change[] = { "", "added", "removed", "changed", "added", "removed",
+					      "changed" };
+	static const char *const sign[] = { "", "+", "-", "~", "+", "-", "~" };
+	struct diff_out *d = data;
+	const char *what = it->value ? "value" : it->kind == HIVE_DIFF_CLASS_CHANGED ? "class" : "key";
+
+	if (!d->json) {
+		printf("%s %-5s %s", sign[it->kind], what, it->path[0] ? it->path : "\\");
+		if (it->value)
+			printf("  %s", it->value[0] ? it->value : "@");
+		putchar('\n');
+		return 0;
+	}
+	printf("%s\n  {\"change\": \"%s\", \"what\": \"%s\", \"path\": ", d->n++ ? "," : "[",
+	       change[it->kind], what);
+	tool_json_string(stdout, it->path);
+	if (it->value) {
+		printf(", \"name\": ");
+		tool_json_string(stdout, it->value);
+	}
+	putchar('}');
+	return 0;
+}
+
+static int
+cmd_diff(int argc, char **argv)
+{
+	struct edit_opts o;
+	struct diff_out d = { false, 0 };
+	size_t n = 0;
+	hive_t *a, *b;
+	int i = parse_edit(argc, argv, &o, E_JSON), rc;
+
+	if (argc - i != 2)
+		tool_usage_error("diff: expected A B");
+	d.json = o.json;
+	a = open_hive(argv[i], o.no_logs ? HIVE_OPEN_NO_LOGS : 0);
+	b = open_hive(argv[i + 1], o.no_logs ? HIVE_OPEN_NO_LOGS : 0);
+	rc = hive_diff(a, b, print_diff, &d, &n);
+	if (d.json)
+		printf(d.n ? "\n]\n" : "[]\n");
+	if (rc < 0) {
+		tool_err("%s", hive_last_error(a));
+		hive_close(b);
+		hive_close(a);
+		return EXIT_USAGE;
+	}
+	hive_close(a);
+	hive_close(b);
+	return n ? EXIT_FAIL : EXIT_OK;
+}
+
 static const struct command commands[] = {
 	{ "info", cmd_info, "info HIVE" },
 	{ "ls", cmd_ls, "ls HIVE [KEY] [-r] [--json]" },
 	{ "get", cmd_get, "get HIVE KEY [VALUE] [--raw|--json]" },
+	{ "create", cmd_create, "create FILE [--root NAME] [--minor 3|5]" },
+	{ "set", cmd_set, "set HIVE KEY NAME TYPE [DATA...]" },
+	{ "del", cmd_del, "del HIVE KEY [NAME] [-r]" },
+	{ "mkkey", cmd_mkkey, "mkkey HIVE KEY [-p]" },
+	{ "copy", cmd_copy, "copy HIVE SRC DST [--from OTHERHIVE]" },
+	{ "diff", cmd_diff, "diff A B [--json]" },
 	{ "recover", cmd_recover, "recover HIVE [-o OUT] [--dry-run]" },
 	{ "check", cmd_check, "check HIVE" },
 };

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hive_commit(): sequence numbers above every log's, logs truncated after
+ * the write, backups, and crash consistency: each I/O call on the commit
+ * path fails, or the process stops inside it (fork, _exit in the hook), in
+ * turn; afterwards the file is the old hive byte for byte or the new hive
+ * complete, never a mix.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bk-atomic.h"
+#include "hive-internal.h"
+
+static char tmpdir[256];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bk-test-commit.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	bk_io = &bk_io_posix;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const char *
+tpath(const char *name)
+{
+	static char p[4][512];
+	static int slot;
+
+	slot = (slot + 1) % 4;
+	snprintf(p[slot], sizeof(p[slot]), "%s/%s", tmpdir, name);
+	return p[slot];
+}
+
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	struct bk_errbuf eb;
+	uint8_t *p = NULL;
+
+	*len = 0;
+	if (bk_read_file(&eb, path, &p, len, 1u << 30) < 0)
+		return NULL;
+	return p;
+}
+
+static void
+spew(const char *path, const void *p, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, len, f), len);
+	fclose(f);
+}
+
+/* A new-format log: base block with seq, then n HvLE entry headers. */
+static void
+write_new_log(const char *path, uint32_t seq, unsigned n)
+{
+	size_t len = 512 + 512 * (size_t)n, i;
+	uint8_t *p = calloc(1, len);
+	struct regf_base b = { seq, seq, 0, 1, 5, 6, 1, 0x20, 0x1000, 1, 0, 0 };
+
+	regf_base_write(p, &b);
+	for (i = 0; i < n; i++) {
+		uint8_t *e = p + 512 + 512 * i;
+		memcpy(e, "HvLE", 4);
+		bk_put_le32(e + 4, 512);
+		bk_put_le32(e + 12, seq + (uint32_t)i);
+		bk_put_le32(e + 16, 0x1000);
+		bk_put_le32(e + 20, 1);
+	}
+	spew(path, p, len);
+	free(p);
+}
+
+static hive_t *
+make_hive(const char *name)
+{
+	char err[512];
+	hive_t *h;
+
+	ck_assert_int_eq(hive_create(&h, tpath(name), "R", 5, err, sizeof(err)), 0);
+	ck_assert_int_eq(hive_commit(h, 0), 0);
+	return h;
+}
+
+START_TEST(test_seq_and_logs)
+{
+	hive_t *h = make_hive("h.hiv"), *r;
+	struct hive_header hd;
+	struct stat st;
+	hive_key_t root, k;
+	char err[512];
+
+	hive_close(h);
+	write_new_log(tpath("h.hiv.LOG1"), 500, 3);     /* entries 500..502 */
+	write_new_log(tpath("h.hiv.LOG2"), 90, 1);
+	ck_assert_int_eq(hive_open(&h, tpath("h.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	hive_root(h, &root);
+	ck_assert_int_eq(hive_key_add(h, root, "k", &k), 0);
+	ck_assert_int_eq(hive_commit(h, 0), 0);
+	hive_close(h);
+	ck_assert_int_eq(stat(tpath("h.hiv.LOG1"), &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(stat(tpath("h.hiv.LOG2"), &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(hive_open(&r, tpath("h.hiv"), 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(hive_get_header(r, &hd), 0);
+	ck_assert_uint_eq(hd.seq1, 503);
+	ck_assert_uint_eq(hd.seq2, 503);
+	ck_assert_uint_eq(hd.checksum, hd.checksum_calc);
+	ck_assert_uint_eq(hd.hbins_size, r->bins_len);
+	ck_assert_uint_eq(hive_logs_max_seq(tpath("h.hiv")), 0);
+	hive_close(r);
+}
+END_TEST
+
+START_TEST(test_backup)
+{
+	hive_t *h = make_hive("b.hiv");
+	hive_key_t root, k;
+	uint8_t *old, *bak;
+	size_t ol, bl;
+
+	old = slurp(tpath("b.hiv"), &ol);
+	write_new_log(tpath("b.hiv.LOG1"), 10, 1);
+	hive_root(h, &root);
+	ck_assert_int_eq(hive_key_add(h, root, "k", &k), 0);
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP), 0);
+	bak = slurp(tpath("b.hiv.bak"), &bl);
+	ck_assert_ptr_nonnull(bak);
+	ck_assert_uint_eq(bl, ol);
+	ck_assert_int_eq(memcmp(bak, old, ol), 0);
+	free(bak);
+	bak = slurp(tpath("b.hiv.LOG1.bak"), &bl);
+	ck_assert_ptr_nonnull(bak);
+	ck_assert_uint_eq(bl, 1024);
+	free(bak);
+	/* Only before the first write through a handle. */
+	ck_assert_int_eq(hive_key_add(h, root, "k2", &k), 0);
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP), 0);
+	bak = slurp(tpath("b.hiv.bak"), &bl);
+	ck_assert_int_eq(memcmp(bak, old, ol), 0);
+	free(bak);
+	free(old);
+	hive_close(h);
+}
+END_TEST
+
+/* ---- fault injection ------------------------------------------------------ */
+
+static long io_calls, io_fail_at;
+static bool io_exit;
+
+static bool
+io_hit(void)
+{
+	if (io_calls++ != io_fail_at)
+		return false;
+	if (io_exit)
+		_exit(0);
+	errno = EIO;
+	return true;
+}
+
+static int f_open(const char *p, int f, mode_t m) { return io_hit() ? -1 : open(p, f, m); }
+static ssize_t f_write(int fd, const void *b, size_t n) { return io_hit() ? -1 : write(fd, b, n); }
+static int f_fsync(int fd) { return io_hit() ? -1 : fsync(fd); }
+static int f_close(int fd) { if (io_hit()) { close(fd); return -1; } return close(fd); }
+static int f_rename(const char *a, const char *b) { return io_hit() ? -1 : rename(a, b); }
+static int f_unlink(const char *p) { return unlink(p); }
+static int f_ftruncate(int fd, off_t l) { return io_hit() ? -1 : ftruncate(fd, l); }
+
+static const struct bk_io_ops faulty = {
+	f_open, f_write, f_fsync, f_close, f_rename, f_unlink, f_ftruncate,
+};
+
+/* The file is the old image exactly, or a complete new hive with key "new". */
+static int
+classify(const char *path, const uint8_t *old, size_t ol)
+{
+	size_t len;
+	uint8_t *p = slurp(path, &len);
+	char err[512];
+	uint64_t probs = 1;
+	hive_t *h;
+	hive_key_t k;
+	int kind;
+
+	ck_assert_ptr_nonnull(p);
+	if (len == ol && memcmp(p, old, ol) == 0) {
+		free(p);
+		return 0;
+	}
+	free(p);
+	ck_assert_int_eq(hive_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err)), 0);
+	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM), 0);
+	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+	ck_assert_uint_eq(probs, 0);
+	ck_assert_int_eq(hive_key_find(h, "new", &k), 0);
+	ck_assert_int_eq(hive_key_find(h, "bulk\\k99", &k), 0);
+	kind = 1;
+	hive_close(h);
+	return kind;
+}
+
+static void
+crash_run(bool use_exit)
+{
+	hive_t *h = make_hive("c.hiv");
+	hive_key_t root, k, bulk;
+	uint8_t *old;
+	size_t ol;
+	long at;
+	int seen_old = 0, seen_new = 0, i;
+	char name[16];
+
+	hive_root(h, &root);
+	ck_assert_int_eq(hive_key_add(h, root, "bulk", &bulk), 0);
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "k%d", i);
+		ck_assert_int_eq(hive_key_add(h, bulk, name, &k), 0);
+	}
+	ck_assert_int_eq(hive_commit(h, 0), 0);
+	write_new_log(tpath("c.hiv.LOG1"), 3, 1);
+	old = slurp(tpath("c.hiv"), &ol);
+	ck_assert_int_eq(hive_key_add(h, root, "new", &k), 0);
+	for (at = 0; at < 64; at++) {
+		int rc = 0, status;
+
+		io_calls = 0;
+		io_fail_at = at;
+		io_exit = use_exit;
+		if (use_exit) {
+			pid_t pid = fork();
+			ck_assert_int_ge(pid, 0);
+			if (pid == 0) {
+				bk_io = &faulty;
+				_exit(hive_commit(h, 0) == 0 ? 3 : 4);
+			}
+			ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+			ck_assert(WIFEXITED(status));
+			rc = WEXITSTATUS(status) == 3 ? 0 : -1;
+		} else {
+			bk_io = &faulty;
+			rc = hive_commit(h, 0);
+			bk_io = &bk_io_posix;
+		}
+		if (classify(tpath("c.hiv"), old, ol))
+			seen_new++;
+		else
+			seen_old++;
+		if (rc == 0 && io_calls <= at && !use_exit)
+			break;              /* no call left to fail: done */
+		if (use_exit && rc == 0)
+			break;
+		/* Put the old file back for the next point. */
+		bk_io = &bk_io_posix;
+		spew(tpath("c.hiv"), old, ol);
+		write_new_log(tpath("c.hiv.LOG1"), 3, 1);
+	}
+	ck_assert_int_gt(seen_old, 0);
+	ck_assert_int_gt(seen_new, 0);
+	ck_assert_int_lt(at, 64);
+	free(old);
+	hive_close(h);
+}
+
+START_TEST(test_crash_fail)
+{
+	crash_run(false);
+}
+END_TEST
+
+START_TEST(test_crash_exit)
+{
+	crash_run(true);
+}
+END_TEST
+
+static Suite *
+commit_suite(void)
+{
+	Suite *s = suite_create("commit");
+	TCase *tc = tcase_create("commit");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_seq_and_logs);
+	tcase_add_test(tc, test_backup);
+	tcase_add_test(tc, test_crash_fail);
+	tcase_add_test(tc, test_crash_exit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(commit_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

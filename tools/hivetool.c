@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -46,6 +47,10 @@ static const char *const usage_text =
 "  ls HIVE [KEY] [-r] [--json]     list subkeys and values\n"
 "  get HIVE KEY [VALUE] [--raw|--json]\n"
 "                                  show a value (@ or \"\" is the default value)\n"
+"  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]\n"
+"                                  write KEY and its subtree as .reg or XML\n"
+"  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]\n"
+"                                  merge a .reg file into HIVE (all or nothing)\n"
 "  create FILE [--root NAME] [--minor 3|5]   make a new, empty hive\n"
 "  set HIVE KEY NAME TYPE [DATA...]  create or replace a value (@ = default)\n"
 "  del HIVE KEY [NAME] [-r]        delete a value, or a key (-r: with subkeys)\n"
@@ -659,6 +664,188 @@ cmd_recover(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- export / import ---------------------------------------------------------- */
+
+static int
+write_stdio(void *data, const void *buf, size_t len)
+{
+	return fwrite(buf, 1, len, data) == len ? 0 : -BK_EIO;
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	enum { OPT_FORMAT = CHAR_MAX + 64, OPT_PREFIX };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "prefix", required_argument, NULL, OPT_PREFIX },
+		{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
+		{ "salvage", no_argument, NULL, OPT_SALVAGE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *prefix = NULL, *format = "reg";
+	unsigned flags = 0;
+	char *tmp = NULL;
+	hive_key_t k;
+	FILE *f = stdout;
+	hive_t *h;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case OPT_FORMAT: format = optarg; break;
+		case OPT_PREFIX: prefix = optarg; break;
+		case OPT_NO_LOGS: flags |= HIVE_OPEN_NO_LOGS; break;
+		case OPT_SALVAGE: flags |= HIVE_OPEN_SALVAGE; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': tool_version();
+		default: tool_usage_error("export: bad option");
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		tool_usage_error("export: expected HIVE [KEY]");
+	if (strcmp(format, "reg") && strcmp(format, "reg4") && strcmp(format, "xml"))
+		tool_usage_error("export: unknown format '%s' (reg, reg4 or xml)", format);
+	if (prefix && strcmp(format, "xml") == 0)
+		tool_usage_error("export: --prefix applies to the reg formats only");
+	h = open_hive(argv[optind], flags);
+	if ((rc = find_key(h, argc - optind == 2 ? argv[optind + 1] : NULL, &k)) < 0)
+		return fail(h, rc);
+	if (out && !(f = tool_atomic_open(out, &tmp))) {
+		tool_err("%s: cannot create: %s", out, strerror(errno));
+		hive_close(h);
+		return EXIT_FAIL;
+	}
+	if (strcmp(format, "xml") == 0)
+		rc = hive_export_xml(h, k, write_stdio, f);
+	else
+		rc = hive_export_reg(h, k, strcmp(format, "reg4") == 0 ? HIVE_REG4 : HIVE_REG5,
+				     prefix, write_stdio, f);
+	if (out && tool_atomic_close(f, tmp, out, rc == 0) < 0 && rc == 0) {
+		tool_err("%s: cannot write: %s", out, strerror(errno));
+		hive_close(h);
+		return EXIT_FAIL;
+	}
+	if (rc < 0)
+		return fail(h, rc);
+	hive_close(h);
+	return EXIT_OK;
+}
+
+/* Read a whole file ("-": standard input) into memory. */
+static int
+read_all(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+	uint8_t *buf = NULL, *nb;
+
+	if (!f)
+		return -1;
+	for (;;) {
+		if (!(nb = realloc(buf, cap))) {
+			errno = ENOMEM;
+			break;
+		}
+		buf = nb;
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n < cap) {
+			if (ferror(f))
+				break;
+			if (f != stdin)
+				fclose(f);
+			*out = buf;
+			*len = n;
+			return 0;
+		}
+		cap *= 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	free(buf);
+	return -1;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	enum { OPT_PREFIX = CHAR_MAX + 64, OPT_CREATE };
+	static const struct option longopts[] = {
+		{ "prefix", required_argument, NULL, OPT_PREFIX },
+		{ "create", no_argument, NULL, OPT_CREATE },
+		{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hive_import_report rep;
+	const char *prefix = NULL, *hpath, *rpath;
+	unsigned flags = HIVE_OPEN_WRITE;
+	bool create = false;
+	uint8_t *text;
+	size_t len;
+	char err[600];
+	hive_t *h;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PREFIX: prefix = optarg; break;
+		case OPT_CREATE: create = true; break;
+		case OPT_NO_LOGS: flags |= HIVE_OPEN_NO_LOGS; break;
+		case OPT_FORCE: flags |= HIVE_OPEN_FORCE; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': tool_version();
+		default: tool_usage_error("import: bad option");
+		}
+	}
+	if (argc - optind != 2)
+		tool_usage_error("import: expected HIVE FILE.reg");
+	hpath = argv[optind];
+	rpath = argv[optind + 1];
+	if (read_all(rpath, &text, &len) < 0) {
+		tool_err("%s: cannot read: %s", rpath, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (create && access(hpath, F_OK) != 0) {
+		if (hive_create(&h, hpath, NULL, 0, err, sizeof(err)) < 0) {
+			tool_err("%s", err);
+			free(text);
+			return EXIT_FAIL;
+		}
+		hive_set_msg_cb(h, print_note, NULL);
+	} else {
+		h = open_hive(hpath, flags);
+	}
+	rc = hive_import_reg(h, text, len, prefix, &rep);
+	free(text);
+	if (rc < 0) {
+		/* The edits are in memory only: closing without a commit drops them. */
+		tool_err("%s: %s", rpath, hive_last_error(h));
+		hive_close(h);
+		return rc == -BK_ESYNTAX || rc == -BK_ETOOBIG ? EXIT_USAGE : EXIT_FAIL;
+	}
+	if ((rc = hive_commit(h, 0)) < 0) {
+		tool_err("%s", hive_last_error(h));
+		hive_close(h);
+		return EXIT_FAIL;
+	}
+	hive_close(h);
+	printf("%s: %lu key%s, %lu value%s set, %lu key%s and %lu value%s deleted\n", hpath,
+	       rep.keys, rep.keys == 1 ? "" : "s", rep.values_set, rep.values_set == 1 ? "" : "s",
+	       rep.keys_deleted, rep.keys_deleted == 1 ? "" : "s", rep.values_deleted,
+	       rep.values_deleted == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
 
 /* ---- edit commands (issue 3): create, set, del, mkkey, copy, diff --------- */
@@ -1085,6 +1272,8 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "info HIVE" },
 	{ "ls", cmd_ls, "ls HIVE [KEY] [-r] [--json]" },
 	{ "get", cmd_get, "get HIVE KEY [VALUE] [--raw|--json]" },
+	{ "export", cmd_export, "export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]" },
+	{ "import", cmd_import, "import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]" },
 	{ "create", cmd_create, "create FILE [--root NAME] [--minor 3|5]" },
 	{ "set", cmd_set, "set HIVE KEY NAME TYPE [DATA...]" },
 	{ "del", cmd_del, "del HIVE KEY [NAME] [-r]" },

@@ -304,7 +304,12 @@ list_one(void *dirent, const ntfschar *name, const int name_len, const int name_
 	char *u8 = NULL;
 
 	(void)pos; (void)dt_type;
-	if (name_type == FILE_NAME_DOS || MREF(mref) < FILE_first_user)
+	/* Skip DOS 8.3 aliases, the metadata files and the "." / ".." entries
+	 * ntfs_readdir() makes up. */
+	if (name_type == FILE_NAME_DOS || MREF(mref) < FILE_first_user ||
+	    (name_len == 1 && name[0] == const_cpu_to_le16('.')) ||
+	    (name_len == 2 && name[0] == const_cpu_to_le16('.') &&
+	     name[1] == const_cpu_to_le16('.')))
 		return 0;
 	memset(&fi, 0, sizeof(fi));
 	if (ntfs_ucstombs(name, name_len, &u8, 0) < 0) {

@@ -355,8 +355,8 @@ disk_label_add(disk_t *d, struct disk_label *l, enum disk_part_kind kind, uint64
 			start = l->part[i].offset + l->part[i].size;
 	start = (start + DL_ALIGN - 1) / DL_ALIGN * DL_ALIGN;
 	avail = start < end ? (end - start) / DISK_SECTOR * DISK_SECTOR : 0;
-	if (size == 0)
-		size = avail;
+	if (size == 0)   /* the rest, ending on a 1 MiB boundary when possible */
+		size = avail >= DL_ALIGN ? avail / DL_ALIGN * DL_ALIGN : avail;
 	else if (size > UINT64_MAX - DL_ALIGN)
 		size = UINT64_MAX;
 	else

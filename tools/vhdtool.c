@@ -10,13 +10,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
@@ -33,6 +37,16 @@ static const char *const usage_text =
 "  info FILE [--json]              format, sizes, geometry, creator\n"
 "  convert IN OUT [--format FMT] [--type TYPE] [--block-size SIZE]\n"
 "                                  copy IN into a new image OUT\n"
+"  partition FILE [--json]         list the partition table\n"
+"  partition FILE (--mbr|--gpt) --add KIND:SIZE[:active]...\n"
+"                                  write a new partition table\n"
+"  partition FILE [--set-active N] [--set-type N:KIND] [--signature HEX]\n"
+"                 [--disk-guid GUID] [--part-guid N:GUID]\n"
+"                                  change the partition table\n"
+"  build OUT --size SIZE [--format FMT] [--type TYPE] (--mbr|--gpt)\n"
+"            --part SPEC...        make a partitioned image\n"
+"  ls IMAGE[:PART] [PATH]          list a folder inside an NTFS partition\n"
+"  cat IMAGE[:PART] PATH           copy a file inside an NTFS partition to stdout\n"
 "\n"
 "Options:\n"
 "  -s, --size SIZE        virtual size: bytes, or with a K, M, G, T suffix\n"
@@ -43,7 +57,22 @@ static const char *const usage_text =
 "                         new file: .vhd, .vhdx, anything else raw)\n"
 "  -t, --type TYPE        fixed, or dynamic (also: expandable); default dynamic\n"
 "      --block-size SIZE  dynamic block size (default VHD 2M, VHDX 32M)\n"
-"      --json             machine-readable output (info)\n"
+"      --json             machine-readable output (info, partition)\n"
+"      --mbr, --gpt       partition table type (partition, build)\n"
+"      --add KIND:SIZE[:active]\n"
+"                         a partition of a new table, in disk order; KIND is\n"
+"                         ntfs, fat32, esp or msr (GPT only), SIZE as above\n"
+"                         or rest; partitions start on 1 MiB boundaries\n"
+"      --part SPEC        a partition of a built image:\n"
+"                         KIND:SIZE[:active][:empty][:label=NAME][:image=FILE]\n"
+"                         or ...[:wim=FILE[:INDEX]]; ntfs is formatted with\n"
+"                         mkntfs unless empty or image= is given, wim= fills\n"
+"                         it from a WIM image (default index 1)\n"
+"      --set-active N     mark MBR partition N active (0: none)\n"
+"      --set-type N:KIND  change the type of partition N\n"
+"      --signature HEX    MBR disk signature\n"
+"      --disk-guid GUID, --part-guid N:GUID\n"
+"                         GPT disk GUID, unique GUID of partition N\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
 "\n"
@@ -348,6 +377,576 @@ cmd_convert(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- partition tables and files ------------------------------------------------ */
+
+enum {
+	OPT_MBR = CHAR_MAX + 100, OPT_GPT, OPT_ADD, OPT_PART, OPT_SET_ACTIVE, OPT_SET_TYPE,
+	OPT_SIGNATURE, OPT_DISK_GUID, OPT_PART_GUID, OPT_PJSON,
+};
+
+static const struct option part_longopts[] = {
+	{ "mbr", no_argument, NULL, OPT_MBR },
+	{ "gpt", no_argument, NULL, OPT_GPT },
+	{ "add", required_argument, NULL, OPT_ADD },
+	{ "part", required_argument, NULL, OPT_PART },
+	{ "set-active", required_argument, NULL, OPT_SET_ACTIVE },
+	{ "set-type", required_argument, NULL, OPT_SET_TYPE },
+	{ "signature", required_argument, NULL, OPT_SIGNATURE },
+	{ "disk-guid", required_argument, NULL, OPT_DISK_GUID },
+	{ "part-guid", required_argument, NULL, OPT_PART_GUID },
+	{ "json", no_argument, NULL, OPT_PJSON },
+	{ "size", required_argument, NULL, 's' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "type", required_argument, NULL, 't' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define MAX_SPECS DISK_LABEL_MAX_PARTS
+
+/* Options of partition and build. */
+struct popts {
+	enum disk_label_type table;
+	const char *add[MAX_SPECS];        /* --add or --part, in order */
+	unsigned nadd;
+	int set_active;                     /* -1 none, 0 clear, N */
+	unsigned type_num;
+	enum disk_part_kind type_kind;
+	bool have_sig, have_dguid, json;
+	uint32_t sig;
+	uint8_t dguid[16];
+	unsigned pguid_num;
+	uint8_t pguid[16];
+	uint64_t size;
+	struct disk_create_opts create;
+};
+
+/* "N:REST" with N a partition number; returns REST. */
+static const char *
+parse_num_colon(const char *s, unsigned *n, const char *opt)
+{
+	const char *c = strchr(s, ':');
+	char num[16];
+	uint64_t v;
+
+	if (!c || (size_t)(c - s) >= sizeof(num))
+		tool_usage_error("%s: expected N:VALUE, got '%s'", opt, s);
+	memcpy(num, s, (size_t)(c - s));
+	num[c - s] = '\0';
+	if (!tool_parse_u64(num, &v) || v == 0 || v > DISK_LABEL_MAX_PARTS)
+		tool_usage_error("%s: bad partition number '%s'", opt, num);
+	*n = (unsigned)v;
+	return c + 1;
+}
+
+static void
+parse_popt(int c, struct popts *o, char **argv)
+{
+	uint64_t v;
+	const char *rest;
+
+	switch (c) {
+	case OPT_MBR: case OPT_GPT: {
+		enum disk_label_type t = c == OPT_MBR ? DISK_LABEL_MBR : DISK_LABEL_GPT;
+		if (o->table && o->table != t)
+			tool_usage_error("%s: --mbr and --gpt exclude each other", argv[0]);
+		o->table = t;
+		break;
+	}
+	case OPT_ADD: case OPT_PART:
+		if (o->nadd == MAX_SPECS)
+			tool_usage_error("%s: more than %u partitions", argv[0], MAX_SPECS);
+		o->add[o->nadd++] = optarg;
+		break;
+	case OPT_SET_ACTIVE:
+		if (!tool_parse_u64(optarg, &v) || v > 4)
+			tool_usage_error("--set-active: bad partition number '%s' (0 clears)", optarg);
+		o->set_active = (int)v;
+		break;
+	case OPT_SET_TYPE:
+		rest = parse_num_colon(optarg, &o->type_num, "--set-type");
+		if (disk_part_kind_parse(rest, &o->type_kind) < 0)
+			tool_usage_error("--set-type: unknown type '%s' (ntfs, fat32, esp, msr)", rest);
+		break;
+	case OPT_SIGNATURE:
+		if (!tool_parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
+			tool_usage_error("--signature: bad value '%s' (e.g. 0x1A2B3C4D)", optarg);
+		o->sig = (uint32_t)v;
+		o->have_sig = true;
+		break;
+	case OPT_DISK_GUID:
+		if (disk_guid_parse(optarg, o->dguid) < 0)
+			tool_usage_error("--disk-guid: bad GUID '%s'", optarg);
+		o->have_dguid = true;
+		break;
+	case OPT_PART_GUID:
+		rest = parse_num_colon(optarg, &o->pguid_num, "--part-guid");
+		if (disk_guid_parse(rest, o->pguid) < 0)
+			tool_usage_error("--part-guid: bad GUID '%s'", rest);
+		break;
+	case OPT_PJSON: o->json = true; break;
+	case 's':
+		if (!tool_parse_size(optarg, &o->size) || o->size == 0)
+			tool_usage_error("bad size '%s'", optarg);
+		break;
+	case 'f': o->create.format = parse_format(optarg); break;
+	case 't': o->create.type = parse_type(optarg); break;
+	case 'h': usage(stdout); exit(EXIT_OK);
+	case 'V': tool_version();
+	case ':': tool_usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
+	default: tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+	}
+}
+
+/* Parse the options of partition, build, ls and cat; only those listed in
+ * "allowed" (0-terminated) are accepted.  Returns the first positional
+ * index after checking the number of positional arguments. */
+static int
+parse_popts(int argc, char **argv, struct popts *o, const int *allowed, int min, int max)
+{
+	int c, i;
+
+	memset(o, 0, sizeof(*o));
+	o->set_active = -1;
+	optind = 1;
+	opterr = 0;     /* one message of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":s:f:t:hV", part_longopts, NULL)) != -1) {
+		for (i = 0; allowed[i] && allowed[i] != c; i++)
+			;
+		if (!allowed[i] && c != 'h' && c != 'V' && c != '?' && c != ':')
+			tool_usage_error("%s: option '%s' is not valid here", argv[0],
+					 argv[optind - 1]);
+		parse_popt(c, o, argv);
+	}
+	if (argc - optind < min || argc - optind > max)
+		tool_usage_error("%s: wrong number of arguments", argv[0]);
+	return optind;
+}
+
+static void
+print_part_text(const struct disk_label *l, const struct disk_partition *p)
+{
+	char g[37];
+
+	printf("%-3u %14" PRIu64 " %14" PRIu64 " %14" PRIu64 "  %-5s", p->number, p->offset,
+	       p->offset + p->size, p->size, disk_part_kind_name(p->kind));
+	if (l->type == DISK_LABEL_MBR) {
+		printf("  0x%02X%s\n", p->mbr_type, p->active ? "  active" : "");
+		return;
+	}
+	disk_guid_format(p->type_guid, g);
+	printf("  %s", g);
+	disk_guid_format(p->guid, g);
+	printf("  %s  ", g);
+	tool_json_string(stdout, p->name);
+	putchar('\n');
+}
+
+static void
+print_label_text(const char *path, const disk_t *d, const struct disk_label *l)
+{
+	char g[37];
+	unsigned i;
+
+	printf("disk:      %s\n", path);
+	printf("size:      %" PRIu64 " bytes\n", disk_size(d));
+	if (l->type == DISK_LABEL_MBR) {
+		printf("table:     mbr\nsignature: 0x%08" PRIX32 "\n", l->mbr_signature);
+		printf("#           start            end           size  kind   type\n");
+	} else {
+		disk_guid_format(l->disk_guid, g);
+		printf("table:     gpt\ndisk guid: %s\n", g);
+		printf("#           start            end           size  kind   type guid"
+		       "                             partition guid                        name\n");
+	}
+	for (i = 0; i < l->count; i++)
+		print_part_text(l, &l->part[i]);
+}
+
+static void
+print_label_json(const char *path, const disk_t *d, const struct disk_label *l)
+{
+	const struct disk_partition *p;
+	char g[37];
+	unsigned i;
+
+	printf("{\"disk\":");
+	tool_json_string(stdout, path);
+	printf(",\"size\":%" PRIu64 ",\"table\":\"%s\"", disk_size(d),
+	       l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
+	if (l->type == DISK_LABEL_MBR) {
+		printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
+	} else {
+		disk_guid_format(l->disk_guid, g);
+		printf(",\"disk_guid\":\"%s\",\"primary_ok\":%s,\"backup_ok\":%s", g,
+		       l->problems & DISK_LABEL_PRIMARY_BAD ? "false" : "true",
+		       l->problems & DISK_LABEL_BACKUP_BAD ? "false" : "true");
+	}
+	printf(",\"partitions\":[");
+	for (i = 0; i < l->count; i++) {
+		p = &l->part[i];
+		printf("%s{\"number\":%u,\"offset\":%" PRIu64 ",\"size\":%" PRIu64 ",\"kind\":\"%s\"",
+		       i ? "," : "", p->number, p->offset, p->size, disk_part_kind_name(p->kind));
+		if (l->type == DISK_LABEL_MBR) {
+			printf(",\"type\":%u,\"active\":%s}", p->mbr_type, p->active ? "true" : "false");
+			continue;
+		}
+		disk_guid_format(p->type_guid, g);
+		printf(",\"type_guid\":\"%s\"", g);
+		disk_guid_format(p->guid, g);
+		printf(",\"guid\":\"%s\",\"attributes\":%" PRIu64 ",\"name\":", g, p->attributes);
+		tool_json_string(stdout, p->name);
+		putchar('}');
+	}
+	printf("]}\n");
+}
+
+static struct disk_label *
+alloc_label(void)
+{
+	struct disk_label *l = malloc(sizeof(*l));
+
+	if (!l) {
+		tool_err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	return l;
+}
+
+static void
+warn_problems(const char *path, const struct disk_label *l)
+{
+	if (l->problems & DISK_LABEL_PRIMARY_BAD)
+		tool_warn("%s: the primary GPT is damaged; the backup copy was used", path);
+	if (l->problems & DISK_LABEL_BACKUP_BAD)
+		tool_warn("%s: the backup GPT is damaged or not at the last sector", path);
+}
+
+/* Check the --add specs (KIND:SIZE[:active]) before anything is written. */
+static void
+check_adds(const struct popts *o)
+{
+	struct disk_build_part bp;
+	char err[600];
+	unsigned i;
+
+	for (i = 0; i < o->nadd; i++) {
+		if (disk_build_parse_spec(o->add[i], &bp, err, sizeof(err)) < 0)
+			tool_usage_error("--add: %s", err);
+		if (bp.source == DISK_SRC_IMAGE || bp.source == DISK_SRC_WIM || bp.label[0])
+			tool_usage_error("--add: '%s': only KIND:SIZE[:active] here "
+					 "(use build to fill partitions)", o->add[i]);
+	}
+}
+
+/* A new table from the (checked) --add specs. */
+static int
+new_table(disk_t *d, const struct popts *o, struct disk_label *l)
+{
+	struct disk_build_part bp;
+	unsigned i;
+
+	if (disk_label_init(d, l, o->table) < 0)
+		return -1;
+	for (i = 0; i < o->nadd; i++) {
+		disk_build_parse_spec(o->add[i], &bp, NULL, 0);
+		if (disk_label_add(d, l, bp.kind, bp.size, bp.active, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+edit_table(const char *path, disk_t *d, const struct popts *o, struct disk_label *l)
+{
+	unsigned i;
+	int found = 0;
+
+	const char *why = NULL;
+
+	if (disk_label_read(d, l) < 0)
+		return -1;
+	if (o->have_sig && l->type != DISK_LABEL_MBR)
+		why = "--signature: the disk has a GPT (use --disk-guid)";
+	if ((o->have_dguid || o->pguid_num) && l->type != DISK_LABEL_GPT)
+		why = "--disk-guid, --part-guid: the disk has an MBR (use --signature)";
+	if (o->set_active >= 0 && l->type != DISK_LABEL_MBR)
+		why = "--set-active: the active flag exists only on MBR disks";
+	if (why) {
+		tool_err("%s: %s", path, why);
+		return -2;
+	}
+	if (o->have_sig)
+		l->mbr_signature = o->sig;
+	if (o->have_dguid)
+		memcpy(l->disk_guid, o->dguid, 16);
+	for (i = 0; i < l->count; i++) {
+		if (o->set_active >= 0) {
+			l->part[i].active = (int)l->part[i].number == o->set_active;
+			found |= l->part[i].active;
+		}
+		if (o->pguid_num == l->part[i].number)
+			memcpy(l->part[i].guid, o->pguid, 16);
+	}
+	if (o->set_active > 0 && !found) {
+		tool_err("%s: no partition %d", path, o->set_active);
+		return -2;
+	}
+	if (o->type_num && disk_label_set_kind(d, l, o->type_num, o->type_kind) < 0)
+		return -1;
+	return 0;
+}
+
+/* Sync the folder holding path, so that a rename in it is durable. */
+static int
+sync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, rc = -1;
+
+	if (!copy)
+		return -1;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+/* Where the new table is written: a copy of the image made beside it,
+ * renamed over it when complete (a block device is changed in place). */
+static int
+rewrite_table(const char *path, const struct popts *o)
+{
+	struct disk_info in;
+	struct disk_create_opts co;
+	struct disk_label *l = alloc_label();
+	char *tmp = NULL, err[600];
+	disk_t *d = open_disk(path), *w = NULL;
+	int rc = -1, fd;
+
+	if (disk_get_info(d, &in) < 0)
+		goto fail_d;
+	if (!in.block_device) {
+		memset(&co, 0, sizeof(co));
+		co.format = in.format;
+		co.type = in.type;
+		co.block_size = in.block_size;
+		if (asprintf(&tmp, "%s.vhdtool-XXXXXX", path) < 0 || (fd = mkstemp(tmp)) < 0) {
+			tool_err("%s: cannot create a temporary file: %s", path, strerror(errno));
+			goto out;
+		}
+		close(fd);
+		if (disk_convert(d, tmp, &co, NULL, NULL, err, sizeof(err)) < 0) {
+			tool_err("%s", err);
+			goto out;
+		}
+		disk_close(d);
+		d = NULL;
+	}
+	if (disk_open(&w, tmp ? tmp : path, DISK_OPEN_WRITE, err, sizeof(err)) < 0) {
+		tool_err("%s", err);
+		goto out;
+	}
+	rc = o->table ? new_table(w, o, l) : edit_table(path, w, o, l);
+	if (rc == 0 && (disk_label_write(w, l) < 0 || disk_flush(w) < 0))
+		rc = -1;
+	if (rc == -1)
+		tool_err("%s", disk_last_error(w));
+	if (disk_close(w) < 0 && rc == 0) {
+		tool_err("%s: cannot write the image", path);
+		rc = -1;
+	}
+	if (rc == 0 && tmp && (rename(tmp, path) < 0 || sync_dir(path) < 0)) {
+		tool_err("%s: cannot replace: %s", path, strerror(errno));
+		rc = -1;
+	}
+	goto out;
+fail_d:
+	tool_err("%s", disk_last_error(d));
+out:
+	if (rc < 0 && tmp)
+		unlink(tmp);
+	free(tmp);
+	free(l);
+	disk_close(d);
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+static int
+cmd_partition(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_MBR, OPT_GPT, OPT_ADD, OPT_SET_ACTIVE, OPT_SET_TYPE,
+				       OPT_SIGNATURE, OPT_DISK_GUID, OPT_PART_GUID, OPT_PJSON, 0 };
+	struct popts o;
+	struct disk_label *l;
+	int i = parse_popts(argc, argv, &o, allowed, 1, 1), rc;
+	bool edit = o.set_active >= 0 || o.type_num || o.have_sig || o.have_dguid || o.pguid_num;
+	disk_t *d;
+
+	if (o.table && !o.nadd)
+		tool_usage_error("partition: --%s needs at least one --add",
+				 o.table == DISK_LABEL_MBR ? "mbr" : "gpt");
+	if (o.nadd && !o.table)
+		tool_usage_error("partition: --add needs --mbr or --gpt");
+	if (o.table && edit)
+		tool_usage_error("partition: a new table (--mbr/--gpt) and edits exclude each other");
+	if (o.json && (o.table || edit))
+		tool_usage_error("partition: --json only lists");
+	check_adds(&o);
+	if (o.table || edit)
+		return rewrite_table(argv[i], &o);
+	d = open_disk(argv[i]);
+	l = alloc_label();
+	if ((rc = disk_label_read(d, l)) < 0) {
+		tool_err("%s", disk_last_error(d));
+	} else {
+		warn_problems(argv[i], l);
+		if (o.json)
+			print_label_json(argv[i], d, l);
+		else
+			print_label_text(argv[i], d, l);
+	}
+	free(l);
+	disk_close(d);
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+static int
+cmd_build(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_MBR, OPT_GPT, OPT_PART, 's', 'f', 't', 0 };
+	struct disk_build_part *parts;
+	struct disk_build_opts bo;
+	struct popts o;
+	char err[600];
+	unsigned k;
+	int i = parse_popts(argc, argv, &o, allowed, 1, 1), rc;
+
+	if (!o.size)
+		tool_usage_error("build: --size is required");
+	if (!o.table)
+		tool_usage_error("build: --mbr or --gpt is required");
+	if (!o.nadd)
+		tool_usage_error("build: at least one --part is required");
+	if (!(parts = calloc(o.nadd, sizeof(*parts)))) {
+		tool_err("out of memory");
+		return EXIT_FAIL;
+	}
+	for (k = 0; k < o.nadd; k++)
+		if (disk_build_parse_spec(o.add[k], &parts[k], err, sizeof(err)) < 0)
+			tool_usage_error("--part: %s", err);
+	memset(&bo, 0, sizeof(bo));
+	bo.size = (o.size + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
+	bo.label = o.table;
+	bo.format = o.create.format;
+	bo.type = o.create.type;
+	rc = disk_build(argv[i], &bo, parts, o.nadd, err, sizeof(err));
+	free(parts);
+	if (rc < 0) {
+		tool_err("%s", err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* "IMAGE[:PART]": a trailing ":N" names the partition unless the whole
+ * argument is an existing file. */
+static disk_t *
+open_image_part(const char *arg, unsigned *part)
+{
+	const char *c = strrchr(arg, ':');
+	char *path;
+	uint64_t v;
+	disk_t *d;
+
+	*part = 0;
+	if (access(arg, F_OK) == 0 || !c || !tool_parse_u64(c + 1, &v) || v == 0 ||
+	    v > DISK_LABEL_MAX_PARTS)
+		return open_disk(arg);
+	if (!(path = strndup(arg, (size_t)(c - arg)))) {
+		tool_err("out of memory");
+		exit(EXIT_FAIL);
+	}
+	*part = (unsigned)v;
+	d = open_disk(path);
+	free(path);
+	return d;
+}
+
+static void
+print_entry(const struct disk_file_info *fi)
+{
+	char when[32];
+	time_t t = (time_t)fi->mtime;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	else
+		snprintf(when, sizeof(when), "?");
+	printf("%c %12" PRIu64 "  %s  %s\n", fi->is_dir ? 'd' : '-', fi->size, when, fi->name);
+}
+
+static int
+ls_one(const struct disk_file_info *fi, void *data)
+{
+	(void)data;
+	print_entry(fi);
+	return 0;
+}
+
+static int
+cmd_ls(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	struct popts o;
+	struct disk_file_info fi;
+	unsigned part;
+	int i = parse_popts(argc, argv, &o, allowed, 1, 2), rc;
+	const char *path = argc - i == 2 ? argv[i + 1] : "/";
+	disk_t *d = open_image_part(argv[i], &part);
+
+	rc = disk_ntfs_list(d, part, path, ls_one, NULL);
+	if (rc == -BK_EWRONGTYPE && (rc = disk_ntfs_stat(d, part, path, &fi)) == 0)
+		print_entry(&fi);
+	if (rc < 0)
+		tool_err("%s", disk_last_error(d));
+	disk_close(d);
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/* A failed write to stdout stops the read; data records the errno. */
+static int
+cat_sink(const void *buf, size_t n, void *data)
+{
+	if (fwrite(buf, 1, n, stdout) == n)
+		return 0;
+	*(int *)data = errno ? errno : EIO;
+	return 1;
+}
+
+static int
+cmd_cat(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	struct popts o;
+	unsigned part;
+	int i = parse_popts(argc, argv, &o, allowed, 2, 2), rc, werr = 0;
+	disk_t *d = open_image_part(argv[i], &part);
+
+	rc = disk_ntfs_read(d, part, argv[i + 1], cat_sink, &werr);
+	if (rc > 0)
+		tool_err("write error on standard output: %s", strerror(werr));
+	else if (rc < 0)
+		tool_err("%s", disk_last_error(d));
+	disk_close(d);
+	return rc != 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 /* ---- dispatch ------------------------------------------------------------------ */
 
 struct command {
@@ -359,6 +958,10 @@ static const struct command commands[] = {
 	{ "create", cmd_create },
 	{ "info", cmd_info },
 	{ "convert", cmd_convert },
+	{ "partition", cmd_partition },
+	{ "build", cmd_build },
+	{ "ls", cmd_ls },
+	{ "cat", cmd_cat },
 };
 
 int

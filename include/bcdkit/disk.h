@@ -273,8 +273,9 @@ BCDKIT_API int disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_
 /*
  * Append a partition of the given kind: it starts at the first 1 MiB
  * boundary after the last partition and is size bytes long (rounded up to
- * 1 MiB), or takes the rest of the usable space when size is 0.  A GPT
- * partition gets a random unique GUID.  *number (if not NULL) receives its
+ * 1 MiB), or, when size is 0, takes the rest of the usable space (rounded
+ * down to whole MiB when that leaves any).  A GPT partition gets a random
+ * unique GUID.  *number (if not NULL) receives its
  * number.  Returns 0, -BK_EINVAL (full table, MSR on MBR, more than one
  * active), or -BK_ETOOBIG (no room).
  */

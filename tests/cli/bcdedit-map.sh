@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# --map X:=TARGET: disk images with partition numbers (MBR primary and
+# logical, GPT), the explicit mbr:/gpt: forms, and a loop block device when
+# the machine allows one.  Devices print as the mapped letter, else in the
+# explicit form, which reads back to the same bytes.
+. "$top_srcdir/tests/cli/bcdedit-lib.sh"
+need sfdisk
+
+S="$TMP/BCD"
+B() { "$BCDEDIT" --store "$S" "$@"; }
+dev() { B "$@" /enum {bootmgr} > "$TMP/e"; sed -n 's/^device  *//p' "$TMP/e"; }
+
+truncate -s 64M "$TMP/mbr.img"
+printf 'label: dos\nlabel-id: 0xcafe0042\nstart=2048, size=20480, type=7\nstart=30720, size=40960, type=5\nstart=32768, size=8192, type=7\n' |
+	sfdisk -q "$TMP/mbr.img"
+truncate -s 64M "$TMP/gpt.img"
+printf 'label: gpt\nlabel-id: 11223344-5566-7788-99AA-BBCCDDEEFF00\nstart=2048, size=20480, uuid=A1B2C3D4-0001-0002-0003-000000000004\n' |
+	sfdisk -q "$TMP/gpt.img"
+
+expect_exit 0 "$BCDEDIT" /createstore "$S"
+expect_exit 0 B /create {bootmgr} /d x
+expect_exit 0 B --map "S:=$TMP/mbr.img:1" /set {bootmgr} device partition=S:
+[ "$(dev)" = "partition=mbr:cafe0042:1048576" ] || fail "MBR primary: $(dev)"
+[ "$(dev --map "S:=$TMP/mbr.img:1")" = "partition=S:" ] || fail "letter back"
+[ "$(dev --map "T:=$TMP/mbr.img:5")" = "partition=mbr:cafe0042:1048576" ] || fail "other letter"
+expect_exit 0 B --map "L:=$TMP/mbr.img:5" /set {bootmgr} device partition=L:
+[ "$(dev)" = "partition=mbr:cafe0042:$((32768 * 512))" ] || fail "MBR logical: $(dev)"
+expect_exit 0 B --map "G:=$TMP/gpt.img:1" /set {bootmgr} device 'file=[G:]\efi\x.efi'
+[ "$(dev)" = 'file=[gpt:{11223344-5566-7788-99aa-bbccddeeff00}:{a1b2c3d4-0001-0002-0003-000000000004}]\efi\x.efi' ] ||
+	fail "GPT: $(dev)"
+[ "$(dev --map "g:=$TMP/gpt.img:1")" = 'file=[G:]\efi\x.efi' ] || fail "GPT letter"
+# The explicit form is valid input and a valid map target.
+expect_exit 0 B /set {bootmgr} device "$(dev)"
+[ "$(dev --map 'Z:=gpt:{11223344-5566-7788-99aa-bbccddeeff00}:{a1b2c3d4-0001-0002-0003-000000000004}')" = 'file=[Z:]\efi\x.efi' ] ||
+	fail "explicit map"
+expect_exit 2 B --map "S:=$TMP/mbr.img:3" /enum
+grep -q 'no partition 3' "$TMP/err" || fail "missing partition message"
+expect_exit 2 B --map "S:=$TMP/gpt.img:2" /enum
+expect_exit 2 B --map "S=$TMP/mbr.img:1" /enum
+expect_exit 1 B /set {bootmgr} device partition=S:
+grep -q 'not mapped' "$TMP/err" || fail "unmapped letter message"
+
+# A block device, through a loop device, when permitted here.
+if command -v losetup >/dev/null 2>&1 && LOOP=$(losetup -f --show -P "$TMP/mbr.img" 2>/dev/null); then
+	trap 'losetup -d "$LOOP"; rm -rf "$TMP"' EXIT
+	if [ -b "${LOOP}p1" ]; then
+		[ "$(dev --map "Q:=${LOOP}p1")" = "file=[gpt:{11223344-5566-7788-99aa-bbccddeeff00}:{a1b2c3d4-0001-0002-0003-000000000004}]\\efi\\x.efi" ] ||
+			fail "loop device map changed the output"
+		expect_exit 0 B --map "Q:=${LOOP}p1" /set {bootmgr} device partition=Q:
+		[ "$(dev)" = "partition=mbr:cafe0042:1048576" ] || fail "block device: $(dev)"
+	fi
+fi
+echo PASS

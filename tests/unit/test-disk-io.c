@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The disk_t handle itself: raw files, probing, range checks, create and
+ * commit through a temporary file, holes, conversion progress and cancel.
+ */
+#include "config.h"
+
+#include <dirent.h>
+
+#include "test-disk-util.h"
+#include "disk-internal.h"
+
+#define MIB 1048576u
+
+/* Number of entries in dir (without . and ..). */
+static int
+count_entries(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dp);
+	while ((e = readdir(dp)))
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(dp);
+	return n;
+}
+
+START_TEST(create_commit_close)
+{
+	struct disk_create_opts o = { DISK_FORMAT_AUTO, DISK_TYPE_DEFAULT, 3 * MIB, 0, { 0 } };
+	char dir[64], path[128], err[300];
+	struct stat st;
+	struct disk_info in;
+	disk_t *d;
+
+	test_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/a.img", dir);
+	/* Closed without a commit: nothing is left. */
+	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(count_entries(dir), 1);        /* the temporary file */
+	ck_assert_int_ne(stat(path, &st), 0);
+	ck_assert_int_eq(disk_close(d), 0);
+	ck_assert_int_eq(count_entries(dir), 0);
+	/* Committed: the file appears, of the exact size, raw and sparse. */
+	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_write(d, MIB, "x", 1), 0);
+	ck_assert_int_eq(disk_commit(d), 0);
+	ck_assert_int_eq(disk_commit(d), -BK_EINVAL);
+	ck_assert_int_eq(disk_get_info(d, &in), 0);
+	ck_assert_int_eq(in.format, DISK_FORMAT_RAW);
+	ck_assert_int_eq(disk_close(d), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_size, 3 * MIB);
+	ck_assert_int_eq(count_entries(dir), 1);
+	/* Bad requests. */
+	o.size = 1000;
+	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "multiple of 512"));
+	o.size = MIB;
+	o.type = DISK_TYPE_DIFFERENCING;
+	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), -BK_EUNSUPPORTED);
+	o.type = DISK_TYPE_DYNAMIC;
+	o.format = DISK_FORMAT_RAW;
+	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), -BK_EINVAL);
+	o.format = DISK_FORMAT_VHD;
+	o.block_size = 3 * MIB;
+	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "power of two"));
+	ck_assert_int_eq(count_entries(dir), 1);
+	test_rmdir(dir);
+}
+END_TEST
+
+START_TEST(open_errors_and_ranges)
+{
+	char dir[64], path[128], err[300];
+	uint8_t buf[16];
+	disk_t *d = NULL;
+	FILE *f;
+
+	test_tmpdir(dir, sizeof(dir));
+	ck_assert_int_eq(disk_open(&d, dir, 0, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_null(d);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	ck_assert_int_eq(disk_open(&d, path, 0, err, sizeof(err)), -BK_EIO);
+	ck_assert_ptr_nonnull(strstr(err, "missing"));
+	snprintf(path, sizeof(path), "%s/small.img", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("0123456789", f);
+	fclose(f);
+	ck_assert_int_eq(disk_open(&d, path, 0, err, sizeof(err)), 0);
+	ck_assert_uint_eq(disk_size(d), 10);
+	ck_assert_int_eq(disk_read(d, 2, buf, 8), 0);
+	ck_assert_int_eq(memcmp(buf, "23456789", 8), 0);
+	ck_assert_int_eq(disk_read(d, 3, buf, 8), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(disk_last_error(d), "past the end"));
+	ck_assert_int_eq(disk_read(d, UINT64_MAX, buf, 2), -BK_EINVAL);
+	ck_assert_int_eq(disk_write(d, 0, buf, 1), -BK_EREADONLY);
+	ck_assert_int_eq(disk_close(d), 0);
+	ck_assert_int_eq(disk_open(&d, path, DISK_OPEN_WRITE, err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_write(d, 0, "AB", 2), 0);
+	ck_assert_int_eq(disk_close(d), 0);
+	ck_assert_int_eq(disk_open(&d, path, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_read(d, 0, buf, 3), 0);
+	ck_assert_int_eq(memcmp(buf, "AB2", 3), 0);
+	disk_close(d);
+	test_rmdir(dir);
+}
+END_TEST
+
+START_TEST(open_io_checks)
+{
+	struct disk_io_ops ops = mem_ops;
+	struct mem m = { NULL, 0, -1, 0, 0 };
+	char err[300];
+	disk_t *d = NULL;
+
+	ops.struct_size = 8;
+	ck_assert_int_eq(disk_open_io(&d, &ops, &m, "x", 0, err, sizeof(err)), -BK_EINVAL);
+	ops = mem_ops;
+	ops.write_at = NULL;
+	ck_assert_int_eq(disk_open_io(&d, &ops, &m, "x", DISK_OPEN_WRITE, err, sizeof(err)),
+			 -BK_EINVAL);
+	/* An empty container is a raw disk of size 0. */
+	ck_assert_int_eq(disk_open_io(&d, &mem_ops, &m, "x", 0, err, sizeof(err)), 0);
+	ck_assert_uint_eq(disk_size(d), 0);
+	disk_close(d);
+	/* DISK_OPEN_RAW does not probe. */
+	m.len = 2 * MIB;
+	m.buf = calloc(1, m.len);
+	memcpy(m.buf, "vhdxfile", 8);
+	ck_assert_int_eq(disk_open_io(&d, &mem_ops, &m, "x", 0, err, sizeof(err)), -BK_ECORRUPT);
+	ck_assert_int_eq(disk_open_io(&d, &mem_ops, &m, "x", DISK_OPEN_RAW, err, sizeof(err)), 0);
+	ck_assert_uint_eq(disk_size(d), 2 * MIB);
+	disk_close(d);
+	free(m.buf);
+	ck_assert_str_eq(disk_strerror(-BK_ECORRUPT), "corrupt or invalid data");
+	ck_assert_str_eq(disk_format_name(DISK_FORMAT_VHDX), "vhdx");
+	ck_assert_str_eq(disk_type_name(DISK_TYPE_DYNAMIC), "dynamic");
+}
+END_TEST
+
+/* Holes of a sparse file are reported; dynamic images report their blocks. */
+START_TEST(map_holes)
+{
+	char dir[64], path[128], err[300];
+	uint64_t run;
+	int alloc, fd;
+	disk_t *d;
+
+	test_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/sparse.img", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 8 * MIB), 0);
+	ck_assert_int_eq(pwrite(fd, "data", 4, 4 * MIB), 4);
+	close(fd);
+	ck_assert_int_eq(disk_open(&d, path, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_map(d, 0, 8 * MIB, &run, &alloc), 0);
+	if (alloc == 0) {       /* the file system reports holes */
+		ck_assert_uint_le(run, 4 * MIB);
+		ck_assert_uint_ge(run, 4 * MIB - 65536);
+		ck_assert_int_eq(disk_map(d, 4 * MIB, 4 * MIB, &run, &alloc), 0);
+		ck_assert_int_eq(alloc, 1);
+		ck_assert_uint_lt(run, 4 * MIB);
+	}
+	ck_assert_int_eq(disk_map(d, 8 * MIB - 1, 2, &run, &alloc), -BK_EINVAL);
+	ck_assert_int_eq(disk_map(d, 0, 0, &run, &alloc), -BK_EINVAL);
+	disk_close(d);
+	test_rmdir(dir);
+}
+END_TEST
+
+struct prog {
+	uint64_t last, calls;
+	uint64_t cancel_at;
+};
+
+static int
+prog_cb(void *data, uint64_t done, uint64_t total)
+{
+	struct prog *p = data;
+
+	ck_assert_uint_ge(done, p->last);
+	ck_assert_uint_le(done, total);
+	p->last = done;
+	p->calls++;
+	return p->cancel_at && done >= p->cancel_at;
+}
+
+START_TEST(convert_progress_cancel)
+{
+	struct disk_create_opts o = { DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, 0, MIB, { 0 } };
+	struct prog p = { 0, 0, 0 };
+	char dir[64], src[128], dst[128], err[300];
+	uint8_t *pat = malloc(20 * MIB), *got = malloc(20 * MIB);
+	disk_t *s, *d;
+
+	test_tmpdir(dir, sizeof(dir));
+	snprintf(src, sizeof(src), "%s/src.img", dir);
+	snprintf(dst, sizeof(dst), "%s/dst.vhdx", dir);
+	fill_pattern(pat, 20 * MIB, 5);
+	memset(pat + 4 * MIB, 0, 8 * MIB);
+	{
+		struct disk_create_opts r = { DISK_FORMAT_RAW, DISK_TYPE_FIXED, 20 * MIB, 0, { 0 } };
+		ck_assert_int_eq(disk_create(&s, src, &r, err, sizeof(err)), 0);
+		ck_assert_int_eq(disk_write(s, 0, pat, 20 * MIB), 0);
+		ck_assert_int_eq(disk_commit(s), 0);
+		disk_close(s);
+	}
+	ck_assert_int_eq(disk_open(&s, src, 0, err, sizeof(err)), 0);
+	p.cancel_at = 10 * MIB;
+	ck_assert_int_eq(disk_convert(s, dst, &o, prog_cb, &p, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "cancelled"));
+	ck_assert_int_eq(count_entries(dir), 1);
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(disk_convert(s, dst, &o, prog_cb, &p, err, sizeof(err)), 0);
+	ck_assert_uint_eq(p.last, 20 * MIB);
+	ck_assert_uint_ge(p.calls, 5);
+	disk_close(s);
+	ck_assert_int_eq(disk_open(&d, dst, 0, err, sizeof(err)), 0);
+	ck_assert_uint_eq(disk_size(d), 20 * MIB);
+	ck_assert_int_eq(disk_read(d, 0, got, 20 * MIB), 0);
+	ck_assert_int_eq(memcmp(got, pat, 20 * MIB), 0);
+	{
+		struct disk_info in;
+		ck_assert_int_eq(disk_get_info(d, &in), 0);
+		ck_assert_uint_eq(in.allocated, 12 * MIB);  /* the 8 zero MiB are not stored */
+	}
+	disk_close(d);
+	free(pat);
+	free(got);
+	test_rmdir(dir);
+}
+END_TEST
+
+static Suite *
+io_suite(void)
+{
+	Suite *s = suite_create("disk-io");
+	TCase *tc = tcase_create("io");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, create_commit_close);
+	tcase_add_test(tc, open_errors_and_ranges);
+	tcase_add_test(tc, open_io_checks);
+	tcase_add_test(tc, map_holes);
+	tcase_add_test(tc, convert_progress_cancel);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(io_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

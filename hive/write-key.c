@@ -89,13 +89,26 @@ hive_wname_store(const struct hive_wname *w, uint8_t *dst)
 	}
 }
 
+/* Upper-casing with ASCII done inline: this sits in every lookup loop. */
+static inline uint16_t
+up(uint16_t c)
+{
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z' ? (uint16_t)(c - 0x20) : c;
+	return hive_upcase(c);
+}
+
 int
 hive_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, size_t n)
 {
 	size_t rn = comp ? len : len / 2, i, m = rn < n ? rn : n;
 
 	for (i = 0; i < m; i++) {
-		uint16_t a = hive_upcase(comp ? raw[i] : bk_le16(raw + 2 * i)), b = hive_upcase(u[i]);
+		uint16_t a = comp ? raw[i] : bk_le16(raw + 2 * i), b = u[i];
+		if (a == b)
+			continue;
+		a = up(a);
+		b = up(b);
 		if (a != b)
 			return a < b ? -1 : 1;
 	}

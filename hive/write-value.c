@@ -134,30 +134,56 @@ store_data(struct hive *h, uint32_t off, const struct vk_rec *old, uint32_t type
 	return rc ? rc : hw_put32(h, HIVE_PAY(off, 0x0C), type);
 }
 
+/* Does the vk at off (if it is one) carry the name u/n?  Checked inline:
+ * this runs for every value of a key on every set, so it must be cheap. */
+static bool
+vk_name_is(struct hive *h, uint32_t off, const uint16_t *u, size_t n)
+{
+	const uint8_t *p;
+	uint32_t size;
+	uint16_t nl;
+	bool comp;
+	int32_t raw;
+
+	if (!hive_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
+		return false;
+	size = (uint32_t)-(int64_t)raw;
+	p = hive_bins(h, off) + 4;
+	if (size < 4 + HIVE_VK_FIXED || p[0] != 'v' || p[1] != 'k')
+		return false;
+	nl = bk_le16(p + 2);
+	comp = bk_le16(p + 0x10) & VK_COMP_NAME;
+	if (HIVE_VK_FIXED + (size_t)nl > size - 4 || (comp ? nl : nl / 2u) != n)
+		return false;
+	return hive_raw_name_cmp(p + HIVE_VK_FIXED, nl, comp, u, n) == 0;
+}
+
 /* Index of the value named u/n in the key's list, or -BK_ENOTFOUND. */
 static int
 find_value(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
 	   uint32_t *idx, uint32_t *vk_off)
 {
-	uint32_t *vals;
-	size_t cnt, i;
-	struct vk_rec vk;
-	int rc = hive_value_list(h, nk, &vals, &cnt);
+	struct bk_view v;
+	uint32_t i;
+	int rc;
 
+	if (nk->value_count == 0)
+		return -BK_ENOTFOUND;
+	if (nk->value_count > HIVE_MAX_VALUES)
+		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values",
+			      h->path, nk->off);
+	rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, &v);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i < cnt; i++) {
-		if ((rc = hive_vk_read(h, vals[i], &vk)) < 0)
-			break;
-		if (hive_raw_name_cmp(vk.name, vk.name_len, vk.flags & VK_COMP_NAME, u, n) == 0) {
-			*idx = (uint32_t)i;
-			*vk_off = vals[i];
-			bk_free(vals);
+	for (i = 0; i < nk->value_count; i++) {
+		uint32_t off = bk_le32(v.p + 4 * i);
+		if (vk_name_is(h, off, u, n)) {
+			*idx = i;
+			*vk_off = off;
 			return 0;
 		}
 	}
-	bk_free(vals);
-	return rc < 0 ? rc : -BK_ENOTFOUND;
+	return -BK_ENOTFOUND;
 }
 
 static int

@@ -46,10 +46,19 @@ START_TEST(test_vectors_registry_seed)
 }
 END_TEST
 
-/* SymCrypt's self-test: "abc" with seed 0xD53CD9CECD0893B7. */
+/*
+ * Microsoft's vectors with other seeds: SymCrypt's self-test ("abc" with its
+ * default seed), a 26-byte input (two leftover bytes), and the .NET runtime's
+ * empty input with seed 0x004FB61A001BDBCC.
+ */
 START_TEST(test_vector_symcrypt)
 {
+	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz";
+
 	ck_assert_uint_eq(hash_hex(0xD53CD9CECD0893B7ull, "616263"), 0x22C74339492769BFull);
+	ck_assert_uint_eq(hive_marvin32(0xDDDDEEEEFFFF000ull, (const uint8_t *)alpha, 26),
+			  0xA128EB7E7260ACA2ull);
+	ck_assert_uint_eq(hive_marvin32(0x004FB61A001BDBCCull, NULL, 0), 0x30ED35C100CD3C7Dull);
 }
 END_TEST
 

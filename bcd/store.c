@@ -56,11 +56,12 @@ bcd_store_open(bcd_store_t **out, const char *path, unsigned flags, char *errbuf
 	rc = hive_root(s->hive, &root);
 	if (rc == 0)
 		rc = hive_key_child(s->hive, root, "Objects", &s->objects);
-	if (rc < 0) {
+	if (rc == -BK_ENOTFOUND) {
 		bcd_errbuf_set(errbuf, errlen, "%s: not a BCD store (no Objects key)", path);
 		rc = -BK_ECORRUPT;
-		goto fail;
 	}
+	if (rc < 0)
+		goto fail;
 	*out = s;
 	return 0;
 fail:
@@ -154,9 +155,13 @@ read_type(bcd_store_t *s, hive_key_t okey, uint32_t *type)
 	int rc;
 
 	*type = 0;
-	if (hive_key_child(s->hive, okey, "Description", &desc) < 0 ||
-	    hive_value_find(s->hive, desc, "Type", &v) < 0)
-		return 0;
+	rc = hive_key_child(s->hive, okey, "Description", &desc);
+	if (rc == 0)
+		rc = hive_value_find(s->hive, desc, "Type", &v);
+	if (rc == -BK_ENOTFOUND)
+		return 0;   /* an object without a type: shown as type 0 */
+	if (rc < 0)
+		return bcd_hive_err(s, rc, "reading an object type");
 	rc = hive_value_data(s->hive, v, &data, &len);
 	if (rc < 0)
 		return bcd_hive_err(s, rc, "reading an object type");

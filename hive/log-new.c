@@ -111,10 +111,11 @@ nlog_scan(struct nlog *l)
 	if (l->nvalid == 0)
 		snprintf(l->rep->note, sizeof(l->rep->note),
 			 "no valid entry (offset 0x%zx: %s)", pos, why ? why : "end of file");
-	else if (why && (pos + 4 > s->len || memcmp(s->data + pos, "HvLE", 4) == 0))
+	else if (why && s->len - pos >= 4 && memcmp(s->data + pos, "HvLE", 4) == 0)
+		/* An entry that fails its checks, not just the end of the entries. */
 		snprintf(l->rep->note, sizeof(l->rep->note),
-			 "%u valid entries (seq %u..%u); stopped at offset 0x%zx: %s",
-			 l->nvalid, l->start, l->start + l->nvalid - 1, pos, why);
+			 "replay stopped at offset 0x%zx (seq %u): %s", pos,
+			 l->start + l->nvalid, why);
 	else
 		snprintf(l->rep->note, sizeof(l->rep->note), "%u valid entries (seq %u..%u)",
 			 l->nvalid, l->start, l->start + l->nvalid - 1);

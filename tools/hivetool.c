@@ -574,7 +574,8 @@ print_recover_log(const struct hive_recover_log *l)
 		       l->runs == 1 ? "" : "s");
 	else if (l->used)
 		printf(", applied %u page%s", l->runs, l->runs == 1 ? "" : "s");
-	if (l->note[0] && !l->used)
+	/* A used log whose entries end at a damaged one says where and why. */
+	if (l->note[0] && (!l->used || strstr(l->note, "stopped at")))
 		printf(", %s", l->note);
 	putchar('\n');
 }

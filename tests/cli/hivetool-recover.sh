@@ -37,6 +37,25 @@ grep -qx 'Dry run: nothing written' "$TMP/out" || fail "dry-run line"
 after=$(cd "$TMP/h" && ls -l --time-style=full-iso && sha256sum ./*)
 [ "$before" = "$after" ] || fail "--dry-run changed the originals"
 
+# One flipped page byte in LOG2's second entry: replay stops there (3.5).
+mkdir "$TMP/d"
+cp "$SRC/NewDirtyHive" "$SRC/NewDirtyHive.LOG1" "$SRC/NewDirtyHive.LOG2" "$TMP/d/"
+python3 - "$TMP/d/NewDirtyHive.LOG2" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+pos = 512 + struct.unpack_from('<I', d, 516)[0]
+count = struct.unpack_from('<I', d, pos + 20)[0]
+d[pos + 40 + 8 * count + 100] ^= 1
+open(sys.argv[1], 'wb').write(d)
+PY
+expect_exit 0 "$HIVETOOL" recover "$TMP/d/NewDirtyHive" -o "$TMP/d.out"
+grep -qx 'Entries applied: 2' "$TMP/out" || fail "damaged: entries"
+grep -qx 'Last sequence number: 3' "$TMP/out" || fail "damaged: last sequence"
+grep -q 'NewDirtyHive.LOG2: new format, applied 1 entry (seq 3..3), 1 page run, replay stopped at offset 0x2000 (seq 4): Hash-1 mismatch' \
+	"$TMP/out" || fail "damaged: LOG2 line: $(cat "$TMP/out")"
+expect_exit 0 "$HIVETOOL" info "$TMP/d.out"
+grep -q '^Sequence: *4 / 4$' "$TMP/out" || fail "damaged: sequence"
+
 # Usage errors.
 expect_exit 2 "$HIVETOOL" recover
 grep -q "Try 'hivetool --help'" "$TMP/err" || fail "usage hint"

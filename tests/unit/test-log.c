@@ -237,6 +237,27 @@ START_TEST(test_format_from_header_not_name)
 }
 END_TEST
 
+/* Old format: a log older than the hive (3.5 timestamp rule) is not eligible. */
+START_TEST(test_old_log_older_than_hive)
+{
+	struct hive_recover_report rep;
+	struct bk_errbuf eb;
+	uint8_t *img, *log;
+	size_t len, llen;
+
+	NEED_CORPUS(BBB "BadBaseBlockHive");
+	copy_in(BBB "BadBaseBlockHive", "BadBaseBlockHive");
+	log = slurp(corpus(BBB "BadBaseBlockHive.LOG1"), &llen);
+	bk_put_le64(log + 0x0C, 1);
+	bk_put_le32(log + 0x1FC, regf_checksum(log));
+	spit(tpath("BadBaseBlockHive.LOG1"), log, llen);
+	free(log);
+	ck_assert_int_eq(replay_file(tpath("BadBaseBlockHive"), &img, &len, &rep, &eb), -BK_ELOG);
+	ck_assert_msg(strstr(eb.msg, "not eligible: older than the hive") != NULL, "%s", eb.msg);
+	free(img);
+}
+END_TEST
+
 /* ---- synthetic damage (3.5) ---------------------------------------------- */
 
 static void
@@ -558,6 +579,7 @@ log_suite(void)
 	tcase_add_test(td, test_flipped_bytes_new);
 	tcase_add_test(td, test_flipped_bytes_old);
 	tcase_add_test(td, test_alloc_failures);
+	tcase_add_test(td, test_old_log_older_than_hive);
 	suite_add_tcase(s, td);
 
 	return s;

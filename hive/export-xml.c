@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 
 #include "hive-internal.h"
@@ -39,6 +40,15 @@ xml_sink(void *ctx, const char *buf, int len)
 		return -1;
 	}
 	return len;
+}
+
+/* libxml2 would print its I/O errors on stderr; a library must stay quiet
+ * (the failure is reported through the return code instead). */
+static void
+xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
 }
 
 static int
@@ -333,18 +343,25 @@ int
 hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data)
 {
 	struct xml_writer x = { h, NULL, write, data, 0, { NULL, 0, 0 }, -1 };
+	xmlGenericErrorFunc old_func = xmlGenericError;
+	void *old_ctx = xmlGenericErrorContext;
 	xmlOutputBufferPtr ob;
 	int rc;
 
 	if (key == 0)
 		key = h->base.root_offset;
+	/* The handler is per thread in libxml2: this does not touch other threads. */
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
 	ob = xmlOutputBufferCreateIO(xml_sink, NULL, &x, NULL);
-	if (!ob)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	if (!ob) {
+		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		goto restore;
+	}
 	x.tw = xmlNewTextWriter(ob);
 	if (!x.tw) {
 		xmlOutputBufferClose(ob);
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		goto restore;
 	}
 	if (xmlTextWriterSetIndent(x.tw, 1) < 0 ||
 	    xmlTextWriterStartDocument(x.tw, "1.0", "UTF-8", NULL) < 0 ||
@@ -362,5 +379,7 @@ out:
 	bk_free(x.buf.p);
 	if (rc == 0 && x.write_rc < 0)
 		rc = xml_fail(&x);
+restore:
+	xmlSetGenericErrorFunc(old_ctx, old_func);
 	return rc;
 }

@@ -157,6 +157,7 @@ void vhdx_overlay_free(struct vhdx_overlay *ov);
 /* Hostile-input limits for tables we read. */
 #define DL_GPT_MAX_ENTRY_SIZE 1024u      /* bytes per entry */
 #define DL_GPT_MAX_ARRAY    (1024u * 1024u) /* bytes in the entry array */
+#define DL_MBR_MAX_LOGICAL  60u         /* EBRs followed in one chain */
 #define DL_MBR_SIG_OFF      0x1B8
 #define DL_MBR_TABLE_OFF    0x1BE
 /* The CHS geometry written into MBR entries (what Windows and fdisk use). */
@@ -179,8 +180,9 @@ struct disk_label_ops {
 
 extern const struct disk_label_ops disk_label_mbr_ops;
 extern const struct disk_label_ops disk_label_gpt_ops;
-/* label-mbr.c: the protective MBR in front of a GPT. */
+/* label-mbr.c: the protective MBR in front of a GPT; extended types. */
 int dl_mbr_write_protective(struct disk *d);
+int dl_mbr_is_extended(uint8_t type);
 
 /* crc32.c: CRC-32 (IEEE) of a buffer, as GPT stores it. */
 uint32_t dl_crc32(const void *buf, size_t n);

@@ -2,9 +2,11 @@
 /*
  * MBR partition tables: sector 0 holds boot code, the 32-bit disk signature
  * at 0x1B8 (what BCD partition devices and MountedDevices name the disk by),
- * four 16-byte entries at 0x1BE and 55 AA at 0x1FE.  Only the four primary
- * slots are handled; an extended partition is listed as one entry of kind
- * "other" and its logical partitions are not followed.
+ * four 16-byte entries at 0x1BE and 55 AA at 0x1FE.  Primary partitions are
+ * numbers 1-4 (their slots).  The logical partitions inside an extended
+ * partition are read from its chain of extended boot records and numbered
+ * from 5, as Linux does; tables holding them are read-only here (writing
+ * would have to rewrite the chain).
  */
 #include "config.h"
 
@@ -16,6 +18,12 @@
 #define MBR_ACTIVE 0x80
 #define MBR_TYPE_GPT 0xEE
 #define MBR_MAX_SECTORS 0xFFFFFFFFull
+
+static int
+mbr_is_extended(uint8_t type)
+{
+	return type == 0x05 || type == 0x0F || type == 0x85;
+}
 
 /* Memory form of one 16-byte entry. */
 struct mbr_entry {
@@ -84,14 +92,66 @@ mbr_probe(const uint8_t *s)
 	return 1;
 }
 
+/*
+ * Follow the EBR chain of the extended partition at [ext, ext + count)
+ * (sectors).  Each EBR holds one logical partition (relative to the EBR)
+ * and a link to the next EBR (relative to the extended partition).  The
+ * chain length is bounded, so a loop ends in an error.
+ */
+static int
+mbr_read_logical(struct disk *d, uint32_t ext, uint32_t count, struct disk_label *out)
+{
+	uint8_t s[DISK_SECTOR];
+	struct mbr_entry e, link;
+	uint64_t ebr = ext, end = (uint64_t)ext + count, first;
+	unsigned n = 5, i;
+	int rc;
+
+	for (i = 0; i < DL_MBR_MAX_LOGICAL; i++) {
+		if (ebr * DISK_SECTOR + DISK_SECTOR > d->size)
+			break;   /* reported by the layout check of the container */
+		if ((rc = disk_read(d, ebr * DISK_SECTOR, s, sizeof(s))) < 0)
+			return rc;
+		if (s[510] != 0x55 || s[511] != 0xAA)
+			return bk_err(&d->err, BK_ECORRUPT, "%s: extended boot record at "
+				      "sector %llu has no 55 AA signature", d->name,
+				      (unsigned long long)ebr);
+		mbr_entry_read(s + DL_MBR_TABLE_OFF, &e);
+		mbr_entry_read(s + DL_MBR_TABLE_OFF + 16, &link);
+		first = ebr + e.lba;
+		if (e.type != 0 && e.count != 0) {
+			if (e.lba == 0 || first + e.count > end || out->count >= DISK_LABEL_MAX_PARTS)
+				return bk_err(&d->err, BK_ECORRUPT, "%s: logical partition %u lies "
+					      "outside its extended partition", d->name, n);
+			out->part[out->count].number = n++;
+			out->part[out->count].offset = first * DISK_SECTOR;
+			out->part[out->count].size = (uint64_t)e.count * DISK_SECTOR;
+			out->part[out->count].mbr_type = e.type;
+			out->part[out->count].active = e.status == MBR_ACTIVE;
+			out->part[out->count].kind = dl_kind_from_mbr(e.type);
+			out->count++;
+		}
+		if (link.type == 0 || link.count == 0)
+			return 0;
+		if (!mbr_is_extended(link.type) || link.lba == 0 || ext + (uint64_t)link.lba >= end)
+			return bk_err(&d->err, BK_ECORRUPT, "%s: extended boot record at sector "
+				      "%llu links outside its extended partition", d->name,
+				      (unsigned long long)ebr);
+		ebr = ext + (uint64_t)link.lba;
+	}
+	return bk_err(&d->err, BK_ECORRUPT, "%s: more than %u extended boot records "
+		      "(a loop?)", d->name, DL_MBR_MAX_LOGICAL);
+}
+
 static int
 mbr_read(struct disk *d, const uint8_t *s, struct disk_label *out)
 {
-	struct mbr_entry e;
+	struct mbr_entry e, ext;
 	struct disk_partition *p;
 	unsigned i;
 
 	memset(out, 0, sizeof(*out));
+	memset(&ext, 0, sizeof(ext));
 	out->type = DISK_LABEL_MBR;
 	out->mbr_signature = bk_le32(s + DL_MBR_SIG_OFF);
 	disk_label_mbr_ops.usable(d->size, &out->first_usable, &out->last_usable);
@@ -113,8 +173,10 @@ mbr_read(struct disk *d, const uint8_t *s, struct disk_label *out)
 		p->mbr_type = e.type;
 		p->active = e.status == MBR_ACTIVE;
 		p->kind = dl_kind_from_mbr(e.type);
+		if (mbr_is_extended(e.type))
+			ext = e;
 	}
-	return 0;
+	return ext.count ? mbr_read_logical(d, ext.lba, ext.count, out) : 0;
 }
 
 /* A GPT left behind by an earlier table would confuse readers: wipe it. */
@@ -149,6 +211,10 @@ mbr_write(struct disk *d, const struct disk_label *l)
 	unsigned i;
 	int rc;
 
+	for (i = 0; i < l->count; i++)
+		if (l->part[i].number > 4 || mbr_is_extended(l->part[i].mbr_type))
+			return bk_err(&d->err, BK_EUNSUPPORTED, "%s: cannot write an MBR with an "
+				      "extended partition (write a new table instead)", d->name);
 	/* Keep the boot code of an MBR that is already there. */
 	if ((rc = disk_read(d, 0, s, sizeof(s))) < 0)
 		return rc;
@@ -206,6 +272,12 @@ dl_mbr_write_protective(struct disk *d)
 	s[510] = 0x55;
 	s[511] = 0xAA;
 	return disk_write(d, 0, s, sizeof(s));
+}
+
+int
+dl_mbr_is_extended(uint8_t type)
+{
+	return mbr_is_extended(type);
 }
 
 const struct disk_label_ops disk_label_mbr_ops = {

@@ -201,7 +201,7 @@ static int
 check_one(struct disk *d, const struct disk_label *l, const struct disk_partition *p,
 	  uint64_t first, uint64_t end)
 {
-	unsigned max = l->type == DISK_LABEL_MBR ? 4 : DISK_LABEL_MAX_PARTS;
+	unsigned max = l->type == DISK_LABEL_MBR ? 4 + DL_MBR_MAX_LOGICAL : DISK_LABEL_MAX_PARTS;
 
 	if (p->number < 1 || p->number > max)
 		return bk_err(&d->err, BK_EINVAL, "%s: partition number %u out of range 1-%u",
@@ -218,6 +218,16 @@ check_one(struct disk *d, const struct disk_label *l, const struct disk_partitio
 			      (unsigned long long)first, (unsigned long long)end,
 			      (unsigned long long)d->size);
 	return 0;
+}
+
+/* A logical partition inside its extended partition is no overlap. */
+static int
+nested(const struct disk_label *l, const struct disk_partition *ext,
+       const struct disk_partition *p)
+{
+	return l->type == DISK_LABEL_MBR && dl_mbr_is_extended(ext->mbr_type) &&
+	       ext->number <= 4 && p->number > 4 && p->offset >= ext->offset &&
+	       p->offset + p->size <= ext->offset + ext->size;
 }
 
 int
@@ -239,6 +249,8 @@ dl_check(struct disk *d, const struct disk_label *l)
 			if (a->number == b->number)
 				return bk_err(&d->err, BK_EINVAL, "%s: partition number %u used twice",
 					      d->name, a->number);
+			if (nested(l, a, b) || nested(l, b, a))
+				continue;
 			if (a->offset < b->offset + b->size && b->offset < a->offset + a->size)
 				return bk_err(&d->err, BK_ECORRUPT,
 					      "%s: partitions %u and %u overlap", d->name,

@@ -716,6 +716,19 @@ sync_dir(const char *path)
 	return rc;
 }
 
+/* Print a library message about the copy tmp under the name of the image. */
+static void
+err_renamed(const char *msg, const char *tmp, const char *path)
+{
+	size_t n = tmp ? strlen(tmp) : 0;
+	const char *at = n ? strstr(msg, tmp) : NULL;
+
+	if (!at)
+		tool_err("%s", msg);
+	else
+		tool_err("%.*s%s%s", (int)(at - msg), msg, path, at + n);
+}
+
 /* Where the new table is written: a copy of the image made beside it,
  * renamed over it when complete (a block device is changed in place). */
 static int
@@ -755,7 +768,7 @@ rewrite_table(const char *path, const struct popts *o)
 	if (rc == 0 && (disk_label_write(w, l) < 0 || disk_flush(w) < 0))
 		rc = -1;
 	if (rc == -1)
-		tool_err("%s", disk_last_error(w));
+		err_renamed(disk_last_error(w), tmp, path);
 	if (disk_close(w) < 0 && rc == 0) {
 		tool_err("%s: cannot write the image", path);
 		rc = -1;

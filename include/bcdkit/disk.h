@@ -198,9 +198,11 @@ BCDKIT_API int disk_convert(disk_t *src, const char *dst_path,
  * MBR and GPT partition tables (512-byte sectors), the identity a BCD
  * partition device stores for a partition, read access to files inside NTFS
  * partitions (libntfs-3g, no mount), and the image builder behind
- * "vhdtool build".  Partitions are numbered from 1: MBR slot i is number i+1
- * (as Linux numbers sdX1..sdX4, empty slots keep their number), GPT entry i
- * is number i+1.  Offsets and sizes are in bytes.
+ * "vhdtool build".  Partitions are numbered as Linux numbers them: MBR slot
+ * i is number i+1 (empty slots keep their number), the logical partitions
+ * of an extended partition follow from 5 in chain order, and GPT entry i is
+ * number i+1.  Offsets and sizes are in bytes.  An MBR holding an extended
+ * partition can be read but not written back (write a new table instead).
  */
 #ifndef BCDKIT_DISK_LABEL_H
 #define BCDKIT_DISK_LABEL_H

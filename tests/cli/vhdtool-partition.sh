@@ -112,6 +112,21 @@ assert p[0]["offset"] == 1048576 and p[0]["size"] == 10 * 2**20 and p[0]["kind"]
 assert p[1]["offset"] == 11 * 2**20 and p[1]["kind"] == "ntfs", p[1]
 PY
 
+# Logical partitions of an extended partition (made by sfdisk) are numbered
+# from 5 as Linux numbers them; such a table is not rewritten.
+E="$TMP/ext.img"
+truncate -s 64M "$E"
+printf 'label: dos\nlabel-id: 0xdeadbeef\nstart=2048, size=8192, type=7\nstart=10240, size=100000, type=5\nstart=12288, size=4096, type=7\nstart=18432, size=8192, type=c\n' |
+	sfdisk -q "$E" || fail "sfdisk extended"
+expect_exit 0 "$VHDTOOL" partition "$E"
+grep -Eq '^5 +6291456 +8388608 +2097152 +ntfs +0x07$' "$TMP/out" || fail "logical 5: $(cat "$TMP/out")"
+grep -Eq '^6 +9437184 +13631488 +4194304 +fat32 +0x0C$' "$TMP/out" || fail "logical 6: $(cat "$TMP/out")"
+before=$(sha256sum < "$E")
+expect_exit 1 "$VHDTOOL" partition "$E" --signature 0x1
+grep -q "^vhdtool: $E: cannot write an MBR with an extended partition" "$TMP/err" || fail "extended edit: $(cat "$TMP/err")"
+[ "$before" = "$(sha256sum < "$E")" ] || fail "refused edit changed the image"
+ls -A "$TMP" | grep -q 'vhdtool-' && fail "temporary file left behind"
+
 # Usage errors.
 for args in "partition" "partition $D --add ntfs:1M" "partition $D --mbr" \
 	"partition $D --mbr --gpt --add ntfs:1M" "partition $D --mbr --add ext4:1M" \

@@ -42,11 +42,18 @@ mem_read(void *priv, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/* Fault injection: the write after this many succeeds fails (-1: never). */
+static long write_fail_at = -1;
+
 static int
 mem_write(void *priv, const void *buf, size_t len, uint64_t off)
 {
 	struct mem *m = priv;
 
+	if (write_fail_at == 0)
+		return -BK_EIO;
+	if (write_fail_at > 0)
+		write_fail_at--;
 	if (off > m->len || len > m->len - off)
 		return -BK_EIO;
 	memcpy(m->p + off, buf, len);
@@ -280,6 +287,64 @@ START_TEST(mbr_damaged)
 	mem.p[510] = 0x55;
 	mem.p[511] = 0xAA;
 	expect_read_error(-BK_ENOTFOUND, "boot sector");
+}
+END_TEST
+
+/* An EBR at sector ebr: one logical partition (relative to the EBR) and a
+ * link to the next EBR (relative to the extended partition). */
+static void
+put_ebr(uint32_t ebr, uint8_t type, uint32_t rel, uint32_t count, uint32_t next_rel)
+{
+	uint8_t *s = mem.p + (size_t)ebr * 512;
+
+	memset(s, 0, 512);
+	s[0x1BE + 4] = type;
+	bk_put_le32(s + 0x1BE + 8, rel);
+	bk_put_le32(s + 0x1BE + 12, count);
+	if (next_rel) {
+		s[0x1CE + 4] = 0x05;
+		bk_put_le32(s + 0x1CE + 8, next_rel);
+		bk_put_le32(s + 0x1CE + 12, 4096);
+	}
+	s[510] = 0x55;
+	s[511] = 0xAA;
+}
+
+START_TEST(mbr_logical)
+{
+	struct disk_label *r = new_label();
+	struct disk_part_identity id;
+	disk_t *d;
+
+	disk_close(mem_disk(16 * MiB));
+	bk_put_le32(mem.p + 0x1B8, 0xABCD1234);
+	put_mbr_entry(0, 0x80, 0x07, 2048, 2048);
+	put_mbr_entry(1, 0x00, 0x0F, 4096, 20480);          /* extended: sectors 4096-24575 */
+	put_ebr(4096, 0x07, 2048, 4096, 8192);               /* logical 5: 6144-10239 */
+	put_ebr(4096 + 8192, 0x0C, 2048, 2048, 0);           /* logical 6: 14336-16383 */
+	d = mem_reopen();
+	ck_assert_msg(disk_label_read(d, r) == 0, "%s", disk_last_error(d));
+	ck_assert_uint_eq(r->count, 4);
+	ck_assert_uint_eq(r->part[2].number, 5);
+	ck_assert_uint_eq(r->part[2].offset, 6144 * 512);
+	ck_assert_uint_eq(r->part[3].number, 6);
+	ck_assert_int_eq(r->part[3].kind, DISK_PART_FAT32);
+	ck_assert_int_eq(disk_partition_identity(d, 6, &id), 0);
+	ck_assert_uint_eq(id.mbr_signature, 0xABCD1234);
+	ck_assert_uint_eq(id.offset, 14336 * 512);
+	/* Such a table is not written back. */
+	ck_assert_int_eq(disk_label_write(d, r), -BK_EUNSUPPORTED);
+	disk_close(d);
+	/* A logical partition outside its container. */
+	put_ebr(4096 + 8192, 0x0C, 2048, 20480, 0);
+	expect_read_error(-BK_ECORRUPT, "outside its extended partition");
+	/* A chain that loops back to its start. */
+	put_ebr(4096 + 8192, 0x0C, 2048, 2048, 8192);
+	expect_read_error(-BK_ECORRUPT, "a loop");
+	/* A link without a valid EBR behind it. */
+	put_ebr(4096 + 8192, 0x0C, 2048, 2048, 12000);
+	expect_read_error(-BK_ECORRUPT, "no 55 AA");
+	free(r);
 }
 END_TEST
 
@@ -526,6 +591,54 @@ START_TEST(alloc_failures)
 }
 END_TEST
 
+/*
+ * A write that fails at any point while a GPT replaces another leaves a disk
+ * that still reads as one complete table, the old or the new one: the
+ * backup copy is written first, the primary after it.
+ */
+START_TEST(gpt_write_faults)
+{
+	struct disk_label *a = new_label(), *b = new_label(), *r = new_label();
+	uint8_t *orig;
+	disk_t *d;
+	long k;
+	int rc = -1;
+
+	disk_close(make_gpt(8 * MiB, a));
+	ck_assert_ptr_nonnull(orig = malloc(mem.len));
+	memcpy(orig, mem.p, mem.len);
+	for (k = 0; k < 50 && rc != 0; k++) {
+		memcpy(mem.p, orig, mem.len);
+		d = mem_reopen();
+		ck_assert_int_eq(disk_label_init(d, b, DISK_LABEL_GPT), 0);
+		ck_assert_int_eq(disk_label_add(d, b, DISK_PART_NTFS, 0, 0, NULL), 0);
+		write_fail_at = k;
+		rc = disk_label_write(d, b);
+		write_fail_at = -1;
+		disk_close(d);
+		if (rc != 0)
+			ck_assert_int_eq(rc, -BK_EIO);
+		d = mem_reopen();
+		ck_assert_msg(disk_label_read(d, r) == 0, "failure at write %ld: %s", k,
+			      disk_last_error(d));
+		if (memcmp(r->disk_guid, a->disk_guid, 16) == 0) {
+			ck_assert_int_ne(rc, 0);
+			ck_assert_uint_eq(r->count, 3);
+		} else {
+			ck_assert_mem_eq(r->disk_guid, b->disk_guid, 16);
+			ck_assert_uint_eq(r->count, 1);
+		}
+		disk_close(d);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_gt(k, 3);          /* there were several writes to fail */
+	free(orig);
+	free(a);
+	free(b);
+	free(r);
+}
+END_TEST
+
 /* ---- block devices through a fake /sys/class/block ------------------------------- */
 
 static void
@@ -605,11 +718,13 @@ label_suite(void)
 	tcase_add_test(tc, mbr_add_errors);
 	tcase_add_test(tc, mbr_damaged);
 	tcase_add_test(tc, mbr_identity);
+	tcase_add_test(tc, mbr_logical);
 	tcase_add_test(tc, gpt_layout_bytes);
 	tcase_add_test(tc, gpt_read_back_and_identity);
 	tcase_add_test(tc, gpt_damaged);
 	tcase_add_test(tc, random_garbage);
 	tcase_add_test(tc, alloc_failures);
+	tcase_add_test(tc, gpt_write_faults);
 	tcase_add_test(tc, blockdev_identity);
 	suite_add_tcase(s, tc);
 	return s;

@@ -42,6 +42,20 @@ at_line(struct hive *h, const struct reg_op *op, int rc)
 	return bk_err(&h->err, -rc, "line %u: %s", op->line, detail);
 }
 
+/* A key name may not hold a backslash ("{U+005C}" in the text): the write
+ * side refuses it, so it must be caught before anything is applied. */
+static bool
+path_has_backslash(const struct reg_script *s, const struct reg_op *op)
+{
+	size_t off, k;
+
+	for (off = op->name; off < op->name + op->name_len; off += 1u + s->units[off])
+		for (k = 0; k < s->units[off]; k++)
+			if (s->units[off + 1 + k] == '\\')
+				return true;
+	return false;
+}
+
 /* Every operation must pass the write side's limits before anything is done. */
 static int
 validate(struct hive *h, const struct reg_script *s, struct hive_import_report *rep)
@@ -50,6 +64,12 @@ validate(struct hive *h, const struct reg_script *s, struct hive_import_report *
 
 	for (i = 0; i < s->nops; i++) {
 		const struct reg_op *op = &s->ops[i];
+
+		if (op->kind == REG_OP_KEY && path_has_backslash(s, op)) {
+			rep->error_line = op->line;
+			return bk_err(&h->err, BK_ESYNTAX,
+				      "line %u: a key name cannot contain '\\' ({U+005C})", op->line);
+		}
 
 		if (op->kind == REG_OP_SET_VALUE && op->data_len > HIVE_MAX_DATA) {
 			rep->error_line = op->line;

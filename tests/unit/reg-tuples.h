@@ -16,6 +16,9 @@
 
 #include "hive-internal.h"
 
+/* Not every test uses every helper. */
+#define REG_TUPLES_FN static __attribute__((unused))
+
 struct tuple {
 	uint8_t *p;
 	size_t len;
@@ -29,7 +32,7 @@ struct tuples {
 	size_t depth_len[HIVE_MAX_DEPTH + 2];
 };
 
-static void
+REG_TUPLES_FN void
 tuples_add(struct tuples *t, char kind, const uint16_t *name, size_t nn, uint32_t type,
 	   const uint8_t *data, size_t dlen)
 {
@@ -60,7 +63,7 @@ tuples_add(struct tuples *t, char kind, const uint16_t *name, size_t nn, uint32_
 	t->n++;
 }
 
-static void
+REG_TUPLES_FN void
 tuples_push_comp(struct tuples *t, const uint16_t *u, size_t n)
 {
 	size_t i;
@@ -72,7 +75,7 @@ tuples_push_comp(struct tuples *t, const uint16_t *u, size_t n)
 	t->path_len += 2 + 2 * n;
 }
 
-static int
+REG_TUPLES_FN int
 tuples_reader_cb(struct hive *h, hive_key_t key, int depth, void *data)
 {
 	struct tuples *t = data;
@@ -109,7 +112,7 @@ tuples_reader_cb(struct hive *h, hive_key_t key, int depth, void *data)
 	return rc;
 }
 
-static int
+REG_TUPLES_FN int
 tuple_cmp(const void *a, const void *b)
 {
 	const struct tuple *x = a, *y = b;
@@ -119,14 +122,14 @@ tuple_cmp(const void *a, const void *b)
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-static void
+REG_TUPLES_FN void
 tuples_sort(struct tuples *t)
 {
 	qsort(t->v, t->n, sizeof(*t->v), tuple_cmp);
 }
 
 /* Everything the reader sees under the root. */
-static int
+REG_TUPLES_FN int
 reader_tuples(hive_t *h, struct tuples *t)
 {
 	int rc = hive_walk(h, h->base.root_offset, tuples_reader_cb, t);
@@ -136,7 +139,7 @@ reader_tuples(hive_t *h, struct tuples *t)
 }
 
 /* What a parsed script would create, applied to an empty hive. */
-static void
+REG_TUPLES_FN void
 script_tuples(const struct reg_script *s, struct tuples *t)
 {
 	size_t i, off;
@@ -161,7 +164,7 @@ script_tuples(const struct reg_script *s, struct tuples *t)
 	tuples_sort(t);
 }
 
-static void
+REG_TUPLES_FN void
 tuple_print(const char *what, const struct tuple *x)
 {
 	size_t i;
@@ -172,7 +175,7 @@ tuple_print(const char *what, const struct tuple *x)
 	fprintf(stderr, "%s\n", x->len > 96 ? " ..." : "");
 }
 
-static void
+REG_TUPLES_FN void
 tuples_assert_equal(const struct tuples *a, const struct tuples *b, const char *file,
 		    const char *what)
 {
@@ -189,7 +192,7 @@ tuples_assert_equal(const struct tuples *a, const struct tuples *b, const char *
 	ck_assert_msg(a->n == b->n, "%s: reader has %zu entries, %s %zu", file, a->n, what, b->n);
 }
 
-static void
+REG_TUPLES_FN void
 tuples_free(struct tuples *t)
 {
 	size_t i;

@@ -264,7 +264,7 @@ run_mkntfs(struct bk_errbuf *eb, const char *file, const struct disk_partition *
 	   const char *label)
 {
 	char prog[PATH_MAX], start[32], sectors[32], out[MKNTFS_OUT_MAX];
-	char *argv[16];
+	char *argv[20];         /* 16 arguments at most, and NULL */
 	int argc = 0, status;
 
 	if (find_program("mkntfs", prog, sizeof(prog)) < 0)

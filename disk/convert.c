@@ -21,11 +21,14 @@
 /* Big enough to keep the syscall count low, a multiple of every VHD block
  * size we write by default and aligned to VHDX blocks' 1 MiB units. */
 #define CONVERT_CHUNK (4u * DISK_MIB)
+/* Kick off writeback of the target after this much new data. */
+#define CONVERT_WRITEBACK (32u * DISK_MIB)
 
 struct convert {
 	struct disk *src, *dst;
 	uint8_t *buf;
 	uint64_t total;
+	uint64_t unsynced;      /* bytes written since the last writeback kick */
 	disk_progress_cb cb;
 	void *cb_data;
 };
@@ -56,6 +59,11 @@ convert_run(struct convert *c, uint64_t off, uint64_t end)
 			rc = disk_write(c->dst, off, c->buf, n);
 			if (rc < 0)
 				return rc;
+			c->unsynced += n;
+			if (c->unsynced >= CONVERT_WRITEBACK) {
+				disk_container_writeback(c->dst);
+				c->unsynced = 0;
+			}
 		}
 		off += n;
 		rc = convert_progress(c, off);
@@ -99,7 +107,7 @@ disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *o
 	     disk_progress_cb cb, void *cb_data, char *errbuf, size_t errbuf_len)
 {
 	struct disk_create_opts o;
-	struct convert c = { src, NULL, NULL, 0, cb, cb_data };
+	struct convert c = { src, NULL, NULL, 0, 0, cb, cb_data };
 	int rc;
 
 	if (!src || !dst_path || !opts)

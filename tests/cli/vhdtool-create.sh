@@ -20,11 +20,11 @@ check() { # FILE FORMAT TYPE EXPECTED-SIZE
 	if [ "$2" = vhdx ]; then
 		qemu-img check -f vhdx "$1" >/dev/null || fail "$1: qemu-img check"
 	fi
-	# A new disk reads as zeros.
-	qemu-img convert -f "$(qfmt "$2")" -O raw "$1" z.raw
+	# A new disk reads as zeros (qemu-img compare skips what both sides
+	# report unallocated, and reads everything else).
 	truncate -s "$4" zero.raw
-	cmp z.raw zero.raw || fail "$1: not all zeros"
-	rm -f z.raw zero.raw
+	qemu-img compare -q -f "$(qfmt "$2")" -F raw "$1" zero.raw || fail "$1: not all zeros"
+	rm -f zero.raw
 }
 
 for fmt in vhd vhdx; do

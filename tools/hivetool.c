@@ -546,6 +546,7 @@ cmd_check(int argc, char **argv)
 	h = open_hive(argv[i], o.open_flags);
 	if ((rc = hive_check(h, print_problem, NULL, &count)) < 0)
 		return fail(h, rc);
+	fflush(stdout);    /* the findings before the summary on a shared terminal */
 	if (count)
 		tool_err("%s: %" PRIu64 " problem%s found", argv[i], count, count == 1 ? "" : "s");
 	hive_close(h);

@@ -77,7 +77,10 @@ store_big(struct hive *h, const uint8_t *data, size_t len, uint32_t *out)
 		size_t take = len - (size_t)i * HIVE_DB_SEGMENT;
 		if (take > HIVE_DB_SEGMENT)
 			take = HIVE_DB_SEGMENT;
-		rc = hive_cell_alloc(h, take, &seg);
+		/* Every segment gets a full 16344-byte cell, the last one too, as
+		 * Windows does: libhivex reads (cell size - 8) bytes per segment and
+		 * would lose up to 4 bytes of a tightly sized last segment. */
+		rc = hive_cell_alloc(h, HIVE_DB_SEGMENT, &seg);
 		if (rc == 0)
 			rc = hw_write(h, HIVE_PAY(seg, 0), data + (size_t)i * HIVE_DB_SEGMENT, take);
 		if (rc == 0)

@@ -303,8 +303,10 @@ info_json(const char *path, const struct disk_info *in, const char *id)
 		tool_json_string(stdout, in->creator);
 		printf(",\"disk_id\":\"%s\"", id);
 	}
-	printf(",\"log_replayed\":%s}\n", in->log_replayed ? "true" : "false");
+	printf(",\"log_replayed\":%s", in->log_replayed ? "true" : "false");
 }
+
+static int info_partitions(const char *path, disk_t *d, bool json);
 
 static int
 cmd_info(int argc, char **argv)
@@ -312,7 +314,7 @@ cmd_info(int argc, char **argv)
 	struct disk_info in;
 	struct opts o;
 	char id[37];
-	int i = parse_opts(argc, argv, &o, ALLOW_JSON, 1);
+	int i = parse_opts(argc, argv, &o, ALLOW_JSON, 1), rc;
 	disk_t *d = open_disk(argv[i]);
 
 	if (disk_get_info(d, &in) < 0) {
@@ -325,8 +327,11 @@ cmd_info(int argc, char **argv)
 		info_json(argv[i], &in, id);
 	else
 		info_text(argv[i], &in, id);
+	rc = info_partitions(argv[i], d, o.json);
+	if (o.json)
+		printf("}\n");
 	disk_close(d);
-	return EXIT_OK;
+	return rc;
 }
 
 /* ---- convert ---------------------------------------------------------------- */
@@ -564,12 +569,12 @@ print_label_text(const char *path, const disk_t *d, const struct disk_label *l)
 		print_part_text(l, &l->part[i]);
 }
 
+static void print_parts_json(const struct disk_label *l);
+
 static void
 print_label_json(const char *path, const disk_t *d, const struct disk_label *l)
 {
-	const struct disk_partition *p;
 	char g[37];
-	unsigned i;
 
 	printf("{\"disk\":");
 	tool_json_string(stdout, path);
@@ -583,6 +588,18 @@ print_label_json(const char *path, const disk_t *d, const struct disk_label *l)
 		       l->problems & DISK_LABEL_PRIMARY_BAD ? "false" : "true",
 		       l->problems & DISK_LABEL_BACKUP_BAD ? "false" : "true");
 	}
+	print_parts_json(l);
+	printf("}\n");
+}
+
+/* The "partitions" member of a table (shared by partition and info). */
+static void
+print_parts_json(const struct disk_label *l)
+{
+	const struct disk_partition *p;
+	char g[37];
+	unsigned i;
+
 	printf(",\"partitions\":[");
 	for (i = 0; i < l->count; i++) {
 		p = &l->part[i];
@@ -599,8 +616,9 @@ print_label_json(const char *path, const disk_t *d, const struct disk_label *l)
 		tool_json_string(stdout, p->name);
 		putchar('}');
 	}
-	printf("]}\n");
+	putchar(']');
 }
+
 
 static struct disk_label *
 alloc_label(void)
@@ -621,6 +639,57 @@ warn_problems(const char *path, const struct disk_label *l)
 		tool_warn("%s: the primary GPT is damaged; the backup copy was used", path);
 	if (l->problems & DISK_LABEL_BACKUP_BAD)
 		tool_warn("%s: the backup GPT is damaged or not at the last sector", path);
+}
+
+/*
+ * The partition part of "info": the table type, its MBR signature or GPT
+ * disk GUID and the partitions; nothing when the disk has no table.  A
+ * damaged table is reported, and makes info fail (exit 1).
+ */
+static int
+info_partitions(const char *path, disk_t *d, bool json)
+{
+	struct disk_label *l = alloc_label();
+	char g[37];
+	unsigned i;
+	int rc = disk_label_read(d, l);
+
+	if (rc == -BK_ENOTFOUND) {
+		if (json)
+			printf(",\"partition_table\":null");
+		free(l);
+		return EXIT_OK;
+	}
+	if (rc < 0) {
+		tool_err("%s", disk_last_error(d));
+		free(l);
+		return EXIT_FAIL;
+	}
+	warn_problems(path, l);
+	disk_guid_format(l->disk_guid, g);
+	if (json) {
+		printf(",\"partition_table\":{\"type\":\"%s\"", l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
+		if (l->type == DISK_LABEL_MBR)
+			printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
+		else
+			printf(",\"disk_guid\":\"%s\"", g);
+		print_parts_json(l);
+		putchar('}');
+	} else {
+		if (l->type == DISK_LABEL_MBR)
+			printf("partitions:     mbr, signature 0x%08" PRIX32 "\n"
+			       "#           start            end           size  kind   type\n",
+			       l->mbr_signature);
+		else
+			printf("partitions:     gpt, disk guid %s\n"
+			       "#           start            end           size  kind   type guid"
+			       "                             partition guid                        name\n",
+			       g);
+		for (i = 0; i < l->count; i++)
+			print_part_text(l, &l->part[i]);
+	}
+	free(l);
+	return EXIT_OK;
 }
 
 /* Check the --add specs (KIND:SIZE[:active]) before anything is written. */

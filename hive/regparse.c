@@ -325,7 +325,7 @@ push_components(struct parser *p, const uint16_t *t, size_t n)
 		u = p->s->units;
 		len_at = p->s->nunits++;
 		for (; start < i; start++) {
-			if ((esc = unit_escape(t + start, i - start)) >= 0) {
+			if (t[start] == '{' && (esc = unit_escape(t + start, i - start)) >= 0) {
 				u[p->s->nunits++] = (uint16_t)esc;
 				start += 7;
 			} else {
@@ -515,36 +515,61 @@ continues(struct parser *p)
 	return true;
 }
 
+/* One line's worth of aa,bb,... into o (room already made); returns the
+ * end of the bytes written, or NULL with the error set. */
+static uint8_t *
+hex_line(struct parser *p, uint8_t *o, int *rc)
+{
+	const uint16_t *l = p->line;
+	int hi, lo;
+
+	for (;;) {
+		while (p->i < p->len && is_blank(l[p->i]))
+			p->i++;
+		if (p->i >= p->len || l[p->i] == ';' || l[p->i] == '\\')
+			return o;    /* the end, or a continuation (checked by the caller) */
+		if ((hi = hexdigit(l[p->i])) < 0) {
+			*rc = perr(p, BK_ESYNTAX, "hex byte expected");
+			return NULL;
+		}
+		p->i++;
+		if (p->i < p->len && (lo = hexdigit(l[p->i])) >= 0) {
+			hi = hi << 4 | lo;
+			p->i++;
+		}
+		*o++ = (uint8_t)hi;
+		while (p->i < p->len && is_blank(l[p->i]))
+			p->i++;
+		if (p->i < p->len && l[p->i] == ',')
+			p->i++;
+		else if (p->i < p->len && l[p->i] != ';' && l[p->i] != '\\') {
+			*rc = perr(p, BK_ESYNTAX, "',' expected after a hex byte");
+			return NULL;
+		}
+	}
+}
+
 /* aa,bb,... with "\\" continuation lines, into the bytes arena. */
 static int
 parse_hex_list(struct parser *p)
 {
-	int hi, lo, rc;
+	uint8_t *o;
+	int rc = 0;
 
 	for (;;) {
-		skip_blanks(p);
-		if (continues(p)) {
-			if (!next_line(p))
-				return perr(p, BK_ESYNTAX, "continuation line missing at end of file");
-			continue;
-		}
+		/* A line holds at most one byte per two characters. */
+		if ((rc = add_bytes(p, (p->len - p->i) / 2 + 1)) < 0)
+			return rc;
+		o = hex_line(p, p->s->bytes + p->s->nbytes, &rc);
+		if (!o)
+			return rc;
+		p->s->nbytes = (size_t)(o - p->s->bytes);
 		if (p->i >= p->len || p->line[p->i] == ';')
 			return 0;
-		if ((hi = hexdigit(p->line[p->i])) < 0)
+		if (!continues(p))
 			return perr(p, BK_ESYNTAX, "hex byte expected");
-		p->i++;
-		if (p->i < p->len && (lo = hexdigit(p->line[p->i])) >= 0) {
-			hi = hi << 4 | lo;
-			p->i++;
-		}
-		if ((rc = add_bytes(p, 1)) < 0)
-			return rc;
-		p->s->bytes[p->s->nbytes++] = (uint8_t)hi;
-		skip_blanks(p);
-		if (p->i < p->len && p->line[p->i] == ',')
-			p->i++;
-		else if (p->i < p->len && p->line[p->i] != ';' && !continues(p))
-			return perr(p, BK_ESYNTAX, "',' expected after a hex byte");
+		if (!next_line(p))
+			return perr(p, BK_ESYNTAX, "continuation line missing at end of file");
 	}
 }
 

@@ -774,6 +774,23 @@ read_all(const char *path, uint8_t **out, size_t *len)
 	return -1;
 }
 
+/* The hive to import into: opened for writing, or (create) made when absent. */
+static hive_t *
+open_or_create(const char *path, unsigned flags, bool create)
+{
+	char err[600];
+	hive_t *h;
+
+	if (!create || access(path, F_OK) == 0)
+		return open_hive(path, flags);
+	if (hive_create(&h, path, NULL, 0, err, sizeof(err)) < 0) {
+		tool_err("%s", err);
+		return NULL;
+	}
+	hive_set_msg_cb(h, print_note, NULL);
+	return h;
+}
+
 static int
 cmd_import(int argc, char **argv)
 {
@@ -793,7 +810,6 @@ cmd_import(int argc, char **argv)
 	bool create = false;
 	uint8_t *text;
 	size_t len;
-	char err[600];
 	hive_t *h;
 	int c, rc;
 
@@ -817,15 +833,9 @@ cmd_import(int argc, char **argv)
 		tool_err("%s: cannot read: %s", rpath, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (create && access(hpath, F_OK) != 0) {
-		if (hive_create(&h, hpath, NULL, 0, err, sizeof(err)) < 0) {
-			tool_err("%s", err);
-			free(text);
-			return EXIT_FAIL;
-		}
-		hive_set_msg_cb(h, print_note, NULL);
-	} else {
-		h = open_hive(hpath, flags);
+	if (!(h = open_or_create(hpath, flags, create))) {
+		free(text);
+		return EXIT_FAIL;
 	}
 	rc = hive_import_reg(h, text, len, prefix, &rep);
 	free(text);

@@ -535,6 +535,43 @@ START_TEST(test_roundtrip_names)
 }
 END_TEST
 
+/* Unpaired surrogates and NULs in key and value names, and a literal "{U+",
+ * survive both dialects (REGEDIT4 writes them as {U+XXXX} escapes too). */
+START_TEST(test_roundtrip_surrogates)
+{
+	static const uint16_t k1[] = { 'a', 0xD800, 'b' }, k2[] = { 0xDFFF }, k3[] = { 0, '{', 'U', '+' },
+			      v1[] = { 0xDC00, 0 }, v2[] = { 'x', 0xD83D, 0xDE00, 0xDBFF };
+	hive_t *h = new_hive("s.hiv"), *n;
+	hive_key_t root, a, b;
+	struct tuples ta = { 0 }, tb = { 0 };
+	struct sink s = { 0 };
+	int fmt;
+
+	ck_assert_int_eq(hive_root(h, &root), 0);
+	ck_assert_int_eq(hive_key_add_utf16(h, root, k1, 3, &a), 0);
+	ck_assert_int_eq(hive_key_add_utf16(h, a, k2, 1, &b), 0);
+	ck_assert_int_eq(hive_key_add_utf16(h, b, k3, 4, &b), 0);
+	ck_assert_int_eq(hive_value_set_utf16(h, a, v1, 2, HIVE_REG_BINARY, "z", 1, NULL), 0);
+	ck_assert_int_eq(hive_value_set_utf16(h, b, v2, 4, 0x1234, "", 0, NULL), 0);
+	ck_assert_int_eq(reader_tuples(h, &ta), 0);
+	for (fmt = HIVE_REG5; fmt <= HIVE_REG4; fmt++) {
+		char name[16];
+		s.len = 0;
+		ck_assert_int_eq(hive_export_reg(h, 0, fmt, "HKCU", sink_write, &s), 0);
+		snprintf(name, sizeof(name), "s%d.hiv", fmt);
+		n = new_hive(name);
+		ck_assert_msg(hive_import_reg(n, s.p, s.len, NULL, NULL) == 0, "%s", hive_last_error(n));
+		ck_assert_int_eq(reader_tuples(n, &tb), 0);
+		tuples_assert_equal(&ta, &tb, name, "the imported copy");
+		tuples_free(&tb);
+		hive_close(n);
+	}
+	tuples_free(&ta);
+	free(s.p);
+	hive_close(h);
+}
+END_TEST
+
 /* issue 3: regipy-SYSTEM into an empty hive, identical content, at most
  * 1.2 times the original's size. */
 START_TEST(test_roundtrip_system)
@@ -564,6 +601,7 @@ import_suite(void)
 	tcase_add_test(tc, test_import_apply);
 	tcase_add_test(tc, test_import_all_or_nothing);
 	tcase_add_test(tc, test_import_alloc_failure);
+	tcase_add_test(tc, test_roundtrip_surrogates);
 	tcase_add_test(tc, test_roundtrip_names);
 	tcase_add_test(tc, test_roundtrip_system);
 	suite_add_tcase(s, tc);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,83 +271,64 @@ END_TEST
 
 static char tmpdir[] = "/tmp/test-bcd-device-XXXXXX";
 
-static void
-write_file(const char *path, const uint8_t *p, size_t n, off_t at)
+/* Partition tables are made by sfdisk, an independent writer. */
+static bool
+sfdisk_image(const char *img, const char *script)
 {
-	FILE *f = fopen(path, at ? "r+b" : "wb");
+	char cmd[1024];
 
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseeko(f, at, SEEK_SET), 0);
-	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
-	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "truncate -s 64M '%s' && printf '%s' | sfdisk -q '%s' 2>/dev/null",
+		 img, script, img);
+	return system(cmd) == 0;
 }
 
 START_TEST(map_images)
 {
-	uint8_t s[512];
-	char img[256], spec[300];
-	bcd_devmap_t *m;
+	char img[256], spec[300], err[200], *t;
 	struct bcd_partition_id id;
+	bcd_devmap_t *m;
+	uint8_t *d;
+	size_t n;
 
+	if (system("command -v sfdisk >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "sfdisk not installed: skipping map_images\n");
+		return;
+	}
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(img, sizeof(img), "%s/mbr.img", tmpdir);
-	memset(s, 0, sizeof(s));
-	put32(s + 0x1b8, 0xdeadbeef);
-	s[0x1be + 16 + 4] = 0x07;         /* partition 2, NTFS, LBA 4096 */
-	put32(s + 0x1be + 16 + 8, 4096);
-	put32(s + 0x1be + 16 + 12, 100);
-	s[510] = 0x55;
-	s[511] = 0xaa;
-	write_file(img, s, 512, 0);
+	ck_assert(sfdisk_image(img, "label: dos\\nlabel-id: 0xdeadbeef\\n"
+			       "start=2048, size=2048, type=7\\nstart=4096, size=100, type=7\\n"));
 	ck_assert_int_eq(bcd_devmap_new(&m), 0);
 	snprintf(spec, sizeof(spec), "%s:2", img);
 	ck_assert_msg(bcd_partition_id_resolve(m, spec, &id) == 0, "%s", bcd_devmap_last_error(m));
 	ck_assert_int_eq(id.style, BCD_PART_MBR);
 	ck_assert_uint_eq(id.mbr_signature, 0xdeadbeef);
 	ck_assert_uint_eq(id.mbr_offset, 4096ull * 512);
-	snprintf(spec, sizeof(spec), "%s:1", img);
+	snprintf(spec, sizeof(spec), "%s:3", img);
 	ck_assert_int_eq(bcd_partition_id_resolve(m, spec, &id), -BK_ENOTFOUND);
-	ck_assert_ptr_nonnull(strstr(bcd_devmap_last_error(m), "no partition 1"));
+	ck_assert_msg(strstr(bcd_devmap_last_error(m), "no partition 3"), "%s", bcd_devmap_last_error(m));
 	snprintf(spec, sizeof(spec), "D:=%s:2", img);
 	ck_assert_int_eq(bcd_devmap_add(m, spec), 0);
 	ck_assert_int_eq(bcd_devmap_add(m, "D"), -BK_ESYNTAX);
-	ck_assert_int_eq(bcd_devmap_add(m, "D:=/nonexistent/img:1"), -BK_EIO);
+	ck_assert_int_lt(bcd_devmap_add(m, "D:=/nonexistent/img:1"), 0);
+	ck_assert_int_eq(bcd_devmap_add(m, "D:=/nonexistent/img"), -BK_EINVAL);
 
-	/* A GPT image: protective MBR, header at LBA 1, entries at LBA 2. */
 	snprintf(img, sizeof(img), "%s/gpt.img", tmpdir);
-	memset(s, 0, sizeof(s));
-	s[0x1be + 4] = 0xee;
-	s[510] = 0x55;
-	s[511] = 0xaa;
-	write_file(img, s, 512, 0);
-	memset(s, 0, sizeof(s));
-	memcpy(s, "EFI PART", 8);
-	memcpy(s + 56, "\x4b\x88\x4c\x98\x18\x42\x07\x4f\xaa\x93\x5e\xde\x4c\x7c\x53\x84", 16);
-	put32(s + 72, 2);
-	put32(s + 80, 128);
-	put32(s + 84, 128);
-	write_file(img, s, 512, 512);
-	memset(s, 0, sizeof(s));
-	memset(s + 128, 0x11, 16);        /* entry 2: a type GUID and its own GUID */
-	memcpy(s + 128 + 16, "\xbd\x3a\xcc\x76\x82\x27\x39\x48\xaf\x5c\x5f\xc8\xe6\x65\x91\x47", 16);
-	write_file(img, s, 512, 1024);
+	ck_assert(sfdisk_image(img, "label: gpt\\nlabel-id: 984C884B-4218-4F07-AA93-5EDE4C7C5384\\n"
+			       "start=2048, size=2048\\n"
+			       "start=4096, size=2048, uuid=76CC3ABD-2782-4839-AF5C-5FC8E6659147\\n"));
 	snprintf(spec, sizeof(spec), "E:=%s:2", img);
 	ck_assert_msg(bcd_devmap_add(m, spec) == 0, "%s", bcd_devmap_last_error(m));
-	{
-		uint8_t *d;
-		size_t n;
-		char err[200], *t;
-
-		ck_assert_int_eq(bcd_device_from_text("partition=E:", 0x11000001, m, &d, &n,
-						      err, sizeof(err)), 0);
-		ck_assert_int_eq(bcd_device_to_text(d, n, 0x11000001, NULL, 0, &t), 0);
-		ck_assert_str_eq(t, "partition=gpt:{984c884b-4218-4f07-aa93-5ede4c7c5384}:"
-				 "{76cc3abd-2782-4839-af5c-5fc8e6659147}");
-		free(t);
-		free(d);
-	}
-	snprintf(spec, sizeof(spec), "%s:1", img);
-	ck_assert_int_eq(bcd_partition_id_resolve(m, spec, &id), -BK_ENOTFOUND);
+	ck_assert_int_eq(bcd_device_from_text("partition=E:", 0x11000001, m, &d, &n, err,
+					      sizeof(err)), 0);
+	ck_assert_int_eq(bcd_device_to_text(d, n, 0x11000001, NULL, 0, &t), 0);
+	ck_assert_str_eq(t, "partition=gpt:{984c884b-4218-4f07-aa93-5ede4c7c5384}:"
+			 "{76cc3abd-2782-4839-af5c-5fc8e6659147}");
+	free(t);
+	ck_assert_int_eq(bcd_device_to_text(d, n, 0x11000001, m, 0, &t), 0);
+	ck_assert_str_eq(t, "partition=E:");
+	free(t);
+	free(d);
 	bcd_devmap_free(m);
 	snprintf(spec, sizeof(spec), "rm -rf '%s'", tmpdir);
 	ck_assert_int_eq(system(spec), 0);

@@ -25,6 +25,7 @@
 #include <wimlib.h>
 
 #include "bk-alloc.h"
+#include "bk-bytes.h"
 #include "disk-internal.h"
 
 #define BUILD_CHUNK       DISK_MIB
@@ -395,6 +396,44 @@ out:
 	return rc;
 }
 
+/*
+ * An NTFS image copied with image= was usually made for another place: set
+ * the hidden-sectors field (0x1C) of its boot sector and of the backup boot
+ * sector (the sector after the volume) to the partition's start, and the
+ * geometry (0x18, 0x1A) to the one of our MBR entries, as mkntfs -p -H -S
+ * would have; Windows needs them to boot from it.  Nothing else changes.
+ */
+static int
+fix_hidden_sectors(struct disk *d, struct bk_errbuf *eb, const struct disk_partition *p)
+{
+	uint8_t s[DISK_SECTOR];
+	uint64_t at[2] = { p->offset, 0 }, total;
+	uint32_t start = (uint32_t)(p->offset / DISK_SECTOR);
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < 2 && (i == 0 || at[1]); i++) {
+		if ((rc = disk_read(d, at[i], s, sizeof(s))) < 0)
+			return bk_err(eb, -rc, "%s", disk_last_error(d));
+		if (memcmp(s + 3, "NTFS    ", 8) != 0 || s[510] != 0x55 || s[511] != 0xAA)
+			return 0;
+		if (i == 0) {
+			total = bk_le64(s + 0x28);
+			if (total < p->size / DISK_SECTOR)
+				at[1] = p->offset + total * DISK_SECTOR;
+		}
+		if (bk_le32(s + 0x1C) == start && bk_le16(s + 0x18) == DL_SPT &&
+		    bk_le16(s + 0x1A) == DL_HEADS)
+			continue;
+		bk_put_le16(s + 0x18, DL_SPT);
+		bk_put_le16(s + 0x1A, DL_HEADS);
+		bk_put_le32(s + 0x1C, start);
+		if ((rc = disk_write(d, at[i], s, sizeof(s))) < 0)
+			return bk_err(eb, -rc, "%s", disk_last_error(d));
+	}
+	return 0;
+}
+
 static int
 lay_out(struct disk *d, struct bk_errbuf *eb, struct disk_label *l,
 	const struct disk_build_opts *o, const struct disk_build_part *parts, unsigned n)
@@ -453,6 +492,9 @@ build_parts(struct build_state *s, const struct disk_build_part *parts, unsigned
 	for (i = 0; i < n; i++) {
 		src = parts[i].source == DISK_SRC_IMAGE ? parts[i].path : s->tmp[i];
 		if (src && (rc = copy_into(s->d, &s->eb, src, &s->l->part[i], s->buf)) < 0)
+			return rc;
+		if (parts[i].source == DISK_SRC_IMAGE &&
+		    (rc = fix_hidden_sectors(s->d, &s->eb, &s->l->part[i])) < 0)
 			return rc;
 	}
 	if ((rc = disk_label_write(s->d, s->l)) < 0 || (rc = disk_commit(s->d)) < 0)

@@ -383,7 +383,8 @@ BCDKIT_API int disk_ntfs_read_file(disk_t *d, unsigned partition, const char *pa
 enum disk_build_source {
 	DISK_SRC_EMPTY = 0,   /* zeros */
 	DISK_SRC_FORMAT,      /* fresh NTFS made with mkntfs */
-	DISK_SRC_IMAGE,       /* copy of a file system image file */
+	DISK_SRC_IMAGE,       /* copy of a file system image file (NTFS: hidden
+			       * sectors and geometry set for its place) */
 	DISK_SRC_WIM,         /* fresh NTFS filled from a WIM image */
 };
 

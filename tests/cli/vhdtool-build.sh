@@ -52,6 +52,18 @@ dd if="$TMP/a.img" bs=512 skip=2048 count=2048 status=none | cmp - "$TMP/blob.im
 dd if="$TMP/a.img" bs=512 skip=4096 count=2048 status=none | cmp - /dev/zero 2>&1 | grep -q EOF ||
 	fail "rest of the image= partition not zero"
 
+# ---- an NTFS image made elsewhere (hidden sectors 0) gets the right field --------
+truncate -s 20M "$TMP/vol.img"
+mkntfs -F -Q -q -p 0 -L COPIED "$TMP/vol.img" >/dev/null 2>&1 || fail "mkntfs vol.img"
+wimlib-imagex apply "$TMP/t.wim" 1 "$TMP/vol.img" >/dev/null 2>&1 || fail "wimlib-imagex apply"
+[ "$(od -An -tu4 -j28 -N4 "$TMP/vol.img" | tr -d ' ')" = 0 ] || fail "vol.img hidden sectors"
+expect_exit 0 "$VHDTOOL" build "$TMP/i.img" --size 64M --mbr --part esp:3M \
+	--part ntfs:rest:active:image="$TMP/vol.img"
+check_ntfs "$TMP/i.img" 2 COPIED
+total=$(od -An -tu8 -j40 -N8 "$TMP/part.img" | tr -d ' ')
+[ "$(od -An -tu4 -j$((total * 512 + 28)) -N4 "$TMP/part.img" | tr -d ' ')" = 8192 ] ||
+	fail "backup boot sector hidden sectors"
+
 # ---- dynamic VHDX, GPT: ESP, MSR, NTFS --------------------------------------------
 expect_exit 0 "$VHDTOOL" build "$TMP/b.vhdx" --size 200M --gpt --part esp:32M --part msr:16M \
 	--part ntfs:rest:wim="$TMP/t.wim"

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -806,6 +807,7 @@ rewrite_table(const char *path, const struct popts *o)
 	struct disk_info in;
 	struct disk_create_opts co;
 	struct disk_label *l = alloc_label();
+	struct stat st;
 	char *tmp = NULL, err[600];
 	disk_t *d = open_disk(path), *w = NULL;
 	int rc = -1, fd;
@@ -842,7 +844,9 @@ rewrite_table(const char *path, const struct popts *o)
 		tool_err("%s: cannot write the image", path);
 		rc = -1;
 	}
-	if (rc == 0 && tmp && (rename(tmp, path) < 0 || sync_dir(path) < 0)) {
+	/* The new file takes the place of the old one, permissions included. */
+	if (rc == 0 && tmp && (stat(path, &st) < 0 || chmod(tmp, st.st_mode & 07777) < 0 ||
+			       rename(tmp, path) < 0 || sync_dir(path) < 0)) {
 		tool_err("%s: cannot replace: %s", path, strerror(errno));
 		rc = -1;
 	}

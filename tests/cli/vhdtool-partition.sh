@@ -31,8 +31,10 @@ expect_exit 0 "$VHDTOOL" partition "$D"
 grep -q '^table: *mbr$' "$TMP/out" || fail "text listing: table"
 grep -Eq '^1 +1048576 +11534336 +10485760 +ntfs +0x07 +active$' "$TMP/out" || fail "text listing: $(cat "$TMP/out")"
 
-# Edits: signature, active flag, type.
+# Edits: signature, active flag, type (the image keeps its permissions).
+chmod 0640 "$D"
 expect_exit 0 "$VHDTOOL" partition "$D" --signature 0x12345678 --set-active 2 --set-type 3:ntfs
+[ "$(stat -c %a "$D")" = 640 ] || fail "permissions changed to $(stat -c %a "$D")"
 sfdisk --dump "$D" > "$TMP/dump"
 grep -q '^label-id: 0x12345678$' "$TMP/dump" || fail "signature edit"
 grep -q "^$D""1 : start= *2048, size= *20480, type=7$" "$TMP/dump" || fail "active not cleared"

@@ -49,21 +49,21 @@ write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-/* fsync the folder holding path, so that a rename in it is durable. */
+/*
+ * fsync the folder dir, so that a rename in it is durable.  The folder name
+ * is worked out before the rename: nothing may fail for want of memory once
+ * the new file is in place.
+ */
 static int
-sync_dir(struct bk_errbuf *eb, const char *path)
+sync_dir(struct bk_errbuf *eb, const char *dir, const char *path)
 {
-	char *copy = bk_strdup(path);
 	int fd, rc = 0;
 
-	if (!copy)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
-	fd = bk_io->open(dirname(copy), O_RDONLY | O_DIRECTORY, 0);
+	fd = bk_io->open(dir, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0 || bk_io->fsync(fd) < 0)
-		rc = bk_err_errno(eb, "sync folder", path);
+		rc = bk_err_errno(eb, "sync folder of", path);
 	if (fd >= 0)
 		bk_io->close(fd);
-	bk_free(copy);
 	return rc;
 }
 
@@ -73,11 +73,16 @@ bk_atomic_write(struct bk_errbuf *eb, const char *path,
 {
 	struct stat st;
 	size_t tlen = strlen(path) + 32, i;
-	char *tmp = bk_malloc(tlen);
+	char *tmp = bk_malloc(tlen), *dcopy = bk_strdup(path);
+	const char *dir;
 	int fd = -1, rc, attempt;
 
-	if (!tmp)
+	if (!tmp || !dcopy) {
+		bk_free(tmp);
+		bk_free(dcopy);
 		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+	}
+	dir = dirname(dcopy);
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
 	/* Exclusive create: never follow or reuse someone else's file. */
@@ -90,6 +95,7 @@ bk_atomic_write(struct bk_errbuf *eb, const char *path,
 	if (fd < 0) {
 		rc = bk_err_errno(eb, "create temporary file", tmp);
 		bk_free(tmp);
+		bk_free(dcopy);
 		return rc;
 	}
 	/* open() applies the umask; the copy must have the original's mode. */
@@ -115,12 +121,15 @@ bk_atomic_write(struct bk_errbuf *eb, const char *path,
 		goto fail;
 	}
 	bk_free(tmp);
-	return sync_dir(eb, path);
+	rc = sync_dir(eb, dir, path);
+	bk_free(dcopy);
+	return rc;
 fail:
 	if (fd >= 0)
 		bk_io->close(fd);
 	bk_io->unlink(tmp);
 	bk_free(tmp);
+	bk_free(dcopy);
 	return rc;
 }
 

@@ -17,18 +17,46 @@
 #include "bk-utf16.h"
 #include "hive-internal.h"
 
+/*
+ * Notes raised while opening (log replay, salvage) come before the caller can
+ * install a callback; they are kept and delivered by hive_set_msg_cb().
+ */
 void
 hive_msg(struct hive *h, const char *fmt, ...)
 {
 	char buf[BK_ERRMSG_MAX];
 	va_list ap;
+	char **np;
 
-	if (!h->msg_cb)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	h->msg_cb(h->msg_data, buf);
+	if (h->msg_cb) {
+		h->msg_cb(h->msg_data, buf);
+		return;
+	}
+	if (h->npending >= HIVE_MAX_PENDING_MSGS) {
+		h->dropped++;
+		return;
+	}
+	np = bk_realloc(h->pending, (h->npending + 1) * sizeof(*np));
+	if (!np)
+		return;
+	h->pending = np;
+	if ((np[h->npending] = bk_strdup(buf)) != NULL)
+		h->npending++;
+}
+
+static void
+free_pending(struct hive *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->npending; i++)
+		bk_free(h->pending[i]);
+	bk_free(h->pending);
+	h->pending = NULL;
+	h->npending = 0;
 }
 
 const char *
@@ -46,8 +74,19 @@ hive_last_error(const hive_t *h)
 void
 hive_set_msg_cb(hive_t *h, hive_msg_cb cb, void *data)
 {
+	char buf[64];
+	size_t i;
+
 	h->msg_cb = cb;
 	h->msg_data = data;
+	for (i = 0; cb && i < h->npending; i++)
+		cb(data, h->pending[i]);
+	if (cb && h->dropped) {
+		snprintf(buf, sizeof(buf), "%zu more notes not shown", h->dropped);
+		cb(data, buf);
+	}
+	free_pending(h);
+	h->dropped = 0;
 }
 
 /* Base block checks that make a file unreadable as a primary hive. */
@@ -87,8 +126,7 @@ check_root(struct hive *h)
 	int rc = hive_nk_read(h, h->base.root_offset, &nk);
 
 	if (rc < 0)
-		return bk_err(&h->err, -rc, "%s: root key at offset 0x%x is invalid: %s", h->path,
-			      h->base.root_offset, h->err.msg);
+		return hive_err_ctx(h, rc, "root key at offset 0x%x is invalid", h->base.root_offset);
 	return 0;
 }
 
@@ -264,6 +302,7 @@ hive_close(hive_t *h)
 	if (!h)
 		return;
 	free_strv(h->logs);
+	free_pending(h);
 	hive_wstate_free(h);
 	bk_free(h->cellmap);
 	bk_free(h->buf);

@@ -37,6 +37,9 @@ struct command {
 
 static void usage(FILE *f);
 
+/* With --salvage, an unreadable value is reported and skipped, not fatal. */
+static bool salvage_mode;
+
 static const char *const usage_text =
 "Usage: hivetool COMMAND [OPTIONS] ARGS...\n"
 "\n"
@@ -47,10 +50,6 @@ static const char *const usage_text =
 "  ls HIVE [KEY] [-r] [--json]     list subkeys and values\n"
 "  get HIVE KEY [VALUE] [--raw|--json]\n"
 "                                  show a value (@ or \"\" is the default value)\n"
-"  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]\n"
-"                                  write KEY and its subtree as .reg or XML\n"
-"  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]\n"
-"                                  merge a .reg file into HIVE (all or nothing)\n"
 "  create FILE [--root NAME] [--minor 3|5]   make a new, empty hive\n"
 "  set HIVE KEY NAME TYPE [DATA...]  create or replace a value (@ = default)\n"
 "  del HIVE KEY [NAME] [-r]        delete a value, or a key (-r: with subkeys)\n"
@@ -58,9 +57,13 @@ static const char *const usage_text =
 "  copy HIVE SRC DST [--from OTHERHIVE]\n"
 "                                  copy the key SRC and its subtree to DST\n"
 "  diff A B [--json]               keys and values added, removed, changed\n"
+"  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]\n"
+"                                  write KEY and its subtree as .reg or XML\n"
+"  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]\n"
+"                                  merge a .reg file into HIVE (all or nothing)\n"
+"  check HIVE                      check every structural rule; list problems\n"
 "  recover HIVE [-o OUT] [--dry-run]\n"
 "                                  replay the transaction logs of a dirty hive\n"
-"  check HIVE                      check every structural rule; list problems\n"
 "\n"
 "Options for every command:\n"
 "  --no-logs        show the primary file as stored; do not replay logs\n"
@@ -124,7 +127,7 @@ parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed)
 		check_allowed(c, allowed, argv);
 		switch (c) {
 		case OPT_NO_LOGS: o->open_flags |= HIVE_OPEN_NO_LOGS; break;
-		case OPT_SALVAGE: o->open_flags |= HIVE_OPEN_SALVAGE; break;
+		case OPT_SALVAGE: o->open_flags |= HIVE_OPEN_SALVAGE; salvage_mode = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_RAW: o->raw = true; break;
 		case 'r': o->recursive = true; break;
@@ -154,12 +157,22 @@ open_hive(const char *path, unsigned flags)
 	return h;
 }
 
-/* Exit code for a library error: 1 for "not found", 2 for damage. */
+/* Report a library error, close the hive; exit code 1 for "not found", 2 for damage. */
 static int
 fail(hive_t *h, int rc)
 {
 	tool_err("%s", hive_last_error(h));
+	hive_close(h);
 	return rc == -BK_ENOTFOUND ? EXIT_FAIL : EXIT_USAGE;
+}
+
+static int
+skip_if_salvage(hive_t *h, int rc)
+{
+	if (!salvage_mode || rc == -BK_ENOMEM)
+		return rc;
+	tool_warn("skipped: %s", hive_last_error(h));
+	return 0;
 }
 
 static int
@@ -348,8 +361,10 @@ ls_values_text(hive_t *h, hive_key_t k)
 	int rc = hive_key_values(h, k, &vals, &n);
 
 	for (i = 0; rc == 0 && i < n; i++) {
-		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0)
-			break;
+		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
+			rc = skip_if_salvage(h, rc);
+			continue;
+		}
 		printf("    %s    %s    ", name[0] ? name : "(Default)", hive_type_name(type, tn, sizeof(tn)));
 		print_data(stdout, type, d, len, "\\0");
 		putchar('\n');
@@ -409,6 +424,7 @@ ls_key_json(hive_t *h, hive_key_t k, int depth, bool recursive)
 	uint32_t type;
 	uint8_t *d;
 	char *name;
+	bool first;
 	int rc = hive_key_name(h, k, &name);
 
 	if (rc < 0)
@@ -419,10 +435,13 @@ ls_key_json(hive_t *h, hive_key_t k, int depth, bool recursive)
 	if ((rc = hive_key_values(h, k, &vals, &nv)) < 0)
 		return rc;
 	fputs(", \"values\": [", stdout);
-	for (i = 0; rc == 0 && i < nv; i++) {
-		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0)
-			break;
-		fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
+	for (i = 0, first = true; rc == 0 && i < nv; i++) {
+		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
+			rc = skip_if_salvage(h, rc);
+			continue;
+		}
+		fputs(first ? "{\"name\": " : ", {\"name\": ", stdout);
+		first = false;
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
 		json_data(stdout, type, d, len);
@@ -514,43 +533,6 @@ cmd_get(int argc, char **argv)
 	free(d);
 	hive_close(h);
 	return EXIT_OK;
-}
-
-/* ---- check ------------------------------------------------------------------ */
-
-/* One problem per line: file offset, kind, key path, message. */
-static int
-print_problem(void *data, const struct hive_problem *p)
-{
-	(void)data;
-	printf("0x%08" PRIx64 " %-9s ", p->file_offset, hive_problem_kind_name(p->kind));
-	if (p->key_path) {
-		fputs("key '", stdout);
-		fputs(p->key_path[0] ? p->key_path : "\\", stdout);
-		fputs("': ", stdout);
-	}
-	printf("%s\n", p->message);
-	return 0;
-}
-
-static int
-cmd_check(int argc, char **argv)
-{
-	struct common_opts o;
-	int i = parse_common(argc, argv, &o, 0), rc;
-	uint64_t count;
-	hive_t *h;
-
-	if (argc - i != 1)
-		tool_usage_error("check: expected HIVE");
-	h = open_hive(argv[i], o.open_flags);
-	if ((rc = hive_check(h, print_problem, NULL, &count)) < 0)
-		return fail(h, rc);
-	fflush(stdout);    /* the findings before the summary on a shared terminal */
-	if (count)
-		tool_err("%s: %" PRIu64 " problem%s found", argv[i], count, count == 1 ? "" : "s");
-	hive_close(h);
-	return count ? EXIT_FAIL : EXIT_OK;
 }
 
 /* ---- recover ---------------------------------------------------------------- */
@@ -664,6 +646,43 @@ cmd_recover(int argc, char **argv)
 		putchar('\n');
 	}
 	return EXIT_OK;
+}
+
+/* ---- check ------------------------------------------------------------------ */
+
+/* One problem per line: file offset, kind, key path, message. */
+static int
+print_problem(void *data, const struct hive_problem *p)
+{
+	(void)data;
+	printf("0x%08" PRIx64 " %-9s ", p->file_offset, hive_problem_kind_name(p->kind));
+	if (p->key_path) {
+		fputs("key '", stdout);
+		fputs(p->key_path[0] ? p->key_path : "\\", stdout);
+		fputs("': ", stdout);
+	}
+	printf("%s\n", p->message);
+	return 0;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct common_opts o;
+	int i = parse_common(argc, argv, &o, 0), rc;
+	uint64_t count;
+	hive_t *h;
+
+	if (argc - i != 1)
+		tool_usage_error("check: expected HIVE");
+	h = open_hive(argv[i], o.open_flags);
+	if ((rc = hive_check(h, print_problem, NULL, &count)) < 0)
+		return fail(h, rc);
+	fflush(stdout);    /* the findings before the summary on a shared terminal */
+	if (count)
+		tool_err("%s: %" PRIu64 " problem%s found", argv[i], count, count == 1 ? "" : "s");
+	hive_close(h);
+	return count ? EXIT_FAIL : EXIT_OK;
 }
 
 /* ---- export / import ---------------------------------------------------------- */
@@ -1284,16 +1303,16 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "info HIVE" },
 	{ "ls", cmd_ls, "ls HIVE [KEY] [-r] [--json]" },
 	{ "get", cmd_get, "get HIVE KEY [VALUE] [--raw|--json]" },
-	{ "export", cmd_export, "export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]" },
-	{ "import", cmd_import, "import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]" },
 	{ "create", cmd_create, "create FILE [--root NAME] [--minor 3|5]" },
 	{ "set", cmd_set, "set HIVE KEY NAME TYPE [DATA...]" },
 	{ "del", cmd_del, "del HIVE KEY [NAME] [-r]" },
 	{ "mkkey", cmd_mkkey, "mkkey HIVE KEY [-p]" },
 	{ "copy", cmd_copy, "copy HIVE SRC DST [--from OTHERHIVE]" },
 	{ "diff", cmd_diff, "diff A B [--json]" },
-	{ "recover", cmd_recover, "recover HIVE [-o OUT] [--dry-run]" },
+	{ "export", cmd_export, "export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]" },
+	{ "import", cmd_import, "import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]" },
 	{ "check", cmd_check, "check HIVE" },
+	{ "recover", cmd_recover, "recover HIVE [-o OUT] [--dry-run]" },
 };
 
 int

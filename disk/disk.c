@@ -269,8 +269,11 @@ create_tmp(struct disk *d, const char *path)
 
 	d->tmp_path = bk_malloc(n);
 	d->final_path = bk_strdup(path);
-	if (!d->tmp_path || !d->final_path)
+	if (!d->tmp_path || !d->final_path) {
+		bk_free(d->tmp_path);   /* not a name yet: nothing to unlink */
+		d->tmp_path = NULL;
 		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
+	}
 	for (attempt = 0; attempt < 100; attempt++) {
 		snprintf(d->tmp_path, n, "%s.tmp%ld.%d", path, (long)getpid(), attempt);
 		rc = disk_io_file_open(&d->err, d->tmp_path, O_RDWR | O_CREAT | O_EXCL, 0666,

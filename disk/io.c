@@ -149,6 +149,8 @@ disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mod
 	fp = bk_malloc(sizeof(*fp));
 	if (!fp) {
 		close(fd);
+		if ((oflags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			unlink(path);   /* we made it: leave nothing behind */
 		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
 	}
 	fp->fd = fd;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
+#include "bk-alloc.h"
 #include "bk-bytes.h"
 
 #define MiB (1024u * 1024u)
@@ -329,6 +330,79 @@ START_TEST(build_errors)
 }
 END_TEST
 
+/*
+ * After a failed build the output folder holds nothing, or (when only the
+ * folder sync after the final rename failed) the complete image: never a
+ * temporary or partial file.
+ */
+static void
+no_leftovers(const char *out, long n)
+{
+	char cmd[700], err[256];
+	disk_t *d;
+	struct disk_file_info fi;
+
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s/oom | grep -vx x.vhd)\"", dir);
+	ck_assert_msg(system(cmd) == 0, "alloc %ld: temporary files left behind", n);
+	if (access(out, F_OK) != 0)
+		return;
+	ck_assert_msg(disk_open(&d, out, 0, err, sizeof(err)) == 0, "alloc %ld: %s", n, err);
+	ck_assert_int_eq(disk_ntfs_stat(d, 0, "/Windows/System32/config/SYSTEM", &fi), 0);
+	disk_close(d);
+	unlink(out);
+}
+
+/* Every allocation of ours that fails gives -BK_ENOMEM and leaves no
+ * partial file; the same call succeeds once allocations work again. */
+START_TEST(alloc_failures)
+{
+	struct disk_build_part p;
+	struct disk_build_opts o;
+	char out[512], err[512], spec[600], cmd[700];
+	uint8_t *buf;
+	size_t len;
+	disk_t *d;
+	long n;
+	int rc = -1;
+
+	if (make_wim() < 0)
+		return;
+	memset(&o, 0, sizeof(o));
+	o.size = 16 * MiB;
+	o.label = DISK_LABEL_MBR;
+	o.format = DISK_FORMAT_VHD;
+	snprintf(out, sizeof(out), "%s/oom/x.vhd", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/oom", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(spec, sizeof(spec), "ntfs:rest:wim=%s/t.wim", dir);
+	ck_assert_int_eq(disk_build_parse_spec(spec, &p, err, sizeof(err)), 0);
+	for (n = 0; n < 200 && rc != 0; n++) {
+		bk_alloc_fail_after = n;
+		rc = disk_build(out, &o, &p, 1, err, sizeof(err));
+		bk_alloc_fail_after = -1;
+		if (rc != 0) {
+			ck_assert_msg(rc == -BK_ENOMEM, "alloc %ld: %d %s", n, rc, err);
+			no_leftovers(out, n);
+		}
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(disk_open(&d, out, 0, err, sizeof(err)) == 0, "%s", err);
+	rc = -1;
+	for (n = 0; n < 200 && rc != 0; n++) {
+		bk_alloc_fail_after = n;
+		rc = disk_ntfs_read_file(d, 0, "/Windows/System32/config/SYSTEM", &buf, &len, 1 << 20);
+		bk_alloc_fail_after = -1;
+		if (rc != 0)
+			ck_assert_int_eq(rc, -BK_ENOMEM);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(len, sizeof(big));
+	ck_assert(memcmp(buf, big, len) == 0);
+	free(buf);
+	disk_close(d);
+}
+END_TEST
+
 static Suite *
 ntfs_suite(void)
 {
@@ -341,6 +415,7 @@ ntfs_suite(void)
 	tcase_add_test(tc, build_vhd_gpt);
 	tcase_add_test(tc, build_vhdx_mbr);
 	tcase_add_test(tc, build_errors);
+	tcase_add_test(tc, alloc_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }

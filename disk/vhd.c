@@ -317,7 +317,7 @@ vhd_read_header(struct disk *d, struct vhd *v, uint64_t fsize)
 static int
 vhd_read_bat(struct disk *d, struct vhd *v, uint64_t foot_off)
 {
-	uint64_t blk_bytes = (uint64_t)v->bitmap_size + v->h.block_size, off, end;
+	uint64_t blk_bytes = (uint64_t)v->bitmap_size + v->h.block_size, off, end, start, need;
 	uint32_t i;
 	int rc;
 
@@ -336,7 +336,12 @@ vhd_read_bat(struct disk *d, struct vhd *v, uint64_t foot_off)
 			continue;
 		off = (uint64_t)v->bat[i] * DISK_SECTOR;
 		end = off + blk_bytes;
-		if (end > foot_off)
+		/* The last block only needs to reach the end of the disk. */
+		start = (uint64_t)i * v->h.block_size;
+		need = start >= v->f.current_size ? 0 : v->f.current_size - start;
+		if (need > v->h.block_size)
+			need = v->h.block_size;
+		if (off + v->bitmap_size + need > foot_off)
 			return bk_err(&d->err, BK_ECORRUPT,
 				      "%s: VHD block table entry %u points past the end of the file (offset %llu)",
 				      d->name, i, (unsigned long long)off);

@@ -383,7 +383,7 @@ mib_up(uint64_t x)
 static int
 vhdx_read_bat(struct disk *d, struct vhdx *v, uint64_t fsize)
 {
-	uint64_t i, end, off;
+	uint64_t i, end, off, blk, need;
 	unsigned st;
 	int rc;
 
@@ -405,7 +405,11 @@ vhdx_read_bat(struct disk *d, struct vhdx *v, uint64_t fsize)
 				      d->name, (unsigned long long)i, st);
 		if (st != PAYLOAD_FULLY_PRESENT)
 			continue;
-		if (off < DISK_MIB || off > fsize || fsize - off < v->block_size)
+		/* The last block only needs to reach the end of the disk. */
+		blk = i - i / (v->chunk_ratio + 1);
+		need = d->size - blk * v->block_size < v->block_size ?
+		       d->size - blk * v->block_size : v->block_size;
+		if (off < DISK_MIB || off > fsize || fsize - off < need)
 			return bk_err(&d->err, BK_ECORRUPT,
 				      "%s: VHDX block table entry %llu points past the end of the file (offset %llu)",
 				      d->name, (unsigned long long)i, (unsigned long long)off);

@@ -23,6 +23,12 @@ set -eu
 VHDTOOL="${top_builddir:-.}/vhdtool"
 RUNS="${BENCH_RUNS:-5}"
 [ -x "$VHDTOOL" ] || { echo "bench-disk: $VHDTOOL not built" >&2; exit 1; }
+# Time the program, not libtool's wrapper script around it.
+if [ -x "${top_builddir:-.}/.libs/vhdtool" ]; then
+	VHDTOOL="$(cd "${top_builddir:-.}" && pwd)/.libs/vhdtool"
+	LD_LIBRARY_PATH="$(dirname "$VHDTOOL")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	export LD_LIBRARY_PATH
+fi
 command -v qemu-img >/dev/null || { echo "bench-disk: qemu-img not installed, skipped"; exit 0; }
 
 DIR=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/bench-disk.XXXXXX")

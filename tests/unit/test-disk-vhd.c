@@ -193,6 +193,46 @@ START_TEST(bat_entries_hostile)
 }
 END_TEST
 
+/* A dynamic VHD whose last block is cut where the disk ends (the footer
+ * right after) is accepted; one sector shorter is damage. */
+START_TEST(short_last_block)
+{
+	char dir[64];
+	struct mem m, cut;
+	uint64_t size = 3 * MIB, data;
+	uint8_t pat[4096], got[4096];
+	disk_t *d;
+
+	test_tmpdir(dir, sizeof(dir));
+	make_image(&m, dir, "s.vhd", DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, size, 0);
+	fill_pattern(pat, sizeof(pat), 31);
+	d = open_mem(&m, DISK_OPEN_WRITE);
+	ck_assert_int_eq(disk_write(d, size - sizeof(pat), pat, sizeof(pat)), 0);
+	ck_assert_int_eq(disk_close(d), 0);
+	data = (uint64_t)bk_be32(m.buf + 1536 + 4) * 512 + 512;   /* block 1's data */
+	ck_assert_uint_eq(m.len, data + 2 * MIB + 512);
+	cut = mem_copy(&m);
+	memcpy(cut.buf + data + MIB, m.buf + m.len - 512, 512);
+	cut.len = data + MIB + 512;
+	d = open_mem(&cut, 0);
+	ck_assert_int_eq(disk_read(d, size - sizeof(got), got, sizeof(got)), 0);
+	ck_assert_int_eq(memcmp(got, pat, sizeof(pat)), 0);
+	disk_close(d);
+	memcpy(cut.buf + data + MIB - 512, m.buf + m.len - 512, 512);
+	cut.len -= 512;
+	{
+		char err[300];
+		d = NULL;
+		ck_assert_int_eq(disk_open_io(&d, &mem_ops, &cut, "mem", 0, err, sizeof(err)),
+				 -BK_ECORRUPT);
+		ck_assert_ptr_nonnull(strstr(err, "past the end"));
+	}
+	free(cut.buf);
+	free(m.buf);
+	test_rmdir(dir);
+}
+END_TEST
+
 /* In-place writes at odd offsets across blocks read back, zeros allocate
  * nothing, and the image reopens with the same content. */
 START_TEST(write_read_back)
@@ -316,6 +356,7 @@ vhd_suite(void)
 	tcase_add_test(tc, dynamic_header_every_byte);
 	tcase_add_test(tc, truncate_every_sector);
 	tcase_add_test(tc, bat_entries_hostile);
+	tcase_add_test(tc, short_last_block);
 	tcase_add_test(tc, write_read_back);
 	tcase_add_test(tc, io_faults);
 	tcase_add_test(tc, alloc_faults);

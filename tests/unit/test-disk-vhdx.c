@@ -332,6 +332,39 @@ START_TEST(log_rewrites_metadata)
 }
 END_TEST
 
+/* A differencing disk is refused clearly; a file that ends with the disk
+ * inside its last (partial) block is accepted. */
+START_TEST(parent_and_short_last_block)
+{
+	char dir[64];
+	struct mem m;
+	uint64_t size = 2 * MIB + MIB / 2, last;
+	uint8_t pat[4096], got[4096];
+	disk_t *d;
+
+	test_tmpdir(dir, sizeof(dir));
+	make_image(&m, dir, "p.vhdx", DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, size, MIB);
+	m.buf[2 * MIB + 64 * KIB + 4] |= 2;    /* file parameters: HasParent */
+	expect_open(&m, 0, -BK_EUNSUPPORTED, "differencing");
+	m.buf[2 * MIB + 64 * KIB + 4] &= (uint8_t)~2;
+	fill_pattern(pat, sizeof(pat), 21);
+	d = open_mem(&m, DISK_OPEN_WRITE);
+	ck_assert_int_eq(disk_write(d, size - sizeof(pat), pat, sizeof(pat)), 0);
+	ck_assert_int_eq(disk_close(d), 0);
+	last = (bk_le64(m.buf + 3 * MIB + 2 * 8) >> 20) * MIB;
+	ck_assert_uint_eq(m.len, last + MIB);
+	m.len = last + MIB / 2;                 /* the file ends where the disk does */
+	d = open_mem(&m, 0);
+	ck_assert_int_eq(disk_read(d, size - sizeof(got), got, sizeof(got)), 0);
+	ck_assert_int_eq(memcmp(got, pat, sizeof(pat)), 0);
+	disk_close(d);
+	m.len -= 512;                           /* one sector short: damaged */
+	expect_open(&m, 0, -BK_ECORRUPT, "past the end");
+	free(m.buf);
+	test_rmdir(dir);
+}
+END_TEST
+
 /* ---- writes, faults --------------------------------------------------------- */
 
 START_TEST(write_in_place)
@@ -429,6 +462,7 @@ vhdx_suite(void)
 	tcase_add_test(tc, log_replay);
 	tcase_add_test(tc, log_damaged);
 	tcase_add_test(tc, log_rewrites_metadata);
+	tcase_add_test(tc, parent_and_short_last_block);
 	tcase_add_test(tc, write_in_place);
 	tcase_add_test(tc, io_and_alloc_faults);
 	suite_add_tcase(s, tc);

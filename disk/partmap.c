@@ -263,6 +263,22 @@ dl_check(struct disk *d, const struct disk_label *l)
 	return 0;
 }
 
+/* Tables are read and written in 512-byte sectors only: a disk with 4 KiB
+ * logical sectors (possible in VHDX) keeps its GPT at byte 4096. */
+static int
+need_512(struct disk *d)
+{
+	struct disk_info in;
+	int rc;
+
+	if ((rc = disk_get_info(d, &in)) < 0)
+		return rc;
+	if (in.logical_sector != DISK_SECTOR)
+		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: %u-byte sectors: partition tables "
+			      "are supported on 512-byte sectors only", d->name, in.logical_sector);
+	return 0;
+}
+
 int
 disk_label_read(disk_t *d, struct disk_label *out)
 {
@@ -271,6 +287,8 @@ disk_label_read(disk_t *d, struct disk_label *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if ((rc = need_512(d)) < 0)
+		return rc;
 	if (d->size < 2 * DISK_SECTOR)
 		return bk_err(&d->err, BK_ENOTFOUND, "%s: disk too small for a partition table",
 			      d->name);
@@ -295,10 +313,13 @@ int
 disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_type type)
 {
 	const struct disk_label_ops *ops = label_ops(type);
+	int rc;
 
 	memset(l, 0, sizeof(*l));
 	if (!ops)
 		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition table type", d->name);
+	if ((rc = need_512(d)) < 0)
+		return rc;
 	l->type = type;
 	ops->usable(d->size, &l->first_usable, &l->last_usable);
 	if (l->last_usable <= l->first_usable)
@@ -417,6 +438,8 @@ disk_label_write(disk_t *d, const struct disk_label *l)
 
 	if (!ops)
 		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition table type", d->name);
+	if ((rc = need_512(d)) < 0)
+		return rc;
 	/* Check against this disk's real usable area, not the one in *l. */
 	if (!(c = bk_malloc(sizeof(*c))))
 		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);

@@ -814,6 +814,12 @@ rewrite_table(const char *path, const struct popts *o)
 
 	if (disk_get_info(d, &in) < 0)
 		goto fail_d;
+	/* The copy would get 512-byte sectors; the library refuses others. */
+	if (in.logical_sector != 512) {
+		tool_err("%s: %u-byte sectors: partition tables are supported on 512-byte "
+			 "sectors only", path, in.logical_sector);
+		goto out;
+	}
 	if (!in.block_device) {
 		memset(&co, 0, sizeof(co));
 		co.format = in.format;

@@ -100,6 +100,38 @@ ls -A "$TMP" | grep -q 'vhdtool-' && fail "temporary file left behind"
 expect_exit 1 "$VHDTOOL" partition "$G" --gpt --add ntfs:1M:active
 grep -q 'only on MBR' "$TMP/err" || fail "active on GPT: $(cat "$TMP/err")"
 
+# A VHDX with 4 KiB logical sectors (metadata item patched; the metadata
+# region has no checksum) is refused, not converted to 512-byte sectors.
+K="$TMP/4k.vhdx"
+expect_exit 0 "$VHDTOOL" create "$K" --size 64M
+python3 - "$K" <<'PY' || fail "cannot patch the logical sector size"
+import struct, sys, uuid
+f = open(sys.argv[1], "r+b")
+data = f.read()
+lss = uuid.UUID("8141BF1D-A96F-4709-BA47-F233A8FAAB5F").bytes_le
+meta = uuid.UUID("8B7CA206-4790-4B9A-B8FE-575F050F886E").bytes_le
+rt = 192 * 1024
+for i in range(struct.unpack_from("<I", data, rt + 8)[0]):
+    e = rt + 16 + 32 * i
+    if data[e:e + 16] == meta:
+        moff = struct.unpack_from("<Q", data, e + 16)[0]
+for i in range(struct.unpack_from("<H", data, moff + 10)[0]):
+    e = moff + 32 + 32 * i
+    if data[e:e + 16] == lss:
+        f.seek(moff + struct.unpack_from("<I", data, e + 16)[0])
+        f.write(struct.pack("<I", 4096))
+        sys.exit(0)
+sys.exit(1)
+PY
+[ "$("$VHDTOOL" info --json "$K" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["logical_sector"])')" = 4096 ] ||
+	fail "patch did not take"
+before=$(sha256sum < "$K")
+expect_exit 1 "$VHDTOOL" partition "$K" --gpt --add ntfs:rest
+grep -q '4096-byte sectors' "$TMP/err" || fail "4K write: $(cat "$TMP/err")"
+expect_exit 1 "$VHDTOOL" partition "$K"
+grep -q '4096-byte sectors' "$TMP/err" || fail "4K read: $(cat "$TMP/err")"
+[ "$before" = "$(sha256sum < "$K")" ] || fail "4K image changed"
+
 # A table the tools wrote is read the same way (sgdisk -> vhdtool).
 S="$TMP/sg.img"
 truncate -s 50M "$S"

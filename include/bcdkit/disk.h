@@ -260,9 +260,13 @@ struct disk_label {
 
 /*
  * Read the partition table of d into *out.  Returns 0, -BK_ENOTFOUND when
- * the disk has no table (no 0x55AA signature), -BK_ECORRUPT for a damaged
- * table (bad GPT CRCs in both copies, overlapping partitions, entries past
- * the end of the disk), with the detail in disk_last_error(d).
+ * the disk has no table (no 0x55AA signature, or a file system boot sector
+ * in sector 0), -BK_ECORRUPT for a damaged table (bad GPT CRCs in both
+ * copies, overlapping partitions, entries past the end of the disk, a
+ * broken or looping EBR chain), -BK_EUNSUPPORTED for sectors other than 512
+ * bytes or more than DISK_LABEL_MAX_PARTS used GPT entries; the detail is
+ * in disk_last_error(d).  A GPT read from its backup copy (or whose backup
+ * is bad) is returned with the DISK_LABEL_*_BAD bits in out->problems.
  */
 BCDKIT_API int disk_label_read(disk_t *d, struct disk_label *out);
 

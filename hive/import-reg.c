@@ -2,8 +2,9 @@
 /*
  * Merge a .reg file into a hive: parse it whole (regparse.c), check every
  * operation against the write side's limits, and only then apply them
- * through the public edit calls.  A syntax error therefore never leaves a
- * half-imported hive behind.
+ * through the public edit calls, all inside one write-side edit whose undo
+ * journal restores the hive if any of them fails.  An import is therefore
+ * all or nothing, in memory as on disk.
  *
  * Applying is fast for files in regedit order (each key right after its
  * parent): the handles of the last key path are kept, so a new [key] only
@@ -219,12 +220,22 @@ hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
 	a->h = h;
 	a->s = &s;
 	a->rep = rep;
+	/*
+	 * One edit for the whole file: the write side's undo journal then holds
+	 * every byte changed, and a failure part way (no space, no memory) puts
+	 * them all back, so the hive is never left half imported.
+	 */
+	if ((rc = hw_begin(h)) < 0)
+		goto out;
 	for (i = 0; i < s.nops; i++) {
 		if ((rc = apply_op(a, &s.ops[i])) < 0) {
 			rep->error_line = s.ops[i].line;
 			break;
 		}
 	}
+	rc = hw_end(h, rc);
+	if (rc < 0)
+		rep->keys = rep->keys_deleted = rep->values_set = rep->values_deleted = 0;
 out:
 	bk_free(a);
 	reg_script_free(&s);

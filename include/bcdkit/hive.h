@@ -515,12 +515,14 @@ struct hive_import_report {
  * name); "" strips nothing; anything else is stripped exactly (without case)
  * and a key outside it is an error.
  *
- * The whole text is parsed and checked before the hive is touched: a syntax
- * error or an invalid name or size gives -BK_ESYNTAX (or -BK_ETOOBIG) with
- * "line N: ..." in hive_last_error(), rep->error_line set, and the hive
- * unchanged.  An edit failing after that (out of space or memory) leaves the
- * edits made so far in memory: the caller must then close the handle
- * without hive_commit().  rep may be NULL.  Returns: 0 or a negative code.
+ * All or nothing: the whole text is parsed and checked before the hive is
+ * touched, so a syntax error or an invalid name or size gives -BK_ESYNTAX
+ * (or -BK_ETOOBIG) with "line N: ..." in hive_last_error() and
+ * rep->error_line set; the edits are then applied as one write-side edit,
+ * and if one fails (out of space or memory) every change is undone.  On any
+ * failure the hive in memory is as it was.  Nothing is written to disk:
+ * call hive_commit() afterwards.  rep may be NULL.  Returns: 0 or a
+ * negative code.
  */
 BCDKIT_API int hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
 			       struct hive_import_report *rep);

@@ -427,24 +427,37 @@ START_TEST(test_import_all_or_nothing)
 }
 END_TEST
 
-/* Failing allocations: -BK_ENOMEM each time (a failure while applying
- * leaves edits in memory, to be dropped by closing without commit). */
+/* Failing allocations, while parsing or part way through applying: each
+ * time -BK_ENOMEM and the hive exactly as before (the write side's undo
+ * journal takes back what was applied). */
 START_TEST(test_import_alloc_failure)
 {
+	static const char more[] =
+		"REGEDIT4\n[HKLM\\X\\A]\n\"s\"=-\n\"new\"=hex:01,02\n[-HKLM\\X\\C{U+0000}D]\n"
+		"[HKLM\\X\\N1\\N2\\N3]\n@=\"deep\"\n\"b\"=hex(3):00,01,02,03,04,05,06,07,08,09\n";
+	hive_t *h = new_hive("c.hiv");
+	struct tuples before = { 0 }, after = { 0 };
 	long n;
 	int rc;
 
+	import_ok(h, sample_ok(), NULL);
+	ck_assert_int_eq(reader_tuples(h, &before), 0);
 	for (n = 0;; n++) {
-		hive_t *h = new_hive("c.hiv");
 		bk_alloc_fail_after = n;
-		rc = hive_import_reg(h, sample_ok(), strlen(sample_ok()), NULL, NULL);
+		rc = hive_import_reg(h, more, sizeof(more) - 1, NULL, NULL);
 		bk_alloc_fail_after = -1;
-		hive_close(h);
 		if (rc == 0)
 			break;
-		ck_assert_msg(rc == -BK_ENOMEM, "n=%ld: rc %d", n, rc);
+		ck_assert_msg(rc == -BK_ENOMEM, "n=%ld: rc %d (%s)", n, rc, hive_last_error(h));
+		ck_assert_int_eq(reader_tuples(h, &after), 0);
+		tuples_assert_equal(&before, &after, "c.hiv", "the hive after a failed import");
+		tuples_free(&after);
 		ck_assert_int_lt(n, 1000);
 	}
+	ck_assert_int_gt(n, 5);
+	assert_value(h, "N1\\N2\\N3", "", HIVE_REG_SZ, "d\0e\0e\0p\0\0\0", 10);
+	tuples_free(&before);
+	hive_close(h);
 }
 END_TEST
 

@@ -482,6 +482,33 @@ hive_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4], const uin
 	return rc;
 }
 
+int
+hive_export_skip(struct hive *h, int rc)
+{
+	if (rc >= 0 || rc == -BK_ENOMEM || !(h->flags & HIVE_OPEN_SALVAGE))
+		return rc;
+	hive_msg(h, "export: skipped: %s", h->err.msg);
+	return 0;
+}
+
+int
+hive_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *vl)
+{
+	int rc;
+
+	*vl = bk_view_make(NULL, 0);
+	if (nk->value_count == 0)
+		return 0;
+	if (nk->value_count > HIVE_MAX_VALUES)
+		rc = bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
+			    h->path, nk->off, nk->value_count);
+	else
+		rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, vl);
+	if (rc == 0)
+		vl->len = (size_t)nk->value_count * 4;
+	return hive_export_skip(h, rc);
+}
+
 static int
 export_value(struct reg_writer *w, uint32_t off)
 {
@@ -494,12 +521,12 @@ export_value(struct reg_writer *w, uint32_t off)
 	int rc;
 
 	if ((rc = hive_vk_read(h, off, &vk)) < 0)
-		return rc;
+		return hive_export_skip(h, rc);
 	name.p = vk.name;
 	name.latin1 = vk.flags & VK_COMP_NAME;
 	name.n = name.latin1 ? vk.name_len : vk.name_len / 2u;
 	if ((rc = hive_vk_bytes(h, &vk, tmp, &d, &alloc)) < 0)
-		return rc;
+		return hive_export_skip(h, rc);
 	if (name.n == 0) {
 		rc = put_ascii(w, &w->out, "@=", 2);
 		cols = 2;
@@ -548,16 +575,11 @@ export_key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 	w->out.len += w->path.len;
 	if ((rc = put_ascii(w, &w->out, "]\r\n", 3)) < 0)
 		return (int)rc;
-	if (nk.value_count) {
-		if (nk.value_count > HIVE_MAX_VALUES)
-			return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
-				      h->path, key, nk.value_count);
-		if ((rc = hive_cell(h, nk.value_list, (size_t)nk.value_count * 4, &vl)) < 0)
+	if ((rc = hive_export_value_list(h, &nk, &vl)) < 0)
+		return (int)rc;
+	for (i = 0; i < vl.len / 4; i++)
+		if ((rc = export_value(w, bk_le32(vl.p + 4 * i))) < 0)
 			return (int)rc;
-		for (i = 0; i < nk.value_count; i++)
-			if ((rc = export_value(w, bk_le32(vl.p + 4 * i))) < 0)
-				return (int)rc;
-	}
 	return put_ascii(w, &w->out, "\r\n", 2);
 }
 

@@ -218,7 +218,7 @@ put_value(struct xml_writer *x, uint32_t off)
 	int rc;
 
 	if ((rc = hive_vk_read(h, off, &vk)) < 0 || (rc = hive_vk_bytes(h, &vk, tmp, &d, &alloc)) < 0)
-		return rc;
+		return hive_export_skip(h, rc);
 	if (xmlTextWriterStartElement(x->tw, BAD_CAST "value") < 0) {
 		rc = xml_fail(x);
 		goto out;
@@ -294,14 +294,9 @@ key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 	x->depth = depth;
 	if ((rc = put_key_attrs(x, &nk)) < 0)
 		return rc;
-	if (nk.value_count == 0)
-		return 0;
-	if (nk.value_count > HIVE_MAX_VALUES)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
-			      h->path, key, nk.value_count);
-	if ((rc = hive_cell(h, nk.value_list, (size_t)nk.value_count * 4, &vl)) < 0)
+	if ((rc = hive_export_value_list(h, &nk, &vl)) < 0)
 		return rc;
-	for (i = 0; i < nk.value_count; i++)
+	for (i = 0; i < vl.len / 4; i++)
 		if ((rc = put_value(x, bk_le32(vl.p + 4 * i))) < 0)
 			return rc;
 	return 0;

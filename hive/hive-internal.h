@@ -400,6 +400,14 @@ int reg_buf_grow(struct reg_buf *b, size_t more);
  */
 int hive_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4],
 		  const uint8_t **d, uint8_t **alloc);
+/*
+ * Exporters: the value list of a key as a view of vl->len / 4 offsets (empty
+ * when none).  With HIVE_OPEN_SALVAGE, hive_export_skip() turns a read error
+ * (not ENOMEM) into a note and 0, so a damaged value or value list is
+ * skipped instead of ending the export.
+ */
+int hive_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *vl);
+int hive_export_skip(struct hive *h, int rc);
 
 enum reg_op_kind {
 	REG_OP_KEY = 1,            /* [path]: find or create, make current */

@@ -60,4 +60,18 @@ expect_exit 2 "$HIVETOOL" export
 expect_exit 2 "$HIVETOOL" export "$TMP/missing.hiv"
 expect_exit 0 "$HIVETOOL" export --help
 grep -q 'export HIVE \[KEY\]' "$TMP/out" || fail "--help"
+
+# A damaged hive: refused as it is; with --salvage the unreadable values are
+# noted and skipped, and what is exported imports again.
+bad="${BK_CORPUS:-/nonexistent}/hive/regipy-corrupted_system_hive"
+if [ -f "$bad" ]; then
+	expect_exit 2 "$HIVETOOL" export "$bad"
+	for fmt in reg xml; do
+		expect_exit 0 "$HIVETOOL" export --salvage --format $fmt "$bad" -o "$TMP/salv.$fmt"
+		grep -q "note: export: skipped: .*not a cell" "$TMP/err" || fail "no skip note ($fmt)"
+	done
+	expect_exit 0 "$HIVETOOL" import "$TMP/salv.hiv" "$TMP/salv.reg" --create
+else
+	echo "corpus not found: salvage part skipped"
+fi
 exit 0

@@ -427,9 +427,11 @@ parse_key(struct parser *p)
 		return (int)strip;
 	for (k = 0; k < strip; k++)
 		skip_units += 1u + p->s->units[at + skip_units];
-	memmove(p->s->units + at, p->s->units + at + skip_units,
-		(p->s->nunits - at - skip_units) * sizeof(uint16_t));
-	p->s->nunits -= skip_units;
+	if (skip_units) {
+		memmove(p->s->units + at, p->s->units + at + skip_units,
+			(p->s->nunits - at - skip_units) * sizeof(uint16_t));
+		p->s->nunits -= skip_units;
+	}
 	if (del && ncomp == strip)
 		return perr(p, BK_ESYNTAX, "the root key cannot be deleted");
 	if (!(op = add_op(p, del ? REG_OP_DELETE_KEY : REG_OP_KEY)))

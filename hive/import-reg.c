@@ -180,10 +180,16 @@ apply_op(struct applier *a, const struct reg_op *op)
 		a->rep->values_set++;
 		return 0;
 	case REG_OP_DELETE_VALUE:
-		if ((rc = name_utf8(a->h, s->units + op->name, op->name_len, &name)) < 0)
+		/* The UTF-8 API reads "@" as the default value: a value really
+		 * named "@" is passed as its escape. */
+		if (op->name_len == 1 && s->units[op->name] == '@')
+			rc = hive_value_delete(a->h, a->cur, "{U+0040}");
+		else if ((rc = name_utf8(a->h, s->units + op->name, op->name_len, &name)) == 0) {
+			rc = hive_value_delete(a->h, a->cur, name);
+			bk_free(name);
+		} else {
 			return at_line(a->h, op, rc);
-		rc = hive_value_delete(a->h, a->cur, name);
-		bk_free(name);
+		}
 		if (rc == 0)
 			a->rep->values_deleted++;
 		return rc < 0 && rc != -BK_ENOTFOUND ? at_line(a->h, op, rc) : 0;

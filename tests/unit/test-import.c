@@ -395,6 +395,13 @@ START_TEST(test_import_apply)
 	ck_assert_int_eq(hive_value_find(h, k, "s", &v), -BK_ENOTFOUND);
 	ck_assert_int_eq(hive_value_find(h, k, "", &v), -BK_ENOTFOUND);
 	assert_value(h, "A\\B\\C", "v", HIVE_REG_DWORD, "\2\0\0\0", 4);
+	/* A value named "@" is not the default value. */
+	import_ok(h, "REGEDIT4\n[HKLM\\X\\A]\n@=\"dflt\"\n\"@\"=\"at\"\n", &rep);
+	assert_value(h, "A", "{U+0040}", HIVE_REG_SZ, "a\0t\0\0\0", 6);
+	import_ok(h, "REGEDIT4\n[HKLM\\X\\A]\n\"@\"=-\n", &rep);
+	ck_assert_uint_eq(rep.values_deleted, 1);
+	ck_assert_int_eq(hive_value_find(h, k, "{U+0040}", &v), -BK_ENOTFOUND);
+	assert_value(h, "A", "", HIVE_REG_SZ, "d\0f\0l\0t\0\0\0", 10);
 	import_ok(h, "REGEDIT4\n[-HKLM\\X\\A\\B]\n[HKLM\\X\\A\\B2]\n", &rep);
 	ck_assert_uint_eq(rep.keys_deleted, 1);
 	ck_assert_int_eq(hive_key_find(h, "A\\B", &k), -BK_ENOTFOUND);

@@ -507,6 +507,16 @@ START_TEST(test_corpus)
 			hive_close(h);
 			continue;
 		}
+		/* The default prefix: "reg load HKLM\\NAME" with NAME from the base block. */
+		if (strcmp(e->d_name, "regipy-SYSTEM") == 0 || strcmp(e->d_name, "dfwinreg-SAM") == 0 ||
+		    strcmp(e->d_name, "regipy-NTUSER.DAT") == 0) {
+			char *pre;
+			ck_assert_int_eq(hive_export_default_prefix(h, &pre), 0);
+			ck_assert_str_eq(pre, e->d_name[0] == 'd' ? "HKEY_LOCAL_MACHINE\\SAM" :
+					 e->d_name[7] == 'S' ? "HKEY_LOCAL_MACHINE\\SYSTEM" :
+					 "HKEY_LOCAL_MACHINE\\NTUSER");
+			free(pre);
+		}
 		export_tuples(h, &ours);
 		tuples_assert_equal(&reader, &ours, path, "our export");
 		tested++;

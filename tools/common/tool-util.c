@@ -169,9 +169,14 @@ FILE *
 tool_atomic_open(const char *path, char **tmp)
 {
 	size_t n = strlen(path);
+	struct stat st;
 	FILE *f;
 	int fd;
 
+	/* A device or pipe (/dev/stdout, a FIFO) is written to, never replaced. */
+	*tmp = NULL;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return fopen(path, "wb");
 	*tmp = malloc(n + 8);
 	if (!*tmp)
 		return NULL;
@@ -202,6 +207,12 @@ tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep)
 	int rc = 0, dfd;
 	char *dir, *slash;
 
+	if (!tmp) {   /* not a regular file: written in place */
+		(void)path;
+		if (fflush(f) != 0 || ferror(f))
+			rc = -1;
+		return fclose(f) != 0 || rc ? -1 : 0;
+	}
 	if (keep && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
 		rc = -1;
 	if (fclose(f) != 0)

@@ -46,7 +46,8 @@ void tool_json_string(FILE *f, const char *s);
  * beside path (NULL and errno on failure); tool_atomic_close() with keep
  * flushes, fsyncs and renames it over path, and fsyncs the folder; without
  * keep (or on any failure) it removes the temporary file.  Returns 0, or -1
- * with errno set.
+ * with errno set.  A path that exists and is not a regular file (a device,
+ * a FIFO) is opened and written as it is (*tmp is then NULL).
  */
 FILE *tool_atomic_open(const char *path, char **tmp);
 int tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep);

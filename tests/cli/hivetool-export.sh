@@ -51,6 +51,9 @@ expect_exit 1 "$HIVETOOL" export "$f" 'No\Such' -o "$TMP/o.reg"
 grep -q "not found" "$TMP/err" || fail "missing key message: $(cat "$TMP/err")"
 iconv -f UTF-16 -t UTF-8 "$TMP/o.reg" | cmp - "$TMP/reg.txt" || fail "-o changed by a failed export"
 expect_exit 1 "$HIVETOOL" export "$f" -o "$TMP/nodir/x.reg"
+# A device is written to, not replaced.
+expect_exit 0 "$HIVETOOL" export "$f" -o /dev/null
+[ -c /dev/null ] || fail "/dev/null replaced"
 
 # Usage errors exit 2 with a hint.
 expect_exit 2 "$HIVETOOL" export "$f" --format json

@@ -859,8 +859,12 @@ cmd_import(int argc, char **argv)
 	rc = hive_import_reg(h, text, len, prefix, &rep);
 	free(text);
 	if (rc < 0) {
-		/* The edits are in memory only: closing without a commit drops them. */
-		tool_err("%s: %s", rpath, hive_last_error(h));
+		/* Nothing was changed (the import is all or nothing) and nothing is
+		 * written.  A line's error names the .reg file, others the hive. */
+		if (rep.error_line)
+			tool_err("%s: %s", rpath, hive_last_error(h));
+		else
+			tool_err("%s", hive_last_error(h));
 		hive_close(h);
 		return rc == -BK_ESYNTAX || rc == -BK_ETOOBIG ? EXIT_USAGE : EXIT_FAIL;
 	}

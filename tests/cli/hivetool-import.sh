@@ -54,4 +54,19 @@ expect_exit 2 "$HIVETOOL" import "$f" "$TMP/none.reg"
 expect_exit 2 "$HIVETOOL" import "$f"
 expect_exit 2 "$HIVETOOL" import "$f" "$TMP/a.reg" --bogus
 [ "$(sha256sum < "$f")" = "$sum" ] || fail "hive changed"
+
+# A dirty hive without logs is refused (naming the hive, not the .reg file)
+# unless forced.
+sec="${BK_CORPUS:-/nonexistent}/hive/regipy-SECURITY"
+if [ -f "$sec" ]; then
+	cp "$sec" "$TMP/sec.hiv"
+	chmod u+w "$TMP/sec.hiv"
+	sum=$(sha256sum < "$TMP/sec.hiv")
+	expect_exit 1 "$HIVETOOL" import "$TMP/sec.hiv" "$TMP/c.reg"
+	grep -q "sec.hiv: hive is dirty" "$TMP/err" || fail "dirty message: $(cat "$TMP/err")"
+	grep -q "c.reg" "$TMP/err" && fail "dirty message names the .reg file"
+	[ "$(sha256sum < "$TMP/sec.hiv")" = "$sum" ] || fail "dirty hive written"
+	expect_exit 0 "$HIVETOOL" import "$TMP/sec.hiv" "$TMP/c.reg" --force
+	expect_exit 0 "$HIVETOOL" get "$TMP/sec.hiv" 'X\Y\Vendor\New' n
+fi
 exit 0

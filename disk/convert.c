@@ -12,8 +12,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "bk-alloc.h"
 #include "disk-internal.h"
@@ -29,6 +32,7 @@ struct convert {
 	uint8_t *buf;
 	uint64_t total;
 	uint64_t unsynced;      /* bytes written since the last writeback kick */
+	int src_fd, dst_fd;     /* for copy_file_range(); -1 when not usable */
 	disk_progress_cb cb;
 	void *cb_data;
 };
@@ -39,6 +43,109 @@ convert_progress(struct convert *c, uint64_t done)
 	if (c->cb && c->cb(c->cb_data, done, c->total) != 0)
 		return bk_err(&c->dst->err, BK_EINVAL, "%s: conversion cancelled", c->dst->name);
 	return 0;
+}
+
+static void
+note_written(struct convert *c, uint64_t n)
+{
+	c->unsynced += n;
+	if (c->unsynced >= CONVERT_WRITEBACK) {
+		disk_container_writeback(c->dst);
+		c->unsynced = 0;
+	}
+}
+
+/* Kernel-side copy of n bytes between the two container files.  Returns 0,
+ * 1 when the kernel cannot do it here (fall back to read/write), or <0. */
+static int
+copy_range(struct convert *c, uint64_t soff, uint64_t doff, uint64_t n)
+{
+	while (n > 0) {
+		loff_t si = (loff_t)soff, di = (loff_t)doff;
+		ssize_t r = copy_file_range(c->src_fd, &si, c->dst_fd, &di, n, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+			      errno == EOPNOTSUPP || errno == EBADF))
+			return 1;
+		if (r <= 0)
+			return bk_err_errno(&c->dst->err, "copy", c->dst->name);
+		soff += (uint64_t)r;
+		doff += (uint64_t)r;
+		n -= (uint64_t)r;
+	}
+	return 0;
+}
+
+/*
+ * Copy n bytes stored at soff of the source file (disk offset off): look at
+ * them through a mapping (for random data the zero check stops at the first
+ * word, so one page is touched) and let the kernel copy each non-zero piece
+ * straight into the target's blocks, so that the data is copied once, as
+ * cp does, instead of read into and written out of a buffer.
+ */
+static int
+convert_mapped(struct convert *c, uint64_t off, uint64_t soff, uint64_t n)
+{
+	uint64_t pad = soff % (uint64_t)sysconf(_SC_PAGESIZE), done = 0, doff, run;
+	uint8_t *map = mmap(NULL, n + pad, PROT_READ, MAP_SHARED, c->src_fd, (off_t)(soff - pad));
+	int rc = 0;
+
+	if (map == MAP_FAILED)
+		return 1;
+	while (done < n && rc == 0) {
+		rc = c->dst->drv->locate(c->dst, off + done, n - done, false, &doff, &run);
+		if (rc == 0 && !disk_is_zero(map + pad + done, run)) {
+			rc = c->dst->drv->locate(c->dst, off + done, run, true, &doff, &run);
+			if (rc == 0)
+				rc = copy_range(c, soff + done, doff, run);
+			if (rc == 0)
+				note_written(c, run);
+		}
+		done += run;
+	}
+	munmap(map, n + pad);
+	return rc;
+}
+
+/* The fast path for one chunk; 1 = use read/write for it instead. */
+static int
+convert_chunk_fast(struct convert *c, uint64_t off, uint64_t n)
+{
+	uint64_t soff, run;
+	int rc;
+
+	if (c->src_fd < 0)
+		return 1;
+	while (n > 0) {
+		rc = c->src->drv->locate(c->src, off, n, false, &soff, &run);
+		if (rc == -BK_EUNSUPPORTED)
+			return 1;
+		if (rc == 0 && soff != DISK_LOCATE_NONE)
+			rc = convert_mapped(c, off, soff, run);
+		if (rc == 1)
+			c->src_fd = -1;     /* not possible here; stop trying */
+		if (rc != 0)
+			return rc;
+		off += run;
+		n -= run;
+	}
+	return 0;
+}
+
+/* The portable path: read into the buffer, write what is not zeros. */
+static int
+convert_chunk_copy(struct convert *c, uint64_t off, size_t n)
+{
+	int rc = disk_read(c->src, off, c->buf, n);
+
+	if (rc < 0 || disk_is_zero(c->buf, n))
+		return rc;
+	rc = disk_write(c->dst, off, c->buf, n);
+	if (rc == 0)
+		note_written(c, n);
+	return rc;
 }
 
 /* Copy the allocated run [off, end) chunk by chunk. */
@@ -52,19 +159,11 @@ convert_run(struct convert *c, uint64_t off, uint64_t end)
 
 		if (n > end - off)
 			n = (size_t)(end - off);
-		rc = disk_read(c->src, off, c->buf, n);
+		rc = convert_chunk_fast(c, off, n);
+		if (rc == 1)
+			rc = convert_chunk_copy(c, off, n);
 		if (rc < 0)
 			return rc;
-		if (!disk_is_zero(c->buf, n)) {
-			rc = disk_write(c->dst, off, c->buf, n);
-			if (rc < 0)
-				return rc;
-			c->unsynced += n;
-			if (c->unsynced >= CONVERT_WRITEBACK) {
-				disk_container_writeback(c->dst);
-				c->unsynced = 0;
-			}
-		}
 		off += n;
 		rc = convert_progress(c, off);
 		if (rc < 0)
@@ -107,7 +206,7 @@ disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *o
 	     disk_progress_cb cb, void *cb_data, char *errbuf, size_t errbuf_len)
 {
 	struct disk_create_opts o;
-	struct convert c = { src, NULL, NULL, 0, 0, cb, cb_data };
+	struct convert c = { src, NULL, NULL, 0, 0, -1, -1, cb, cb_data };
 	int rc;
 
 	if (!src || !dst_path || !opts)
@@ -126,6 +225,12 @@ disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *o
 		return -BK_ENOMEM;
 	}
 	rc = disk_create(&c.dst, dst_path, &o, errbuf, errbuf_len);
+	if (rc == 0 && src->drv->locate && c.dst->drv->locate) {
+		c.src_fd = disk_io_file_fd(src);
+		c.dst_fd = disk_io_file_fd(c.dst);
+		if (c.dst_fd < 0)
+			c.src_fd = -1;
+	}
 	if (rc == 0)
 		rc = convert_progress(&c, 0);
 	if (rc == 0)

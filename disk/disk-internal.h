@@ -48,7 +48,20 @@ struct disk_driver {
 	int (*map)(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc);
 	void (*info)(struct disk *d, struct disk_info *out);
 	void (*free)(struct disk *d);
+	/*
+	 * Where [off, off + len) lives in the container: *file_off for the
+	 * leading *run bytes (> 0, <= len) that are contiguous there, or
+	 * DISK_LOCATE_NONE when they are not stored (they read as zeros).
+	 * With alloc, a missing block is allocated first (its data reads as
+	 * zeros until written).  -BK_EUNSUPPORTED when the data must go
+	 * through read() (a VHDX log replayed in memory).  Used by the
+	 * conversion to copy with copy_file_range().
+	 */
+	int (*locate)(struct disk *d, uint64_t off, uint64_t len, bool alloc,
+		      uint64_t *file_off, uint64_t *run);
 };
+
+#define DISK_LOCATE_NONE UINT64_MAX
 
 struct disk {
 	struct bk_errbuf err;
@@ -112,6 +125,9 @@ void disk_random(void *buf, size_t len);
 extern const struct disk_driver disk_raw_driver;
 /* Holes of a file-backed container (SEEK_DATA/SEEK_HOLE), data offset 0. */
 int disk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc);
+/* Identity mapping: the disk is the start of the container. */
+int disk_raw_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc,
+		    uint64_t *file_off, uint64_t *run);
 
 /* Each *_open() probes: 1 = not this format, 0 = opened (d->drv, d->fmt,
  * d->size set), <0 = error (the format matched but the image is bad). */

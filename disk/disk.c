@@ -68,6 +68,17 @@ disk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *all
 	return 0;
 }
 
+int
+disk_raw_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc, uint64_t *file_off,
+		uint64_t *run)
+{
+	(void)d;
+	(void)alloc;
+	*file_off = off;
+	*run = len;
+	return 0;
+}
+
 static void
 raw_info(struct disk *d, struct disk_info *out)
 {
@@ -89,6 +100,7 @@ const struct disk_driver disk_raw_driver = {
 	.map = disk_raw_map,
 	.info = raw_info,
 	.free = raw_free,
+	.locate = disk_raw_locate,
 };
 
 /* ---- handle lifetime ---------------------------------------------------------- */

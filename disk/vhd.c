@@ -545,6 +545,33 @@ vhd_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc)
 	return 0;
 }
 
+static int
+vhd_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc, uint64_t *file_off,
+	   uint64_t *run)
+{
+	struct vhd *v = d->fmt;
+	uint32_t blk;
+	uint64_t in;
+	int rc;
+
+	if (!v->dynamic)
+		return disk_raw_locate(d, off, len, alloc, file_off, run);
+	blk = (uint32_t)(off / v->h.block_size);
+	in = off % v->h.block_size;
+	*run = v->h.block_size - in < len ? v->h.block_size - in : len;
+	if (v->bat[blk] == VHD_UNALLOCATED) {
+		if (!alloc) {
+			*file_off = DISK_LOCATE_NONE;
+			return 0;
+		}
+		rc = vhd_alloc_block(d, v, blk, NULL, 0, 0);
+		if (rc < 0)
+			return rc;
+	}
+	*file_off = block_data_off(v, blk) + in;
+	return 0;
+}
+
 static void
 vhd_info(struct disk *d, struct disk_info *out)
 {
@@ -586,6 +613,7 @@ static const struct disk_driver vhd_driver = {
 	.map = vhd_map,
 	.info = vhd_info,
 	.free = vhd_free,
+	.locate = vhd_locate,
 };
 
 /* ---- create ------------------------------------------------------------------------ */

@@ -678,6 +678,33 @@ vhdx_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc)
 	return 0;
 }
 
+static int
+vhdx_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc, uint64_t *file_off,
+	    uint64_t *run)
+{
+	struct vhdx *v = d->fmt;
+	uint64_t blk = off / v->block_size, in = off % v->block_size, idx = bat_index(v, blk);
+	int rc = 0;
+
+	if (v->ov)
+		return -BK_EUNSUPPORTED;
+	*run = v->block_size - in < len ? v->block_size - in : len;
+	if ((v->bat[idx] & 7) != PAYLOAD_FULLY_PRESENT) {
+		if (!alloc) {
+			*file_off = DISK_LOCATE_NONE;
+			return 0;
+		}
+		if (!v->session && !d->tmp_path)
+			rc = vhdx_write_headers(d, v);
+		if (rc == 0)
+			rc = vhdx_alloc_block(d, v, blk, NULL, 0, 0);
+		if (rc < 0)
+			return rc;
+	}
+	*file_off = (v->bat[idx] >> 20) * DISK_MIB + in;
+	return 0;
+}
+
 static void
 vhdx_info(struct disk *d, struct disk_info *out)
 {
@@ -704,6 +731,7 @@ static const struct disk_driver vhdx_driver = {
 	.map = vhdx_map,
 	.info = vhdx_info,
 	.free = vhdx_free,
+	.locate = vhdx_locate,
 };
 
 /* ---- create -------------------------------------------------------------------- */

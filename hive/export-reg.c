@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -567,7 +566,7 @@ export_key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 		    (rc = put_name(w, &w->path, &name, TEXT_KEY_NAME)) < 0)
 			return (int)rc;
 	}
-	/* Below a bare "\\" root, paths are "\\name", not "\\\\name". */
+	/* Under a root written as a lone backslash, a child's path has one. */
 	w->depth_len[depth + 1] = depth == 0 && w->bare_root ? 0 : w->path.len;
 	if ((rc = put_ascii(w, &w->out, "[", 1)) < 0 || (rc = room(w, &w->out, w->path.len)) < 0)
 		return (int)rc;
@@ -604,8 +603,9 @@ hive_export_default_prefix(hive_t *h, char **out)
 	if (!s)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
 	memcpy(s, "HKEY_LOCAL_MACHINE\\", 19);
+	/* ASCII only: toupper() would depend on the program's locale. */
 	for (i = 0; i < n; i++)
-		s[19 + i] = (char)toupper((unsigned char)base[i]);
+		s[19 + i] = base[i] >= 'a' && base[i] <= 'z' ? (char)(base[i] - 32) : base[i];
 	s[19 + n] = '\0';
 	*out = s;
 	return 0;

@@ -176,11 +176,29 @@ needs_escape(const struct units *u, size_t i, uint16_t c, int mode)
 	       (c == '\\' && !quoted);
 }
 
-/* Printable ASCII that never needs a backslash or an escape. */
+/* Printable ASCII that never needs a backslash or an escape, as a table
+ * (this test runs for every character of every name and string). */
+static const uint8_t plain_ascii[128] = {
+	[' '] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+	['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1,
+	['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1,
+	['='] = 1, ['>'] = 1, ['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1,
+	['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+	['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+	['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['|'] = 1, ['}'] = 1,
+	['~'] = 1,
+};
+
 static inline bool
 is_plain(uint16_t c)
 {
-	return c >= 0x20 && c < 0x7F && c != '\\' && c != '"' && c != '{';
+	return c < 128 && plain_ascii[c];
 }
 
 /*
@@ -411,11 +429,14 @@ put_hex(struct reg_writer *w, uint32_t type, const uint8_t *d, size_t len, size_
 		if ((rc = room(w, &w->out, 2 * (4 * (end - i) + 16))) < 0)
 			return rc;
 		o = w->out.p + w->out.len;
-		for (; i < end; i++) {
-			memcpy(o, w->hexc[d[i]], 8);
-			o += 3 * us;
-			cols += 3;
-			if (i + 1 < len && cols >= REG_HEX_LINE_MAX) {
+		while (i < end) {
+			/* Bytes that fit before the line reaches 77 columns. */
+			size_t fit = cols >= REG_HEX_LINE_MAX ? 1 : (REG_HEX_LINE_MAX - cols + 2) / 3;
+			size_t stop = end - i < fit ? end : i + fit;
+			cols += 3 * (stop - i);
+			for (; i < stop; i++, o += 3 * us)
+				memcpy(o, w->hexc[d[i]], 8);
+			if (i < len && cols >= REG_HEX_LINE_MAX) {
 				memcpy(o, w->brk, 10);
 				o += 5 * us;
 				cols = 2;

@@ -210,7 +210,8 @@ compare(hive_t *h, hive_key_t key, struct mkey *k, size_t *nk, size_t *nv)
 	free(vals);
 	ck_assert_int_eq(hive_key_subkeys(h, key, &subs, &n), 0);
 	ck_assert_uint_eq(n, k->nkids);
-	qsort(k->kids, k->nkids, sizeof(*k->kids), cmp_mkey);
+	if (k->nkids)	/* a leaf has no array: qsort(NULL, 0) is undefined */
+		qsort(k->kids, k->nkids, sizeof(*k->kids), cmp_mkey);
 	for (i = 0; i < n; i++)
 		compare(h, subs[i], k->kids[i], nk, nv);
 	free(subs);

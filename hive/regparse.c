@@ -797,7 +797,8 @@ prefix_units(struct parser *p, const char *prefix)
 	p->prefix = bk_malloc((p->prefix_n + 1) * sizeof(uint16_t));
 	if (!p->prefix)
 		return nomem(p);
-	memcpy(p->prefix, p->s->units + at, p->prefix_n * sizeof(uint16_t));
+	if (p->prefix_n)	/* an empty prefix may leave the arena unallocated */
+		memcpy(p->prefix, p->s->units + at, p->prefix_n * sizeof(uint16_t));
 	p->s->nunits = at;
 	p->prefix_given = true;
 	return 0;

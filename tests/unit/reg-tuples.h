@@ -99,9 +99,12 @@ tuples_reader_cb(struct hive *h, hive_key_t key, int depth, void *data)
 		return rc;
 	for (i = 0; i < n && rc == 0; i++) {
 		size_t nn;
-		if ((rc = hive_value_name_utf16(h, vals[i], &u, &nn)) < 0 ||
-		    (rc = hive_value_type(h, vals[i], &type)) < 0)
+		if ((rc = hive_value_name_utf16(h, vals[i], &u, &nn)) < 0)
 			break;
+		if ((rc = hive_value_type(h, vals[i], &type)) < 0) {
+			free(u);
+			break;
+		}
 		if ((rc = hive_value_data(h, vals[i], &d, &len)) == 0) {
 			tuples_add(t, 'V', u, nn, type, d, len);
 			free(d);

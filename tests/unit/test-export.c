@@ -504,6 +504,7 @@ START_TEST(test_corpus)
 		if (hive_open(&h, path, 0, err, sizeof(err)) < 0)
 			continue;
 		if (reader_tuples(h, &reader) < 0) {
+			tuples_free(&reader);
 			hive_close(h);
 			continue;
 		}

@@ -59,7 +59,7 @@ static const char *const usage_text =
 "  diff A B [--json]               keys and values added, removed, changed\n"
 "  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]\n"
 "                                  write KEY and its subtree as .reg or XML\n"
-"  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]\n"
+"  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force] [--backup]\n"
 "                                  merge a .reg file into HIVE (all or nothing)\n"
 "  check HIVE                      check every structural rule; list problems\n"
 "  recover HIVE [-o OUT] [--dry-run]\n"
@@ -828,10 +828,11 @@ open_or_create(const char *path, unsigned flags, bool create)
 static int
 cmd_import(int argc, char **argv)
 {
-	enum { OPT_PREFIX = CHAR_MAX + 64, OPT_CREATE };
+	enum { OPT_PREFIX = CHAR_MAX + 64, OPT_CREATE, OPT_BACKUP };
 	static const struct option longopts[] = {
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
 		{ "create", no_argument, NULL, OPT_CREATE },
+		{ "backup", no_argument, NULL, OPT_BACKUP },
 		{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
@@ -841,7 +842,7 @@ cmd_import(int argc, char **argv)
 	struct hive_import_report rep;
 	const char *prefix = NULL, *hpath, *rpath;
 	unsigned flags = HIVE_OPEN_WRITE;
-	bool create = false;
+	bool create = false, backup = false;
 	uint8_t *text;
 	size_t len;
 	hive_t *h;
@@ -852,6 +853,7 @@ cmd_import(int argc, char **argv)
 		switch (c) {
 		case OPT_PREFIX: prefix = optarg; break;
 		case OPT_CREATE: create = true; break;
+		case OPT_BACKUP: backup = true; break;
 		case OPT_NO_LOGS: flags |= HIVE_OPEN_NO_LOGS; break;
 		case OPT_FORCE: flags |= HIVE_OPEN_FORCE; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
@@ -883,7 +885,7 @@ cmd_import(int argc, char **argv)
 		hive_close(h);
 		return rc == -BK_ESYNTAX || rc == -BK_ETOOBIG ? EXIT_USAGE : EXIT_FAIL;
 	}
-	if ((rc = hive_commit(h, 0)) < 0) {
+	if ((rc = hive_commit(h, backup ? HIVE_COMMIT_BACKUP : 0)) < 0) {
 		tool_err("%s", hive_last_error(h));
 		hive_close(h);
 		return EXIT_FAIL;
@@ -1329,7 +1331,7 @@ static const struct command commands[] = {
 	{ "copy", cmd_copy, "copy HIVE SRC DST [--from OTHERHIVE]" },
 	{ "diff", cmd_diff, "diff A B [--json]" },
 	{ "export", cmd_export, "export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]" },
-	{ "import", cmd_import, "import HIVE FILE.reg [--prefix PREFIX] [--create] [--force]" },
+	{ "import", cmd_import, "import HIVE FILE.reg [--prefix PREFIX] [--create] [--force] [--backup]" },
 	{ "check", cmd_check, "check HIVE" },
 	{ "recover", cmd_recover, "recover HIVE [-o OUT] [--dry-run]" },
 };

@@ -31,7 +31,9 @@ grep -q "1 key and 2 values deleted" "$TMP/out" || fail "report: $(cat "$TMP/out
 expect_exit 1 "$HIVETOOL" get "$f" Vendor s
 expect_exit 1 "$HIVETOOL" ls "$f" 'Vendor\Sub'
 printf 'REGEDIT4\n[X\\Y\\Vendor\\New]\n"n"=dword:1\n' > "$TMP/c.reg"
-expect_exit 0 "$HIVETOOL" import "$f" "$TMP/c.reg" --prefix 'x\y'
+cp "$f" "$TMP/before.hiv"
+expect_exit 0 "$HIVETOOL" import "$f" "$TMP/c.reg" --prefix 'x\y' --backup
+cmp "$f.bak" "$TMP/before.hiv" || fail "--backup copy"
 [ "$(get 'Vendor\New' n)" = 01000000 ] || fail "--prefix"
 expect_exit 2 "$HIVETOOL" import "$f" "$TMP/c.reg" --prefix 'Other'
 grep -q "c.reg: line 2: key is not under the prefix" "$TMP/err" || fail "prefix message: $(cat "$TMP/err")"
@@ -44,7 +46,7 @@ grep -qF "bad.reg: line 7: ',' expected after a hex byte" "$TMP/err" || fail "me
 [ "$(sha256sum < "$f")" = "$sum" ] || fail "hive changed by a failed import"
 expect_exit 0 "$HIVETOOL" get "$f" 'Vendor\New' n
 expect_exit 1 "$HIVETOOL" get "$f" Vendor ok
-ls "$TMP" | grep -q 'i\.hiv\.' && fail "temporary file left: $(ls "$TMP")"
+ls "$TMP" | grep 'i\.hiv\.' | grep -qv '\.bak$' && fail "temporary file left: $(ls "$TMP")"
 
 # Not a .reg file at all; a file that does not exist; usage.
 printf 'hello\n' > "$TMP/x.reg"

@@ -365,6 +365,66 @@ START_TEST(parent_and_short_last_block)
 }
 END_TEST
 
+/* Random damage to the structures (headers, region tables, log, metadata,
+ * block table): an error or a readable disk, never a crash (run under the
+ * sanitizers with --enable-sanitizers). */
+START_TEST(random_damage)
+{
+	static const struct { uint64_t off, len; } areas[] = {
+		{ 0, 1024 }, { 64 * KIB, 128 }, { 128 * KIB, 128 }, { 192 * KIB, 96 },
+		{ 256 * KIB, 96 }, { MIB, 4096 }, { 2 * MIB, 256 }, { 2 * MIB + 64 * KIB, 64 },
+		{ 3 * MIB, 64 },
+	};
+	char dir[64];
+	struct mem m;
+	uint8_t *buf = malloc(3 * MIB), pat[5000];
+	uint32_t seed = 12345;
+	unsigned it, ok = 0;
+	disk_t *d;
+
+	test_tmpdir(dir, sizeof(dir));
+	make_image(&m, dir, "r.vhdx", DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, 3 * MIB, MIB);
+	fill_pattern(pat, sizeof(pat), 1);
+	d = open_mem(&m, DISK_OPEN_WRITE);
+	ck_assert_int_eq(disk_write(d, MIB - 1000, pat, sizeof(pat)), 0);
+	ck_assert_int_eq(disk_close(d), 0);
+	for (it = 0; it < 3000; it++) {
+		size_t pos[4];
+		uint8_t old[4];
+		unsigned k, nflip = 1 + it % 4;
+		char err[300];
+		int rc;
+
+		for (k = 0; k < nflip; k++) {
+			unsigned a;
+			seed = seed * 1103515245u + 12345u;
+			a = (seed >> 8) % (sizeof(areas) / sizeof(areas[0]));
+			seed = seed * 1103515245u + 12345u;
+			pos[k] = areas[a].off + (seed >> 4) % areas[a].len;
+			old[k] = m.buf[pos[k]];
+			m.buf[pos[k]] ^= (uint8_t)(1u << (seed % 8));
+		}
+		d = NULL;
+		rc = disk_open_io(&d, &mem_ops, &m, "mem", 0, err, sizeof(err));
+		if (rc == 0) {
+			ok++;
+			if (disk_size(d) <= 3 * MIB)
+				ck_assert_int_eq(disk_read(d, 0, buf, disk_size(d)), 0);
+			disk_close(d);
+		} else {
+			ck_assert_msg(rc == -BK_ECORRUPT || rc == -BK_EUNSUPPORTED || rc == -BK_ELOG,
+				      "rc %d: %s", rc, err);
+		}
+		for (k = nflip; k-- > 0;)
+			m.buf[pos[k]] = old[k];
+	}
+	ck_assert_uint_gt(ok, 100);
+	free(m.buf);
+	free(buf);
+	test_rmdir(dir);
+}
+END_TEST
+
 /* ---- writes, faults --------------------------------------------------------- */
 
 START_TEST(write_in_place)
@@ -463,6 +523,7 @@ vhdx_suite(void)
 	tcase_add_test(tc, log_damaged);
 	tcase_add_test(tc, log_rewrites_metadata);
 	tcase_add_test(tc, parent_and_short_last_block);
+	tcase_add_test(tc, random_damage);
 	tcase_add_test(tc, write_in_place);
 	tcase_add_test(tc, io_and_alloc_faults);
 	suite_add_tcase(s, tc);

@@ -98,9 +98,8 @@ parse_escape(const char *s, size_t len)
 	return v;
 }
 
-/* Decode one UTF-8 sequence; returns its length or 0 if invalid. */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t
+bk_utf8_decode(const uint8_t *s, size_t len, uint32_t *cp, bool allow_surrogates)
 {
 	size_t need, k;
 	uint32_t c = s[0];
@@ -124,7 +123,7 @@ utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 			return 0;
 		c = c << 6 | (s[k] & 0x3F);
 	}
-	if ((need == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
+	if ((need == 2 && (c < 0x800 || (!allow_surrogates && c >= 0xD800 && c <= 0xDFFF))) ||
 	    (need == 3 && (c < 0x10000 || c > 0x10FFFF)))
 		return 0;
 	*cp = c;
@@ -149,7 +148,7 @@ bk_utf8_to_utf16(const char *s, size_t len, uint16_t **out, size_t *n)
 			i += 8;
 			continue;
 		}
-		step = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		step = bk_utf8_decode((const uint8_t *)s + i, len - i, &cp, false);
 		if (!step) {
 			bk_free(o);
 			return -BK_EINVAL;

@@ -17,6 +17,12 @@
 int bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out);
 /* Returns 0, -BK_ENOMEM or -BK_EINVAL (invalid UTF-8). Caller frees *out. */
 int bk_utf8_to_utf16(const char *s, size_t len, uint16_t **out, size_t *n);
+/*
+ * Decode one UTF-8 sequence at s (len bytes left) into *cp; returns its
+ * length, or 0 if it is not UTF-8.  With allow_surrogates, encoded
+ * surrogates (WTF-8, as lossless text of UTF-16 names) are accepted.
+ */
+size_t bk_utf8_decode(const uint8_t *s, size_t len, uint32_t *cp, bool allow_surrogates);
 /* Decode UTF-16LE bytes to code units (an odd last byte is dropped). */
 int bk_utf16le_units(const uint8_t *p, size_t len, uint16_t **out, size_t *n);
 

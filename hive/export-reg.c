@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bk-utf16.h"
 #include "hive-internal.h"
 
 /* Wine regproc.c: a hex line is broken once it reaches 77 characters. */
@@ -632,38 +633,6 @@ hive_export_default_prefix(hive_t *h, char **out)
 	return 0;
 }
 
-/* Decode one UTF-8 sequence at s (n bytes left); 0 if invalid. */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t need, k;
-	uint32_t c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1, c &= 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		need = 2, c &= 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		need = 3, c &= 0x07;
-	else
-		return 0;
-	if (n < need + 1)
-		return 0;
-	for (k = 1; k <= need; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[k] & 0x3F);
-	}
-	if ((need == 2 && c < 0x800) || (need == 3 && (c < 0x10000 || c > 0x10FFFF)))
-		return 0;
-	*cp = c;
-	return need + 1;
-}
-
 /*
  * The path of the export's top key: the prefix as given (its "{U+XXXX}"
  * escapes are already in .reg form), then "\" and the escaped name of each
@@ -683,7 +652,7 @@ start_path(struct reg_writer *w, hive_key_t key, const char *prefix)
 	if ((rc = room(w, &w->path, 4 * n + 8)) < 0)
 		return (int)rc;
 	while (i < n) {
-		if (!(step = utf8_next((const unsigned char *)prefix + i, n - i, &cp)))
+		if (!(step = bk_utf8_decode((const uint8_t *)prefix + i, n - i, &cp, true)))
 			return bk_err(&h->err, BK_EINVAL, "export: prefix \"%s\" is not valid UTF-8",
 				      prefix);
 		put_unit(w, &w->path, cp);

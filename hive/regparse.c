@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bk-utf16.h"
 #include "hive-internal.h"
 
 #define REG_MAX_TYPE_DIGITS 8
@@ -119,38 +120,6 @@ reg_script_free(struct reg_script *s)
 
 /* ---- decoding the text ----------------------------------------------------- */
 
-/* One UTF-8 sequence (surrogates accepted, as WTF-8); 0 if not UTF-8. */
-static size_t
-utf8_seq(const uint8_t *t, size_t n, uint32_t *cp)
-{
-	size_t need, k;
-	uint32_t c = t[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1, c &= 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		need = 2, c &= 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		need = 3, c &= 0x07;
-	else
-		return 0;
-	if (n < need + 1)
-		return 0;
-	for (k = 1; k <= need; k++) {
-		if ((t[k] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (t[k] & 0x3F);
-	}
-	if ((need == 2 && c < 0x800) || (need == 3 && (c < 0x10000 || c > 0x10FFFF)))
-		return 0;
-	*cp = c;
-	return need + 1;
-}
-
 /* 8-bit text (UTF-8, else Latin-1 byte by byte) to code units; o has room for n. */
 static size_t
 decode_8bit(const uint8_t *t, size_t n, uint16_t *o)
@@ -163,7 +132,7 @@ decode_8bit(const uint8_t *t, size_t n, uint16_t *o)
 			o[k++] = t[i++];
 			continue;
 		}
-		step = utf8_seq(t + i, n - i, &cp);
+		step = bk_utf8_decode(t + i, n - i, &cp, true);
 		if (!step) {
 			o[k++] = t[i++];
 			continue;

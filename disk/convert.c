@@ -25,7 +25,7 @@
  * size we write by default and aligned to VHDX blocks' 1 MiB units. */
 #define CONVERT_CHUNK (4u * DISK_MIB)
 /* Kick off writeback of the target after this much new data. */
-#define CONVERT_WRITEBACK (32u * DISK_MIB)
+#define CONVERT_WRITEBACK (8u * DISK_MIB)
 
 struct convert {
 	struct disk *src, *dst;

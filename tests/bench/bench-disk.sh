@@ -10,11 +10,12 @@
 #  2. A 2 GiB raw image with 16 MiB of data -> dynamic VHD: no slower than
 #     qemu-img, and an output no larger than qemu-img's.
 #
-# vhdtool syncs its output before renaming it into place (crash safety), and
-# qemu-img convert ends with an fdatasync too; plain cp does not sync at all,
-# so cp is timed twice: as is, and followed by "sync FILE" (the same
-# durability as the other two).  Every command is followed by a "sync" that
-# is not timed, so that one run's writeback does not slow the next.
+# vhdtool syncs its output before renaming it into place (crash safety).
+# Neither cp nor qemu-img convert (7.2: its only fdatasync comes when it
+# creates the empty VHD/VHDX, before any data) makes the data durable, so
+# both are also timed followed by "sync FILE", the same durability as
+# vhdtool's.  Every command is followed by a "sync" that is not timed, so
+# that one run's writeback does not slow the next.
 #
 # Environment: BENCH_DIR (default: a new folder in $TMPDIR or /tmp; it needs
 # about 6 GiB free), BENCH_RUNS (default 5).
@@ -54,6 +55,8 @@ median() { sort -n "$1.times" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
 
 cp_sync() { cp "$1" "$2" && sync "$2"; }
+# qemu_sync OUT ARGS...: qemu-img convert ARGS, then sync OUT.
+qemu_sync() { out=$1; shift; qemu-img convert "$@" && sync "$out"; }
 
 echo "bench-disk: $RUNS runs each, median seconds (in $DIR)"
 
@@ -66,22 +69,26 @@ while [ $i -lt "$RUNS" ]; do
 	timeit cpsync cp_sync rand.raw out.cp
 	timeit vt_vhd "$VHDTOOL" convert rand.raw out.vhd
 	timeit qm_vhd qemu-img convert -f raw -O vpc -o subformat=dynamic,force_size=on rand.raw out.vhd
+	timeit qs_vhd qemu_sync out.vhd -f raw -O vpc -o subformat=dynamic,force_size=on rand.raw out.vhd
 	timeit vt_vhdx "$VHDTOOL" convert rand.raw out.vhdx
 	timeit qm_vhdx qemu-img convert -f raw -O vhdx -o subformat=dynamic rand.raw out.vhdx
+	timeit qs_vhdx qemu_sync out.vhdx -f raw -O vhdx -o subformat=dynamic rand.raw out.vhdx
 	i=$((i + 1))
 done
 cp=$(median cp); cps=$(median cpsync)
-vv=$(median vt_vhd); qv=$(median qm_vhd)
-vx=$(median vt_vhdx); qx=$(median qm_vhdx)
-printf '\n1 GiB random data, raw ->              seconds   /qemu-img  /cp+sync   /cp\n'
-printf '  cp                                   %7.3f\n' "$cp"
-printf '  cp + sync                            %7.3f\n' "$cps"
-printf '  qemu-img  dynamic VHD                %7.3f\n' "$qv"
-printf '  vhdtool   dynamic VHD                %7.3f   %8s  %8s  %5s\n' "$vv" \
-	"$(ratio "$vv" "$qv")" "$(ratio "$vv" "$cps")" "$(ratio "$vv" "$cp")"
-printf '  qemu-img  dynamic VHDX               %7.3f\n' "$qx"
-printf '  vhdtool   dynamic VHDX               %7.3f   %8s  %8s  %5s\n' "$vx" \
-	"$(ratio "$vx" "$qx")" "$(ratio "$vx" "$cps")" "$(ratio "$vx" "$cp")"
+vv=$(median vt_vhd); qv=$(median qm_vhd); qsv=$(median qs_vhd)
+vx=$(median vt_vhdx); qx=$(median qm_vhdx); qsx=$(median qs_vhdx)
+printf '\n1 GiB random data, raw ->   seconds  /qemu-img /qemu+sync   /cp /cp+sync\n'
+printf '  cp                        %7.3f\n' "$cp"
+printf '  cp + sync                 %7.3f\n' "$cps"
+printf '  qemu-img  VHD             %7.3f\n' "$qv"
+printf '  qemu-img  VHD + sync      %7.3f\n' "$qsv"
+printf '  vhdtool   VHD (synced)    %7.3f  %9s %10s %5s %8s\n' "$vv" "$(ratio "$vv" "$qv")" \
+	"$(ratio "$vv" "$qsv")" "$(ratio "$vv" "$cp")" "$(ratio "$vv" "$cps")"
+printf '  qemu-img  VHDX            %7.3f\n' "$qx"
+printf '  qemu-img  VHDX + sync     %7.3f\n' "$qsx"
+printf '  vhdtool   VHDX (synced)   %7.3f  %9s %10s %5s %8s\n' "$vx" "$(ratio "$vx" "$qx")" \
+	"$(ratio "$vx" "$qsx")" "$(ratio "$vx" "$cp")" "$(ratio "$vx" "$cps")"
 rm -f rand.raw
 
 # ---- 2. 2 GiB mostly empty ---------------------------------------------------
@@ -93,13 +100,16 @@ i=0
 while [ $i -lt "$RUNS" ]; do
 	timeit vt_sparse "$VHDTOOL" convert sparse.raw out.vhd
 	timeit qm_sparse qemu-img convert -f raw -O vpc -o subformat=dynamic,force_size=on sparse.raw out.vhd
+	timeit qs_sparse qemu_sync out.vhd -f raw -O vpc -o subformat=dynamic,force_size=on sparse.raw out.vhd
 	i=$((i + 1))
 done
 "$VHDTOOL" convert sparse.raw vt.vhd
 qemu-img convert -f raw -O vpc -o subformat=dynamic,force_size=on sparse.raw qm.vhd
-vs=$(median vt_sparse); qs=$(median qm_sparse)
+vs=$(median vt_sparse); qs=$(median qm_sparse); qss=$(median qs_sparse)
 printf '\n2 GiB raw with 16 MiB of data -> dynamic VHD\n'
-printf '  qemu-img  %7.3f s   %10s bytes\n' "$qs" "$(stat -c %s qm.vhd)"
-printf '  vhdtool   %7.3f s   %10s bytes   time ratio %s, size ratio %s\n' "$vs" \
-	"$(stat -c %s vt.vhd)" "$(ratio "$vs" "$qs")" "$(ratio "$(stat -c %s vt.vhd)" "$(stat -c %s qm.vhd)")"
+printf '  qemu-img          %7.3f s   %10s bytes\n' "$qs" "$(stat -c %s qm.vhd)"
+printf '  qemu-img + sync   %7.3f s\n' "$qss"
+printf '  vhdtool (synced)  %7.3f s   %10s bytes\n' "$vs" "$(stat -c %s vt.vhd)"
+printf '  ratios: time /qemu-img %s, /qemu+sync %s; size /qemu-img %s\n' "$(ratio "$vs" "$qs")" \
+	"$(ratio "$vs" "$qss")" "$(ratio "$(stat -c %s vt.vhd)" "$(stat -c %s qm.vhd)")"
 qemu-img compare -q -f raw -F vpc sparse.raw vt.vhd || { echo "bench-disk: output differs" >&2; exit 1; }

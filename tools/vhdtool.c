@@ -35,7 +35,7 @@ static const char *const usage_text =
 "Commands:\n"
 "  create FILE --size SIZE [--format FMT] [--type TYPE] [--block-size SIZE] [--exact]\n"
 "                                  make an empty image\n"
-"  info FILE [--json]              format, sizes, geometry, creator\n"
+"  info FILE [--json]              format, sizes, geometry, creator, partitions\n"
 "  convert IN OUT [--format FMT] [--type TYPE] [--block-size SIZE]\n"
 "                                  copy IN into a new image OUT\n"
 "  partition FILE [--json]         list the partition table\n"

@@ -19,21 +19,8 @@
 #include <unistd.h>
 
 #include "bcdkit/hive.h"
+#include "hive-text.h"
 #include "tool-util.h"
-
-/* Options every command accepts (how the hive is opened). */
-struct common_opts {
-	unsigned open_flags;
-	bool json;
-	bool recursive;
-	bool raw;
-};
-
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *synopsis;
-};
 
 static void usage(FILE *f);
 
@@ -91,50 +78,125 @@ print_note(void *data, const char *msg)
 	fprintf(stderr, "%s: note: %s\n", tool_name, msg);
 }
 
-enum { OPT_NO_LOGS = CHAR_MAX + 1, OPT_SALVAGE, OPT_JSON, OPT_RAW, OPT_FORCE, OPT_DRY_RUN };
+/*
+ * One option table for every command.  Each option has a bit; a command
+ * names the bits it takes, and any other option is a usage error.
+ */
+enum {
+	O_NO_LOGS = 1 << 0, O_SALVAGE = 1 << 1, O_JSON = 1 << 2, O_RAW = 1 << 3,
+	O_R = 1 << 4, O_P = 1 << 5, O_BACKUP = 1 << 6, O_FORCE = 1 << 7,
+	O_ROOT = 1 << 8, O_MINOR = 1 << 9, O_FROM = 1 << 10, O_OUTPUT = 1 << 11,
+	O_FORMAT = 1 << 12, O_PREFIX = 1 << 13, O_CREATE = 1 << 14, O_DRY_RUN = 1 << 15,
+};
+/* What every editing command takes. */
+#define O_EDIT (O_NO_LOGS | O_BACKUP | O_FORCE)
 
-static const struct option common_longopts[] = {
-	{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
-	{ "salvage", no_argument, NULL, OPT_SALVAGE },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "raw", no_argument, NULL, OPT_RAW },
+struct opts {
+	unsigned open_flags;     /* HIVE_OPEN_* from --no-logs, --salvage, --force */
+	bool json, raw, recursive, parents, backup, create, dry_run;
+	const char *root, *from, *output, *format, *prefix;
+	unsigned minor;
+};
+
+enum {
+	LO_NO_LOGS = CHAR_MAX + 1, LO_SALVAGE, LO_JSON, LO_RAW, LO_BACKUP, LO_FORCE,
+	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN,
+};
+
+static const struct option longopts[] = {
+	{ "no-logs", no_argument, NULL, LO_NO_LOGS },
+	{ "salvage", no_argument, NULL, LO_SALVAGE },
+	{ "json", no_argument, NULL, LO_JSON },
+	{ "raw", no_argument, NULL, LO_RAW },
 	{ "recursive", no_argument, NULL, 'r' },
+	{ "parents", no_argument, NULL, 'p' },
+	{ "backup", no_argument, NULL, LO_BACKUP },
+	{ "force", no_argument, NULL, LO_FORCE },
+	{ "root", required_argument, NULL, LO_ROOT },
+	{ "minor", required_argument, NULL, LO_MINOR },
+	{ "from", required_argument, NULL, LO_FROM },
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, LO_FORMAT },
+	{ "prefix", required_argument, NULL, LO_PREFIX },
+	{ "create", no_argument, NULL, LO_CREATE },
+	{ "dry-run", no_argument, NULL, LO_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Which of the per-command options a command takes. */
-enum { ALLOW_JSON = 1, ALLOW_RAW = 2, ALLOW_R = 4 };
-
-static void
-check_allowed(int c, unsigned allowed, char **argv)
+static unsigned
+opt_bit(int c)
 {
-	if ((c == OPT_JSON && !(allowed & ALLOW_JSON)) || (c == OPT_RAW && !(allowed & ALLOW_RAW)) ||
-	    (c == 'r' && !(allowed & ALLOW_R)))
-		tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
+	switch (c) {
+	case LO_NO_LOGS: return O_NO_LOGS;
+	case LO_SALVAGE: return O_SALVAGE;
+	case LO_JSON: return O_JSON;
+	case LO_RAW: return O_RAW;
+	case 'r': return O_R;
+	case 'p': return O_P;
+	case LO_BACKUP: return O_BACKUP;
+	case LO_FORCE: return O_FORCE;
+	case LO_ROOT: return O_ROOT;
+	case LO_MINOR: return O_MINOR;
+	case LO_FROM: return O_FROM;
+	case 'o': return O_OUTPUT;
+	case LO_FORMAT: return O_FORMAT;
+	case LO_PREFIX: return O_PREFIX;
+	case LO_CREATE: return O_CREATE;
+	case LO_DRY_RUN: return O_DRY_RUN;
+	default: return 0;
+	}
 }
 
-/* Parse the common options; returns optind.  Positional args follow. */
+static void
+set_opt(struct opts *o, int c, char **argv)
+{
+	uint64_t v;
+
+	switch (c) {
+	case LO_NO_LOGS: o->open_flags |= HIVE_OPEN_NO_LOGS; break;
+	case LO_SALVAGE: o->open_flags |= HIVE_OPEN_SALVAGE; salvage_mode = true; break;
+	case LO_FORCE: o->open_flags |= HIVE_OPEN_FORCE; break;
+	case LO_JSON: o->json = true; break;
+	case LO_RAW: o->raw = true; break;
+	case 'r': o->recursive = true; break;
+	case 'p': o->parents = true; break;
+	case LO_BACKUP: o->backup = true; break;
+	case LO_CREATE: o->create = true; break;
+	case LO_DRY_RUN: o->dry_run = true; break;
+	case LO_ROOT: o->root = optarg; break;
+	case LO_FROM: o->from = optarg; break;
+	case 'o': o->output = optarg; break;
+	case LO_FORMAT: o->format = optarg; break;
+	case LO_PREFIX: o->prefix = optarg; break;
+	case LO_MINOR:
+		if (!tool_parse_u64(optarg, &v) || (v != 3 && v != 5))
+			tool_usage_error("%s: --minor must be 3 or 5", argv[0]);
+		o->minor = (unsigned)v;
+		break;
+	}
+}
+
+/* Parse a command's options; returns optind.  "--" ends options (for DATA
+ * starting with '-'); options may also follow the positional arguments. */
 static int
-parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed)
+parse_opts(int argc, char **argv, struct opts *o, unsigned allowed)
 {
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "rhV", common_longopts, NULL)) != -1) {
-		check_allowed(c, allowed, argv);
-		switch (c) {
-		case OPT_NO_LOGS: o->open_flags |= HIVE_OPEN_NO_LOGS; break;
-		case OPT_SALVAGE: o->open_flags |= HIVE_OPEN_SALVAGE; salvage_mode = true; break;
-		case OPT_JSON: o->json = true; break;
-		case OPT_RAW: o->raw = true; break;
-		case 'r': o->recursive = true; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V': tool_version();
-		default: tool_usage_error("%s: bad option", argv[0]);
+	while ((c = getopt_long(argc, argv, "rpo:hV", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(EXIT_OK);
 		}
+		if (c == 'V')
+			tool_version();
+		if (c == '?' || !(opt_bit(c) & allowed))
+			tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
+		set_opt(o, c, argv);
 	}
 	return optind;
 }
@@ -181,22 +243,6 @@ find_key(hive_t *h, const char *path, hive_key_t *k)
 	return path ? hive_key_find(h, path, k) : hive_root(h, k);
 }
 
-/* FILETIME (100 ns since 1601) as ISO 8601 UTC. */
-static void
-print_filetime(FILE *f, uint64_t ft)
-{
-	time_t t = (time_t)(ft / 10000000ULL) - 11644473600LL;
-	struct tm tm;
-	char buf[32];
-
-	if (ft == 0 || !gmtime_r(&t, &tm)) {
-		fputs("-", f);
-		return;
-	}
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fputs(buf, f);
-}
-
 /* ---- info ----------------------------------------------------------------- */
 
 static void
@@ -222,11 +268,11 @@ print_state(unsigned st)
 static int
 cmd_info(int argc, char **argv)
 {
-	struct common_opts o;
+	struct opts o;
 	struct hive_header hd;
 	struct hive_stats st;
 	const char *const *logs;
-	int i = parse_common(argc, argv, &o, 0), rc;
+	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE), rc;
 	hive_t *h;
 
 	if (argc - i != 1)
@@ -244,7 +290,7 @@ cmd_info(int argc, char **argv)
 	printf("State:           ");
 	print_state(hive_state(h));
 	printf("Last written:    ");
-	print_filetime(stdout, hd.timestamp);
+	hv_print_filetime(stdout, hd.timestamp);
 	printf("\nRoot offset:     0x%x\n", hd.root_offset);
 	printf("Hive bins size:  %u\n", hd.hbins_size);
 	printf("Clustering:      %u\n", hd.clustering);
@@ -262,90 +308,6 @@ cmd_info(int argc, char **argv)
 	printf("Free bytes:      %" PRIu64 "\n", st.free_bytes);
 	hive_close(h);
 	return EXIT_OK;
-}
-
-/* ---- values in human form --------------------------------------------------- */
-
-/* Hex bytes with a separator; built in a buffer (printf per byte dominated ls -r). */
-static void
-print_hex(FILE *f, const uint8_t *d, size_t len, const char *sep)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t seplen = strlen(sep), i;
-	char buf[4096];
-	size_t n = 0;
-
-	for (i = 0; i < len; i++) {
-		if (n + seplen + 2 > sizeof(buf)) {
-			fwrite(buf, 1, n, f);
-			n = 0;
-		}
-		if (i) {
-			memcpy(buf + n, sep, seplen);
-			n += seplen;
-		}
-		buf[n++] = hex[d[i] >> 4];
-		buf[n++] = hex[d[i] & 15];
-	}
-	fwrite(buf, 1, n, f);
-}
-
-/* Print data for humans: strings decoded, numbers in hex and decimal. */
-static void
-print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *multi_sep)
-{
-	uint32_t dw;
-	uint64_t qw;
-	char *s, **v;
-	size_t i;
-
-	if ((type == HIVE_REG_SZ || type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_LINK) &&
-	    hive_decode_string(d, len, &s) == 0) {
-		fputs(s, f);
-		free(s);
-	} else if (type == HIVE_REG_MULTI_SZ && hive_decode_multi_string(d, len, &v) == 0) {
-		for (i = 0; v[i]; i++)
-			fprintf(f, "%s%s", i ? multi_sep : "", v[i]);
-		hive_free_strv(v);
-	} else if (hive_decode_dword(type, d, len, &dw) == 0) {
-		fprintf(f, "0x%08x (%u)", dw, dw);
-	} else if (type == HIVE_REG_QWORD && hive_decode_qword(d, len, &qw) == 0) {
-		fprintf(f, "0x%016" PRIx64 " (%" PRIu64 ")", qw, qw);
-	} else {
-		print_hex(f, d, len, " ");
-	}
-}
-
-static void
-json_data(FILE *f, uint32_t type, const uint8_t *d, size_t len)
-{
-	char tn[32], *s, **v;
-	uint32_t dw;
-	uint64_t qw;
-	size_t i;
-
-	fprintf(f, "\"type\": %u, \"type_name\": \"%s\", \"size\": %zu, \"hex\": \"", type,
-		hive_type_name(type, tn, sizeof(tn)), len);
-	print_hex(f, d, len, "");
-	fputc('"', f);
-	if ((type == HIVE_REG_SZ || type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_LINK) &&
-	    hive_decode_string(d, len, &s) == 0) {
-		fputs(", \"string\": ", f);
-		tool_json_string(f, s);
-		free(s);
-	} else if (type == HIVE_REG_MULTI_SZ && hive_decode_multi_string(d, len, &v) == 0) {
-		fputs(", \"strings\": [", f);
-		for (i = 0; v[i]; i++) {
-			fputs(i ? ", " : "", f);
-			tool_json_string(f, v[i]);
-		}
-		fputc(']', f);
-		hive_free_strv(v);
-	} else if (hive_decode_dword(type, d, len, &dw) == 0) {
-		fprintf(f, ", \"number\": %u", dw);
-	} else if (type == HIVE_REG_QWORD && hive_decode_qword(d, len, &qw) == 0) {
-		fprintf(f, ", \"number\": %" PRIu64, qw);
-	}
 }
 
 /* Read a value's name, type and data; prints the error on failure. */
@@ -381,7 +343,7 @@ ls_values_text(hive_t *h, hive_key_t k)
 			continue;
 		}
 		printf("    %s    %s    ", name[0] ? name : "(Default)", hive_type_name(type, tn, sizeof(tn)));
-		print_data(stdout, type, d, len, "\\0");
+		hv_print_data(stdout, type, d, len, "\\0");
 		putchar('\n');
 		free(name);
 		free(d);
@@ -459,7 +421,7 @@ ls_key_json(hive_t *h, hive_key_t k, int depth, bool recursive)
 		first = false;
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
-		json_data(stdout, type, d, len);
+		hv_json_data(stdout, type, d, len);
 		fputc('}', stdout);
 		free(name);
 		free(d);
@@ -485,8 +447,8 @@ ls_key_json(hive_t *h, hive_key_t k, int depth, bool recursive)
 static int
 cmd_ls(int argc, char **argv)
 {
-	struct common_opts o;
-	int i = parse_common(argc, argv, &o, ALLOW_R | ALLOW_JSON), rc;
+	struct opts o;
+	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE | O_R | O_JSON), rc;
 	const char *keypath;
 	hive_key_t k;
 	char *path = NULL;
@@ -513,8 +475,8 @@ cmd_ls(int argc, char **argv)
 static int
 cmd_get(int argc, char **argv)
 {
-	struct common_opts o;
-	int i = parse_common(argc, argv, &o, ALLOW_RAW | ALLOW_JSON), rc;
+	struct opts o;
+	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE | O_RAW | O_JSON), rc;
 	hive_key_t k;
 	hive_value_t v;
 	uint32_t type;
@@ -538,10 +500,10 @@ cmd_get(int argc, char **argv)
 		fputs("{\"name\": ", stdout);
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
-		json_data(stdout, type, d, len);
+		hv_json_data(stdout, type, d, len);
 		fputs("}\n", stdout);
 	} else {
-		print_data(stdout, type, d, len, "\n");
+		hv_print_data(stdout, type, d, len, "\n");
 		putchar('\n');
 	}
 	free(name);
@@ -552,85 +514,19 @@ cmd_get(int argc, char **argv)
 
 /* ---- recover ---------------------------------------------------------------- */
 
-static const char *
-log_format_name(int format)
-{
-	return format == HIVE_LOG_NEW ? "new format" : "old format";
-}
-
-static void
-print_recover_log(const struct hive_recover_log *l)
-{
-	if (l->format == HIVE_LOG_NONE) {
-		printf("  %s: %s\n", l->name, l->note);
-		return;
-	}
-	printf("  %s: %s", l->name, log_format_name(l->format));
-	if (l->used && l->format == HIVE_LOG_NEW)
-		printf(", applied %u entr%s (seq %u..%u), %u page run%s", l->entries,
-		       l->entries == 1 ? "y" : "ies", l->first_seq, l->last_seq, l->runs,
-		       l->runs == 1 ? "" : "s");
-	else if (l->used)
-		printf(", applied %u page%s", l->runs, l->runs == 1 ? "" : "s");
-	/* A used log whose entries end at a damaged one says where and why. */
-	if (l->note[0] && (!l->used || strstr(l->note, "stopped at")))
-		printf(", %s", l->note);
-	putchar('\n');
-}
-
-static void
-print_recover_report(const char *path, const struct hive_recover_report *r)
-{
-	unsigned i;
-
-	if (r->bad_checksum)
-		printf("%s: dirty (bad base block checksum)\n", path);
-	else
-		printf("%s: dirty (seq %u/%u)\n", path, r->seq1, r->seq2);
-	printf("Logs:\n");
-	for (i = 0; i < r->nlogs; i++)
-		print_recover_log(&r->logs[i]);
-	if (r->format == HIVE_LOG_NEW) {
-		printf("Entries applied: %u\n", r->entries);
-		printf("Page runs applied: %u\n", r->runs);
-		printf("Last sequence number: %u\n", r->last_seq);
-	} else {
-		printf("Pages applied: %u\n", r->pages);
-	}
-	printf("Base block: %s\n", r->base_from_log ? "rebuilt from the log" : "the hive's own");
-	if (r->bad_checksum)
-		printf("Hive bins size: 0x%x\n", r->hbins_after);
-	else
-		printf("Hive bins size: 0x%x -> 0x%x\n", r->hbins_before, r->hbins_after);
-	printf("New sequence numbers: %u/%u\n", r->new_seq, r->new_seq);
-}
-
 static int
 cmd_recover(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct hive_recover_report rep;
-	const char *out = NULL, *path;
-	unsigned flags = 0, i;
+	const char *out, *path;
+	unsigned flags, i;
 	char err[600];
-	int c, rc;
+	struct opts o;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case OPT_DRY_RUN: flags |= HIVE_RECOVER_DRY_RUN; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V': tool_version();
-		default: tool_usage_error("recover: bad option");
-		}
-	}
+	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_DRY_RUN);
+	out = o.output;
+	flags = o.dry_run ? HIVE_RECOVER_DRY_RUN : 0;
 	if (argc - optind != 1)
 		tool_usage_error("recover: expected HIVE");
 	path = argv[optind];
@@ -643,7 +539,7 @@ cmd_recover(int argc, char **argv)
 		printf("%s: clean; nothing to recover, nothing written\n", path);
 		return EXIT_OK;
 	}
-	print_recover_report(path, &rep);
+	hv_print_recover_report(path, &rep);
 	if (flags & HIVE_RECOVER_DRY_RUN) {
 		printf("Dry run: nothing written\n");
 	} else if (out) {
@@ -683,8 +579,8 @@ print_problem(void *data, const struct hive_problem *p)
 static int
 cmd_check(int argc, char **argv)
 {
-	struct common_opts o;
-	int i = parse_common(argc, argv, &o, 0), rc;
+	struct opts o;
+	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE), rc;
 	uint64_t count;
 	hive_t *h;
 
@@ -711,45 +607,25 @@ write_stdio(void *data, const void *buf, size_t len)
 static int
 cmd_export(int argc, char **argv)
 {
-	enum { OPT_FORMAT = CHAR_MAX + 64, OPT_PREFIX };
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "prefix", required_argument, NULL, OPT_PREFIX },
-		{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
-		{ "salvage", no_argument, NULL, OPT_SALVAGE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL, *prefix = NULL, *format = "reg";
-	unsigned flags = 0;
+	const char *out, *prefix, *format;
 	char *tmp = NULL;
+	struct opts o;
 	hive_key_t k;
 	FILE *f = stdout;
 	hive_t *h;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case OPT_FORMAT: format = optarg; break;
-		case OPT_PREFIX: prefix = optarg; break;
-		case OPT_NO_LOGS: flags |= HIVE_OPEN_NO_LOGS; break;
-		case OPT_SALVAGE: flags |= HIVE_OPEN_SALVAGE; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V': tool_version();
-		default: tool_usage_error("export: bad option");
-		}
-	}
+	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_FORMAT | O_PREFIX | O_NO_LOGS | O_SALVAGE);
+	out = o.output;
+	prefix = o.prefix;
+	format = o.format ? o.format : "reg";
 	if (argc - optind < 1 || argc - optind > 2)
 		tool_usage_error("export: expected HIVE [KEY]");
 	if (strcmp(format, "reg") && strcmp(format, "reg4") && strcmp(format, "xml"))
 		tool_usage_error("export: unknown format '%s' (reg, reg4 or xml)", format);
 	if (prefix && strcmp(format, "xml") == 0)
 		tool_usage_error("export: --prefix applies to the reg formats only");
-	h = open_hive(argv[optind], flags);
+	h = open_hive(argv[optind], o.open_flags);
 	if ((rc = find_key(h, argc - optind == 2 ? argv[optind + 1] : NULL, &k)) < 0)
 		return fail(h, rc);
 	if (out && !(f = tool_atomic_open(out, &tmp))) {
@@ -773,41 +649,6 @@ cmd_export(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Read a whole file ("-": standard input) into memory. */
-static int
-read_all(const char *path, uint8_t **out, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-	uint8_t *buf = NULL, *nb;
-
-	if (!f)
-		return -1;
-	for (;;) {
-		if (!(nb = realloc(buf, cap))) {
-			errno = ENOMEM;
-			break;
-		}
-		buf = nb;
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n < cap) {
-			if (ferror(f))
-				break;
-			if (f != stdin)
-				fclose(f);
-			*out = buf;
-			*len = n;
-			return 0;
-		}
-		cap *= 2;
-	}
-	if (f != stdin)
-		fclose(f);
-	free(buf);
-	return -1;
-}
-
 /* The hive to import into: opened for writing, or (create) made when absent. */
 static hive_t *
 open_or_create(const char *path, unsigned flags, bool create)
@@ -828,44 +669,26 @@ open_or_create(const char *path, unsigned flags, bool create)
 static int
 cmd_import(int argc, char **argv)
 {
-	enum { OPT_PREFIX = CHAR_MAX + 64, OPT_CREATE, OPT_BACKUP };
-	static const struct option longopts[] = {
-		{ "prefix", required_argument, NULL, OPT_PREFIX },
-		{ "create", no_argument, NULL, OPT_CREATE },
-		{ "backup", no_argument, NULL, OPT_BACKUP },
-		{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct hive_import_report rep;
-	const char *prefix = NULL, *hpath, *rpath;
-	unsigned flags = HIVE_OPEN_WRITE;
-	bool create = false, backup = false;
+	const char *prefix, *hpath, *rpath;
+	unsigned flags;
+	bool create, backup;
+	struct opts o;
 	uint8_t *text;
 	size_t len;
 	hive_t *h;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_PREFIX: prefix = optarg; break;
-		case OPT_CREATE: create = true; break;
-		case OPT_BACKUP: backup = true; break;
-		case OPT_NO_LOGS: flags |= HIVE_OPEN_NO_LOGS; break;
-		case OPT_FORCE: flags |= HIVE_OPEN_FORCE; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V': tool_version();
-		default: tool_usage_error("import: bad option");
-		}
-	}
+	optind = parse_opts(argc, argv, &o, O_PREFIX | O_CREATE | O_EDIT);
+	prefix = o.prefix;
+	flags = HIVE_OPEN_WRITE | o.open_flags;
+	create = o.create;
+	backup = o.backup;
 	if (argc - optind != 2)
 		tool_usage_error("import: expected HIVE FILE.reg");
 	hpath = argv[optind];
 	rpath = argv[optind + 1];
-	if (read_all(rpath, &text, &len) < 0) {
+	if (tool_read_file(rpath, &text, &len) < 0) {
 		tool_err("%s: cannot read: %s", rpath, strerror(errno));
 		return EXIT_USAGE;
 	}
@@ -902,84 +725,10 @@ cmd_import(int argc, char **argv)
 
 /* ---- edit commands (issue 3): create, set, del, mkkey, copy, diff --------- */
 
-enum {
-	EOPT_BACKUP = CHAR_MAX + 128, EOPT_FORCE, EOPT_ROOT, EOPT_MINOR, EOPT_FROM,
-	EOPT_JSON, EOPT_NO_LOGS,
-};
-
-/* Which edit options a command takes. */
-enum { E_COMMIT = 1, E_ROOT = 2, E_MINOR = 4, E_P = 8, E_R = 16, E_FROM = 32, E_JSON = 64 };
-
-struct edit_opts {
-	bool backup, force, parents, recursive, json, no_logs;
-	const char *root, *from;
-	unsigned minor;
-};
-
-static const struct option edit_longopts[] = {
-	{ "backup", no_argument, NULL, EOPT_BACKUP },
-	{ "force", no_argument, NULL, EOPT_FORCE },
-	{ "root", required_argument, NULL, EOPT_ROOT },
-	{ "minor", required_argument, NULL, EOPT_MINOR },
-	{ "from", required_argument, NULL, EOPT_FROM },
-	{ "json", no_argument, NULL, EOPT_JSON },
-	{ "no-logs", no_argument, NULL, EOPT_NO_LOGS },
-	{ "parents", no_argument, NULL, 'p' },
-	{ "recursive", no_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static void
-edit_allowed(int c, unsigned allowed, char **argv)
-{
-	unsigned need = c == EOPT_BACKUP || c == EOPT_FORCE ? E_COMMIT : c == EOPT_ROOT ? E_ROOT
-		      : c == EOPT_MINOR ? E_MINOR : c == 'p' ? E_P : c == 'r' ? E_R
-		      : c == EOPT_FROM ? E_FROM : c == EOPT_JSON ? E_JSON : 0;
-
-	if (need && !(allowed & need))
-		tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
-}
-
-/* Parse options; returns optind.  "--" ends options (for DATA starting with '-'). */
-static int
-parse_edit(int argc, char **argv, struct edit_opts *o, unsigned allowed)
-{
-	uint64_t v;
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "prhV", edit_longopts, NULL)) != -1) {
-		edit_allowed(c, allowed, argv);
-		switch (c) {
-		case EOPT_BACKUP: o->backup = true; break;
-		case EOPT_FORCE: o->force = true; break;
-		case EOPT_ROOT: o->root = optarg; break;
-		case EOPT_FROM: o->from = optarg; break;
-		case EOPT_JSON: o->json = true; break;
-		case EOPT_NO_LOGS: o->no_logs = true; break;
-		case 'p': o->parents = true; break;
-		case 'r': o->recursive = true; break;
-		case EOPT_MINOR:
-			if (!tool_parse_u64(optarg, &v) || (v != 3 && v != 5))
-				tool_usage_error("%s: --minor must be 3 or 5", argv[0]);
-			o->minor = (unsigned)v;
-			break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V': tool_version();
-		default: tool_usage_error("%s: bad option", argv[0]);
-		}
-	}
-	return optind;
-}
-
 static hive_t *
-edit_open(const char *path, const struct edit_opts *o)
+edit_open(const char *path, const struct opts *o)
 {
-	return open_hive(path, HIVE_OPEN_WRITE | (o->force ? HIVE_OPEN_FORCE : 0) |
-			 (o->no_logs ? HIVE_OPEN_NO_LOGS : 0));
+	return open_hive(path, HIVE_OPEN_WRITE | o->open_flags);
 }
 
 /* Report a library error and close; editors exit 1 on any failed operation. */
@@ -992,7 +741,7 @@ edit_fail(hive_t *h, const char *what)
 }
 
 static int
-edit_commit(hive_t *h, const struct edit_opts *o)
+edit_commit(hive_t *h, const struct opts *o)
 {
 	if (hive_commit(h, o->backup ? HIVE_COMMIT_BACKUP : 0) < 0)
 		return edit_fail(h, NULL);
@@ -1003,14 +752,14 @@ edit_commit(hive_t *h, const struct edit_opts *o)
 static int
 cmd_create(int argc, char **argv)
 {
-	struct edit_opts o;
+	struct opts o;
 	char err[600];
 	hive_t *h;
-	int i = parse_edit(argc, argv, &o, E_COMMIT | E_ROOT | E_MINOR);
+	int i = parse_opts(argc, argv, &o, O_BACKUP | O_FORCE | O_ROOT | O_MINOR);
 
 	if (argc - i != 1)
 		tool_usage_error("create: expected FILE");
-	if (access(argv[i], F_OK) == 0 && !o.force) {
+	if (access(argv[i], F_OK) == 0 && !(o.open_flags & HIVE_OPEN_FORCE)) {
 		tool_err("%s: file exists (use --force to replace it)", argv[i]);
 		return EXIT_FAIL;
 	}
@@ -1021,129 +770,16 @@ cmd_create(int argc, char **argv)
 	return edit_commit(h, &o);
 }
 
-/* Append bytes to a growing buffer (exits on allocation failure). */
-static void
-buf_add(uint8_t **buf, size_t *len, const void *p, size_t n)
-{
-	uint8_t *nb = realloc(*buf, *len + n + 1);
-
-	if (!nb) {
-		tool_err("out of memory");
-		exit(EXIT_FAIL);
-	}
-	memcpy(nb + *len, p, n);
-	*buf = nb;
-	*len += n;
-}
-
-/* UTF-8 text as UTF-16LE with its terminating NUL. */
-static bool
-add_utf16(uint8_t **buf, size_t *len, const char *s, size_t slen)
-{
-	uint16_t *u;
-	size_t n, k;
-
-	if (hive_name_to_utf16(s, slen, &u, &n) < 0)
-		return false;
-	for (k = 0; k <= n; k++) {
-		uint8_t b[2] = { (uint8_t)(k < n ? u[k] : 0), (uint8_t)(k < n ? u[k] >> 8 : 0) };
-		buf_add(buf, len, b, 2);
-	}
-	free(u);
-	return true;
-}
-
-/* Hex bytes: pairs of digits, optionally separated by commas, spaces or colons. */
-static bool
-add_hex(uint8_t **buf, size_t *len, const char *s)
-{
-	int hi = -1;
-
-	for (; *s; s++) {
-		int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
-		      : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
-		if (d < 0) {
-			if ((*s == ',' || *s == ' ' || *s == ':') && hi < 0)
-				continue;
-			return false;
-		}
-		if (hi < 0) {
-			hi = d;
-		} else {
-			uint8_t b = (uint8_t)(hi << 4 | d);
-			buf_add(buf, len, &b, 1);
-			hi = -1;
-		}
-	}
-	return hi < 0;
-}
-
-/* REG_MULTI_SZ: each argument is one string, and so is each part between
- * literal "\0" sequences inside an argument. */
-static bool
-add_multi(uint8_t **buf, size_t *len, char **args, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		const char *s = args[i], *e;
-		while ((e = strstr(s, "\\0")) != NULL) {
-			if (!add_utf16(buf, len, s, (size_t)(e - s)))
-				return false;
-			s = e + 2;
-		}
-		if ((*s || s == args[i]) && !add_utf16(buf, len, s, strlen(s)))
-			return false;
-	}
-	buf_add(buf, len, "\0\0", 2);
-	return true;
-}
-
-/* Encode DATA arguments for a type; false with a message on bad data. */
-static bool
-encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len)
-{
-	uint64_t v;
-	uint8_t b[8];
-	int i;
-
-	*buf = NULL;
-	*len = 0;
-	switch (type) {
-	case HIVE_REG_SZ: case HIVE_REG_EXPAND_SZ: case HIVE_REG_LINK:
-		if (n != 1)
-			tool_usage_error("set: this type takes one DATA argument");
-		return add_utf16(buf, len, args[0], strlen(args[0]));
-	case HIVE_REG_MULTI_SZ:
-		return add_multi(buf, len, args, n);
-	case HIVE_REG_DWORD: case HIVE_REG_DWORD_BIG_ENDIAN: case HIVE_REG_QWORD:
-		if (n != 1)
-			tool_usage_error("set: this type takes one DATA argument");
-		if (!tool_parse_u64(args[0], &v) || (type != HIVE_REG_QWORD && v > 0xFFFFFFFFu))
-			return false;
-		for (i = 0; i < 8; i++)
-			b[i] = (uint8_t)(type == HIVE_REG_DWORD_BIG_ENDIAN ? v >> (8 * (3 - i)) : v >> (8 * i));
-		buf_add(buf, len, b, type == HIVE_REG_QWORD ? 8 : 4);
-		return true;
-	default:
-		buf_add(buf, len, "", 0);
-		for (i = 0; i < n; i++)
-			if (!add_hex(buf, len, args[i]))
-				return false;
-		return true;
-	}
-}
-
 static int
 cmd_set(int argc, char **argv)
 {
-	struct edit_opts o;
+	struct opts o;
 	hive_key_t k;
 	uint32_t type;
 	uint8_t *data;
 	size_t len;
 	hive_t *h;
-	int i = parse_edit(argc, argv, &o, E_COMMIT), rc;
+	int i = parse_opts(argc, argv, &o, O_EDIT), rc;
 
 	if (argc - i < 3)
 		tool_usage_error("set: expected HIVE KEY NAME TYPE [DATA...]");
@@ -1152,8 +788,17 @@ cmd_set(int argc, char **argv)
 	if (argc - i < 5 && type != HIVE_REG_NONE && type != HIVE_REG_BINARY &&
 	    type != HIVE_REG_MULTI_SZ && type <= HIVE_REG_QWORD)
 		tool_usage_error("set: expected DATA for type %s", argv[i + 3]);
-	if (!encode_data(type, argv + i + 4, argc - i - 4, &data, &len))
+	switch (hv_encode_data(type, argv + i + 4, argc - i - 4, &data, &len)) {
+	case HV_OK:
+		break;
+	case HV_ARG_COUNT:
+		tool_usage_error("set: type %s takes one DATA argument", argv[i + 3]);
+	case HV_NOMEM:
+		tool_err("out of memory");
+		return EXIT_FAIL;
+	default:
 		tool_usage_error("set: invalid data for type %s", argv[i + 3]);
+	}
 	h = edit_open(argv[i], &o);
 	rc = hive_key_find(h, argv[i + 1], &k);
 	if (rc == 0)
@@ -1165,10 +810,10 @@ cmd_set(int argc, char **argv)
 static int
 cmd_del(int argc, char **argv)
 {
-	struct edit_opts o;
+	struct opts o;
 	hive_key_t k;
 	hive_t *h;
-	int i = parse_edit(argc, argv, &o, E_COMMIT | E_R), rc;
+	int i = parse_opts(argc, argv, &o, O_EDIT | O_R), rc;
 
 	if (argc - i != 2 && argc - i != 3)
 		tool_usage_error("del: expected HIVE KEY [NAME]");
@@ -1206,12 +851,12 @@ split_last(const char *path, const char **last)
 static int
 cmd_mkkey(int argc, char **argv)
 {
-	struct edit_opts o;
+	struct opts o;
 	hive_key_t k, p;
 	const char *last;
 	char *parent;
 	hive_t *h;
-	int i = parse_edit(argc, argv, &o, E_COMMIT | E_P), rc;
+	int i = parse_opts(argc, argv, &o, O_EDIT | O_P), rc;
 
 	if (argc - i != 2)
 		tool_usage_error("mkkey: expected HIVE KEY");
@@ -1231,17 +876,17 @@ cmd_mkkey(int argc, char **argv)
 static int
 cmd_copy(int argc, char **argv)
 {
-	struct edit_opts o;
+	struct opts o;
 	hive_key_t s, p, k;
 	const char *last;
 	char *parent;
 	hive_t *h, *src;
-	int i = parse_edit(argc, argv, &o, E_COMMIT | E_FROM), rc;
+	int i = parse_opts(argc, argv, &o, O_EDIT | O_FROM), rc;
 
 	if (argc - i != 3)
 		tool_usage_error("copy: expected HIVE SRC DST");
 	h = edit_open(argv[i], &o);
-	src = o.from ? open_hive(o.from, o.no_logs ? HIVE_OPEN_NO_LOGS : 0) : h;
+	src = o.from ? open_hive(o.from, o.open_flags & HIVE_OPEN_NO_LOGS) : h;
 	rc = hive_key_find(src, argv[i + 1], &s);
 	if (rc < 0) {
 		tool_err("%s", hive_last_error(src));
@@ -1295,17 +940,17 @@ print_diff(void *data, const struct hive_diff_item *it)
 static int
 cmd_diff(int argc, char **argv)
 {
-	struct edit_opts o;
+	struct opts o;
 	struct diff_out d = { false, 0 };
 	size_t n = 0;
 	hive_t *a, *b;
-	int i = parse_edit(argc, argv, &o, E_JSON), rc;
+	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_JSON), rc;
 
 	if (argc - i != 2)
 		tool_usage_error("diff: expected A B");
 	d.json = o.json;
-	a = open_hive(argv[i], o.no_logs ? HIVE_OPEN_NO_LOGS : 0);
-	b = open_hive(argv[i + 1], o.no_logs ? HIVE_OPEN_NO_LOGS : 0);
+	a = open_hive(argv[i], o.open_flags & HIVE_OPEN_NO_LOGS);
+	b = open_hive(argv[i + 1], o.open_flags & HIVE_OPEN_NO_LOGS);
 	rc = hive_diff(a, b, print_diff, &d, &n);
 	if (d.json)
 		printf(d.n ? "\n]\n" : "[]\n");
@@ -1320,38 +965,25 @@ cmd_diff(int argc, char **argv)
 	return n ? EXIT_FAIL : EXIT_OK;
 }
 
-static const struct command commands[] = {
-	{ "info", cmd_info, "info HIVE" },
-	{ "ls", cmd_ls, "ls HIVE [KEY] [-r] [--json]" },
-	{ "get", cmd_get, "get HIVE KEY [VALUE] [--raw|--json]" },
-	{ "create", cmd_create, "create FILE [--root NAME] [--minor 3|5]" },
-	{ "set", cmd_set, "set HIVE KEY NAME TYPE [DATA...]" },
-	{ "del", cmd_del, "del HIVE KEY [NAME] [-r]" },
-	{ "mkkey", cmd_mkkey, "mkkey HIVE KEY [-p]" },
-	{ "copy", cmd_copy, "copy HIVE SRC DST [--from OTHERHIVE]" },
-	{ "diff", cmd_diff, "diff A B [--json]" },
-	{ "export", cmd_export, "export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]" },
-	{ "import", cmd_import, "import HIVE FILE.reg [--prefix PREFIX] [--create] [--force] [--backup]" },
-	{ "check", cmd_check, "check HIVE" },
-	{ "recover", cmd_recover, "recover HIVE [-o OUT] [--dry-run]" },
+static const struct tool_command commands[] = {
+	{ "info", cmd_info },
+	{ "ls", cmd_ls },
+	{ "get", cmd_get },
+	{ "create", cmd_create },
+	{ "set", cmd_set },
+	{ "del", cmd_del },
+	{ "mkkey", cmd_mkkey },
+	{ "copy", cmd_copy },
+	{ "diff", cmd_diff },
+	{ "export", cmd_export },
+	{ "import", cmd_import },
+	{ "check", cmd_check },
+	{ "recover", cmd_recover },
 };
 
 int
 main(int argc, char **argv)
 {
-	size_t i;
-
 	tool_init(argc, argv);
-	if (argc < 2)
-		tool_usage_error("missing command");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
-		tool_version();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	tool_usage_error("unknown command '%s'", argv[1]);
+	return tool_run_command(argc, argv, commands, sizeof(commands) / sizeof(commands[0]), usage);
 }

@@ -241,3 +241,57 @@ tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep)
 	}
 	return 0;
 }
+
+int
+tool_run_command(int argc, char **argv, const struct tool_command *cmds, size_t n,
+		 void (*usage)(FILE *f))
+{
+	size_t i;
+
+	if (argc < 2)
+		tool_usage_error("missing command");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
+		tool_version();
+	for (i = 0; i < n; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].run(argc - 1, argv + 1);
+	tool_usage_error("unknown command '%s'", argv[1]);
+}
+
+int
+tool_read_file(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+	uint8_t *buf = NULL, *nb;
+
+	if (!f)
+		return -1;
+	for (;;) {
+		if (!(nb = realloc(buf, cap))) {
+			errno = ENOMEM;
+			break;
+		}
+		buf = nb;
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n < cap) {
+			if (ferror(f))
+				break;
+			if (f != stdin)
+				fclose(f);
+			*out = buf;
+			*len = n;
+			return 0;
+		}
+		cap *= 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	free(buf);
+	return -1;
+}

@@ -52,4 +52,21 @@ void tool_json_string(FILE *f, const char *s);
 FILE *tool_atomic_open(const char *path, char **tmp);
 int tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep);
 
+/* A subcommand of a tool ("hivetool ls ...", "vhdtool create ..."). */
+struct tool_command {
+	const char *name;
+	int (*run)(int argc, char **argv);  /* argv[0] is the command's name */
+};
+
+/*
+ * Dispatch argv[1] to its command: -h/--help prints usage() to stdout and
+ * returns 0, -V/--version the version; a missing or unknown command is a
+ * usage error (exit 2).  Returns the command's exit status.
+ */
+int tool_run_command(int argc, char **argv, const struct tool_command *cmds, size_t n,
+		     void (*usage)(FILE *f));
+
+/* Read a whole file ("-": standard input) into memory; -1 with errno set. */
+int tool_read_file(const char *path, uint8_t **out, size_t *len);
+
 #endif

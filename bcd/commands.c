@@ -153,7 +153,7 @@ bcd_set_text(bcd_store_t *s, const bcd_guid_t *id, const char *name, const char 
 	rc = bcd_element_lookup(objtype, name, &el);
 	if (rc < 0)
 		return bk_err(&s->err, -rc, "\"%s\" is not a valid element name for this object"
-			      " (use custom:XXXXXXXX for others)", name);
+			      " (use custom:hhhhhhhh for others)", name);
 	memset(&v, 0, sizeof(v));
 	v.format = BCD_ELEM_FORMAT(el);
 	switch (v.format) {

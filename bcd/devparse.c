@@ -191,7 +191,7 @@ static int
 parse_custom_elem(struct pctx *c, const char *s, uint32_t *out)
 {
 	if (bcd_element_lookup(0, s, out) < 0 || strncasecmp(s, "custom:", 7) != 0)
-		return perr(c, -BK_ESYNTAX, "expected custom:XXXXXXXX, not \"%s\"", s);
+		return perr(c, -BK_ESYNTAX, "expected custom:hhhhhhhh, not \"%s\"", s);
 	return 0;
 }
 

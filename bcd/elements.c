@@ -88,7 +88,7 @@ bcd_element_name(uint32_t objtype, uint32_t eltype)
 	return r ? r->name : NULL;
 }
 
-/* custom:XXXXXXXX (8 hex digits, an optional 0x prefix as in misty's text). */
+/* custom:hhhhhhhh (8 hex digits, an optional 0x prefix as in misty's text). */
 static int
 parse_custom_type(const char *name, uint32_t *out)
 {

@@ -80,7 +80,7 @@ hexval(char c)
 	return -1;
 }
 
-/* "{U+XXXX}" at s (len bytes left): the code unit, or -1. */
+/* "{U+hhhh}" at s (len bytes left): the code unit, or -1. */
 static long
 parse_escape(const char *s, size_t len)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * UTF-16 <-> UTF-8 conversion for names.  Lossless: a code unit UTF-8 cannot
- * carry (U+0000, an unpaired surrogate) is written "{U+XXXX}", and a literal
+ * carry (U+0000, an unpaired surrogate) is written "{U+hhhh}", and a literal
  * "{U+" is escaped the same way, so every sequence of code units survives a
  * round trip through text.  With esc_backslash, "\" is escaped too (for key
  * names inside "\"-separated paths).

@@ -165,7 +165,7 @@ is_low(uint16_t c)
  * quoted REG_SZ data (where "{U+" is literal text). */
 enum { TEXT_KEY_NAME, TEXT_VALUE_NAME, TEXT_STRING };
 
-/* A unit put_name() must escape as {U+XXXX}. */
+/* A unit put_name() must escape as {U+hhhh}. */
 static bool
 needs_escape(const struct units *u, size_t i, uint16_t c, int mode)
 {
@@ -242,7 +242,7 @@ plain_run(struct reg_buf *b, const struct units *u, bool wide, size_t *i)
  * Append a name, escaped for a .reg line: in a key path (TEXT_KEY_NAME) "\\"
  * is a separator, so a backslash inside a name becomes {U+005C}; in a
  * quoted value name "\\" and '"' get a backslash.  Units no line can carry
- * (NUL, CR, LF, unpaired surrogates) and a literal "{U+" become {U+XXXX}.
+ * (NUL, CR, LF, unpaired surrogates) and a literal "{U+" become {U+hhhh}.
  * Other control characters are written as they are.  Returns the number of
  * characters written (for line wrapping) or < 0.
  */
@@ -634,7 +634,7 @@ hive_export_default_prefix(hive_t *h, char **out)
 }
 
 /*
- * The path of the export's top key: the prefix as given (its "{U+XXXX}"
+ * The path of the export's top key: the prefix as given (its "{U+hhhh}"
  * escapes are already in .reg form), then "\" and the escaped name of each
  * key from the root down ("\" alone for the root without a prefix).
  */

@@ -250,7 +250,7 @@ hexdigit(uint16_t c)
 	return -1;
 }
 
-/* "{U+XXXX}" at u[0..n): the code unit, or -1. */
+/* "{U+hhhh}" at u[0..n): the code unit, or -1. */
 static long
 unit_escape(const uint16_t *u, size_t n)
 {
@@ -270,7 +270,7 @@ unit_escape(const uint16_t *u, size_t n)
 /* ---- key lines ------------------------------------------------------------- */
 
 /*
- * Decode the raw path components in t[0..n) ("\\"-separated, "{U+XXXX}"
+ * Decode the raw path components in t[0..n) ("\\"-separated, "{U+hhhh}"
  * escapes) into the units arena as [length][units...] each, skipping empty
  * ones.  Returns the number of components or < 0.
  */
@@ -416,7 +416,7 @@ parse_key(struct parser *p)
 
 /*
  * A quoted string at p->i into the units arena: \\ \" \n \r \0 are escapes
- * (another backslash is kept as it is); in a name, "{U+XXXX}" too.
+ * (another backslash is kept as it is); in a name, "{U+hhhh}" too.
  */
 static int
 parse_quoted(struct parser *p, bool name)

@@ -3,7 +3,7 @@
  * libbcdkit-bcd: Windows Boot Configuration Data stores, offline.
  *
  * A BCD store is a registry hive (bcdkit/hive.h) laid out as
- * Objects\{guid}\Description\Type and Objects\{guid}\Elements\XXXXXXXX\Element.
+ * Objects\{guid}\Description\Type and Objects\{guid}\Elements\hhhhhhhh\Element.
  * A bcd_store_t wraps an open hive; edits go to the hive in memory and reach
  * the file only through bcd_store_commit(), which is the hive engine's atomic
  * commit.  Every function returns 0 or a negative BK_E* code
@@ -107,9 +107,9 @@ BCDKIT_API int bcd_application_type(const char *name, int inherit, uint32_t *out
 /* ---- element table --------------------------------------------------------- */
 
 /* bcdedit's name of an element in an object of type objtype, or NULL when it
- * has none (then it is shown as custom:XXXXXXXX). */
+ * has none (then it is shown as custom:hhhhhhhh). */
 BCDKIT_API const char *bcd_element_name(uint32_t objtype, uint32_t eltype);
-/* Name (or "custom:XXXXXXXX") to element type, for an object of objtype.
+/* Name (or "custom:hhhhhhhh") to element type, for an object of objtype.
  * Returns: 0, or -BK_ENOTFOUND. */
 BCDKIT_API int bcd_element_lookup(uint32_t objtype, const char *name, uint32_t *out);
 /* Name of an enumerated integer value ("OptIn"), or NULL. */
@@ -260,7 +260,7 @@ BCDKIT_API int bcd_element_delete(bcd_store_t *s, const bcd_guid_t *id, uint32_t
 
 /* ---- bcdedit-level operations ------------------------------------------------ */
 
-/* "/set {id} NAME VALUE": NAME is an element name or custom:XXXXXXXX, VALUE
+/* "/set {id} NAME VALUE": NAME is an element name or custom:hhhhhhhh, VALUE
  * is parsed by the element's format (devices through map).  The object and
  * any referenced objects must exist. */
 BCDKIT_API int bcd_set_text(bcd_store_t *s, const bcd_guid_t *id, const char *name,

@@ -10,7 +10,7 @@
  * Names.  Registry names are sequences of UTF-16 code units compared without
  * case using Windows' upper-case table.  The API takes and gives them as
  * UTF-8 with one escape: a code unit UTF-8 cannot carry (U+0000 or an
- * unpaired surrogate) is written "{U+XXXX}" with four upper-case hex digits,
+ * unpaired surrogate) is written "{U+hhhh}" with four upper-case hex digits,
  * and so is a "{" that would otherwise start such a sequence.  In key paths
  * "\" separates names, so a backslash inside a key name is "{U+005C}".
  */
@@ -323,7 +323,7 @@ BCDKIT_API const char *hive_problem_kind_name(unsigned kind);
  * Handles: a key keeps its hive_key_t and a value its hive_value_t for as
  * long as it exists; only deleting it invalidates the handle.
  *
- * Names are escaped UTF-8 as everywhere in this API ("{U+XXXX}" for code
+ * Names are escaped UTF-8 as everywhere in this API ("{U+hhhh}" for code
  * units UTF-8 cannot carry).  A key name is 1 to HIVE_KEY_NAME_MAX code
  * units without "\"; a value name is 0 to HIVE_VALUE_NAME_MAX code units,
  * and "" or "@" (or NULL) names the default value.  Names are stored as
@@ -475,7 +475,7 @@ BCDKIT_API int hive_export_default_prefix(hive_t *h, char **out);
  * stored order as regedit writes them: "..." only for a REG_SZ whose bytes it
  * reproduces exactly, dword: for a 4-byte REG_DWORD, hex:/hex(N): otherwise,
  * wrapped at 80 columns.  Name code units a .reg line cannot carry (NUL, CR,
- * LF, unpaired surrogates, "\" inside a key name) are written "{U+XXXX}",
+ * LF, unpaired surrogates, "\" inside a key name) are written "{U+hhhh}",
  * as everywhere in this API.  The output is streamed (memory use does not
  * grow with the hive).  Returns: 0, or a negative code (detail in
  * hive_last_error(); a write error is the callback's code).
@@ -507,7 +507,7 @@ struct hive_import_report {
  * with BOM, or UTF-8), REGEDIT4 (UTF-8; bytes that are not UTF-8 are read as
  * Latin-1) and hivexregedit output.  Accepts [key], [-key], "name"=...,
  * @=..., "name"=-, "text", dword:, hex:, hex(N):, str(N):"text", "\"
- * continuation lines, ";" comments and "{U+XXXX}" escapes in names.
+ * continuation lines, ";" comments and "{U+hhhh}" escapes in names.
  *
  * prefix: NULL strips the first component of every key path when it is a
  * root key name (HKEY_LOCAL_MACHINE, HKLM, HKEY_CURRENT_USER, ...), and for

@@ -20,7 +20,7 @@ What each peer can represent (found by reading their output on the corpus):
 - regfexport 20201007: key paths with "\" from the root's name, names
   as UTF-8 (it cannot convert some, warns and prints them differently), value
   data as a hex dump for binary-like types, decimal for DWORD/QWORD.  Keys and
-  values whose names have no {U+XXXX} escape on our side and no control
+  values whose names have no {U+hhhh} escape on our side and no control
   character (which would break its line format) are compared by path,
   value name, type and size, plus the bytes of every hex dump and the number of
   every DWORD/QWORD.

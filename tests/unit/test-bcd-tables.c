@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * BCD tables: GUID text, well-known aliases both ways, object headers, and
- * element names that depend on the owning object, custom:XXXXXXXX and the
+ * element names that depend on the owning object, custom:hhhhhhhh and the
  * names of enumerated integers.
  */
 #include "config.h"

@@ -2,7 +2,7 @@
 /*
  * .reg and XML export: the exact regedit layout (header, escapes, dword:,
  * hex:/hex(N):, strings only where they give the bytes back, Wine's line
- * wrapping), awkward names ({U+XXXX}), REGEDIT4's 8-bit hex(2)/hex(7), the
+ * wrapping), awkward names ({U+hhhh}), REGEDIT4's 8-bit hex(2)/hex(7), the
  * XML schema, sink errors and allocation failures.  On the corpus: every
  * hive's export, parsed again by our parser, holds exactly what the reader
  * sees; so does hivexregedit's export of it (issue 2).

@@ -584,7 +584,7 @@ START_TEST(test_roundtrip_corpus)
 END_TEST
 
 /* Unpaired surrogates and NULs in key and value names, and a literal "{U+",
- * survive both dialects (REGEDIT4 writes them as {U+XXXX} escapes too). */
+ * survive both dialects (REGEDIT4 writes them as {U+hhhh} escapes too). */
 START_TEST(test_roundtrip_surrogates)
 {
 	static const uint16_t k1[] = { 'a', 0xD800, 'b' }, k2[] = { 0xDFFF }, k3[] = { 0, '{', 'U', '+' },

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Names: Windows upper-casing, subkey order, lh hashes, and the lossless
- * UTF-8 form with {U+XXXX} escapes.
+ * UTF-8 form with {U+hhhh} escapes.
  */
 #include "config.h"
 

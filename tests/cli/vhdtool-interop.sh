@@ -27,3 +27,17 @@ for spec in "vpc subformat=dynamic" "vpc subformat=fixed" \
 	n=$((n + 1))
 done
 [ $n = 8 ] || fail "ran $n cases"
+
+# Past the first chunk of a VHDX block table (4096 blocks of 1 MiB = 4 GiB),
+# where sector-bitmap entries are interleaved: both directions agree.
+truncate -s 6G big.raw
+head -c 1000 /dev/urandom | dd of=big.raw bs=1M seek=4095 conv=notrunc status=none
+head -c 3000000 /dev/urandom | dd of=big.raw bs=1M seek=5120 conv=notrunc status=none
+"$VHDTOOL" convert big.raw big.vhdx --block-size 1M
+qemu-img compare -q -f raw -F vhdx big.raw big.vhdx || fail "6 GiB VHDX written by vhdtool differs"
+qemu-img check -q -f vhdx big.vhdx || fail "6 GiB VHDX: qemu-img check"
+qemu-img convert -f raw -O vhdx -o block_size=1M big.raw bigq.vhdx
+"$VHDTOOL" convert bigq.vhdx bigback.raw
+qemu-img compare -q -f raw -F raw big.raw bigback.raw || fail "6 GiB VHDX written by qemu-img differs"
+"$VHDTOOL" convert big.raw big.vhd
+qemu-img compare -q -f raw -F vpc big.raw big.vhd || fail "6 GiB VHD differs"

@@ -243,6 +243,11 @@ ends_with(const char *s, const char *suffix)
 static int
 create_check(struct bk_errbuf *eb, const char *path, struct disk_create_opts *o)
 {
+	struct stat st;
+
+	/* The new file is renamed over path: never over a device or a folder. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return bk_err(eb, BK_EINVAL, "%s: exists and is not a regular file", path);
 	if (o->format == DISK_FORMAT_AUTO)
 		o->format = ends_with(path, ".vhdx") ? DISK_FORMAT_VHDX :
 			    ends_with(path, ".vhd") ? DISK_FORMAT_VHD : DISK_FORMAT_RAW;

@@ -80,4 +80,12 @@ grep -q 'huge.vhd.*VHD limit' "$TMP/err" || fail "VHD limit message: $(cat "$TMP
 expect_exit 1 "$VHDTOOL" create x.img --size 1M --type dynamic
 expect_exit 1 "$VHDTOOL" create x.vhdx --size 1M --block-size 512K
 [ ! -e x.img ] && [ ! -e x.vhdx ] || fail "failed create left a file"
+# Never renamed over something that is not a file (a folder, a device).
+mkdir adir
+expect_exit 1 "$VHDTOOL" create adir --size 1M
+grep -q 'adir: exists and is not a regular file' "$TMP/err" || fail "folder target: $(cat "$TMP/err")"
+[ -d adir ] || fail "folder replaced"
+mkfifo afifo
+expect_exit 1 "$VHDTOOL" convert keep.vhd afifo
+[ -p afifo ] || fail "fifo replaced"
 no_temp .

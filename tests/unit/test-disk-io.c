@@ -239,27 +239,21 @@ START_TEST(convert_progress_cancel)
 END_TEST
 
 /* The kernel-copy path (file to file) and the buffer path (a source that
- * is not a file) give the same image. */
-START_TEST(convert_paths_agree)
+ * is not a file) give the same image, for a VHD target (whose blocks are
+ * not page-aligned: buffer path either way) and a VHDX one (kernel copy). */
+static void
+convert_both_ways(const char *dir, const char *src, enum disk_format fmt, const uint8_t *pat,
+		  uint64_t size, uint64_t want_alloc)
 {
-	struct disk_create_opts o = { DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, 0, 0, { 0 } };
-	char dir[64], src[128], a[128], b[128], err[300];
-	uint8_t *pat = calloc(1, 9 * MIB), *ga = malloc(9 * MIB), *gb = malloc(9 * MIB);
+	struct disk_create_opts o = { fmt, DISK_TYPE_DYNAMIC, 0, 0, { 0 } };
+	char a[128], b[128], err[300];
+	uint8_t *ga = malloc(size), *gb = malloc(size);
+	struct disk_info ia, ib;
 	struct mem m;
 	disk_t *s, *da, *db;
-	struct disk_info ia, ib;
 
-	test_tmpdir(dir, sizeof(dir));
-	snprintf(a, sizeof(a), "%s/a.vhd", dir);
-	snprintf(b, sizeof(b), "%s/b.vhd", dir);
-	fill_pattern(pat + 100, 3 * MIB, 3);            /* blocks 0 and 1 */
-	fill_pattern(pat + 9 * MIB - 513, 513, 4);      /* the partial last block */
-	make_image(&m, dir, "src.vhdx", DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, 9 * MIB, MIB);
-	free(m.buf);
-	snprintf(src, sizeof(src), "%s/src.vhdx", dir);
-	ck_assert_int_eq(disk_open(&s, src, DISK_OPEN_WRITE, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_write(s, 0, pat, 9 * MIB), 0);
-	ck_assert_int_eq(disk_close(s), 0);
+	snprintf(a, sizeof(a), "%s/a%d", dir, (int)fmt);
+	snprintf(b, sizeof(b), "%s/b%d", dir, (int)fmt);
 	ck_assert_int_eq(disk_open(&s, src, 0, err, sizeof(err)), 0);
 	ck_assert_int_eq(disk_convert(s, a, &o, NULL, NULL, err, sizeof(err)), 0);
 	disk_close(s);
@@ -270,20 +264,41 @@ START_TEST(convert_paths_agree)
 	free(m.buf);
 	ck_assert_int_eq(disk_open(&da, a, 0, err, sizeof(err)), 0);
 	ck_assert_int_eq(disk_open(&db, b, 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_read(da, 0, ga, 9 * MIB), 0);
-	ck_assert_int_eq(disk_read(db, 0, gb, 9 * MIB), 0);
-	ck_assert_int_eq(memcmp(ga, pat, 9 * MIB), 0);
-	ck_assert_int_eq(memcmp(gb, pat, 9 * MIB), 0);
+	ck_assert_int_eq(disk_read(da, 0, ga, size), 0);
+	ck_assert_int_eq(disk_read(db, 0, gb, size), 0);
+	ck_assert_int_eq(memcmp(ga, pat, size), 0);
+	ck_assert_int_eq(memcmp(gb, pat, size), 0);
 	ck_assert_int_eq(disk_get_info(da, &ia), 0);
 	ck_assert_int_eq(disk_get_info(db, &ib), 0);
-	ck_assert_uint_eq(ia.allocated, 3 * 2 * MIB);   /* VHD blocks 0, 1 and 4 */
+	ck_assert_int_eq(ia.format, fmt);
+	ck_assert_uint_eq(ia.allocated, want_alloc);
 	ck_assert_uint_eq(ia.allocated, ib.allocated);
 	ck_assert_uint_eq(ia.file_size, ib.file_size);
 	disk_close(da);
 	disk_close(db);
-	free(pat);
 	free(ga);
 	free(gb);
+}
+
+START_TEST(convert_paths_agree)
+{
+	char dir[64], src[128], err[300];
+	uint8_t *pat = calloc(1, 9 * MIB);
+	struct mem m;
+	disk_t *s;
+
+	test_tmpdir(dir, sizeof(dir));
+	fill_pattern(pat + 100, 3 * MIB, 3);            /* blocks 0 and 1 */
+	fill_pattern(pat + 9 * MIB - 513, 513, 4);      /* the partial last block */
+	make_image(&m, dir, "src.vhdx", DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, 9 * MIB, MIB);
+	free(m.buf);
+	snprintf(src, sizeof(src), "%s/src.vhdx", dir);
+	ck_assert_int_eq(disk_open(&s, src, DISK_OPEN_WRITE, err, sizeof(err)), 0);
+	ck_assert_int_eq(disk_write(s, 0, pat, 9 * MIB), 0);
+	ck_assert_int_eq(disk_close(s), 0);
+	convert_both_ways(dir, src, DISK_FORMAT_VHD, pat, 9 * MIB, 3 * 2 * MIB);  /* 0, 1, 4 */
+	convert_both_ways(dir, src, DISK_FORMAT_VHDX, pat, 9 * MIB, 32 * MIB);    /* one block */
+	free(pat);
 	test_rmdir(dir);
 }
 END_TEST

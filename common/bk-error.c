@@ -39,12 +39,16 @@ bk_strerror(int err)
 int
 bk_err(struct bk_errbuf *eb, int code, const char *fmt, ...)
 {
+	char buf[BK_ERRMSG_MAX];
 	va_list ap;
 
-	eb->code = -code;
+	/* Callers wrap the previous detail ("...: %s", eb->msg): format apart,
+	 * as vsnprintf() into a buffer that is also an argument is undefined. */
 	va_start(ap, fmt);
-	vsnprintf(eb->msg, sizeof(eb->msg), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	eb->code = -code;
+	memcpy(eb->msg, buf, strlen(buf) + 1);
 	return -code;
 }
 

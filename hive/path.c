@@ -64,7 +64,8 @@ hive_key_child(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out)
 	int rc = bk_utf8_to_utf16(name, strlen(name), &u, &n);
 
 	if (rc < 0)
-		return bk_err(&h->err, -rc, "invalid UTF-8 in key name");
+		return bk_err(&h->err, -rc, rc == -BK_ENOMEM ? "%s: out of memory" :
+			      "%s: invalid UTF-8 in key name", h->path);
 	rc = child_utf16(h, parent, u, n, out);
 	bk_free(u);
 	if (rc == -BK_ENOTFOUND)
@@ -156,7 +157,8 @@ hive_key_find(hive_t *h, const char *path, hive_key_t *out)
 			return bk_err(&h->err, BK_EINVAL, "%s: key path too deep", h->path);
 		rc = bk_utf8_to_utf16(p, len, &u, &n);
 		if (rc < 0)
-			return bk_err(&h->err, -rc, "invalid UTF-8 in key path");
+			return bk_err(&h->err, -rc, rc == -BK_ENOMEM ? "%s: out of memory" :
+				      "%s: invalid UTF-8 in key path", h->path);
 		rc = child_utf16(h, k, u, n, &k);
 		bk_free(u);
 		/* A stored key of that name wins; otherwise resolve the link. */
@@ -232,7 +234,8 @@ hive_value_find(hive_t *h, hive_key_t key, const char *name, hive_value_t *out)
 	rc = bk_utf8_to_utf16(name, strlen(name), &u, &n);
 	if (rc < 0) {
 		bk_free(list);
-		return bk_err(&h->err, -rc, "invalid UTF-8 in value name");
+		return bk_err(&h->err, -rc, rc == -BK_ENOMEM ? "%s: out of memory" :
+			      "%s: invalid UTF-8 in value name", h->path);
 	}
 	rc = bk_err(&h->err, BK_ENOTFOUND, "%s: value '%s' not found", h->path, name[0] ? name : "@");
 	for (i = 0; i < cnt; i++) {

@@ -131,6 +131,8 @@ bcd_store_resolve(bcd_store_t *s, const char *text, bcd_guid_t *out)
 		 * means the same unless --current names an object. */
 		(void)bcd_alias_lookup("{bootmgr}", &bootmgr);
 		rc = bcd_element_get(s, &bootmgr, BCD_EL_DEFAULT, &v);
+		if (rc == -BK_ENOMEM)
+			return rc;
 		if (rc < 0)
 			return bk_err(&s->err, BK_ENOTFOUND, "%s: {default} is not set "
 				      "({bootmgr} has no default element)", s->path);
@@ -268,10 +270,13 @@ element_key(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype, hive_key_t *o
 	if (rc < 0)
 		return rc;
 	snprintf(name, sizeof(name), "%08x", eltype);
-	if (hive_key_child(s->hive, ok, "Elements", &ek) < 0 ||
-	    hive_key_child(s->hive, ek, name, out) < 0)
-		return -BK_ENOTFOUND;
-	return 0;
+	rc = hive_key_child(s->hive, ok, "Elements", &ek);
+	if (rc == 0)
+		rc = hive_key_child(s->hive, ek, name, out);
+	/* Only absence is "not set": out of memory or damage is reported. */
+	if (rc < 0 && rc != -BK_ENOTFOUND)
+		return bcd_hive_err(s, rc, "reading an element");
+	return rc;
 }
 
 int
@@ -289,7 +294,10 @@ bcd_element_list(bcd_store_t *s, const bcd_guid_t *id, uint32_t **types, size_t 
 	rc = bcd_object_key(s, id, &ok);
 	if (rc < 0)
 		return rc;
-	if (hive_key_child(s->hive, ok, "Elements", &ek) < 0) {
+	rc = hive_key_child(s->hive, ok, "Elements", &ek);
+	if (rc < 0 && rc != -BK_ENOTFOUND)
+		return bcd_hive_err(s, rc, "listing elements");
+	if (rc < 0) {
 		*types = bk_calloc(1, sizeof(uint32_t));
 		return *types ? 0 : -BK_ENOMEM;
 	}
@@ -305,17 +313,23 @@ bcd_element_list(bcd_store_t *s, const bcd_guid_t *id, uint32_t **types, size_t 
 		free(keys);
 		return -BK_ENOMEM;
 	}
-	for (i = 0; i < nk; i++) {
-		if (hive_key_name(s->hive, keys[i], &name) < 0)
+	for (i = 0; i < nk && rc != -BK_ENOMEM; i++) {
+		/* Out of memory is an error; an unreadable key is skipped. */
+		if ((rc = hive_key_name(s->hive, keys[i], &name)) < 0)
 			continue;
 		snprintf(hx, sizeof(hx), "0x%.8s", name);
 		/* Valueless element keys (templates fill them later) are skipped. */
 		if (strlen(name) == 8 && bcd_parse_u64(hx, &t) &&
-		    hive_value_find(s->hive, keys[i], "Element", &v) == 0)
+		    (rc = hive_value_find(s->hive, keys[i], "Element", &v)) == 0)
 			(*types)[k++] = (uint32_t)t;
 		free(name);
 	}
 	free(keys);
+	if (rc == -BK_ENOMEM) {
+		bk_free(*types);
+		*types = NULL;
+		return bcd_hive_err(s, rc, "listing elements");
+	}
 	qsort(*types, k, sizeof(uint32_t), uint32_cmp);
 	*n = k;
 	return 0;
@@ -330,8 +344,8 @@ bcd_element_get_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
 	int rc;
 
 	rc = element_key(s, id, eltype, &k);
-	if (rc == 0 && hive_value_find(s->hive, k, "Element", &v) < 0)
-		rc = -BK_ENOTFOUND;
+	if (rc == 0 && (rc = hive_value_find(s->hive, k, "Element", &v)) < 0 && rc != -BK_ENOTFOUND)
+		return bcd_hive_err(s, rc, "reading an element");
 	if (rc == -BK_ENOTFOUND)
 		return bk_err(&s->err, BK_ENOTFOUND, "%s: element %08x not set", s->path, eltype);
 	if (rc < 0)

@@ -225,7 +225,10 @@ text_section(struct ectx *c, const bcd_guid_t *id, bool first)
 		bcd_sb_putc(&c->b, '-');
 	bcd_sb_putc(&c->b, '\n');
 	lines_add(&idl, id_text(c, id, g));
-	put_item(c, "identifier", &idl);
+	if (idl.oom)
+		rc = -BK_ENOMEM;
+	else
+		put_item(c, "identifier", &idl);
 	lines_free(&idl);
 	for (i = 0; i < n && rc == 0; i++) {
 		struct lines l = { 0 };
@@ -459,9 +462,9 @@ select_objects(struct ectx *c, int filter, const bcd_guid_t *one, bcd_guid_t **o
 	return 0;
 }
 
-int
-bcd_store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devmap_t *map,
-	       unsigned flags, char **out)
+static int
+store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devmap_t *map,
+	   unsigned flags, char **out)
 {
 	struct ectx c;
 	bcd_guid_t *sel = NULL, bootmgr;
@@ -502,4 +505,17 @@ bcd_store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devma
 		return rc;
 	}
 	return bcd_sb_finish(&c.b, out);
+}
+
+int
+bcd_store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devmap_t *map,
+	       unsigned flags, char **out)
+{
+	int rc = store_enum(s, filter, id, map, flags, out);
+
+	/* Allocation failures deep in the formatting return a bare code: give
+	 * bcd_last_error() a detail rather than the cleared "success". */
+	if (rc < 0 && (s->err.code != rc || !s->err.msg[0]))
+		bk_err(&s->err, -rc, "%s: %s", s->path, bk_strerror(rc));
+	return rc;
 }

@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Error paths of hivetool and bcdedit on bad inputs and unwritable targets:
+# one line on stderr naming the file, a non-zero exit, nothing written or
+# left behind.  Also the detail of a commit whose stale log cannot be
+# emptied, which once came out garbled (the error buffer quoted itself).
+. "$top_srcdir/tests/cli/lib.sh"
+BCDEDIT="$top_builddir/bcdedit"
+
+# one_line FILE-NAMED: stderr is exactly one line and mentions it.
+one_line() {
+	[ "$(wc -l < "$TMP/err")" -eq 1 ] || { cat "$TMP/err" >&2; fail "not one line of error"; }
+	grep -qF -- "$1" "$TMP/err" || { cat "$TMP/err" >&2; fail "error does not name $1"; }
+}
+
+# only_files LIST: the work folder holds exactly these names (no temporaries).
+only_files() {
+	got=$(cd "$TMP/w" && ls -A | tr '\n' ' ')
+	[ "$got" = "$1" ] || fail "work folder holds '$got', expected '$1'"
+}
+
+mkdir "$TMP/w"
+mkhive 'key Software
+value Software v sz hello' "$TMP/w/good.hiv"
+cp "$TMP/w/good.hiv" "$TMP/orig.hiv"
+head -c 6000 /dev/zero | tr '\0' 'x' > "$TMP/w/garbage"
+: > "$TMP/w/empty"
+mkdir "$TMP/w/dir"
+echo data > "$TMP/w/plain"
+
+# Unreadable input of every kind, for readers and editors.
+for f in missing dir garbage empty; do
+	for cmd in info ls check export; do
+		expect_exit 2 "$HIVETOOL" "$cmd" "$TMP/w/$f"
+		one_line "$TMP/w/$f"
+	done
+	expect_exit 2 "$HIVETOOL" set "$TMP/w/$f" Software v2 dword 1
+	one_line "$TMP/w/$f"
+	expect_exit 2 "$HIVETOOL" diff "$TMP/w/good.hiv" "$TMP/w/$f"
+	one_line "$TMP/w/$f"
+	expect_exit 1 "$BCDEDIT" --store "$TMP/w/$f" /enum all
+	one_line "$TMP/w/$f"
+done
+only_files "dir empty garbage good.hiv plain "
+
+# A target inside a regular file (not a folder): nothing is written.
+expect_exit 1 "$HIVETOOL" export "$TMP/w/good.hiv" -o "$TMP/w/plain/out.reg"
+one_line "$TMP/w/plain/out.reg"
+expect_exit 1 "$HIVETOOL" create "$TMP/w/plain/new.hiv"
+one_line "$TMP/w/plain/new.hiv"
+expect_exit 1 "$BCDEDIT" /createstore "$TMP/w/plain/BCD"
+one_line "$TMP/w/plain/BCD"
+expect_exit 1 "$HIVETOOL" export "$TMP/w/good.hiv" -o "$TMP/w/dir"
+one_line "$TMP/w/dir"
+only_files "dir empty garbage good.hiv plain "
+cmp -s "$TMP/w/good.hiv" "$TMP/orig.hiv" || fail "good.hiv changed"
+
+# A stale log that cannot be emptied (a folder in its place): the value is
+# written, the exit is 1 and the detail says which log and why, intact.
+mkdir "$TMP/w/good.hiv.LOG1"
+: > "$TMP/w/good.hiv.LOG1/x"
+expect_exit 1 "$HIVETOOL" set "$TMP/w/good.hiv" Software v2 sz world
+one_line "written, but its stale log could not be emptied: $TMP/w/good.hiv.LOG1: "
+expect_exit 0 "$HIVETOOL" get "$TMP/w/good.hiv" Software v2
+[ "$(cat "$TMP/out")" = world ] || fail "value not written: $(cat "$TMP/out")"
+rm -rf "$TMP/w/good.hiv.LOG1"
+only_files "dir empty garbage good.hiv plain "
+exit 0

@@ -1041,12 +1041,7 @@ cmd_cat(int argc, char **argv)
 
 /* ---- dispatch ------------------------------------------------------------------ */
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
-static const struct command commands[] = {
+static const struct tool_command commands[] = {
 	{ "create", cmd_create },
 	{ "info", cmd_info },
 	{ "convert", cmd_convert },
@@ -1059,19 +1054,6 @@ static const struct command commands[] = {
 int
 main(int argc, char **argv)
 {
-	size_t i;
-
 	tool_init(argc, argv);
-	if (argc < 2)
-		tool_usage_error("missing command");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
-		tool_version();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	tool_usage_error("unknown command '%s'", argv[1]);
+	return tool_run_command(argc, argv, commands, sizeof(commands) / sizeof(commands[0]), usage);
 }

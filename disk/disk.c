@@ -299,8 +299,16 @@ create_tmp(struct disk *d, const char *path)
 			break;
 	}
 	if (rc < 0) {
+		/* The temporary name means nothing to the user: name the target. */
+		int e = errno;
+
 		bk_free(d->tmp_path);
 		d->tmp_path = NULL;
+		if (rc == -BK_EIO)
+			rc = bk_err(&d->err, BK_EIO, "%s: cannot create a temporary file "
+				    "beside it: %s", path, strerror(e));
+		else
+			rc = bk_err(&d->err, -rc, "%s: %s", path, bk_strerror(rc));
 	}
 	return rc;
 }
@@ -356,39 +364,42 @@ disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
 	return 0;
 }
 
+/* Sync the folder dir (a scratch copy of the path, cut by dirname()). */
 static int
-sync_parent(struct disk *d, const char *path)
+sync_parent(struct disk *d, char *dir, const char *path)
 {
-	char *copy = bk_strdup(path);
-	int fd, rc = 0;
+	int fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 
-	if (!copy)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0)
 		rc = bk_err_errno(&d->err, "sync folder", path);
 	if (fd >= 0)
 		close(fd);
-	bk_free(copy);
 	return rc;
 }
 
 int
 disk_commit(disk_t *d)
 {
+	char *dir;
 	int rc;
 
 	if (!d)
 		return -BK_EINVAL;
 	if (!d->tmp_path || d->committed)
 		return bk_err(&d->err, BK_EINVAL, "%s: not a newly created disk", d->name);
+	/* Allocated first: once renamed, nothing may fail for lack of memory. */
+	dir = bk_strdup(d->final_path);
+	if (!dir)
+		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->final_path);
 	rc = disk_flush(d);
-	if (rc < 0)
-		return rc;
-	if (rename(d->tmp_path, d->final_path) < 0)
-		return bk_err_errno(&d->err, "rename", d->final_path);
-	d->committed = true;
-	return sync_parent(d, d->final_path);
+	if (rc == 0 && rename(d->tmp_path, d->final_path) < 0)
+		rc = bk_err_errno(&d->err, "rename", d->final_path);
+	if (rc == 0) {
+		d->committed = true;
+		rc = sync_parent(d, dir, d->final_path);
+	}
+	bk_free(dir);
+	return rc;
 }
 
 int

@@ -206,12 +206,38 @@ copy_msg(char *errbuf, size_t len, const char *msg)
 		snprintf(errbuf, len, "%s", msg);
 }
 
+/*
+ * Copy every byte of src into the new image dst (at least as large), with
+ * progress reports.  The detail of a failure is in dst's or src's errbuf.
+ */
+int
+disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data)
+{
+	struct convert c = { src, dst, NULL, src->size, 0, -1, -1, cb, cb_data };
+	int rc;
+
+	c.buf = bk_malloc(CONVERT_CHUNK);
+	if (!c.buf)
+		return bk_err(&dst->err, BK_ENOMEM, "%s: out of memory", dst->name);
+	if (src->drv->locate && dst->drv->locate) {
+		c.src_fd = disk_io_file_fd(src);
+		c.dst_fd = disk_io_file_fd(dst);
+		if (c.dst_fd < 0)
+			c.src_fd = -1;
+	}
+	rc = convert_progress(&c, 0);
+	if (rc == 0)
+		rc = convert_data(&c);
+	bk_free(c.buf);
+	return rc;
+}
+
 int
 disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *opts,
 	     disk_progress_cb cb, void *cb_data, char *errbuf, size_t errbuf_len)
 {
 	struct disk_create_opts o;
-	struct convert c = { src, NULL, NULL, 0, 0, -1, -1, cb, cb_data };
+	disk_t *dst = NULL;
 	int rc;
 
 	if (!src || !dst_path || !opts)
@@ -223,28 +249,14 @@ disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *o
 		copy_msg(errbuf, errbuf_len, "target size is smaller than the source");
 		return -BK_EINVAL;
 	}
-	c.total = src->size;
-	c.buf = bk_malloc(CONVERT_CHUNK);
-	if (!c.buf) {
-		copy_msg(errbuf, errbuf_len, "out of memory");
-		return -BK_ENOMEM;
-	}
-	rc = disk_create(&c.dst, dst_path, &o, errbuf, errbuf_len);
-	if (rc == 0 && src->drv->locate && c.dst->drv->locate) {
-		c.src_fd = disk_io_file_fd(src);
-		c.dst_fd = disk_io_file_fd(c.dst);
-		if (c.dst_fd < 0)
-			c.src_fd = -1;
-	}
+	bk_err_clear(&src->err);
+	rc = disk_create(&dst, dst_path, &o, errbuf, errbuf_len);
 	if (rc == 0)
-		rc = convert_progress(&c, 0);
+		rc = disk_copy_data(src, dst, cb, cb_data);
 	if (rc == 0)
-		rc = convert_data(&c);
-	if (rc == 0)
-		rc = disk_commit(c.dst);
-	if (rc < 0 && c.dst)
-		copy_msg(errbuf, errbuf_len, c.dst->err.code ? c.dst->err.msg : src->err.msg);
-	disk_close(c.dst);
-	bk_free(c.buf);
+		rc = disk_commit(dst);
+	if (rc < 0 && dst)
+		copy_msg(errbuf, errbuf_len, dst->err.code ? dst->err.msg : src->err.msg);
+	disk_close(dst);
 	return rc;
 }

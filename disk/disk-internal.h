@@ -120,6 +120,10 @@ bool disk_is_zero(const void *buf, size_t len);
 /* Random bytes for GUIDs (getrandom, never fails silently: falls back to time). */
 void disk_random(void *buf, size_t len);
 
+/* convert.c: copy every byte of src into the new image dst (at least as
+ * large), skipping zeros; the detail of a failure is in dst's or src's err. */
+int disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data);
+
 /* ---- drivers ----------------------------------------------------------------- */
 
 extern const struct disk_driver disk_raw_driver;

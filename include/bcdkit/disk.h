@@ -301,6 +301,36 @@ BCDKIT_API int disk_label_write(disk_t *d, const struct disk_label *l);
 BCDKIT_API int disk_label_set_kind(disk_t *d, struct disk_label *l, unsigned number,
 				   enum disk_part_kind kind);
 
+/*
+ * Edit callback of disk_label_rewrite().  w is a writable handle on the
+ * image being rewritten and l a zeroed table owned by the library: fill it
+ * with disk_label_read(w, l) to change the existing table, or with
+ * disk_label_init() and disk_label_add() for a new one, then change it.
+ * Return 0 to have l written, anything else to stop.
+ */
+typedef int (*disk_label_edit_cb)(disk_t *w, struct disk_label *l, void *data);
+
+/*
+ * Rewrite the partition table of the image at path, crash-safely.  A
+ * regular file (raw, VHD or VHDX) is copied into a new image beside it with
+ * the same format, type, block size and permission bits; edit() is called
+ * on the copy, the table it leaves in l is written there, and the copy is
+ * synced, renamed over path and the folder synced, so that after a crash
+ * path holds the old image or the complete new one.  A block device cannot
+ * be replaced and is edited in place.  Only 512-byte sectors are handled.
+ *
+ * Returns 0, a negative BK_E* code with the detail in errbuf (may be NULL;
+ * messages name path, never the temporary copy), or the non-zero value
+ * edit() returned.  When edit() stops without a failed library call on w,
+ * errbuf says only that the edit was refused: a callback with its own
+ * reason reports it itself.  On any failure path is untouched and the copy
+ * removed, except when syncing the folder after the rename fails: the new
+ * image is then in place but the error is still returned.  The library
+ * allocates and frees l and every handle; data belongs to the caller.
+ */
+BCDKIT_API int disk_label_rewrite(const char *path, disk_label_edit_cb edit, void *data,
+				  char *errbuf, size_t errbuf_len);
+
 /* "ntfs", "fat32", "esp", "msr", "other"; and back (-BK_EINVAL if unknown). */
 BCDKIT_API const char *disk_part_kind_name(enum disk_part_kind kind);
 BCDKIT_API int disk_part_kind_parse(const char *s, enum disk_part_kind *out);

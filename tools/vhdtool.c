@@ -5,22 +5,20 @@
  * 1 operation failed, 2 bad usage or unreadable input.
  *
  * Adding a command: write a cmd_NAME(argc, argv) that parses its options
- * with getopt_long (argv[0] is the command name), add a line to usage_text
- * and to commands[] at the end of the file.
+ * with parse_opts() and a cmd_spec naming the options it takes (argv[0] is
+ * the command name), add a line to usage_text and to commands[] at the end
+ * of the file.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,30 +93,79 @@ print_note(void *data, const char *msg)
 	fprintf(stderr, "%s: note: %s\n", tool_name, msg);
 }
 
-enum { OPT_EXACT = CHAR_MAX + 1, OPT_JSON, OPT_BLOCK_SIZE };
+/*
+ * One option table for every command.  Each option has a bit; a command
+ * names the bits it takes, and another option of its family is "not valid
+ * here".  getopt_long sees only the options of the command's family (the
+ * image commands create/info/convert, or the table commands partition/
+ * build/ls/cat), so that an abbreviation such as --s stays --size for
+ * create and an option of the other family is an unknown one.
+ */
+enum {
+	O_SIZE = 1 << 0, O_FORMAT = 1 << 1, O_TYPE = 1 << 2, O_BLOCK_SIZE = 1 << 3,
+	O_EXACT = 1 << 4, O_JSON = 1 << 5, O_MBR = 1 << 6, O_GPT = 1 << 7,
+	O_ADD = 1 << 8, O_PART = 1 << 9, O_SET_ACTIVE = 1 << 10, O_SET_TYPE = 1 << 11,
+	O_SIGNATURE = 1 << 12, O_DISK_GUID = 1 << 13, O_PART_GUID = 1 << 14,
+	O_ALWAYS = 1 << 15,     /* --help, --version */
+};
+enum { F_IMAGE = 1, F_TABLE = 2 };
 
-static const struct option longopts[] = {
-	{ "size", required_argument, NULL, 's' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "type", required_argument, NULL, 't' },
-	{ "block-size", required_argument, NULL, OPT_BLOCK_SIZE },
-	{ "exact", no_argument, NULL, OPT_EXACT },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+enum {
+	LO_EXACT = CHAR_MAX + 1, LO_JSON, LO_BLOCK_SIZE, LO_MBR, LO_GPT, LO_ADD, LO_PART,
+	LO_SET_ACTIVE, LO_SET_TYPE, LO_SIGNATURE, LO_DISK_GUID, LO_PART_GUID,
 };
 
-/* Options of every command; "allowed" says which one a command takes. */
+static const struct vopt {
+	struct option lo;
+	unsigned bit;
+	unsigned families;
+} vopts[] = {
+	{ { "size", required_argument, NULL, 's' }, O_SIZE, F_IMAGE | F_TABLE },
+	{ { "format", required_argument, NULL, 'f' }, O_FORMAT, F_IMAGE | F_TABLE },
+	{ { "type", required_argument, NULL, 't' }, O_TYPE, F_IMAGE | F_TABLE },
+	{ { "block-size", required_argument, NULL, LO_BLOCK_SIZE }, O_BLOCK_SIZE, F_IMAGE },
+	{ { "exact", no_argument, NULL, LO_EXACT }, O_EXACT, F_IMAGE },
+	{ { "json", no_argument, NULL, LO_JSON }, O_JSON, F_IMAGE | F_TABLE },
+	{ { "mbr", no_argument, NULL, LO_MBR }, O_MBR, F_TABLE },
+	{ { "gpt", no_argument, NULL, LO_GPT }, O_GPT, F_TABLE },
+	{ { "add", required_argument, NULL, LO_ADD }, O_ADD, F_TABLE },
+	{ { "part", required_argument, NULL, LO_PART }, O_PART, F_TABLE },
+	{ { "set-active", required_argument, NULL, LO_SET_ACTIVE }, O_SET_ACTIVE, F_TABLE },
+	{ { "set-type", required_argument, NULL, LO_SET_TYPE }, O_SET_TYPE, F_TABLE },
+	{ { "signature", required_argument, NULL, LO_SIGNATURE }, O_SIGNATURE, F_TABLE },
+	{ { "disk-guid", required_argument, NULL, LO_DISK_GUID }, O_DISK_GUID, F_TABLE },
+	{ { "part-guid", required_argument, NULL, LO_PART_GUID }, O_PART_GUID, F_TABLE },
+	{ { "help", no_argument, NULL, 'h' }, O_ALWAYS, F_IMAGE | F_TABLE },
+	{ { "version", no_argument, NULL, 'V' }, O_ALWAYS, F_IMAGE | F_TABLE },
+};
+#define NVOPTS (sizeof(vopts) / sizeof(vopts[0]))
+
+/* What a command accepts: its family, its options, its argument count. */
+struct cmd_spec {
+	unsigned family;
+	unsigned allowed;
+	int min, max;
+};
+
+#define MAX_SPECS DISK_LABEL_MAX_PARTS
+
+/* Options of every command. */
 struct opts {
 	uint64_t size;
-	bool have_size;
-	bool exact;
-	bool json;
+	bool have_size, exact, json;
 	struct disk_create_opts create;
+	enum disk_label_type table;
+	const char *add[MAX_SPECS];        /* --add or --part, in order */
+	unsigned nadd;
+	int set_active;                     /* -1 none, 0 clear, N */
+	unsigned type_num;
+	enum disk_part_kind type_kind;
+	bool have_sig, have_dguid;
+	uint32_t sig;
+	uint8_t dguid[16];
+	unsigned pguid_num;
+	uint8_t pguid[16];
 };
-
-enum { ALLOW_SIZE = 1, ALLOW_FORMAT = 2, ALLOW_JSON = 4 };
 
 static enum disk_format
 parse_format(const char *s)
@@ -142,51 +189,151 @@ parse_type(const char *s)
 	tool_usage_error("unknown type '%s' (use fixed or dynamic)", s);
 }
 
-static void
-parse_one(int c, struct opts *o, unsigned allowed, char **argv)
+/* "N:REST" with N a partition number; returns REST. */
+static const char *
+parse_num_colon(const char *s, unsigned *n, const char *opt)
 {
-	if (((c == 's' || c == OPT_EXACT) && !(allowed & ALLOW_SIZE)) ||
-	    ((c == 'f' || c == 't' || c == OPT_BLOCK_SIZE) && !(allowed & ALLOW_FORMAT)) ||
-	    (c == OPT_JSON && !(allowed & ALLOW_JSON)))
-		tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
+	const char *c = strchr(s, ':');
+	char num[16];
+	uint64_t v;
+
+	if (!c || (size_t)(c - s) >= sizeof(num))
+		tool_usage_error("%s: expected N:VALUE, got '%s'", opt, s);
+	memcpy(num, s, (size_t)(c - s));
+	num[c - s] = '\0';
+	if (!tool_parse_u64(num, &v) || v == 0 || v > DISK_LABEL_MAX_PARTS)
+		tool_usage_error("%s: bad partition number '%s'", opt, num);
+	*n = (unsigned)v;
+	return c + 1;
+}
+
+/* The options that set the container of a new image. */
+static void
+set_image_opt(int c, struct opts *o)
+{
+	uint64_t bs;
+
 	switch (c) {
 	case 's':
 		if (!tool_parse_size(optarg, &o->size) || o->size == 0)
 			tool_usage_error("bad size '%s'", optarg);
 		o->have_size = true;
 		break;
-	case OPT_EXACT: o->exact = true; break;
-	case OPT_JSON: o->json = true; break;
 	case 'f': o->create.format = parse_format(optarg); break;
 	case 't': o->create.type = parse_type(optarg); break;
-	case OPT_BLOCK_SIZE: {
-		uint64_t bs;
+	case LO_EXACT: o->exact = true; break;
+	case LO_BLOCK_SIZE:
 		if (!tool_parse_size(optarg, &bs) || bs == 0 || bs > UINT32_MAX || (bs & (bs - 1)))
 			tool_usage_error("bad block size '%s' (a power of two)", optarg);
 		o->create.block_size = (uint32_t)bs;
 		break;
 	}
-	case 'h': usage(stdout); exit(EXIT_OK);
-	case 'V': tool_version();
-	case ':': tool_usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
-	default: tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+}
+
+static void
+set_table_opt(int c, struct opts *o, char **argv)
+{
+	uint64_t v;
+	const char *rest;
+
+	switch (c) {
+	case LO_MBR: case LO_GPT: {
+		enum disk_label_type t = c == LO_MBR ? DISK_LABEL_MBR : DISK_LABEL_GPT;
+		if (o->table && o->table != t)
+			tool_usage_error("%s: --mbr and --gpt exclude each other", argv[0]);
+		o->table = t;
+		break;
+	}
+	case LO_ADD: case LO_PART:
+		if (o->nadd == MAX_SPECS)
+			tool_usage_error("%s: more than %u partitions", argv[0], MAX_SPECS);
+		o->add[o->nadd++] = optarg;
+		break;
+	case LO_SET_ACTIVE:
+		if (!tool_parse_u64(optarg, &v) || v > 4)
+			tool_usage_error("--set-active: bad partition number '%s' (0 clears)", optarg);
+		o->set_active = (int)v;
+		break;
+	case LO_SET_TYPE:
+		rest = parse_num_colon(optarg, &o->type_num, "--set-type");
+		if (disk_part_kind_parse(rest, &o->type_kind) < 0)
+			tool_usage_error("--set-type: unknown type '%s' (ntfs, fat32, esp, msr)", rest);
+		break;
+	case LO_SIGNATURE:
+		if (!tool_parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
+			tool_usage_error("--signature: bad value '%s' (e.g. 0x1A2B3C4D)", optarg);
+		o->sig = (uint32_t)v;
+		o->have_sig = true;
+		break;
+	case LO_DISK_GUID:
+		if (disk_guid_parse(optarg, o->dguid) < 0)
+			tool_usage_error("--disk-guid: bad GUID '%s'", optarg);
+		o->have_dguid = true;
+		break;
+	case LO_PART_GUID:
+		rest = parse_num_colon(optarg, &o->pguid_num, "--part-guid");
+		if (disk_guid_parse(rest, o->pguid) < 0)
+			tool_usage_error("--part-guid: bad GUID '%s'", rest);
+		break;
 	}
 }
 
-/* Parse options; returns the index of the first positional argument and
- * checks that exactly nargs of them follow. */
-static int
-parse_opts(int argc, char **argv, struct opts *o, unsigned allowed, int nargs)
+/* Bit of a getopt_long result; 0 for '?' and ':'. */
+static unsigned
+opt_bit(int c)
 {
-	int c;
+	size_t i;
 
+	for (i = 0; i < NVOPTS; i++)
+		if (vopts[i].lo.val == c)
+			return vopts[i].bit;
+	return 0;
+}
+
+static void
+set_opt(int c, struct opts *o, unsigned allowed, char **argv)
+{
+	unsigned bit = opt_bit(c);
+
+	if (bit && !(bit & (allowed | O_ALWAYS)))
+		tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
+	switch (c) {
+	case 'h': usage(stdout); exit(EXIT_OK);
+	case 'V': tool_version();
+	case ':': tool_usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
+	case '?': tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+	case LO_JSON: o->json = true; break;
+	default:
+		set_image_opt(c, o);
+		set_table_opt(c, o, argv);
+	}
+}
+
+/* Parse a command's options; returns the index of the first positional
+ * argument after checking how many follow. */
+static int
+parse_opts(int argc, char **argv, struct opts *o, const struct cmd_spec *spec)
+{
+	struct option lo[NVOPTS + 1];
+	size_t i, n = 0;
+	int c, nargs;
+
+	for (i = 0; i < NVOPTS; i++)
+		if (vopts[i].families & spec->family)
+			lo[n++] = vopts[i].lo;
+	memset(&lo[n], 0, sizeof(lo[n]));
 	memset(o, 0, sizeof(*o));
+	o->set_active = -1;
 	optind = 1;
 	opterr = 0;     /* one message of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, ":s:f:t:hV", longopts, NULL)) != -1)
-		parse_one(c, o, allowed, argv);
-	if (argc - optind != nargs)
-		tool_usage_error("%s: expected %d argument%s", argv[0], nargs, nargs == 1 ? "" : "s");
+	while ((c = getopt_long(argc, argv, ":s:f:t:hV", lo, NULL)) != -1)
+		set_opt(c, o, spec->allowed, argv);
+	nargs = argc - optind;
+	if (spec->family == F_IMAGE && nargs != spec->min)
+		tool_usage_error("%s: expected %d argument%s", argv[0], spec->min,
+				 spec->min == 1 ? "" : "s");
+	if (nargs < spec->min || nargs > spec->max)
+		tool_usage_error("%s: wrong number of arguments", argv[0]);
 	return optind;
 }
 
@@ -215,7 +362,9 @@ cmd_create(int argc, char **argv)
 	struct opts o;
 	char err[600];
 	disk_t *d;
-	int i = parse_opts(argc, argv, &o, ALLOW_SIZE | ALLOW_FORMAT, 1);
+	static const struct cmd_spec spec = {
+		F_IMAGE, O_SIZE | O_EXACT | O_FORMAT | O_TYPE | O_BLOCK_SIZE, 1, 1 };
+	int i = parse_opts(argc, argv, &o, &spec);
 
 	if (!o.have_size)
 		tool_usage_error("create: --size is required");
@@ -315,7 +464,8 @@ cmd_info(int argc, char **argv)
 	struct disk_info in;
 	struct opts o;
 	char id[37];
-	int i = parse_opts(argc, argv, &o, ALLOW_JSON, 1), rc;
+	static const struct cmd_spec spec = { F_IMAGE, O_JSON, 1, 1 };
+	int i = parse_opts(argc, argv, &o, &spec), rc;
 	disk_t *d = open_disk(argv[i]);
 
 	if (disk_get_info(d, &in) < 0) {
@@ -368,7 +518,8 @@ cmd_convert(int argc, char **argv)
 	struct bar bar = { -1 };
 	struct opts o;
 	char err[600];
-	int i = parse_opts(argc, argv, &o, ALLOW_FORMAT, 2), rc;
+	static const struct cmd_spec spec = { F_IMAGE, O_FORMAT | O_TYPE | O_BLOCK_SIZE, 2, 2 };
+	int i = parse_opts(argc, argv, &o, &spec), rc;
 	disk_t *d = open_disk(argv[i]);
 	bool tty = isatty(STDERR_FILENO);
 
@@ -384,151 +535,6 @@ cmd_convert(int argc, char **argv)
 }
 
 /* ---- partition tables and files ------------------------------------------------ */
-
-enum {
-	OPT_MBR = CHAR_MAX + 100, OPT_GPT, OPT_ADD, OPT_PART, OPT_SET_ACTIVE, OPT_SET_TYPE,
-	OPT_SIGNATURE, OPT_DISK_GUID, OPT_PART_GUID, OPT_PJSON,
-};
-
-static const struct option part_longopts[] = {
-	{ "mbr", no_argument, NULL, OPT_MBR },
-	{ "gpt", no_argument, NULL, OPT_GPT },
-	{ "add", required_argument, NULL, OPT_ADD },
-	{ "part", required_argument, NULL, OPT_PART },
-	{ "set-active", required_argument, NULL, OPT_SET_ACTIVE },
-	{ "set-type", required_argument, NULL, OPT_SET_TYPE },
-	{ "signature", required_argument, NULL, OPT_SIGNATURE },
-	{ "disk-guid", required_argument, NULL, OPT_DISK_GUID },
-	{ "part-guid", required_argument, NULL, OPT_PART_GUID },
-	{ "json", no_argument, NULL, OPT_PJSON },
-	{ "size", required_argument, NULL, 's' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "type", required_argument, NULL, 't' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
-
-#define MAX_SPECS DISK_LABEL_MAX_PARTS
-
-/* Options of partition and build. */
-struct popts {
-	enum disk_label_type table;
-	const char *add[MAX_SPECS];        /* --add or --part, in order */
-	unsigned nadd;
-	int set_active;                     /* -1 none, 0 clear, N */
-	unsigned type_num;
-	enum disk_part_kind type_kind;
-	bool have_sig, have_dguid, json;
-	uint32_t sig;
-	uint8_t dguid[16];
-	unsigned pguid_num;
-	uint8_t pguid[16];
-	uint64_t size;
-	struct disk_create_opts create;
-};
-
-/* "N:REST" with N a partition number; returns REST. */
-static const char *
-parse_num_colon(const char *s, unsigned *n, const char *opt)
-{
-	const char *c = strchr(s, ':');
-	char num[16];
-	uint64_t v;
-
-	if (!c || (size_t)(c - s) >= sizeof(num))
-		tool_usage_error("%s: expected N:VALUE, got '%s'", opt, s);
-	memcpy(num, s, (size_t)(c - s));
-	num[c - s] = '\0';
-	if (!tool_parse_u64(num, &v) || v == 0 || v > DISK_LABEL_MAX_PARTS)
-		tool_usage_error("%s: bad partition number '%s'", opt, num);
-	*n = (unsigned)v;
-	return c + 1;
-}
-
-static void
-parse_popt(int c, struct popts *o, char **argv)
-{
-	uint64_t v;
-	const char *rest;
-
-	switch (c) {
-	case OPT_MBR: case OPT_GPT: {
-		enum disk_label_type t = c == OPT_MBR ? DISK_LABEL_MBR : DISK_LABEL_GPT;
-		if (o->table && o->table != t)
-			tool_usage_error("%s: --mbr and --gpt exclude each other", argv[0]);
-		o->table = t;
-		break;
-	}
-	case OPT_ADD: case OPT_PART:
-		if (o->nadd == MAX_SPECS)
-			tool_usage_error("%s: more than %u partitions", argv[0], MAX_SPECS);
-		o->add[o->nadd++] = optarg;
-		break;
-	case OPT_SET_ACTIVE:
-		if (!tool_parse_u64(optarg, &v) || v > 4)
-			tool_usage_error("--set-active: bad partition number '%s' (0 clears)", optarg);
-		o->set_active = (int)v;
-		break;
-	case OPT_SET_TYPE:
-		rest = parse_num_colon(optarg, &o->type_num, "--set-type");
-		if (disk_part_kind_parse(rest, &o->type_kind) < 0)
-			tool_usage_error("--set-type: unknown type '%s' (ntfs, fat32, esp, msr)", rest);
-		break;
-	case OPT_SIGNATURE:
-		if (!tool_parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
-			tool_usage_error("--signature: bad value '%s' (e.g. 0x1A2B3C4D)", optarg);
-		o->sig = (uint32_t)v;
-		o->have_sig = true;
-		break;
-	case OPT_DISK_GUID:
-		if (disk_guid_parse(optarg, o->dguid) < 0)
-			tool_usage_error("--disk-guid: bad GUID '%s'", optarg);
-		o->have_dguid = true;
-		break;
-	case OPT_PART_GUID:
-		rest = parse_num_colon(optarg, &o->pguid_num, "--part-guid");
-		if (disk_guid_parse(rest, o->pguid) < 0)
-			tool_usage_error("--part-guid: bad GUID '%s'", rest);
-		break;
-	case OPT_PJSON: o->json = true; break;
-	case 's':
-		if (!tool_parse_size(optarg, &o->size) || o->size == 0)
-			tool_usage_error("bad size '%s'", optarg);
-		break;
-	case 'f': o->create.format = parse_format(optarg); break;
-	case 't': o->create.type = parse_type(optarg); break;
-	case 'h': usage(stdout); exit(EXIT_OK);
-	case 'V': tool_version();
-	case ':': tool_usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
-	default: tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-	}
-}
-
-/* Parse the options of partition, build, ls and cat; only those listed in
- * "allowed" (0-terminated) are accepted.  Returns the first positional
- * index after checking the number of positional arguments. */
-static int
-parse_popts(int argc, char **argv, struct popts *o, const int *allowed, int min, int max)
-{
-	int c, i;
-
-	memset(o, 0, sizeof(*o));
-	o->set_active = -1;
-	optind = 1;
-	opterr = 0;     /* one message of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, ":s:f:t:hV", part_longopts, NULL)) != -1) {
-		for (i = 0; allowed[i] && allowed[i] != c; i++)
-			;
-		if (!allowed[i] && c != 'h' && c != 'V' && c != '?' && c != ':')
-			tool_usage_error("%s: option '%s' is not valid here", argv[0],
-					 argv[optind - 1]);
-		parse_popt(c, o, argv);
-	}
-	if (argc - optind < min || argc - optind > max)
-		tool_usage_error("%s: wrong number of arguments", argv[0]);
-	return optind;
-}
 
 static void
 print_part_text(const struct disk_label *l, const struct disk_partition *p)
@@ -570,29 +576,6 @@ print_label_text(const char *path, const disk_t *d, const struct disk_label *l)
 		print_part_text(l, &l->part[i]);
 }
 
-static void print_parts_json(const struct disk_label *l);
-
-static void
-print_label_json(const char *path, const disk_t *d, const struct disk_label *l)
-{
-	char g[37];
-
-	printf("{\"disk\":");
-	tool_json_string(stdout, path);
-	printf(",\"size\":%" PRIu64 ",\"table\":\"%s\"", disk_size(d),
-	       l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
-	if (l->type == DISK_LABEL_MBR) {
-		printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
-	} else {
-		disk_guid_format(l->disk_guid, g);
-		printf(",\"disk_guid\":\"%s\",\"primary_ok\":%s,\"backup_ok\":%s", g,
-		       l->problems & DISK_LABEL_PRIMARY_BAD ? "false" : "true",
-		       l->problems & DISK_LABEL_BACKUP_BAD ? "false" : "true");
-	}
-	print_parts_json(l);
-	printf("}\n");
-}
-
 /* The "partitions" member of a table (shared by partition and info). */
 static void
 print_parts_json(const struct disk_label *l)
@@ -620,6 +603,26 @@ print_parts_json(const struct disk_label *l)
 	putchar(']');
 }
 
+static void
+print_label_json(const char *path, const disk_t *d, const struct disk_label *l)
+{
+	char g[37];
+
+	printf("{\"disk\":");
+	tool_json_string(stdout, path);
+	printf(",\"size\":%" PRIu64 ",\"table\":\"%s\"", disk_size(d),
+	       l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
+	if (l->type == DISK_LABEL_MBR) {
+		printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
+	} else {
+		disk_guid_format(l->disk_guid, g);
+		printf(",\"disk_guid\":\"%s\",\"primary_ok\":%s,\"backup_ok\":%s", g,
+		       l->problems & DISK_LABEL_PRIMARY_BAD ? "false" : "true",
+		       l->problems & DISK_LABEL_BACKUP_BAD ? "false" : "true");
+	}
+	print_parts_json(l);
+	printf("}\n");
+}
 
 static struct disk_label *
 alloc_label(void)
@@ -695,7 +698,7 @@ info_partitions(const char *path, disk_t *d, bool json)
 
 /* Check the --add specs (KIND:SIZE[:active]) before anything is written. */
 static void
-check_adds(const struct popts *o)
+check_adds(const struct opts *o)
 {
 	struct disk_build_part bp;
 	char err[600];
@@ -710,42 +713,58 @@ check_adds(const struct popts *o)
 	}
 }
 
+/* What the partition edit callback works from, and its own refusal. */
+struct table_edit {
+	const struct opts *o;
+	const char *path;
+	char why[300];
+};
+
 /* A new table from the (checked) --add specs. */
 static int
-new_table(disk_t *d, const struct popts *o, struct disk_label *l)
+new_table(disk_t *w, struct disk_label *l, const struct opts *o)
 {
 	struct disk_build_part bp;
 	unsigned i;
+	int rc = disk_label_init(w, l, o->table);
 
-	if (disk_label_init(d, l, o->table) < 0)
-		return -1;
-	for (i = 0; i < o->nadd; i++) {
+	for (i = 0; rc == 0 && i < o->nadd; i++) {
 		disk_build_parse_spec(o->add[i], &bp, NULL, 0);
-		if (disk_label_add(d, l, bp.kind, bp.size, bp.active, NULL) < 0)
-			return -1;
+		rc = disk_label_add(w, l, bp.kind, bp.size, bp.active, NULL);
 	}
-	return 0;
+	return rc;
 }
 
-static int
-edit_table(const char *path, disk_t *d, const struct popts *o, struct disk_label *l)
+/* Why the edits do not fit this table type, or NULL. */
+static const char *
+edit_mismatch(const struct opts *o, const struct disk_label *l)
 {
-	unsigned i;
-	int found = 0;
-
 	const char *why = NULL;
 
-	if (disk_label_read(d, l) < 0)
-		return -1;
 	if (o->have_sig && l->type != DISK_LABEL_MBR)
 		why = "--signature: the disk has a GPT (use --disk-guid)";
 	if ((o->have_dguid || o->pguid_num) && l->type != DISK_LABEL_GPT)
 		why = "--disk-guid, --part-guid: the disk has an MBR (use --signature)";
 	if (o->set_active >= 0 && l->type != DISK_LABEL_MBR)
 		why = "--set-active: the active flag exists only on MBR disks";
-	if (why) {
-		tool_err("%s: %s", path, why);
-		return -2;
+	return why;
+}
+
+/* The edits, applied to the existing table.  A refusal of our own is
+ * returned as 1 with the reason in e->why. */
+static int
+edit_table(disk_t *w, struct disk_label *l, struct table_edit *e)
+{
+	const struct opts *o = e->o;
+	const char *why;
+	unsigned i;
+	int found = 0, rc = disk_label_read(w, l);
+
+	if (rc < 0)
+		return rc;
+	if ((why = edit_mismatch(o, l)) != NULL) {
+		snprintf(e->why, sizeof(e->why), "%s: %s", e->path, why);
+		return 1;
 	}
 	if (o->have_sig)
 		l->mbr_signature = o->sig;
@@ -760,122 +779,43 @@ edit_table(const char *path, disk_t *d, const struct popts *o, struct disk_label
 			memcpy(l->part[i].guid, o->pguid, 16);
 	}
 	if (o->set_active > 0 && !found) {
-		tool_err("%s: no partition %d", path, o->set_active);
-		return -2;
+		snprintf(e->why, sizeof(e->why), "%s: no partition %d", e->path, o->set_active);
+		return 1;
 	}
-	if (o->type_num && disk_label_set_kind(d, l, o->type_num, o->type_kind) < 0)
-		return -1;
-	return 0;
+	return o->type_num ? disk_label_set_kind(w, l, o->type_num, o->type_kind) : 0;
 }
 
-/* Sync the folder holding path, so that a rename in it is durable. */
 static int
-sync_dir(const char *path)
+table_edit_cb(disk_t *w, struct disk_label *l, void *data)
 {
-	char *copy = strdup(path);
-	int fd, rc = -1;
+	struct table_edit *e = data;
 
-	if (!copy)
-		return -1;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(copy);
-	return rc;
+	return e->o->table ? new_table(w, l, e->o) : edit_table(w, l, e);
 }
 
-/* Print a library message about the copy tmp under the name of the image. */
-static void
-err_renamed(const char *msg, const char *tmp, const char *path)
-{
-	size_t n = tmp ? strlen(tmp) : 0;
-	const char *at = n ? strstr(msg, tmp) : NULL;
-
-	if (!at)
-		tool_err("%s", msg);
-	else
-		tool_err("%.*s%s%s", (int)(at - msg), msg, path, at + n);
-}
-
-/* Where the new table is written: a copy of the image made beside it,
- * renamed over it when complete (a block device is changed in place). */
+/* Write a new or changed table; the library does it crash-safely. */
 static int
-rewrite_table(const char *path, const struct popts *o)
+rewrite_table(const char *path, const struct opts *o)
 {
-	struct disk_info in;
-	struct disk_create_opts co;
-	struct disk_label *l = alloc_label();
-	struct stat st;
-	char *tmp = NULL, err[600];
-	disk_t *d = open_disk(path), *w = NULL;
-	int rc = -1, fd;
+	struct table_edit e = { o, path, "" };
+	char err[600];
 
-	if (disk_get_info(d, &in) < 0)
-		goto fail_d;
-	/* The copy would get 512-byte sectors; the library refuses others. */
-	if (in.logical_sector != 512) {
-		tool_err("%s: %u-byte sectors: partition tables are supported on 512-byte "
-			 "sectors only", path, in.logical_sector);
-		goto out;
-	}
-	if (!in.block_device) {
-		memset(&co, 0, sizeof(co));
-		co.format = in.format;
-		co.type = in.type;
-		co.block_size = in.block_size;
-		if (asprintf(&tmp, "%s.vhdtool-XXXXXX", path) < 0 || (fd = mkstemp(tmp)) < 0) {
-			tool_err("%s: cannot create a temporary file: %s", path, strerror(errno));
-			goto out;
-		}
-		close(fd);
-		if (disk_convert(d, tmp, &co, NULL, NULL, err, sizeof(err)) < 0) {
-			tool_err("%s", err);
-			goto out;
-		}
-		disk_close(d);
-		d = NULL;
-	}
-	if (disk_open(&w, tmp ? tmp : path, DISK_OPEN_WRITE, err, sizeof(err)) < 0) {
-		tool_err("%s", err);
-		goto out;
-	}
-	rc = o->table ? new_table(w, o, l) : edit_table(path, w, o, l);
-	if (rc == 0 && (disk_label_write(w, l) < 0 || disk_flush(w) < 0))
-		rc = -1;
-	if (rc == -1)
-		err_renamed(disk_last_error(w), tmp, path);
-	if (disk_close(w) < 0 && rc == 0) {
-		tool_err("%s: cannot write the image", path);
-		rc = -1;
-	}
-	/* The new file takes the place of the old one, permissions included. */
-	if (rc == 0 && tmp && (stat(path, &st) < 0 || chmod(tmp, st.st_mode & 07777) < 0 ||
-			       rename(tmp, path) < 0 || sync_dir(path) < 0)) {
-		tool_err("%s: cannot replace: %s", path, strerror(errno));
-		rc = -1;
-	}
-	goto out;
-fail_d:
-	tool_err("%s", disk_last_error(d));
-out:
-	if (rc < 0 && tmp)
-		unlink(tmp);
-	free(tmp);
-	free(l);
-	disk_close(d);
-	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+	disk_close(open_disk(path));    /* unreadable input: exit 2, as elsewhere */
+	if (disk_label_rewrite(path, table_edit_cb, &e, err, sizeof(err)) == 0)
+		return EXIT_OK;
+	tool_err("%s", e.why[0] ? e.why : err);
+	return EXIT_FAIL;
 }
 
 static int
 cmd_partition(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_MBR, OPT_GPT, OPT_ADD, OPT_SET_ACTIVE, OPT_SET_TYPE,
-				       OPT_SIGNATURE, OPT_DISK_GUID, OPT_PART_GUID, OPT_PJSON, 0 };
-	struct popts o;
+	static const struct cmd_spec spec = {
+		F_TABLE, O_MBR | O_GPT | O_ADD | O_SET_ACTIVE | O_SET_TYPE | O_SIGNATURE |
+		O_DISK_GUID | O_PART_GUID | O_JSON, 1, 1 };
+	struct opts o;
 	struct disk_label *l;
-	int i = parse_popts(argc, argv, &o, allowed, 1, 1), rc;
+	int i = parse_opts(argc, argv, &o, &spec), rc;
 	bool edit = o.set_active >= 0 || o.type_num || o.have_sig || o.have_dguid || o.pguid_num;
 	disk_t *d;
 
@@ -910,13 +850,14 @@ cmd_partition(int argc, char **argv)
 static int
 cmd_build(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_MBR, OPT_GPT, OPT_PART, 's', 'f', 't', 0 };
+	static const struct cmd_spec spec = {
+		F_TABLE, O_MBR | O_GPT | O_PART | O_SIZE | O_FORMAT | O_TYPE, 1, 1 };
 	struct disk_build_part *parts;
 	struct disk_build_opts bo;
-	struct popts o;
+	struct opts o;
 	char err[600];
 	unsigned k;
-	int i = parse_popts(argc, argv, &o, allowed, 1, 1), rc;
+	int i = parse_opts(argc, argv, &o, &spec), rc;
 
 	if (!o.size)
 		tool_usage_error("build: --size is required");
@@ -994,11 +935,11 @@ ls_one(const struct disk_file_info *fi, void *data)
 static int
 cmd_ls(int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
-	struct popts o;
+	static const struct cmd_spec spec = { F_TABLE, 0, 1, 2 };
+	struct opts o;
 	struct disk_file_info fi;
 	unsigned part;
-	int i = parse_popts(argc, argv, &o, allowed, 1, 2), rc;
+	int i = parse_opts(argc, argv, &o, &spec), rc;
 	const char *path = argc - i == 2 ? argv[i + 1] : "/";
 	disk_t *d = open_image_part(argv[i], &part);
 
@@ -1024,10 +965,10 @@ cat_sink(const void *buf, size_t n, void *data)
 static int
 cmd_cat(int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
-	struct popts o;
+	static const struct cmd_spec spec = { F_TABLE, 0, 2, 2 };
+	struct opts o;
 	unsigned part;
-	int i = parse_popts(argc, argv, &o, allowed, 2, 2), rc, werr = 0;
+	int i = parse_opts(argc, argv, &o, &spec), rc, werr = 0;
 	disk_t *d = open_image_part(argv[i], &part);
 
 	rc = disk_ntfs_read(d, part, argv[i + 1], cat_sink, &werr);

@@ -42,7 +42,7 @@ grep -q "^$D""2 : .*type=c, bootable$" "$TMP/dump" || fail "active not set"
 grep -q "^$D""3 : .*type=7$" "$TMP/dump" || fail "type edit"
 expect_exit 0 "$VHDTOOL" partition "$D" --set-active 0
 ! grep -q bootable "$(sfdisk --dump "$D" > "$TMP/dump"; echo "$TMP/dump")" || fail "--set-active 0"
-ls -A "$TMP" | grep -q 'vhdtool-' && fail "temporary file left behind"
+ls -A "$TMP" | grep -q -e 'vhdtool-' -e '\.tmp[0-9]' && fail "temporary file left behind"
 
 # Refused requests: nothing changes.
 before=$(sha256sum < "$D")
@@ -56,7 +56,7 @@ grep -q 'no partition 4' "$TMP/err" || fail "missing partition: $(cat "$TMP/err"
 expect_exit 1 "$VHDTOOL" partition "$D" --disk-guid C12A7328-F81F-11D2-BA4B-00A0C93EC93B
 grep -q 'the disk has an MBR' "$TMP/err" || fail "GUID on MBR: $(cat "$TMP/err")"
 [ "$before" = "$(sha256sum < "$D")" ] || fail "a refused request changed the image"
-ls -A "$TMP" | grep -q 'vhdtool-' && fail "temporary file left behind"
+ls -A "$TMP" | grep -q -e 'vhdtool-' -e '\.tmp[0-9]' && fail "temporary file left behind"
 
 # ---- GPT on dynamic VHD and VHDX (checked on a raw copy by sgdisk) -----------
 for fmt in vhd vhdx raw; do
@@ -96,7 +96,7 @@ grep -q '2 : .*uuid=66666666-7777-8888-9999-AAAAAAAAAAAA' "$TMP/dump" || fail "p
 grep -q '3 : .*type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B' "$TMP/dump" || fail "GPT type edit"
 expect_exit 1 "$VHDTOOL" partition "$G" --set-active 1
 expect_exit 1 "$VHDTOOL" partition "$G" --signature 0x1
-ls -A "$TMP" | grep -q 'vhdtool-' && fail "temporary file left behind"
+ls -A "$TMP" | grep -q -e 'vhdtool-' -e '\.tmp[0-9]' && fail "temporary file left behind"
 expect_exit 1 "$VHDTOOL" partition "$G" --gpt --add ntfs:1M:active
 grep -q 'only on MBR' "$TMP/err" || fail "active on GPT: $(cat "$TMP/err")"
 
@@ -159,7 +159,7 @@ before=$(sha256sum < "$E")
 expect_exit 1 "$VHDTOOL" partition "$E" --signature 0x1
 grep -q "^vhdtool: $E: cannot write an MBR with an extended partition" "$TMP/err" || fail "extended edit: $(cat "$TMP/err")"
 [ "$before" = "$(sha256sum < "$E")" ] || fail "refused edit changed the image"
-ls -A "$TMP" | grep -q 'vhdtool-' && fail "temporary file left behind"
+ls -A "$TMP" | grep -q -e 'vhdtool-' -e '\.tmp[0-9]' && fail "temporary file left behind"
 
 # Usage errors.
 for args in "partition" "partition $D --add ntfs:1M" "partition $D --mbr" \

@@ -735,7 +735,9 @@ edit_open(const char *path, const struct opts *o)
 static int
 edit_fail(hive_t *h, const char *what)
 {
-	tool_err("%s%s%s", what ? what : "", what ? ": " : "", hive_last_error(h));
+	bool say = what && *what;   /* the root's path is "": no empty prefix */
+
+	tool_err("%s%s%s", say ? what : "", say ? ": " : "", hive_last_error(h));
 	hive_close(h);
 	return EXIT_FAIL;
 }

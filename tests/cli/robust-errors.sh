@@ -55,6 +55,11 @@ one_line "$TMP/w/dir"
 only_files "dir empty garbage good.hiv plain "
 cmp -s "$TMP/w/good.hiv" "$TMP/orig.hiv" || fail "good.hiv changed"
 
+# An edit at the root ("" as KEY) that fails: the line starts with the file.
+expect_exit 1 "$HIVETOOL" del "$TMP/w/good.hiv" "" nosuch
+one_line "$TMP/w/good.hiv"
+grep -q "^hivetool: $TMP/w/good.hiv: " "$TMP/err" || fail "bad error line: $(cat "$TMP/err")"
+
 # A stale log that cannot be emptied (a folder in its place): the value is
 # written, the exit is 1 and the detail says which log and why, intact.
 mkdir "$TMP/w/good.hiv.LOG1"

@@ -269,9 +269,13 @@ bcd_element_delete(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype)
 	if (rc < 0)
 		return rc;
 	snprintf(name, sizeof(name), "%08x", eltype);
-	if (hive_key_child(s->hive, ok, "Elements", &ek) < 0 ||
-	    hive_key_child(s->hive, ek, name, &k) < 0)
+	rc = hive_key_child(s->hive, ok, "Elements", &ek);
+	if (rc == 0)
+		rc = hive_key_child(s->hive, ek, name, &k);
+	if (rc == -BK_ENOTFOUND)
 		return bk_err(&s->err, BK_ENOTFOUND, "%s: element %08x not set", s->path, eltype);
+	if (rc < 0)
+		return bcd_hive_err(s, rc, "finding an element");
 	rc = hive_key_delete(s->hive, k, 1);
 	return rc < 0 ? bcd_hive_err(s, rc, "deleting an element") : 0;
 }

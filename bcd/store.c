@@ -221,8 +221,15 @@ bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n)
 		goto out;
 	}
 	for (i = 0; i < nk; i++) {
-		if (hive_key_name(s->hive, keys[i], &name) < 0)
+		/* Out of memory is an error; an unreadable name is no object. */
+		if ((rc = hive_key_name(s->hive, keys[i], &name)) == -BK_ENOMEM) {
+			rc = bcd_hive_err(s, rc, "listing Objects");
+			goto out;
+		}
+		if (rc < 0) {
+			rc = 0;
 			continue;
+		}
 		/* Keys that are not GUIDs are not objects (never seen; skipped). */
 		if (bcd_guid_parse(name, &o[k].id) == 0) {
 			rc = read_type(s, keys[i], &o[k].type);

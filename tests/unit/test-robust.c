@@ -454,6 +454,44 @@ START_TEST(test_bcd_delete_enomem)
 }
 END_TEST
 
+/* Deleting an element (bcdedit /deletevalue) out of memory is -BK_ENOMEM,
+ * never "not set", and a failed attempt keeps the element. */
+START_TEST(test_bcd_element_delete_enomem)
+{
+	const char *src = cpath("bcd/win10-uefi-system/BCD");
+	char err[600];
+	bcd_store_t *s;
+	bcd_guid_t id;
+	struct bcd_value v;
+	uint32_t desc;
+	long k;
+	int rc;
+
+	if (!src)
+		return;
+	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &id), 0);
+	ck_assert_int_eq(bcd_element_lookup(BCD_OBJ_BOOTMGR, "description", &desc), 0);
+	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(bcd_store_export(s, tpath("BCD")), 0);
+	bcd_store_close(s);
+	ck_assert_msg(bcd_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
+		      "%s", err);
+	for (k = 0; k < MAX_STEPS; k++) {
+		bk_alloc_fail_after = k;
+		rc = bcd_element_delete(s, &id, desc);
+		bk_alloc_fail_after = -1;
+		if (rc == 0)
+			break;
+		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, bcd_last_error(s));
+		ck_assert_int_eq(bcd_element_get(s, &id, desc, &v), 0);
+		bcd_value_free(&v);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(bcd_element_get(s, &id, desc, &v), -BK_ENOTFOUND);
+	bcd_store_close(s);
+}
+END_TEST
+
 static Suite *
 robust_suite(void)
 {
@@ -470,6 +508,7 @@ robust_suite(void)
 	tcase_add_test(tc, test_bcd_enum_enomem);
 	tcase_add_test(tc, test_bcd_export_import_enomem);
 	tcase_add_test(tc, test_bcd_delete_enomem);
+	tcase_add_test(tc, test_bcd_element_delete_enomem);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -284,7 +284,12 @@ static const char *store_path;
 static int
 fail(int rc)
 {
-	tool_err("%s", store ? bcd_last_error(store) : bcd_strerror(rc));
+	/* Deep allocation failures return the bare code: the store's detail
+	 * may then be an older one (a tolerated "not set"). */
+	if (store && rc == -BK_ENOMEM)
+		tool_err("%s: %s", store_path, bcd_strerror(rc));
+	else
+		tool_err("%s", store ? bcd_last_error(store) : bcd_strerror(rc));
 	return EXIT_FAIL;
 }
 

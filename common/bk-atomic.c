@@ -139,7 +139,9 @@ bk_read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len,
 	struct stat st;
 	uint8_t *buf;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking, or a FIFO given by mistake hangs open() until some
+	 * writer appears; it is refused below like any other non-file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return bk_err_errno(eb, "open", path);
@@ -150,6 +152,10 @@ bk_read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len,
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
 		close(fd);
 		return bk_err(eb, BK_EINVAL, "%s: not a regular file", path);
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return bk_err_errno(eb, "fcntl", path);
 	}
 	if ((uint64_t)st.st_size > max) {
 		close(fd);

@@ -43,6 +43,13 @@ for f in missing dir garbage empty; do
 done
 only_files "dir empty garbage good.hiv plain "
 
+# A FIFO is refused at once, not waited on for a writer.
+mkfifo "$TMP/fifo"
+expect_exit 2 timeout 60 "$HIVETOOL" info "$TMP/fifo"
+one_line "$TMP/fifo: not a regular file"
+expect_exit 1 timeout 60 "$BCDEDIT" --store "$TMP/fifo" /enum all
+one_line "$TMP/fifo: not a regular file"
+
 # A target inside a regular file (not a folder): nothing is written.
 expect_exit 1 "$HIVETOOL" export "$TMP/w/good.hiv" -o "$TMP/w/plain/out.reg"
 one_line "$TMP/w/plain/out.reg"

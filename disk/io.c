@@ -133,7 +133,9 @@ disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mod
 {
 	struct file_priv *fp;
 	struct stat st;
-	int fd = open(path, oflags | O_CLOEXEC, mode);
+	/* Non-blocking, or a FIFO given by mistake hangs open() until a peer
+	 * appears; it is refused below like any other non-file. */
+	int fd = open(path, oflags | O_CLOEXEC | O_NONBLOCK, mode);
 
 	if (fd < 0)
 		return bk_err_errno(eb, "open", path);
@@ -145,6 +147,11 @@ disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mod
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
 		close(fd);
 		return bk_err(eb, BK_EINVAL, "%s: not a regular file or block device", path);
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		int rc = bk_err_errno(eb, "fcntl", path);
+		close(fd);
+		return rc;
 	}
 	fp = bk_malloc(sizeof(*fp));
 	if (!fp) {

@@ -368,6 +368,9 @@ cmd_create(int argc, char **argv)
 
 	if (!o.have_size)
 		tool_usage_error("create: --size is required");
+	/* Rounding up must not wrap a huge size around to 0. */
+	if (!o.exact && o.size > UINT64_MAX - ((1u << 20) - 1))
+		tool_usage_error("create: size %" PRIu64 " is too large", o.size);
 	if (!o.exact)
 		o.size = (o.size + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
 	else if (o.size % 512)

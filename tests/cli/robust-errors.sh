@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Error paths of hivetool and bcdedit on bad inputs and unwritable targets:
+# Error paths of hivetool, bcdedit and vhdtool on bad inputs and unwritable targets:
 # one line on stderr naming the file, a non-zero exit, nothing written or
 # left behind.  Also the detail of a commit whose stale log cannot be
 # emptied, which once came out garbled (the error buffer quoted itself).
@@ -49,6 +49,13 @@ expect_exit 2 timeout 60 "$HIVETOOL" info "$TMP/fifo"
 one_line "$TMP/fifo: not a regular file"
 expect_exit 1 timeout 60 "$BCDEDIT" --store "$TMP/fifo" /enum all
 one_line "$TMP/fifo: not a regular file"
+expect_exit 2 timeout 60 "$top_builddir/vhdtool" info "$TMP/fifo"
+one_line "$TMP/fifo: not a regular file or block device"
+
+# A size so large that rounding it up to a whole MiB would wrap around.
+expect_exit 2 "$top_builddir/vhdtool" create "$TMP/huge.vhd" --size 18446744073709551615
+grep -q 'is too large' "$TMP/err" || fail "vhdtool create: $(cat "$TMP/err")"
+[ ! -e "$TMP/huge.vhd" ] || fail "vhdtool create wrote a file for a refused size"
 
 # A target inside a regular file (not a folder): nothing is written.
 expect_exit 1 "$HIVETOOL" export "$TMP/w/good.hiv" -o "$TMP/w/plain/out.reg"

@@ -592,6 +592,8 @@ cmd_check(int argc, char **argv)
 	fflush(stdout);    /* the findings before the summary on a shared terminal */
 	if (count)
 		tool_err("%s: %" PRIu64 " problem%s found", argv[i], count, count == 1 ? "" : "s");
+	else
+		printf("%s: no problems found\n", argv[i]);
 	hive_close(h);
 	return count ? EXIT_FAIL : EXIT_OK;
 }

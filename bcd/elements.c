@@ -104,18 +104,11 @@ parse_custom_type(const char *name, uint32_t *out)
 	if (n == 0 || n > 8)
 		return -BK_ESYNTAX;
 	for (i = 0; i < n; i++) {
-		char c = h[i];
-		unsigned d;
+		int d = bk_hexval((unsigned char)h[i]);
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0)
 			return -BK_ESYNTAX;
-		v = v << 4 | d;
+		v = v << 4 | (unsigned)d;
 	}
 	*out = v;
 	return 0;

@@ -16,18 +16,6 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Text order of the 16 bytes: Data1 (4 bytes LE), Data2 and Data3 (2 bytes
  * LE each), then 8 bytes in order.  pos[] maps the i-th hex byte of the text
@@ -52,8 +40,8 @@ bcd_guid_parse(const char *s, bcd_guid_t *out)
 			i++;
 			continue;
 		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
+		hi = bk_hexval((unsigned char)s[i]);
+		lo = bk_hexval((unsigned char)s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -BK_ESYNTAX;
 		g.b[text_to_bin[k++]] = (uint8_t)(hi << 4 | lo);

@@ -112,14 +112,11 @@ bcd_parse_u64(const char *s, uint64_t *out)
 			return false;
 	}
 	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
+		int x = bk_hexval((unsigned char)*s);
+
+		if (x < 0 || (unsigned)x >= base)
 			return false;
+		d = (unsigned)x;
 		if (v > (UINT64_MAX - d) / base)
 			return false;
 		v = v * base + d;

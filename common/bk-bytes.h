@@ -102,6 +102,19 @@ BK_VIEW_GETTER(bk_get_be32, uint32_t, 4, bk_be32)
 BK_VIEW_GETTER(bk_get_be64, uint64_t, 8, bk_be64)
 #undef BK_VIEW_GETTER
 
+/* Value of a hexadecimal digit (either case), or -1.  Takes any code unit. */
+static inline int
+bk_hexval(unsigned c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (int)(c - 'A' + 10);
+	return -1;
+}
+
 /* A writable (buffer, length) view for encoders. */
 struct bk_wview {
 	uint8_t *p;

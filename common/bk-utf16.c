@@ -68,18 +68,6 @@ bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* "{U+hhhh}" at s (len bytes left): the code unit, or -1. */
 static long
 parse_escape(const char *s, size_t len)
@@ -90,7 +78,7 @@ parse_escape(const char *s, size_t len)
 	if (len < 8 || memcmp(s, "{U+", 3) != 0 || s[7] != '}')
 		return -1;
 	for (i = 3; i < 7; i++) {
-		int d = hexval(s[i]);
+		int d = bk_hexval((unsigned char)s[i]);
 		if (d < 0)
 			return -1;
 		v = v << 4 | d;

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -133,15 +132,6 @@ disk_guid_format(const uint8_t guid[16], char out[37])
 	out[o] = '\0';
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int
 disk_guid_parse(const char *s, uint8_t guid[16])
 {
@@ -159,8 +149,8 @@ disk_guid_parse(const char *s, uint8_t guid[16])
 			if (*s++ != '-')
 				return -BK_EINVAL;
 		}
-		hi = hexval((unsigned char)s[0]);
-		lo = hi < 0 ? -1 : hexval((unsigned char)s[1]);
+		hi = bk_hexval((unsigned char)s[0]);
+		lo = hi < 0 ? -1 : bk_hexval((unsigned char)s[1]);
 		if (lo < 0)
 			return -BK_EINVAL;
 		g[guid_order[i]] = (uint8_t)(hi << 4 | lo);

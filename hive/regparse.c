@@ -238,18 +238,6 @@ match_ascii(struct parser *p, const char *word)
 	return true;
 }
 
-static int
-hexdigit(uint16_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "{U+hhhh}" at u[0..n): the code unit, or -1. */
 static long
 unit_escape(const uint16_t *u, size_t n)
@@ -260,7 +248,7 @@ unit_escape(const uint16_t *u, size_t n)
 	if (n < 8 || u[0] != '{' || u[1] != 'U' || u[2] != '+' || u[7] != '}')
 		return -1;
 	for (k = 3; k < 7; k++) {
-		if ((d = hexdigit(u[k])) < 0)
+		if ((d = bk_hexval(u[k])) < 0)
 			return -1;
 		v = v << 4 | d;
 	}
@@ -460,7 +448,7 @@ parse_hex_number(struct parser *p, uint32_t *out, int max_digits)
 	int d, k = 0;
 	uint32_t v = 0;
 
-	while (p->i < p->len && (d = hexdigit(p->line[p->i])) >= 0) {
+	while (p->i < p->len && (d = bk_hexval(p->line[p->i])) >= 0) {
 		if (++k > max_digits)
 			return perr(p, BK_ESYNTAX, "number with more than %d hex digits", max_digits);
 		v = v << 4 | (uint32_t)d;
@@ -499,12 +487,12 @@ hex_line(struct parser *p, uint8_t *o, int *rc)
 			p->i++;
 		if (p->i >= p->len || l[p->i] == ';' || l[p->i] == '\\')
 			return o;    /* the end, or a continuation (checked by the caller) */
-		if ((hi = hexdigit(l[p->i])) < 0) {
+		if ((hi = bk_hexval(l[p->i])) < 0) {
 			*rc = perr(p, BK_ESYNTAX, "hex byte expected");
 			return NULL;
 		}
 		p->i++;
-		if (p->i < p->len && (lo = hexdigit(l[p->i])) >= 0) {
+		if (p->i < p->len && (lo = bk_hexval(l[p->i])) >= 0) {
 			hi = hi << 4 | lo;
 			p->i++;
 		}

@@ -61,54 +61,72 @@ parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, c
 	return 0;
 }
 
-/* Split a list at blanks and commas into the GUIDs it names. */
+/* Call item() for each blank- or comma-separated word of v, stopping at an error. */
 static int
-parse_guid_list(bcd_store_t *s, const char *name, const char *v, struct bcd_value *out)
+each_word(const char *v, int (*item)(const char *word, void *data), void *data)
 {
 	char *copy = bk_strdup(v), *tok, *save = NULL;
 	int rc = 0;
 
 	if (!copy)
 		return -BK_ENOMEM;
-	out->guids = bk_calloc(strlen(v) / 2 + 1, sizeof(bcd_guid_t));
-	if (!out->guids) {
-		bk_free(copy);
-		return -BK_ENOMEM;
-	}
-	for (tok = strtok_r(copy, " \t,", &save); tok && rc == 0;
-	     tok = strtok_r(NULL, " \t,", &save)) {
-		if (out->n_guids >= BCD_MAX_LIST)
-			rc = bk_err(&s->err, BK_ETOOBIG, "%s: too many objects", name);
-		else if ((rc = bcd_store_resolve(s, tok, &out->guids[out->n_guids])) == 0 &&
-			 (rc = must_exist(s, &out->guids[out->n_guids])) == 0)
-			out->n_guids++;
-	}
+	for (tok = strtok_r(copy, " \t,", &save); tok && rc == 0; tok = strtok_r(NULL, " \t,", &save))
+		rc = item(tok, data);
 	bk_free(copy);
 	return rc;
+}
+
+struct list_ctx {
+	bcd_store_t *s;
+	const char *name;
+	struct bcd_value *out;
+};
+
+static int
+guid_item(const char *tok, void *data)
+{
+	struct list_ctx *c = data;
+	struct bcd_value *out = c->out;
+	int rc;
+
+	if (out->n_guids >= BCD_MAX_LIST)
+		return bk_err(&c->s->err, BK_ETOOBIG, "%s: too many objects", c->name);
+	if ((rc = bcd_store_resolve(c->s, tok, &out->guids[out->n_guids])) == 0 &&
+	    (rc = must_exist(c->s, &out->guids[out->n_guids])) == 0)
+		out->n_guids++;
+	return rc;
+}
+
+static int
+int_item(const char *tok, void *data)
+{
+	struct list_ctx *c = data;
+	struct bcd_value *out = c->out;
+
+	if (out->n_integers >= BCD_MAX_LIST)
+		return bk_err(&c->s->err, BK_ETOOBIG, "%s: too many integers", c->name);
+	if (!bcd_parse_u64(tok, &out->integers[out->n_integers++]))
+		return bk_err(&c->s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer", c->name, tok);
+	return 0;
+}
+
+/* Split a list at blanks and commas into the GUIDs it names. */
+static int
+parse_guid_list(bcd_store_t *s, const char *name, const char *v, struct bcd_value *out)
+{
+	struct list_ctx c = { s, name, out };
+
+	out->guids = bk_calloc(strlen(v) / 2 + 1, sizeof(bcd_guid_t));
+	return out->guids ? each_word(v, guid_item, &c) : -BK_ENOMEM;
 }
 
 static int
 parse_int_list(bcd_store_t *s, const char *name, const char *v, struct bcd_value *out)
 {
-	char *copy = bk_strdup(v), *tok, *save = NULL;
-	int rc = 0;
+	struct list_ctx c = { s, name, out };
 
-	if (!copy)
-		return -BK_ENOMEM;
 	out->integers = bk_calloc(strlen(v) / 2 + 1, sizeof(uint64_t));
-	if (!out->integers) {
-		bk_free(copy);
-		return -BK_ENOMEM;
-	}
-	for (tok = strtok_r(copy, " \t,", &save); tok && rc == 0;
-	     tok = strtok_r(NULL, " \t,", &save)) {
-		if (out->n_integers >= BCD_MAX_LIST)
-			rc = bk_err(&s->err, BK_ETOOBIG, "%s: too many integers", name);
-		else if (!bcd_parse_u64(tok, &out->integers[out->n_integers++]))
-			rc = bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer", name, tok);
-	}
-	bk_free(copy);
-	return rc;
+	return out->integers ? each_word(v, int_item, &c) : -BK_ENOMEM;
 }
 
 static int

@@ -368,11 +368,10 @@ cmd_create(int argc, char **argv)
 
 	if (!o.have_size)
 		tool_usage_error("create: --size is required");
-	/* Rounding up must not wrap a huge size around to 0. */
-	if (!o.exact && o.size > UINT64_MAX - ((1u << 20) - 1))
+	if (!o.exact && o.size > UINT64_MAX - 0xFFFFF)   /* rounding up would wrap to 0 */
 		tool_usage_error("create: size %" PRIu64 " is too large", o.size);
-	if (!o.exact)
-		o.size = (o.size + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
+	else if (!o.exact)
+		o.size = (o.size + 0xFFFFF) & ~(uint64_t)0xFFFFF;
 	else if (o.size % 512)
 		tool_usage_error("create: --exact size %" PRIu64 " is not a multiple of 512", o.size);
 	o.create.size = o.size;

@@ -33,6 +33,7 @@ struct convert {
 	uint64_t total;
 	uint64_t unsynced;      /* bytes written since the last writeback kick */
 	int src_fd, dst_fd;     /* for copy_file_range(); -1 when not usable */
+	bool any_offset;        /* kernel copy also to offsets not page-aligned */
 	disk_progress_cb cb;
 	void *cb_data;
 };
@@ -98,10 +99,12 @@ convert_mapped(struct convert *c, uint64_t off, uint64_t soff, uint64_t n)
 		rc = c->dst->drv->locate(c->dst, off + done, n - done, false, &doff, &run);
 		if (rc == 0 && !disk_is_zero(map + pad + done, run)) {
 			rc = c->dst->drv->locate(c->dst, off + done, run, true, &doff, &run);
-			/* The kernel copies into page-aligned places fastest; the
-			 * blocks of a dynamic VHD sit 512 bytes off, and for those
-			 * read() and write() measured faster: leave it to them. */
-			if (rc == 0 && doff % (uint64_t)sysconf(_SC_PAGESIZE) != 0)
+			/* The data of a dynamic VHD's blocks sits 512 bytes past a
+			 * page boundary.  On a disk file system (ext4) read() and
+			 * write() measured faster than the kernel copy for those;
+			 * on tmpfs the kernel copy was a fifth faster (see
+			 * disk_copy_data()). */
+			if (rc == 0 && !c->any_offset && doff % (uint64_t)sysconf(_SC_PAGESIZE) != 0)
 				rc = 1;
 			if (rc == 0)
 				rc = copy_range(c, soff + done, doff, run);
@@ -213,7 +216,7 @@ copy_msg(char *errbuf, size_t len, const char *msg)
 int
 disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data)
 {
-	struct convert c = { src, dst, NULL, src->size, 0, -1, -1, cb, cb_data };
+	struct convert c = { src, dst, NULL, src->size, 0, -1, -1, false, cb, cb_data };
 	int rc;
 
 	c.buf = bk_malloc(CONVERT_CHUNK);
@@ -224,6 +227,10 @@ disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb
 		c.dst_fd = disk_io_file_fd(dst);
 		if (c.dst_fd < 0)
 			c.src_fd = -1;
+		/* 1 GiB of random data to a dynamic VHD on tmpfs, median of 9
+		 * runs (Linux 6.18): kernel copy 0.43 s, read/write 0.54 s,
+		 * cp 0.41 s.  On ext4 the kernel copy lost (see above). */
+		c.any_offset = disk_container_in_memory(dst);
 	}
 	rc = convert_progress(&c, 0);
 	if (rc == 0)

@@ -99,6 +99,8 @@ int disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off);
 int disk_container_size(struct disk *d, uint64_t *out);
 int disk_container_sync(struct disk *d);
 int disk_container_truncate(struct disk *d, uint64_t len);
+/* True for a file on tmpfs or ramfs (memory only, never written back). */
+bool disk_container_in_memory(const struct disk *d);
 /* Start writeback of the container's dirty pages (a hint; file backend only). */
 void disk_container_writeback(struct disk *d);
 

@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -318,6 +320,19 @@ disk_random(void *buf, size_t len)
 			p[got] = (uint8_t)x;
 		}
 	}
+}
+
+/* True when the container is a regular file on tmpfs or ramfs, whose pages
+ * live in memory only: nothing is ever written back from them. */
+bool
+disk_container_in_memory(const struct disk *d)
+{
+	int fd = disk_io_file_fd(d);
+	struct statfs sf;
+
+	if (fd < 0 || d->block_device || fstatfs(fd, &sf) < 0)
+		return false;
+	return sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC;
 }
 
 /*

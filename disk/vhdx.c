@@ -790,7 +790,9 @@ put_meta(uint8_t *t, int i, const uint8_t *guid, uint32_t off, uint32_t len, uin
 }
 
 /* Metadata table and its five items, flags as Windows and qemu set them
- * (file parameters: required; the others: required + virtual disk). */
+ * (file parameters: required; the others: required + virtual disk), in the
+ * order and at the offsets Windows 10 uses (the VHDX files it wrote in the
+ * corpus): parameters, size, logical and physical sector size, page 83. */
 static int
 vhdx_write_meta(struct disk *d, struct vhdx *v, uint8_t *buf)
 {
@@ -801,15 +803,15 @@ vhdx_write_meta(struct disk *d, struct vhdx *v, uint8_t *buf)
 	bk_put_le16(buf + 10, 5);
 	put_meta(buf, 0, guid_file_params, VHDX_META_TABLE_SIZE, 8, 4);
 	put_meta(buf, 1, guid_disk_size, VHDX_META_TABLE_SIZE + 8, 8, 6);
-	put_meta(buf, 2, guid_page83, VHDX_META_TABLE_SIZE + 16, 16, 6);
-	put_meta(buf, 3, guid_lss, VHDX_META_TABLE_SIZE + 32, 4, 6);
-	put_meta(buf, 4, guid_pss, VHDX_META_TABLE_SIZE + 36, 4, 6);
+	put_meta(buf, 2, guid_lss, VHDX_META_TABLE_SIZE + 16, 4, 6);
+	put_meta(buf, 3, guid_pss, VHDX_META_TABLE_SIZE + 20, 4, 6);
+	put_meta(buf, 4, guid_page83, VHDX_META_TABLE_SIZE + 24, 16, 6);
 	bk_put_le32(it, v->block_size);
 	bk_put_le32(it + 4, v->fixed ? 1 : 0);
 	bk_put_le64(it + 8, d->size);
-	memcpy(it + 16, v->page83, 16);
-	bk_put_le32(it + 32, v->lss);
-	bk_put_le32(it + 36, v->pss);
+	bk_put_le32(it + 16, v->lss);
+	bk_put_le32(it + 20, v->pss);
+	memcpy(it + 24, v->page83, 16);
 	return disk_pwrite(d, buf, VHDX_META_TABLE_SIZE + 4096, v->meta_off);
 }
 
@@ -821,7 +823,11 @@ vhdx_layout(struct disk *d, struct vhdx *v, const struct disk_create_opts *o)
 	v->block_size = o->block_size ? o->block_size : VHDX_DEFAULT_BLOCK;
 	if (v->block_size < VHDX_MIN_BLOCK || v->block_size > VHDX_MAX_BLOCK)
 		return bk_err(&d->err, BK_EINVAL, "%s: VHDX block size must be 1 to 256 MiB", d->name);
-	v->lss = v->pss = DISK_SECTOR;
+	/* 512-byte logical sectors (what BIOS boot and every tool expect),
+	 * 4 KiB physical, as in both VHDX files Windows 10 wrote in the corpus
+	 * (qemu-img writes 512; the value is a hint to the guest). */
+	v->lss = DISK_SECTOR;
+	v->pss = 4096;
 	v->fixed = o->type == DISK_TYPE_FIXED;
 	v->chunk_ratio = ((uint64_t)1 << 23) * v->lss / v->block_size;
 	v->data_blocks = (d->size + v->block_size - 1) / v->block_size;

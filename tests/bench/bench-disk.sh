@@ -13,7 +13,8 @@
 # vhdtool syncs its output before renaming it into place (crash safety:
 # after a power cut the image is either absent or complete).  Neither cp nor
 # qemu-img convert (7.2, whose default cache mode for the target is
-# "unsafe": no flush at all) makes the data durable, and on a disk writing
+# "unsafe": its only fdatasync comes when it creates the empty VHD/VHDX,
+# before any data) makes the data durable, and on a disk writing
 # 1 GiB back costs more than copying it in memory.  So case 1 runs twice:
 #  1a. in memory (tmpfs, BENCH_MEM_DIR, default /dev/shm), where syncing is
 #      free and all three tools do the same work: the targets as written;

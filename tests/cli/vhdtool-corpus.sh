@@ -71,8 +71,7 @@ for i in range(struct.unpack_from('<H', m, 10)[0]):
     g = guid(m, 32 + 32 * i)
     off, ln, fl = struct.unpack_from('<III', m, 48 + 32 * i)
     val = m[off:off + ln].hex()
-    # Size and the page 83 identifier differ by nature; so does the
-    # "leave blocks allocated" bit between fixed and dynamic.
+    # The size and the page 83 identifier differ by nature.
     if g.startswith(('2fa54224', 'beca12ab')):
         val = '-'
     out.append(('meta', g, off, ln, fl, val))

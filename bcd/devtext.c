@@ -147,14 +147,85 @@ vhd_text(struct bcd_sbuf *b, const struct bcd_dev *loc, uint32_t eltype,
 	return true;
 }
 
+/* partition=D: or, resolved, vhd=[...]\x.vhd,partition=... */
+static bool
+partition_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, const bcd_devmap_t *map)
+{
+	const struct bcd_dev *f = d->child;
+
+	if (d->flags)
+		return false;
+	if (d->disk_type == 0 && !f) {
+		bcd_sb_puts(b, "partition=");
+		return part_text(b, d, map, true);
+	}
+	/* Resolved form: a partition inside a virtual disk and that disk's file. */
+	if (d->disk_type != 6 || !f || f->type != BCD_DT_BLOCKIO || f->flags ||
+	    f->bio_type != BCD_BIO_FILE)
+		return false;
+	bcd_sb_puts(b, "vhd=");
+	if (!host_text(b, f, map))
+		return false;
+	bcd_sb_puts(b, ",partition=");
+	return part_text(b, d, map, false);
+}
+
+static bool
+locate_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, uint32_t eltype,
+		 const bcd_devmap_t *map)
+{
+	if (d->flags)
+		return false;
+	if (d->child)
+		return vhd_text(b, d, eltype, map);
+	if (d->loc_type == 0 && d->path_len == 0) {
+		bcd_sb_printf(b, "locate=custom:%08x", d->loc_elem);
+		return true;
+	}
+	if (d->loc_type == 1 && d->loc_elem == 0 && d->path_len && d->path[0] == '\\') {
+		bcd_sb_puts(b, "locate=");
+		return path_text(b, d);
+	}
+	return false;
+}
+
+/* file=... or ramdisk=...[,{options}] */
+static bool
+blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_devmap_t *map,
+		  unsigned flags)
+{
+	const struct bcd_dev *d = t->root;
+	bcd_guid_t opt;
+	char g[BCD_GUID_STRLEN];
+	const char *alias;
+
+	if (d->bio_type == BCD_BIO_FILE && d->flags == 0) {
+		bcd_sb_puts(b, "file=");
+		return host_text(b, d, map);
+	}
+	if (d->bio_type != BCD_BIO_RAMDISK || d->flags != 1 ||
+	    !is_zero_guid(d->bio_extra) || bk_le32(d->bio_extra + 16) != 0)
+		return false;
+	bcd_sb_puts(b, "ramdisk=");
+	if (!host_text(b, d, map))
+		return false;
+	if (is_zero_guid(t->options))
+		return true;
+	memcpy(opt.b, t->options, 16);
+	alias = bcd_alias_name(&opt);
+	/* Only {ramdiskoptions} prints as an alias (bcdedit-outputs 5). */
+	if (!(flags & BCD_TEXT_VERBOSE) && alias && strcmp(alias, "{ramdiskoptions}") == 0)
+		bcd_sb_printf(b, ",%s", alias);
+	else
+		bcd_sb_printf(b, ",%s", bcd_guid_format(&opt, g));
+	return true;
+}
+
 static bool
 tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, uint32_t eltype,
 	  const bcd_devmap_t *map, unsigned flags)
 {
-	const struct bcd_dev *d = t->root, *f;
-	bcd_guid_t opt;
-	char g[BCD_GUID_STRLEN];
-	const char *alias;
+	const struct bcd_dev *d = t->root;
 
 	if (!is_zero_guid(t->options) &&
 	    !(d->type == BCD_DT_BLOCKIO && d->bio_type == BCD_BIO_RAMDISK))
@@ -166,57 +237,11 @@ tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, uint32_t eltype,
 		bcd_sb_puts(b, "boot");
 		return true;
 	case BCD_DT_PARTITION:
-		if (d->flags)
-			return false;
-		if (d->disk_type == 0 && !d->child) {
-			bcd_sb_puts(b, "partition=");
-			return part_text(b, d, map, true);
-		}
-		/* Resolved form: a partition inside a virtual disk and that disk's file. */
-		f = d->child;
-		if (d->disk_type != 6 || !f || f->type != BCD_DT_BLOCKIO || f->flags ||
-		    f->bio_type != BCD_BIO_FILE)
-			return false;
-		bcd_sb_puts(b, "vhd=");
-		if (!host_text(b, f, map))
-			return false;
-		bcd_sb_puts(b, ",partition=");
-		return part_text(b, d, map, false);
+		return partition_tree_text(b, d, map);
 	case BCD_DT_LOCATE:
-		if (d->flags)
-			return false;
-		if (d->child)
-			return vhd_text(b, d, eltype, map);
-		if (d->loc_type == 0 && d->path_len == 0) {
-			bcd_sb_printf(b, "locate=custom:%08x", d->loc_elem);
-			return true;
-		}
-		if (d->loc_type == 1 && d->loc_elem == 0 && d->path_len && d->path[0] == '\\') {
-			bcd_sb_puts(b, "locate=");
-			return path_text(b, d);
-		}
-		return false;
+		return locate_tree_text(b, d, eltype, map);
 	case BCD_DT_BLOCKIO:
-		if (d->bio_type == BCD_BIO_FILE && d->flags == 0) {
-			bcd_sb_puts(b, "file=");
-			return host_text(b, d, map);
-		}
-		if (d->bio_type != BCD_BIO_RAMDISK || d->flags != 1 ||
-		    !is_zero_guid(d->bio_extra) || bk_le32(d->bio_extra + 16) != 0)
-			return false;
-		bcd_sb_puts(b, "ramdisk=");
-		if (!host_text(b, d, map))
-			return false;
-		if (is_zero_guid(t->options))
-			return true;
-		memcpy(opt.b, t->options, 16);
-		alias = bcd_alias_name(&opt);
-		/* Only {ramdiskoptions} prints as an alias (bcdedit-outputs 5). */
-		if (!(flags & BCD_TEXT_VERBOSE) && alias && strcmp(alias, "{ramdiskoptions}") == 0)
-			bcd_sb_printf(b, ",%s", alias);
-		else
-			bcd_sb_printf(b, ",%s", bcd_guid_format(&opt, g));
-		return true;
+		return blockio_tree_text(b, t, map, flags);
 	default:
 		return false;
 	}

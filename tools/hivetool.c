@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bcdkit/hive.h"
@@ -23,9 +22,6 @@
 #include "tool-util.h"
 
 static void usage(FILE *f);
-
-/* With --salvage, an unreadable value is reported and skipped, not fatal. */
-static bool salvage_mode;
 
 static const char *const usage_text =
 "Usage: hivetool COMMAND [OPTIONS] ARGS...\n"
@@ -156,7 +152,7 @@ set_opt(struct opts *o, int c, char **argv)
 
 	switch (c) {
 	case LO_NO_LOGS: o->open_flags |= HIVE_OPEN_NO_LOGS; break;
-	case LO_SALVAGE: o->open_flags |= HIVE_OPEN_SALVAGE; salvage_mode = true; break;
+	case LO_SALVAGE: o->open_flags |= HIVE_OPEN_SALVAGE; break;
 	case LO_FORCE: o->open_flags |= HIVE_OPEN_FORCE; break;
 	case LO_JSON: o->json = true; break;
 	case LO_RAW: o->raw = true; break;
@@ -229,15 +225,6 @@ fail(hive_t *h, int rc)
 }
 
 static int
-skip_if_salvage(hive_t *h, int rc)
-{
-	if (!salvage_mode || rc == -BK_ENOMEM)
-		return rc;
-	tool_warn("skipped: %s", hive_last_error(h));
-	return 0;
-}
-
-static int
 find_key(hive_t *h, const char *path, hive_key_t *k)
 {
 	return path ? hive_key_find(h, path, k) : hive_root(h, k);
@@ -245,33 +232,12 @@ find_key(hive_t *h, const char *path, hive_key_t *k)
 
 /* ---- info ----------------------------------------------------------------- */
 
-static void
-print_state(unsigned st)
-{
-	if (!(st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)))
-		printf("clean");
-	else
-		printf("dirty (%s%s%s)", st & HIVE_STATE_DIRTY_SEQ ? "seq1 != seq2" : "",
-		       (st & HIVE_STATE_DIRTY_SEQ) && (st & HIVE_STATE_BAD_CHECKSUM) ? ", " : "",
-		       st & HIVE_STATE_BAD_CHECKSUM ? "bad checksum" : "");
-	if (st & HIVE_STATE_RECOVERED)
-		printf(", recovered from logs in memory");
-	if (st & HIVE_STATE_DIRTY_NO_LOGS)
-		printf(", no log applied");
-	if (st & HIVE_STATE_TRUNCATED)
-		printf(", truncated");
-	if (st & HIVE_STATE_SALVAGED)
-		printf(", damaged parts skipped");
-	putchar('\n');
-}
-
 static int
 cmd_info(int argc, char **argv)
 {
 	struct opts o;
 	struct hive_header hd;
 	struct hive_stats st;
-	const char *const *logs;
 	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE), rc;
 	hive_t *h;
 
@@ -281,168 +247,12 @@ cmd_info(int argc, char **argv)
 	hive_get_header(h, &hd);
 	if ((rc = hive_get_stats(h, &st)) < 0)
 		return fail(h, rc);
-	printf("File:            %s\n", argv[i]);
-	printf("Version:         %u.%u\n", hd.major, hd.minor);
-	printf("File type:       %u%s\n", hd.file_type, hd.file_type == 0 ? " (primary)" : "");
-	printf("Sequence:        %u / %u\n", hd.seq1, hd.seq2);
-	printf("Checksum:        0x%08x (%s)\n", hd.checksum,
-	       hd.checksum == hd.checksum_calc ? "ok" : "BAD");
-	printf("State:           ");
-	print_state(hive_state(h));
-	printf("Last written:    ");
-	hv_print_filetime(stdout, hd.timestamp);
-	printf("\nRoot offset:     0x%x\n", hd.root_offset);
-	printf("Hive bins size:  %u\n", hd.hbins_size);
-	printf("Clustering:      %u\n", hd.clustering);
-	printf("Flags:           0x%x\n", hd.flags);
-	printf("Embedded name:   %s\n", hd.file_name);
-	logs = hive_log_files(h);
-	printf("Logs:            %s\n", logs[0] ? logs[0] : "none");
-	while (logs[0] && *++logs)
-		printf("                 %s\n", *logs);
-	printf("File size:       %" PRIu64 "\n", st.file_size);
-	printf("Hive bins:       %" PRIu64 "\n", st.hbins);
-	printf("Keys:            %" PRIu64 "\n", st.keys);
-	printf("Values:          %" PRIu64 "\n", st.values);
-	printf("Used bytes:      %" PRIu64 "\n", st.used_bytes);
-	printf("Free bytes:      %" PRIu64 "\n", st.free_bytes);
+	hv_print_info(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
 	hive_close(h);
 	return EXIT_OK;
 }
 
-/* Read a value's name, type and data; prints the error on failure. */
-static int
-load_value(hive_t *h, hive_value_t v, char **name, uint32_t *type, uint8_t **d, size_t *len)
-{
-	int rc;
-
-	*name = NULL;
-	if ((rc = hive_value_name(h, v, name)) < 0 || (rc = hive_value_type(h, v, type)) < 0 ||
-	    (rc = hive_value_data(h, v, d, len)) < 0) {
-		free(*name);
-		return rc;
-	}
-	return 0;
-}
-
 /* ---- ls --------------------------------------------------------------------- */
-
-static int
-ls_values_text(hive_t *h, hive_key_t k)
-{
-	hive_value_t *vals;
-	size_t n, i, len;
-	uint32_t type;
-	uint8_t *d;
-	char *name, tn[32];
-	int rc = hive_key_values(h, k, &vals, &n);
-
-	for (i = 0; rc == 0 && i < n; i++) {
-		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
-			rc = skip_if_salvage(h, rc);
-			continue;
-		}
-		printf("    %s    %s    ", name[0] ? name : "(Default)", hive_type_name(type, tn, sizeof(tn)));
-		hv_print_data(stdout, type, d, len, "\\0");
-		putchar('\n');
-		free(name);
-		free(d);
-	}
-	free(vals);
-	return rc;
-}
-
-/* One key in reg-query style: its path, its values, then its subkeys. */
-static int
-ls_key_text(hive_t *h, hive_key_t k, const char *path, bool recursive)
-{
-	hive_key_t *subs;
-	size_t n, i;
-	char *name, *sub;
-	int rc;
-
-	printf("%s\n", path[0] ? path : "\\");
-	if ((rc = ls_values_text(h, k)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
-		return rc;
-	if (!recursive) {
-		if (n)
-			putchar('\n');
-		for (i = 0; rc == 0 && i < n; i++) {
-			if ((rc = hive_key_name(h, subs[i], &name)) == 0)
-				printf("%s%s%s\n", path, path[0] ? "\\" : "", name);
-			free(name);
-		}
-	}
-	for (i = 0; recursive && rc == 0 && i < n; i++) {
-		if ((rc = hive_key_name(h, subs[i], &name)) < 0)
-			break;
-		sub = malloc(strlen(path) + strlen(name) + 2);
-		if (!sub) {
-			free(name);
-			rc = -BK_ENOMEM;
-			break;
-		}
-		sprintf(sub, "%s%s%s", path, path[0] ? "\\" : "", name);
-		putchar('\n');
-		rc = ls_key_text(h, subs[i], sub, true);
-		free(sub);
-		free(name);
-	}
-	free(subs);
-	return rc;
-}
-
-static int
-ls_key_json(hive_t *h, hive_key_t k, int depth, bool recursive)
-{
-	hive_key_t *subs;
-	hive_value_t *vals;
-	size_t n, nv, i, len;
-	uint32_t type;
-	uint8_t *d;
-	char *name;
-	bool first;
-	int rc = hive_key_name(h, k, &name);
-
-	if (rc < 0)
-		return rc;
-	fputs("{\"name\": ", stdout);
-	tool_json_string(stdout, name);
-	free(name);
-	if ((rc = hive_key_values(h, k, &vals, &nv)) < 0)
-		return rc;
-	fputs(", \"values\": [", stdout);
-	for (i = 0, first = true; rc == 0 && i < nv; i++) {
-		if ((rc = load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
-			rc = skip_if_salvage(h, rc);
-			continue;
-		}
-		fputs(first ? "{\"name\": " : ", {\"name\": ", stdout);
-		first = false;
-		tool_json_string(stdout, name);
-		fputs(", ", stdout);
-		hv_json_data(stdout, type, d, len);
-		fputc('}', stdout);
-		free(name);
-		free(d);
-	}
-	free(vals);
-	if (rc < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
-		return rc;
-	fputs("], \"subkeys\": [", stdout);
-	for (i = 0; rc == 0 && i < n; i++) {
-		fputs(i ? ", " : "", stdout);
-		if (recursive) {
-			rc = ls_key_json(h, subs[i], depth + 1, true);
-		} else if ((rc = hive_key_name(h, subs[i], &name)) == 0) {
-			tool_json_string(stdout, name);
-			free(name);
-		}
-	}
-	fputs("]}", stdout);
-	free(subs);
-	return rc;
-}
 
 static int
 cmd_ls(int argc, char **argv)
@@ -452,6 +262,7 @@ cmd_ls(int argc, char **argv)
 	const char *keypath;
 	hive_key_t k;
 	char *path = NULL;
+	bool salvage;
 	hive_t *h;
 
 	if (argc - i < 1 || argc - i > 2)
@@ -460,7 +271,9 @@ cmd_ls(int argc, char **argv)
 	keypath = argc - i == 2 ? argv[i + 1] : NULL;
 	if ((rc = find_key(h, keypath, &k)) < 0 || (rc = hive_key_path(h, k, &path)) < 0)
 		return fail(h, rc);
-	rc = o.json ? ls_key_json(h, k, 0, o.recursive) : ls_key_text(h, k, path, o.recursive);
+	salvage = (o.open_flags & HIVE_OPEN_SALVAGE) != 0;
+	rc = o.json ? hv_ls_json(h, k, o.recursive, salvage)
+		    : hv_ls_text(h, k, path, o.recursive, salvage);
 	if (o.json)
 		putchar('\n');
 	free(path);
@@ -492,7 +305,7 @@ cmd_get(int argc, char **argv)
 	h = open_hive(argv[i], o.open_flags);
 	if ((rc = hive_key_find(h, argv[i + 1], &k)) < 0 ||
 	    (rc = hive_value_find(h, k, argc - i == 3 ? argv[i + 2] : "", &v)) < 0 ||
-	    (rc = load_value(h, v, &name, &type, &d, &len)) < 0)
+	    (rc = hv_load_value(h, v, &name, &type, &d, &len)) < 0)
 		return fail(h, rc);
 	if (o.raw) {
 		fwrite(d, 1, len, stdout);
@@ -519,7 +332,7 @@ cmd_recover(int argc, char **argv)
 {
 	struct hive_recover_report rep;
 	const char *out, *path;
-	unsigned flags, i;
+	unsigned flags;
 	char err[600];
 	struct opts o;
 	int rc;
@@ -540,41 +353,11 @@ cmd_recover(int argc, char **argv)
 		return EXIT_OK;
 	}
 	hv_print_recover_report(path, &rep);
-	if (flags & HIVE_RECOVER_DRY_RUN) {
-		printf("Dry run: nothing written\n");
-	} else if (out) {
-		printf("Written: %s\n", out);
-	} else {
-		printf("Written: %s (in place)\n", path);
-		printf("Backups: %s.bak", path);
-		for (i = 0; i < rep.nlogs; i++)
-			if (rep.logs[i].format != HIVE_LOG_NONE)
-				printf(", %s.bak", rep.logs[i].name);
-		printf("\nLogs emptied:");
-		for (i = 0; i < rep.nlogs; i++)
-			if (rep.logs[i].format != HIVE_LOG_NONE)
-				printf(" %s", rep.logs[i].name);
-		putchar('\n');
-	}
+	hv_print_recover_outcome(path, out, (flags & HIVE_RECOVER_DRY_RUN) != 0, &rep);
 	return EXIT_OK;
 }
 
 /* ---- check ------------------------------------------------------------------ */
-
-/* One problem per line: file offset, kind, key path, message. */
-static int
-print_problem(void *data, const struct hive_problem *p)
-{
-	(void)data;
-	printf("0x%08" PRIx64 " %-9s ", p->file_offset, hive_problem_kind_name(p->kind));
-	if (p->key_path) {
-		fputs("key '", stdout);
-		fputs(p->key_path[0] ? p->key_path : "\\", stdout);
-		fputs("': ", stdout);
-	}
-	printf("%s\n", p->message);
-	return 0;
-}
 
 static int
 cmd_check(int argc, char **argv)
@@ -587,7 +370,7 @@ cmd_check(int argc, char **argv)
 	if (argc - i != 1)
 		tool_usage_error("check: expected HIVE");
 	h = open_hive(argv[i], o.open_flags);
-	if ((rc = hive_check(h, print_problem, NULL, &count)) < 0)
+	if ((rc = hive_check(h, hv_print_problem, NULL, &count)) < 0)
 		return fail(h, rc);
 	fflush(stdout);    /* the findings before the summary on a shared terminal */
 	if (count)
@@ -909,43 +692,11 @@ cmd_copy(int argc, char **argv)
 	return rc < 0 ? edit_fail(h, argv[i + 2]) : edit_commit(h, &o);
 }
 
-struct diff_out {
-	bool json;
-	size_t n;
-};
-
-static int
-print_diff(void *data, const struct hive_diff_item *it)
-{
-	static const char *const change[] = { "", "added", "removed", "changed", "added", "removed",
-					      "changed" };
-	static const char *const sign[] = { "", "+", "-", "~", "+", "-", "~" };
-	struct diff_out *d = data;
-	const char *what = it->value ? "value" : it->kind == HIVE_DIFF_CLASS_CHANGED ? "class" : "key";
-
-	if (!d->json) {
-		printf("%s %-5s %s", sign[it->kind], what, it->path[0] ? it->path : "\\");
-		if (it->value)
-			printf("  %s", it->value[0] ? it->value : "@");
-		putchar('\n');
-		return 0;
-	}
-	printf("%s\n  {\"change\": \"%s\", \"what\": \"%s\", \"path\": ", d->n++ ? "," : "[",
-	       change[it->kind], what);
-	tool_json_string(stdout, it->path);
-	if (it->value) {
-		printf(", \"name\": ");
-		tool_json_string(stdout, it->value);
-	}
-	putchar('}');
-	return 0;
-}
-
 static int
 cmd_diff(int argc, char **argv)
 {
 	struct opts o;
-	struct diff_out d = { false, 0 };
+	struct hv_diff_out d = { false, 0 };
 	size_t n = 0;
 	hive_t *a, *b;
 	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_JSON), rc;
@@ -955,7 +706,7 @@ cmd_diff(int argc, char **argv)
 	d.json = o.json;
 	a = open_hive(argv[i], o.open_flags & HIVE_OPEN_NO_LOGS);
 	b = open_hive(argv[i + 1], o.open_flags & HIVE_OPEN_NO_LOGS);
-	rc = hive_diff(a, b, print_diff, &d, &n);
+	rc = hive_diff(a, b, hv_print_diff, &d, &n);
 	if (d.json)
 		printf(d.n ? "\n]\n" : "[]\n");
 	if (rc < 0) {

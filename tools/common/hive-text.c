@@ -291,3 +291,295 @@ hv_print_recover_report(const char *path, const struct hive_recover_report *r)
 		printf("Hive bins size: 0x%x -> 0x%x\n", r->hbins_before, r->hbins_after);
 	printf("New sequence numbers: %u/%u\n", r->new_seq, r->new_seq);
 }
+
+/* What hivetool recover did besides the replay: where the result went. */
+void
+hv_print_recover_outcome(const char *path, const char *out, bool dry_run,
+			 const struct hive_recover_report *r)
+{
+	unsigned i;
+
+	if (dry_run) {
+		printf("Dry run: nothing written\n");
+		return;
+	}
+	if (out) {
+		printf("Written: %s\n", out);
+		return;
+	}
+	printf("Written: %s (in place)\n", path);
+	printf("Backups: %s.bak", path);
+	for (i = 0; i < r->nlogs; i++)
+		if (r->logs[i].format != HIVE_LOG_NONE)
+			printf(", %s.bak", r->logs[i].name);
+	printf("\nLogs emptied:");
+	for (i = 0; i < r->nlogs; i++)
+		if (r->logs[i].format != HIVE_LOG_NONE)
+			printf(" %s", r->logs[i].name);
+	putchar('\n');
+}
+
+/* ---- info ------------------------------------------------------------------- */
+
+static void
+print_state(unsigned st)
+{
+	if (!(st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)))
+		printf("clean");
+	else
+		printf("dirty (%s%s%s)", st & HIVE_STATE_DIRTY_SEQ ? "seq1 != seq2" : "",
+		       (st & HIVE_STATE_DIRTY_SEQ) && (st & HIVE_STATE_BAD_CHECKSUM) ? ", " : "",
+		       st & HIVE_STATE_BAD_CHECKSUM ? "bad checksum" : "");
+	if (st & HIVE_STATE_RECOVERED)
+		printf(", recovered from logs in memory");
+	if (st & HIVE_STATE_DIRTY_NO_LOGS)
+		printf(", no log applied");
+	if (st & HIVE_STATE_TRUNCATED)
+		printf(", truncated");
+	if (st & HIVE_STATE_SALVAGED)
+		printf(", damaged parts skipped");
+	putchar('\n');
+}
+
+void
+hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
+	      const char *const *logs, const struct hive_stats *st)
+{
+	printf("File:            %s\n", path);
+	printf("Version:         %u.%u\n", hd->major, hd->minor);
+	printf("File type:       %u%s\n", hd->file_type, hd->file_type == 0 ? " (primary)" : "");
+	printf("Sequence:        %u / %u\n", hd->seq1, hd->seq2);
+	printf("Checksum:        0x%08x (%s)\n", hd->checksum,
+	       hd->checksum == hd->checksum_calc ? "ok" : "BAD");
+	printf("State:           ");
+	print_state(state);
+	printf("Last written:    ");
+	hv_print_filetime(stdout, hd->timestamp);
+	printf("\nRoot offset:     0x%x\n", hd->root_offset);
+	printf("Hive bins size:  %u\n", hd->hbins_size);
+	printf("Clustering:      %u\n", hd->clustering);
+	printf("Flags:           0x%x\n", hd->flags);
+	printf("Embedded name:   %s\n", hd->file_name);
+	printf("Logs:            %s\n", logs[0] ? logs[0] : "none");
+	while (logs[0] && *++logs)
+		printf("                 %s\n", *logs);
+	printf("File size:       %" PRIu64 "\n", st->file_size);
+	printf("Hive bins:       %" PRIu64 "\n", st->hbins);
+	printf("Keys:            %" PRIu64 "\n", st->keys);
+	printf("Values:          %" PRIu64 "\n", st->values);
+	printf("Used bytes:      %" PRIu64 "\n", st->used_bytes);
+	printf("Free bytes:      %" PRIu64 "\n", st->free_bytes);
+}
+
+/* ---- ls ----------------------------------------------------------------------- */
+
+int
+hv_load_value(hive_t *h, hive_value_t v, char **name, uint32_t *type, uint8_t **d, size_t *len)
+{
+	int rc;
+
+	*name = NULL;
+	if ((rc = hive_value_name(h, v, name)) < 0 || (rc = hive_value_type(h, v, type)) < 0 ||
+	    (rc = hive_value_data(h, v, d, len)) < 0) {
+		free(*name);
+		return rc;
+	}
+	return 0;
+}
+
+/* With --salvage, an unreadable value is reported and skipped, not fatal;
+ * running out of memory stays fatal either way. */
+static int
+skip_if_salvage(hive_t *h, bool salvage, int rc)
+{
+	if (!salvage || rc == -BK_ENOMEM)
+		return rc;
+	tool_warn("skipped: %s", hive_last_error(h));
+	return 0;
+}
+
+static int
+ls_values_text(hive_t *h, hive_key_t k, bool salvage)
+{
+	hive_value_t *vals;
+	size_t n, i, len;
+	uint32_t type;
+	uint8_t *d;
+	char *name, tn[32];
+	int rc = hive_key_values(h, k, &vals, &n);
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((rc = hv_load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
+			rc = skip_if_salvage(h, salvage, rc);
+			continue;
+		}
+		printf("    %s    %s    ", name[0] ? name : "(Default)", hive_type_name(type, tn, sizeof(tn)));
+		hv_print_data(stdout, type, d, len, "\\0");
+		putchar('\n');
+		free(name);
+		free(d);
+	}
+	free(vals);
+	return rc;
+}
+
+/* The subkeys of a key listed in full, each after a blank line. */
+static int
+ls_subkeys_text(hive_t *h, const hive_key_t *subs, size_t n, const char *path, bool salvage)
+{
+	size_t i;
+	char *name, *sub;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((rc = hive_key_name(h, subs[i], &name)) < 0)
+			break;
+		sub = malloc(strlen(path) + strlen(name) + 2);
+		if (!sub) {
+			free(name);
+			rc = -BK_ENOMEM;
+			break;
+		}
+		sprintf(sub, "%s%s%s", path, path[0] ? "\\" : "", name);
+		putchar('\n');
+		rc = hv_ls_text(h, subs[i], sub, true, salvage);
+		free(sub);
+		free(name);
+	}
+	return rc;
+}
+
+int
+hv_ls_text(hive_t *h, hive_key_t k, const char *path, bool recursive, bool salvage)
+{
+	hive_key_t *subs;
+	size_t n, i;
+	char *name;
+	int rc;
+
+	printf("%s\n", path[0] ? path : "\\");
+	if ((rc = ls_values_text(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
+		return rc;
+	if (recursive) {
+		rc = ls_subkeys_text(h, subs, n, path, salvage);
+		free(subs);
+		return rc;
+	}
+	if (n)
+		putchar('\n');
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((rc = hive_key_name(h, subs[i], &name)) == 0)
+			printf("%s%s%s\n", path, path[0] ? "\\" : "", name);
+		free(name);
+	}
+	free(subs);
+	return rc;
+}
+
+/* The values member of a key, opened but not closed: the caller closes it
+ * once the subkeys are known to be readable. */
+static int
+ls_values_json(hive_t *h, hive_key_t k, bool salvage)
+{
+	hive_value_t *vals;
+	size_t nv, i, len;
+	uint32_t type;
+	uint8_t *d;
+	char *name;
+	bool first;
+	int rc = hive_key_values(h, k, &vals, &nv);
+
+	if (rc < 0)
+		return rc;
+	fputs(", \"values\": [", stdout);
+	for (i = 0, first = true; rc == 0 && i < nv; i++) {
+		if ((rc = hv_load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
+			rc = skip_if_salvage(h, salvage, rc);
+			continue;
+		}
+		fputs(first ? "{\"name\": " : ", {\"name\": ", stdout);
+		first = false;
+		tool_json_string(stdout, name);
+		fputs(", ", stdout);
+		hv_json_data(stdout, type, d, len);
+		fputc('}', stdout);
+		free(name);
+		free(d);
+	}
+	free(vals);
+	return rc;
+}
+
+int
+hv_ls_json(hive_t *h, hive_key_t k, bool recursive, bool salvage)
+{
+	hive_key_t *subs;
+	size_t n, i;
+	char *name;
+	int rc = hive_key_name(h, k, &name);
+
+	if (rc < 0)
+		return rc;
+	fputs("{\"name\": ", stdout);
+	tool_json_string(stdout, name);
+	free(name);
+	if ((rc = ls_values_json(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
+		return rc;
+	fputs("], \"subkeys\": [", stdout);
+	for (i = 0; rc == 0 && i < n; i++) {
+		fputs(i ? ", " : "", stdout);
+		if (recursive) {
+			rc = hv_ls_json(h, subs[i], true, salvage);
+		} else if ((rc = hive_key_name(h, subs[i], &name)) == 0) {
+			tool_json_string(stdout, name);
+			free(name);
+		}
+	}
+	fputs("]}", stdout);
+	free(subs);
+	return rc;
+}
+
+/* ---- check and diff ------------------------------------------------------------ */
+
+/* One problem per line: file offset, kind, key path, message. */
+int
+hv_print_problem(void *data, const struct hive_problem *p)
+{
+	(void)data;
+	printf("0x%08" PRIx64 " %-9s ", p->file_offset, hive_problem_kind_name(p->kind));
+	if (p->key_path) {
+		fputs("key '", stdout);
+		fputs(p->key_path[0] ? p->key_path : "\\", stdout);
+		fputs("': ", stdout);
+	}
+	printf("%s\n", p->message);
+	return 0;
+}
+
+int
+hv_print_diff(void *data, const struct hive_diff_item *it)
+{
+	static const char *const change[] = { "", "added", "removed", "changed", "added", "removed",
+					      "changed" };
+	static const char *const sign[] = { "", "+", "-", "~", "+", "-", "~" };
+	struct hv_diff_out *d = data;
+	const char *what = it->value ? "value" : it->kind == HIVE_DIFF_CLASS_CHANGED ? "class" : "key";
+
+	if (!d->json) {
+		printf("%s %-5s %s", sign[it->kind], what, it->path[0] ? it->path : "\\");
+		if (it->value)
+			printf("  %s", it->value[0] ? it->value : "@");
+		putchar('\n');
+		return 0;
+	}
+	printf("%s\n  {\"change\": \"%s\", \"what\": \"%s\", \"path\": ", d->n++ ? "," : "[",
+	       change[it->kind], what);
+	tool_json_string(stdout, it->path);
+	if (it->value) {
+		printf(", \"name\": ");
+		tool_json_string(stdout, it->value);
+	}
+	putchar('}');
+	return 0;
+}

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * How registry values look as text in the tools: human and JSON forms for
- * display, and the encoding of command-line DATA arguments for "set".
- * Shared by the tools that show or take registry values (hivetool, and any
- * other that links libbcdkit-hive); never linked by the libraries.
+ * How registry values and keys look as text in the tools: human and JSON
+ * forms for display (values, key listings, the info report, check problems,
+ * diff items, log replay reports), and the encoding of command-line DATA
+ * arguments for "set".  Shared by the tools that show or take registry
+ * values (hivetool, and any other that links libbcdkit-hive); never linked
+ * by the libraries.
  */
 #ifndef HIVE_TEXT_H
 #define HIVE_TEXT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "bcdkit/hive.h"
 
 /* FILETIME (100 ns since 1601) as ISO 8601 UTC, or "-" for 0. */
 void hv_print_filetime(FILE *f, uint64_t ft);
@@ -35,7 +40,38 @@ enum { HV_OK = 0, HV_BAD_DATA = -1, HV_ARG_COUNT = -2, HV_NOMEM = -3 };
 int hv_encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len);
 
 /* What a log replay did, as hivetool recover prints it. */
-struct hive_recover_report;
 void hv_print_recover_report(const char *path, const struct hive_recover_report *r);
+/* Where the replayed hive went: nowhere (dry_run), to out, or in place
+ * with the backups made and the logs emptied. */
+void hv_print_recover_outcome(const char *path, const char *out, bool dry_run,
+			      const struct hive_recover_report *r);
+
+/* The info report: header fields, state, logs and counts. */
+void hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
+		   const char *const *logs, const struct hive_stats *st);
+
+/* Read a value's name, type and data (the caller frees *name and *d);
+ * a negative code, with nothing to free, on failure. */
+int hv_load_value(hive_t *h, hive_value_t v, char **name, uint32_t *type, uint8_t **d,
+		  size_t *len);
+/*
+ * List key k reg-query style (its path, values, then subkeys; recursive:
+ * each subkey in full) or as one JSON object with values and subkeys.
+ * With salvage an unreadable value is warned about and skipped.  Returns
+ * 0 or the first library error (the output is then cut short).
+ */
+int hv_ls_text(hive_t *h, hive_key_t k, const char *path, bool recursive, bool salvage);
+int hv_ls_json(hive_t *h, hive_key_t k, bool recursive, bool salvage);
+
+/* hive_check() callback: one problem per line on stdout. */
+int hv_print_problem(void *data, const struct hive_problem *p);
+
+/* hive_diff() callback: one line per item, or JSON array elements (the
+ * caller closes the array, "[]" if d->n stays 0). */
+struct hv_diff_out {
+	bool json;
+	size_t n;       /* items printed so far */
+};
+int hv_print_diff(void *data, const struct hive_diff_item *it);
 
 #endif

@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
+#include "disk-text.h"
 #include "tool-util.h"
 
 static const char *const usage_text =
@@ -389,243 +389,6 @@ cmd_create(int argc, char **argv)
 
 /* ---- info ------------------------------------------------------------------ */
 
-/* VHD stores its unique id as plain big-endian bytes, VHDX in Windows GUID
- * order (first three fields little-endian); print both the usual way. */
-static void
-format_id(const struct disk_info *in, char out[37])
-{
-	const uint8_t *g = in->disk_id;
-	uint8_t b[16];
-	int i;
-
-	memcpy(b, g, 16);
-	if (in->format == DISK_FORMAT_VHDX) {
-		b[0] = g[3]; b[1] = g[2]; b[2] = g[1]; b[3] = g[0];
-		b[4] = g[5]; b[5] = g[4]; b[6] = g[7]; b[7] = g[6];
-	}
-	for (i = 0; i < 16; i++)
-		out += sprintf(out, "%s%02X", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
-}
-
-static void
-info_text(const char *path, const struct disk_info *in, const char *id)
-{
-	printf("file:           %s\n", path);
-	printf("format:         %s%s\n", disk_format_name(in->format),
-	       in->block_device ? " (block device)" : "");
-	printf("type:           %s\n", disk_type_name(in->type));
-	printf("virtual size:   %" PRIu64 " bytes (%.1f MiB)\n", in->virtual_size,
-	       in->virtual_size / 1048576.0);
-	printf("file size:      %" PRIu64 " bytes\n", in->file_size);
-	printf("allocated:      %" PRIu64 " bytes\n", in->allocated);
-	if (in->block_size)
-		printf("block size:     %" PRIu32 " bytes\n", in->block_size);
-	printf("sector size:    %" PRIu32 " logical, %" PRIu32 " physical\n", in->logical_sector,
-	       in->physical_sector);
-	if (in->format == DISK_FORMAT_VHD)
-		printf("geometry:       %" PRIu32 "/%" PRIu32 "/%" PRIu32 " (C/H/S)\n", in->cylinders,
-		       in->heads, in->sectors_per_track);
-	if (in->format != DISK_FORMAT_RAW) {
-		printf("creator:        %s\n", in->creator);
-		printf("disk id:        %s\n", id);
-	}
-	if (in->log_replayed)
-		printf("log:            replayed in memory (the file was not changed)\n");
-}
-
-static void
-info_json(const char *path, const struct disk_info *in, const char *id)
-{
-	printf("{\"file\":");
-	tool_json_string(stdout, path);
-	printf(",\"format\":\"%s\",\"type\":\"%s\",\"block_device\":%s",
-	       disk_format_name(in->format), disk_type_name(in->type),
-	       in->block_device ? "true" : "false");
-	printf(",\"virtual_size\":%" PRIu64 ",\"file_size\":%" PRIu64 ",\"allocated\":%" PRIu64,
-	       in->virtual_size, in->file_size, in->allocated);
-	printf(",\"block_size\":%" PRIu32 ",\"logical_sector\":%" PRIu32
-	       ",\"physical_sector\":%" PRIu32, in->block_size, in->logical_sector,
-	       in->physical_sector);
-	if (in->format == DISK_FORMAT_VHD)
-		printf(",\"geometry\":{\"cylinders\":%" PRIu32 ",\"heads\":%" PRIu32
-		       ",\"sectors_per_track\":%" PRIu32 "}", in->cylinders, in->heads,
-		       in->sectors_per_track);
-	if (in->format != DISK_FORMAT_RAW) {
-		printf(",\"creator\":");
-		tool_json_string(stdout, in->creator);
-		printf(",\"disk_id\":\"%s\"", id);
-	}
-	printf(",\"log_replayed\":%s", in->log_replayed ? "true" : "false");
-}
-
-static int info_partitions(const char *path, disk_t *d, bool json);
-
-static int
-cmd_info(int argc, char **argv)
-{
-	struct disk_info in;
-	struct opts o;
-	char id[37];
-	static const struct cmd_spec spec = { F_IMAGE, O_JSON, 1, 1 };
-	int i = parse_opts(argc, argv, &o, &spec), rc;
-	disk_t *d = open_disk(argv[i]);
-
-	if (disk_get_info(d, &in) < 0) {
-		tool_err("%s", disk_last_error(d));
-		disk_close(d);
-		return EXIT_FAIL;
-	}
-	format_id(&in, id);
-	if (o.json)
-		info_json(argv[i], &in, id);
-	else
-		info_text(argv[i], &in, id);
-	rc = info_partitions(argv[i], d, o.json);
-	if (o.json)
-		printf("}\n");
-	disk_close(d);
-	return rc;
-}
-
-/* ---- convert ---------------------------------------------------------------- */
-
-struct bar {
-	int last;       /* last width drawn, -1 before the first */
-};
-
-/* A progress bar on stderr, redrawn only when it grows. */
-static int
-progress(void *data, uint64_t done, uint64_t total)
-{
-	struct bar *b = data;
-	int width = 40, n = total ? (int)(done * (uint64_t)width / total) : width, i;
-
-	if (n == b->last)
-		return 0;
-	b->last = n;
-	fputc('\r', stderr);
-	fputc('[', stderr);
-	for (i = 0; i < width; i++)
-		fputc(i < n ? '#' : '.', stderr);
-	fprintf(stderr, "] %3d%%", total ? (int)(done * 100 / total) : 100);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
-	return 0;
-}
-
-static int
-cmd_convert(int argc, char **argv)
-{
-	struct bar bar = { -1 };
-	struct opts o;
-	char err[600];
-	static const struct cmd_spec spec = { F_IMAGE, O_FORMAT | O_TYPE | O_BLOCK_SIZE, 2, 2 };
-	int i = parse_opts(argc, argv, &o, &spec), rc;
-	disk_t *d = open_disk(argv[i]);
-	bool tty = isatty(STDERR_FILENO);
-
-	rc = disk_convert(d, argv[i + 1], &o.create, tty ? progress : NULL, &bar, err, sizeof(err));
-	if (tty && bar.last >= 0 && rc < 0)
-		fputc('\n', stderr);
-	disk_close(d);
-	if (rc < 0) {
-		tool_err("%s", err);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
-}
-
-/* ---- partition tables and files ------------------------------------------------ */
-
-static void
-print_part_text(const struct disk_label *l, const struct disk_partition *p)
-{
-	char g[37];
-
-	printf("%-3u %14" PRIu64 " %14" PRIu64 " %14" PRIu64 "  %-5s", p->number, p->offset,
-	       p->offset + p->size, p->size, disk_part_kind_name(p->kind));
-	if (l->type == DISK_LABEL_MBR) {
-		printf("  0x%02X%s\n", p->mbr_type, p->active ? "  active" : "");
-		return;
-	}
-	disk_guid_format(p->type_guid, g);
-	printf("  %s", g);
-	disk_guid_format(p->guid, g);
-	printf("  %s  ", g);
-	tool_json_string(stdout, p->name);
-	putchar('\n');
-}
-
-static void
-print_label_text(const char *path, const disk_t *d, const struct disk_label *l)
-{
-	char g[37];
-	unsigned i;
-
-	printf("disk:      %s\n", path);
-	printf("size:      %" PRIu64 " bytes\n", disk_size(d));
-	if (l->type == DISK_LABEL_MBR) {
-		printf("table:     mbr\nsignature: 0x%08" PRIX32 "\n", l->mbr_signature);
-		printf("#           start            end           size  kind   type\n");
-	} else {
-		disk_guid_format(l->disk_guid, g);
-		printf("table:     gpt\ndisk guid: %s\n", g);
-		printf("#           start            end           size  kind   type guid"
-		       "                             partition guid                        name\n");
-	}
-	for (i = 0; i < l->count; i++)
-		print_part_text(l, &l->part[i]);
-}
-
-/* The "partitions" member of a table (shared by partition and info). */
-static void
-print_parts_json(const struct disk_label *l)
-{
-	const struct disk_partition *p;
-	char g[37];
-	unsigned i;
-
-	printf(",\"partitions\":[");
-	for (i = 0; i < l->count; i++) {
-		p = &l->part[i];
-		printf("%s{\"number\":%u,\"offset\":%" PRIu64 ",\"size\":%" PRIu64 ",\"kind\":\"%s\"",
-		       i ? "," : "", p->number, p->offset, p->size, disk_part_kind_name(p->kind));
-		if (l->type == DISK_LABEL_MBR) {
-			printf(",\"type\":%u,\"active\":%s}", p->mbr_type, p->active ? "true" : "false");
-			continue;
-		}
-		disk_guid_format(p->type_guid, g);
-		printf(",\"type_guid\":\"%s\"", g);
-		disk_guid_format(p->guid, g);
-		printf(",\"guid\":\"%s\",\"attributes\":%" PRIu64 ",\"name\":", g, p->attributes);
-		tool_json_string(stdout, p->name);
-		putchar('}');
-	}
-	putchar(']');
-}
-
-static void
-print_label_json(const char *path, const disk_t *d, const struct disk_label *l)
-{
-	char g[37];
-
-	printf("{\"disk\":");
-	tool_json_string(stdout, path);
-	printf(",\"size\":%" PRIu64 ",\"table\":\"%s\"", disk_size(d),
-	       l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
-	if (l->type == DISK_LABEL_MBR) {
-		printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
-	} else {
-		disk_guid_format(l->disk_guid, g);
-		printf(",\"disk_guid\":\"%s\",\"primary_ok\":%s,\"backup_ok\":%s", g,
-		       l->problems & DISK_LABEL_PRIMARY_BAD ? "false" : "true",
-		       l->problems & DISK_LABEL_BACKUP_BAD ? "false" : "true");
-	}
-	print_parts_json(l);
-	printf("}\n");
-}
-
 static struct disk_label *
 alloc_label(void)
 {
@@ -656,8 +419,6 @@ static int
 info_partitions(const char *path, disk_t *d, bool json)
 {
 	struct disk_label *l = alloc_label();
-	char g[37];
-	unsigned i;
 	int rc = disk_label_read(d, l);
 
 	if (rc == -BK_ENOTFOUND) {
@@ -672,31 +433,64 @@ info_partitions(const char *path, disk_t *d, bool json)
 		return EXIT_FAIL;
 	}
 	warn_problems(path, l);
-	disk_guid_format(l->disk_guid, g);
-	if (json) {
-		printf(",\"partition_table\":{\"type\":\"%s\"", l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
-		if (l->type == DISK_LABEL_MBR)
-			printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
-		else
-			printf(",\"disk_guid\":\"%s\"", g);
-		print_parts_json(l);
-		putchar('}');
-	} else {
-		if (l->type == DISK_LABEL_MBR)
-			printf("partitions:     mbr, signature 0x%08" PRIX32 "\n"
-			       "#           start            end           size  kind   type\n",
-			       l->mbr_signature);
-		else
-			printf("partitions:     gpt, disk guid %s\n"
-			       "#           start            end           size  kind   type guid"
-			       "                             partition guid                        name\n",
-			       g);
-		for (i = 0; i < l->count; i++)
-			print_part_text(l, &l->part[i]);
-	}
+	if (json)
+		dt_info_table_json(l);
+	else
+		dt_info_table_text(l);
 	free(l);
 	return EXIT_OK;
 }
+
+static int
+cmd_info(int argc, char **argv)
+{
+	struct disk_info in;
+	struct opts o;
+	static const struct cmd_spec spec = { F_IMAGE, O_JSON, 1, 1 };
+	int i = parse_opts(argc, argv, &o, &spec), rc;
+	disk_t *d = open_disk(argv[i]);
+
+	if (disk_get_info(d, &in) < 0) {
+		tool_err("%s", disk_last_error(d));
+		disk_close(d);
+		return EXIT_FAIL;
+	}
+	if (o.json)
+		dt_info_json(argv[i], &in);
+	else
+		dt_info_text(argv[i], &in);
+	rc = info_partitions(argv[i], d, o.json);
+	if (o.json)
+		printf("}\n");
+	disk_close(d);
+	return rc;
+}
+
+/* ---- convert ---------------------------------------------------------------- */
+
+static int
+cmd_convert(int argc, char **argv)
+{
+	struct dt_bar bar = { -1 };
+	struct opts o;
+	char err[600];
+	static const struct cmd_spec spec = { F_IMAGE, O_FORMAT | O_TYPE | O_BLOCK_SIZE, 2, 2 };
+	int i = parse_opts(argc, argv, &o, &spec), rc;
+	disk_t *d = open_disk(argv[i]);
+	bool tty = isatty(STDERR_FILENO);
+
+	rc = disk_convert(d, argv[i + 1], &o.create, tty ? dt_progress : NULL, &bar, err, sizeof(err));
+	if (tty && bar.last >= 0 && rc < 0)
+		fputc('\n', stderr);
+	disk_close(d);
+	if (rc < 0) {
+		tool_err("%s", err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* ---- partition tables and files ------------------------------------------------ */
 
 /* Check the --add specs (KIND:SIZE[:active]) before anything is written. */
 static void
@@ -840,9 +634,9 @@ cmd_partition(int argc, char **argv)
 	} else {
 		warn_problems(argv[i], l);
 		if (o.json)
-			print_label_json(argv[i], d, l);
+			dt_label_json(argv[i], d, l);
 		else
-			print_label_text(argv[i], d, l);
+			dt_label_text(argv[i], d, l);
 	}
 	free(l);
 	disk_close(d);
@@ -912,25 +706,11 @@ open_image_part(const char *arg, unsigned *part)
 	return d;
 }
 
-static void
-print_entry(const struct disk_file_info *fi)
-{
-	char when[32];
-	time_t t = (time_t)fi->mtime;
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	else
-		snprintf(when, sizeof(when), "?");
-	printf("%c %12" PRIu64 "  %s  %s\n", fi->is_dir ? 'd' : '-', fi->size, when, fi->name);
-}
-
 static int
 ls_one(const struct disk_file_info *fi, void *data)
 {
 	(void)data;
-	print_entry(fi);
+	dt_print_entry(fi);
 	return 0;
 }
 
@@ -947,7 +727,7 @@ cmd_ls(int argc, char **argv)
 
 	rc = disk_ntfs_list(d, part, path, ls_one, NULL);
 	if (rc == -BK_EWRONGTYPE && (rc = disk_ntfs_stat(d, part, path, &fi)) == 0)
-		print_entry(&fi);
+		dt_print_entry(&fi);
 	if (rc < 0)
 		tool_err("%s", disk_last_error(d));
 	disk_close(d);

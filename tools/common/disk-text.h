@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * How disk images look as text in the tools: the info report, partition
+ * tables (human and JSON forms), NTFS folder entries and the conversion
+ * progress bar.  Kept apart from vhdtool.c so that the tool itself holds
+ * only its options and commands; never linked by the libraries.
+ */
+#ifndef DISK_TEXT_H
+#define DISK_TEXT_H
+
+#include <stdint.h>
+
+#include "bcdkit/disk.h"
+
+/* The info report of one image, text lines or the opening JSON members
+ * (the caller adds the partition table and the closing brace). */
+void dt_info_text(const char *path, const struct disk_info *in);
+void dt_info_json(const char *path, const struct disk_info *in);
+
+/* The partition table part of info: ",\"partition_table\":{...}" in JSON,
+ * a "partitions:" line and one row per partition in text. */
+void dt_info_table_text(const struct disk_label *l);
+void dt_info_table_json(const struct disk_label *l);
+
+/* The whole output of "partition FILE" (list), text or one JSON object. */
+void dt_label_text(const char *path, const disk_t *d, const struct disk_label *l);
+void dt_label_json(const char *path, const disk_t *d, const struct disk_label *l);
+
+/* One folder entry as "ls" prints it: kind, size, UTC mtime, name. */
+void dt_print_entry(const struct disk_file_info *fi);
+
+/* A progress bar on stderr for disk_convert(); data is a struct dt_bar
+ * with last set to -1 before the first call. */
+struct dt_bar {
+	int last;       /* last width drawn, -1 before the first */
+};
+int dt_progress(void *data, uint64_t done, uint64_t total);
+
+#endif

@@ -20,78 +20,32 @@
 #include "bk-alloc.h"
 #include "bk-bytes.h"
 #include "disk-internal.h"
+#include "vhdx-internal.h"
 
-#define VHDX_HEADER1_OFF     (64u * 1024u)
-#define VHDX_HEADER2_OFF     (128u * 1024u)
-#define VHDX_HEADER_SIZE     4096u
-#define VHDX_REGION1_OFF     (192u * 1024u)
-#define VHDX_REGION2_OFF     (256u * 1024u)
-#define VHDX_REGION_SIZE     (64u * 1024u)
-#define VHDX_META_TABLE_SIZE (64u * 1024u)
 #define VHDX_CREATOR_CHARS   256u
-
-#define PAYLOAD_NOT_PRESENT       0u
-#define PAYLOAD_UNDEFINED         1u
-#define PAYLOAD_ZERO              2u
-#define PAYLOAD_UNMAPPED          3u
-#define PAYLOAD_FULLY_PRESENT     6u
-#define PAYLOAD_PARTIALLY_PRESENT 7u
 
 /* GUIDs in their on-disk byte order (first three fields little-endian). */
 #define G(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7) {                      \
 	(uint8_t)(a), (uint8_t)((a) >> 8), (uint8_t)((a) >> 16), (uint8_t)((a) >> 24), \
 	(uint8_t)(b), (uint8_t)((b) >> 8), (uint8_t)(c), (uint8_t)((c) >> 8),  \
 	d0, d1, d2, d3, d4, d5, d6, d7 }
-static const uint8_t guid_bat[16] =
+const uint8_t vhdx_guid_bat[16] =
 	G(0x2DC27766, 0xF623, 0x4200, 0x9D, 0x64, 0x11, 0x5E, 0x9B, 0xFD, 0x4A, 0x08);
-static const uint8_t guid_metadata[16] =
+const uint8_t vhdx_guid_metadata[16] =
 	G(0x8B7CA206, 0x4790, 0x4B9A, 0xB8, 0xFE, 0x57, 0x5F, 0x05, 0x0F, 0x88, 0x6E);
-static const uint8_t guid_file_params[16] =
+const uint8_t vhdx_guid_file_params[16] =
 	G(0xCAA16737, 0xFA36, 0x4D43, 0xB3, 0xB6, 0x33, 0xF0, 0xAA, 0x44, 0xE7, 0x6B);
-static const uint8_t guid_disk_size[16] =
+const uint8_t vhdx_guid_disk_size[16] =
 	G(0x2FA54224, 0xCD1B, 0x4876, 0xB2, 0x11, 0x5D, 0xBE, 0xD8, 0x3B, 0xF4, 0xB8);
-static const uint8_t guid_page83[16] =
+const uint8_t vhdx_guid_page83[16] =
 	G(0xBECA12AB, 0xB2E6, 0x4523, 0x93, 0xEF, 0xC3, 0x09, 0xE0, 0x00, 0xC7, 0x46);
-static const uint8_t guid_lss[16] =
+const uint8_t vhdx_guid_lss[16] =
 	G(0x8141BF1D, 0xA96F, 0x4709, 0xBA, 0x47, 0xF2, 0x33, 0xA8, 0xFA, 0xAB, 0x5F);
-static const uint8_t guid_pss[16] =
+const uint8_t vhdx_guid_pss[16] =
 	G(0xCDA348C7, 0x445D, 0x4471, 0x9C, 0xC9, 0xE9, 0x88, 0x52, 0x51, 0xC5, 0x56);
-static const uint8_t guid_parent_locator[16] =
+const uint8_t vhdx_guid_parent_locator[16] =
 	G(0xA8D35F2D, 0xB30B, 0x454D, 0xAB, 0xF7, 0xD3, 0xD8, 0x48, 0x34, 0xAB, 0x0C);
 #undef G
-
-struct vhdx_header {
-	uint32_t checksum;
-	uint64_t seq;
-	uint8_t file_write_guid[16];
-	uint8_t data_write_guid[16];
-	uint8_t log_guid[16];
-	uint16_t log_version;
-	uint16_t version;
-	uint32_t log_length;
-	uint64_t log_offset;
-};
-
-struct vhdx {
-	struct vhdx_header hdr;         /* current header */
-	int cur;                        /* its slot: 0 or 1 */
-	bool session;                   /* headers bumped for this write session */
-	uint64_t bat_off, meta_off;
-	uint32_t bat_len, meta_len;
-	uint32_t block_size, lss, pss;
-	bool fixed;                     /* LeaveBlockAllocated */
-	uint64_t chunk_ratio, data_blocks, total_entries;
-	uint64_t *bat;
-	uint64_t next_free;             /* 1 MiB aligned end for new blocks */
-	bool bat_dirty;
-	uint8_t page83[16];
-	char creator[128];              /* ASCII form of the creator string */
-	struct vhdx_overlay *ov;
-	uint64_t file_size;             /* real size, for reads through the overlay */
-	uint8_t *zero_block;
-};
-
-static const struct disk_driver vhdx_driver;
 
 static void
 vhdx_header_read(const uint8_t *p, struct vhdx_header *h)
@@ -108,7 +62,7 @@ vhdx_header_read(const uint8_t *p, struct vhdx_header *h)
 }
 
 /* Encode into a zeroed 4 KiB buffer and compute the CRC-32C. */
-static void
+void
 vhdx_header_write(const struct vhdx_header *h, uint8_t *p)
 {
 	memset(p, 0, VHDX_HEADER_SIZE);
@@ -237,9 +191,9 @@ vhdx_parse_regions(struct disk *d, struct vhdx *v, const uint8_t *t)
 	for (i = 0; i < n; i++) {
 		const uint8_t *e = t + 16 + (size_t)i * 32;
 
-		if (memcmp(e, guid_bat, 16) == 0)
+		if (memcmp(e, vhdx_guid_bat, 16) == 0)
 			rc = vhdx_region_check(d, e, &v->bat_off, &v->bat_len);
-		else if (memcmp(e, guid_metadata, 16) == 0)
+		else if (memcmp(e, vhdx_guid_metadata, 16) == 0)
 			rc = vhdx_region_check(d, e, &v->meta_off, &v->meta_len);
 		else if (bk_le32(e + 28) & 1)
 			return bk_err(&d->err, BK_EUNSUPPORTED, "%s: unknown required VHDX region",
@@ -298,22 +252,22 @@ vhdx_meta_entry(struct disk *d, struct vhdx *v, const uint8_t *e, unsigned *seen
 	uint8_t b[16];
 	int rc = 0;
 
-	if (memcmp(e, guid_file_params, 16) == 0 && (rc = meta_item(d, v, e, b, 8)) == 0) {
+	if (memcmp(e, vhdx_guid_file_params, 16) == 0 && (rc = meta_item(d, v, e, b, 8)) == 0) {
 		v->block_size = bk_le32(b);
 		*fp_flags = bk_le32(b + 4);
 		*seen |= 1;
-	} else if (memcmp(e, guid_disk_size, 16) == 0 && (rc = meta_item(d, v, e, b, 8)) == 0) {
+	} else if (memcmp(e, vhdx_guid_disk_size, 16) == 0 && (rc = meta_item(d, v, e, b, 8)) == 0) {
 		*size = bk_le64(b);
 		*seen |= 2;
-	} else if (memcmp(e, guid_lss, 16) == 0 && (rc = meta_item(d, v, e, b, 4)) == 0) {
+	} else if (memcmp(e, vhdx_guid_lss, 16) == 0 && (rc = meta_item(d, v, e, b, 4)) == 0) {
 		v->lss = bk_le32(b);
 		*seen |= 4;
-	} else if (memcmp(e, guid_pss, 16) == 0 && (rc = meta_item(d, v, e, b, 4)) == 0) {
+	} else if (memcmp(e, vhdx_guid_pss, 16) == 0 && (rc = meta_item(d, v, e, b, 4)) == 0) {
 		v->pss = bk_le32(b);
 		*seen |= 8;
-	} else if (memcmp(e, guid_page83, 16) == 0 && (rc = meta_item(d, v, e, b, 16)) == 0) {
+	} else if (memcmp(e, vhdx_guid_page83, 16) == 0 && (rc = meta_item(d, v, e, b, 16)) == 0) {
 		memcpy(v->page83, b, 16);
-	} else if (memcmp(e, guid_parent_locator, 16) == 0) {
+	} else if (memcmp(e, vhdx_guid_parent_locator, 16) == 0) {
 		*fp_flags |= 2;
 	} else if (rc == 0 && (bk_le32(e + 24) & 4)) {
 		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: unknown required VHDX metadata item",
@@ -372,12 +326,6 @@ vhdx_read_metadata(struct disk *d, struct vhdx *v)
 		rc = vhdx_meta_entry(d, v, t + 32 + (size_t)i * 32, &seen, &size, &fpf);
 	bk_free(t);
 	return rc < 0 ? rc : vhdx_check_params(d, v, seen, size, fpf);
-}
-
-static uint64_t
-mib_up(uint64_t x)
-{
-	return (x + DISK_MIB - 1) & ~(uint64_t)(DISK_MIB - 1);
 }
 
 static int
@@ -536,12 +484,6 @@ disk_vhdx_open(struct disk *d, uint64_t fsize)
 }
 
 /* ---- data ---------------------------------------------------------------------- */
-
-static uint64_t
-bat_index(const struct vhdx *v, uint64_t blk)
-{
-	return blk + blk / v->chunk_ratio;
-}
 
 static int
 vhdx_read(struct disk *d, uint64_t off, void *buf, size_t len)
@@ -723,7 +665,7 @@ vhdx_info(struct disk *d, struct disk_info *out)
 	out->allocated = n * v->block_size;
 }
 
-static const struct disk_driver vhdx_driver = {
+const struct disk_driver vhdx_driver = {
 	.format = DISK_FORMAT_VHDX,
 	.read = vhdx_read,
 	.write = vhdx_write,
@@ -771,8 +713,8 @@ vhdx_write_intro(struct disk *d, struct vhdx *v, uint8_t *buf)
 	v->cur = 1;
 	memcpy(t, "regi", 4);
 	bk_put_le32(t + 8, 2);
-	put_region(t, 0, guid_bat, v->bat_off, v->bat_len);
-	put_region(t, 1, guid_metadata, v->meta_off, v->meta_len);
+	put_region(t, 0, vhdx_guid_bat, v->bat_off, v->bat_len);
+	put_region(t, 1, vhdx_guid_metadata, v->meta_off, v->meta_len);
 	bk_put_le32(t + 4, disk_crc32c(0, t, VHDX_REGION_SIZE));
 	memcpy(buf + VHDX_REGION2_OFF, t, VHDX_REGION_SIZE);
 	return disk_pwrite(d, buf, VHDX_REGION2_OFF + VHDX_REGION_SIZE, 0);
@@ -801,11 +743,11 @@ vhdx_write_meta(struct disk *d, struct vhdx *v, uint8_t *buf)
 	memset(buf, 0, VHDX_META_TABLE_SIZE + 4096);
 	memcpy(buf, "metadata", 8);
 	bk_put_le16(buf + 10, 5);
-	put_meta(buf, 0, guid_file_params, VHDX_META_TABLE_SIZE, 8, 4);
-	put_meta(buf, 1, guid_disk_size, VHDX_META_TABLE_SIZE + 8, 8, 6);
-	put_meta(buf, 2, guid_lss, VHDX_META_TABLE_SIZE + 16, 4, 6);
-	put_meta(buf, 3, guid_pss, VHDX_META_TABLE_SIZE + 20, 4, 6);
-	put_meta(buf, 4, guid_page83, VHDX_META_TABLE_SIZE + 24, 16, 6);
+	put_meta(buf, 0, vhdx_guid_file_params, VHDX_META_TABLE_SIZE, 8, 4);
+	put_meta(buf, 1, vhdx_guid_disk_size, VHDX_META_TABLE_SIZE + 8, 8, 6);
+	put_meta(buf, 2, vhdx_guid_lss, VHDX_META_TABLE_SIZE + 16, 4, 6);
+	put_meta(buf, 3, vhdx_guid_pss, VHDX_META_TABLE_SIZE + 20, 4, 6);
+	put_meta(buf, 4, vhdx_guid_page83, VHDX_META_TABLE_SIZE + 24, 16, 6);
 	bk_put_le32(it, v->block_size);
 	bk_put_le32(it + 4, v->fixed ? 1 : 0);
 	bk_put_le64(it + 8, d->size);

@@ -89,4 +89,11 @@ mib_up(uint64_t x)
 extern const struct disk_driver vhdx_driver;
 void vhdx_header_write(const struct vhdx_header *h, uint8_t *p);
 
+/* vhdx-write.c: the driver's write side. */
+int vhdx_write_headers(struct disk *d, struct vhdx *v);
+int vhdx_write(struct disk *d, uint64_t off, const void *buf, size_t len);
+int vhdx_flush(struct disk *d);
+int vhdx_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc, uint64_t *file_off,
+		uint64_t *run);
+
 #endif

@@ -506,8 +506,6 @@ cmd_import(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* ---- dispatch --------------------------------------------------------------- */
-
 /* ---- edit commands (issue 3): create, set, del, mkkey, copy, diff --------- */
 
 static hive_t *
@@ -719,6 +717,8 @@ cmd_diff(int argc, char **argv)
 	hive_close(b);
 	return n ? EXIT_FAIL : EXIT_OK;
 }
+
+/* ---- dispatch --------------------------------------------------------------- */
 
 static const struct tool_command commands[] = {
 	{ "info", cmd_info },

@@ -99,7 +99,7 @@ MEM=${BENCH_MEM_DIR:-/dev/shm}
 free_kb=$(df -Pk "$MEM" 2>/dev/null | awk 'NR == 2 { print $4 }')
 if [ "$(stat -f -c %T "$MEM" 2>/dev/null)" = tmpfs ] && [ "${free_kb:-0}" -ge 3670016 ]; then
 	# First, before anything is written to the disk: here, runs in memory
-	# were slowed (up to 3x, at random) for seconds after a 1 GiB write.
+	# were slowed (up to 3.5x, at random) for seconds after a 1 GiB write.
 	MEMDIR=$(mktemp -d "$MEM/bench-disk.XXXXXX")
 	cd "$MEMDIR"
 	head -c 1073741824 /dev/urandom > rand.raw

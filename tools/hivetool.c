@@ -66,14 +66,6 @@ usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-/* Library notes (log replay, dirty state) go to stderr. */
-static void
-print_note(void *data, const char *msg)
-{
-	(void)data;
-	fprintf(stderr, "%s: note: %s\n", tool_name, msg);
-}
-
 /*
  * One option table for every command.  Each option has a bit; a command
  * names the bits it takes, and any other option is a usage error.
@@ -207,7 +199,7 @@ open_hive(const char *path, unsigned flags)
 		tool_err("%s", err);
 		exit(EXIT_USAGE);
 	}
-	hive_set_msg_cb(h, print_note, NULL);
+	hive_set_msg_cb(h, tool_print_note, NULL);
 	if (hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS)
 		tool_warn("%s: hive is dirty and no transaction log was applied", path);
 	if (hive_state(h) & HIVE_STATE_TRUNCATED)
@@ -447,7 +439,7 @@ open_or_create(const char *path, unsigned flags, bool create)
 		tool_err("%s", err);
 		return NULL;
 	}
-	hive_set_msg_cb(h, print_note, NULL);
+	hive_set_msg_cb(h, tool_print_note, NULL);
 	return h;
 }
 

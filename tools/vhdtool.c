@@ -85,14 +85,6 @@ usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-/* Library notes (a replayed VHDX log) go to stderr. */
-static void
-print_note(void *data, const char *msg)
-{
-	(void)data;
-	fprintf(stderr, "%s: note: %s\n", tool_name, msg);
-}
-
 /*
  * One option table for every command.  Each option has a bit; a command
  * names the bits it takes, and another option of its family is "not valid
@@ -348,7 +340,7 @@ open_disk(const char *path)
 		tool_err("%s", err);
 		exit(EXIT_USAGE);
 	}
-	disk_set_msg_cb(d, print_note, NULL);
+	disk_set_msg_cb(d, tool_print_note, NULL);
 	if (disk_get_info(d, &in) == 0 && in.log_replayed)
 		tool_warn("%s: the VHDX log was not empty; replayed it in memory", path);
 	return d;

@@ -71,6 +71,13 @@ tool_warn(const char *fmt, ...)
 }
 
 void
+tool_print_note(void *data, const char *msg)
+{
+	(void)data;
+	fprintf(stderr, "%s: note: %s\n", tool_name, msg);
+}
+
+void
 tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;

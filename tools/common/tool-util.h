@@ -24,6 +24,9 @@ void tool_init(int argc, char **argv);
 void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "TOOL: warning: message\n" on stderr. */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "TOOL: note: message\n" on stderr: the message callback given to the
+ * libraries (hive_set_msg_cb, disk_set_msg_cb) for log replays and the like. */
+void tool_print_note(void *data, const char *msg);
 /* Print a usage error and "Try 'TOOL --help'." then exit 2. */
 void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Print "TOOL (bcdkit) VERSION" and exit 0. */

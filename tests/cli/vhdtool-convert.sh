@@ -80,36 +80,15 @@ no_temp .
 
 # A VHDX with 4 KiB logical sectors (Windows makes them with
 # -LogicalSectorSizeBytes 4096; qemu-img refuses them), made here from one
-# of ours: the sector size item patched and the block table relaid.  A
-# sector-bitmap entry follows every 2^23 sectors' worth of blocks: 4 GiB at
-# 512 bytes, 32 GiB at 4096, so in a 6 GiB image the data past 4 GiB is
-# found only if the reader counts in 4 KiB sectors.
+# of ours by vhdx-tables.py: the sector size item patched and the block
+# table relaid.  A sector-bitmap entry follows every 2^23 sectors' worth of
+# blocks: 4 GiB at 512 bytes, 32 GiB at 4096, so in a 6 GiB image the data
+# past 4 GiB is found only if the reader counts in 4 KiB sectors.
 truncate -s 6G s4.raw
 head -c 3000000 /dev/urandom | dd of=s4.raw conv=notrunc status=none
 head -c 1000000 /dev/urandom | dd of=s4.raw bs=1M seek=5200 conv=notrunc status=none
 "$VHDTOOL" convert s4.raw s4.vhdx
-python3 - s4.vhdx <<'PY'
-import struct, sys, uuid
-def guid(b, o): return str(uuid.UUID(bytes_le=bytes(b[o:o + 16])))
-with open(sys.argv[1], 'r+b') as f:
-    d = f.read(4 << 20)
-    r = d[192 << 10:256 << 10]
-    reg = {guid(r, 16 + 32 * i)[:8]: struct.unpack_from('<Q', r, 32 + 32 * i)[0]
-           for i in range(struct.unpack_from('<I', r, 8)[0])}
-    meta, bat = reg['8b7ca206'], reg['2dc27766']
-    m = d[meta:meta + (1 << 20)]
-    for i in range(struct.unpack_from('<H', m, 10)[0]):
-        if guid(m, 32 + 32 * i).startswith('8141bf1d'):
-            f.seek(meta + struct.unpack_from('<I', m, 48 + 32 * i)[0])
-            f.write(struct.pack('<I', 4096))
-    # 192 blocks of 32 MiB; at 512-byte sectors entry 128 is the first
-    # chunk's sector bitmap, at 4096 there is none below block 1024.
-    e = list(struct.unpack_from('<193Q', d, bat))
-    # Block 162 holds the data at 5200 MiB.
-    assert e[128] == 0 and e[163] & 7 == 6, 'unexpected block table'
-    f.seek(bat)
-    f.write(struct.pack('<193Q', *(e[:128] + e[129:] + [0])))
-PY
+python3 "$top_srcdir/tests/cli/vhdx-tables.py" to-4k s4.vhdx
 [ "$(json_get s4.vhdx logical_sector)" = 4096 ] || fail "4 KiB logical sectors not patched in"
 "$VHDTOOL" convert s4.vhdx s4back.raw 2>/dev/null
 qemu-img compare -q -f raw -F raw s4.raw s4back.raw || fail "VHDX with 4 KiB sectors reads other bytes"

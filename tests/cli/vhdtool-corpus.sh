@@ -48,38 +48,8 @@ cmp dirty.vhdx pristine.vhdx || fail "reading changed the file"
 # closest check possible without Windows): same header fields, region table
 # and metadata table (item GUIDs, offsets, lengths, flags), block size and
 # sector sizes.  Read by an independent parser written from [MS-VHDX].
-cat > layout.py <<'PY'
-import struct, sys, uuid
-d = open(sys.argv[1], 'rb').read(4 << 20)
-def guid(b, o): return str(uuid.UUID(bytes_le=bytes(b[o:o + 16])))
-out = []
-for ho in (64 << 10, 128 << 10):
-    h = d[ho:ho + 4096]
-    out.append(('header', h[:4], struct.unpack_from('<HHIQ', h, 64), guid(h, 48)))
-r = d[192 << 10:256 << 10]
-assert r[:4] == b'regi'
-meta = None
-for i in range(struct.unpack_from('<I', r, 8)[0]):
-    g = guid(r, 16 + 32 * i)
-    off, ln, req = struct.unpack_from('<QII', r, 32 + 32 * i)
-    out.append(('region', g, off, ln, req))
-    if g.startswith('8b7ca206'):
-        meta = off
-m = d[meta:meta + (1 << 20)]
-assert m[:8] == b'metadata'
-for i in range(struct.unpack_from('<H', m, 10)[0]):
-    g = guid(m, 32 + 32 * i)
-    off, ln, fl = struct.unpack_from('<III', m, 48 + 32 * i)
-    val = m[off:off + ln].hex()
-    # The size and the page 83 identifier differ by nature.
-    if g.startswith(('2fa54224', 'beca12ab')):
-        val = '-'
-    out.append(('meta', g, off, ln, fl, val))
-for row in out:
-    print(*row)
-PY
 "$VHDTOOL" create ours.vhdx --size 1G
-python3 layout.py win10-dynamic-1GiB-btrfs.vhdx > win.layout
-python3 layout.py ours.vhdx > ours.layout
+python3 "$top_srcdir/tests/cli/vhdx-tables.py" layout win10-dynamic-1GiB-btrfs.vhdx > win.layout
+python3 "$top_srcdir/tests/cli/vhdx-tables.py" layout ours.vhdx > ours.layout
 diff win.layout ours.layout || fail "new VHDX laid out unlike Windows 10's"
 grep -c meta ours.layout | grep -qx 5 || fail "layout: not five metadata items"

@@ -83,7 +83,7 @@ row() { printf '  %-26s %7.3f %7.3f\n' "$1" "$(median "$2")" "$(best "$2")"; }
 judge() {
 	for f in median best; do
 		v=$($f "$1"); p=$($f "$2")
-		printf ' %s %s %s' "$f" "$(ratio "$v" "$p")" "$(echo "$v $p $3" | awk '{ print ($1 <= $2 * $3) ? "yes" : "NO" }')"
+		printf ' %s %s %s' "$f" "$(ratio "$v" "$p")" "$(verdict "$v" "$(echo "$p $3" | awk '{ print $1 * $2 }')")"
 	done
 }
 

@@ -17,6 +17,7 @@
 
 #include "bcdkit/bcd.h"
 #include "bk-alloc.h"
+#include "test-tmpdir.h"
 
 static bcd_devmap_t *
 map_c(void)
@@ -330,8 +331,7 @@ START_TEST(map_images)
 	free(t);
 	free(d);
 	bcd_devmap_free(m);
-	snprintf(spec, sizeof(spec), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(spec), 0);
+	test_rmtree(tmpdir);
 }
 END_TEST
 

@@ -18,6 +18,7 @@
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
+#include "test-tmpdir.h"
 
 static char dir[] = "/tmp/test-bcd-store-XXXXXX";
 static char path[256];
@@ -32,10 +33,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmtree(dir);
 	strcpy(dir, "/tmp/test-bcd-store-XXXXXX");
 }
 

@@ -20,24 +20,21 @@
 
 #include "bk-atomic.h"
 #include "hive-internal.h"
+#include "test-tmpdir.h"
 
 static char tmpdir[256];
 
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bk-test-commit.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	test_mkdtemp(tmpdir, sizeof(tmpdir), "commit");
 }
 
 static void
 teardown(void)
 {
-	char cmd[300];
-
 	bk_io = &bk_io_posix;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmtree(tmpdir);
 }
 
 static const char *

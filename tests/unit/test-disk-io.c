@@ -69,7 +69,7 @@ START_TEST(create_commit_close)
 	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "power of two"));
 	ck_assert_int_eq(count_entries(dir), 1);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -108,7 +108,7 @@ START_TEST(open_errors_and_ranges)
 	ck_assert_int_eq(disk_read(d, 0, buf, 3), 0);
 	ck_assert_int_eq(memcmp(buf, "AB2", 3), 0);
 	disk_close(d);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -171,7 +171,7 @@ START_TEST(map_holes)
 	ck_assert_int_eq(disk_map(d, 8 * MIB - 1, 2, &run, &alloc), -BK_EINVAL);
 	ck_assert_int_eq(disk_map(d, 0, 0, &run, &alloc), -BK_EINVAL);
 	disk_close(d);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -234,7 +234,7 @@ START_TEST(convert_progress_cancel)
 	disk_close(d);
 	free(pat);
 	free(got);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -299,7 +299,7 @@ START_TEST(convert_paths_agree)
 	convert_both_ways(dir, src, DISK_FORMAT_VHD, pat, 9 * MIB, 3 * 2 * MIB);  /* 0, 1, 4 */
 	convert_both_ways(dir, src, DISK_FORMAT_VHDX, pat, 9 * MIB, 32 * MIB);    /* one block */
 	free(pat);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 

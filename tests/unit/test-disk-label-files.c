@@ -19,6 +19,7 @@
 #include "bk-alloc.h"
 #include "disk-internal.h"
 #include "test-disk-label-util.h"
+#include "test-tmpdir.h"
 
 /* ---- disk_label_rewrite(): the crash-safe table rewrite of an image file ---- */
 
@@ -104,15 +105,6 @@ rw_only_image(const char *dir)
 	ck_assert_msg(system(cmd) == 0, "%s holds more than disk.img", dir);
 }
 
-static void
-rw_cleanup(const char *dir)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
 /* A new table, then an edit of it, in a dynamic VHD with a 1 MiB block
  * size: the image keeps its format, type, block size and permissions. */
 START_TEST(rewrite_keeps_image)
@@ -147,7 +139,7 @@ START_TEST(rewrite_keeps_image)
 	ck_assert_uint_eq(l->part[0].size, 2 * MiB);
 	ck_assert_int_eq(l->part[0].active, 1);
 	disk_close(d);
-	rw_cleanup(dir);
+	test_rmtree(dir);
 	free(l);
 }
 END_TEST
@@ -182,7 +174,7 @@ START_TEST(rewrite_failed_edit)
 	ck_assert_int_eq(disk_label_rewrite(dir, rw_edit_cb, &e, err, sizeof(err)), -BK_EINVAL);
 	ck_assert_int_eq(disk_label_rewrite(path, NULL, &e, err, sizeof(err)), -BK_EINVAL);
 	ck_assert_int_eq(e.calls, 3);
-	rw_cleanup(dir);
+	test_rmtree(dir);
 	free(before);
 	free(after);
 }
@@ -220,7 +212,7 @@ START_TEST(rewrite_alloc_failures)
 	ck_assert_msg(m != n || memcmp(before, now, n) != 0, "the rewrite changed nothing");
 	free(now);
 	free(before);
-	rw_cleanup(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -286,8 +278,7 @@ START_TEST(blockdev_identity)
 	ck_assert_int_eq(dl_blockdev_identity_at(p, q, "/dev/sdq1", &id, err, sizeof(err)),
 			 -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "not a partition"));
-	snprintf(p, sizeof(p), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(p), 0);
+	test_rmtree(root);
 	free(l);
 }
 END_TEST

@@ -18,6 +18,7 @@
 
 #include "bcdkit/disk.h"
 #include "bk-alloc.h"
+#include "test-tmpdir.h"
 
 struct mem {
 	uint8_t *buf;
@@ -165,15 +166,6 @@ test_tmpdir(char *out, size_t n)
 {
 	snprintf(out, n, "/tmp/bk-disk-test.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(out));
-}
-
-static inline void
-test_rmdir(const char *dir)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
 }
 
 /* Create an image at dir/name with the library and load it into *m. */

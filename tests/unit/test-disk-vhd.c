@@ -93,7 +93,7 @@ START_TEST(fixed_footer_every_byte)
 		m.buf[foot + i] ^= 0x5A;
 	}
 	free(base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -118,7 +118,7 @@ START_TEST(dynamic_header_every_byte)
 		free(m.buf);
 	}
 	free(base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -163,7 +163,7 @@ START_TEST(truncate_every_sector)
 	free(base.buf);
 	free(buf);
 	free(pat);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -189,7 +189,7 @@ START_TEST(bat_entries_hostile)
 		free(m.buf);
 	}
 	free(base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -229,7 +229,7 @@ START_TEST(short_last_block)
 	}
 	free(cut.buf);
 	free(m.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -298,7 +298,7 @@ START_TEST(random_damage)
 	ck_assert_uint_gt(ok, 100);
 	free(m.buf);
 	free(buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -338,7 +338,7 @@ START_TEST(write_read_back)
 	free(pat);
 	free(got);
 	free(zero);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -377,7 +377,7 @@ START_TEST(io_faults)
 		ck_assert_int_lt(n, 50);
 	}
 	free(base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -408,7 +408,7 @@ START_TEST(alloc_faults)
 		ck_assert_int_lt(n, 20);
 	}
 	free(m.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 

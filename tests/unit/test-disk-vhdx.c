@@ -103,7 +103,7 @@ START_TEST(headers_and_regions)
 	expect_open(&m, 0, -BK_EUNSUPPORTED, "version");
 	free(m.buf);
 	free(base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -151,7 +151,7 @@ START_TEST(metadata_bytes)
 	expect_open(&m, 0, -BK_ECORRUPT, "lacks required items");
 	free(m.buf);
 	free(base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -272,7 +272,7 @@ START_TEST(log_replay)
 	free(m.buf);
 	free(orig.buf);
 	free(lg.base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -303,7 +303,7 @@ START_TEST(log_damaged)
 	expect_open(&m, 0, -BK_ELOG, "no valid entry");
 	free(m.buf);
 	free(lg.base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -328,7 +328,7 @@ START_TEST(log_rewrites_metadata)
 	disk_close(d);
 	free(m.buf);
 	free(lg.base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -361,7 +361,7 @@ START_TEST(parent_and_short_last_block)
 	m.len -= 512;                           /* one sector short: damaged */
 	expect_open(&m, 0, -BK_ECORRUPT, "past the end");
 	free(m.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -421,7 +421,7 @@ START_TEST(random_damage)
 	ck_assert_uint_gt(ok, 100);
 	free(m.buf);
 	free(buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -455,7 +455,7 @@ START_TEST(write_in_place)
 	free(m.buf);
 	free(pat);
 	free(got);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -504,7 +504,7 @@ START_TEST(io_and_alloc_faults)
 	}
 	ck_assert_int_gt(n, 2);
 	free(base.buf);
-	test_rmdir(dir);
+	test_rmtree(dir);
 }
 END_TEST
 

@@ -22,23 +22,20 @@
 
 #include "hive-internal.h"
 #include "reg-tuples.h"
+#include "test-tmpdir.h"
 
 static char tmpdir[256];
 
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bk-test-export.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	test_mkdtemp(tmpdir, sizeof(tmpdir), "export");
 }
 
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmtree(tmpdir);
 }
 
 static hive_t *

@@ -22,6 +22,7 @@
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
 #include "bk-error.h"
+#include "test-tmpdir.h"
 
 /* No library call here needs more allocations than this to succeed. */
 #define MAX_STEPS 200000
@@ -39,10 +40,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmtree(dir);
 	strcpy(dir, "/tmp/test-robust-XXXXXX");
 }
 

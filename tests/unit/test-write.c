@@ -15,23 +15,20 @@
 #include <unistd.h>
 
 #include "hive-internal.h"
+#include "test-tmpdir.h"
 
 static char tmpdir[256];
 
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bk-test-write.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	test_mkdtemp(tmpdir, sizeof(tmpdir), "write");
 }
 
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmtree(tmpdir);
 }
 
 static const char *

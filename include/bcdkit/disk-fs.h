@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * libbcdkit-disk: files inside partitions, without a mount.
+ *
+ * A disk_fs_t is one file system (NTFS through libntfs-3g, FAT12/16/32 of our
+ * own) on one partition of an opened disk_t, whatever the container (raw
+ * file, block device, VHD, VHDX): every byte goes through disk_read() and
+ * disk_write(), so a FAT partition inside a dynamic VHDX is handled like one
+ * in a raw image.
+ *
+ * Paths take "\" or "/" as separators, start at the volume root (a leading
+ * separator is optional), are matched case-insensitively as Windows matches
+ * them, and keep the case they are written with when they create an entry.
+ * A path that would leave the volume ("..", above the root), holds a NUL or
+ * control character, or names a component Windows forbids (<>:"|?* , a
+ * trailing dot or space, CON, PRN, AUX, NUL, COM1-9, LPT1-9) is -BK_EINVAL
+ * with the reason in disk_fs_last_error().
+ *
+ * Every function returns 0 or a negative BK_E* code (bcdkit/error.h) and
+ * leaves the detail, naming the image, the partition and the path, in
+ * disk_fs_last_error().  A failed write leaves the volume consistent: no
+ * half-created entries, no lost clusters the next open would trip over.
+ */
+#ifndef BCDKIT_DISK_FS_H
+#define BCDKIT_DISK_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bcdkit/disk.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct disk_fs disk_fs_t;
+
+enum disk_fs_type {
+	DISK_FS_UNKNOWN = 0,
+	DISK_FS_NTFS,
+	DISK_FS_FAT12,
+	DISK_FS_FAT16,
+	DISK_FS_FAT32,
+};
+
+/* disk_fs_open() flags. */
+enum {
+	DISK_FS_WRITE = 1 << 0,    /* allow changes; the disk_t must be writable */
+};
+
+/* disk_fs_write() flags. */
+enum {
+	DISK_FS_NO_REPLACE = 1 << 0, /* -BK_EEXIST when the file exists */
+};
+
+/* FILE_ATTRIBUTE_* bits as Windows numbers them (struct disk_file_info). */
+#define DISK_ATTR_READONLY  0x01u
+#define DISK_ATTR_HIDDEN    0x02u
+#define DISK_ATTR_SYSTEM    0x04u
+#define DISK_ATTR_DIRECTORY 0x10u
+#define DISK_ATTR_ARCHIVE   0x20u
+
+/*
+ * Open the file system on partition number of d (numbered as in
+ * disk_label_read()).  partition 0 means the whole disk when it has no
+ * partition table, else the only partition, else the active one; with
+ * several partitions and none active it is -BK_EINVAL ("give a partition
+ * number").  The file system is recognised by content: -BK_EUNSUPPORTED when
+ * it is neither NTFS nor FAT, -BK_ECORRUPT when its boot sector or metadata
+ * is damaged.  d must stay open until disk_fs_close().
+ * Returns: 0 and *out (free with disk_fs_close()), or a negative code with
+ * *out NULL and the detail in disk_last_error(d).
+ */
+BCDKIT_API int disk_fs_open(disk_fs_t **out, disk_t *d, unsigned partition,
+			    unsigned flags);
+
+/* Flush (for a writable handle: write every pending change and leave the
+ * volume clean, NTFS not marked dirty), then free.  Returns: 0 or the flush
+ * error; the handle is freed either way.  NULL is accepted. */
+BCDKIT_API int disk_fs_close(disk_fs_t *fs);
+
+/* Write pending changes through to the disk_t (not disk_flush()). */
+BCDKIT_API int disk_fs_flush(disk_fs_t *fs);
+
+/* Detail of the last error on this handle ("" if none); owned by fs. */
+BCDKIT_API const char *disk_fs_last_error(const disk_fs_t *fs);
+
+BCDKIT_API enum disk_fs_type disk_fs_get_type(const disk_fs_t *fs);
+/* "ntfs", "fat12", "fat16", "fat32", "unknown"; static storage. */
+BCDKIT_API const char *disk_fs_type_name(enum disk_fs_type t);
+
+struct disk_fs_info {
+	enum disk_fs_type type;
+	unsigned partition;          /* the partition number opened (0: whole disk) */
+	uint64_t offset;             /* bytes from the start of the disk */
+	uint64_t size;               /* bytes in the volume */
+	uint32_t cluster_size;       /* bytes */
+	uint64_t free_bytes;
+	uint32_t serial;             /* volume serial (low 32 bits for NTFS) */
+	char label[64];              /* UTF-8 */
+	uint32_t reserved[8];        /* zero */
+};
+BCDKIT_API int disk_fs_get_info(disk_fs_t *fs, struct disk_fs_info *out);
+
+/* ---- reading ---------------------------------------------------------------- */
+
+/* struct disk_file_info, disk_file_cb and disk_sink_cb come from disk.h.
+ * name is the entry's long name as stored; inode is the MFT record number
+ * (NTFS) or the first cluster (FAT). */
+BCDKIT_API int disk_fs_stat(disk_fs_t *fs, const char *path, struct disk_file_info *out);
+/* Every entry of a folder except "." and "..", in on-disk order. */
+BCDKIT_API int disk_fs_list(disk_fs_t *fs, const char *path, disk_file_cb cb, void *data);
+/* Content of a file in order, in chunks of any size. */
+BCDKIT_API int disk_fs_read(disk_fs_t *fs, const char *path, disk_sink_cb sink, void *data);
+/* Whole file into memory (at most max bytes, else -BK_ETOOBIG); free with free(). */
+BCDKIT_API int disk_fs_read_file(disk_fs_t *fs, const char *path, uint8_t **buf,
+				 size_t *len, size_t max);
+
+/* ---- writing (handle opened with DISK_FS_WRITE, else -BK_EREADONLY) --------- */
+
+/*
+ * Source of file content: fill buf with up to cap bytes and set *got; *got
+ * 0 means the end.  A negative return stops the write and is returned.
+ */
+typedef int (*disk_source_cb)(void *buf, size_t cap, size_t *got, void *data);
+
+/*
+ * Create path, or replace the file there (not a folder: -BK_EWRONGTYPE),
+ * with the content src gives; the parent folder must exist (-BK_ENOTFOUND).
+ * size_hint (0: unknown) lets the file system allocate contiguously.  On
+ * failure an existing file is left as it was and a new one is not created.
+ */
+BCDKIT_API int disk_fs_write(disk_fs_t *fs, const char *path, uint64_t size_hint,
+			     disk_source_cb src, void *data, unsigned flags);
+BCDKIT_API int disk_fs_write_file(disk_fs_t *fs, const char *path, const void *buf,
+				  size_t len, unsigned flags);
+
+/* Make a folder; with parents, the missing ones above it too and an existing
+ * folder is not an error (mkdir -p). */
+BCDKIT_API int disk_fs_mkdir(disk_fs_t *fs, const char *path, int parents);
+/* Remove a file or an empty folder (-BK_ENOTEMPTY otherwise). */
+BCDKIT_API int disk_fs_remove(disk_fs_t *fs, const char *path);
+/* Remove a file, or a folder and everything below it. */
+BCDKIT_API int disk_fs_remove_tree(disk_fs_t *fs, const char *path);
+/*
+ * Rename or move from to to inside the volume.  When to exists: with replace,
+ * a file is replaced so that a crash leaves either the old or the new file
+ * under that name; without, -BK_EEXIST.  Folders are never replaced.
+ */
+BCDKIT_API int disk_fs_rename(disk_fs_t *fs, const char *from, const char *to,
+			      int replace);
+/* Set and clear DISK_ATTR_READONLY / HIDDEN / SYSTEM / ARCHIVE bits. */
+BCDKIT_API int disk_fs_set_attributes(disk_fs_t *fs, const char *path, uint32_t set,
+				      uint32_t clear);
+
+/* ---- whole trees ------------------------------------------------------------- */
+
+/* Copy a file or folder tree from one volume to another (or the same one). */
+BCDKIT_API int disk_fs_copy_tree(disk_fs_t *src, const char *src_path,
+				 disk_fs_t *dst, const char *dst_path);
+/* Copy a host file or folder tree into the volume; symlinks, devices and
+ * FIFOs on the host are refused, never followed. */
+BCDKIT_API int disk_fs_import_tree(disk_fs_t *dst, const char *dst_path,
+				   const char *host_path);
+/* Copy a file or folder tree out of the volume into host_path (which must not
+ * exist yet); never writes outside host_path. */
+BCDKIT_API int disk_fs_export_tree(disk_fs_t *src, const char *src_path,
+				   const char *host_path);
+
+/* ---- formatting -------------------------------------------------------------- */
+
+struct disk_fs_format_opts {
+	enum disk_fs_type type;      /* FAT12, FAT16, FAT32 or NTFS; UNKNOWN: FAT
+				      * by size as Windows' format chooses */
+	const char *label;           /* NULL: none ("NO NAME" on FAT) */
+	uint32_t cluster_size;       /* 0: Windows' default for the size */
+	uint32_t serial;             /* 0: a random one */
+	uint32_t reserved[8];        /* zero */
+};
+
+/*
+ * Make a new, empty file system on partition number of d (writable).  The
+ * boot sector records the partition's offset as hidden sectors.  Returns 0 or
+ * a negative code with the detail in disk_last_error(d).
+ */
+BCDKIT_API int disk_fs_format(disk_t *d, unsigned partition,
+			      const struct disk_fs_format_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BCDKIT_DISK_FS_H */

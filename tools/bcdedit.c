@@ -104,7 +104,11 @@ do_enum(struct bcdedit_args *a)
 			    (a->verbose ? BCD_ENUM_V : 0) | (a->json ? BCD_ENUM_JSON : 0), &text);
 	if (rc < 0)
 		return fail(rc);
-	fputs(text, stdout);
+	/* Nothing selected: the text is bcdedit's leading empty line alone. */
+	if (!a->json && strcmp(text, "\n") == 0)
+		printf("There are no matching objects or the store is empty.\n");
+	else
+		fputs(text, stdout);
 	free(text);
 	return EXIT_OK;
 }
@@ -201,14 +205,17 @@ do_create(struct bcdedit_args *a)
 		rc = bcd_store_commit(store);
 	if (rc < 0)
 		return fail(rc);
-	printf("The entry %s was successfully created.\n", bcd_guid_format(&id, g));
+	/* A well-known object is named by its alias, as bcdedit does. */
+	printf("The entry %s was successfully created.\n",
+	       bcd_alias_name(&id) && !a->verbose ? bcd_alias_name(&id) : bcd_guid_format(&id, g));
 	return EXIT_OK;
 }
 
 static int
 do_delete(struct bcdedit_args *a)
 {
-	bcd_guid_t id;
+	bcd_guid_t id, resume;
+	bool with_resume;
 	int rc;
 
 	if (a->nwords != 1)
@@ -222,9 +229,16 @@ do_delete(struct bcdedit_args *a)
 		tool_err("%s is a well-known identifier; use /f to delete it", a->words[0]);
 		return EXIT_FAIL;
 	}
+	/* With clean-up, a loader's resume object goes too unless another
+	 * loader resumes from it. */
+	with_resume = !a->nocleanup && bcd_resume_to_delete(store, &id, &resume) == 0;
 	rc = bcd_object_delete(store, &id);
 	if (rc == 0 && !a->nocleanup)
 		rc = bcd_remove_references(store, &id);
+	if (rc == 0 && with_resume)
+		rc = bcd_object_delete(store, &resume);
+	if (rc == 0 && with_resume)
+		rc = bcd_remove_references(store, &resume);
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
@@ -240,6 +254,29 @@ split_id(struct bcdedit_args *a, const char *dflt, bcd_guid_t *id, size_t *first
 	return existing(dflt, id);
 }
 
+/* /set ID LIST ID... /addfirst|/addlast|/remove: edit the list as /displayorder does. */
+static int
+set_list_edit(struct bcdedit_args *a, const bcd_guid_t *id, size_t first)
+{
+	bcd_guid_t ids[MAX_IDS];
+	uint32_t type = 0, el;
+	size_t i, n = 0;
+	int rc;
+
+	rc = bcd_object_type(store, id, &type);
+	if (rc < 0)
+		return fail(rc);
+	if (bcd_element_lookup(type, a->words[first], &el) < 0 ||
+	    BCD_ELEM_FORMAT(el) != BCD_FMT_OBJLIST)
+		tool_usage_error("/addfirst, /addlast and /remove apply to object lists, not '%s'",
+				 a->words[first]);
+	for (i = first + 1; i < a->nwords && rc == 0; i++)
+		rc = existing(a->words[i], &ids[n++]);
+	if (rc == 0)
+		rc = bcd_list_edit(store, id, el, ids, n, a->listmode);
+	return rc < 0 ? fail(rc) : commit_ok();
+}
+
 static int
 do_set(struct bcdedit_args *a)
 {
@@ -253,6 +290,8 @@ do_set(struct bcdedit_args *a)
 		tool_usage_error("usage: /set [ID] NAME VALUE");
 	if (rc < 0)
 		return fail(rc);
+	if (a->listmode_given)
+		return set_list_edit(a, &id, first);
 	for (i = first + 1; i < a->nwords; i++) {
 		if (strlen(value) + strlen(a->words[i]) + 2 > sizeof(value))
 			tool_usage_error("value too long");
@@ -393,10 +432,13 @@ do_import(struct bcdedit_args *a)
 static int
 do_export(struct bcdedit_args *a)
 {
+	int rc;
+
 	if (a->nwords != 1)
 		tool_usage_error("/export needs a file name");
-	if (bcd_store_export(store, a->words[0]) < 0)
-		return fail(-1);
+	rc = bcd_store_export(store, a->words[0]);
+	if (rc < 0)
+		return fail(rc);
 	printf("The operation completed successfully.\n");
 	return EXIT_OK;
 }
@@ -479,6 +521,13 @@ build_map(const struct bcdedit_args *a)
 	return EXIT_OK;
 }
 
+static void
+warn_cb(void *data, const char *msg)
+{
+	(void)data;
+	tool_warn("%s", msg);
+}
+
 /*
  * Open the store the command works on, and set {current}.  All store
  * opening happens here (other ways to name a store plug in here).
@@ -497,6 +546,7 @@ open_store(const struct bcdedit_args *a)
 		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
 		return EXIT_FAIL;
 	}
+	bcd_set_msg_cb(store, warn_cb, NULL);
 	if (a->current) {
 		if (bcd_store_resolve(store, a->current, &cur) < 0 ||
 		    bcd_object_type(store, &cur, &(uint32_t){ 0 }) < 0)

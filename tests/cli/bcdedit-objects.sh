@@ -13,7 +13,7 @@ list() { B /enum "$1" /v > "$TMP/enum"; awk -v n="$2" '$1 == n {f=1; print $2; n
 
 expect_exit 0 "$BCDEDIT" /createstore "$BCD"
 expect_exit 0 B /create {bootmgr} /d "Windows Boot Manager"
-grep -qx 'The entry {9dea862c-5cdd-4e70-acc1-f32b344d4795} was successfully created.' "$TMP/out" ||
+grep -qx 'The entry {bootmgr} was successfully created.' "$TMP/out" ||
 	fail "create {bootmgr}: $(cat "$TMP/out")"
 expect_exit 0 B /create /d "Loader A" /application osloader
 A=$(new_guid)

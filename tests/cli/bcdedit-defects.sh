@@ -50,7 +50,7 @@ ok /set {fwbootmgr} displayorder $B /remove
 ok /set {fwbootmgr} displayorder {bootmgr} $A /remove
 "$BCDEDIT" --store "$S" /enum {fwbootmgr} | grep -q '^displayorder' && fail "emptied list kept"
 cp "$S" "$TMP/saved"
-expect_exit 2 "$BCDEDIT" --store "$S" /set {bootmgr} description $A /addfirst
+expect_exit 1 "$BCDEDIT" --store "$S" /set {bootmgr} description $A /addfirst
 cmp -s "$S" "$TMP/saved" || fail "modifier on a non-list changed the store"
 
 # 2: deleting a loader deletes its resume object unless another loader uses it.

@@ -32,6 +32,8 @@ enum bcd_owner {
 	BCD_OWN_NTLDR, BCD_OWN_STARTUP, BCD_OWN_BOOTAPP, BCD_OWN_DEVICE,
 };
 
+/* An integer element holding an IPv4 address (shown as a.b.c.d). */
+bool bcd_element_is_ipv4(uint32_t objtype, uint32_t eltype);
 /* The table that names class-2 elements of an object type. */
 int bcd_owner_of_type(uint32_t objtype);
 /* Well-known GUID text of an alias row, by index; NULL past the end. */

@@ -43,21 +43,43 @@ parse_bool(const char *v, uint64_t *out)
 	return -BK_ESYNTAX;
 }
 
+/* a.b.c.d to the integer whose bytes, low first, are a, b, c, d. */
+static bool
+parse_ipv4(const char *v, uint64_t *out)
+{
+	unsigned a, b, c, d;
+	char tail;
+
+	if (sscanf(v, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &tail) != 4 ||
+	    a > 255 || b > 255 || c > 255 || d > 255)
+		return false;
+	*out = a | b << 8 | c << 16 | (uint64_t)d << 24;
+	return true;
+}
+
+/*
+ * An integer by value name, number (or a.b.c.d for addresses).  A named
+ * enumerated setting takes only the values it names; through custom:
+ * any integer is stored, as the element's format allows.
+ */
 static int
 parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, const char *v,
 	      uint64_t *out)
 {
 	bool enumerated = bcd_element_enum_name(objtype, el, 0) ||
 			  bcd_element_enum_name(objtype, el, 1);
+	bool custom = strncasecmp(name, "custom:", 7) == 0;
 
 	if (bcd_element_enum_value(objtype, el, v, out) == 0)
+		return 0;
+	if (bcd_element_is_ipv4(objtype, el) && parse_ipv4(v, out))
 		return 0;
 	if (!bcd_parse_u64(v, out))
 		return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer%s", name, v,
 			      enumerated ? " or a known value name" : "");
-	/* An enumerated setting takes only the values it names. */
-	if (enumerated && !bcd_element_enum_name(objtype, el, *out))
-		return bk_err(&s->err, BK_EINVAL, "%s: %s is out of range", name, v);
+	if (enumerated && !custom && !bcd_element_enum_name(objtype, el, *out))
+		return bk_err(&s->err, BK_EINVAL, "%s: %s is out of range (custom:%08x takes "
+			      "any number)", name, v, el);
 	return 0;
 }
 

@@ -158,20 +158,23 @@ set_device(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, const char *name,
 	struct bcd_devtree t;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	char why[256] = "";
+	char why[256] = "", g[BCD_GUID_STRLEN];
 	bcd_guid_t opt;
 	int rc;
 
 	rc = bcd_device_from_text(value, el, map, &data, &len, why, sizeof(why));
 	if (rc < 0)
 		return rc == -BK_ENOMEM ? rc : bk_err(&s->err, -rc, "%s: %s", name, why);
-	/* A ramdisk's options object must exist. */
+	/* A ramdisk's options object may be created after the device that
+	 * names it (Windows' own stores hold such references): a note, not
+	 * an error. */
 	if (bcd_dev_decode(data, len, &t) == 0) {
 		memcpy(opt.b, t.options, 16);
 		bcd_dev_free(t.root);
-		if (memcmp(opt.b, (uint8_t[16]){ 0 }, 16) != 0 && (rc = must_exist(s, &opt)) < 0) {
-			bk_free(data);
-			return rc;
+		if (memcmp(opt.b, (uint8_t[16]){ 0 }, 16) != 0 && must_exist(s, &opt) < 0) {
+			bk_err_clear(&s->err);
+			bcd_note(s, "%s: the options object %s does not exist yet; create it with "
+				 "/create %s /device", name, bcd_guid_format(&opt, g), g);
 		}
 	}
 	rc = bcd_element_set_raw(s, id, el, HIVE_REG_BINARY, data, len);

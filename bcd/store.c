@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,20 @@ note_skipped(bcd_store_t *s, const char *name)
 	s->skip_noted = true;
 	snprintf(msg, sizeof(msg), "%s: Objects\\%.200s is not an object (its name is not a GUID "
 		 "or it has no Description); such keys are skipped", s->path, name);
+	s->msg_cb(s->msg_data, msg);
+}
+
+void
+bcd_note(bcd_store_t *s, const char *fmt, ...)
+{
+	char msg[BK_ERRMSG_MAX];
+	va_list ap;
+
+	if (!s->msg_cb)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	s->msg_cb(s->msg_data, msg);
 }
 

@@ -62,7 +62,7 @@ need_arg(int argc, char **argv, int *i, const char *opt)
 static void
 add_map(struct bcdedit_args *a, const char *spec)
 {
-	if (a->nmaps >= 26)
+	if (a->nmaps >= sizeof(a->maps) / sizeof(a->maps[0]))
 		bcdedit_usage_error("too many --map options");
 	a->maps[a->nmaps++] = spec;
 }

@@ -51,7 +51,7 @@ struct bcdedit_args {
 	const char *cmdname;                    /* as typed */
 	const char *store;
 	const char *current;
-	const char *maps[26];
+	const char *maps[64];
 	size_t nmaps;
 	bool json, verbose;
 	const char *words[BCDEDIT_MAX_WORDS];   /* positional words of the command */

@@ -23,6 +23,8 @@ for c in createstore export import sysstore copy create delete mirror deletevalu
 	 bootsequence default displayorder timeout toolsdisplayorder bootems ems emssettings \
 	 bootdebug dbgsettings debug hypervisorsettings eventsettings event; do
 	grep -q "^  /$c " "$TMP/topics" || fail "/$c missing from '/?' TOPICS"
+	grep -q "^\\\\fB/$c\\\\fR\\|^\\.BI\\? /$c\\( \\|\$\\)\\|^\\.B /$c\$" "$top_srcdir/doc/bcdedit.1" ||
+		fail "/$c missing from bcdedit(1)"
 done
 for c in sysstore mirror; do
 	expect_exit 1 B /$c {bootmgr}

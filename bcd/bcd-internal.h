@@ -63,7 +63,7 @@ int bcd_hive_err(bcd_store_t *s, int rc, const char *what);
 
 /* ---- device elements in memory ----------------------------------------------- */
 /*
- * One device descriptor (bcd-format.md 5.2).  Only the layouts that
+ * One device descriptor (doc/bcd-format-notes.md, "Device elements").  Only the layouts that
  * bcdedit writes are decoded; every field that varies is kept so that
  * encoding gives back the same bytes.
  */

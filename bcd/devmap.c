@@ -3,7 +3,7 @@
  * Drive letters offline: "--map X:=TARGET" names the partition a letter
  * stands for ("--map \\Device\\HarddiskVolumeN=TARGET" a volume without one).  A partition device pins an MBR signature and byte offset or
  * GPT disk and partition GUIDs, so each TARGET is reduced to that identity,
- * read from the partition table of the disk (bcd-format.md 5.8) by the disk
+ * read from the partition table of the disk (doc/bcd-format-notes.md, "Partition identity") by the disk
  * layer, which also opens VHD and VHDX images.
  */
 #include "config.h"

@@ -214,7 +214,7 @@ blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_dev
 		return true;
 	memcpy(opt.b, t->options, 16);
 	alias = bcd_alias_name(&opt);
-	/* Only {ramdiskoptions} prints as an alias (bcdedit-outputs 5). */
+	/* Only {ramdiskoptions} prints as an alias (doc/bcd-format-notes.md, "/enum text"). */
 	if (!(flags & BCD_TEXT_VERBOSE) && alias && strcmp(alias, "{ramdiskoptions}") == 0)
 		bcd_sb_printf(b, ",%s", alias);
 	else

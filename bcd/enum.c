@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * "bcdedit /enum": the text layout of the real outputs (bcdedit-outputs
- * README) and the same content as JSON.
+ * "bcdedit /enum": the text layout of real outputs (doc/bcd-format-notes.md,
+ * "/enum text") and the same content as JSON.
  *
  * Text: one blank line, then per object a header, a dash underline of the
  * same length, "identifier" and the elements in ascending type order, each

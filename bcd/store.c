@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The store handle and the read side: objects, their types and elements,
- * read straight from the hive (bcd-format.md 1.2).  Real stores have quirks
+ * read straight from the hive (doc/bcd-format-notes.md, "Store layout").  Real stores have quirks
  * that are accepted here: any root name, a KeyName that is not a string,
  * element keys without a value.
  */

@@ -36,7 +36,9 @@ for page in "$top_srcdir"/doc/*.[1-8]; do
 				}
 		}
 		END { exit bad }' "$page" || fail "$name: run-on font macro"
-	for sec in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" EXAMPLES FILES "SEE ALSO" \
+	# Programs have an exit status, library functions a return value.
+	case $name in *.3) status="RETURN VALUE" ;; *) status="EXIT STATUS" ;; esac
+	for sec in NAME SYNOPSIS DESCRIPTION "$status" EXAMPLES FILES "SEE ALSO" \
 		"REPORTING BUGS" COPYRIGHT; do
 		grep -q "^\.SH \"*$sec\"*\$" "$page" || fail "$name: no $sec section"
 	done

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The libraries' ABI: each shared library exports exactly the functions its
+# public headers declare with BCDKIT_API (no internal helper leaks out, no
+# declared function is missing), every export is listed by name in the
+# library's version script, and calls inside a library are bound to the
+# library's own functions, so a program that defines a function of the same
+# name (here hive_upcase) cannot break the library (-Bsymbolic-functions).
+set -eu
+. "$top_srcdir/tests/cli/lib.sh"
+command -v nm >/dev/null || skip "nm not installed"
+cc=${CC:-cc}
+libs="$top_builddir/.libs"
+
+# Declared: every "BCDKIT_API type name(" in the headers of a prefix.
+declared() {
+	cat "$top_srcdir"/include/bcdkit/*.h |
+		tr '\n' ' ' | sed 's/;/;\n/g' | grep 'BCDKIT_API' |
+		sed -n "s/.*[ *]\($1_[A-Za-z0-9_]*\)[ ]*(.*/\1/p" | sort -u
+}
+for pair in hive:hive disk:disk bcd:bcd; do
+	lib=${pair%%:*}; prefix=${pair#*:}
+	so="$libs/libbcdkit-$lib.so"
+	[ -e "$so" ] || fail "$so not built"
+	nm -D --defined-only "$so" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' |
+		sort -u >"$TMP/exported-$lib"
+	declared "$prefix" >"$TMP/declared-$lib"
+	if ! cmp -s "$TMP/exported-$lib" "$TMP/declared-$lib"; then
+		echo "exported (<) vs declared with BCDKIT_API (>) for libbcdkit-$lib:"
+		diff "$TMP/exported-$lib" "$TMP/declared-$lib" || true
+		fail "libbcdkit-$lib: exported set differs from the headers"
+	fi
+	sym="$top_srcdir/$lib/lib$lib.sym"
+	grep -q '\*;' "$sym" && ! grep -q '^[[:space:]]*local:[[:space:]]*$' "$sym" &&
+		fail "$sym exports by wildcard"
+	sed -n 's/^[[:space:]]*\([a-z][a-z0-9_]*\);.*/\1/p' "$sym" | sort -u >"$TMP/listed-$lib"
+	cmp -s "$TMP/listed-$lib" "$TMP/declared-$lib" || {
+		diff "$TMP/listed-$lib" "$TMP/declared-$lib" || true
+		fail "$sym does not list exactly the declared functions"
+	}
+	echo "ok: libbcdkit-$lib exports $(wc -l <"$TMP/exported-$lib") functions, all declared"
+done
+
+# Interposition: a program with its own hive_upcase still finds keys.
+cat >"$TMP/interpose.c" <<'EOC'
+#include <stdio.h>
+#include <stdint.h>
+#include <bcdkit/hive.h>
+/* A hostile or careless definition of a library function's name. */
+uint16_t hive_upcase(uint16_t c) { return (uint16_t)(c + 1); }
+int main(int argc, char **argv)
+{
+	hive_t *h;
+	hive_key_t k;
+	int rc;
+	(void)argc;
+	if (hive_open(&h, argv[1], 0, NULL, 0) < 0)
+		return 3;
+	rc = hive_key_find(h, "software\\VENDOR\\app", &k);
+	hive_close(h);
+	printf("%d\n", rc);
+	return rc == 0 ? 0 : 1;
+}
+EOC
+$cc -o "$TMP/interpose" "$TMP/interpose.c" -I"$top_srcdir/include" -I"$top_builddir/include" \
+	-L"$libs" -lbcdkit-hive -Wl,-rpath,"$libs" || fail "cannot build the interposition probe"
+"$TMP/interpose" "$top_builddir/fixtures/sample.hiv" >"$TMP/out" ||
+	fail "a program defining hive_upcase breaks hive_key_find (returned $(cat "$TMP/out"))"
+echo "ok: internal calls are bound inside the library"

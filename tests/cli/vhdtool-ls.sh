@@ -44,7 +44,7 @@ names big.bin
 expect_exit 1 "$VHDTOOL" ls "$I" /nope
 grep -q 'nope: no such file or folder' "$TMP/err" || fail "missing: $(cat "$TMP/err")"
 expect_exit 1 "$VHDTOOL" ls "$I:1" /
-grep -q 'partition 1 does not hold NTFS' "$TMP/err" || fail "ESP: $(cat "$TMP/err")"
+grep -q 'd.vhdx:1: neither NTFS nor FAT' "$TMP/err" || fail "ESP: $(cat "$TMP/err")"
 expect_exit 1 "$VHDTOOL" ls "$I:3" /
 grep -q 'no partition 3' "$TMP/err" || fail "no partition: $(cat "$TMP/err")"
 expect_exit 2 "$VHDTOOL" ls "$TMP/none.vhdx:2" /

@@ -108,6 +108,7 @@ vols_get(struct vols *vs, const struct image_path *ip, bool write)
 	struct stat st;
 	unsigned part;
 	size_t i;
+	int orc;
 
 	if (stat(ip->image, &st) < 0) {
 		tool_err("%s: %s", ip->image, strerror(errno));
@@ -138,8 +139,8 @@ vols_get(struct vols *vs, const struct image_path *ip, bool write)
 			tool_err("%s", disk_last_error(v->d));
 			return NULL;
 		}
-	} else if ((i = (size_t)-image_path_open(ip, write, &v->d, &v->fs)) != 0) {
-		vs->unreadable = i == 2;
+	} else if ((orc = image_path_open(ip, write, &v->d, &v->fs)) < 0) {
+		vs->unreadable = orc == -2;
 		return NULL;
 	} else {
 		v->owns_d = true;

@@ -235,3 +235,39 @@ hive_has_file(const hive_t *h)
 {
 	return !(h->flags & HIVE_FLAG_NO_FILE);
 }
+
+void
+hive_set_image_io(hive_t *h, const struct hive_image_io *io, void *data)
+{
+	hive_image_release(h);
+	h->io = io;
+	h->io_data = data;
+}
+
+void
+hive_image_release(struct hive *h)
+{
+	if (h->io && h->io->release)
+		h->io->release(h->io_data);
+	h->io = NULL;
+	h->io_data = NULL;
+}
+
+int
+hive_image_commit(struct hive *h, unsigned flags)
+{
+	char msg[BK_ERRMSG_MAX] = "";
+	int rc;
+
+	/* The name is an IMAGE:PART:\path: it must never become a file here. */
+	if (!h->io || !h->io->commit)
+		return bk_err(&h->err, BK_EINVAL, "%s: opened from an image, not a file: "
+			      "write it with hive_serialize()", h->path);
+	if ((rc = hive_check_writable(h)) < 0)
+		return rc;
+	rc = h->io->commit(h->io_data, h, flags, msg, sizeof(msg));
+	if (rc >= 0)
+		return 0;
+	return bk_err(&h->err, rc == -BK_ENOMEM ? BK_ENOMEM : -rc, "%s",
+		      msg[0] ? msg : bk_strerror(rc));
+}

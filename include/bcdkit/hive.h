@@ -457,6 +457,22 @@ BCDKIT_API int hive_serialize_done(hive_t *h, const uint8_t *img, size_t len);
  * from hive_open_image(). */
 BCDKIT_API int hive_has_file(const hive_t *h);
 
+/*
+ * Where hive_commit() stores a hive from hive_open_image(): commit() is
+ * called with the handle and hive_commit()'s flags, and does the whole
+ * commit itself (typically hive_serialize() with the logs beside the file,
+ * a crash-safe replacement of the file, emptying the logs,
+ * hive_serialize_done()); it returns 0 or a negative BK_E* code with a
+ * message in err, which becomes the handle's error.  release() (may be
+ * NULL) is called with data when the handle is closed.  Without one,
+ * hive_commit() of such a handle is -BK_EINVAL.
+ */
+struct hive_image_io {
+	int (*commit)(void *data, hive_t *h, unsigned flags, char *err, size_t errlen);
+	void (*release)(void *data);
+};
+BCDKIT_API void hive_set_image_io(hive_t *h, const struct hive_image_io *io, void *data);
+
 /* ---- comparing two hives (hive/diff.c) ----------------------------------- */
 
 enum {

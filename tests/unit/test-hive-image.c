@@ -298,6 +298,78 @@ START_TEST(test_bcd_not_a_store)
 }
 END_TEST
 
+/* hive_commit() of an image hive goes through its hive_image_io. */
+struct fake_store {
+	uint8_t *img;
+	size_t len;
+	int fail;                  /* return this instead of storing */
+	int calls, released;
+};
+
+static int
+fake_commit(void *data, hive_t *h, unsigned flags, char *err, size_t errlen)
+{
+	struct fake_store *f = data;
+	int rc;
+
+	(void)flags;
+	f->calls++;
+	if (f->fail) {
+		snprintf(err, errlen, "x.img:1:\\A: the volume said no");
+		return f->fail;
+	}
+	free(f->img);
+	if ((rc = hive_serialize(h, NULL, 0, &f->img, &f->len)) < 0)
+		return rc;
+	return hive_serialize_done(h, f->img, f->len);
+}
+
+static void
+fake_release(void *data)
+{
+	((struct fake_store *)data)->released++;
+}
+
+static const struct hive_image_io fake_io = { fake_commit, fake_release };
+
+START_TEST(test_image_io_commit)
+{
+	struct fake_store f = { NULL, 0, -BK_EIO, 0, 0 };
+	uint8_t *img;
+	size_t len;
+	hive_key_t k;
+	hive_t *h;
+
+	log_setup();
+	img = make_hive("A", &len);
+	ck_assert_int_eq(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
+					 NULL, 0), 0);
+	hive_set_image_io(h, &fake_io, &f);
+	ck_assert_int_eq(hive_key_find(h, "Software", &k), 0);
+	ck_assert_int_eq(hive_value_set(h, k, "More", HIVE_REG_DWORD, "\1\0\0\0", 4), 0);
+	ck_assert_int_eq(hive_commit(h, 0), -BK_EIO);
+	ck_assert_str_eq(hive_last_error(h), "x.img:1:\\A: the volume said no");
+	f.fail = 0;
+	ck_assert_int_eq(hive_commit(h, 0), 0);
+	ck_assert_int_eq(f.calls, 2);
+	ck_assert_uint_eq(seq_of(f.img, f.len), seq_of(img, len) + 1);
+	ck_assert_uint_eq(seq_of(h->buf, h->len), seq_of(img, len) + 1);
+	ck_assert_int_eq(f.released, 0);
+	hive_close(h);
+	ck_assert_int_eq(f.released, 1);
+	/* A read-only image hive is refused before the callback runs. */
+	ck_assert_int_eq(hive_open_image(&h, img, len, "x", NULL, 0, 0, NULL, 0), 0);
+	hive_set_image_io(h, &fake_io, &f);
+	ck_assert_int_eq(hive_commit(h, 0), -BK_EREADONLY);
+	ck_assert_int_eq(f.calls, 2);
+	hive_close(h);
+	ck_assert_int_eq(f.released, 2);
+	free(f.img);
+	free(img);
+	log_teardown();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -313,6 +385,7 @@ main(void)
 	tcase_add_test(tc, test_bad_bytes);
 	tcase_add_test(tc, test_bcd_store_on_hive);
 	tcase_add_test(tc, test_bcd_not_a_store);
+	tcase_add_test(tc, test_image_io_commit);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -212,5 +212,5 @@ fat_fsinfo_write(struct fat_vol *v)
 		return 0;
 	bk_put_le32(sec + FSI_FREE_COUNT, v->free_count);
 	bk_put_le32(sec + FSI_NXT_FREE, v->next_free);
-	return fs_write_at(v->fs, off, sec + FSI_FREE_COUNT, 8);
+	return fs_write_at(v->fs, off + FSI_FREE_COUNT, sec + FSI_FREE_COUNT, 8);
 }

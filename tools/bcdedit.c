@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "bcdkit/bcd.h"
+#include "image-file.h"
 #include "tool-util.h"
 
 #define MAX_IDS 256
@@ -639,11 +640,11 @@ file_command(struct args *a)
 	if (a->nwords != 1)
 		tool_usage_error("%s needs a file name", a->cmdname);
 	if (a->cmd == C_CREATESTORE) {
-		rc = bcd_store_create(a->words[0], eb, sizeof(eb));
+		rc = tool_store_create(a->words[0], eb, sizeof(eb));
 	} else {
 		/* /import: offline there is no firmware, so /clean has no
 		 * boot entries to remove. */
-		rc = bcd_store_import(store_path, a->words[0], eb, sizeof(eb));
+		rc = tool_store_import(store_path, a->words[0], eb, sizeof(eb));
 	}
 	if (rc < 0) {
 		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
@@ -687,7 +688,7 @@ main(int argc, char **argv)
 			bcd_devmap_free(map);
 			return EXIT_USAGE;
 		}
-	rc = bcd_store_open(&store, a.store, writes(a.cmd) ? BCD_OPEN_WRITE : 0, eb, sizeof(eb));
+	rc = tool_store_open(&store, a.store, writes(a.cmd) ? BCD_OPEN_WRITE : 0, eb, sizeof(eb));
 	if (rc < 0) {
 		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
 		bcd_devmap_free(map);

@@ -19,6 +19,7 @@
 
 #include "bcdkit/hive.h"
 #include "hive-text.h"
+#include "image-file.h"
 #include "tool-util.h"
 
 static void usage(FILE *f);
@@ -195,7 +196,7 @@ open_hive(const char *path, unsigned flags)
 	char err[600];
 	hive_t *h;
 
-	if (hive_open(&h, path, flags, err, sizeof(err)) < 0) {
+	if (tool_hive_open(&h, path, flags, err, sizeof(err)) < 0) {
 		tool_err("%s", err);
 		exit(EXIT_USAGE);
 	}

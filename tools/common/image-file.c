@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "image-file.h"
 #include "image-path.h"
@@ -318,6 +319,7 @@ struct img_ctx {
 	struct image_path ip;
 	char *arg;                 /* as given: ip.path points into it */
 	bool backed_up;            /* --backup done for this handle */
+	bool create;               /* a new hive: the file may not exist yet */
 };
 
 static void
@@ -393,11 +395,30 @@ close_volume(disk_t *d, disk_fs_t *fs, int rc, const char *what, char *err, size
 	return rc;
 }
 
+/* The first commit of a new hive whose file does not exist: no logs, no
+ * backup, and an existing file (made meanwhile) is never replaced. */
+static int
+create_file(disk_t *d, disk_fs_t *fs, struct img_ctx *c, hive_t *h, uint8_t **img,
+	    size_t *len, char *err, size_t errlen)
+{
+	int rc = hive_serialize(h, NULL, 0, img, len);
+
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", hive_last_error(h));
+		return rc;
+	}
+	rc = img_replace_file(fs, c->ip.path, c->arg, *img, *len, 0, true, err, errlen);
+	if (rc == 0 && ((rc = disk_fs_flush(fs)) < 0 || (rc = disk_flush(d)) < 0))
+		snprintf(err, errlen, "%s: %s", c->arg, disk_fs_last_error(fs));
+	return rc;
+}
+
 static int
 ctx_commit(void *data, hive_t *h, unsigned flags, char *err, size_t errlen)
 {
 	struct img_ctx *c = data;
 	bool do_backup = (flags & HIVE_COMMIT_BACKUP) && !c->backed_up;
+	struct disk_file_info fi;
 	disk_fs_t *fs;
 	uint8_t *img = NULL;
 	size_t len = 0;
@@ -406,8 +427,14 @@ ctx_commit(void *data, hive_t *h, unsigned flags, char *err, size_t errlen)
 
 	if ((rc = open_volume(c, true, &d, &fs, err, errlen)) < 0)
 		return rc;
-	rc = img_store_hive(d, fs, c->ip.path, c->arg, h, do_backup, &img, &len, err, errlen);
+	if (c->create && disk_fs_stat(fs, c->ip.path, &fi) == -BK_ENOTFOUND)
+		rc = create_file(d, fs, c, h, &img, &len, err, errlen);
+	else
+		rc = img_store_hive(d, fs, c->ip.path, c->arg, h, do_backup, &img, &len,
+				    err, errlen);
 	rc = close_volume(d, fs, rc, c->arg, err, errlen);
+	if (rc == 0)
+		c->create = false;
 	if (rc == 0 && do_backup)
 		c->backed_up = true;
 	if (rc == 0)
@@ -482,4 +509,58 @@ tool_image_put(const char *spec, const uint8_t *buf, size_t len, bool no_replace
 	}
 	ctx_free(c);
 	return rc;
+}
+
+int
+tool_hive_create(hive_t **out, const char *arg, const char *root, unsigned minor,
+		 char *err, size_t errlen)
+{
+	struct img_ctx *c;
+	uint8_t *img = NULL;
+	size_t len = 0;
+	hive_t *h0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = ctx_new(arg, &c, err, errlen)) <= 0)
+		return rc < 0 ? rc : hive_create(out, arg, root, minor, err, errlen);
+	/* Made in memory (the name stored in it is the path inside the volume),
+	 * then reopened as a hive of the image that hive_commit() creates there. */
+	rc = hive_create(&h0, c->ip.path, root, minor, err, errlen);
+	if (rc == 0) {
+		if ((rc = hive_serialize(h0, NULL, 0, &img, &len)) < 0)
+			snprintf(err, errlen, "%s", hive_last_error(h0));
+		hive_close(h0);
+	}
+	if (rc == 0)
+		rc = hive_open_image(out, img, len, arg, NULL, 0, HIVE_OPEN_WRITE, err, errlen);
+	free(img);
+	if (rc < 0) {
+		ctx_free(c);
+		return rc;
+	}
+	c->create = true;
+	hive_set_image_io(*out, &ctx_io, c);
+	return 0;
+}
+
+int
+tool_file_exists(const char *arg)
+{
+	struct disk_file_info fi;
+	struct img_ctx *c;
+	char err[600];
+	disk_fs_t *fs;
+	disk_t *d;
+	int rc;
+
+	if ((rc = ctx_new(arg, &c, err, sizeof(err))) <= 0)
+		return rc == 0 && access(arg, F_OK) == 0;
+	rc = open_volume(c, false, &d, &fs, err, sizeof(err));
+	if (rc == 0) {
+		rc = disk_fs_stat(fs, c->ip.path, &fi);
+		close_volume(d, fs, 0, arg, err, sizeof(err));
+	}
+	ctx_free(c);
+	return rc == 0;
 }

@@ -35,6 +35,16 @@
  */
 int tool_hive_open(hive_t **out, const char *arg, unsigned flags, char *err, size_t errlen);
 
+/*
+ * hive_create() for a host file or IMAGE[:PART]:\path: a new hive in memory
+ * that hive_commit() writes; inside an image the first commit creates the
+ * file there (an existing one is replaced as by any commit: check first).
+ */
+int tool_hive_create(hive_t **out, const char *arg, const char *root, unsigned minor,
+		     char *err, size_t errlen);
+/* 1 when the host file or the file inside the image exists. */
+int tool_file_exists(const char *arg);
+
 /* 1 when arg names a file inside an image, 0 for a host path, -1 (reason in
  * err) when it is malformed. */
 int tool_is_image_file(const char *arg, char *err, size_t errlen);

@@ -88,8 +88,14 @@ probe_cfg_echo() {
 	printf 'echo %s\n' "$2" >> "$1"
 }
 
-# PATH with / separators, from the volume root.
+# PATH with / separators, from the volume root, without spaces (GRUB's
+# search takes a space as the end of the file name).
+probe_cfg_path_ok() {
+	case "$1" in *' '*) fail "probe: GRUB cannot search for a path with spaces: $1" ;; esac
+}
+
 probe_cfg_file() {
+	probe_cfg_path_ok "$2"
 	cat >> "$1" <<EOF
 if search --no-floppy --file --set=found "$2"; then
   echo "$3 (\$found)"
@@ -99,6 +105,7 @@ EOF
 }
 
 probe_cfg_exists() {
+	probe_cfg_path_ok "$2"
 	cat >> "$1" <<EOF
 if search --no-floppy --file --set=found "$2"; then
   if [ -s "(\$found)$2" ]; then echo "$3 (\$found)"; fi

@@ -169,6 +169,56 @@ hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
 	return rc;
 }
 
+/* The recovered image must open as a clean hive before anyone writes it. */
+static int
+verify_recovered(struct bk_errbuf *eb, const char *name, const uint8_t *img, size_t len)
+{
+	char msg[BK_ERRMSG_MAX];
+	hive_t *h = NULL;
+	unsigned st;
+	int rc;
+
+	rc = hive_open_buffer(&h, img, len, name, HIVE_OPEN_NO_LOGS, msg, sizeof(msg));
+	if (rc == -BK_ENOMEM)
+		return bk_err(eb, BK_ENOMEM, "%s: out of memory", name);
+	if (rc < 0)
+		return bk_err(eb, BK_ECORRUPT, "%s: the recovered hive is not valid: %s", name, msg);
+	st = hive_state(h);
+	hive_close(h);
+	if (st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM | HIVE_STATE_TRUNCATED))
+		return bk_err(eb, BK_ECORRUPT, "%s: the recovered hive is still dirty", name);
+	return 0;
+}
+
+int
+hive_recover_buffer(const void *buf, size_t len, const char *name,
+		    const struct hive_log_image *logs, size_t nlogs, uint8_t **out,
+		    size_t *out_len, struct hive_recover_report *rep, char *errbuf, size_t errlen)
+{
+	struct hive_recover_report tmp;
+	struct bk_errbuf eb;
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!rep)
+		rep = &tmp;
+	memset(rep, 0, sizeof(*rep));
+	name = name ? name : "(memory)";
+	bk_err_clear(&eb);
+	if (!hive_image_dirty(buf, len))
+		return 0;
+	rc = replay(name, buf, len, logs, nlogs, out, out_len, rep, &eb);
+	if (rc == 0 && (rc = verify_recovered(&eb, name, *out, *out_len)) < 0) {
+		bk_free(*out);
+		*out = NULL;
+		*out_len = 0;
+	}
+	if (rc < 0 && errbuf && errlen)
+		snprintf(errbuf, errlen, "%s", eb.msg[0] ? eb.msg : bk_strerror(rc));
+	return rc;
+}
+
 /* What may be serialised: the same rules as for writing, except that a
  * read-only handle may be serialised (an export). */
 static int

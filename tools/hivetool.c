@@ -336,7 +336,7 @@ cmd_recover(int argc, char **argv)
 	if (argc - optind != 1)
 		tool_usage_error("recover: expected HIVE");
 	path = argv[optind];
-	rc = hive_recover(path, out, flags, &rep, err, sizeof(err));
+	rc = tool_hive_recover(path, out, flags, &rep, err, sizeof(err));
 	if (rc < 0) {
 		tool_err("%s", err);
 		return rc == -BK_EIO || rc == -BK_EINVAL ? EXIT_USAGE : EXIT_FAIL;

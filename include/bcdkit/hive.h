@@ -453,6 +453,18 @@ BCDKIT_API int hive_serialize(hive_t *h, const struct hive_log_image *logs, size
  * handle takes their base block (sequence numbers, timestamp) and is clean.
  * -BK_EINVAL if they are not this hive's bytes. */
 BCDKIT_API int hive_serialize_done(hive_t *h, const uint8_t *img, size_t len);
+/*
+ * hive_recover_image() for a hive given as bytes with its logs' bytes (as for
+ * hive_open_image()): replays them in memory and checks the result opens as
+ * a clean hive.  Returns 0 and fills *rep: if rep->dirty, *out is the
+ * recovered image (free with free()); for a clean hive *out is NULL and
+ * *len 0.  -BK_ELOG if the hive is dirty and no log can recover it; the
+ * detail goes to errbuf.
+ */
+BCDKIT_API int hive_recover_buffer(const void *buf, size_t len, const char *name,
+				   const struct hive_log_image *logs, size_t nlogs,
+				   uint8_t **out, size_t *out_len,
+				   struct hive_recover_report *rep, char *errbuf, size_t errbuf_len);
 /* 1 when the handle has a host file that hive_commit() writes, 0 for a hive
  * from hive_open_image(). */
 BCDKIT_API int hive_has_file(const hive_t *h);

@@ -91,6 +91,24 @@ if [ -d "${BK_CORPUS:-/nonexistent}/hive/yarp-NewDirtyHive1" ]; then
 	"$HIVETOOL" export "$dh" > "$TMP/img.reg"
 	"$HIVETOOL" export "$TMP/host/NewDirtyHive" > "$TMP/host.reg"
 	cmp -s "$TMP/img.reg" "$TMP/host.reg" || fail "commit inside the image differs from the host's"
+	# recover: dry run, to a host file, in place with .bak copies in the volume.
+	"$VHDTOOL" mkdir "$img:2:\\rec"
+	for f in NewDirtyHive NewDirtyHive.LOG1 NewDirtyHive.LOG2; do
+		"$VHDTOOL" cp "$src/$f" "$img:2:\\rec\\$f"
+	done
+	rh="$img:2:\\rec\\NewDirtyHive"
+	before=$(sha256sum < "$img")
+	"$HIVETOOL" recover "$rh" --dry-run | grep -q "Dry run: nothing written" || fail "recover --dry-run"
+	[ "$(sha256sum < "$img")" = "$before" ] || fail "recover --dry-run wrote the image"
+	"$HIVETOOL" recover "$rh" -o "$TMP/rec.hiv" >/dev/null
+	"$HIVETOOL" recover "$src/NewDirtyHive" -o "$TMP/ref.hiv" >/dev/null
+	cmp "$TMP/rec.hiv" "$TMP/ref.hiv" || fail "recover out of the image differs from the host's"
+	"$HIVETOOL" recover "$rh" >/dev/null
+	"$VHDTOOL" cat "$rh" | cmp - "$TMP/ref.hiv" || fail "recover in place inside the image"
+	"$VHDTOOL" cat "$rh.bak" | cmp - "$src/NewDirtyHive" || fail "recover: NewDirtyHive.bak"
+	"$VHDTOOL" cat "$rh.LOG2.bak" | cmp - "$src/NewDirtyHive.LOG2" || fail "recover: LOG2.bak"
+	[ -z "$("$VHDTOOL" cat "$rh.LOG1")" ] || fail "recover: LOG1 not emptied"
+	"$HIVETOOL" recover "$rh" | grep -q "clean; nothing to recover" || fail "recover twice"
 	echo "ok: logs inside the volume"
 fi
 echo "ok: hivetool inside a VHDX"

@@ -203,6 +203,28 @@ START_TEST(test_dirty_replay_matches_open)
 	free(out);
 	hive_close(ref);
 	hive_close(h);
+	/* hive_recover_buffer() gives what hive_recover_image() gives for the file. */
+	{
+		struct hive_recover_report r1, r2;
+		uint8_t *a, *b;
+		size_t al, bl;
+		char err[256];
+
+		ck_assert_msg(hive_recover_buffer(img, len, "d", logs, 2, &a, &al, &r1, err,
+						  sizeof(err)) == 0, "%s", err);
+		ck_assert_int_eq(hive_recover_image(corpus(NDH "NewDirtyHive"), &b, &bl, &r2,
+						    NULL, 0), 0);
+		ck_assert(r1.dirty && r2.dirty);
+		ck_assert_uint_eq(r1.entries, r2.entries);
+		ck_assert_uint_eq(al, bl);
+		ck_assert_mem_eq(a, b, al);
+		free(a);
+		free(b);
+		ck_assert_int_eq(hive_recover_buffer(img, len, "d", NULL, 0, &a, &al, &r1, err,
+						     sizeof(err)), -BK_ELOG);
+		ck_assert_ptr_null(a);
+		ck_assert_msg(strstr(err, "d: dirty hive") != NULL, "%s", err);
+	}
 	/* Without the logs: opened as found, dirty, and never serialised. */
 	ck_assert_int_eq(hive_open_image(&h, img, len, "d", NULL, 0, HIVE_OPEN_WRITE, NULL, 0), 0);
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);

@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -563,4 +564,113 @@ tool_file_exists(const char *arg)
 	}
 	ctx_free(c);
 	return rc == 0;
+}
+
+/* ---- recover ------------------------------------------------------------------------ */
+
+/* The recovered hive to OUT: a file inside an image, or a host file. */
+static int
+put_output(const char *out, const uint8_t *img, size_t len, char *err, size_t errlen)
+{
+	char *tmp = NULL;
+	FILE *f;
+	int rc = tool_is_image_file(out, err, errlen);
+
+	if (rc != 0)
+		return rc < 0 ? -BK_EINVAL : tool_image_put(out, img, len, false, err, errlen);
+	if (!(f = tool_atomic_open(out, &tmp)) ||
+	    tool_atomic_close(f, tmp, out, fwrite(img, 1, len, f) == len) < 0) {
+		snprintf(err, errlen, "%s: cannot write: %s", out, strerror(errno));
+		return -BK_EIO;
+	}
+	return 0;
+}
+
+/*
+ * In place inside the volume, as hive_recover() does beside a host file:
+ * NAME.bak of the hive and of every log replayed (refused if one exists),
+ * the hive replaced, flushed, and only then the logs emptied.
+ */
+static int
+recover_in_volume(disk_t *d, disk_fs_t *fs, const char *path, const char *what,
+		  const struct img_hive_bytes *b, const struct hive_recover_report *rep,
+		  const uint8_t *img, size_t len, char *err, size_t errlen)
+{
+	struct img_hive_bytes used = *b;
+	struct disk_file_info fi;
+	char bak[DISK_FILE_NAME_MAX + 8];
+	size_t i, n = 0;
+	int rc = 0;
+
+	/* Only the logs replay recognised are backed up and emptied. */
+	for (i = 0; i < b->nlogs && i < rep->nlogs; i++)
+		if (rep->logs[i].format != HIVE_LOG_NONE) {
+			used.logs[n] = b->logs[i];
+			used.log_paths[n++] = b->log_paths[i];
+		}
+	used.nlogs = n;
+	for (i = 0; i <= n && rc == 0; i++) {
+		snprintf(bak, sizeof(bak), "%s.bak", i == 0 ? path : used.log_paths[i - 1]);
+		if (disk_fs_stat(fs, bak, &fi) == 0) {
+			snprintf(err, errlen, "%s.bak: backup copy already exists; move it away or "
+				 "write the recovered hive elsewhere with -o", i == 0 ? what : bak);
+			rc = -BK_EEXIST;
+		}
+	}
+	if (rc == 0)
+		rc = backup(fs, path, what, &used, err, errlen);
+	if (rc == 0)
+		rc = img_replace_file(fs, path, what, img, len, b->attributes, false, err, errlen);
+	if (rc == 0 && ((rc = disk_fs_flush(fs)) < 0 || (rc = disk_flush(d)) < 0))
+		snprintf(err, errlen, "%s: %s", what, disk_fs_last_error(fs));
+	if (rc == 0)
+		rc = empty_logs(fs, &used, what, err, errlen);
+	return rc;
+}
+
+int
+tool_hive_recover(const char *arg, const char *out, unsigned flags,
+		  struct hive_recover_report *rep, char *err, size_t errlen)
+{
+	struct img_hive_bytes b;
+	struct img_ctx *c;
+	uint8_t *img = NULL;
+	size_t len = 0;
+	disk_fs_t *fs;
+	disk_t *d;
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((rc = ctx_new(arg, &c, err, errlen)) < 0)
+		return rc;
+	if (rc == 0) {
+		/* A host hive: hive_recover(), unless OUT lies inside an image. */
+		if (!out || (flags & HIVE_RECOVER_DRY_RUN) || tool_is_image_file(out, err, errlen) <= 0)
+			return hive_recover(arg, out, flags, rep, err, errlen);
+		rc = hive_recover_image(arg, &img, &len, rep, err, errlen);
+		if (rc == 0 && rep->dirty)
+			rc = put_output(out, img, len, err, errlen);
+		free(img);
+		return rc;
+	}
+	if ((rc = open_volume(c, false, &d, &fs, err, errlen)) == 0) {
+		rc = img_read_hive(fs, c->ip.path, arg, &b, err, errlen);
+		rc = close_volume(d, fs, rc, arg, err, errlen);
+	}
+	if (rc == 0) {
+		rc = hive_recover_buffer(b.data, b.len, arg, b.logs, b.nlogs, &img, &len, rep,
+					 err, errlen);
+		if (rc == 0 && rep->dirty && !(flags & HIVE_RECOVER_DRY_RUN) &&
+		    out && strcmp(out, arg) != 0) {
+			rc = put_output(out, img, len, err, errlen);
+		} else if (rc == 0 && rep->dirty && !(flags & HIVE_RECOVER_DRY_RUN) &&
+			   (rc = open_volume(c, true, &d, &fs, err, errlen)) == 0) {
+			rc = recover_in_volume(d, fs, c->ip.path, arg, &b, rep, img, len, err, errlen);
+			rc = close_volume(d, fs, rc, arg, err, errlen);
+		}
+		img_hive_bytes_free(&b);
+	}
+	free(img);
+	ctx_free(c);
+	return rc;
 }

@@ -44,6 +44,11 @@ int tool_hive_create(hive_t **out, const char *arg, const char *root, unsigned m
 		     char *err, size_t errlen);
 /* 1 when the host file or the file inside the image exists. */
 int tool_file_exists(const char *arg);
+/* hive_recover() for a host file or IMAGE[:PART]:\path, in place (with
+ * NAME.bak copies inside the volume) or to OUT (a host file or a file inside
+ * an image). */
+int tool_hive_recover(const char *arg, const char *out, unsigned flags,
+		      struct hive_recover_report *rep, char *err, size_t errlen);
 
 /* 1 when arg names a file inside an image, 0 for a host path, -1 (reason in
  * err) when it is malformed. */

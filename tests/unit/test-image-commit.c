@@ -96,11 +96,25 @@ free_store(void)
 static const char other[] = "a file the commit must not touch";
 static const char log1[] = "stale log bytes: not a registry log, but not empty";
 
+/* The files every test starts from, in the volume of d. */
+static void
+fill_volume(disk_t *d)
+{
+	disk_fs_t *fs = fs_open(d, DISK_FS_WRITE);
+
+	ck_assert_int_eq(disk_fs_mkdir(fs, "Boot", 0), 0);
+	put(fs, STORE, old_store, old_len);
+	put(fs, STORE ".LOG1", log1, sizeof(log1));
+	put(fs, "\\Boot\\other.bin", other, sizeof(other));
+	put(fs, "\\root.txt", other, 10);
+	ck_assert_int_eq(disk_fs_close(fs), 0);
+}
+
+/* A FAT32 volume that is the whole (in-memory) disk. */
 static void
 base_volume(struct mem *m)
 {
 	struct disk_fs_format_opts o;
-	disk_fs_t *fs;
 	disk_t *d;
 
 	memset(m, 0, sizeof(*m));
@@ -113,13 +127,32 @@ base_volume(struct mem *m)
 	o.type = DISK_FS_FAT32;
 	o.serial = 0x1234ABCD;
 	ck_assert_msg(disk_fs_format(d, 0, &o) == 0, "format: %s", disk_last_error(d));
-	fs = fs_open(d, DISK_FS_WRITE);
-	ck_assert_int_eq(disk_fs_mkdir(fs, "Boot", 0), 0);
-	put(fs, STORE, old_store, old_len);
-	put(fs, STORE ".LOG1", log1, sizeof(log1));
-	put(fs, "\\Boot\\other.bin", other, sizeof(other));
-	put(fs, "\\root.txt", other, 10);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
+	fill_volume(d);
+	ck_assert_int_eq(disk_close(d), 0);
+}
+
+/* An NTFS partition (mkntfs through disk_build()) of an MBR disk. */
+static void
+base_volume_ntfs(struct mem *m)
+{
+	char dir[] = "/tmp/bk-imgcommit.XXXXXX", path[64], err[512];
+	struct disk_build_part part;
+	struct disk_build_opts o;
+	disk_t *d;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ntfs.img", dir);
+	memset(&o, 0, sizeof(o));
+	o.size = 48 * MIB;
+	o.label = DISK_LABEL_MBR;
+	o.format = DISK_FORMAT_RAW;
+	ck_assert_int_eq(disk_build_parse_spec("ntfs:40M:active", &part, err, sizeof(err)), 0);
+	ck_assert_msg(disk_build(path, &o, &part, 1, err, sizeof(err)) == 0, "build: %s", err);
+	mem_load(m, path);
+	remove(path);
+	remove(dir);
+	d = open_mem(m, DISK_OPEN_WRITE);
+	fill_volume(d);
 	ck_assert_int_eq(disk_close(d), 0);
 }
 
@@ -171,45 +204,71 @@ check_store(disk_fs_t *fs, long n)
 	return old;
 }
 
-START_TEST(test_crash_sweep)
+/* One commit into a copy of base, stopped at operation stop (<0: never);
+ * returns the commit's result and how many operations it took. */
+static int
+commit_stopped(const struct mem *base, long stop, struct mem *m, unsigned *ops)
 {
-	struct mem base, m;
-	struct disk_file_info fi;
 	char err[512];
-	int rc = -1, olds = 0, news = 0;
 	uint8_t *img;
 	size_t len;
 	disk_fs_t *fs;
 	disk_t *d;
 	hive_t *h;
-	long n;
+	int rc;
 
-	base_volume(&base);
-	for (n = 0; rc != 0 && n < 4000; n++) {
-		m = mem_copy(&base);
-		d = open_mem(&m, DISK_OPEN_WRITE);
-		fs = fs_open(d, DISK_FS_WRITE);
-		h = open_and_edit(fs);
-		m.fail_after = n;
-		rc = img_store_hive(d, fs, STORE, "mem:\\Boot\\BCD", h, false, &img, &len, err,
-				    sizeof(err));
-		if (disk_fs_close(fs) != 0 || disk_close(d) != 0)
-			rc = -1;
-		if (rc == 0)
-			ck_assert_int_eq(hive_serialize_done(h, img, len), 0);
-		free(img);
-		hive_close(h);
-		m.fail_after = -1;
+	*m = mem_copy(base);
+	d = open_mem(m, DISK_OPEN_WRITE);
+	fs = fs_open(d, DISK_FS_WRITE);
+	h = open_and_edit(fs);
+	m->fail_after = stop;
+	m->ops = 0;
+	rc = img_store_hive(d, fs, STORE, "mem:\\Boot\\BCD", h, false, &img, &len, err,
+			    sizeof(err));
+	if (disk_fs_close(fs) != 0 || disk_close(d) != 0)
+		rc = -1;
+	*ops = m->ops;
+	if (rc == 0)
+		ck_assert_int_eq(hive_serialize_done(h, img, len), 0);
+	free(img);
+	hive_close(h);
+	m->fail_after = -1;
+	return rc;
+}
+
+/*
+ * Stop at every operation of the commit (every stride-th for a volume whose
+ * commit takes more than 300): each time the volume opens, the store is old
+ * or new, the other files are intact; when complete, the log is empty and
+ * no temporary file is left.
+ */
+static void
+sweep(void (*make)(struct mem *))
+{
+	struct disk_file_info fi;
+	struct mem base, m;
+	unsigned total, ops;
+	int olds = 0, news = 0, rc;
+	long n, stride;
+	disk_fs_t *fs;
+	disk_t *d;
+
+	make(&base);
+	ck_assert_int_eq(commit_stopped(&base, -1, &m, &total), 0);
+	free(m.buf);
+	stride = total > 300 ? total / 300 : 1;
+	for (n = 0; n <= (long)total + 1; n += stride) {
+		rc = commit_stopped(&base, n, &m, &ops);
 		d = open_mem(&m, DISK_OPEN_WRITE);
 		fs = NULL;
-		ck_assert_msg(disk_fs_open(&fs, d, 0, DISK_FS_WRITE) == 0,
+		/* Complete: the volume is clean (writable); stopped: readable. */
+		ck_assert_msg(disk_fs_open(&fs, d, 0, rc == 0 ? DISK_FS_WRITE : 0) == 0,
 			      "stop at %ld: volume damaged: %s", n, disk_last_error(d));
 		if (check_store(fs, n))
 			olds++;
 		else
 			news++;
 		if (rc == 0) {
-			/* Complete: the log is empty and no temporary file is left. */
 			expect(fs, STORE ".LOG1", "", 0);
 			ck_assert_int_eq(disk_fs_stat(fs, STORE ".bcdkit-new", &fi), -BK_ENOTFOUND);
 		}
@@ -217,11 +276,30 @@ START_TEST(test_crash_sweep)
 		disk_close(d);
 		free(m.buf);
 	}
-	printf("crash sweep: %ld stop points, old store after %d, new after %d\n", n, olds, news);
-	ck_assert_msg(rc == 0, "the commit never completed: %s", err);
+	printf("crash sweep: %u operations, stopped every %ld: old store after %d, new after %d\n",
+	       total, stride, olds, news);
+	ck_assert_int_eq(rc, 0);
 	ck_assert_int_gt(olds, 0);
 	ck_assert_int_gt(news, 0);
 	free(base.buf);
+}
+
+START_TEST(test_crash_sweep_fat) { sweep(base_volume); }
+END_TEST
+/*
+ * The same on NTFS fails today in the NTFS driver (disk/fs-ntfs*.c, through
+ * libntfs-3g, which keeps no journal): stops inside the commit leave $MFTMirr
+ * different from $MFT (the volume no longer opens), a store that is neither
+ * old nor new (the replacing rename is not atomic), and a double free on one
+ * error path.  Run it with BK_NTFS_CRASH_SWEEP=1 until that is fixed.
+ */
+START_TEST(test_crash_sweep_ntfs)
+{
+	if (!getenv("BK_NTFS_CRASH_SWEEP")) {
+		printf("NTFS crash sweep not run (known failures; BK_NTFS_CRASH_SWEEP=1 runs it)\n");
+		return;
+	}
+	sweep(base_volume_ntfs);
 }
 END_TEST
 
@@ -295,7 +373,8 @@ main(void)
 
 	tcase_add_checked_fixture(tc, make_store, free_store);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_crash_sweep);
+	tcase_add_test(tc, test_crash_sweep_fat);
+	tcase_add_test(tc, test_crash_sweep_ntfs);
 	tcase_add_test(tc, test_leftover_and_backup);
 	tcase_add_test(tc, test_read_errors);
 	suite_add_tcase(s, tc);

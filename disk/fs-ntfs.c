@@ -274,6 +274,7 @@ nt_mount(struct disk_fs *fs)
 	struct ntfs_device *dev;
 	struct nt *nt;
 	uint8_t s[DISK_SECTOR];
+	uint32_t bps;
 	int rc;
 
 	if (fs->size < sizeof(s) || (rc = fs_read_at(fs, 0, s, sizeof(s))) < 0)
@@ -282,9 +283,13 @@ nt_mount(struct disk_fs *fs)
 	if (memcmp(s + 3, "NTFS    ", 8) != 0)
 		return fs_err(fs, BK_EUNSUPPORTED, NULL, "not NTFS");
 	/* Sectors (0x28) times bytes per sector (0x0B): the volume must fit. */
+	bps = (uint32_t)s[0x0B] | (uint32_t)s[0x0C] << 8;
+	if (bps < 256 || bps > 4096 || (bps & (bps - 1)))
+		return fs_err(fs, BK_ECORRUPT, NULL, "damaged NTFS: bad boot sector (%u bytes "
+			      "per sector)", bps);
 	if (((uint64_t)s[0x28] | (uint64_t)s[0x29] << 8 | (uint64_t)s[0x2A] << 16 |
-	     (uint64_t)s[0x2B] << 24 | (uint64_t)s[0x2C] << 32 | (uint64_t)s[0x2D] << 40) *
-	    ((uint64_t)s[0x0B] | (uint64_t)s[0x0C] << 8) > fs->size)
+	     (uint64_t)s[0x2B] << 24 | (uint64_t)s[0x2C] << 32 | (uint64_t)s[0x2D] << 40) * bps >
+	    fs->size)
 		return fs_err(fs, BK_ECORRUPT, NULL, "damaged NTFS: the volume is larger than "
 			      "its partition (%llu bytes): truncated?",
 			      (unsigned long long)fs->size);

@@ -565,8 +565,9 @@ disk_fs_format(disk_t *d, unsigned partition, const struct disk_fs_format_opts *
 			      d->name, (int)opts->type);
 	}
 	if (!drv->format)
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: cannot format %s in this build",
-			      d->name, disk_fs_type_name(opts->type));
+		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: formatting %s is not supported here "
+			      "(vhdtool build makes NTFS with mkntfs)", d->name,
+			      disk_fs_type_name(opts->type));
 	if ((rc = select_partition(d, &partition, &off, &size)) < 0)
 		return rc;
 	return drv->format(d, off, size, opts);

@@ -41,7 +41,7 @@ grep -q 'd.vhdx:1: neither NTFS nor FAT' "$TMP/err" || fail "FAT partition: $(ca
 cp "$TMP/d.raw" "$TMP/bad.img"
 printf 'XXXX' | dd of="$TMP/bad.img" bs=1 seek=$((5 * 1048576 + 11)) conv=notrunc status=none
 expect_exit 1 "$VHDTOOL" cat "$TMP/bad.img:2" /small.txt
-grep -q 'bad.img:2: damaged NTFS, cannot open it' "$TMP/err" || fail "damaged volume: $(cat "$TMP/err")"
+grep -q 'bad.img:2: damaged NTFS: bad boot sector' "$TMP/err" || fail "damaged volume: $(cat "$TMP/err")"
 # Writing to a closed pipe or a full disk fails.
 if [ -w /dev/full ]; then
 	set +e

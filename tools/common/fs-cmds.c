@@ -294,7 +294,7 @@ copy_one(struct place *src, struct place *dst, const char *target)
 static int
 cp_one(struct vols *vs, const char *arg, struct place *dst, bool dst_dir, unsigned flags)
 {
-	char name[DISK_FILE_NAME_MAX] = "", *target = NULL;
+	char name[DISK_FILE_NAME_MAX] = "", *target = NULL, *shown = NULL;
 	struct place src;
 	bool src_dir = false, t_dir = false;
 	int rc = -1, ex;
@@ -330,15 +330,18 @@ cp_one(struct vols *vs, const char *arg, struct place *dst, bool dst_dir, unsign
 		if ((ex = place_stat(&t, &t_dir, NULL, 0)) < 0)
 			goto out;
 	}
+	/* Messages name the target as the user wrote it (IMAGE:PATH). */
+	shown = dst_dir && name[0] ? join(dst->arg, dst->in_image, name) : strdup(dst->arg);
 	if (ex && !dst->in_image)
 		tool_err("%s: exists; vhdtool never replaces host files", target);
 	else if (ex && t_dir && !src_dir)
-		tool_err("%s: cannot overwrite a folder with a file", target);
+		tool_err("%s: cannot overwrite a folder with a file", shown ? shown : target);
 	else if (ex && !t_dir && src_dir)
-		tool_err("%s: cannot overwrite a file with a folder", target);
+		tool_err("%s: cannot overwrite a file with a folder", shown ? shown : target);
 	else
 		rc = copy_one(&src, dst, target);
 out:
+	free(shown);
 	free(target);
 	place_free(&src);
 	return rc;

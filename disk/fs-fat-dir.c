@@ -11,6 +11,7 @@
 
 #include "bk-alloc.h"
 #include "bk-bytes.h"
+#include "bk-upcase.h"
 #include "fs-fat-internal.h"
 
 /* Offsets of the 13 UTF-16 units of a long-name slot. */
@@ -38,6 +39,7 @@ dir_free(struct fat_dir *d)
 		return;
 	bk_free(d->clus);
 	bk_free(d->buf);
+	bk_free(d->idx);
 	bk_free(d);
 }
 
@@ -226,15 +228,100 @@ fat_dir_next(struct fat_vol *v, struct fat_dir *d, size_t *pos, struct fat_ent *
 	return 0;
 }
 
+static uint32_t
+name_hash(const uint16_t *u, size_t n)
+{
+	const uint16_t *up = bk_upcase_map();
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ up[u[i]]) * 16777619u;
+	return h;
+}
+
+int
+fat_dir_index_add(struct fat_vol *v, struct fat_dir *d, const struct fat_ent *e)
+{
+	if (!d->indexed)
+		return 0;
+	if (d->nidx == d->cap_idx) {
+		size_t ncap = d->cap_idx ? d->cap_idx * 2 : 64;
+		struct fat_idx *ni = bk_realloc(d->idx, ncap * sizeof(*ni));
+		if (!ni) {
+			d->indexed = false;      /* lookups scan again */
+			return fs_err(v->fs, BK_ENOMEM, NULL, "out of memory");
+		}
+		d->idx = ni;
+		d->cap_idx = ncap;
+	}
+	d->idx[d->nidx].long_hash = name_hash(e->name, e->nlen);
+	d->idx[d->nidx].short_hash = name_hash(e->sname, e->snlen);
+	d->idx[d->nidx++].pos = e->lfn_pos;
+	return 0;
+}
+
+void
+fat_dir_index_del(struct fat_dir *d, size_t lfn_pos)
+{
+	size_t i;
+
+	for (i = 0; d->indexed && i < d->nidx; i++)
+		if (d->idx[i].pos == lfn_pos)
+			d->idx[i].pos = SIZE_MAX;
+}
+
+/* Index every entry once, so that lookups in big folders (thousands of
+ * files copied in one after the other) do not decode the whole folder. */
+static int
+index_build(struct fat_vol *v, struct fat_dir *d, const struct fs_path *p)
+{
+	struct fat_ent e;
+	size_t pos = 0;
+	int rc;
+
+	d->nidx = 0;
+	d->indexed = true;
+	while ((rc = fat_dir_next(v, d, &pos, &e, p)) > 0)
+		if (fat_dir_index_add(v, d, &e) < 0)
+			return 0;               /* without memory: scan instead */
+	if (rc < 0)
+		d->indexed = false;
+	return rc;
+}
+
+static bool
+ent_matches(const struct fat_ent *e, const uint16_t *name, size_t n)
+{
+	return fat_name_eq(e->name, e->nlen, name, n) || fat_name_eq(e->sname, e->snlen, name, n);
+}
+
 int
 fat_dir_lookup(struct fat_vol *v, struct fat_dir *d, const uint16_t *name, size_t n,
 	       struct fat_ent *e, const struct fs_path *p)
 {
-	size_t pos = 0;
+	size_t pos = 0, i;
+	uint32_t h;
 	int rc;
 
+	if (!d->indexed && (rc = index_build(v, d, p)) < 0)
+		return rc;
+	if (d->indexed) {
+		h = name_hash(name, n);
+		for (i = 0; i < d->nidx; i++) {
+			if (d->idx[i].pos == SIZE_MAX ||
+			    (d->idx[i].long_hash != h && d->idx[i].short_hash != h))
+				continue;
+			pos = d->idx[i].pos;
+			if ((rc = fat_dir_next(v, d, &pos, e, p)) < 0)
+				return rc;
+			if (rc > 0 && ent_matches(e, name, n))
+				return 0;
+		}
+		return -BK_ENOTFOUND;
+	}
 	while ((rc = fat_dir_next(v, d, &pos, e, p)) > 0)
-		if (fat_name_eq(e->name, e->nlen, name, n) || fat_name_eq(e->sname, e->snlen, name, n))
+		if (ent_matches(e, name, n))
 			return 0;
 	return rc < 0 ? rc : -BK_ENOTFOUND;
 }

@@ -227,8 +227,14 @@ fat_dir_add(struct fat_vol *v, struct fat_dir *d, const uint16_t *name, size_t n
 	e->first = fat_ent_first(v, s);
 	e->size = bk_le32(s + 28);
 	fat_short_name(s, shown, &ns, e->sname, &e->snlen);
-	memcpy(e->name, name, n * sizeof(uint16_t));
-	e->nlen = n;
+	if (lfn) {
+		memcpy(e->name, name, n * sizeof(uint16_t));
+		e->nlen = n;
+	} else {                          /* shown as the 8.3 name with its case flags */
+		memcpy(e->name, shown, ns * sizeof(uint16_t));
+		e->nlen = ns;
+	}
+	fat_dir_index_add(v, d, e);
 	return 0;
 }
 
@@ -239,5 +245,6 @@ fat_dir_del(struct fat_vol *v, struct fat_dir *d, const struct fat_ent *e)
 
 	for (pos = e->lfn_pos; pos <= e->pos; pos += FAT_DIRENT)
 		d->buf[pos] = FAT_DELETED;
+	fat_dir_index_del(d, e->lfn_pos);
 	return fat_dir_write(v, d, e->lfn_pos, e->pos + FAT_DIRENT - e->lfn_pos);
 }

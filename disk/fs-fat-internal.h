@@ -53,6 +53,12 @@
 
 /* ---- volume state -------------------------------------------------------------- */
 
+/* Lookup index of a folder: hashes of each entry's names, where its set starts. */
+struct fat_idx {
+	uint32_t long_hash, short_hash;
+	size_t pos;                 /* first slot of the set; SIZE_MAX: deleted */
+};
+
 /* One folder read whole: the fixed root of FAT12/16 (first == 0) or a chain. */
 struct fat_dir {
 	uint32_t first;
@@ -62,6 +68,9 @@ struct fat_dir {
 	size_t len;
 	uint64_t used;              /* LRU stamp */
 	unsigned pin;               /* held by an operation: not evicted */
+	struct fat_idx *idx;        /* built on the first lookup, kept up to date */
+	size_t nidx, cap_idx;
+	bool indexed;
 };
 
 /* A decoded directory entry (the 8.3 entry and the long name before it). */
@@ -208,6 +217,9 @@ int fat_dir_add(struct fat_vol *v, struct fat_dir *d, const uint16_t *name, size
  * to the folder's entries). */
 int fat_dir_reserve(struct fat_vol *v, struct fat_dir *d, const uint16_t *name, size_t n,
 		    size_t skip, const struct fs_path *p);
+/* Keep the lookup index right after an entry set was added / deleted. */
+int fat_dir_index_add(struct fat_vol *v, struct fat_dir *d, const struct fat_ent *e);
+void fat_dir_index_del(struct fat_dir *d, size_t lfn_pos);
 /* Mark an entry set deleted and write it. */
 int fat_dir_del(struct fat_vol *v, struct fat_dir *d, const struct fat_ent *e);
 /* Resolve the first k components of p: *dir the folder holding component

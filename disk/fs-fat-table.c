@@ -146,7 +146,7 @@ table_check(struct fat_vol *v)
 			continue;
 		if (!fat_valid_clus(v, x))
 			return fs_err(v->fs, BK_ECORRUPT, NULL,
-				      "FAT: cluster %u links to %u, past the end (last cluster is %u)",
+				      "FAT: cluster %u links to 0x%X, past the end (last cluster is %u)",
 				      c, x, last);
 		if (fat_get(v, x) == 0)
 			return fs_err(v->fs, BK_ECORRUPT, NULL,

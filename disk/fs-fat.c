@@ -196,6 +196,8 @@ fat_list(struct disk_fs *fs, const struct fs_path *p, disk_file_cb cb, void *dat
 		return rc;
 	copy = *d;
 	copy.clus = NULL;
+	copy.idx = NULL;
+	copy.indexed = false;
 	if (!(copy.buf = bk_malloc(d->len ? d->len : 1)))
 		return fs_err(fs, BK_ENOMEM, p, "out of memory");
 	memcpy(copy.buf, d->buf, d->len);

@@ -8,7 +8,6 @@
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
 BCDEDIT="$top_builddir/bcdedit"
-FSCTL="$top_builddir/tests/gen/fsctl"
 BOOTMGR='{9dea862c-5cdd-4e70-acc1-f32b344d4795}'
 
 command -v hivexregedit >/dev/null 2>&1 || skip "hivexregedit not installed (libwin-hivex-perl)"
@@ -20,8 +19,6 @@ mkvol() {
 	case $3 in
 	fat)
 		"$VHDTOOL" build "$1" --size 128M --format "$2" --gpt --part esp:100M >/dev/null
-		# Until "vhdtool build" formats ESPs itself.
-		"$VHDTOOL" ls "$1:1:\\" >/dev/null 2>&1 || "$FSCTL" format "$1" 1 fat32 ESP
 		;;
 	ntfs)
 		"$VHDTOOL" build "$1" --size 128M --format "$2" --mbr --part ntfs:100M:active >/dev/null
@@ -84,6 +81,12 @@ for fs in fat ntfs; do
 			{ cat "$TMP/reg" >&2; fail "$store: libhivex does not see timeout 12"; }
 		"$HIVETOOL" check "$TMP/BCD" >/dev/null || fail "$store: hivetool check"
 		check_fs "$img" "$fs"
+		# /export out of the image and /import back into it.
+		rm -f "$TMP/exported"
+		"$BCDEDIT" --store "$store" /export "$TMP/exported" >/dev/null
+		"$BCDEDIT" --store "$TMP/exported" /set '{bootmgr}' timeout 21 >/dev/null
+		"$BCDEDIT" --store "$store" /import "$TMP/exported" >/dev/null
+		"$BCDEDIT" --store "$store" /enum all | grep -q '^timeout  *21$' || fail "$store: /import"
 		rm -f "$img"
 		echo "ok: $fs in $fmt"
 	done

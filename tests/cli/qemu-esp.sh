@@ -11,7 +11,6 @@
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
 . "$top_srcdir/tests/cli/lib-qemu.sh"
 BCDEDIT="$top_builddir/bcdedit"
-FSCTL="$top_builddir/tests/gen/fsctl"
 
 qemu_need_uefi
 
@@ -27,8 +26,6 @@ marker_hash=$(sha256sum < "$TMP/marker.bin" | cut -d' ' -f1)
 for fmt in raw vhdx; do
 	img="$TMP/usb.$fmt"
 	"$VHDTOOL" build "$img" --size 300M --format "$fmt" --gpt --part esp:260M >/dev/null
-	# Until "vhdtool build" formats ESPs itself.
-	"$VHDTOOL" ls "$img:1:\\" >/dev/null 2>&1 || "$FSCTL" format "$img" 1 fat32 ESP
 	"$VHDTOOL" mkdir -p "$img:1:\\EFI\\Boot" "$img:1:\\EFI\\bcdkit\\LongSubfolderName\\deeper" \
 		"$img:1:\\EFI\\Microsoft\\Boot"
 	"$VHDTOOL" cp "$TMP/probe.efi" "$img:1:\\EFI\\Boot\\bootx64.efi"

@@ -191,6 +191,9 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 int
 hive_commit(hive_t *h, unsigned flags)
 {
+	/* A hive from hive_open_image() is stored by its caller (image.c). */
+	if (h->flags & HIVE_FLAG_NO_FILE)
+		return hive_image_commit(h, flags);
 	return commit_to(h, h->path, flags, true);
 }
 
@@ -199,5 +202,7 @@ hive_commit_to(hive_t *h, const char *path, unsigned flags)
 {
 	if (!path)
 		return bk_err(&h->err, BK_EINVAL, "%s: no path to commit to", h->path);
+	if ((h->flags & HIVE_FLAG_NO_FILE) && strcmp(path, h->path) == 0)
+		return hive_image_commit(h, flags);
 	return commit_to(h, path, flags, strcmp(path, h->path) == 0);
 }

@@ -301,6 +301,7 @@ hive_close(hive_t *h)
 {
 	if (!h)
 		return;
+	hive_image_release(h);
 	free_strv(h->logs);
 	free_pending(h);
 	hive_wstate_free(h);

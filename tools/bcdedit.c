@@ -20,6 +20,7 @@
 #include "bcdkit/bcd.h"
 #include "bcdedit-cli.h"
 #include "bcdedit-msg.h"
+#include "image-file.h"
 #include "tool-util.h"
 
 #define MAX_IDS BCDEDIT_MAX_WORDS
@@ -450,7 +451,7 @@ do_createstore(struct bcdedit_args *a)
 
 	if (a->nwords != 1)
 		bcdedit_usage_error("%s needs a file name", a->cmdname);
-	rc = bcd_store_create(a->words[0], eb, sizeof(eb));
+	rc = tool_store_create(a->words[0], eb, sizeof(eb));
 	if (rc < 0)
 		return bcdedit_fail(MSG_CREATESTORE, rc, "%s", eb[0] ? eb : bcd_strerror(rc));
 	printf("The operation completed successfully.\n");
@@ -468,7 +469,7 @@ do_import(struct bcdedit_args *a)
 	if (a->clean)
 		fprintf(stderr, "%s: note: /import /clean: offline there are no firmware NVRAM "
 			"boot entries to remove\n", tool_name);
-	rc = bcd_store_import(store_path, a->words[0], eb, sizeof(eb));
+	rc = tool_store_import(store_path, a->words[0], eb, sizeof(eb));
 	if (rc < 0 && access(a->words[0], F_OK) != 0 && errno == ENOENT)
 		rc = -BK_ENOTFOUND;
 	if (rc < 0)
@@ -711,7 +712,7 @@ open_store(const struct bcdedit_args *a)
 	bcd_guid_t id;
 	int rc;
 
-	rc = bcd_store_open(&store, a->store, (a->cmd->flags & CMD_WRITE) ? BCD_OPEN_WRITE : 0,
+	rc = tool_store_open(&store, a->store, (a->cmd->flags & CMD_WRITE) ? BCD_OPEN_WRITE : 0,
 			    eb, sizeof(eb));
 	if (rc < 0) {
 		store = NULL;

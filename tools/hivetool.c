@@ -19,6 +19,7 @@
 
 #include "bcdkit/hive.h"
 #include "hive-text.h"
+#include "image-file.h"
 #include "tool-util.h"
 
 static void usage(FILE *f);
@@ -195,7 +196,7 @@ open_hive(const char *path, unsigned flags)
 	char err[600];
 	hive_t *h;
 
-	if (hive_open(&h, path, flags, err, sizeof(err)) < 0) {
+	if (tool_hive_open(&h, path, flags, err, sizeof(err)) < 0) {
 		tool_err("%s", err);
 		exit(EXIT_USAGE);
 	}
@@ -335,7 +336,7 @@ cmd_recover(int argc, char **argv)
 	if (argc - optind != 1)
 		tool_usage_error("recover: expected HIVE");
 	path = argv[optind];
-	rc = hive_recover(path, out, flags, &rep, err, sizeof(err));
+	rc = tool_hive_recover(path, out, flags, &rep, err, sizeof(err));
 	if (rc < 0) {
 		tool_err("%s", err);
 		return rc == -BK_EIO || rc == -BK_EINVAL ? EXIT_USAGE : EXIT_FAIL;
@@ -433,9 +434,9 @@ open_or_create(const char *path, unsigned flags, bool create)
 	char err[600];
 	hive_t *h;
 
-	if (!create || access(path, F_OK) == 0)
+	if (!create || tool_file_exists(path))
 		return open_hive(path, flags);
-	if (hive_create(&h, path, NULL, 0, err, sizeof(err)) < 0) {
+	if (tool_hive_create(&h, path, NULL, 0, err, sizeof(err)) < 0) {
 		tool_err("%s", err);
 		return NULL;
 	}
@@ -536,11 +537,11 @@ cmd_create(int argc, char **argv)
 
 	if (argc - i != 1)
 		tool_usage_error("create: expected FILE");
-	if (access(argv[i], F_OK) == 0 && !(o.open_flags & HIVE_OPEN_FORCE)) {
+	if (tool_file_exists(argv[i]) && !(o.open_flags & HIVE_OPEN_FORCE)) {
 		tool_err("%s: file exists (use --force to replace it)", argv[i]);
 		return EXIT_FAIL;
 	}
-	if (hive_create(&h, argv[i], o.root, o.minor ? o.minor : 5, err, sizeof(err)) < 0) {
+	if (tool_hive_create(&h, argv[i], o.root, o.minor ? o.minor : 5, err, sizeof(err)) < 0) {
 		tool_err("%s", err);
 		return EXIT_FAIL;
 	}

@@ -63,6 +63,7 @@ hive_wstate_free(struct hive *h)
 	for (i = 0; i < HIVE_FREE_BUCKETS; i++)
 		bk_free(h->ws->fb[i].off);
 	bk_free(h->ws->undo);
+	bk_free(h->ws->dirty);
 	bk_free(h->ws);
 	h->ws = NULL;
 }
@@ -161,6 +162,7 @@ hw_touch(struct hive *h, uint32_t off, size_t n)
 	struct hive_wstate *ws = h->ws;
 	uint64_t lim;
 
+	hive_dirty_mark(h, off, n);
 	/* Bytes past the hive as it was before this edit need no record:
 	 * restoring the sizes drops them. */
 	lim = ws->saved_len > HIVE_BASE_SIZE ? ws->saved_len - HIVE_BASE_SIZE : 0;

@@ -296,6 +296,12 @@ struct hive_wstate {
 	struct hive_fbucket fb[HIVE_FREE_BUCKETS];
 	bool fb_valid;
 	bool backed_up;            /* HIVE_COMMIT_BACKUP done for this handle */
+	/* Pages (4 KiB of hive bins, 1 bit each) changed since the last commit,
+	 * for the logged commit (commit-logged.c); dirty_lost: not known. */
+	uint8_t *dirty;
+	size_t dirty_cap;
+	bool dirty_lost;
+	bool wrote_log;            /* a log was written beside it through this handle */
 };
 
 /* Current time as FILETIME (100 ns since 1601). */
@@ -376,6 +382,18 @@ int hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, u
 		     const void *data, size_t len, uint32_t *out);
 /* Free every value of a key and its value list. */
 int hive_values_free_all(struct hive *h, uint32_t key);
+
+/*
+ * The logged commit (commit-logged.c).  hw_touch() marks the pages an edit
+ * changes; hive_commit_use_logged() is the rule that picks the logged commit
+ * over the rewrite; hive_commit_logged() returns 0, 1 if the file on disk
+ * is not the one read (write it anew instead), or a negative code.
+ */
+#define HIVE_COMMIT_LOGGED_MIN  (4u << 20)  /* hive bins: logged even without logs */
+void hive_dirty_mark(struct hive *h, uint32_t off, size_t n);
+void hive_dirty_reset(struct hive *h);
+bool hive_commit_use_logged(struct hive *h, unsigned flags, bool in_place);
+int hive_commit_logged(struct hive *h);
 
 /* Highest sequence number in the logs beside path (0 if none); commit.c. */
 uint32_t hive_logs_max_seq(const char *path);

@@ -53,6 +53,8 @@ static const char *const usage_text =
 "  --salvage        read what can be read from a damaged hive (read-only)\n"
 "  --backup         (edits) copy HIVE to HIVE.bak, logs to LOG.bak first\n"
 "  --force          (edits) write even a dirty hive without logs; replace FILE\n"
+"  --commit auto|logged|rewrite\n"
+"                   (edits) through the logs in place, or as a new file\n"
 "  -h, --help       show this help and exit\n"
 "  -V, --version    show the version and exit\n"
 "\n"
@@ -75,20 +77,22 @@ enum {
 	O_R = 1 << 4, O_P = 1 << 5, O_BACKUP = 1 << 6, O_FORCE = 1 << 7,
 	O_ROOT = 1 << 8, O_MINOR = 1 << 9, O_FROM = 1 << 10, O_OUTPUT = 1 << 11,
 	O_FORMAT = 1 << 12, O_PREFIX = 1 << 13, O_CREATE = 1 << 14, O_DRY_RUN = 1 << 15,
+	O_COMMIT = 1 << 16,
 };
 /* What every editing command takes. */
-#define O_EDIT (O_NO_LOGS | O_BACKUP | O_FORCE)
+#define O_EDIT (O_NO_LOGS | O_BACKUP | O_FORCE | O_COMMIT)
 
 struct opts {
 	unsigned open_flags;     /* HIVE_OPEN_* from --no-logs, --salvage, --force */
 	bool json, raw, recursive, parents, backup, create, dry_run;
 	const char *root, *from, *output, *format, *prefix;
 	unsigned minor;
+	unsigned commit;         /* HIVE_COMMIT_LOGGED / _REWRITE from --commit */
 };
 
 enum {
 	LO_NO_LOGS = CHAR_MAX + 1, LO_SALVAGE, LO_JSON, LO_RAW, LO_BACKUP, LO_FORCE,
-	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN,
+	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN, LO_COMMIT,
 };
 
 static const struct option longopts[] = {
@@ -108,6 +112,7 @@ static const struct option longopts[] = {
 	{ "prefix", required_argument, NULL, LO_PREFIX },
 	{ "create", no_argument, NULL, LO_CREATE },
 	{ "dry-run", no_argument, NULL, LO_DRY_RUN },
+	{ "commit", required_argument, NULL, LO_COMMIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -133,6 +138,7 @@ opt_bit(int c)
 	case LO_PREFIX: return O_PREFIX;
 	case LO_CREATE: return O_CREATE;
 	case LO_DRY_RUN: return O_DRY_RUN;
+	case LO_COMMIT: return O_COMMIT;
 	default: return 0;
 	}
 }
@@ -158,6 +164,14 @@ set_opt(struct opts *o, int c, char **argv)
 	case 'o': o->output = optarg; break;
 	case LO_FORMAT: o->format = optarg; break;
 	case LO_PREFIX: o->prefix = optarg; break;
+	case LO_COMMIT:
+		if (strcmp(optarg, "logged") == 0)
+			o->commit = HIVE_COMMIT_LOGGED;
+		else if (strcmp(optarg, "rewrite") == 0)
+			o->commit = HIVE_COMMIT_REWRITE;
+		else if (strcmp(optarg, "auto") != 0)
+			tool_usage_error("%s: --commit must be auto, logged or rewrite", argv[0]);
+		break;
 	case LO_MINOR:
 		if (!tool_parse_u64(optarg, &v) || (v != 3 && v != 5))
 			tool_usage_error("%s: --minor must be 3 or 5", argv[0]);
@@ -485,7 +499,7 @@ cmd_import(int argc, char **argv)
 		hive_close(h);
 		return rc == -BK_ESYNTAX || rc == -BK_ETOOBIG ? EXIT_USAGE : EXIT_FAIL;
 	}
-	if ((rc = hive_commit(h, backup ? HIVE_COMMIT_BACKUP : 0)) < 0) {
+	if ((rc = hive_commit(h, (backup ? HIVE_COMMIT_BACKUP : 0) | o.commit)) < 0) {
 		tool_err("%s", hive_last_error(h));
 		hive_close(h);
 		return EXIT_FAIL;
@@ -520,7 +534,7 @@ edit_fail(hive_t *h, const char *what)
 static int
 edit_commit(hive_t *h, const struct opts *o)
 {
-	if (hive_commit(h, o->backup ? HIVE_COMMIT_BACKUP : 0) < 0)
+	if (hive_commit(h, (o->backup ? HIVE_COMMIT_BACKUP : 0) | o->commit) < 0)
 		return edit_fail(h, NULL);
 	hive_close(h);
 	return EXIT_OK;
@@ -532,7 +546,7 @@ cmd_create(int argc, char **argv)
 	struct opts o;
 	char err[600];
 	hive_t *h;
-	int i = parse_opts(argc, argv, &o, O_BACKUP | O_FORCE | O_ROOT | O_MINOR);
+	int i = parse_opts(argc, argv, &o, O_BACKUP | O_FORCE | O_ROOT | O_MINOR | O_COMMIT);
 
 	if (argc - i != 1)
 		tool_usage_error("create: expected FILE");

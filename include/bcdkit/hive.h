@@ -393,11 +393,26 @@ enum {
 	 * to PATH.bak and each non-empty log beside it to LOGNAME.bak
 	 * (atomically, replacing older backups). */
 	HIVE_COMMIT_BACKUP = 1 << 0,
+	/* Commit mode.  LOGGED: Windows' own protocol, in place: the pages
+	 * changed go to NAME.LOG1 or NAME.LOG2 (an HvLE entry), then into the
+	 * file, so the cost follows the size of the change, not of the hive.
+	 * REWRITE: a new file (temporary file, fsync, rename).  Neither: LOGGED
+	 * when the hive has a LOG1/LOG2 beside it or is 4 MiB or larger, unless
+	 * more than a quarter of it changed.  The logged commit needs a clean
+	 * hive read from this file; otherwise (and for hive_commit_to() another
+	 * path) the rewrite is used, with a note if LOGGED was asked for. */
+	HIVE_COMMIT_LOGGED = 1 << 1,
+	HIVE_COMMIT_REWRITE = 1 << 2,
 };
 
 /*
- * Write the hive back to the file it was opened from (or created for):
- * temp file in the same folder, fsync, rename, fsync the folder.  Sets
+ * Write the hive back to the file it was opened from (or created for), by
+ * the logged commit or the rewrite (see HIVE_COMMIT_LOGGED).  Logged: the
+ * changed pages go to a log and are flushed, the file is marked dirty, the
+ * pages are written in place, the file is marked clean with seq1 = seq2 =
+ * its seq + 1 (what replaying that log gives), each step flushed; after a
+ * crash, opening it (log replay) gives the old hive or the new one.
+ * Rewrite: temp file in the same folder, fsync, rename, fsync the folder.  Sets
  * seq1 = seq2 = one more than every sequence number in the primary and in
  * the logs beside it, the timestamp to now, the hive bins size to the real
  * size, and recomputes the checksum.  Once the new file is durable, the

@@ -64,6 +64,7 @@ hive_wstate_free(struct hive *h)
 		bk_free(h->ws->fb[i].off);
 	bk_free(h->ws->undo);
 	bk_free(h->ws->dirty);
+	hive_vindex_free(h);
 	bk_free(h->ws);
 	h->ws = NULL;
 }

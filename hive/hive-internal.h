@@ -74,6 +74,7 @@ struct hive {
 	uint8_t *buf;              /* base block + hive bins */
 	size_t len;                /* bytes in buf (file size or more) */
 	size_t cap;                /* allocated */
+	size_t mapped;             /* buf is a mapping of this length (map.c), not allocated */
 	uint32_t bins_len;         /* bytes of hive bins actually walked */
 	struct regf_base base;
 
@@ -96,6 +97,10 @@ hive_bins(struct hive *h, uint32_t off)
 {
 	return h->buf + HIVE_BASE_SIZE + off;
 }
+
+/* Read or map the primary file into h->buf (map.c); release it. */
+int hive_load_primary(struct hive *h, const char *path);
+void hive_free_buf(struct hive *h);
 
 /* Send a warning/note to the tool's callback, if any. */
 void hive_msg(struct hive *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -154,6 +159,9 @@ int hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, siz
 /* Name bytes (Latin-1 if comp, else UTF-16LE) to UTF-16 code units; caller frees. */
 int hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 			uint16_t **out, size_t *n);
+/* Name bytes to escaped UTF-8 (hive.h); caller frees. */
+int hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
+		       bool esc_backslash, char **out);
 /*
  * Depth-first walk from start with loop detection.  The callback returns 0
  * to descend, > 0 to skip the key's subtree, < 0 to stop with that error.
@@ -302,6 +310,7 @@ struct hive_wstate {
 	size_t dirty_cap;
 	bool dirty_lost;
 	bool wrote_log;            /* a log was written beside it through this handle */
+	struct hive_vindex *vix;   /* value-name index of one key (write-value.c) */
 };
 
 /* Current time as FILETIME (100 ns since 1601). */
@@ -382,6 +391,7 @@ int hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, u
 		     const void *data, size_t len, uint32_t *out);
 /* Free every value of a key and its value list. */
 int hive_values_free_all(struct hive *h, uint32_t key);
+void hive_vindex_free(struct hive *h);
 
 /*
  * The logged commit (commit-logged.c).  hw_touch() marks the pages an edit

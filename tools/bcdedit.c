@@ -56,6 +56,7 @@ usage(void)
 	       "                            IMAGE:N, mbr:SIGNATURE:OFFSET or gpt:{DISK}:{PARTITION}\n"
 	       "  --current ID              the object {current} stands for (default: {default})\n"
 	       "  --json                    /enum as JSON\n"
+	       "  --commit auto|logged|rewrite  write through the store's log in place, or anew\n"
 	       "  /v                        show identifiers as full GUIDs\n"
 	       "  -h, --help                show this help and exit\n"
 	       "  -V, --version             show the version and exit\n"
@@ -92,6 +93,7 @@ struct args {
 	const char *maps[26];
 	size_t nmaps;
 	bool json, verbose;
+	unsigned commit;                /* BCD_OPEN_COMMIT_* from --commit */
 	const char *words[MAX_IDS];     /* positional words of the command */
 	size_t nwords;
 	const char *desc;               /* /d */
@@ -164,6 +166,14 @@ global_option(struct args *a, int argc, char **argv, int *i)
 		a->maps[a->nmaps++] = w + 6;
 	} else if (is_opt(w, "current")) {
 		a->current = need_arg(argc, argv, i, w);
+	} else if (is_opt(w, "commit")) {
+		w = need_arg(argc, argv, i, w);
+		if (strcasecmp(w, "logged") == 0)
+			a->commit = BCD_OPEN_COMMIT_LOGGED;
+		else if (strcasecmp(w, "rewrite") == 0)
+			a->commit = BCD_OPEN_COMMIT_REWRITE;
+		else if (strcasecmp(w, "auto") != 0)
+			tool_usage_error("--commit must be auto, logged or rewrite");
 	} else if (is_opt(w, "json")) {
 		a->json = true;
 	} else if (is_opt(w, "v")) {
@@ -687,7 +697,7 @@ main(int argc, char **argv)
 			bcd_devmap_free(map);
 			return EXIT_USAGE;
 		}
-	rc = bcd_store_open(&store, a.store, writes(a.cmd) ? BCD_OPEN_WRITE : 0, eb, sizeof(eb));
+	rc = bcd_store_open(&store, a.store, writes(a.cmd) ? BCD_OPEN_WRITE | a.commit : 0, eb, sizeof(eb));
 	if (rc < 0) {
 		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
 		bcd_devmap_free(map);

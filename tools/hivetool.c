@@ -296,11 +296,9 @@ cmd_get(int argc, char **argv)
 {
 	struct opts o;
 	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE | O_RAW | O_JSON), rc;
+	struct hive_value_view vv;
 	hive_key_t k;
 	hive_value_t v;
-	uint32_t type;
-	uint8_t *d;
-	size_t len;
 	char *name;
 	hive_t *h;
 
@@ -311,22 +309,22 @@ cmd_get(int argc, char **argv)
 	h = open_hive(argv[i], o.open_flags);
 	if ((rc = hive_key_find(h, argv[i + 1], &k)) < 0 ||
 	    (rc = hive_value_find(h, k, argc - i == 3 ? argv[i + 2] : "", &v)) < 0 ||
-	    (rc = hv_load_value(h, v, &name, &type, &d, &len)) < 0)
+	    (rc = hv_load_value(h, v, &name, &vv)) < 0)
 		return fail(h, rc);
 	if (o.raw) {
-		fwrite(d, 1, len, stdout);
+		fwrite(vv.data, 1, vv.len, stdout);
 	} else if (o.json) {
 		fputs("{\"name\": ", stdout);
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
-		hv_json_data(stdout, type, d, len);
+		hv_json_data(stdout, vv.type, vv.data, vv.len);
 		fputs("}\n", stdout);
 	} else {
-		hv_print_data(stdout, type, d, len, "\n");
+		hv_print_data(stdout, vv.type, vv.data, vv.len, "\n");
 		putchar('\n');
 	}
 	free(name);
-	free(d);
+	hive_value_view_free(&vv);
 	hive_close(h);
 	return EXIT_OK;
 }
@@ -745,6 +743,11 @@ static const struct tool_command commands[] = {
 int
 main(int argc, char **argv)
 {
+	/* Listings and exports go to files and pipes in large pieces. */
+	static char outbuf[1 << 16];
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	tool_init(argc, argv);
 	return tool_run_command(argc, argv, commands, sizeof(commands) / sizeof(commands[0]), usage);
 }

@@ -158,9 +158,24 @@ BCDKIT_API int hive_value_name_utf16(hive_t *h, hive_value_t v, uint16_t **out, 
 BCDKIT_API int hive_value_type(hive_t *h, hive_value_t v, uint32_t *type);
 /* Raw bytes, never altered; caller frees. */
 BCDKIT_API int hive_value_data(hive_t *h, hive_value_t v, uint8_t **out, size_t *len);
+/*
+ * Type and raw bytes without a copy: data points into the hive in memory
+ * (valid until the next edit or hive_close()), or into the view itself for
+ * data of up to 4 bytes (do not copy the struct), or, for big data only,
+ * into a buffer the view owns.  Release with hive_value_view_free().
+ */
+struct hive_value_view {
+	uint32_t type;
+	const uint8_t *data;
+	size_t len;
+	uint8_t inline_bytes[4];
+	void *owned;
+};
+BCDKIT_API int hive_value_view(hive_t *h, hive_value_t v, struct hive_value_view *out);
+BCDKIT_API void hive_value_view_free(struct hive_value_view *vv);
 
 /* Typed decoders on raw bytes (usable on any buffer). */
-/* UTF-16LE to UTF-8 (iconv), stopping at the first NUL; odd lengths and junk tolerated. */
+/* UTF-16LE to UTF-8, stopping at the first NUL; odd lengths and junk tolerated. */
 BCDKIT_API int hive_decode_string(const uint8_t *data, size_t len, char **out);
 /* REG_MULTI_SZ to a NULL-terminated array of UTF-8 strings; free with hive_free_strv(). */
 BCDKIT_API int hive_decode_multi_string(const uint8_t *data, size_t len, char ***out);

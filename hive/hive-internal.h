@@ -477,6 +477,40 @@ struct reg_script {
  */
 int reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix,
 	      struct reg_script *s, unsigned long *err_line);
+/*
+ * The same over text read piece by piece.  With batch, the operations are
+ * handed to it whenever many have been parsed, and at the end, and s then
+ * starts empty again (a negative return from batch stops the parse and is
+ * returned, *err_line untouched).
+ */
+typedef int (*reg_batch_fn)(void *data, const struct reg_script *s);
+int reg_parse_stream(struct bk_errbuf *eb, hive_read_fn read, void *data, const char *prefix,
+		     struct reg_script *s, unsigned long *err_line, reg_batch_fn batch,
+		     void *batch_data);
+
+/* The .reg text as lines of code units, decoded piece by piece (regsource.c). */
+struct reg_source {
+	hive_read_fn read;
+	void *data;
+	uint8_t *raw;              /* bytes read but not decoded yet */
+	size_t raw_len, skip;      /* skip: a BOM still at the start of raw */
+	int enc;
+	bool eof;
+	uint16_t *u;               /* decoded units; lines before pos are handed out */
+	size_t n, cap, pos;
+};
+/* 1 and the next line (without its end; valid until the next call), 0 at
+ * the end, or a negative code with the message in eb. */
+int reg_source_line(struct reg_source *s, struct bk_errbuf *eb, const uint16_t **line,
+		    size_t *len);
+void reg_source_free(struct reg_source *s);
+size_t reg_decode_8bit(const uint8_t *t, size_t n, uint16_t *o);
+/* A hive_read_fn over a buffer in memory. */
+struct reg_mem {
+	const uint8_t *p;
+	size_t len, pos;
+};
+int reg_mem_read(void *data, void *buf, size_t len, size_t *got);
 void reg_script_free(struct reg_script *s);
 
 #endif

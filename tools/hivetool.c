@@ -455,6 +455,14 @@ open_or_create(const char *path, unsigned flags, bool create)
 	return h;
 }
 
+/* The .reg text for hive_import_reg_stream(), a piece at a time. */
+static int
+read_stdio(void *data, void *buf, size_t len, size_t *got)
+{
+	*got = fread(buf, 1, len, data);
+	return *got == 0 && ferror((FILE *)data) ? -BK_EIO : 0;
+}
+
 static int
 cmd_import(int argc, char **argv)
 {
@@ -463,8 +471,7 @@ cmd_import(int argc, char **argv)
 	unsigned flags;
 	bool create, backup;
 	struct opts o;
-	uint8_t *text;
-	size_t len;
+	FILE *text;
 	hive_t *h;
 	int rc;
 
@@ -477,16 +484,23 @@ cmd_import(int argc, char **argv)
 		tool_usage_error("import: expected HIVE FILE.reg");
 	hpath = argv[optind];
 	rpath = argv[optind + 1];
-	if (tool_read_file(rpath, &text, &len) < 0) {
+	/* Read as it is applied: memory follows the hive, not the text. */
+	if (!(text = fopen(rpath, "rb"))) {
 		tool_err("%s: cannot read: %s", rpath, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (!(h = open_or_create(hpath, flags, create))) {
-		free(text);
+		fclose(text);
 		return EXIT_FAIL;
 	}
-	rc = hive_import_reg(h, text, len, prefix, &rep);
-	free(text);
+	rc = hive_import_reg_stream(h, read_stdio, text, prefix, &rep);
+	if (rc < 0 && ferror(text)) {
+		tool_err("%s: cannot read: %s", rpath, strerror(errno ? errno : EIO));
+		fclose(text);
+		hive_close(h);
+		return EXIT_USAGE;
+	}
+	fclose(text);
 	if (rc < 0) {
 		/* Nothing was changed (the import is all or nothing) and nothing is
 		 * written.  A line's error names the .reg file, others the hive. */

@@ -522,6 +522,13 @@ BCDKIT_API int hive_export_reg(hive_t *h, hive_key_t key, int format, const char
  */
 BCDKIT_API int hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data);
 
+/*
+ * Input source for hive_import_reg_stream(): fill buf with up to len bytes
+ * of the text and set *got (0 at the end); return 0, or a negative BK_E*
+ * code that stops the import (and is returned).
+ */
+typedef int (*hive_read_fn)(void *data, void *buf, size_t len, size_t *got);
+
 /* What hive_import_reg() did (or, on failure, where it stopped). */
 struct hive_import_report {
 	unsigned long lines;          /* lines read */
@@ -545,17 +552,20 @@ struct hive_import_report {
  * name); "" strips nothing; anything else is stripped exactly (without case)
  * and a key outside it is an error.
  *
- * All or nothing: the whole text is parsed and checked before the hive is
- * touched, so a syntax error or an invalid name or size gives -BK_ESYNTAX
- * (or -BK_ETOOBIG) with "line N: ..." in hive_last_error() and
- * rep->error_line set; the edits are then applied as one write-side edit,
- * and if one fails (out of space or memory) every change is undone.  On any
- * failure the hive in memory is as it was.  Nothing is written to disk:
- * call hive_commit() afterwards.  rep may be NULL.  Returns: 0 or a
- * negative code.
+ * All or nothing: the text is parsed and applied in batches as one
+ * write-side edit, so a syntax error or an invalid name or size anywhere
+ * gives -BK_ESYNTAX (or -BK_ETOOBIG) with "line N: ..." in
+ * hive_last_error() and rep->error_line set, and that or any other failure
+ * (out of space or memory) undoes every change: on any failure the hive in
+ * memory is as it was.  Nothing is written to disk: call hive_commit()
+ * afterwards.  rep may be NULL.  Returns: 0 or a negative code.
  */
 BCDKIT_API int hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
 			       struct hive_import_report *rep);
+/* The same, reading the text through read(data, ...) a piece at a time:
+ * memory use follows the hive, not the size of the text. */
+BCDKIT_API int hive_import_reg_stream(hive_t *h, hive_read_fn read, void *data,
+				      const char *prefix, struct hive_import_report *rep);
 
 #ifdef __cplusplus
 }

@@ -485,22 +485,26 @@ cmd_import(int argc, char **argv)
 	hpath = argv[optind];
 	rpath = argv[optind + 1];
 	/* Read as it is applied: memory follows the hive, not the text. */
-	if (!(text = fopen(rpath, "rb"))) {
+	text = strcmp(rpath, "-") == 0 ? stdin : fopen(rpath, "rb");
+	if (!text) {
 		tool_err("%s: cannot read: %s", rpath, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (!(h = open_or_create(hpath, flags, create))) {
-		fclose(text);
+		if (text != stdin)
+			fclose(text);
 		return EXIT_FAIL;
 	}
 	rc = hive_import_reg_stream(h, read_stdio, text, prefix, &rep);
 	if (rc < 0 && ferror(text)) {
 		tool_err("%s: cannot read: %s", rpath, strerror(errno ? errno : EIO));
-		fclose(text);
+		if (text != stdin)
+			fclose(text);
 		hive_close(h);
 		return EXIT_USAGE;
 	}
-	fclose(text);
+	if (text != stdin)
+		fclose(text);
 	if (rc < 0) {
 		/* Nothing was changed (the import is all or nothing) and nothing is
 		 * written.  A line's error names the .reg file, others the hive. */

@@ -49,7 +49,8 @@ bcd_store_open(bcd_store_t **out, const char *path, unsigned flags, char *errbuf
 		bk_free(s);
 		return -BK_ENOMEM;
 	}
-	rc = hive_open(&s->hive, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE : 0,
+	/* An edit reads and checks only the part of the store it reaches. */
+	rc = hive_open(&s->hive, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE | HIVE_OPEN_LAZY : 0,
 		       errbuf, errlen);
 	if (rc < 0)
 		goto fail;

@@ -80,6 +80,11 @@ struct hive {
 
 	uint8_t *cellmap;          /* 1 bit per 8 bytes of hive bins: a cell starts here */
 	size_t cellmap_len;
+	/* HIVE_OPEN_LAZY (cell.c): hbins are walked and mapped when reached. */
+	bool lazy;
+	uint32_t hdr_next;         /* the first hbin header not walked yet */
+	uint32_t *pstart;          /* per 4 KiB page of a walked hbin: the hbin's offset */
+	uint8_t *pdone;            /* per page: its hbin's cells are mapped (or it is bad) */
 
 	char **logs;               /* log files found beside the hive */
 
@@ -118,6 +123,11 @@ int hive_scan_bins(struct hive *h);
  */
 int hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out);
 bool hive_is_cell_start(const struct hive *h, uint32_t off);
+/* With HIVE_OPEN_LAZY: map the hbin holding off (0, or an error), or all. */
+int hive_scan_at(struct hive *h, uint32_t off);
+int hive_scan_rest(struct hive *h);
+/* Start of the hbin holding a mapped offset (its first cell's offset - 32). */
+uint32_t hive_hbin_of(const struct hive *h, uint32_t off);
 /*
  * Re-raise the error in h->err with context: "<path>: <context>: <inner>".
  * Returns the (negative) code, rc's sign is ignored.
@@ -303,6 +313,7 @@ struct hive_wstate {
 	/* Free-cell index: hints validated on use, rebuilt by a scan when unsure. */
 	struct hive_fbucket fb[HIVE_FREE_BUCKETS];
 	bool fb_valid;
+	uint32_t fb_scan;          /* hbins below this offset are indexed */
 	bool backed_up;            /* HIVE_COMMIT_BACKUP done for this handle */
 	/* Pages (4 KiB of hive bins, 1 bit each) changed since the last commit,
 	 * for the logged commit (commit-logged.c); dirty_lost: not known. */

@@ -40,12 +40,61 @@ map_file(const char *path, size_t *len)
 	return p;
 }
 
+/*
+ * A lazy writable handle maps the file privately at the start of a
+ * reservation as large as a hive may grow: edits copy the pages they change,
+ * hbins are appended in the anonymous memory after the file, and opening a
+ * large hive for a small edit reads nothing but what the edit reaches.
+ */
+static uint8_t *
+map_for_write(const char *path, size_t *len, size_t *reserved)
+{
+	size_t res = (size_t)HIVE_MAX_FILE_SIZE;
+	struct stat st;
+	void *r, *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)HIVE_BASE_SIZE ||
+	    (uint64_t)st.st_size > HIVE_MAX_FILE_SIZE / 2) {
+		close(fd);
+		return NULL;
+	}
+	r = mmap(NULL, res, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	if (r == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(r, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		munmap(r, res);
+		return NULL;
+	}
+	*len = (size_t)st.st_size;
+	*reserved = res;
+	return p;
+}
+
 int
 hive_load_primary(struct hive *h, const char *path)
 {
-	size_t len = 0;
+	size_t len = 0, res = 0;
 	uint8_t *p;
 
+	if ((h->flags & HIVE_OPEN_WRITE) && (h->flags & HIVE_OPEN_LAZY) &&
+	    (p = map_for_write(path, &len, &res)) != NULL) {
+		if (!hive_image_dirty(p, len)) {
+			h->buf = p;
+			h->len = len;
+			h->cap = res - HIVE_HBIN_ALIGN;
+			h->mapped = res;
+			return 0;
+		}
+		munmap(p, res);
+	}
 	if (!(h->flags & HIVE_OPEN_WRITE) && (p = map_file(path, &len)) != NULL) {
 		if ((h->flags & HIVE_OPEN_NO_LOGS) || !hive_image_dirty(p, len)) {
 			h->buf = p;

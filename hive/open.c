@@ -257,7 +257,8 @@ hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 	}
 	rc = hive_load_primary(h, path);     /* map.c */
 	if (rc == 0) {
-		h->cap = h->len;
+		if (!h->mapped)
+			h->cap = h->len;
 		rc = hive_find_logs(path, &h->logs);
 		if (rc < 0)
 			bk_err(&h->err, -rc, "%s: cannot list log files", path);

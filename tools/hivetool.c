@@ -306,7 +306,7 @@ cmd_get(int argc, char **argv)
 		tool_usage_error("get: expected HIVE KEY [VALUE]");
 	if (o.raw && o.json)
 		tool_usage_error("get: --raw and --json exclude each other");
-	h = open_hive(argv[i], o.open_flags);
+	h = open_hive(argv[i], o.open_flags | HIVE_OPEN_LAZY);   /* one lookup */
 	if ((rc = hive_key_find(h, argv[i + 1], &k)) < 0 ||
 	    (rc = hive_value_find(h, k, argc - i == 3 ? argv[i + 2] : "", &v)) < 0 ||
 	    (rc = hv_load_value(h, v, &name, &vv)) < 0)
@@ -530,10 +530,11 @@ cmd_import(int argc, char **argv)
 
 /* ---- edit commands (issue 3): create, set, del, mkkey, copy, diff --------- */
 
+/* Lazy: a small edit of a large hive reads and checks only what it reaches. */
 static hive_t *
 edit_open(const char *path, const struct opts *o)
 {
-	return open_hive(path, HIVE_OPEN_WRITE | o->open_flags);
+	return open_hive(path, HIVE_OPEN_WRITE | HIVE_OPEN_LAZY | o->open_flags);
 }
 
 /* Report a library error and close; editors exit 1 on any failed operation. */

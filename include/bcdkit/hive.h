@@ -48,6 +48,11 @@ enum {
 	HIVE_OPEN_SALVAGE = 1 << 1, /* read what can be read; never writable */
 	HIVE_OPEN_NO_LOGS = 1 << 2, /* do not replay transaction logs */
 	HIVE_OPEN_FORCE   = 1 << 3, /* allow writing a dirty hive without logs */
+	/* Validate each hbin (and map its cells) when it is first reached, not
+	 * all of them at open: a lookup or a small edit of a large hive then
+	 * costs what it touches.  Damage in a part never reached is not seen
+	 * (hive_check() and hive_get_stats() still read everything). */
+	HIVE_OPEN_LAZY    = 1 << 4,
 };
 
 /* Message callback for warnings and notes; the library never prints. */

@@ -170,6 +170,9 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 			return rc;
 		b = h->base;            /* 1: the file changed; write it anew */
 	}
+	/* A lazy handle has read only what it reached: the rest first. */
+	if ((rc = hive_lazy_load(h, 0, h->bins_len)) < 0)
+		return rc;
 	seq = max_u32(max_u32(b.seq1, b.seq2), hive_logs_max_seq(path));
 	if (!in_place)
 		seq = max_u32(seq, hive_logs_max_seq(h->path));

@@ -75,6 +75,9 @@ struct hive {
 	size_t len;                /* bytes in buf (file size or more) */
 	size_t cap;                /* allocated */
 	size_t mapped;             /* buf is a mapping of this length (map.c), not allocated */
+	uint8_t *lazy_loaded;      /* HIVE_OPEN_LAZY: 1 bit per page of bins read from lazy_fd */
+	int lazy_fd;
+	uint64_t lazy_size;        /* the file's size when opened */
 	uint32_t bins_len;         /* bytes of hive bins actually walked */
 	struct regf_base base;
 
@@ -103,8 +106,10 @@ hive_bins(struct hive *h, uint32_t off)
 	return h->buf + HIVE_BASE_SIZE + off;
 }
 
-/* Read or map the primary file into h->buf (map.c); release it. */
+/* Read or map the primary file into h->buf (map.c); release it.  With
+ * HIVE_OPEN_LAZY, hive_lazy_load() reads bins pages before first use. */
 int hive_load_primary(struct hive *h, const char *path);
+int hive_lazy_load(struct hive *h, uint32_t off, size_t len);
 void hive_free_buf(struct hive *h);
 
 /* Send a warning/note to the tool's callback, if any. */

@@ -41,60 +41,90 @@ map_file(const char *path, size_t *len)
 }
 
 /*
- * A lazy writable handle maps the file privately at the start of a
- * reservation as large as a hive may grow: edits copy the pages they change,
- * hbins are appended in the anonymous memory after the file, and opening a
- * large hive for a small edit reads nothing but what the edit reaches.
+ * A lazy handle (HIVE_OPEN_LAZY) reads the file a piece at a time, as the
+ * hbins are reached (hive_lazy_load()), into a reservation as large as a
+ * hive may grow: opening a large hive for a lookup or a small edit reads
+ * only what that reaches, and hbins are appended after the file without a
+ * copy.  It is read, not mapped: a mapping's pages would change, or vanish,
+ * with the file if another program rewrote it while the edit is held.
  */
-static uint8_t *
-map_for_write(const char *path, size_t *len, size_t *reserved)
+static int
+open_lazy(struct hive *h, const char *path)
 {
 	size_t res = (size_t)HIVE_MAX_FILE_SIZE;
 	struct stat st;
-	void *r, *p;
+	void *r;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
-		return NULL;
+		return 1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)HIVE_BASE_SIZE ||
 	    (uint64_t)st.st_size > HIVE_MAX_FILE_SIZE / 2) {
 		close(fd);
-		return NULL;
+		return 1;
 	}
 	r = mmap(NULL, res, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		 -1, 0);
-	if (r == MAP_FAILED) {
+	h->lazy_loaded = bk_calloc((size_t)st.st_size / HIVE_HBIN_ALIGN / 8 + 2, 1);
+	if (r == MAP_FAILED || !h->lazy_loaded ||
+	    pread(fd, r, HIVE_BASE_SIZE, 0) != (ssize_t)HIVE_BASE_SIZE ||
+	    hive_image_dirty(r, (size_t)st.st_size)) {
+		if (r != MAP_FAILED)
+			munmap(r, res);
+		bk_free(h->lazy_loaded);
+		h->lazy_loaded = NULL;
 		close(fd);
-		return NULL;
+		return 1;
 	}
-	p = mmap(r, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		munmap(r, res);
-		return NULL;
+	h->buf = r;
+	h->len = (size_t)st.st_size;
+	h->cap = res - HIVE_HBIN_ALIGN;
+	h->mapped = res;
+	h->lazy_fd = fd;
+	h->lazy_size = (uint64_t)st.st_size;
+	return 0;
+}
+
+int
+hive_lazy_load(struct hive *h, uint32_t off, size_t len)
+{
+	uint64_t file_bins = h->lazy_size - HIVE_BASE_SIZE, pg, last;
+
+	if (!h->lazy_loaded || len == 0)
+		return 0;
+	last = ((uint64_t)off + len - 1) / HIVE_HBIN_ALIGN;
+	for (pg = off / HIVE_HBIN_ALIGN; pg <= last && pg * HIVE_HBIN_ALIGN < file_bins; pg++) {
+		uint64_t at = pg * HIVE_HBIN_ALIGN, n = HIVE_HBIN_ALIGN, run = 1;
+		ssize_t r;
+
+		if ((h->lazy_loaded[pg / 8] >> (pg % 8)) & 1)
+			continue;
+		/* One read for the run of pages not loaded yet. */
+		while (pg + run <= last && !((h->lazy_loaded[(pg + run) / 8] >> ((pg + run) % 8)) & 1))
+			run++;
+		n = run * HIVE_HBIN_ALIGN;
+		if (at + n > file_bins)
+			n = file_bins - at;
+		r = pread(h->lazy_fd, hive_bins(h, (uint32_t)at), (size_t)n,
+			  (off_t)(HIVE_BASE_SIZE + at));
+		if (r != (ssize_t)n)
+			return bk_err(&h->err, BK_EIO, "%s: cannot read at offset 0x%llx", h->path,
+				      (unsigned long long)(HIVE_BASE_SIZE + at));
+		for (; run > 0; run--, pg++)
+			h->lazy_loaded[pg / 8] |= (uint8_t)(1u << (pg % 8));
+		pg--;
 	}
-	*len = (size_t)st.st_size;
-	*reserved = res;
-	return p;
+	return 0;
 }
 
 int
 hive_load_primary(struct hive *h, const char *path)
 {
-	size_t len = 0, res = 0;
+	size_t len = 0;
 	uint8_t *p;
 
-	if ((h->flags & HIVE_OPEN_WRITE) && (h->flags & HIVE_OPEN_LAZY) &&
-	    (p = map_for_write(path, &len, &res)) != NULL) {
-		if (!hive_image_dirty(p, len)) {
-			h->buf = p;
-			h->len = len;
-			h->cap = res - HIVE_HBIN_ALIGN;
-			h->mapped = res;
-			return 0;
-		}
-		munmap(p, res);
-	}
+	if ((h->flags & HIVE_OPEN_LAZY) && !(h->flags & HIVE_OPEN_SALVAGE) && open_lazy(h, path) == 0)
+		return 0;
 	if (!(h->flags & HIVE_OPEN_WRITE) && (p = map_file(path, &len)) != NULL) {
 		if ((h->flags & HIVE_OPEN_NO_LOGS) || !hive_image_dirty(p, len)) {
 			h->buf = p;
@@ -114,6 +144,10 @@ hive_free_buf(struct hive *h)
 		munmap(h->buf, h->mapped);
 	else
 		bk_free(h->buf);
+	if (h->lazy_loaded)
+		close(h->lazy_fd);
+	bk_free(h->lazy_loaded);
+	h->lazy_loaded = NULL;
 	h->buf = NULL;
 	h->mapped = 0;
 }

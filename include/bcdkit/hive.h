@@ -51,7 +51,10 @@ enum {
 	/* Validate each hbin (and map its cells) when it is first reached, not
 	 * all of them at open: a lookup or a small edit of a large hive then
 	 * costs what it touches.  Damage in a part never reached is not seen
-	 * (hive_check() and hive_get_stats() still read everything). */
+	 * (hive_check() and hive_get_stats() still read everything).  Read-only,
+	 * the chain of hbin headers is still checked at open; with
+	 * HIVE_OPEN_WRITE, as far as the edit reaches, and all of it before
+	 * the hive grows. */
 	HIVE_OPEN_LAZY    = 1 << 4,
 };
 

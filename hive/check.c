@@ -412,6 +412,10 @@ hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count)
 		*count = 0;
 	if (!c)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the checker", h->path);
+	if ((rc = hive_scan_rest(h)) < 0) {     /* a lazy handle: map every hbin now */
+		bk_free(c);
+		return rc;
+	}
 	c->h = h;
 	c->cb = cb;
 	c->cb_data = data;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Writing a hive back: crash-safe replacement of the file, sequence numbers
- * that put every transaction log behind, truncation of the logs.
+ * that put every transaction log behind, truncation of the logs.  The
+ * logged commit (Windows' protocol, in place) is in commit-logged.c, which
+ * also holds the rule that chooses between the two.
  *
  * Sequence numbers.  The new file gets seq1 = seq2 = N where N is one more
  * than every sequence number found: the primary's two, each log's base
@@ -162,6 +164,15 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 			return rc;
 		h->ws->backed_up = true;
 	}
+	if (hive_commit_use_logged(h, flags, in_place)) {
+		rc = hive_commit_logged(h);      /* commit-logged.c */
+		if (rc <= 0)
+			return rc;
+		b = h->base;            /* 1: the file changed; write it anew */
+	}
+	/* A lazy handle has read only what it reached: the rest first. */
+	if ((rc = hive_lazy_load(h, 0, h->bins_len)) < 0)
+		return rc;
 	seq = max_u32(max_u32(b.seq1, b.seq2), hive_logs_max_seq(path));
 	if (!in_place)
 		seq = max_u32(seq, hive_logs_max_seq(h->path));
@@ -181,6 +192,7 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 	memcpy(h->buf, base, HIVE_BASE_SIZE);
 	h->base = b;
 	if (in_place) {
+		hive_dirty_reset(h);
 		h->len = HIVE_BASE_SIZE + (size_t)h->bins_len;
 		h->state &= ~(unsigned)(HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM |
 					HIVE_STATE_DIRTY_NO_LOGS);

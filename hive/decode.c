@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,30 +76,51 @@ units_to_nul(const uint8_t *p, size_t len)
 }
 
 /*
- * UTF-16LE to UTF-8 through iconv; if iconv refuses (an unpaired surrogate),
- * fall back to the escaping converter so that nothing is lost.
+ * UTF-16LE to UTF-8, straight (this runs for every string "ls -r" and "get"
+ * print; iconv_open per string was a third of "ls -r").  Valid UTF-16 is
+ * converted as iconv would; if there is an unpaired surrogate, the escaping
+ * converter takes over so that nothing is lost.
  */
 static int
-utf16_to_utf8_iconv(const uint8_t *p, size_t units, char **out)
+utf16_to_utf8_direct(const uint8_t *p, size_t units, char **out)
 {
-	size_t inleft = units * 2, outcap = units * 3 + 1, outleft = outcap - 1;
-	char *buf = bk_malloc(outcap), *in = (char *)p, *o = buf;
-	iconv_t cd;
+	char *buf = bk_malloc(units * 3 + 1);
+	uint8_t *o = (uint8_t *)buf;
 	uint16_t *u;
-	size_t n;
+	size_t i, n;
 	int rc;
 
 	if (!buf)
 		return -BK_ENOMEM;
-	cd = iconv_open("UTF-8", "UTF-16LE");
-	if (cd != (iconv_t)-1) {
-		size_t r = iconv(cd, &in, &inleft, &o, &outleft);
-		iconv_close(cd);
-		if (r != (size_t)-1 && inleft == 0 && !memchr(buf, 0, (size_t)(o - buf))) {
-			*o = '\0';
-			*out = buf;
-			return 0;
+	for (i = 0; i < units; i++) {
+		uint32_t c = bk_le16(p + 2 * i);
+
+		if (c < 0x80) {
+			*o++ = (uint8_t)c;
+		} else if (c < 0x800) {
+			*o++ = (uint8_t)(0xC0 | c >> 6);
+			*o++ = (uint8_t)(0x80 | (c & 0x3F));
+		} else if (c < 0xD800 || c > 0xDFFF) {
+			*o++ = (uint8_t)(0xE0 | c >> 12);
+			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+			*o++ = (uint8_t)(0x80 | (c & 0x3F));
+		} else {
+			uint32_t lo = i + 1 < units ? bk_le16(p + 2 * i + 2) : 0;
+
+			if (c > 0xDBFF || lo < 0xDC00 || lo > 0xDFFF)
+				break;      /* unpaired surrogate */
+			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+			*o++ = (uint8_t)(0xF0 | c >> 18);
+			*o++ = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
+			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+			*o++ = (uint8_t)(0x80 | (c & 0x3F));
+			i++;
 		}
+	}
+	if (i >= units) {
+		*o = '\0';
+		*out = buf;
+		return 0;
 	}
 	bk_free(buf);
 	if ((rc = bk_utf16le_units(p, units * 2, &u, &n)) < 0)
@@ -113,7 +133,7 @@ utf16_to_utf8_iconv(const uint8_t *p, size_t units, char **out)
 int
 hive_decode_string(const uint8_t *data, size_t len, char **out)
 {
-	return utf16_to_utf8_iconv(data, units_to_nul(data, len), out);
+	return utf16_to_utf8_direct(data, units_to_nul(data, len), out);
 }
 
 void
@@ -150,7 +170,7 @@ hive_decode_multi_string(const uint8_t *data, size_t len, char ***out)
 			v = nv;
 			cap *= 2;
 		}
-		rc = utf16_to_utf8_iconv(data + pos, units, &v[n]);
+		rc = utf16_to_utf8_direct(data + pos, units, &v[n]);
 		if (rc < 0) {
 			hive_free_strv(v);
 			return rc;

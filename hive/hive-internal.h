@@ -74,11 +74,20 @@ struct hive {
 	uint8_t *buf;              /* base block + hive bins */
 	size_t len;                /* bytes in buf (file size or more) */
 	size_t cap;                /* allocated */
+	size_t mapped;             /* buf is a mapping of this length (map.c), not allocated */
+	uint8_t *lazy_loaded;      /* HIVE_OPEN_LAZY: 1 bit per page of bins read from lazy_fd */
+	int lazy_fd;
+	uint64_t lazy_size;        /* the file's size when opened */
 	uint32_t bins_len;         /* bytes of hive bins actually walked */
 	struct regf_base base;
 
 	uint8_t *cellmap;          /* 1 bit per 8 bytes of hive bins: a cell starts here */
 	size_t cellmap_len;
+	/* HIVE_OPEN_LAZY (cell.c): hbins are walked and mapped when reached. */
+	bool lazy;
+	uint32_t hdr_next;         /* the first hbin header not walked yet */
+	uint32_t *pstart;          /* per 4 KiB page of a walked hbin: the hbin's offset */
+	uint8_t *pdone;            /* per page: its hbin's cells are mapped (or it is bad) */
 
 	char **logs;               /* log files found beside the hive */
 
@@ -100,6 +109,12 @@ hive_bins(struct hive *h, uint32_t off)
 	return h->buf + HIVE_BASE_SIZE + off;
 }
 
+/* Read or map the primary file into h->buf (map.c); release it.  With
+ * HIVE_OPEN_LAZY, hive_lazy_load() reads bins pages before first use. */
+int hive_load_primary(struct hive *h, const char *path);
+int hive_lazy_load(struct hive *h, uint32_t off, size_t len);
+void hive_free_buf(struct hive *h);
+
 /* Send a warning/note to the tool's callback, if any. */
 void hive_msg(struct hive *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -116,6 +131,11 @@ int hive_scan_bins(struct hive *h);
  */
 int hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out);
 bool hive_is_cell_start(const struct hive *h, uint32_t off);
+/* With HIVE_OPEN_LAZY: map the hbin holding off (0, or an error), or all. */
+int hive_scan_at(struct hive *h, uint32_t off);
+int hive_scan_rest(struct hive *h);
+/* Start of the hbin holding a mapped offset (its first cell's offset - 32). */
+uint32_t hive_hbin_of(const struct hive *h, uint32_t off);
 /*
  * Re-raise the error in h->err with context: "<path>: <context>: <inner>".
  * Returns the (negative) code, rc's sign is ignored.
@@ -157,6 +177,9 @@ int hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, siz
 /* Name bytes (Latin-1 if comp, else UTF-16LE) to UTF-16 code units; caller frees. */
 int hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 			uint16_t **out, size_t *n);
+/* Name bytes to escaped UTF-8 (hive.h); caller frees. */
+int hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
+		       bool esc_backslash, char **out);
 /*
  * Depth-first walk from start with loop detection.  The callback returns 0
  * to descend, > 0 to skip the key's subtree, < 0 to stop with that error.
@@ -298,7 +321,15 @@ struct hive_wstate {
 	/* Free-cell index: hints validated on use, rebuilt by a scan when unsure. */
 	struct hive_fbucket fb[HIVE_FREE_BUCKETS];
 	bool fb_valid;
+	uint32_t fb_scan;          /* hbins below this offset are indexed */
 	bool backed_up;            /* HIVE_COMMIT_BACKUP done for this handle */
+	/* Pages (4 KiB of hive bins, 1 bit each) changed since the last commit,
+	 * for the logged commit (commit-logged.c); dirty_lost: not known. */
+	uint8_t *dirty;
+	size_t dirty_cap;
+	bool dirty_lost;
+	bool wrote_log;            /* a log was written beside it through this handle */
+	struct hive_vindex *vix;   /* value-name index of one key (write-value.c) */
 };
 
 /* Current time as FILETIME (100 ns since 1601). */
@@ -379,6 +410,19 @@ int hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, u
 		     const void *data, size_t len, uint32_t *out);
 /* Free every value of a key and its value list. */
 int hive_values_free_all(struct hive *h, uint32_t key);
+void hive_vindex_free(struct hive *h);
+
+/*
+ * The logged commit (commit-logged.c).  hw_touch() marks the pages an edit
+ * changes; hive_commit_use_logged() is the rule that picks the logged commit
+ * over the rewrite; hive_commit_logged() returns 0, 1 if the file on disk
+ * is not the one read (write it anew instead), or a negative code.
+ */
+#define HIVE_COMMIT_LOGGED_MIN  (4u << 20)  /* hive bins: logged even without logs */
+void hive_dirty_mark(struct hive *h, uint32_t off, size_t n);
+void hive_dirty_reset(struct hive *h);
+bool hive_commit_use_logged(struct hive *h, unsigned flags, bool in_place);
+int hive_commit_logged(struct hive *h);
 
 /* Highest sequence number in the logs beside path (0 if none); commit.c. */
 uint32_t hive_logs_max_seq(const char *path);
@@ -463,6 +507,40 @@ struct reg_script {
  */
 int reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix,
 	      struct reg_script *s, unsigned long *err_line);
+/*
+ * The same over text read piece by piece.  With batch, the operations are
+ * handed to it whenever many have been parsed, and at the end, and s then
+ * starts empty again (a negative return from batch stops the parse and is
+ * returned, *err_line untouched).
+ */
+typedef int (*reg_batch_fn)(void *data, const struct reg_script *s);
+int reg_parse_stream(struct bk_errbuf *eb, hive_read_fn read, void *data, const char *prefix,
+		     struct reg_script *s, unsigned long *err_line, reg_batch_fn batch,
+		     void *batch_data);
+
+/* The .reg text as lines of code units, decoded piece by piece (regsource.c). */
+struct reg_source {
+	hive_read_fn read;
+	void *data;
+	uint8_t *raw;              /* bytes read but not decoded yet */
+	size_t raw_len, skip;      /* skip: a BOM still at the start of raw */
+	int enc;
+	bool eof;
+	uint16_t *u;               /* decoded units; lines before pos are handed out */
+	size_t n, cap, pos;
+};
+/* 1 and the next line (without its end; valid until the next call), 0 at
+ * the end, or a negative code with the message in eb. */
+int reg_source_line(struct reg_source *s, struct bk_errbuf *eb, const uint16_t **line,
+		    size_t *len);
+void reg_source_free(struct reg_source *s);
+size_t reg_decode_8bit(const uint8_t *t, size_t n, uint16_t *o);
+/* A hive_read_fn over a buffer in memory. */
+struct reg_mem {
+	const uint8_t *p;
+	size_t len, pos;
+};
+int reg_mem_read(void *data, void *buf, size_t len, size_t *got);
 void reg_script_free(struct reg_script *s);
 
 #endif

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Merge a .reg file into a hive: parse it whole (regparse.c), check every
- * operation against the write side's limits, and only then apply them
- * through the public edit calls, all inside one write-side edit whose undo
- * journal restores the hive if any of them fails.  An import is therefore
- * all or nothing, in memory as on disk.
+ * Merge a .reg file into a hive: parse it (regparse.c), check the
+ * operations against the write side's limits and apply them through the
+ * public edit calls, all inside one write-side edit whose undo journal
+ * restores the hive if anything fails, a syntax error at the very end of
+ * the file included.  An import is therefore all or nothing, in memory as
+ * on disk.  The text is read and applied in batches (of a few MiB of names
+ * and data), so memory does not grow with the size of the .reg file: it
+ * stays near the size of the hive being built.
  *
  * Applying is fast for files in regedit order (each key right after its
  * parent): the handles of the last key path are kept, so a new [key] only
@@ -22,11 +25,37 @@ struct applier {
 	const struct reg_script *s;
 	struct hive_import_report *rep;
 	hive_key_t cur;            /* key of the open [key] section */
-	/* The previous key path: component offsets in s->units and their keys. */
+	bool failed;               /* an operation failed (its line is in rep) */
+	/* The previous key path, kept across batches: its components (length,
+	 * units) in pu, where each starts, and their keys. */
+	uint16_t *pu;
+	size_t pu_cap;
 	size_t ncache;
 	size_t comp[HIVE_MAX_DEPTH + 1];
 	hive_key_t key[HIVE_MAX_DEPTH + 1];
 };
+
+/* Remember component depth (units u[0] long, after it) of the current path. */
+static int
+cache_comp(struct applier *a, size_t depth, const uint16_t *u)
+{
+	size_t at = depth ? a->comp[depth - 1] + 1u + a->pu[a->comp[depth - 1]] : 0;
+	size_t need = at + 1u + u[0];
+
+	if (need > a->pu_cap) {
+		size_t cap = a->pu_cap ? a->pu_cap * 2 : 1024;
+		uint16_t *p;
+		while (cap < need)
+			cap *= 2;
+		if (!(p = bk_realloc(a->pu, cap * sizeof(*p))))
+			return bk_err(&a->h->err, BK_ENOMEM, "%s: out of memory", a->h->path);
+		a->pu = p;
+		a->pu_cap = cap;
+	}
+	memcpy(a->pu + at, u, (1u + u[0]) * sizeof(*u));
+	a->comp[depth] = at;
+	return 0;
+}
 
 static int
 at_line(struct hive *h, const struct reg_op *op, int rc)
@@ -98,7 +127,7 @@ open_key(struct applier *a, const struct reg_op *op)
 
 	for (; off < end; off += 1u + u[off], depth++) {
 		if (depth < a->ncache) {
-			const uint16_t *c = u + a->comp[depth];
+			const uint16_t *c = a->pu + a->comp[depth];
 			if (hive_name_cmp(c + 1, c[0], u + off + 1, u[off]) == 0) {
 				parent = a->key[depth];
 				continue;
@@ -108,7 +137,8 @@ open_key(struct applier *a, const struct reg_op *op)
 		rc = hive_key_add_utf16(a->h, parent, u + off + 1, u[off], &k);
 		if (rc < 0 && rc != -BK_EEXIST)
 			return at_line(a->h, op, rc);
-		a->comp[depth] = off;
+		if ((rc = cache_comp(a, depth, u + off)) < 0)
+			return at_line(a->h, op, rc);
 		a->key[depth] = k;
 		a->ncache = depth + 1;
 		parent = k;
@@ -197,15 +227,37 @@ apply_op(struct applier *a, const struct reg_op *op)
 	return bk_err(&a->h->err, BK_EINVAL, "line %u: unknown operation", op->line);
 }
 
+/* One batch of parsed operations: check them all, then apply them. */
+static int
+apply_batch(void *data, const struct reg_script *s)
+{
+	struct applier *a = data;
+	size_t i;
+	int rc;
+
+	a->s = s;
+	if ((rc = validate(a->h, s, a->rep)) < 0) {
+		a->failed = true;
+		return rc;
+	}
+	for (i = 0; i < s->nops; i++) {
+		if ((rc = apply_op(a, &s->ops[i])) < 0) {
+			a->rep->error_line = s->ops[i].line;
+			a->failed = true;
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int
-hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
-		struct hive_import_report *rep)
+hive_import_reg_stream(hive_t *h, hive_read_fn read, void *data, const char *prefix,
+		       struct hive_import_report *rep)
 {
 	struct hive_import_report dummy;
 	struct reg_script s;
-	struct applier *a = NULL;
+	struct applier *a;
 	unsigned long eline = 0;
-	size_t i;
 	int rc;
 
 	if (!rep)
@@ -213,37 +265,37 @@ hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
 	memset(rep, 0, sizeof(*rep));
 	memset(&s, 0, sizeof(s));
 	bk_err_clear(&h->err);
-	rc = reg_parse(&h->err, text, len, prefix, &s, &eline);
-	rep->lines = s.lines;
-	rep->error_line = eline;
-	if (rc < 0 || (rc = validate(h, &s, rep)) < 0)
-		goto out;
 	a = bk_calloc(1, sizeof(*a));
-	if (!a) {
-		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
-		goto out;
-	}
+	if (!a)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
 	a->h = h;
-	a->s = &s;
 	a->rep = rep;
 	/*
 	 * One edit for the whole file: the write side's undo journal then holds
-	 * every byte changed, and a failure part way (no space, no memory) puts
-	 * them all back, so the hive is never left half imported.
+	 * every byte changed, and a failure part way (a syntax error in a later
+	 * batch, no space, no memory) puts them all back, so the hive is never
+	 * left half imported.
 	 */
-	if ((rc = hw_begin(h)) < 0)
-		goto out;
-	for (i = 0; i < s.nops; i++) {
-		if ((rc = apply_op(a, &s.ops[i])) < 0) {
-			rep->error_line = s.ops[i].line;
-			break;
-		}
+	if ((rc = hw_begin(h)) == 0) {
+		rc = reg_parse_stream(&h->err, read, data, prefix, &s, &eline, apply_batch, a);
+		rc = hw_end(h, rc);
 	}
-	rc = hw_end(h, rc);
+	rep->lines = s.lines;
+	if (rc < 0 && !a->failed)
+		rep->error_line = eline;
 	if (rc < 0)
 		rep->keys = rep->keys_deleted = rep->values_set = rep->values_deleted = 0;
-out:
+	bk_free(a->pu);
 	bk_free(a);
 	reg_script_free(&s);
 	return rc;
+}
+
+int
+hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
+		struct hive_import_report *rep)
+{
+	struct reg_mem m = { text, len, 0 };
+
+	return hive_import_reg_stream(h, reg_mem_read, &m, prefix, rep);
 }

@@ -176,6 +176,46 @@ hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 	return 0;
 }
 
+/*
+ * A stored name as escaped UTF-8 (hive.h).  Latin-1 names without a NUL,
+ * "{" or (with esc_backslash) "\" are converted in one pass: listings
+ * convert every name, and nearly all are like that.
+ */
+int
+hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
+		   bool esc_backslash, char **out)
+{
+	uint16_t *u;
+	size_t n, i;
+	uint8_t *o;
+	int rc;
+
+	if (comp && (o = bk_malloc(2 * len + 1)) != NULL) {
+		*out = (char *)o;
+		for (i = 0; i < len; i++) {
+			uint8_t c = p[i];
+			if (c == 0 || c == '{' || (esc_backslash && c == '\\'))
+				break;
+			if (c < 0x80) {
+				*o++ = c;
+			} else {
+				*o++ = (uint8_t)(0xC0 | c >> 6);
+				*o++ = (uint8_t)(0x80 | (c & 0x3F));
+			}
+		}
+		if (i == len) {
+			*o = '\0';
+			return 0;
+		}
+		bk_free(*out);
+	}
+	if ((rc = hive_raw_name_utf16(h, p, len, comp, &u, &n)) < 0)
+		return rc;
+	rc = bk_utf16_to_utf8(u, n, esc_backslash, out);
+	bk_free(u);
+	return rc < 0 ? bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path) : 0;
+}
+
 int
 hive_root(hive_t *h, hive_key_t *out)
 {
@@ -220,15 +260,12 @@ hive_key_name_utf16(hive_t *h, hive_key_t key, uint16_t **out, size_t *n)
 int
 hive_key_name(hive_t *h, hive_key_t key, char **out)
 {
-	uint16_t *u;
-	size_t n;
-	int rc = hive_key_name_utf16(h, key, &u, &n);
+	struct nk_rec nk;
+	int rc = hive_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
-	rc = bk_utf16_to_utf8(u, n, true, out);
-	bk_free(u);
-	return rc < 0 ? bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path) : 0;
+	return hive_raw_name_utf8(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, true, out);
 }
 
 int

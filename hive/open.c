@@ -255,9 +255,10 @@ hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 			snprintf(errbuf, errlen, "%s: out of memory", path);
 		return -BK_ENOMEM;
 	}
-	rc = bk_read_file(&h->err, path, &h->buf, &h->len, HIVE_MAX_FILE_SIZE);
+	rc = hive_load_primary(h, path);     /* map.c */
 	if (rc == 0) {
-		h->cap = h->len;
+		if (!h->mapped)
+			h->cap = h->len;
 		rc = hive_find_logs(path, &h->logs);
 		if (rc < 0)
 			bk_err(&h->err, -rc, "%s: cannot list log files", path);
@@ -306,7 +307,7 @@ hive_close(hive_t *h)
 	free_pending(h);
 	hive_wstate_free(h);
 	bk_free(h->cellmap);
-	bk_free(h->buf);
+	hive_free_buf(h);
 	bk_free(h->path);
 	bk_free(h);
 }

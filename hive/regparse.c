@@ -3,11 +3,13 @@
  * Parse a .reg file into a list of operations (struct reg_script), touching
  * no hive: import-reg.c checks and applies the list, tests inspect it.
  *
- * The text is first decoded to UTF-16 code units (UTF-16LE after a BOM,
- * otherwise UTF-8, a byte that is not UTF-8 being taken as Latin-1) so that
- * names and strings come out in the hive's own encoding without a second
- * conversion.  Names and data go to two arenas that grow by doubling: a
- * SYSTEM hive's worth of values costs a few dozen allocations in all.
+ * The text is decoded to UTF-16 code units a piece at a time (regsource.c:
+ * UTF-16LE after a BOM, otherwise UTF-8, a byte that is not UTF-8 being
+ * taken as Latin-1) so that names and strings come out in the hive's own
+ * encoding without a second conversion.  Names and data go to two arenas
+ * that grow by doubling.  With a batch callback (the streaming import), the
+ * operations parsed so far are handed over whenever the arenas grow large
+ * and the arenas start again, so memory does not grow with the file.
  */
 #include "config.h"
 
@@ -23,9 +25,11 @@
 struct parser {
 	struct bk_errbuf *eb;
 	struct reg_script *s;
-	const uint16_t *u;         /* decoded text */
-	size_t n;
-	size_t pos;                /* start of the next line */
+	struct reg_source src;     /* the text, line by line */
+	int src_err;               /* reading or decoding failed (the message is in eb) */
+	reg_batch_fn batch;        /* NULL: keep every operation in s */
+	void *batch_data;
+	bool batch_failed;         /* the error is the callback's (its line set there) */
 	const uint16_t *line;      /* current line (without its end) */
 	size_t len, i;             /* its length, read position */
 	unsigned long lineno;
@@ -45,6 +49,8 @@ perr(struct parser *p, int code, const char *fmt, ...)
 	char msg[BK_ERRMSG_MAX - 32];
 	va_list ap;
 
+	if (p->src_err < 0)
+		return p->src_err;      /* the real cause, not its consequence */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -120,82 +126,23 @@ reg_script_free(struct reg_script *s)
 
 /* ---- decoding the text ----------------------------------------------------- */
 
-/* 8-bit text (UTF-8, else Latin-1 byte by byte) to code units; o has room for n. */
-static size_t
-decode_8bit(const uint8_t *t, size_t n, uint16_t *o)
-{
-	size_t i = 0, k = 0, step;
-	uint32_t cp;
-
-	while (i < n) {
-		if (t[i] < 0x80) {
-			o[k++] = t[i++];
-			continue;
-		}
-		step = bk_utf8_decode(t + i, n - i, &cp, true);
-		if (!step) {
-			o[k++] = t[i++];
-			continue;
-		}
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			o[k++] = (uint16_t)(0xD800 | cp >> 10);
-			o[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
-		} else {
-			o[k++] = (uint16_t)cp;
-		}
-		i += step;
-	}
-	return k;
-}
-
-static int
-decode_text(struct parser *p, const uint8_t *t, size_t n, uint16_t **out, size_t *nu)
-{
-	uint16_t *o;
-	size_t i;
-
-	if (n >= 2 && ((t[0] == 0xFF && t[1] == 0xFE) || (t[0] == 0xFE && t[1] == 0xFF))) {
-		bool be = t[0] == 0xFE;
-		size_t cnt = (n - 2) / 2;
-		if ((o = bk_malloc((cnt + 1) * sizeof(*o))) == NULL)
-			return nomem(p);
-		for (i = 0; i < cnt; i++)
-			o[i] = be ? bk_be16(t + 2 + 2 * i) : bk_le16(t + 2 + 2 * i);
-		*out = o;
-		*nu = cnt;
-		return 0;
-	}
-	if (n >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) {
-		t += 3;
-		n -= 3;
-	}
-	if ((o = bk_malloc((n + 1) * sizeof(*o))) == NULL)
-		return nomem(p);
-	*out = o;
-	*nu = decode_8bit(t, n, o);
-	return 0;
-}
-
 /* ---- lines ----------------------------------------------------------------- */
 
 /* Make the next physical line current; false at the end of the text. */
 static bool
 next_line(struct parser *p)
 {
-	size_t e = p->pos;
+	int rc;
 
-	if (p->pos >= p->n)
+	if (p->src_err < 0)
 		return false;
-	while (e < p->n && p->u[e] != '\n' && p->u[e] != '\r')
-		e++;
-	p->line = p->u + p->pos;
-	p->len = e - p->pos;
+	rc = reg_source_line(&p->src, p->eb, &p->line, &p->len);
+	if (rc <= 0) {
+		p->src_err = rc;
+		return false;
+	}
 	p->i = 0;
 	p->lineno++;
-	if (e < p->n && p->u[e] == '\r' && e + 1 < p->n && p->u[e + 1] == '\n')
-		e++;
-	p->pos = e < p->n ? e + 1 : e;
 	return true;
 }
 
@@ -542,7 +489,7 @@ widen_8bit(struct parser *p, size_t at)
 
 	if (!tmp)
 		return nomem(p);
-	k = decode_8bit(p->s->bytes + at, n, tmp);
+	k = reg_decode_8bit(p->s->bytes + at, n, tmp);
 	if ((rc = add_bytes(p, 2 * k)) == 0) {
 		for (i = 0; i < k; i++)
 			bk_put_le16(p->s->bytes + at + 2 * i, tmp[i]);
@@ -677,6 +624,31 @@ parse_value(struct parser *p)
 
 /* ---- the file ------------------------------------------------------------- */
 
+#define REG_BATCH_BYTES  (8u << 20)    /* data or names parsed before they are applied */
+#define REG_BATCH_OPS    65536u
+
+/* Hand the operations parsed so far to the batch callback when the arenas
+ * are large (or at the end), and start the arenas again. */
+static int
+maybe_batch(struct parser *p, bool last)
+{
+	struct reg_script *s = p->s;
+	int rc;
+
+	if (!p->batch || s->nops == 0)
+		return 0;
+	if (!last && s->nbytes < REG_BATCH_BYTES && s->nunits * 2 < REG_BATCH_BYTES &&
+	    s->nops < REG_BATCH_OPS)
+		return 0;
+	rc = p->batch(p->batch_data, s);
+	if (rc < 0) {
+		p->batch_failed = true;
+		return rc;
+	}
+	s->nops = s->nunits = s->nbytes = 0;
+	return 0;
+}
+
 static int
 parse_header(struct parser *p)
 {
@@ -714,6 +686,8 @@ parse_lines(struct parser *p)
 	if ((rc = parse_header(p)) < 0)
 		return rc;
 	while (next_line(p)) {
+		if ((rc = maybe_batch(p, false)) < 0)
+			return rc;
 		skip_blanks(p);
 		if (p->i >= p->len || p->line[p->i] == ';' || p->line[p->i] == '#')
 			continue;
@@ -731,7 +705,7 @@ parse_lines(struct parser *p)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return p->src_err < 0 ? p->src_err : maybe_batch(p, true);
 }
 
 /* The prefix as components, like a key path (NULL: the default rule). */
@@ -744,7 +718,7 @@ prefix_units(struct parser *p, const char *prefix)
 
 	if (!tmp)
 		return nomem(p);
-	n = decode_8bit((const uint8_t *)prefix, n, tmp);
+	n = reg_decode_8bit((const uint8_t *)prefix, n, tmp);
 	at = p->s->nunits;
 	rc = push_components(p, tmp, n);
 	bk_free(tmp);
@@ -762,28 +736,38 @@ prefix_units(struct parser *p, const char *prefix)
 }
 
 int
-reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix,
-	  struct reg_script *s, unsigned long *err_line)
+reg_parse_stream(struct bk_errbuf *eb, hive_read_fn read, void *data, const char *prefix,
+		 struct reg_script *s, unsigned long *err_line, reg_batch_fn batch,
+		 void *batch_data)
 {
 	struct parser p;
-	uint16_t *u = NULL;
-	int rc;
+	int rc = 0;
 
 	memset(&p, 0, sizeof(p));
 	p.eb = eb;
 	p.s = s;
+	p.src.read = read;
+	p.src.data = data;
+	p.batch = batch;
+	p.batch_data = batch_data;
 	*err_line = 0;
-	if ((rc = decode_text(&p, text, len, &u, &p.n)) < 0)
-		return rc;
-	p.u = u;
 	if (prefix && (rc = prefix_units(&p, prefix)) < 0)
 		goto out;
 	rc = parse_lines(&p);
 	s->lines = p.lineno;
-	if (rc < 0 && rc != -BK_ENOMEM)
+	if (rc < 0 && rc != -BK_ENOMEM && !p.batch_failed)
 		*err_line = p.lineno;
 out:
-	bk_free(u);
+	reg_source_free(&p.src);
 	bk_free(p.prefix);
 	return rc;
+}
+
+int
+reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix,
+	  struct reg_script *s, unsigned long *err_line)
+{
+	struct reg_mem m = { text, len, 0 };
+
+	return reg_parse_stream(eb, reg_mem_read, &m, prefix, s, err_line, NULL, NULL);
 }

@@ -141,15 +141,12 @@ hive_value_name_utf16(hive_t *h, hive_value_t val, uint16_t **out, size_t *n)
 int
 hive_value_name(hive_t *h, hive_value_t val, char **out)
 {
-	uint16_t *u;
-	size_t n;
-	int rc = hive_value_name_utf16(h, val, &u, &n);
+	struct vk_rec vk;
+	int rc = hive_vk_read(h, val, &vk);
 
 	if (rc < 0)
 		return rc;
-	rc = bk_utf16_to_utf8(u, n, false, out);
-	bk_free(u);
-	return rc < 0 ? bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path) : 0;
+	return hive_raw_name_utf8(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, false, out);
 }
 
 int
@@ -172,4 +169,31 @@ hive_value_data(hive_t *h, hive_value_t val, uint8_t **out, size_t *len)
 	if (rc < 0)
 		return rc;
 	return hive_vk_data(h, &vk, out, len);
+}
+
+int
+hive_value_view(hive_t *h, hive_value_t val, struct hive_value_view *out)
+{
+	struct vk_rec vk;
+	uint8_t *alloc = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = hive_vk_read(h, val, &vk);
+	if (rc == 0)
+		rc = hive_vk_bytes(h, &vk, out->inline_bytes, &out->data, &alloc);
+	if (rc < 0)
+		return rc;
+	out->type = vk.type;
+	out->len = vk.data_len;
+	out->owned = alloc;
+	return 0;
+}
+
+void
+hive_value_view_free(struct hive_value_view *vv)
+{
+	bk_free(vv->owned);
+	vv->owned = NULL;
+	vv->data = NULL;
 }

@@ -84,7 +84,10 @@ int
 hive_get_stats(hive_t *h, struct hive_stats *st)
 {
 	uint32_t off = 0;
+	int rc = hive_scan_rest(h);     /* a lazy handle: every hbin checked first */
 
+	if (rc < 0)
+		return rc;
 	memset(st, 0, sizeof(*st));
 	st->file_size = h->len;
 	/* Cell usage: walk hbin headers and cells (validated at open). */

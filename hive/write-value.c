@@ -6,6 +6,15 @@
  * anything else one cell.  Replacing data reuses the old cell when the new
  * data fits it, so setting a value of the same size again and again never
  * allocates.  The value list keeps creation order.
+ *
+ * Finding a value by name is a scan of the key's value list, which made
+ * filling one key with n values cost n^2 name compares (an import of 40,000
+ * values on one key: 15 s).  A key with many values therefore gets an index
+ * of its value names (hash of the upper-cased name -> vk), built on the
+ * first lookup and kept up to date by appends.  There is one index, for the
+ * key being filled; it is trusted only while the key's value count and list
+ * cell are those it was built for, dropped by deletions, and every hit is
+ * checked against the vk itself.
  */
 #include "config.h"
 
@@ -161,6 +170,159 @@ vk_name_is(struct hive *h, uint32_t off, const uint16_t *u, size_t n)
 	return hive_raw_name_cmp(p + HIVE_VK_FIXED, nl, comp, u, n) == 0;
 }
 
+/* ---- value-name index ------------------------------------------------------ */
+
+#define VIX_MIN  32u            /* values a key needs before it is indexed */
+
+struct vix_ent {
+	uint32_t hash, off, pos;    /* off 0: empty slot */
+};
+
+struct hive_vindex {
+	uint32_t key, list, count;  /* the key and value list it describes */
+	struct vix_ent *t;
+	size_t cap;                 /* power of two, at least twice count */
+};
+
+void
+hive_vindex_free(struct hive *h)
+{
+	if (h->ws && h->ws->vix) {
+		bk_free(h->ws->vix->t);
+		bk_free(h->ws->vix);
+		h->ws->vix = NULL;
+	}
+}
+
+static uint32_t
+hash_units(const uint16_t *u, size_t n)
+{
+	uint32_t x = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		x = x * 37u + hive_upcase(u[i]);
+	return x;
+}
+
+/* Hash of the vk at off's name; false if off is not a usable vk. */
+static bool
+vk_hash(struct hive *h, uint32_t off, uint32_t *out)
+{
+	const uint8_t *p;
+	uint32_t size, x = 0;
+	uint16_t nl, i;
+	int32_t raw;
+
+	if (!hive_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
+		return false;
+	size = (uint32_t)-(int64_t)raw;
+	p = hive_bins(h, off) + 4;
+	if (size < 4 + HIVE_VK_FIXED || p[0] != 'v' || p[1] != 'k')
+		return false;
+	nl = bk_le16(p + 2);
+	if (HIVE_VK_FIXED + (size_t)nl > size - 4)
+		return false;
+	p += HIVE_VK_FIXED;
+	if (bk_le16(p - HIVE_VK_FIXED + 0x10) & VK_COMP_NAME)
+		for (i = 0; i < nl; i++)
+			x = x * 37u + hive_upcase(p[i]);
+	else
+		for (i = 0; i + 1 < nl; i += 2)
+			x = x * 37u + hive_upcase(bk_le16(p + i));
+	*out = x;
+	return true;
+}
+
+static void
+vix_put(struct hive_vindex *ix, uint32_t hash, uint32_t off, uint32_t pos)
+{
+	size_t m = ix->cap - 1, i = hash & m;
+
+	while (ix->t[i].off)
+		i = (i + 1) & m;
+	ix->t[i].hash = hash;
+	ix->t[i].off = off;
+	ix->t[i].pos = pos;
+}
+
+/* (Re)build the index for nk; false (no error) if it cannot be had. */
+static bool
+vix_build(struct hive *h, const struct nk_rec *nk, const struct bk_view *v)
+{
+	struct hive_vindex *ix = h->ws->vix;
+	size_t cap = 64;
+	uint32_t i, x;
+
+	while (cap < (size_t)nk->value_count * 2 + 2)
+		cap *= 2;
+	if (!ix && !(ix = h->ws->vix = bk_calloc(1, sizeof(*ix))))
+		return false;
+	if (cap > ix->cap) {
+		bk_free(ix->t);
+		ix->cap = 0;
+		if (!(ix->t = bk_malloc(cap * sizeof(*ix->t))))
+			return false;
+		ix->cap = cap;
+	}
+	memset(ix->t, 0, ix->cap * sizeof(*ix->t));
+	for (i = 0; i < nk->value_count; i++) {
+		uint32_t off = bk_le32(v->p + 4 * i);
+		if (off && vk_hash(h, off, &x))
+			vix_put(ix, x, off, i);
+	}
+	ix->key = nk->off;
+	ix->list = nk->value_list;
+	ix->count = nk->value_count;
+	return true;
+}
+
+/* 0 and the match, -BK_ENOTFOUND, or 1: no index (scan instead). */
+static int
+vix_find(struct hive *h, const struct nk_rec *nk, const struct bk_view *v,
+	 const uint16_t *u, size_t n, uint32_t *idx, uint32_t *vk_off)
+{
+	struct hive_vindex *ix = h->ws ? h->ws->vix : NULL;
+	uint32_t hash = hash_units(u, n);
+	size_t m, i;
+
+	if (!h->ws)
+		return 1;
+	if (!ix || !ix->cap || ix->key != nk->off || ix->list != nk->value_list ||
+	    ix->count != nk->value_count) {
+		if (!vix_build(h, nk, v))
+			return 1;
+		ix = h->ws->vix;
+	}
+	m = ix->cap - 1;
+	for (i = hash & m; ix->t[i].off; i = (i + 1) & m) {
+		if (ix->t[i].hash == hash && vk_name_is(h, ix->t[i].off, u, n)) {
+			*idx = ix->t[i].pos;
+			*vk_off = ix->t[i].off;
+			return 0;
+		}
+	}
+	return -BK_ENOTFOUND;
+}
+
+/* vk was appended at position pos of key's list (now list, pos + 1 values). */
+static void
+vix_added(struct hive *h, uint32_t key, uint32_t list, uint32_t pos, uint32_t vk)
+{
+	struct hive_vindex *ix = h->ws->vix;
+	uint32_t x;
+
+	if (!ix || !ix->cap || ix->key != key || ix->count != pos)
+		return;
+	if ((size_t)pos * 2 + 2 > ix->cap || !vk_hash(h, vk, &x)) {
+		ix->count = HIVE_NONE;      /* full, or odd: rebuilt on the next lookup */
+		return;
+	}
+	vix_put(ix, x, vk, pos);
+	ix->list = list;
+	ix->count = pos + 1;
+}
+
 /* Index of the value named u/n in the key's list, or -BK_ENOTFOUND. */
 static int
 find_value(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
@@ -177,6 +339,8 @@ find_value(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
 			      h->path, nk->off);
 	rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, &v);
 	if (rc < 0)
+		return rc;
+	if (nk->value_count >= VIX_MIN && (rc = vix_find(h, nk, &v, u, n, idx, vk_off)) <= 0)
 		return rc;
 	for (i = 0; i < nk->value_count; i++) {
 		uint32_t off = bk_le32(v.p + 4 * i);
@@ -218,7 +382,11 @@ value_list_append(struct hive *h, uint32_t key, uint32_t vk)
 		list = nl;
 	}
 	rc = hw_put32(h, HIVE_PAY(list, 4 * c), vk);
-	return rc ? rc : hw_put32(h, HIVE_PAY(key, 0x24), c + 1);
+	if (rc == 0)
+		rc = hw_put32(h, HIVE_PAY(key, 0x24), c + 1);
+	if (rc == 0)
+		vix_added(h, key, list, c, vk);
+	return rc;
 }
 
 int
@@ -317,6 +485,7 @@ hive_values_free_all(struct hive *h, uint32_t key)
 	size_t n = 0, i;
 	int rc = hive_nk_read(h, key, &nk);
 
+	hive_vindex_free(h);
 	if (rc == 0)
 		rc = hive_value_list(h, &nk, &vals, &n);
 	for (i = 0; rc == 0 && i < n; i++)
@@ -336,6 +505,7 @@ value_delete(struct hive *h, hive_key_t key, const struct hive_wname *w)
 
 	if (rc == 0)
 		rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
+	hive_vindex_free(h);        /* positions shift */
 	if (rc == -BK_ENOTFOUND)
 		return bk_err(&h->err, BK_ENOTFOUND, "%s: value not found", h->path);
 	if (rc < 0)

@@ -712,7 +712,7 @@ open_store(const struct bcdedit_args *a)
 	bcd_guid_t id;
 	int rc;
 
-	rc = tool_store_open(&store, a->store, (a->cmd->flags & CMD_WRITE) ? BCD_OPEN_WRITE : 0,
+	rc = tool_store_open(&store, a->store, (a->cmd->flags & CMD_WRITE) ? BCD_OPEN_WRITE | a->commit : 0,
 			    eb, sizeof(eb));
 	if (rc < 0) {
 		store = NULL;

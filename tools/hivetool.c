@@ -54,6 +54,8 @@ static const char *const usage_text =
 "  --salvage        read what can be read from a damaged hive (read-only)\n"
 "  --backup         (edits) copy HIVE to HIVE.bak, logs to LOG.bak first\n"
 "  --force          (edits) write even a dirty hive without logs; replace FILE\n"
+"  --commit auto|logged|rewrite\n"
+"                   (edits) through the logs in place, or as a new file\n"
 "  -h, --help       show this help and exit\n"
 "  -V, --version    show the version and exit\n"
 "\n"
@@ -76,20 +78,22 @@ enum {
 	O_R = 1 << 4, O_P = 1 << 5, O_BACKUP = 1 << 6, O_FORCE = 1 << 7,
 	O_ROOT = 1 << 8, O_MINOR = 1 << 9, O_FROM = 1 << 10, O_OUTPUT = 1 << 11,
 	O_FORMAT = 1 << 12, O_PREFIX = 1 << 13, O_CREATE = 1 << 14, O_DRY_RUN = 1 << 15,
+	O_COMMIT = 1 << 16,
 };
 /* What every editing command takes. */
-#define O_EDIT (O_NO_LOGS | O_BACKUP | O_FORCE)
+#define O_EDIT (O_NO_LOGS | O_BACKUP | O_FORCE | O_COMMIT)
 
 struct opts {
 	unsigned open_flags;     /* HIVE_OPEN_* from --no-logs, --salvage, --force */
 	bool json, raw, recursive, parents, backup, create, dry_run;
 	const char *root, *from, *output, *format, *prefix;
 	unsigned minor;
+	unsigned commit;         /* HIVE_COMMIT_LOGGED / _REWRITE from --commit */
 };
 
 enum {
 	LO_NO_LOGS = CHAR_MAX + 1, LO_SALVAGE, LO_JSON, LO_RAW, LO_BACKUP, LO_FORCE,
-	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN,
+	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN, LO_COMMIT,
 };
 
 static const struct option longopts[] = {
@@ -109,6 +113,7 @@ static const struct option longopts[] = {
 	{ "prefix", required_argument, NULL, LO_PREFIX },
 	{ "create", no_argument, NULL, LO_CREATE },
 	{ "dry-run", no_argument, NULL, LO_DRY_RUN },
+	{ "commit", required_argument, NULL, LO_COMMIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -134,6 +139,7 @@ opt_bit(int c)
 	case LO_PREFIX: return O_PREFIX;
 	case LO_CREATE: return O_CREATE;
 	case LO_DRY_RUN: return O_DRY_RUN;
+	case LO_COMMIT: return O_COMMIT;
 	default: return 0;
 	}
 }
@@ -159,6 +165,14 @@ set_opt(struct opts *o, int c, char **argv)
 	case 'o': o->output = optarg; break;
 	case LO_FORMAT: o->format = optarg; break;
 	case LO_PREFIX: o->prefix = optarg; break;
+	case LO_COMMIT:
+		if (strcmp(optarg, "logged") == 0)
+			o->commit = HIVE_COMMIT_LOGGED;
+		else if (strcmp(optarg, "rewrite") == 0)
+			o->commit = HIVE_COMMIT_REWRITE;
+		else if (strcmp(optarg, "auto") != 0)
+			tool_usage_error("%s: --commit must be auto, logged or rewrite", argv[0]);
+		break;
 	case LO_MINOR:
 		if (!tool_parse_u64(optarg, &v) || (v != 3 && v != 5))
 			tool_usage_error("%s: --minor must be 3 or 5", argv[0]);
@@ -283,11 +297,9 @@ cmd_get(int argc, char **argv)
 {
 	struct opts o;
 	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE | O_RAW | O_JSON), rc;
+	struct hive_value_view vv;
 	hive_key_t k;
 	hive_value_t v;
-	uint32_t type;
-	uint8_t *d;
-	size_t len;
 	char *name;
 	hive_t *h;
 
@@ -295,25 +307,28 @@ cmd_get(int argc, char **argv)
 		tool_usage_error("get: expected HIVE KEY [VALUE]");
 	if (o.raw && o.json)
 		tool_usage_error("get: --raw and --json exclude each other");
+	/* Not HIVE_OPEN_LAZY: read-only, that still checks every hbin header
+	 * (a page per hbin), which costs about what the full check does, and a
+	 * damaged hive must still be refused here as by every reading command. */
 	h = open_hive(argv[i], o.open_flags);
 	if ((rc = hive_key_find(h, argv[i + 1], &k)) < 0 ||
 	    (rc = hive_value_find(h, k, argc - i == 3 ? argv[i + 2] : "", &v)) < 0 ||
-	    (rc = hv_load_value(h, v, &name, &type, &d, &len)) < 0)
+	    (rc = hv_load_value(h, v, &name, &vv)) < 0)
 		return fail(h, rc);
 	if (o.raw) {
-		fwrite(d, 1, len, stdout);
+		fwrite(vv.data, 1, vv.len, stdout);
 	} else if (o.json) {
 		fputs("{\"name\": ", stdout);
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
-		hv_json_data(stdout, type, d, len);
+		hv_json_data(stdout, vv.type, vv.data, vv.len);
 		fputs("}\n", stdout);
 	} else {
-		hv_print_data(stdout, type, d, len, "\n");
+		hv_print_data(stdout, vv.type, vv.data, vv.len, "\n");
 		putchar('\n');
 	}
 	free(name);
-	free(d);
+	hive_value_view_free(&vv);
 	hive_close(h);
 	return EXIT_OK;
 }
@@ -444,6 +459,14 @@ open_or_create(const char *path, unsigned flags, bool create)
 	return h;
 }
 
+/* The .reg text for hive_import_reg_stream(), a piece at a time. */
+static int
+read_stdio(void *data, void *buf, size_t len, size_t *got)
+{
+	*got = fread(buf, 1, len, data);
+	return *got == 0 && ferror((FILE *)data) ? -BK_EIO : 0;
+}
+
 static int
 cmd_import(int argc, char **argv)
 {
@@ -452,8 +475,7 @@ cmd_import(int argc, char **argv)
 	unsigned flags;
 	bool create, backup;
 	struct opts o;
-	uint8_t *text;
-	size_t len;
+	FILE *text;
 	hive_t *h;
 	int rc;
 
@@ -466,16 +488,27 @@ cmd_import(int argc, char **argv)
 		tool_usage_error("import: expected HIVE FILE.reg");
 	hpath = argv[optind];
 	rpath = argv[optind + 1];
-	if (tool_read_file(rpath, &text, &len) < 0) {
+	/* Read as it is applied: memory follows the hive, not the text. */
+	text = strcmp(rpath, "-") == 0 ? stdin : fopen(rpath, "rb");
+	if (!text) {
 		tool_err("%s: cannot read: %s", rpath, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (!(h = open_or_create(hpath, flags, create))) {
-		free(text);
+		if (text != stdin)
+			fclose(text);
 		return EXIT_FAIL;
 	}
-	rc = hive_import_reg(h, text, len, prefix, &rep);
-	free(text);
+	rc = hive_import_reg_stream(h, read_stdio, text, prefix, &rep);
+	if (rc < 0 && ferror(text)) {
+		tool_err("%s: cannot read: %s", rpath, strerror(errno ? errno : EIO));
+		if (text != stdin)
+			fclose(text);
+		hive_close(h);
+		return EXIT_USAGE;
+	}
+	if (text != stdin)
+		fclose(text);
 	if (rc < 0) {
 		/* Nothing was changed (the import is all or nothing) and nothing is
 		 * written.  A line's error names the .reg file, others the hive. */
@@ -486,7 +519,7 @@ cmd_import(int argc, char **argv)
 		hive_close(h);
 		return rc == -BK_ESYNTAX || rc == -BK_ETOOBIG ? EXIT_USAGE : EXIT_FAIL;
 	}
-	if ((rc = hive_commit(h, backup ? HIVE_COMMIT_BACKUP : 0)) < 0) {
+	if ((rc = hive_commit(h, (backup ? HIVE_COMMIT_BACKUP : 0) | o.commit)) < 0) {
 		tool_err("%s", hive_last_error(h));
 		hive_close(h);
 		return EXIT_FAIL;
@@ -501,10 +534,11 @@ cmd_import(int argc, char **argv)
 
 /* ---- edit commands (issue 3): create, set, del, mkkey, copy, diff --------- */
 
+/* Lazy: a small edit of a large hive reads and checks only what it reaches. */
 static hive_t *
 edit_open(const char *path, const struct opts *o)
 {
-	return open_hive(path, HIVE_OPEN_WRITE | o->open_flags);
+	return open_hive(path, HIVE_OPEN_WRITE | HIVE_OPEN_LAZY | o->open_flags);
 }
 
 /* Report a library error and close; editors exit 1 on any failed operation. */
@@ -521,7 +555,7 @@ edit_fail(hive_t *h, const char *what)
 static int
 edit_commit(hive_t *h, const struct opts *o)
 {
-	if (hive_commit(h, o->backup ? HIVE_COMMIT_BACKUP : 0) < 0)
+	if (hive_commit(h, (o->backup ? HIVE_COMMIT_BACKUP : 0) | o->commit) < 0)
 		return edit_fail(h, NULL);
 	hive_close(h);
 	return EXIT_OK;
@@ -533,7 +567,7 @@ cmd_create(int argc, char **argv)
 	struct opts o;
 	char err[600];
 	hive_t *h;
-	int i = parse_opts(argc, argv, &o, O_BACKUP | O_FORCE | O_ROOT | O_MINOR);
+	int i = parse_opts(argc, argv, &o, O_BACKUP | O_FORCE | O_ROOT | O_MINOR | O_COMMIT);
 
 	if (argc - i != 1)
 		tool_usage_error("create: expected FILE");
@@ -732,6 +766,11 @@ static const struct tool_command commands[] = {
 int
 main(int argc, char **argv)
 {
+	/* Listings and exports go to files and pipes in large pieces. */
+	static char outbuf[1 << 16];
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	tool_init(argc, argv);
 	return tool_run_command(argc, argv, commands, sizeof(commands) / sizeof(commands[0]), usage);
 }

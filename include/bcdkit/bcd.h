@@ -211,7 +211,14 @@ BCDKIT_API int bcd_device_roundtrips(const uint8_t *data, size_t len);
 
 /* ---- stores ---------------------------------------------------------------- */
 
-enum { BCD_OPEN_WRITE = 1 << 0 };
+enum {
+	BCD_OPEN_WRITE = 1 << 0,
+	/* How bcd_store_commit() writes (hive.h, HIVE_COMMIT_LOGGED): through
+	 * the store's transaction log in place, or as a new file; neither: the
+	 * hive engine's rule (logged when BCD.LOG1/BCD.LOG2 exist). */
+	BCD_OPEN_COMMIT_LOGGED = 1 << 1,
+	BCD_OPEN_COMMIT_REWRITE = 1 << 2,
+};
 
 /* Open a store.  Returns: 0 and *out, or a negative code with the detail in
  * errbuf. */

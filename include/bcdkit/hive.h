@@ -48,6 +48,14 @@ enum {
 	HIVE_OPEN_SALVAGE = 1 << 1, /* read what can be read; never writable */
 	HIVE_OPEN_NO_LOGS = 1 << 2, /* do not replay transaction logs */
 	HIVE_OPEN_FORCE   = 1 << 3, /* allow writing a dirty hive without logs */
+	/* Validate each hbin (and map its cells) when it is first reached, not
+	 * all of them at open: a lookup or a small edit of a large hive then
+	 * costs what it touches.  Damage in a part never reached is not seen
+	 * (hive_check() and hive_get_stats() still read everything).  Read-only,
+	 * the chain of hbin headers is still checked at open; with
+	 * HIVE_OPEN_WRITE, as far as the edit reaches, and all of it before
+	 * the hive grows. */
+	HIVE_OPEN_LAZY    = 1 << 4,
 };
 
 /* Message callback for warnings and notes; the library never prints. */
@@ -158,9 +166,24 @@ BCDKIT_API int hive_value_name_utf16(hive_t *h, hive_value_t v, uint16_t **out, 
 BCDKIT_API int hive_value_type(hive_t *h, hive_value_t v, uint32_t *type);
 /* Raw bytes, never altered; caller frees. */
 BCDKIT_API int hive_value_data(hive_t *h, hive_value_t v, uint8_t **out, size_t *len);
+/*
+ * Type and raw bytes without a copy: data points into the hive in memory
+ * (valid until the next edit or hive_close()), or into the view itself for
+ * data of up to 4 bytes (do not copy the struct), or, for big data only,
+ * into a buffer the view owns.  Release with hive_value_view_free().
+ */
+struct hive_value_view {
+	uint32_t type;
+	const uint8_t *data;
+	size_t len;
+	uint8_t inline_bytes[4];
+	void *owned;
+};
+BCDKIT_API int hive_value_view(hive_t *h, hive_value_t v, struct hive_value_view *out);
+BCDKIT_API void hive_value_view_free(struct hive_value_view *vv);
 
 /* Typed decoders on raw bytes (usable on any buffer). */
-/* UTF-16LE to UTF-8 (iconv), stopping at the first NUL; odd lengths and junk tolerated. */
+/* UTF-16LE to UTF-8, stopping at the first NUL; odd lengths and junk tolerated. */
 BCDKIT_API int hive_decode_string(const uint8_t *data, size_t len, char **out);
 /* REG_MULTI_SZ to a NULL-terminated array of UTF-8 strings; free with hive_free_strv(). */
 BCDKIT_API int hive_decode_multi_string(const uint8_t *data, size_t len, char ***out);
@@ -393,11 +416,26 @@ enum {
 	 * to PATH.bak and each non-empty log beside it to LOGNAME.bak
 	 * (atomically, replacing older backups). */
 	HIVE_COMMIT_BACKUP = 1 << 0,
+	/* Commit mode.  LOGGED: Windows' own protocol, in place: the pages
+	 * changed go to NAME.LOG1 or NAME.LOG2 (an HvLE entry), then into the
+	 * file, so the cost follows the size of the change, not of the hive.
+	 * REWRITE: a new file (temporary file, fsync, rename).  Neither: LOGGED
+	 * when the hive has a LOG1/LOG2 beside it or is 4 MiB or larger, unless
+	 * more than a quarter of it changed.  The logged commit needs a clean
+	 * hive read from this file; otherwise (and for hive_commit_to() another
+	 * path) the rewrite is used, with a note if LOGGED was asked for. */
+	HIVE_COMMIT_LOGGED = 1 << 1,
+	HIVE_COMMIT_REWRITE = 1 << 2,
 };
 
 /*
- * Write the hive back to the file it was opened from (or created for):
- * temp file in the same folder, fsync, rename, fsync the folder.  Sets
+ * Write the hive back to the file it was opened from (or created for), by
+ * the logged commit or the rewrite (see HIVE_COMMIT_LOGGED).  Logged: the
+ * changed pages go to a log and are flushed, the file is marked dirty, the
+ * pages are written in place, the file is marked clean with seq1 = seq2 =
+ * its seq + 1 (what replaying that log gives), each step flushed; after a
+ * crash, opening it (log replay) gives the old hive or the new one.
+ * Rewrite: temp file in the same folder, fsync, rename, fsync the folder.  Sets
  * seq1 = seq2 = one more than every sequence number in the primary and in
  * the logs beside it, the timestamp to now, the hive bins size to the real
  * size, and recomputes the checksum.  Once the new file is durable, the
@@ -567,6 +605,13 @@ BCDKIT_API int hive_export_reg(hive_t *h, hive_key_t key, int format, const char
  */
 BCDKIT_API int hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data);
 
+/*
+ * Input source for hive_import_reg_stream(): fill buf with up to len bytes
+ * of the text and set *got (0 at the end); return 0, or a negative BK_E*
+ * code that stops the import (and is returned).
+ */
+typedef int (*hive_read_fn)(void *data, void *buf, size_t len, size_t *got);
+
 /* What hive_import_reg() did (or, on failure, where it stopped). */
 struct hive_import_report {
 	unsigned long lines;          /* lines read */
@@ -590,17 +635,20 @@ struct hive_import_report {
  * name); "" strips nothing; anything else is stripped exactly (without case)
  * and a key outside it is an error.
  *
- * All or nothing: the whole text is parsed and checked before the hive is
- * touched, so a syntax error or an invalid name or size gives -BK_ESYNTAX
- * (or -BK_ETOOBIG) with "line N: ..." in hive_last_error() and
- * rep->error_line set; the edits are then applied as one write-side edit,
- * and if one fails (out of space or memory) every change is undone.  On any
- * failure the hive in memory is as it was.  Nothing is written to disk:
- * call hive_commit() afterwards.  rep may be NULL.  Returns: 0 or a
- * negative code.
+ * All or nothing: the text is parsed and applied in batches as one
+ * write-side edit, so a syntax error or an invalid name or size anywhere
+ * gives -BK_ESYNTAX (or -BK_ETOOBIG) with "line N: ..." in
+ * hive_last_error() and rep->error_line set, and that or any other failure
+ * (out of space or memory) undoes every change: on any failure the hive in
+ * memory is as it was.  Nothing is written to disk: call hive_commit()
+ * afterwards.  rep may be NULL.  Returns: 0 or a negative code.
  */
 BCDKIT_API int hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
 			       struct hive_import_report *rep);
+/* The same, reading the text through read(data, ...) a piece at a time:
+ * memory use follows the hive, not the size of the text. */
+BCDKIT_API int hive_import_reg_stream(hive_t *h, hive_read_fn read, void *data,
+				      const char *prefix, struct hive_import_report *rep);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hive_commit(): sequence numbers above every log's, logs truncated after
- * the write, backups, and crash consistency: each I/O call on the commit
+ * hive_commit() as a rewrite (HIVE_COMMIT_REWRITE; the logged commit is in
+ * test-commit-logged.c): sequence numbers above every log's, logs truncated
+ * after the write, backups, and crash consistency: each I/O call on the commit
  * path fails, or the process stops inside it (fork, _exit in the hook), in
  * turn; afterwards the file is the old hive byte for byte or the new hive
  * complete, never a mix.
@@ -116,7 +117,7 @@ START_TEST(test_seq_and_logs)
 	ck_assert_int_eq(hive_open(&h, tpath("h.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "k", &k), 0);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_REWRITE), 0);
 	hive_close(h);
 	ck_assert_int_eq(stat(tpath("h.hiv.LOG1"), &st), 0);
 	ck_assert_int_eq(st.st_size, 0);
@@ -144,7 +145,7 @@ START_TEST(test_backup)
 	write_new_log(tpath("b.hiv.LOG1"), 10, 1);
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "k", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP), 0);
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP | HIVE_COMMIT_REWRITE), 0);
 	bak = slurp(tpath("b.hiv.bak"), &bl);
 	ck_assert_ptr_nonnull(bak);
 	ck_assert_uint_eq(bl, ol);
@@ -156,7 +157,7 @@ START_TEST(test_backup)
 	free(bak);
 	/* Only before the first write through a handle. */
 	ck_assert_int_eq(hive_key_add(h, root, "k2", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP), 0);
+	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP | HIVE_COMMIT_REWRITE), 0);
 	bak = slurp(tpath("b.hiv.bak"), &bl);
 	ck_assert_int_eq(memcmp(bak, old, ol), 0);
 	free(bak);
@@ -254,14 +255,14 @@ crash_run(bool use_exit)
 			ck_assert_int_ge(pid, 0);
 			if (pid == 0) {
 				bk_io = &faulty;
-				_exit(hive_commit(h, 0) == 0 ? 3 : 4);
+				_exit(hive_commit(h, HIVE_COMMIT_REWRITE) == 0 ? 3 : 4);
 			}
 			ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 			ck_assert(WIFEXITED(status));
 			rc = WEXITSTATUS(status) == 3 ? 0 : -1;
 		} else {
 			bk_io = &faulty;
-			rc = hive_commit(h, 0);
+			rc = hive_commit(h, HIVE_COMMIT_REWRITE);
 			bk_io = &bk_io_posix;
 		}
 		if (classify(tpath("c.hiv"), old, ol))

@@ -67,6 +67,21 @@ add_map(struct bcdedit_args *a, const char *spec)
 	a->maps[a->nmaps++] = spec;
 }
 
+/* --commit auto|logged|rewrite: how the store's change is written
+ * (BCD_OPEN_COMMIT_*; auto leaves the hive engine's rule). */
+static void
+set_commit(struct bcdedit_args *a, const char *w)
+{
+	if (strcasecmp(w, "logged") == 0)
+		a->commit = BCD_OPEN_COMMIT_LOGGED;
+	else if (strcasecmp(w, "rewrite") == 0)
+		a->commit = BCD_OPEN_COMMIT_REWRITE;
+	else if (strcasecmp(w, "auto") == 0)
+		a->commit = 0;
+	else
+		bcdedit_usage_error("--commit must be auto, logged or rewrite");
+}
+
 /* Options that may appear anywhere; true when w was one (args consumed). */
 static bool
 global_option(struct bcdedit_args *a, int argc, char **argv, int *i, void (*help)(void))
@@ -85,6 +100,8 @@ global_option(struct bcdedit_args *a, int argc, char **argv, int *i, void (*help
 		add_map(a, w + 6);
 	else if (is_opt(w, "current"))
 		a->current = need_arg(argc, argv, i, w);
+	else if (is_opt(w, "commit"))
+		set_commit(a, need_arg(argc, argv, i, w));
 	else if (is_opt(w, "json"))
 		a->json = true;
 	else if (is_opt(w, "v"))

@@ -55,6 +55,7 @@ struct bcdedit_args {
 	const char *cmdname;                    /* as typed */
 	const char *store;
 	const char *current;
+	unsigned commit;                /* BCD_OPEN_COMMIT_* from --commit */
 	const char *maps[64];
 	size_t nmaps;
 	bool json, verbose;

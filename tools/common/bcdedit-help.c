@@ -34,6 +34,7 @@ usage_text(const struct bcdedit_cmd *cmds, size_t n)
 	       "                            a block device, a mount point, IMAGE:N,\n"
 	       "                            mbr:SIGNATURE:OFFSET or gpt:{DISK}:{PARTITION}\n"
 	       "  --current ID              the object {current} stands for (default: {default})\n"
+	       "  --commit auto|logged|rewrite  write through the store's log in place, or anew\n"
 	       "  --json                    /enum and errors as JSON\n"
 	       "  /v                        show identifiers as full GUIDs\n"
 	       "  -h, --help                show this help and exit\n"

@@ -51,6 +51,32 @@ hv_print_hex(FILE *f, const uint8_t *d, size_t len, const char *sep)
 	fwrite(buf, 1, n, f);
 }
 
+/* "0x%08x (%u)", without printf: a listing prints many. */
+static void
+print_dword(FILE *f, uint32_t dw)
+{
+	static const char hex[] = "0123456789abcdef";
+	char b[32], t[12];
+	size_t n = 0, k = 0;
+	uint32_t v = dw;
+	int i;
+
+	b[n++] = '0';
+	b[n++] = 'x';
+	for (i = 7; i >= 0; i--)
+		b[n++] = hex[(dw >> (4 * i)) & 15];
+	b[n++] = ' ';
+	b[n++] = '(';
+	do {
+		t[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		b[n++] = t[--k];
+	b[n++] = ')';
+	fwrite(b, 1, n, f);
+}
+
 /* Print data for humans: strings decoded, numbers in hex and decimal. */
 void
 hv_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *multi_sep)
@@ -69,7 +95,7 @@ hv_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *
 			fprintf(f, "%s%s", i ? multi_sep : "", v[i]);
 		hive_free_strv(v);
 	} else if (hive_decode_dword(type, d, len, &dw) == 0) {
-		fprintf(f, "0x%08x (%u)", dw, dw);
+		print_dword(f, dw);
 	} else if (type == HIVE_REG_QWORD && hive_decode_qword(d, len, &qw) == 0) {
 		fprintf(f, "0x%016" PRIx64 " (%" PRIu64 ")", qw, qw);
 	} else {
@@ -373,14 +399,14 @@ hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
 
 /* ---- ls ----------------------------------------------------------------------- */
 
+/* Name, type and data of a value; the data read in place (no copy). */
 int
-hv_load_value(hive_t *h, hive_value_t v, char **name, uint32_t *type, uint8_t **d, size_t *len)
+hv_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv)
 {
 	int rc;
 
 	*name = NULL;
-	if ((rc = hive_value_name(h, v, name)) < 0 || (rc = hive_value_type(h, v, type)) < 0 ||
-	    (rc = hive_value_data(h, v, d, len)) < 0) {
+	if ((rc = hive_value_name(h, v, name)) < 0 || (rc = hive_value_view(h, v, vv)) < 0) {
 		free(*name);
 		return rc;
 	}
@@ -401,23 +427,26 @@ skip_if_salvage(hive_t *h, bool salvage, int rc)
 static int
 ls_values_text(hive_t *h, hive_key_t k, bool salvage)
 {
+	struct hive_value_view vv;
 	hive_value_t *vals;
-	size_t n, i, len;
-	uint32_t type;
-	uint8_t *d;
+	size_t n, i;
 	char *name, tn[32];
 	int rc = hive_key_values(h, k, &vals, &n);
 
 	for (i = 0; rc == 0 && i < n; i++) {
-		if ((rc = hv_load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
+		if ((rc = hv_load_value(h, vals[i], &name, &vv)) < 0) {
 			rc = skip_if_salvage(h, salvage, rc);
 			continue;
 		}
-		printf("    %s    %s    ", name[0] ? name : "(Default)", hive_type_name(type, tn, sizeof(tn)));
-		hv_print_data(stdout, type, d, len, "\\0");
+		fputs("    ", stdout);
+		fputs(name[0] ? name : "(Default)", stdout);
+		fputs("    ", stdout);
+		fputs(hive_type_name(vv.type, tn, sizeof(tn)), stdout);
+		fputs("    ", stdout);
+		hv_print_data(stdout, vv.type, vv.data, vv.len, "\\0");
 		putchar('\n');
 		free(name);
-		free(d);
+		hive_value_view_free(&vv);
 	}
 	free(vals);
 	return rc;
@@ -427,20 +456,25 @@ ls_values_text(hive_t *h, hive_key_t k, bool salvage)
 static int
 ls_subkeys_text(hive_t *h, const hive_key_t *subs, size_t n, const char *path, bool salvage)
 {
-	size_t i;
+	size_t i, pl, nl;
 	char *name, *sub;
 	int rc = 0;
 
 	for (i = 0; rc == 0 && i < n; i++) {
 		if ((rc = hive_key_name(h, subs[i], &name)) < 0)
 			break;
-		sub = malloc(strlen(path) + strlen(name) + 2);
+		pl = strlen(path);
+		nl = strlen(name);
+		sub = malloc(pl + nl + 2);
 		if (!sub) {
 			free(name);
 			rc = -BK_ENOMEM;
 			break;
 		}
-		sprintf(sub, "%s%s%s", path, path[0] ? "\\" : "", name);
+		memcpy(sub, path, pl);
+		if (pl)
+			sub[pl++] = '\\';
+		memcpy(sub + pl, name, nl + 1);
 		putchar('\n');
 		rc = hv_ls_text(h, subs[i], sub, true, salvage);
 		free(sub);
@@ -457,7 +491,8 @@ hv_ls_text(hive_t *h, hive_key_t k, const char *path, bool recursive, bool salva
 	char *name;
 	int rc;
 
-	printf("%s\n", path[0] ? path : "\\");
+	fputs(path[0] ? path : "\\", stdout);
+	putchar('\n');
 	if ((rc = ls_values_text(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
 		return rc;
 	if (recursive) {
@@ -481,10 +516,9 @@ hv_ls_text(hive_t *h, hive_key_t k, const char *path, bool recursive, bool salva
 static int
 ls_values_json(hive_t *h, hive_key_t k, bool salvage)
 {
+	struct hive_value_view vv;
 	hive_value_t *vals;
-	size_t nv, i, len;
-	uint32_t type;
-	uint8_t *d;
+	size_t nv, i;
 	char *name;
 	bool first;
 	int rc = hive_key_values(h, k, &vals, &nv);
@@ -493,7 +527,7 @@ ls_values_json(hive_t *h, hive_key_t k, bool salvage)
 		return rc;
 	fputs(", \"values\": [", stdout);
 	for (i = 0, first = true; rc == 0 && i < nv; i++) {
-		if ((rc = hv_load_value(h, vals[i], &name, &type, &d, &len)) < 0) {
+		if ((rc = hv_load_value(h, vals[i], &name, &vv)) < 0) {
 			rc = skip_if_salvage(h, salvage, rc);
 			continue;
 		}
@@ -501,10 +535,10 @@ ls_values_json(hive_t *h, hive_key_t k, bool salvage)
 		first = false;
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
-		hv_json_data(stdout, type, d, len);
+		hv_json_data(stdout, vv.type, vv.data, vv.len);
 		fputc('}', stdout);
 		free(name);
-		free(d);
+		hive_value_view_free(&vv);
 	}
 	free(vals);
 	return rc;

@@ -50,10 +50,10 @@ void hv_print_recover_outcome(const char *path, const char *out, bool dry_run,
 void hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
 		   const char *const *logs, const struct hive_stats *st);
 
-/* Read a value's name, type and data (the caller frees *name and *d);
- * a negative code, with nothing to free, on failure. */
-int hv_load_value(hive_t *h, hive_value_t v, char **name, uint32_t *type, uint8_t **d,
-		  size_t *len);
+/* Read a value's name, type and data, the data in place (the caller frees
+ * *name and releases vv with hive_value_view_free()); a negative code, with
+ * nothing to free, on failure. */
+int hv_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv);
 /*
  * List key k reg-query style (its path, values, then subkeys; recursive:
  * each subkey in full) or as one JSON object with values and subkeys.

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The text of a .reg file as lines of UTF-16 code units, read and decoded a
+ * piece at a time, so that an import never holds the whole file (a 414 MiB
+ * export of a large hive) in memory: only the current line and whatever
+ * follows it in the last piece read.  The encoding is decided by the first
+ * bytes (UTF-16LE or -BE after a BOM, otherwise UTF-8 with or without a BOM,
+ * a byte that is not UTF-8 being taken as Latin-1), as regparse.c always did.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "bk-utf16.h"
+#include "hive-internal.h"
+
+#define SRC_CHUNK  (1u << 20)      /* bytes read at a time */
+
+enum { ENC_UNKNOWN, ENC_LE, ENC_BE, ENC_8BIT };
+
+static int
+src_nomem(struct bk_errbuf *eb)
+{
+	return bk_err(eb, BK_ENOMEM, "out of memory");
+}
+
+/* Room for more units after the last one. */
+static int
+units_room(struct reg_source *s, struct bk_errbuf *eb, size_t more)
+{
+	size_t cap = s->cap ? s->cap : 4096;
+	uint16_t *p;
+
+	if (s->cap - s->n >= more)
+		return 0;
+	while (cap - s->n < more)
+		cap *= 2;
+	p = bk_realloc(s->u, cap * sizeof(*p));
+	if (!p)
+		return src_nomem(eb);
+	s->u = p;
+	s->cap = cap;
+	return 0;
+}
+
+/* 8-bit text: how many bytes end in a complete UTF-8 sequence (the rest waits). */
+static size_t
+complete_8bit(const uint8_t *t, size_t n)
+{
+	size_t k, need;
+
+	for (k = 1; k <= 3 && k <= n; k++) {
+		uint8_t c = t[n - k];
+		if (c < 0x80)
+			return n;
+		if (c >= 0xC0) {
+			need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			return need > k ? n - k : n;
+		}
+	}
+	return n;
+}
+
+/* 8-bit text (UTF-8, else Latin-1 byte by byte) to code units; o has room for n. */
+size_t
+reg_decode_8bit(const uint8_t *t, size_t n, uint16_t *o)
+{
+	size_t i = 0, k = 0, step;
+	uint32_t cp;
+
+	while (i < n) {
+		if (t[i] < 0x80) {
+			o[k++] = t[i++];
+			continue;
+		}
+		step = bk_utf8_decode(t + i, n - i, &cp, true);
+		if (!step) {
+			o[k++] = t[i++];
+			continue;
+		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			o[k++] = (uint16_t)(0xD800 | cp >> 10);
+			o[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
+		} else {
+			o[k++] = (uint16_t)cp;
+		}
+		i += step;
+	}
+	return k;
+}
+
+/* Decide the encoding from the first bytes and drop the BOM. */
+static void
+detect(struct reg_source *s)
+{
+	const uint8_t *t = s->raw;
+
+	if (s->raw_len >= 2 && t[0] == 0xFF && t[1] == 0xFE) {
+		s->enc = ENC_LE;
+		s->skip = 2;
+	} else if (s->raw_len >= 2 && t[0] == 0xFE && t[1] == 0xFF) {
+		s->enc = ENC_BE;
+		s->skip = 2;
+	} else {
+		s->enc = ENC_8BIT;
+		s->skip = s->raw_len >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF ? 3 : 0;
+	}
+}
+
+/* Decode what is in raw[] (all of it at the end of the input). */
+static int
+decode_raw(struct reg_source *s, struct bk_errbuf *eb)
+{
+	size_t use, i, k;
+	const uint8_t *t = s->raw + s->skip;
+	size_t n = s->raw_len - s->skip;
+	int rc;
+
+	if (s->enc == ENC_8BIT) {
+		use = s->eof ? n : complete_8bit(t, n);
+		if ((rc = units_room(s, eb, use)) < 0)
+			return rc;
+		s->n += reg_decode_8bit(t, use, s->u + s->n);
+	} else {
+		use = n & ~(size_t)1;   /* an odd last byte waits (or is dropped at the end) */
+		if ((rc = units_room(s, eb, use / 2)) < 0)
+			return rc;
+		for (i = 0, k = s->n; i < use; i += 2)
+			s->u[k++] = s->enc == ENC_BE ? bk_be16(t + i) : bk_le16(t + i);
+		s->n = k;
+		if (s->eof)
+			use = n;
+	}
+	memmove(s->raw, t + use, n - use);
+	s->raw_len = n - use;
+	s->skip = 0;
+	return 0;
+}
+
+/* Read and decode one more piece; sets eof at the end of the input. */
+static int
+fill(struct reg_source *s, struct bk_errbuf *eb)
+{
+	size_t got = 0;
+	int rc;
+
+	if (!s->raw && !(s->raw = bk_malloc(SRC_CHUNK + 8)))
+		return src_nomem(eb);
+	/* Drop the lines already handed out. */
+	if (s->pos) {
+		memmove(s->u, s->u + s->pos, (s->n - s->pos) * sizeof(*s->u));
+		s->n -= s->pos;
+		s->pos = 0;
+	}
+	rc = s->read(s->data, s->raw + s->raw_len, SRC_CHUNK, &got);
+	if (rc < 0)
+		return bk_err(eb, -rc, "cannot read the .reg text: %s", bk_strerror(rc));
+	s->raw_len += got;
+	s->eof = got == 0;
+	if (s->enc == ENC_UNKNOWN) {
+		if (s->raw_len < 3 && !s->eof)
+			return 0;
+		detect(s);
+	}
+	return decode_raw(s, eb);
+}
+
+int
+reg_source_line(struct reg_source *s, struct bk_errbuf *eb, const uint16_t **line, size_t *len)
+{
+	size_t e = s->pos;
+	int rc;
+
+	for (;;) {
+		while (e < s->n && s->u[e] != '\n' && s->u[e] != '\r')
+			e++;
+		/* A line ends at LF, CR or CRLF: a CR at the end of what is decoded
+		 * needs the next unit to know which. */
+		if ((e < s->n && (s->u[e] == '\n' || e + 1 < s->n)) || s->eof)
+			break;
+		e -= s->pos;
+		if ((rc = fill(s, eb)) < 0)
+			return rc;
+		e += s->pos;
+	}
+	if (s->pos >= s->n)
+		return 0;
+	*line = s->u + s->pos;
+	*len = e - s->pos;
+	if (e < s->n && s->u[e] == '\r' && e + 1 < s->n && s->u[e + 1] == '\n')
+		e++;
+	s->pos = e < s->n ? e + 1 : e;
+	return 1;
+}
+
+void
+reg_source_free(struct reg_source *s)
+{
+	bk_free(s->raw);
+	bk_free(s->u);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A reader over a buffer in memory (hive_import_reg(), reg_parse()). */
+int
+reg_mem_read(void *data, void *buf, size_t len, size_t *got)
+{
+	struct reg_mem *m = data;
+	size_t n = m->len - m->pos < len ? m->len - m->pos : len;
+
+	memcpy(buf, m->p + m->pos, n);
+	m->pos += n;
+	*got = n;
+	return 0;
+}

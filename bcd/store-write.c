@@ -86,7 +86,7 @@ bcd_store_export(bcd_store_t *s, const char *dst)
 		rc = hive_commit_to(s->hive, dst, 0);
 		return rc < 0 ? bcd_hive_err(s, rc, "exporting") : 0;
 	}
-	return bk_atomic_copy(&s->err, s->path, dst);
+	return bk_atomic_copy(&s->err, s->path, dst, 0);
 }
 
 int
@@ -101,7 +101,7 @@ bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen)
 		return rc;
 	bcd_store_close(t);
 	bk_err_clear(&eb);
-	rc = bk_atomic_copy(&eb, src, path);
+	rc = bk_atomic_copy(&eb, src, path, 0);
 	if (rc < 0)
 		bcd_errbuf_set(errbuf, errlen, "%s", eb.msg);
 	return rc;

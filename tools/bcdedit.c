@@ -669,6 +669,8 @@ main(int argc, char **argv)
 	int rc;
 
 	tool_init(argc, argv);
+	if (tool_lock_wait_ms >= 0)         /* BCDKIT_WAIT (doc/safety.md) */
+		bcd_set_lock_wait((unsigned)tool_lock_wait_ms);
 	parse_args(&a, argc, argv);
 	store_path = a.store;
 	if (a.cmd == C_CREATESTORE)
@@ -704,7 +706,11 @@ main(int argc, char **argv)
 	if (rc == EXIT_OK && a.cmd == C_EXPORT) {
 		if (a.nwords != 1)
 			tool_usage_error("/export needs a file name");
-		rc = bcd_store_export(store, a.words[0]) < 0 ? fail(-1) : EXIT_OK;
+		/* An existing file is replaced only with /f (doc/safety.md). */
+		if (!tool_output_ok(a.words[0], a.force, (const char *[]){ a.store, NULL }))
+			rc = EXIT_FAIL;
+		else
+			rc = bcd_store_export(store, a.words[0]) < 0 ? fail(-1) : EXIT_OK;
 		if (rc == EXIT_OK)
 			printf("The operation completed successfully.\n");
 	} else if (rc == EXIT_OK) {

@@ -181,12 +181,12 @@ io_hit(void)
 	return true;
 }
 
-static int f_open(const char *p, int f, mode_t m) { return io_hit() ? -1 : open(p, f, m); }
+static int f_open(int d, const char *p, int f, mode_t m) { return io_hit() ? -1 : openat(d, p, f, m); }
 static ssize_t f_write(int fd, const void *b, size_t n) { return io_hit() ? -1 : write(fd, b, n); }
 static int f_fsync(int fd) { return io_hit() ? -1 : fsync(fd); }
 static int f_close(int fd) { if (io_hit()) { close(fd); return -1; } return close(fd); }
-static int f_rename(const char *a, const char *b) { return io_hit() ? -1 : rename(a, b); }
-static int f_unlink(const char *p) { return unlink(p); }
+static int f_rename(int da, const char *a, int db, const char *b) { return io_hit() ? -1 : renameat(da, a, db, b); }
+static int f_unlink(int d, const char *p, int fl) { return unlinkat(d, p, fl); }
 static int f_ftruncate(int fd, off_t l) { return io_hit() ? -1 : ftruncate(fd, l); }
 
 static const struct bk_io_ops faulty = {

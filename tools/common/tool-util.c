@@ -188,6 +188,7 @@ tool_atomic_open(const char *path, struct tool_atomic **st)
 	struct tool_atomic *a;
 	struct stat sb;
 	FILE *f = NULL;
+	bool ok;
 
 	/* A device or pipe (/dev/stdout, a FIFO) is written to, never replaced. */
 	*st = NULL;
@@ -202,9 +203,11 @@ tool_atomic_open(const char *path, struct tool_atomic **st)
 	}
 	/* Whether an existing file may be replaced was asked before
 	 * (tool_output_ok): the remaining rules are the library's. */
-	if (bk_target_open(&a->eb, path, 0, &a->t) < 0 ||
-	    bk_target_check(&a->eb, &a->t, BK_SAFE_FORCE) < 0 ||
-	    bk_temp_create(&a->eb, &a->t, NULL, 0666, NULL, &a->tmp) < 0) {
+	ok = bk_target_open(&a->eb, path, 0, &a->t) == 0 &&
+	     bk_target_check(&a->eb, &a->t, BK_SAFE_FORCE) == 0;
+	if (ok)
+		bk_temp_sweep(&a->t);   /* what a killed run of ours left */
+	if (!ok || bk_temp_create(&a->eb, &a->t, NULL, 0666, NULL, &a->tmp) < 0) {
 		tool_err("%s", a->eb.msg);
 	} else if (!(f = fdopen(a->tmp.fd, "wb"))) {
 		tool_err("%s: %s", path, strerror(errno));

@@ -88,7 +88,7 @@ bcd_store_export(bcd_store_t *s, const char *dst)
 		rc = hive_commit_to(s->hive, dst, 0);
 		return rc < 0 ? bcd_hive_err(s, rc, "exporting") : 0;
 	}
-	return bk_atomic_copy(&s->err, s->path, dst);
+	return bk_atomic_copy(&s->err, s->path, dst, 0);
 }
 
 /*

@@ -33,6 +33,12 @@ bcd_hive_err(bcd_store_t *s, int rc, const char *what)
 	return bk_err(&s->err, -rc, "%s: %s: %s", s->path, what, hive_last_error(s->hive));
 }
 
+void
+bcd_set_lock_wait(unsigned ms)
+{
+	hive_set_lock_wait(ms);
+}
+
 int
 bcd_store_open(bcd_store_t **out, const char *path, unsigned flags, char *errbuf, size_t errlen)
 {

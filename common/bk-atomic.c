@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +12,15 @@
 #include "bk-alloc.h"
 #include "bk-atomic.h"
 
-static int posix_open(const char *p, int f, mode_t m) { return open(p, f, m); }
+static int posix_openat(int d, const char *p, int f, mode_t m) { return openat(d, p, f, m); }
 
 const struct bk_io_ops bk_io_posix = {
-	.open = posix_open,
+	.openat = posix_openat,
 	.write = write,
 	.fsync = fsync,
 	.close = close,
-	.rename = rename,
-	.unlink = unlink,
+	.renameat = renameat,
+	.unlinkat = unlinkat,
 	.ftruncate = ftruncate,
 };
 
@@ -49,21 +48,49 @@ write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-/*
- * fsync the folder dir, so that a rename in it is durable.  The folder name
- * is worked out before the rename: nothing may fail for want of memory once
- * the new file is in place.
- */
 static int
-sync_dir(struct bk_errbuf *eb, const char *dir, const char *path)
+write_temp(struct bk_errbuf *eb, const struct bk_target *t, struct bk_temp *tmp,
+	   const struct bk_chunk *chunks, size_t nchunks)
 {
-	int fd, rc = 0;
+	size_t i;
 
-	fd = bk_io->open(dir, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0 || bk_io->fsync(fd) < 0)
-		rc = bk_err_errno(eb, "sync folder of", path);
-	if (fd >= 0)
-		bk_io->close(fd);
+	for (i = 0; i < nchunks; i++)
+		if (write_all(tmp->fd, chunks[i].p, chunks[i].len) < 0)
+			return bk_err_errno(eb, "write the new", t->name);
+	return 0;
+}
+
+int
+bk_atomic_write_ex(struct bk_errbuf *eb, const char *path, const struct bk_chunk *chunks,
+		   size_t nchunks, mode_t mode, unsigned flags, const struct stat *like,
+		   struct bk_lock *lock)
+{
+	struct bk_lock *own = NULL;
+	struct bk_target t;
+	struct bk_temp tmp;
+	int rc = bk_target_open(eb, path, flags, &t);
+
+	if (rc < 0)
+		return rc;
+	rc = bk_target_check(eb, &t, flags);
+	/* No other bcdkit writer may replace it under us; the caller's lock
+	 * is this process's too, and is shared (bk_lock_open). */
+	if (rc == 0 && t.exists && !(flags & BK_SAFE_SIDECAR))
+		rc = bk_lock_open(eb, t.real, "file", true, &own);
+	if (rc == 0)
+		rc = bk_temp_create(eb, &t, NULL, mode, like, &tmp);
+	if (rc == 0 && (rc = write_temp(eb, &t, &tmp, chunks, nchunks)) < 0)
+		bk_temp_discard(&tmp);
+	if (rc == 0) {
+		rc = bk_temp_commit(eb, &tmp, &t, NULL, lock != NULL);
+		/* The new file, locked since its creation, now carries the lock. */
+		if (lock && tmp.renamed)
+			bk_lock_moved(lock, tmp.fd);
+		else if (lock)
+			bk_io->close(tmp.fd);
+	}
+	bk_lock_release(own);
+	bk_target_close(&t);
 	return rc;
 }
 
@@ -71,111 +98,35 @@ int
 bk_atomic_write(struct bk_errbuf *eb, const char *path,
 		const struct bk_chunk *chunks, size_t nchunks, mode_t mode)
 {
-	struct stat st;
-	size_t tlen = strlen(path) + 32, i;
-	char *tmp = bk_malloc(tlen), *dcopy = bk_strdup(path);
-	const char *dir;
-	int fd = -1, rc, attempt;
-
-	if (!tmp || !dcopy) {
-		bk_free(tmp);
-		bk_free(dcopy);
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
-	}
-	dir = dirname(dcopy);
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 07777;
-	/* Exclusive create: never follow or reuse someone else's file. */
-	for (attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		snprintf(tmp, tlen, "%s.tmp%ld.%d", path, (long)getpid(), attempt);
-		fd = bk_io->open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		rc = bk_err_errno(eb, "create temporary file", tmp);
-		bk_free(tmp);
-		bk_free(dcopy);
-		return rc;
-	}
-	/* open() applies the umask; the copy must have the original's mode. */
-	(void)fchmod(fd, mode);
-	for (i = 0; i < nchunks; i++) {
-		if (write_all(fd, chunks[i].p, chunks[i].len) < 0) {
-			rc = bk_err_errno(eb, "write", tmp);
-			goto fail;
-		}
-	}
-	if (bk_io->fsync(fd) < 0) {
-		rc = bk_err_errno(eb, "fsync", tmp);
-		goto fail;
-	}
-	if (bk_io->close(fd) < 0) {
-		fd = -1;
-		rc = bk_err_errno(eb, "close", tmp);
-		goto fail;
-	}
-	fd = -1;
-	if (bk_io->rename(tmp, path) < 0) {
-		rc = bk_err_errno(eb, "rename", path);
-		goto fail;
-	}
-	bk_free(tmp);
-	rc = sync_dir(eb, dir, path);
-	bk_free(dcopy);
-	return rc;
-fail:
-	if (fd >= 0)
-		bk_io->close(fd);
-	bk_io->unlink(tmp);
-	bk_free(tmp);
-	bk_free(dcopy);
-	return rc;
+	return bk_atomic_write_ex(eb, path, chunks, nchunks, mode, 0, NULL, NULL);
 }
 
 int
-bk_read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len, size_t max)
+bk_read_fd(struct bk_errbuf *eb, int fd, const char *path, uint8_t **out, size_t *len,
+	   size_t max)
 {
 	struct stat st;
 	uint8_t *buf;
 	size_t got = 0;
-	/* Non-blocking, or a FIFO given by mistake hangs open() until some
-	 * writer appears; it is refused below like any other non-file. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-	if (fd < 0)
-		return bk_err_errno(eb, "open", path);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
+	if (fstat(fd, &st) < 0)
 		return bk_err_errno(eb, "stat", path);
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		close(fd);
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		return bk_err(eb, BK_EINVAL, "%s: not a regular file", path);
-	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-		close(fd);
-		return bk_err_errno(eb, "fcntl", path);
-	}
-	if ((uint64_t)st.st_size > max) {
-		close(fd);
+	if ((uint64_t)st.st_size > max)
 		return bk_err(eb, BK_ETOOBIG, "%s: file too large (%lld bytes)", path,
 			      (long long)st.st_size);
-	}
 	buf = bk_malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
-	}
 	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+		ssize_t r = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		got += (size_t)r;
 	}
-	close(fd);
 	if (got != (size_t)st.st_size) {
 		bk_free(buf);
 		return bk_err(eb, BK_EIO, "%s: short read", path);
@@ -185,20 +136,57 @@ bk_read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len,
 	return 0;
 }
 
-int
-bk_atomic_copy(struct bk_errbuf *eb, const char *src, const char *dst)
+static int
+read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len, size_t max,
+	  int oflags)
 {
+	/* Non-blocking, or a FIFO given by mistake hangs open() until some
+	 * writer appears; it is refused by bk_read_fd like any other non-file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | oflags), rc;
+
+	if (fd < 0)
+		return errno == ELOOP && (oflags & O_NOFOLLOW)
+		       ? bk_err(eb, BK_EINVAL, "%s: a symbolic link; not read", path)
+		       : bk_err_errno(eb, "open", path);
+	rc = bk_read_fd(eb, fd, path, out, len, max);
+	close(fd);
+	return rc;
+}
+
+int
+bk_read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len, size_t max)
+{
+	return read_file(eb, path, out, len, max, 0);
+}
+
+int
+bk_read_file_nofollow(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len,
+		      size_t max)
+{
+	return read_file(eb, path, out, len, max, O_NOFOLLOW);
+}
+
+int
+bk_atomic_copy(struct bk_errbuf *eb, const char *src, const char *dst, unsigned flags)
+{
+	bool side = (flags & BK_SAFE_SIDECAR) != 0;
 	uint8_t *buf;
 	size_t len;
 	struct bk_chunk c;
 	struct stat st;
-	int rc = bk_read_file(eb, src, &buf, &len, SIZE_MAX / 2);
+	int fd = open(src, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (side ? O_NOFOLLOW : 0)), rc;
 
+	if (fd < 0)
+		return bk_err_errno(eb, "open", src);
+	rc = fstat(fd, &st) < 0 ? bk_err_errno(eb, "stat", src) : 0;
+	if (rc == 0)
+		rc = bk_read_fd(eb, fd, src, &buf, &len, SIZE_MAX / 2);
+	close(fd);
 	if (rc < 0)
 		return rc;
 	c.p = buf;
 	c.len = len;
-	rc = bk_atomic_write(eb, dst, &c, 1, stat(src, &st) == 0 ? st.st_mode & 07777 : 0644);
+	rc = bk_atomic_write_ex(eb, dst, &c, 1, st.st_mode & 07777, flags, side ? &st : NULL, NULL);
 	bk_free(buf);
 	return rc;
 }
@@ -206,10 +194,16 @@ bk_atomic_copy(struct bk_errbuf *eb, const char *src, const char *dst)
 int
 bk_truncate_file(struct bk_errbuf *eb, const char *path)
 {
-	int fd = bk_io->open(path, O_WRONLY | O_CLOEXEC, 0), rc = 0;
+	struct bk_target t;
+	int fd, rc = bk_target_open(eb, path, BK_SAFE_SIDECAR, &t);
 
+	if (rc < 0)
+		return rc;
+	/* A log is opened in its folder, never through a link. */
+	fd = bk_open_beside(eb, &t, t.base, path, O_WRONLY);
+	bk_target_close(&t);
 	if (fd < 0)
-		return bk_err_errno(eb, "open", path);
+		return fd;
 	if (bk_io->ftruncate(fd, 0) < 0 || bk_io->fsync(fd) < 0)
 		rc = bk_err_errno(eb, "truncate", path);
 	bk_io->close(fd);

@@ -24,6 +24,7 @@ static const char *const bk_messages[BK_ERR_MAX] = {
 	[BK_ENOTEMPTY]    = "not empty",
 	[BK_ELOG]         = "transaction log unusable",
 	[BK_ESYNTAX]      = "syntax error",
+	[BK_EBUSY]        = "in use by another process",
 };
 
 const char *

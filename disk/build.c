@@ -330,29 +330,32 @@ apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *
 	return 0;
 }
 
-/* Make the temporary NTFS image of one partition next to the output. */
+/*
+ * Make the temporary NTFS image of one partition, "OUT.partN.tmpPID.RANDOM"
+ * in the output's folder (or the chosen one): one of the library's
+ * temporaries (bk-safefile.h), so removed on SIGINT and by the next run.
+ */
 static int
-prepare_ntfs(struct bk_errbuf *eb, const char *dir, const struct disk_partition *p,
-	     const struct disk_build_part *bp, char **tmp)
+prepare_ntfs(struct bk_errbuf *eb, const struct bk_target *pt, const struct disk_partition *p,
+	     const struct disk_build_part *bp, struct bk_temp *tt, char **tmp)
 {
-	char *name;
-	int fd, rc;
+	char suffix[16], *name;
+	const char *dir = pt->real;
+	size_t dl = (size_t)(strrchr(dir, '/') ? strrchr(dir, '/') - dir : 1);
+	int rc;
 
-	if (!(name = bk_malloc(strlen(dir) + 32)))
+	snprintf(suffix, sizeof(suffix), ".part%u", p->number);
+	if ((rc = bk_temp_create(eb, pt, suffix, 0600, NULL, tt)) < 0)
+		return rc;
+	if (!(name = bk_malloc(dl + strlen(tt->name) + 2)))
 		return bk_err(eb, BK_ENOMEM, "out of memory");
-	sprintf(name, "%s/.vhdtool-part%u.XXXXXX", dir, p->number);
-	if ((fd = mkstemp(name)) < 0) {
-		rc = bk_err(eb, BK_EIO, "%s: cannot create: %s", name, strerror(errno));
-		bk_free(name);
-		return rc;
-	}
+	if (strrchr(dir, '/'))
+		sprintf(name, "%.*s/%s", (int)dl, dir, tt->name);
+	else
+		sprintf(name, "%s", tt->name);
 	*tmp = name;
-	if (ftruncate(fd, (off_t)p->size) < 0) {
-		rc = bk_err(eb, BK_EIO, "%s: cannot size: %s", name, strerror(errno));
-		close(fd);
-		return rc;
-	}
-	close(fd);
+	if (ftruncate(tt->fd, (off_t)p->size) < 0)
+		return bk_err(eb, BK_EIO, "%s: cannot size: %s", name, strerror(errno));
 	if ((rc = run_mkntfs(eb, name, p, bp->label)) < 0)
 		return rc;
 	if (bp->source == DISK_SRC_WIM)
@@ -463,28 +466,39 @@ lay_out(struct disk *d, struct bk_errbuf *eb, struct disk_label *l,
 	return 0;
 }
 
-static char *
-dir_of(const char *path)
+/*
+ * The partition images are temporaries of "DIR/OUTNAME", DIR being tmpdir
+ * or the output's folder; leftovers of a killed build there are removed.
+ */
+static int
+part_target(struct bk_errbuf *eb, const char *out, const char *tmpdir, struct bk_target *pt)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir;
+	const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+	char *p = bk_malloc((tmpdir ? strlen(tmpdir) : 0) + strlen(out) + 2);
+	int rc;
 
-	if (!slash)
-		return bk_strdup(".");
-	if (slash == path)
-		return bk_strdup("/");
-	if ((dir = bk_malloc((size_t)(slash - path) + 1))) {
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = '\0';
+	if (!p)
+		return bk_err(eb, BK_ENOMEM, "out of memory");
+	if (tmpdir)
+		sprintf(p, "%s/%s", tmpdir, base);
+	else
+		strcpy(p, out);
+	rc = bk_target_open(eb, p, BK_SAFE_SIDECAR, pt);
+	if (rc == 0) {
+		pt->name = out;
+		/* the folder's copy of the name, not p, outlives this call */
+		bk_temp_sweep(pt);
 	}
-	return dir;
+	bk_free(p);
+	return rc;
 }
 
 struct build_state {
 	struct bk_errbuf eb;
 	struct disk_label *l;
 	char *tmp[BUILD_MAX_PARTS];
-	char *dir;
+	struct bk_temp tt[BUILD_MAX_PARTS];
+	struct bk_target pt;        /* DIR/OUTNAME: where the partition images go */
 	uint8_t *buf;
 	disk_t *d;
 };
@@ -537,7 +551,8 @@ build_parts(struct build_state *s, const struct disk_build_part *parts, unsigned
 		if ((parts[i].source != DISK_SRC_FORMAT || parts[i].kind != DISK_PART_NTFS) &&
 		    parts[i].source != DISK_SRC_WIM)
 			continue;
-		if ((rc = prepare_ntfs(&s->eb, s->dir, &s->l->part[i], &parts[i], &s->tmp[i])) < 0)
+		if ((rc = prepare_ntfs(&s->eb, &s->pt, &s->l->part[i], &parts[i], &s->tt[i],
+				       &s->tmp[i])) < 0)
 			return rc;
 	}
 	for (i = 0; i < n; i++) {
@@ -568,6 +583,9 @@ disk_build(const char *out, const struct disk_build_opts *o,
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	s.pt.dirfd = -1;
+	for (i = 0; i < BUILD_MAX_PARTS; i++)
+		s.tt[i].fd = -1;
 	if (nparts == 0 || nparts > BUILD_MAX_PARTS ||
 	    (o->label != DISK_LABEL_MBR && o->label != DISK_LABEL_GPT)) {
 		rc = bk_err(&s.eb, BK_EINVAL, "%s: need 1-%u partitions and a table type",
@@ -582,23 +600,23 @@ disk_build(const char *out, const struct disk_build_opts *o,
 		goto out;
 	s.l = bk_malloc(sizeof(*s.l));
 	s.buf = bk_malloc(BUILD_CHUNK);
-	s.dir = o->tmpdir ? bk_strdup(o->tmpdir) : dir_of(out);
-	if (!s.l || !s.buf || !s.dir) {
+	if (!s.l || !s.buf) {
 		rc = bk_err(&s.eb, BK_ENOMEM, "out of memory");
 		goto out;
 	}
+	if ((rc = part_target(&s.eb, out, o->tmpdir, &s.pt)) < 0)
+		goto out;
 	if ((rc = lay_out(s.d, &s.eb, s.l, o, parts, nparts)) == 0)
 		rc = build_parts(&s, parts, nparts);
 out:
 	for (i = 0; i < BUILD_MAX_PARTS; i++) {
-		if (s.tmp[i])
-			unlink(s.tmp[i]);
+		bk_temp_discard(&s.tt[i]);
 		bk_free(s.tmp[i]);
 	}
+	bk_target_close(&s.pt);
 	disk_close(s.d);
 	bk_free(s.l);
 	bk_free(s.buf);
-	bk_free(s.dir);
 	if (rc < 0 && errbuf && errbuf_len)
 		snprintf(errbuf, errbuf_len, "%s", s.eb.msg);
 	return rc;

@@ -12,6 +12,8 @@
 
 #include "bcdkit/disk.h"
 #include "bk-error.h"
+#include "bk-lock.h"
+#include "bk-safefile.h"
 
 /* ---- limits against hostile input ----------------------------------------- */
 
@@ -76,10 +78,14 @@ struct disk {
 	bool dirty;                 /* metadata to write on flush */
 	bool block_device;
 	bool log_replayed;
-	/* disk_create(): temporary file renamed to final_path by disk_commit(). */
+	/* disk_create(): temporary file renamed to final_path by disk_commit().
+	 * tmp_path is set (the temporary's name) while the disk is new. */
 	char *tmp_path;
 	char *final_path;
 	bool committed;
+	struct bk_target tgt;       /* the file disk_commit() replaces or makes */
+	struct bk_temp tmp;         /* its temporary, locked while we live */
+	struct bk_lock *lock;       /* on the opened file (or the replaced one) */
 	disk_msg_cb msg_cb;
 	void *msg_data;
 };
@@ -90,6 +96,9 @@ struct disk {
 int disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
 		      const struct disk_io_ops **ops, void **priv, bool *blockdev);
 extern const struct disk_io_ops disk_io_file_ops;
+/* The same for an open descriptor, which it takes over (not on failure). */
+int disk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
+		       const struct disk_io_ops **ops, void **priv, bool *blockdev);
 /* File descriptor behind a file backend (-1 for other backends). */
 int disk_io_file_fd(const struct disk *d);
 

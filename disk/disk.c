@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -121,6 +120,8 @@ disk_free(struct disk *d, bool close_io)
 		d->drv->free(d);
 	if (close_io && d->io && d->io->close)
 		d->io->close(d->io_priv);
+	bk_target_close(&d->tgt);
+	bk_lock_release(d->lock);
 	bk_free(d->name);
 	bk_free(d->tmp_path);
 	bk_free(d->final_path);
@@ -134,6 +135,8 @@ disk_alloc(const char *name)
 
 	if (!d)
 		return NULL;
+	d->tgt.dirfd = -1;
+	d->tmp.slot = -1;
 	d->name = bk_strdup(name ? name : "(disk)");
 	if (!d->name) {
 		bk_free(d);
@@ -206,11 +209,33 @@ disk_open_io(disk_t **out, const struct disk_io_ops *ops, void *priv, const char
 	return open_io(out, ops, priv, name, flags, false, errbuf, errbuf_len);
 }
 
+/* In-place writes keep hard links (every name sees them); only a file its
+ * owner made read-only is refused, as bk_target_check() does. */
+static int
+check_writable(struct bk_errbuf *eb, const char *path, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return bk_err_errno(eb, "stat", path);
+	if (S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0)
+		return bk_err(eb, BK_EREADONLY, "%s: file is read-only (use --force to replace it)",
+			      path);
+	return 0;
+}
+
+void
+disk_set_lock_wait(unsigned ms)
+{
+	bk_lock_wait_ms = ms;
+}
+
 int
 disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t errbuf_len)
 {
 	struct bk_errbuf eb = { 0, "" };
 	const struct disk_io_ops *ops;
+	struct bk_lock *lock;
 	void *priv;
 	bool blockdev;
 	int rc;
@@ -218,16 +243,27 @@ disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 	if (!out || !path)
 		return -BK_EINVAL;
 	*out = NULL;
-	rc = disk_io_file_open(&eb, path, (flags & DISK_OPEN_WRITE) ? O_RDWR : O_RDONLY, 0,
-			       &ops, &priv, &blockdev);
+	/* Locked before anything is read (doc/safety.md): a writer never works
+	 * on an image another writer is about to change or replace. */
+	rc = bk_lock_open(&eb, path, "image", (flags & DISK_OPEN_WRITE) != 0, &lock);
+	if (rc == 0 && (flags & DISK_OPEN_WRITE) && !(flags & DISK_OPEN_FORCE))
+		rc = check_writable(&eb, path, bk_lock_fd(lock));
+	if (rc == 0)
+		rc = disk_io_file_open(&eb, path, (flags & DISK_OPEN_WRITE) ? O_RDWR : O_RDONLY, 0,
+				       &ops, &priv, &blockdev);
 	if (rc < 0) {
+		bk_lock_release(lock);
 		copy_err(errbuf, errbuf_len, eb.msg);
 		return rc;
 	}
 	rc = open_io(out, ops, priv, path, flags, blockdev, errbuf, errbuf_len);
-	if (rc < 0)
+	if (rc < 0) {
 		ops->close(priv);
-	return rc;
+		bk_lock_release(lock);
+		return rc;
+	}
+	(*out)->lock = lock;
+	return 0;
 }
 
 /* ---- create / commit ----------------------------------------------------------- */
@@ -276,40 +312,34 @@ create_check(struct bk_errbuf *eb, const char *path, struct disk_create_opts *o)
 	return 0;
 }
 
-/* Exclusive create of "PATH.tmpPID.N" beside the target. */
+/*
+ * The temporary file beside the target (bk_temp_create: exclusive, locked,
+ * removed on a signal); an existing target is locked while it is replaced,
+ * and leftovers of dead writers beside it are removed.
+ */
 static int
 create_tmp(struct disk *d, const char *path)
 {
-	size_t n = strlen(path) + 40;
-	int attempt, rc = -BK_EEXIST;
 	bool blockdev;
+	int rc = bk_target_open(&d->err, path, 0, &d->tgt), n;
 
-	d->tmp_path = bk_malloc(n);
+	if (rc == 0 && d->tgt.exists)
+		rc = bk_lock_open(&d->err, d->tgt.real, "image", true, &d->lock);
+	if (rc == 0 && (n = bk_temp_sweep(&d->tgt)) > 0)
+		disk_msg(d, "%s: removed %d temporary file%s left by an interrupted writer", path,
+			 n, n == 1 ? "" : "s");
+	if (rc == 0)
+		rc = bk_temp_create(&d->err, &d->tgt, NULL, 0666, NULL, &d->tmp);
+	if (rc < 0)
+		return rc;
+	d->tmp_path = bk_strdup(d->tmp.name);
 	d->final_path = bk_strdup(path);
-	if (!d->tmp_path || !d->final_path) {
-		bk_free(d->tmp_path);   /* not a name yet: nothing to unlink */
-		d->tmp_path = NULL;
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
-	}
-	for (attempt = 0; attempt < 100; attempt++) {
-		snprintf(d->tmp_path, n, "%s.tmp%ld.%d", path, (long)getpid(), attempt);
-		rc = disk_io_file_open(&d->err, d->tmp_path, O_RDWR | O_CREAT | O_EXCL, 0666,
-				       &d->io, &d->io_priv, &blockdev);
-		if (rc == 0 || errno != EEXIST)
-			break;
-	}
-	if (rc < 0) {
-		/* The temporary name means nothing to the user: name the target. */
-		int e = errno;
-
-		bk_free(d->tmp_path);
-		d->tmp_path = NULL;
-		if (rc == -BK_EIO)
-			rc = bk_err(&d->err, BK_EIO, "%s: cannot create a temporary file "
-				    "beside it: %s", path, strerror(e));
-		else
-			rc = bk_err(&d->err, -rc, "%s: %s", path, bk_strerror(rc));
-	}
+	if (!d->tmp_path || !d->final_path)
+		rc = bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
+	if (rc == 0)
+		rc = disk_io_file_adopt(&d->err, d->tmp.fd, path, &d->io, &d->io_priv, &blockdev);
+	if (rc < 0)
+		bk_temp_discard(&d->tmp);
 	return rc;
 }
 
@@ -326,6 +356,15 @@ create_body(struct disk *d, const struct disk_create_opts *o)
 		d->size = o->size;
 		return disk_container_truncate(d, o->size);
 	}
+}
+
+/* Remove the temporary of a disk never committed; the I/O layer closes it. */
+static void
+drop_tmp(struct disk *d)
+{
+	if (d->tmp_path && !d->committed && d->io)
+		unlinkat(d->tgt.dirfd, d->tmp.name, 0);
+	bk_temp_forget(&d->tmp);
 }
 
 int
@@ -355,8 +394,7 @@ disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
 	}
 	if (rc < 0) {
 		copy_err(errbuf, errbuf_len, d->err.msg);
-		if (d->tmp_path)
-			unlink(d->tmp_path);
+		drop_tmp(d);
 		disk_free(d, true);
 		return rc;
 	}
@@ -364,41 +402,22 @@ disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
 	return 0;
 }
 
-/* Sync the folder dir (a scratch copy of the path, cut by dirname()). */
-static int
-sync_parent(struct disk *d, char *dir, const char *path)
-{
-	int fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0 || fsync(fd) < 0)
-		rc = bk_err_errno(&d->err, "sync folder", path);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 int
 disk_commit(disk_t *d)
 {
-	char *dir;
 	int rc;
 
 	if (!d)
 		return -BK_EINVAL;
 	if (!d->tmp_path || d->committed)
 		return bk_err(&d->err, BK_EINVAL, "%s: not a newly created disk", d->name);
-	/* Allocated first: once renamed, nothing may fail for lack of memory. */
-	dir = bk_strdup(d->final_path);
-	if (!dir)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->final_path);
 	rc = disk_flush(d);
-	if (rc == 0 && rename(d->tmp_path, d->final_path) < 0)
-		rc = bk_err_errno(&d->err, "rename", d->final_path);
+	/* fsync, rename over the target, fsync the folder; the descriptor
+	 * stays with the I/O layer (and keeps the new file locked). */
 	if (rc == 0) {
-		d->committed = true;
-		rc = sync_parent(d, dir, d->final_path);
+		rc = bk_temp_commit(&d->err, &d->tmp, &d->tgt, NULL, true);
+		d->committed = d->tmp.renamed;
 	}
-	bk_free(dir);
 	return rc;
 }
 
@@ -410,7 +429,7 @@ disk_close(disk_t *d)
 	if (!d)
 		return 0;
 	if (d->tmp_path && !d->committed)
-		unlink(d->tmp_path);
+		drop_tmp(d);
 	else if (d->writable && d->dirty)
 		rc = disk_flush(d);
 	disk_free(d, true);

@@ -133,35 +133,37 @@ int
 disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
 		  const struct disk_io_ops **ops, void **priv, bool *blockdev)
 {
-	struct file_priv *fp;
-	struct stat st;
 	/* Non-blocking, or a FIFO given by mistake hangs open() until a peer
 	 * appears; it is refused below like any other non-file. */
-	int fd = open(path, oflags | O_CLOEXEC | O_NONBLOCK, mode);
+	int fd = open(path, oflags | O_CLOEXEC | O_NONBLOCK, mode), rc;
 
 	if (fd < 0)
 		return bk_err_errno(eb, "open", path);
-	if (fstat(fd, &st) < 0) {
-		int rc = bk_err_errno(eb, "stat", path);
-		close(fd);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		close(fd);
-		return bk_err(eb, BK_EINVAL, "%s: not a regular file or block device", path);
-	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-		int rc = bk_err_errno(eb, "fcntl", path);
-		close(fd);
-		return rc;
-	}
-	fp = bk_malloc(sizeof(*fp));
-	if (!fp) {
+	rc = disk_io_file_adopt(eb, fd, path, ops, priv, blockdev);
+	if (rc < 0) {
 		close(fd);
 		if ((oflags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 			unlink(path);   /* we made it: leave nothing behind */
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
 	}
+	return rc;
+}
+
+int
+disk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
+		   const struct disk_io_ops **ops, void **priv, bool *blockdev)
+{
+	struct file_priv *fp;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return bk_err_errno(eb, "stat", path);
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return bk_err(eb, BK_EINVAL, "%s: not a regular file or block device", path);
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		return bk_err_errno(eb, "fcntl", path);
+	fp = bk_malloc(sizeof(*fp));
+	if (!fp)
+		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
 	fp->fd = fd;
 	fp->blockdev = S_ISBLK(st.st_mode);
 	*ops = &disk_io_file_ops;

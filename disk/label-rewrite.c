@@ -126,10 +126,37 @@ rewrite_copy(struct disk *src, const struct disk_info *in, struct disk_label *l,
 	return rc;
 }
 
+/*
+ * The rewrite's lock: exclusive from before the image is read to after the
+ * copy took its place (the copy is locked from its creation); the shared
+ * lock of src's handle is upgraded, this process holding both.
+ */
+static int
+lock_target(struct disk *src, const char *path, unsigned flags, struct bk_lock **lk)
+{
+	struct bk_target t;
+	int rc = bk_lock_open(&src->err, path, "image", true, lk);
+
+	if (rc == 0 && !src->block_device && (rc = bk_target_open(&src->err, path, 0, &t)) == 0) {
+		rc = bk_target_check(&src->err, &t,
+				     (flags & DISK_REWRITE_FORCE) ? BK_SAFE_FORCE : 0);
+		bk_target_close(&t);
+	}
+	return rc;
+}
+
 int
 disk_label_rewrite(const char *path, disk_label_edit_cb edit, void *data,
 		   char *errbuf, size_t errbuf_len)
 {
+	return disk_label_rewrite_flags(path, 0, edit, data, errbuf, errbuf_len);
+}
+
+int
+disk_label_rewrite_flags(const char *path, unsigned flags, disk_label_edit_cb edit, void *data,
+			 char *errbuf, size_t errbuf_len)
+{
+	struct bk_lock *lk = NULL;
 	struct disk_info in;
 	struct disk_label *l;
 	struct disk *src;
@@ -140,7 +167,9 @@ disk_label_rewrite(const char *path, disk_label_edit_cb edit, void *data,
 	rc = disk_open(&src, path, 0, errbuf, errbuf_len);
 	if (rc < 0)
 		return rc;
-	rc = disk_get_info(src, &in);
+	rc = lock_target(src, path, flags, &lk);
+	if (rc == 0)
+		rc = disk_get_info(src, &in);
 	/* The copy would get 512-byte sectors, and the table code knows no
 	 * others: refuse rather than change the sector size. */
 	if (rc == 0 && in.logical_sector != DISK_SECTOR)
@@ -151,16 +180,19 @@ disk_label_rewrite(const char *path, disk_label_edit_cb edit, void *data,
 		rc = bk_err(&src->err, BK_ENOMEM, "%s: out of memory", path);
 	if (rc < 0) {
 		copy_msg(errbuf, errbuf_len, src->err.msg);
+		bk_lock_release(lk);
 		disk_close(src);
 		return rc;
 	}
 	if (in.block_device) {
+		/* The lock stays with lk; the write handle shares it. */
 		disk_close(src);
 		rc = rewrite_in_place(path, l, edit, data, errbuf, errbuf_len);
 	} else {
 		rc = rewrite_copy(src, &in, l, edit, data, errbuf, errbuf_len);
 		disk_close(src);
 	}
+	bk_lock_release(lk);
 	bk_free(l);
 	return rc;
 }

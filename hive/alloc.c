@@ -50,6 +50,12 @@ hive_check_writable(struct hive *h)
 			      "would lose the data in its logs (recover it first, or force)",
 			      h->path, h->state & HIVE_STATE_BAD_CHECKSUM ? "bad header checksum"
 			      : "sequence numbers differ");
+	/* Edits on a tree with a loop could loop or corrupt it further. */
+	if (h->tree == 0 && hive_tree_verify(h, h->base.root_offset) == -BK_ENOMEM)
+		return -BK_ENOMEM;
+	if (h->tree < 0)
+		return bk_err(&h->err, BK_EREADONLY, "%s: its keys form a loop or nest too deep; "
+			      "the hive is read-only (see hivetool check)", h->path);
 	return 0;
 }
 

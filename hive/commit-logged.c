@@ -151,7 +151,7 @@ collect_runs(struct hive *h, struct lc_runs *o)
 static int
 lc_open(const char *path, int flags, mode_t mode)
 {
-	return bk_io->open(path, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+	return bk_io->openat(AT_FDCWD, path, flags | O_NOFOLLOW | O_CLOEXEC, mode);
 }
 
 static int
@@ -190,9 +190,11 @@ log_path(struct hive *h, int k)
 		if (n > 5 && strcasecmp(h->logs[i] + n - 5, ext) == 0)
 			return bk_strdup(h->logs[i]);
 	}
-	p = bk_malloc(strlen(h->path) + sizeof(ext));
+	/* Beside the real file: a hive given as a symbolic link is edited
+	 * where the link points (hive_open() resolved it into h->file). */
+	p = bk_malloc(strlen(h->file ? h->file : h->path) + sizeof(ext));
 	if (p)
-		sprintf(p, "%s%s", h->path, ext);
+		sprintf(p, "%s%s", h->file ? h->file : h->path, ext);
 	return p;
 }
 
@@ -242,7 +244,7 @@ sync_folder(struct hive *h, const char *path)
 	s = strrchr(dir, '/');
 	if (s)
 		s[s == dir ? 1 : 0] = '\0';
-	fd = bk_io->open(s ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	fd = bk_io->openat(AT_FDCWD, s ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0 || bk_io->fsync(fd) < 0)
 		rc = bk_err_errno(&h->err, "sync folder of", path);
 	if (fd >= 0)
@@ -475,7 +477,7 @@ hive_commit_logged(struct hive *h)
 		bk_free(c.runs.r);
 		return 0;               /* nothing changed since the last commit */
 	}
-	fd = lc_open(h->path, O_RDWR, 0);
+	fd = lc_open(h->file ? h->file : h->path, O_RDWR, 0);
 	if (fd < 0 && errno == ENOENT) {
 		rc = 1;                 /* gone since it was read: write it anew */
 	} else if (fd < 0) {

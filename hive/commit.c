@@ -24,6 +24,10 @@
  * existing file is copied to PATH.bak and each non-empty log to LOGNAME.bak,
  * atomically, replacing older copies: the .bak files are the state just
  * before this program's first change.
+ *
+ * Safety (doc/safety.md).  The handle's exclusive lock moves to the new
+ * file as it is renamed into place; logs and backups are opened in the
+ * hive's folder and never through a symbolic link (bk-safefile.h).
  */
 #include "config.h"
 
@@ -78,7 +82,7 @@ hive_logs_max_seq(const char *path)
 	for (i = 0; logs && logs[i]; i++) {
 		uint8_t *p;
 		size_t len;
-		if (bk_read_file(&eb, logs[i], &p, &len, HIVE_LOG_MAX_SIZE) == 0) {
+		if (bk_read_file_nofollow(&eb, logs[i], &p, &len, HIVE_LOG_MAX_SIZE) == 0) {
 			seq = max_u32(seq, log_max_seq(p, len));
 			bk_free(p);
 		}
@@ -93,7 +97,7 @@ file_size(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 ? st.st_size : -1;
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
 }
 
 /* Copy path and its non-empty logs to NAME.bak. */
@@ -118,7 +122,7 @@ make_backups(struct hive *h, const char *path)
 			break;
 		}
 		sprintf(bak, "%s.bak", src);
-		rc = bk_atomic_copy(&h->err, src, bak);
+		rc = bk_atomic_copy(&h->err, src, bak, BK_SAFE_SIDECAR);
 		bk_free(bak);
 	}
 	for (i = 0; logs[i]; i++)
@@ -153,6 +157,7 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 	struct regf_base b = h->base;
 	struct bk_chunk ch[2];
 	uint32_t seq;
+	unsigned safe = (h->flags & HIVE_OPEN_FORCE) ? BK_SAFE_FORCE : 0;
 	int rc = hive_check_writable(h);
 
 	if (rc < 0)
@@ -175,7 +180,7 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 		return rc;
 	seq = max_u32(max_u32(b.seq1, b.seq2), hive_logs_max_seq(path));
 	if (!in_place)
-		seq = max_u32(seq, hive_logs_max_seq(h->path));
+		seq = max_u32(seq, hive_logs_max_seq(h->file ? h->file : h->path));
 	b.seq1 = b.seq2 = seq + 1;
 	b.timestamp = hive_filetime_now();
 	b.file_type = 0;
@@ -186,7 +191,8 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 	ch[0].len = HIVE_BASE_SIZE;
 	ch[1].p = h->buf + HIVE_BASE_SIZE;
 	ch[1].len = h->bins_len;
-	rc = bk_atomic_write(&h->err, path, ch, 2, COMMIT_FILE_MODE);
+	rc = bk_atomic_write_ex(&h->err, path, ch, 2, COMMIT_FILE_MODE, in_place ? safe : 0, NULL,
+				in_place ? h->lock : NULL);
 	if (rc < 0)
 		return rc;
 	memcpy(h->buf, base, HIVE_BASE_SIZE);
@@ -206,7 +212,7 @@ hive_commit(hive_t *h, unsigned flags)
 	/* A hive from hive_open_image() is stored by its caller (image.c). */
 	if (h->flags & HIVE_FLAG_NO_FILE)
 		return hive_image_commit(h, flags);
-	return commit_to(h, h->path, flags, true);
+	return commit_to(h, h->file ? h->file : h->path, flags, true);
 }
 
 int
@@ -216,5 +222,6 @@ hive_commit_to(hive_t *h, const char *path, unsigned flags)
 		return bk_err(&h->err, BK_EINVAL, "%s: no path to commit to", h->path);
 	if ((h->flags & HIVE_FLAG_NO_FILE) && strcmp(path, h->path) == 0)
 		return hive_image_commit(h, flags);
-	return commit_to(h, path, flags, strcmp(path, h->path) == 0);
+	return commit_to(h, path, flags, strcmp(path, h->path) == 0 ||
+			 (h->file && strcmp(path, h->file) == 0));
 }

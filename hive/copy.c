@@ -238,6 +238,9 @@ hive_key_copy(hive_t *dst, hive_key_t dst_parent, const char *name, hive_t *src,
 	bool under = false;
 	int rc = src_err(&c, hive_nk_read(src, src_key, &nk));
 
+	/* The library's one loop check and depth limit, before recursing. */
+	if (rc == 0)
+		rc = src_err(&c, hive_tree_verify(src, src_key));
 	if (rc == 0 && name)
 		rc = hive_wname_make(dst, name, true, &w);
 	else if (rc == 0) {

@@ -65,8 +65,13 @@ bool regf_base_read(const uint8_t *p, size_t len, struct regf_base *out);
 void regf_base_write(uint8_t *p, const struct regf_base *b);
 
 /* ---- the handle ---------------------------------------------------------- */
+struct bk_lock;
+
 struct hive {
-	char *path;                /* file name, for messages and commit */
+	char *path;                /* file name, for messages */
+	char *file;                /* the file itself: path with a symbolic link resolved */
+	struct bk_lock *lock;      /* shared, or exclusive when opened for writing */
+	int tree;                  /* key tree: 0 not checked, 1 sound, -1 loop or too deep */
 	unsigned flags;            /* HIVE_OPEN_* */
 	unsigned state;            /* HIVE_STATE_* */
 	struct bk_errbuf err;
@@ -186,6 +191,12 @@ int hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
  */
 typedef int (*hive_walk_cb)(struct hive *h, hive_key_t key, int depth, void *data);
 int hive_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data);
+/*
+ * The one loop check and depth limit of every recursive operation (ls -r,
+ * export, diff, copy, edits): 0 if the tree under start has no loop and
+ * nests at most HIVE_MAX_DEPTH deep, else -BK_ECORRUPT with the detail.
+ */
+int hive_tree_verify(struct hive *h, hive_key_t start);
 /* Value data; caller frees. */
 int hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len);
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,7 +164,7 @@ load_logs(struct bk_errbuf *eb, const char *hive_path, char ***paths,
 		return bk_err(eb, -rc, "%s: cannot list the transaction logs beside it",
 			      hive_path);
 	while ((*paths)[*n] && *n < HIVE_LOG_MAX_FILES) {
-		rc = bk_read_file(eb, (*paths)[*n], &data, &len, HIVE_LOG_MAX_SIZE);
+		rc = bk_read_file_nofollow(eb, (*paths)[*n], &data, &len, HIVE_LOG_MAX_SIZE);
 		if (rc < 0) {
 			free_logs(*paths, src, *n);
 			*paths = NULL;
@@ -207,7 +208,7 @@ hive_log_open(struct hive *h)
 
 	if ((h->flags & HIVE_OPEN_NO_LOGS) || !hive_image_dirty(h->buf, h->len))
 		return 0;
-	rc = hive_log_replay(&h->err, h->path, &h->buf, &h->len, &rep);
+	rc = hive_log_replay(&h->err, h->file ? h->file : h->path, &h->buf, &h->len, &rep);
 	if (rc == -BK_ENOMEM)
 		return rc;
 	if (rc < 0) {
@@ -321,27 +322,53 @@ bak_name(const char *p)
 	return s;
 }
 
+/* bak is a regular file with exactly file's content. */
+static bool
+same_content(const char *file, const char *bak)
+{
+	struct bk_errbuf eb;
+	uint8_t *a = NULL, *b = NULL;
+	size_t al = 0, bl = 0;
+	bool same;
+
+	same = bk_read_file_nofollow(&eb, file, &a, &al, HIVE_MAX_FILE_SIZE) == 0 &&
+	       bk_read_file_nofollow(&eb, bak, &b, &bl, HIVE_MAX_FILE_SIZE) == 0 &&
+	       al == bl && memcmp(a, b, al) == 0;
+	bk_free(a);
+	bk_free(b);
+	return same;
+}
+
 /*
  * Copy each file to bak[i] (NAME.bak), refusing to overwrite an existing
- * copy.  On failure the copies made so far are removed again.
+ * copy, except one identical to the file: that is the copy an interrupted
+ * run of this same recovery made (the hive is still dirty, so that run
+ * changed nothing else), and the recovery starts again from there.  On
+ * failure the copies made by this run are removed again.
  */
 static int
 make_backups(struct bk_errbuf *eb, const char *const *files, char *const *bak, size_t n)
 {
+	bool had[1 + HIVE_LOG_MAX_FILES] = { false };
 	struct stat st;
 	size_t i, done;
 	int rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++)
-		if (lstat(bak[i], &st) == 0)
+	for (i = 0; i < n && rc == 0; i++) {
+		if (lstat(bak[i], &st) != 0)
+			continue;
+		if (!(had[i] = same_content(files[i], bak[i])))
 			rc = bk_err(eb, BK_EEXIST, "%s: backup copy already exists; move it away "
 				    "or write the recovered hive elsewhere with -o", bak[i]);
+	}
 	for (done = 0; done < n && rc == 0; done++)
-		rc = bk_atomic_copy(eb, files[done], bak[done]);
+		if (!had[done])
+			rc = bk_atomic_copy(eb, files[done], bak[done], BK_SAFE_SIDECAR);
 	/* The failing copy may have been renamed into place before the error. */
 	if (rc < 0)
 		for (i = 0; i < done; i++)
-			(void)bk_io->unlink(bak[i]);
+			if (!had[i])
+				(void)bk_io->unlinkat(AT_FDCWD, bak[i], 0);
 	return rc;
 }
 
@@ -353,7 +380,8 @@ make_backups(struct bk_errbuf *eb, const char *const *files, char *const *bak, s
  */
 static int
 recover_in_place(struct bk_errbuf *eb, const char *path, const struct hive_log_src *src,
-		 const struct hive_recover_report *rep, const uint8_t *img, size_t len)
+		 const struct hive_recover_report *rep, const uint8_t *img, size_t len,
+		 struct bk_lock *lock)
 {
 	const char *files[1 + HIVE_LOG_MAX_FILES];
 	char *bak[1 + HIVE_LOG_MAX_FILES] = { NULL }, why[BK_ERRMSG_MAX];
@@ -374,11 +402,12 @@ recover_in_place(struct bk_errbuf *eb, const char *path, const struct hive_log_s
 	if (rc == 0 && stat(path, &before) < 0)
 		rc = bk_err_errno(eb, "stat", path);
 	/* If the rename happened before the error, the backups must stay. */
-	if (rc == 0 && (rc = bk_atomic_write(eb, path, &c, 1, 0644)) < 0 &&
+	if (rc == 0 && (rc = bk_atomic_write_ex(eb, path, &c, 1, 0644, BK_SAFE_FORCE, NULL,
+						lock)) < 0 &&
 	    stat(path, &after) == 0 && after.st_ino == before.st_ino &&
 	    after.st_dev == before.st_dev)
 		for (i = 0; i < n; i++)
-			(void)bk_io->unlink(bak[i]);
+			(void)bk_io->unlinkat(AT_FDCWD, bak[i], 0);
 	for (i = 1; i < n && rc == 0; i++) {
 		rc = bk_truncate_file(eb, files[i]);
 		if (rc < 0) {
@@ -403,6 +432,37 @@ same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
+/* A read-only or hard-linked hive is not replaced (bk_target_check). */
+static int
+check_target(struct bk_errbuf *eb, const char *path, unsigned flags)
+{
+	struct bk_target t;
+	int rc = bk_target_open(eb, path, 0, &t);
+
+	if (rc == 0)
+		rc = bk_target_check(eb, &t, (flags & HIVE_RECOVER_FORCE) ? BK_SAFE_FORCE : 0);
+	bk_target_close(&t);
+	return rc;
+}
+
+/* The hive's real name (a symbolic link resolved) and its lock. */
+static int
+recover_lock(struct bk_errbuf *eb, const char *path, bool excl, char **real,
+	     struct bk_lock **lock)
+{
+	struct bk_target t;
+	int rc = bk_target_open(eb, path, 0, &t);
+
+	*real = NULL;
+	*lock = NULL;
+	if (rc == 0)
+		rc = bk_lock_open(eb, t.real, "store", excl, lock);
+	if (rc == 0 && !(*real = bk_strdup(t.real)))
+		rc = bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+	bk_target_close(&t);
+	return rc;
+}
+
 int
 hive_recover(const char *path, const char *out_path, unsigned flags,
 	     struct hive_recover_report *rep, char *errbuf, size_t errlen)
@@ -410,27 +470,34 @@ hive_recover(const char *path, const char *out_path, unsigned flags,
 	struct hive_log_src src[HIVE_LOG_MAX_FILES];
 	struct hive_recover_report tmp;
 	struct bk_errbuf eb;
+	struct bk_lock *lock = NULL;
 	struct bk_chunk c;
-	char **paths;
+	bool elsewhere = out_path && !same_file(out_path, path);
+	char **paths = NULL, *real = NULL;
 	uint8_t *img = NULL;
-	size_t n, len = 0;
+	size_t n = 0, len = 0;
 	int rc;
 
 	bk_err_clear(&eb);
 	if (!rep)
 		rep = &tmp;
-	rc = recover_load(&eb, path, &paths, src, &n, &img, &len, rep);
+	memset(rep, 0, sizeof(*rep));
+	rc = recover_lock(&eb, path, !elsewhere && !(flags & HIVE_RECOVER_DRY_RUN), &real, &lock);
+	if (rc == 0)
+		rc = recover_load(&eb, real, &paths, src, &n, &img, &len, rep);
 	if (rc == 0 && rep->dirty && !(flags & HIVE_RECOVER_DRY_RUN)) {
-		if (out_path && !same_file(out_path, path)) {
+		if (elsewhere) {
 			c.p = img;
 			c.len = len;
 			rc = bk_atomic_write(&eb, out_path, &c, 1, 0644);
-		} else {
-			rc = recover_in_place(&eb, path, src, rep, img, len);
+		} else if ((rc = check_target(&eb, path, flags)) == 0) {
+			rc = recover_in_place(&eb, real, src, rep, img, len, lock);
 		}
 	}
 	free_logs(paths, src, n);
 	bk_free(img);
+	bk_free(real);
+	bk_lock_release(lock);
 	if (rc < 0)
 		copy_err(&eb, errbuf, errlen);
 	return rc;

@@ -7,13 +7,17 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "bk-atomic.h"
+#include "bk-lock.h"
+#include "bk-safefile.h"
 #include "bk-utf16.h"
 #include "hive-internal.h"
 
@@ -168,7 +172,13 @@ hive_find_logs(const char *path, char ***out)
 	v = bk_calloc(4, sizeof(*v));
 	d = opendir(slash ? dir : ".");
 	while (v && d && n < 3 && (de = readdir(d)) != NULL) {
+		struct stat st;
 		if (!log_name_matches(base, de->d_name))
+			continue;
+		/* A symbolic link or a device at a log's name is no log of ours:
+		 * never read, never emptied (doc/safety.md). */
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
 			continue;
 		v[n] = bk_malloc(strlen(dir) + strlen(de->d_name) + 2);
 		if (!v[n]) {
@@ -243,6 +253,40 @@ open_fail(struct hive *h, int rc, char *errbuf, size_t errlen)
 	return rc;
 }
 
+void
+hive_set_lock_wait(unsigned ms)
+{
+	bk_lock_wait_ms = ms;
+}
+
+/*
+ * Resolve the name, check a file to be written, lock it, and only then read
+ * it: a writer never works on a copy another writer is about to replace.
+ */
+static int
+open_locked(struct hive *h)
+{
+	bool write = (h->flags & HIVE_OPEN_WRITE) != 0;
+	struct bk_target t;
+	int rc = bk_target_open(&h->err, h->path, 0, &t), n;
+
+	if (rc < 0)
+		return rc;
+	/* A read-only file may still be edited in memory: hive_commit()
+	 * refuses to replace it (bk_target_check), not the open. */
+	rc = bk_lock_open(&h->err, t.real, "store", write, &h->lock);
+	if (rc == 0 && write && (n = bk_temp_sweep(&t)) > 0)
+		hive_msg(h, "%s: removed %d temporary file%s left by an interrupted writer",
+			 h->path, n, n == 1 ? "" : "s");
+	/* Read (or map, or load lazily: map.c) while the lock is held. */
+	if (rc == 0)
+		rc = hive_load_primary(h, t.real);
+	if (rc == 0 && !(h->file = bk_strdup(t.real)))
+		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	bk_target_close(&t);
+	return rc;
+}
+
 int
 hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t errlen)
 {
@@ -255,11 +299,11 @@ hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 			snprintf(errbuf, errlen, "%s: out of memory", path);
 		return -BK_ENOMEM;
 	}
-	rc = hive_load_primary(h, path);     /* map.c */
+	rc = open_locked(h);
 	if (rc == 0) {
 		if (!h->mapped)
 			h->cap = h->len;
-		rc = hive_find_logs(path, &h->logs);
+		rc = hive_find_logs(h->file, &h->logs);
 		if (rc < 0)
 			bk_err(&h->err, -rc, "%s: cannot list log files", path);
 	}
@@ -304,6 +348,8 @@ hive_close(hive_t *h)
 		return;
 	hive_image_release(h);
 	free_strv(h->logs);
+	bk_lock_release(h->lock);
+	bk_free(h->file);
 	free_pending(h);
 	hive_wstate_free(h);
 	bk_free(h->cellmap);

@@ -66,6 +66,35 @@ hive_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data)
 }
 
 static int
+noop_cb(struct hive *h, hive_key_t key, int depth, void *data)
+{
+	(void)h;
+	(void)key;
+	(void)depth;
+	(void)data;
+	return 0;
+}
+
+int
+hive_tree_verify(struct hive *h, hive_key_t start)
+{
+	int rc;
+
+	if (start == h->base.root_offset && h->tree)
+		return h->tree > 0 ? 0 : -BK_ECORRUPT;
+	rc = hive_walk(h, start, noop_cb, NULL);
+	if (start == h->base.root_offset && rc != -BK_ENOMEM)
+		h->tree = rc == 0 ? 1 : -1;
+	return rc;
+}
+
+int
+hive_key_walk(hive_t *h, hive_key_t start, hive_key_walk_cb cb, void *data)
+{
+	return hive_walk(h, start, cb, data);
+}
+
+static int
 count_cb(struct hive *h, hive_key_t key, int depth, void *data)
 {
 	struct hive_stats *st = data;

@@ -39,7 +39,8 @@ step wimlib-imagex capture "$out/win" "$out/install.wim" "Demo Windows" --compre
 step "$vhdtool" create "$out/x.vhd" --size 64M --type expandable
 step "$vhdtool" info "$out/x.vhd"
 # diskpart: create partition primary, active, format fs=ntfs quick; imagex /apply
-step "$vhdtool" build "$out/x.vhd" --size 64M --type dynamic --mbr \
+# (--force: the built disk replaces the empty one made above)
+step "$vhdtool" build "$out/x.vhd" --force --size 64M --type dynamic --mbr \
 	--part "ntfs:rest:active:wim=$out/install.wim:1"
 step "$vhdtool" ls "$out/x.vhd:1" /Windows/System32
 # The disk that holds x.vhd (drive D: on the target machine).

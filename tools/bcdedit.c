@@ -485,6 +485,9 @@ do_export(struct bcdedit_args *a)
 
 	if (a->nwords != 1)
 		bcdedit_usage_error("/export needs a file name");
+	/* An existing file is replaced only with /f (doc/safety.md). */
+	if (!tool_output_ok(a->words[0], a->force, (const char *[]){ a->store, NULL }))
+		return EXIT_FAIL;
 	rc = bcd_store_export(store, a->words[0]);
 	if (rc < 0)
 		return fail(rc);
@@ -737,6 +740,8 @@ main(int argc, char **argv)
 	int i, rc;
 
 	tool_init(argc, argv);
+	if (tool_lock_wait_ms >= 0)         /* BCDKIT_WAIT (doc/safety.md) */
+		bcd_set_lock_wait((unsigned)tool_lock_wait_ms);
 	for (i = 1; i < argc; i++)
 		if (strcasecmp(argv[i], "--json") == 0 || strcasecmp(argv[i], "/json") == 0)
 			bcdedit_msg_json(true);

@@ -41,27 +41,30 @@ static const char *const usage_text =
 "  copy HIVE SRC DST [--from OTHERHIVE]\n"
 "                                  copy the key SRC and its subtree to DST\n"
 "  diff A B [--json]               keys and values added, removed, changed\n"
-"  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]\n"
+"  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX] [--force]\n"
 "                                  write KEY and its subtree as .reg or XML\n"
 "  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force] [--backup]\n"
 "                                  merge a .reg file into HIVE (all or nothing)\n"
 "  check HIVE                      check every structural rule; list problems\n"
-"  recover HIVE [-o OUT] [--dry-run]\n"
+"  recover HIVE [-o OUT] [--dry-run] [--force]\n"
 "                                  replay the transaction logs of a dirty hive\n"
 "\n"
 "Options for every command:\n"
 "  --no-logs        show the primary file as stored; do not replay logs\n"
 "  --salvage        read what can be read from a damaged hive (read-only)\n"
 "  --backup         (edits) copy HIVE to HIVE.bak, logs to LOG.bak first\n"
-"  --force          (edits) write even a dirty hive without logs; replace FILE\n"
+"  --force          (edits) write even a dirty hive without logs, a read-only\n"
+"                   or hard-linked one; replace an existing FILE or -o FILE\n"
 "  --commit auto|logged|rewrite\n"
 "                   (edits) through the logs in place, or as a new file\n"
+"  --wait SECONDS   wait that long for another process's lock (default 5)\n"
 "  -h, --help       show this help and exit\n"
 "  -V, --version    show the version and exit\n"
 "\n"
 "KEY is a path with \\ separators, relative to the root; HKLM\\SYSTEM\\ and\n"
 "similar prefixes are accepted. Exit status: 0 success, 1 not found,\n"
-"2 bad usage or unreadable input. See hivetool(1).\n";
+"2 bad usage or unreadable input, 3 in use by another process.\n"
+"See hivetool(1).\n";
 
 static void
 usage(FILE *f)
@@ -78,7 +81,7 @@ enum {
 	O_R = 1 << 4, O_P = 1 << 5, O_BACKUP = 1 << 6, O_FORCE = 1 << 7,
 	O_ROOT = 1 << 8, O_MINOR = 1 << 9, O_FROM = 1 << 10, O_OUTPUT = 1 << 11,
 	O_FORMAT = 1 << 12, O_PREFIX = 1 << 13, O_CREATE = 1 << 14, O_DRY_RUN = 1 << 15,
-	O_COMMIT = 1 << 16,
+	O_COMMIT = 1 << 16, O_WAIT = 1 << 17,
 };
 /* What every editing command takes. */
 #define O_EDIT (O_NO_LOGS | O_BACKUP | O_FORCE | O_COMMIT)
@@ -93,7 +96,7 @@ struct opts {
 
 enum {
 	LO_NO_LOGS = CHAR_MAX + 1, LO_SALVAGE, LO_JSON, LO_RAW, LO_BACKUP, LO_FORCE,
-	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN, LO_COMMIT,
+	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN, LO_COMMIT, LO_WAIT,
 };
 
 static const struct option longopts[] = {
@@ -114,6 +117,7 @@ static const struct option longopts[] = {
 	{ "create", no_argument, NULL, LO_CREATE },
 	{ "dry-run", no_argument, NULL, LO_DRY_RUN },
 	{ "commit", required_argument, NULL, LO_COMMIT },
+	{ "wait", required_argument, NULL, LO_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -140,6 +144,7 @@ opt_bit(int c)
 	case LO_CREATE: return O_CREATE;
 	case LO_DRY_RUN: return O_DRY_RUN;
 	case LO_COMMIT: return O_COMMIT;
+	case LO_WAIT: return O_WAIT;
 	default: return 0;
 	}
 }
@@ -160,6 +165,7 @@ set_opt(struct opts *o, int c, char **argv)
 	case LO_BACKUP: o->backup = true; break;
 	case LO_CREATE: o->create = true; break;
 	case LO_DRY_RUN: o->dry_run = true; break;
+	case LO_WAIT: tool_parse_wait(optarg); break;
 	case LO_ROOT: o->root = optarg; break;
 	case LO_FROM: o->from = optarg; break;
 	case 'o': o->output = optarg; break;
@@ -197,11 +203,21 @@ parse_opts(int argc, char **argv, struct opts *o, unsigned allowed)
 		}
 		if (c == 'V')
 			tool_version();
-		if (c == '?' || !(opt_bit(c) & allowed))
+		/* Every command opens a hive: --wait is valid everywhere. */
+		if (c == '?' || !(opt_bit(c) & (allowed | O_WAIT)))
 			tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
 		set_opt(o, c, argv);
 	}
+	if (tool_lock_wait_ms >= 0)
+		hive_set_lock_wait((unsigned)tool_lock_wait_ms);
 	return optind;
+}
+
+/* Exit status of a failed open: 3 in use, 1 refused, 2 unreadable. */
+static int
+open_status(int rc)
+{
+	return rc == -BK_EBUSY ? EXIT_BUSY : rc == -BK_EREADONLY ? EXIT_FAIL : EXIT_USAGE;
 }
 
 static hive_t *
@@ -209,10 +225,11 @@ open_hive(const char *path, unsigned flags)
 {
 	char err[600];
 	hive_t *h;
+	int rc = tool_hive_open(&h, path, flags, err, sizeof(err));
 
-	if (tool_hive_open(&h, path, flags, err, sizeof(err)) < 0) {
+	if (rc < 0) {
 		tool_err("%s", err);
-		exit(EXIT_USAGE);
+		exit(open_status(rc));
 	}
 	hive_set_msg_cb(h, tool_print_note, NULL);
 	if (hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS)
@@ -345,16 +362,21 @@ cmd_recover(int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_DRY_RUN);
+	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_DRY_RUN | O_FORCE);
 	out = o.output;
-	flags = o.dry_run ? HIVE_RECOVER_DRY_RUN : 0;
+	flags = (o.dry_run ? HIVE_RECOVER_DRY_RUN : 0) |
+		((o.open_flags & HIVE_OPEN_FORCE) ? HIVE_RECOVER_FORCE : 0);
 	if (argc - optind != 1)
 		tool_usage_error("recover: expected HIVE");
 	path = argv[optind];
+	if (out && !o.dry_run &&
+	    !tool_output_ok(out, o.open_flags & HIVE_OPEN_FORCE, (const char *[]){ path, NULL }))
+		return EXIT_FAIL;
 	rc = tool_hive_recover(path, out, flags, &rep, err, sizeof(err));
 	if (rc < 0) {
 		tool_err("%s", err);
-		return rc == -BK_EIO || rc == -BK_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+		return rc == -BK_EBUSY ? EXIT_BUSY
+		       : rc == -BK_EIO || rc == -BK_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
 	if (!rep.dirty) {
 		printf("%s: clean; nothing to recover, nothing written\n", path);
@@ -401,14 +423,15 @@ static int
 cmd_export(int argc, char **argv)
 {
 	const char *out, *prefix, *format;
-	char *tmp = NULL;
+	struct tool_atomic *tmp = NULL;
 	struct opts o;
 	hive_key_t k;
 	FILE *f = stdout;
 	hive_t *h;
 	int rc;
 
-	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_FORMAT | O_PREFIX | O_NO_LOGS | O_SALVAGE);
+	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_FORMAT | O_PREFIX | O_NO_LOGS | O_SALVAGE |
+			    O_FORCE);
 	out = o.output;
 	prefix = o.prefix;
 	format = o.format ? o.format : "reg";
@@ -418,11 +441,13 @@ cmd_export(int argc, char **argv)
 		tool_usage_error("export: unknown format '%s' (reg, reg4 or xml)", format);
 	if (prefix && strcmp(format, "xml") == 0)
 		tool_usage_error("export: --prefix applies to the reg formats only");
-	h = open_hive(argv[optind], o.open_flags);
+	if (out && !tool_output_ok(out, o.open_flags & HIVE_OPEN_FORCE,
+				   (const char *[]){ argv[optind], NULL }))
+		return EXIT_FAIL;
+	h = open_hive(argv[optind], o.open_flags & ~(unsigned)HIVE_OPEN_FORCE);
 	if ((rc = find_key(h, argc - optind == 2 ? argv[optind + 1] : NULL, &k)) < 0)
 		return fail(h, rc);
 	if (out && !(f = tool_atomic_open(out, &tmp))) {
-		tool_err("%s: cannot create: %s", out, strerror(errno));
 		hive_close(h);
 		return EXIT_FAIL;
 	}
@@ -431,8 +456,7 @@ cmd_export(int argc, char **argv)
 	else
 		rc = hive_export_reg(h, k, strcmp(format, "reg4") == 0 ? HIVE_REG4 : HIVE_REG5,
 				     prefix, write_stdio, f);
-	if (out && tool_atomic_close(f, tmp, out, rc == 0) < 0 && rc == 0) {
-		tool_err("%s: cannot write: %s", out, strerror(errno));
+	if (out && tool_atomic_close(f, tmp, rc == 0) < 0 && rc == 0) {
 		hive_close(h);
 		return EXIT_FAIL;
 	}
@@ -571,10 +595,8 @@ cmd_create(int argc, char **argv)
 
 	if (argc - i != 1)
 		tool_usage_error("create: expected FILE");
-	if (tool_file_exists(argv[i]) && !(o.open_flags & HIVE_OPEN_FORCE)) {
-		tool_err("%s: file exists (use --force to replace it)", argv[i]);
+	if (!tool_output_ok(argv[i], o.open_flags & HIVE_OPEN_FORCE, NULL))
 		return EXIT_FAIL;
-	}
 	if (tool_hive_create(&h, argv[i], o.root, o.minor ? o.minor : 5, err, sizeof(err)) < 0) {
 		tool_err("%s", err);
 		return EXIT_FAIL;

@@ -2,7 +2,7 @@
 /*
  * vhdtool: create, inspect and convert disk images (raw, VHD, VHDX).
  * Each command is a thin layer over libbcdkit-disk.  Exit status: 0 success,
- * 1 operation failed, 2 bad usage or unreadable input.
+ * 1 operation failed, 2 bad usage or unreadable input, 3 image in use.
  *
  * Adding a command: write a cmd_NAME(argc, argv) that parses its options
  * with parse_opts() and a cmd_spec naming the options it takes (argv[0] is
@@ -33,9 +33,10 @@ static const char *const usage_text =
 "\n"
 "Commands:\n"
 "  create FILE --size SIZE [--format FMT] [--type TYPE] [--block-size SIZE] [--exact]\n"
+"              [--force]\n"
 "                                  make an empty image\n"
 "  info FILE [--json]              format, sizes, geometry, creator, partitions\n"
-"  convert IN OUT [--format FMT] [--type TYPE] [--block-size SIZE]\n"
+"  convert IN OUT [--format FMT] [--type TYPE] [--block-size SIZE] [--force]\n"
 "                                  copy IN into a new image OUT\n"
 "  partition FILE [--json]         list the partition table\n"
 "  partition FILE (--mbr|--gpt) --add KIND:SIZE[:active]...\n"
@@ -62,6 +63,9 @@ static const char *const usage_text =
 "                         new file: .vhd, .vhdx, anything else raw)\n"
 "  -t, --type TYPE        fixed, or dynamic (also: expandable); default dynamic\n"
 "      --block-size SIZE  dynamic block size (default VHD 2M, VHDX 32M)\n"
+"      --force            replace an existing output (create, convert, build);\n"
+"                         rewrite a read-only or hard-linked image (partition)\n"
+"      --wait SECONDS     wait that long for another process's lock (default 5)\n"
 "      --json             machine-readable output (info, partition)\n"
 "      --mbr, --gpt       partition table type (partition, build)\n"
 "      --add KIND:SIZE[:active]\n"
@@ -90,7 +94,8 @@ static const char *const usage_text =
 "device; PATH uses \\ or /. A partition device such as /dev/sdb1 is one volume.\n"
 "Images are recognised by content, not by name. New images are written to a\n"
 "temporary file and renamed into place when complete. Exit status: 0 success,\n"
-"1 failure, 2 bad usage or unreadable input. See vhdtool(1).\n";
+"1 failure, 2 bad usage or unreadable input, 3 image in use by another\n"
+"process. See vhdtool(1).\n";
 
 static void
 usage(FILE *f)
@@ -111,13 +116,14 @@ enum {
 	O_EXACT = 1 << 4, O_JSON = 1 << 5, O_MBR = 1 << 6, O_GPT = 1 << 7,
 	O_ADD = 1 << 8, O_PART = 1 << 9, O_SET_ACTIVE = 1 << 10, O_SET_TYPE = 1 << 11,
 	O_SIGNATURE = 1 << 12, O_DISK_GUID = 1 << 13, O_PART_GUID = 1 << 14,
-	O_ALWAYS = 1 << 15,     /* --help, --version */
+	O_FORCE = 1 << 16,
+	O_ALWAYS = 1 << 15,     /* --help, --version, --wait */
 };
 enum { F_IMAGE = 1, F_TABLE = 2 };
 
 enum {
 	LO_EXACT = CHAR_MAX + 1, LO_JSON, LO_BLOCK_SIZE, LO_MBR, LO_GPT, LO_ADD, LO_PART,
-	LO_SET_ACTIVE, LO_SET_TYPE, LO_SIGNATURE, LO_DISK_GUID, LO_PART_GUID,
+	LO_SET_ACTIVE, LO_SET_TYPE, LO_SIGNATURE, LO_DISK_GUID, LO_PART_GUID, LO_FORCE, LO_WAIT,
 };
 
 static const struct vopt {
@@ -140,6 +146,8 @@ static const struct vopt {
 	{ { "signature", required_argument, NULL, LO_SIGNATURE }, O_SIGNATURE, F_TABLE },
 	{ { "disk-guid", required_argument, NULL, LO_DISK_GUID }, O_DISK_GUID, F_TABLE },
 	{ { "part-guid", required_argument, NULL, LO_PART_GUID }, O_PART_GUID, F_TABLE },
+	{ { "force", no_argument, NULL, LO_FORCE }, O_FORCE, F_IMAGE | F_TABLE },
+	{ { "wait", required_argument, NULL, LO_WAIT }, O_ALWAYS, F_IMAGE | F_TABLE },
 	{ { "help", no_argument, NULL, 'h' }, O_ALWAYS, F_IMAGE | F_TABLE },
 	{ { "version", no_argument, NULL, 'V' }, O_ALWAYS, F_IMAGE | F_TABLE },
 };
@@ -165,7 +173,7 @@ struct opts {
 	int set_active;                     /* -1 none, 0 clear, N */
 	unsigned type_num;
 	enum disk_part_kind type_kind;
-	bool have_sig, have_dguid;
+	bool have_sig, have_dguid, force;
 	uint32_t sig;
 	uint8_t dguid[16];
 	unsigned pguid_num;
@@ -308,6 +316,8 @@ set_opt(int c, struct opts *o, unsigned allowed, char **argv)
 	case ':': tool_usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
 	case '?': tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
 	case LO_JSON: o->json = true; break;
+	case LO_FORCE: o->force = true; break;
+	case LO_WAIT: tool_parse_wait(optarg); break;
 	default:
 		set_image_opt(c, o);
 		set_table_opt(c, o, argv);
@@ -333,6 +343,8 @@ parse_opts(int argc, char **argv, struct opts *o, const struct cmd_spec *spec)
 	opterr = 0;     /* one message of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, ":s:f:t:hV", lo, NULL)) != -1)
 		set_opt(c, o, spec->allowed, argv);
+	if (tool_lock_wait_ms >= 0)
+		disk_set_lock_wait((unsigned)tool_lock_wait_ms);
 	nargs = argc - optind;
 	if (spec->family == F_IMAGE && nargs != spec->min)
 		tool_usage_error("%s: expected %d argument%s", argv[0], spec->min,
@@ -349,9 +361,11 @@ open_disk(const char *path)
 	char err[600];
 	disk_t *d;
 
-	if (disk_open(&d, path, 0, err, sizeof(err)) < 0) {
+	int rc = disk_open(&d, path, 0, err, sizeof(err));
+
+	if (rc < 0) {
 		tool_err("%s", err);
-		exit(EXIT_USAGE);
+		exit(rc == -BK_EBUSY ? EXIT_BUSY : EXIT_USAGE);
 	}
 	disk_set_msg_cb(d, tool_print_note, NULL);
 	if (disk_get_info(d, &in) == 0 && in.log_replayed)
@@ -368,8 +382,8 @@ cmd_create(int argc, char **argv)
 	char err[600];
 	disk_t *d;
 	static const struct cmd_spec spec = {
-		F_IMAGE, O_SIZE | O_EXACT | O_FORMAT | O_TYPE | O_BLOCK_SIZE, 1, 1 };
-	int i = parse_opts(argc, argv, &o, &spec);
+		F_IMAGE, O_SIZE | O_EXACT | O_FORMAT | O_TYPE | O_BLOCK_SIZE | O_FORCE, 1, 1 };
+	int i = parse_opts(argc, argv, &o, &spec), rc;
 
 	if (!o.have_size)
 		tool_usage_error("create: --size is required");
@@ -380,9 +394,11 @@ cmd_create(int argc, char **argv)
 	else if (o.size % 512)
 		tool_usage_error("create: --exact size %" PRIu64 " is not a multiple of 512", o.size);
 	o.create.size = o.size;
-	if (disk_create(&d, argv[i], &o.create, err, sizeof(err)) < 0) {
-		tool_err("%s", err);
+	if (!tool_output_ok(argv[i], o.force, NULL))
 		return EXIT_FAIL;
+	if ((rc = disk_create(&d, argv[i], &o.create, err, sizeof(err))) < 0) {
+		tool_err("%s", err);
+		return rc == -BK_EBUSY ? EXIT_BUSY : EXIT_FAIL;
 	}
 	if (disk_commit(d) < 0) {
 		tool_err("%s", disk_last_error(d));
@@ -479,18 +495,22 @@ cmd_convert(int argc, char **argv)
 	struct dt_bar bar = { -1 };
 	struct opts o;
 	char err[600];
-	static const struct cmd_spec spec = { F_IMAGE, O_FORMAT | O_TYPE | O_BLOCK_SIZE, 2, 2 };
+	static const struct cmd_spec spec = {
+		F_IMAGE, O_FORMAT | O_TYPE | O_BLOCK_SIZE | O_FORCE, 2, 2 };
 	int i = parse_opts(argc, argv, &o, &spec), rc;
-	disk_t *d = open_disk(argv[i]);
 	bool tty = isatty(STDERR_FILENO);
+	disk_t *d;
 
+	if (!tool_output_ok(argv[i + 1], o.force, (const char *[]){ argv[i], NULL }))
+		return EXIT_FAIL;
+	d = open_disk(argv[i]);
 	rc = disk_convert(d, argv[i + 1], &o.create, tty ? dt_progress : NULL, &bar, err, sizeof(err));
 	if (tty && bar.last >= 0 && rc < 0)
 		fputc('\n', stderr);
 	disk_close(d);
 	if (rc < 0) {
 		tool_err("%s", err);
-		return EXIT_FAIL;
+		return rc == -BK_EBUSY ? EXIT_BUSY : EXIT_FAIL;
 	}
 	return EXIT_OK;
 }
@@ -600,12 +620,15 @@ rewrite_table(const char *path, const struct opts *o)
 {
 	struct table_edit e = { o, path, "" };
 	char err[600];
+	int rc;
 
 	disk_close(open_disk(path));    /* unreadable input: exit 2, as elsewhere */
-	if (disk_label_rewrite(path, table_edit_cb, &e, err, sizeof(err)) == 0)
+	rc = disk_label_rewrite_flags(path, o->force ? DISK_REWRITE_FORCE : 0, table_edit_cb, &e,
+				      err, sizeof(err));
+	if (rc == 0)
 		return EXIT_OK;
 	tool_err("%s", e.why[0] ? e.why : err);
-	return EXIT_FAIL;
+	return rc == -BK_EBUSY ? EXIT_BUSY : EXIT_FAIL;
 }
 
 static int
@@ -613,7 +636,7 @@ cmd_partition(int argc, char **argv)
 {
 	static const struct cmd_spec spec = {
 		F_TABLE, O_MBR | O_GPT | O_ADD | O_SET_ACTIVE | O_SET_TYPE | O_SIGNATURE |
-		O_DISK_GUID | O_PART_GUID | O_JSON, 1, 1 };
+		O_DISK_GUID | O_PART_GUID | O_JSON | O_FORCE, 1, 1 };
 	struct opts o;
 	struct disk_label *l;
 	int i = parse_opts(argc, argv, &o, &spec), rc;
@@ -648,11 +671,25 @@ cmd_partition(int argc, char **argv)
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
+/* The output is new (or --force), and none of the partitions' sources. */
+static bool
+build_output_ok(const char *out, bool force, const struct disk_build_part *parts, unsigned n)
+{
+	const char *in[MAX_SPECS + 1];
+	unsigned k, m = 0;
+
+	for (k = 0; k < n; k++)
+		if (parts[k].source == DISK_SRC_IMAGE || parts[k].source == DISK_SRC_WIM)
+			in[m++] = parts[k].path;
+	in[m] = NULL;
+	return tool_output_ok(out, force, in);
+}
+
 static int
 cmd_build(int argc, char **argv)
 {
 	static const struct cmd_spec spec = {
-		F_TABLE, O_MBR | O_GPT | O_PART | O_SIZE | O_FORMAT | O_TYPE, 1, 1 };
+		F_TABLE, O_MBR | O_GPT | O_PART | O_SIZE | O_FORMAT | O_TYPE | O_FORCE, 1, 1 };
 	struct disk_build_part *parts;
 	struct disk_build_opts bo;
 	struct opts o;
@@ -673,6 +710,10 @@ cmd_build(int argc, char **argv)
 	for (k = 0; k < o.nadd; k++)
 		if (disk_build_parse_spec(o.add[k], &parts[k], err, sizeof(err)) < 0)
 			tool_usage_error("--part: %s", err);
+	if (!build_output_ok(argv[i], o.force, parts, o.nadd)) {
+		free(parts);
+		return EXIT_FAIL;
+	}
 	memset(&bo, 0, sizeof(bo));
 	bo.size = (o.size + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
 	bo.label = o.table;
@@ -682,7 +723,7 @@ cmd_build(int argc, char **argv)
 	free(parts);
 	if (rc < 0) {
 		tool_err("%s", err);
-		return EXIT_FAIL;
+		return rc == -BK_EBUSY ? EXIT_BUSY : EXIT_FAIL;
 	}
 	return EXIT_OK;
 }

@@ -221,9 +221,14 @@ enum {
 };
 
 /* Open a store.  Returns: 0 and *out, or a negative code with the detail in
- * errbuf. */
+ * errbuf.  The store is locked until it is closed, exclusively when opened
+ * for writing (hive_open(), doc/safety.md); -BK_EBUSY if another process
+ * holds it longer than the lock wait. */
 BCDKIT_API int bcd_store_open(bcd_store_t **out, const char *path, unsigned flags,
 			      char *errbuf, size_t errlen);
+/* How long to wait for another process's lock, in milliseconds, for the
+ * whole process (default 5000; 0: do not wait). */
+BCDKIT_API void bcd_set_lock_wait(unsigned ms);
 /* Create a new empty store as bcdedit /createstore does (root NewStoreRoot,
  * Description\KeyName = BCD00000001, empty Objects).  Fails with -BK_EEXIST
  * if path exists. */

@@ -51,7 +51,23 @@ enum {
 	DISK_OPEN_WRITE     = 1 << 0, /* allow disk_write() and disk_flush() */
 	DISK_OPEN_NO_REPLAY = 1 << 1, /* refuse a VHDX with a non-empty log */
 	DISK_OPEN_RAW       = 1 << 2, /* do not probe: treat the file as raw */
+	DISK_OPEN_FORCE     = 1 << 3, /* write even a read-only (mode) image */
 };
+
+/* disk_label_rewrite_flags() flags. */
+enum {
+	DISK_REWRITE_FORCE  = 1 << 0, /* replace a read-only or hard-linked image */
+};
+
+/*
+ * Locks (doc/safety.md).  disk_open() locks the file until disk_close():
+ * exclusively with DISK_OPEN_WRITE, shared otherwise; disk_create() locks
+ * the file it will replace; disk_label_rewrite() the image it rewrites.  A
+ * lock held by another process is waited for, then -BK_EBUSY ("image is in
+ * use").  Handles of one process on one file share their lock.  The wait is
+ * set for the whole process in milliseconds (default 5000; 0: no wait).
+ */
+BCDKIT_API void disk_set_lock_wait(unsigned ms);
 
 /* ---- pluggable I/O backend ------------------------------------------------ */
 
@@ -331,6 +347,12 @@ typedef int (*disk_label_edit_cb)(disk_t *w, struct disk_label *l, void *data);
  */
 BCDKIT_API int disk_label_rewrite(const char *path, disk_label_edit_cb edit, void *data,
 				  char *errbuf, size_t errbuf_len);
+/* The same with DISK_REWRITE_* flags: a read-only image, or one with other
+ * hard links (the copy would leave them the old content), is refused with
+ * -BK_EREADONLY unless DISK_REWRITE_FORCE is given. */
+BCDKIT_API int disk_label_rewrite_flags(const char *path, unsigned flags,
+					disk_label_edit_cb edit, void *data,
+					char *errbuf, size_t errbuf_len);
 
 /* "ntfs", "fat32", "esp", "msr", "fat16", "other"; and back (-BK_EINVAL if
  * unknown). */

@@ -25,6 +25,7 @@ enum bk_err {
 	BK_ENOTEMPTY,    /* key has subkeys */
 	BK_ELOG,         /* transaction log unusable */
 	BK_ESYNTAX,      /* text input does not parse */
+	BK_EBUSY,        /* in use: another process holds its lock */
 	BK_ERR_MAX
 };
 

@@ -47,7 +47,8 @@ enum {
 	HIVE_OPEN_WRITE   = 1 << 0, /* allow edits and hive_commit() */
 	HIVE_OPEN_SALVAGE = 1 << 1, /* read what can be read; never writable */
 	HIVE_OPEN_NO_LOGS = 1 << 2, /* do not replay transaction logs */
-	HIVE_OPEN_FORCE   = 1 << 3, /* allow writing a dirty hive without logs */
+	HIVE_OPEN_FORCE   = 1 << 3, /* allow writing a dirty hive without logs,
+				     * a read-only or hard-linked file */
 	/* Validate each hbin (and map its cells) when it is first reached, not
 	 * all of them at open: a lookup or a small edit of a large hive then
 	 * costs what it touches.  Damage in a part never reached is not seen
@@ -65,7 +66,15 @@ typedef void (*hive_msg_cb)(void *data, const char *msg);
 
 /* Open a hive file.  Returns: 0 and *out, or a negative code with *out NULL
  * (use hive_strerror(); a detail is not available without a handle, so the
- * message is also copied to errbuf when errbuf is not NULL). */
+ * message is also copied to errbuf when errbuf is not NULL).
+ *
+ * The file is locked until hive_close(): exclusively with HIVE_OPEN_WRITE,
+ * shared otherwise (doc/safety.md).  A lock held by another process is
+ * waited for (hive_set_lock_wait()), then -BK_EBUSY: "store is in use".
+ * Handles of one process on one file share their lock.  With
+ * HIVE_OPEN_WRITE, temporary files left beside it by a writer that died
+ * are removed (with a note); hive_commit() refuses to replace a read-only
+ * or hard-linked file (-BK_EREADONLY) unless HIVE_OPEN_FORCE was given. */
 BCDKIT_API int hive_open(hive_t **out, const char *path, unsigned flags,
 			 char *errbuf, size_t errbuf_len);
 /* Open a hive image from memory (copied).  name is used in messages. */
@@ -73,6 +82,9 @@ BCDKIT_API int hive_open_buffer(hive_t **out, const void *buf, size_t len,
 				const char *name, unsigned flags,
 				char *errbuf, size_t errbuf_len);
 BCDKIT_API void hive_close(hive_t *h);
+/* How long hive_open() and hive_recover() wait for another process's lock,
+ * in milliseconds, for the whole process (default 5000; 0: do not wait). */
+BCDKIT_API void hive_set_lock_wait(unsigned ms);
 BCDKIT_API const char *hive_last_error(const hive_t *h);
 BCDKIT_API const char *hive_strerror(int err);
 BCDKIT_API void hive_set_msg_cb(hive_t *h, hive_msg_cb cb, void *data);
@@ -144,6 +156,14 @@ BCDKIT_API int hive_key_name_utf16(hive_t *h, hive_key_t key, uint16_t **out, si
 BCDKIT_API int hive_key_class(hive_t *h, hive_key_t key, uint8_t **out, size_t *len);
 /* Subkeys in stored order; caller frees the array. */
 BCDKIT_API int hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, size_t *n);
+/*
+ * Visit key and its subtree depth first (parents before children, subkeys in
+ * stored order), with the library's loop check and depth limit: a key
+ * reached twice or nested deeper than 512 stops the walk with -BK_ECORRUPT.
+ * cb returns 0 to descend, > 0 to skip the key's subtree, < 0 to stop.
+ */
+typedef int (*hive_key_walk_cb)(hive_t *h, hive_key_t key, int depth, void *data);
+BCDKIT_API int hive_key_walk(hive_t *h, hive_key_t start, hive_key_walk_cb cb, void *data);
 BCDKIT_API int hive_key_values(hive_t *h, hive_key_t key, hive_value_t **out, size_t *n);
 /* Case-insensitive child lookup (Windows upper-casing). -BK_ENOTFOUND if absent. */
 BCDKIT_API int hive_key_child(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out);
@@ -256,6 +276,7 @@ struct hive_recover_report {
 /* hive_recover() flags. */
 enum {
 	HIVE_RECOVER_DRY_RUN = 1 << 0, /* replay and check, write nothing */
+	HIVE_RECOVER_FORCE   = 1 << 1, /* replace even a read-only or hard-linked hive */
 };
 
 /*

@@ -7,9 +7,12 @@
 #   BadBaseBlockHive              base block destroyed (version 1.1)
 #   yarp-TruncatedHive            hive bins run past the end of the file
 #   yarp-TruncatedNameHive        a key name runs past its cell
+#   yarp-BadListHive              a key listed twice: the library's one loop
+#   yarp-BadSubkeyHive            check stops every walk (doc/safety.md)
 # Hives a peer refuses, with the reason:
 #   regfexport: yarp-GarbageHive  bad base-block checksum (libregf refuses it)
-refused_by_us="regipy-corrupted_system_hive BadBaseBlockHive yarp-TruncatedHive yarp-TruncatedNameHive"
+refused_by_us="regipy-corrupted_system_hive BadBaseBlockHive yarp-TruncatedHive"
+refused_by_us="$refused_by_us yarp-TruncatedNameHive yarp-BadListHive yarp-BadSubkeyHive"
 refused_by_regfexport="yarp-GarbageHive"
 n=0
 for f in "$BK_CORPUS"/hive/* "$BK_CORPUS"/hive/*/* "$BK_CORPUS"/bcd/* "$BK_CORPUS"/bcd/*/*; do

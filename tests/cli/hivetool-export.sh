@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # hivetool export: the three formats on a hive made with hivetool, a subtree,
-# --prefix, -o (atomic: no temporary file left, an existing file replaced
-# only on success), usage errors and a missing key.
+# --prefix, -o (atomic: no temporary file left, an existing file refused
+# without --force and replaced only on success), usage errors and a missing key.
 . "$top_srcdir/tests/cli/lib.sh"
 
 f="$TMP/e.hiv"
@@ -40,14 +40,22 @@ assert vals["s"][0] == "1" and vals["s"][1].endswith("0000"), vals
 assert k.find("h:key[@name='B']/h:value[@name='e']", ns) is not None
 PY
 
-# -o: written atomically, replacing the old file; nothing left behind.
+# -o: an existing file is refused without --force, with the message every
+# tool gives; with it, written atomically, replacing the old file; nothing
+# left behind.
 echo old > "$TMP/o.reg"
-expect_exit 0 "$HIVETOOL" export "$f" -o "$TMP/o.reg"
+expect_exit 1 "$HIVETOOL" export "$f" -o "$TMP/o.reg"
+grep -qx "hivetool: $TMP/o.reg: file exists (use --force to replace it)" "$TMP/err" ||
+	fail "existing output message: $(cat "$TMP/err")"
+[ "$(cat "$TMP/o.reg")" = old ] || fail "existing output changed without --force"
+expect_exit 1 "$HIVETOOL" export "$f" -o "$f" --force
+grep -q "is the input file" "$TMP/err" || fail "input as output: $(cat "$TMP/err")"
+expect_exit 0 "$HIVETOOL" export "$f" -o "$TMP/o.reg" --force
 cmp "$TMP/o.reg" "$TMP/reg.txt" >/dev/null 2>&1 && fail "-o wrote UTF-8?"
 iconv -f UTF-16 -t UTF-8 "$TMP/o.reg" | cmp - "$TMP/reg.txt" || fail "-o content"
 [ "$(ls "$TMP" | grep -c '^o\.reg')" = 1 ] || fail "temporary file left: $(ls "$TMP")"
 # A failed export leaves an existing output alone.
-expect_exit 1 "$HIVETOOL" export "$f" 'No\Such' -o "$TMP/o.reg"
+expect_exit 1 "$HIVETOOL" export "$f" 'No\Such' -o "$TMP/o.reg" --force
 grep -q "not found" "$TMP/err" || fail "missing key message: $(cat "$TMP/err")"
 iconv -f UTF-16 -t UTF-8 "$TMP/o.reg" | cmp - "$TMP/reg.txt" || fail "-o changed by a failed export"
 expect_exit 1 "$HIVETOOL" export "$f" -o "$TMP/nodir/x.reg"

@@ -32,7 +32,7 @@ cmp "$TMP/sys.reg" "$TMP/again.reg" || fail "second export differs"
 
 for name in hivex-special yarp-BogusKeyNamesHive yarp-UnicodeHive yarp-ExtendedASCIIHive; do
 	for fmt in reg reg4; do
-		rm -f "$TMP/n.hiv"
+		rm -f "$TMP/n.hiv" "$TMP/1.reg" "$TMP/2.reg"   # outputs are never silently replaced
 		expect_exit 0 "$HIVETOOL" export "$H/$name" --format $fmt --prefix 'HKCU' -o "$TMP/1.reg"
 		expect_exit 0 "$HIVETOOL" import "$TMP/n.hiv" "$TMP/1.reg" --create
 		expect_exit 0 "$HIVETOOL" export "$TMP/n.hiv" --format $fmt --prefix 'HKCU' -o "$TMP/2.reg"

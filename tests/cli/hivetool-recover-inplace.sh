@@ -12,6 +12,7 @@ snap() { (cd "$1" && ls -l --time-style=full-iso && sha256sum ./*); }
 
 mkdir "$TMP/h"
 cp "$SRC/NewDirtyHive" "$SRC/NewDirtyHive.LOG1" "$SRC/NewDirtyHive.LOG2" "$TMP/h/"
+chmod u+w "$TMP"/h/*   # the corpus is read-only; a read-only hive is not replaced
 expect_exit 0 "$HIVETOOL" recover "$TMP/h/NewDirtyHive"
 grep -q "^Written: $TMP/h/NewDirtyHive (in place)" "$TMP/out" || fail "written line"
 grep -q "^Backups: $TMP/h/NewDirtyHive.bak, NewDirtyHive.LOG1.bak, NewDirtyHive.LOG2.bak" \
@@ -33,6 +34,7 @@ grep -q 'clean; nothing to recover, nothing written' "$TMP/out" || fail "clean m
 # An existing backup: refuse, one line on stderr, nothing changed.
 mkdir "$TMP/g"
 cp "$SRC/NewDirtyHive" "$SRC/NewDirtyHive.LOG1" "$SRC/NewDirtyHive.LOG2" "$TMP/g/"
+chmod u+w "$TMP"/g/*
 echo keep > "$TMP/g/NewDirtyHive.LOG1.bak"
 before=$(snap "$TMP/g")
 expect_exit 1 "$HIVETOOL" recover "$TMP/g/NewDirtyHive"
@@ -45,6 +47,7 @@ mkdir "$TMP/c"
 cp "$SRC/NewDirtyHive" "$TMP/c/NewDirtyHive"
 cp "$SRC/NewDirtyHive.LOG1" "$TMP/c/newdirtyhive.log1"
 cp "$SRC/NewDirtyHive.LOG2" "$TMP/c/NEWDIRTYHIVE.Log2"
+chmod u+w "$TMP"/c/*
 expect_exit 0 "$HIVETOOL" recover "$TMP/c/NewDirtyHive"
 cmp "$TMP/c/NewDirtyHive" "$SRC/RecoveredHive_Windows10" || fail "case-insensitive logs"
 exit 0

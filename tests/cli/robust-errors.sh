@@ -84,14 +84,20 @@ expect_exit 1 "$HIVETOOL" del "$TMP/w/good.hiv" "" nosuch
 one_line "$TMP/w/good.hiv"
 grep -q "^hivetool: $TMP/w/good.hiv: " "$TMP/err" || fail "bad error line: $(cat "$TMP/err")"
 
-# A stale log that cannot be emptied (a folder in its place): the value is
-# written, the exit is 1 and the detail says which log and why, intact.
+# A folder at a log's name is no log (doc/safety.md): never read or emptied.
 mkdir "$TMP/w/good.hiv.LOG1"
 : > "$TMP/w/good.hiv.LOG1/x"
+expect_exit 0 "$HIVETOOL" set "$TMP/w/good.hiv" Software v1 sz hello
+[ -f "$TMP/w/good.hiv.LOG1/x" ] || fail "a folder at a log's name was touched"
+rm -rf "$TMP/w/good.hiv.LOG1"
+# A stale log that cannot be emptied (it has another hard link): the value
+# is written, the exit is 1 and the detail says which log and why, intact.
+printf 'stale' > "$TMP/w/good.hiv.LOG1"
+ln "$TMP/w/good.hiv.LOG1" "$TMP/w/plain.link"
 expect_exit 1 "$HIVETOOL" set "$TMP/w/good.hiv" Software v2 sz world
 one_line "written, but its stale log could not be emptied: $TMP/w/good.hiv.LOG1: "
 expect_exit 0 "$HIVETOOL" get "$TMP/w/good.hiv" Software v2
 [ "$(cat "$TMP/out")" = world ] || fail "value not written: $(cat "$TMP/out")"
-rm -rf "$TMP/w/good.hiv.LOG1"
+rm -f "$TMP/w/good.hiv.LOG1" "$TMP/w/plain.link"
 only_files "dir empty garbage good.hiv plain "
 exit 0

@@ -44,7 +44,7 @@ done
 "$VHDTOOL" convert o-fixed.vhdx w.vhdx --block-size 1M
 [ "$(json_get w.vhdx block_size)" = 1048576 ] || fail "--block-size on convert"
 for f in x.vhdx y.vhd z.img w.vhdx; do
-	"$VHDTOOL" convert "$f" r.raw
+	"$VHDTOOL" convert "$f" r.raw --force
 	cmp src.raw r.raw || fail "$f differs"
 done
 # A raw output is sparse: its holes are where the source had zeros.
@@ -70,7 +70,7 @@ cp o-dynamic.vhd keep.vhd
 printf 'garbage' > bad.vhd
 truncate -s 1M bad.vhd
 printf 'conectix' | dd of=bad.vhd conv=notrunc status=none
-expect_exit 2 "$VHDTOOL" convert bad.vhd keep.vhd
+expect_exit 2 "$VHDTOOL" convert bad.vhd keep.vhd --force
 grep -q 'bad.vhd' "$TMP/err" || fail "error does not name the input"
 cmp keep.vhd o-dynamic.vhd || fail "failed convert changed the target"
 expect_exit 1 "$VHDTOOL" convert src.raw nodir/out.vhd

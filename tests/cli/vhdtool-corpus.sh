@@ -21,7 +21,7 @@ grep -q 'creator: *win  10.0 Wi2k' info.txt || fail "creator"
 
 for f in win10-dynamic-1GiB-btrfs win10-dynamic-10GiB-swap; do
 	gunzip -c "$C/$f.vhdx.gz" > "$f.vhdx"
-	"$VHDTOOL" convert "$f.vhdx" m.raw
+	"$VHDTOOL" convert "$f.vhdx" m.raw --force
 	qemu-img convert -f vhdx -O raw "$f.vhdx" q.raw
 	# Both outputs are sparse; qemu-img compare reads their data and checks
 	# that every hole of one is zeros in the other (a 10 GiB cmp is slow).
@@ -37,7 +37,7 @@ cp dirty.vhdx pristine.vhdx
 cp dirty.vhdx fixed-by-qemu.vhdx
 qemu-img check -q -r all -f vhdx fixed-by-qemu.vhdx >/dev/null 2>&1 || true
 qemu-img convert -f vhdx -O raw fixed-by-qemu.vhdx q.raw
-"$VHDTOOL" convert dirty.vhdx m.raw 2>err
+"$VHDTOOL" convert dirty.vhdx m.raw --force 2>err
 grep -q 'log' err || fail "no note about the replayed log"
 qemu-img compare -q -f raw -F raw m.raw q.raw || fail "replayed log differs from qemu-img's replay"
 [ "$(json_get dirty.vhdx virtual_size)" = 1073741824 ] || fail "dirty size"

@@ -65,9 +65,14 @@ check custom.vhdx vhdx dynamic 67108864
 [ "$(json_get custom.vhd block_size)" = 524288 ] || fail "--block-size vhd"
 check custom.vhd vhd dynamic 67108864
 
-# Replacing a file is atomic and keeps nothing of the old one.
+# An existing file is refused without --force (doc/safety.md); with it the
+# replacement is atomic and keeps nothing of the old one.
 echo old > keep.vhd
-"$VHDTOOL" create keep.vhd --size 2M
+expect_exit 1 "$VHDTOOL" create keep.vhd --size 2M
+grep -qx "vhdtool: keep.vhd: file exists (use --force to replace it)" "$TMP/err" ||
+	fail "existing output: $(cat "$TMP/err")"
+[ "$(cat keep.vhd)" = old ] || fail "existing output replaced without --force"
+"$VHDTOOL" create keep.vhd --size 2M --force
 check keep.vhd vhd dynamic 2097152
 no_temp .
 

@@ -256,13 +256,14 @@ END_TEST
 /* I/O faults: a failed rename of the hive, a failed truncation of a log. */
 static const char *fault_target;
 static int
-rename_fails(const char *from, const char *to)
+rename_fails(int fromdir, const char *from, int todir, const char *to)
 {
-	if (strcmp(to, fault_target) == 0) {
+	/* Names are relative to the hive's folder: compare the last part. */
+	if (strcmp(to, strrchr(fault_target, '/') + 1) == 0) {
 		errno = EIO;
 		return -1;
 	}
-	return rename(from, to);
+	return renameat(fromdir, from, todir, to);
 }
 
 static int
@@ -284,7 +285,7 @@ START_TEST(test_recover_io_faults)
 	ndh_copy();
 	dir_snapshot(tmpdir, a, sizeof(a));
 	fault_target = tpath("NewDirtyHive");
-	ops.rename = rename_fails;
+	ops.renameat = rename_fails;
 	bk_io = &ops;
 	ck_assert_int_eq(hive_recover(fault_target, NULL, 0, &rep, err, sizeof(err)), -BK_EIO);
 	bk_io = &bk_io_posix;

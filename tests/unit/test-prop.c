@@ -483,7 +483,7 @@ open_corpus_copy(const char *rel, const char *dst)
 	if (!dir)
 		return NULL;
 	snprintf(src, sizeof(src), "%s/%s", dir, rel);
-	if (access(src, R_OK) != 0 || bk_atomic_copy(&eb, src, dst) < 0)
+	if (access(src, R_OK) != 0 || bk_atomic_copy(&eb, src, dst, 0) < 0)
 		return NULL;
 	chmod(dst, 0644);
 	if (hive_open(&h, dst, HIVE_OPEN_WRITE, err, sizeof(err)) < 0)

@@ -452,54 +452,47 @@ ls_values_text(hive_t *h, hive_key_t k, bool salvage)
 	return rc;
 }
 
-/* The subkeys of a key listed in full, each after a blank line. */
-static int
-ls_subkeys_text(hive_t *h, const hive_key_t *subs, size_t n, const char *path, bool salvage)
-{
-	size_t i, pl, nl;
-	char *name, *sub;
-	int rc = 0;
+/* ls -r: every key of the subtree in full, each after a blank line.  The
+ * walk is the library's, with its loop check and depth limit. */
+struct ls_walk {
+	bool salvage;
+	bool first;
+};
 
-	for (i = 0; rc == 0 && i < n; i++) {
-		if ((rc = hive_key_name(h, subs[i], &name)) < 0)
-			break;
-		pl = strlen(path);
-		nl = strlen(name);
-		sub = malloc(pl + nl + 2);
-		if (!sub) {
-			free(name);
-			rc = -BK_ENOMEM;
-			break;
-		}
-		memcpy(sub, path, pl);
-		if (pl)
-			sub[pl++] = '\\';
-		memcpy(sub + pl, name, nl + 1);
+static int
+ls_text_cb(hive_t *h, hive_key_t k, int depth, void *data)
+{
+	struct ls_walk *w = data;
+	char *path;
+	int rc = hive_key_path(h, k, &path);
+
+	(void)depth;
+	if (rc < 0)
+		return rc;
+	if (!w->first)
 		putchar('\n');
-		rc = hv_ls_text(h, subs[i], sub, true, salvage);
-		free(sub);
-		free(name);
-	}
-	return rc;
+	w->first = false;
+	fputs(path[0] ? path : "\\", stdout);
+	putchar('\n');
+	free(path);
+	return ls_values_text(h, k, w->salvage);
 }
 
 int
 hv_ls_text(hive_t *h, hive_key_t k, const char *path, bool recursive, bool salvage)
 {
+	struct ls_walk w = { salvage, true };
 	hive_key_t *subs;
 	size_t n, i;
 	char *name;
 	int rc;
 
+	if (recursive)
+		return hive_key_walk(h, k, ls_text_cb, &w);
 	fputs(path[0] ? path : "\\", stdout);
 	putchar('\n');
 	if ((rc = ls_values_text(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
 		return rc;
-	if (recursive) {
-		rc = ls_subkeys_text(h, subs, n, path, salvage);
-		free(subs);
-		return rc;
-	}
 	if (n)
 		putchar('\n');
 	for (i = 0; rc == 0 && i < n; i++) {
@@ -544,11 +537,16 @@ ls_values_json(hive_t *h, hive_key_t k, bool salvage)
 	return rc;
 }
 
-int
-hv_ls_json(hive_t *h, hive_key_t k, bool recursive, bool salvage)
+/* ls -r --json: keys nest; a key at a depth not deeper than the last one
+ * closes the objects down to its parent's subkeys list first. */
+struct ls_json_walk {
+	bool salvage;
+	int last;       /* depth of the last key opened, -1 before the first */
+};
+
+static int
+ls_json_key(hive_t *h, hive_key_t k, bool salvage)
 {
-	hive_key_t *subs;
-	size_t n, i;
 	char *name;
 	int rc = hive_key_name(h, k, &name);
 
@@ -557,14 +555,47 @@ hv_ls_json(hive_t *h, hive_key_t k, bool recursive, bool salvage)
 	fputs("{\"name\": ", stdout);
 	tool_json_string(stdout, name);
 	free(name);
-	if ((rc = ls_values_json(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
+	return ls_values_json(h, k, salvage);
+}
+
+static int
+ls_json_cb(hive_t *h, hive_key_t k, int depth, void *data)
+{
+	struct ls_json_walk *w = data;
+	bool sibling = w->last >= depth;
+	int rc;
+
+	for (; w->last >= depth; w->last--)
+		fputs("]}", stdout);
+	if (sibling)
+		fputs(", ", stdout);
+	w->last = depth;
+	if ((rc = ls_json_key(h, k, w->salvage)) == 0)
+		fputs("], \"subkeys\": [", stdout);
+	return rc;
+}
+
+int
+hv_ls_json(hive_t *h, hive_key_t k, bool recursive, bool salvage)
+{
+	struct ls_json_walk w = { salvage, -1 };
+	hive_key_t *subs;
+	size_t n, i;
+	char *name;
+	int rc;
+
+	if (recursive) {
+		rc = hive_key_walk(h, k, ls_json_cb, &w);
+		for (; rc == 0 && w.last >= 0; w.last--)
+			fputs("]}", stdout);
+		return rc;
+	}
+	if ((rc = ls_json_key(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
 		return rc;
 	fputs("], \"subkeys\": [", stdout);
 	for (i = 0; rc == 0 && i < n; i++) {
 		fputs(i ? ", " : "", stdout);
-		if (recursive) {
-			rc = hv_ls_json(h, subs[i], true, salvage);
-		} else if ((rc = hive_key_name(h, subs[i], &name)) == 0) {
+		if ((rc = hive_key_name(h, subs[i], &name)) == 0) {
 			tool_json_string(stdout, name);
 			free(name);
 		}

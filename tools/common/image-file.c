@@ -572,15 +572,16 @@ tool_file_exists(const char *arg)
 static int
 put_output(const char *out, const uint8_t *img, size_t len, char *err, size_t errlen)
 {
-	char *tmp = NULL;
+	struct tool_atomic *st = NULL;
 	FILE *f;
 	int rc = tool_is_image_file(out, err, errlen);
 
 	if (rc != 0)
 		return rc < 0 ? -BK_EINVAL : tool_image_put(out, img, len, false, err, errlen);
-	if (!(f = tool_atomic_open(out, &tmp)) ||
-	    tool_atomic_close(f, tmp, out, fwrite(img, 1, len, f) == len) < 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", out, strerror(errno));
+	/* The safe-file helpers print their own one-line error. */
+	if (!(f = tool_atomic_open(out, &st)) ||
+	    tool_atomic_close(f, st, fwrite(img, 1, len, f) == len) < 0) {
+		snprintf(err, errlen, "%s: not written", out);
 		return -BK_EIO;
 	}
 	return 0;

@@ -46,7 +46,7 @@ new_store_bytes(uint8_t **buf, size_t *len, char *err, size_t errlen)
 	}
 	snprintf(path, sizeof(path), "%s/BCD", dir);
 	rc = bcd_store_create(path, err, errlen);
-	if (rc == 0 && tool_read_file(path, buf, len) < 0) {
+	if (rc == 0 && tool_read_file(path, buf, len, (size_t)256 << 20) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -BK_EIO;
 	}
@@ -85,7 +85,7 @@ tool_store_import(const char *arg, const char *src, char *err, size_t errlen)
 	if ((rc = tool_store_open(&t, src, 0, err, errlen)) < 0)
 		return rc;
 	bcd_store_close(t);
-	if (tool_read_file(src, &buf, &len) < 0) {
+	if (tool_read_file(src, &buf, &len, (size_t)256 << 20) < 0) {
 		snprintf(err, errlen, "%s: %s", src, strerror(errno));
 		return -BK_EIO;
 	}

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-safefile.h"
 #include "tool-util.h"
 
 const char *tool_name = "bcdkit";
@@ -39,6 +40,9 @@ tool_init(int argc, char **argv)
 			tool_name += 3;
 	}
 	atexit(close_stdout);
+	/* Scripts may set the lock wait once for every tool they run. */
+	if (getenv("BCDKIT_WAIT"))
+		tool_parse_wait(getenv("BCDKIT_WAIT"));
 }
 
 static void
@@ -172,81 +176,113 @@ tool_json_string(FILE *f, const char *s)
  * the target's folder, which is fsynced and renamed over the target (then the
  * folder is fsynced), so a crash leaves the old file or the complete new one.
  */
+struct tool_atomic {
+	struct bk_errbuf eb;
+	struct bk_target t;
+	struct bk_temp tmp;
+};
+
 FILE *
-tool_atomic_open(const char *path, char **tmp)
+tool_atomic_open(const char *path, struct tool_atomic **st)
 {
-	size_t n = strlen(path);
-	struct stat st;
-	FILE *f;
-	int fd;
+	struct tool_atomic *a;
+	struct stat sb;
+	FILE *f = NULL;
+	bool ok;
 
 	/* A device or pipe (/dev/stdout, a FIFO) is written to, never replaced. */
-	*tmp = NULL;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return fopen(path, "wb");
-	*tmp = malloc(n + 8);
-	if (!*tmp)
-		return NULL;
-	memcpy(*tmp, path, n);
-	memcpy(*tmp + n, ".XXXXXX", 8);
-	fd = mkstemp(*tmp);
-	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(*tmp);
-		}
-		free(*tmp);
-		*tmp = NULL;
+	*st = NULL;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if (!(f = fopen(path, "wb")))
+			tool_err("%s: cannot open: %s", path, strerror(errno));
+		return f;
+	}
+	if (!(a = calloc(1, sizeof(*a)))) {
+		tool_err("%s: out of memory", path);
 		return NULL;
 	}
-	/* mkstemp makes 0600; give the file the usual mode for new files. */
-	{
-		mode_t um = umask(0);
-		umask(um);
-		fchmod(fd, 0666 & ~um);
+	/* Whether an existing file may be replaced was asked before
+	 * (tool_output_ok): the remaining rules are the library's. */
+	ok = bk_target_open(&a->eb, path, 0, &a->t) == 0 &&
+	     bk_target_check(&a->eb, &a->t, BK_SAFE_FORCE) == 0;
+	if (ok)
+		bk_temp_sweep(&a->t);   /* what a killed run of ours left */
+	if (!ok || bk_temp_create(&a->eb, &a->t, NULL, 0666, NULL, &a->tmp) < 0) {
+		tool_err("%s", a->eb.msg);
+	} else if (!(f = fdopen(a->tmp.fd, "wb"))) {
+		tool_err("%s: %s", path, strerror(errno));
+		bk_temp_discard(&a->tmp);
 	}
+	if (!f) {
+		bk_target_close(&a->t);
+		free(a);
+		return NULL;
+	}
+	*st = a;
 	return f;
 }
 
 int
-tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep)
+tool_atomic_close(FILE *f, struct tool_atomic *a, bool keep)
 {
-	int rc = 0, dfd;
-	char *dir, *slash;
+	int rc = 0;
 
-	if (!tmp) {   /* not a regular file: written in place */
-		(void)path;
+	if (!a) {   /* not a regular file: written in place */
 		if (fflush(f) != 0 || ferror(f))
 			rc = -1;
 		return fclose(f) != 0 || rc ? -1 : 0;
 	}
-	if (keep && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
+	if (keep && (fflush(f) != 0 || ferror(f))) {
+		tool_err("%s: cannot write: %s", a->t.name, strerror(errno));
+		keep = false;
 		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (keep && rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (!keep || rc != 0) {
-		int e = errno;
-		unlink(tmp);
-		errno = e;
-		free(tmp);
-		return keep ? -1 : 0;
 	}
-	free(tmp);
-	dir = strdup(path);
-	if (dir) {
-		slash = strrchr(dir, '/');
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
+	if (keep && bk_temp_commit(&a->eb, &a->tmp, &a->t, NULL, true) < 0) {
+		tool_err("%s", a->eb.msg);
+		rc = -1;
+	}
+	if (!keep)
+		unlinkat(a->t.dirfd, a->tmp.name, 0);
+	bk_temp_forget(&a->tmp);
+	fclose(f);      /* the descriptor was the temporary's */
+	bk_target_close(&a->t);
+	free(a);
+	return rc;
+}
+
+bool
+tool_output_ok(const char *out, bool force, const char *const *inputs)
+{
+	struct stat so, si;
+	size_t i;
+
+	if (stat(out, &so) != 0)
+		return true;
+	for (i = 0; inputs && inputs[i]; i++)
+		if (stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+			tool_err("%s: is the input file; write elsewhere", out);
+			return false;
 		}
-		free(dir);
+	if (!force && S_ISREG(so.st_mode)) {
+		tool_err("%s: file exists (use --force to replace it)", out);
+		return false;
 	}
-	return 0;
+	return true;
+}
+
+long tool_lock_wait_ms = -1;
+
+void
+tool_parse_wait(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = s && *s ? strtod(s, &end) : -1;
+	if (!s || !*s || errno || *end || !(v >= 0) || v > 86400)
+		tool_usage_error("--wait: expected seconds (0 to 86400), got '%s'", s ? s : "");
+	tool_lock_wait_ms = (long)(v * 1000 + 0.5);
 }
 
 int
@@ -270,7 +306,7 @@ tool_run_command(int argc, char **argv, const struct tool_command *cmds, size_t 
 }
 
 int
-tool_read_file(const char *path, uint8_t **out, size_t *len)
+tool_read_file(const char *path, uint8_t **out, size_t *len, size_t max)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	size_t cap = 1 << 16, n = 0, got;
@@ -279,6 +315,9 @@ tool_read_file(const char *path, uint8_t **out, size_t *len)
 	if (!f)
 		return -1;
 	for (;;) {
+		/* Never more than max + 1 bytes: /dev/zero must not eat memory. */
+		if (cap > max + 1)
+			cap = max + 1;
 		if (!(nb = realloc(buf, cap))) {
 			errno = ENOMEM;
 			break;
@@ -286,6 +325,10 @@ tool_read_file(const char *path, uint8_t **out, size_t *len)
 		buf = nb;
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
+		if (n > max) {
+			errno = EFBIG;
+			break;
+		}
 		if (n < cap) {
 			if (ferror(f))
 				break;

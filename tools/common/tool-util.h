@@ -14,6 +14,7 @@
 #define EXIT_OK       0
 #define EXIT_FAIL     1   /* not found, check failed, operation failed */
 #define EXIT_USAGE    2   /* bad usage or unreadable input */
+#define EXIT_BUSY     3   /* the store or image is in use by another process */
 
 extern const char *tool_name;
 
@@ -45,15 +46,34 @@ bool tool_parse_u64(const char *s, uint64_t *out);
 void tool_json_string(FILE *f, const char *s);
 
 /*
- * Replace a file atomically: tool_atomic_open() creates a temporary file
- * beside path (NULL and errno on failure); tool_atomic_close() with keep
- * flushes, fsyncs and renames it over path, and fsyncs the folder; without
- * keep (or on any failure) it removes the temporary file.  Returns 0, or -1
- * with errno set.  A path that exists and is not a regular file (a device,
- * a FIFO) is opened and written as it is (*tmp is then NULL).
+ * Replace a file atomically, by the library's rules (common/bk-safefile.h:
+ * a symbolic link's target is replaced, owner and mode are kept, the
+ * temporary is removed on a signal): tool_atomic_open() creates a temporary
+ * file beside path; tool_atomic_close() with keep flushes, fsyncs and
+ * renames it over path, and fsyncs the folder; without keep (or on any
+ * failure) it removes the temporary file.  Each prints its one error line
+ * and returns NULL or -1.  A path that exists and is not a regular file (a
+ * device, a FIFO) is opened and written as it is (*st is then NULL).
  */
-FILE *tool_atomic_open(const char *path, char **tmp);
-int tool_atomic_close(FILE *f, char *tmp, const char *path, bool keep);
+struct tool_atomic;
+FILE *tool_atomic_open(const char *path, struct tool_atomic **st);
+int tool_atomic_close(FILE *f, struct tool_atomic *st, bool keep);
+
+/*
+ * The lock wait from --wait SECONDS (or BCDKIT_WAIT in the environment, read
+ * by tool_init()), in milliseconds; -1 when neither was given.
+ */
+extern long tool_lock_wait_ms;
+/* Parse --wait SECONDS (decimal, fractions allowed); usage error if bad. */
+void tool_parse_wait(const char *s);
+
+/*
+ * May out be written?  Not if it exists (unless force): "OUT: file exists
+ * (use --force to replace it)"; never if it is one of the inputs (same
+ * file, by any name): "OUT: is the input file; write elsewhere".  Prints
+ * the one line and returns false.  inputs ends with NULL.
+ */
+bool tool_output_ok(const char *out, bool force, const char *const *inputs);
 
 /* A subcommand of a tool ("hivetool ls ...", "vhdtool create ..."). */
 struct tool_command {
@@ -69,7 +89,8 @@ struct tool_command {
 int tool_run_command(int argc, char **argv, const struct tool_command *cmds, size_t n,
 		     void (*usage)(FILE *f));
 
-/* Read a whole file ("-": standard input) into memory; -1 with errno set. */
-int tool_read_file(const char *path, uint8_t **out, size_t *len);
+/* Read a whole file ("-": standard input) into memory; -1 with errno set
+ * (EFBIG when it is longer than max bytes: a device like /dev/zero). */
+int tool_read_file(const char *path, uint8_t **out, size_t *len, size_t max);
 
 #endif

@@ -52,6 +52,8 @@ struct bcd_store {
 int bcd_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out);
 /* Record a hive failure as the store's error. */
 int bcd_hive_err(bcd_store_t *s, int rc, const char *what);
+/* /export of a store whose hive has no host file (store-image.c). */
+int bcd_store_export_image(bcd_store_t *s, const char *dst);
 
 /* ---- device elements in memory ----------------------------------------------- */
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Device elements, disk form <-> memory form (bcd-format.md section 5).
+ * Device elements, disk form <-> memory form (doc/bcd-format-notes.md).
  *
  * An element is a 16-byte options GUID followed by one device descriptor:
  * {type, flags, size, reserved} and a payload that may nest further
@@ -19,6 +19,7 @@
 
 #define DESC_HDR       16u     /* type, flags, size, reserved */
 #define PART_PAYLOAD   56u     /* partition payload (5.3) */
+#define PART_IDENTITY  40u     /* its identity part; a nested descriptor follows it */
 #define PATHREC_HDR    12u     /* 1, length, 5 (5.4) */
 #define PATHREC_VER    1u
 #define PATHREC_KIND   5u
@@ -107,26 +108,31 @@ dec_pathrec(struct dec *c, size_t off, size_t end, int depth, struct bcd_dev *d)
 	return dec_path(c, off + PATHREC_HDR + hsize, end, d);
 }
 
+/*
+ * A partition payload is either 56 bytes (identity, then 16 zero bytes) or,
+ * for a partition inside a virtual disk whose file is known, the 40 identity
+ * bytes followed directly by the descriptor of that file
+ * (doc/bcd-format-notes.md, "Resolved VHD partition").
+ */
 static int
 dec_partition(struct dec *c, size_t off, size_t end, int depth, struct bcd_dev *d)
 {
-	const uint8_t *p = bk_view_ptr(&c->v, off + DESC_HDR, PART_PAYLOAD);
-	size_t csize = 0;
+	const uint8_t *p = bk_view_ptr(&c->v, off + DESC_HDR, PART_IDENTITY);
+	size_t at = off + DESC_HDR + PART_IDENTITY, csize = 0;
 	int rc;
 
-	if (!p || !all_zero(p + 40, 16))
+	if (!p)
 		return -BK_ECORRUPT;
 	memcpy(d->part_id, p, 16);
 	d->disk_type = bk_le32(p + 16);
 	d->part_style = bk_le32(p + 20);
 	memcpy(d->disk_id, p + 24, 16);
-	if (off + DESC_HDR + PART_PAYLOAD == end)
+	if (off + DESC_HDR + PART_PAYLOAD == end && all_zero(c->v.p + at, PART_PAYLOAD - PART_IDENTITY))
 		return 0;
-	/* A partition inside a virtual disk may carry the disk's file. */
-	rc = dec_desc(c, off + DESC_HDR + PART_PAYLOAD, end, depth + 1, &d->child, &csize);
+	rc = dec_desc(c, at, end, depth + 1, &d->child, &csize);
 	if (rc < 0)
 		return rc;
-	return off + DESC_HDR + PART_PAYLOAD + csize == end ? 0 : -BK_ECORRUPT;
+	return at + csize == end ? 0 : -BK_ECORRUPT;
 }
 
 static int
@@ -350,7 +356,8 @@ enc_payload(struct enc *e, const struct bcd_dev *d, size_t start, int depth)
 		enc_grow(e, PART_PAYLOAD);
 		return 0;
 	case BCD_DT_PARTITION:
-		at = enc_grow(e, PART_PAYLOAD);
+		/* With a nested file descriptor only the identity part is written. */
+		at = enc_grow(e, d->child ? PART_IDENTITY : PART_PAYLOAD);
 		if (!e->oom) {
 			memcpy(e->p + at, d->part_id, 16);
 			bk_put_le32(e->p + at + 16, d->disk_type);

@@ -82,6 +82,8 @@ bcd_store_export(bcd_store_t *s, const char *dst)
 {
 	int rc;
 
+	if (!hive_has_file(s->hive))
+		return bcd_store_export_image(s, dst);
 	if (hive_state(s->hive) & HIVE_STATE_RECOVERED) {
 		rc = hive_commit_to(s->hive, dst, 0);
 		return rc < 0 ? bcd_hive_err(s, rc, "exporting") : 0;

@@ -35,40 +35,13 @@ bcd_hive_err(bcd_store_t *s, int rc, const char *what)
 int
 bcd_store_open(bcd_store_t **out, const char *path, unsigned flags, char *errbuf, size_t errlen)
 {
-	bcd_store_t *s;
-	hive_key_t root;
+	hive_t *h = NULL;
 	int rc;
 
 	*out = NULL;
-	s = bk_calloc(1, sizeof(*s));
-	if (!s)
-		return -BK_ENOMEM;
-	s->path = bk_strdup(path);
-	s->flags = flags;
-	if (!s->path) {
-		bk_free(s);
-		return -BK_ENOMEM;
-	}
-	rc = hive_open(&s->hive, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE : 0,
-		       errbuf, errlen);
-	if (rc < 0)
-		goto fail;
-	rc = hive_root(s->hive, &root);
-	if (rc == 0)
-		rc = hive_key_child(s->hive, root, "Objects", &s->objects);
-	if (rc == -BK_ENOTFOUND) {
-		bcd_errbuf_set(errbuf, errlen, "%s: not a BCD store (no Objects key)", path);
-		rc = -BK_ECORRUPT;
-	}
-	if (rc < 0)
-		goto fail;
-	*out = s;
-	return 0;
-fail:
-	if (s->hive)
-		hive_close(s->hive);
-	bk_free(s->path);
-	bk_free(s);
+	rc = hive_open(&h, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE : 0, errbuf, errlen);
+	if (rc == 0 && (rc = bcd_store_open_hive(out, h, path, flags, errbuf, errlen)) < 0)
+		hive_close(h);
 	return rc;
 }
 

@@ -188,9 +188,20 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 	return truncate_logs(h, path);
 }
 
+/* A hive from hive_open_image() has no host file: its name is an
+ * IMAGE:PART:\path that must never become a file in the current folder. */
+static int
+no_file(struct hive *h)
+{
+	return bk_err(&h->err, BK_EINVAL, "%s: opened from an image, not a file: "
+		      "write it with hive_serialize()", h->path);
+}
+
 int
 hive_commit(hive_t *h, unsigned flags)
 {
+	if (h->flags & HIVE_FLAG_NO_FILE)
+		return no_file(h);
 	return commit_to(h, h->path, flags, true);
 }
 
@@ -199,5 +210,7 @@ hive_commit_to(hive_t *h, const char *path, unsigned flags)
 {
 	if (!path)
 		return bk_err(&h->err, BK_EINVAL, "%s: no path to commit to", h->path);
+	if ((h->flags & HIVE_FLAG_NO_FILE) && strcmp(path, h->path) == 0)
+		return no_file(h);
 	return commit_to(h, path, flags, strcmp(path, h->path) == 0);
 }

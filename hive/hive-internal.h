@@ -380,6 +380,13 @@ int hive_values_free_all(struct hive *h, uint32_t key);
 /* Highest sequence number in the logs beside path (0 if none); commit.c. */
 uint32_t hive_logs_max_seq(const char *path);
 
+/* ---- hives that are not host files (image.c) ---------------------------- */
+/* Internal h->flags bit: opened from bytes by hive_open_image(); there is no
+ * host file for hive_commit() to write (the name is an IMAGE:PART:\path). */
+#define HIVE_FLAG_NO_FILE     (1u << 24)
+/* Highest sequence number in one log image (base block and HvLE entries). */
+uint32_t hive_log_image_max_seq(const uint8_t *p, size_t len);
+
 /* ---- .reg text (export-reg.c, regparse.c, import-reg.c) ------------------ */
 #define REG_MAX_KEY_NAME      255u          /* code units in one key name */
 #define REG_MAX_VALUE_NAME    16383u        /* code units in one value name */

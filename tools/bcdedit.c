@@ -2,11 +2,10 @@
 /*
  * bcdedit: edit Windows BCD stores offline with bcdedit's command line.
  *
- * Options start with "/", "-" or "--" and are case-insensitive, as on
- * Windows.  Since Linux paths also start with "/", arguments are taken by
- * position: a command consumes the words its grammar expects (a file name,
- * an identifier, a value) literally, and only the remaining words are
- * matched against the option names.
+ * The commands are the rows of commands[] at the end of this file: each row
+ * names its handler, how its words are parsed and what it needs (see
+ * tools/common/bcdedit-cli.h).  main() parses, opens the store as the row
+ * asks and calls the handler.
  */
 #include "config.h"
 
@@ -17,263 +16,10 @@
 #include <strings.h>
 
 #include "bcdkit/bcd.h"
+#include "bcdedit-cli.h"
 #include "tool-util.h"
 
-#define MAX_IDS 256
-
-static void
-usage(void)
-{
-	printf("Usage: %s [--store FILE] [OPTIONS] [COMMAND [ARGUMENTS]]\n"
-	       "Edit a Windows Boot Configuration Data store offline.\n"
-	       "\n"
-	       "Commands (a leading '/', '-' or '--'; case-insensitive):\n"
-	       "  /createstore FILE\n"
-	       "  /export FILE\n"
-	       "  /import FILE [/clean]\n"
-	       "  /enum [ACTIVE|FIRMWARE|BOOTAPP|BOOTMGR|OSLOADER|RESUME|INHERIT|ALL|ID] [/v]\n"
-	       "  /copy ID /d DESCRIPTION\n"
-	       "  /create [ID] /d DESCRIPTION /application osloader|resume|bootsector|startup|bootapp\n"
-	       "  /create [ID] [/d DESCRIPTION] /inherit [APPTYPE]\n"
-	       "  /create [ID] [/d DESCRIPTION] /device\n"
-	       "  /create ID [/d DESCRIPTION]          (well-known objects)\n"
-	       "  /delete ID [/f] [/cleanup|/nocleanup]\n"
-	       "  /set [ID] NAME VALUE\n"
-	       "  /deletevalue [ID] NAME\n"
-	       "  /default ID\n"
-	       "  /displayorder ID... [/addfirst|/addlast|/remove]\n"
-	       "  /bootsequence ID... [/addfirst|/addlast|/remove]\n"
-	       "  /toolsdisplayorder ID... [/addfirst|/addlast|/remove]\n"
-	       "  /timeout SECONDS\n"
-	       "  /bootems [ID] ON|OFF\n"
-	       "  /ems [ID] ON|OFF\n"
-	       "  /debug [ID] ON|OFF\n"
-	       "  /bootdebug [ID] ON|OFF\n"
-	       "\n"
-	       "Options:\n"
-	       "  /store, --store FILE      the store to work on (required except for /createstore)\n"
-	       "  --map X:=TARGET           drive letter X: is TARGET: a block device, a mount point,\n"
-	       "                            IMAGE:N, mbr:SIGNATURE:OFFSET or gpt:{DISK}:{PARTITION}\n"
-	       "  --current ID              the object {current} stands for (default: {default})\n"
-	       "  --json                    /enum as JSON\n"
-	       "  /v                        show identifiers as full GUIDs\n"
-	       "  -h, --help                show this help and exit\n"
-	       "  -V, --version             show the version and exit\n"
-	       "\n"
-	       "Without a command, /enum ACTIVE is run.  See bcdedit(1).\n", tool_name);
-	exit(EXIT_OK);
-}
-
-enum cmd {
-	C_NONE, C_CREATESTORE, C_EXPORT, C_IMPORT, C_ENUM, C_COPY, C_CREATE, C_DELETE, C_SET,
-	C_DELETEVALUE, C_DEFAULT, C_DISPLAYORDER, C_BOOTSEQUENCE, C_TOOLSDISPLAYORDER,
-	C_TIMEOUT, C_BOOTEMS, C_EMS, C_DEBUG, C_BOOTDEBUG,
-};
-
-static const struct {
-	const char *name;
-	enum cmd cmd;
-} commands[] = {
-	{ "createstore", C_CREATESTORE }, { "export", C_EXPORT }, { "import", C_IMPORT },
-	{ "enum", C_ENUM }, { "copy", C_COPY }, { "create", C_CREATE }, { "delete", C_DELETE },
-	{ "set", C_SET }, { "deletevalue", C_DELETEVALUE }, { "default", C_DEFAULT },
-	{ "displayorder", C_DISPLAYORDER }, { "bootsequence", C_BOOTSEQUENCE },
-	{ "toolsdisplayorder", C_TOOLSDISPLAYORDER }, { "timeout", C_TIMEOUT },
-	{ "bootems", C_BOOTEMS }, { "ems", C_EMS }, { "debug", C_DEBUG },
-	{ "bootdebug", C_BOOTDEBUG },
-};
-
-/* Everything the command line says, gathered before anything is done. */
-struct args {
-	enum cmd cmd;
-	const char *cmdname;
-	const char *store;
-	const char *current;
-	const char *maps[26];
-	size_t nmaps;
-	bool json, verbose;
-	const char *words[MAX_IDS];     /* positional words of the command */
-	size_t nwords;
-	const char *desc;               /* /d */
-	const char *app;                /* /application */
-	bool inherit, device, force, clean, nocleanup, cleanup;
-	const char *inherit_type;
-	int listmode;                   /* BCD_LIST_* */
-};
-
-/* The option name of a word ("/Store" -> "store"), or NULL for a plain word. */
-static const char *
-optname(const char *w)
-{
-	if (w[0] == '-' && w[1] == '-' && w[2])
-		return w + 2;
-	if ((w[0] == '/' || w[0] == '-') && w[1])
-		return w + 1;
-	return NULL;
-}
-
-static bool
-is_opt(const char *w, const char *name)
-{
-	const char *o = optname(w);
-
-	return o && strcasecmp(o, name) == 0;
-}
-
-static enum cmd
-find_command(const char *w)
-{
-	const char *o = optname(w);
-	size_t i;
-
-	if (!o)
-		return C_NONE;
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcasecmp(commands[i].name, o) == 0)
-			return commands[i].cmd;
-	return C_NONE;
-}
-
-static const char *
-need_arg(int argc, char **argv, int *i, const char *opt)
-{
-	if (*i + 1 >= argc)
-		tool_usage_error("option '%s' requires an argument", opt);
-	return argv[++*i];
-}
-
-/* Options that may appear anywhere; true when w was one (args consumed). */
-static bool
-global_option(struct args *a, int argc, char **argv, int *i)
-{
-	const char *w = argv[*i];
-
-	if (strcmp(w, "-h") == 0 || is_opt(w, "help") || strcmp(w, "/?") == 0)
-		usage();
-	if (strcmp(w, "-V") == 0 || is_opt(w, "version"))
-		tool_version();
-	if (is_opt(w, "store")) {
-		a->store = need_arg(argc, argv, i, w);
-	} else if (is_opt(w, "map")) {
-		if (a->nmaps >= 26)
-			tool_usage_error("too many --map options");
-		a->maps[a->nmaps++] = need_arg(argc, argv, i, w);
-	} else if (strncasecmp(w, "--map=", 6) == 0) {
-		if (a->nmaps >= 26)
-			tool_usage_error("too many --map options");
-		a->maps[a->nmaps++] = w + 6;
-	} else if (is_opt(w, "current")) {
-		a->current = need_arg(argc, argv, i, w);
-	} else if (is_opt(w, "json")) {
-		a->json = true;
-	} else if (is_opt(w, "v")) {
-		a->verbose = true;
-	} else {
-		return false;
-	}
-	return true;
-}
-
-/* Options of the commands themselves. */
-static bool
-command_option(struct args *a, int argc, char **argv, int *i)
-{
-	const char *w = argv[*i];
-
-	if (is_opt(w, "d")) {
-		a->desc = need_arg(argc, argv, i, w);
-	} else if (is_opt(w, "application")) {
-		a->app = need_arg(argc, argv, i, w);
-	} else if (is_opt(w, "inherit")) {
-		a->inherit = true;
-		if (*i + 1 < argc && !optname(argv[*i + 1]))
-			a->inherit_type = argv[++*i];
-	} else if (is_opt(w, "device")) {
-		a->device = true;
-	} else if (is_opt(w, "f")) {
-		a->force = true;
-	} else if (is_opt(w, "clean")) {
-		a->clean = true;
-	} else if (is_opt(w, "cleanup")) {
-		a->cleanup = true;
-	} else if (is_opt(w, "nocleanup")) {
-		a->nocleanup = true;
-	} else if (is_opt(w, "addfirst")) {
-		a->listmode = BCD_LIST_ADDFIRST;
-	} else if (is_opt(w, "addlast")) {
-		a->listmode = BCD_LIST_ADDLAST;
-	} else if (is_opt(w, "remove")) {
-		a->listmode = BCD_LIST_REMOVE;
-	} else {
-		return false;
-	}
-	return true;
-}
-
-/* Number of words a command takes literally right after its name. */
-static size_t
-literal_words(enum cmd c)
-{
-	switch (c) {
-	case C_CREATESTORE:
-	case C_EXPORT:
-	case C_IMPORT:
-	case C_COPY:
-	case C_DELETE:
-	case C_DEFAULT:
-	case C_TIMEOUT:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static void
-parse_args(struct args *a, int argc, char **argv)
-{
-	size_t lit;
-	int i;
-
-	memset(a, 0, sizeof(*a));
-	a->listmode = BCD_LIST_SET;
-	for (i = 1; i < argc; i++) {
-		const char *w = argv[i];
-		enum cmd c;
-
-		if (global_option(a, argc, argv, &i))
-			continue;
-		c = find_command(w);
-		if (c != C_NONE && a->cmd == C_NONE) {
-			a->cmd = c;
-			a->cmdname = w;
-			lit = literal_words(c);
-			if (c == C_SET || c == C_DELETEVALUE)
-				lit = (i + 1 < argc && argv[i + 1][0] == '{') ? 1 : 0;
-			for (; lit > 0 && i + 1 < argc; lit--)
-				a->words[a->nwords++] = argv[++i];
-			if (c == C_SET) {
-				/* NAME and VALUE are taken as they are: a value may look
-				 * like an option ("/dev/..."), a name never does. */
-				if (i + 1 < argc)
-					a->words[a->nwords++] = argv[++i];
-				if (i + 1 < argc)
-					a->words[a->nwords++] = argv[++i];
-			}
-			continue;
-		}
-		if (a->cmd != C_NONE && command_option(a, argc, argv, &i))
-			continue;
-		if (optname(w) && w[0] != '{')
-			tool_usage_error("unknown option '%s'", w);
-		if (a->cmd == C_NONE)
-			tool_usage_error("unexpected argument '%s'", w);
-		if (a->nwords >= MAX_IDS)
-			tool_usage_error("too many arguments");
-		a->words[a->nwords++] = w;
-	}
-	if (a->cmd == C_NONE)
-		a->cmd = C_ENUM;
-}
+#define MAX_IDS BCDEDIT_MAX_WORDS
 
 /* ---- running the commands ------------------------------------------------------ */
 
@@ -324,7 +70,7 @@ commit_ok(void)
 }
 
 static int
-do_enum(struct args *a)
+do_enum(struct bcdedit_args *a)
 {
 	static const struct {
 		const char *name;
@@ -384,7 +130,7 @@ follow_display_order(const bcd_guid_t *src, const bcd_guid_t *id)
 }
 
 static int
-do_copy(struct args *a)
+do_copy(struct bcdedit_args *a)
 {
 	bcd_guid_t src, id;
 	char g[BCD_GUID_STRLEN];
@@ -408,7 +154,7 @@ do_copy(struct args *a)
 }
 
 static int
-create_type(struct args *a, const bcd_guid_t *id, uint32_t *type)
+create_type(struct bcdedit_args *a, const bcd_guid_t *id, uint32_t *type)
 {
 	int n = !!a->app + !!a->inherit + !!a->device;
 
@@ -433,7 +179,7 @@ create_type(struct args *a, const bcd_guid_t *id, uint32_t *type)
 }
 
 static int
-do_create(struct args *a)
+do_create(struct bcdedit_args *a)
 {
 	bcd_guid_t want, id;
 	char g[BCD_GUID_STRLEN];
@@ -460,7 +206,7 @@ do_create(struct args *a)
 }
 
 static int
-do_delete(struct args *a)
+do_delete(struct bcdedit_args *a)
 {
 	bcd_guid_t id;
 	int rc;
@@ -484,7 +230,7 @@ do_delete(struct args *a)
 
 /* [ID] NAME [VALUE...]: the id defaults to dflt. */
 static int
-split_id(struct args *a, const char *dflt, bcd_guid_t *id, size_t *first)
+split_id(struct bcdedit_args *a, const char *dflt, bcd_guid_t *id, size_t *first)
 {
 	*first = 0;
 	if (a->nwords > 0 && a->words[0][0] == '{') {
@@ -495,7 +241,7 @@ split_id(struct args *a, const char *dflt, bcd_guid_t *id, size_t *first)
 }
 
 static int
-do_set(struct args *a)
+do_set(struct bcdedit_args *a)
 {
 	char value[4096] = "";
 	bcd_guid_t id;
@@ -519,7 +265,7 @@ do_set(struct args *a)
 }
 
 static int
-do_deletevalue(struct args *a)
+do_deletevalue(struct bcdedit_args *a)
 {
 	bcd_guid_t id;
 	size_t first;
@@ -534,16 +280,22 @@ do_deletevalue(struct args *a)
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
+/* /default, /displayorder and the other boot manager lists. */
 static int
-do_list(struct args *a, const char *owner_alias, uint32_t el, bool single)
+list_command(struct bcdedit_args *a, bool single)
 {
 	bcd_guid_t owner, ids[MAX_IDS];
+	uint32_t el, type = 0;
 	size_t i;
 	int rc;
 
 	if (a->nwords == 0 || (single && a->nwords != 1))
 		tool_usage_error("%s needs %s", a->cmdname, single ? "one identifier" : "identifiers");
-	rc = existing(owner_alias, &owner);
+	rc = existing(a->cmd->target, &owner);
+	if (rc == 0)
+		rc = bcd_object_type(store, &owner, &type);
+	if (rc == 0)
+		rc = bcd_element_lookup(type, a->cmd->element, &el);
 	for (i = 0; i < a->nwords && rc == 0; i++)
 		rc = existing(a->words[i], &ids[i]);
 	if (rc < 0)
@@ -559,24 +311,37 @@ do_list(struct args *a, const char *owner_alias, uint32_t el, bool single)
 }
 
 static int
-do_onoff(struct args *a, const char *dflt, const char *name)
+do_default(struct bcdedit_args *a)
+{
+	return list_command(a, true);
+}
+
+static int
+do_list(struct bcdedit_args *a)
+{
+	return list_command(a, false);
+}
+
+/* /bootems, /ems, /debug, /bootdebug: [ID] ON|OFF on the row's element. */
+static int
+do_onoff(struct bcdedit_args *a)
 {
 	bcd_guid_t id;
 	size_t first;
 	int rc;
 
-	rc = split_id(a, dflt, &id, &first);
+	rc = split_id(a, a->cmd->target, &id, &first);
 	if (a->nwords != first + 1 || (strcasecmp(a->words[first], "on") != 0 &&
 				       strcasecmp(a->words[first], "off") != 0))
 		tool_usage_error("usage: %s [ID] ON|OFF", a->cmdname);
 	if (rc < 0)
 		return fail(rc);
-	rc = bcd_set_text(store, &id, name, a->words[first], map);
+	rc = bcd_set_text(store, &id, a->cmd->element, a->words[first], map);
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
 static int
-do_timeout(struct args *a)
+do_timeout(struct bcdedit_args *a)
 {
 	bcd_guid_t id;
 	uint64_t n;
@@ -591,60 +356,14 @@ do_timeout(struct args *a)
 }
 
 static int
-run(struct args *a)
-{
-	switch (a->cmd) {
-	case C_ENUM:
-		return do_enum(a);
-	case C_COPY:
-		return do_copy(a);
-	case C_CREATE:
-		return do_create(a);
-	case C_DELETE:
-		return do_delete(a);
-	case C_SET:
-		return do_set(a);
-	case C_DELETEVALUE:
-		return do_deletevalue(a);
-	case C_DEFAULT:
-		return do_list(a, "{bootmgr}", BCD_EL_DEFAULT, true);
-	case C_DISPLAYORDER:
-		return do_list(a, "{bootmgr}", BCD_EL_DISPLAYORDER, false);
-	case C_BOOTSEQUENCE:
-		return do_list(a, "{bootmgr}", BCD_EL_BOOTSEQUENCE, false);
-	case C_TOOLSDISPLAYORDER:
-		return do_list(a, "{bootmgr}", BCD_EL_TOOLSDISPLAYORDER, false);
-	case C_TIMEOUT:
-		return do_timeout(a);
-	case C_BOOTEMS:
-		return do_onoff(a, "{bootmgr}", "bootems");
-	case C_EMS:
-		return do_onoff(a, "{current}", "ems");
-	case C_DEBUG:
-		return do_onoff(a, "{current}", "debug");
-	case C_BOOTDEBUG:
-		return do_onoff(a, "{current}", "bootdebug");
-	default:
-		return EXIT_FAIL;
-	}
-}
-
-/* Commands that work on files, not on an open store. */
-static int
-file_command(struct args *a)
+do_createstore(struct bcdedit_args *a)
 {
 	char eb[512] = "";
 	int rc;
 
 	if (a->nwords != 1)
 		tool_usage_error("%s needs a file name", a->cmdname);
-	if (a->cmd == C_CREATESTORE) {
-		rc = bcd_store_create(a->words[0], eb, sizeof(eb));
-	} else {
-		/* /import: offline there is no firmware, so /clean has no
-		 * boot entries to remove. */
-		rc = bcd_store_import(store_path, a->words[0], eb, sizeof(eb));
-	}
+	rc = bcd_store_create(a->words[0], eb, sizeof(eb));
 	if (rc < 0) {
 		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
 		return EXIT_FAIL;
@@ -653,64 +372,160 @@ file_command(struct args *a)
 	return EXIT_OK;
 }
 
-static bool
-writes(enum cmd c)
+static int
+do_import(struct bcdedit_args *a)
 {
-	return c != C_ENUM && c != C_EXPORT;
+	char eb[512] = "";
+	int rc;
+
+	if (a->nwords != 1)
+		tool_usage_error("%s needs a file name", a->cmdname);
+	/* Offline there is no firmware, so /clean has no boot entries to remove. */
+	rc = bcd_store_import(store_path, a->words[0], eb, sizeof(eb));
+	if (rc < 0) {
+		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
+		return EXIT_FAIL;
+	}
+	printf("The operation completed successfully.\n");
+	return EXIT_OK;
+}
+
+static int
+do_export(struct bcdedit_args *a)
+{
+	if (a->nwords != 1)
+		tool_usage_error("/export needs a file name");
+	if (bcd_store_export(store, a->words[0]) < 0)
+		return fail(-1);
+	printf("The operation completed successfully.\n");
+	return EXIT_OK;
+}
+
+/* ---- the command table ------------------------------------------------------------ */
+
+#define STORE_RW (CMD_STORE | CMD_WRITE)
+
+static const struct bcdedit_cmd commands[] = {
+	{ "createstore", do_createstore, SHAPE_ONE, CMD_NOSTORE, NULL, NULL, "FILE" },
+	{ "export", do_export, SHAPE_ONE, CMD_STORE, NULL, NULL, "FILE" },
+	{ "import", do_import, SHAPE_ONE, CMD_PATH, NULL, NULL, "FILE [/clean]" },
+	{ "enum", do_enum, SHAPE_WORDS, CMD_STORE, NULL, NULL,
+	  "[ACTIVE|FIRMWARE|BOOTAPP|BOOTMGR|OSLOADER|RESUME|INHERIT|ALL|ID] [/v]" },
+	{ "copy", do_copy, SHAPE_ONE, STORE_RW, NULL, NULL, "ID /d DESCRIPTION" },
+	{ "create", do_create, SHAPE_WORDS, STORE_RW, NULL, NULL,
+	  "[ID] /d DESCRIPTION /application osloader|resume|bootsector|startup|bootapp\n"
+	  "  /create [ID] [/d DESCRIPTION] /inherit [APPTYPE]\n"
+	  "  /create [ID] [/d DESCRIPTION] /device\n"
+	  "  /create ID [/d DESCRIPTION]          (well-known objects)" },
+	{ "delete", do_delete, SHAPE_ONE, STORE_RW, NULL, NULL, "ID [/f] [/cleanup|/nocleanup]" },
+	{ "set", do_set, SHAPE_SET, STORE_RW, "{current}", NULL, "[ID] NAME VALUE" },
+	{ "deletevalue", do_deletevalue, SHAPE_ID_NAME, STORE_RW, "{current}", NULL, "[ID] NAME" },
+	{ "default", do_default, SHAPE_ONE, STORE_RW, "{bootmgr}", "default", "ID" },
+	{ "displayorder", do_list, SHAPE_WORDS, STORE_RW, "{bootmgr}", "displayorder",
+	  "ID... [/addfirst|/addlast|/remove]" },
+	{ "bootsequence", do_list, SHAPE_WORDS, STORE_RW, "{bootmgr}", "bootsequence",
+	  "ID... [/addfirst|/addlast|/remove]" },
+	{ "toolsdisplayorder", do_list, SHAPE_WORDS, STORE_RW, "{bootmgr}", "toolsdisplayorder",
+	  "ID... [/addfirst|/addlast|/remove]" },
+	{ "timeout", do_timeout, SHAPE_ONE, STORE_RW, "{bootmgr}", "timeout", "SECONDS" },
+	{ "bootems", do_onoff, SHAPE_WORDS, STORE_RW, "{bootmgr}", "bootems", "[ID] ON|OFF" },
+	{ "ems", do_onoff, SHAPE_WORDS, STORE_RW, "{current}", "ems", "[ID] ON|OFF" },
+	{ "debug", do_onoff, SHAPE_WORDS, STORE_RW, "{current}", "debug", "[ID] ON|OFF" },
+	{ "bootdebug", do_onoff, SHAPE_WORDS, STORE_RW, "{current}", "bootdebug", "[ID] ON|OFF" },
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(void)
+{
+	size_t i;
+
+	printf("Usage: %s [--store FILE] [OPTIONS] [COMMAND [ARGUMENTS]]\n"
+	       "Edit a Windows Boot Configuration Data store offline.\n"
+	       "\n"
+	       "Commands (a leading '/', '-' or '--'; case-insensitive):\n", tool_name);
+	for (i = 0; i < N_COMMANDS; i++)
+		printf("  /%s %s\n", commands[i].name, commands[i].synopsis);
+	printf("\n"
+	       "Options:\n"
+	       "  /store, --store FILE      the store to work on (required except for /createstore)\n"
+	       "  --map X:=TARGET           drive letter X: is TARGET: a block device, a mount point,\n"
+	       "                            IMAGE:N, mbr:SIGNATURE:OFFSET or gpt:{DISK}:{PARTITION}\n"
+	       "  --current ID              the object {current} stands for (default: {default})\n"
+	       "  --json                    /enum as JSON\n"
+	       "  /v                        show identifiers as full GUIDs\n"
+	       "  -h, --help                show this help and exit\n"
+	       "  -V, --version             show the version and exit\n"
+	       "\n"
+	       "Without a command, /enum ACTIVE is run.  See bcdedit(1).\n");
+	exit(EXIT_OK);
+}
+
+/* The drive map of --map; on failure a message and EXIT_USAGE. */
+static int
+build_map(const struct bcdedit_args *a)
+{
+	size_t i;
+
+	if (bcd_devmap_new(&map) < 0) {
+		tool_err("out of memory");
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < a->nmaps; i++)
+		if (bcd_devmap_add(map, a->maps[i]) < 0) {
+			tool_err("--map %s: %s", a->maps[i], bcd_devmap_last_error(map));
+			return EXIT_USAGE;
+		}
+	return EXIT_OK;
+}
+
+/*
+ * Open the store the command works on, and set {current}.  All store
+ * opening happens here (other ways to name a store plug in here).
+ */
+static int
+open_store(const struct bcdedit_args *a)
+{
+	char eb[512] = "";
+	bcd_guid_t cur;
+	int rc;
+
+	rc = bcd_store_open(&store, a->store, (a->cmd->flags & CMD_WRITE) ? BCD_OPEN_WRITE : 0,
+			    eb, sizeof(eb));
+	if (rc < 0) {
+		store = NULL;
+		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
+		return EXIT_FAIL;
+	}
+	if (a->current) {
+		if (bcd_store_resolve(store, a->current, &cur) < 0 ||
+		    bcd_object_type(store, &cur, &(uint32_t){ 0 }) < 0)
+			return fail(-1);
+		bcd_store_set_current(store, &cur);
+	}
+	return EXIT_OK;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct args a;
-	char eb[512] = "";
-	bcd_guid_t cur;
-	size_t i;
+	struct bcdedit_args a;
 	int rc;
 
 	tool_init(argc, argv);
-	parse_args(&a, argc, argv);
+	bcdedit_parse_args(&a, argc, argv, commands, N_COMMANDS, "enum", usage);
 	store_path = a.store;
-	if (a.cmd == C_CREATESTORE)
-		return file_command(&a);
-	if (!a.store)
+	if (!a.store && !(a.cmd->flags & CMD_NOSTORE))
 		tool_usage_error("no store given (use --store FILE: there is no system store offline)");
-	if (a.cmd == C_IMPORT)
-		return file_command(&a);
-	if (bcd_devmap_new(&map) < 0) {
-		tool_err("out of memory");
-		return EXIT_FAIL;
-	}
-	for (i = 0; i < a.nmaps; i++)
-		if (bcd_devmap_add(map, a.maps[i]) < 0) {
-			tool_err("--map %s: %s", a.maps[i], bcd_devmap_last_error(map));
-			bcd_devmap_free(map);
-			return EXIT_USAGE;
-		}
-	rc = bcd_store_open(&store, a.store, writes(a.cmd) ? BCD_OPEN_WRITE : 0, eb, sizeof(eb));
-	if (rc < 0) {
-		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
-		bcd_devmap_free(map);
-		return EXIT_FAIL;
-	}
-	rc = EXIT_OK;
-	if (a.current) {
-		if (bcd_store_resolve(store, a.current, &cur) < 0 ||
-		    bcd_object_type(store, &cur, &(uint32_t){ 0 }) < 0)
-			rc = fail(-1);
-		else
-			bcd_store_set_current(store, &cur);
-	}
-	if (rc == EXIT_OK && a.cmd == C_EXPORT) {
-		if (a.nwords != 1)
-			tool_usage_error("/export needs a file name");
-		rc = bcd_store_export(store, a.words[0]) < 0 ? fail(-1) : EXIT_OK;
-		if (rc == EXIT_OK)
-			printf("The operation completed successfully.\n");
-	} else if (rc == EXIT_OK) {
-		rc = run(&a);
-	}
-	bcd_store_close(store);
+	if (!(a.cmd->flags & CMD_STORE))
+		return a.cmd->run(&a);
+	rc = build_map(&a);
+	if (rc == EXIT_OK)
+		rc = open_store(&a);
+	if (rc == EXIT_OK)
+		rc = a.cmd->run(&a);
+	if (store)
+		bcd_store_close(store);
 	bcd_devmap_free(map);
 	return rc;
 }

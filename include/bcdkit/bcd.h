@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <bcdkit/error.h>
+#include <bcdkit/hive.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -218,6 +219,23 @@ BCDKIT_API int bcd_store_export(bcd_store_t *s, const char *dst);
 BCDKIT_API int bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen);
 /* Write all edits atomically.  Returns: 0 or a negative code. */
 BCDKIT_API int bcd_store_commit(bcd_store_t *s);
+/*
+ * A store on a hive the caller opened, e.g. with hive_open_image() from
+ * bytes read out of a disk image; name is used in messages.  On success the
+ * store owns h (bcd_store_close() closes it); on failure the caller still
+ * does.  flags as for bcd_store_open() (BCD_OPEN_WRITE needs a hive opened
+ * with HIVE_OPEN_WRITE).  A store whose hive has no host file is written
+ * with bcd_store_serialize(), not bcd_store_commit().  Returns: 0 and *out,
+ * or a negative code with the detail in errbuf.
+ */
+BCDKIT_API int bcd_store_open_hive(bcd_store_t **out, hive_t *h, const char *name,
+				   unsigned flags, char *errbuf, size_t errlen);
+/* The store's hive (owned by the store). */
+BCDKIT_API hive_t *bcd_store_hive(bcd_store_t *s);
+/* The store's bytes as a commit would write them: hive_serialize() of its
+ * hive, logs being those beside the file to be replaced. */
+BCDKIT_API int bcd_store_serialize(bcd_store_t *s, const struct hive_log_image *logs,
+				   size_t nlogs, uint8_t **out, size_t *len);
 BCDKIT_API void bcd_store_close(bcd_store_t *s);
 BCDKIT_API const char *bcd_last_error(const bcd_store_t *s);
 BCDKIT_API const char *bcd_strerror(int err);

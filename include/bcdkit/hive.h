@@ -410,6 +410,53 @@ BCDKIT_API int hive_commit(hive_t *h, unsigned flags);
  * touched; logs beside path are truncated). */
 BCDKIT_API int hive_commit_to(hive_t *h, const char *path, unsigned flags);
 
+/* ---- hives that are not host files (hive/image.c) ---------------------- */
+
+/*
+ * A hive read out of a disk image (IMAGE:PART:\path) or from anywhere else
+ * the caller reads bytes: the library never touches the volume, the caller
+ * reads and writes the files and hands over the bytes.
+ */
+struct hive_log_image {
+	const char *name;         /* the log's name, for messages and hive_log_files() */
+	const void *data;         /* its bytes; NULL or len 0: empty */
+	size_t len;
+};
+
+/*
+ * Open a hive from its bytes (copied) and the bytes of the transaction logs
+ * found beside it (NAME.LOG, .LOG1, .LOG2; at most HIVE_RECOVER_MAX_LOGS are
+ * used): a dirty hive is replayed in memory from them exactly as hive_open()
+ * replays the logs beside a host file (flags as for hive_open(); with
+ * HIVE_OPEN_NO_LOGS the logs are not read).  name is used in messages.  The
+ * handle has no file: hive_commit() refuses it (-BK_EINVAL); write it with
+ * hive_serialize() and store the bytes yourself.  Returns: 0 and *out, or a
+ * negative code with the detail in errbuf.
+ */
+BCDKIT_API int hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
+			       const struct hive_log_image *logs, size_t nlogs,
+			       unsigned flags, char *errbuf, size_t errbuf_len);
+/*
+ * The bytes hive_commit() would write, in a new buffer (*out, freed with
+ * free()): seq1 = seq2 one more than every sequence number in the hive and in
+ * logs (the logs that lie beside the file to be replaced; NULL/0 if none),
+ * timestamp now, the real hive bins size, checksum.  The handle is not
+ * changed.  A truncated or salvaged hive, or a dirty one whose logs were not
+ * replayed (unless opened with HIVE_OPEN_FORCE), is refused as for writing;
+ * a read-only handle may be serialised (an export).  To store the bytes as a
+ * commit does: write them beside the old file, rename over it, then empty
+ * the logs, and call hive_serialize_done().
+ */
+BCDKIT_API int hive_serialize(hive_t *h, const struct hive_log_image *logs, size_t nlogs,
+			      uint8_t **out, size_t *len);
+/* The bytes from hive_serialize() are now durably the hive's file: the
+ * handle takes their base block (sequence numbers, timestamp) and is clean.
+ * -BK_EINVAL if they are not this hive's bytes. */
+BCDKIT_API int hive_serialize_done(hive_t *h, const uint8_t *img, size_t len);
+/* 1 when the handle has a host file that hive_commit() writes, 0 for a hive
+ * from hive_open_image(). */
+BCDKIT_API int hive_has_file(const hive_t *h);
+
 /* ---- comparing two hives (hive/diff.c) ----------------------------------- */
 
 enum {

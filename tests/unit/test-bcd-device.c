@@ -191,6 +191,42 @@ START_TEST(locate_and_vhd)
 }
 END_TEST
 
+/*
+ * The device element Windows 10 wrote for a native-boot VHD whose inner
+ * partition is known (doc/bcd-format-notes.md, "Resolved VHD partition"):
+ * the outer partition (MBR signature a3f1d6df at 1 MiB inside the virtual
+ * disk) carries only its 40 identity bytes, then the File descriptor of
+ * \1809.402.vhd on a GPT host partition.  204 bytes, outer Size 0xbc.
+ */
+static const uint8_t win10_vhd_partition[204] = {
+	[0x10] = 0x06, [0x18] = 0xbc,
+	[0x22] = 0x10,
+	[0x30] = 0x06, [0x34] = 0x01, [0x38] = 0xdf, 0xd6, 0xf1, 0xa3,
+	[0x50] = 0x84, [0x58] = 0x05, [0x5c] = 0x01, [0x60] = 0x70, [0x64] = 0x05,
+	[0x68] = 0x06, [0x70] = 0x48,
+	[0x78] = 0xb2, 0xd6, 0xc8, 0xe9, 0x70, 0xeb, 0x67, 0x4c,
+	0x8a, 0xf5, 0x5a, 0x7a, 0xa9, 0x3e, 0x6a, 0xe7,
+	[0x90] = 0xfe, 0x8f, 0xc1, 0xc9, 0x48, 0xb2, 0x38, 0x41,
+	0xb5, 0xe6, 0xa0, 0xbc, 0xef, 0xd1, 0xd3, 0x06,
+	[0xb0] = '\\', 0, '1', 0, '8', 0, '0', 0, '9', 0, '.', 0, '4', 0, '0', 0,
+	'2', 0, '.', 0, 'v', 0, 'h', 0, 'd', 0, 0, 0,
+};
+
+START_TEST(resolved_vhd_partition)
+{
+	bcd_devmap_t *m;
+	const char *text = "vhd=[H:]\\1809.402.vhd,partition=mbr:a3f1d6df:1048576";
+
+	ck_assert_int_eq(bcd_devmap_new(&m), 0);
+	ck_assert_int_eq(bcd_devmap_add(m, "H:=gpt:{c9c18ffe-b248-4138-b5e6-a0bcefd1d306}:"
+				       "{e9c8d6b2-eb70-4c67-8af5-5a7aa93e6ae7}"), 0);
+	/* The same bytes for device (11000001) and osdevice (21000001). */
+	check_both(text, 0x11000001, m, win10_vhd_partition, sizeof(win10_vhd_partition));
+	check_both(text, 0x21000001, m, win10_vhd_partition, sizeof(win10_vhd_partition));
+	bcd_devmap_free(m);
+}
+END_TEST
+
 /* Text that must survive text -> bytes -> text unchanged. */
 START_TEST(text_roundtrip)
 {
@@ -422,6 +458,7 @@ main(void)
 	tcase_add_test(tc, boot_and_partitions);
 	tcase_add_test(tc, file_and_ramdisk);
 	tcase_add_test(tc, locate_and_vhd);
+	tcase_add_test(tc, resolved_vhd_partition);
 	tcase_add_test(tc, text_roundtrip);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, unknown_layouts);

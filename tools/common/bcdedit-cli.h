@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bcdedit's command table and command line.  Every property of a command
+ * lives in its row of struct bcdedit_cmd (tools/bcdedit.c): its name, its
+ * handler, how the words after it are taken and what it needs (a store, a
+ * writable store, only the store's file name).  The parser here and the
+ * dispatcher in main() read nothing else, so adding a command is one row
+ * and one handler.
+ */
+#ifndef BCDEDIT_CLI_H
+#define BCDEDIT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BCDEDIT_MAX_WORDS 256
+
+struct bcdedit_args;
+
+/* How the words right after the command name are taken. */
+enum bcdedit_shape {
+	SHAPE_WORDS,      /* positional words; options are matched anywhere */
+	SHAPE_ONE,        /* one word taken literally (file name, identifier) */
+	SHAPE_ID_NAME,    /* [{ID}] NAME: an identifier is literal when it starts with '{' */
+	SHAPE_SET,        /* [{ID}] NAME VALUE: NAME and VALUE are literal too */
+};
+
+/* What a command needs before its handler runs. */
+enum {
+	CMD_STORE = 1 << 0,     /* opens --store */
+	CMD_WRITE = 1 << 1,     /* ... for writing */
+	CMD_PATH = 1 << 2,      /* needs the --store file name, not an open store */
+	CMD_NOSTORE = 1 << 3,   /* runs without --store */
+};
+
+struct bcdedit_cmd {
+	const char *name;                       /* without the leading '/' */
+	int (*run)(struct bcdedit_args *a);
+	int shape;                              /* enum bcdedit_shape */
+	unsigned flags;                         /* CMD_* */
+	const char *target;                     /* default object of [ID] */
+	const char *element;                    /* element the command edits */
+	const char *synopsis;                   /* usage line(s), after the name */
+};
+
+/* Everything the command line says, gathered before anything is done. */
+struct bcdedit_args {
+	const struct bcdedit_cmd *cmd;
+	const char *cmdname;                    /* as typed */
+	const char *store;
+	const char *current;
+	const char *maps[26];
+	size_t nmaps;
+	bool json, verbose;
+	const char *words[BCDEDIT_MAX_WORDS];   /* positional words of the command */
+	size_t nwords;
+	const char *desc;                       /* /d */
+	const char *app;                        /* /application */
+	bool inherit, device, force, clean, nocleanup, cleanup;
+	const char *inherit_type;
+	int listmode;                           /* BCD_LIST_*; listmode_given when typed */
+	bool listmode_given;
+};
+
+/*
+ * Fill a from argv using the command table (n rows); the row named dflt
+ * runs when no command is given.  help() is called for -h, --help and /?.
+ * Usage errors exit through tool_usage_error().
+ */
+void bcdedit_parse_args(struct bcdedit_args *a, int argc, char **argv,
+			const struct bcdedit_cmd *cmds, size_t n, const char *dflt,
+			void (*help)(void));
+
+#endif

@@ -27,6 +27,7 @@
 #define BCD_EL_WINPE             0x26000022u
 #define BCD_EL_FILEDEVICE        0x21000001u
 #define BCD_EL_FILEPATH          0x22000002u
+#define BCD_EL_LOADER_RESUME     0x23000003u   /* a loader's resumeobject */
 
 #define BCD_OBJ_LOADER_SETTINGS  0x20200003u
 #define BCD_OBJ_RESUME_SETTINGS  0x20200004u

@@ -145,7 +145,7 @@ referenced_by_loader(struct bm_store *m, const bcd_guid_t *res)
 
 	for (i = 0; i < m->n && !ref; i++) {
 		if (bm_type(&m->o[i]) != BCD_OBJ_OSLOADER ||
-		    bm_get(&m->o[i], BCD_EL_RESUMEOBJECT, &v) < 0)
+		    bm_get(&m->o[i], BCD_EL_LOADER_RESUME, &v) < 0)
 			continue;
 		ref = v.n_guids == 1 && bcd_guid_cmp(&v.guids[0], res) == 0;
 		bcd_value_free(&v);
@@ -185,7 +185,7 @@ drop_loader(struct build *b, const bcd_guid_t *id, bool keep_copy)
 	bool has_res;
 	int rc = 0;
 
-	has_res = bm_get(o, BCD_EL_RESUMEOBJECT, &res) == 0 && res.n_guids == 1;
+	has_res = bm_get(o, BCD_EL_LOADER_RESUME, &res) == 0 && res.n_guids == 1;
 	if (keep_copy)
 		rc = bm_copy_obj(&b->merge, o, NULL);
 	bm_remove(&b->m, id);
@@ -222,7 +222,7 @@ replace_same(struct build *b, const char *root, struct bcd_boot_result *res)
 	if (n) {
 		b->loader = ids[0];
 		res->replaced = 1;
-		if (bm_get(bm_find(&b->m, &ids[0]), BCD_EL_RESUMEOBJECT, &v) == 0) {
+		if (bm_get(bm_find(&b->m, &ids[0]), BCD_EL_LOADER_RESUME, &v) == 0) {
 			if (v.n_guids == 1 && bm_find(&b->m, &v.guids[0]) &&
 			    bm_type(bm_find(&b->m, &v.guids[0])) == BCD_OBJ_RESUME)
 				b->resume = v.guids[0];
@@ -310,7 +310,7 @@ make_loader(struct build *b, const bcd_guid_t *from)
 	if (rc == 0)
 		rc = bm_set_str(o, BCD_EL_SYSTEMROOT, b->p->systemroot);
 	if (rc == 0)
-		rc = bm_set_guids(o, BCD_EL_RESUMEOBJECT, &b->resume, 1);
+		rc = bm_set_guids(o, BCD_EL_LOADER_RESUME, &b->resume, 1);
 	if (rc == 0)
 		rc = bm_set_int(o, BCD_EL_NX, 0);               /* OptIn */
 	if (rc == 0)
@@ -535,32 +535,6 @@ assemble(struct build *b, bcd_store_t *tmpl, bcd_store_t *old, struct bcd_boot_r
 	return rc;
 }
 
-/* A store handle around a hive made here. */
-static int
-wrap(hive_t *h, const char *path, bcd_store_t **out)
-{
-	bcd_store_t *s = bk_calloc(1, sizeof(*s));
-	hive_key_t root;
-	int rc;
-
-	if (!s || !(s->path = bk_strdup(path))) {
-		bk_free(s);
-		return -BK_ENOMEM;
-	}
-	s->hive = h;
-	s->flags = BCD_OPEN_WRITE;
-	rc = hive_root(h, &root);
-	if (rc == 0)
-		rc = hive_key_child(h, root, "Objects", &s->objects);
-	if (rc < 0) {
-		bk_free(s->path);
-		bk_free(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
-}
-
 static int
 check_params(const struct bcd_boot_params *p, char *errbuf, size_t errlen)
 {
@@ -609,7 +583,7 @@ bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store
 	if (rc == 0 && (rc = bm_write(&b.m, h)) < 0)
 		bcd_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
 	if (rc == 0)
-		rc = wrap(h, path, out);
+		rc = bcd_store_open_hive(out, h, path, BCD_OPEN_WRITE, errbuf, errlen);
 	if (rc < 0 && h)
 		hive_close(h);
 	if (rc < 0 && errbuf && !errbuf[0])

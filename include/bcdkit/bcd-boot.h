@@ -9,7 +9,7 @@
  * Windows Boot Loader and its resume object.  A loader for the same Windows
  * (same osdevice and systemroot) is replaced under its own GUID, so a second
  * run gives the same store.  The result is a new store handle whose hive is
- * in memory only; bcd_store_commit() writes it to its path atomically.
+ * in memory only (no file): bcd_store_serialize() gives the bytes to write.
  */
 #ifndef BCDKIT_BCD_BOOT_H
 #define BCDKIT_BCD_BOOT_H

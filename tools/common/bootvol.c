@@ -184,6 +184,14 @@ host_walk(struct bootvol *v, const char *path, char parts[][256], size_t n, bool
 			snprintf(real, sizeof(real), "%s", parts[i]);
 		}
 		next = openat(fd, real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			struct stat st;
+			int e = errno;
+
+			/* O_DIRECTORY hides a link as ENOTDIR: say what is there. */
+			errno = fstatat(fd, real, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				S_ISLNK(st.st_mode) ? ELOOP : e;
+		}
 		close(fd);
 		fd = next;
 	}
@@ -193,7 +201,8 @@ host_walk(struct bootvol *v, const char *path, char parts[][256], size_t n, bool
 		if (fd >= 0)
 			close(fd);
 		return verr(v, errno_code(e), "%s: %s: %s", v->name, path,
-			    e == ELOOP ? "a symbolic link is in the way" : strerror(e));
+			    e == ELOOP ? "a symbolic link is in the way (not followed)" :
+			    strerror(e));
 	}
 	*out = fd;
 	return 0;

@@ -19,7 +19,6 @@
  * link and run (NTFS only) in a build that does not have it yet.
  */
 #pragma weak fs_fat_driver
-#pragma weak fs_ntfs_driver
 
 /* Probing order: NTFS first (its boot sector is unmistakable), then FAT. */
 static const struct fs_driver *

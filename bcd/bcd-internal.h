@@ -46,6 +46,9 @@ struct bcd_store {
 	hive_key_t objects;        /* the Objects key */
 	bool have_current;
 	bcd_guid_t current;
+	bcd_msg_cb msg_cb;         /* notes such as skipped keys */
+	void *msg_data;
+	bool skip_noted;           /* the skipped-key note was given */
 };
 
 /* Key of an object, or -BK_ENOTFOUND (with a detail). */

@@ -333,3 +333,46 @@ bcd_remove_references(bcd_store_t *s, const bcd_guid_t *id)
 	bk_free(all);
 	return rc;
 }
+
+/* The resumeobject of an OS loader, if it has one that exists. */
+static bool
+loader_resume(bcd_store_t *s, const bcd_guid_t *id, bcd_guid_t *out)
+{
+	struct bcd_value v;
+	uint32_t type;
+	bool ok = false;
+
+	if (bcd_object_type(s, id, &type) < 0 || type != BCD_OBJ_OSLOADER) {
+		bk_err_clear(&s->err);
+		return false;
+	}
+	if (bcd_element_get(s, id, BCD_EL_LOADER_RESUMEOBJECT, &v) == 0) {
+		if (v.n_guids == 1 && must_exist(s, &v.guids[0]) == 0) {
+			*out = v.guids[0];
+			ok = true;
+		}
+		bcd_value_free(&v);
+	}
+	bk_err_clear(&s->err);
+	return ok;
+}
+
+int
+bcd_resume_to_delete(bcd_store_t *s, const bcd_guid_t *loader, bcd_guid_t *out)
+{
+	bcd_guid_t *all = NULL, r, other;
+	size_t n = 0, i;
+	int rc;
+
+	if (!loader_resume(s, loader, &r))
+		return -BK_ENOTFOUND;
+	rc = bcd_store_objects(s, &all, &n);
+	for (i = 0; i < n && rc == 0; i++)
+		if (memcmp(all[i].b, loader->b, 16) != 0 && loader_resume(s, &all[i], &other) &&
+		    memcmp(other.b, r.b, 16) == 0)
+			rc = -BK_ENOTFOUND;   /* another loader still resumes from it */
+	bk_free(all);
+	if (rc == 0)
+		*out = r;
+	return rc;
+}

@@ -91,21 +91,25 @@ bcd_store_export(bcd_store_t *s, const char *dst)
 	return bk_atomic_copy(&s->err, s->path, dst);
 }
 
+/*
+ * The source is opened (its logs replayed) and written over path by the
+ * hive commit, as every other write is: sequence numbers past those of the
+ * logs beside path, and those logs emptied once the new file is durable, so
+ * the old store's BCD.LOG* never describe the imported content.
+ */
 int
 bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen)
 {
-	struct bk_errbuf eb;
 	bcd_store_t *t = NULL;
 	int rc;
 
-	rc = bcd_store_open(&t, src, 0, errbuf, errlen);
+	rc = bcd_store_open(&t, src, BCD_OPEN_WRITE, errbuf, errlen);
 	if (rc < 0)
 		return rc;
-	bcd_store_close(t);
-	bk_err_clear(&eb);
-	rc = bk_atomic_copy(&eb, src, path);
+	rc = hive_commit_to(t->hive, path, 0);
 	if (rc < 0)
-		bcd_errbuf_set(errbuf, errlen, "%s", eb.msg);
+		bcd_errbuf_set(errbuf, errlen, "%s", hive_last_error(t->hive));
+	bcd_store_close(t);
 	return rc;
 }
 

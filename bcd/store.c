@@ -171,6 +171,36 @@ objsort_cmp(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
+/* A GUID-named key with a Description subkey. */
+static bool
+is_object_key(bcd_store_t *s, hive_key_t key, const char *name, bcd_guid_t *id)
+{
+	hive_key_t desc;
+
+	return bcd_guid_parse(name, id) == 0 &&
+	       hive_key_child(s->hive, key, "Description", &desc) == 0;
+}
+
+static void
+note_skipped(bcd_store_t *s, const char *name)
+{
+	char msg[320];
+
+	if (s->skip_noted || !s->msg_cb)
+		return;
+	s->skip_noted = true;
+	snprintf(msg, sizeof(msg), "%s: Objects\\%.200s is not an object (its name is not a GUID "
+		 "or it has no Description); such keys are skipped", s->path, name);
+	s->msg_cb(s->msg_data, msg);
+}
+
+void
+bcd_set_msg_cb(bcd_store_t *s, bcd_msg_cb cb, void *data)
+{
+	s->msg_cb = cb;
+	s->msg_data = data;
+}
+
 int
 bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n)
 {
@@ -203,8 +233,11 @@ bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n)
 			rc = 0;
 			continue;
 		}
-		/* Keys that are not GUIDs are not objects (never seen; skipped). */
-		if (bcd_guid_parse(name, &o[k].id) == 0) {
+		/* Keys that are not GUIDs or have no Description are not
+		 * objects: skipped, and reported once per handle. */
+		if (!is_object_key(s, keys[i], name, &o[k].id)) {
+			note_skipped(s, name);
+		} else {
 			rc = read_type(s, keys[i], &o[k].type);
 			if (rc < 0) {
 				free(name);

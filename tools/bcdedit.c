@@ -9,14 +9,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "bcdkit/bcd.h"
 #include "bcdedit-cli.h"
+#include "bcdedit-msg.h"
 #include "tool-util.h"
 
 #define MAX_IDS BCDEDIT_MAX_WORDS
@@ -26,26 +29,37 @@
 static bcd_store_t *store;
 static bcd_devmap_t *map;
 static const char *store_path;
+static const struct bcdedit_cmd *cur;   /* the command being run */
+static int pending = -1;                /* the message of a failure, when not cur's */
 
+/* Report a failure with the message of the command (or pending) and the store's detail. */
 static int
 fail(int rc)
 {
+	int msg = pending >= 0 ? pending : cur->msg;
+
 	/* Deep allocation failures return the bare code: the store's detail
 	 * may then be an older one (a tolerated "not set"). */
 	if (store && rc == -BK_ENOMEM)
-		tool_err("%s: %s", store_path, bcd_strerror(rc));
-	else
-		tool_err("%s", store ? bcd_last_error(store) : bcd_strerror(rc));
-	return EXIT_FAIL;
+		return bcdedit_fail(msg, rc, "%s: %s", store_path, bcd_strerror(rc));
+	return bcdedit_fail(msg, rc, "%s", store ? bcd_last_error(store) : bcd_strerror(rc));
 }
 
 static int
 resolve(const char *text, bcd_guid_t *out)
 {
+	int rc;
+
 	if (!bcd_store_has_current(store) && strcasecmp(text, "{current}") == 0)
 		fprintf(stderr, "%s: note: offline, {current} is taken to be {default} "
 			"(use --current ID)\n", tool_name);
-	return bcd_store_resolve(store, text, out);
+	rc = bcd_store_resolve(store, text, out);
+	/* A virtual alias with nothing behind it is a missing entry; any
+	 * other text that does not resolve is not an identifier. */
+	if (rc < 0)
+		pending = strcasecmp(text, "{default}") == 0 || strcasecmp(text, "{current}") == 0
+			  ? MSG_REFERENCE : MSG_BAD_ID;
+	return rc;
 }
 
 /* Resolve and require an existing object. */
@@ -55,7 +69,34 @@ existing(const char *text, bcd_guid_t *out)
 	uint32_t type;
 	int rc = resolve(text, out);
 
-	return rc < 0 ? rc : bcd_object_type(store, out, &type);
+	if (rc == 0 && (rc = bcd_object_type(store, out, &type)) < 0)
+		pending = MSG_REFERENCE;
+	return rc;
+}
+
+/* bcd_set_text(), its failure classified with bcdedit's messages. */
+static int
+set_value(const bcd_guid_t *id, const char *name, const char *value)
+{
+	int rc = bcd_set_text(store, id, name, value, map);
+	uint32_t type = 0, el = 0, f;
+
+	if (rc >= 0 || bcd_object_type(store, id, &type) < 0)
+		return rc;
+	if (bcd_element_lookup(type, name, &el) < 0) {
+		pending = MSG_ELEMENT;
+		return rc;
+	}
+	f = BCD_ELEM_FORMAT(el);
+	if (f == BCD_FMT_INTEGER && (rc == -BK_ESYNTAX || rc == -BK_EINVAL))
+		pending = MSG_INTEGER;
+	else if ((f == BCD_FMT_OBJECT || f == BCD_FMT_OBJLIST) && rc == -BK_ESYNTAX)
+		pending = MSG_BAD_ID;
+	else if ((f == BCD_FMT_OBJECT || f == BCD_FMT_OBJLIST) && rc == -BK_ENOTFOUND)
+		pending = MSG_REFERENCE;
+	else
+		pending = MSG_SET;
+	return rc;
 }
 
 static int
@@ -87,7 +128,7 @@ do_enum(struct bcdedit_args *a)
 	size_t i;
 
 	if (a->nwords > 1)
-		tool_usage_error("/enum takes one type or identifier");
+		bcdedit_usage_error("/enum takes one type or identifier");
 	if (a->nwords == 1) {
 		filter = -1;
 		for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
@@ -104,7 +145,11 @@ do_enum(struct bcdedit_args *a)
 			    (a->verbose ? BCD_ENUM_V : 0) | (a->json ? BCD_ENUM_JSON : 0), &text);
 	if (rc < 0)
 		return fail(rc);
-	fputs(text, stdout);
+	/* Nothing selected: the text is bcdedit's leading empty line alone. */
+	if (!a->json && strcmp(text, "\n") == 0)
+		printf("There are no matching objects or the store is empty.\n");
+	else
+		fputs(text, stdout);
 	free(text);
 	return EXIT_OK;
 }
@@ -137,12 +182,12 @@ do_copy(struct bcdedit_args *a)
 	int rc;
 
 	if (a->nwords != 1 || !a->desc)
-		tool_usage_error("usage: /copy ID /d DESCRIPTION");
+		bcdedit_usage_error("usage: /copy ID /d DESCRIPTION");
 	rc = existing(a->words[0], &src);
 	if (rc == 0)
 		rc = bcd_object_copy(store, &src, &id);
 	if (rc == 0)
-		rc = bcd_set_text(store, &id, "description", a->desc, map);
+		rc = set_value(&id, "description", a->desc);
 	if (rc == 0)
 		rc = follow_display_order(&src, &id);
 	if (rc == 0)
@@ -159,20 +204,20 @@ create_type(struct bcdedit_args *a, const bcd_guid_t *id, uint32_t *type)
 	int n = !!a->app + !!a->inherit + !!a->device;
 
 	if (n > 1)
-		tool_usage_error("/create takes one of /application, /inherit, /device");
+		bcdedit_usage_error("/create takes one of /application, /inherit, /device");
 	if (a->app) {
 		if (bcd_application_type(a->app, 0, type) < 0)
-			tool_usage_error("unknown application type '%s'", a->app);
+			bcdedit_usage_error("unknown application type '%s'", a->app);
 		if (!a->desc)
-			tool_usage_error("/create /application needs /d DESCRIPTION");
+			bcdedit_usage_error("/create /application needs /d DESCRIPTION");
 	} else if (a->inherit) {
 		*type = BCD_OBJ_INHERIT;
 		if (a->inherit_type && bcd_application_type(a->inherit_type, 1, type) < 0)
-			tool_usage_error("unknown inherit type '%s'", a->inherit_type);
+			bcdedit_usage_error("unknown inherit type '%s'", a->inherit_type);
 	} else if (a->device) {
 		*type = BCD_OBJ_DEVICE;
 	} else if (!id || bcd_wellknown_type(id, type) < 0) {
-		tool_usage_error("/create needs /application, /inherit or /device "
+		bcdedit_usage_error("/create needs /application, /inherit or /device "
 				 "(or a well-known identifier)");
 	}
 	return 0;
@@ -187,7 +232,7 @@ do_create(struct bcdedit_args *a)
 	int rc = 0;
 
 	if (a->nwords > 1)
-		tool_usage_error("/create takes at most one identifier");
+		bcdedit_usage_error("/create takes at most one identifier");
 	if (a->nwords == 1) {
 		rc = resolve(a->words[0], &want);
 		if (rc < 0)
@@ -196,35 +241,45 @@ do_create(struct bcdedit_args *a)
 	create_type(a, a->nwords ? &want : NULL, &type);
 	rc = bcd_object_create(store, a->nwords ? &want : NULL, type, &id);
 	if (rc == 0 && a->desc)
-		rc = bcd_set_text(store, &id, "description", a->desc, map);
+		rc = set_value(&id, "description", a->desc);
 	if (rc == 0)
 		rc = bcd_store_commit(store);
 	if (rc < 0)
 		return fail(rc);
-	printf("The entry %s was successfully created.\n", bcd_guid_format(&id, g));
+	/* A well-known object is named by its alias, as bcdedit does. */
+	printf("The entry %s was successfully created.\n",
+	       bcd_alias_name(&id) && !a->verbose ? bcd_alias_name(&id) : bcd_guid_format(&id, g));
 	return EXIT_OK;
 }
 
 static int
 do_delete(struct bcdedit_args *a)
 {
-	bcd_guid_t id;
+	bcd_guid_t id, resume;
+	bool with_resume;
 	int rc;
 
 	if (a->nwords != 1)
-		tool_usage_error("usage: /delete ID [/f] [/cleanup|/nocleanup]");
+		bcdedit_usage_error("usage: /delete ID [/f] [/cleanup|/nocleanup]");
 	if (a->cleanup && a->nocleanup)
-		tool_usage_error("/cleanup and /nocleanup exclude each other");
+		bcdedit_usage_error("/cleanup and /nocleanup exclude each other");
 	rc = existing(a->words[0], &id);
 	if (rc < 0)
 		return fail(rc);
 	if (bcd_alias_name(&id) && !a->force) {
-		tool_err("%s is a well-known identifier; use /f to delete it", a->words[0]);
-		return EXIT_FAIL;
+		return bcdedit_fail(MSG_DELETE, 0, "%s is a well-known identifier; use /f to delete it",
+				    a->words[0]);
 	}
+	/* With clean-up, a loader's resume object goes too unless another
+	 * loader resumes from it. */
+	with_resume = !a->nocleanup && bcd_resume_to_delete(store, &id, &resume) == 0;
 	rc = bcd_object_delete(store, &id);
 	if (rc == 0 && !a->nocleanup)
 		rc = bcd_remove_references(store, &id);
+	if (rc == 0 && with_resume)
+		rc = bcd_object_delete(store, &resume);
+	if (rc == 0 && with_resume)
+		rc = bcd_remove_references(store, &resume);
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
@@ -240,6 +295,29 @@ split_id(struct bcdedit_args *a, const char *dflt, bcd_guid_t *id, size_t *first
 	return existing(dflt, id);
 }
 
+/* /set ID LIST ID... /addfirst|/addlast|/remove: edit the list as /displayorder does. */
+static int
+set_list_edit(struct bcdedit_args *a, const bcd_guid_t *id, size_t first)
+{
+	bcd_guid_t ids[MAX_IDS];
+	uint32_t type = 0, el;
+	size_t i, n = 0;
+	int rc;
+
+	rc = bcd_object_type(store, id, &type);
+	if (rc < 0)
+		return fail(rc);
+	if (bcd_element_lookup(type, a->words[first], &el) < 0 ||
+	    BCD_ELEM_FORMAT(el) != BCD_FMT_OBJLIST)
+		bcdedit_usage_error("/addfirst, /addlast and /remove apply to object lists, not '%s'",
+				 a->words[first]);
+	for (i = first + 1; i < a->nwords && rc == 0; i++)
+		rc = existing(a->words[i], &ids[n++]);
+	if (rc == 0)
+		rc = bcd_list_edit(store, id, el, ids, n, a->listmode);
+	return rc < 0 ? fail(rc) : commit_ok();
+}
+
 static int
 do_set(struct bcdedit_args *a)
 {
@@ -250,33 +328,39 @@ do_set(struct bcdedit_args *a)
 
 	rc = split_id(a, "{current}", &id, &first);
 	if (a->nwords < first + 2)
-		tool_usage_error("usage: /set [ID] NAME VALUE");
+		bcdedit_usage_error("usage: /set [ID] NAME VALUE");
 	if (rc < 0)
 		return fail(rc);
+	if (a->listmode_given)
+		return set_list_edit(a, &id, first);
 	for (i = first + 1; i < a->nwords; i++) {
 		if (strlen(value) + strlen(a->words[i]) + 2 > sizeof(value))
-			tool_usage_error("value too long");
+			bcdedit_usage_error("value too long");
 		if (i > first + 1)
 			strcat(value, " ");
 		strcat(value, a->words[i]);
 	}
-	rc = bcd_set_text(store, &id, a->words[first], value, map);
+	rc = set_value(&id, a->words[first], value);
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
 static int
 do_deletevalue(struct bcdedit_args *a)
 {
+	uint32_t type = 0;
 	bcd_guid_t id;
 	size_t first;
 	int rc;
 
 	rc = split_id(a, "{current}", &id, &first);
 	if (a->nwords != first + 1)
-		tool_usage_error("usage: /deletevalue [ID] NAME");
+		bcdedit_usage_error("usage: /deletevalue [ID] NAME");
 	if (rc < 0)
 		return fail(rc);
 	rc = bcd_delete_text(store, &id, a->words[first]);
+	if (rc < 0 && bcd_object_type(store, &id, &type) == 0 &&
+	    bcd_element_lookup(type, a->words[first], &(uint32_t){ 0 }) < 0)
+		pending = MSG_ELEMENT;
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
@@ -290,7 +374,7 @@ list_command(struct bcdedit_args *a, bool single)
 	int rc;
 
 	if (a->nwords == 0 || (single && a->nwords != 1))
-		tool_usage_error("%s needs %s", a->cmdname, single ? "one identifier" : "identifiers");
+		bcdedit_usage_error("%s needs %s", a->cmdname, single ? "one identifier" : "identifiers");
 	rc = existing(a->cmd->target, &owner);
 	if (rc == 0)
 		rc = bcd_object_type(store, &owner, &type);
@@ -333,10 +417,10 @@ do_onoff(struct bcdedit_args *a)
 	rc = split_id(a, a->cmd->target, &id, &first);
 	if (a->nwords != first + 1 || (strcasecmp(a->words[first], "on") != 0 &&
 				       strcasecmp(a->words[first], "off") != 0))
-		tool_usage_error("usage: %s [ID] ON|OFF", a->cmdname);
+		bcdedit_usage_error("usage: %s [ID] ON|OFF", a->cmdname);
 	if (rc < 0)
 		return fail(rc);
-	rc = bcd_set_text(store, &id, a->cmd->element, a->words[first], map);
+	rc = set_value(&id, a->cmd->element, a->words[first]);
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
@@ -347,11 +431,14 @@ do_timeout(struct bcdedit_args *a)
 	uint64_t n;
 	int rc;
 
-	if (a->nwords != 1 || !tool_parse_u64(a->words[0], &n) || n > 0xFFFFFFFFu)
-		tool_usage_error("usage: /timeout SECONDS");
+	if (a->nwords != 1)
+		bcdedit_usage_error("usage: /timeout SECONDS");
+	if (!tool_parse_u64(a->words[0], &n) || n > 0xFFFFFFFFu)
+		return bcdedit_fail(MSG_INTEGER, 0, "/timeout: \"%s\" is not a number of seconds",
+				    a->words[0]);
 	rc = existing("{bootmgr}", &id);
 	if (rc == 0)
-		rc = bcd_set_text(store, &id, "timeout", a->words[0], map);
+		rc = set_value(&id, "timeout", a->words[0]);
 	return rc < 0 ? fail(rc) : commit_ok();
 }
 
@@ -362,12 +449,10 @@ do_createstore(struct bcdedit_args *a)
 	int rc;
 
 	if (a->nwords != 1)
-		tool_usage_error("%s needs a file name", a->cmdname);
+		bcdedit_usage_error("%s needs a file name", a->cmdname);
 	rc = bcd_store_create(a->words[0], eb, sizeof(eb));
-	if (rc < 0) {
-		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
-		return EXIT_FAIL;
-	}
+	if (rc < 0)
+		return bcdedit_fail(MSG_CREATESTORE, rc, "%s", eb[0] ? eb : bcd_strerror(rc));
 	printf("The operation completed successfully.\n");
 	return EXIT_OK;
 }
@@ -379,13 +464,13 @@ do_import(struct bcdedit_args *a)
 	int rc;
 
 	if (a->nwords != 1)
-		tool_usage_error("%s needs a file name", a->cmdname);
+		bcdedit_usage_error("%s needs a file name", a->cmdname);
 	/* Offline there is no firmware, so /clean has no boot entries to remove. */
 	rc = bcd_store_import(store_path, a->words[0], eb, sizeof(eb));
-	if (rc < 0) {
-		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
-		return EXIT_FAIL;
-	}
+	if (rc < 0 && access(a->words[0], F_OK) != 0 && errno == ENOENT)
+		rc = -BK_ENOTFOUND;
+	if (rc < 0)
+		return bcdedit_fail(MSG_IMPORT, rc, "%s", eb[0] ? eb : bcd_strerror(rc));
 	printf("The operation completed successfully.\n");
 	return EXIT_OK;
 }
@@ -393,10 +478,13 @@ do_import(struct bcdedit_args *a)
 static int
 do_export(struct bcdedit_args *a)
 {
+	int rc;
+
 	if (a->nwords != 1)
-		tool_usage_error("/export needs a file name");
-	if (bcd_store_export(store, a->words[0]) < 0)
-		return fail(-1);
+		bcdedit_usage_error("/export needs a file name");
+	rc = bcd_store_export(store, a->words[0]);
+	if (rc < 0)
+		return fail(rc);
 	printf("The operation completed successfully.\n");
 	return EXIT_OK;
 }
@@ -406,32 +494,32 @@ do_export(struct bcdedit_args *a)
 #define STORE_RW (CMD_STORE | CMD_WRITE)
 
 static const struct bcdedit_cmd commands[] = {
-	{ "createstore", do_createstore, SHAPE_ONE, CMD_NOSTORE, NULL, NULL, "FILE" },
-	{ "export", do_export, SHAPE_ONE, CMD_STORE, NULL, NULL, "FILE" },
-	{ "import", do_import, SHAPE_ONE, CMD_PATH, NULL, NULL, "FILE [/clean]" },
-	{ "enum", do_enum, SHAPE_WORDS, CMD_STORE, NULL, NULL,
+	{ "createstore", do_createstore, SHAPE_ONE, CMD_NOSTORE, MSG_CREATESTORE, NULL, NULL, "FILE" },
+	{ "export", do_export, SHAPE_ONE, CMD_STORE, MSG_EXPORT, NULL, NULL, "FILE" },
+	{ "import", do_import, SHAPE_ONE, CMD_PATH, MSG_IMPORT, NULL, NULL, "FILE [/clean]" },
+	{ "enum", do_enum, SHAPE_WORDS, CMD_STORE, MSG_ENUM, NULL, NULL,
 	  "[ACTIVE|FIRMWARE|BOOTAPP|BOOTMGR|OSLOADER|RESUME|INHERIT|ALL|ID] [/v]" },
-	{ "copy", do_copy, SHAPE_ONE, STORE_RW, NULL, NULL, "ID /d DESCRIPTION" },
-	{ "create", do_create, SHAPE_WORDS, STORE_RW, NULL, NULL,
+	{ "copy", do_copy, SHAPE_ONE, STORE_RW, MSG_COPY, NULL, NULL, "ID /d DESCRIPTION" },
+	{ "create", do_create, SHAPE_WORDS, STORE_RW, MSG_CREATE, NULL, NULL,
 	  "[ID] /d DESCRIPTION /application osloader|resume|bootsector|startup|bootapp\n"
 	  "  /create [ID] [/d DESCRIPTION] /inherit [APPTYPE]\n"
 	  "  /create [ID] [/d DESCRIPTION] /device\n"
 	  "  /create ID [/d DESCRIPTION]          (well-known objects)" },
-	{ "delete", do_delete, SHAPE_ONE, STORE_RW, NULL, NULL, "ID [/f] [/cleanup|/nocleanup]" },
-	{ "set", do_set, SHAPE_SET, STORE_RW, "{current}", NULL, "[ID] NAME VALUE" },
-	{ "deletevalue", do_deletevalue, SHAPE_ID_NAME, STORE_RW, "{current}", NULL, "[ID] NAME" },
-	{ "default", do_default, SHAPE_ONE, STORE_RW, "{bootmgr}", "default", "ID" },
-	{ "displayorder", do_list, SHAPE_WORDS, STORE_RW, "{bootmgr}", "displayorder",
+	{ "delete", do_delete, SHAPE_ONE, STORE_RW, MSG_DELETE, NULL, NULL, "ID [/f] [/cleanup|/nocleanup]" },
+	{ "set", do_set, SHAPE_SET, STORE_RW, MSG_SET, "{current}", NULL, "[ID] NAME VALUE" },
+	{ "deletevalue", do_deletevalue, SHAPE_ID_NAME, STORE_RW, MSG_DELETE_ELEMENT, "{current}", NULL, "[ID] NAME" },
+	{ "default", do_default, SHAPE_ONE, STORE_RW, MSG_SET, "{bootmgr}", "default", "ID" },
+	{ "displayorder", do_list, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "displayorder",
 	  "ID... [/addfirst|/addlast|/remove]" },
-	{ "bootsequence", do_list, SHAPE_WORDS, STORE_RW, "{bootmgr}", "bootsequence",
+	{ "bootsequence", do_list, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "bootsequence",
 	  "ID... [/addfirst|/addlast|/remove]" },
-	{ "toolsdisplayorder", do_list, SHAPE_WORDS, STORE_RW, "{bootmgr}", "toolsdisplayorder",
+	{ "toolsdisplayorder", do_list, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "toolsdisplayorder",
 	  "ID... [/addfirst|/addlast|/remove]" },
-	{ "timeout", do_timeout, SHAPE_ONE, STORE_RW, "{bootmgr}", "timeout", "SECONDS" },
-	{ "bootems", do_onoff, SHAPE_WORDS, STORE_RW, "{bootmgr}", "bootems", "[ID] ON|OFF" },
-	{ "ems", do_onoff, SHAPE_WORDS, STORE_RW, "{current}", "ems", "[ID] ON|OFF" },
-	{ "debug", do_onoff, SHAPE_WORDS, STORE_RW, "{current}", "debug", "[ID] ON|OFF" },
-	{ "bootdebug", do_onoff, SHAPE_WORDS, STORE_RW, "{current}", "bootdebug", "[ID] ON|OFF" },
+	{ "timeout", do_timeout, SHAPE_ONE, STORE_RW, MSG_SET, "{bootmgr}", "timeout", "SECONDS" },
+	{ "bootems", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "bootems", "[ID] ON|OFF" },
+	{ "ems", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{current}", "ems", "[ID] ON|OFF" },
+	{ "debug", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{current}", "debug", "[ID] ON|OFF" },
+	{ "bootdebug", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{current}", "bootdebug", "[ID] ON|OFF" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -461,22 +549,26 @@ usage(void)
 	exit(EXIT_OK);
 }
 
-/* The drive map of --map; on failure a message and EXIT_USAGE. */
+/* The drive map of --map; on failure a message and EXIT_FAIL. */
 static int
 build_map(const struct bcdedit_args *a)
 {
 	size_t i;
 
-	if (bcd_devmap_new(&map) < 0) {
-		tool_err("out of memory");
-		return EXIT_FAIL;
-	}
+	if (bcd_devmap_new(&map) < 0)
+		return bcdedit_fail(MSG_PARAM, -BK_ENOMEM, "out of memory");
 	for (i = 0; i < a->nmaps; i++)
-		if (bcd_devmap_add(map, a->maps[i]) < 0) {
-			tool_err("--map %s: %s", a->maps[i], bcd_devmap_last_error(map));
-			return EXIT_USAGE;
-		}
+		if (bcd_devmap_add(map, a->maps[i]) < 0)
+			return bcdedit_fail(MSG_PARAM, 0, "--map %s: %s", a->maps[i],
+					    bcd_devmap_last_error(map));
 	return EXIT_OK;
+}
+
+static void
+warn_cb(void *data, const char *msg)
+{
+	(void)data;
+	tool_warn("%s", msg);
 }
 
 /*
@@ -487,21 +579,23 @@ static int
 open_store(const struct bcdedit_args *a)
 {
 	char eb[512] = "";
-	bcd_guid_t cur;
+	bcd_guid_t id;
 	int rc;
 
 	rc = bcd_store_open(&store, a->store, (a->cmd->flags & CMD_WRITE) ? BCD_OPEN_WRITE : 0,
 			    eb, sizeof(eb));
 	if (rc < 0) {
 		store = NULL;
-		tool_err("%s", eb[0] ? eb : bcd_strerror(rc));
-		return EXIT_FAIL;
+		if (access(a->store, F_OK) != 0 && errno == ENOENT)
+			rc = -BK_ENOTFOUND;
+		return bcdedit_fail(MSG_STORE_OPEN, rc, "%s", eb[0] ? eb : bcd_strerror(rc));
 	}
+	bcd_set_msg_cb(store, warn_cb, NULL);
 	if (a->current) {
-		if (bcd_store_resolve(store, a->current, &cur) < 0 ||
-		    bcd_object_type(store, &cur, &(uint32_t){ 0 }) < 0)
-			return fail(-1);
-		bcd_store_set_current(store, &cur);
+		rc = existing(a->current, &id);
+		if (rc < 0)
+			return fail(rc);
+		bcd_store_set_current(store, &id);
 	}
 	return EXIT_OK;
 }
@@ -510,13 +604,17 @@ int
 main(int argc, char **argv)
 {
 	struct bcdedit_args a;
-	int rc;
+	int i, rc;
 
 	tool_init(argc, argv);
+	for (i = 1; i < argc; i++)
+		if (strcasecmp(argv[i], "--json") == 0 || strcasecmp(argv[i], "/json") == 0)
+			bcdedit_msg_json(true);
 	bcdedit_parse_args(&a, argc, argv, commands, N_COMMANDS, "enum", usage);
+	cur = a.cmd;
 	store_path = a.store;
 	if (!a.store && !(a.cmd->flags & CMD_NOSTORE))
-		tool_usage_error("no store given (use --store FILE: there is no system store offline)");
+		bcdedit_usage_error("no store given (use --store FILE: there is no system store offline)");
 	if (!(a.cmd->flags & CMD_STORE))
 		return a.cmd->run(&a);
 	rc = build_map(&a);

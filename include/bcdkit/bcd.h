@@ -62,6 +62,7 @@ enum bcd_format {
 #define BCD_EL_DEFAULT           0x23000003u
 #define BCD_EL_TIMEOUT           0x25000004u
 #define BCD_EL_RESUMEOBJECT      0x23000006u
+#define BCD_EL_LOADER_RESUMEOBJECT 0x23000003u
 #define BCD_EL_TOOLSDISPLAYORDER 0x24000010u
 
 #define BCD_OBJ_FWBOOTMGR  0x10100001u
@@ -213,9 +214,10 @@ BCDKIT_API int bcd_store_create(const char *path, char *errbuf, size_t errlen);
 /* Copy the store to dst atomically (bcdedit /export).  A store whose
  * logs were replayed on open is written out in its recovered state. */
 BCDKIT_API int bcd_store_export(bcd_store_t *s, const char *dst);
-/* Replace the store at path with a copy of src after checking that src is
- * a BCD store (bcdedit /import).  Returns: 0 or a negative code with the
- * detail in errbuf. */
+/* Replace the store at path with the content of the store src (its logs
+ * replayed), written atomically like a commit: the logs beside path are
+ * emptied (bcdedit /import).  src is only read.  Returns: 0 or a negative
+ * code with the detail in errbuf. */
 BCDKIT_API int bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen);
 /* Write all edits atomically.  Returns: 0 or a negative code. */
 BCDKIT_API int bcd_store_commit(bcd_store_t *s);
@@ -238,6 +240,10 @@ BCDKIT_API int bcd_store_serialize(bcd_store_t *s, const struct hive_log_image *
 				   size_t nlogs, uint8_t **out, size_t *len);
 BCDKIT_API void bcd_store_close(bcd_store_t *s);
 BCDKIT_API const char *bcd_last_error(const bcd_store_t *s);
+/* Notes that are not errors (keys under Objects that are not objects and
+ * are skipped, given once per handle) go to cb; NULL drops them. */
+typedef void (*bcd_msg_cb)(void *data, const char *msg);
+BCDKIT_API void bcd_set_msg_cb(bcd_store_t *s, bcd_msg_cb cb, void *data);
 BCDKIT_API const char *bcd_strerror(int err);
 /* Object that {current} names (offline there is no running system); NULL
  * makes {current} mean {default}. */
@@ -293,6 +299,11 @@ BCDKIT_API int bcd_list_edit(bcd_store_t *s, const bcd_guid_t *owner, uint32_t e
 /* Remove every reference to id from the boot manager lists (display order,
  * boot sequence, tools display order) and, with cleanup, the default. */
 BCDKIT_API int bcd_remove_references(bcd_store_t *s, const bcd_guid_t *id);
+
+/* The resume object that deleting an OS loader also deletes (bcdedit
+ * /delete /cleanup): the loader's resumeobject when it exists and no other
+ * OS loader names it.  Returns: 0 and *out, or -BK_ENOTFOUND. */
+BCDKIT_API int bcd_resume_to_delete(bcd_store_t *s, const bcd_guid_t *loader, bcd_guid_t *out);
 
 /* /enum filters. */
 enum bcd_enum_filter {

@@ -42,12 +42,14 @@ for s in $stores; do
 		expect_exit 0 "$BCDEDIT" --store "$f" /enum all $v
 		cp "$TMP/out" "$TMP/enum"
 		[ "$(grep -c '^identifier' "$TMP/enum")" = "$objs" ] || fail "$s: $objs objects, not all listed"
-		layout "$TMP/enum" || fail "$s: layout"
+		[ "$objs" = 0 ] || layout "$TMP/enum" || fail "$s: layout"
 		grep -q '^[a-z].* unknown$' "$TMP/enum" && fail "$s: a device printed as unknown"
 	done
 	for t in active firmware bootapp bootmgr osloader resume inherit ALL; do
 		expect_exit 0 "$BCDEDIT" --store "$f" /enum $t
-		[ -s "$TMP/out" ] && { cp "$TMP/out" "$TMP/enum"; layout "$TMP/enum" || fail "$s /enum $t: layout"; }
+		grep -qx 'There are no matching objects or the store is empty.' "$TMP/out" && continue
+		cp "$TMP/out" "$TMP/enum"
+		layout "$TMP/enum" || fail "$s /enum $t: layout"
 	done
 	# Every object can be listed on its own, by GUID.
 	"$BCDEDIT" --store "$f" /enum all /v | sed -n 's/^identifier *//p' > "$TMP/ids"

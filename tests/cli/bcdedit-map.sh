@@ -34,10 +34,10 @@ expect_exit 0 B --map "G:=$TMP/gpt.img:1" /set {bootmgr} device 'file=[G:]\efi\x
 expect_exit 0 B /set {bootmgr} device "$(dev)"
 [ "$(dev --map 'Z:=gpt:{11223344-5566-7788-99aa-bbccddeeff00}:{a1b2c3d4-0001-0002-0003-000000000004}')" = 'file=[Z:]\efi\x.efi' ] ||
 	fail "explicit map"
-expect_exit 2 B --map "S:=$TMP/mbr.img:3" /enum
+expect_exit 1 B --map "S:=$TMP/mbr.img:3" /enum
 grep -q 'no partition 3' "$TMP/err" || fail "missing partition message"
-expect_exit 2 B --map "S:=$TMP/gpt.img:2" /enum
-expect_exit 2 B --map "S=$TMP/mbr.img:1" /enum
+expect_exit 1 B --map "S:=$TMP/gpt.img:2" /enum
+expect_exit 1 B --map "S=$TMP/mbr.img:1" /enum
 expect_exit 1 B /set {bootmgr} device partition=S:
 grep -q 'not mapped' "$TMP/err" || fail "unmapped letter message"
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # /createstore makes what bcdedit /createstore makes (checked with libhivex),
 # refuses an existing file; /export is an atomic copy; /import replaces the
-# store with a checked copy.
+# store with the content of a checked store.
 . "$top_srcdir/tests/cli/bcdedit-lib.sh"
 need hivexregedit
 need hivexsh
@@ -31,16 +31,20 @@ printf 'lsval\n' | hivexsh "$TMP/new" > /dev/null || fail "hivexsh cannot open t
 grep -qa 'NewStoreRoot' "$TMP/new" || fail "root name"
 [ "$(stat -c %s "$TMP/new")" -le 16384 ] || fail "new store too large"
 expect_exit 0 "$BCDEDIT" --store "$TMP/new" /enum all
-[ "$(cat "$TMP/out")" = "" ] || fail "empty store lists objects"
+[ "$(cat "$TMP/out")" = "There are no matching objects or the store is empty." ] ||
+	fail "empty store lists objects"
 expect_exit 1 "$BCDEDIT" /createstore "$TMP/new"
 grep -q 'already exists' "$TMP/err" || fail "createstore over a file"
 
 expect_exit 0 "$BCDEDIT" --store "$TMP/new" /create {bootmgr} /d "Windows Boot Manager"
 expect_exit 0 "$BCDEDIT" --store "$TMP/new" /export "$TMP/exported"
 cmp "$TMP/new" "$TMP/exported" || fail "export is not a copy"
+regdump "$TMP/exported" > "$TMP/exported.reg"
 expect_exit 0 "$BCDEDIT" --store "$TMP/new" /delete {bootmgr} /f
 expect_exit 0 "$BCDEDIT" --store "$TMP/new" /import "$TMP/exported" /clean
-cmp "$TMP/new" "$TMP/exported" || fail "import is not a copy"
+# The imported store is written by the hive commit (new sequence numbers),
+# so the content is compared, not the bytes.
+regdump "$TMP/new" | diff - "$TMP/exported.reg" || fail "import is not a copy"
 printf 'not a hive' > "$TMP/junk"
 cp "$TMP/new" "$TMP/saved"
 expect_exit 1 "$BCDEDIT" --store "$TMP/new" /import "$TMP/junk"

@@ -14,16 +14,17 @@ grep -q 'bcdkit' "$TMP/out" || fail "version"
 expect_exit 0 "$BCDEDIT" --version
 for bad in "--bogus" "/bogus x" "/enum all /frobnicate"; do
 	# shellcheck disable=SC2086
-	expect_exit 2 "$BCDEDIT" --store /nonexistent $bad
-	grep -q "Try 'bcdedit --help'" "$TMP/err" || fail "no hint for $bad"
+	expect_exit 1 "$BCDEDIT" --store /nonexistent $bad
+	head -n1 "$TMP/err" | grep -qx "The parameter is incorrect." || fail "first line for $bad"
+	grep -q "bcdedit /?" "$TMP/err" || fail "no hint for $bad"
 	[ -s "$TMP/out" ] && fail "usage error wrote to stdout"
 done
-expect_exit 2 "$BCDEDIT" /enum all
+expect_exit 1 "$BCDEDIT" /enum all
 grep -q 'no store given' "$TMP/err" || fail "missing --store"
-expect_exit 2 "$BCDEDIT" --store
+expect_exit 1 "$BCDEDIT" --store
 expect_exit 1 "$BCDEDIT" --store /nonexistent/BCD /enum
 grep -q '/nonexistent/BCD' "$TMP/err" || fail "error does not name the file"
-expect_exit 2 "$BCDEDIT" --store /nonexistent/BCD --map 'C:=nothing-here' /enum
+expect_exit 1 "$BCDEDIT" --store /nonexistent/BCD --map 'C:=nothing-here' /enum
 grep -q 'nothing-here' "$TMP/err" || fail "map error does not name the target"
 
 # The man page's SYNOPSIS is the usage line.

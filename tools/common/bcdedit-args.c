@@ -15,6 +15,7 @@
 
 #include "bcdkit/bcd.h"
 #include "bcdedit-cli.h"
+#include "bcdedit-msg.h"
 #include "tool-util.h"
 
 /* The option name of a word ("/Store" -> "store"), or NULL for a plain word. */
@@ -54,7 +55,7 @@ static const char *
 need_arg(int argc, char **argv, int *i, const char *opt)
 {
 	if (*i + 1 >= argc)
-		tool_usage_error("option '%s' requires an argument", opt);
+		bcdedit_usage_error("option '%s' requires an argument", opt);
 	return argv[++*i];
 }
 
@@ -62,7 +63,7 @@ static void
 add_map(struct bcdedit_args *a, const char *spec)
 {
 	if (a->nmaps >= 26)
-		tool_usage_error("too many --map options");
+		bcdedit_usage_error("too many --map options");
 	a->maps[a->nmaps++] = spec;
 }
 
@@ -140,7 +141,7 @@ static void
 add_word(struct bcdedit_args *a, const char *w)
 {
 	if (a->nwords >= BCDEDIT_MAX_WORDS)
-		tool_usage_error("too many arguments");
+		bcdedit_usage_error("too many arguments");
 	a->words[a->nwords++] = w;
 }
 
@@ -194,9 +195,9 @@ bcdedit_parse_args(struct bcdedit_args *a, int argc, char **argv,
 		if (a->cmd && command_option(a, argc, argv, &i))
 			continue;
 		if (optname(w) && w[0] != '{')
-			tool_usage_error("unknown option '%s'", w);
+			bcdedit_usage_error("unknown option '%s'", w);
 		if (!a->cmd)
-			tool_usage_error("unexpected argument '%s'", w);
+			bcdedit_usage_error("unexpected argument '%s'", w);
 		add_word(a, w);
 	}
 	for (i = 0; !a->cmd && (size_t)i < n; i++)

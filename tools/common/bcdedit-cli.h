@@ -39,6 +39,7 @@ struct bcdedit_cmd {
 	int (*run)(struct bcdedit_args *a);
 	int shape;                              /* enum bcdedit_shape */
 	unsigned flags;                         /* CMD_* */
+	int msg;                                /* Microsoft's message for its failures */
 	const char *target;                     /* default object of [ID] */
 	const char *element;                    /* element the command edits */
 	const char *synopsis;                   /* usage line(s), after the name */

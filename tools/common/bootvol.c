@@ -440,6 +440,15 @@ fs_write(struct bootvol *v, const char *path, const void *buf, size_t len)
 	char tmp[4200];
 	int rc;
 
+	/* The parent folders first, as for host folders. */
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *q = tmp + strlen(tmp); q > tmp; q--)
+		if (*q == '\\' || *q == '/') {
+			*q = '\0';
+			if ((rc = disk_fs_mkdir(v->fs, tmp, 1)) < 0)
+				return verr(v, rc, "%s", disk_fs_last_error(v->fs));
+			break;
+		}
 	snprintf(tmp, sizeof(tmp), "%s.bcdboot-new", path);
 	rc = disk_fs_write_file(v->fs, tmp, buf, len, 0);
 	if (rc == 0)

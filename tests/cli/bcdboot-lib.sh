@@ -61,3 +61,36 @@ utf16() {
 	printf '%s' "$1" | iconv -f UTF-8 -t UTF-16LE | od -An -tx1 -v | tr -d ' \n'
 	printf '0000'
 }
+
+# mk_winvhd OUT TREE: an expandable VHD or VHDX (by OUT's extension) with one
+# NTFS partition holding TREE\Windows.
+mk_winvhd() {
+	"$VHDTOOL" build "$1" --size 64M --mbr --part ntfs:rest:label=Windows >/dev/null
+	"$VHDTOOL" cp -r "$2/Windows" "$1:1:\\" >/dev/null
+}
+
+# mk_usb OUT: a raw USB stick image: partition 1 a 100 MiB FAT32 ESP
+# (formatted by mkfs.fat here), partition 2 an active NTFS partition.
+mk_usb() {
+	"$VHDTOOL" build "$1" --size 200M --mbr --part esp:100M --part ntfs:rest:active >/dev/null
+	mkfs.fat -F 32 -h 2048 -n ESP -C "$1.esp" 102400 >/dev/null
+	dd if="$1.esp" of="$1" bs=1M seek=1 conv=notrunc status=none
+	rm -f "$1.esp"
+}
+
+# part_raw IMG N OUT: partition N of a raw image copied out (for fsck.fat, ntfsfix).
+part_raw() {
+	"$VHDTOOL" partition "$1" --json > "$TMP/pt.json"
+	python3 - "$TMP/pt.json" "$2" "$1" "$3" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+p = [p for p in t["partitions"] if p["number"] == int(sys.argv[2])][0]
+with open(sys.argv[3], "rb") as f, open(sys.argv[4], "wb") as o:
+    f.seek(p["offset"])
+    left = p["size"]
+    while left:
+        b = f.read(min(left, 1 << 20))
+        o.write(b)
+        left -= len(b)
+PY
+}

@@ -97,12 +97,38 @@ tool_read_vbr(const char *spec, uint8_t **buf, size_t *len)
 	return 0;
 }
 
+/* The source's file system must be the target's: checked before any write. */
 static int
-volume_code(disk_t *d, const char *name, unsigned number, const char *vbr_from, int verbose)
+vbr_matches(disk_t *d, const char *name, unsigned number, const uint8_t *vbr, size_t len)
+{
+	struct disk_label *l = calloc(1, sizeof(*l));
+	uint8_t s[512];
+	unsigned i;
+	int rc = l ? disk_label_read(d, l) : -BK_ENOMEM;
+
+	for (i = 0; rc == 0 && l && i < l->count; i++)
+		if (l->part[i].number == number)
+			rc = disk_read(d, l->part[i].offset, s, sizeof(s)) < 0 ? -BK_EIO : 1;
+	free(l);
+	if (rc != 1) {
+		tool_err("%s: partition %u: %s", name, number, rc == 0 ? "not found" :
+			 disk_last_error(d));
+		return -1;
+	}
+	if (disk_vbr_fs_of(s, sizeof(s)) == DISK_VBR_FS_UNKNOWN ||
+	    disk_vbr_fs_of(vbr, len) != disk_vbr_fs_of(s, sizeof(s))) {
+		tool_err("%s: the boot code given is not for the file system of partition %u",
+			 name, number);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+volume_code(disk_t *d, const char *name, unsigned number, uint8_t *vbr, size_t len,
+	    const char *vbr_from, int verbose)
 {
 	enum disk_vbr_kind kind;
-	uint8_t *vbr = NULL;
-	size_t len = 0;
 	int rc;
 
 	if (disk_vbr_probe(d, number, &kind) < 0) {
@@ -121,10 +147,7 @@ volume_code(disk_t *d, const char *name, unsigned number, const char *vbr_from, 
 			  "is not free; copy it with --vbr-from FILE|IMAGE:PART)", name, number);
 		return 0;
 	}
-	if (tool_read_vbr(vbr_from, &vbr, &len) < 0)
-		return -1;
 	rc = disk_vbr_copy(d, number, vbr, len);
-	free(vbr);
 	if (rc < 0) {
 		tool_err("%s: %s", name, disk_last_error(d));
 		return -1;
@@ -138,20 +161,30 @@ int
 tool_bios_bootcode(disk_t *d, const char *name, unsigned number, const char *mbr_code,
 		   const char *vbr_from, int verbose)
 {
-	uint8_t *code = NULL;
-	size_t len = 0;
+	uint8_t *code = NULL, *vbr = NULL;
+	size_t len = 0, vlen = 0;
 	int rc;
 
+	/* Every input is read and checked before the first write. */
 	if (tool_read_mbr_code(mbr_code, &code, &len) < 0)
 		return -1;
+	if (vbr_from && (tool_read_vbr(vbr_from, &vbr, &vlen) < 0 ||
+			 vbr_matches(d, name, number, vbr, vlen) < 0)) {
+		free(code);
+		free(vbr);
+		return -1;
+	}
 	rc = disk_mbr_write_code(d, code, len, number);
 	free(code);
 	if (rc < 0) {
+		free(vbr);
 		tool_err("%s: %s", name, disk_last_error(d));
 		return -1;
 	}
 	if (verbose)
 		printf("Wrote the MBR boot code of %s; partition %u is active\n",
 		       mbr_code ? mbr_code : TOOL_MBR_CODE_DEFAULT, number);
-	return volume_code(d, name, number, vbr_from, verbose);
+	rc = volume_code(d, name, number, vbr, vlen, vbr_from, verbose);
+	free(vbr);
+	return rc;
 }

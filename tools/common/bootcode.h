@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bcdkit/disk-boot.h"
 
@@ -25,5 +26,8 @@ int tool_read_vbr(const char *spec, uint8_t **buf, size_t *len);
  * 0 or -1 (printed). */
 int tool_bios_bootcode(disk_t *d, const char *name, unsigned number, const char *mbr_code,
 		       const char *vbr_from, int verbose);
+
+/* "vhdtool bootcode ARGS" (argv[0] is "bootcode"); returns the exit status. */
+int bootcode_cmd(int argc, char **argv, void (*usage)(FILE *f));
 
 #endif

@@ -28,7 +28,7 @@ is_gpt(disk_t *d)
 int
 bcdboot_bios_bootcode(const struct bcdboot_args *a, struct bcdboot_src *src)
 {
-	if (!src->sys_part) {
+	if (!src->bios_part) {
 		if (!a->no_bootcode)
 			tool_warn("%s: a folder; no boot code written (write it to the disk with "
 				  "'vhdtool bootcode')", src->sys.name);
@@ -38,8 +38,10 @@ bcdboot_bios_bootcode(const struct bcdboot_args *a, struct bcdboot_src *src)
 		bcdboot_verbose("--no-bootcode: MBR and volume boot code left as they are");
 		return 0;
 	}
-	if (bootvol_close_fs(&src->sys) < 0) {
-		tool_err("%s", src->sys.err);
+	/* Every file-system handle on the disk is closed (flushed) first. */
+	if ((src->win.disk == src->sys.disk && bootvol_close_fs(&src->win) < 0) ||
+	    bootvol_close_fs(&src->sys) < 0) {
+		tool_err("%s", src->win.err[0] ? src->win.err : src->sys.err);
 		return -1;
 	}
 	if (is_gpt(src->sys.disk)) {
@@ -47,6 +49,6 @@ bcdboot_bios_bootcode(const struct bcdboot_args *a, struct bcdboot_src *src)
 			  "from MBR disks)", src->sys_image);
 		return 0;
 	}
-	return tool_bios_bootcode(src->sys.disk, src->sys_image, src->sys_part, NULL, a->vbr_from,
+	return tool_bios_bootcode(src->sys.disk, src->sys_image, src->bios_part, NULL, a->vbr_from,
 				  bcdboot_is_verbose);
 }

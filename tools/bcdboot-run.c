@@ -247,7 +247,6 @@ run_all(const struct bcdboot_args *a, struct bcdboot_src *src)
 	p.locale = a->locale;
 	p.merge_id = a->has_merge_id ? &a->merge_id : NULL;
 	p.systemroot = src->systemroot;
-	p.system = src->system_id;
 	p.os = src->os_id;
 	if (src->vhd_path[0]) {
 		p.vhd_path = src->vhd_path;
@@ -258,9 +257,16 @@ run_all(const struct bcdboot_args *a, struct bcdboot_src *src)
 	bcdboot_verbose("Windows: %s (%s)", src->systemroot, desc ? desc : "no ProductName");
 	if (open_template(src, &tf, &tmpl) < 0)
 		rc = -1;
-	for (fw = FW_BIOS; rc == 0 && fw <= FW_UEFI; fw <<= 1)
-		if (src->firmware & fw)
+	for (fw = FW_BIOS; rc == 0 && fw <= FW_UEFI; fw <<= 1) {
+		if (!(src->firmware & fw))
+			continue;
+		rc = bcdboot_src_retarget(a, src, fw);
+		p.system = src->system_id;
+		if (rc == 0)
 			rc = one_firmware(src, fw, tmpl, &p);
+		if (fw == FW_BIOS)
+			src->bios_part = src->sys_part;
+	}
 	if (rc == 0 && (src->firmware & FW_BIOS))
 		rc = bcdboot_bios_bootcode(a, src);
 	if (rc == 0 && a->preserve)

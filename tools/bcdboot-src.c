@@ -220,36 +220,31 @@ set_root(struct bcdboot_src *src, const char *path)
 	snprintf(src->systemroot, sizeof(src->systemroot), "\\%s", src->winroot);
 }
 
-/* The partition of the image whose boot files bcdboot writes, when /s is
- * not given: the active MBR partition, or the EFI system partition. */
-static int
-system_partition(const char *image, unsigned *number)
+/*
+ * The partition of the target disk whose boot files bcdboot writes when only
+ * the disk is named (or nothing, for an image WINDIR): for UEFI the EFI
+ * system partition, for BIOS the active partition; either one otherwise.
+ * 0 when the disk has neither.
+ */
+static unsigned
+system_partition(disk_t *d, int fw, bool *has_esp)
 {
 	struct disk_label *l = calloc(1, sizeof(*l));
-	char err[1024] = "";
-	disk_t *d = NULL;
-	unsigned i;
-	int rc = -1;
+	unsigned i, esp = 0, active = 0;
 
-	if (!l || disk_open(&d, image, 0, err, sizeof(err)) < 0) {
-		tool_err("%s", err[0] ? err : "out of memory");
-		free(l);
-		return -1;
-	}
-	if (disk_label_read(d, l) < 0)
-		tool_err("%s: %s", image, disk_last_error(d));
-	else
-		for (i = 0; i < l->count && rc < 0; i++)
-			if (l->part[i].active || l->part[i].kind == DISK_PART_ESP) {
-				*number = l->part[i].number;
-				rc = 0;
-			}
-	if (rc < 0 && l->count)
-		tool_err("%s: no active partition and no EFI system partition; "
-			 "name the system partition with /s", image);
-	disk_close(d);
+	if (l && disk_label_read(d, l) == 0)
+		for (i = 0; i < l->count; i++) {
+			if (l->part[i].kind == DISK_PART_ESP && !esp)
+				esp = l->part[i].number;
+			if (l->part[i].active && !active)
+				active = l->part[i].number;
+		}
 	free(l);
-	return rc;
+	if (has_esp)
+		*has_esp = esp != 0;
+	if (fw == FW_UEFI)
+		return esp ? esp : active;
+	return active ? active : esp;
 }
 
 static bool
@@ -258,6 +253,27 @@ same_file(const char *a, const char *b)
 	struct stat x, y;
 
 	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* Only the disk is named: open it; the partition is picked per firmware
+ * (bcdboot_src_retarget). */
+static int
+open_target_disk(const struct bcdboot_args *a, struct bcdboot_src *src)
+{
+	char err[1024] = "";
+	disk_t *d = NULL;
+	bool esp = false;
+
+	if (disk_open(&d, src->sys_image, DISK_OPEN_WRITE, err, sizeof(err)) < 0) {
+		tool_err("%s", err[0] ? err : src->sys_image);
+		return -1;
+	}
+	bootvol_open_fs(&src->sys, src->sys_image, d, NULL, true);
+	src->sys_auto = true;
+	(void)system_partition(d, FW_BIOS, &esp);
+	if (!a->firmware)
+		src->firmware = esp ? FW_UEFI : FW_BIOS;
+	return 0;
 }
 
 /* Whether the target partition is an EFI system partition (its type). */
@@ -294,7 +310,7 @@ open_target(const struct bcdboot_args *a, struct bcdboot_src *src, const char *w
 		}
 	} else if (wimage[0]) {
 		snprintf(src->sys_image, sizeof(src->sys_image), "%s", wimage);
-		rc = system_partition(wimage, &part) < 0 ? -1 : 1;
+		rc = 1;
 	} else {
 		tool_err("%s: a host folder; name the system partition with /s", a->windir);
 		return -1;
@@ -312,6 +328,8 @@ open_target(const struct bcdboot_args *a, struct bcdboot_src *src, const char *w
 		return resolve_id(a->target, a->system_device ? a->system_device : a->target,
 				  &src->system_id);
 	}
+	if (!part)
+		return open_target_disk(a, src);
 	if (open_image_vol(&src->sys, src->sys_image, part, true, NULL, &src->sys_part) < 0)
 		return -1;
 	if (!a->firmware)
@@ -358,6 +376,7 @@ open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const char
 		shared = src->sys.disk;   /* one handle per image file */
 	if (open_image_vol(&src->win, image, part, false, shared, &n) < 0)
 		return -1;
+	src->win_part = shared ? n : 0;
 	if (shared && n == src->sys_part) {
 		/* The same partition: read through the target's own handle. */
 		bootvol_close(&src->win);
@@ -468,4 +487,52 @@ bcdboot_src_close(struct bcdboot_src *src)
 		unlink(src->tmpfile);
 	src->tmpfile[0] = '\0';
 	return rc;
+}
+
+/* The target's file system on the partition for fw (only when the disk
+ * alone was named).  The Windows side keeps reading through the same handle
+ * when it lies on that partition. */
+int
+bcdboot_src_retarget(const struct bcdboot_args *a, struct bcdboot_src *src, int fw)
+{
+	disk_fs_t *fs = NULL;
+	unsigned part;
+
+	if (!src->sys_auto)
+		return 0;
+	part = system_partition(src->sys.disk, fw, NULL);
+	if (!part) {
+		tool_err("%s: no %s; name the system partition with /s IMAGE:PART",
+			 src->sys_image, fw == FW_UEFI ? "EFI system partition" : "active partition");
+		return -1;
+	}
+	if (src->sys.fs && part == src->sys_part)
+		return 0;
+	if (src->win.fs && src->win.fs == src->sys.fs)
+		src->win.own_fs = true;   /* the Windows side keeps the old handle */
+	else if (bootvol_close_fs(&src->sys) < 0) {
+		tool_err("%s", src->sys.err);
+		return -1;
+	}
+	src->sys.fs = NULL;
+	if (src->win_part == part && src->win.fs) {
+		/* Read and write one partition through one handle. */
+		bootvol_close_fs(&src->win);
+	}
+	if (disk_fs_open(&fs, src->sys.disk, part, DISK_FS_WRITE) < 0) {
+		tool_err("%s: partition %u: %s", src->sys_image, part, disk_last_error(src->sys.disk));
+		return -1;
+	}
+	src->sys.fs = fs;
+	src->sys.own_fs = true;
+	src->sys_part = part;
+	snprintf(src->sys.name, sizeof(src->sys.name), "%s:%u", src->sys_image, part);
+	if (src->win_part == part) {
+		src->win.fs = fs;
+		src->win.own_fs = false;
+	}
+	if (a->system_device)
+		return resolve_id(a->target ? a->target : src->sys_image, a->system_device,
+				  &src->system_id);
+	return image_id(src->sys.disk, src->sys.name, part, &src->system_id);
 }

@@ -19,6 +19,9 @@ struct bcdboot_src {
 	/* an image target (for the BIOS boot code) */
 	char sys_image[4096];
 	unsigned sys_part;               /* its partition number; 0: a host folder */
+	bool sys_auto;                   /* only the disk was named: partition per firmware */
+	unsigned win_part;               /* WINDIR's partition when on the target's disk */
+	unsigned bios_part;              /* where the BIOS files went (for the boot code) */
 	char tmpfile[4096];              /* a nested VHD extracted to a temporary file */
 };
 
@@ -26,6 +29,10 @@ struct bcdboot_src {
 int bcdboot_src_open(const struct bcdboot_args *a, struct bcdboot_src *src);
 /* Flush and close both volumes; 0 or -1 (printed). */
 int bcdboot_src_close(struct bcdboot_src *src);
+
+/* Point the target at the partition for one firmware (when only the disk
+ * was named).  0 or -1 (printed). */
+int bcdboot_src_retarget(const struct bcdboot_args *a, struct bcdboot_src *src, int fw);
 
 /* BIOS targets: MBR boot code, the active flag, the volume boot code check. */
 int bcdboot_bios_bootcode(const struct bcdboot_args *a, struct bcdboot_src *src);

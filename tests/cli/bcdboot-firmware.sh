@@ -28,8 +28,8 @@ mk_winvhd "$TMP/win.vhd" "$TMP/tree"
 U="$TMP/usb.img"
 mk_usb "$U"
 "$VHDTOOL" cp "$TMP/win.vhd" "$U:2:\\win.vhd" >/dev/null
-expect_exit 0 "$BCDBOOT" "$U:2:\\win.vhd:1:\\Windows" /s "$U:1" /f UEFI
-expect_exit 0 "$BCDBOOT" "$U:2:\\win.vhd:1:\\Windows" /s "$U:2" /f BIOS
+# /s names the stick: UEFI goes to its ESP, BIOS to its active partition.
+expect_exit 0 "$BCDBOOT" "$U:2:\\win.vhd:1:\\Windows" /s "$U" /f ALL
 bcd=$("$VHDTOOL" cat "$U:1:\\EFI\\Microsoft\\Boot\\BCD" | sha256sum | cut -d' ' -f1)
 
 qemu_boot_uefi "$U" raw "$TMP/uefi.log" BCDKIT-PROBE-BOOTMGFW BCDKIT-FOUND-BCD "$bcd" \

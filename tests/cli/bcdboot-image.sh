@@ -90,6 +90,20 @@ for kind in vhd vhdx; do
 	rm -f "$TMP/esp.raw" "$TMP/ntfs.raw" "$U" "$V"
 done
 
+# ---- /s naming the disk only: /f ALL puts UEFI on the ESP, BIOS on the active partition
+U="$TMP/usb-all.img"
+mk_usb "$U"
+mk_winvhd "$TMP/all.vhd" "$TMP/tree"
+"$VHDTOOL" cp "$TMP/all.vhd" "$U:2:\\all.vhd" >/dev/null
+expect_exit 0 "$BCDBOOT" "$U:2:\\all.vhd:1:\\Windows" /s "$U" /f ALL
+store_of "$U:1:\\EFI\\Microsoft\\Boot\\BCD" "$TMP/a1.bcd"
+store_of "$U:2:\\Boot\\BCD" "$TMP/a2.bcd"
+"$VHDTOOL" ls "$U:1:\\" | grep -q bootmgr && fail "ALL: bootmgr on the ESP"
+"$VHDTOOL" ls "$U:2:\\" | grep -q bootmgr || fail "ALL: no bootmgr on the active partition"
+"$VHDTOOL" ls "$U:2:\\" | grep -q EFI && fail "ALL: UEFI files on the NTFS partition"
+cmp -s -n 440 "$U" /usr/lib/syslinux/mbr/mbr.bin || fail "ALL: MBR boot code not written"
+rm -f "$U" "$TMP/all.vhd"
+
 # ---- Windows on a plain partition: no /s, the active partition (BIOS) -----------------
 P="$TMP/disk.vhdx"
 "$VHDTOOL" build "$P" --size 64M --mbr --part ntfs:rest:active >/dev/null

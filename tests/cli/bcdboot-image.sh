@@ -64,6 +64,14 @@ for kind in vhd vhdx; do
 	[ "$(elem "$TMP/b.bcd.dump" 10100002 11000001)" != "" ] || fail "$kind: {bootmgr} without a device"
 	"$VHDTOOL" cat "$U:2:\\bootmgr" | cmp -s - "$TMP/tree/Windows/Boot/PCAT/bootmgr" || fail "$kind: bootmgr"
 	cmp -s -n 440 "$U" /usr/lib/syslinux/mbr/mbr.bin || fail "$kind: MBR boot code not written"
+	if [ "$kind" = vhd ] && command -v ntfsinfo >/dev/null 2>&1; then
+		part_raw "$U" 2 "$TMP/ntfs.raw"
+		ntfsinfo -F /bootmgr "$TMP/ntfs.raw" | grep -q 'File attributes:.*READONLY HIDDEN SYSTEM' ||
+			fail "bootmgr is not read-only, hidden and system"
+		ntfsinfo -F /Boot "$TMP/ntfs.raw" | grep -q 'File attributes:.*HIDDEN SYSTEM' ||
+			fail "\\Boot is not hidden and system"
+		rm -f "$TMP/ntfs.raw"
+	fi
 	[ "$("$VHDTOOL" partition "$U" --json | python3 -c 'import json,sys; print([p["number"] for p in json.load(sys.stdin)["partitions"] if p["active"]])')" = "[2]" ] ||
 		fail "$kind: the system partition is not the only active one"
 
@@ -103,6 +111,21 @@ store_of "$U:2:\\Boot\\BCD" "$TMP/a2.bcd"
 "$VHDTOOL" ls "$U:2:\\" | grep -q EFI && fail "ALL: UEFI files on the NTFS partition"
 cmp -s -n 440 "$U" /usr/lib/syslinux/mbr/mbr.bin || fail "ALL: MBR boot code not written"
 rm -f "$U" "$TMP/all.vhd"
+
+# ---- a damaged store at the target: a clear error, nothing written
+U="$TMP/usb-bad.img"
+mk_usb "$U"
+mk_winvhd "$TMP/bad.vhd" "$TMP/tree"
+"$VHDTOOL" cp "$TMP/bad.vhd" "$U:2:\\bad.vhd" >/dev/null
+"$VHDTOOL" mkdir -p "$U:1:\\EFI\\Microsoft\\Boot" >/dev/null
+head -c 8192 /dev/urandom > "$TMP/junk"
+"$VHDTOOL" cp "$TMP/junk" "$U:1:\\EFI\\Microsoft\\Boot\\BCD" >/dev/null
+before=$(sha256sum < "$U")
+expect_exit 1 "$BCDBOOT" "$U:2:\\bad.vhd:1:\\Windows" /s "$U:1" /f UEFI
+grep -q 'EFI.Microsoft.Boot.BCD' "$TMP/err" || fail "damaged store: the error does not name it: $(cat "$TMP/err")"
+grep -qx 'Failure when attempting to copy boot files.' "$TMP/err" || fail "damaged store: no failure line"
+[ "$(sha256sum < "$U")" = "$before" ] || fail "damaged store: the image was changed"
+rm -f "$U" "$TMP/bad.vhd"
 
 # ---- Windows on a plain partition: no /s, the active partition (BIOS) -----------------
 P="$TMP/disk.vhdx"

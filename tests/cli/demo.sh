@@ -36,3 +36,15 @@ if command -v hivexregedit >/dev/null 2>&1; then
 			{ echo "FAIL: libhivex cannot read the demo's $f"; exit 1; }
 	done
 fi
+# As an unprivileged user (when the suite runs as root and can switch).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+   setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$top_srcdir/scripts/demo.sh"; then
+	mkdir "$TMP/nobody"
+	chmod 777 "$TMP/nobody"
+	chmod 755 "$TMP"
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$TMP/nobody" \
+		DEMO_OUT="$TMP/nobody/demo" BUILD="$top_builddir" sh "$top_srcdir/scripts/demo.sh" \
+		> "$TMP/nobody.log" 2>&1 || { cat "$TMP/nobody.log"; echo "FAIL: the demo as user nobody"; exit 1; }
+	grep -q '^== demo finished ==$' "$TMP/nobody.log" || { echo "FAIL: demo as nobody"; exit 1; }
+	echo "ok: the demo ran as user nobody"
+fi

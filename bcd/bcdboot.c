@@ -560,6 +560,8 @@ bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store
 	int rc;
 
 	*out = NULL;
+	if (errbuf && errlen)
+		errbuf[0] = '\0';
 	memset(res, 0, sizeof(*res));
 	memset(&b, 0, sizeof(b));
 	if (!p.locale)

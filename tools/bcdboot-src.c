@@ -107,7 +107,24 @@ static int
 image_id(disk_t *d, const char *name, unsigned number, struct bcd_partition_id *id)
 {
 	struct disk_part_identity di;
+	char dev[4096], *colon;
 
+	/* A volume without a partition table: a partition device such as
+	 * /dev/sdb1 names itself (its disk is found through sysfs). */
+	if (number == 0) {
+		snprintf(dev, sizeof(dev), "%s", name);
+		if ((colon = strrchr(dev, ':')))
+			*colon = '\0';
+		bcd_devmap_t *m = NULL;
+		int rc = bcd_devmap_new(&m) < 0 ? -1 : bcd_partition_id_resolve(m, dev, id);
+
+		bcd_devmap_free(m);
+		if (rc == 0)
+			return 0;
+		tool_err("%s: no partition table; name the partition with --os-device or "
+			 "--system-device", dev);
+		return -1;
+	}
 	if (disk_partition_identity(d, number, &di) < 0) {
 		tool_err("%s: partition %u: %s", name, number, disk_last_error(d));
 		return -1;
@@ -369,9 +386,8 @@ open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const char
 		snprintf(src->win.name, sizeof(src->win.name), "%s:%u:\\%s:%u", image, part ? part : 1,
 			 path, n);
 		set_root(src, p);
-		return image_id(src->win.disk, src->win.name, n, &src->os_id);
+		return a->os_device ? 0 : image_id(src->win.disk, src->win.name, n, &src->os_id);
 	}
-	(void)a;
 	if (src->sys_image[0] && same_file(image, src->sys_image))
 		shared = src->sys.disk;   /* one handle per image file */
 	if (open_image_vol(&src->win, image, part, false, shared, &n) < 0)
@@ -384,7 +400,7 @@ open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const char
 		src->win.own_fs = src->win.own_disk = false;
 	}
 	set_root(src, path);
-	return image_id(src->win.disk, src->win.name, n, &src->os_id);
+	return a->os_device ? 0 : image_id(src->win.disk, src->win.name, n, &src->os_id);
 }
 
 static int

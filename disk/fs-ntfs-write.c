@@ -172,6 +172,8 @@ replace_target(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *dir, uns
 		rc = fs_err(fs, BK_EWRONGTYPE, p, "a folder exists there");
 	else if (flags & DISK_FS_NO_REPLACE)
 		rc = fs_err(fs, BK_EEXIST, p, "exists");
+	else if ((rc = nt_check_runs(fs, p, *old)) < 0)
+		;
 	/* A replaced file keeps the name (and case) it has. */
 	else if ((rc = nt_stored_name(*old, dir->mft_no, u, len)) < 0)
 		rc = fs_err(fs, -rc, p, "cannot read the name of the old file");
@@ -277,7 +279,7 @@ nt_remove(struct disk_fs *fs, const struct fs_path *p)
 			: nt_fail(fs, BK_ECORRUPT, p, "cannot read the folder");
 	else if ((rc = nt_stored_name(ni, dir->mft_no, &u, &len)) < 0)
 		rc = fs_err(fs, -rc, p, "cannot read the entry's name");
-	else if ((rc = nt_begin_change(fs, p)) == 0) {
+	else if ((rc = nt_check_runs(fs, p, ni)) == 0 && (rc = nt_begin_change(fs, p)) == 0) {
 		rc = ntfs_delete(NT(fs)->vol, NULL, ni, dir, u, (u8)len) < 0
 		     ? nt_fail(fs, 0, p, "cannot remove") : 0;
 		ni = dir = NULL;
@@ -362,7 +364,7 @@ move_check(struct disk_fs *fs, const struct fs_path *to, struct move *m, int rep
 	if (nt_is_dir(m->fni))
 		return fs_err(fs, BK_EWRONGTYPE, to, "a file exists there; a folder cannot "
 			      "replace it");
-	return 0;
+	return nt_check_runs(fs, to, m->old);
 }
 
 int

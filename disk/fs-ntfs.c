@@ -38,6 +38,8 @@
 #include "bk-alloc.h"
 #include "bk-utf16.h"
 
+#include <ntfs-3g/runlist.h>
+
 #define NTFS_IO_CHUNK   (4u * 1024u * 1024u)   /* bytes per pread/pwrite */
 
 /* An NTFS failure with errno and what libntfs-3g logged; code 0: from errno. */
@@ -148,6 +150,44 @@ nt_is_dir(const ntfs_inode *ni)
 	return (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
 }
 
+/*
+ * Every data run of ni inside the volume.  libntfs-3g trusts the runs it
+ * frees or reads; a damaged record whose run points past the end would make
+ * a removal free clusters half-way ("leaving inconsistent metadata"), so
+ * changes and reads check first and refuse with a clear message.
+ */
+int
+nt_check_runs(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *ni)
+{
+	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	runlist_element *rl, *r;
+	s64 clusters = ni->vol->nr_clusters;
+	int rc = 0;
+
+	if (!ctx)
+		return fs_err(fs, BK_ENOMEM, p, "out of memory");
+	while (rc == 0 && !ntfs_attrs_walk(ctx)) {
+		if (!ctx->attr->non_resident)
+			continue;
+		if (!(rl = ntfs_mapping_pairs_decompress(ni->vol, ctx->attr, NULL))) {
+			rc = fs_err(fs, BK_ECORRUPT, p, "damaged NTFS: the file record %llu has "
+				    "unreadable data runs", (unsigned long long)ni->mft_no);
+			break;
+		}
+		for (r = rl; r->length; r++)
+			if (r->lcn >= 0 && (r->lcn >= clusters || r->length > clusters - r->lcn)) {
+				rc = fs_err(fs, BK_ECORRUPT, p, "damaged NTFS: the file record %llu "
+					    "points past the end of the volume (cluster %lld of %lld)",
+					    (unsigned long long)ni->mft_no,
+					    (long long)(r->lcn + r->length), (long long)clusters);
+				break;
+			}
+		free(rl);
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	return rc;
+}
+
 /* ---- walking paths ------------------------------------------------------------------- */
 
 /* Open the child called name in dir; *ni NULL and 0 when there is none. */
@@ -241,6 +281,13 @@ nt_mount(struct disk_fs *fs)
 			"a file system") : rc;
 	if (memcmp(s + 3, "NTFS    ", 8) != 0)
 		return fs_err(fs, BK_EUNSUPPORTED, NULL, "not NTFS");
+	/* Sectors (0x28) times bytes per sector (0x0B): the volume must fit. */
+	if (((uint64_t)s[0x28] | (uint64_t)s[0x29] << 8 | (uint64_t)s[0x2A] << 16 |
+	     (uint64_t)s[0x2B] << 24 | (uint64_t)s[0x2C] << 32 | (uint64_t)s[0x2D] << 40) *
+	    ((uint64_t)s[0x0B] | (uint64_t)s[0x0C] << 8) > fs->size)
+		return fs_err(fs, BK_ECORRUPT, NULL, "damaged NTFS: the volume is larger than "
+			      "its partition (%llu bytes): truncated?",
+			      (unsigned long long)fs->size);
 	if (!(nt = bk_calloc(1, sizeof(*nt))))
 		return fs_err(fs, BK_ENOMEM, NULL, "out of memory");
 	nt->serial = (uint32_t)s[0x48] | (uint32_t)s[0x49] << 8 | (uint32_t)s[0x4A] << 16 |
@@ -486,7 +533,7 @@ nt_read(struct disk_fs *fs, const struct fs_path *p, disk_sink_cb sink, void *da
 	if ((rc = nt_walk(fs, p, p->n, &ni)) < 0)
 		return rc;
 	rc = nt_is_dir(ni) ? fs_err(fs, BK_EWRONGTYPE, p, "is a folder")
-			: read_data(fs, p, ni, sink, data);
+	     : (rc = nt_check_runs(fs, p, ni)) < 0 ? rc : read_data(fs, p, ni, sink, data);
 	ntfs_inode_close(ni);
 	return rc;
 }

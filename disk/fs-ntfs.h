@@ -89,6 +89,7 @@ int nt_open_child(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *dir,
 int nt_walk(struct disk_fs *fs, const struct fs_path *p, size_t n, ntfs_inode **out);
 int nt_walk_parent(struct disk_fs *fs, const struct fs_path *p, ntfs_inode **dir);
 int nt_begin_change(struct disk_fs *fs, const struct fs_path *p);
+int nt_check_runs(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *ni);
 
 /* fs-ntfs-write.c */
 int nt_write(struct disk_fs *fs, const struct fs_path *p, uint64_t size_hint,

@@ -7,9 +7,11 @@
  * O_NOFOLLOW relative to its already-opened parent folder (openat), so a
  * link planted in the tree, or swapped in while we walk it, is refused
  * rather than read through (import) or written through (export).  Export
- * only creates: folders with mkdirat(), files under a temporary name that
- * is linked to the final one with linkat(), which fails instead of
- * replacing anything that appeared meanwhile.
+ * only creates, and is crash-safe: a file is written under a temporary name,
+ * synced and linked to the final one with linkat(); a folder tree is built
+ * under a temporary name beside the target, the file system synced once
+ * (syncfs), and renamed into place with RENAME_NOREPLACE.  Both fail instead
+ * of replacing anything that appeared meanwhile.
  *
  * Errors of a copy end up on the destination handle (the source's message
  * is copied there) so that a caller has one place to look.
@@ -479,36 +481,89 @@ host_sink(const void *buf, size_t n, void *data)
 	return 0;
 }
 
-/* Write a file as dirfd/name: content into a temporary name, synced, then
- * linked to name (never replacing anything) and the temporary removed. */
+/* Create dirfd/name (never replacing anything) with the file's content
+ * and time; with sync, fsync it.  A failed file is removed again. */
+static int
+write_host_file(struct disk_fs *fs, const struct fs_path *p, const struct disk_file_info *fi,
+		int dirfd, const char *name, const char *shown, bool sync)
+{
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { fi->mtime, 0 } };
+	struct hostsink h;
+	int rc, e = 0;
+
+	h.fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (h.fd < 0)
+		return fs_err(fs, errno == EEXIST ? BK_EEXIST : BK_EIO, NULL, "%s: %s", shown,
+			      strerror(errno));
+	rc = fs->drv->read(fs, p, host_sink, &h);
+	if (rc == -BK_EIO && !fs->err.msg[0])
+		e = errno;
+	if (rc == 0 && (futimens(h.fd, ts) < 0 || (sync && fsync(h.fd) < 0)))
+		e = errno;
+	if (close(h.fd) < 0 && rc == 0 && !e)
+		e = errno;
+	if (rc < 0 || e)
+		unlinkat(dirfd, name, 0);
+	if (e)
+		return fs_err(fs, BK_EIO, NULL, "%s: %s", shown, strerror(e));
+	return rc;
+}
+
+/* A temporary name beside the target, free when made: "." + stem. */
+static void
+temp_host_name(char *buf, size_t cap, unsigned attempt)
+{
+	snprintf(buf, cap, ".bk-export-%ld-%u.tmp", (long)getpid(), attempt);
+}
+
+/* One file as dirfd/name: into a temporary name, synced, then linked to
+ * name (which fails rather than replace anything that appeared). */
 static int
 export_file(struct disk_fs *fs, const struct fs_path *p, const struct disk_file_info *fi,
 	    int dirfd, const char *name, const char *shown)
 {
-	struct timespec ts[2] = { { 0, UTIME_OMIT }, { fi->mtime, 0 } };
-	struct hostsink h;
 	char tmp[64];
+	unsigned k;
 	int rc, e = 0;
 
-	snprintf(tmp, sizeof(tmp), ".bk-export-%ld-%lu.tmp", (long)getpid(),
-		 (unsigned long)fi->inode);
-	h.fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (h.fd < 0)
-		return fs_err(fs, BK_EIO, NULL, "%s: %s", shown, strerror(errno));
-	rc = fs->drv->read(fs, p, host_sink, &h);
-	if (rc == -BK_EIO && !fs->err.msg[0])
-		e = errno;
-	if (rc == 0 && (futimens(h.fd, ts) < 0 || fsync(h.fd) < 0))
-		e = errno;
-	if (close(h.fd) < 0 && rc == 0 && !e)
-		e = errno;
-	if (rc == 0 && !e && linkat(dirfd, tmp, dirfd, name, 0) < 0)
+	for (k = 0; k < 100; k++) {
+		temp_host_name(tmp, sizeof(tmp), k);
+		if ((rc = write_host_file(fs, p, fi, dirfd, tmp, shown, true)) != -BK_EEXIST)
+			break;
+	}
+	if (rc < 0)
+		return rc;
+	if (linkat(dirfd, tmp, dirfd, name, 0) < 0)
 		e = errno;
 	unlinkat(dirfd, tmp, 0);
 	if (e)
 		return fs_err(fs, e == EEXIST ? BK_EEXIST : BK_EIO, NULL, "%s: %s", shown,
 			      strerror(e));
-	return rc;
+	return 0;
+}
+
+/* Remove a tree this export made (nothing is followed: unlinkat never
+ * follows a link, and folders are opened with O_NOFOLLOW). */
+static void
+remove_host_tree(int dirfd, const char *name, unsigned depth)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if (unlinkat(dirfd, name, 0) == 0 || depth > FS_DEPTH_MAX + 8)
+		return;
+	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	if (!(dir = fdopendir(fd))) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			remove_host_tree(fd, de->d_name, depth + 1);
+	closedir(dir);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
 static int export_at(struct disk_fs *fs, const struct fs_path *p,
@@ -556,7 +611,7 @@ export_at(struct disk_fs *fs, const struct fs_path *p, const struct disk_file_in
 	int fd, rc;
 
 	if (!fi->is_dir)
-		return export_file(fs, p, fi, dirfd, name, shown);
+		return write_host_file(fs, p, fi, dirfd, name, shown, false);
 	if (mkdirat(dirfd, name, 0777) < 0)
 		return fs_err(fs, errno == EEXIST ? BK_EEXIST : BK_EIO, NULL, "%s: %s", shown,
 			      strerror(errno));
@@ -568,8 +623,45 @@ export_at(struct disk_fs *fs, const struct fs_path *p, const struct disk_file_in
 	return rc;
 }
 
+/*
+ * A folder tree as dirfd/name: built under a temporary name beside it,
+ * the file system synced once, then renamed into place without replacing
+ * anything, so after a crash the target is absent or complete.
+ */
+static int
+export_folder(struct disk_fs *fs, const struct fs_path *p, const struct disk_file_info *fi,
+	      int dirfd, const char *name, const char *shown)
+{
+	struct stat st;
+	char tmp[64];
+	unsigned k;
+	int rc = 0, fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return fs_err(fs, BK_EEXIST, NULL, "%s: exists", shown);
+	for (k = 0; k < 100; k++) {
+		temp_host_name(tmp, sizeof(tmp), k);
+		if (mkdirat(dirfd, tmp, 0777) == 0 || errno != EEXIST)
+			break;
+	}
+	fd = openat(dirfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fs_err(fs, BK_EIO, NULL, "%s: %s", shown, strerror(errno));
+	rc = export_dir(fs, p, fd, shown);
+	(void)fi;
+	if (rc == 0 && syncfs(fd) < 0)
+		rc = fs_err(fs, BK_EIO, NULL, "%s: %s", shown, strerror(errno));
+	close(fd);
+	if (rc == 0 && renameat2(dirfd, tmp, dirfd, name, RENAME_NOREPLACE) < 0)
+		rc = fs_err(fs, errno == EEXIST ? BK_EEXIST : BK_EIO, NULL, "%s: %s", shown,
+			    strerror(errno));
+	if (rc < 0)
+		remove_host_tree(dirfd, tmp, 0);
+	return rc;
+}
+
 /* The target's folder is opened as the user named it; below it, nothing
- * is followed.  The temporary file goes into that same folder. */
+ * is followed.  Temporary names go into that same folder. */
 static int
 export_top(struct disk_fs *fs, const struct fs_path *p, const struct disk_file_info *fi,
 	   const char *host_path)
@@ -596,8 +688,10 @@ export_top(struct disk_fs *fs, const struct fs_path *p, const struct disk_file_i
 	if (dfd < 0)
 		rc = fs_err(fs, errno == ENOENT ? BK_ENOTFOUND : BK_EIO, NULL, "%s: %s",
 			    host_path, strerror(errno));
+	else if (!fi->is_dir)
+		rc = export_file(fs, p, fi, dfd, base, host_path);
 	else
-		rc = export_at(fs, p, fi, dfd, base, host_path);
+		rc = export_folder(fs, p, fi, dfd, base, host_path);
 	if (dfd >= 0)
 		close(dfd);
 	bk_free(dir);

@@ -14,12 +14,6 @@
 #include "bk-alloc.h"
 #include "fs-core.h"
 
-/*
- * The FAT driver lives in its own module; a weak reference lets this core
- * link and run (NTFS only) in a build that does not have it yet.
- */
-#pragma weak fs_fat_driver
-
 /* Probing order: NTFS first (its boot sector is unmistakable), then FAT. */
 static const struct fs_driver *
 driver_at(unsigned i)
@@ -570,9 +564,10 @@ disk_fs_format(disk_t *d, unsigned partition, const struct disk_fs_format_opts *
 		return bk_err(&d->err, BK_EINVAL, "%s: unknown file-system type %d",
 			      d->name, (int)opts->type);
 	}
-	if (!drv || !drv->format)
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: cannot format %s in this build",
-			      d->name, disk_fs_type_name(opts->type));
+	if (!drv->format)
+		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: formatting %s is not supported here "
+			      "(vhdtool build makes NTFS with mkntfs)", d->name,
+			      disk_fs_type_name(opts->type));
 	if ((rc = select_partition(d, &partition, &off, &size)) < 0)
 		return rc;
 	return drv->format(d, off, size, opts);

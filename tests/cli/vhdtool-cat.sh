@@ -18,7 +18,7 @@ wimlib-imagex capture "$TMP/src" "$TMP/t.wim" Test --compress=LZX >/dev/null || 
 
 for f in raw vhd vhdx; do
 	I="$TMP/d.$f"
-	expect_exit 0 "$VHDTOOL" build "$I" --size 64M --format $f --mbr --part fat32:4M \
+	expect_exit 0 "$VHDTOOL" build "$I" --size 64M --format $f --mbr --part fat32:4M:empty \
 		--part ntfs:rest:active:wim="$TMP/t.wim"
 	"$VHDTOOL" cat "$I:2" /Boot/BCD > "$TMP/bcd" || fail "$f: cat BCD"
 	cmp "$TMP/bcd" "$TMP/src/Boot/BCD" || fail "$f: BCD differs"

@@ -81,15 +81,32 @@ struct vols {
 	bool unreadable;        /* an image could not be opened at all */
 };
 
+/* The partition number ip->part (0: the default) stands for on d, found
+ * by a read-only open; 0 when it cannot be opened. */
+static unsigned
+resolve_part(disk_t *d, unsigned part)
+{
+	struct disk_fs_info fi;
+	disk_fs_t *fs;
+
+	if (part || disk_fs_open(&fs, d, 0, 0) < 0)
+		return part;
+	disk_fs_get_info(fs, &fi);
+	disk_fs_close(fs);
+	return fi.partition;
+}
+
 /* The volume of ip, opened once: a second mention of the same image file
  * (by device and inode) shares its disk handle, of the same partition its
- * volume handle.  NULL after printing the error. */
+ * volume handle (two handles on one volume would not see each other's
+ * changes).  NULL after printing the error. */
 static disk_fs_t *
 vols_get(struct vols *vs, const struct image_path *ip, bool write)
 {
 	struct disk_fs_info fi;
 	struct vol *v, *same = NULL;
 	struct stat st;
+	unsigned part;
 	size_t i;
 
 	if (stat(ip->image, &st) < 0) {
@@ -100,8 +117,12 @@ vols_get(struct vols *vs, const struct image_path *ip, bool write)
 	for (i = 0; i < vs->n; i++)
 		if (vs->v[i].dev == st.st_dev && vs->v[i].ino == st.st_ino)
 			same = &vs->v[i];
-	if (same && (ip->part == same->part || (ip->part == 0 && same->part == 0)))
-		return same->fs;
+	if (same) {
+		part = resolve_part(same->d, ip->part);
+		for (i = 0; i < vs->n; i++)
+			if (vs->v[i].d == same->d && vs->v[i].part == part)
+				return vs->v[i].fs;
+	}
 	if (vs->n == MAX_VOLS) {
 		tool_err("%s: too many volumes in one command", ip->image);
 		return NULL;
@@ -125,12 +146,6 @@ vols_get(struct vols *vs, const struct image_path *ip, bool write)
 	}
 	disk_fs_get_info(v->fs, &fi);
 	v->part = fi.partition;
-	/* The same partition reached by its number and by default: one handle. */
-	for (i = 0; same && i < vs->n; i++)
-		if (vs->v[i].d == v->d && vs->v[i].part == v->part) {
-			disk_fs_close(v->fs);
-			return vs->v[i].fs;
-		}
 	v->image = strdup(ip->image);
 	vs->n++;
 	return v->fs;
@@ -279,7 +294,7 @@ copy_one(struct place *src, struct place *dst, const char *target)
 static int
 cp_one(struct vols *vs, const char *arg, struct place *dst, bool dst_dir, unsigned flags)
 {
-	char name[DISK_FILE_NAME_MAX] = "", *target = NULL;
+	char name[DISK_FILE_NAME_MAX] = "", *target = NULL, *shown = NULL;
 	struct place src;
 	bool src_dir = false, t_dir = false;
 	int rc = -1, ex;
@@ -315,15 +330,18 @@ cp_one(struct vols *vs, const char *arg, struct place *dst, bool dst_dir, unsign
 		if ((ex = place_stat(&t, &t_dir, NULL, 0)) < 0)
 			goto out;
 	}
+	/* Messages name the target as the user wrote it (IMAGE:PATH). */
+	shown = dst_dir && name[0] ? join(dst->arg, dst->in_image, name) : strdup(dst->arg);
 	if (ex && !dst->in_image)
 		tool_err("%s: exists; vhdtool never replaces host files", target);
 	else if (ex && t_dir && !src_dir)
-		tool_err("%s: cannot overwrite a folder with a file", target);
+		tool_err("%s: cannot overwrite a folder with a file", shown ? shown : target);
 	else if (ex && !t_dir && src_dir)
-		tool_err("%s: cannot overwrite a file with a folder", target);
+		tool_err("%s: cannot overwrite a file with a folder", shown ? shown : target);
 	else
 		rc = copy_one(&src, dst, target);
 out:
+	free(shown);
 	free(target);
 	place_free(&src);
 	return rc;

@@ -16,38 +16,43 @@
 #include "bk-utf16.h"
 #include "fs-fat-internal.h"
 
+struct item {
+	uint32_t first;
+	char *path;                 /* "\A\B", for messages */
+};
+
 struct walk {
 	struct fat_vol *v;
 	uint8_t *owned;             /* one bit per cluster */
-	uint32_t *stack;            /* folders still to walk */
+	struct item *stack;         /* folders still to walk */
 	size_t n, cap;
 };
 
-static void
-ent_name(const struct fat_ent *e, char *out, size_t cap)
+/* parent\name of an entry, or NULL without memory. */
+static char *
+ent_path(const char *parent, const struct fat_ent *e)
 {
-	char *s = NULL;
+	char *s = NULL, *out = NULL;
+	size_t n;
 
-	if (bk_utf16_to_utf8(e->name, e->nlen, false, &s) == 0)
-		snprintf(out, cap, "%s", s);
-	else
-		snprintf(out, cap, "?");
+	if (bk_utf16_to_utf8(e->name, e->nlen, false, &s) == 0) {
+		n = strlen(parent) + strlen(s) + 2;
+		if ((out = bk_malloc(n)))
+			snprintf(out, n, "%s%s%s", parent, parent[1] ? "\\" : "", s);
+	}
 	bk_free(s);
+	return out;
 }
 
-/* Claim the whole chain at first for one owner. */
+/* Claim the whole chain at first for the entry at path (e NULL: the root). */
 static int
-claim(struct walk *w, uint32_t first, const struct fat_ent *e)
+claim(struct walk *w, uint32_t first, const struct fat_ent *e, char *path)
 {
 	struct fat_vol *v = w->v;
 	uint32_t *cl, n, i;
-	char name[300] = "\\", *np = name;
-	struct fs_path fp = { 1, &np, name };
+	struct fs_path fp = { 1, &path, path };
 	int rc;
 
-	if (e)
-		ent_name(e, name, sizeof(name));
-	/* Messages name the entry (its folder is not tracked). */
 	if ((rc = fat_chain(v, first, v->nclus + 1, &cl, &n, &fp)) < 0)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -69,37 +74,51 @@ claim(struct walk *w, uint32_t first, const struct fat_ent *e)
 }
 
 static int
-push(struct walk *w, uint32_t first)
+push(struct walk *w, uint32_t first, char *path)
 {
 	if (w->n == w->cap) {
 		size_t ncap = w->cap ? w->cap * 2 : 64;
-		uint32_t *ns = bk_realloc(w->stack, ncap * sizeof(*ns));
-		if (!ns)
+		struct item *ns = bk_realloc(w->stack, ncap * sizeof(*ns));
+		if (!ns) {
+			bk_free(path);
 			return fs_err(w->v->fs, BK_ENOMEM, NULL, "out of memory");
+		}
 		w->stack = ns;
 		w->cap = ncap;
 	}
-	w->stack[w->n++] = first;
+	w->stack[w->n].first = first;
+	w->stack[w->n++].path = path;
 	return 0;
 }
 
 static int
-walk_dir(struct walk *w, uint32_t first)
+walk_dir(struct walk *w, const struct item *it)
 {
+	struct fs_path fp = { 1, (char **)&it->path, it->path };
 	struct fat_dir *d;
 	struct fat_ent e;
 	size_t pos = 0;
+	char *path;
 	int rc;
 
-	if ((rc = fat_dir_get(w->v, first, &d, NULL)) < 0)
+	if ((rc = fat_dir_get(w->v, it->first, &d, &fp)) < 0)
 		return rc;
 	d->pin++;
-	while ((rc = fat_dir_next(w->v, d, &pos, &e, NULL)) > 0) {
+	while ((rc = fat_dir_next(w->v, d, &pos, &e, &fp)) > 0) {
 		if (e.first == 0)
 			continue;
-		if ((rc = claim(w, e.first, &e)) < 0)
+		if (!(path = ent_path(it->path, &e))) {
+			rc = fs_err(w->v->fs, BK_ENOMEM, NULL, "out of memory");
 			break;
-		if ((e.attr & FAT_ATTR_DIR) && (rc = push(w, e.first)) < 0)
+		}
+		if ((rc = claim(w, e.first, &e, path)) < 0 ||
+		    !(e.attr & FAT_ATTR_DIR)) {
+			bk_free(path);
+			if (rc < 0)
+				break;
+			continue;
+		}
+		if ((rc = push(w, e.first, path)) < 0)
 			break;
 	}
 	d->pin--;
@@ -110,18 +129,26 @@ int
 fat_check_tree(struct fat_vol *v)
 {
 	struct walk w;
+	struct item it;
+	char *root = bk_strdup("\\");
 	int rc = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.v = v;
-	if (!(w.owned = bk_calloc(1, ((size_t)v->nclus + 2) / 8 + 1)))
+	if (!root || !(w.owned = bk_calloc(1, ((size_t)v->nclus + 2) / 8 + 1))) {
+		bk_free(root);
 		return fs_err(v->fs, BK_ENOMEM, NULL, "out of memory");
+	}
 	if (v->type == DISK_FS_FAT32)
-		rc = claim(&w, v->root_clus, NULL);
-	if (rc >= 0)
-		rc = push(&w, fat_root_first(v));
-	while (rc >= 0 && w.n > 0)
-		rc = walk_dir(&w, w.stack[--w.n]);
+		rc = claim(&w, v->root_clus, NULL, root);
+	rc = rc < 0 ? (bk_free(root), rc) : push(&w, fat_root_first(v), root);
+	while (rc >= 0 && w.n > 0) {
+		it = w.stack[--w.n];
+		rc = walk_dir(&w, &it);
+		bk_free(it.path);
+	}
+	while (w.n > 0)
+		bk_free(w.stack[--w.n].path);
 	bk_free(w.owned);
 	bk_free(w.stack);
 	return rc < 0 ? rc : 0;

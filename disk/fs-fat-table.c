@@ -146,7 +146,7 @@ table_check(struct fat_vol *v)
 			continue;
 		if (!fat_valid_clus(v, x))
 			return fs_err(v->fs, BK_ECORRUPT, NULL,
-				      "FAT: cluster %u links to %u, past the end (last cluster is %u)",
+				      "FAT: cluster %u links to 0x%X, past the end (last cluster is %u)",
 				      c, x, last);
 		if (fat_get(v, x) == 0)
 			return fs_err(v->fs, BK_ECORRUPT, NULL,
@@ -193,26 +193,39 @@ fat_table_load(struct fat_vol *v)
 	return 0;
 }
 
-/* Write each changed sector to every FAT copy (only the active one when
- * FAT32 mirroring is off), copy 0 first. */
+static bool
+sector_dirty(const struct fat_vol *v, size_t s)
+{
+	return v->fat_dirty[s / 8] & (1u << (s % 8));
+}
+
+/* Write each run of changed sectors to every FAT copy (only the active one
+ * when FAT32 mirroring is off), copy 0 first. */
 int
 fat_table_flush(struct fat_vol *v)
 {
-	size_t nsec = v->fat_len / v->bps, s;
+	size_t nsec = v->fat_len / v->bps, s = 0, e, k;
 	uint32_t i;
 	int rc;
 
-	for (s = 0; s < nsec; s++) {
-		if (!(v->fat_dirty[s / 8] & (1u << (s % 8))))
+	while (s < nsec) {
+		if (!sector_dirty(v, s)) {
+			s++;
 			continue;
+		}
+		for (e = s + 1; e < nsec && sector_dirty(v, e) && e - s < 2048; e++)
+			;
 		for (i = 0; i < v->nfats; i++) {
 			uint64_t off = ((uint64_t)v->rsvd + (uint64_t)i * v->fatsz + s) * v->bps;
 			if (!v->mirror && i != v->active_fat)
 				continue;
-			if ((rc = fs_write_at(v->fs, off, v->fat + s * v->bps, v->bps)) < 0)
+			rc = fs_write_at(v->fs, off, v->fat + s * v->bps, (e - s) * v->bps);
+			if (rc < 0)
 				return rc;
 		}
-		v->fat_dirty[s / 8] &= (uint8_t)~(1u << (s % 8));
+		for (k = s; k < e; k++)
+			v->fat_dirty[k / 8] &= (uint8_t)~(1u << (k % 8));
+		s = e;
 	}
 	return 0;
 }

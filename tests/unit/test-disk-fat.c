@@ -17,12 +17,7 @@
 #include <string.h>
 
 #include "bcdkit/disk-fs.h"
-#include "fs-internal.h"
 #include "test-disk-util.h"
-
-/* fs.c refers to the FAT driver weakly, which does not pull it out of the
- * static convenience library the test links: refer to it here. */
-const struct fs_driver *const test_fat_driver = &fs_fat_driver;
 
 #define MIB (1024u * 1024u)
 

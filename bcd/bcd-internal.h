@@ -23,7 +23,8 @@
 #define BCD_MAX_LIST         4096u      /* GUIDs or integers in one list */
 #define BCD_MAX_DEVICE_DEPTH 8          /* nested device descriptors */
 #define BCD_MAX_DEVICE_SIZE  65536u     /* bytes of one device element */
-#define BCD_MAX_DRIVES       26u        /* drive letters in a map */
+#define BCD_MAX_DRIVES       64u        /* drive letters and volume names in a map */
+#define BCD_VOLNAME_MAX      48u        /* "C:" or "\\Device\\HarddiskVolumeN" */
 
 /* ---- element-name owners (elements.def / objects.def) ----------------------- */
 enum bcd_owner {
@@ -32,6 +33,8 @@ enum bcd_owner {
 	BCD_OWN_NTLDR, BCD_OWN_STARTUP, BCD_OWN_BOOTAPP, BCD_OWN_DEVICE,
 };
 
+/* An integer element holding an IPv4 address (shown as a.b.c.d). */
+bool bcd_element_is_ipv4(uint32_t objtype, uint32_t eltype);
 /* The table that names class-2 elements of an object type. */
 int bcd_owner_of_type(uint32_t objtype);
 /* Well-known GUID text of an alias row, by index; NULL past the end. */
@@ -53,6 +56,8 @@ struct bcd_store {
 
 /* Key of an object, or -BK_ENOTFOUND (with a detail). */
 int bcd_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out);
+/* Give a note (not an error) to the store's message callback. */
+void bcd_note(bcd_store_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record a hive failure as the store's error. */
 int bcd_hive_err(bcd_store_t *s, int rc, const char *what);
 /* /export of a store whose hive has no host file (store-image.c). */
@@ -60,7 +65,7 @@ int bcd_store_export_image(bcd_store_t *s, const char *dst);
 
 /* ---- device elements in memory ----------------------------------------------- */
 /*
- * One device descriptor (bcd-format.md 5.2).  Only the layouts that
+ * One device descriptor (doc/bcd-format-notes.md, "Device elements").  Only the layouts that
  * bcdedit writes are decoded; every field that varies is kept so that
  * encoding gives back the same bytes.
  */
@@ -112,11 +117,13 @@ struct bcd_devmap {
 	struct bk_errbuf err;
 	size_t n;
 	struct {
-		char letter;       /* 'A'..'Z' */
+		char name[BCD_VOLNAME_MAX];   /* "C:" (upper case) or "\\Device\\HarddiskVolumeN" */
 		struct bcd_partition_id id;
 	} drive[BCD_MAX_DRIVES];
 };
 
+/* The partition a map name ("C:", "\\Device\\HarddiskVolume3") stands for. */
+int bcd_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition_id *out);
 bool bcd_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b);
 
 /* ---- small helpers ------------------------------------------------------------------ */

@@ -43,21 +43,43 @@ parse_bool(const char *v, uint64_t *out)
 	return -BK_ESYNTAX;
 }
 
+/* a.b.c.d to the integer whose bytes, low first, are a, b, c, d. */
+static bool
+parse_ipv4(const char *v, uint64_t *out)
+{
+	unsigned a, b, c, d;
+	char tail;
+
+	if (sscanf(v, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &tail) != 4 ||
+	    a > 255 || b > 255 || c > 255 || d > 255)
+		return false;
+	*out = a | b << 8 | c << 16 | (uint64_t)d << 24;
+	return true;
+}
+
+/*
+ * An integer by value name, number (or a.b.c.d for addresses).  A named
+ * enumerated setting takes only the values it names; through custom:
+ * any integer is stored, as the element's format allows.
+ */
 static int
 parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, const char *v,
 	      uint64_t *out)
 {
 	bool enumerated = bcd_element_enum_name(objtype, el, 0) ||
 			  bcd_element_enum_name(objtype, el, 1);
+	bool custom = strncasecmp(name, "custom:", 7) == 0;
 
 	if (bcd_element_enum_value(objtype, el, v, out) == 0)
+		return 0;
+	if (bcd_element_is_ipv4(objtype, el) && parse_ipv4(v, out))
 		return 0;
 	if (!bcd_parse_u64(v, out))
 		return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer%s", name, v,
 			      enumerated ? " or a known value name" : "");
-	/* An enumerated setting takes only the values it names. */
-	if (enumerated && !bcd_element_enum_name(objtype, el, *out))
-		return bk_err(&s->err, BK_EINVAL, "%s: %s is out of range", name, v);
+	if (enumerated && !custom && !bcd_element_enum_name(objtype, el, *out))
+		return bk_err(&s->err, BK_EINVAL, "%s: %s is out of range (custom:%08x takes "
+			      "any number)", name, v, el);
 	return 0;
 }
 
@@ -136,20 +158,23 @@ set_device(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, const char *name,
 	struct bcd_devtree t;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	char why[256] = "";
+	char why[256] = "", g[BCD_GUID_STRLEN];
 	bcd_guid_t opt;
 	int rc;
 
 	rc = bcd_device_from_text(value, el, map, &data, &len, why, sizeof(why));
 	if (rc < 0)
 		return rc == -BK_ENOMEM ? rc : bk_err(&s->err, -rc, "%s: %s", name, why);
-	/* A ramdisk's options object must exist. */
+	/* A ramdisk's options object may be created after the device that
+	 * names it (Windows' own stores hold such references): a note, not
+	 * an error. */
 	if (bcd_dev_decode(data, len, &t) == 0) {
 		memcpy(opt.b, t.options, 16);
 		bcd_dev_free(t.root);
-		if (memcmp(opt.b, (uint8_t[16]){ 0 }, 16) != 0 && (rc = must_exist(s, &opt)) < 0) {
-			bk_free(data);
-			return rc;
+		if (memcmp(opt.b, (uint8_t[16]){ 0 }, 16) != 0 && must_exist(s, &opt) < 0) {
+			bk_err_clear(&s->err);
+			bcd_note(s, "%s: the options object %s does not exist yet; create it with "
+				 "/create %s /device", name, bcd_guid_format(&opt, g), g);
 		}
 	}
 	rc = bcd_element_set_raw(s, id, el, HIVE_REG_BINARY, data, len);

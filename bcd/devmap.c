@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Drive letters offline: "--map X:=TARGET" names the partition a letter
- * stands for.  A partition device pins an MBR signature and byte offset or
+ * stands for ("--map \\Device\\HarddiskVolumeN=TARGET" a volume without one).  A partition device pins an MBR signature and byte offset or
  * GPT disk and partition GUIDs, so each TARGET is reduced to that identity,
- * read from the partition table of the disk (bcd-format.md 5.8) by the disk
+ * read from the partition table of the disk (doc/bcd-format-notes.md, "Partition identity") by the disk
  * layer, which also opens VHD and VHDX images.
  */
 #include "config.h"
@@ -204,30 +204,66 @@ bcd_partition_id_resolve(bcd_devmap_t *m, const char *target, struct bcd_partiti
 	return file_identity(m, path, (unsigned)n, id);
 }
 
+/* "X:" or "\\Device\\HarddiskVolumeN" (the name Windows prints for a volume
+ * without a letter); its length, or 0. */
+static size_t
+volume_name(const char *spec)
+{
+	static const char dev[] = "\\Device\\HarddiskVolume";
+	size_t n = sizeof(dev) - 1, k;
+
+	if (((spec[0] >= 'A' && spec[0] <= 'Z') || (spec[0] >= 'a' && spec[0] <= 'z')) &&
+	    spec[1] == ':')
+		return 2;
+	if (strncasecmp(spec, dev, n) != 0)
+		return 0;
+	for (k = n; spec[k] >= '0' && spec[k] <= '9' && k < n + 5; k++)
+		;
+	return k > n ? k : 0;
+}
+
 int
 bcd_devmap_add(bcd_devmap_t *m, const char *spec)
 {
 	struct bcd_partition_id id;
-	char letter;
-	size_t i;
+	char name[BCD_VOLNAME_MAX];
+	size_t i, n;
 	int rc;
 
 	bk_err_clear(&m->err);
-	letter = (char)(spec[0] & ~0x20);
-	if (!(letter >= 'A' && letter <= 'Z') || spec[1] != ':' || spec[2] != '=' || !spec[3])
-		return bk_err(&m->err, BK_ESYNTAX, "\"%s\": expected X:=TARGET", spec);
-	rc = bcd_partition_id_resolve(m, spec + 3, &id);
+	n = volume_name(spec);
+	if (!n || spec[n] != '=' || !spec[n + 1])
+		return bk_err(&m->err, BK_ESYNTAX, "\"%s\": expected X:=TARGET or "
+			      "\\Device\\HarddiskVolumeN=TARGET", spec);
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	if (n == 2)
+		name[0] = (char)(name[0] & ~0x20);
+	rc = bcd_partition_id_resolve(m, spec + n + 1, &id);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < m->n; i++)
-		if (m->drive[i].letter == letter)
+		if (strcasecmp(m->drive[i].name, name) == 0)
 			break;
 	if (i == m->n) {
 		if (m->n >= BCD_MAX_DRIVES)
-			return bk_err(&m->err, BK_ETOOBIG, "too many drive letters");
+			return bk_err(&m->err, BK_ETOOBIG, "too many volumes in the map");
 		m->n++;
 	}
-	m->drive[i].letter = letter;
+	memcpy(m->drive[i].name, name, n + 1);
 	m->drive[i].id = id;
 	return 0;
+}
+
+int
+bcd_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition_id *out)
+{
+	size_t i;
+
+	for (i = 0; m && i < m->n; i++)
+		if (strcasecmp(m->drive[i].name, name) == 0) {
+			*out = m->drive[i].id;
+			return 0;
+		}
+	return -BK_ENOTFOUND;
 }

@@ -111,23 +111,23 @@ parse_volume(struct pctx *c, const char *s, struct bcd_dev **out)
 {
 	struct bcd_partition_id id;
 	struct bcd_dev *d;
-	size_t i;
 	int rc;
 
 	rc = explicit_part(s, &id);
 	if (rc == -BK_ESYNTAX)
 		return perr(c, rc, "malformed partition \"%s\" (mbr:SIGNATURE:OFFSET or "
 			    "gpt:{DISK}:{PARTITION})", s);
-	if (rc == -BK_ENOTFOUND) {
-		if (!(((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
-		      s[1] == ':' && s[2] == '\0'))
+	if (rc == -BK_ENOTFOUND && bcd_devmap_find(c->map, s, &id) < 0) {
+		bool letter = ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
+			      s[1] == ':' && s[2] == '\0';
+
+		if (!letter && strncasecmp(s, "\\Device\\", 8) != 0)
 			return perr(c, -BK_ESYNTAX, "unknown volume \"%s\"", s);
-		for (i = 0; c->map && i < c->map->n; i++)
-			if (c->map->drive[i].letter == (s[0] & ~0x20))
-				break;
-		if (!c->map || i == c->map->n)
+		if (letter)
 			return perr(c, -BK_ENOTFOUND, "drive %s is not mapped (use --map X:=TARGET)", s);
-		id = c->map->drive[i].id;
+		bcd_errbuf_set(c->errbuf, c->errlen, "volume %s is not mapped (use --map '%s=TARGET')",
+			       s, s);
+		return -BK_ENOTFOUND;
 	}
 	d = bcd_dev_new(BCD_DT_PARTITION);
 	if (!d)

@@ -4,6 +4,7 @@
  *
  *   boot
  *   partition=X:                   a drive letter from the map
+ *   partition=\\Device\\HarddiskVolumeN  a volume name from the map
  *   partition=mbr:SIG:OFFSET       MBR signature (hex) and byte offset
  *   partition=gpt:{DISK}:{PART}    GPT disk and partition GUIDs
  *   file=[H]\path                  H: boot, X:, mbr:..., gpt:..., locate
@@ -54,7 +55,7 @@ part_text(struct bcd_sbuf *b, const struct bcd_dev *d, const bcd_devmap_t *map, 
 	if (letters && map)
 		for (i = 0; i < map->n; i++)
 			if (bcd_partition_id_equal(&map->drive[i].id, &id)) {
-				bcd_sb_printf(b, "%c:", map->drive[i].letter);
+				bcd_sb_puts(b, map->drive[i].name);
 				return true;
 			}
 	if (id.style == BCD_PART_MBR)
@@ -213,7 +214,7 @@ blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_dev
 		return true;
 	memcpy(opt.b, t->options, 16);
 	alias = bcd_alias_name(&opt);
-	/* Only {ramdiskoptions} prints as an alias (bcdedit-outputs 5). */
+	/* Only {ramdiskoptions} prints as an alias (doc/bcd-format-notes.md, "/enum text"). */
 	if (!(flags & BCD_TEXT_VERBOSE) && alias && strcmp(alias, "{ramdiskoptions}") == 0)
 		bcd_sb_printf(b, ",%s", alias);
 	else

@@ -167,3 +167,48 @@ bcd_element_enum_value(uint32_t objtype, uint32_t eltype, const char *name, uint
 		}
 	return -BK_ENOTFOUND;
 }
+
+bool
+bcd_element_is_ipv4(uint32_t objtype, uint32_t eltype)
+{
+	const struct elem_row *r = elem_find(objtype, eltype);
+
+	return r && strcmp(r->set, "IPV4") == 0;
+}
+
+static const char *const owner_names[] = {
+	[BCD_OWN_NONE] = "none", [BCD_OWN_LIB] = "library", [BCD_OWN_GENERIC] = "application",
+	[BCD_OWN_TEMPLATE] = "template", [BCD_OWN_BOOTMGR] = "bootmgr",
+	[BCD_OWN_OSLOADER] = "osloader", [BCD_OWN_RESUME] = "resume",
+	[BCD_OWN_MEMDIAG] = "memdiag", [BCD_OWN_NTLDR] = "ntldr", [BCD_OWN_STARTUP] = "startup",
+	[BCD_OWN_BOOTAPP] = "bootapp", [BCD_OWN_DEVICE] = "device",
+};
+
+int
+bcd_element_at(size_t i, uint32_t *type, const char **name, const char **owner)
+{
+	if (i >= N_ELEM)
+		return -BK_ENOTFOUND;
+	*type = elem_rows[i].type;
+	*name = elem_rows[i].name;
+	*owner = owner_names[elem_rows[i].owner];
+	return 0;
+}
+
+int
+bcd_element_enum_at(uint32_t objtype, uint32_t eltype, size_t i, uint64_t *value,
+		    const char **name)
+{
+	const struct elem_row *r = elem_find(objtype, eltype);
+	size_t k, seen = 0;
+
+	if (!r)
+		return -BK_ENOTFOUND;
+	for (k = 0; k < sizeof(enum_rows) / sizeof(enum_rows[0]); k++)
+		if (strcmp(enum_rows[k].set, r->set) == 0 && seen++ == i) {
+			*value = enum_rows[k].value;
+			*name = enum_rows[k].name;
+			return 0;
+		}
+	return -BK_ENOTFOUND;
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * "bcdedit /enum": the text layout of the real outputs (bcdedit-outputs
- * README) and the same content as JSON.
+ * "bcdedit /enum": the text layout of real outputs (doc/bcd-format-notes.md,
+ * "/enum text") and the same content as JSON.
  *
  * Text: one blank line, then per object a header, a dash underline of the
  * same length, "identifier" and the elements in ascending type order, each
@@ -126,7 +126,12 @@ value_lines(struct ectx *c, uint32_t objtype, uint32_t eltype, const uint8_t *da
 		break;
 	case BCD_FMT_INTEGER:
 		en = bcd_element_enum_name(objtype, eltype, v->integer);
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v->integer);
+		if (bcd_element_is_ipv4(objtype, eltype) && v->integer <= 0xffffffffu)
+			snprintf(buf, sizeof(buf), "%u.%u.%u.%u", (unsigned)(v->integer & 0xff),
+				 (unsigned)(v->integer >> 8 & 0xff), (unsigned)(v->integer >> 16 & 0xff),
+				 (unsigned)(v->integer >> 24));
+		else
+			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v->integer);
 		lines_add(l, en ? en : buf);
 		break;
 	case BCD_FMT_INTLIST:

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The store handle and the read side: objects, their types and elements,
- * read straight from the hive (bcd-format.md 1.2).  Real stores have quirks
+ * read straight from the hive (doc/bcd-format-notes.md, "Store layout").  Real stores have quirks
  * that are accepted here: any root name, a KeyName that is not a string,
  * element keys without a value.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,20 @@ note_skipped(bcd_store_t *s, const char *name)
 	s->skip_noted = true;
 	snprintf(msg, sizeof(msg), "%s: Objects\\%.200s is not an object (its name is not a GUID "
 		 "or it has no Description); such keys are skipped", s->path, name);
+	s->msg_cb(s->msg_data, msg);
+}
+
+void
+bcd_note(bcd_store_t *s, const char *fmt, ...)
+{
+	char msg[BK_ERRMSG_MAX];
+	va_list ap;
+
+	if (!s->msg_cb)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	s->msg_cb(s->msg_data, msg);
 }
 

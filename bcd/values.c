@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Element value codecs for the seven formats (bcd-format.md 1.3).  Readers
+ * Element value codecs for the seven formats (doc/bcd-format-notes.md, "Element values").  Readers
  * are lenient where real stores are (short integers, wide booleans, junk
  * after a string's NUL); writers emit the canonical form.
  */

@@ -465,7 +465,9 @@ do_import(struct bcdedit_args *a)
 
 	if (a->nwords != 1)
 		bcdedit_usage_error("%s needs a file name", a->cmdname);
-	/* Offline there is no firmware, so /clean has no boot entries to remove. */
+	if (a->clean)
+		fprintf(stderr, "%s: note: /import /clean: offline there are no firmware NVRAM "
+			"boot entries to remove\n", tool_name);
 	rc = bcd_store_import(store_path, a->words[0], eb, sizeof(eb));
 	if (rc < 0 && access(a->words[0], F_OK) != 0 && errno == ENOENT)
 		rc = -BK_ENOTFOUND;
@@ -489,64 +491,191 @@ do_export(struct bcdedit_args *a)
 	return EXIT_OK;
 }
 
+/* ---- settings objects: /dbgsettings, /hypervisorsettings, /emssettings ---------- */
+
+/* Without arguments: the settings object's elements, as bcdedit shows them. */
+static int
+show_settings(struct bcdedit_args *a, const bcd_guid_t *id)
+{
+	char *text = NULL, *p;
+	int rc, skip;
+
+	rc = bcd_store_enum(store, BCD_ENUM_ID, id, map,
+			    (a->verbose ? BCD_ENUM_V : 0) | (a->json ? BCD_ENUM_JSON : 0), &text);
+	if (rc < 0)
+		return fail(rc);
+	/* The text starts with a blank line, the header, its underline and
+	 * the identifier: only the settings are shown. */
+	for (p = text, skip = a->json ? 0 : 4; skip > 0 && (p = strchr(p, '\n')); skip--)
+		p++;
+	fputs(p ? p : "", stdout);
+	free(text);
+	printf("The operation completed successfully.\n");
+	return EXIT_OK;
+}
+
+static int
+apply_setting(struct bcdedit_args *a, const bcd_guid_t *id, const char *w, bool *keyed)
+{
+	const struct bcdedit_setting *k = bcdedit_find_setting(a->cmd->settings, w);
+	char key[64];
+	int rc;
+
+	if (!k)
+		bcdedit_usage_error("%s: unknown setting '%s'", a->cmdname, w);
+	if (k->value && !k->value[0]) {
+		if ((rc = bcdedit_new_key(key, sizeof(key))) < 0)
+			return rc;
+		printf("Key=%s\n", key);
+	}
+	if (strstr(k->element, "key"))
+		*keyed = true;
+	return set_value(id, k->element, k->value ? (k->value[0] ? k->value : key)
+						 : strchr(w, ':') + 1);
+}
+
+/* /dbgsettings, /eventsettings, /hypervisorsettings, /emssettings. */
+static int
+do_settings(struct bcdedit_args *a)
+{
+	bool net = false, keyed = false;
+	bcd_guid_t id;
+	size_t i = 0;
+	int rc;
+
+	rc = existing(a->cmd->target, &id);
+	if (rc < 0)
+		return fail(rc);
+	if (a->nwords == 0 && !a->start && !a->noumex)
+		return show_settings(a, &id);
+	if (a->nwords > 0 && a->cmd->element && !strchr(a->words[0], ':') &&
+	    !bcdedit_find_setting(a->cmd->settings, a->words[0])) {
+		/* The first word is the connection type. */
+		net = strcasecmp(a->words[0], "net") == 0;
+		if (strcmp(a->cmd->name, "eventsettings") == 0 && !net)
+			bcdedit_usage_error("/eventsettings takes NET only, not '%s'", a->words[0]);
+		rc = set_value(&id, a->cmd->element, a->words[i++]);
+	}
+	for (; i < a->nwords && rc == 0; i++)
+		rc = apply_setting(a, &id, a->words[i], &keyed);
+	if (rc == 0 && net && !keyed)
+		rc = apply_setting(a, &id, "NEWKEY", &keyed);
+	if (rc == 0 && a->start)
+		rc = set_value(&id, "debugstart", a->start);
+	if (rc == 0 && a->noumex)
+		rc = set_value(&id, "noumex", "yes");
+	return rc < 0 ? fail(rc) : commit_ok();
+}
+
+/* Commands that make no sense on a store file. */
+static int
+do_refused(struct bcdedit_args *a)
+{
+	return bcdedit_fail(MSG_OFFLINE, 0, "%s: %s", a->cmdname, a->cmd->summary);
+}
+
+static int do_help(struct bcdedit_args *a);
+
 /* ---- the command table ------------------------------------------------------------ */
 
-#define STORE_RW (CMD_STORE | CMD_WRITE)
+#define RW (CMD_STORE | CMD_WRITE)
+#define LIST_SYNOPSIS "ID... [/addfirst|/addlast|/remove]"
 
 static const struct bcdedit_cmd commands[] = {
-	{ "createstore", do_createstore, SHAPE_ONE, CMD_NOSTORE, MSG_CREATESTORE, NULL, NULL, "FILE" },
-	{ "export", do_export, SHAPE_ONE, CMD_STORE, MSG_EXPORT, NULL, NULL, "FILE" },
-	{ "import", do_import, SHAPE_ONE, CMD_PATH, MSG_IMPORT, NULL, NULL, "FILE [/clean]" },
-	{ "enum", do_enum, SHAPE_WORDS, CMD_STORE, MSG_ENUM, NULL, NULL,
-	  "[ACTIVE|FIRMWARE|BOOTAPP|BOOTMGR|OSLOADER|RESUME|INHERIT|ALL|ID] [/v]" },
-	{ "copy", do_copy, SHAPE_ONE, STORE_RW, MSG_COPY, NULL, NULL, "ID /d DESCRIPTION" },
-	{ "create", do_create, SHAPE_WORDS, STORE_RW, MSG_CREATE, NULL, NULL,
-	  "[ID] /d DESCRIPTION /application osloader|resume|bootsector|startup|bootapp\n"
-	  "  /create [ID] [/d DESCRIPTION] /inherit [APPTYPE]\n"
-	  "  /create [ID] [/d DESCRIPTION] /device\n"
-	  "  /create ID [/d DESCRIPTION]          (well-known objects)" },
-	{ "delete", do_delete, SHAPE_ONE, STORE_RW, MSG_DELETE, NULL, NULL, "ID [/f] [/cleanup|/nocleanup]" },
-	{ "set", do_set, SHAPE_SET, STORE_RW, MSG_SET, "{current}", NULL, "[ID] NAME VALUE" },
-	{ "deletevalue", do_deletevalue, SHAPE_ID_NAME, STORE_RW, MSG_DELETE_ELEMENT, "{current}", NULL, "[ID] NAME" },
-	{ "default", do_default, SHAPE_ONE, STORE_RW, MSG_SET, "{bootmgr}", "default", "ID" },
-	{ "displayorder", do_list, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "displayorder",
-	  "ID... [/addfirst|/addlast|/remove]" },
-	{ "bootsequence", do_list, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "bootsequence",
-	  "ID... [/addfirst|/addlast|/remove]" },
-	{ "toolsdisplayorder", do_list, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "toolsdisplayorder",
-	  "ID... [/addfirst|/addlast|/remove]" },
-	{ "timeout", do_timeout, SHAPE_ONE, STORE_RW, MSG_SET, "{bootmgr}", "timeout", "SECONDS" },
-	{ "bootems", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{bootmgr}", "bootems", "[ID] ON|OFF" },
-	{ "ems", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{current}", "ems", "[ID] ON|OFF" },
-	{ "debug", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{current}", "debug", "[ID] ON|OFF" },
-	{ "bootdebug", do_onoff, SHAPE_WORDS, STORE_RW, MSG_SET, "{current}", "bootdebug", "[ID] ON|OFF" },
+	{ .name = "createstore", .run = do_createstore, .shape = SHAPE_ONE, .flags = CMD_NOSTORE,
+	  .msg = MSG_CREATESTORE, .synopsis = "FILE", .summary = "create a new, empty store" },
+	{ .name = "export", .run = do_export, .shape = SHAPE_ONE, .flags = CMD_STORE,
+	  .msg = MSG_EXPORT, .synopsis = "FILE", .summary = "copy the store to FILE" },
+	{ .name = "import", .run = do_import, .shape = SHAPE_ONE, .flags = CMD_PATH,
+	  .msg = MSG_IMPORT, .synopsis = "FILE [/clean]",
+	  .summary = "replace the store with the content of the store FILE" },
+	{ .name = "sysstore", .run = do_refused, .shape = SHAPE_WORDS, .flags = CMD_NOSTORE,
+	  .msg = MSG_OFFLINE, .synopsis = "DEVICE",
+	  .summary = "there is no system store offline; name the store with --store FILE" },
+	{ .name = "enum", .run = do_enum, .flags = CMD_STORE, .msg = MSG_ENUM,
+	  .synopsis = "[ACTIVE|FIRMWARE|BOOTAPP|BOOTMGR|OSLOADER|RESUME|INHERIT|ALL|ID] [/v]",
+	  .summary = "list entries (the default command)" },
+	{ .name = "copy", .run = do_copy, .shape = SHAPE_ONE, .flags = RW, .msg = MSG_COPY,
+	  .synopsis = "ID /d DESCRIPTION", .summary = "copy an entry under a new identifier" },
+	{ .name = "create", .run = do_create, .flags = RW, .msg = MSG_CREATE,
+	  .synopsis = "[ID] /d DESCRIPTION /application osloader|resume|bootsector|startup|bootapp\n"
+		      "  /create [ID] [/d DESCRIPTION] /inherit [APPTYPE]\n"
+		      "  /create [ID] [/d DESCRIPTION] /device\n"
+		      "  /create ID [/d DESCRIPTION]          (well-known objects)",
+	  .summary = "create an entry" },
+	{ .name = "delete", .run = do_delete, .shape = SHAPE_ONE, .flags = RW, .msg = MSG_DELETE,
+	  .synopsis = "ID [/f] [/cleanup|/nocleanup]", .summary = "delete an entry" },
+	{ .name = "mirror", .run = do_refused, .shape = SHAPE_WORDS, .flags = CMD_NOSTORE,
+	  .msg = MSG_OFFLINE, .synopsis = "ID",
+	  .summary = "what a mirrored entry holds is not documented; not supported" },
+	{ .name = "set", .run = do_set, .shape = SHAPE_SET, .flags = RW, .msg = MSG_SET,
+	  .target = "{current}", .synopsis = "[ID] NAME VALUE [/addfirst|/addlast|/remove]",
+	  .summary = "set an element (see /? TYPES and /? FORMATS)" },
+	{ .name = "deletevalue", .run = do_deletevalue, .shape = SHAPE_ID_NAME, .flags = RW,
+	  .msg = MSG_DELETE_ELEMENT, .target = "{current}", .synopsis = "[ID] NAME",
+	  .summary = "delete an element" },
+	{ .name = "default", .run = do_default, .shape = SHAPE_ONE, .flags = RW, .msg = MSG_SET,
+	  .target = "{bootmgr}", .element = "default", .synopsis = "ID",
+	  .summary = "set the boot manager's default entry" },
+	{ .name = "displayorder", .run = do_list, .flags = RW, .msg = MSG_SET,
+	  .target = "{bootmgr}", .element = "displayorder", .synopsis = LIST_SYNOPSIS,
+	  .summary = "set or edit the boot menu's order" },
+	{ .name = "bootsequence", .run = do_list, .flags = RW, .msg = MSG_SET,
+	  .target = "{bootmgr}", .element = "bootsequence", .synopsis = LIST_SYNOPSIS,
+	  .summary = "set or edit the one-time boot sequence" },
+	{ .name = "toolsdisplayorder", .run = do_list, .flags = RW, .msg = MSG_SET,
+	  .target = "{bootmgr}", .element = "toolsdisplayorder", .synopsis = LIST_SYNOPSIS,
+	  .summary = "set or edit the tools menu's order" },
+	{ .name = "timeout", .run = do_timeout, .shape = SHAPE_ONE, .flags = RW, .msg = MSG_SET,
+	  .target = "{bootmgr}", .element = "timeout", .synopsis = "SECONDS",
+	  .summary = "set the boot menu's time-out" },
+	{ .name = "bootems", .run = do_onoff, .flags = RW, .msg = MSG_SET, .target = "{bootmgr}",
+	  .element = "bootems", .synopsis = "[ID] ON|OFF",
+	  .summary = "Emergency Management Services for a boot application" },
+	{ .name = "ems", .run = do_onoff, .flags = RW, .msg = MSG_SET, .target = "{current}",
+	  .element = "ems", .synopsis = "[ID] ON|OFF",
+	  .summary = "Emergency Management Services for an OS loader" },
+	{ .name = "emssettings", .run = do_settings, .flags = RW, .msg = MSG_SET,
+	  .target = "{emssettings}", .settings = bcdedit_ems_keys,
+	  .synopsis = "[EMSPORT:PORT] [EMSBAUDRATE:BAUD]",
+	  .summary = "show or set the global EMS settings" },
+	{ .name = "debug", .run = do_onoff, .flags = RW, .msg = MSG_SET, .target = "{current}",
+	  .element = "debug", .synopsis = "[ID] ON|OFF", .summary = "kernel debugging of an OS loader" },
+	{ .name = "bootdebug", .run = do_onoff, .flags = RW, .msg = MSG_SET, .target = "{current}",
+	  .element = "bootdebug", .synopsis = "[ID] ON|OFF",
+	  .summary = "boot debugging of a boot application" },
+	{ .name = "dbgsettings", .run = do_settings, .flags = RW, .msg = MSG_SET,
+	  .target = "{dbgsettings}", .element = "debugtype", .settings = bcdedit_dbg_keys,
+	  .synopsis = "[SERIAL|1394|USB|NET|LOCAL] [KEY:VALUE...] [NODHCP] [NEWKEY] "
+		      "[/start POLICY] [/noumex]",
+	  .summary = "show or set the global debugger settings" },
+	{ .name = "hypervisorsettings", .run = do_settings, .flags = RW, .msg = MSG_SET,
+	  .target = "{hypervisorsettings}", .element = "hypervisordebugtype", .settings = bcdedit_hv_keys,
+	  .synopsis = "[SERIAL|1394|NET] [KEY:VALUE...] [NODHCP] [NEWKEY]",
+	  .summary = "show or set the hypervisor debugger settings" },
+	{ .name = "eventsettings", .run = do_settings, .flags = RW, .msg = MSG_SET,
+	  .target = "{eventsettings}", .element = "debugtype", .settings = bcdedit_dbg_keys,
+	  .synopsis = "[NET [HOSTIP:IP] [PORT:PORT] [KEY:KEY] [NODHCP] [NEWKEY] [BUSPARAMS:B.D.F]]",
+	  .summary = "show or set the remote event logging settings" },
+	{ .name = "event", .run = do_onoff, .flags = RW, .msg = MSG_SET, .target = "{current}",
+	  .element = "event", .synopsis = "[ID] ON|OFF",
+	  .summary = "remote event logging of an OS loader" },
+	{ .name = "?", .run = do_help, .shape = SHAPE_REST, .flags = CMD_NOSTORE, .msg = MSG_PARAM,
+	  .synopsis = "[COMMAND|TOPICS|ID|TYPES [APPTYPE]|FORMATS]", .summary = "show help" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int
+do_help(struct bcdedit_args *a)
+{
+	return bcdedit_help(commands, N_COMMANDS, a->nwords > 0 ? a->words[0] : NULL,
+			    a->nwords > 1 ? a->words[1] : NULL);
+}
 
 static void
 usage(void)
 {
-	size_t i;
-
-	printf("Usage: %s [--store FILE] [OPTIONS] [COMMAND [ARGUMENTS]]\n"
-	       "Edit a Windows Boot Configuration Data store offline.\n"
-	       "\n"
-	       "Commands (a leading '/', '-' or '--'; case-insensitive):\n", tool_name);
-	for (i = 0; i < N_COMMANDS; i++)
-		printf("  /%s %s\n", commands[i].name, commands[i].synopsis);
-	printf("\n"
-	       "Options:\n"
-	       "  /store, --store FILE      the store to work on (required except for /createstore)\n"
-	       "  --map X:=TARGET           drive letter X: is TARGET: a block device, a mount point,\n"
-	       "                            IMAGE:N, mbr:SIGNATURE:OFFSET or gpt:{DISK}:{PARTITION}\n"
-	       "  --current ID              the object {current} stands for (default: {default})\n"
-	       "  --json                    /enum as JSON\n"
-	       "  /v                        show identifiers as full GUIDs\n"
-	       "  -h, --help                show this help and exit\n"
-	       "  -V, --version             show the version and exit\n"
-	       "\n"
-	       "Without a command, /enum ACTIVE is run.  See bcdedit(1).\n");
-	exit(EXIT_OK);
+	exit(bcdedit_help(commands, N_COMMANDS, NULL, NULL));
 }
 
 /* The drive map of --map; on failure a message and EXIT_FAIL. */

@@ -121,6 +121,16 @@ BCDKIT_API const char *bcd_element_enum_name(uint32_t objtype, uint32_t eltype,
 BCDKIT_API int bcd_element_enum_value(uint32_t objtype, uint32_t eltype,
 				      const char *name, uint64_t *out);
 
+/* Row i of the element table: its type, name (NULL when it has none) and
+ * owner ("library", "osloader", "bootmgr", "resume", "memdiag", "ntldr",
+ * "startup", "bootapp", "application", "device", "template").  Returns: 0,
+ * or -BK_ENOTFOUND past the last row. */
+BCDKIT_API int bcd_element_at(size_t i, uint32_t *type, const char **name, const char **owner);
+/* The i-th enumerated value of an element in an object of objtype.
+ * Returns: 0, or -BK_ENOTFOUND past the last (or for other elements). */
+BCDKIT_API int bcd_element_enum_at(uint32_t objtype, uint32_t eltype, size_t i,
+				   uint64_t *value, const char **name);
+
 /* ---- element values -------------------------------------------------------- */
 
 struct bcd_value {

@@ -53,6 +53,17 @@ cp "$S" "$TMP/saved"
 expect_exit 1 "$BCDEDIT" --store "$S" /set {bootmgr} description $A /addfirst
 cmp -s "$S" "$TMP/saved" || fail "modifier on a non-list changed the store"
 
+# 3: a native-boot VHD whose inner partition is known: Windows 10's 204 bytes,
+# written from the text /enum shows, and shown back the same way.
+H='H:=gpt:{c9c18ffe-b248-4138-b5e6-a0bcefd1d306}:{e9c8d6b2-eb70-4c67-8af5-5a7aa93e6ae7}'
+VHD='vhd=[H:]\1809.402.vhd,partition=mbr:a3f1d6df:1048576'
+ok --map "$H" /set $B osdevice "$VHD"
+"$top_builddir/hivetool" get "$S" "Objects\\$B\\Elements\\21000001" Element --json > "$TMP/el"
+W10=000000000000000000000000000000000600000000000000bc00000000000000000010000000000000000000000000000600000001000000dfd6f1a3000000000000000000000000000000000000000084000000000000000500000001000000700000000500000006000000000000004800000000000000b2d6c8e970eb674c8af55a7aa93e6ae70000000000000000fe8fc1c948b23841b5e6a0bcefd1d306000000000000000000000000000000005c0031003800300039002e003400300032002e007600680064000000
+grep -q "\"hex\": \"$W10\"" "$TMP/el" || fail "resolved VHD partition bytes: $(cat "$TMP/el")"
+"$BCDEDIT" --store "$S" --map "$H" /enum $B > "$TMP/enum"
+grep -qxF "osdevice                $VHD" "$TMP/enum" || fail "resolved VHD partition shown: $(grep osdevice "$TMP/enum")"
+
 # 2: deleting a loader deletes its resume object unless another loader uses it.
 ok /set $A resumeobject $R
 ok /set $B resumeobject $R

@@ -18,6 +18,17 @@ truncate -s 64M "$TMP/gpt.img"
 printf 'label: gpt\nlabel-id: 11223344-5566-7788-99AA-BBCCDDEEFF00\nstart=2048, size=20480, uuid=A1B2C3D4-0001-0002-0003-000000000004\n' |
 	sfdisk -q "$TMP/gpt.img"
 
+# A volume without a letter, as Windows prints it: \Device\HarddiskVolumeN.
+"$BCDEDIT" /createstore "$S" > /dev/null
+"$BCDEDIT" --store "$S" /create {bootmgr} > /dev/null
+V='\Device\HarddiskVolume3'
+expect_exit 0 B --map "$V=$TMP/mbr.img:1" /set {bootmgr} device "partition=$V"
+[ "$(dev)" = "partition=mbr:cafe0042:1048576" ] || fail "volume name: $(dev)"
+[ "$(dev --map "$V=$TMP/mbr.img:1")" = "partition=$V" ] || fail "volume name shown: $(dev --map "$V=$TMP/mbr.img:1")"
+expect_exit 1 B /set {bootmgr} device 'partition=\Device\HarddiskVolume9'
+grep -q 'HarddiskVolume9 is not mapped' "$TMP/err" || fail "unmapped volume name"
+rm -f "$S"
+
 expect_exit 0 "$BCDEDIT" /createstore "$S"
 expect_exit 0 B /create {bootmgr} /d x
 expect_exit 0 B --map "S:=$TMP/mbr.img:1" /set {bootmgr} device partition=S:

@@ -77,7 +77,7 @@ EOT
 diff "$TMP/want" "$TMP/out" || fail "enum of the copy"
 
 # Layout of the new devices: what corpus pybcd-BCDTest holds for
-# vhd=[C:]\test.vhd (bcd-format.md 5.7) with this disk, path and element.
+# vhd=[C:]\test.vhd (doc/bcd-format-notes.md, "Device elements") with this disk, path and element.
 # Build that reference by re-setting the corpus element itself: the bytes
 # must not change at all, so the encoder writes exactly Windows' layout.
 T=$(corpus_copy pybcd-BCDTest)

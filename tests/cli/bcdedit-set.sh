@@ -45,6 +45,12 @@ expect_exit 0 B /set '{efd09c91-55fb-11e2-aa98-9d073f340da7}' filedevice boot
 [ "$(line '{efd09c91-55fb-11e2-aa98-9d073f340da7}' filedevice)" = "boot" ] || fail "filedevice"
 expect_exit 0 B /deletevalue $W7 custom:12345678
 B /enum $W7 | grep -q custom:12345678 && fail "deletevalue"
+# A ramdisk may name an options object that does not exist yet: a warning.
+expect_exit 0 B /set $W7 device 'ramdisk=[boot]\sources\boot.wim,{00000000-0000-0000-0000-000000000001}'
+grep -q 'warning: .*{00000000-0000-0000-0000-000000000001} does not exist yet' "$TMP/err" ||
+	fail "no warning for a missing options object"
+[ "$(line $W7 device)" = 'ramdisk=[boot]\sources\boot.wim,{00000000-0000-0000-0000-000000000001}' ] ||
+	fail "ramdisk with a future options object"
 expect_exit 0 B /timeout 7
 [ "$(line {bootmgr} timeout)" = "7" ] || fail "timeout"
 
@@ -68,7 +74,6 @@ refuse /set $W7 truncatememory 99999999999999999999999
 refuse /set $W7 resumeobject '{00000000-0000-0000-0000-000000000001}'
 refuse /set $W7 inherit {globalsettings} {nosuchalias}
 refuse /set $W7 device partition=Q:
-refuse /set $W7 device 'ramdisk=[boot]\x.wim,{00000000-0000-0000-0000-000000000001}'
 refuse /set $W7 custom:xyz 1
 refuse /deletevalue $W7 custom:77777777
 refuse /deletevalue $W7 nosuchelement

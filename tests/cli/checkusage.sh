@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Every tool: --help goes to stdout with exit 0, --version likewise, a bogus
 # option or command gives a one-line error plus "Try 'TOOL --help'." on
-# stderr with exit 2 and nothing on stdout (style.md item 11).
+# stderr with exit 2 and nothing on stdout (bcdedit: Microsoft's message and
+# exit 1, as bcdedit(1) documents).
 set -eu
 . "$top_srcdir/tests/cli/lib.sh"
 n=0
@@ -15,9 +16,12 @@ for tool in hivetool bcdedit vhdtool bcdboot bcdverify; do
 	grep -q "$tool" "$TMP/out" || fail "$tool --help does not name the tool"
 	expect_exit 0 "$bin" --version
 	grep -q "^$tool (bcdkit) " "$TMP/out" || fail "$tool --version: $(cat "$TMP/out")"
-	expect_exit 2 "$bin" --bogus-option-xyz
+	# bcdedit speaks Microsoft's words: exit 1 and its own hint (bcdedit(1)).
+	want=2 hint="Try '$tool --help'"
+	[ "$tool" = bcdedit ] && want=1 hint="Run \"bcdedit /?\" for command line assistance."
+	expect_exit $want "$bin" --bogus-option-xyz
 	[ ! -s "$TMP/out" ] || fail "$tool --bogus wrote to stdout"
-	grep -q "Try '$tool --help'" "$TMP/err" || fail "$tool --bogus: no hint: $(cat "$TMP/err")"
+	grep -qF "$hint" "$TMP/err" || fail "$tool --bogus: no hint: $(cat "$TMP/err")"
 	# A man page exists and its name matches.
 	grep -qi "^\.TH $tool 1" "$top_srcdir/doc/$tool.1" || fail "doc/$tool.1 missing or misnamed"
 	echo "ok: $tool"

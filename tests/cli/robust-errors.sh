@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Error paths of hivetool, bcdedit and vhdtool on bad inputs and unwritable targets:
-# one line on stderr naming the file, a non-zero exit, nothing written or
+# one line on stderr naming the file (bcdedit: Microsoft's message first, then
+# one line naming the file), a non-zero exit, nothing written or
 # left behind.  Also the detail of a commit whose stale log cannot be
 # emptied, which once came out garbled (the error buffer quoted itself).
 . "$top_srcdir/tests/cli/lib.sh"
@@ -11,6 +12,15 @@ BCDEDIT="$top_builddir/bcdedit"
 one_line() {
 	[ "$(wc -l < "$TMP/err")" -eq 1 ] || { cat "$TMP/err" >&2; fail "not one line of error"; }
 	grep -qF -- "$1" "$TMP/err" || { cat "$TMP/err" >&2; fail "error does not name $1"; }
+}
+
+# ms_error FIRST FILE-NAMED: bcdedit's error: Microsoft's message first, then
+# (perhaps) the reason, then one detail line naming the file (bcdedit(1)).
+ms_error() {
+	[ "$(sed -n 1p "$TMP/err")" = "$1" ] || { cat "$TMP/err" >&2; fail "first line is not '$1'"; }
+	[ "$(grep -c '^bcdedit: ' "$TMP/err")" -eq 1 ] || { cat "$TMP/err" >&2; fail "not one detail line"; }
+	[ "$(wc -l < "$TMP/err")" -le 3 ] || { cat "$TMP/err" >&2; fail "error too long"; }
+	grep '^bcdedit: ' "$TMP/err" | grep -qF -- "$2" || { cat "$TMP/err" >&2; fail "error does not name $2"; }
 }
 
 # only_files LIST: the work folder holds exactly these names (no temporaries).
@@ -39,7 +49,7 @@ for f in missing dir garbage empty; do
 	expect_exit 2 "$HIVETOOL" diff "$TMP/w/good.hiv" "$TMP/w/$f"
 	one_line "$TMP/w/$f"
 	expect_exit 1 "$BCDEDIT" --store "$TMP/w/$f" /enum all
-	one_line "$TMP/w/$f"
+	ms_error "The boot configuration data store could not be opened." "$TMP/w/$f"
 done
 only_files "dir empty garbage good.hiv plain "
 
@@ -48,7 +58,7 @@ mkfifo "$TMP/fifo"
 expect_exit 2 timeout 60 "$HIVETOOL" info "$TMP/fifo"
 one_line "$TMP/fifo: not a regular file"
 expect_exit 1 timeout 60 "$BCDEDIT" --store "$TMP/fifo" /enum all
-one_line "$TMP/fifo: not a regular file"
+ms_error "The boot configuration data store could not be opened." "$TMP/fifo: not a regular file"
 expect_exit 2 timeout 60 "$top_builddir/vhdtool" info "$TMP/fifo"
 one_line "$TMP/fifo: not a regular file or block device"
 
@@ -63,7 +73,7 @@ one_line "$TMP/w/plain/out.reg"
 expect_exit 1 "$HIVETOOL" create "$TMP/w/plain/new.hiv"
 one_line "$TMP/w/plain/new.hiv"
 expect_exit 1 "$BCDEDIT" /createstore "$TMP/w/plain/BCD"
-one_line "$TMP/w/plain/BCD"
+ms_error "The store creation operation has failed." "$TMP/w/plain/BCD"
 expect_exit 1 "$HIVETOOL" export "$TMP/w/good.hiv" -o "$TMP/w/dir"
 one_line "$TMP/w/dir"
 only_files "dir empty garbage good.hiv plain "

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Device elements: the worked examples of bcd-format.md section 5 byte for
+ * Device elements: the worked examples of doc/bcd-format-notes.md and of real stores byte for
  * byte, text <-> bytes for every syntax, drive letters from partition
  * tables, refusals, and every device element of every corpus store
  * (decode, re-encode identical, text and back identical).

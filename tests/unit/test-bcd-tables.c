@@ -19,7 +19,7 @@ START_TEST(guid_text)
 	static const uint8_t bin[16] = { 0xe0, 0x34, 0x55, 0xae, 0x24, 0xa9, 0x6c, 0x46,
 					 0xb8, 0x36, 0x75, 0x85, 0x39, 0xa3, 0xee, 0x3a };
 
-	/* bcd-format.md 5: the mixed-endian binary form. */
+	/* doc/bcd-format-notes.md, "Device elements": the mixed-endian binary form. */
 	ck_assert_int_eq(bcd_guid_parse("{AE5534E0-A924-466C-B836-758539A3EE3A}", &g), 0);
 	ck_assert_mem_eq(g.b, bin, 16);
 	ck_assert_str_eq(bcd_guid_format(&g, t), "{ae5534e0-a924-466c-b836-758539a3ee3a}");

@@ -62,7 +62,7 @@ need_arg(int argc, char **argv, int *i, const char *opt)
 static void
 add_map(struct bcdedit_args *a, const char *spec)
 {
-	if (a->nmaps >= 26)
+	if (a->nmaps >= sizeof(a->maps) / sizeof(a->maps[0]))
 		bcdedit_usage_error("too many --map options");
 	a->maps[a->nmaps++] = spec;
 }
@@ -73,7 +73,7 @@ global_option(struct bcdedit_args *a, int argc, char **argv, int *i, void (*help
 {
 	const char *w = argv[*i];
 
-	if (strcmp(w, "-h") == 0 || is_opt(w, "help") || strcmp(w, "/?") == 0)
+	if (strcmp(w, "-h") == 0 || is_opt(w, "help"))
 		help();
 	if (strcmp(w, "-V") == 0 || is_opt(w, "version"))
 		tool_version();
@@ -125,6 +125,10 @@ command_option(struct bcdedit_args *a, int argc, char **argv, int *i)
 		a->cleanup = true;
 	} else if (is_opt(w, "nocleanup")) {
 		a->nocleanup = true;
+	} else if (is_opt(w, "start")) {
+		a->start = need_arg(argc, argv, i, w);
+	} else if (is_opt(w, "noumex")) {
+		a->noumex = true;
 	} else if (is_opt(w, "addfirst")) {
 		set_listmode(a, BCD_LIST_ADDFIRST);
 	} else if (is_opt(w, "addlast")) {
@@ -162,6 +166,9 @@ take_literal(struct bcdedit_args *a, int argc, char **argv, int *i)
 		/* NAME and VALUE are taken as they are: a value may look
 		 * like an option ("/dev/..."), a name never does. */
 		lit = (*i + 1 < argc && argv[*i + 1][0] == '{') ? 3 : 2;
+		break;
+	case SHAPE_REST:
+		lit = (size_t)(argc - *i - 1);
 		break;
 	default:
 		break;

@@ -17,6 +17,7 @@
 #define BCDEDIT_MAX_WORDS 256
 
 struct bcdedit_args;
+struct bcdedit_setting;     /* KEY:value words of the settings commands */
 
 /* How the words right after the command name are taken. */
 enum bcdedit_shape {
@@ -24,6 +25,7 @@ enum bcdedit_shape {
 	SHAPE_ONE,        /* one word taken literally (file name, identifier) */
 	SHAPE_ID_NAME,    /* [{ID}] NAME: an identifier is literal when it starts with '{' */
 	SHAPE_SET,        /* [{ID}] NAME VALUE: NAME and VALUE are literal too */
+	SHAPE_REST,       /* every following word, literally (/? /set) */
 };
 
 /* What a command needs before its handler runs. */
@@ -43,6 +45,8 @@ struct bcdedit_cmd {
 	const char *target;                     /* default object of [ID] */
 	const char *element;                    /* element the command edits */
 	const char *synopsis;                   /* usage line(s), after the name */
+	const char *summary;                    /* one line for /? (the reason, if refused) */
+	const struct bcdedit_setting *settings; /* KEY:value words it takes */
 };
 
 /* Everything the command line says, gathered before anything is done. */
@@ -51,7 +55,7 @@ struct bcdedit_args {
 	const char *cmdname;                    /* as typed */
 	const char *store;
 	const char *current;
-	const char *maps[26];
+	const char *maps[64];
 	size_t nmaps;
 	bool json, verbose;
 	const char *words[BCDEDIT_MAX_WORDS];   /* positional words of the command */
@@ -62,6 +66,8 @@ struct bcdedit_args {
 	const char *inherit_type;
 	int listmode;                           /* BCD_LIST_*; listmode_given when typed */
 	bool listmode_given;
+	const char *start;                      /* /start POLICY (/dbgsettings) */
+	bool noumex;                            /* /noumex (/dbgsettings) */
 };
 
 /*
@@ -72,5 +78,26 @@ struct bcdedit_args {
 void bcdedit_parse_args(struct bcdedit_args *a, int argc, char **argv,
 			const struct bcdedit_cmd *cmds, size_t n, const char *dflt,
 			void (*help)(void));
+
+/* A word KEY:value (or a bare flag word) of a settings command and the
+ * element it sets (bcdedit-settings.c). */
+struct bcdedit_setting {
+	const char *key;
+	const char *element;
+	const char *value;      /* fixed value of a flag word; "" = a new random key */
+};
+extern const struct bcdedit_setting bcdedit_dbg_keys[], bcdedit_hv_keys[], bcdedit_ems_keys[];
+/* The table row for word w ("PORT:50000", "NODHCP"), or NULL. */
+const struct bcdedit_setting *bcdedit_find_setting(const struct bcdedit_setting *k, const char *w);
+/* A new network debugging key ("a.b.c.d", base-36 words) into out.
+ * Returns 0 or -BK_EIO. */
+int bcdedit_new_key(char *out, size_t len);
+
+/*
+ * Help on stdout: the usage (topic NULL), a command's synopsis, or one of
+ * the topics TOPICS, ID, FORMATS, TYPES [APPTYPE].  Returns the exit
+ * status; an unknown topic is a usage error.
+ */
+int bcdedit_help(const struct bcdedit_cmd *cmds, size_t n, const char *topic, const char *sub);
 
 #endif

@@ -43,7 +43,7 @@ static const struct {
 	[MSG_EXPORT] = { "export", "The store export operation has failed." },
 	[MSG_IMPORT] = { "import", "The store import operation has failed." },
 	[MSG_CREATESTORE] = { "createstore", "The store creation operation has failed." },
-	[MSG_OFFLINE] = { "offline", "This command is not available offline." },
+	[MSG_OFFLINE] = { "not-supported", NULL },   /* one line: our reason only */
 };
 
 static bool json_errors;
@@ -130,7 +130,8 @@ vreport(int msg, int rc, const char *fmt, va_list ap)
 		fputs("}}\n", stderr);
 		return;
 	}
-	fprintf(stderr, "%s\n", msgs[msg].text);
+	if (msgs[msg].text)
+		fprintf(stderr, "%s\n", msgs[msg].text);
 	if (why)
 		fprintf(stderr, "%s\n", why);
 	if (detail[0])

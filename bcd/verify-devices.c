@@ -121,12 +121,18 @@ expected_file(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32
 	struct bcd_value v;
 	char *s = NULL;
 
-	if (el == BCD_EL_DEVICE && bcd_element_get(c->s, id, BCD_EL_PATH, &v) == 0) {
+	/* A resume object's filedevice holds hiberfil.sys, which Windows
+	 * makes at boot: it is the volume of winresume, its path. */
+	if ((el == BCD_EL_DEVICE || (el == BCD_EL_OSDEVICE && otype == BCD_OBJ_RESUME)) &&
+	    bcd_element_get(c->s, id, BCD_EL_PATH, &v) == 0) {
 		s = v.string ? strdup(v.string) : NULL;
 		bcd_value_free(&v);
 		return s;
 	}
-	if (el == BCD_EL_OSDEVICE && bcd_element_get(c->s, id, BCD_EL_SYSTEMROOT, &v) == 0) {
+	/* Class-2 elements mean other things outside OS loaders (a resume
+	 * object's filedevice and hiberfil.sys, which Windows makes). */
+	if (el == BCD_EL_OSDEVICE && otype == BCD_OBJ_OSLOADER &&
+	    bcd_element_get(c->s, id, BCD_EL_SYSTEMROOT, &v) == 0) {
 		s = v.string ? strdup(v.string) : NULL;
 		bcd_value_free(&v);
 		return s;

@@ -190,7 +190,7 @@ image_store_free(struct image_store *im)
 
 /* Read IMAGE[:PART]:\path and its logs into a read-only store. */
 static int
-open_image_store(const struct image_path *ip, const char *spec, bcd_store_t **s)
+open_image_store(const struct image_path *ip, const char *spec, bool write, bcd_store_t **s)
 {
 	static const char *const ext[NLOGS] = { ".LOG", ".LOG1", ".LOG2" };
 	struct image_store im = { 0 };
@@ -215,11 +215,13 @@ open_image_store(const struct image_path *ip, const char *spec, bcd_store_t **s)
 		im.logs[im.nlogs].data = im.log[i];
 		im.logs[im.nlogs++].len = llen;
 	}
-	if (hive_open_image(&h, im.buf, len, spec, im.logs, im.nlogs, 0, err, sizeof(err)) < 0) {
+	/* Writable in memory only (--fix --dry-run): the image is never written. */
+	if (hive_open_image(&h, im.buf, len, spec, im.logs, im.nlogs, write ? HIVE_OPEN_WRITE : 0,
+			    err, sizeof(err)) < 0) {
 		tool_err("%s", err[0] ? err : spec);
 		goto out;
 	}
-	if (bcd_store_open_hive(s, h, spec, 0, err, sizeof(err)) < 0) {
+	if (bcd_store_open_hive(s, h, spec, write ? BCD_OPEN_WRITE : 0, err, sizeof(err)) < 0) {
 		hive_close(h);
 		tool_err("%s", err);
 		goto out;
@@ -246,7 +248,7 @@ open_store(const char *spec, bool write, bcd_store_t **s, bool *in_image)
 		return -1;
 	}
 	if (k == 1) {
-		k = open_image_store(&ip, spec, s);
+		k = open_image_store(&ip, spec, write, s);
 		image_path_free(&ip);
 		return k;
 	}
@@ -386,6 +388,19 @@ apply_fixes(bcd_store_t *s, struct bv_store *st)
 	return 0;
 }
 
+/* Nothing was written: no finding counts as fixed. */
+static void
+unfix(struct bv_store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->found.n; i++) {
+		st->fixed[i] = false;
+		free(st->diff[i]);
+		st->diff[i] = NULL;
+	}
+}
+
 static int
 fix_store(const struct opts *o, const struct bcd_verify_world *w, struct bv_store *st)
 {
@@ -395,7 +410,9 @@ fix_store(const struct opts *o, const struct bcd_verify_world *w, struct bv_stor
 
 	if (!needs_commit(st))
 		return 0;
-	if (open_store(st->spec, !o->dry_run, &s, &in_image) < 0)
+	/* Writable also for --dry-run: the repairs are made in memory and
+	 * shown, and the store is never committed. */
+	if (open_store(st->spec, true, &s, &in_image) < 0)
 		return -1;
 	if (in_image && !o->dry_run) {
 		tool_err("%s: --fix of a store inside a disk image is not supported yet; "
@@ -403,10 +420,14 @@ fix_store(const struct opts *o, const struct bcd_verify_world *w, struct bv_stor
 		bcd_store_close(s);
 		return -1;
 	}
-	if (apply_fixes(s, st) < 0 || (!o->dry_run && o->backup && backup_copy(st->spec) < 0) ||
-	    (!o->dry_run && bcd_store_commit(s) < 0)) {
-		if (bcd_last_error(s)[0])
-			tool_err("%s", bcd_last_error(s));
+	if (apply_fixes(s, st) < 0 || (!o->dry_run && o->backup && backup_copy(st->spec) < 0)) {
+		unfix(st);
+		bcd_store_close(s);
+		return -1;
+	}
+	if (!o->dry_run && bcd_store_commit(s) < 0) {
+		tool_err("%s", bcd_last_error(s));
+		unfix(st);
 		bcd_store_close(s);
 		return -1;
 	}

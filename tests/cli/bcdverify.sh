@@ -1,0 +1,191 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bcdverify (issue 12): bcdboot's stick (Windows in a VHD on a USB stick)
+# verifies clean as BIOS, UEFI and ALL; a matrix of broken setups, built here
+# from bcdboot's output, is each reported with its finding ID; the fixable
+# ones exit 1 under --fix and 0 on the next run; --dry-run leaves every file
+# byte-identical; the JSON report validates against doc/bcdverify-schema.json.
+. "$top_srcdir/tests/cli/bcdboot-lib.sh"
+need mkfs.fat
+BV="$top_builddir/bcdverify"
+
+mk_windows "$TMP/tree/Windows"
+for f in winload.exe winload.efi winresume.exe winresume.efi ntoskrnl.exe; do
+	echo "synthetic stand-in for Windows\\System32\\$f (made by bcdkit's tests)" \
+		> "$TMP/tree/Windows/System32/$f"
+done
+
+# has ID WHAT: the last run reported ID.
+has() {
+	grep -q " $1: " "$TMP/out" || { cat "$TMP/out" "$TMP/err" >&2; fail "$2: $1 not reported"; }
+}
+hasnt() {
+	! grep -q " $1: " "$TMP/out" || { cat "$TMP/out" >&2; fail "$2: $1 reported"; }
+}
+# fixes STORE DISK... : --dry-run writes nothing, --fix exits 1, a second run 0.
+fixes() {
+	s=$1; shift
+	set -- "$@"
+	cp "$s" "$TMP/before"
+	expect_exit 4 "$BV" --store "$s" "$@" --fail-on warning --fix --dry-run
+	grep -q 'would change: ' "$TMP/out" || fail "$s: --dry-run shows no change"
+	cmp -s "$s" "$TMP/before" || fail "$s: --dry-run changed the store"
+	expect_exit 1 "$BV" --store "$s" "$@" --fail-on warning --fix
+	grep -q 'fixed: ' "$TMP/out" || fail "$s: --fix shows no change"
+	expect_exit 0 "$BV" --store "$s" "$@" --fail-on warning
+}
+
+# ---- bcdboot's stick: clean as BIOS, UEFI and ALL --------------------------------------
+mk_winvhd "$TMP/w.vhd" "$TMP/tree"
+for fw in BIOS UEFI ALL; do
+	U="$TMP/usb-$fw.img"
+	mk_usb "$U"
+	"$VHDTOOL" cp "$TMP/w.vhd" "$U:2:\\x.vhd" >/dev/null
+	expect_exit 0 "$BCDBOOT" "$U:2:\\x.vhd:1:\\Windows" /s "$U" /f $fw
+	expect_exit 0 "$BV" "$U"
+	n=$(grep -c "^$U:[12]:.*BCD" "$TMP/out")
+	want=1; [ $fw = ALL ] && want=2
+	[ "$n" = "$want" ] || { cat "$TMP/out"; fail "$fw stick: $n stores found, want $want"; }
+	hasnt BCD-DEV-NOPART "$fw stick"
+	expect_exit 0 "$BV" --json "$U"
+	python3 - "$top_srcdir/doc/bcdverify-schema.json" "$TMP/out" <<'PY' || fail "$fw: JSON"
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+PY
+done
+U="$TMP/usb-ALL.img"
+
+# The VHD missing, then present but not a VHD.
+cp "$U" "$TMP/novhd.img"
+"$VHDTOOL" rm "$TMP/novhd.img:2:\\x.vhd" >/dev/null
+expect_exit 4 "$BV" "$TMP/novhd.img"
+has BCD-VHD-MISSING "VHD removed"
+cp "$U" "$TMP/badvhd.img"
+head -c 65536 /dev/zero > "$TMP/zero.vhd"
+"$VHDTOOL" rm "$TMP/badvhd.img:2:\\x.vhd" >/dev/null
+"$VHDTOOL" cp "$TMP/zero.vhd" "$TMP/badvhd.img:2:\\x.vhd" >/dev/null
+expect_exit 4 "$BV" "$TMP/badvhd.img"
+has BCD-VHD-DAMAGED "VHD zeroed"
+
+# ---- Windows on a plain partition (BIOS) ------------------------------------------------
+D="$TMP/disk.img"
+"$VHDTOOL" build "$D" --size 64M --format raw --mbr --part ntfs:rest:active >/dev/null
+"$VHDTOOL" cp -r "$TMP/tree/Windows" "$D:1:\\" >/dev/null
+expect_exit 0 "$BCDBOOT" "$D:1:\\Windows"
+# Windows' NTFS boot code (not free) names BOOTMGR in UTF-16 in the sectors
+# after the boot sector: a stand-in here, so that the disk is fully bootable
+# as far as bcdverify can tell.
+printf 'B\000O\000O\000T\000M\000G\000R\000' |
+	dd of="$D" bs=1 seek=$((1048576 + 512)) conv=notrunc status=none
+mkdir -p "$TMP/base/Boot"
+"$VHDTOOL" cat "$D:1:\\Boot\\BCD" > "$TMP/base/Boot/BCD"
+expect_exit 0 "$BV" --store "$TMP/base/Boot/BCD" --disk "$D"
+grep -q 'BCD: clean$' "$TMP/out" || fail "plain BIOS disk: not clean: $(cat "$TMP/out")"
+
+case_store() { mkdir -p "$TMP/$1/Boot"; cp "$TMP/base/Boot/BCD" "$TMP/$1/Boot/BCD"; S="$TMP/$1/Boot/BCD"; }
+BM='{9dea862c-5cdd-4e70-acc1-f32b344d4795}'
+L=$("$BCDEDIT" --store "$TMP/base/Boot/BCD" /enum OSLOADER /v | awk '/^identifier/ { print $2; exit }')
+case "$L" in {*-*}) ;; *) fail "no loader GUID in the store: $L" ;; esac
+
+# Dangling default.
+case_store dangling
+"$HIVETOOL" set "$S" "Objects\\$BM\\Elements\\23000003" Element REG_SZ \
+	'{01234567-89ab-cdef-0123-456789abcdef}' >/dev/null
+expect_exit 4 "$BV" --store "$S" --disk "$D"
+has BCD-REF-DANGLING "dangling default"
+fixes "$S" --disk "$D"
+"$BCDEDIT" --store "$S" /enum '{bootmgr}' /v | grep -q "^default  *$L" || fail "default not set to the loader"
+
+# A duplicate displayorder entry (a warning).
+case_store dup
+"$HIVETOOL" set "$S" "Objects\\$BM\\Elements\\24000001" Element REG_MULTI_SZ "$L" "$L" >/dev/null
+expect_exit 0 "$BV" --store "$S" --disk "$D"
+has BCD-LIST-DUPLICATE "duplicate displayorder"
+fixes "$S" --disk "$D"
+
+# An inherit cycle: {globalsettings} inherits {bootloadersettings}, which inherits it.
+case_store cycle
+"$HIVETOOL" set "$S" 'Objects\{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}\Elements\14000006' Element \
+	REG_MULTI_SZ '{6efb52bf-1766-41db-a6b3-0ee5eff72bd7}' >/dev/null
+expect_exit 4 "$BV" --store "$S" --disk "$D"
+has BCD-INHERIT-CYCLE "inherit cycle"
+
+# A cloned disk with a new MBR signature: retargeted to the one partition
+# holding the files; --backup keeps the old store.
+case_store clone
+cp "$D" "$TMP/clone.img"
+"$VHDTOOL" partition "$TMP/clone.img" --signature 0x1234abcd >/dev/null
+expect_exit 4 "$BV" --store "$S" --disk "$TMP/clone.img"
+has BCD-DEV-NOPART "cloned disk"
+cp "$S" "$TMP/clone-orig"
+expect_exit 1 "$BV" --store "$S" --disk "$TMP/clone.img" --fix --backup
+grep -q 'osdevice  partition=mbr:[0-9a-f]*:1048576 -> partition=mbr:1234abcd:1048576' "$TMP/out" ||
+	fail "clone: no bcdedit-worded diff: $(cat "$TMP/out")"
+cmp -s "$S.bak" "$TMP/clone-orig" || fail "clone: --backup did not keep the old store"
+expect_exit 0 "$BV" --store "$S" --disk "$TMP/clone.img"
+# An existing backup is never replaced: the fix is refused, nothing written.
+cp "$TMP/clone-orig" "$S"
+expect_exit 12 "$BV" --store "$S" --disk "$TMP/clone.img" --fix --backup
+grep -q 'an existing backup is never replaced' "$TMP/err" || fail "clone: $(cat "$TMP/err")"
+cmp -s "$S" "$TMP/clone-orig" || fail "clone: a refused fix changed the store"
+# The original disk beside its clone: one signature on two disks.
+expect_exit 4 "$BV" --store "$TMP/base/Boot/BCD" --disk "$D" --disk "$D"
+has BCD-DISK-SHAREDID "two disks, one signature"
+
+# A partition moved (the store names another offset).
+case_store moved
+sig=$(od -An -tx4 -j440 -N4 "$D" | tr -d ' ')
+"$BCDEDIT" --store "$S" --map "Z:=mbr:$sig:2097152" /set '{default}' osdevice partition=Z: >/dev/null
+expect_exit 4 "$BV" --store "$S" --disk "$D"
+has BCD-DEV-NOPART "moved partition"
+fixes "$S" --disk "$D"
+
+# The partition deleted: nothing to retarget to, --fix changes nothing.
+case_store deleted
+cp "$D" "$TMP/deleted.img"
+sfdisk -q --delete "$TMP/deleted.img" 1 >/dev/null 2>&1 || skip "sfdisk --delete failed"
+cp "$S" "$TMP/before"
+expect_exit 4 "$BV" --store "$S" --disk "$TMP/deleted.img" --fix
+has BCD-DEV-NOPART "deleted partition"
+cmp -s "$S" "$TMP/before" || fail "deleted partition: --fix changed the store"
+
+# winload missing.
+case_store nowinload
+cp "$D" "$TMP/nowinload.img"
+"$VHDTOOL" rm "$TMP/nowinload.img:1:\\Windows\\System32\\winload.exe" >/dev/null
+expect_exit 4 "$BV" --store "$S" --disk "$TMP/nowinload.img"
+has BCD-FILE-MISSING "winload removed"
+
+# No boot code in the MBR.
+cp "$D" "$TMP/nombr.img"
+dd if=/dev/zero of="$TMP/nombr.img" bs=440 count=1 conv=notrunc status=none
+expect_exit 4 "$BV" --store "$TMP/base/Boot/BCD" --disk "$TMP/nombr.img"
+has BCD-MBR-BOOTCODE "MBR zeroed"
+
+# ---- GPT (UEFI): new GUIDs, and a BIOS loader in a UEFI store ---------------------------
+G="$TMP/gpt.img"
+"$VHDTOOL" build "$G" --size 200M --gpt --part esp:100M --part ntfs:rest >/dev/null
+"$VHDTOOL" cp -r "$TMP/tree/Windows" "$G:2:\\" >/dev/null
+expect_exit 0 "$BCDBOOT" "$G:2:\\Windows"
+mkdir -p "$TMP/g/EFI/Microsoft/Boot"
+GS="$TMP/g/EFI/Microsoft/Boot/BCD"
+"$VHDTOOL" cat "$G:1:\\EFI\\Microsoft\\Boot\\BCD" > "$GS"
+expect_exit 0 "$BV" --store "$GS" --disk "$G"
+grep -q 'BCD: clean$' "$TMP/out" || fail "GPT disk: not clean: $(cat "$TMP/out")"
+cp "$G" "$TMP/gpt2.img"
+sgdisk -G "$TMP/gpt2.img" >/dev/null 2>&1 || skip "sgdisk -G failed"
+cp "$GS" "$TMP/g-orig"
+expect_exit 4 "$BV" --store "$GS" --disk "$TMP/gpt2.img"
+has BCD-DEV-NOPART "GPT GUIDs changed"
+fixes "$GS" --disk "$TMP/gpt2.img"
+cp "$TMP/g-orig" "$GS"
+"$BCDEDIT" --store "$GS" /set '{default}' path '\Windows\system32\winload.exe' >/dev/null
+expect_exit 4 "$BV" --store "$GS" --disk "$G"
+has BCD-FILE-FIRMWARE "winload.exe in a UEFI store"
+
+# ---- usage and operational errors -----------------------------------------------------
+expect_exit 16 "$BV"
+expect_exit 16 "$BV" --store "$GS" --dry-run
+expect_exit 8 "$BV" --store "$TMP/does-not-exist"
+expect_exit 8 "$BV" "$TMP/tree/Windows/System32/winload.exe"
+echo ok

@@ -228,10 +228,18 @@ check_object_keys(bcd_store_t *s, struct bcd_findings *out)
 	return rc;
 }
 
-/* The registry type and width an element of this format is stored with. */
+/*
+ * The registry type and width an element of this format is stored with.  A
+ * narrower integer or wider boolean is only info: Windows' own install
+ * media hold 1- to 4-byte integers, and Windows reads them.
+ */
 static const char *
-width_problem(uint32_t format, uint32_t regtype, size_t len)
+width_problem(uint32_t format, uint32_t regtype, size_t len, int *sev)
 {
+	*sev = BCD_SEV_WARNING;
+	if ((format == BCD_FMT_INTEGER && regtype == REG_BINARY && len >= 1 && len < 8) ||
+	    (format == BCD_FMT_BOOLEAN && regtype == REG_BINARY && len > 1 && len <= 8))
+		*sev = BCD_SEV_INFO;
 	switch (format) {
 	case BCD_FMT_DEVICE:
 		return regtype != REG_BINARY ? "a device not stored as REG_BINARY" : NULL;
@@ -261,21 +269,21 @@ static int
 check_element(bcd_store_t *s, const bcd_guid_t *id, uint32_t otype, hive_key_t ekey,
 	      uint32_t el, struct bcd_findings *out)
 {
-	char why[256] = "", en[40], *name = NULL;
+	char why[256] = "", en[40];
 	struct bcd_value val;
 	hive_value_t v;
 	uint32_t regtype = 0;
 	uint8_t *data = NULL;
 	size_t len = 0;
 	const char *p;
-	int rc = 0;
+	int rc = 0, sev;
 
 	bcd_vf_elname(otype, el, en, sizeof(en));
 	if (hive_value_find(s->hive, ekey, "Element", &v) < 0 ||
 	    hive_value_type(s->hive, v, &regtype) < 0 || hive_value_data(s->hive, v, &data, &len) < 0)
 		return 0;
-	if ((p = width_problem(BCD_ELEM_FORMAT(el), regtype, len)))
-		bcd_vf_add(out, &rc, "BCD-ELEM-FORMAT", BCD_SEV_WARNING, id, el,
+	if ((p = width_problem(BCD_ELEM_FORMAT(el), regtype, len, &sev)))
+		bcd_vf_add(out, &rc, "BCD-ELEM-FORMAT", sev, id, el,
 			   "bcdedit /set ID NAME VALUE writes it in Windows' form",
 			   "%s is %s (type %u, %zu bytes)", en, p, (unsigned)regtype, len);
 	if (bcd_value_decode(el, data, len, &val, why, sizeof(why)) < 0)
@@ -287,7 +295,6 @@ check_element(bcd_store_t *s, const bcd_guid_t *id, uint32_t otype, hive_key_t e
 	if (rc == 0 && !bcd_element_name(otype, el))
 		bcd_vf_add(out, &rc, "BCD-ELEM-UNKNOWN", BCD_SEV_INFO, id, el, NULL,
 			   "element %08x is not one bcdkit knows (kept as it is)", (unsigned)el);
-	free(name);
 	free(data);
 	return rc;
 }

@@ -183,6 +183,19 @@ cp "$TMP/g-orig" "$GS"
 expect_exit 4 "$BV" --store "$GS" --disk "$G"
 has BCD-FILE-FIRMWARE "winload.exe in a UEFI store"
 
+# ---- JUnit: validates against the common format (tests/cli/junit.xsd, with
+# libxml2's xmllint); a failure per finding from warning up, one passing case
+# for a clean store.
+need xmllint
+expect_exit 4 "$BV" --store "$GS" --store "$TMP/base/Boot/BCD" --disk "$G" --disk "$D" \
+	--junit "$TMP/report.xml"
+xmllint --noout --schema "$top_srcdir/tests/cli/junit.xsd" "$TMP/report.xml" 2>"$TMP/err" ||
+	fail "JUnit report does not validate: $(cat "$TMP/err")"
+grep -q '<failure message="path \\Windows\\system32\\winload.exe is for BIOS firmware' \
+	"$TMP/report.xml" || fail "JUnit: no failure for BCD-FILE-FIRMWARE: $(cat "$TMP/report.xml")"
+grep -q "<testcase name=\"store\" classname=\"$TMP/base/Boot/BCD\"/>" "$TMP/report.xml" ||
+	fail "JUnit: the clean store has no passing case"
+
 # ---- usage and operational errors -----------------------------------------------------
 expect_exit 16 "$BV"
 expect_exit 16 "$BV" --store "$GS" --dry-run

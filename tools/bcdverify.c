@@ -188,14 +188,31 @@ image_store_free(struct image_store *im)
 		free(im->log[i]);
 }
 
-/* Read IMAGE[:PART]:\path and its logs into a read-only store. */
+/* The logs beside path (NAME.LOG, .LOG1, .LOG2) that can be read. */
+static void
+read_logs(disk_fs_t *fs, const char *path, struct image_store *im)
+{
+	static const char *const ext[NLOGS] = { ".LOG", ".LOG1", ".LOG2" };
+	size_t i, llen;
+
+	for (i = 0; i < NLOGS; i++) {
+		snprintf(im->logname[i], sizeof(im->logname[i]), "%s%s", path, ext[i]);
+		if (disk_fs_read_file(fs, im->logname[i], &im->log[i], &llen, STORE_MAX) < 0)
+			continue;
+		im->logs[im->nlogs].name = im->logname[i];
+		im->logs[im->nlogs].data = im->log[i];
+		im->logs[im->nlogs++].len = llen;
+	}
+}
+
+/* Read IMAGE[:PART]:\path and its logs into a store (writable in memory
+ * only with write). */
 static int
 open_image_store(const struct image_path *ip, const char *spec, bool write, bcd_store_t **s)
 {
-	static const char *const ext[NLOGS] = { ".LOG", ".LOG1", ".LOG2" };
 	struct image_store im = { 0 };
 	char err[1024] = "";
-	size_t len = 0, llen, i;
+	size_t len = 0;
 	disk_fs_t *fs;
 	disk_t *d;
 	hive_t *h;
@@ -207,14 +224,7 @@ open_image_store(const struct image_path *ip, const char *spec, bool write, bcd_
 		tool_err("%s: %s", spec, disk_fs_last_error(fs));
 		goto out;
 	}
-	for (i = 0; i < NLOGS; i++) {
-		snprintf(im.logname[i], sizeof(im.logname[i]), "%s%s", ip->path, ext[i]);
-		if (disk_fs_read_file(fs, im.logname[i], &im.log[i], &llen, STORE_MAX) < 0)
-			continue;
-		im.logs[im.nlogs].name = im.logname[i];
-		im.logs[im.nlogs].data = im.log[i];
-		im.logs[im.nlogs++].len = llen;
-	}
+	read_logs(fs, ip->path, &im);
 	/* Writable in memory only (--fix --dry-run): the image is never written. */
 	if (hive_open_image(&h, im.buf, len, spec, im.logs, im.nlogs, write ? HIVE_OPEN_WRITE : 0,
 			    err, sizeof(err)) < 0) {
@@ -231,6 +241,70 @@ out:
 	image_store_free(&im);
 	disk_fs_close(fs);
 	disk_close(d);
+	return rc;
+}
+
+/*
+ * Write a fixed store back into its image as bcdboot does: --backup copies
+ * the old file to NAME.bak (never replacing one), the new bytes go to a
+ * file beside it that is renamed over it (the file system keeps the old or
+ * the new file after a crash), then the logs are emptied as a commit does.
+ */
+static int
+commit_image_store(const char *spec, bcd_store_t *s, bool backup)
+{
+	struct image_store im = { 0 };
+	struct image_path ip;
+	char err[1024] = "", tmp[1100];
+	uint8_t *img = NULL, *old = NULL;
+	size_t len = 0, olen = 0, i;
+	disk_fs_t *fs = NULL;
+	disk_t *d = NULL;
+	int rc = -1;
+
+	if (image_path_parse(spec, &ip, err, sizeof(err)) != 1)
+		return -1;
+	if (image_path_open(&ip, true, &d, &fs) < 0)
+		goto out;
+	read_logs(fs, ip.path, &im);
+	if (bcd_store_serialize(s, im.logs, im.nlogs, &img, &len) < 0) {
+		tool_err("%s: %s", spec, bcd_last_error(s));
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.bak", ip.path);
+	if (backup && (disk_fs_read_file(fs, ip.path, &old, &olen, STORE_MAX) < 0 ||
+		       disk_fs_write_file(fs, tmp, old, olen, DISK_FS_NO_REPLACE) < 0)) {
+		tool_err("%s: %s (an existing backup is never replaced)", spec, disk_fs_last_error(fs));
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.bcdverify-new", ip.path);
+	if (disk_fs_write_file(fs, tmp, img, len, DISK_FS_NO_REPLACE) < 0 ||
+	    disk_fs_rename(fs, tmp, ip.path, 1) < 0) {
+		tool_err("%s: %s", spec, disk_fs_last_error(fs));
+		(void)disk_fs_remove(fs, tmp);
+		goto out;
+	}
+	for (i = 0; i < im.nlogs; i++)
+		if (im.logs[i].len && disk_fs_write_file(fs, im.logs[i].name, "", 0, 0) < 0) {
+			tool_err("%s: %s", spec, disk_fs_last_error(fs));
+			goto out;
+		}
+	rc = 0;
+out:
+	if (fs && disk_fs_close(fs) < 0 && rc == 0) {
+		tool_err("%s: %s", spec, disk_last_error(d));
+		rc = -1;
+	}
+	if (d && disk_close(d) < 0 && rc == 0) {
+		tool_err("%s: cannot write the image", spec);
+		rc = -1;
+	}
+	if (rc == 0)
+		(void)hive_serialize_done(bcd_store_hive(s), img, len);
+	free(img);
+	free(old);
+	image_store_free(&im);
+	image_path_free(&ip);
 	return rc;
 }
 
@@ -414,18 +488,18 @@ fix_store(const struct opts *o, const struct bcd_verify_world *w, struct bv_stor
 	 * shown, and the store is never committed. */
 	if (open_store(st->spec, true, &s, &in_image) < 0)
 		return -1;
-	if (in_image && !o->dry_run) {
-		tool_err("%s: --fix of a store inside a disk image is not supported yet; "
-			 "copy it out with bcdedit /export, fix the copy, and put it back", st->spec);
-		bcd_store_close(s);
-		return -1;
-	}
-	if (apply_fixes(s, st) < 0 || (!o->dry_run && o->backup && backup_copy(st->spec) < 0)) {
+	if (apply_fixes(s, st) < 0 ||
+	    (!o->dry_run && !in_image && o->backup && backup_copy(st->spec) < 0)) {
 		unfix(st);
 		bcd_store_close(s);
 		return -1;
 	}
-	if (!o->dry_run && bcd_store_commit(s) < 0) {
+	if (!o->dry_run && in_image && commit_image_store(st->spec, s, o->backup) < 0) {
+		unfix(st);
+		bcd_store_close(s);
+		return -1;
+	}
+	if (!o->dry_run && !in_image && bcd_store_commit(s) < 0) {
 		tool_err("%s", bcd_last_error(s));
 		unfix(st);
 		bcd_store_close(s);

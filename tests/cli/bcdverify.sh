@@ -132,6 +132,24 @@ cmp -s "$S" "$TMP/clone-orig" || fail "clone: a refused fix changed the store"
 expect_exit 4 "$BV" --store "$TMP/base/Boot/BCD" --disk "$D" --disk "$D"
 has BCD-DISK-SHAREDID "two disks, one signature"
 
+# The same clone checked and fixed in place: the store inside the image.
+cp "$TMP/clone.img" "$TMP/clone2.img"
+cp "$TMP/clone2.img" "$TMP/clone2-orig"
+expect_exit 4 "$BV" "$TMP/clone2.img" --fix --dry-run
+cmp -s "$TMP/clone2.img" "$TMP/clone2-orig" || fail "image: --dry-run changed the image"
+expect_exit 1 "$BV" "$TMP/clone2.img" --fix --backup
+expect_exit 0 "$BV" "$TMP/clone2.img"
+"$VHDTOOL" cat "$TMP/clone2.img:1:\\Boot\\BCD.bak" > "$TMP/clone2.bak"
+"$VHDTOOL" cat "$TMP/clone2-orig:1:\\Boot\\BCD" > "$TMP/clone2.old"
+cmp -s "$TMP/clone2.bak" "$TMP/clone2.old" || fail "image: --backup did not keep the old store"
+"$HIVETOOL" check "$TMP/clone2.bak" >/dev/null || fail "image: backup is not a hive"
+cp "$TMP/clone2-orig" "$TMP/clone3.img"
+"$VHDTOOL" cp "$TMP/clone2.old" "$TMP/clone3.img:1:\\Boot\\BCD.bak" >/dev/null
+cp "$TMP/clone3.img" "$TMP/clone3-orig"
+expect_exit 12 "$BV" "$TMP/clone3.img" --fix --backup
+grep -q 'never replaced' "$TMP/err" || fail "image: existing backup: $(cat "$TMP/err")"
+cmp -s "$TMP/clone3.img" "$TMP/clone3-orig" || fail "image: a refused fix changed the image"
+
 # A partition moved (the store names another offset).
 case_store moved
 sig=$(od -An -tx4 -j440 -N4 "$D" | tr -d ' ')

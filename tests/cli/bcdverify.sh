@@ -32,6 +32,15 @@ fixes() {
 	cmp -s "$s" "$TMP/before" || fail "$s: --dry-run changed the store"
 	expect_exit 1 "$BV" --store "$s" "$@" --fail-on warning --fix
 	grep -q 'fixed: ' "$TMP/out" || fail "$s: --fix shows no change"
+	# A fix touches only objects it reported (shown by alias where they have one).
+	sed 's/{bootmgr}/{9dea862c-5cdd-4e70-acc1-f32b344d4795}/g
+	     s/{memdiag}/{b2721d73-1db4-4c62-bf78-c548a880142d}/g
+	     s/{fwbootmgr}/{a5a30fa2-3d06-4e9f-b5f4-a01df9d1fcba}/g' "$TMP/out" > "$TMP/reported"
+	"$HIVETOOL" diff "$TMP/before" "$s" | grep -o 'Objects\\{[^}]*}' | sort -u |
+		while read -r k; do
+			grep -qF "fixed: ${k#Objects\\}" "$TMP/reported" ||
+				fail "$s: --fix changed $k, which it did not report"
+		done
 	expect_exit 0 "$BV" --store "$s" "$@" --fail-on warning
 }
 

@@ -9,6 +9,15 @@
 need mkfs.fat
 BV="$top_builddir/bcdverify"
 
+# Every finding ID the code can give is documented in bcdverify(1).
+ids=$(cat "$top_srcdir"/bcd/verify*.c "$top_srcdir/tools/bcdverify.c" |
+	grep -o '"BCD-[A-Z0-9-]*"' | tr -d '"' | sort -u)
+[ "$(echo "$ids" | wc -l)" -ge 30 ] || fail "finding IDs not found in the sources: $ids"
+for id in $ids; do
+	grep -q "^\.B $(echo "$id" | sed 's/-/\\\\-/g')\$" "$top_srcdir/doc/bcdverify.1" ||
+		fail "$id is not documented in doc/bcdverify.1"
+done
+
 mk_windows "$TMP/tree/Windows"
 for f in winload.exe winload.efi winresume.exe winresume.efi ntoskrnl.exe; do
 	echo "synthetic stand-in for Windows\\System32\\$f (made by bcdkit's tests)" \

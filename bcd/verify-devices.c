@@ -293,7 +293,7 @@ check_vhd(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t e
 	if (!path)
 		return -BK_ENOMEM;
 	bcd_vf_elname(otype, el, en, sizeof(en));
-	if (match(c, f->host, &at) != 1) {
+	if (match(c, f->host, &at) == 0) {   /* two: BCD-DISK-SHAREDID says so */
 		bcd_vf_add(c->out, &rc, "BCD-DEV-NOPART", BCD_SEV_ERROR, id, el,
 			   "give the disk that holds the VHD with --disk, or bcdedit /set ID "
 			   "NAME vhd=[X:]PATH", "the volume holding the VHD %s of %s matches no "

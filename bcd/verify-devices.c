@@ -252,6 +252,93 @@ check_files(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t
 	return rc;
 }
 
+/* The boot manager's locale folder ("en-US") beside its files: \Boot for
+ * BIOS, the folder of its path for UEFI.  Missing: English messages only. */
+static int
+check_locale(const struct dctx *c, const bcd_guid_t *id, const struct where *at)
+{
+	char dir[1024] = "\\Boot", path[1200], msg[512], *slash;
+	struct bcd_value loc, pv;
+	int rc = 0;
+
+	if (bcd_element_get(c->s, id, 0x12000005u, &loc) < 0)
+		return 0;
+	if (c->w->firmware == 2 && bcd_element_get(c->s, id, BCD_EL_PATH, &pv) == 0) {
+		snprintf(dir, sizeof(dir), "%s", pv.string ? pv.string : "");
+		if ((slash = strrchr(dir, '\\')))
+			*slash = '\0';
+		bcd_value_free(&pv);
+	}
+	snprintf(path, sizeof(path), "%s\\%s", dir, loc.string ? loc.string : "");
+	if (loc.string && loc.string[0] && file_exists(c, at, path, msg, sizeof(msg)) == 0)
+		bcd_vf_add(c->out, &rc, "BCD-FILE-LOCALE", BCD_SEV_WARNING, id, 0x12000005u,
+			   "bcdboot WINDIR /s SYSTEM /l LOCALE copies the locale folder",
+			   "the locale folder %s is missing on %s:%u: the boot manager shows no "
+			   "localised text", path, c->disks[at->disk].d->name, at->part);
+	bcd_value_free(&loc);
+	return rc;
+}
+
+/* A locate device: the volumes of the given disks holding what it looks for
+ * (the element it names, or its own path).  None or several: reported. */
+static int
+check_locate(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t el,
+	     const struct bcd_dev *d)
+{
+	char en[40], msg[512], *want = NULL;
+	struct bcd_value v;
+	struct where at;
+	size_t i, n = 0;
+	unsigned p;
+	int rc = 0;
+
+	if (d->loc_type == 0 && bcd_element_get(c->s, id, d->loc_elem, &v) == 0) {
+		want = v.string ? strdup(v.string) : NULL;
+		bcd_value_free(&v);
+	} else if (d->loc_type == 1 && d->path_len) {
+		want = dev_path(d);
+	}
+	if (!want)
+		return 0;
+	for (i = 0; i < c->w->ndisks; i++)
+		for (p = 0; c->disks[i].ok && p < c->disks[i].label.count; p++) {
+			at.disk = i;
+			at.part = c->disks[i].label.part[p].number;
+			n += file_exists(c, &at, want, msg, sizeof(msg)) == 1;
+		}
+	bcd_vf_elname(otype, el, en, sizeof(en));
+	if (n != 1)
+		bcd_vf_add(c->out, &rc, "BCD-DEV-LOCATE", n ? BCD_SEV_WARNING : BCD_SEV_ERROR, id, el,
+			   "bcdedit /set ID NAME partition=X: names one volume",
+			   "%s is a locate device for %s, which %s", en, want,
+			   n ? "several volumes of the given disks hold: the firmware's order "
+			       "decides" : "no volume of the given disks holds");
+	free(want);
+	return rc;
+}
+
+/* The ramdisk options object a device names must exist. */
+static int
+check_options(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t el,
+	      const struct bcd_devtree *t)
+{
+	static const uint8_t zero[16];
+	char en[40], g[BCD_GUID_STRLEN];
+	bcd_guid_t opt;
+	uint32_t type;
+	int rc = 0;
+
+	if (!memcmp(t->options, zero, 16))
+		return 0;
+	memcpy(opt.b, t->options, 16);
+	if (bcd_object_type(c->s, &opt, &type) == -BK_ENOTFOUND)
+		bcd_vf_add(c->out, &rc, "BCD-REF-DANGLING", BCD_SEV_ERROR, id, el,
+			   "bcdedit /create {ramdiskoptions}, or set the device again",
+			   "%s names the device options %s, which do not exist",
+			   bcd_vf_elname(otype, el, en, sizeof(en)), bcd_vf_objname(&opt, g));
+	return rc;
+}
+
 /* The VHD file record of a VHD device (resolved or vhd= form), or NULL. */
 static const struct bcd_dev *
 vhd_file(const struct bcd_dev *d)
@@ -345,6 +432,8 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 			rc = stale_partition(c, id, otype, el, raw, len, text ? text : "?");
 		} else if (n == 1) {
 			rc = check_files(c, id, otype, el, &at);
+			if (rc == 0 && otype == BCD_OBJ_BOOTMGR && el == BCD_EL_DEVICE)
+				rc = check_locale(c, id, &at);
 			if (rc == 0 && otype == BCD_OBJ_BOOTMGR && el == BCD_EL_DEVICE &&
 			    c->w->firmware == 1)
 				rc = bcd_vf_bios_boot(c->disks[at.disk].d, &c->disks[at.disk].label,
@@ -352,7 +441,11 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 		}
 	} else if (c->w->ndisks && vhd_file(t.root)) {
 		rc = check_vhd(c, id, otype, el, vhd_file(t.root));
+	} else if (c->w->ndisks && t.root->type == BCD_DT_LOCATE && !t.root->child) {
+		rc = check_locate(c, id, otype, el, t.root);
 	}
+	if (rc == 0)
+		rc = check_options(c, id, otype, el, &t);
 	free(text);
 	bcd_dev_free(t.root);
 	free(raw);

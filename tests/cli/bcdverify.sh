@@ -192,6 +192,23 @@ cp "$D" "$TMP/nowinload.img"
 expect_exit 4 "$BV" --store "$S" --disk "$TMP/nowinload.img"
 has BCD-FILE-MISSING "winload removed"
 
+# The boot manager's locale folder removed (a warning).
+cp "$D" "$TMP/nolocale.img"
+"$VHDTOOL" rm -r "$TMP/nolocale.img:1:\\Boot\\en-US" >/dev/null
+expect_exit 0 "$BV" --store "$TMP/base/Boot/BCD" --disk "$TMP/nolocale.img"
+has BCD-FILE-LOCALE "locale folder removed"
+expect_exit 4 "$BV" --store "$TMP/base/Boot/BCD" --disk "$TMP/nolocale.img" --fail-on warning
+
+# A locate osdevice: one volume holds \Windows (clean), two (a warning), none (an error).
+case_store locate
+"$BCDEDIT" --store "$S" /set '{default}' osdevice locate >/dev/null
+expect_exit 0 "$BV" --store "$S" --disk "$D"
+hasnt BCD-DEV-LOCATE "locate, one volume"
+expect_exit 0 "$BV" --store "$S" --disk "$D" --disk "$TMP/clone.img"
+has BCD-DEV-LOCATE "locate, two volumes"
+expect_exit 4 "$BV" --store "$S" --disk "$TMP/deleted.img"
+has BCD-DEV-LOCATE "locate, no volume"
+
 # No boot code in the MBR.
 cp "$D" "$TMP/nombr.img"
 dd if=/dev/zero of="$TMP/nombr.img" bs=440 count=1 conv=notrunc status=none

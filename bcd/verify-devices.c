@@ -20,6 +20,8 @@
 #include "verify-internal.h"
 
 #define MAX_CANDIDATES 8u
+#define BCD_EL_SDIDEVICE 0x31000003u   /* ramdisksdidevice */
+#define BCD_EL_SDIPATH   0x32000004u   /* ramdisksdipath */
 #define VHD_SIG_LEN 8u
 
 struct vdisk {
@@ -137,9 +139,77 @@ expected_file(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32
 		bcd_value_free(&v);
 		return s;
 	}
+	/* {ramdiskoptions}: ramdisksdidevice holds ramdisksdipath. */
+	if (el == BCD_EL_SDIDEVICE && bcd_element_get(c->s, id, BCD_EL_SDIPATH, &v) == 0) {
+		s = v.string ? strdup(v.string) : NULL;
+		bcd_value_free(&v);
+		return s;
+	}
 	if (el == BCD_EL_DEVICE && otype == BCD_OBJ_BOOTMGR && c->w->firmware == 1)
 		return strdup("\\bootmgr");
 	return NULL;
+}
+
+/* Volumes of the given disks holding path ("boot" is any of them). */
+static size_t
+volumes_holding(const struct dctx *c, const char *path)
+{
+	char msg[512];
+	struct where at;
+	size_t i, n = 0;
+	unsigned p;
+
+	for (i = 0; i < c->w->ndisks; i++)
+		for (p = 0; c->disks[i].ok && p < c->disks[i].label.count; p++) {
+			at.disk = i;
+			at.part = c->disks[i].label.part[p].number;
+			n += file_exists(c, &at, path, msg, sizeof(msg)) == 1;
+		}
+	return n;
+}
+
+/* A "boot" device (the disk the boot manager started from): its file must
+ * be on one of the given disks. */
+static int
+check_boot_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t el)
+{
+	char en[40], *want = expected_file(c, id, otype, el);
+	int rc = 0;
+
+	if (want && volumes_holding(c, want) == 0)
+		bcd_vf_add(c->out, &rc, "BCD-FILE-MISSING", BCD_SEV_ERROR, id, el,
+			   "copy the file to the boot disk, or give that disk with --disk",
+			   "%s is on no volume of the given disks, and %s is the boot device", want,
+			   bcd_vf_elname(otype, el, en, sizeof(en)));
+	free(want);
+	return rc;
+}
+
+/* ramdisk=[HOST]\x.wim: the WIM must be on its host volume. */
+static int
+check_ramdisk(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t el,
+	      const struct bcd_dev *d)
+{
+	char en[40], msg[512], *path = dev_path(d);
+	struct where at;
+	size_t n = 0;
+	int rc = 0;
+
+	if (!path)
+		return -BK_ENOMEM;
+	if (d->host->type == BCD_DT_BOOT)
+		n = volumes_holding(c, path);
+	else if (d->host->type == BCD_DT_PARTITION && match(c, d->host, &at) >= 1)
+		n = file_exists(c, &at, path, msg, sizeof(msg)) == 1;
+	else
+		n = 1;   /* a host these checks do not resolve */
+	if (n == 0)
+		bcd_vf_add(c->out, &rc, "BCD-RAMDISK-MISSING", BCD_SEV_ERROR, id, el,
+			   "copy the image there, or bcdedit /set ID NAME ramdisk=[X:]PATH",
+			   "the ramdisk image %s that %s names is missing", path,
+			   bcd_vf_elname(otype, el, en, sizeof(en)));
+	free(path);
+	return rc;
 }
 
 /* The partition descriptor retargeted to partition at. */
@@ -285,11 +355,9 @@ static int
 check_locate(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t el,
 	     const struct bcd_dev *d)
 {
-	char en[40], msg[512], *want = NULL;
+	char en[40], *want = NULL;
 	struct bcd_value v;
-	struct where at;
-	size_t i, n = 0;
-	unsigned p;
+	size_t n;
 	int rc = 0;
 
 	if (d->loc_type == 0 && bcd_element_get(c->s, id, d->loc_elem, &v) == 0) {
@@ -300,12 +368,7 @@ check_locate(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 	}
 	if (!want)
 		return 0;
-	for (i = 0; i < c->w->ndisks; i++)
-		for (p = 0; c->disks[i].ok && p < c->disks[i].label.count; p++) {
-			at.disk = i;
-			at.part = c->disks[i].label.part[p].number;
-			n += file_exists(c, &at, want, msg, sizeof(msg)) == 1;
-		}
+	n = volumes_holding(c, want);
 	bcd_vf_elname(otype, el, en, sizeof(en));
 	if (n != 1)
 		bcd_vf_add(c->out, &rc, "BCD-DEV-LOCATE", n ? BCD_SEV_WARNING : BCD_SEV_ERROR, id, el,
@@ -443,6 +506,11 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 		rc = check_vhd(c, id, otype, el, vhd_file(t.root));
 	} else if (c->w->ndisks && t.root->type == BCD_DT_LOCATE && !t.root->child) {
 		rc = check_locate(c, id, otype, el, t.root);
+	} else if (c->w->ndisks && t.root->type == BCD_DT_BOOT) {
+		rc = check_boot_device(c, id, otype, el);
+	} else if (c->w->ndisks && t.root->type == BCD_DT_BLOCKIO &&
+		   t.root->bio_type == BCD_BIO_RAMDISK && t.root->has_path && t.root->host) {
+		rc = check_ramdisk(c, id, otype, el, t.root);
 	}
 	if (rc == 0)
 		rc = check_options(c, id, otype, el, &t);

@@ -236,6 +236,27 @@ cp "$TMP/g-orig" "$GS"
 expect_exit 4 "$BV" --store "$GS" --disk "$G"
 has BCD-FILE-FIRMWARE "winload.exe in a UEFI store"
 
+# ---- install media (a corpus store): ramdisk=[boot]\sources\boot.wim and its SDI --------
+IM="${BK_CORPUS:-/nonexistent}/bcd/win10-install-media-efi-bcd"
+if [ -f "$IM" ]; then
+	m="$TMP/media"
+	mkdir -p "$m/sources" "$m/boot" "$m/efi/microsoft/boot" "$m/efi/boot"
+	for f in sources/boot.wim boot/boot.sdi efi/microsoft/boot/memtest.efi efi/boot/bootx64.efi; do
+		echo "synthetic stand-in for $f (made by bcdkit's tests)" > "$m/$f"
+	done
+	cp "$IM" "$m/efi/microsoft/boot/BCD"
+	"$VHDTOOL" build "$TMP/media.img" --size 64M --format raw --mbr \
+		--part "fat32:rest:files=$m" >/dev/null
+	expect_exit 0 "$BV" "$TMP/media.img"
+	hasnt BCD-RAMDISK-MISSING "install media"
+	hasnt BCD-FILE-MISSING "install media"
+	"$VHDTOOL" rm "$TMP/media.img:1:\\sources\\boot.wim" "$TMP/media.img:1:\\boot\\boot.sdi" >/dev/null
+	expect_exit 4 "$BV" "$TMP/media.img"
+	has BCD-RAMDISK-MISSING "boot.wim removed"
+	grep -q 'FILE-MISSING: \\boot\\boot.sdi is on no volume' "$TMP/out" ||
+		fail "boot.sdi removed: $(cat "$TMP/out")"
+fi
+
 # ---- JUnit: validates against the common format (tests/cli/junit.xsd, with
 # libxml2's xmllint); a failure per finding from warning up, one passing case
 # for a clean store.

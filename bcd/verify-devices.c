@@ -280,11 +280,21 @@ stale_partition(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint
 	else
 		snprintf(sug, sizeof(sug), "bcdedit /set ID %s partition=X: naming the right partition",
 			 en);
+	if (c->w->device_repair != BCD_DEVFIX_RETARGET)
+		snprintf(sug, sizeof(sug), "bcdverify --fix makes it %s (clone-proof)",
+			 c->w->device_repair == BCD_DEVFIX_BOOT ? "boot" : "locate");
 	f = bcd_vf_add(c->out, &rc, "BCD-DEV-NOPART", BCD_SEV_ERROR, id, el, sug,
 		       "%s is %s, which matches no partition of the given disks", en, devtext);
-	if (f && nc == 1 &&
-	    retarget(c, raw, len, &cand[0], &f->repair_bytes, &f->repair_len) == 0)
+	if (f && c->w->device_repair != BCD_DEVFIX_RETARGET) {
+		/* bcdedit's own encoding of "boot" / "locate" for this element. */
+		if (bcd_device_from_text(c->w->device_repair == BCD_DEVFIX_BOOT ? "boot" : "locate",
+					 el, NULL, &f->repair_bytes, &f->repair_len, msg,
+					 sizeof(msg)) == 0)
+			f->repair = BCD_REPAIR_SET_DEVICE;
+	} else if (f && nc == 1 &&
+		   retarget(c, raw, len, &cand[0], &f->repair_bytes, &f->repair_len) == 0) {
 		f->repair = BCD_REPAIR_SET_DEVICE;
+	}
 	free(want);
 	return rc;
 }
@@ -360,6 +370,10 @@ check_locate(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 	size_t n;
 	int rc = 0;
 
+	/* A resume object's filedevice looks for hiberfil.sys, which Windows
+	 * makes when it hibernates. */
+	if (otype == BCD_OBJ_RESUME && el == BCD_EL_OSDEVICE)
+		return 0;
 	if (d->loc_type == 0 && bcd_element_get(c->s, id, d->loc_elem, &v) == 0) {
 		want = v.string ? strdup(v.string) : NULL;
 		bcd_value_free(&v);

@@ -44,7 +44,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s [--store STORE ...] [--disk IMAGE ...] [IMAGE ...] [--json | --junit FILE]\n"
-		"                 [--fail-on info|warning|error] [--fix [--dry-run] [--backup]]\n"
+		"                 [--fail-on info|warning|error]\n"
+		"                 [--fix [--dry-run] [--fix-devices retarget|locate|boot] [--backup]]\n"
 		"Check Windows boot configuration stores and the boot chain they describe.\n"
 		"\n"
 		"  --store STORE     a store: a file, or IMAGE[:PART]:\\path inside a disk image\n"
@@ -56,6 +57,9 @@ usage(FILE *f)
 		"  --fail-on SEV     findings from SEV up make exit status 4 (default error)\n"
 		"  --fix             repair what is safe to repair, through an atomic commit\n"
 		"  --dry-run         with --fix: show the changes, write nothing\n"
+		"  --fix-devices HOW with --fix: a partition device matching no partition is\n"
+		"                    retargeted to the one holding its files (retarget,\n"
+		"                    the default), or made locate or boot (clone-proof)\n"
 		"  --backup          with --fix: keep the old store as STORE.bak\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
@@ -83,7 +87,8 @@ struct opts {
 	size_t nstores;
 	const char *disks[MAX_ITEMS];
 	size_t ndisks;
-	bool json, fix, dry_run, backup;
+	bool json, fix, dry_run, backup, fix_devices_given;
+	int device_repair;                   /* enum bcd_device_repair */
 	const char *junit;
 	int fail_on;
 };
@@ -96,6 +101,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'j' }, { "junit", required_argument, NULL, 'J' },
 		{ "fail-on", required_argument, NULL, 'F' }, { "fix", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' }, { "backup", no_argument, NULL, 'b' },
+		{ "fix-devices", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -120,6 +126,17 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'f': o->fix = true; break;
 		case 'n': o->dry_run = true; break;
 		case 'b': o->backup = true; break;
+		case 'D':
+			if (!strcmp(optarg, "retarget"))
+				o->device_repair = BCD_DEVFIX_RETARGET;
+			else if (!strcmp(optarg, "locate"))
+				o->device_repair = BCD_DEVFIX_LOCATE;
+			else if (!strcmp(optarg, "boot"))
+				o->device_repair = BCD_DEVFIX_BOOT;
+			else
+				usage_error("--fix-devices takes retarget, locate or boot, not '%s'", optarg);
+			o->fix_devices_given = true;
+			break;
 		case 'F':
 			if (!strcmp(optarg, "info"))
 				o->fail_on = BCD_SEV_INFO;
@@ -142,8 +159,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			usage_error("at most %d of --store and of --disk", MAX_ITEMS);
 		o->disks[o->ndisks++] = argv[optind];
 	}
-	if ((o->dry_run || o->backup) && !o->fix)
-		usage_error("--dry-run and --backup go with --fix");
+	if ((o->dry_run || o->backup || o->fix_devices_given) && !o->fix)
+		usage_error("--dry-run, --backup and --fix-devices go with --fix");
 	if (o->dry_run && o->backup)
 		usage_error("--dry-run writes nothing: --backup has no effect with it");
 	if (!o->nstores && !o->ndisks)
@@ -564,7 +581,7 @@ int
 main(int argc, char **argv)
 {
 	struct bcd_verify_disk disks[MAX_ITEMS];
-	struct bcd_verify_world w = { disks, 0, 0 };
+	struct bcd_verify_world w = { disks, 0, 0, BCD_DEVFIX_RETARGET };
 	struct bv_report r = { 0 };
 	char err[1024];
 	bool oper = false;
@@ -575,6 +592,7 @@ main(int argc, char **argv)
 	tool_init(argc, argv);
 	parse_args(argc, argv, &o);
 	r.fail_on = o.fail_on;
+	w.device_repair = o.device_repair;
 	r.dry_run = o.dry_run;
 	for (i = 0; i < o.ndisks; i++) {
 		disks[w.ndisks].name = o.disks[i];

@@ -58,6 +58,14 @@ struct bcd_verify_world {
 	const struct bcd_verify_disk *disks;
 	size_t ndisks;
 	int firmware;            /* 0 unknown, 1 BIOS, 2 UEFI (the store's location says) */
+	int device_repair;       /* enum bcd_device_repair: what a stale partition becomes */
+};
+
+/* The repair offered for a partition device that matches no partition. */
+enum bcd_device_repair {
+	BCD_DEVFIX_RETARGET = 0, /* the one partition holding the expected file, if one */
+	BCD_DEVFIX_LOCATE,       /* "locate": the volume holding the expected file */
+	BCD_DEVFIX_BOOT,         /* "boot": the volume the boot manager started from */
 };
 
 /*

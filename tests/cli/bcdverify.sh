@@ -150,6 +150,17 @@ cmp -s "$S" "$TMP/clone-orig" || fail "clone: a refused fix changed the store"
 expect_exit 4 "$BV" --store "$TMP/base/Boot/BCD" --disk "$D" --disk "$D"
 has BCD-DISK-SHAREDID "two disks, one signature"
 
+# --fix-devices locate|boot: the stale devices become clone-proof forms.
+for how in locate boot; do
+	cp "$TMP/clone-orig" "$TMP/clone-$how"
+	expect_exit 1 "$BV" --store "$TMP/clone-$how" --disk "$TMP/clone.img" --fix --fix-devices $how
+	grep -q "osdevice  partition=mbr:[0-9a-f]*:1048576 -> $how" "$TMP/out" ||
+		fail "--fix-devices $how: $(cat "$TMP/out")"
+	expect_exit 0 "$BV" --store "$TMP/clone-$how" --disk "$TMP/clone.img"
+done
+expect_exit 16 "$BV" --store "$TMP/clone-orig" --fix-devices boot
+expect_exit 16 "$BV" --store "$TMP/clone-orig" --fix --fix-devices sideways
+
 # The same clone checked and fixed in place: the store inside the image.
 cp "$TMP/clone.img" "$TMP/clone2.img"
 cp "$TMP/clone2.img" "$TMP/clone2-orig"

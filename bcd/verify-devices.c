@@ -22,7 +22,6 @@
 #define MAX_CANDIDATES 8u
 #define BCD_EL_SDIDEVICE 0x31000003u   /* ramdisksdidevice */
 #define BCD_EL_SDIPATH   0x32000004u   /* ramdisksdipath */
-#define VHD_SIG_LEN 8u
 
 struct vdisk {
 	const struct bcd_verify_disk *d;
@@ -427,29 +426,56 @@ vhd_file(const struct bcd_dev *d)
 	return NULL;
 }
 
-/* The VHD's first bytes: "conectix" (VHD, footer copy) or "vhdxfile". */
-struct sigsink {
-	uint8_t b[VHD_SIG_LEN];
-	size_t n;
-};
-
+/* The disk inside a VHD: it must have a partition table, and the partition
+ * a resolved device names inside it (MBR signature and offset) must be in it. */
 static int
-sig_sink(const void *buf, size_t len, void *data)
+check_vhd_inside(const struct dctx *c, const bcd_guid_t *id, uint32_t el, const char *en,
+		 disk_fs_t *fs, const char *path, const struct bcd_dev *root, const struct where *at)
 {
-	struct sigsink *k = data;
-	size_t take = len < VHD_SIG_LEN - k->n ? len : VHD_SIG_LEN - k->n;
+	uint8_t s0[512];
+	bool found = false;
+	int rc = 0, k = bcd_vf_vhd_lba0(fs, path, s0);
+	unsigned i;
 
-	memcpy(k->b + k->n, buf, take);
-	k->n += take;
-	return k->n == VHD_SIG_LEN ? 1 : 0;   /* stop: the header is enough */
+	if (k == -BK_ENOMEM)
+		return k;
+	if (k < 0) {
+		bcd_vf_add(c->out, &rc, "BCD-VHD-DAMAGED", BCD_SEV_ERROR, id, el,
+			   "vhdtool info the VHD; restore it from a backup",
+			   "the VHD %s on %s:%u is not a VHD or VHDX file (no header)", path,
+			   c->disks[at->disk].d->name, at->part);
+		return rc;
+	}
+	if (k == 1)
+		return 0;   /* VHDX: the inner disk is not read */
+	if (s0[510] != 0x55 || s0[511] != 0xAA) {
+		bcd_vf_add(c->out, &rc, "BCD-VHD-NOTABLE", BCD_SEV_ERROR, id, el,
+			   "vhdtool partition VHD restores a table only if you know the layout; "
+			   "restore the VHD from a backup",
+			   "the disk inside the VHD %s (%s) has no partition table", path, en);
+		return rc;
+	}
+	if (root->type != BCD_DT_PARTITION || root->disk_type != 6 ||
+	    root->part_style != BCD_PART_MBR)
+		return 0;
+	for (i = 0; i < 4; i++)
+		found |= s0[0x1BE + 16 * i + 4] != 0 &&
+			 (uint64_t)bk_le32(s0 + 0x1BE + 16 * i + 8) * 512 == bk_le64(root->part_id);
+	if (bk_le32(s0 + 0x1B8) != bk_le32(root->disk_id) || !found)
+		bcd_vf_add(c->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, id, el,
+			   "bcdboot VHD:PART:\\Windows writes the entry again",
+			   "%s names partition mbr:%08x:%llu inside the VHD %s, which its partition "
+			   "table does not hold", en, bk_le32(root->disk_id),
+			   (unsigned long long)bk_le64(root->part_id), path);
+	return rc;
 }
 
 static int
 check_vhd(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t el,
-	  const struct bcd_dev *f)
+	  const struct bcd_dev *root)
 {
+	const struct bcd_dev *f = vhd_file(root);
 	char en[40], msg[512], *path = dev_path(f);
-	struct sigsink k = { { 0 }, 0 };
 	struct where at;
 	disk_fs_t *fs = NULL;
 	int rc = 0, e;
@@ -468,12 +494,7 @@ check_vhd(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t e
 			   "the VHD %s named by %s is missing on %s:%u", path, en,
 			   c->disks[at.disk].d->name, at.part);
 	} else if (e == 1 && disk_fs_open(&fs, c->disks[at.disk].d->disk, at.part, 0) == 0) {
-		(void)disk_fs_read(fs, path, sig_sink, &k);
-		if (k.n < VHD_SIG_LEN || (memcmp(k.b, "conectix", 8) && memcmp(k.b, "vhdxfile", 8)))
-			bcd_vf_add(c->out, &rc, "BCD-VHD-DAMAGED", BCD_SEV_ERROR, id, el,
-				   "vhdtool info the VHD; restore it from a backup",
-				   "the VHD %s on %s:%u is not a VHD or VHDX file (no header)", path,
-				   c->disks[at.disk].d->name, at.part);
+		rc = check_vhd_inside(c, id, el, en, fs, path, root, &at);
 	}
 	if (fs)
 		disk_fs_close(fs);
@@ -517,7 +538,7 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 						      c->out);
 		}
 	} else if (c->w->ndisks && vhd_file(t.root)) {
-		rc = check_vhd(c, id, otype, el, vhd_file(t.root));
+		rc = check_vhd(c, id, otype, el, t.root);
 	} else if (c->w->ndisks && t.root->type == BCD_DT_LOCATE && !t.root->child) {
 		rc = check_locate(c, id, otype, el, t.root);
 	} else if (c->w->ndisks && t.root->type == BCD_DT_BOOT) {

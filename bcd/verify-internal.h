@@ -28,6 +28,12 @@ int bcd_vf_refs(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, si
 int bcd_vf_devices(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
 		   const struct bcd_verify_world *w, struct bcd_findings *out);
 
+/* The first sector of the disk inside the VHD file path on fs (verify-vhd.c):
+ * 0, 1 for a VHDX (not read), 2 for an unallocated first block (zeros),
+ * -BK_ECORRUPT when path is no VHD, or -BK_ENOMEM. */
+struct disk_fs;
+int bcd_vf_vhd_lba0(struct disk_fs *fs, const char *path, uint8_t out[512]);
+
 /* MBR boot code, active partition and volume boot code of the disk that
  * holds a BIOS boot manager (verify-disks.c). */
 int bcd_vf_bios_boot(const struct bcd_verify_disk *d, const struct disk_label *l,

@@ -85,6 +85,23 @@ head -c 65536 /dev/zero > "$TMP/zero.vhd"
 expect_exit 4 "$BV" "$TMP/badvhd.img"
 has BCD-VHD-DAMAGED "VHD zeroed"
 
+# The VHD present but the partition table inside it gone (its first sector zeroed).
+"$VHDTOOL" convert "$TMP/w.vhd" "$TMP/w.raw" --format raw >/dev/null
+dd if=/dev/zero of="$TMP/w.raw" bs=512 count=1 conv=notrunc status=none
+"$VHDTOOL" convert "$TMP/w.raw" "$TMP/notable.vhd" --format vhd --type dynamic >/dev/null
+cp "$U" "$TMP/notable.img"
+"$VHDTOOL" rm "$TMP/notable.img:2:\\x.vhd" >/dev/null
+"$VHDTOOL" cp "$TMP/notable.vhd" "$TMP/notable.img:2:\\x.vhd" >/dev/null
+expect_exit 4 "$BV" "$TMP/notable.img"
+has BCD-VHD-NOTABLE "VHD partition table zeroed"
+# Another VHD put in its place: its partition is not the one the store names.
+mk_winvhd "$TMP/other.vhd" "$TMP/tree"
+cp "$U" "$TMP/other.img"
+"$VHDTOOL" rm "$TMP/other.img:2:\\x.vhd" >/dev/null
+"$VHDTOOL" cp "$TMP/other.vhd" "$TMP/other.img:2:\\x.vhd" >/dev/null
+expect_exit 4 "$BV" "$TMP/other.img"
+has BCD-VHD-NOPART "another VHD"
+
 # ---- Windows on a plain partition (BIOS) ------------------------------------------------
 D="$TMP/disk.img"
 "$VHDTOOL" build "$D" --size 64M --format raw --mbr --part ntfs:rest:active >/dev/null

@@ -331,6 +331,25 @@ check_files(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t
 	return rc;
 }
 
+/* UEFI firmware reads FAT: a boot manager on an NTFS partition is never
+ * started. */
+static int
+check_esp(const struct dctx *c, const bcd_guid_t *id, const struct where *at)
+{
+	const struct disk_label *l = &c->disks[at->disk].label;
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < l->count; i++)
+		if (l->part[i].number == at->part && l->part[i].kind == DISK_PART_NTFS)
+			bcd_vf_add(c->out, &rc, "BCD-BOOTMGR-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_DEVICE,
+				   "bcdboot WINDIR /s ESP /f UEFI puts the boot manager on the EFI "
+				   "system partition", "{bootmgr} is on %s:%u, an NTFS partition: UEFI "
+				   "firmware reads only FAT (the EFI system partition)",
+				   c->disks[at->disk].d->name, at->part);
+	return rc;
+}
+
 /* The boot manager's locale folder ("en-US") beside its files: \Boot for
  * BIOS, the folder of its path for UEFI.  Missing: English messages only. */
 static int
@@ -533,6 +552,9 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 			if (rc == 0 && otype == BCD_OBJ_BOOTMGR && el == BCD_EL_DEVICE)
 				rc = check_locale(c, id, &at);
 			if (rc == 0 && otype == BCD_OBJ_BOOTMGR && el == BCD_EL_DEVICE &&
+			    c->w->firmware == 2)
+				rc = check_esp(c, id, &at);
+			if (rc == 0 && otype == BCD_OBJ_BOOTMGR && el == BCD_EL_DEVICE &&
 			    c->w->firmware == 1)
 				rc = bcd_vf_bios_boot(c->disks[at.disk].d, &c->disks[at.disk].label,
 						      c->out);
@@ -563,6 +585,28 @@ ends_with(const char *s, const char *tail)
 	return a >= b && strcasecmp(s + a - b, tail) == 0;
 }
 
+/* A UEFI boot manager on a partition needs its path (bootmgfw.efi); the
+ * stores of install media and recovery have neither device nor path. */
+static int
+check_bootmgr_uefi(const struct dctx *c, const bcd_guid_t *id)
+{
+	uint8_t *raw = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	if (bcd_element_get_raw(c->s, id, BCD_EL_DEVICE, &raw, &len) < 0)
+		return 0;
+	free(raw);
+	raw = NULL;
+	if (bcd_element_get_raw(c->s, id, BCD_EL_PATH, &raw, &len) == -BK_ENOTFOUND)
+		bcd_vf_add(c->out, &rc, "BCD-BOOTMGR-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_PATH,
+			   "bcdedit /set {bootmgr} path \\EFI\\Microsoft\\Boot\\bootmgfw.efi",
+			   "{bootmgr} has a device but no path: UEFI firmware starts "
+			   "\\EFI\\Microsoft\\Boot\\bootmgfw.efi by path");
+	free(raw);
+	return rc;
+}
+
 /* winload.exe in a UEFI store, winload.efi in a BIOS one. */
 static int
 check_flavour(const struct dctx *c, const bcd_guid_t *id, uint32_t otype)
@@ -571,6 +615,8 @@ check_flavour(const struct dctx *c, const bcd_guid_t *id, uint32_t otype)
 	struct bcd_value v;
 	int rc = 0;
 
+	if (c->w->firmware == 2 && otype == BCD_OBJ_BOOTMGR && (rc = check_bootmgr_uefi(c, id)) < 0)
+		return rc;
 	if (!c->w->firmware || bcd_element_get(c->s, id, BCD_EL_PATH, &v) < 0)
 		return 0;
 	if (v.string && (ends_with(v.string, ".efi") || ends_with(v.string, ".exe")) &&

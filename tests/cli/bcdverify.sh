@@ -263,6 +263,15 @@ cp "$TMP/g-orig" "$GS"
 "$BCDEDIT" --store "$GS" /set '{default}' path '\Windows\system32\winload.exe' >/dev/null
 expect_exit 4 "$BV" --store "$GS" --disk "$G"
 has BCD-FILE-FIRMWARE "winload.exe in a UEFI store"
+cp "$TMP/g-orig" "$TMP/g/EFI/Microsoft/Boot/nopath"
+"$BCDEDIT" --store "$TMP/g/EFI/Microsoft/Boot/nopath" /deletevalue '{bootmgr}' path >/dev/null
+expect_exit 4 "$BV" --store "$TMP/g/EFI/Microsoft/Boot/nopath"
+has BCD-BOOTMGR-FIRMWARE "UEFI {bootmgr} without a path"
+# A UEFI store whose {bootmgr} is on the NTFS partition.
+cp "$TMP/g-orig" "$TMP/g/EFI/Microsoft/Boot/ntfs"
+"$BCDEDIT" --store "$TMP/g/EFI/Microsoft/Boot/ntfs" --map "C:=$G:2" /set '{bootmgr}' device partition=C: >/dev/null
+expect_exit 4 "$BV" --store "$TMP/g/EFI/Microsoft/Boot/ntfs" --disk "$G"
+has BCD-BOOTMGR-FIRMWARE "UEFI {bootmgr} on NTFS"
 
 # ---- install media (a corpus store): ramdisk=[boot]\sources\boot.wim and its SDI --------
 IM="${BK_CORPUS:-/nonexistent}/bcd/win10-install-media-efi-bcd"

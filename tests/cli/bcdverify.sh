@@ -145,6 +145,19 @@ case_store cycle
 expect_exit 4 "$BV" --store "$S" --disk "$D"
 has BCD-INHERIT-CYCLE "inherit cycle"
 
+# Store structure: a key under Objects that is no GUID, an object without a
+# type, {bootmgr} of another type, an element stored with the wrong type.
+case_store structure
+"$HIVETOOL" mkkey "$S" 'Objects\bogus' >/dev/null
+"$HIVETOOL" mkkey "$S" 'Objects\{11111111-2222-3333-4444-555555555555}\Elements' -p >/dev/null
+"$HIVETOOL" set "$S" "Objects\\$BM\\Description" Type REG_DWORD 0x10200003 >/dev/null
+"$HIVETOOL" set "$S" "Objects\\$BM\\Elements\\25000004" Element REG_DWORD 30 >/dev/null
+expect_exit 4 "$BV" --store "$S"
+has BCD-OBJ-KEYNAME "key named bogus"
+has BCD-OBJ-NOTYPE "object without Description"
+has BCD-OBJ-TYPE-MISMATCH "{bootmgr} of loader type"
+has BCD-ELEM-FORMAT "timeout as REG_DWORD"
+
 # A cloned disk with a new MBR signature: retargeted to the one partition
 # holding the files; --backup keeps the old store.
 case_store clone

@@ -145,6 +145,27 @@ case_store cycle
 expect_exit 4 "$BV" --store "$S" --disk "$D"
 has BCD-INHERIT-CYCLE "inherit cycle"
 
+# A store with pending logs: the primary marked dirty, its last change (timeout
+# 7) only in an old-format BCD.LOG beside it.  --fix writes the recovered store.
+mkdir -p "$TMP/dirty/Boot"
+cp "$TMP/base/Boot/BCD" "$TMP/dirty/M"
+"$BCDEDIT" --store "$TMP/dirty/M" /timeout 7 >/dev/null
+python3 "$top_srcdir/tests/cli/mkdirty-oldlog.py" "$TMP/base/Boot/BCD" "$TMP/dirty/M" \
+	"$TMP/dirty/Boot/BCD"
+S="$TMP/dirty/Boot/BCD"
+cp "$S" "$TMP/dirty/BCD.orig"
+cp "$S.LOG" "$TMP/dirty/LOG.orig"
+expect_exit 0 "$BV" --store "$S" --disk "$D"
+has BCD-HIVE-LOGS "pending logs"
+expect_exit 4 "$BV" --store "$S" --disk "$D" --fail-on warning --fix --dry-run
+cmp -s "$S" "$TMP/dirty/BCD.orig" && cmp -s "$S.LOG" "$TMP/dirty/LOG.orig" ||
+	fail "pending logs: --dry-run changed the store or its log"
+expect_exit 1 "$BV" --store "$S" --disk "$D" --fix
+expect_exit 0 "$BV" --store "$S" --disk "$D" --fail-on warning
+[ ! -s "$S.LOG" ] || fail "pending logs: the log was not emptied"
+"$BCDEDIT" --store "$S" /enum '{bootmgr}' | grep -q '^timeout  *7$' ||
+	fail "pending logs: the logged change was lost"
+
 # Store structure: a key under Objects that is no GUID, an object without a
 # type, {bootmgr} of another type, an element stored with the wrong type.
 case_store structure

@@ -157,23 +157,41 @@ bv_print_json(const struct bv_report *r, int exit_code)
 
 /* ---- JUnit -------------------------------------------------------------------------------- */
 
-static int
-junit_case(xmlTextWriterPtr w, const char *suite, const struct bcd_finding *f)
+static bool
+same_case(const struct bcd_finding *a, const struct bcd_finding *b)
 {
-	char g[BCD_GUID_STRLEN], name[256], text[2048];
+	return !strcmp(a->id, b->id) && a->has_object == b->has_object &&
+	       (!a->has_object || !bcd_guid_cmp(&a->object, &b->object));
+}
+
+/* One test case per check and object: findings i.. with the same ID and
+ * object; the failure's message is the first one, its text all of them. */
+static int
+junit_case(xmlTextWriterPtr w, const char *suite, const struct bcd_findings *fs, size_t i)
+{
+	const struct bcd_finding *f = &fs->v[i];
+	char g[BCD_GUID_STRLEN], name[256], text[8192] = "";
+	int sev = f->severity;
+	size_t j, at = 0;
 
 	snprintf(name, sizeof(name), "%s %s", f->id, f->has_object ? objname(f, g) : "(store)");
-	snprintf(text, sizeof(text), "%s\n%s%s", f->message, f->suggest ? "fix: " : "",
-		 f->suggest ? f->suggest : "");
+	for (j = i; j < fs->n && at < sizeof(text); j++) {
+		if (!same_case(f, &fs->v[j]))
+			continue;
+		sev = fs->v[j].severity > sev ? fs->v[j].severity : sev;
+		at += (size_t)snprintf(text + at, sizeof(text) - at, "%s\n%s%s%s", fs->v[j].message,
+				       fs->v[j].suggest ? "fix: " : "",
+				       fs->v[j].suggest ? fs->v[j].suggest : "",
+				       fs->v[j].suggest ? "\n" : "");
+	}
 	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) < 0 ||
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST suite) < 0)
 		return -1;
-	if (f->severity >= BCD_SEV_WARNING) {
+	if (sev >= BCD_SEV_WARNING) {
 		if (xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
 		    xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST f->message) < 0 ||
-		    xmlTextWriterWriteAttribute(w, BAD_CAST "type",
-						BAD_CAST bcd_severity_name(f->severity)) < 0 ||
+		    xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST bcd_severity_name(sev)) < 0 ||
 		    xmlTextWriterWriteString(w, BAD_CAST text) < 0 ||
 		    xmlTextWriterEndElement(w) < 0)
 			return -1;
@@ -183,16 +201,37 @@ junit_case(xmlTextWriterPtr w, const char *suite, const struct bcd_finding *f)
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
+/* Whether finding i is the first of its case. */
+static bool
+first_of_case(const struct bcd_findings *fs, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (same_case(&fs->v[j], &fs->v[i]))
+			return false;
+	return true;
+}
+
 static int
 junit_suite(xmlTextWriterPtr w, const char *name, const struct bcd_findings *fs, bool failed)
 {
 	char n[32], nf[32];
-	size_t i, fail = 0;
+	size_t i, cases = 0, fail = 0, j;
 
-	for (i = 0; i < fs->n; i++)
-		fail += fs->v[i].severity >= BCD_SEV_WARNING;
+	for (i = 0; i < fs->n; i++) {
+		int sev = BCD_SEV_INFO;
+
+		if (!first_of_case(fs, i))
+			continue;
+		cases++;
+		for (j = i; j < fs->n; j++)
+			if (same_case(&fs->v[i], &fs->v[j]) && fs->v[j].severity > sev)
+				sev = fs->v[j].severity;
+		fail += sev >= BCD_SEV_WARNING;
+	}
 	/* A clean store is one passing test case, so CI shows it was checked. */
-	snprintf(n, sizeof(n), "%zu", fs->n ? fs->n : 1);
+	snprintf(n, sizeof(n), "%zu", cases ? cases : 1);
 	snprintf(nf, sizeof(nf), "%zu", fail);
 	if (xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) < 0 ||
@@ -201,7 +240,7 @@ junit_suite(xmlTextWriterPtr w, const char *name, const struct bcd_findings *fs,
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST(failed ? "1" : "0")) < 0)
 		return -1;
 	for (i = 0; i < fs->n; i++)
-		if (junit_case(w, name, &fs->v[i]) < 0)
+		if (first_of_case(fs, i) && junit_case(w, name, fs, i) < 0)
 			return -1;
 	if (!fs->n && (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
 		       xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "store") < 0 ||

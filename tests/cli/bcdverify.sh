@@ -340,6 +340,15 @@ grep -q '<failure message="path \\Windows\\system32\\winload.exe is for BIOS fir
 	"$TMP/report.xml" || fail "JUnit: no failure for BCD-FILE-FIRMWARE: $(cat "$TMP/report.xml")"
 grep -q "<testcase name=\"store\" classname=\"$TMP/base/Boot/BCD\"/>" "$TMP/report.xml" ||
 	fail "JUnit: the clean store has no passing case"
+# One test case per check and object: the cloned disk's store has several
+# stale devices on one object (device and filedevice of the resume object).
+expect_exit 4 "$BV" --store "$TMP/clone-orig" --disk "$TMP/clone.img" --junit "$TMP/clone.xml"
+xmllint --noout --schema "$top_srcdir/tests/cli/junit.xsd" "$TMP/clone.xml" 2>/dev/null ||
+	fail "JUnit (clone) does not validate"
+[ -z "$(grep -o '<testcase name="[^"]*" classname="[^"]*"' "$TMP/clone.xml" | sort | uniq -d)" ] ||
+	fail "JUnit: a check and object in two test cases"
+[ "$(grep -c 'BCD-DEV-NOPART' "$TMP/out")" -gt "$(grep -c '<testcase name="BCD-DEV-NOPART' "$TMP/clone.xml")" ] ||
+	fail "JUnit: findings of one check and object were not grouped"
 
 # ---- usage and operational errors -----------------------------------------------------
 expect_exit 16 "$BV"

@@ -461,7 +461,7 @@ check_vhd_inside(const struct dctx *c, const bcd_guid_t *id, uint32_t el, const 
 	if (k < 0) {
 		bcd_vf_add(c->out, &rc, "BCD-VHD-DAMAGED", BCD_SEV_ERROR, id, el,
 			   "vhdtool info the VHD; restore it from a backup",
-			   "the VHD %s on %s:%u is not a VHD or VHDX file (no header)", path,
+			   "the VHD %s on %s:%u is damaged: no usable VHD or VHDX header", path,
 			   c->disks[at->disk].d->name, at->part);
 		return rc;
 	}

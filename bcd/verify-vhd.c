@@ -74,7 +74,7 @@ bcd_vf_vhd_lba0(disk_fs_t *fs, const char *path, uint8_t out[SECTOR])
 		rc = 0;
 	} else if (h.n >= SECTOR && bk_be32(h.b + 60) == 3) {
 		dyn = bk_be64(h.b + 16);
-		if (dyn > h.n - 1024 || memcmp(h.b + dyn, "cxsparse", 8))
+		if (h.n < 1024 || dyn > h.n - 1024 || memcmp(h.b + dyn, "cxsparse", 8))
 			goto out;
 		bat = bk_be64(h.b + dyn + 16);
 		bsize = bk_be32(h.b + dyn + 32);

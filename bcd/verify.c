@@ -350,8 +350,39 @@ check_types(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t
 	return rc;
 }
 
+static int verify_store(bcd_store_t *s, const struct bcd_verify_world *w,
+			struct bcd_findings *out);
+
+/* Element names depend on the object's type (class-2 elements). */
+static void
+name_elements(bcd_store_t *s, struct bcd_findings *out, size_t from)
+{
+	uint32_t type;
+	size_t i;
+
+	for (i = from; i < out->n; i++) {
+		struct bcd_finding *f = &out->v[i];
+
+		if (!f->element)
+			continue;
+		if (!f->has_object || bcd_object_type(s, &f->object, &type) < 0)
+			type = 0;
+		bcd_vf_elname(type, f->element, f->element_name, sizeof(f->element_name));
+	}
+}
+
 int
 bcd_verify_store(bcd_store_t *s, const struct bcd_verify_world *w, struct bcd_findings *out)
+{
+	size_t from = out->n;
+	int rc = verify_store(s, w, out);
+
+	name_elements(s, out, from);
+	return rc;
+}
+
+static int
+verify_store(bcd_store_t *s, const struct bcd_verify_world *w, struct bcd_findings *out)
 {
 	bcd_guid_t *ids = NULL;
 	uint32_t *types = NULL;

@@ -34,6 +34,8 @@ elname(const struct bcd_finding *f, char *buf, size_t len)
 
 	if (!f->element)
 		return NULL;
+	if (f->element_name[0])
+		return f->element_name;
 	n = bcd_element_name(0, f->element);
 	if (n)
 		return n;

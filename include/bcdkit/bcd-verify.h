@@ -35,6 +35,7 @@ struct bcd_finding {
 	int has_object;
 	bcd_guid_t object;
 	uint32_t element;        /* 0 when the finding is about no element */
+	char element_name[40];   /* bcdedit's name for it in this object, or custom:hhhhhhhh */
 	char *message;           /* one line */
 	char *suggest;           /* a command line or advice; NULL if none */
 	int repair;              /* enum bcd_repair */

@@ -201,6 +201,20 @@ cmp -s "$S" "$TMP/clone-orig" || fail "clone: a refused fix changed the store"
 expect_exit 4 "$BV" --store "$TMP/base/Boot/BCD" --disk "$D" --disk "$D"
 has BCD-DISK-SHAREDID "two disks, one signature"
 
+# The JSON report of a dry-run fix validates too, and carries the changes.
+mkdir -p "$TMP/jclone/Boot"
+cp "$TMP/clone-orig" "$TMP/jclone/Boot/BCD"
+expect_exit 4 "$BV" --store "$TMP/jclone/Boot/BCD" --disk "$TMP/clone.img" --json --fix --dry-run
+python3 - "$top_srcdir/doc/bcdverify-schema.json" "$TMP/out" <<'PY' || fail "clone: JSON"
+import json, sys, jsonschema
+r = json.load(open(sys.argv[2]))
+jsonschema.validate(r, json.load(open(sys.argv[1])))
+f = [f for s in r["stores"] for f in s["findings"] if f["id"] == "BCD-DEV-NOPART"]
+assert f and all(x["fixable"] and not x["fixed"] and " -> " in x["change"] for x in f), f
+assert r["exit_code"] == 4 and r["dry_run"] is True
+assert sorted(set(x["element"] for x in f)) == ["device", "filedevice", "osdevice"], f
+PY
+
 # --fix-devices locate|boot: the stale devices become clone-proof forms.
 for how in locate boot; do
 	cp "$TMP/clone-orig" "$TMP/clone-$how"

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
+#include "bootcode.h"
 #include "disk-text.h"
 #include "fs-cmds.h"
 #include "tool-util.h"
@@ -53,6 +54,9 @@ static const char *const usage_text =
 "  mkdir [-p] IMAGE[:PART]:PATH... make folders inside a partition\n"
 "  rm [-r] IMAGE[:PART]:PATH...    remove files (and folders, with -r)\n"
 "  mv SRC... DST                   rename or move inside one partition\n"
+"  bootcode IMAGE [--part N] [--mbr-code FILE] [--vbr-from FILE|IMAGE:PART] [--check]\n"
+"                                  BIOS boot code: MBR code, active partition,\n"
+"                                  volume boot code that loads bootmgr\n"
 "\n"
 "Options:\n"
 "  -s, --size SIZE        virtual size: bytes, or with a K, M, G, T suffix\n"
@@ -731,6 +735,7 @@ cmd_build(int argc, char **argv)
 /* ---- files inside partitions (tools/common/fs-cmds.c) --------------------------- */
 
 static int cmd_cp(int argc, char **argv) { return fc_cp(argc, argv, usage); }
+static int cmd_bootcode(int argc, char **argv) { return bootcode_cmd(argc, argv, usage); }
 static int cmd_mkdir(int argc, char **argv) { return fc_mkdir(argc, argv, usage); }
 static int cmd_rm(int argc, char **argv) { return fc_rm(argc, argv, usage); }
 static int cmd_mv(int argc, char **argv) { return fc_mv(argc, argv, usage); }
@@ -751,6 +756,7 @@ static const struct tool_command commands[] = {
 	{ "mkdir", cmd_mkdir },
 	{ "rm", cmd_rm },
 	{ "mv", cmd_mv },
+	{ "bootcode", cmd_bootcode },
 };
 
 int

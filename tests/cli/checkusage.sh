@@ -19,6 +19,8 @@ for tool in hivetool bcdedit vhdtool bcdboot bcdverify; do
 	# bcdedit speaks Microsoft's words: exit 1 and its own hint (bcdedit(1)).
 	want=2 hint="Try '$tool --help'"
 	[ "$tool" = bcdedit ] && want=1 hint="Run \"bcdedit /?\" for command line assistance."
+	# bcdverify's exit codes are fsck's: 16 is a usage error (bcdverify(1)).
+	[ "$tool" = bcdverify ] && want=16
 	expect_exit $want "$bin" --bogus-option-xyz
 	[ ! -s "$TMP/out" ] || fail "$tool --bogus wrote to stdout"
 	grep -qF "$hint" "$TMP/err" || fail "$tool --bogus: no hint: $(cat "$TMP/err")"

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Internals of the store checks (verify.c, verify-refs.c, verify-devices.c):
+ * adding findings, and what the object checks learn that the device checks
+ * need.
+ */
+#ifndef BCD_VERIFY_INTERNAL_H
+#define BCD_VERIFY_INTERNAL_H
+
+#include "bcd-internal.h"
+#include "bcdkit/bcd-verify.h"
+
+/* Add a finding; returns it (NULL on -BK_ENOMEM, which *rc then holds).
+ * The message is printf-style; suggest may be NULL. */
+struct bcd_finding *bcd_vf_add(struct bcd_findings *out, int *rc, const char *id, int sev,
+			       const bcd_guid_t *obj, uint32_t el, const char *suggest,
+			       const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* The object's name as bcdedit shows it: "{bootmgr}" or the GUID text. */
+const char *bcd_vf_objname(const bcd_guid_t *g, char buf[BCD_GUID_STRLEN]);
+/* bcdedit's name of an element, or custom:hhhhhhhh, into buf. */
+const char *bcd_vf_elname(uint32_t objtype, uint32_t el, char *buf, size_t len);
+
+/* Reference checks (verify-refs.c). */
+int bcd_vf_refs(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
+		struct bcd_findings *out);
+/* Device and file checks against the given disks (verify-devices.c). */
+int bcd_vf_devices(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
+		   const struct bcd_verify_world *w, struct bcd_findings *out);
+
+/* The first sector of the disk inside the VHD file path on fs (verify-vhd.c):
+ * 0, 1 for a VHDX (not read), 2 for an unallocated first block (zeros),
+ * -BK_ECORRUPT when path is no VHD, or -BK_ENOMEM. */
+struct disk_fs;
+int bcd_vf_vhd_lba0(struct disk_fs *fs, const char *path, uint8_t out[512]);
+
+/* MBR boot code, active partition and volume boot code of the disk that
+ * holds a BIOS boot manager (verify-disks.c). */
+int bcd_vf_bios_boot(const struct bcd_verify_disk *d, const struct disk_label *l,
+		     struct bcd_findings *out);
+
+#endif

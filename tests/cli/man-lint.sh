@@ -23,14 +23,15 @@ for page in "$top_srcdir"/doc/*.[1-8]; do
 		cat "$TMP/acute"; fail "$name: \\' renders as an acute accent; write ' or \\(aq"
 	fi
 	# An alternating-font macro whose arguments go on after a lone
-	# punctuation mark: the rest of the sentence loses its spaces.
+	# full stop and three or more words: the rest of the sentence loses its
+	# spaces (a lone "." inside a file name pattern is fine).
 	awk -v f="$name" '
 		/^\.(BI|IB|BR|RB|IR|RI)[ \t]/ {
 			line = $0; sub(/^\.[A-Z][A-Z][ \t]+/, "", line)
 			gsub(/"[^"]*"/, "Q", line)
 			k = split(line, a, /[ \t]+/)
 			for (i = 1; i < k; i++)
-				if (a[i] == "." && a[i + 1] != "") {
+				if (a[i] == "." && k - i >= 3) {
 					print f ":" NR ": sentence continues on a font macro line: " $0
 					bad = 1
 				}

@@ -268,6 +268,7 @@ START_TEST(test_lazy_damage)
 	size_t ol, nl;
 	hive_key_t root, k;
 	hive_t *h;
+	int rc;
 
 	make_hive("d.hiv", 3000);
 	old = slurp(tpath("d.hiv"), &ol);
@@ -277,7 +278,10 @@ START_TEST(test_lazy_damage)
 	hive_root(h, &root);
 	ck_assert_int_lt(hive_key_add(h, root, "x", &k) == 0 ?
 			 hive_value_set(h, k, "d", HIVE_REG_BINARY, d, sizeof(d)) : -1, 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
+	/* Nothing is left to write; the walk that checks for key loops
+	 * (doc/safety.md) may also meet the damage and refuse the commit. */
+	rc = hive_commit(h, HIVE_COMMIT_LOGGED);
+	ck_assert_msg(rc == 0 || rc == -BK_EREADONLY, "commit: %d %s", rc, hive_last_error(h));
 	hive_close(h);
 	now = slurp(tpath("d.hiv"), &nl);
 	ck_assert_uint_eq(nl, ol);
@@ -404,12 +408,15 @@ io_hit(void)
 	return true;
 }
 
-static int f_open(const char *p, int f, mode_t m) { return io_hit() ? -1 : open(p, f, m); }
+static int f_open(int d, const char *p, int f, mode_t m) { return io_hit() ? -1 : openat(d, p, f, m); }
 static ssize_t f_write(int fd, const void *b, size_t n) { return io_hit() ? -1 : write(fd, b, n); }
 static int f_fsync(int fd) { return io_hit() ? -1 : fsync(fd); }
 static int f_close(int fd) { if (io_hit()) { close(fd); return -1; } return close(fd); }
-static int f_rename(const char *a, const char *b) { return io_hit() ? -1 : rename(a, b); }
-static int f_unlink(const char *p) { return unlink(p); }
+static int f_rename(int da, const char *a, int db, const char *b)
+{
+	return io_hit() ? -1 : renameat(da, a, db, b);
+}
+static int f_unlink(int d, const char *p, int f) { return unlinkat(d, p, f); }
 static int f_ftruncate(int fd, off_t l) { return io_hit() ? -1 : ftruncate(fd, l); }
 
 static const struct bk_io_ops faulty = {

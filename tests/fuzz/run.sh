@@ -15,7 +15,7 @@ mkdir -p "$DIR/logs"
 # Largest input per target: past it libFuzzer only slows down.
 max_len() {
 	case $1 in
-	fuzz-hive-open) echo 1048576 ;;
+	fuzz-hive-open) echo 300000 ;;
 	fuzz-hive-log) echo 2400000 ;;
 	fuzz-reg-import) echo 65536 ;;
 	fuzz-bcd-decode) echo 4096 ;;

@@ -9,7 +9,7 @@ set -eu
 BUILD_PKGS="autoconf automake libtool pkg-config make gcc libxml2-dev check
   ntfs-3g-dev libwim-dev libfuse-dev xz-utils"
 TEST_PKGS="libhivex-dev libhivex-bin libregf-utils reglookup qemu-utils
-  libvhdi-utils ntfs-3g wimtools fdisk gdisk valgrind strace python3 libwin-hivex-perl"
+  libvhdi-utils ntfs-3g wimtools fdisk gdisk valgrind strace python3 libwin-hivex-perl clang"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

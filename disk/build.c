@@ -27,6 +27,7 @@
 #include "bk-alloc.h"
 #include "bk-bytes.h"
 #include "disk-internal.h"
+#include "bcdkit/disk-fs.h"
 
 #define BUILD_CHUNK       DISK_MIB
 #define BUILD_MAX_PARTS   DISK_LABEL_MAX_PARTS
@@ -124,6 +125,11 @@ parse_option(const char *spec, const char *opt, size_t n, struct disk_build_part
 			return spec_err(errbuf, len, spec, "path too long");
 		strcpy(out->path, opt + 6);
 		out->source = DISK_SRC_IMAGE;
+	} else if (strncmp(opt, "files=", 6) == 0 && opt[6]) {
+		*last = 1;
+		if (strlen(opt + 6) >= sizeof(out->files))
+			return spec_err(errbuf, len, spec, "path too long");
+		strcpy(out->files, opt + 6);
 	} else if (strncmp(opt, "wim=", 4) == 0 && opt[4]) {
 		*last = 1;
 		if (parse_wim(opt + 4, out) < 0)
@@ -131,7 +137,7 @@ parse_option(const char *spec, const char *opt, size_t n, struct disk_build_part
 		out->source = DISK_SRC_WIM;
 	} else {
 		return spec_err(errbuf, len, spec, "unknown option (expected active, empty, "
-				"label=NAME, image=PATH or wim=PATH[:INDEX])");
+				"label=NAME, image=PATH, wim=PATH[:INDEX] or files=DIR)");
 	}
 	return 0;
 }
@@ -152,8 +158,8 @@ disk_build_parse_spec(const char *spec, struct disk_build_part *out, char *errbu
 	kind[c - p] = '\0';
 	if (disk_part_kind_parse(kind, &out->kind) < 0)
 		return spec_err(errbuf, errbuf_len, spec,
-				"unknown kind (expected ntfs, fat32, esp or msr)");
-	out->source = out->kind == DISK_PART_NTFS ? DISK_SRC_FORMAT : DISK_SRC_EMPTY;
+				"unknown kind (expected ntfs, fat32, fat16, esp or msr)");
+	out->source = out->kind == DISK_PART_MSR ? DISK_SRC_EMPTY : DISK_SRC_FORMAT;
 	p = c + 1;
 	n = strcspn(p, ":");
 	if (n == 4 && memcmp(p, "rest", 4) == 0)
@@ -170,10 +176,17 @@ disk_build_parse_spec(const char *spec, struct disk_build_part *out, char *errbu
 		p += strlen(p);
 	if (*p)
 		return spec_err(errbuf, errbuf_len, spec, "empty option");
-	if (out->kind != DISK_PART_NTFS && (out->source == DISK_SRC_WIM || out->label[0]))
-		return spec_err(errbuf, errbuf_len, spec, "wim= and label= need an ntfs partition");
+	if (out->kind != DISK_PART_NTFS && out->source == DISK_SRC_WIM)
+		return spec_err(errbuf, errbuf_len, spec, "wim= needs an ntfs partition");
+	if (out->kind == DISK_PART_MSR && (out->label[0] || out->files[0]))
+		return spec_err(errbuf, errbuf_len, spec, "an msr partition holds no file system");
+	if (out->kind != DISK_PART_NTFS && out->label[0] && strlen(out->label) > 11)
+		return spec_err(errbuf, errbuf_len, spec, "a FAT label has 11 characters at most");
 	if (out->source == DISK_SRC_IMAGE && out->label[0])
 		return spec_err(errbuf, errbuf_len, spec, "label= does not apply to image=");
+	if (out->source == DISK_SRC_EMPTY && (out->label[0] || out->files[0]))
+		return spec_err(errbuf, errbuf_len, spec, "label= and files= need a file system "
+				"(not empty)");
 	return 0;
 }
 
@@ -476,6 +489,43 @@ struct build_state {
 	disk_t *d;
 };
 
+/* FAT for fat32, fat16 and esp partitions; esp by size as Windows does. */
+static enum disk_fs_type
+fat_type(enum disk_part_kind kind)
+{
+	return kind == DISK_PART_FAT32 ? DISK_FS_FAT32 : kind == DISK_PART_FAT16
+	       ? DISK_FS_FAT16 : DISK_FS_UNKNOWN;
+}
+
+/*
+ * After the table is written: format a FAT partition and copy files= in,
+ * through the file-system layer on the image being built (so into any
+ * container format).
+ */
+static int
+fill_part(struct build_state *s, const struct disk_build_part *bp, unsigned number)
+{
+	struct disk_fs_format_opts fo;
+	disk_fs_t *fs;
+	int rc;
+
+	if (bp->source == DISK_SRC_FORMAT && bp->kind != DISK_PART_NTFS) {
+		memset(&fo, 0, sizeof(fo));
+		fo.type = fat_type(bp->kind);
+		fo.label = bp->label[0] ? bp->label : NULL;
+		if ((rc = disk_fs_format(s->d, number, &fo)) < 0)
+			return bk_err(&s->eb, -rc, "partition %u: %s", number, disk_last_error(s->d));
+	}
+	if (!bp->files[0])
+		return 0;
+	if ((rc = disk_fs_open(&fs, s->d, number, DISK_FS_WRITE)) < 0)
+		return bk_err(&s->eb, -rc, "partition %u: %s", number, disk_last_error(s->d));
+	if ((rc = disk_fs_import_tree(fs, "\\", bp->files)) < 0 || (rc = disk_fs_flush(fs)) < 0)
+		bk_err(&s->eb, -rc, "partition %u: %s", number, disk_fs_last_error(fs));
+	disk_fs_close(fs);
+	return rc;
+}
+
 static int
 build_parts(struct build_state *s, const struct disk_build_part *parts, unsigned n)
 {
@@ -484,7 +534,8 @@ build_parts(struct build_state *s, const struct disk_build_part *parts, unsigned
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		if (parts[i].source != DISK_SRC_FORMAT && parts[i].source != DISK_SRC_WIM)
+		if ((parts[i].source != DISK_SRC_FORMAT || parts[i].kind != DISK_PART_NTFS) &&
+		    parts[i].source != DISK_SRC_WIM)
 			continue;
 		if ((rc = prepare_ntfs(&s->eb, s->dir, &s->l->part[i], &parts[i], &s->tmp[i])) < 0)
 			return rc;
@@ -497,7 +548,12 @@ build_parts(struct build_state *s, const struct disk_build_part *parts, unsigned
 		    (rc = fix_hidden_sectors(s->d, &s->eb, &s->l->part[i])) < 0)
 			return rc;
 	}
-	if ((rc = disk_label_write(s->d, s->l)) < 0 || (rc = disk_commit(s->d)) < 0)
+	if ((rc = disk_label_write(s->d, s->l)) < 0)
+		return bk_err(&s->eb, -rc, "%s", disk_last_error(s->d));
+	for (i = 0; i < n; i++)
+		if ((rc = fill_part(s, &parts[i], s->l->part[i].number)) < 0)
+			return rc;
+	if ((rc = disk_commit(s->d)) < 0)
 		return bk_err(&s->eb, -rc, "%s", disk_last_error(s->d));
 	return 0;
 }

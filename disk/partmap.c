@@ -37,6 +37,7 @@ static const struct kind_desc kinds[] = {
 	{ DISK_PART_FAT32, "fat32", 0x0C, GUID_BASIC, "Basic data partition" },
 	{ DISK_PART_ESP,   "esp",   0xEF, GUID_ESP,   "EFI system partition" },
 	{ DISK_PART_MSR,   "msr",   0x00, GUID_MSR,   "Microsoft reserved partition" },
+	{ DISK_PART_FAT16, "fat16", 0x0E, GUID_BASIC, "Basic data partition" },
 };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -78,6 +79,7 @@ dl_kind_from_mbr(uint8_t type)
 	switch (type) {
 	case 0x07: return DISK_PART_NTFS;
 	case 0x0B: case 0x0C: return DISK_PART_FAT32;
+	case 0x04: case 0x06: case 0x0E: return DISK_PART_FAT16;
 	case 0xEF: return DISK_PART_ESP;
 	default: return DISK_PART_OTHER;
 	}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Generates hive/upcase-table.h, the Windows upper-case mapping of UTF-16 code
+ * Generates common/bk-upcase-table.h, the Windows upper-case mapping of UTF-16 code
  * units that the registry uses to sort subkey lists and to compute lh hashes.
  *
  * The source of truth is libntfs-3g's ntfs_upcase_table_build(), which builds

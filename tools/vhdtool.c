@@ -23,6 +23,7 @@
 
 #include "bcdkit/disk.h"
 #include "disk-text.h"
+#include "fs-cmds.h"
 #include "tool-util.h"
 
 static const char *const usage_text =
@@ -44,8 +45,13 @@ static const char *const usage_text =
 "                                  change the partition table\n"
 "  build OUT --size SIZE [--format FMT] [--type TYPE] (--mbr|--gpt)\n"
 "            --part SPEC...        make a partitioned image\n"
-"  ls IMAGE[:PART] [PATH]          list a folder inside an NTFS partition\n"
-"  cat IMAGE[:PART] PATH           copy a file inside an NTFS partition to stdout\n"
+"  ls IMAGE[:PART][:PATH] [PATH]   list a folder inside a partition (NTFS, FAT)\n"
+"  cat IMAGE[:PART][:PATH] [PATH]  copy a file inside a partition to stdout\n"
+"  cp [-r] SRC... DST              copy files between host and partitions;\n"
+"                                  either side may be IMAGE[:PART]:PATH\n"
+"  mkdir [-p] IMAGE[:PART]:PATH... make folders inside a partition\n"
+"  rm [-r] IMAGE[:PART]:PATH...    remove files (and folders, with -r)\n"
+"  mv SRC... DST                   rename or move inside one partition\n"
 "\n"
 "Options:\n"
 "  -s, --size SIZE        virtual size: bytes, or with a K, M, G, T suffix\n"
@@ -60,21 +66,28 @@ static const char *const usage_text =
 "      --mbr, --gpt       partition table type (partition, build)\n"
 "      --add KIND:SIZE[:active]\n"
 "                         a partition of a new table, in disk order; KIND is\n"
-"                         ntfs, fat32, esp or msr (GPT only), SIZE as above\n"
+"                         ntfs, fat32, fat16, esp or msr (GPT only), SIZE as above\n"
 "                         or rest; partitions start on 1 MiB boundaries\n"
-"      --part SPEC        a partition of a built image:\n"
-"                         KIND:SIZE[:active][:empty][:label=NAME][:image=FILE]\n"
-"                         or ...[:wim=FILE[:INDEX]]; ntfs is formatted with\n"
-"                         mkntfs unless empty or image= is given, wim= fills\n"
-"                         it from a WIM image (default index 1)\n"
+"      --part SPEC        a partition of a built image: KIND:SIZE[:active]\n"
+"                         [:empty][:label=NAME] and last [:image=FILE],\n"
+"                         [:wim=FILE[:INDEX]] or [:files=DIR]; KIND ntfs,\n"
+"                         fat32, fat16, esp (FAT by size) or msr; a file\n"
+"                         system is made unless empty or image= is given,\n"
+"                         wim= fills ntfs from a WIM image (default index 1),\n"
+"                         files= copies a host folder in\n"
 "      --set-active N     mark MBR partition N active (0: none)\n"
 "      --set-type N:KIND  change the type of partition N\n"
 "      --signature HEX    MBR disk signature\n"
 "      --disk-guid GUID, --part-guid N:GUID\n"
 "                         GPT disk GUID, unique GUID of partition N\n"
+"  -r, -R, --recursive    copy or remove folders with what they hold (cp, rm)\n"
+"  -p, --parents          make missing parent folders; no error if it exists\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
 "\n"
+"IMAGE[:PART]:PATH names a file inside partition PART (default: the only\n"
+"partition, else the active one) of IMAGE, an existing image file or block\n"
+"device; PATH uses \\ or /. A partition device such as /dev/sdb1 is one volume.\n"
 "Images are recognised by content, not by name. New images are written to a\n"
 "temporary file and renamed into place when complete. Exit status: 0 success,\n"
 "1 failure, 2 bad usage or unreadable input. See vhdtool(1).\n";
@@ -674,85 +687,14 @@ cmd_build(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* "IMAGE[:PART]": a trailing ":N" names the partition unless the whole
- * argument is an existing file. */
-static disk_t *
-open_image_part(const char *arg, unsigned *part)
-{
-	const char *c = strrchr(arg, ':');
-	char *path;
-	uint64_t v;
-	disk_t *d;
+/* ---- files inside partitions (tools/common/fs-cmds.c) --------------------------- */
 
-	*part = 0;
-	if (access(arg, F_OK) == 0 || !c || !tool_parse_u64(c + 1, &v) || v == 0 ||
-	    v > DISK_LABEL_MAX_PARTS)
-		return open_disk(arg);
-	if (!(path = strndup(arg, (size_t)(c - arg)))) {
-		tool_err("out of memory");
-		exit(EXIT_FAIL);
-	}
-	*part = (unsigned)v;
-	d = open_disk(path);
-	free(path);
-	return d;
-}
-
-static int
-ls_one(const struct disk_file_info *fi, void *data)
-{
-	(void)data;
-	dt_print_entry(fi);
-	return 0;
-}
-
-static int
-cmd_ls(int argc, char **argv)
-{
-	static const struct cmd_spec spec = { F_TABLE, 0, 1, 2 };
-	struct opts o;
-	struct disk_file_info fi;
-	unsigned part;
-	int i = parse_opts(argc, argv, &o, &spec), rc;
-	const char *path = argc - i == 2 ? argv[i + 1] : "/";
-	disk_t *d = open_image_part(argv[i], &part);
-
-	rc = disk_ntfs_list(d, part, path, ls_one, NULL);
-	if (rc == -BK_EWRONGTYPE && (rc = disk_ntfs_stat(d, part, path, &fi)) == 0)
-		dt_print_entry(&fi);
-	if (rc < 0)
-		tool_err("%s", disk_last_error(d));
-	disk_close(d);
-	return rc < 0 ? EXIT_FAIL : EXIT_OK;
-}
-
-/* A failed write to stdout stops the read; data records the errno. */
-static int
-cat_sink(const void *buf, size_t n, void *data)
-{
-	if (fwrite(buf, 1, n, stdout) == n)
-		return 0;
-	*(int *)data = errno ? errno : EIO;
-	return 1;
-}
-
-static int
-cmd_cat(int argc, char **argv)
-{
-	static const struct cmd_spec spec = { F_TABLE, 0, 2, 2 };
-	struct opts o;
-	unsigned part;
-	int i = parse_opts(argc, argv, &o, &spec), rc, werr = 0;
-	disk_t *d = open_image_part(argv[i], &part);
-
-	rc = disk_ntfs_read(d, part, argv[i + 1], cat_sink, &werr);
-	if (rc > 0)
-		tool_err("write error on standard output: %s", strerror(werr));
-	else if (rc < 0)
-		tool_err("%s", disk_last_error(d));
-	disk_close(d);
-	return rc != 0 ? EXIT_FAIL : EXIT_OK;
-}
+static int cmd_cp(int argc, char **argv) { return fc_cp(argc, argv, usage); }
+static int cmd_mkdir(int argc, char **argv) { return fc_mkdir(argc, argv, usage); }
+static int cmd_rm(int argc, char **argv) { return fc_rm(argc, argv, usage); }
+static int cmd_mv(int argc, char **argv) { return fc_mv(argc, argv, usage); }
+static int cmd_ls(int argc, char **argv) { return fc_ls(argc, argv, usage); }
+static int cmd_cat(int argc, char **argv) { return fc_cat(argc, argv, usage); }
 
 /* ---- dispatch ------------------------------------------------------------------ */
 
@@ -764,6 +706,10 @@ static const struct tool_command commands[] = {
 	{ "build", cmd_build },
 	{ "ls", cmd_ls },
 	{ "cat", cmd_cat },
+	{ "cp", cmd_cp },
+	{ "mkdir", cmd_mkdir },
+	{ "rm", cmd_rm },
+	{ "mv", cmd_mv },
 };
 
 int

@@ -227,6 +227,7 @@ enum disk_part_kind {
 	DISK_PART_FAT32,        /* MBR 0x0C, GPT Microsoft basic data */
 	DISK_PART_ESP,          /* MBR 0xEF, GPT EFI system partition */
 	DISK_PART_MSR,          /* GPT Microsoft reserved (no MBR form) */
+	DISK_PART_FAT16,        /* MBR 0x0E, GPT Microsoft basic data */
 };
 
 /* Problems found while reading a label that did not stop the read. */
@@ -331,7 +332,8 @@ typedef int (*disk_label_edit_cb)(disk_t *w, struct disk_label *l, void *data);
 BCDKIT_API int disk_label_rewrite(const char *path, disk_label_edit_cb edit, void *data,
 				  char *errbuf, size_t errbuf_len);
 
-/* "ntfs", "fat32", "esp", "msr", "other"; and back (-BK_EINVAL if unknown). */
+/* "ntfs", "fat32", "esp", "msr", "fat16", "other"; and back (-BK_EINVAL if
+ * unknown). */
 BCDKIT_API const char *disk_part_kind_name(enum disk_part_kind kind);
 BCDKIT_API int disk_part_kind_parse(const char *s, enum disk_part_kind *out);
 
@@ -416,7 +418,7 @@ BCDKIT_API int disk_ntfs_read_file(disk_t *d, unsigned partition, const char *pa
 
 enum disk_build_source {
 	DISK_SRC_EMPTY = 0,   /* zeros */
-	DISK_SRC_FORMAT,      /* fresh NTFS made with mkntfs */
+	DISK_SRC_FORMAT,      /* fresh NTFS made with mkntfs, or fresh FAT */
 	DISK_SRC_IMAGE,       /* copy of a file system image file (NTFS: hidden
 			       * sectors and geometry set for its place) */
 	DISK_SRC_WIM,         /* fresh NTFS filled from a WIM image */
@@ -433,17 +435,20 @@ struct disk_build_part {
 	enum disk_build_source source;
 	char path[DISK_BUILD_PATH_MAX];   /* image= or wim= file */
 	unsigned wim_index;               /* 1-based image in the WIM */
-	char label[DISK_BUILD_LABEL_MAX]; /* NTFS volume label */
+	char label[DISK_BUILD_LABEL_MAX]; /* volume label (FAT: 11 bytes at most) */
+	char files[DISK_BUILD_PATH_MAX];  /* files=: host folder copied in ("" none) */
 };
 
 /*
- * Parse "KIND:SIZE[:OPTION]..." where KIND is ntfs, fat32, esp or msr, SIZE
- * is a number with an optional K/M/G/T suffix (binary) or "rest", and the
- * options are "active", "empty", "label=NAME", "image=PATH" or
- * "wim=PATH[:INDEX]" (these two must be last: the rest of the spec is the
- * path, so it may hold ":"; INDEX defaults to 1).  An ntfs partition
- * without image=/wim=/empty is formatted.  Returns 0 or -BK_ESYNTAX with
- * the reason in errbuf.
+ * Parse "KIND:SIZE[:OPTION]..." where KIND is ntfs, fat32, fat16, esp or
+ * msr, SIZE is a number with an optional K/M/G/T suffix (binary) or "rest",
+ * and the options are "active", "empty", "label=NAME", "image=PATH",
+ * "wim=PATH[:INDEX]" or "files=DIR" (the last three must be last: the rest
+ * of the spec is the path, so it may hold ":"; INDEX defaults to 1).  An
+ * ntfs, fat32, fat16 or esp partition without image=/empty is formatted
+ * (esp: FAT32 from 100 MiB, else FAT16 or FAT12 by size); files= copies a
+ * host folder into the new file system.  Returns 0 or -BK_ESYNTAX with the
+ * reason in errbuf.
  */
 BCDKIT_API int disk_build_parse_spec(const char *spec, struct disk_build_part *out,
 				     char *errbuf, size_t errbuf_len);

@@ -18,7 +18,7 @@ wimlib-imagex capture "$TMP/src" "$TMP/t.wim" Test --compress=LZX >/dev/null || 
 
 for f in raw vhd vhdx; do
 	I="$TMP/d.$f"
-	expect_exit 0 "$VHDTOOL" build "$I" --size 64M --format $f --mbr --part fat32:4M \
+	expect_exit 0 "$VHDTOOL" build "$I" --size 64M --format $f --mbr --part fat32:4M:empty \
 		--part ntfs:rest:active:wim="$TMP/t.wim"
 	"$VHDTOOL" cat "$I:2" /Boot/BCD > "$TMP/bcd" || fail "$f: cat BCD"
 	cmp "$TMP/bcd" "$TMP/src/Boot/BCD" || fail "$f: BCD differs"
@@ -36,12 +36,12 @@ grep -q 'Boot: is a folder' "$TMP/err" || fail "folder: $(cat "$TMP/err")"
 expect_exit 1 "$VHDTOOL" cat "$I" /Boot/none
 grep -q 'no such file or folder' "$TMP/err" || fail "missing: $(cat "$TMP/err")"
 expect_exit 1 "$VHDTOOL" cat "$I:1" /small.txt
-grep -q 'does not hold NTFS' "$TMP/err" || fail "FAT partition: $(cat "$TMP/err")"
+grep -q 'd.vhdx:1: neither NTFS nor FAT' "$TMP/err" || fail "FAT partition: $(cat "$TMP/err")"
 # A damaged NTFS boot sector is a clean error.
 cp "$TMP/d.raw" "$TMP/bad.img"
 printf 'XXXX' | dd of="$TMP/bad.img" bs=1 seek=$((5 * 1048576 + 11)) conv=notrunc status=none
 expect_exit 1 "$VHDTOOL" cat "$TMP/bad.img:2" /small.txt
-grep -q 'cannot open the NTFS volume' "$TMP/err" || fail "damaged volume: $(cat "$TMP/err")"
+grep -q 'bad.img:2: damaged NTFS, cannot open it' "$TMP/err" || fail "damaged volume: $(cat "$TMP/err")"
 # Writing to a closed pipe or a full disk fails.
 if [ -w /dev/full ]; then
 	set +e

@@ -24,7 +24,11 @@ names() {
 	printf '%s\n' "$@" | sort | cmp -s - "$TMP/names" || fail "listing: $(cat "$TMP/out")"
 }
 
-expect_exit 0 "$VHDTOOL" ls "$I"
+# Two partitions, none active: the partition must be named.
+expect_exit 1 "$VHDTOOL" ls "$I"
+grep -q 'd.vhdx: 2 partitions and none active: give a partition number' "$TMP/err" ||
+	fail "default partition: $(cat "$TMP/err")"
+expect_exit 0 "$VHDTOOL" ls "$I:2"
 names "Empty dir" Windows hello.txt
 grep -Eq '^- +6  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}  hello.txt$' "$TMP/out" || fail "file line: $(cat "$TMP/out")"
 grep -Eq '^d +0  .*  Windows$' "$TMP/out" || fail "folder line"
@@ -32,25 +36,26 @@ grep -Eq '^d +0  .*  Windows$' "$TMP/out" || fail "folder line"
 expect_exit 0 "$VHDTOOL" ls "$I:2" /Windows/System32
 names big.bin zero.bin
 grep -Eq '^- +123457  .*  big.bin$' "$TMP/out" || fail "size of big.bin"
-expect_exit 0 "$VHDTOOL" ls "$I" 'Windows\System32\'
+expect_exit 0 "$VHDTOOL" ls "$I:2" 'Windows\System32\'
 names big.bin zero.bin
-expect_exit 0 "$VHDTOOL" ls "$I" "/Empty dir"
+expect_exit 0 "$VHDTOOL" ls "$I:2:/Empty dir"
 [ ! -s "$TMP/out" ] || fail "empty folder listed something"
 # A file: one line, like ls(1).
 expect_exit 0 "$VHDTOOL" ls "$I:2" /Windows/System32/big.bin
 names big.bin
 
 # Errors.
-expect_exit 1 "$VHDTOOL" ls "$I" /nope
+expect_exit 1 "$VHDTOOL" ls "$I:2" /nope
 grep -q 'nope: no such file or folder' "$TMP/err" || fail "missing: $(cat "$TMP/err")"
-expect_exit 1 "$VHDTOOL" ls "$I:1" /
-grep -q 'partition 1 does not hold NTFS' "$TMP/err" || fail "ESP: $(cat "$TMP/err")"
+# The ESP is formatted (FAT) by build, and empty.
+expect_exit 0 "$VHDTOOL" ls "$I:1" /
+[ ! -s "$TMP/out" ] || fail "ESP not empty: $(cat "$TMP/out")"
 expect_exit 1 "$VHDTOOL" ls "$I:3" /
 grep -q 'no partition 3' "$TMP/err" || fail "no partition: $(cat "$TMP/err")"
 expect_exit 2 "$VHDTOOL" ls "$TMP/none.vhdx:2" /
 expect_exit 2 "$VHDTOOL" ls
-expect_exit 2 "$VHDTOOL" ls "$I" / extra
-expect_exit 2 "$VHDTOOL" ls "$I" --json
+expect_exit 2 "$VHDTOOL" ls "$I:2" / extra
+expect_exit 2 "$VHDTOOL" ls "$I:2" --json
 
 # Raw MBR image; and a bare NTFS volume without a partition table.
 expect_exit 0 "$VHDTOOL" build "$TMP/m.img" --size 32M --mbr --part ntfs:rest:active:wim="$TMP/t.wim:1"

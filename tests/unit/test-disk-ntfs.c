@@ -108,7 +108,7 @@ START_TEST(spec_parse)
 	ck_assert_str_eq(p.path, "a:b.wim");
 	ck_assert_uint_eq(p.wim_index, 1);
 	ck_assert_int_eq(disk_build_parse_spec("esp:100MiB", &p, err, sizeof(err)), 0);
-	ck_assert_int_eq(p.source, DISK_SRC_EMPTY);
+	ck_assert_int_eq(p.source, DISK_SRC_FORMAT);     /* FAT, by size */
 	ck_assert_uint_eq(p.size, 100 * MiB);
 	ck_assert_int_eq(disk_build_parse_spec("ntfs:1M", &p, err, sizeof(err)), 0);
 	ck_assert_int_eq(p.source, DISK_SRC_FORMAT);
@@ -155,7 +155,7 @@ build(const char *name, enum disk_format fmt, enum disk_label_type lt)
 	o.label = lt;
 	o.format = fmt;
 	o.type = fmt == DISK_FORMAT_RAW ? DISK_TYPE_FIXED : DISK_TYPE_DYNAMIC;
-	ck_assert_int_eq(disk_build_parse_spec(lt == DISK_LABEL_GPT ? "esp:8M" : "fat32:8M",
+	ck_assert_int_eq(disk_build_parse_spec(lt == DISK_LABEL_GPT ? "esp:8M" : "fat16:8M",
 					       &parts[0], err, sizeof(err)), 0);
 	snprintf(spec, sizeof(spec), "ntfs:rest:%slabel=TESTVOL:wim=%s/t.wim:1",
 		 lt == DISK_LABEL_MBR ? "active:" : "", dir);

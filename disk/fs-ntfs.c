@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The NTFS driver of the file-system layer, through libntfs-3g over our
+ * device operations (ntfs.c).
+ *
+ * Names.  libntfs-3g mounts case-sensitive (and its ignore-case mode
+ * lower-cases what ntfs_readdir() reports), so lookups clear the volume's
+ * case-sensitive flag for the one call: the index is then searched through
+ * the volume's own $UpCase table, as Windows compares names.  Entries are
+ * created with the case given, in the POSIX namespace libntfs-3g uses
+ * (Windows opens those case-insensitively like any other).  Paths are walked
+ * one component at a time; a component that names an NTFS metadata file
+ * (records 0-15: $MFT, $Bitmap, ...) is refused.
+ *
+ * Writes and crashes.  libntfs-3g keeps no journal, so while a writable
+ * handle has changed anything the volume carries the VOLUME_IS_DIRTY flag
+ * (set and synced before the first change, cleared after everything is
+ * written and synced at flush/close): after a crash Windows runs chkdsk, and
+ * ntfsfix -n reports it.  A file is written under a temporary name in its
+ * folder ("~bk" + hex + ".tmp") and then renamed into place, so a failed or
+ * interrupted write never leaves a short file under the real name.
+ * libntfs-3g has no atomic rename-over: a rename is a new link (index
+ * insert) and the removal of the old name.  A replace therefore syncs the new
+ * content to the disk first, then removes the old entry, links the new file
+ * under the name and drops the temporary name; a crash inside that window
+ * of two index updates leaves the complete new file under its temporary name
+ * (and the volume marked dirty), never a mix of old and new data.
+ */
+#include "fs-ntfs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bk-alloc.h"
+#include "bk-utf16.h"
+
+#define NTFS_IO_CHUNK   (4u * 1024u * 1024u)   /* bytes per pread/pwrite */
+
+/* An NTFS failure with errno and what libntfs-3g logged; code 0: from errno. */
+int
+nt_fail(struct disk_fs *fs, int code, const struct fs_path *p, const char *what)
+{
+	const char *log = ntfs_part_last_log();
+	int e = errno;
+
+	if (code == 0)
+		code = e == ENOMEM ? BK_ENOMEM : e == ENOSPC ? BK_ETOOBIG : e == EIO
+			? BK_ECORRUPT : BK_EIO;
+	return fs_err(fs, code, p, "%s: %s%s%s%s", what, e == ENOSPC ? "the volume is full"
+		      : strerror(e), *log ? " (" : "", log, *log ? ")" : "");
+}
+
+/* ---- names ------------------------------------------------------------------------ */
+
+/* UTF-8 to the little-endian UTF-16 NTFS stores. */
+int
+nt_to_uname(struct disk_fs *fs, const struct fs_path *p, const char *s, ntfschar **u, int *len)
+{
+	uint16_t *w = NULL;
+	size_t n, i;
+	int rc;
+
+	if ((rc = bk_utf8_to_utf16(s, strlen(s), &w, &n)) < 0)
+		return rc == -BK_ENOMEM ? fs_err(fs, BK_ENOMEM, p, "out of memory")
+		       : fs_err(fs, BK_EINVAL, p, "a name NTFS cannot store");
+	if (n == 0 || n > FS_NAME_MAX) {
+		bk_free(w);
+		return fs_err(fs, BK_EINVAL, p, "a name NTFS cannot store");
+	}
+	for (i = 0; i < n; i++)
+		w[i] = cpu_to_le16(w[i]);
+	*u = (ntfschar *)w;
+	*len = (int)n;
+	return 0;
+}
+
+int
+nt_from_uname(const ntfschar *u, int len, char *out, size_t cap)
+{
+	uint16_t w[FS_NAME_MAX];
+	char *s;
+	int i;
+
+	if (len < 0 || len > (int)FS_NAME_MAX)
+		return -BK_ECORRUPT;
+	for (i = 0; i < len; i++)
+		w[i] = le16_to_cpu(u[i]);
+	if (bk_utf16_to_utf8(w, (size_t)len, false, &s) < 0)
+		return -BK_ENOMEM;
+	snprintf(out, cap, "%s", s);
+	bk_free(s);
+	return 0;
+}
+
+/*
+ * The name dir_no holds for ni, as stored: the Win32 (or POSIX) long name,
+ * not the DOS 8.3 alias.  *u is allocated; free with bk_free().
+ */
+int
+nt_stored_name(ntfs_inode *ni, u64 dir_no, ntfschar **u, int *len)
+{
+	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	FILE_NAME_ATTR *fn;
+	int rc = -BK_ENOTFOUND;
+
+	if (!ctx)
+		return -BK_ENOMEM;
+	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0, NULL, 0, ctx)) {
+		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr + le16_to_cpu(ctx->attr->value_offset));
+		if (MREF_LE(fn->parent_directory) != dir_no || fn->file_name_type == FILE_NAME_DOS)
+			continue;
+		if (!(*u = bk_malloc((size_t)fn->file_name_length * sizeof(ntfschar) + 2))) {
+			rc = -BK_ENOMEM;
+			break;
+		}
+		memcpy(*u, fn->file_name, (size_t)fn->file_name_length * sizeof(ntfschar));
+		*len = fn->file_name_length;
+		rc = 0;
+		break;
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	return rc;
+}
+
+/* Look name up in dir as Windows does (see the top of the file). */
+u64
+nt_lookup_ci(ntfs_inode *dir, const ntfschar *u, int len)
+{
+	ntfs_volume *vol = dir->vol;
+	bool cs = NVolCaseSensitive(vol);
+	u64 mref;
+
+	NVolClearCaseSensitive(vol);
+	errno = 0;
+	mref = ntfs_inode_lookup_by_name(dir, u, len);
+	if (cs)
+		NVolSetCaseSensitive(vol);
+	return mref;
+}
+
+bool
+nt_is_dir(const ntfs_inode *ni)
+{
+	return (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
+}
+
+/* ---- walking paths ------------------------------------------------------------------- */
+
+/* Open the child called name in dir; *ni NULL and 0 when there is none. */
+int
+nt_open_child(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *dir, const char *name,
+	   ntfs_inode **ni)
+{
+	ntfschar *u;
+	int len, rc;
+	u64 mref;
+
+	*ni = NULL;
+	if ((rc = nt_to_uname(fs, p, name, &u, &len)) < 0)
+		return rc;
+	mref = nt_lookup_ci(dir, u, len);
+	bk_free(u);
+	if (mref == (u64)-1)
+		return errno == ENOENT ? 0 : nt_fail(fs, BK_ECORRUPT, p, "cannot read the folder");
+	if (MREF(mref) < FILE_first_user)
+		return fs_err(fs, BK_EINVAL, p, "\"%s\" is an NTFS metadata file", name);
+	if (!(*ni = ntfs_inode_open(fs->priv ? NT(fs)->vol : dir->vol, MREF(mref))))
+		return nt_fail(fs, BK_ECORRUPT, p, "cannot open the file record");
+	return 0;
+}
+
+/*
+ * Open the first n components of p: *out is the inode (the root for n 0).
+ * -BK_ENOTFOUND when a component is missing or a file stands where a folder
+ * is needed.
+ */
+int
+nt_walk(struct disk_fs *fs, const struct fs_path *p, size_t n, ntfs_inode **out)
+{
+	ntfs_inode *ni, *next;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	ntfs_part_clear_log();
+	if (!(ni = ntfs_inode_open(NT(fs)->vol, FILE_root)))
+		return nt_fail(fs, BK_ECORRUPT, NULL, "cannot open the root folder");
+	for (i = 0; i < n; i++) {
+		struct fs_path at = { i + 1, p->comp, NULL };
+
+		if (!nt_is_dir(ni)) {
+			ntfs_inode_close(ni);
+			at.n = i;
+			return fs_err(fs, BK_ENOTFOUND, &at, "a file, not a folder");
+		}
+		rc = nt_open_child(fs, &at, ni, p->comp[i], &next);
+		ntfs_inode_close(ni);
+		if (rc < 0)
+			return rc;
+		if (!next)
+			return fs_err(fs, BK_ENOTFOUND, &at, "no such file or folder");
+		ni = next;
+	}
+	*out = ni;
+	return 0;
+}
+
+/* The parent folder of p, opened; it must be a folder. */
+int
+nt_walk_parent(struct disk_fs *fs, const struct fs_path *p, ntfs_inode **dir)
+{
+	struct fs_path up = fs_path_parent(p);
+	int rc;
+
+	if ((rc = nt_walk(fs, p, p->n - 1, dir)) < 0)
+		return rc;
+	if (!nt_is_dir(*dir)) {
+		ntfs_inode_close(*dir);
+		*dir = NULL;
+		return fs_err(fs, BK_ENOTFOUND, &up, "a file, not a folder");
+	}
+	return 0;
+}
+
+/* ---- mount ------------------------------------------------------------------------------ */
+
+static int
+nt_mount(struct disk_fs *fs)
+{
+	struct ntfs_device *dev;
+	struct nt *nt;
+	uint8_t s[DISK_SECTOR];
+	int rc;
+
+	if (fs->size < sizeof(s) || (rc = fs_read_at(fs, 0, s, sizeof(s))) < 0)
+		return fs->size < sizeof(s) ? fs_err(fs, BK_EUNSUPPORTED, NULL, "too small for "
+			"a file system") : rc;
+	if (memcmp(s + 3, "NTFS    ", 8) != 0)
+		return fs_err(fs, BK_EUNSUPPORTED, NULL, "not NTFS");
+	if (!(nt = bk_calloc(1, sizeof(*nt))))
+		return fs_err(fs, BK_ENOMEM, NULL, "out of memory");
+	nt->serial = (uint32_t)s[0x48] | (uint32_t)s[0x49] << 8 | (uint32_t)s[0x4A] << 16 |
+		     (uint32_t)s[0x4B] << 24;
+	ntfs_part_clear_log();
+	if (!(dev = ntfs_part_dev_new(fs, &nt->pd))) {
+		bk_free(nt);
+		return fs_err(fs, BK_ENOMEM, NULL, "out of memory");
+	}
+	nt->vol = ntfs_device_mount(dev, fs->writable ? NTFS_MNT_NONE : NTFS_MNT_RDONLY);
+	if (!nt->vol) {
+		rc = errno == EPERM || errno == EOPNOTSUPP
+		     ? fs_err(fs, BK_EDIRTY, NULL, "Windows left this NTFS volume hibernated or "
+			      "with an unclean journal (fast startup?); it can be read, but "
+			      "not written until Windows shuts down fully (%s)",
+			      ntfs_part_last_log())
+		     : nt_fail(fs, errno == ENOMEM ? BK_ENOMEM : BK_ECORRUPT, NULL,
+			       "damaged NTFS, cannot open it");
+		ntfs_device_free(dev);
+		bk_free(nt);
+		return rc;
+	}
+	nt->flags = nt->vol->flags;
+	fs->priv = nt;
+	if (fs->writable && (nt->flags & VOLUME_IS_DIRTY)) {
+		ntfs_umount(nt->vol, FALSE);
+		bk_free(nt);
+		fs->priv = NULL;
+		return fs_err(fs, BK_EDIRTY, NULL, "the NTFS volume is marked dirty (it needs "
+			      "chkdsk, or ntfsfix); refusing to write");
+	}
+	return 0;
+}
+
+/* Before the first change: the volume says "dirty" on disk until closed. */
+int
+nt_begin_change(struct disk_fs *fs, const struct fs_path *p)
+{
+	struct nt *nt = NT(fs);
+	int rc;
+
+	if (nt->marked_dirty)
+		return 0;
+	if (ntfs_volume_write_flags(nt->vol, nt->flags | VOLUME_IS_DIRTY) < 0)
+		return nt_fail(fs, 0, p, "cannot mark the volume as in use");
+	nt->marked_dirty = true;
+	if ((rc = disk_flush(fs->d)) < 0)
+		return fs_err(fs, -rc, p, "%s", fs->d->err.msg);
+	return 0;
+}
+
+static int
+nt_flush(struct disk_fs *fs)
+{
+	struct nt *nt = NT(fs);
+	ntfs_volume *vol = nt->vol;
+	int rc;
+
+	if (!nt->marked_dirty)
+		return 0;
+	ntfs_part_clear_log();
+	/* Everything written and synced before the flag says "clean". */
+	if ((vol->mft_ni && NInoDirty(vol->mft_ni) && ntfs_inode_sync(vol->mft_ni) < 0) ||
+	    (vol->lcnbmp_ni && NInoDirty(vol->lcnbmp_ni) && ntfs_inode_sync(vol->lcnbmp_ni) < 0))
+		return nt_fail(fs, 0, NULL, "cannot write the volume's metadata");
+	if ((rc = disk_flush(fs->d)) < 0)
+		return fs_err(fs, -rc, NULL, "%s", fs->d->err.msg);
+	if (ntfs_volume_write_flags(vol, nt->flags & ~VOLUME_IS_DIRTY) < 0)
+		return nt_fail(fs, 0, NULL, "cannot mark the volume clean");
+	nt->marked_dirty = false;
+	return 0;
+}
+
+static void
+nt_unmount(struct disk_fs *fs)
+{
+	struct nt *nt = NT(fs);
+
+	if (!nt)
+		return;
+	ntfs_umount(nt->vol, FALSE);
+	bk_free(nt);
+	fs->priv = NULL;
+}
+
+static int
+nt_info(struct disk_fs *fs, struct disk_fs_info *out)
+{
+	ntfs_volume *vol = NT(fs)->vol;
+
+	out->type = DISK_FS_NTFS;
+	out->size = (uint64_t)vol->nr_clusters * vol->cluster_size;
+	out->cluster_size = vol->cluster_size;
+	if (ntfs_volume_get_free_space(vol) == 0 && vol->free_clusters > 0)
+		out->free_bytes = (uint64_t)vol->free_clusters * vol->cluster_size;
+	out->serial = NT(fs)->serial;
+	snprintf(out->label, sizeof(out->label), "%s", vol->vol_name ? vol->vol_name : "");
+	return 0;
+}
+
+/* ---- reading --------------------------------------------------------------------------------- */
+
+static void
+fill_info(ntfs_inode *ni, struct disk_file_info *fi)
+{
+	ntfs_attr *na;
+
+	fi->inode = ni->mft_no;
+	fi->is_dir = nt_is_dir(ni);
+	fi->attributes = le32_to_cpu(ni->flags) | (fi->is_dir ? DISK_ATTR_DIRECTORY : 0);
+	fi->mtime = ntfs2timespec(ni->last_data_change_time).tv_sec;
+	fi->size = 0;
+	if (!fi->is_dir && (na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0))) {
+		fi->size = (uint64_t)na->data_size;
+		ntfs_attr_close(na);
+	}
+}
+
+static int
+nt_stat(struct disk_fs *fs, const struct fs_path *p, struct disk_file_info *out)
+{
+	ntfs_inode *ni, *dir;
+	ntfschar *u;
+	int len, rc;
+
+	if (p->n == 0) {
+		if ((rc = nt_walk(fs, p, 0, &ni)) < 0)
+			return rc;
+		fill_info(ni, out);
+		ntfs_inode_close(ni);
+		return 0;
+	}
+	if ((rc = nt_walk_parent(fs, p, &dir)) < 0)
+		return rc;
+	if ((rc = nt_open_child(fs, p, dir, p->comp[p->n - 1], &ni)) == 0 && !ni)
+		rc = fs_err(fs, BK_ENOTFOUND, p, "no such file or folder");
+	if (rc == 0) {
+		fill_info(ni, out);
+		if (nt_stored_name(ni, dir->mft_no, &u, &len) == 0) {
+			nt_from_uname(u, len, out->name, sizeof(out->name));
+			bk_free(u);
+		}
+		ntfs_inode_close(ni);
+	}
+	ntfs_inode_close(dir);
+	return rc;
+}
+
+struct list_ctx {
+	ntfs_volume *vol;
+	disk_file_cb cb;
+	void *data;
+	int rc;                /* callback's return or a BK error */
+};
+
+static int
+list_one(void *dirent, const ntfschar *name, const int name_len, const int name_type,
+	 const s64 pos, const MFT_REF mref, const unsigned dt_type)
+{
+	struct list_ctx *c = dirent;
+	struct disk_file_info fi;
+	ntfs_inode *ni;
+
+	(void)pos; (void)dt_type;
+	/* Skip DOS 8.3 aliases, the metadata files and the "." / ".." entries
+	 * ntfs_readdir() makes up. */
+	if (name_type == FILE_NAME_DOS || MREF(mref) < FILE_first_user ||
+	    (name_len == 1 && name[0] == const_cpu_to_le16('.')) ||
+	    (name_len == 2 && name[0] == const_cpu_to_le16('.') &&
+	     name[1] == const_cpu_to_le16('.')))
+		return 0;
+	memset(&fi, 0, sizeof(fi));
+	if ((c->rc = nt_from_uname(name, name_len, fi.name, sizeof(fi.name))) < 0)
+		return -1;
+	if (!(ni = ntfs_inode_open(c->vol, MREF(mref)))) {
+		c->rc = -BK_ECORRUPT;
+		return -1;
+	}
+	fill_info(ni, &fi);
+	ntfs_inode_close(ni);
+	return (c->rc = c->cb(&fi, c->data)) != 0 ? -1 : 0;
+}
+
+static int
+nt_list(struct disk_fs *fs, const struct fs_path *p, disk_file_cb cb, void *data)
+{
+	struct list_ctx c = { NT(fs)->vol, cb, data, 0 };
+	ntfs_inode *ni;
+	s64 pos = 0;
+	int rc;
+
+	if ((rc = nt_walk(fs, p, p->n, &ni)) < 0)
+		return rc;
+	if (!nt_is_dir(ni))
+		rc = fs_err(fs, BK_EWRONGTYPE, p, "is a file, not a folder");
+	else if (ntfs_readdir(ni, &pos, &c, list_one) < 0 || c.rc < 0)
+		rc = c.rc > 0 ? c.rc : c.rc < 0 && c.rc != -BK_ECORRUPT ? c.rc
+		     : nt_fail(fs, BK_ECORRUPT, p, "cannot read the folder");
+	else
+		rc = c.rc;
+	ntfs_inode_close(ni);
+	return rc;
+}
+
+static int
+read_data(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *ni, disk_sink_cb sink,
+	  void *data)
+{
+	ntfs_attr *na;
+	uint8_t *buf;
+	s64 pos = 0, n;
+	int rc = 0;
+
+	if (!(na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0)))
+		return errno == ENOENT ? 0 : nt_fail(fs, BK_ECORRUPT, p,
+						     "cannot open the data stream");
+	if (!(buf = bk_malloc(NTFS_IO_CHUNK))) {
+		ntfs_attr_close(na);
+		return fs_err(fs, BK_ENOMEM, p, "out of memory");
+	}
+	while (pos < na->data_size) {
+		n = na->data_size - pos < (s64)NTFS_IO_CHUNK ? na->data_size - pos
+							    : (s64)NTFS_IO_CHUNK;
+		if (ntfs_attr_pread(na, pos, n, buf) != n) {
+			rc = nt_fail(fs, BK_ECORRUPT, p, "read error");
+			break;
+		}
+		if ((rc = sink(buf, (size_t)n, data)) != 0)
+			break;
+		pos += n;
+	}
+	bk_free(buf);
+	ntfs_attr_close(na);
+	return rc;
+}
+
+static int
+nt_read(struct disk_fs *fs, const struct fs_path *p, disk_sink_cb sink, void *data)
+{
+	ntfs_inode *ni;
+	int rc;
+
+	if ((rc = nt_walk(fs, p, p->n, &ni)) < 0)
+		return rc;
+	rc = nt_is_dir(ni) ? fs_err(fs, BK_EWRONGTYPE, p, "is a folder")
+			: read_data(fs, p, ni, sink, data);
+	ntfs_inode_close(ni);
+	return rc;
+}
+
+
+const struct fs_driver fs_ntfs_driver = {
+	.type = DISK_FS_NTFS,
+	.mount = nt_mount,
+	.unmount = nt_unmount,
+	.flush = nt_flush,
+	.info = nt_info,
+	.stat = nt_stat,
+	.list = nt_list,
+	.read = nt_read,
+	.write = nt_write,
+	.mkdir = nt_mkdir,
+	.remove = nt_remove,
+	.rename = nt_rename,
+	.set_attributes = nt_set_attributes,
+	.format = NULL,         /* vhdtool build formats NTFS with mkntfs */
+};

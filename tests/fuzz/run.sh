@@ -22,6 +22,7 @@ max_len() {
 	fuzz-bcd-text) echo 1024 ;;
 	fuzz-vhd) echo 4194304 ;;
 	fuzz-vhdx) echo 8388608 ;;
+	fuzz-ntfs) echo 2097152 ;;
 	*) echo 1048576 ;;
 	esac
 }

@@ -15,7 +15,7 @@ T="$top_srcdir/tests/fuzz/seed-text"
 HIVETOOL="$top_builddir/hivetool"
 VHDTOOL="$top_builddir/vhdtool"
 rm -rf "$OUT"
-for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label; do
+for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs; do
 	mkdir -p "$OUT/fuzz-$t"
 	if [ -d "$top_srcdir/fixtures/fuzz/fuzz-$t" ]; then
 		cp "$top_srcdir/fixtures/fuzz/fuzz-$t"/* "$OUT/fuzz-$t/" 2>/dev/null || :
@@ -126,6 +126,21 @@ start=34, size=40, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="EFI system"
 start=74, size=60, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name="Basic data"'
 fi
 [ -e "$C/vhd/win-fixed-3MiB.vhd" ] && addseed "$C/vhd/win-fixed-3MiB.vhd" fuzz-label
+# ---- NTFS: small volumes made by mkntfs, with files and folders put in by vhdtool
+if command -v mkntfs >/dev/null; then
+	v="$OUT/fuzz-ntfs/vol"
+	head -c $((2 << 20)) /dev/zero >"$v"
+	if mkntfs -F -Q -q -c 512 "$v" >/dev/null 2>&1; then
+		cp "$v" "$OUT/fuzz-ntfs/empty"
+		printf 'hello\n' >"$OUT/hello.txt"
+		"$VHDTOOL" mkdir -p "$v:/Boot/EFI" >/dev/null 2>&1 || :
+		"$VHDTOOL" cp "$OUT/hello.txt" "$v:/Boot/EFI/a.txt" >/dev/null 2>&1 || :
+		"$VHDTOOL" cp "$top_srcdir/README.md" "$v:/readme.md" >/dev/null 2>&1 || :
+		rm -f "$OUT/hello.txt"
+	else
+		rm -f "$v"
+	fi
+fi
 for t in "$OUT"/*/; do
 	printf '%s %s\n' "$(basename "$t")" "$(find "$t" -type f -o -type l | wc -l)"
 done

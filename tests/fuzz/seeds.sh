@@ -17,9 +17,13 @@ VHDTOOL="$top_builddir/vhdtool"
 rm -rf "$OUT"
 for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs; do
 	mkdir -p "$OUT/fuzz-$t"
-	if [ -d "$top_srcdir/fixtures/fuzz/fuzz-$t" ]; then
-		cp "$top_srcdir/fixtures/fuzz/fuzz-$t"/* "$OUT/fuzz-$t/" 2>/dev/null || :
-	fi
+	# Large ones are stored compressed.
+	for f in "$top_srcdir/fixtures/fuzz/fuzz-$t"/*; do
+		case $f in
+		*.gz) gzip -dc "$f" >"$OUT/fuzz-$t/$(basename "$f" .gz)" ;;
+		*) [ -e "$f" ] && cp "$f" "$OUT/fuzz-$t/" ;;
+		esac
+	done
 done
 n=0
 addseed() { n=$((n + 1)); ln -s "$1" "$OUT/$2/$n-$(basename "$1")"; }

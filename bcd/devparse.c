@@ -285,9 +285,10 @@ parse_raw(struct pctx *c, const char *hex, uint8_t **out, size_t *len)
 	size_t n = strlen(hex), i;
 	uint8_t *p;
 
-	if (n == 0 || n % 2 || strspn(hex, "0123456789abcdefABCDEF") != n)
+	/* "raw:" alone is what an empty device element prints as: it reads back. */
+	if (n % 2 || strspn(hex, "0123456789abcdefABCDEF") != n)
 		return perr(c, -BK_ESYNTAX, "raw device \"%s\" is not hex bytes", hex);
-	p = bk_malloc(n / 2);
+	p = bk_malloc(n ? n / 2 : 1);
 	if (!p)
 		return -BK_ENOMEM;
 	for (i = 0; i < n / 2; i++) {

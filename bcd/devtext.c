@@ -248,6 +248,22 @@ tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, uint32_t eltype,
 	}
 }
 
+/* The text parses back to exactly these bytes. */
+static bool
+text_roundtrips(const char *text, const uint8_t *data, size_t len, uint32_t eltype,
+		const bcd_devmap_t *map)
+{
+	uint8_t *back = NULL;
+	size_t blen = 0;
+	bool same;
+
+	if (bcd_device_from_text(text, eltype, map, &back, &blen, NULL, 0) < 0)
+		return false;
+	same = blen == len && memcmp(back, data, len) == 0;
+	bk_free(back);
+	return same;
+}
+
 int
 bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
 		   const bcd_devmap_t *map, unsigned flags, char **out)
@@ -260,6 +276,10 @@ bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
 	if (bcd_device_roundtrips(data, len) && bcd_dev_decode(data, len, &t) == 0) {
 		ok = tree_text(&b, &t, eltype, map, flags);
 		bcd_dev_free(t.root);
+		/* Fields the text has no words for (descriptor flags, say) would
+		 * be lost by /set: such bytes print raw, as unknown layouts do. */
+		if (ok && !b.oom)
+			ok = text_roundtrips(b.p, data, len, eltype, map);
 	}
 	if (!ok && !b.oom) {
 		/* Not a layout we know: show every byte, as input accepts it back. */

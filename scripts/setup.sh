@@ -12,7 +12,7 @@ TEST_PKGS="libhivex-dev libhivex-bin libregf-utils reglookup qemu-utils
   libvhdi-utils ntfs-3g wimtools fdisk gdisk valgrind strace python3 libwin-hivex-perl
   groff-base mandoc binutils
   qemu-system-x86 ovmf seabios grub-efi-amd64-bin grub-common nasm syslinux-common
-  dosfstools mtools"
+  dosfstools mtools clang"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the bcdedit end-to-end tests (sourced, not run).
 set -eu
-BCDEDIT="$top_builddir/bcdedit"
+BCDEDIT="${BK_TOOLDIR:-$top_builddir}/bcdedit"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The fuzz target's plain driver (tests/fuzz/fuzz-hive-open.c) on generated
-# hives and fixtures and, when present, every corpus hive and BCD store, each
-# also truncated and damaged: open, walk, read and check must never crash
-# (run under ASan/UBSan with --enable-sanitizers).
+# and damaged hives, each also truncated and damaged: open, walk, read, check
+# and export must never crash (run under ASan/UBSan with --enable-sanitizers).
+# The corpus goes through it in fuzz-seeds.sh.
 . "$top_srcdir/tests/cli/lib.sh"
 "$top_builddir/tests/gen/mkbighive" 1 "$TMP/gen5.hive" 5
 "$top_builddir/tests/gen/mkbighive" 1 "$TMP/gen3.hive" 3

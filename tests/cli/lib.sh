@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the end-to-end tests (sourced, not run).
 set -eu
-HIVETOOL="$top_builddir/hivetool"
+# BK_TOOLDIR: a folder of wrappers to run the tools through (make check-valgrind).
+HIVETOOL="${BK_TOOLDIR:-$top_builddir}/hivetool"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -6,7 +6,7 @@
 # left behind.  Also the detail of a commit whose stale log cannot be
 # emptied, which once came out garbled (the error buffer quoted itself).
 . "$top_srcdir/tests/cli/lib.sh"
-BCDEDIT="$top_builddir/bcdedit"
+BCDEDIT="${BK_TOOLDIR:-$top_builddir}/bcdedit"
 
 # one_line FILE-NAMED: stderr is exactly one line and mentions it.
 one_line() {

@@ -1,25 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target for the hive reader: open a buffer (strict, then salvaging),
- * walk every key, read every name, value and class, resolve a few paths, and
- * run the checker.  Built two ways:
- *  - "make fuzz": with clang -fsanitize=fuzzer,address as a libFuzzer binary
- *    (BK_LIBFUZZER defined);
- *  - "make check": with a plain main() that feeds it each file named on the
- *    command line or found in the corpus and the generated hives, so the same
- *    code runs on real input in every build (and under ASan/UBSan with
- *    --enable-sanitizers).
+ * walk every key, read every name, value and class, resolve a few paths, run
+ * the checker and export the tree as .reg and XML.  See fuzz.h for the two
+ * ways it is built.
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "bcdkit/hive.h"
+#include "fuzz.h"
 
 /* Keep the work per input bounded: a fuzzer input may describe many keys. */
 #define FUZZ_MAX_KEYS 20000
@@ -31,6 +25,15 @@ count_problem(void *data, const struct hive_problem *p)
 
 	/* Touch every field, as a caller printing it would. */
 	*n += strlen(p->message) + (p->key_path ? strlen(p->key_path) : 0) + p->kind;
+	return 0;
+}
+
+/* Export sink: count the bytes, as a writer would consume them. */
+static int
+sink(void *data, const void *buf, size_t len)
+{
+	(void)buf;
+	*(size_t *)data += len;
 	return 0;
 }
 
@@ -78,6 +81,39 @@ walk(hive_t *h, hive_key_t k, int depth, size_t *budget)
 	}
 }
 
+/*
+ * A hive the checker finds clean must stay clean through edits: add a key
+ * and values, delete the first subkey of the root with everything below it.
+ */
+static void
+edit(const uint8_t *data, size_t size)
+{
+	static const uint8_t blob[40] = { 1, 2, 3 };
+	hive_key_t root, k, *subs = NULL;
+	size_t n = 0, np = 0;
+	uint64_t count = 0;
+	hive_t *h;
+
+	if (hive_open_buffer(&h, data, size, "fuzz", HIVE_OPEN_WRITE, NULL, 0) < 0)
+		return;
+	if (hive_check(h, count_problem, &np, &count) < 0 || count != 0 ||
+	    (hive_state(h) & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)) ||
+	    hive_root(h, &root) < 0) {
+		hive_close(h);
+		return;
+	}
+	if (hive_key_add(h, root, "FuzzKey", &k) == 0) {
+		hive_value_set(h, k, "v", HIVE_REG_BINARY, blob, sizeof(blob));
+		hive_value_set(h, k, "", HIVE_REG_DWORD, blob, 4);
+	}
+	if (hive_key_subkeys(h, root, &subs, &n) == 0 && n > 0)
+		hive_key_delete(h, subs[0], 1);
+	free(subs);
+	count = 0;
+	FUZZ_ASSERT(hive_check(h, count_problem, &np, &count) >= 0 && count == 0);
+	hive_close(h);
+}
+
 static void
 one(const uint8_t *data, size_t size, unsigned flags)
 {
@@ -97,97 +133,18 @@ one(const uint8_t *data, size_t size, unsigned flags)
 	hive_key_find(h, "HKLM\\SYSTEM\\CurrentControlSet\\Control", &k);
 	hive_key_find(h, "a\\b\\c", &k);
 	hive_check(h, count_problem, &np, &count);
+	/* The exporters read every record again, through their own paths. */
+	hive_export_reg(h, root, HIVE_REG5, NULL, sink, &np);
+	hive_export_reg(h, root, HIVE_REG4, "HKEY_LOCAL_MACHINE\\X", sink, &np);
+	hive_export_xml(h, root, sink, &np);
 	hive_close(h);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	one(data, size, 0);
 	one(data, size, HIVE_OPEN_SALVAGE);
+	edit(data, size);
 	return 0;
 }
-
-#ifndef BK_LIBFUZZER
-/* ---- plain driver ------------------------------------------------------------ */
-
-static int
-run_file(const char *path)
-{
-	struct stat sb;
-	uint8_t *buf;
-	FILE *f;
-
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-		return 0;
-	if (!(f = fopen(path, "rb")))
-		return 0;
-	buf = malloc(sb.st_size ? (size_t)sb.st_size : 1);
-	if (!buf || fread(buf, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
-		fclose(f);
-		free(buf);
-		fprintf(stderr, "%s: read error\n", path);
-		return -1;
-	}
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, (size_t)sb.st_size);
-	/* Truncations and a flipped byte in each page: damage every reader path sees. */
-	if (sb.st_size > 8192) {
-		size_t off;
-		LLVMFuzzerTestOneInput(buf, (size_t)sb.st_size / 2);
-		for (off = 4096 + 0x24; off < (size_t)sb.st_size && off < (1u << 20); off += 4096 + 40)
-			buf[off] ^= 0x5A;
-		LLVMFuzzerTestOneInput(buf, (size_t)sb.st_size);
-	}
-	free(buf);
-	return 1;
-}
-
-static int
-run_dir(const char *dir)
-{
-	char path[4096];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0, r;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		r = run_file(path);
-		if (r < 0) {
-			closedir(d);
-			return r;
-		}
-		n += r;
-		if (r == 0)
-			n += run_dir(path) > 0 ? 1 : 0;
-	}
-	closedir(d);
-	return n;
-}
-
-int
-main(int argc, char **argv)
-{
-	const char *corpus = getenv("BK_CORPUS");
-	char path[4096];
-	int i, n = 0;
-
-	for (i = 1; i < argc; i++)
-		n += run_file(argv[i]) > 0;
-	if (corpus) {
-		snprintf(path, sizeof(path), "%s/hive", corpus);
-		n += run_dir(path);
-		snprintf(path, sizeof(path), "%s/bcd", corpus);
-		n += run_dir(path);
-	}
-	printf("fuzz driver: %d inputs (each also truncated and damaged)\n", n);
-	return n > 0 ? 0 : 77;
-}
-#endif

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# "make check-valgrind": the command-line tests with hivetool, vhdtool and
+# bcdedit run under valgrind's memcheck.  The tests reach the tools through
+# $BK_TOOLDIR (tests/cli/lib.sh and friends); here it is a folder of wrappers
+# that run each tool through libtool (the real binary, not its wrapper script)
+# under valgrind, one log per process in tests/valgrind/logs.  Any error and
+# any definite leak fails, as does any failing test.  valgrind keeps each
+# tool's exit status, so tests see what they always see.
+# Usage: valgrind-check.sh MAKE TEST... (run from the build folder).
+set -eu
+: "${top_srcdir:?}"
+MAKE=$1
+shift
+command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not installed" >&2; exit 1; }
+dir=$(pwd)/tests/valgrind
+rm -rf "$dir"
+mkdir -p "$dir/bin" "$dir/logs"
+for t in hivetool vhdtool bcdedit; do
+	cat >"$dir/bin/$t" <<EOT
+#!/bin/sh
+exec "$(pwd)/libtool" --mode=execute valgrind -q --leak-check=full \\
+	--show-leak-kinds=definite --errors-for-leak-kinds=definite \\
+	--log-file="$dir/logs/$t.%p.log" "$(pwd)/$t" "\$@"
+EOT
+	chmod +x "$dir/bin/$t"
+done
+rc=0
+$MAKE check TESTS="$*" BK_TOOLDIR="$dir/bin" || rc=$?
+runs=$(find "$dir/logs" -name '*.log' | wc -l)
+bad=$(find "$dir/logs" -name '*.log' -size +0 | wc -l)
+for f in $(find "$dir/logs" -name '*.log' -size +0 | head -n 5); do
+	echo "==== $f"
+	head -n 40 "$f"
+done
+echo "check-valgrind: $# test scripts, $runs tool runs under memcheck, $bad with errors or definite leaks"
+[ "$runs" -gt 0 ] || { echo "check-valgrind: no tool ran under valgrind" >&2; exit 1; }
+[ "$bad" = 0 ] && [ "$rc" = 0 ]

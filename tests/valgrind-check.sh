@@ -16,7 +16,7 @@ command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not instal
 dir=$(pwd)/tests/valgrind
 rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/logs"
-for t in hivetool vhdtool bcdedit; do
+for t in hivetool vhdtool bcdedit bcdboot bcdverify; do
 	cat >"$dir/bin/$t" <<EOT
 #!/bin/sh
 exec "$(pwd)/libtool" --mode=execute valgrind -q --leak-check=full \\

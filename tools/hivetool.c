@@ -595,6 +595,11 @@ cmd_create(int argc, char **argv)
 
 	if (argc - i != 1)
 		tool_usage_error("create: expected FILE");
+	/* A file inside an image is not a host path tool_output_ok() knows. */
+	if (tool_file_exists(argv[i]) && !(o.open_flags & HIVE_OPEN_FORCE)) {
+		tool_err("%s: file exists (use --force to replace it)", argv[i]);
+		return EXIT_FAIL;
+	}
 	if (!tool_output_ok(argv[i], o.open_flags & HIVE_OPEN_FORCE, NULL))
 		return EXIT_FAIL;
 	if (tool_hive_create(&h, argv[i], o.root, o.minor ? o.minor : 5, err, sizeof(err)) < 0) {

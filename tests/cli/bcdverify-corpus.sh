@@ -22,7 +22,9 @@ grep -v '^#' "$EXP" | while read -r store code ids; do
 	[ "$got $found" = "$code $ids" ] ||
 		fail "$store: got '$got $found', expected '$code $ids'"
 	# Repairs on a copy: --dry-run writes nothing; --fix leaves no fixable finding.
+	rm -f "$TMP/copy"
 	cp "$BK_CORPUS/$store" "$TMP/copy"
+	chmod u+w "$TMP/copy"    # the corpus is read-only; read-only stores are not replaced
 	cp "$TMP/copy" "$TMP/orig"
 	"$BV" --store "$TMP/copy" --fix --dry-run >/dev/null 2>&1 || true
 	cmp -s "$TMP/copy" "$TMP/orig" || fail "$store: --dry-run changed the copy"

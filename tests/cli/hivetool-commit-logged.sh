@@ -76,7 +76,7 @@ while read -r call nth; do
 	"$H" check S >/dev/null 2>&1 || fail "kill at $call #$nth: check finds problems"
 	if ! "$H" info --no-logs S | grep -q '^State: *clean'; then
 		replayed=$((replayed + 1))
-		"$H" recover S -o rec >/dev/null || fail "kill at $call #$nth: recover failed"
+		rm -f rec && "$H" recover S -o rec >/dev/null || fail "kill at $call #$nth: recover failed"
 		"$H" check rec >/dev/null || fail "kill at $call #$nth: recovered hive has problems"
 		"$H" export rec Select > rec.reg
 		cmp -s rec.reg want.reg || fail "kill at $call #$nth: recovered hive differs"

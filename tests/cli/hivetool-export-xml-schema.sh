@@ -12,6 +12,7 @@ check_xml() {
 	xmllint --noout --relaxng "$RNG" "$TMP/x.xml" 2>"$TMP/v" ||
 		fail "$1: the XML does not validate: $(tail -3 "$TMP/v")"
 	n=$((n + 1))
+	rm -f "$TMP/x.xml"    # an existing -o file is replaced only with --force
 }
 for f in "$top_builddir"/fixtures/*.hiv "${BK_CORPUS:-/nonexistent}"/hive/* \
 	 $(find "${BK_CORPUS:-/nonexistent}/bcd" -type f 2>/dev/null); do

@@ -65,6 +65,7 @@ if [ -d "${BK_CORPUS:-/nonexistent}/hive/yarp-NewDirtyHive1" ]; then
 	src="$BK_CORPUS/hive/yarp-NewDirtyHive1"
 	mkdir "$TMP/host"
 	cp "$src/NewDirtyHive" "$src/NewDirtyHive.LOG1" "$src/NewDirtyHive.LOG2" "$TMP/host/"
+	chmod u+w "$TMP"/host/*    # the corpus is read-only; read-only hives are not edited
 	"$VHDTOOL" mkdir "$img:2:\\dirty"
 	for f in NewDirtyHive NewDirtyHive.LOG1 NewDirtyHive.LOG2; do
 		"$VHDTOOL" cp "$TMP/host/$f" "$img:2:\\dirty\\$f"

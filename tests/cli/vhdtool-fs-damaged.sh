@@ -98,7 +98,7 @@ expect_exit 0 "$VHDTOOL" cat "$R:1:/new.txt"
 
 # A truncated FAT partition (partition 2).
 cp "$G" "$TMP/f.img"
-expect_exit 0 "$VHDTOOL" build "$TMP/f.img" --size 64M --mbr --part fat32:40M \
+expect_exit 0 "$VHDTOOL" build "$TMP/f.img" --force --size 64M --mbr --part fat32:40M \
 	--part ntfs:rest:empty
 truncate -s $((P + 20 * 1048576)) "$TMP/f.img"
 before=$(sha256sum "$TMP/f.img" | cut -d' ' -f1)

@@ -484,11 +484,33 @@ open_or_create(const char *path, unsigned flags, bool create)
 }
 
 /* The .reg text for hive_import_reg_stream(), a piece at a time. */
+/*
+ * The .reg text streamed to hive_import_reg_stream(), with the bounds an
+ * endless or binary input needs (/dev/zero must not eat the memory): text
+ * never starts with a NUL byte (UTF-16 text starts with its BOM), and more
+ * than REG_MAX bytes is no .reg file this tool imports.
+ */
+#define REG_MAX ((uint64_t)4 << 30)
+
+struct reg_in {
+	FILE *f;
+	uint64_t total;
+	const char *refused;     /* why the input was refused, or NULL */
+};
+
 static int
 read_stdio(void *data, void *buf, size_t len, size_t *got)
 {
-	*got = fread(buf, 1, len, data);
-	return *got == 0 && ferror((FILE *)data) ? -BK_EIO : 0;
+	struct reg_in *in = data;
+
+	*got = fread(buf, 1, len, in->f);
+	if (*got == 0 && ferror(in->f))
+		return -BK_EIO;
+	if (in->total == 0 && *got > 0 && ((const uint8_t *)buf)[0] == 0)
+		in->refused = "not a .reg file (it starts with a NUL byte)";
+	else if ((in->total += *got) > REG_MAX)
+		in->refused = "longer than 4 GiB; not a .reg file this tool imports (split it)";
+	return in->refused ? -BK_ESYNTAX : 0;
 }
 
 static int
@@ -498,6 +520,7 @@ cmd_import(int argc, char **argv)
 	const char *prefix, *hpath, *rpath;
 	unsigned flags;
 	bool create, backup;
+	struct reg_in in = { NULL, 0, NULL };
 	struct opts o;
 	FILE *text;
 	hive_t *h;
@@ -523,7 +546,15 @@ cmd_import(int argc, char **argv)
 			fclose(text);
 		return EXIT_FAIL;
 	}
-	rc = hive_import_reg_stream(h, read_stdio, text, prefix, &rep);
+	in.f = text;
+	rc = hive_import_reg_stream(h, read_stdio, &in, prefix, &rep);
+	if (rc < 0 && in.refused) {
+		tool_err("%s: %s", rpath, in.refused);
+		if (text != stdin)
+			fclose(text);
+		hive_close(h);
+		return EXIT_USAGE;
+	}
 	if (rc < 0 && ferror(text)) {
 		tool_err("%s: cannot read: %s", rpath, strerror(errno ? errno : EIO));
 		if (text != stdin)

@@ -69,10 +69,10 @@ one_line
 [ "$(grep -c '^k' "$TMP/out")" -le 513 ] || fail "ls -r printed more than 512 levels"
 expect_exit 1 "$HIVETOOL" set "$TMP/deep.hiv" k v REG_DWORD 1
 
-# ---- .reg import: the input is capped -------------------------------------------------
+# ---- .reg import: the input is bounded (streamed, capped, binary refused) -------------
 "$HIVETOOL" create "$TMP/i.hiv"
 expect_exit 2 "$HIVETOOL" import "$TMP/i.hiv" /dev/zero
-grep -qx "hivetool: /dev/zero: longer than 256 MiB; not a .reg file this tool imports (split it)" \
+grep -qx "hivetool: /dev/zero: not a .reg file (it starts with a NUL byte)" \
 	"$TMP/err" || fail "import /dev/zero: $(cat "$TMP/err")"
 
 # ---- recover in place, interrupted after its backups, runs again ---------------------

@@ -353,6 +353,8 @@ hive_close(hive_t *h)
 	free_pending(h);
 	hive_wstate_free(h);
 	bk_free(h->cellmap);
+	bk_free(h->pstart);       /* lazy open's cell map (cell.c) */
+	bk_free(h->pdone);
 	hive_free_buf(h);
 	bk_free(h->path);
 	bk_free(h);

@@ -277,9 +277,10 @@ nt_mount(struct disk_fs *fs)
 	uint32_t bps;
 	int rc;
 
-	if (fs->size < sizeof(s) || (rc = fs_read_at(fs, 0, s, sizeof(s))) < 0)
-		return fs->size < sizeof(s) ? fs_err(fs, BK_EUNSUPPORTED, NULL, "too small for "
-			"a file system") : rc;
+	if (fs->size < sizeof(s))
+		return fs_err(fs, BK_EUNSUPPORTED, NULL, "too small for a file system");
+	if ((rc = fs_read_at(fs, 0, s, sizeof(s))) < 0)
+		return rc;
 	if (memcmp(s + 3, "NTFS    ", 8) != 0)
 		return fs_err(fs, BK_EUNSUPPORTED, NULL, "not NTFS");
 	/* Sectors (0x28) times bytes per sector (0x0B): the volume must fit. */

@@ -275,7 +275,7 @@ nt_mount(struct disk_fs *fs)
 	struct nt *nt;
 	uint8_t s[DISK_SECTOR];
 	uint32_t bps;
-	int rc;
+	int rc = 0;    /* set below; gcc with -fsanitize cannot see it through fs_read_at() */
 
 	if (fs->size < sizeof(s))
 		return fs_err(fs, BK_EUNSUPPORTED, NULL, "too small for a file system");

@@ -7,12 +7,17 @@ set -eu
 . "$top_srcdir/tests/cli/lib.sh"
 cc=${CC:-cc}
 libs="$top_builddir/.libs"
+# A sanitizer build's libraries need the program built the same way.
+san=
+if nm -D "$libs/libbcdkit-hive.so" 2>/dev/null | grep -q __asan; then
+	san="-fsanitize=address,undefined"
+fi
 # First .EX/.EE block, with the groff escapes the page uses undone.
 sed -n '/^\.EX$/,/^\.EE$/{/^\.E[XE]$/d;p}' "$top_srcdir/doc/libbcdkit.3" |
 	awk '/^\/\* SPDX/ { on = 1 } on { print } /^}$/ && on { exit }' |
 	sed -e 's/\\-/-/g' -e 's/\\e/\\/g' >"$TMP/example.c"
 grep -q 'int$' "$TMP/example.c" || fail "no example program found in libbcdkit.3"
-flags="-I$top_srcdir/include -I$top_builddir/include -L$libs -lbcdkit-bcd -lbcdkit-hive -Wl,-rpath,$libs"
+flags="-I$top_srcdir/include -I$top_builddir/include -L$libs -lbcdkit-bcd -lbcdkit-hive -Wl,-rpath,$libs $san"
 # shellcheck disable=SC2086
 $cc -std=c11 -Wall -Wextra -Werror -o "$TMP/example" "$TMP/example.c" $flags ||
 	fail "the libbcdkit(3) example does not build as C"

@@ -11,6 +11,11 @@ set -eu
 command -v nm >/dev/null || skip "nm not installed"
 cc=${CC:-cc}
 libs="$top_builddir/.libs"
+# A sanitizer build's libraries need the program built the same way.
+san=
+if nm -D "$libs/libbcdkit-hive.so" 2>/dev/null | grep -q __asan; then
+	san="-fsanitize=address,undefined"
+fi
 
 # Declared: every "BCDKIT_API type name(" in the headers of a prefix.
 declared() {
@@ -63,7 +68,7 @@ int main(int argc, char **argv)
 }
 EOC
 $cc -o "$TMP/interpose" "$TMP/interpose.c" -I"$top_srcdir/include" -I"$top_builddir/include" \
-	-L"$libs" -lbcdkit-hive -Wl,-rpath,"$libs" || fail "cannot build the interposition probe"
+	-L"$libs" -lbcdkit-hive -Wl,-rpath,"$libs" $san || fail "cannot build the interposition probe"
 "$TMP/interpose" "$top_builddir/fixtures/sample.hiv" >"$TMP/out" ||
 	fail "a program defining hive_upcase breaks hive_key_find (returned $(cat "$TMP/out"))"
 echo "ok: internal calls are bound inside the library"

@@ -108,7 +108,9 @@ kill_every "vhdtool partition" img_setup img_check "$I" "$VT" partition "$I" --m
 
 # ---- SIGINT during convert and build: nothing is left ------------------------------
 # The signal comes at the writer's 10th copy_file_range or pwrite64, well
-# inside the copy.
+# inside the copy.  A shell started in the background without job control
+# ignores SIGINT and the tools inherit that (a CI runner may do this), so the
+# tools run with SIGINT's default action restored.
 rm -rf "$TMP/k"
 mkdir "$TMP/k"
 "$top_builddir/vhdtool" create "$TMP/src.img" --size 64M
@@ -120,7 +122,7 @@ with open(sys.argv[1], "r+b") as f:
         f.write(bytes([i + 1]) * 65536)
 PY
 set +e
-strace -f -qq -o /dev/null -e inject=copy_file_range,pwrite64:signal=INT:when=10 \
+env --default-signal=INT strace -f -qq -o /dev/null -e inject=copy_file_range,pwrite64:signal=INT:when=10 \
 	"$VT" convert "$TMP/src.img" "$TMP/k/out.vhdx" >/dev/null 2>&1
 st=$?
 set -e
@@ -128,7 +130,7 @@ set -e
 [ -z "$(ls -A "$TMP/k")" ] || fail "SIGINT in convert left: $(ls -A "$TMP/k")"
 if command -v mkntfs >/dev/null 2>&1; then
 	set +e
-	strace -qq -o /dev/null -e inject=copy_file_range,pwrite64:signal=INT:when=10 \
+	env --default-signal=INT strace -qq -o /dev/null -e inject=copy_file_range,pwrite64:signal=INT:when=10 \
 		"$VT" build "$TMP/k/b.vhd" --size 64M --mbr --part ntfs:rest >/dev/null 2>&1
 	st=$?
 	set -e

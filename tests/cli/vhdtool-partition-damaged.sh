@@ -12,6 +12,12 @@ poke() {
 	python3 -c "import sys; f=open(sys.argv[1],'r+b'); f.seek(int(sys.argv[2])); f.write(bytes.fromhex(sys.argv[3]))" "$@"
 }
 
+# flip FILE OFFSET: invert one byte in place, so it always changes (writing a
+# fixed value would leave a byte of the random disk GUID that already held it).
+flip() {
+	python3 -c "import sys; f=open(sys.argv[1],'r+b'); f.seek(int(sys.argv[2])); b=f.read(1); f.seek(int(sys.argv[2])); f.write(bytes([b[0] ^ 0xff]))" "$@"
+}
+
 # expect_damaged FILE MESSAGE: listing fails with exit 1 and MESSAGE.
 expect_damaged() {
 	expect_exit 1 "$VHDTOOL" partition "$1"
@@ -47,18 +53,18 @@ last=$((32 * 2048 - 1))
 cp "$G" "$TMP/good.img"
 
 # Primary header CRC broken: warning, the backup is listed.
-poke "$G" $((512 + 60)) ff
+flip "$G" $((512 + 60))
 expect_exit 0 "$VHDTOOL" partition "$G"
 grep -q 'primary GPT is damaged' "$TMP/err" || fail "no warning for the primary: $(cat "$TMP/err")"
 grep -Eq '^2 +5242880 ' "$TMP/out" || fail "backup not used: $(cat "$TMP/out")"
 [ "$("$VHDTOOL" partition --json "$G" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["primary_ok"])')" = False ] ||
 	fail "json primary_ok"
 # Both headers broken: error.
-poke "$G" $((last * 512 + 60)) ff
+flip "$G" $((last * 512 + 60))
 expect_damaged "$G" "GPT primary header: bad header CRC; backup header: bad header CRC"
 # Editing rewrites a good table from the surviving copy.
 cp "$TMP/good.img" "$G"
-poke "$G" $((1024 + 200)) ff             # primary entry array CRC
+flip "$G" $((1024 + 200))                # primary entry array CRC
 expect_exit 0 "$VHDTOOL" partition "$G"
 grep -q 'primary GPT is damaged' "$TMP/err" || fail "array CRC not noticed"
 expect_exit 0 "$VHDTOOL" partition "$G" --set-type 2:ntfs

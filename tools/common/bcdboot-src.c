@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "bcdboot-src.h"
+#include "image-path.h"
 #include "tool-util.h"
 
 static bool
@@ -29,61 +29,61 @@ is_image_file(const char *path)
 	return stat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
 }
 
-/* "N:" or "N" at the end: a partition number. */
-static const char *
-take_part(const char *s, unsigned *part)
+/* Copy src into dst (size len), or say the argument s is too long. */
+static int
+copy_part(const char *s, char *dst, size_t len, const char *src, size_t n)
 {
-	char *end;
-	unsigned long n;
-
-	*part = 0;
-	if (!isdigit((unsigned char)s[0]))
-		return s;
-	n = strtoul(s, &end, 10);
-	if (n == 0 || n > 128 || (*end && *end != ':'))
-		return s;
-	*part = (unsigned)n;
-	return *end ? end + 1 : end;
+	if (n >= len) {
+		tool_err("%s: path too long", s);
+		return -1;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return 0;
 }
 
+/*
+ * The split is image-path.c's, shared with vhdtool, hivetool and bcdedit;
+ * bcdboot adds two things: an image named alone ("/s usb.img") is its
+ * default partition, and the path may go on into a VHD on that partition
+ * ("usb.img:1:\x.vhd:1:\Windows", a ':' Windows never allows in a name).
+ */
 int
 bcdboot_parse_spec(const char *s, char *image, size_t ilen, unsigned *part, char *path,
 		   size_t plen, char *rest, size_t rlen)
 {
-	const char *c, *p, *nest;
-	size_t n;
+	struct image_path ip;
+	char err[300];
+	const char *p, *nest;
+	int rc;
 
 	rest[0] = path[0] = '\0';
-	for (c = strchr(s, ':'); ; c = strchr(c + 1, ':')) {
-		n = c ? (size_t)(c - s) : strlen(s);
-		if (n < ilen) {
-			memcpy(image, s, n);
-			image[n] = '\0';
-			if (is_image_file(image))
-				break;
-		}
-		if (!c)
-			return 0;
+	*part = 0;
+	rc = image_path_parse(s, &ip, err, sizeof(err));
+	if (rc < 0) {
+		tool_err("%s: %s", s, err);
+		return -1;
 	}
-	p = c ? take_part(c + 1, part) : s + n;
-	if (*p && *p != '\\' && *p != '/') {
+	if (rc == 0 && !is_image_file(s))
+		return 0;
+	if (rc == 0)
+		return copy_part(s, image, ilen, s, strlen(s)) < 0 ? -1 : 1;
+	*part = ip.part;
+	rc = copy_part(s, image, ilen, ip.image, strlen(ip.image));
+	p = ip.path;
+	if (rc == 0 && *p && *p != '\\' && *p != '/') {
 		tool_err("%s: expected IMAGE[:PART][:\\PATH] after '%s'", s, image);
-		return -1;
+		rc = -1;
 	}
-	while (*p == '\\' || *p == '/')
+	while (rc == 0 && (*p == '\\' || *p == '/'))
 		p++;
-	/* A VHD inside the partition: "\x.vhd:1:\Windows". */
-	nest = strchr(p, ':');
-	n = nest ? (size_t)(nest - p) : strlen(p);
-	if (n >= plen || (nest && strlen(nest + 1) >= rlen)) {
-		tool_err("%s: path too long", s);
-		return -1;
-	}
-	memcpy(path, p, n);
-	path[n] = '\0';
-	if (nest)
-		snprintf(rest, rlen, "%s", nest + 1);
-	return 1;
+	nest = rc == 0 ? strchr(p, ':') : NULL;
+	if (rc == 0)
+		rc = copy_part(s, path, plen, p, nest ? (size_t)(nest - p) : strlen(p));
+	if (rc == 0 && nest)
+		rc = copy_part(s, rest, rlen, nest + 1, strlen(nest + 1));
+	image_path_free(&ip);
+	return rc < 0 ? -1 : 1;
 }
 
 static int
@@ -365,6 +365,7 @@ open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const char
 	struct bootvol outer;
 	unsigned n, inner = 0;
 	const char *p;
+	char err[300];
 	disk_t *shared = NULL;
 
 	if (rest[0]) {
@@ -378,7 +379,10 @@ open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const char
 			return -1;
 		}
 		bootvol_close(&outer);
-		p = take_part(rest, &inner);
+		if (image_path_split_part(rest, &inner, &p, err, sizeof(err)) < 0) {
+			tool_err("%s: %s", a->windir, err);
+			return -1;
+		}
 		while (*p == '\\' || *p == '/')
 			p++;
 		if (open_image_vol(&src->win, src->tmpfile, inner, false, NULL, &n) < 0)

@@ -20,9 +20,8 @@ is_image_file(const char *path)
 	return stat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
 }
 
-/* "N:" or "N" at the end: the partition number; else 0 and rest unchanged. */
-static int
-split_part(const char *rest, unsigned *part, const char **path, char *err, size_t errlen)
+int
+image_path_split_part(const char *rest, unsigned *part, const char **path, char *err, size_t errlen)
 {
 	size_t n = strspn(rest, "0123456789");
 	unsigned long v;
@@ -61,7 +60,7 @@ image_path_parse(const char *arg, struct image_path *out, char *err, size_t errl
 			continue;
 		}
 		out->image = img;
-		if (split_part(c + 1, &out->part, &out->path, err, errlen) < 0) {
+		if (image_path_split_part(c + 1, &out->part, &out->path, err, errlen) < 0) {
 			image_path_free(out);
 			return -1;
 		}

@@ -37,6 +37,13 @@ struct image_path {
  * that is not a partition number) with the reason in err.
  */
 int image_path_parse(const char *arg, struct image_path *out, char *err, size_t errlen);
+/*
+ * "PART:PATH" or "PART" (the digits and ':' after an image name): *part gets
+ * the number and *path what follows; without leading digits, *part is 0 and
+ * *path is rest.  -1 with the reason in err for a number out of range.
+ */
+int image_path_split_part(const char *rest, unsigned *part, const char **path, char *err,
+			  size_t errlen);
 void image_path_free(struct image_path *ip);
 
 /*

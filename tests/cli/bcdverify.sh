@@ -35,9 +35,14 @@ fixes() {
 	s=$1; shift
 	set -- "$@"
 	cp "$s" "$TMP/before"
+	# Every file beside the store and every disk given, before and after.
+	sums() { { find "$(dirname "$s")" -type f; for a in "$@"; do [ -f "$a" ] && echo "$a"; done; } |
+		sort | xargs md5sum; }
+	sums "$@" > "$TMP/sums.before"
 	expect_exit 4 "$BV" --store "$s" "$@" --fail-on warning --fix --dry-run
 	grep -q 'would change: ' "$TMP/out" || fail "$s: --dry-run shows no change"
 	cmp -s "$s" "$TMP/before" || fail "$s: --dry-run changed the store"
+	sums "$@" | cmp -s - "$TMP/sums.before" || fail "$s: --dry-run changed a file or made one"
 	expect_exit 1 "$BV" --store "$s" "$@" --fail-on warning --fix
 	grep -q 'fixed: ' "$TMP/out" || fail "$s: --fix shows no change"
 	# A fix touches only objects it reported (shown by alias where they have one).

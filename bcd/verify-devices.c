@@ -377,6 +377,24 @@ check_locale(const struct dctx *c, const bcd_guid_t *id, const struct where *at)
 	return rc;
 }
 
+/* What a locate device searches for: the element it names, or its path. */
+static char *
+locate_target(const struct dctx *c, const bcd_guid_t *id, const struct bcd_dev *d)
+{
+	struct bcd_value v;
+	char *want = NULL;
+
+	if (d->type != BCD_DT_LOCATE)
+		return NULL;
+	if (d->loc_type == 0 && bcd_element_get(c->s, id, d->loc_elem, &v) == 0) {
+		want = v.string ? strdup(v.string) : NULL;
+		bcd_value_free(&v);
+	} else if (d->loc_type == 1 && d->path_len) {
+		want = dev_path(d);
+	}
+	return want;
+}
+
 /* A locate device: the volumes of the given disks holding what it looks for
  * (the element it names, or its own path).  None or several: reported. */
 static int
@@ -384,7 +402,6 @@ check_locate(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 	     const struct bcd_dev *d)
 {
 	char en[40], *want = NULL;
-	struct bcd_value v;
 	size_t n;
 	int rc = 0;
 
@@ -392,13 +409,7 @@ check_locate(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 	 * makes when it hibernates. */
 	if (otype == BCD_OBJ_RESUME && el == BCD_EL_OSDEVICE)
 		return 0;
-	if (d->loc_type == 0 && bcd_element_get(c->s, id, d->loc_elem, &v) == 0) {
-		want = v.string ? strdup(v.string) : NULL;
-		bcd_value_free(&v);
-	} else if (d->loc_type == 1 && d->path_len) {
-		want = dev_path(d);
-	}
-	if (!want)
+	if (!(want = locate_target(c, id, d)))
 		return 0;
 	n = volumes_holding(c, want);
 	bcd_vf_elname(otype, el, en, sizeof(en));
@@ -445,56 +456,14 @@ vhd_file(const struct bcd_dev *d)
 	return NULL;
 }
 
-/* The disk inside a VHD: it must have a partition table, and the partition
- * a resolved device names inside it (MBR signature and offset) must be in it. */
-static int
-check_vhd_inside(const struct dctx *c, const bcd_guid_t *id, uint32_t el, const char *en,
-		 disk_fs_t *fs, const char *path, const struct bcd_dev *root, const struct where *at)
-{
-	uint8_t s0[512];
-	bool found = false;
-	int rc = 0, k = bcd_vf_vhd_lba0(fs, path, s0);
-	unsigned i;
-
-	if (k == -BK_ENOMEM)
-		return k;
-	if (k < 0) {
-		bcd_vf_add(c->out, &rc, "BCD-VHD-DAMAGED", BCD_SEV_ERROR, id, el,
-			   "vhdtool info the VHD; restore it from a backup",
-			   "the VHD %s on %s:%u is damaged: no usable VHD or VHDX header", path,
-			   c->disks[at->disk].d->name, at->part);
-		return rc;
-	}
-	if (k == 1)
-		return 0;   /* VHDX: the inner disk is not read */
-	if (s0[510] != 0x55 || s0[511] != 0xAA) {
-		bcd_vf_add(c->out, &rc, "BCD-VHD-NOTABLE", BCD_SEV_ERROR, id, el,
-			   "vhdtool partition VHD restores a table only if you know the layout; "
-			   "restore the VHD from a backup",
-			   "the disk inside the VHD %s (%s) has no partition table", path, en);
-		return rc;
-	}
-	if (root->type != BCD_DT_PARTITION || root->disk_type != 6 ||
-	    root->part_style != BCD_PART_MBR)
-		return 0;
-	for (i = 0; i < 4; i++)
-		found |= s0[0x1BE + 16 * i + 4] != 0 &&
-			 (uint64_t)bk_le32(s0 + 0x1BE + 16 * i + 8) * 512 == bk_le64(root->part_id);
-	if (bk_le32(s0 + 0x1B8) != bk_le32(root->disk_id) || !found)
-		bcd_vf_add(c->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, id, el,
-			   "bcdboot VHD:PART:\\Windows writes the entry again",
-			   "%s names partition mbr:%08x:%llu inside the VHD %s, which its partition "
-			   "table does not hold", en, bk_le32(root->disk_id),
-			   (unsigned long long)bk_le64(root->part_id), path);
-	return rc;
-}
-
+/* The VHD or VHDX on its host volume, then the partition and files inside it. */
 static int
 check_vhd(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t el,
 	  const struct bcd_dev *root)
 {
 	const struct bcd_dev *f = vhd_file(root);
-	char en[40], msg[512], *path = dev_path(f);
+	char en[40], msg[512], host[600], *path = dev_path(f);
+	struct bcd_vf_vhd v = { id, el, en, host, path, root, NULL, NULL, NULL };
 	struct where at;
 	disk_fs_t *fs = NULL;
 	int rc = 0, e;
@@ -513,7 +482,14 @@ check_vhd(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t e
 			   "the VHD %s named by %s is missing on %s:%u", path, en,
 			   c->disks[at.disk].d->name, at.part);
 	} else if (e == 1 && disk_fs_open(&fs, c->disks[at.disk].d->disk, at.part, 0) == 0) {
-		rc = check_vhd_inside(c, id, el, en, fs, path, root, &at);
+		snprintf(host, sizeof(host), "%s:%u", c->disks[at.disk].d->name, at.part);
+		v.want = expected_file(c, id, otype, el);
+		v.fid = el == BCD_EL_OSDEVICE && otype == BCD_OBJ_OSLOADER ? "BCD-FILE-SYSTEMROOT"
+			: "BCD-FILE-MISSING";
+		v.locate = locate_target(c, id, root);
+		rc = bcd_vf_vhd_check(fs, &v, c->out);
+		free((char *)v.want);
+		free((char *)v.locate);
 	}
 	if (fs)
 		disk_fs_close(fs);

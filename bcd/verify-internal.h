@@ -28,11 +28,22 @@ int bcd_vf_refs(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, si
 int bcd_vf_devices(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
 		   const struct bcd_verify_world *w, struct bcd_findings *out);
 
-/* The first sector of the disk inside the VHD file path on fs (verify-vhd.c):
- * 0, 1 for a VHDX (not read), 2 for an unallocated first block (zeros),
- * -BK_ECORRUPT when path is no VHD, or -BK_ENOMEM. */
+/* A device naming a VHD or VHDX file on a host volume (verify-vhd.c). */
 struct disk_fs;
-int bcd_vf_vhd_lba0(struct disk_fs *fs, const char *path, uint8_t out[512]);
+struct bcd_vf_vhd {
+	const bcd_guid_t *id;
+	uint32_t el;
+	const char *en;             /* the element's name */
+	const char *host;           /* the host partition, "usb.img:2" */
+	const char *path;           /* the file on it, "\x.vhd" */
+	const struct bcd_dev *root; /* the device: resolved partition or locate */
+	const char *want;           /* the file its volume must hold, or NULL */
+	const char *fid;            /* the finding when want is missing */
+	const char *locate;         /* what a locate device searches for, or NULL */
+};
+/* Open the file as a disk (disk_fs_open_disk()), find the partition the
+ * device names inside it and want there.  Returns 0 or -BK_ENOMEM. */
+int bcd_vf_vhd_check(struct disk_fs *fs, const struct bcd_vf_vhd *v, struct bcd_findings *out);
 
 /* MBR boot code, active partition and volume boot code of the disk that
  * holds a BIOS boot manager (verify-disks.c). */

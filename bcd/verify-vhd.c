@@ -1,99 +1,204 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The first sector of the disk inside a VHD file that lies on a volume,
- * for bcdverify's VHD checks: the file is read in order from its start and
- * only as far as that sector (the file-system layer reads files only in
- * order), so a large VHD costs its header and block table, never its data.
- * A fixed VHD starts with the sector itself; a dynamic one has a footer
- * copy, a dynamic header and a block table first (disk-formats.md).
- * VHDX files are only recognised.
+ * The disk inside a VHD or VHDX file that a device names, for bcdverify's
+ * VHD checks.  The file is opened where it lies, as a disk of its own
+ * (disk_fs_open_disk(): image -> partition -> file -> disk -> partition ->
+ * files), so the partition table inside it is read, the partition the
+ * device names is found there (resolved layout: MBR signature and offset,
+ * or GPT GUIDs; locate layout: the partition holding what it locates), and
+ * the loader's files are looked for on that partition.  Only the VHD's or
+ * VHDX's headers and block table, the inner partition table and the inner
+ * file system's metadata are read.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bcdkit/disk-fs.h"
 #include "verify-internal.h"
 
-#define SECTOR       512u
-#define VHD_READ_MAX ((size_t)8 << 20)   /* header, table and block 0's bitmap */
-#define VHD_UNUSED   0xFFFFFFFFu
-
-struct head {
-	uint8_t *b;
-	size_t n, want;
+struct inner {
+	const struct bcd_vf_vhd *v;
+	disk_t *d;
+	struct disk_label *l;
+	struct bcd_findings *out;
+	char name[700];             /* "usb.img:2:\x.vhd" */
 };
 
+/* 1 when the inner partition holds path, 0 when not, -1 when it holds no
+ * readable volume. */
 static int
-head_sink(const void *buf, size_t len, void *data)
+inner_has(const struct inner *in, unsigned part, const char *path)
 {
-	struct head *h = data;
-	size_t take = len < h->want - h->n ? len : h->want - h->n;
+	struct disk_file_info fi;
+	disk_fs_t *fs = NULL;
+	int rc;
 
-	memcpy(h->b + h->n, buf, take);
-	h->n += take;
-	return h->n == h->want ? 1 : 0;   /* non-zero: enough read */
+	if (disk_fs_open(&fs, in->d, part, 0) < 0)
+		return -1;
+	rc = disk_fs_stat(fs, path, &fi);
+	disk_fs_close(fs);
+	return rc == 0;
 }
 
-/* Read the first want bytes of path (fewer if the file is shorter). */
-static int
-read_head(disk_fs_t *fs, const char *path, size_t want, struct head *h)
+/* The inner partition a resolved device names, or 0. */
+static unsigned
+resolved_part(const struct inner *in, const struct bcd_dev *r)
 {
-	h->n = 0;
-	h->want = want;
-	if (!(h->b = malloc(want)))
-		return -BK_ENOMEM;
-	(void)disk_fs_read(fs, path, head_sink, h);
+	const struct disk_label *l = in->l;
+	unsigned i;
+
+	for (i = 0; i < l->count; i++) {
+		const struct disk_partition *p = &l->part[i];
+
+		if (r->part_style == BCD_PART_MBR && l->type == DISK_LABEL_MBR &&
+		    l->mbr_signature == bk_le32(r->disk_id) && p->offset == bk_le64(r->part_id))
+			return p->number;
+		if (r->part_style == BCD_PART_GPT && l->type == DISK_LABEL_GPT &&
+		    !memcmp(l->disk_guid, r->disk_id, 16) && !memcmp(p->guid, r->part_id, 16))
+			return p->number;
+	}
 	return 0;
 }
 
-/*
- * The first sector of the virtual disk into out.  Returns 0; 1 for a VHDX
- * (not read); 2 for a dynamic VHD whose first block is not allocated (out
- * zeroed); -BK_ECORRUPT when the file is neither; -BK_ENOMEM.
- */
-int
-bcd_vf_vhd_lba0(disk_fs_t *fs, const char *path, uint8_t out[SECTOR])
+static int
+report_nopart(const struct inner *in, const struct bcd_dev *r)
 {
-	struct head h;
-	uint64_t dyn, bat, start;
-	uint32_t bsize, entry, bitmap;
-	int rc = -BK_ECORRUPT;
+	const struct bcd_vf_vhd *v = in->v;
+	char g1[37], g2[37];
+	int rc = 0;
 
-	if ((rc = read_head(fs, path, VHD_READ_MAX, &h)) < 0)
-		return rc;
-	rc = -BK_ECORRUPT;
-	if (h.n >= 8 && !memcmp(h.b, "vhdxfile", 8)) {
-		rc = 1;
-	} else if (h.n >= SECTOR && memcmp(h.b, "conectix", 8) && h.b[510] == 0x55 &&
-		   h.b[511] == 0xAA) {
-		/* A fixed VHD: the disk's own first sector (its footer is at the end).
-		 * A file starting with neither a header nor a boot sector is damaged. */
-		memcpy(out, h.b, SECTOR);
-		rc = 0;
-	} else if (h.n >= SECTOR && bk_be32(h.b + 60) == 3) {
-		dyn = bk_be64(h.b + 16);
-		if (h.n < 1024 || dyn > h.n - 1024 || memcmp(h.b + dyn, "cxsparse", 8))
-			goto out;
-		bat = bk_be64(h.b + dyn + 16);
-		bsize = bk_be32(h.b + dyn + 32);
-		if (bat > h.n - 4 || bsize < SECTOR)
-			goto out;
-		entry = bk_be32(h.b + bat);
-		memset(out, 0, SECTOR);
-		if (entry == VHD_UNUSED) {
-			rc = 2;
-			goto out;
-		}
-		bitmap = ((bsize / SECTOR / 8) + SECTOR - 1) / SECTOR * SECTOR;
-		start = (uint64_t)entry * SECTOR + bitmap;
-		if (start > h.n - SECTOR)
-			goto out;   /* past what is read: not judged */
-		memcpy(out, h.b + start, SECTOR);
-		rc = 0;
+	if (r->part_style == BCD_PART_MBR)
+		bcd_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
+			   "bcdboot VHD:PART:\\Windows writes the entry again",
+			   "%s names partition mbr:%08x:%llu inside the VHD %s, which its partition "
+			   "table does not hold", v->en, bk_le32(r->disk_id),
+			   (unsigned long long)bk_le64(r->part_id), v->path);
+	else {
+		disk_guid_format(r->disk_id, g1);
+		disk_guid_format(r->part_id, g2);
+		bcd_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
+			   "bcdboot VHD:PART:\\Windows writes the entry again",
+			   "%s names partition gpt:{%s}:{%s} inside the VHD %s, which its partition "
+			   "table does not hold", v->en, g1, g2, v->path);
 	}
-out:
-	free(h.b);
+	return rc;
+}
+
+/*
+ * A locate device around the VHD: the one inner partition holding what it
+ * locates.  None: with one partition inside, that is the one (its file is
+ * then reported missing); else BCD-VHD-NOPART.  Several: BCD-DEV-LOCATE.
+ */
+static int
+located_part(const struct inner *in, unsigned *part)
+{
+	const struct bcd_vf_vhd *v = in->v;
+	unsigned i, n = 0, first = 0;
+	int rc = 0;
+
+	*part = 0;
+	for (i = 0; i < in->l->count; i++)
+		if (inner_has(in, in->l->part[i].number, v->locate) == 1 && n++ == 0)
+			first = in->l->part[i].number;
+	if (n == 1)
+		*part = first;
+	else if (n > 1)
+		bcd_vf_add(in->out, &rc, "BCD-DEV-LOCATE", BCD_SEV_WARNING, v->id, v->el,
+			   "bcdboot VHD:PART:\\Windows names the partition inside the VHD",
+			   "%s is a locate device for %s, which several partitions inside the VHD "
+			   "%s hold: the first found is used", v->en, v->locate, v->path);
+	else if (in->l->count == 1)
+		*part = in->l->part[0].number;
+	else
+		bcd_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
+			   "copy Windows into the VHD, or point the entry at the right VHD",
+			   "no partition inside the VHD %s holds %s, which %s locates", v->path,
+			   v->locate, v->en);
+	return rc;
+}
+
+/* The file the element needs, on the partition inside the VHD. */
+static int
+check_inner_file(const struct inner *in, unsigned part)
+{
+	const struct bcd_vf_vhd *v = in->v;
+	int rc = 0, e;
+
+	if (!v->want)
+		return 0;
+	e = inner_has(in, part, v->want);
+	if (e < 0)
+		bcd_vf_add(in->out, &rc, "BCD-DEV-NOVOLUME", BCD_SEV_ERROR, v->id, v->el, NULL,
+			   "%s resolves to %s:%u (inside the VHD): no readable NTFS or FAT volume",
+			   v->en, in->name, part);
+	else if (e == 0)
+		bcd_vf_add(in->out, &rc, v->fid, BCD_SEV_ERROR, v->id, v->el,
+			   "copy the file into the VHD (bcdboot copies the boot files, not Windows)",
+			   "%s is missing on %s:%u, which %s names", v->want, in->name, part, v->en);
+	return rc;
+}
+
+static int
+check_inside(struct inner *in)
+{
+	const struct bcd_vf_vhd *v = in->v;
+	const struct bcd_dev *r = v->root;
+	unsigned part = 0;
+	int rc = 0, k;
+
+	if ((k = disk_label_read(in->d, in->l)) < 0) {
+		bcd_vf_add(in->out, &rc, "BCD-VHD-NOTABLE", BCD_SEV_ERROR, v->id, v->el,
+			   "vhdtool partition VHD restores a table only if you know the layout; "
+			   "restore the VHD from a backup",
+			   "the disk inside the VHD %s (%s) has no partition table%s%s", v->path, v->en,
+			   k == -BK_ENOTFOUND ? "" : ": ",
+			   k == -BK_ENOTFOUND ? "" : disk_last_error(in->d));
+		return rc;
+	}
+	if (r->type == BCD_DT_PARTITION && r->disk_type == 6) {
+		if (!(part = resolved_part(in, r)))
+			return report_nopart(in, r);
+	} else if (r->type == BCD_DT_LOCATE && v->locate) {
+		if ((rc = located_part(in, &part)) < 0 || !part)
+			return rc;
+	} else {
+		return 0;   /* a form these checks do not resolve */
+	}
+	return check_inner_file(in, part);
+}
+
+int
+bcd_vf_vhd_check(disk_fs_t *fs, const struct bcd_vf_vhd *v, struct bcd_findings *out)
+{
+	struct inner in = { v, NULL, NULL, out, "" };
+	struct disk_info info;
+	char err[600] = "";
+	int rc = 0, k;
+
+	k = disk_fs_open_disk(&in.d, fs, v->path, 0, err, sizeof(err));
+	if (k == -BK_ENOMEM)
+		return k;
+	if (k == 0 && (disk_get_info(in.d, &info) < 0 || info.format == DISK_FORMAT_RAW)) {
+		/* Windows attaches only VHD and VHDX files. */
+		snprintf(err, sizeof(err), "no usable VHD or VHDX header");
+		k = -BK_ECORRUPT;
+	}
+	if (k < 0) {
+		bcd_vf_add(out, &rc, "BCD-VHD-DAMAGED", BCD_SEV_ERROR, v->id, v->el,
+			   "vhdtool info the VHD; restore it from a backup",
+			   "the VHD %s on %s is damaged: %s", v->path, v->host, err);
+		disk_close(in.d);
+		return rc;
+	}
+	snprintf(in.name, sizeof(in.name), "%s:%s", v->host, v->path);
+	if (!(in.l = calloc(1, sizeof(*in.l))))
+		rc = -BK_ENOMEM;
+	else
+		rc = check_inside(&in);
+	free(in.l);
+	disk_close(in.d);
 	return rc;
 }

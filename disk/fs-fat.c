@@ -267,6 +267,92 @@ fat_read(struct disk_fs *fs, const struct fs_path *p, disk_sink_cb sink, void *d
 	return rc;
 }
 
+/* ---- random access to one file (a disk image inside the volume) ---------------- */
+
+struct fat_file {
+	uint32_t *cl;               /* the cluster chain, in file order */
+	uint32_t n;
+	char *path;                 /* for messages */
+};
+
+static int
+fat_fopen(struct disk_fs *fs, const struct fs_path *p, void **h, uint64_t *size)
+{
+	struct fat_vol *v = fat_vol(fs);
+	struct fat_file *f;
+	struct fat_dir *d;
+	struct fat_ent e;
+	uint32_t need;
+	int rc;
+
+	*h = NULL;
+	if (p->n == 0)
+		return fs_err(fs, BK_EWRONGTYPE, p, "the root is a folder");
+	if ((rc = fat_resolve(v, p, p->n, &d, &e)) < 0)
+		return rc;
+	if (e.attr & FAT_ATTR_DIR)
+		return fs_err(fs, BK_EWRONGTYPE, p, "is a folder");
+	if (!(f = bk_calloc(1, sizeof(*f))) || !(f->path = bk_strdup(p->text))) {
+		bk_free(f);
+		return fs_err(fs, BK_ENOMEM, p, "out of memory");
+	}
+	need = (uint32_t)(((uint64_t)e.size + v->csize - 1) / v->csize);
+	if (need && (rc = fat_chain(v, e.first, need, &f->cl, &f->n, p)) == 0 && f->n < need)
+		rc = fs_err(fs, BK_ECORRUPT, p, "file of %u bytes, but its cluster chain ends "
+			    "after %u clusters of %u bytes", e.size, f->n, v->csize);
+	if (rc < 0) {
+		bk_free(f->cl);
+		bk_free(f->path);
+		bk_free(f);
+		return rc;
+	}
+	*size = e.size;
+	*h = f;
+	return 0;
+}
+
+/* Each read covers a run of consecutive clusters at a time. */
+static int
+fat_pread(struct disk_fs *fs, void *h, void *buf, size_t len, uint64_t off)
+{
+	struct fat_vol *v = fat_vol(fs);
+	struct fat_file *f = h;
+	uint8_t *out = buf;
+	uint64_t i, j, within, run;
+	int rc;
+
+	while (len > 0) {
+		i = off / v->csize;
+		within = off % v->csize;
+		if (i >= f->n)
+			return fs_err(fs, BK_ECORRUPT, NULL, "%s: read past its cluster chain", f->path);
+		for (j = i + 1; j < f->n && f->cl[j] == f->cl[j - 1] + 1; j++)
+			;
+		run = (j - i) * v->csize - within;
+		if (run > len)
+			run = len;
+		if ((rc = fs_read_at(fs, fat_clus_off(v, f->cl[i]) + within, out, (size_t)run)) < 0)
+			return rc;
+		out += run;
+		off += run;
+		len -= (size_t)run;
+	}
+	return 0;
+}
+
+static void
+fat_fclose(struct disk_fs *fs, void *h)
+{
+	struct fat_file *f = h;
+
+	(void)fs;
+	if (!f)
+		return;
+	bk_free(f->cl);
+	bk_free(f->path);
+	bk_free(f);
+}
+
 const struct fs_driver fs_fat_driver = {
 	.type = DISK_FS_FAT12,
 	.mount = fat_mount,
@@ -282,4 +368,7 @@ const struct fs_driver fs_fat_driver = {
 	.rename = fat_op_rename,
 	.set_attributes = fat_op_set_attributes,
 	.format = fat_format,
+	.fopen = fat_fopen,
+	.pread = fat_pread,
+	.fclose = fat_fclose,
 };

@@ -76,6 +76,17 @@ struct fs_driver {
 	/* Format [off, off + size) of d; NULL for drivers that cannot. */
 	int (*format)(struct disk *d, uint64_t off, uint64_t size,
 		      const struct disk_fs_format_opts *opts);
+	/*
+	 * Random-access reads of one file (a disk image inside the volume,
+	 * disk_fs_open_disk()): fopen() looks the file up once and keeps what
+	 * a read needs in *h (NTFS: the open data attribute; FAT: the cluster
+	 * chain), and sets *size; pread() fills buf from [off, off + len),
+	 * which the caller keeps inside *size; fclose() frees h.  The volume
+	 * must not be changed while h is open.
+	 */
+	int (*fopen)(struct disk_fs *fs, const struct fs_path *p, void **h, uint64_t *size);
+	int (*pread)(struct disk_fs *fs, void *h, void *buf, size_t len, uint64_t off);
+	void (*fclose)(struct disk_fs *fs, void *h);
 };
 
 extern const struct fs_driver fs_ntfs_driver;

@@ -544,6 +544,77 @@ nt_read(struct disk_fs *fs, const struct fs_path *p, disk_sink_cb sink, void *da
 	return rc;
 }
 
+/* ---- random access to one file (a disk image inside the volume) ---------------- */
+
+struct nt_file {
+	ntfs_inode *ni;
+	ntfs_attr *na;
+	char *path;                 /* for messages */
+};
+
+static void
+nt_fclose(struct disk_fs *fs, void *h)
+{
+	struct nt_file *f = h;
+
+	(void)fs;
+	if (!f)
+		return;
+	if (f->na)
+		ntfs_attr_close(f->na);
+	if (f->ni)
+		ntfs_inode_close(f->ni);
+	bk_free(f->path);
+	bk_free(f);
+}
+
+/* The file's unnamed data stream stays open for the reads: libntfs-3g then
+ * maps only the runs a read touches (sparse and compressed files too). */
+static int
+nt_fopen(struct disk_fs *fs, const struct fs_path *p, void **h, uint64_t *size)
+{
+	struct nt_file *f;
+	int rc;
+
+	*h = NULL;
+	if (!(f = bk_calloc(1, sizeof(*f))) || !(f->path = bk_strdup(p->text))) {
+		bk_free(f);
+		return fs_err(fs, BK_ENOMEM, p, "out of memory");
+	}
+	if ((rc = nt_walk(fs, p, p->n, &f->ni)) == 0) {
+		if (nt_is_dir(f->ni))
+			rc = fs_err(fs, BK_EWRONGTYPE, p, "is a folder");
+		else if ((rc = nt_check_runs(fs, p, f->ni)) == 0 &&
+			 !(f->na = ntfs_attr_open(f->ni, AT_DATA, AT_UNNAMED, 0)))
+			rc = nt_fail(fs, BK_ECORRUPT, p, "cannot open the data stream");
+	}
+	if (rc < 0) {
+		nt_fclose(fs, f);
+		return rc;
+	}
+	*size = (uint64_t)f->na->data_size;
+	*h = f;
+	return 0;
+}
+
+static int
+nt_pread(struct disk_fs *fs, void *h, void *buf, size_t len, uint64_t off)
+{
+	struct nt_file *f = h;
+	uint8_t *out = buf;
+	s64 n;
+
+	while (len > 0) {
+		n = ntfs_attr_pread(f->na, (s64)off, (s64)(len < NTFS_IO_CHUNK ? len : NTFS_IO_CHUNK),
+				    out);
+		if (n <= 0)
+			return nt_fail(fs, BK_ECORRUPT, NULL, "read error");
+		out += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
 
 const struct fs_driver fs_ntfs_driver = {
 	.type = DISK_FS_NTFS,
@@ -560,4 +631,7 @@ const struct fs_driver fs_ntfs_driver = {
 	.rename = nt_rename,
 	.set_attributes = nt_set_attributes,
 	.format = NULL,         /* vhdtool build formats NTFS with mkntfs */
+	.fopen = nt_fopen,
+	.pread = nt_pread,
+	.fclose = nt_fclose,
 };

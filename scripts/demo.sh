@@ -44,7 +44,8 @@ mkdir -p "$w/Boot/PCAT/en-US" "$w/Boot/EFI/en-US" "$w/Boot/Fonts" "$w/Boot/Resou
 for f in Boot/PCAT/bootmgr Boot/PCAT/memtest.exe Boot/PCAT/en-US/bootmgr.exe.mui \
 	 Boot/EFI/bootmgfw.efi Boot/EFI/memtest.efi Boot/EFI/en-US/bootmgfw.efi.mui \
 	 Boot/Fonts/segmono_boot.ttf Boot/Resources/bootres.dll \
-	 System32/winload.exe System32/winload.efi System32/ntoskrnl.exe; do
+	 System32/winload.exe System32/winload.efi System32/winresume.exe System32/winresume.efi \
+	 System32/ntoskrnl.exe; do
 	echo "SYNTHETIC stand-in for Windows\\$f, made by the bcdkit demo" > "$w/$f"
 done
 sw="$w/System32/config/SOFTWARE"

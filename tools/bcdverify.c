@@ -21,12 +21,11 @@
 #include "bcdkit/disk-fs.h"
 #include "bcdkit/hive.h"
 #include "bcdverify-cli.h"
+#include "image-file.h"
 #include "image-path.h"
 #include "tool-util.h"
 
 #define MAX_ITEMS 64
-#define STORE_MAX ((size_t)64 << 20)   /* a BCD store is far smaller */
-#define NLOGS 3
 
 /* The stores found on a disk (install media's \boot\bcd is \Boot\BCD on
  * these case-insensitive file systems). */
@@ -186,165 +185,78 @@ firmware_of(const char *spec)
 	return 0;
 }
 
-/* ---- stores inside images ------------------------------------------------------------- */
-
-struct image_store {
-	uint8_t *buf, *log[NLOGS];
-	struct hive_log_image logs[NLOGS];
-	char logname[NLOGS][1100];
-	size_t nlogs;
-};
-
-static void
-image_store_free(struct image_store *im)
-{
-	size_t i;
-
-	free(im->buf);
-	for (i = 0; i < NLOGS; i++)
-		free(im->log[i]);
-}
-
-/* The logs beside path (NAME.LOG, .LOG1, .LOG2) that can be read. */
-static void
-read_logs(disk_fs_t *fs, const char *path, struct image_store *im)
-{
-	static const char *const ext[NLOGS] = { ".LOG", ".LOG1", ".LOG2" };
-	size_t i, llen;
-
-	for (i = 0; i < NLOGS; i++) {
-		snprintf(im->logname[i], sizeof(im->logname[i]), "%s%s", path, ext[i]);
-		if (disk_fs_read_file(fs, im->logname[i], &im->log[i], &llen, STORE_MAX) < 0)
-			continue;
-		im->logs[im->nlogs].name = im->logname[i];
-		im->logs[im->nlogs].data = im->log[i];
-		im->logs[im->nlogs++].len = llen;
-	}
-}
-
-/* Read IMAGE[:PART]:\path and its logs into a store (writable in memory
- * only with write). */
-static int
-open_image_store(const struct image_path *ip, const char *spec, bool write, bcd_store_t **s)
-{
-	struct image_store im = { 0 };
-	char err[1024] = "";
-	size_t len = 0;
-	disk_fs_t *fs;
-	disk_t *d;
-	hive_t *h;
-	int rc = -1;
-
-	if (image_path_open(ip, false, &d, &fs) < 0)
-		return -1;
-	if (disk_fs_read_file(fs, ip->path, &im.buf, &len, STORE_MAX) < 0) {
-		tool_err("%s: %s", spec, disk_fs_last_error(fs));
-		goto out;
-	}
-	read_logs(fs, ip->path, &im);
-	/* Writable in memory only (--fix --dry-run): the image is never written. */
-	if (hive_open_image(&h, im.buf, len, spec, im.logs, im.nlogs, write ? HIVE_OPEN_WRITE : 0,
-			    err, sizeof(err)) < 0) {
-		tool_err("%s", err[0] ? err : spec);
-		goto out;
-	}
-	if (bcd_store_open_hive(s, h, spec, write ? BCD_OPEN_WRITE : 0, err, sizeof(err)) < 0) {
-		hive_close(h);
-		tool_err("%s", err);
-		goto out;
-	}
-	rc = 0;
-out:
-	image_store_free(&im);
-	disk_fs_close(fs);
-	disk_close(d);
-	return rc;
-}
+/* ---- opening stores ------------------------------------------------------------------ */
 
 /*
- * Write a fixed store back into its image as bcdboot does: --backup copies
- * the old file to NAME.bak (never replacing one), the new bytes go to a
- * file beside it that is renamed over it (the file system keeps the old or
- * the new file after a crash), then the logs are emptied as a commit does.
+ * Open a store, a host file or IMAGE[:PART]:\path, through the tools'
+ * shared glue (image-file.h): inside an image, a store opened for writing
+ * holds the image's exclusive lock from before it is read until it is
+ * closed, and bcd_store_commit() writes it as hivetool and bcdedit do (a
+ * new file beside it renamed over it, flushed, then its logs emptied).
+ * -1 after printing why it cannot be read.
  */
-static int
-commit_image_store(const char *spec, bcd_store_t *s, bool backup)
-{
-	struct image_store im = { 0 };
-	struct image_path ip;
-	char err[1024] = "", tmp[1100];
-	uint8_t *img = NULL, *old = NULL;
-	size_t len = 0, olen = 0, i;
-	disk_fs_t *fs = NULL;
-	disk_t *d = NULL;
-	int rc = -1;
-
-	if (image_path_parse(spec, &ip, err, sizeof(err)) != 1)
-		return -1;
-	if (image_path_open(&ip, true, &d, &fs) < 0)
-		goto out;
-	read_logs(fs, ip.path, &im);
-	if (bcd_store_serialize(s, im.logs, im.nlogs, &img, &len) < 0) {
-		tool_err("%s: %s", spec, bcd_last_error(s));
-		goto out;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.bak", ip.path);
-	if (backup && (disk_fs_read_file(fs, ip.path, &old, &olen, STORE_MAX) < 0 ||
-		       disk_fs_write_file(fs, tmp, old, olen, DISK_FS_NO_REPLACE) < 0)) {
-		tool_err("%s: %s (an existing backup is never replaced)", spec, disk_fs_last_error(fs));
-		goto out;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.bcdverify-new", ip.path);
-	if (disk_fs_write_file(fs, tmp, img, len, DISK_FS_NO_REPLACE) < 0 ||
-	    disk_fs_rename(fs, tmp, ip.path, 1) < 0) {
-		tool_err("%s: %s", spec, disk_fs_last_error(fs));
-		(void)disk_fs_remove(fs, tmp);
-		goto out;
-	}
-	for (i = 0; i < im.nlogs; i++)
-		if (im.logs[i].len && disk_fs_write_file(fs, im.logs[i].name, "", 0, 0) < 0) {
-			tool_err("%s: %s", spec, disk_fs_last_error(fs));
-			goto out;
-		}
-	rc = 0;
-out:
-	if (fs && disk_fs_close(fs) < 0 && rc == 0) {
-		tool_err("%s: %s", spec, disk_last_error(d));
-		rc = -1;
-	}
-	if (d && disk_close(d) < 0 && rc == 0) {
-		tool_err("%s: cannot write the image", spec);
-		rc = -1;
-	}
-	if (rc == 0)
-		(void)hive_serialize_done(bcd_store_hive(s), img, len);
-	free(img);
-	free(old);
-	image_store_free(&im);
-	image_path_free(&ip);
-	return rc;
-}
-
-/* Open a store; -1 after printing why it cannot be read. */
 static int
 open_store(const char *spec, bool write, bcd_store_t **s, bool *in_image)
 {
-	struct image_path ip;
 	char err[1024] = "";
-	int k = image_path_parse(spec, &ip, err, sizeof(err));
+	int k = tool_is_image_file(spec, err, sizeof(err));
 
 	*in_image = k == 1;
 	if (k < 0) {
 		tool_err("%s: %s", spec, err);
 		return -1;
 	}
-	if (k == 1) {
-		k = open_image_store(&ip, spec, write, s);
-		image_path_free(&ip);
-		return k;
-	}
-	if (bcd_store_open(s, spec, write ? BCD_OPEN_WRITE : 0, err, sizeof(err)) < 0) {
+	if (tool_store_open(s, spec, write ? BCD_OPEN_WRITE : 0, err, sizeof(err)) < 0) {
 		tool_err("%s", err[0] ? err : spec);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A writable copy in memory of a store opened read-only (--dry-run): its
+ * bytes as a commit would write them, reopened with no file behind them,
+ * so the repairs can be made and shown while nothing can be written.
+ */
+static int
+memory_copy(bcd_store_t *ro, const char *spec, bcd_store_t **out)
+{
+	char err[1024] = "";
+	uint8_t *img = NULL;
+	size_t len = 0;
+	hive_t *h;
+	int rc = -1;
+
+	if (bcd_store_serialize(ro, NULL, 0, &img, &len) < 0)
+		tool_err("%s: %s", spec, bcd_last_error(ro));
+	else if (hive_open_image(&h, img, len, spec, NULL, 0, HIVE_OPEN_WRITE, err,
+				 sizeof(err)) < 0)
+		tool_err("%s", err[0] ? err : spec);
+	else if (bcd_store_open_hive(out, h, spec, BCD_OPEN_WRITE, err, sizeof(err)) < 0) {
+		hive_close(h);
+		tool_err("%s", err);
+	} else {
+		rc = 0;
+	}
+	free(img);
+	return rc;
+}
+
+/* --backup of a store inside an image: the image glue copies the store
+ * (and its non-empty logs) to NAME.bak there; an existing backup is never
+ * replaced, as beside a host file. */
+static int
+commit_image_store(const char *spec, bcd_store_t *s, bool backup)
+{
+	char bak[4200];
+
+	snprintf(bak, sizeof(bak), "%s.bak", spec);
+	if (backup && tool_file_exists(bak)) {
+		tool_err("%s: exists (an existing backup is never replaced)", bak);
+		return -1;
+	}
+	if (hive_commit(bcd_store_hive(s), backup ? HIVE_COMMIT_BACKUP : 0) < 0) {
+		tool_err("%s", hive_last_error(bcd_store_hive(s)));
 		return -1;
 	}
 	return 0;
@@ -492,8 +404,47 @@ unfix(struct bv_store *st)
 	}
 }
 
+/* The findings of an earlier look at the store are dropped: the store is
+ * checked again under the lock the fix holds. */
+static void
+forget(struct bv_store *st)
+{
+	size_t i;
+
+	for (i = 0; st->diff && i < st->found.n; i++)
+		free(st->diff[i]);
+	free(st->diff);
+	free(st->fixed);
+	st->diff = NULL;
+	st->fixed = NULL;
+	bcd_findings_free(&st->found);
+}
+
+/* Write the repaired store: --backup first, then the commit. */
 static int
-fix_store(const struct opts *o, const struct bcd_verify_world *w, struct bv_store *st)
+commit(const struct opts *o, bcd_store_t *s, bool in_image, struct bv_store *st)
+{
+	if (in_image)
+		return commit_image_store(st->spec, s, o->backup);
+	if (o->backup && backup_copy(st->spec) < 0)
+		return -1;
+	if (bcd_store_commit(s) < 0) {
+		tool_err("%s", bcd_last_error(s));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --fix.  The store is opened again for writing, which locks it (inside an
+ * image: the image) from before it is read until the commit is done, and
+ * checked again under that lock, so that the repairs made are those of the
+ * store as it is written, never of a copy another writer has replaced since
+ * the first look.  --dry-run makes them on a copy in memory.
+ */
+static int
+fix_store(const struct opts *o, const struct bcd_verify_world *w, struct bv_store *st,
+	  bcd_store_t *ro)
 {
 	bcd_store_t *s;
 	bool in_image;
@@ -501,35 +452,34 @@ fix_store(const struct opts *o, const struct bcd_verify_world *w, struct bv_stor
 
 	if (!needs_commit(st))
 		return 0;
-	/* Writable also for --dry-run: the repairs are made in memory and
-	 * shown, and the store is never committed. */
+	if (o->dry_run) {
+		if (memory_copy(ro, st->spec, &s) < 0)
+			return -1;
+		if (apply_fixes(s, st) < 0) {
+			unfix(st);
+			bcd_store_close(s);
+			return -1;
+		}
+		bcd_store_close(s);
+		return 0;
+	}
 	if (open_store(st->spec, true, &s, &in_image) < 0)
 		return -1;
-	if (apply_fixes(s, st) < 0 ||
-	    (!o->dry_run && !in_image && o->backup && backup_copy(st->spec) < 0)) {
-		unfix(st);
+	forget(st);
+	if (run_checks(s, w, st) < 0) {
 		bcd_store_close(s);
 		return -1;
 	}
-	if (!o->dry_run && in_image && commit_image_store(st->spec, s, o->backup) < 0) {
-		unfix(st);
-		bcd_store_close(s);
-		return -1;
-	}
-	if (!o->dry_run && !in_image && bcd_store_commit(s) < 0) {
-		tool_err("%s", bcd_last_error(s));
+	if (needs_commit(st) && (apply_fixes(s, st) < 0 || commit(o, s, in_image, st) < 0)) {
 		unfix(st);
 		bcd_store_close(s);
 		return -1;
 	}
 	bcd_store_close(s);
-	if (o->dry_run)
-		return 0;
 	/* The dirty state was repaired by the commit itself. */
 	for (i = 0; i < st->found.n; i++)
 		if (!strcmp(st->found.v[i].id, "BCD-HIVE-LOGS"))
 			st->fixed[i] = true;
-	(void)w;
 	return 0;
 }
 
@@ -549,9 +499,9 @@ check_store(const struct opts *o, const struct bcd_verify_world *world, struct b
 		return -1;
 	}
 	rc = run_checks(s, &w, st);
-	bcd_store_close(s);
-	if (rc == 0 && o->fix && fix_store(o, &w, st) < 0)
+	if (rc == 0 && o->fix && fix_store(o, &w, st, s) < 0)
 		rc = -1;
+	bcd_store_close(s);
 	if (rc < 0)
 		st->failed = true;
 	return rc;

@@ -115,6 +115,20 @@ BCDKIT_API int disk_fs_read(disk_fs_t *fs, const char *path, disk_sink_cb sink, 
 BCDKIT_API int disk_fs_read_file(disk_fs_t *fs, const char *path, uint8_t **buf,
 				 size_t *len, size_t max);
 
+/*
+ * Open the file at path in fs as a disk image (raw, VHD or VHDX, probed by
+ * content as disk_open() does), read-only, to read the partitions and files
+ * inside it in turn: a VHD on a partition of a USB stick image.  Only what
+ * is read is read: the image's headers and block table, and the sectors
+ * asked for.  flags: 0 or DISK_OPEN_RAW.  fs must stay open, and unchanged,
+ * until disk_close(*out).  Messages name the image as
+ * "IMAGE:PART:\path".  Returns: 0 and *out, or a negative code (-BK_EWRONGTYPE
+ * for a folder, -BK_ENOTFOUND, -BK_ECORRUPT for a damaged image) with *out
+ * NULL and the detail in errbuf (when not NULL).
+ */
+BCDKIT_API int disk_fs_open_disk(disk_t **out, disk_fs_t *fs, const char *path,
+				 unsigned flags, char *errbuf, size_t errbuf_len);
+
 /* ---- writing (handle opened with DISK_FS_WRITE, else -BK_EREADONLY) --------- */
 
 /*

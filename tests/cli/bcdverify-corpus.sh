@@ -9,6 +9,12 @@ need_corpus
 BV="$top_builddir/bcdverify"
 EXP="$top_srcdir/tests/cli/bcdverify-corpus.expected"
 
+# Every store of the corpus has its line (logs and KTM files are not stores).
+(cd "$BK_CORPUS" && find bcd -type f) | grep -Ev '\.LOG[12]?$|\.blf$|\.regtrans-ms$' | sort |
+	while read -r store; do
+		grep -q "^$store " "$EXP" || fail "$store: a corpus store with no line in $EXP"
+	done
+
 grep -v '^#' "$EXP" | while read -r store code ids; do
 	[ -f "$BK_CORPUS/$store" ] || { echo "skip: $store not in the corpus"; continue; }
 	set +e

@@ -319,6 +319,7 @@ img_store_hive(disk_t *d, disk_fs_t *fs, const char *path, const char *what, hiv
 struct img_ctx {
 	struct image_path ip;
 	char *arg;                 /* as given: ip.path points into it */
+	disk_t *held;              /* a writable open: the image's exclusive lock */
 	bool backed_up;            /* --backup done for this handle */
 	bool create;               /* a new hive: the file may not exist yet */
 };
@@ -330,6 +331,7 @@ ctx_free(void *data)
 
 	if (!c)
 		return;
+	disk_close(c->held);       /* nothing written through it: only unlocks */
 	image_path_free(&c->ip);
 	free(c->arg);
 	free(c);
@@ -376,6 +378,17 @@ open_volume(struct img_ctx *c, bool write, disk_t **d, disk_fs_t **fs, char *err
 		disk_close(*d);
 		*d = NULL;
 	}
+	return rc;
+}
+
+static int
+hold_lock(struct img_ctx *c, char *err, size_t errlen)
+{
+	char msg[600];
+	int rc = disk_open(&c->held, c->ip.image, DISK_OPEN_WRITE, msg, sizeof(msg));
+
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s", c->arg, msg);
 	return rc;
 }
 
@@ -469,7 +482,18 @@ tool_hive_open(hive_t **out, const char *arg, unsigned flags, char *err, size_t 
 	*out = NULL;
 	if ((rc = ctx_new(arg, &c, err, errlen)) <= 0)
 		return rc < 0 ? rc : hive_open(out, arg, flags, err, errlen);
-	/* Reading never opens the image writable; a commit reopens it. */
+	/*
+	 * A hive opened for writing keeps the image's exclusive lock from
+	 * before it is read until it is closed (doc/safety.md): another
+	 * writer's commit can then never fall between this read and this
+	 * commit and be lost.  The handle held is never written through; the
+	 * reads and each commit open their own (sharing this lock).
+	 */
+	if ((flags & HIVE_OPEN_WRITE) &&
+	    (rc = hold_lock(c, err, errlen)) < 0) {
+		ctx_free(c);
+		return rc;
+	}
 	if ((rc = open_volume(c, false, &d, &fs, err, errlen)) < 0) {
 		ctx_free(c);
 		return rc;

@@ -73,7 +73,7 @@ static const char *const usage_text =
 "      --wait SECONDS     wait that long for another process's lock (default 5)\n"
 "  -p, --progress         show a progress bar (convert, build; default: when\n"
 "                         standard error is a terminal)\n"
-"  -q, --quiet            print nothing but errors: no bar, no notes\n"
+"  -q, --quiet            only errors: no bar, no notes (convert, build)\n"
 "      --json             machine-readable output (info, partition)\n"
 "      --mbr, --gpt       partition table type (partition, build)\n"
 "      --add KIND:SIZE[:active]\n"

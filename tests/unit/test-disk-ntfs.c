@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
+#include "bcdkit/disk-fs.h"
 #include "bk-alloc.h"
 #include "bk-bytes.h"
 
@@ -420,11 +421,71 @@ ntfs_suite(void)
 	return s;
 }
 
+#if !defined(HAVE_NTFS3G) || !defined(HAVE_WIMLIB)
+/*
+ * A build without libntfs-3g (or wimlib): an NTFS volume is recognised and
+ * refused with a message that says why, through the file-system layer and
+ * the disk_ntfs_* functions alike; a WIM cannot be applied.  Exit 1 on a
+ * wrong answer, else 77 (the NTFS tests themselves are skipped).
+ */
+static int
+without_features(void)
+{
+	struct disk_create_opts co = { .format = DISK_FORMAT_RAW, .size = 2 * MiB };
+	struct disk_build_part bp;
+	struct disk_build_opts bo = { .size = 64 * MiB, .label = DISK_LABEL_MBR };
+	uint8_t s[512] = { 0xEB, 0x52, 0x90, 'N', 'T', 'F', 'S', ' ', ' ', ' ', ' ' };
+	char path[600], err[600];
+	disk_fs_t *fs = NULL;
+	disk_t *d;
+	int rc, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/ntfs-sig.img", dir);
+	if (disk_create(&d, path, &co, err, sizeof(err)) < 0 || disk_write(d, 0, s, sizeof(s)) < 0) {
+		fprintf(stderr, "cannot make %s: %s\n", path, err);
+		return 1;
+	}
+#ifndef HAVE_NTFS3G
+	rc = disk_fs_open(&fs, d, 0, 0);
+	printf("disk_fs_open: %d %s\n", rc, disk_last_error(d));
+	bad |= rc != -BK_EUNSUPPORTED || !strstr(disk_last_error(d), "built without NTFS support");
+	rc = disk_ntfs_list(d, 0, "\\", NULL, NULL);
+	printf("disk_ntfs_list: %d %s\n", rc, disk_last_error(d));
+	bad |= rc != -BK_EUNSUPPORTED || !strstr(disk_last_error(d), "built without NTFS support");
+#endif
+	disk_fs_close(fs);
+	disk_close(d);
+#ifndef HAVE_WIMLIB
+	snprintf(path, sizeof(path), "%s/none.wim", dir);
+	write_file("none.wim", "x", 1);
+	snprintf(bp.path, sizeof(bp.path), "%s", path);
+	if (disk_build_parse_spec("ntfs:rest:wim=X", &bp, err, sizeof(err)) < 0)
+		return 1;
+	snprintf(bp.path, sizeof(bp.path), "%s", path);
+	snprintf(path, sizeof(path), "%s/wim.img", dir);
+	rc = disk_build(path, &bo, &bp, 1, err, sizeof(err));
+	printf("disk_build wim=: %d %s\n", rc, err);
+	bad |= rc != -BK_EUNSUPPORTED || !strstr(err, "without wimlib");
+	bad |= access(path, F_OK) == 0;
+#endif
+	return bad ? 1 : 77;
+}
+#endif
+
 int
 main(void)
 {
-	SRunner *sr = srunner_create(ntfs_suite());
+	SRunner *sr;
 	int failed;
+
+#if !defined(HAVE_NTFS3G) || !defined(HAVE_WIMLIB)
+	if (!mkdtemp(dir))
+		return 1;
+	failed = without_features();
+	cleanup();
+	return failed;
+#endif
+	sr = srunner_create(ntfs_suite());
 
 	/* One process: the WIM and images are made once and shared by the tests. */
 	srunner_set_fork_status(sr, CK_NOFORK);

@@ -22,7 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef HAVE_WIMLIB
 #include <wimlib.h>
+#endif
 
 #include "bk-alloc.h"
 #include "bk-bytes.h"
@@ -312,23 +314,65 @@ run_mkntfs(struct bk_errbuf *eb, const char *file, const struct disk_partition *
 	return 0;
 }
 
+/* Where progress goes: the caller's callback and the partition at work. */
+struct build_report {
+	const struct disk_build_opts *o;
+	unsigned partition;
+	bool cancelled;
+};
+
 static int
-apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *bp)
+report(struct build_report *r, enum disk_build_stage stage, uint64_t done, uint64_t total)
+{
+	if (r->o->progress &&
+	    r->o->progress(r->o->progress_data, stage, r->partition, done, total) != 0)
+		r->cancelled = true;
+	return r->cancelled ? -1 : 0;
+}
+
+#ifdef HAVE_WIMLIB
+/* wimlib's progress, passed on while it writes file data (most of the time
+ * of an apply); the other messages carry nothing a bar could show. */
+static enum wimlib_progress_status
+wim_progress(enum wimlib_progress_msg msg, union wimlib_progress_info *info, void *ctx)
+{
+	if (msg == WIMLIB_PROGRESS_MSG_EXTRACT_STREAMS &&
+	    report(ctx, DISK_BUILD_APPLY_WIM, info->extract.completed_bytes,
+		   info->extract.total_bytes) < 0)
+		return WIMLIB_PROGRESS_STATUS_ABORT;
+	return WIMLIB_PROGRESS_STATUS_CONTINUE;
+}
+
+static int
+apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *bp,
+	  struct build_report *r)
 {
 	WIMStruct *wim = NULL;
 	int rc;
 
-	rc = wimlib_open_wim(bp->path, 0, &wim);
+	rc = wimlib_open_wim_with_progress(bp->path, 0, &wim, r->o->progress ? wim_progress : NULL, r);
 	if (rc == 0)
 		rc = wimlib_extract_image(wim, (int)bp->wim_index, file, WIMLIB_EXTRACT_FLAG_NTFS);
 	if (wim)
 		wimlib_free(wim);
+	if (rc == WIMLIB_ERR_ABORTED_BY_PROGRESS)
+		return bk_err(eb, BK_EINVAL, "%s: build cancelled", file);
 	if (rc != 0)
 		return bk_err(eb, rc == WIMLIB_ERR_NOMEM ? BK_ENOMEM : BK_EIO,
 			      "%s: applying image %u: %s", bp->path, bp->wim_index,
 			      wimlib_get_error_string((enum wimlib_error_code)rc));
 	return 0;
 }
+#else
+static int
+apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *bp,
+	  struct build_report *r)
+{
+	(void)file; (void)r;
+	return bk_err(eb, BK_EUNSUPPORTED, "%s: cannot apply a WIM image: bcdkit was built "
+		      "without wimlib (--without-wimlib)", bp->path);
+}
+#endif
 
 /*
  * Make the temporary NTFS image of one partition, "OUT.partN.tmpPID.RANDOM"
@@ -337,7 +381,8 @@ apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *
  */
 static int
 prepare_ntfs(struct bk_errbuf *eb, const struct bk_target *pt, const struct disk_partition *p,
-	     const struct disk_build_part *bp, struct bk_temp *tt, char **tmp)
+	     const struct disk_build_part *bp, struct bk_temp *tt, char **tmp,
+	     struct build_report *r)
 {
 	char suffix[16], *name;
 	const char *dir = pt->real;
@@ -359,7 +404,7 @@ prepare_ntfs(struct bk_errbuf *eb, const struct bk_target *pt, const struct disk
 	if ((rc = run_mkntfs(eb, name, p, bp->label)) < 0)
 		return rc;
 	if (bp->source == DISK_SRC_WIM)
-		rc = apply_wim(eb, name, bp);
+		rc = apply_wim(eb, name, bp, r);
 	return rc;
 }
 
@@ -368,7 +413,7 @@ prepare_ntfs(struct bk_errbuf *eb, const struct bk_target *pt, const struct disk
 /* Copy the data areas of file into d at off, skipping holes and zeros. */
 static int
 copy_into(struct disk *d, struct bk_errbuf *eb, const char *file, const struct disk_partition *p,
-	  uint8_t *buf)
+	  uint8_t *buf, struct build_report *r)
 {
 	struct stat st;
 	off_t data, hole, pos = 0;
@@ -404,8 +449,14 @@ copy_into(struct disk *d, struct bk_errbuf *eb, const char *file, const struct d
 			if (!disk_is_zero(buf, (size_t)n) &&
 			    (wrc = disk_write(d, p->offset + (uint64_t)pos, buf, (size_t)n)) < 0)
 				rc = bk_err(eb, -wrc, "%s", disk_last_error(d));
+			else if (report(r, DISK_BUILD_WRITE, (uint64_t)(pos + n),
+					(uint64_t)st.st_size) < 0)
+				rc = bk_err(eb, BK_EINVAL, "%s: build cancelled", file);
 		}
 	}
+	/* Holes at the end are written too (as nothing): say so. */
+	if (rc == 0 && report(r, DISK_BUILD_WRITE, (uint64_t)st.st_size, (uint64_t)st.st_size) < 0)
+		rc = bk_err(eb, BK_EINVAL, "%s: build cancelled", file);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -501,6 +552,7 @@ struct build_state {
 	struct bk_target pt;        /* DIR/OUTNAME: where the partition images go */
 	uint8_t *buf;
 	disk_t *d;
+	struct build_report r;
 };
 
 /* FAT for fat32, fat16 and esp partitions; esp by size as Windows does. */
@@ -551,13 +603,15 @@ build_parts(struct build_state *s, const struct disk_build_part *parts, unsigned
 		if ((parts[i].source != DISK_SRC_FORMAT || parts[i].kind != DISK_PART_NTFS) &&
 		    parts[i].source != DISK_SRC_WIM)
 			continue;
+		s->r.partition = s->l->part[i].number;
 		if ((rc = prepare_ntfs(&s->eb, &s->pt, &s->l->part[i], &parts[i], &s->tt[i],
-				       &s->tmp[i])) < 0)
+				       &s->tmp[i], &s->r)) < 0)
 			return rc;
 	}
 	for (i = 0; i < n; i++) {
 		src = parts[i].source == DISK_SRC_IMAGE ? parts[i].path : s->tmp[i];
-		if (src && (rc = copy_into(s->d, &s->eb, src, &s->l->part[i], s->buf)) < 0)
+		s->r.partition = s->l->part[i].number;
+		if (src && (rc = copy_into(s->d, &s->eb, src, &s->l->part[i], s->buf, &s->r)) < 0)
 			return rc;
 		if (parts[i].source == DISK_SRC_IMAGE &&
 		    (rc = fix_hidden_sectors(s->d, &s->eb, &s->l->part[i])) < 0)
@@ -584,6 +638,7 @@ disk_build(const char *out, const struct disk_build_opts *o,
 
 	memset(&s, 0, sizeof(s));
 	s.pt.dirfd = -1;
+	s.r.o = o;
 	for (i = 0; i < BUILD_MAX_PARTS; i++)
 		s.tt[i].fd = -1;
 	if (nparts == 0 || nparts > BUILD_MAX_PARTS ||

@@ -44,6 +44,8 @@ struct disk_fs {
 	enum disk_fs_type type;
 	const struct fs_driver *drv;
 	void *priv;                 /* driver state */
+	bool recognised;            /* set by a mount that knows the file system
+				     * but cannot mount it: stop probing */
 	struct bk_errbuf err;       /* detail: "IMAGE:PART:\path: what" */
 };
 
@@ -57,7 +59,8 @@ struct disk_fs {
  */
 struct fs_driver {
 	enum disk_fs_type type;     /* DISK_FS_NTFS or DISK_FS_FAT12 (FAT any) */
-	/* Recognise and mount; -BK_EUNSUPPORTED when not this file system. */
+	/* Recognise and mount; -BK_EUNSUPPORTED when not this file system (or,
+	 * with recognised set, when this build cannot handle it). */
 	int (*mount)(struct disk_fs *fs);
 	void (*unmount)(struct disk_fs *fs);    /* after flush; frees priv */
 	int (*flush)(struct disk_fs *fs);

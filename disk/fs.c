@@ -107,7 +107,7 @@ mount_any(struct disk_fs *fs)
 		fs->type = drv->type;
 		bk_err_clear(&fs->err);
 		rc = drv->mount(fs);
-		if (rc != -BK_EUNSUPPORTED)
+		if (rc != -BK_EUNSUPPORTED || fs->recognised)
 			return rc;
 	}
 	fs->drv = NULL;

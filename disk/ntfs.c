@@ -4,10 +4,8 @@
  * the library's device reads and writes into fs_read_at()/fs_write_at() on
  * the partition's byte range, so any image format the disk_t layer opens
  * (raw, VHD, VHDX, block device) works, with no root and no loop device.
- * The device is writable only when the disk_fs handle is.
- *
- * Also here: the original read-only disk_ntfs_* functions, now thin
- * wrappers over the file-system layer (bcdkit/disk-fs.h).
+ * The device is writable only when the disk_fs handle is.  (The
+ * disk_ntfs_* functions are in ntfs-files.c.)
  */
 #include "fs-ntfs.h"
 
@@ -223,115 +221,4 @@ ntfs_part_dev_new(struct disk_fs *fs, struct ntfs_part_dev *pd)
 	pd->fs = fs;
 	pd->pos = 0;
 	return ntfs_device_alloc(fs->d->name, 0, &part_dev_ops, pd);
-}
-
-/* ---- the read-only disk_ntfs_* functions ------------------------------------------ */
-
-/* Partition 0 here means the first partition holding NTFS (or the whole
- * disk without a table), as it always has for these functions. */
-static int
-first_ntfs(struct disk *d, unsigned *number)
-{
-	struct disk_label *l;
-	uint8_t s[DISK_SECTOR];
-	unsigned i;
-	int rc;
-
-	if (*number)
-		return 0;
-	if (!(l = bk_malloc(sizeof(*l))))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
-	rc = disk_label_read(d, l);
-	if (rc == -BK_ENOTFOUND) {
-		bk_err_clear(&d->err);
-		rc = 0;
-		goto out;
-	}
-	for (i = 0; rc == 0 && i < l->count; i++) {
-		if ((rc = disk_read(d, l->part[i].offset, s, sizeof(s))) < 0)
-			break;
-		if (memcmp(s + 3, "NTFS    ", 8) == 0) {
-			*number = l->part[i].number;
-			goto out;
-		}
-	}
-	if (rc == 0)
-		rc = bk_err(&d->err, BK_ENOTFOUND, "%s: no NTFS partition", d->name);
-out:
-	bk_free(l);
-	return rc;
-}
-
-static int
-open_ntfs(struct disk *d, unsigned partition, disk_fs_t **fs)
-{
-	int rc;
-
-	if ((rc = first_ntfs(d, &partition)) < 0 || (rc = disk_fs_open(fs, d, partition, 0)) < 0)
-		return rc;
-	if (disk_fs_get_type(*fs) != DISK_FS_NTFS) {
-		disk_fs_close(*fs);
-		*fs = NULL;
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: partition %u does not hold NTFS",
-			      d->name, partition);
-	}
-	return 0;
-}
-
-/* Close the handle, keeping its error as the disk's. */
-static int
-close_ntfs(struct disk *d, disk_fs_t *fs, int rc)
-{
-	if (rc < 0)
-		bk_err(&d->err, -rc, "%s", disk_fs_last_error(fs));
-	disk_fs_close(fs);
-	return rc;
-}
-
-int
-disk_ntfs_list(disk_t *d, unsigned partition, const char *path, disk_file_cb cb, void *data)
-{
-	disk_fs_t *fs;
-	int rc;
-
-	if ((rc = open_ntfs(d, partition, &fs)) < 0)
-		return rc;
-	return close_ntfs(d, fs, disk_fs_list(fs, path, cb, data));
-}
-
-int
-disk_ntfs_stat(disk_t *d, unsigned partition, const char *path, struct disk_file_info *fi)
-{
-	disk_fs_t *fs;
-	int rc;
-
-	if ((rc = open_ntfs(d, partition, &fs)) < 0)
-		return rc;
-	return close_ntfs(d, fs, disk_fs_stat(fs, path, fi));
-}
-
-int
-disk_ntfs_read(disk_t *d, unsigned partition, const char *path, disk_sink_cb sink,
-	       void *data)
-{
-	disk_fs_t *fs;
-	int rc;
-
-	if ((rc = open_ntfs(d, partition, &fs)) < 0)
-		return rc;
-	return close_ntfs(d, fs, disk_fs_read(fs, path, sink, data));
-}
-
-int
-disk_ntfs_read_file(disk_t *d, unsigned partition, const char *path, uint8_t **buf,
-		    size_t *len, size_t max)
-{
-	disk_fs_t *fs;
-	int rc;
-
-	*buf = NULL;
-	*len = 0;
-	if ((rc = open_ntfs(d, partition, &fs)) < 0)
-		return rc;
-	return close_ntfs(d, fs, disk_fs_read_file(fs, path, buf, len, max));
 }

@@ -38,7 +38,7 @@ static const char *const usage_text =
 "                                  make an empty image\n"
 "  info FILE [--json]              format, sizes, geometry, creator, partitions\n"
 "  convert IN OUT [--format FMT] [--type TYPE] [--block-size SIZE] [--force]\n"
-"                                  copy IN into a new image OUT\n"
+"                 [-p|-q]          copy IN into a new image OUT\n"
 "  partition FILE [--json]         list the partition table\n"
 "  partition FILE (--mbr|--gpt) --add KIND:SIZE[:active]...\n"
 "                                  write a new partition table\n"
@@ -46,7 +46,8 @@ static const char *const usage_text =
 "                 [--disk-guid GUID] [--part-guid N:GUID]\n"
 "                                  change the partition table\n"
 "  build OUT --size SIZE [--format FMT] [--type TYPE] (--mbr|--gpt)\n"
-"            --part SPEC...        make a partitioned image\n"
+"            --part SPEC... [-p|-q]\n"
+"                                  make a partitioned image\n"
 "  ls IMAGE[:PART][:PATH] [PATH]   list a folder inside a partition (NTFS, FAT)\n"
 "  cat IMAGE[:PART][:PATH] [PATH]  copy a file inside a partition to stdout\n"
 "  cp [-r] SRC... DST              copy files between host and partitions;\n"
@@ -70,6 +71,9 @@ static const char *const usage_text =
 "      --force            replace an existing output (create, convert, build);\n"
 "                         rewrite a read-only or hard-linked image (partition)\n"
 "      --wait SECONDS     wait that long for another process's lock (default 5)\n"
+"  -p, --progress         show a progress bar (convert, build; default: when\n"
+"                         standard error is a terminal)\n"
+"  -q, --quiet            only errors: no bar, no notes (convert, build)\n"
 "      --json             machine-readable output (info, partition)\n"
 "      --mbr, --gpt       partition table type (partition, build)\n"
 "      --add KIND:SIZE[:active]\n"
@@ -122,6 +126,7 @@ enum {
 	O_SIGNATURE = 1 << 12, O_DISK_GUID = 1 << 13, O_PART_GUID = 1 << 14,
 	O_FORCE = 1 << 16,
 	O_ALWAYS = 1 << 15,     /* --help, --version, --wait */
+	O_PROGRESS = 1 << 17, O_QUIET = 1 << 18,
 };
 enum { F_IMAGE = 1, F_TABLE = 2 };
 
@@ -151,6 +156,8 @@ static const struct vopt {
 	{ { "disk-guid", required_argument, NULL, LO_DISK_GUID }, O_DISK_GUID, F_TABLE },
 	{ { "part-guid", required_argument, NULL, LO_PART_GUID }, O_PART_GUID, F_TABLE },
 	{ { "force", no_argument, NULL, LO_FORCE }, O_FORCE, F_IMAGE | F_TABLE },
+	{ { "progress", no_argument, NULL, 'p' }, O_PROGRESS, F_IMAGE | F_TABLE },
+	{ { "quiet", no_argument, NULL, 'q' }, O_QUIET, F_IMAGE | F_TABLE },
 	{ { "wait", required_argument, NULL, LO_WAIT }, O_ALWAYS, F_IMAGE | F_TABLE },
 	{ { "help", no_argument, NULL, 'h' }, O_ALWAYS, F_IMAGE | F_TABLE },
 	{ { "version", no_argument, NULL, 'V' }, O_ALWAYS, F_IMAGE | F_TABLE },
@@ -178,6 +185,7 @@ struct opts {
 	unsigned type_num;
 	enum disk_part_kind type_kind;
 	bool have_sig, have_dguid, force;
+	bool progress, quiet;               /* -p forces the bar, -q only errors */
 	uint32_t sig;
 	uint8_t dguid[16];
 	unsigned pguid_num;
@@ -321,6 +329,8 @@ set_opt(int c, struct opts *o, unsigned allowed, char **argv)
 	case '?': tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
 	case LO_JSON: o->json = true; break;
 	case LO_FORCE: o->force = true; break;
+	case 'p': o->progress = true; o->quiet = false; break;
+	case 'q': o->quiet = true; o->progress = false; break;
 	case LO_WAIT: tool_parse_wait(optarg); break;
 	default:
 		set_image_opt(c, o);
@@ -345,7 +355,7 @@ parse_opts(int argc, char **argv, struct opts *o, const struct cmd_spec *spec)
 	o->set_active = -1;
 	optind = 1;
 	opterr = 0;     /* one message of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, ":s:f:t:hV", lo, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":s:f:t:pqhV", lo, NULL)) != -1)
 		set_opt(c, o, spec->allowed, argv);
 	if (tool_lock_wait_ms >= 0)
 		disk_set_lock_wait((unsigned)tool_lock_wait_ms);
@@ -493,24 +503,33 @@ cmd_info(int argc, char **argv)
 
 /* ---- convert ---------------------------------------------------------------- */
 
+/* The bar: on a terminal unless -q, or wherever standard error goes with -p. */
+static bool
+show_bar(const struct opts *o)
+{
+	return o->progress || (!o->quiet && isatty(STDERR_FILENO));
+}
+
 static int
 cmd_convert(int argc, char **argv)
 {
-	struct dt_bar bar = { -1 };
+	struct dt_bar bar = { .last = -1 };
 	struct opts o;
 	char err[600];
 	static const struct cmd_spec spec = {
-		F_IMAGE, O_FORMAT | O_TYPE | O_BLOCK_SIZE | O_FORCE, 2, 2 };
+		F_IMAGE, O_FORMAT | O_TYPE | O_BLOCK_SIZE | O_FORCE | O_PROGRESS | O_QUIET, 2, 2 };
 	int i = parse_opts(argc, argv, &o, &spec), rc;
-	bool tty = isatty(STDERR_FILENO);
+	bool bar_on = show_bar(&o);
 	disk_t *d;
 
 	if (!tool_output_ok(argv[i + 1], o.force, (const char *[]){ argv[i], NULL }))
 		return EXIT_FAIL;
 	d = open_disk(argv[i]);
-	rc = disk_convert(d, argv[i + 1], &o.create, tty ? dt_progress : NULL, &bar, err, sizeof(err));
-	if (tty && bar.last >= 0 && rc < 0)
-		fputc('\n', stderr);
+	if (o.quiet)
+		disk_set_msg_cb(d, NULL, NULL);
+	rc = disk_convert(d, argv[i + 1], &o.create, bar_on ? dt_progress : NULL, &bar, err,
+			  sizeof(err));
+	dt_bar_end(&bar);
 	disk_close(d);
 	if (rc < 0) {
 		tool_err("%s", err);
@@ -693,7 +712,9 @@ static int
 cmd_build(int argc, char **argv)
 {
 	static const struct cmd_spec spec = {
-		F_TABLE, O_MBR | O_GPT | O_PART | O_SIZE | O_FORMAT | O_TYPE | O_FORCE, 1, 1 };
+		F_TABLE, O_MBR | O_GPT | O_PART | O_SIZE | O_FORMAT | O_TYPE | O_FORCE | O_PROGRESS |
+		O_QUIET, 1, 1 };
+	struct dt_bar bar = { .last = -1 };
 	struct disk_build_part *parts;
 	struct disk_build_opts bo;
 	struct opts o;
@@ -723,7 +744,12 @@ cmd_build(int argc, char **argv)
 	bo.label = o.table;
 	bo.format = o.create.format;
 	bo.type = o.create.type;
+	if (show_bar(&o)) {
+		bo.progress = dt_build_progress;
+		bo.progress_data = &bar;
+	}
 	rc = disk_build(argv[i], &bo, parts, o.nadd, err, sizeof(err));
+	dt_bar_end(&bar);
 	free(parts);
 	if (rc < 0) {
 		tool_err("%s", err);

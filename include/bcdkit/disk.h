@@ -475,12 +475,26 @@ struct disk_build_part {
 BCDKIT_API int disk_build_parse_spec(const char *spec, struct disk_build_part *out,
 				     char *errbuf, size_t errbuf_len);
 
+/* What disk_build() is doing when it reports progress. */
+enum disk_build_stage {
+	DISK_BUILD_APPLY_WIM = 1,     /* wimlib writing the files of a WIM image */
+	DISK_BUILD_WRITE,             /* a partition's data written into the image */
+};
+
+/* Progress of one stage of one partition (its number in the new table):
+ * done out of total bytes.  A non-zero return cancels the build
+ * (-BK_EINVAL, nothing left behind). */
+typedef int (*disk_build_progress_cb)(void *data, enum disk_build_stage stage,
+				      unsigned partition, uint64_t done, uint64_t total);
+
 struct disk_build_opts {
 	uint64_t size;                /* virtual disk size in bytes */
 	enum disk_label_type label;   /* DISK_LABEL_MBR or DISK_LABEL_GPT */
 	enum disk_format format;      /* RAW, VHD or VHDX (AUTO: from the name) */
 	enum disk_type type;          /* FIXED or DYNAMIC (DEFAULT: dynamic) */
 	const char *tmpdir;           /* where partition images are made; NULL = output's folder */
+	disk_build_progress_cb progress;  /* NULL: none */
+	void *progress_data;
 };
 
 /*

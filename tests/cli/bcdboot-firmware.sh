@@ -12,6 +12,7 @@
 #        volume boot code prints the drive and its hidden sectors.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
 . "$top_srcdir/tests/cli/lib-qemu.sh"
+need_ntfs
 need mkfs.fat
 qemu_need_uefi
 

@@ -9,6 +9,7 @@
 # gives the same store apart from timestamps, and the file systems pass
 # fsck.fat / ntfsfix afterwards.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
+need_ntfs
 need hivexregedit
 need mkfs.fat
 need fsck.fat

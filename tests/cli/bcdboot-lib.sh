@@ -12,6 +12,9 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 need() { command -v "$1" >/dev/null 2>&1 || skip "$1 not installed"; }
+# Skip in a build configured --without-ntfs-3g / --without-wimlib (as lib.sh).
+need_ntfs() { grep -q '^#define HAVE_NTFS3G 1' "$top_builddir/config.h" || skip "built without NTFS support"; }
+need_wimlib() { grep -q '^#define HAVE_WIMLIB 1' "$top_builddir/config.h" || skip "built without wimlib"; }
 
 expect_exit() {
 	want=$1; shift

@@ -5,6 +5,7 @@
 # ones exit 1 under --fix and 0 on the next run; --dry-run leaves every file
 # byte-identical; the JSON report validates against doc/bcdverify-schema.json.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
+need_ntfs
 need mkfs.fat
 BV="$top_builddir/bcdverify"
 

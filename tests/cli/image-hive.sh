@@ -9,6 +9,7 @@
 # strace runs the tools here; LeakSanitizer cannot run under ptrace.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+need_ntfs
 KEY='Microsoft\Windows NT\CurrentVersion'
 
 img="$TMP/win.vhdx"

@@ -7,6 +7,7 @@
 # the image is not written (same bytes, same modification time).
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+need_ntfs
 BCDEDIT="$top_builddir/bcdedit"
 
 fat="$TMP/esp.img"

@@ -6,6 +6,7 @@
 # library's version script, and calls inside a library are bound to the
 # library's own functions, so a program that defines a function of the same
 # name (here hive_upcase) cannot break the library (-Bsymbolic-functions).
+# libbcdkit-hive does not depend on libxml2.
 set -eu
 . "$top_srcdir/tests/cli/lib.sh"
 command -v nm >/dev/null || skip "nm not installed"
@@ -72,3 +73,26 @@ $cc -o "$TMP/interpose" "$TMP/interpose.c" -I"$top_srcdir/include" -I"$top_build
 "$TMP/interpose" "$top_builddir/fixtures/sample.hiv" >"$TMP/out" ||
 	fail "a program defining hive_upcase breaks hive_key_find (returned $(cat "$TMP/out"))"
 echo "ok: internal calls are bound inside the library"
+
+# libbcdkit-hive does not load libxml2 (nor ICU through it): its XML export
+# writes its own bytes.  Checked on the direct dependencies (NEEDED), on
+# everything the loader would pull in (ldd), and on the libtool archive,
+# whose dependency_libs libtool adds to every program linked with it (a
+# linker that drops unused libraries, --as-needed, hides it in NEEDED).
+so="$libs/libbcdkit-hive.so"
+la="$top_builddir/libbcdkit-hive.la"
+if [ -e "$la" ]; then
+	grep '^dependency_libs=' "$la" | grep -e '-lxml2' -e 'libxml2' &&
+		fail "libbcdkit-hive.la carries libxml2 to the programs linked with it"
+	echo "ok: libbcdkit-hive.la: $(grep '^dependency_libs=' "$la")"
+fi
+if command -v readelf >/dev/null; then
+	readelf -d "$so" | grep NEEDED >"$TMP/needed"
+	grep -i 'libxml2\|libicu' "$TMP/needed" && fail "libbcdkit-hive.so NEEDs libxml2/ICU"
+	echo "ok: libbcdkit-hive.so NEEDs $(awk '{print $NF}' "$TMP/needed" | tr '\n' ' ')"
+fi
+if command -v ldd >/dev/null; then
+	LD_LIBRARY_PATH="$libs" ldd "$so" >"$TMP/ldd"
+	grep -i 'libxml2\|libicu' "$TMP/ldd" && fail "libbcdkit-hive.so pulls in libxml2/ICU"
+	echo "ok: libbcdkit-hive.so loads no libxml2 or ICU"
+fi

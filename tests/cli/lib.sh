@@ -8,6 +8,10 @@ trap 'rm -rf "$TMP"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
+# need_ntfs / need_wimlib: skip in a build configured --without-ntfs-3g or
+# --without-wimlib (config.h says what this build has).
+need_ntfs() { grep -q '^#define HAVE_NTFS3G 1' "$top_builddir/config.h" || skip "built without NTFS support"; }
+need_wimlib() { grep -q '^#define HAVE_WIMLIB 1' "$top_builddir/config.h" || skip "built without wimlib"; }
 need_corpus() { [ -d "${BK_CORPUS:-/nonexistent}" ] || skip "corpus not found at ${BK_CORPUS:-?}"; }
 
 # expect_exit CODE CMD...: run CMD, fail unless it exits with CODE.

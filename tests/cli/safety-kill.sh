@@ -7,6 +7,7 @@
 # the new one, never damaged, and after the next run no temporary file is
 # left.  SIGINT in the middle of vhdtool convert and build leaves nothing.
 . "$top_srcdir/tests/cli/lib.sh"
+need_ntfs
 # strace runs the tools here; LeakSanitizer cannot run under ptrace.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS
 command -v strace >/dev/null 2>&1 || skip "strace not installed"

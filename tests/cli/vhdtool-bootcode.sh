@@ -5,6 +5,7 @@
 # and copied from another volume with the target's BPB kept; refusals leave
 # the image unchanged.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
+need_ntfs
 need ntfsfix
 need mkfs.fat
 MBR=/usr/lib/syslinux/mbr/mbr.bin

@@ -7,6 +7,8 @@
 # boot sector's hidden-sectors field (0x1C) against the partition start.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+need_ntfs
+need_wimlib
 PATH="$PATH:/usr/sbin:/sbin"
 for t in mkntfs wimlib-imagex ntfsls ntfscat sfdisk sgdisk; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"

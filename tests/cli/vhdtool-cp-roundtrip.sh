@@ -8,6 +8,7 @@
 # ntfsls for NTFS, fsck.fat -n, mdir and mtype for FAT.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+need_ntfs
 PATH="$PATH:/usr/sbin:/sbin"
 for t in mkntfs ntfsfix ntfsls fsck.fat mdir mtype python3; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"

@@ -7,6 +7,7 @@
 # left clean for ntfsfix -n / fsck.fat -n.  A refused command changes no byte.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+need_ntfs
 PATH="$PATH:/usr/sbin:/sbin"
 for t in mkntfs ntfsfix fsck.fat; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"

@@ -6,6 +6,7 @@
 # and the partition, and no command changes a byte of the image.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+need_ntfs
 PATH="$PATH:/usr/sbin:/sbin"
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
 

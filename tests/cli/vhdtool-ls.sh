@@ -5,6 +5,8 @@
 # syntax, and the errors: missing path, non-NTFS partition, no partition.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+need_ntfs
+need_wimlib
 PATH="$PATH:/usr/sbin:/sbin"
 for t in mkntfs wimlib-imagex; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"

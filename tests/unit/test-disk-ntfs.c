@@ -5,6 +5,8 @@
  * by disk_build(), then listed, stat'ed and read back through libntfs-3g
  * with our device operations; the bytes must equal the source files.  Needs
  * mkntfs and wimlib-imagex; without them those tests skip with a message.
+ * disk_build() reports progress through its callback (wimlib's, then the
+ * write pass) and a non-zero return cancels it with nothing left behind.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
+#include "bcdkit/disk-fs.h"
 #include "bk-alloc.h"
 #include "bk-bytes.h"
 
@@ -354,6 +357,83 @@ no_leftovers(const char *out, long n)
 
 /* Every allocation of ours that fails gives -BK_ENOMEM and leaves no
  * partial file; the same call succeeds once allocations work again. */
+/* What disk_build() reported: per stage, the calls, the last done/total,
+ * whether done ever went back; cancel_at stops the build at that call. */
+struct progress_log {
+	unsigned calls[3], cancel_at, n;
+	uint64_t done[3], total[3];
+	unsigned partition[3];
+	int backwards;
+};
+
+static int
+log_progress(void *data, enum disk_build_stage stage, unsigned partition, uint64_t done,
+	     uint64_t total)
+{
+	struct progress_log *pl = data;
+
+	ck_assert(stage == DISK_BUILD_APPLY_WIM || stage == DISK_BUILD_WRITE);
+	ck_assert_uint_le(done, total);
+	if (pl->calls[stage] && partition == pl->partition[stage] && done < pl->done[stage])
+		pl->backwards = 1;
+	pl->calls[stage]++;
+	pl->done[stage] = done;
+	pl->total[stage] = total;
+	pl->partition[stage] = partition;
+	return ++pl->n == pl->cancel_at;
+}
+
+START_TEST(build_progress)
+{
+	struct disk_build_part p;
+	struct disk_build_opts o;
+	struct progress_log pl;
+	char out[512], err[512], spec[600];
+	struct stat st;
+	unsigned all;
+
+	if (make_wim() < 0)
+		return;
+	memset(&o, 0, sizeof(o));
+	o.size = 32 * MiB;
+	o.label = DISK_LABEL_MBR;
+	o.format = DISK_FORMAT_VHDX;
+	o.progress = log_progress;
+	o.progress_data = &pl;
+	snprintf(spec, sizeof(spec), "ntfs:rest:wim=%s/t.wim", dir);
+	ck_assert_int_eq(disk_build_parse_spec(spec, &p, err, sizeof(err)), 0);
+	snprintf(out, sizeof(out), "%s/progress.vhdx", dir);
+	/* wimlib's progress while it writes the files, then the write pass;
+	 * each ends at its total and never goes back. */
+	memset(&pl, 0, sizeof(pl));
+	ck_assert_msg(disk_build(out, &o, &p, 1, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_gt(pl.calls[DISK_BUILD_APPLY_WIM], 0);
+	ck_assert_uint_ge(pl.total[DISK_BUILD_APPLY_WIM], sizeof(big));
+	ck_assert_uint_eq(pl.done[DISK_BUILD_APPLY_WIM], pl.total[DISK_BUILD_APPLY_WIM]);
+	ck_assert_uint_gt(pl.calls[DISK_BUILD_WRITE], 1);
+	ck_assert_uint_eq(pl.done[DISK_BUILD_WRITE], pl.total[DISK_BUILD_WRITE]);
+	ck_assert_uint_gt(pl.total[DISK_BUILD_WRITE], 16 * MiB);
+	ck_assert_uint_eq(pl.partition[DISK_BUILD_WRITE], 1);
+	ck_assert_int_eq(pl.backwards, 0);
+	ck_assert_int_eq(unlink(out), 0);
+	all = pl.n;
+	/* A non-zero return cancels, in the WIM apply (the first call) and in
+	 * the write pass (the last), and nothing is left behind. */
+	memset(&pl, 0, sizeof(pl));
+	pl.cancel_at = 1;
+	ck_assert_int_eq(disk_build(out, &o, &p, 1, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "cancelled"));
+	ck_assert_uint_eq(pl.calls[DISK_BUILD_WRITE], 0);
+	ck_assert_int_ne(stat(out, &st), 0);
+	memset(&pl, 0, sizeof(pl));
+	pl.cancel_at = all;
+	ck_assert_int_eq(disk_build(out, &o, &p, 1, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "cancelled"));
+	ck_assert_uint_gt(pl.calls[DISK_BUILD_WRITE], 0);
+	ck_assert_int_ne(stat(out, &st), 0);
+}
+END_TEST
+
 START_TEST(alloc_failures)
 {
 	struct disk_build_part p;
@@ -415,16 +495,80 @@ ntfs_suite(void)
 	tcase_add_test(tc, build_vhd_gpt);
 	tcase_add_test(tc, build_vhdx_mbr);
 	tcase_add_test(tc, build_errors);
+	tcase_add_test(tc, build_progress);
 	tcase_add_test(tc, alloc_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
+#if !defined(HAVE_NTFS3G) || !defined(HAVE_WIMLIB)
+/*
+ * A build without libntfs-3g (or wimlib): an NTFS volume is recognised and
+ * refused with a message that says why, through the file-system layer and
+ * the disk_ntfs_* functions alike; a WIM cannot be applied.  Exit 1 on a
+ * wrong answer, else 77 (the NTFS tests themselves are skipped).
+ */
+static int
+without_features(void)
+{
+	struct disk_create_opts co = { .format = DISK_FORMAT_RAW, .size = 2 * MiB };
+	struct disk_build_part bp;
+	struct disk_build_opts bo = { .size = 64 * MiB, .label = DISK_LABEL_MBR };
+	uint8_t s[512] = { 0xEB, 0x52, 0x90, 'N', 'T', 'F', 'S', ' ', ' ', ' ', ' ' };
+	char path[600], err[600];
+	disk_fs_t *fs = NULL;
+	disk_t *d;
+	int rc, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/ntfs-sig.img", dir);
+	if (disk_create(&d, path, &co, err, sizeof(err)) < 0 || disk_write(d, 0, s, sizeof(s)) < 0) {
+		fprintf(stderr, "cannot make %s: %s\n", path, err);
+		return 1;
+	}
+#ifndef HAVE_NTFS3G
+	rc = disk_fs_open(&fs, d, 0, 0);
+	printf("disk_fs_open: %d %s\n", rc, disk_last_error(d));
+	bad |= rc != -BK_EUNSUPPORTED || !strstr(disk_last_error(d), "built without NTFS support");
+	rc = disk_ntfs_list(d, 0, "\\", NULL, NULL);
+	printf("disk_ntfs_list: %d %s\n", rc, disk_last_error(d));
+	bad |= rc != -BK_EUNSUPPORTED || !strstr(disk_last_error(d), "built without NTFS support");
+#endif
+	disk_fs_close(fs);
+	disk_close(d);
+#ifndef HAVE_WIMLIB
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/none.wim", dir);
+	if (!(f = fopen(path, "w")) || fputs("not a WIM\n", f) < 0 || fclose(f) != 0)
+		return 1;
+	snprintf(bp.path, sizeof(bp.path), "%s", path);
+	if (disk_build_parse_spec("ntfs:rest:wim=X", &bp, err, sizeof(err)) < 0)
+		return 1;
+	snprintf(bp.path, sizeof(bp.path), "%s", path);
+	snprintf(path, sizeof(path), "%s/wim.img", dir);
+	rc = disk_build(path, &bo, &bp, 1, err, sizeof(err));
+	printf("disk_build wim=: %d %s\n", rc, err);
+	bad |= rc != -BK_EUNSUPPORTED || !strstr(err, "without wimlib");
+	bad |= access(path, F_OK) == 0;
+#endif
+	return bad ? 1 : 77;
+}
+#endif
+
 int
 main(void)
 {
-	SRunner *sr = srunner_create(ntfs_suite());
+	SRunner *sr;
 	int failed;
+
+#if !defined(HAVE_NTFS3G) || !defined(HAVE_WIMLIB)
+	if (!mkdtemp(dir))
+		return 1;
+	failed = without_features();
+	cleanup();
+	return failed;
+#endif
+	sr = srunner_create(ntfs_suite());
 
 	/* One process: the WIM and images are made once and shared by the tests. */
 	srunner_set_fork_status(sr, CK_NOFORK);

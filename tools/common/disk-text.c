@@ -242,16 +242,45 @@ dt_progress(void *data, uint64_t done, uint64_t total)
 	struct dt_bar *b = data;
 	int width = 40, n = total ? (int)(done * (uint64_t)width / total) : width, i;
 
-	if (n == b->last)
+	if (n == b->last || b->last == -2)
 		return 0;
 	b->last = n;
-	fputc('\r', stderr);
-	fputc('[', stderr);
+	fprintf(stderr, "\r%s[", b->label);
 	for (i = 0; i < width; i++)
 		fputc(i < n ? '#' : '.', stderr);
 	fprintf(stderr, "] %3d%%", total ? (int)(done * 100 / total) : 100);
-	if (done == total)
+	if (done == total) {
 		fputc('\n', stderr);
+		b->last = -2;   /* finished: nothing for dt_bar_end() to close */
+	}
 	fflush(stderr);
 	return 0;
+}
+
+/* One bar per stage of each partition, labelled. */
+int
+dt_build_progress(void *data, enum disk_build_stage stage, unsigned partition,
+		  uint64_t done, uint64_t total)
+{
+	struct dt_bar *b = data;
+
+	if ((int)stage != b->stage || partition != b->partition) {
+		dt_bar_end(b);
+		b->stage = (int)stage;
+		b->partition = partition;
+		b->last = -1;
+		snprintf(b->label, sizeof(b->label), "partition %u: %-12s ", partition,
+			 stage == DISK_BUILD_APPLY_WIM ? "applying WIM" : "writing");
+	}
+	return dt_progress(data, done, total);
+}
+
+void
+dt_bar_end(struct dt_bar *b)
+{
+	if (b->last >= 0) {
+		fputc('\n', stderr);
+		fflush(stderr);
+	}
+	b->last = -1;
 }

@@ -29,11 +29,19 @@ void dt_label_json(const char *path, const disk_t *d, const struct disk_label *l
 /* One folder entry as "ls" prints it: kind, size, UTC mtime, name. */
 void dt_print_entry(const struct disk_file_info *fi);
 
-/* A progress bar on stderr for disk_convert(); data is a struct dt_bar
- * with last set to -1 before the first call. */
+/* A progress bar on stderr for disk_convert() and disk_build(); data is a
+ * struct dt_bar with last set to -1 before the first call. */
 struct dt_bar {
-	int last;       /* last width drawn, -1 before the first */
+	int last;               /* last width drawn, -1 before the first */
+	char label[48];         /* what the bar is about ("" none) */
+	int stage;              /* disk_build(): the stage and partition drawn */
+	unsigned partition;
 };
 int dt_progress(void *data, uint64_t done, uint64_t total);
+int dt_build_progress(void *data, enum disk_build_stage stage, unsigned partition,
+		      uint64_t done, uint64_t total);
+/* Ends a bar left unfinished (an error stopped the work) with a newline, so
+ * the error message starts on a line of its own. */
+void dt_bar_end(struct dt_bar *b);
 
 #endif

@@ -25,6 +25,17 @@ bk_malloc(size_t n)
 	return bk_alloc_should_fail() ? NULL : malloc(n ? n : 1);
 }
 
+/* For buffers handed to direct (O_DIRECT) I/O, which needs aligned memory. */
+void *
+bk_malloc_aligned(size_t align, size_t n)
+{
+	void *p;
+
+	if (bk_alloc_should_fail() || posix_memalign(&p, align, n ? n : 1) != 0)
+		return NULL;
+	return p;
+}
+
 void *
 bk_calloc(size_t n, size_t size)
 {

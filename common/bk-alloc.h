@@ -15,6 +15,8 @@ extern long bk_alloc_fail_after;
 void *bk_malloc(size_t n);
 void *bk_calloc(size_t n, size_t size);
 void *bk_realloc(void *p, size_t n);
+/* align: a power of two, multiple of sizeof(void *); freed with bk_free(). */
+void *bk_malloc_aligned(size_t align, size_t n);
 char *bk_strdup(const char *s);
 void bk_free(void *p);
 

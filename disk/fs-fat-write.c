@@ -88,6 +88,10 @@ source_fill(struct fat_vol *v, disk_source_cb src, void *data, uint8_t *buf, siz
 	return 0;
 }
 
+/* Bytes of content per write: large, so that a big file goes to the disk in
+ * few direct writes. */
+#define FAT_STREAM_MAX (4u * 1024u * 1024u)
+
 /* Stream the content into newly allocated clusters (FAT in memory only);
  * on failure they are released again, so nothing leaks. */
 static int
@@ -95,8 +99,9 @@ stream_data(struct fat_vol *v, disk_source_cb src, void *data, uint32_t *first,
 	    uint64_t *size, const struct fs_path *p)
 {
 	uint32_t last = 0, prev, k, start;
-	size_t cap = FAT_IO_MAX - FAT_IO_MAX % v->csize, fill;
-	uint8_t *buf = bk_malloc(cap);
+	size_t cap = FAT_STREAM_MAX - FAT_STREAM_MAX % v->csize, fill;
+	/* Aligned, so that the container takes it as a direct write (io.c). */
+	uint8_t *buf = fs_stream_buf_take(v->fs, cap);
 	bool eof = false;
 	int rc = 0;
 
@@ -121,7 +126,7 @@ stream_data(struct fat_vol *v, disk_source_cb src, void *data, uint32_t *first,
 			break;
 		*size += fill;
 	}
-	bk_free(buf);
+	fs_stream_buf_give(v->fs, buf, cap);
 	if (rc < 0) {
 		fat_free_chain(v, *first);
 		*first = 0;

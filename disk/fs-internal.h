@@ -47,6 +47,8 @@ struct disk_fs {
 	bool recognised;            /* set by a mount that knows the file system
 				     * but cannot mount it: stop probing */
 	struct bk_errbuf err;       /* detail: "IMAGE:PART:\path: what" */
+	void *stream_buf;           /* kept between writes (fs_stream_buf_take) */
+	size_t stream_len;
 };
 
 /*
@@ -98,6 +100,12 @@ extern const struct fs_driver fs_fat_driver;
 /* Partition-relative I/O, bounds-checked against fs->size. */
 int fs_read_at(struct disk_fs *fs, uint64_t off, void *buf, size_t len);
 int fs_write_at(struct disk_fs *fs, uint64_t off, const void *buf, size_t len);
+/* The buffer a write streams content through: n bytes, aligned for direct
+ * I/O, kept by the handle between writes (so 10,000 small files do not map
+ * and fault in a new one each); NULL when out of memory.  Give it back with
+ * fs_stream_buf_give(). */
+void *fs_stream_buf_take(struct disk_fs *fs, size_t n);
+void fs_stream_buf_give(struct disk_fs *fs, void *buf, size_t n);
 
 /* Record an error on the handle with the volume and path as context:
  * "NAME:PART:\path: detail".  p may be NULL.  Returns -code. */

@@ -36,7 +36,8 @@ fill_data(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *ni, uint64_t 
 
 	if (!(na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0)))
 		return nt_fail(fs, 0, p, "cannot open the new file's data");
-	if (!(buf = bk_malloc(NTFS_WRITE_CHUNK))) {
+	/* Aligned, so that the container takes it as a direct write (io.c). */
+	if (!(buf = fs_stream_buf_take(fs, NTFS_WRITE_CHUNK))) {
 		ntfs_attr_close(na);
 		return fs_err(fs, BK_ENOMEM, p, "out of memory");
 	}
@@ -60,7 +61,7 @@ fill_data(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *ni, uint64_t 
 	}
 	if (rc == 0 && na->data_size != pos && ntfs_attr_truncate(na, pos) < 0)
 		rc = nt_fail(fs, 0, p, "cannot set the file size");
-	bk_free(buf);
+	fs_stream_buf_give(fs, buf, NTFS_WRITE_CHUNK);
 	ntfs_attr_close(na);
 	return rc;
 }

@@ -163,6 +163,7 @@ disk_fs_close(disk_fs_t *fs)
 		return 0;
 	rc = disk_fs_flush(fs);
 	fs->drv->unmount(fs);
+	bk_free(fs->stream_buf);
 	bk_free(fs);
 	return rc;
 }
@@ -232,6 +233,30 @@ fs_read_at(struct disk_fs *fs, uint64_t off, void *buf, size_t len)
 	if ((rc = disk_read(fs->d, fs->off + off, buf, len)) < 0)
 		return fs_err(fs, -rc, NULL, "%s", fs->d->err.msg);
 	return 0;
+}
+
+void *
+fs_stream_buf_take(struct disk_fs *fs, size_t n)
+{
+	void *b = fs->stream_buf;
+
+	/* Taken, not shared: a write nested in another's source gets its own. */
+	if (b && fs->stream_len >= n) {
+		fs->stream_buf = NULL;
+		return b;
+	}
+	return bk_malloc_aligned(4096, n);
+}
+
+void
+fs_stream_buf_give(struct disk_fs *fs, void *buf, size_t n)
+{
+	if (buf && !fs->stream_buf) {
+		fs->stream_buf = buf;
+		fs->stream_len = n;
+	} else {
+		bk_free(buf);
+	}
 }
 
 int

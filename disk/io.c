@@ -25,7 +25,23 @@
 struct file_priv {
 	int fd;
 	bool blockdev;
+	unsigned dio_align;     /* alignment direct writes need; 0: not used */
 };
+
+/*
+ * Large writes (a file's content streamed into a file system in the image)
+ * go straight to the disk with O_DIRECT when their offset, length and
+ * buffer are aligned.  Through the page cache, copying the data into it was
+ * 70% of the CPU time of "vhdtool cp" of 1 GiB into NTFS (perf), and on a
+ * loaded machine the copy took 4.5-5.6 s buffered against 1.3-1.6 s direct
+ * (ext4 on virtio; dd showed the same).  Smaller or unaligned writes stay
+ * buffered; the kernel keeps the two coherent (a direct write first writes
+ * back and then drops the cached pages it covers).  Durability does not
+ * change: the close still syncs, which also flushes the disk's own cache.
+ */
+#define DIO_MIN_WRITE (256u * 1024u)
+#define DIO_FIRST_ALIGN 512u    /* the usual logical sector; 4096 tried next */
+#define DIO_MAX_ALIGN 4096u
 
 static int
 file_read_at(void *priv, void *buf, size_t len, uint64_t off)
@@ -49,6 +65,45 @@ file_read_at(void *priv, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+static bool
+dio_fits(const struct file_priv *fp, const void *p, size_t len, uint64_t off)
+{
+	return fp->dio_align && len >= DIO_MIN_WRITE &&
+	       ((uintptr_t)p | len | off) % fp->dio_align == 0;
+}
+
+/*
+ * One direct write, O_DIRECT set on the file description for this call
+ * only.  Returns what pwrite() does, or -2 when direct I/O cannot be used
+ * here (then the caller writes through the page cache).  EINVAL means the
+ * file system wants a larger alignment or no direct I/O at all: 4096 is
+ * tried once, then direct writes stop for this handle.
+ */
+static ssize_t
+direct_write(struct file_priv *fp, const void *p, size_t len, uint64_t off)
+{
+	int fl = fcntl(fp->fd, F_GETFL), e;
+	ssize_t w;
+
+	if (fl < 0 || fcntl(fp->fd, F_SETFL, fl | O_DIRECT) < 0) {
+		fp->dio_align = 0;
+		return -2;
+	}
+	w = pwrite(fp->fd, p, len, (off_t)off);
+	e = errno;
+	if (fcntl(fp->fd, F_SETFL, fl) < 0) {
+		/* Left in direct mode, the small writes would fail. */
+		fp->dio_align = 0;
+		return -1;
+	}
+	if (w < 0 && e == EINVAL) {
+		fp->dio_align = fp->dio_align < DIO_MAX_ALIGN ? DIO_MAX_ALIGN : 0;
+		return dio_fits(fp, p, len, off) ? direct_write(fp, p, len, off) : -2;
+	}
+	errno = e;
+	return w;
+}
+
 static int
 file_write_at(void *priv, const void *buf, size_t len, uint64_t off)
 {
@@ -56,7 +111,10 @@ file_write_at(void *priv, const void *buf, size_t len, uint64_t off)
 	const uint8_t *p = buf;
 
 	while (len > 0) {
-		ssize_t w = pwrite(fp->fd, p, len, (off_t)off);
+		ssize_t w = dio_fits(fp, p, len, off) ? direct_write(fp, p, len, off) : -2;
+
+		if (w == -2)
+			w = pwrite(fp->fd, p, len, (off_t)off);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -166,6 +224,7 @@ disk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
 		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
 	fp->fd = fd;
 	fp->blockdev = S_ISBLK(st.st_mode);
+	fp->dio_align = DIO_FIRST_ALIGN;
 	*ops = &disk_io_file_ops;
 	*priv = fp;
 	*blockdev = fp->blockdev;

@@ -20,7 +20,10 @@
 # not timed separates the runs.
 #
 # Environment: BENCH_DIR (default: a new folder in $TMPDIR or /tmp; it needs
-# about 8 GiB free), BENCH_RUNS (default 3).
+# about 8 GiB free), BENCH_RUNS (default 3), BEFORE=path/to/old/vhdtool
+# (timed too, in the same rounds, with its own libraries, for a before and
+# after comparison).  The load average is printed before and after: the
+# machine may be shared.
 set -eu
 
 VHDTOOL="${top_builddir:-.}/vhdtool"
@@ -32,6 +35,14 @@ if [ -x "${top_builddir:-.}/.libs/vhdtool" ]; then
 	export LD_LIBRARY_PATH
 fi
 PATH="$PATH:/usr/sbin:/sbin"
+BEFORE=${BEFORE:-}
+if [ -n "$BEFORE" ]; then
+	BEFORE=$(cd "$(dirname "$BEFORE")" && pwd)/$(basename "$BEFORE")
+	[ -x "$(dirname "$BEFORE")/.libs/vhdtool" ] && BEFORE="$(dirname "$BEFORE")/.libs/vhdtool"
+	[ -x "$BEFORE" ] || { echo "bench-fs: $BEFORE not found" >&2; exit 1; }
+fi
+# The old binary with its own libraries, not this build's.
+old() { LD_LIBRARY_PATH="$(dirname "$BEFORE")" "$BEFORE" "$@"; }
 for t in ntfscp mkntfs mcopy mkfs.fat python3; do
 	command -v $t >/dev/null || { echo "bench-fs: $t not installed, skipped"; exit 0; }
 done
@@ -101,29 +112,39 @@ ntfscp_all() {
 mcopy_sync() { mcopy -i fat.run "$@" && sync fat.run; }
 
 echo "bench-fs: $RUNS runs each, seconds: median and best run (in $DIR)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$RUNS"); do
 	timeit v_ntfs_big ntfs.vhdx run.vhdx "$VHDTOOL" cp big.bin run.vhdx:/big.bin
+	[ -z "$BEFORE" ] || timeit o_ntfs_big ntfs.vhdx run.vhdx old cp big.bin run.vhdx:/big.bin
 	timeit ntfscp_big ntfs.raw ntfs.run ntfscp -f -q ntfs.run big.bin /big.bin
 	timeit v_fat_big fat.vhdx run.vhdx "$VHDTOOL" cp big.bin run.vhdx:/big.bin
+	[ -z "$BEFORE" ] || timeit o_fat_big fat.vhdx run.vhdx old cp big.bin run.vhdx:/big.bin
 	timeit mcopy_big fat.raw fat.run mcopy_sync big.bin ::/big.bin
 	timeit v_ntfs_small ntfs.vhdx run.vhdx "$VHDTOOL" cp -r small run.vhdx:/
+	[ -z "$BEFORE" ] || timeit o_ntfs_small ntfs.vhdx run.vhdx old cp -r small run.vhdx:/
 	SCALE=$(echo "10000 $NFLAT" | awk '{ print $1 / $2 }') \
 		timeit ntfscp_small ntfs.raw ntfs.run ntfscp_all
 	timeit v_fat_small fat.vhdx run.vhdx "$VHDTOOL" cp -r small run.vhdx:/
+	[ -z "$BEFORE" ] || timeit o_fat_small fat.vhdx run.vhdx old cp -r small run.vhdx:/
 	timeit mcopy_small fat.raw fat.run mcopy_sync -s small ::/
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 printf '\n1. one file of 1 GiB                   median     best\n'
 row "vhdtool cp -> NTFS in VHDX" v_ntfs_big
+[ -z "$BEFORE" ] || row "  before" o_ntfs_big
 row "ntfscp -> raw NTFS" ntfscp_big
 row "vhdtool cp -> FAT32 in VHDX" v_fat_big
+[ -z "$BEFORE" ] || row "  before" o_fat_big
 row "mcopy + sync -> raw FAT32" mcopy_big
 judge v_ntfs_big ntfscp_big
 judge v_fat_big mcopy_big
 printf '\n2. 10,000 files, 1 GiB                 median     best\n'
 row "vhdtool cp -r -> NTFS in VHDX" v_ntfs_small
+[ -z "$BEFORE" ] || row "  before" o_ntfs_small
 row "ntfscp x10000 -> raw NTFS$( [ "$NFLAT" = 10000 ] || echo " (x$NFLAT scaled)")" ntfscp_small
 row "vhdtool cp -r -> FAT32 in VHDX" v_fat_small
+[ -z "$BEFORE" ] || row "  before" o_fat_small
 row "mcopy -s + sync -> raw FAT32" mcopy_small
 judge v_ntfs_small ntfscp_small
 judge v_fat_small mcopy_small

@@ -6,6 +6,10 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
 
 #include "test-disk-util.h"
 #include "disk-internal.h"
@@ -108,6 +112,99 @@ START_TEST(open_errors_and_ranges)
 	ck_assert_int_eq(disk_read(d, 0, buf, 3), 0);
 	ck_assert_int_eq(memcmp(buf, "AB2", 3), 0);
 	disk_close(d);
+	test_rmtree(dir);
+}
+END_TEST
+
+/* Pages of path's [off, off + len) in the page cache (mincore()). */
+static size_t
+cached_pages(const char *path, size_t off, size_t len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), i, n = 0;
+	int fd = open(path, O_RDONLY);
+	unsigned char *vec = malloc(len / pg);
+	void *map;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_nonnull(vec);
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
+	ck_assert_ptr_ne(map, MAP_FAILED);
+	ck_assert_int_eq(mincore(map, len, vec), 0);
+	for (i = 0; i < len / pg; i++)
+		n += vec[i] & 1;
+	munmap(map, len);
+	free(vec);
+	close(fd);
+	return n;
+}
+
+/* Whether the file system under path takes direct I/O at all. */
+static bool
+direct_io_here(const char *path)
+{
+	struct statfs sf;
+	int fd = open(path, O_RDONLY | O_DIRECT);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	/* tmpfs accepts O_DIRECT but keeps its pages in memory. */
+	return statfs(path, &sf) == 0 && sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC;
+}
+
+/*
+ * Large aligned writes go around the page cache (io.c); the small and the
+ * unaligned ones through it, interleaved over the same bytes, must still
+ * read back as written, and the file must stay usable for small writes.
+ */
+START_TEST(direct_writes)
+{
+	char dir[64], path[128], err[300];
+	uint8_t *want = calloc(1, 8 * MIB), *got = malloc(8 * MIB), *buf = NULL;
+	disk_t *d;
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(want);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_int_eq(posix_memalign((void **)&buf, 4096, 2 * MIB + 4096), 0);
+	test_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/d.img", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+	ck_assert_int_eq(ftruncate(fileno(f), 8 * MIB), 0);
+	fclose(f);
+	ck_assert_int_eq(disk_open(&d, path, DISK_OPEN_WRITE | DISK_OPEN_RAW, err, sizeof(err)), 0);
+	/* Aligned, 2 MiB: direct, so none of it stays cached. */
+	memset(buf, 'A', 2 * MIB);
+	ck_assert_int_eq(disk_write(d, MIB, buf, 2 * MIB), 0);
+	memset(want + MIB, 'A', 2 * MIB);
+	if (direct_io_here(path))
+		ck_assert_uint_eq(cached_pages(path, MIB, 2 * MIB), 0);
+	/* A small write inside it, then a direct one over both. */
+	ck_assert_int_eq(disk_write(d, MIB + 5000, "small", 5), 0);
+	memcpy(want + MIB + 5000, "small", 5);
+	memset(buf, 'B', MIB);
+	ck_assert_int_eq(disk_write(d, 2 * MIB + MIB / 2, buf, MIB), 0);
+	memset(want + 2 * MIB + MIB / 2, 'B', MIB);
+	/* Unaligned buffer and offset: through the page cache. */
+	memset(buf + 1, 'C', MIB);
+	ck_assert_int_eq(disk_write(d, 5 * MIB + 1, buf + 1, MIB), 0);
+	memset(want + 5 * MIB + 1, 'C', MIB);
+	if (direct_io_here(path))
+		ck_assert_uint_gt(cached_pages(path, 5 * MIB, MIB), 0);
+	ck_assert_int_eq(disk_write(d, 7 * MIB + 3, "tail", 4), 0);
+	memcpy(want + 7 * MIB + 3, "tail", 4);
+	ck_assert_int_eq(disk_read(d, 0, got, 8 * MIB), 0);
+	ck_assert_int_eq(memcmp(got, want, 8 * MIB), 0);
+	ck_assert_int_eq(disk_close(d), 0);
+	/* And so does a plain read of the file. */
+	ck_assert_int_ge(fd = open(path, O_RDONLY), 0);
+	ck_assert_int_eq(pread(fd, got, 8 * MIB, 0), (ssize_t)(8 * MIB));
+	close(fd);
+	ck_assert_int_eq(memcmp(got, want, 8 * MIB), 0);
+	free(want);
+	free(got);
+	free(buf);
 	test_rmtree(dir);
 }
 END_TEST
@@ -313,6 +410,7 @@ io_suite(void)
 	tcase_add_test(tc, create_commit_close);
 	tcase_add_test(tc, open_errors_and_ranges);
 	tcase_add_test(tc, open_io_checks);
+	tcase_add_test(tc, direct_writes);
 	tcase_add_test(tc, map_holes);
 	tcase_add_test(tc, convert_progress_cancel);
 	tcase_add_test(tc, convert_paths_agree);

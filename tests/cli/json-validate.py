@@ -128,7 +128,8 @@ def main():
         cmd = ""
         if os.path.exists(base + ".cmd"):
             with open(base + ".cmd", encoding="utf-8", errors="replace") as f:
-                cmd = f.read().strip()
+                cmd = "".join(c if c.isprintable() else "\\x%02x" % ord(c)
+                              for c in f.read().strip())
         for p in problems:
             print("json-validate: %s%s: %s" % (cmd or path, " (stderr)" if is_err else "", p),
                   file=sys.stderr)

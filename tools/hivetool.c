@@ -396,35 +396,6 @@ cmd_recover(int argc, char **argv)
 
 /* ---- check ------------------------------------------------------------------ */
 
-/* check --json: the document is built in memory and printed only whole, so
- * a check that fails half way prints no broken JSON. */
-static int
-check_json(hive_t *h, const char *path)
-{
-	struct hv_check_json c = { NULL, 0 };
-	char *doc = NULL;
-	size_t len = 0;
-	uint64_t count = 0;
-	int rc;
-
-	if (!(c.f = open_memstream(&doc, &len))) {
-		tool_err("out of memory");
-		hive_close(h);
-		return EXIT_FAIL;
-	}
-	hv_check_json_begin(c.f, path);
-	rc = hive_check(h, hv_check_json_problem, &c, &count);
-	hv_check_json_end(c.f, count);
-	if (fclose(c.f) != 0 || rc < 0) {
-		free(doc);
-		return rc < 0 ? fail(h, rc) : (tool_err("out of memory"), hive_close(h), EXIT_FAIL);
-	}
-	fwrite(doc, 1, len, stdout);
-	free(doc);
-	hive_close(h);
-	return count ? EXIT_FAIL : EXIT_OK;
-}
-
 static int
 cmd_check(int argc, char **argv)
 {
@@ -436,8 +407,12 @@ cmd_check(int argc, char **argv)
 	if (argc - i != 1)
 		tool_usage_error("check: expected HIVE");
 	h = open_hive(argv[i], o.open_flags);
-	if (o.json)
-		return check_json(h, argv[i]);
+	if (o.json) {
+		if ((rc = hv_check_json(h, argv[i], &count)) < 0)
+			return fail(h, rc);
+		hive_close(h);
+		return count ? EXIT_FAIL : EXIT_OK;
+	}
 	if ((rc = hive_check(h, hv_print_problem, NULL, &count)) < 0)
 		return fail(h, rc);
 	fflush(stdout);    /* the findings before the summary on a shared terminal */

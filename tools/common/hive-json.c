@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "hive-text.h"
 #include "tool-util.h"
@@ -78,18 +79,23 @@ hv_info_json(const char *path, const struct hive_header *hd, unsigned state,
 	       st->free_bytes);
 }
 
-void
-hv_check_json_begin(FILE *f, const char *path)
+static void
+check_json_begin(FILE *f, const char *path)
 {
 	fputs("{\"schema\": \"bcdkit.hive-check/1\", \"file\": ", f);
 	tool_json_string(f, path);
 	fputs(", \"problems\": [", f);
 }
 
-int
-hv_check_json_problem(void *data, const struct hive_problem *p)
+struct check_json {
+	FILE *f;
+	uint64_t n;     /* problems printed so far */
+};
+
+static int
+check_json_problem(void *data, const struct hive_problem *p)
 {
-	struct hv_check_json *c = data;
+	struct check_json *c = data;
 
 	fprintf(c->f, "%s\n  {\"offset\": %" PRIu64 ", \"kind\": \"%s\", \"key\": ",
 		c->n++ ? "," : "", p->file_offset, hive_problem_kind_name(p->kind));
@@ -100,8 +106,26 @@ hv_check_json_problem(void *data, const struct hive_problem *p)
 	return 0;
 }
 
-void
-hv_check_json_end(FILE *f, uint64_t count)
+/* The document is built in memory and printed only whole, so a check that
+ * fails half way prints no broken JSON. */
+int
+hv_check_json(hive_t *h, const char *path, uint64_t *count)
 {
-	fprintf(f, "%s], \"count\": %" PRIu64 "}\n", count ? "\n" : "", count);
+	struct check_json c = { NULL, 0 };
+	char *doc = NULL;
+	size_t len = 0;
+	int rc;
+
+	*count = 0;
+	if (!(c.f = open_memstream(&doc, &len)))
+		return -BK_ENOMEM;
+	check_json_begin(c.f, path);
+	rc = hive_check(h, check_json_problem, &c, count);
+	fprintf(c.f, "%s], \"count\": %" PRIu64 "}\n", *count ? "\n" : "", *count);
+	if (fclose(c.f) != 0 && rc == 0)
+		rc = -BK_ENOMEM;
+	if (rc == 0)
+		fwrite(doc, 1, len, stdout);
+	free(doc);
+	return rc;
 }

@@ -55,17 +55,11 @@ void hv_info_json(const char *path, const struct hive_header *hd, unsigned state
 		  const char *const *logs, const struct hive_stats *st);
 
 /*
- * check --json (bcdkit.hive-check/1) into f: begin opens the document,
- * problem is the hive_check() callback (data: a struct hv_check_json, n 0
- * at first), end closes it with the count.
+ * check --json (bcdkit.hive-check/1): run hive_check() and print the
+ * document, only if the check completes.  Returns 0 with *count problems,
+ * or hive_check()'s error (the hive's last error says why).
  */
-struct hv_check_json {
-	FILE *f;
-	uint64_t n;     /* problems printed so far */
-};
-void hv_check_json_begin(FILE *f, const char *path);
-int hv_check_json_problem(void *data, const struct hive_problem *p);
-void hv_check_json_end(FILE *f, uint64_t count);
+int hv_check_json(hive_t *h, const char *path, uint64_t *count);
 
 /* Read a value's name, type and data, the data in place (the caller frees
  * *name and releases vv with hive_value_view_free()); a negative code, with

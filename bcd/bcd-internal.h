@@ -135,6 +135,8 @@ struct bcd_sbuf {
 };
 void bcd_sb_putc(struct bcd_sbuf *b, char c);
 void bcd_sb_puts(struct bcd_sbuf *b, const char *s);
+/* n bytes at s; a bk_put_fn (common/bk-escape.h) for a struct bcd_sbuf *. */
+void bcd_sb_put(void *b, const char *s, size_t n);
 void bcd_sb_printf(struct bcd_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hand over the text (NUL-terminated) or fail with -BK_ENOMEM. */
 int bcd_sb_finish(struct bcd_sbuf *b, char **out);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bcd-internal.h"
+#include "bk-escape.h"
 
 #define NAME_COLUMN 24
 
@@ -203,7 +204,8 @@ put_item(struct ectx *c, const char *name, const struct lines *l)
 	for (i = 0; i < l->n; i++) {
 		if (i)
 			bcd_sb_printf(&c->b, "%*s", NAME_COLUMN, "");
-		bcd_sb_puts(&c->b, l->v[i]);
+		/* Text from the store: no control characters reach a terminal. */
+		bk_text_escape(l->v[i], bcd_sb_put, &c->b);
 		bcd_sb_putc(&c->b, '\n');
 	}
 }
@@ -254,21 +256,11 @@ text_section(struct ectx *c, const bcd_guid_t *id, bool first)
 
 /* ---- JSON ----------------------------------------------------------------------- */
 
+/* Every string goes through the one JSON writer (common/bk-escape.c). */
 static void
 json_str(struct bcd_sbuf *b, const char *s)
 {
-	const unsigned char *p;
-
-	bcd_sb_putc(b, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			bcd_sb_printf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			bcd_sb_printf(b, "\\u%04x", *p);
-		else
-			bcd_sb_putc(b, (char)*p);
-	}
-	bcd_sb_putc(b, '"');
+	bk_json_string(s, bcd_sb_put, b);
 }
 
 static const char *const format_names[] = {
@@ -492,7 +484,8 @@ store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devmap_t 
 	if (rc < 0)
 		return rc;
 	if (flags & BCD_ENUM_JSON) {
-		bcd_sb_puts(&c.b, "{\n  \"store\": ");
+		/* The schema: doc/bcd-enum-schema.json. */
+		bcd_sb_puts(&c.b, "{\n  \"schema\": \"bcdkit.bcd-enum/1\",\n  \"store\": ");
 		json_str(&c.b, s->path);
 		bcd_sb_puts(&c.b, ",\n  \"objects\": [");
 		for (i = 0; i < n && rc == 0; i++)

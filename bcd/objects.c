@@ -13,61 +13,21 @@
 #include <sys/random.h>
 
 #include "bcd-internal.h"
+#include "bk-guid.h"
 
-static const char hexdig[] = "0123456789abcdef";
-
-/*
- * Text order of the 16 bytes: Data1 (4 bytes LE), Data2 and Data3 (2 bytes
- * LE each), then 8 bytes in order.  pos[] maps the i-th hex byte of the text
- * to its index in the binary form.
- */
-static const uint8_t text_to_bin[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
-
+/* The text form is common/bk-guid.c's; BCD's public parser requires the braces. */
 int
 bcd_guid_parse(const char *s, bcd_guid_t *out)
 {
-	bcd_guid_t g;
-	size_t i, k = 0;
-
-	if (!s || strlen(s) != 38 || s[0] != '{' || s[37] != '}')
+	if (!s || strlen(s) != 38 || s[0] != '{')
 		return -BK_ESYNTAX;
-	for (i = 1; i < 37; ) {
-		int hi, lo;
-
-		if (i == 9 || i == 14 || i == 19 || i == 24) {
-			if (s[i] != '-')
-				return -BK_ESYNTAX;
-			i++;
-			continue;
-		}
-		hi = bk_hexval((unsigned char)s[i]);
-		lo = bk_hexval((unsigned char)s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -BK_ESYNTAX;
-		g.b[text_to_bin[k++]] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
-	*out = g;
-	return 0;
+	return bk_guid_parse(s, out->b);
 }
 
 char *
 bcd_guid_format(const bcd_guid_t *g, char *out)
 {
-	size_t i, o = 0;
-
-	out[o++] = '{';
-	for (i = 0; i < 16; i++) {
-		uint8_t b = g->b[text_to_bin[i]];
-
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hexdig[b >> 4];
-		out[o++] = hexdig[b & 15];
-	}
-	out[o++] = '}';
-	out[o] = '\0';
-	return out;
+	return bk_guid_format(g->b, out);
 }
 
 int

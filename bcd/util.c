@@ -53,6 +53,18 @@ bcd_sb_puts(struct bcd_sbuf *b, const char *s)
 }
 
 void
+bcd_sb_put(void *ctx, const char *s, size_t n)
+{
+	struct bcd_sbuf *b = ctx;
+
+	if (!sb_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
 bcd_sb_printf(struct bcd_sbuf *b, const char *fmt, ...)
 {
 	va_list ap;

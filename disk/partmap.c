@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 
 #include "bk-alloc.h"
 #include "bk-bytes.h"
+#include "bk-guid.h"
 #include "disk-internal.h"
 
 /* Type GUIDs (UEFI spec; Microsoft) and the names Windows gives them. */
@@ -116,50 +118,26 @@ dl_set_kind(struct disk_partition *p, enum disk_label_type type, enum disk_part_
 
 /* ---- GUID text ------------------------------------------------------------- */
 
-/* Byte order of the text digits: the first three fields are little-endian. */
-static const uint8_t guid_order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
-
+/*
+ * The public forms keep their documented shape (upper case, no braces);
+ * the codec itself is common/bk-guid.c's, which the tools print.
+ */
 void
 disk_guid_format(const uint8_t guid[16], char out[37])
 {
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned i, o = 0;
+	char t[BK_GUID_STRLEN];
+	unsigned i;
 
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[guid[guid_order[i]] >> 4];
-		out[o++] = hex[guid[guid_order[i]] & 15];
-	}
-	out[o] = '\0';
+	bk_guid_format(guid, t);
+	for (i = 0; i < 36; i++)
+		out[i] = (char)toupper((unsigned char)t[i + 1]);
+	out[36] = '\0';
 }
 
 int
 disk_guid_parse(const char *s, uint8_t guid[16])
 {
-	uint8_t g[16];
-	unsigned i;
-	int hi, lo;
-	size_t len = strlen(s);
-
-	if (len == 38 && s[0] == '{' && s[37] == '}')
-		s++;
-	else if (len != 36)
-		return -BK_EINVAL;
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10) {
-			if (*s++ != '-')
-				return -BK_EINVAL;
-		}
-		hi = bk_hexval((unsigned char)s[0]);
-		lo = hi < 0 ? -1 : bk_hexval((unsigned char)s[1]);
-		if (lo < 0)
-			return -BK_EINVAL;
-		g[guid_order[i]] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-	}
-	memcpy(guid, g, 16);
-	return 0;
+	return bk_guid_parse(s, guid) < 0 ? -BK_EINVAL : 0;
 }
 
 void

@@ -21,14 +21,23 @@ Spec lines (# starts a comment):
                                  or fill:COUNT:BYTE (COUNT copies of hex BYTE)
     corrupt WHAT                 damage on purpose: checksum | seq | unsorted |
                                  cell-overrun | truncate
+In names and data, <U+hhhh> stands for that UTF-16 code unit: a control
+character, or an unpaired surrogate no text editor would keep (hostile
+names for the escaping tests).
 Usage: mkhive.py SPEC OUT
 """
+import re
 import struct
 import sys
 
 SK_DESC = bytes.fromhex(
     "010004800000000000000000000000001400000002001c000100000000001400"
     "3f000f00010100000000000512000000")  # O:SY-less, D:(A;;KA;;;SY): minimal self-relative SD
+
+
+def unescape(text):
+    """<U+hhhh> to the code unit U+hhhh (surrogates allowed)."""
+    return re.sub(r"<U\+([0-9A-Fa-f]{4})>", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def upcase(s):
@@ -47,7 +56,7 @@ def lh_hash(name):
 
 
 def sort_key(name):
-    return struct.unpack("<%dH" % (len(name.encode("utf-16-le")) // 2), upcase(name).encode("utf-16-le"))
+    return struct.unpack("<%dH" % (len(name.encode("utf-16-le", "surrogatepass")) // 2), upcase(name).encode("utf-16-le", "surrogatepass"))
 
 
 def encode_name(name):
@@ -55,7 +64,7 @@ def encode_name(name):
     try:
         return name.encode("latin-1"), True
     except UnicodeEncodeError:
-        return name.encode("utf-16-le"), False
+        return name.encode("utf-16-le", "surrogatepass"), False
 
 
 class Key:
@@ -106,10 +115,10 @@ def value_bytes(vtype, text):
     names = {"none": 0, "sz": 1, "expand_sz": 2, "binary": 3, "dword": 4, "multi_sz": 7, "qword": 11}
     t = names[vtype] if vtype in names else int(vtype, 0)
     if vtype in ("sz", "expand_sz"):
-        return t, (text + "\0").encode("utf-16-le")
+        return t, (text + "\0").encode("utf-16-le", "surrogatepass")
     if vtype == "multi_sz":
         items = text.split("|") if text else []
-        return t, "".join(i + "\0" for i in items).encode("utf-16-le") + b"\0\0"
+        return t, "".join(i + "\0" for i in items).encode("utf-16-le", "surrogatepass") + b"\0\0"
     if vtype == "dword":
         return t, struct.pack("<I", int(text, 0))
     if vtype == "qword":
@@ -147,7 +156,7 @@ def write_key(w, key, parent_off, sk_off, is_root, corrupt):
         names.reverse()
         corrupt.discard("unsorted")
     offs = [write_key(w, key.subkeys[n], key.off, sk_off, False, corrupt) for n in names]
-    maxname = max([len(n.encode("utf-16-le")) for n in names] + [0])
+    maxname = max([len(n.encode("utf-16-le", "surrogatepass")) for n in names] + [0])
     if offs:
         if w.minor >= 5:
             body = b"".join(struct.pack("<II", o, lh_hash(n)) for o, n in zip(offs, names))
@@ -161,7 +170,7 @@ def write_key(w, key, parent_off, sk_off, is_root, corrupt):
         vo = [write_value(w, n, t, d) for n, t, d in key.values]
         vl = w.alloc(struct.pack("<%dI" % len(vo), *vo))
         w.patch(key.off + 4 + 0x28, "<I", vl)
-        w.patch(key.off + 4 + 0x3C, "<II", max(len(n.encode("utf-16-le")) for n, _, _ in key.values),
+        w.patch(key.off + 4 + 0x3C, "<II", max(len(n.encode("utf-16-le", "surrogatepass")) for n, _, _ in key.values),
                 max(len(d) for _, _, d in key.values))
     w.patch(key.off + 4 + 0x34, "<I", maxname)
     return key.off
@@ -180,12 +189,12 @@ def build(spec_lines):
         line = line.rstrip("\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        parts = line.split(" ", 4)
+        parts = [unescape(p) for p in line.split(" ", 4)]
         cmd = parts[0]
         if cmd == "minor":
             minor = int(parts[1])
         elif cmd == "root":
-            root.name = line.split(" ", 1)[1]
+            root.name = unescape(line.split(" ", 1)[1])
         elif cmd in ("key", "value"):
             path = parts[1]
             k = root
@@ -220,7 +229,7 @@ def build(spec_lines):
     seq2 = 1 if "seq" in corrupt else 2
     struct.pack_into("<4sIIQIIIIIII", base, 0, b"regf", 2, seq2, 0x01D0000000000000, 1, minor, 0, 1,
                      root_off, len(w.data), 1)
-    base[0x30:0x30 + 16] = "fixture".encode("utf-16-le") + b"\0\0"
+    base[0x30:0x30 + 16] = "fixture".encode("utf-16-le", "surrogatepass") + b"\0\0"
     struct.pack_into("<I", base, 0x1FC, checksum(base) ^ (0x5A if "checksum" in corrupt else 0))
     out = bytes(base) + bytes(w.data)
     if "truncate" in corrupt:

@@ -9,7 +9,8 @@ set -eu
 BUILD_PKGS="autoconf automake libtool pkg-config make gcc libxml2-dev check
   ntfs-3g-dev libwim-dev libfuse-dev xz-utils"
 TEST_PKGS="libhivex-dev libhivex-bin libregf-utils reglookup qemu-utils
-  libvhdi-utils ntfs-3g wimtools fdisk gdisk valgrind strace python3 libwin-hivex-perl
+  libvhdi-utils ntfs-3g wimtools fdisk gdisk valgrind strace python3 python3-jsonschema
+  libwin-hivex-perl
   groff-base mandoc binutils
   qemu-system-x86 ovmf seabios grub-efi-amd64-bin grub-common nasm syslinux-common
   dosfstools mtools clang"

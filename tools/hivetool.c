@@ -30,7 +30,7 @@ static const char *const usage_text =
 "Inspect and edit Windows registry hive files.\n"
 "\n"
 "Commands:\n"
-"  info HIVE                       header, dirty state, logs, counts\n"
+"  info HIVE [--json]              header, dirty state, logs, counts\n"
 "  ls HIVE [KEY] [-r] [--json]     list subkeys and values\n"
 "  get HIVE KEY [VALUE] [--raw|--json]\n"
 "                                  show a value (@ or \"\" is the default value)\n"
@@ -45,7 +45,7 @@ static const char *const usage_text =
 "                                  write KEY and its subtree as .reg or XML\n"
 "  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force] [--backup]\n"
 "                                  merge a .reg file into HIVE (all or nothing)\n"
-"  check HIVE                      check every structural rule; list problems\n"
+"  check HIVE [--json]             check every structural rule; list problems\n"
 "  recover HIVE [-o OUT] [--dry-run] [--force]\n"
 "                                  replay the transaction logs of a dirty hive\n"
 "\n"
@@ -196,13 +196,17 @@ parse_opts(int argc, char **argv, struct opts *o, unsigned allowed)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "rpo:hV", longopts, NULL)) != -1) {
+	opterr = 0;     /* one message of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":rpo:hV", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			exit(EXIT_OK);
 		}
 		if (c == 'V')
 			tool_version();
+		if (c == ':')
+			tool_usage_error("%s: option '%s' needs an argument", argv[0],
+					 argv[optind - 1]);
 		/* Every command opens a hive: --wait is valid everywhere. */
 		if (c == '?' || !(opt_bit(c) & (allowed | O_WAIT)))
 			tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
@@ -262,7 +266,7 @@ cmd_info(int argc, char **argv)
 	struct opts o;
 	struct hive_header hd;
 	struct hive_stats st;
-	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE), rc;
+	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE | O_JSON), rc;
 	hive_t *h;
 
 	if (argc - i != 1)
@@ -271,7 +275,10 @@ cmd_info(int argc, char **argv)
 	hive_get_header(h, &hd);
 	if ((rc = hive_get_stats(h, &st)) < 0)
 		return fail(h, rc);
-	hv_print_info(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
+	if (o.json)
+		hv_info_json(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
+	else
+		hv_print_info(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
 	hive_close(h);
 	return EXIT_OK;
 }
@@ -335,7 +342,7 @@ cmd_get(int argc, char **argv)
 	if (o.raw) {
 		fwrite(vv.data, 1, vv.len, stdout);
 	} else if (o.json) {
-		fputs("{\"name\": ", stdout);
+		fputs("{\"schema\": \"bcdkit.hive-value/1\", \"name\": ", stdout);
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
 		hv_json_data(stdout, vv.type, vv.data, vv.len);
@@ -393,13 +400,19 @@ static int
 cmd_check(int argc, char **argv)
 {
 	struct opts o;
-	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE), rc;
+	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_SALVAGE | O_JSON), rc;
 	uint64_t count;
 	hive_t *h;
 
 	if (argc - i != 1)
 		tool_usage_error("check: expected HIVE");
 	h = open_hive(argv[i], o.open_flags);
+	if (o.json) {
+		if ((rc = hv_check_json(h, argv[i], &count)) < 0)
+			return fail(h, rc);
+		hive_close(h);
+		return count ? EXIT_FAIL : EXIT_OK;
+	}
 	if ((rc = hive_check(h, hv_print_problem, NULL, &count)) < 0)
 		return fail(h, rc);
 	fflush(stdout);    /* the findings before the summary on a shared terminal */
@@ -789,9 +802,16 @@ cmd_diff(int argc, char **argv)
 	d.json = o.json;
 	a = open_hive(argv[i], o.open_flags & HIVE_OPEN_NO_LOGS);
 	b = open_hive(argv[i + 1], o.open_flags & HIVE_OPEN_NO_LOGS);
+	if (d.json) {
+		fputs("{\"schema\": \"bcdkit.hive-diff/1\", \"a\": ", stdout);
+		tool_json_string(stdout, argv[i]);
+		fputs(", \"b\": ", stdout);
+		tool_json_string(stdout, argv[i + 1]);
+		fputs(", \"differences\": [", stdout);
+	}
 	rc = hive_diff(a, b, hv_print_diff, &d, &n);
 	if (d.json)
-		printf(d.n ? "\n]\n" : "[]\n");
+		printf("%s]}\n", d.n ? "\n" : "");
 	if (rc < 0) {
 		tool_err("%s", hive_last_error(a));
 		hive_close(b);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
+#include "bcdkit/disk-boot.h"
 #include "bootcode.h"
 #include "disk-text.h"
 #include "fs-cmds.h"
@@ -446,33 +447,45 @@ warn_problems(const char *path, const struct disk_label *l)
 }
 
 /*
- * The partition part of "info": the table type, its MBR signature or GPT
- * disk GUID and the partitions; nothing when the disk has no table.  A
- * damaged table is reported, and makes info fail (exit 1).
+ * A raw file is only taken for a disk when something on it says so: a
+ * partition table, or a file system's boot sector in sector 0 (a partition
+ * image).  An empty or random file is not reported as a disk of that size.
+ */
+static bool
+raw_is_disk(disk_t *d, const struct disk_info *in, int label_rc)
+{
+	uint8_t s[512];
+
+	if (in->format != DISK_FORMAT_RAW || in->block_device || label_rc != -BK_ENOTFOUND)
+		return true;
+	return in->virtual_size >= sizeof(s) && disk_read(d, 0, s, sizeof(s)) == 0 &&
+	       disk_vbr_fs_of(s, sizeof(s)) != DISK_VBR_FS_UNKNOWN;
+}
+
+/*
+ * The partition table part of info: type, MBR signature or GPT disk GUID
+ * and the partitions; nothing (JSON: null) when the disk has none.  A
+ * table that cannot be read is reported on stderr after the rest (the
+ * document stays whole) and sets the exit status (2: damaged, as for a
+ * damaged image).
  */
 static int
-info_partitions(const char *path, disk_t *d, bool json)
+info_partitions(const char *path, disk_t *d, struct disk_label *l, int rc, bool json)
 {
-	struct disk_label *l = alloc_label();
-	int rc = disk_label_read(d, l);
-
-	if (rc == -BK_ENOTFOUND) {
+	if (rc < 0) {
 		if (json)
 			printf(",\"partition_table\":null");
-		free(l);
-		return EXIT_OK;
-	}
-	if (rc < 0) {
+		if (rc == -BK_ENOTFOUND)
+			return EXIT_OK;
+		fflush(stdout);
 		tool_err("%s", disk_last_error(d));
-		free(l);
-		return EXIT_FAIL;
+		return tool_exit_status(rc);
 	}
 	warn_problems(path, l);
 	if (json)
 		dt_info_table_json(l);
 	else
 		dt_info_table_text(l);
-	free(l);
 	return EXIT_OK;
 }
 
@@ -484,19 +497,29 @@ cmd_info(int argc, char **argv)
 	static const struct cmd_spec spec = { F_IMAGE, O_JSON, 1, 1 };
 	int i = parse_opts(argc, argv, &o, &spec), rc;
 	disk_t *d = open_disk(argv[i]);
+	struct disk_label *l = alloc_label();
 
-	if (disk_get_info(d, &in) < 0) {
+	if ((rc = disk_get_info(d, &in)) < 0) {
 		tool_err("%s", disk_last_error(d));
-		disk_close(d);
-		return EXIT_FAIL;
+		rc = tool_exit_status(rc);
+		goto out;
+	}
+	rc = disk_label_read(d, l);
+	if (!raw_is_disk(d, &in, rc)) {
+		tool_err("%s: not a disk image: no VHD or VHDX footer, no partition table "
+			 "and no file system found", argv[i]);
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if (o.json)
 		dt_info_json(argv[i], &in);
 	else
 		dt_info_text(argv[i], &in);
-	rc = info_partitions(argv[i], d, o.json);
+	rc = info_partitions(argv[i], d, l, rc, o.json);
 	if (o.json)
 		printf("}\n");
+out:
+	free(l);
 	disk_close(d);
 	return rc;
 }
@@ -651,7 +674,7 @@ rewrite_table(const char *path, const struct opts *o)
 	if (rc == 0)
 		return EXIT_OK;
 	tool_err("%s", e.why[0] ? e.why : err);
-	return rc == -BK_EBUSY ? EXIT_BUSY : EXIT_FAIL;
+	return rc > 0 ? EXIT_FAIL : tool_exit_status(rc);
 }
 
 static int
@@ -691,7 +714,8 @@ cmd_partition(int argc, char **argv)
 	}
 	free(l);
 	disk_close(d);
-	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+	/* No table: 1 (not found); a damaged one: 2, as a damaged image. */
+	return tool_exit_status(rc);
 }
 
 /* The output is new (or --force), and none of the partitions' sources. */

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the bcdboot end-to-end tests (sourced, not run).
 set -eu
-BCDBOOT="$top_builddir/bcdboot"
-BCDEDIT="$top_builddir/bcdedit"
-HIVETOOL="$top_builddir/hivetool"
-VHDTOOL="$top_builddir/vhdtool"
 CHECK="python3 $top_srcdir/tests/cli/bcdboot-check.py"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$top_srcdir/tests/cli/json-capture.sh"
+BCDBOOT=$(bk_tool bcdboot)
+BCDEDIT=$(bk_tool bcdedit)
+HIVETOOL=$(bk_tool hivetool)
+VHDTOOL=$(bk_tool vhdtool)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }

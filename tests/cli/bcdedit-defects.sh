@@ -58,7 +58,7 @@ cmp -s "$S" "$TMP/saved" || fail "modifier on a non-list changed the store"
 H='H:=gpt:{c9c18ffe-b248-4138-b5e6-a0bcefd1d306}:{e9c8d6b2-eb70-4c67-8af5-5a7aa93e6ae7}'
 VHD='vhd=[H:]\1809.402.vhd,partition=mbr:a3f1d6df:1048576'
 ok --map "$H" /set $B osdevice "$VHD"
-"$top_builddir/hivetool" get "$S" "Objects\\$B\\Elements\\21000001" Element --json > "$TMP/el"
+"$(bk_tool hivetool)" get "$S" "Objects\\$B\\Elements\\21000001" Element --json > "$TMP/el"
 W10=000000000000000000000000000000000600000000000000bc00000000000000000010000000000000000000000000000600000001000000dfd6f1a3000000000000000000000000000000000000000084000000000000000500000001000000700000000500000006000000000000004800000000000000b2d6c8e970eb674c8af55a7aa93e6ae70000000000000000fe8fc1c948b23841b5e6a0bcefd1d306000000000000000000000000000000005c0031003800300039002e003400300032002e007600680064000000
 grep -q "\"hex\": \"$W10\"" "$TMP/el" || fail "resolved VHD partition bytes: $(cat "$TMP/el")"
 "$BCDEDIT" --store "$S" --map "$H" /enum $B > "$TMP/enum"
@@ -98,7 +98,7 @@ grep -q "$TMP/adir" "$TMP/err" || fail "/export error does not name the destinat
 grep -q 'out of memory' "$TMP/err" && fail "/export error says out of memory"
 
 # 8: keys under Objects that are not objects are reported once.
-HIVETOOL="$top_builddir/hivetool"
+HIVETOOL=$(bk_tool hivetool)
 "$HIVETOOL" mkkey "$S" 'Objects\notaguid' > /dev/null
 "$HIVETOOL" mkkey "$S" 'Objects\{44444444-4444-4444-4444-444444444444}' > /dev/null
 ok /enum all

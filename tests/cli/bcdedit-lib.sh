@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the bcdedit end-to-end tests (sourced, not run).
 set -eu
-BCDEDIT="${BK_TOOLDIR:-$top_builddir}/bcdedit"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$top_srcdir/tests/cli/json-capture.sh"
+BCDEDIT=$(bk_tool bcdedit)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }

@@ -45,6 +45,14 @@ expect_exit 0 B --map "G:=$TMP/gpt.img:1" /set {bootmgr} device 'file=[G:]\efi\x
 expect_exit 0 B /set {bootmgr} device "$(dev)"
 [ "$(dev --map 'Z:=gpt:{11223344-5566-7788-99aa-bbccddeeff00}:{a1b2c3d4-0001-0002-0003-000000000004}')" = 'file=[Z:]\efi\x.efi' ] ||
 	fail "explicit map"
+# What vhdtool prints for a GPT disk is what --map gpt: reads (one GUID form).
+"$(bk_tool vhdtool)" partition --json "$TMP/gpt.img" > "$TMP/p.json"
+g=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("gpt:%s:%s" % (j["disk_guid"], j["partitions"][0]["guid"]))' "$TMP/p.json")
+[ "$(dev --map "Y:=$g")" = 'file=[Y:]\efi\x.efi' ] || fail "vhdtool's GUIDs as a map target: $g"
+"$(bk_tool vhdtool)" partition "$TMP/gpt.img" > "$TMP/p.txt"
+g=$(sed -n 's/^disk guid: *//p' "$TMP/p.txt")
+p=$(awk '$1 == "1" { print $7 }' "$TMP/p.txt")
+[ "$(dev --map "Y:=gpt:$g:$p")" = 'file=[Y:]\efi\x.efi' ] || fail "vhdtool's text GUIDs as a map target: gpt:$g:$p"
 expect_exit 1 B --map "S:=$TMP/mbr.img:3" /enum
 grep -q 'no partition 3' "$TMP/err" || fail "missing partition message"
 expect_exit 1 B --map "S:=$TMP/gpt.img:2" /enum
@@ -65,7 +73,7 @@ fi
 
 # A block device, through a loop device, when permitted here.
 if command -v losetup >/dev/null 2>&1 && LOOP=$(losetup -f --show -P "$TMP/mbr.img" 2>/dev/null); then
-	trap 'losetup -d "$LOOP"; rm -rf "$TMP"' EXIT
+	trap 'bk_rc=$?; losetup -d "$LOOP"; bk_exit $bk_rc' EXIT
 	if [ -b "${LOOP}p1" ]; then
 		expect_exit 0 B --map "Q:=${LOOP}p1" /set {bootmgr} device partition=Q:
 		[ "$(dev)" = "partition=mbr:cafe0042:1048576" ] || fail "block device: $(dev)"

@@ -9,7 +9,7 @@
 
 S="$TMP/BCD"
 L='{11111111-1111-1111-1111-111111111111}'
-HIVETOOL="$top_builddir/hivetool"
+HIVETOOL=$(bk_tool hivetool)
 "$BCDEDIT" /createstore "$S" > /dev/null
 "$BCDEDIT" --store "$S" /create $L /d "Loader" /application osloader > /dev/null
 

@@ -6,7 +6,7 @@
 # none of them.
 . "$top_srcdir/tests/cli/lib.sh"
 need_corpus
-BV="$top_builddir/bcdverify"
+BV=$(bk_tool bcdverify)
 EXP="$top_srcdir/tests/cli/bcdverify-corpus.expected"
 
 # Every store of the corpus has its line (logs and KTM files are not stores).

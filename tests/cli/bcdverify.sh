@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
 need_ntfs
 need mkfs.fat
-BV="$top_builddir/bcdverify"
+BV=$(bk_tool bcdverify)
 
 # Every finding ID the code can give is documented in bcdverify(1).
 ids=$(cat "$top_srcdir"/bcd/verify*.c "$top_srcdir/tools/bcdverify.c" |

@@ -29,3 +29,26 @@ for tool in hivetool bcdedit vhdtool bcdboot bcdverify; do
 	echo "ok: $tool"
 done
 [ "$n" -ge 1 ] || fail "no tool built"
+
+# A bad option of a command: our one line and the hint, never getopt's own
+# message as well ("hivetool ls H --jsn" once printed both), for unknown
+# options and for a missing option argument.
+one_error() { # EXIT CMD...: exactly the message line and the hint
+	expect_exit "$@"
+	[ ! -s "$TMP/out" ] || fail "'$*' wrote to stdout"
+	[ "$(wc -l < "$TMP/err")" = 2 ] && tail -n 1 "$TMP/err" | grep -q "^Try '" ||
+		fail "'$*': not one message and the hint: $(cat "$TMP/err")"
+	grep -q "unrecognized option\|invalid option\|requires an argument" "$TMP/err" &&
+		fail "'$*': getopt's own message: $(cat "$TMP/err")"
+	return 0
+}
+H="$top_builddir/hivetool" V="$top_builddir/vhdtool"
+one_error 2 "$H" ls x --jsn
+one_error 2 "$H" ls x -o
+one_error 2 "$H" check x --bogus
+one_error 2 "$H" get x -Z
+one_error 2 "$V" info x --jsn
+one_error 2 "$V" create x --size
+one_error 2 "$V" bootcode x --bogus
+one_error 2 "$V" bootcode x --part
+one_error 2 "$V" ls x --bogus

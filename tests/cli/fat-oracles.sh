@@ -9,7 +9,7 @@
 #    through our driver, and stay clean for fsck.fat after we edit them.
 # Skips (77) without dosfstools or mtools.
 . "$top_srcdir/tests/cli/lib.sh"
-VHDTOOL="$top_builddir/vhdtool"
+VHDTOOL=$(bk_tool vhdtool)
 FSCTL="$top_builddir/tests/gen/fsctl"
 PATH=$PATH:/usr/sbin:/sbin
 for t in mkfs.fat fsck.fat mdir mtype mcopy mlabel mattrib; do

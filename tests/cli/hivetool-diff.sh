@@ -28,10 +28,11 @@ cat > "$TMP/want" <<'END'
 END
 diff -u "$TMP/want" "$TMP/out" || fail "diff text"
 expect_exit 1 "$HIVETOOL" diff "$a" "$b" --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==5, d; assert {"change":"added","what":"key","path":"K\\Added"} in d, d' "$TMP/out" ||
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["differences"]; assert len(d)==5, d; assert {"change":"added","what":"key","path":"K\\Added"} in d, d' "$TMP/out" ||
 	fail "json: $(cat "$TMP/out")"
 expect_exit 0 "$HIVETOOL" diff "$b" "$b" --json
-[ "$(cat "$TMP/out")" = "[]" ] || fail "empty json: $(cat "$TMP/out")"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["differences"] == []' "$TMP/out" ||
+	fail "empty json: $(cat "$TMP/out")"
 expect_exit 2 "$HIVETOOL" diff "$a"
 expect_exit 2 "$HIVETOOL" diff "$a" "$TMP/missing"
 exit 0

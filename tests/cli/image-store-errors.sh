@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
 need_ntfs
-BCDEDIT="$top_builddir/bcdedit"
+BCDEDIT=$(bk_tool bcdedit)
 
 fat="$TMP/esp.img"
 "$VHDTOOL" build "$fat" --size 64M --gpt --part esp:40M >/dev/null

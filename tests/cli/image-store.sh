@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
 need_ntfs
-BCDEDIT="$top_builddir/bcdedit"
+BCDEDIT=$(bk_tool bcdedit)
 BOOTMGR='{9dea862c-5cdd-4e70-acc1-f32b344d4795}'
 
 command -v hivexregedit >/dev/null 2>&1 || skip "hivexregedit not installed (libwin-hivex-perl)"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Helpers for the vhdtool end-to-end tests (sourced after lib.sh).
-VHDTOOL="${BK_TOOLDIR:-$top_builddir}/vhdtool"
+VHDTOOL=$(bk_tool vhdtool)
 
 need_qemu() { command -v qemu-img >/dev/null 2>&1 || skip "qemu-img not installed"; }
 need_vhdi() { command -v vhdiinfo >/dev/null 2>&1 || skip "vhdiinfo not installed"; }

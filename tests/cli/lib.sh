@@ -2,9 +2,9 @@
 # Shared helpers for the end-to-end tests (sourced, not run).
 set -eu
 # BK_TOOLDIR: a folder of wrappers to run the tools through (make check-valgrind).
-HIVETOOL="${BK_TOOLDIR:-$top_builddir}/hivetool"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$top_srcdir/tests/cli/json-capture.sh"
+HIVETOOL=$(bk_tool hivetool)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }

@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
 . "$top_srcdir/tests/cli/lib-qemu.sh"
-BCDEDIT="$top_builddir/bcdedit"
+BCDEDIT=$(bk_tool bcdedit)
 
 qemu_need_uefi
 

@@ -11,8 +11,9 @@ cd "$TMP"
 
 LOOPS=""
 cleanup() {
+	bk_rc=$?
 	for l in $LOOPS; do losetup -d "$l" 2>/dev/null || true; done
-	rm -rf "$TMP"
+	bk_exit $bk_rc
 }
 trap cleanup EXIT
 # attach FILE: the loop device is in $L (not a subshell, so that the

@@ -11,7 +11,7 @@ MEM=${BK_TMPFS:-/dev/shm}
 [ -d "$MEM" ] && [ -w "$MEM" ] && [ "$(stat -f -c %T "$MEM")" = tmpfs ] ||
 	skip "$MEM is not a writable tmpfs (set BK_TMPFS)"
 D=$(mktemp -d "$MEM/bk-convert.XXXXXX")
-trap 'rm -rf "$TMP" "$D"' EXIT
+trap 'bk_rc=$?; rm -rf "$D"; bk_exit $bk_rc' EXIT
 cd "$D"
 
 SIZE=$((24 * 1048576 + 3584))     # 24 MiB + 7 sectors

@@ -55,6 +55,11 @@ check big.vhdx vhdx dynamic 15728640000
 # Format from the extension, overridden by --format; raw is a sparse file.
 "$VHDTOOL" create disk.img --size 10M
 [ "$(stat -c %s disk.img)" = 10485760 ] || fail "raw size"
+# A blank raw file has nothing that makes it a disk: info says so (exit 2);
+# with a partition table it is a raw disk.
+expect_exit 2 "$VHDTOOL" info disk.img
+grep -q "disk.img: not a disk image: .*no partition table" "$TMP/err" || fail "blank raw: $(cat "$TMP/err")"
+"$VHDTOOL" partition disk.img --mbr --add ntfs:rest >/dev/null
 [ "$(json_get disk.img format)" = raw ] || fail "raw format"
 "$VHDTOOL" create other.img --size 10M --format vhdx --type fixed
 check other.img vhdx fixed 10485760

@@ -93,6 +93,9 @@ bad x5.vhdx "past the end"
 cp full.vhdx x6.vhdx; truncate -s $((4 * 1048576 + 1048576)) x6.vhdx
 bad x6.vhdx "past the end"
 
-# A plain file shorter than a sector is a raw disk, not an error.
+# A plain file shorter than a sector is not taken for a damaged VHD, nor
+# reported as a disk: no partition table, nothing printed, exit 2.
 printf 'hello' > tiny.img
-[ "$(json_get tiny.img format)" = raw ] || fail "tiny file"
+expect_exit 2 "$VHDTOOL" info tiny.img
+grep -q "tiny.img: not a disk image: .*no partition table" "$TMP/err" || fail "tiny file: $(cat "$TMP/err")"
+[ ! -s "$TMP/out" ] || fail "tiny file: a report was printed"

@@ -16,7 +16,8 @@ grep -q '^virtual size: *67108864 bytes' a.txt || fail "virtual size"
 grep -q '^file size: *67109376 bytes' a.txt || fail "file size"
 grep -q '^geometry: *963/8/17 (C/H/S)' a.txt || fail "geometry"
 grep -q '^creator: *win  10.0 Wi2k' a.txt || fail "creator"
-grep -q '^disk id: *[0-9A-F]\{8\}-[0-9A-F]\{4\}-4[0-9A-F]\{3\}-[89AB][0-9A-F]\{3\}-[0-9A-F]\{12\}$' a.txt ||
+# GUIDs in the one form bcdedit reads back: braces, lower case.
+grep -q '^disk id: *{[0-9a-f]\{8\}-[0-9a-f]\{4\}-4[0-9a-f]\{3\}-[89ab][0-9a-f]\{3\}-[0-9a-f]\{12\}}$' a.txt ||
 	fail "disk id is not a version 4 UUID"
 "$VHDTOOL" create b.vhdx --size 100M
 "$VHDTOOL" info --json b.vhdx > b.json
@@ -31,8 +32,8 @@ assert j["partition_table"] is None and j["log_replayed"] is False, j
 assert "geometry" not in j, j
 PY
 # The disk id shown is the one stored (VHD: big-endian bytes at 0x44).
-id=$(sed -n 's/^disk id: *//p' a.txt | tr -d '-')
-stored=$(tail -c 512 a.vhd | od -An -tx1 -j68 -N16 | tr -d ' \n' | tr a-f A-F)
+id=$(sed -n 's/^disk id: *//p' a.txt | tr -d '{}-')
+stored=$(tail -c 512 a.vhd | od -An -tx1 -j68 -N16 | tr -d ' \n')
 [ "$id" = "$stored" ] || fail "disk id $id, stored $stored"
 
 # MBR written by sfdisk.
@@ -71,21 +72,42 @@ sgdisk -U 11111111-2222-3333-4444-555555555555 \
 python3 - g.json <<'PY' || fail "GPT partitions"
 import json, sys
 t = json.load(open(sys.argv[1]))["partition_table"]
-assert t["type"] == "gpt" and t["disk_guid"] == "11111111-2222-3333-4444-555555555555", t
+assert t["type"] == "gpt" and t["disk_guid"] == "{11111111-2222-3333-4444-555555555555}", t
 p = t["partitions"]
 assert p[0]["offset"] == 1048576 and p[0]["size"] == 16 * 2**20, p
-assert p[0]["kind"] == "esp" and p[0]["type_guid"] == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", p
-assert p[0]["guid"] == "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE" and p[0]["name"] == "boot", p
-assert p[1]["guid"] == "01234567-89AB-CDEF-0123-456789ABCDEF", p
-assert p[1]["type_guid"] == "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7", p
+assert p[0]["kind"] == "esp" and p[0]["type_guid"] == "{c12a7328-f81f-11d2-ba4b-00a0c93ec93b}", p
+assert p[0]["guid"] == "{aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee}" and p[0]["name"] == "boot", p
+assert p[1]["guid"] == "{01234567-89ab-cdef-0123-456789abcdef}", p
+assert p[1]["type_guid"] == "{ebd0a0a2-b9e5-4433-87c0-68b6b72699c7}", p
 assert p[1]["offset"] + p[1]["size"] <= 64 * 2**20 - 33 * 512, p
 PY
 "$VHDTOOL" info gpt.vhdx > g.txt
-grep -q '^partitions: *gpt, disk guid 11111111-2222-3333-4444-555555555555' g.txt || fail "GPT text"
+grep -q '^partitions: *gpt, disk guid {11111111-2222-3333-4444-555555555555}' g.txt || fail "GPT text"
 
 # A damaged table: info says so and fails.
 cp mbr.raw badmbr.raw
 printf '\001\001\001\001\001\001\001\001\001\001\001\001\001\001\001\001' |
 	dd of=badmbr.raw bs=1 seek=$((446 + 16)) conv=notrunc status=none
-expect_exit 1 "$VHDTOOL" info badmbr.raw
+# Exit 2, as for a damaged VHD (vhdtool-damaged.sh).
+expect_exit 2 "$VHDTOOL" info badmbr.raw
 grep -q 'badmbr.raw' "$TMP/err" || fail "damaged table message: $(cat "$TMP/err")"
+
+# A file that is no disk image at all (empty, random bytes): one line saying
+# nothing was found, exit 2, and no report of a disk of that size.
+: > empty.raw
+head -c 1048576 /dev/urandom > random.raw
+for f in empty.raw random.raw; do
+	expect_exit 2 "$VHDTOOL" info "$f"
+	[ ! -s "$TMP/out" ] || fail "$f: a report was printed: $(cat "$TMP/out")"
+	[ "$(wc -l < "$TMP/err")" = 1 ] && grep -q "^vhdtool: $f: not a disk image: .*no partition table" "$TMP/err" ||
+		fail "$f: message: $(cat "$TMP/err")"
+	expect_exit 2 "$VHDTOOL" info --json "$f"
+	[ ! -s "$TMP/out" ] || fail "$f: JSON was printed"
+done
+# A partition image (a file system from sector 0, no table) is a disk.
+if command -v mkfs.vfat >/dev/null 2>&1 || [ -x /sbin/mkfs.vfat ]; then
+	mkfs.vfat -C fs.raw 8192 >/dev/null
+	expect_exit 0 "$VHDTOOL" info --json fs.raw
+	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["partition_table"] is None' "$TMP/out" ||
+		fail "partition image: $(cat "$TMP/out")"
+fi

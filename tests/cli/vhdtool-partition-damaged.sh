@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # vhdtool partition on damaged tables: overlapping MBR entries, entries past
 # the end of the disk, bad GPT CRCs (one copy: warning and the other copy;
-# both: error), a truncated GPT disk.  Clear one-line errors, exit 1, never
-# a crash; a damaged image is never changed.
+# both: error), a truncated GPT disk.  Clear one-line errors, exit 2 (as for
+# a damaged VHD: unreadable input), never a crash; a damaged image is never
+# changed.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
 
@@ -18,9 +19,9 @@ flip() {
 	python3 -c "import sys; f=open(sys.argv[1],'r+b'); f.seek(int(sys.argv[2])); b=f.read(1); f.seek(int(sys.argv[2])); f.write(bytes([b[0] ^ 0xff]))" "$@"
 }
 
-# expect_damaged FILE MESSAGE: listing fails with exit 1 and MESSAGE.
+# expect_damaged FILE MESSAGE: listing fails with exit 2 and MESSAGE.
 expect_damaged() {
-	expect_exit 1 "$VHDTOOL" partition "$1"
+	expect_exit 2 "$VHDTOOL" partition "$1"
 	grep -q "$2" "$TMP/err" || fail "$1: expected '$2', got: $(cat "$TMP/err")"
 	[ "$(wc -l < "$TMP/err")" = 1 ] || fail "$1: more than one line of error"
 	[ ! -s "$TMP/out" ] || fail "$1: output on error"
@@ -29,7 +30,9 @@ expect_damaged() {
 # ---- MBR -----------------------------------------------------------------------
 M="$TMP/m.img"
 expect_exit 0 "$VHDTOOL" create "$M" --size 16M
-expect_damaged "$M" "no partition table"
+# No table at all is "not found" (1), not damage.
+expect_exit 1 "$VHDTOOL" partition "$M"
+grep -q "no partition table" "$TMP/err" || fail "no table: $(cat "$TMP/err")"
 expect_exit 0 "$VHDTOOL" partition "$M" --mbr --add ntfs:4M --add ntfs:4M
 # Entry 2 starts inside entry 1 (LBA 4096 < 2048 + 8192).
 poke "$M" $((0x1CE + 8)) 00100000
@@ -39,7 +42,7 @@ poke "$M" $((0x1CE + 8)) 00500000
 poke "$M" $((0x1CE + 12)) 00800000
 expect_damaged "$M" "partition 2 .*outside"
 before=$(sha256sum < "$M")
-expect_exit 1 "$VHDTOOL" partition "$M" --set-active 1
+expect_exit 2 "$VHDTOOL" partition "$M" --set-active 1
 [ "$before" = "$(sha256sum < "$M")" ] || fail "edit of a damaged table changed the image"
 # A new table replaces a damaged one.
 expect_exit 0 "$VHDTOOL" partition "$M" --mbr --add ntfs:rest
@@ -84,7 +87,7 @@ truncate -s 40M "$G"
 expect_exit 0 "$VHDTOOL" partition "$G"
 grep -q 'backup GPT is damaged or not at the last sector' "$TMP/err" || fail "grown disk: $(cat "$TMP/err")"
 
-# Random garbage in the table sectors: exit 0 or 1, never a crash.
+# Random garbage in the table sectors: exit 0, 1 or 2, never a crash.
 i=0
 while [ $i -lt 40 ]; do
 	cp "$TMP/good.img" "$G"
@@ -94,7 +97,7 @@ while [ $i -lt 40 ]; do
 	"$VHDTOOL" partition "$G" >/dev/null 2>&1
 	rc=$?
 	set -e
-	[ $rc -le 1 ] || fail "garbage table: exit $rc"
+	[ $rc -le 2 ] || fail "garbage table: exit $rc"
 	i=$((i + 1))
 done
 exit 0

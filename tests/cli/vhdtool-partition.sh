@@ -77,9 +77,9 @@ for fmt in vhd vhdx raw; do
 	grep -q "1 : start= *2048, size= *32768, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B" "$TMP/dump" || fail "$fmt: esp"
 	grep -q "2 : start= *34816, size= *32768, type=E3C9E316-0B5C-4DB8-817D-F92DF00215AE" "$TMP/dump" || fail "$fmt: msr"
 	grep -q "3 : start= *67584, size= *135168, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7" "$TMP/dump" || fail "$fmt: data: $(cat "$TMP/dump")"
-	guid=$(jget "$G" 'j["disk_guid"]')
+	guid=$(jget "$G" 'j["disk_guid"].strip("{}").upper()')
 	grep -q "^label-id: $guid\$" "$TMP/dump" || fail "$fmt: disk GUID"
-	pg=$(jget "$G" 'j["partitions"][2]["guid"]')
+	pg=$(jget "$G" 'j["partitions"][2]["guid"].strip("{}").upper()')
 	grep -q "3 : .*uuid=$pg" "$TMP/dump" || fail "$fmt: partition GUID"
 	# The protective MBR as fdisk sees it.
 	[ "$(od -An -tx1 -j450 -N1 "$R" | tr -d ' ')" = ee ] || fail "$fmt: protective MBR type"

@@ -122,7 +122,8 @@ vreport(int msg, int rc, const char *fmt, va_list ap)
 		vsnprintf(detail, sizeof(detail), fmt, ap);
 	fflush(stdout);
 	if (json_errors) {
-		fputs("{\"error\": {", stderr);
+		/* The schema: doc/bcdedit-error-schema.json. */
+		fputs("{\"schema\": \"bcdkit.bcdedit-error/1\", \"error\": {", stderr);
 		json_field("code", msgs[msg].code, false);
 		json_field("message", msgs[msg].text, false);
 		json_field("reason", why, false);

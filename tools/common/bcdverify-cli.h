@@ -18,7 +18,7 @@
 #define BV_EXIT_OPER   8
 #define BV_EXIT_USAGE 16
 
-#define BV_JSON_SCHEMA "bcdkit-bcdverify/1"
+#define BV_JSON_SCHEMA "bcdkit.bcdverify/1"
 
 struct bv_store {
 	char *spec;                  /* as given or found: FILE or IMAGE:PART:\path */

@@ -38,7 +38,8 @@ parse(struct bc_args *a, int argc, char **argv, void (*usage)(FILE *))
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:vh", opts, NULL)) != -1) {
+	opterr = 0;     /* one message of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":p:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!tool_parse_u64(optarg, &n) || n == 0 || n > 4)
@@ -50,7 +51,8 @@ parse(struct bc_args *a, int argc, char **argv, void (*usage)(FILE *))
 		case 'c': a->check = 1; break;
 		case 'v': a->verbose = 1; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
-		default: tool_usage_error("bootcode: unknown option");
+		case ':': tool_usage_error("bootcode: option '%s' needs an argument", argv[optind - 1]);
+		default: tool_usage_error("bootcode: unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)

@@ -6,36 +6,38 @@
 #include <string.h>
 #include <time.h>
 
+#include "bk-guid.h"
 #include "disk-text.h"
 #include "tool-util.h"
 
 /* ---- info ------------------------------------------------------------------ */
 
-/* VHD stores its unique id as plain big-endian bytes, VHDX in Windows GUID
- * order (first three fields little-endian); print both the usual way. */
+/* VHD stores its unique id as plain big-endian bytes (RFC 4122 order), VHDX
+ * in Windows GUID order (first three fields little-endian); both print in
+ * the one GUID form (common/bk-guid.h). */
 static void
-format_id(const struct disk_info *in, char out[37])
+format_id(const struct disk_info *in, char out[BK_GUID_STRLEN])
 {
 	const uint8_t *g = in->disk_id;
 	uint8_t b[16];
-	int i;
 
 	memcpy(b, g, 16);
-	if (in->format == DISK_FORMAT_VHDX) {
+	if (in->format == DISK_FORMAT_VHD) {
 		b[0] = g[3]; b[1] = g[2]; b[2] = g[1]; b[3] = g[0];
 		b[4] = g[5]; b[5] = g[4]; b[6] = g[7]; b[7] = g[6];
 	}
-	for (i = 0; i < 16; i++)
-		out += sprintf(out, "%s%02X", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
+	bk_guid_format(b, out);
 }
 
 void
 dt_info_text(const char *path, const struct disk_info *in)
 {
-	char id[37];
+	char id[BK_GUID_STRLEN];
 
 	format_id(in, id);
-	printf("file:           %s\n", path);
+	printf("file:           ");
+	tool_print_text(stdout, path);
+	putchar('\n');
 	printf("format:         %s%s\n", disk_format_name(in->format),
 	       in->block_device ? " (block device)" : "");
 	printf("type:           %s\n", disk_type_name(in->type));
@@ -51,7 +53,9 @@ dt_info_text(const char *path, const struct disk_info *in)
 		printf("geometry:       %" PRIu32 "/%" PRIu32 "/%" PRIu32 " (C/H/S)\n", in->cylinders,
 		       in->heads, in->sectors_per_track);
 	if (in->format != DISK_FORMAT_RAW) {
-		printf("creator:        %s\n", in->creator);
+		printf("creator:        ");
+		tool_print_text(stdout, in->creator);
+		putchar('\n');
 		printf("disk id:        %s\n", id);
 	}
 	if (in->log_replayed)
@@ -61,10 +65,10 @@ dt_info_text(const char *path, const struct disk_info *in)
 void
 dt_info_json(const char *path, const struct disk_info *in)
 {
-	char id[37];
+	char id[BK_GUID_STRLEN];
 
 	format_id(in, id);
-	printf("{\"file\":");
+	printf("{\"schema\":\"bcdkit.disk-info/1\",\"file\":");
 	tool_json_string(stdout, path);
 	printf(",\"format\":\"%s\",\"type\":\"%s\",\"block_device\":%s",
 	       disk_format_name(in->format), disk_type_name(in->type),
@@ -91,7 +95,7 @@ dt_info_json(const char *path, const struct disk_info *in)
 static void
 print_part_text(const struct disk_label *l, const struct disk_partition *p)
 {
-	char g[37];
+	char g[BK_GUID_STRLEN];
 
 	printf("%-3u %14" PRIu64 " %14" PRIu64 " %14" PRIu64 "  %-5s", p->number, p->offset,
 	       p->offset + p->size, p->size, disk_part_kind_name(p->kind));
@@ -99,9 +103,9 @@ print_part_text(const struct disk_label *l, const struct disk_partition *p)
 		printf("  0x%02X%s\n", p->mbr_type, p->active ? "  active" : "");
 		return;
 	}
-	disk_guid_format(p->type_guid, g);
+	bk_guid_format(p->type_guid, g);
 	printf("  %s", g);
-	disk_guid_format(p->guid, g);
+	bk_guid_format(p->guid, g);
 	printf("  %s  ", g);
 	tool_json_string(stdout, p->name);
 	putchar('\n');
@@ -118,7 +122,7 @@ print_rows_text(const struct disk_label *l)
 		printf("#           start            end           size  kind   type\n");
 	else
 		printf("#           start            end           size  kind   type guid"
-		       "                             partition guid                        name\n");
+		       "                               partition guid                          name\n");
 	for (i = 0; i < l->count; i++)
 		print_part_text(l, &l->part[i]);
 }
@@ -126,14 +130,16 @@ print_rows_text(const struct disk_label *l)
 void
 dt_label_text(const char *path, const disk_t *d, const struct disk_label *l)
 {
-	char g[37];
+	char g[BK_GUID_STRLEN];
 
-	printf("disk:      %s\n", path);
+	printf("disk:      ");
+	tool_print_text(stdout, path);
+	putchar('\n');
 	printf("size:      %" PRIu64 " bytes\n", disk_size(d));
 	if (l->type == DISK_LABEL_MBR) {
 		printf("table:     mbr\nsignature: 0x%08" PRIX32 "\n", l->mbr_signature);
 	} else {
-		disk_guid_format(l->disk_guid, g);
+		bk_guid_format(l->disk_guid, g);
 		printf("table:     gpt\ndisk guid: %s\n", g);
 	}
 	print_rows_text(l);
@@ -142,12 +148,12 @@ dt_label_text(const char *path, const disk_t *d, const struct disk_label *l)
 void
 dt_info_table_text(const struct disk_label *l)
 {
-	char g[37];
+	char g[BK_GUID_STRLEN];
 
 	if (l->type == DISK_LABEL_MBR) {
 		printf("partitions:     mbr, signature 0x%08" PRIX32 "\n", l->mbr_signature);
 	} else {
-		disk_guid_format(l->disk_guid, g);
+		bk_guid_format(l->disk_guid, g);
 		printf("partitions:     gpt, disk guid %s\n", g);
 	}
 	print_rows_text(l);
@@ -160,7 +166,7 @@ static void
 print_parts_json(const struct disk_label *l)
 {
 	const struct disk_partition *p;
-	char g[37];
+	char g[BK_GUID_STRLEN];
 	unsigned i;
 
 	printf(",\"partitions\":[");
@@ -172,9 +178,9 @@ print_parts_json(const struct disk_label *l)
 			printf(",\"type\":%u,\"active\":%s}", p->mbr_type, p->active ? "true" : "false");
 			continue;
 		}
-		disk_guid_format(p->type_guid, g);
+		bk_guid_format(p->type_guid, g);
 		printf(",\"type_guid\":\"%s\"", g);
-		disk_guid_format(p->guid, g);
+		bk_guid_format(p->guid, g);
 		printf(",\"guid\":\"%s\",\"attributes\":%" PRIu64 ",\"name\":", g, p->attributes);
 		tool_json_string(stdout, p->name);
 		putchar('}');
@@ -185,16 +191,16 @@ print_parts_json(const struct disk_label *l)
 void
 dt_label_json(const char *path, const disk_t *d, const struct disk_label *l)
 {
-	char g[37];
+	char g[BK_GUID_STRLEN];
 
-	printf("{\"disk\":");
+	printf("{\"schema\":\"bcdkit.disk-partitions/1\",\"disk\":");
 	tool_json_string(stdout, path);
 	printf(",\"size\":%" PRIu64 ",\"table\":\"%s\"", disk_size(d),
 	       l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
 	if (l->type == DISK_LABEL_MBR) {
 		printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
 	} else {
-		disk_guid_format(l->disk_guid, g);
+		bk_guid_format(l->disk_guid, g);
 		printf(",\"disk_guid\":\"%s\",\"primary_ok\":%s,\"backup_ok\":%s", g,
 		       l->problems & DISK_LABEL_PRIMARY_BAD ? "false" : "true",
 		       l->problems & DISK_LABEL_BACKUP_BAD ? "false" : "true");
@@ -206,13 +212,13 @@ dt_label_json(const char *path, const disk_t *d, const struct disk_label *l)
 void
 dt_info_table_json(const struct disk_label *l)
 {
-	char g[37];
+	char g[BK_GUID_STRLEN];
 
 	printf(",\"partition_table\":{\"type\":\"%s\"", l->type == DISK_LABEL_MBR ? "mbr" : "gpt");
 	if (l->type == DISK_LABEL_MBR) {
 		printf(",\"signature\":\"0x%08" PRIX32 "\"", l->mbr_signature);
 	} else {
-		disk_guid_format(l->disk_guid, g);
+		bk_guid_format(l->disk_guid, g);
 		printf(",\"disk_guid\":\"%s\"", g);
 	}
 	print_parts_json(l);
@@ -232,7 +238,9 @@ dt_print_entry(const struct disk_file_info *fi)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	else
 		snprintf(when, sizeof(when), "?");
-	printf("%c %12" PRIu64 "  %s  %s\n", fi->is_dir ? 'd' : '-', fi->size, when, fi->name);
+	printf("%c %12" PRIu64 "  %s  ", fi->is_dir ? 'd' : '-', fi->size, when);
+	tool_print_text(stdout, fi->name);
+	putchar('\n');
 }
 
 /* Redrawn only when it grows: a redraw per block would flood a slow terminal. */

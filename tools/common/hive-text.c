@@ -88,11 +88,13 @@ hv_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *
 
 	if ((type == HIVE_REG_SZ || type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_LINK) &&
 	    hive_decode_string(d, len, &s) == 0) {
-		fputs(s, f);
+		tool_print_text(f, s);    /* no control characters from a hive */
 		free(s);
 	} else if (type == HIVE_REG_MULTI_SZ && hive_decode_multi_string(d, len, &v) == 0) {
-		for (i = 0; v[i]; i++)
-			fprintf(f, "%s%s", i ? multi_sep : "", v[i]);
+		for (i = 0; v[i]; i++) {
+			fputs(i ? multi_sep : "", f);
+			tool_print_text(f, v[i]);
+		}
 		hive_free_strv(v);
 	} else if (hive_decode_dword(type, d, len, &dw) == 0) {
 		print_dword(f, dw);
@@ -371,7 +373,9 @@ void
 hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
 	      const char *const *logs, const struct hive_stats *st)
 {
-	printf("File:            %s\n", path);
+	printf("File:            ");
+	tool_print_text(stdout, path);
+	putchar('\n');
 	printf("Version:         %u.%u\n", hd->major, hd->minor);
 	printf("File type:       %u%s\n", hd->file_type, hd->file_type == 0 ? " (primary)" : "");
 	printf("Sequence:        %u / %u\n", hd->seq1, hd->seq2);
@@ -385,10 +389,16 @@ hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
 	printf("Hive bins size:  %u\n", hd->hbins_size);
 	printf("Clustering:      %u\n", hd->clustering);
 	printf("Flags:           0x%x\n", hd->flags);
-	printf("Embedded name:   %s\n", hd->file_name);
-	printf("Logs:            %s\n", logs[0] ? logs[0] : "none");
-	while (logs[0] && *++logs)
-		printf("                 %s\n", *logs);
+	printf("Embedded name:   ");
+	tool_print_text(stdout, hd->file_name);
+	printf("\nLogs:            ");
+	tool_print_text(stdout, logs[0] ? logs[0] : "none");
+	putchar('\n');
+	while (logs[0] && *++logs) {
+		printf("                 ");
+		tool_print_text(stdout, *logs);
+		putchar('\n');
+	}
 	printf("File size:       %" PRIu64 "\n", st->file_size);
 	printf("Hive bins:       %" PRIu64 "\n", st->hbins);
 	printf("Keys:            %" PRIu64 "\n", st->keys);
@@ -439,7 +449,7 @@ ls_values_text(hive_t *h, hive_key_t k, bool salvage)
 			continue;
 		}
 		fputs("    ", stdout);
-		fputs(name[0] ? name : "(Default)", stdout);
+		tool_print_text(stdout, name[0] ? name : "(Default)");
 		fputs("    ", stdout);
 		fputs(hive_type_name(vv.type, tn, sizeof(tn)), stdout);
 		fputs("    ", stdout);
@@ -472,7 +482,7 @@ ls_text_cb(hive_t *h, hive_key_t k, int depth, void *data)
 	if (!w->first)
 		putchar('\n');
 	w->first = false;
-	fputs(path[0] ? path : "\\", stdout);
+	tool_print_text(stdout, path[0] ? path : "\\");
 	putchar('\n');
 	free(path);
 	return ls_values_text(h, k, w->salvage);
@@ -489,15 +499,19 @@ hv_ls_text(hive_t *h, hive_key_t k, const char *path, bool recursive, bool salva
 
 	if (recursive)
 		return hive_key_walk(h, k, ls_text_cb, &w);
-	fputs(path[0] ? path : "\\", stdout);
+	tool_print_text(stdout, path[0] ? path : "\\");
 	putchar('\n');
 	if ((rc = ls_values_text(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
 		return rc;
 	if (n)
 		putchar('\n');
 	for (i = 0; rc == 0 && i < n; i++) {
-		if ((rc = hive_key_name(h, subs[i], &name)) == 0)
-			printf("%s%s%s\n", path, path[0] ? "\\" : "", name);
+		if ((rc = hive_key_name(h, subs[i], &name)) == 0) {
+			tool_print_text(stdout, path);
+			fputs(path[0] ? "\\" : "", stdout);
+			tool_print_text(stdout, name);
+			putchar('\n');
+		}
 		free(name);
 	}
 	free(subs);
@@ -544,15 +558,17 @@ struct ls_json_walk {
 	int last;       /* depth of the last key opened, -1 before the first */
 };
 
+/* One key's object, opened; the outermost (top) names the document's
+ * schema (doc/hive-key-schema.json). */
 static int
-ls_json_key(hive_t *h, hive_key_t k, bool salvage)
+ls_json_key(hive_t *h, hive_key_t k, bool salvage, bool top)
 {
 	char *name;
 	int rc = hive_key_name(h, k, &name);
 
 	if (rc < 0)
 		return rc;
-	fputs("{\"name\": ", stdout);
+	fputs(top ? "{\"schema\": \"bcdkit.hive-key/1\", \"name\": " : "{\"name\": ", stdout);
 	tool_json_string(stdout, name);
 	free(name);
 	return ls_values_json(h, k, salvage);
@@ -570,7 +586,7 @@ ls_json_cb(hive_t *h, hive_key_t k, int depth, void *data)
 	if (sibling)
 		fputs(", ", stdout);
 	w->last = depth;
-	if ((rc = ls_json_key(h, k, w->salvage)) == 0)
+	if ((rc = ls_json_key(h, k, w->salvage, depth == 0)) == 0)
 		fputs("], \"subkeys\": [", stdout);
 	return rc;
 }
@@ -590,7 +606,7 @@ hv_ls_json(hive_t *h, hive_key_t k, bool recursive, bool salvage)
 			fputs("]}", stdout);
 		return rc;
 	}
-	if ((rc = ls_json_key(h, k, salvage)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
+	if ((rc = ls_json_key(h, k, salvage, true)) < 0 || (rc = hive_key_subkeys(h, k, &subs, &n)) < 0)
 		return rc;
 	fputs("], \"subkeys\": [", stdout);
 	for (i = 0; rc == 0 && i < n; i++) {
@@ -615,10 +631,11 @@ hv_print_problem(void *data, const struct hive_problem *p)
 	printf("0x%08" PRIx64 " %-9s ", p->file_offset, hive_problem_kind_name(p->kind));
 	if (p->key_path) {
 		fputs("key '", stdout);
-		fputs(p->key_path[0] ? p->key_path : "\\", stdout);
+		tool_print_text(stdout, p->key_path[0] ? p->key_path : "\\");
 		fputs("': ", stdout);
 	}
-	printf("%s\n", p->message);
+	tool_print_text(stdout, p->message);
+	putchar('\n');
 	return 0;
 }
 
@@ -632,13 +649,16 @@ hv_print_diff(void *data, const struct hive_diff_item *it)
 	const char *what = it->value ? "value" : it->kind == HIVE_DIFF_CLASS_CHANGED ? "class" : "key";
 
 	if (!d->json) {
-		printf("%s %-5s %s", sign[it->kind], what, it->path[0] ? it->path : "\\");
-		if (it->value)
-			printf("  %s", it->value[0] ? it->value : "@");
+		printf("%s %-5s ", sign[it->kind], what);
+		tool_print_text(stdout, it->path[0] ? it->path : "\\");
+		if (it->value) {
+			fputs("  ", stdout);
+			tool_print_text(stdout, it->value[0] ? it->value : "@");
+		}
 		putchar('\n');
 		return 0;
 	}
-	printf("%s\n  {\"change\": \"%s\", \"what\": \"%s\", \"path\": ", d->n++ ? "," : "[",
+	printf("%s\n  {\"change\": \"%s\", \"what\": \"%s\", \"path\": ", d->n++ ? "," : "",
 	       change[it->kind], what);
 	tool_json_string(stdout, it->path);
 	if (it->value) {

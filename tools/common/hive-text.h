@@ -50,6 +50,17 @@ void hv_print_recover_outcome(const char *path, const char *out, bool dry_run,
 void hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
 		   const char *const *logs, const struct hive_stats *st);
 
+/* The same as JSON (bcdkit.hive-info/1, tools/common/hive-json.c). */
+void hv_info_json(const char *path, const struct hive_header *hd, unsigned state,
+		  const char *const *logs, const struct hive_stats *st);
+
+/*
+ * check --json (bcdkit.hive-check/1): run hive_check() and print the
+ * document, only if the check completes.  Returns 0 with *count problems,
+ * or hive_check()'s error (the hive's last error says why).
+ */
+int hv_check_json(hive_t *h, const char *path, uint64_t *count);
+
 /* Read a value's name, type and data, the data in place (the caller frees
  * *name and releases vv with hive_value_view_free()); a negative code, with
  * nothing to free, on failure. */

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bcdkit/error.h"
+#include "bk-escape.h"
 #include "bk-safefile.h"
 #include "tool-util.h"
 
@@ -148,27 +150,35 @@ tool_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+int
+tool_exit_status(int rc)
+{
+	switch (rc) {
+	case 0:
+		return EXIT_OK;
+	case -BK_EBUSY:
+		return EXIT_BUSY;
+	case -BK_ECORRUPT:
+	case -BK_ESYNTAX:
+		return EXIT_USAGE;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
 void
 tool_json_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	bk_json_string(s, bk_put_file, f);
+}
 
-	fputc('"', f);
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
+void
+tool_print_text(FILE *f, const char *s)
+{
+	if (bk_text_is_plain(s))
+		fputs(s, f);
+	else
+		bk_text_escape(s, bk_put_file, f);
 }
 
 /*

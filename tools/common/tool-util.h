@@ -10,11 +10,23 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Exit codes shared by the editors (style.md item 12). */
+/*
+ * Exit codes of hivetool and vhdtool (their man pages, EXIT STATUS; bcdedit
+ * keeps Microsoft's 1 for every failure, bcdverify fsck's bits).
+ */
 #define EXIT_OK       0
-#define EXIT_FAIL     1   /* not found, check failed, operation failed */
-#define EXIT_USAGE    2   /* bad usage or unreadable input */
+#define EXIT_FAIL     1   /* not found, problems found, operation failed */
+#define EXIT_USAGE    2   /* bad usage or unreadable input (damaged, not the format) */
 #define EXIT_BUSY     3   /* the store or image is in use by another process */
+
+/*
+ * The exit code for a library error, so that one error gives one code in
+ * every tool: -BK_EBUSY 3; input that cannot be read (-BK_ECORRUPT: damaged
+ * or not of the format) and text that does not parse (-BK_ESYNTAX) 2;
+ * anything else, "not found" and refused or unsupported operations among
+ * them, 1.
+ */
+int tool_exit_status(int rc);
 
 extern const char *tool_name;
 
@@ -42,8 +54,13 @@ bool tool_parse_size(const char *s, uint64_t *out);
 /* Parse an unsigned number (decimal or 0x hex); false if malformed. */
 bool tool_parse_u64(const char *s, uint64_t *out);
 
-/* Write a JSON string literal (with quotes) for UTF-8 text. */
+/* Write a JSON string literal (with quotes; null for NULL): the one JSON
+ * writer, common/bk-escape.h, which also escapes bytes that are not UTF-8. */
 void tool_json_string(FILE *f, const char *s);
+/* Write text from a hive, an image or the command line for a reader:
+ * control characters and bytes that are not UTF-8 escaped (bk-escape.h),
+ * so an untrusted file cannot send escape sequences to a terminal. */
+void tool_print_text(FILE *f, const char *s);
 
 /*
  * Replace a file atomically, by the library's rules (common/bk-safefile.h:

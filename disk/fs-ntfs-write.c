@@ -105,6 +105,11 @@ create_held(struct disk_fs *fs, ntfs_inode *dir, ntfschar *u, int len, mode_t ty
 {
 	ntfs_inode *ni;
 
+	/* Never grow $MFT inside the hold: its own record is mirrored. */
+	if (nt_reserve_records(fs, NULL) < 0) {
+		errno = EIO;
+		return NULL;
+	}
 	ntfs_part_hold(&NT(fs)->pd);
 	ni = ntfs_create(dir, const_cpu_to_le32(0), u, (u8)len, type);
 	/* Both records in their final state before they leave the hold (the

@@ -24,10 +24,9 @@
  *    mount, ntfsfix) refuses a volume where the two differ, and a crash
  *    between the two writes of such a record makes them differ.  So the
  *    volume is not marked dirty while in use ($Volume is one of them: the
- *    flag cannot be set or cleared safely), a rewrite that changes nothing
- *    but the update sequence number is skipped (ntfs.c), and $MFT is grown
- *    ahead of need so that its own record does not change inside a commit
- *    (nt_reserve_records()).
+ *    flag cannot be set or cleared safely), and $MFT is grown ahead of need,
+ *    never while an insertion is held, so that its own record does not
+ *    change inside a commit (nt_reserve_records()).
  *  - What a crash can still leave is mended or removed by the next writer:
  *    a name a file carries but its folder no longer lists (heal_names()),
  *    temporary names (fs-ntfs-write.c, clean_leftovers()); a file record or

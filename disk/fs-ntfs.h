@@ -53,10 +53,10 @@
 struct ntfs_part_dev {
 	struct disk_fs *fs;
 	s64 pos;
-	ntfs_volume *vol;       /* set once mounted: where $MFT and $MFTMirr are */
+	ntfs_volume *vol;       /* set once mounted: where $MFT is */
 	bool hold;              /* file-record writes held back (ntfs_part_hold()) */
 	struct held_write *held;
-	unsigned nheld;
+	unsigned nheld, cap;
 };
 
 /*

@@ -22,7 +22,6 @@
 #include <linux/fs.h>
 
 #include "bk-alloc.h"
-#include "bk-bytes.h"
 
 #include <ntfs-3g/runlist.h>
 #include "bcdkit/disk-fs.h"
@@ -115,8 +114,6 @@ pd_clip(struct ntfs_part_dev *pd, s64 count, s64 offset)
  * data go out at once: allocated before they are used.  Never for removals,
  * which need the opposite order.
  */
-#define HELD_MAX 32
-
 struct held_write {
 	s64 off;
 	s64 len;
@@ -161,10 +158,14 @@ hold_piece(struct ntfs_part_dev *pd, const uint8_t *buf, s64 count, s64 offset)
 			memcpy(pd->held[i].buf, buf, (size_t)count);
 			return 0;
 		}
-	if (pd->nheld == HELD_MAX)
-		return -1;
-	if (!pd->held && !(pd->held = bk_calloc(HELD_MAX, sizeof(*pd->held))))
-		return -1;
+	if (pd->nheld == pd->cap) {
+		unsigned cap = pd->cap ? 2 * pd->cap : 16;
+
+		if (!(h = bk_realloc(pd->held, cap * sizeof(*h))))
+			return -1;
+		pd->held = h;
+		pd->cap = cap;
+	}
 	h = &pd->held[pd->nheld];
 	if (!(h->buf = bk_malloc((size_t)count)))
 		return -1;
@@ -238,7 +239,7 @@ ntfs_part_release(struct ntfs_part_dev *pd)
 		bk_free(pd->held[i].buf);
 	bk_free(pd->held);
 	pd->held = NULL;
-	pd->nheld = 0;
+	pd->nheld = pd->cap = 0;
 	return rc;
 }
 
@@ -259,71 +260,6 @@ pd_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 	return n;
 }
 
-/*
- * The same record apart from its update sequence number: the number itself
- * and the last two bytes of each 512-byte block (where the fixup puts it)
- * are skipped; everything else, the saved bytes included, must be equal.
- */
-static bool
-same_record(const uint8_t *a, const uint8_t *b, uint32_t rs)
-{
-	uint32_t usa, i;
-
-	if (rs < 512 || memcmp(a, "FILE", 4) != 0 || memcmp(b, "FILE", 4) != 0)
-		return false;
-	usa = bk_le16(a + 4);
-	if (usa != bk_le16(b + 4) || usa < 8 || usa + 2u * (rs / 512 + 1) > rs)
-		return false;
-	for (i = 0; i < rs; i++) {
-		if (i == usa || i == usa + 1 || i % 512 >= 510)
-			continue;
-		if (a[i] != b[i])
-			return false;
-	}
-	for (i = 510; i < rs; i += 512)
-		if (bk_le16(a + i) != bk_le16(a + usa) || bk_le16(b + i) != bk_le16(b + usa))
-			return false;
-	return true;
-}
-
-/*
- * A write of the first records of $MFT, or of their copy in $MFTMirr, that
- * changes nothing but the update sequence number.  libntfs-3g rewrites the
- * $MFT record whenever it allocates or frees a record, $MFT copy first and
- * $MFTMirr second; the sequence number moves each time, so a crash between
- * the two writes left copies that differ, and libntfs-3g (every Linux
- * mount, ntfsfix) then refuses the volume.  Such a write is skipped: the
- * record on the disk already says the same.
- */
-static bool
-mirrored_noop(struct ntfs_part_dev *pd, const uint8_t *buf, s64 count, s64 offset)
-{
-	ntfs_volume *vol = pd->vol;
-	uint8_t *cur;
-	s64 base, span;
-	uint32_t rs;
-	bool same = true;
-	s64 i;
-
-	if (!vol || vol->mftmirr_size <= 0)
-		return false;
-	rs = vol->mft_record_size;
-	span = (s64)vol->mftmirr_size * rs;
-	base = vol->mft_lcn * (s64)vol->cluster_size;
-	if (offset < base || offset + count > base + span) {
-		base = vol->mftmirr_lcn * (s64)vol->cluster_size;
-		if (offset < base || offset + count > base + span)
-			return false;
-	}
-	if ((offset - base) % rs || count % rs || !(cur = bk_malloc(rs)))
-		return false;
-	for (i = 0; same && i < count; i += rs)
-		same = fs_read_at(pd->fs, (uint64_t)(offset + i), cur, rs) == 0 &&
-		       same_record(buf + i, cur, rs);
-	bk_free(cur);
-	return same;
-}
-
 static s64
 pd_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)
 {
@@ -339,8 +275,6 @@ pd_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)
 		errno = ENOSPC;
 		return -1;
 	}
-	if (n > 0 && mirrored_noop(pd, buf, n, offset))
-		return n;
 	if (n > 0 && pd->hold && (is_record_write(pd, n, offset) ||
 				  (n >= 4 && memcmp(buf, "INDX", 4) == 0))) {
 		if (hold_write(pd, buf, n, offset) < 0) {
@@ -449,7 +383,7 @@ ntfs_part_dev_new(struct disk_fs *fs, struct ntfs_part_dev *pd)
 	pd->vol = NULL;
 	pd->hold = false;
 	pd->held = NULL;
-	pd->nheld = 0;
+	pd->nheld = pd->cap = 0;
 	return ntfs_device_alloc(fs->d->name, 0, &part_dev_ops, pd);
 }
 

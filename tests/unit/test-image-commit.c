@@ -359,7 +359,8 @@ next_run(struct mem *m, long n)
  * of the uninterrupted run (three before it, the flush, the one after): a
  * flush ends each step of the commit (the new file durable, its second
  * name, the entry moved, the old file freed), so each step's last writes
- * are all taken.
+ * are all taken.  Also every write into $MFTMirr (watched by the backend,
+ * see watch_mirror()): stopped there, $MFT has its copy and the mirror not.
  */
 static bool
 sampled(long n, unsigned total, const struct mem *run)
@@ -373,7 +374,26 @@ sampled(long n, unsigned total, const struct mem *run)
 	for (i = 0; i < run->nflush; i++)
 		if (n + 3 >= (long)run->flush_op[i] && n <= (long)run->flush_op[i] + 1)
 			return true;
+	for (i = 0; i < run->nwatch; i++)
+		if (n == (long)run->watch_op[i])
+			return true;
 	return false;
+}
+
+/*
+ * Have the backend note the writes into $MFTMirr of the NTFS partition of
+ * base (the first MBR partition): its place and size from the boot sector.
+ */
+static void
+watch_mirror(struct mem *base)
+{
+	const uint8_t *b = base->buf + (uint64_t)bk_le32(base->buf + 446 + 8) * 512;
+	uint64_t cs = (uint64_t)bk_le16(b + 0x0B) * b[0x0D];
+	int cpr = (int8_t)b[0x40];
+
+	ck_assert(memcmp(b + 3, "NTFS    ", 8) == 0);
+	base->watch_off = (uint64_t)(b - base->buf) + bk_le64(b + 0x38) * cs;
+	base->watch_len = 4 * (cpr > 0 ? (uint64_t)cpr * cs : 1ull << -cpr);
 }
 
 /*
@@ -396,6 +416,8 @@ sweep(void (*make)(struct mem *), bool ntfs)
 	long n;
 
 	make(&base);
+	if (ntfs)
+		watch_mirror(&base);
 	ck_assert_int_eq(commit_stopped(&base, -1, &run, &total), 0);
 	free(run.buf);
 	for (n = 0; n <= (long)total + 1; n++) {

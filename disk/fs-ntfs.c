@@ -12,23 +12,30 @@
  * one component at a time; a component that names an NTFS metadata file
  * (records 0-15: $MFT, $Bitmap, ...) is refused.
  *
- * Writes and crashes.  libntfs-3g keeps no journal, so while a writable
- * handle has changed anything the volume carries the VOLUME_IS_DIRTY flag
- * (set and synced before the first change, cleared after everything is
- * written and synced at flush/close): after a crash Windows runs chkdsk, and
- * ntfsfix -n reports it.  A file is written under a temporary name in its
- * folder ("~bk" + hex + ".tmp") and then renamed into place, so a failed or
- * interrupted write never leaves a short file under the real name.
- * libntfs-3g has no atomic rename-over: a rename is a new link (index
- * insert) and the removal of the old name.  A replace therefore syncs the new
- * content to the disk first, then removes the old entry, links the new file
- * under the name and drops the temporary name; a crash inside that window
- * of two index updates leaves the complete new file under its temporary name
- * (and the volume marked dirty), never a mix of old and new data.
+ * Writes and crashes (doc/safety.md, "Inside NTFS volumes").  libntfs-3g
+ * keeps no journal, so the order of its writes is what a crash leaves.
+ *  - A file is written under a temporary name in its folder ("~bk" + hex +
+ *    ".tmp") and then linked under its name; a replace moves the name to
+ *    the new file by one write of the folder's entry (fs-ntfs-write.c,
+ *    move_over()), so the name always leads to the old file or the new one.
+ *  - Inserting a name, file records and index blocks are written last and
+ *    in a safe order (ntfs.c, ntfs_part_hold()).
+ *  - $MFTMirr copies the first records of $MFT; libntfs-3g (every Linux
+ *    mount, ntfsfix) refuses a volume where the two differ, and a crash
+ *    between the two writes of such a record makes them differ.  So the
+ *    volume is not marked dirty while in use ($Volume is one of them: the
+ *    flag cannot be set or cleared safely), and $MFT is grown ahead of need,
+ *    never while an insertion is held, so that its own record does not
+ *    change inside a commit (nt_reserve_records()).
+ *  - What a crash can still leave is mended or removed by the next writer:
+ *    a name a file carries but its folder no longer lists (heal_names()),
+ *    temporary names (fs-ntfs-write.c, clean_leftovers()); a file record or
+ *    clusters no folder reaches stay allocated until chkdsk reclaims them.
  */
 #include "fs-ntfs.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +45,7 @@
 #include "bk-alloc.h"
 #include "bk-utf16.h"
 
+#include <ntfs-3g/mft.h>
 #include <ntfs-3g/runlist.h>
 
 #define NTFS_IO_CHUNK   (4u * 1024u * 1024u)   /* bytes per pread/pwrite */
@@ -57,6 +65,29 @@ nt_fail(struct disk_fs *fs, int code, const struct fs_path *p, const char *what)
 }
 
 /* ---- names ------------------------------------------------------------------------ */
+
+/*
+ * Close ni.  When its record cannot be written (the disk failed under us),
+ * libntfs-3g keeps the inode and returns an error; the caller reports the
+ * failure, so the inode is dropped unwritten rather than leaked.
+ */
+int
+nt_close(ntfs_inode *ni)
+{
+	int i;
+
+	if (!ni || ntfs_inode_close(ni) == 0)
+		return 0;
+	for (i = 0; i < ni->nr_extents; i++) {
+		NInoClearDirty(ni->extent_nis[i]);
+		NInoAttrListClearDirty(ni->extent_nis[i]);
+	}
+	NInoClearDirty(ni);
+	NInoFileNameClearDirty(ni);
+	NInoAttrListClearDirty(ni);
+	ntfs_inode_close(ni);
+	return -1;
+}
 
 /* UTF-8 to the little-endian UTF-16 NTFS stores. */
 int
@@ -100,21 +131,42 @@ nt_from_uname(const ntfschar *u, int len, char *out, size_t cap)
 
 /*
  * The name dir_no holds for ni, as stored: the Win32 (or POSIX) long name,
- * not the DOS 8.3 alias.  *u is allocated; free with bk_free().
+ * not the DOS 8.3 alias; of a file with several names there, the one equal
+ * to want as Windows compares names (want NULL: the first).  *u is
+ * allocated; free with bk_free().
  */
 int
-nt_stored_name(ntfs_inode *ni, u64 dir_no, ntfschar **u, int *len)
+nt_stored_name(ntfs_inode *ni, u64 dir_no, const char *want, ntfschar **u, int *len)
 {
-	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	ntfs_attr_search_ctx *ctx;
 	FILE_NAME_ATTR *fn;
+	uint16_t *w = NULL;
+	size_t wn = 0, i;
 	int rc = -BK_ENOTFOUND;
 
-	if (!ctx)
+	if (want && bk_utf8_to_utf16(want, strlen(want), &w, &wn) < 0)
 		return -BK_ENOMEM;
+	for (i = 0; i < wn; i++)
+		w[i] = cpu_to_le16(w[i]);
+	if (!(ctx = ntfs_attr_get_search_ctx(ni, NULL))) {
+		bk_free(w);
+		return -BK_ENOMEM;
+	}
 	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0, NULL, 0, ctx)) {
 		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr + le16_to_cpu(ctx->attr->value_offset));
 		if (MREF_LE(fn->parent_directory) != dir_no || fn->file_name_type == FILE_NAME_DOS)
 			continue;
+		if (w) {
+			ntfschar have[FS_NAME_MAX];
+
+			/* Copied out: the attribute's name is not aligned. */
+			memcpy(have, (const u8 *)fn + offsetof(FILE_NAME_ATTR, file_name),
+			       (size_t)fn->file_name_length * sizeof(ntfschar));
+			if (!ntfs_names_are_equal(have, fn->file_name_length, (ntfschar *)w, wn,
+						  IGNORE_CASE, ni->vol->upcase,
+						  ni->vol->upcase_len))
+				continue;
+		}
 		if (!(*u = bk_malloc((size_t)fn->file_name_length * sizeof(ntfschar) + 2))) {
 			rc = -BK_ENOMEM;
 			break;
@@ -125,6 +177,7 @@ nt_stored_name(ntfs_inode *ni, u64 dir_no, ntfschar **u, int *len)
 		break;
 	}
 	ntfs_attr_put_search_ctx(ctx);
+	bk_free(w);
 	return rc;
 }
 
@@ -190,6 +243,54 @@ nt_check_runs(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *ni)
 
 /* ---- walking paths ------------------------------------------------------------------- */
 
+/*
+ * Drop the names ni's record carries in dir that dir does not list for ni:
+ * what a crash leaves inside the removal of one of a file's names (the
+ * folder's entry goes first) or inside a replace (fs-ntfs-write.c,
+ * move_over()).  libntfs-3g can neither update nor delete such a file (it
+ * looks each name up), so a writable handle mends it when it opens it.
+ */
+static int
+heal_names(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *dir, ntfs_inode *ni)
+{
+	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	ntfschar name[FS_NAME_MAX];
+	FILE_NAME_ATTR *fn;
+	bool dropped = false;
+	u64 mref;
+	int rc = 0;
+
+	if (!ctx)
+		return fs_err(fs, BK_ENOMEM, p, "out of memory");
+	while (rc == 0 && le16_to_cpu(ni->mrec->link_count) > 1 &&
+	       !ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0, NULL, 0, ctx)) {
+		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr + le16_to_cpu(ctx->attr->value_offset));
+		if (MREF_LE(fn->parent_directory) != dir->mft_no)
+			continue;
+		memcpy(name, (const u8 *)fn + offsetof(FILE_NAME_ATTR, file_name),
+		       (size_t)fn->file_name_length * sizeof(ntfschar));
+		mref = ntfs_inode_lookup_by_name(dir, name, fn->file_name_length);
+		if (mref == (u64)-1 && errno != ENOENT)
+			rc = nt_fail(fs, BK_ECORRUPT, p, "cannot read the folder");
+		else if (mref != (u64)-1 && MREF(mref) == ni->mft_no)
+			continue;
+		else if ((rc = nt_begin_change(fs, p)) == 0 && ntfs_attr_record_rm(ctx) < 0)
+			rc = nt_fail(fs, BK_ECORRUPT, p, "cannot drop a name left by a crash");
+		if (rc == 0) {
+			ni->mrec->link_count = cpu_to_le16(le16_to_cpu(ni->mrec->link_count) - 1);
+			dropped = true;
+			ntfs_attr_reinit_search_ctx(ctx);
+		}
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	if (rc == 0 && dropped) {
+		ntfs_inode_mark_dirty(ni);
+		if (ntfs_inode_sync(ni) < 0)
+			rc = nt_fail(fs, 0, p, "cannot drop a name left by a crash");
+	}
+	return rc;
+}
+
 /* Open the child called name in dir; *ni NULL and 0 when there is none. */
 int
 nt_open_child(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *dir, const char *name,
@@ -210,6 +311,12 @@ nt_open_child(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *dir, cons
 		return fs_err(fs, BK_EINVAL, p, "\"%s\" is an NTFS metadata file", name);
 	if (!(*ni = ntfs_inode_open(fs->priv ? NT(fs)->vol : dir->vol, MREF(mref))))
 		return nt_fail(fs, BK_ECORRUPT, p, "cannot open the file record");
+	if (fs->writable && fs->priv && !nt_is_dir(*ni) &&
+	    le16_to_cpu((*ni)->mrec->link_count) > 1 && (rc = heal_names(fs, p, dir, *ni)) < 0) {
+		nt_close(*ni);
+		*ni = NULL;
+		return rc;
+	}
 	return 0;
 }
 
@@ -233,12 +340,12 @@ nt_walk(struct disk_fs *fs, const struct fs_path *p, size_t n, ntfs_inode **out)
 		struct fs_path at = { i + 1, p->comp, NULL };
 
 		if (!nt_is_dir(ni)) {
-			ntfs_inode_close(ni);
+			nt_close(ni);
 			at.n = i;
 			return fs_err(fs, BK_ENOTFOUND, &at, "a file, not a folder");
 		}
 		rc = nt_open_child(fs, &at, ni, p->comp[i], &next);
-		ntfs_inode_close(ni);
+		nt_close(ni);
 		if (rc < 0)
 			return rc;
 		if (!next)
@@ -259,7 +366,7 @@ nt_walk_parent(struct disk_fs *fs, const struct fs_path *p, ntfs_inode **dir)
 	if ((rc = nt_walk(fs, p, p->n - 1, dir)) < 0)
 		return rc;
 	if (!nt_is_dir(*dir)) {
-		ntfs_inode_close(*dir);
+		nt_close(*dir);
 		*dir = NULL;
 		return fs_err(fs, BK_ENOTFOUND, &up, "a file, not a folder");
 	}
@@ -317,6 +424,7 @@ nt_mount(struct disk_fs *fs)
 		return rc;
 	}
 	nt->flags = nt->vol->flags;
+	nt->pd.vol = nt->vol;
 	fs->priv = nt;
 	if (fs->writable && (nt->flags & VOLUME_IS_DIRTY)) {
 		ntfs_umount(nt->vol, FALSE);
@@ -328,20 +436,75 @@ nt_mount(struct disk_fs *fs)
 	return 0;
 }
 
-/* Before the first change: the volume says "dirty" on disk until closed. */
+/* Free file records below the end of $MFT's data, or -1 on a read error. */
+static s64
+free_records(ntfs_volume *vol)
+{
+	s64 n = vol->mft_na->initialized_size >> vol->mft_record_size_bits, i, free = 0;
+	uint8_t *bm;
+
+	if (n <= NTFS_MFT_FIRST_FREE)
+		return 0;
+	if (!(bm = bk_malloc((size_t)(n + 7) / 8)))
+		return -1;
+	if (ntfs_attr_pread(vol->mftbmp_na, 0, (n + 7) / 8, bm) != (n + 7) / 8) {
+		bk_free(bm);
+		return -1;
+	}
+	for (i = NTFS_MFT_FIRST_FREE; i < n; i++)
+		free += !(bm[i / 8] & (1u << (i % 8)));
+	bk_free(bm);
+	return free;
+}
+
+/*
+ * libntfs-3g grows $MFT one record at a time, and each growth rewrites
+ * $MFT's own record, which $MFTMirr copies: a crash between the two copies
+ * leaves a volume libntfs-3g refuses.  So that the changes that follow (a
+ * store commit above all) only reuse free records, $MFT is grown here first
+ * when it has fewer than NTFS_MFT_SLACK free records, by NTFS_MFT_GROW at
+ * once (records allocated, then freed): the window is then met once per
+ * NTFS_MFT_GROW new files, and never inside a commit on a volume with free
+ * records (Windows' own format leaves plenty, and so does vhdtool build).
+ */
+int
+nt_reserve_records(struct disk_fs *fs, const struct fs_path *p)
+{
+	ntfs_volume *vol = NT(fs)->vol;
+	ntfs_inode *ni[NTFS_MFT_GROW];
+	s64 free = free_records(vol);
+	int i, n = 0, rc = 0;
+
+	if (free < 0)
+		return nt_fail(fs, BK_ECORRUPT, p, "cannot read the $MFT bitmap");
+	if (free >= NTFS_MFT_SLACK)
+		return 0;
+	for (n = 0; n < NTFS_MFT_GROW; n++)
+		if (!(ni[n] = ntfs_mft_record_alloc(vol, NULL))) {
+			rc = nt_fail(fs, 0, p, "cannot grow the $MFT");
+			break;
+		}
+	for (i = n - 1; i >= 0; i--)
+		if (ntfs_mft_record_free(vol, ni[i]) < 0 && rc == 0)
+			rc = nt_fail(fs, 0, p, "cannot grow the $MFT");
+	return rc;
+}
+
+/*
+ * Before the first change.  The volume is not marked dirty while changed
+ * (see the top of the file): $Volume is one of the records $MFTMirr copies,
+ * and no write order keeps the two copies equal across a crash.
+ */
 int
 nt_begin_change(struct disk_fs *fs, const struct fs_path *p)
 {
-	struct nt *nt = NT(fs);
 	int rc;
 
-	if (nt->marked_dirty)
+	if (NT(fs)->changed)
 		return 0;
-	if (ntfs_volume_write_flags(nt->vol, nt->flags | VOLUME_IS_DIRTY) < 0)
-		return nt_fail(fs, 0, p, "cannot mark the volume as in use");
-	nt->marked_dirty = true;
-	if ((rc = disk_flush(fs->d)) < 0)
-		return fs_err(fs, -rc, p, "%s", fs->d->err.msg);
+	if ((rc = nt_reserve_records(fs, p)) < 0)
+		return rc;
+	NT(fs)->changed = true;
 	return 0;
 }
 
@@ -352,18 +515,15 @@ nt_flush(struct disk_fs *fs)
 	ntfs_volume *vol = nt->vol;
 	int rc;
 
-	if (!nt->marked_dirty)
+	if (!nt->changed)
 		return 0;
 	ntfs_part_clear_log();
-	/* Everything written and synced before the flag says "clean". */
 	if ((vol->mft_ni && NInoDirty(vol->mft_ni) && ntfs_inode_sync(vol->mft_ni) < 0) ||
 	    (vol->lcnbmp_ni && NInoDirty(vol->lcnbmp_ni) && ntfs_inode_sync(vol->lcnbmp_ni) < 0))
 		return nt_fail(fs, 0, NULL, "cannot write the volume's metadata");
 	if ((rc = disk_flush(fs->d)) < 0)
 		return fs_err(fs, -rc, NULL, "%s", fs->d->err.msg);
-	if (ntfs_volume_write_flags(vol, nt->flags & ~VOLUME_IS_DIRTY) < 0)
-		return nt_fail(fs, 0, NULL, "cannot mark the volume clean");
-	nt->marked_dirty = false;
+	nt->changed = false;
 	return 0;
 }
 
@@ -374,6 +534,7 @@ nt_unmount(struct disk_fs *fs)
 
 	if (!nt)
 		return;
+	ntfs_part_release(&nt->pd);    /* nothing is held outside an insertion */
 	ntfs_umount(nt->vol, FALSE);
 	bk_free(nt);
 	fs->priv = NULL;
@@ -423,7 +584,7 @@ nt_stat(struct disk_fs *fs, const struct fs_path *p, struct disk_file_info *out)
 		if ((rc = nt_walk(fs, p, 0, &ni)) < 0)
 			return rc;
 		fill_info(ni, out);
-		ntfs_inode_close(ni);
+		nt_close(ni);
 		return 0;
 	}
 	if ((rc = nt_walk_parent(fs, p, &dir)) < 0)
@@ -432,13 +593,13 @@ nt_stat(struct disk_fs *fs, const struct fs_path *p, struct disk_file_info *out)
 		rc = fs_err(fs, BK_ENOTFOUND, p, "no such file or folder");
 	if (rc == 0) {
 		fill_info(ni, out);
-		if (nt_stored_name(ni, dir->mft_no, &u, &len) == 0) {
+		if (nt_stored_name(ni, dir->mft_no, p->comp[p->n - 1], &u, &len) == 0) {
 			nt_from_uname(u, len, out->name, sizeof(out->name));
 			bk_free(u);
 		}
-		ntfs_inode_close(ni);
+		nt_close(ni);
 	}
-	ntfs_inode_close(dir);
+	nt_close(dir);
 	return rc;
 }
 
@@ -473,7 +634,7 @@ list_one(void *dirent, const ntfschar *name, const int name_len, const int name_
 		return -1;
 	}
 	fill_info(ni, &fi);
-	ntfs_inode_close(ni);
+	nt_close(ni);
 	return (c->rc = c->cb(&fi, c->data)) != 0 ? -1 : 0;
 }
 
@@ -494,7 +655,7 @@ nt_list(struct disk_fs *fs, const struct fs_path *p, disk_file_cb cb, void *data
 		     : nt_fail(fs, BK_ECORRUPT, p, "cannot read the folder");
 	else
 		rc = c.rc;
-	ntfs_inode_close(ni);
+	nt_close(ni);
 	return rc;
 }
 
@@ -540,7 +701,7 @@ nt_read(struct disk_fs *fs, const struct fs_path *p, disk_sink_cb sink, void *da
 		return rc;
 	rc = nt_is_dir(ni) ? fs_err(fs, BK_EWRONGTYPE, p, "is a folder")
 	     : (rc = nt_check_runs(fs, p, ni)) < 0 ? rc : read_data(fs, p, ni, sink, data);
-	ntfs_inode_close(ni);
+	nt_close(ni);
 	return rc;
 }
 

@@ -53,7 +53,20 @@
 struct ntfs_part_dev {
 	struct disk_fs *fs;
 	s64 pos;
+	ntfs_volume *vol;       /* set once mounted: where $MFT is */
+	bool hold;              /* file-record writes held back (ntfs_part_hold()) */
+	struct held_write *held;
+	unsigned nheld, cap;
 };
+
+/*
+ * While held, writes of file records (but for those $MFTMirr copies) and of
+ * index blocks are kept in memory, and reads see them; release writes them
+ * out: files' records, index blocks, folders' records (ntfs.c says why).
+ * Returns 0 or -BK_EIO.
+ */
+void ntfs_part_hold(struct ntfs_part_dev *pd);
+int ntfs_part_release(struct ntfs_part_dev *pd);
 
 /* A device over fs's byte range, writable when fs is; pd must outlive it
  * (ntfs_umount() frees the device, not pd). */
@@ -70,18 +83,25 @@ struct nt {
 	struct ntfs_part_dev pd;
 	ntfs_volume *vol;
 	le16 flags;             /* $Volume flags found at mount */
-	bool marked_dirty;      /* we set VOLUME_IS_DIRTY */
+	bool changed;           /* written since the last flush */
 	uint32_t serial;
 	unsigned seq;           /* temporary names */
 };
 
 #define NT(fs) ((struct nt *)(fs)->priv)
 
+/* $MFT growth (nt_reserve_records()): records kept free, records added. */
+#define NTFS_MFT_FIRST_FREE 64      /* libntfs-3g allocates from here up */
+#define NTFS_MFT_SLACK      16
+#define NTFS_MFT_GROW       64
+
 int nt_fail(struct disk_fs *fs, int code, const struct fs_path *p, const char *what);
+int nt_reserve_records(struct disk_fs *fs, const struct fs_path *p);
+int nt_close(ntfs_inode *ni);
 int nt_to_uname(struct disk_fs *fs, const struct fs_path *p, const char *s, ntfschar **u,
 	     int *len);
 int nt_from_uname(const ntfschar *u, int len, char *out, size_t cap);
-int nt_stored_name(ntfs_inode *ni, u64 dir_no, ntfschar **u, int *len);
+int nt_stored_name(ntfs_inode *ni, u64 dir_no, const char *want, ntfschar **u, int *len);
 u64 nt_lookup_ci(ntfs_inode *dir, const ntfschar *u, int len);
 bool nt_is_dir(const ntfs_inode *ni);
 int nt_open_child(struct disk_fs *fs, const struct fs_path *p, ntfs_inode *dir,

@@ -212,10 +212,12 @@ END_TEST
 START_TEST(open_io_checks)
 {
 	struct disk_io_ops ops = mem_ops;
-	struct mem m = { NULL, 0, -1, 0, 0 };
+	struct mem m;
 	char err[300];
 	disk_t *d = NULL;
 
+	memset(&m, 0, sizeof(m));
+	m.fail_after = -1;
 	ops.struct_size = 8;
 	ck_assert_int_eq(disk_open_io(&d, &ops, &m, "x", 0, err, sizeof(err)), -BK_EINVAL);
 	ops = mem_ops;

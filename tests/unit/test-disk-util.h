@@ -26,6 +26,12 @@ struct mem {
 	long fail_after;        /* <0 off; 0: this and every later operation fails */
 	unsigned ops;           /* operations seen */
 	unsigned writes;        /* write_at calls */
+	unsigned flush_op[64];  /* operation numbers of the first flushes */
+	unsigned nflush;
+	uint64_t watch_off;     /* writes into [watch_off, +watch_len): */
+	uint64_t watch_len;
+	unsigned watch_op[64];  /* their operation numbers */
+	unsigned nwatch;
 };
 
 static inline int
@@ -81,6 +87,9 @@ mem_write(void *priv, const void *buf, size_t len, uint64_t off)
 	if (rc < 0)
 		return rc;
 	m->writes++;
+	if (off < m->watch_off + m->watch_len && off + len > m->watch_off &&
+	    m->nwatch < sizeof(m->watch_op) / sizeof(m->watch_op[0]))
+		m->watch_op[m->nwatch++] = m->ops - 1;
 	rc = mem_grow(m, off + len);
 	if (rc < 0)
 		return rc;
@@ -91,7 +100,11 @@ mem_write(void *priv, const void *buf, size_t len, uint64_t off)
 static inline int
 mem_flush(void *priv)
 {
-	return mem_fault(priv);
+	struct mem *m = priv;
+
+	if (m->nflush < sizeof(m->flush_op) / sizeof(m->flush_op[0]))
+		m->flush_op[m->nflush++] = m->ops;
+	return mem_fault(m);
 }
 
 static inline int
@@ -144,7 +157,8 @@ mem_load(struct mem *m, const char *path)
 	ck_assert_uint_eq(fread(m->buf, 1, m->len, f), m->len);
 	fclose(f);
 	m->fail_after = -1;
-	m->ops = m->writes = 0;
+	m->ops = m->writes = m->nflush = m->nwatch = 0;
+	m->watch_off = m->watch_len = 0;
 }
 
 static inline struct mem
@@ -156,7 +170,7 @@ mem_copy(const struct mem *src)
 	ck_assert_ptr_nonnull(m.buf);
 	memcpy(m.buf, src->buf, src->len);
 	m.fail_after = -1;
-	m.ops = m.writes = 0;
+	m.ops = m.writes = m.nflush = m.nwatch = 0;
 	return m;
 }
 

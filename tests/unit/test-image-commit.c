@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The commit of a hive inside a volume (tools/common/image-file.c) on an
- * in-memory FAT32 volume whose backend stops at operation N (every later
- * read, write and flush fails, as after a power cut), for N = 0, 1, ...
- * until the commit completes.  Every time the volume must open, \Boot\BCD
- * must be the old store byte for byte or the new one complete and clean, and
- * the other files must be untouched; once complete, the log beside the store
- * is empty and no temporary file is left.  Also: a leftover temporary file
- * of an interrupted commit does not stop the next one, --backup copies, and
- * reading the hive and its logs back.
+ * in-memory FAT32 volume and on an NTFS partition, whose backend stops at
+ * operation N (every later read, write and flush fails, as after a power
+ * cut).  Every time the volume must open (for NTFS also under ntfsfix -n),
+ * \Boot\BCD must be the old store byte for byte or the new one complete and
+ * clean, every file of \Boot must read back and the other files must be
+ * untouched; once complete, the log beside the store is empty and no
+ * temporary file is left; and the next run on the interrupted volume must
+ * commit and leave only the store, its log and the other file.  The stops
+ * are sampled (sampled()); BK_CRASH_SWEEP=full takes every one.  Also: a
+ * leftover temporary file of an interrupted commit does not stop the next
+ * one, --backup copies, and reading the hive and its logs back.
  */
 #include "config.h"
 
@@ -16,9 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
 
 #include "bcdkit/disk-fs.h"
 #include "bcdkit/hive.h"
+#include "bk-bytes.h"
 #include "fs-internal.h"
 #include "image-file.h"
 #include "test-disk-util.h"
@@ -221,11 +227,13 @@ commit_stopped(const struct mem *base, long stop, struct mem *m, unsigned *ops)
 	d = open_mem(m, DISK_OPEN_WRITE);
 	fs = fs_open(d, DISK_FS_WRITE);
 	h = open_and_edit(fs);
-	m->fail_after = stop;
+	m->fail_after = stop < 0 ? -3 : stop;
 	m->ops = 0;
 	rc = img_store_hive(d, fs, STORE, "mem:\\Boot\\BCD", h, false, &img, &len, err,
 			    sizeof(err));
-	if (disk_fs_close(fs) != 0 || disk_close(d) != 0)
+	if (disk_fs_close(fs) != 0)
+		rc = -1;
+	if (disk_close(d) != 0)
 		rc = -1;
 	*ops = m->ops;
 	if (rc == 0)
@@ -236,29 +244,190 @@ commit_stopped(const struct mem *base, long stop, struct mem *m, unsigned *ops)
 	return rc;
 }
 
+/* The names in \Boot, sorted by the file system's order, joined by '|'. */
+static int
+name_cb(const struct disk_file_info *fi, void *data)
+{
+	char *names = data;
+	size_t n = strlen(names);
+
+	snprintf(names + n, 1024 - n, "%s%s", n ? "|" : "", fi->name);
+	return 0;
+}
+
+/* Every file of \Boot and the root reads back whole (no entry leads to a
+ * freed or half-made record); the names of \Boot in names (1024 bytes). */
+static void
+check_tree(disk_fs_t *fs, long n, char *names)
+{
+	char one[1024], path[300], *save = NULL, *tok;
+	uint8_t *got;
+	size_t len;
+
+	names[0] = one[0] = '\0';
+	ck_assert_msg(disk_fs_list(fs, "\\", name_cb, one) == 0, "stop at %ld: root: %s", n,
+		      disk_fs_last_error(fs));
+	ck_assert_msg(disk_fs_list(fs, "\\Boot", name_cb, names) == 0, "stop at %ld: \\Boot: %s",
+		      n, disk_fs_last_error(fs));
+	snprintf(one, sizeof(one), "%s", names);
+	for (tok = strtok_r(one, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+		snprintf(path, sizeof(path), "\\Boot\\%s", tok);
+		got = NULL;
+		ck_assert_msg(disk_fs_read_file(fs, path, &got, &len, 64 * MIB) == 0,
+			      "stop at %ld: %s: %s", n, path, disk_fs_last_error(fs));
+		free(got);
+	}
+}
+
 /*
- * Stop at every operation of the commit (every stride-th for a volume whose
- * commit takes more than 300): each time the volume opens, the store is old
- * or new, the other files are intact; when complete, the log is empty and
- * no temporary file is left.
+ * libntfs-3g's own verdict on the partition of an MBR disk in m: ntfsfix -n
+ * mounts it as every Linux NTFS mount does ($MFTMirr against $MFT, $LogFile,
+ * the boot sectors).  Skipped (once said) where ntfsfix is not installed.
  */
 static void
-sweep(void (*make)(struct mem *))
+ntfsfix_ok(const struct mem *m, long n)
 {
-	struct disk_file_info fi;
-	struct mem base, m;
-	unsigned total, ops;
-	int olds = 0, news = 0, rc;
-	long n, stride;
+	static int absent;
+	char dir[] = "/tmp/bk-imgcommit.XXXXXX", path[64], cmd[200];
+	uint64_t off = (uint64_t)bk_le32(m->buf + 446 + 8) * 512;
+	uint64_t len = (uint64_t)bk_le32(m->buf + 446 + 12) * 512;
+	FILE *f;
+	int rc;
+
+	if (absent)
+		return;
+	ck_assert(off > 0 && off + len <= m->len);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vol", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+	ck_assert_uint_eq(fwrite(m->buf + off, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "ntfsfix -n %s >%s.log 2>&1", path, path);
+	rc = system(cmd);
+	if (WIFEXITED(rc) && WEXITSTATUS(rc) == 127) {
+		absent = 1;
+		printf("ntfsfix not found: the crash sweep checks the volume with our reader only\n");
+	} else if (rc != 0) {
+		snprintf(cmd, sizeof(cmd), "cat %s.log", path);
+		ck_assert_int_eq(system(cmd), 0);
+		ck_abort_msg("stop at %ld: ntfsfix -n rejects the volume", n);
+	}
+	snprintf(cmd, sizeof(cmd), "%s.log", path);
+	remove(cmd);
+	remove(path);
+	remove(dir);
+}
+
+/*
+ * The next run on an interrupted volume: it opens for writing, commits, and
+ * afterwards \Boot holds the store, its empty log and the other file: no
+ * temporary file of either run is left.
+ */
+static void
+next_run(struct mem *m, long n)
+{
+	char err[512], names[1024];
+	uint8_t *img;
+	size_t len;
 	disk_fs_t *fs;
 	disk_t *d;
+	hive_t *h;
+
+	d = open_mem(m, DISK_OPEN_WRITE);
+	fs = NULL;
+	ck_assert_msg(disk_fs_open(&fs, d, 0, DISK_FS_WRITE) == 0, "stop at %ld: the next "
+		      "run cannot write: %s", n, disk_last_error(d));
+	h = open_and_edit(fs);
+	ck_assert_msg(img_store_hive(d, fs, STORE, "mem:\\Boot\\BCD", h, false, &img, &len, err,
+				     sizeof(err)) == 0, "stop at %ld: next run: %s", n, err);
+	ck_assert_int_eq(hive_serialize_done(h, img, len), 0);
+	hive_close(h);
+	expect(fs, STORE, img, len);
+	expect(fs, STORE ".LOG1", "", 0);
+	free(img);
+	check_tree(fs, n, names);
+	ck_assert_msg(strcasecmp(names, "BCD|BCD.LOG1|other.bin") == 0,
+		      "stop at %ld: after the next run \\Boot holds %s", n, names);
+	ck_assert_int_eq(disk_fs_close(fs), 0);
+	ck_assert_int_eq(disk_close(d), 0);
+}
+
+/*
+ * Which stops the sweep takes.  BK_CRASH_SWEEP=full: every one.  Otherwise
+ * a commit of up to 60 operations is swept whole; a longer one (NTFS) at
+ * every (total/20)-th operation, and at every operation around each flush
+ * of the uninterrupted run (three before it, the flush, the one after): a
+ * flush ends each step of the commit (the new file durable, its second
+ * name, the entry moved, the old file freed), so each step's last writes
+ * are all taken.  Also every write into $MFTMirr (watched by the backend,
+ * see watch_mirror()): stopped there, $MFT has its copy and the mirror not.
+ */
+static bool
+sampled(long n, unsigned total, const struct mem *run)
+{
+	const char *e = getenv("BK_CRASH_SWEEP");
+	unsigned i;
+
+	if ((e && strcmp(e, "full") == 0) || total <= 60 || n % (long)(total / 20) == 0 ||
+	    n >= (long)total - 1)
+		return true;
+	for (i = 0; i < run->nflush; i++)
+		if (n + 3 >= (long)run->flush_op[i] && n <= (long)run->flush_op[i] + 1)
+			return true;
+	for (i = 0; i < run->nwatch; i++)
+		if (n == (long)run->watch_op[i])
+			return true;
+	return false;
+}
+
+/*
+ * Have the backend note the writes into $MFTMirr of the NTFS partition of
+ * base (the first MBR partition): its place and size from the boot sector.
+ */
+static void
+watch_mirror(struct mem *base)
+{
+	const uint8_t *b = base->buf + (uint64_t)bk_le32(base->buf + 446 + 8) * 512;
+	uint64_t cs = (uint64_t)bk_le16(b + 0x0B) * b[0x0D];
+	int cpr = (int8_t)b[0x40];
+
+	ck_assert(memcmp(b + 3, "NTFS    ", 8) == 0);
+	base->watch_off = (uint64_t)(b - base->buf) + bk_le64(b + 0x38) * cs;
+	base->watch_len = 4 * (cpr > 0 ? (uint64_t)cpr * cs : 1ull << -cpr);
+}
+
+/*
+ * Stop the commit at the sampled operations: each time the volume opens
+ * (and passes ntfsfix -n for NTFS), the store is old or new, every file in
+ * \Boot reads back, the other files are intact; when complete, the log is
+ * empty and no temporary file is left; and the next run commits cleanly on
+ * the interrupted volume.
+ */
+static void
+sweep(void (*make)(struct mem *), bool ntfs)
+{
+	struct disk_file_info fi;
+	struct mem base, m, run;
+	unsigned total, ops;
+	int olds = 0, news = 0, stops = 0, rc = 0;
+	char names[1024];
+	disk_fs_t *fs;
+	disk_t *d;
+	long n;
 
 	make(&base);
-	ck_assert_int_eq(commit_stopped(&base, -1, &m, &total), 0);
-	free(m.buf);
-	stride = total > 300 ? total / 300 : 1;
-	for (n = 0; n <= (long)total + 1; n += stride) {
+	if (ntfs)
+		watch_mirror(&base);
+	ck_assert_int_eq(commit_stopped(&base, -1, &run, &total), 0);
+	free(run.buf);
+	for (n = 0; n <= (long)total + 1; n++) {
+		if (!sampled(n, total, &run))
+			continue;
+		stops++;
 		rc = commit_stopped(&base, n, &m, &ops);
+		if (getenv("BK_DUMPSTOP") && atol(getenv("BK_DUMPSTOP")) == n) { FILE *df = fopen("/tmp/stop.img", "wb"); fwrite(m.buf, 1, m.len, df); fclose(df); }
+		if (ntfs)
+			ntfsfix_ok(&m, n);
 		d = open_mem(&m, DISK_OPEN_WRITE);
 		fs = NULL;
 		/* Complete: the volume is clean (writable); stopped: readable. */
@@ -268,39 +437,32 @@ sweep(void (*make)(struct mem *))
 			olds++;
 		else
 			news++;
+		check_tree(fs, n, names);
 		if (rc == 0) {
 			expect(fs, STORE ".LOG1", "", 0);
 			ck_assert_int_eq(disk_fs_stat(fs, STORE ".bcdkit-new", &fi), -BK_ENOTFOUND);
 		}
 		disk_fs_close(fs);
 		disk_close(d);
+		next_run(&m, n);
 		free(m.buf);
 	}
-	printf("crash sweep: %u operations, stopped every %ld: old store after %d, new after %d\n",
-	       total, stride, olds, news);
+	printf("crash sweep: %u operations, %d stops: old store after %d, new after %d\n",
+	       total, stops, olds, news);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_gt(olds, 0);
 	ck_assert_int_gt(news, 0);
 	free(base.buf);
 }
 
-START_TEST(test_crash_sweep_fat) { sweep(base_volume); }
+START_TEST(test_crash_sweep_fat) { if (!getenv("BK_ONLY_NTFS")) sweep(base_volume, false); }
 END_TEST
 /*
- * The same on NTFS fails today in the NTFS driver (disk/fs-ntfs*.c, through
- * libntfs-3g, which keeps no journal): stops inside the commit leave $MFTMirr
- * different from $MFT (the volume no longer opens), a store that is neither
- * old nor new (the replacing rename is not atomic), and a double free on one
- * error path.  Run it with BK_NTFS_CRASH_SWEEP=1 until that is fixed.
+ * The same inside NTFS (disk/fs-ntfs-write.c, move_over(): the replaced
+ * name moves by one write of its folder's entry; disk/ntfs.c keeps $MFTMirr
+ * in step), and checked by ntfsfix as well.
  */
-START_TEST(test_crash_sweep_ntfs)
-{
-	if (!getenv("BK_NTFS_CRASH_SWEEP")) {
-		printf("NTFS crash sweep not run (known failures; BK_NTFS_CRASH_SWEEP=1 runs it)\n");
-		return;
-	}
-	sweep(base_volume_ntfs);
-}
+START_TEST(test_crash_sweep_ntfs) { sweep(base_volume_ntfs, true); }
 END_TEST
 
 /* A temporary file left by an interrupted commit is replaced, never kept;

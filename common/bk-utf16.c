@@ -50,8 +50,14 @@ units_to_utf8(const void *src, int kind, size_t n, bool esc_backslash, char *o)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t c = unit_at(src, kind, i), lo = i + 1 < n ? unit_at(src, kind, i + 1) : 0;
+		uint32_t c = unit_at(src, kind, i), lo;
 
+		/* Printable ASCII but "{" and "\\" (nearly every character) as is. */
+		if (c >= 0x20 && c < 0x7F && c != '{' && c != '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		lo = i + 1 < n ? unit_at(src, kind, i + 1) : 0;
 		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && lo >= 0xDC00 && lo <= 0xDFFF) {
 			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
 			i++;

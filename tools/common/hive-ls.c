@@ -160,11 +160,15 @@ put_hex(struct ls_state *s, const uint8_t *d, size_t len)
 	if (rc < 0)
 		return rc;
 	o = s->out.p + s->out.len;
-	for (i = 0; i < len; i++) {
-		if (i)
-			*o++ = ' ';
-		*o++ = hex[d[i] >> 4];
-		*o++ = hex[d[i] & 15];
+	if (len) {
+		*o++ = hex[d[0] >> 4];
+		*o++ = hex[d[0] & 15];
+	}
+	for (i = 1; i < len; i++) {
+		o[0] = ' ';
+		o[1] = hex[d[i] >> 4];
+		o[2] = hex[d[i] & 15];
+		o += 3;
 	}
 	s->out.len = (size_t)(o - s->out.p);
 	return 0;

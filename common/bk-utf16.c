@@ -8,12 +8,6 @@
 #include "bk-utf16.h"
 #include "bcdkit/error.h"
 
-static bool
-starts_escape(const uint16_t *u, size_t n, size_t i)
-{
-	return u[i] == '{' && i + 2 < n && u[i + 1] == 'U' && u[i + 2] == '+';
-}
-
 static size_t
 put_escape(char *o, uint16_t c)
 {
@@ -28,29 +22,51 @@ put_escape(char *o, uint16_t c)
 	return 8;
 }
 
-int
-bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out)
+/* Code unit i of a name held as uint16_t, UTF-16LE bytes or Latin-1 bytes. */
+static inline uint16_t
+unit_at(const void *src, int kind, size_t i)
 {
-	/* Worst case: every unit becomes an 8-byte escape. */
-	char *o = bk_malloc(n * 8 + 1), *p;
+	const uint8_t *b = src;
+
+	if (kind == BK_UNITS_LE)
+		return bk_le16(b + 2 * i);
+	if (kind == BK_UNITS_LATIN1)
+		return b[i];
+	return ((const uint16_t *)src)[i];
+}
+
+static inline bool
+starts_escape_at(const void *src, int kind, size_t n, size_t i)
+{
+	return unit_at(src, kind, i) == '{' && i + 2 < n && unit_at(src, kind, i + 1) == 'U' &&
+	       unit_at(src, kind, i + 2) == '+';
+}
+
+/* The one converter: every caller gets the same escapes by construction. */
+static inline size_t
+units_to_utf8(const void *src, int kind, size_t n, bool esc_backslash, char *o)
+{
+	char *p = o;
 	size_t i;
 
-	if (!o)
-		return -BK_ENOMEM;
-	p = o;
 	for (i = 0; i < n; i++) {
-		uint32_t c = u[i];
+		uint32_t c = unit_at(src, kind, i), lo;
 
-		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n &&
-		    u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
-			c = 0x10000 + ((c - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+		/* Printable ASCII but "{" and "\\" (nearly every character) as is. */
+		if (c >= 0x20 && c < 0x7F && c != '{' && c != '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		lo = i + 1 < n ? unit_at(src, kind, i + 1) : 0;
+		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && lo >= 0xDC00 && lo <= 0xDFFF) {
+			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
 			i++;
 			*p++ = (char)(0xF0 | c >> 18);
 			*p++ = (char)(0x80 | ((c >> 12) & 0x3F));
 			*p++ = (char)(0x80 | ((c >> 6) & 0x3F));
 			*p++ = (char)(0x80 | (c & 0x3F));
 		} else if (c == 0 || (c >= 0xD800 && c <= 0xDFFF) ||
-			   starts_escape(u, n, i) || (esc_backslash && c == '\\')) {
+			   starts_escape_at(src, kind, n, i) || (esc_backslash && c == '\\')) {
 			p += put_escape(p, (uint16_t)c);
 		} else if (c < 0x80) {
 			*p++ = (char)c;
@@ -64,6 +80,28 @@ bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out)
 		}
 	}
 	*p = '\0';
+	return (size_t)(p - o);
+}
+
+size_t
+bk_units_to_utf8(const void *src, int kind, size_t n, bool esc_backslash, char *o)
+{
+	/* One specialised copy per kind (the listing hot path). */
+	if (kind == BK_UNITS_LATIN1)
+		return units_to_utf8(src, BK_UNITS_LATIN1, n, esc_backslash, o);
+	if (kind == BK_UNITS_LE)
+		return units_to_utf8(src, BK_UNITS_LE, n, esc_backslash, o);
+	return units_to_utf8(src, BK_UNITS_NATIVE, n, esc_backslash, o);
+}
+
+int
+bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out)
+{
+	char *o = bk_malloc(BK_UTF8_MAX(n));
+
+	if (!o)
+		return -BK_ENOMEM;
+	bk_units_to_utf8(u, BK_UNITS_NATIVE, n, esc_backslash, o);
 	*out = o;
 	return 0;
 }

@@ -15,6 +15,16 @@
 
 /* Returns 0, or -BK_ENOMEM. *out is NUL-terminated; caller frees with bk_free. */
 int bk_utf16_to_utf8(const uint16_t *u, size_t n, bool esc_backslash, char **out);
+/*
+ * The same conversion into o, without allocating: n code units held as
+ * uint16_t (BK_UNITS_NATIVE), UTF-16LE bytes (BK_UNITS_LE) or Latin-1 bytes,
+ * one per unit (BK_UNITS_LATIN1, compressed hive names).  o must hold
+ * BK_UTF8_MAX(n) bytes (every unit may become an 8-byte escape).  Returns
+ * the length written, without the terminating NUL.
+ */
+enum { BK_UNITS_NATIVE, BK_UNITS_LE, BK_UNITS_LATIN1 };
+#define BK_UTF8_MAX(n) ((n) * 8 + 1)
+size_t bk_units_to_utf8(const void *src, int kind, size_t n, bool esc_backslash, char *o);
 /* Returns 0, -BK_ENOMEM or -BK_EINVAL (invalid UTF-8). Caller frees *out. */
 int bk_utf8_to_utf16(const char *s, size_t len, uint16_t **out, size_t *n);
 /*

@@ -76,22 +76,19 @@ units_to_nul(const uint8_t *p, size_t len)
 }
 
 /*
- * UTF-16LE to UTF-8, straight (this runs for every string "ls -r" and "get"
- * print; iconv_open per string was a third of "ls -r").  Valid UTF-16 is
- * converted as iconv would; if there is an unpaired surrogate, the escaping
- * converter takes over so that nothing is lost.
+ * UTF-16LE to UTF-8, straight into o (this runs for every string "ls -r" and
+ * "get" print; iconv_open per string was a third of "ls -r").  Valid UTF-16
+ * is converted as iconv would; if there is an unpaired surrogate, the
+ * escaping converter starts over so that nothing is lost.  o holds
+ * BK_UTF8_MAX(units) bytes, or 3 * units + 1 when fallback is false (then
+ * returns (size_t)-1 at an unpaired surrogate, with o unterminated).
  */
-static int
-utf16_to_utf8_direct(const uint8_t *p, size_t units, char **out)
+static size_t
+utf16_to_utf8_into(const uint8_t *p, size_t units, char *out, bool fallback)
 {
-	char *buf = bk_malloc(units * 3 + 1);
-	uint8_t *o = (uint8_t *)buf;
-	uint16_t *u;
-	size_t i, n;
-	int rc;
+	uint8_t *o = (uint8_t *)out;
+	size_t i;
 
-	if (!buf)
-		return -BK_ENOMEM;
 	for (i = 0; i < units; i++) {
 		uint32_t c = bk_le16(p + 2 * i);
 
@@ -119,21 +116,46 @@ utf16_to_utf8_direct(const uint8_t *p, size_t units, char **out)
 	}
 	if (i >= units) {
 		*o = '\0';
-		*out = buf;
-		return 0;
+		return (size_t)((char *)o - out);
 	}
-	bk_free(buf);
-	if ((rc = bk_utf16le_units(p, units * 2, &u, &n)) < 0)
-		return rc;
-	rc = bk_utf16_to_utf8(u, n, false, out);
-	bk_free(u);
-	return rc;
+	if (!fallback)
+		return (size_t)-1;
+	return bk_units_to_utf8(p, BK_UNITS_LE, units, false, out);
+}
+
+static int
+utf16_to_utf8_direct(const uint8_t *p, size_t units, char **out)
+{
+	/* Most strings are valid: 3 bytes per unit, the escaping size only if not. */
+	char *buf = bk_malloc(units * 3 + 1);
+
+	if (!buf)
+		return -BK_ENOMEM;
+	if (utf16_to_utf8_into(p, units, buf, false) == (size_t)-1) {
+		bk_free(buf);
+		if (!(buf = bk_malloc(BK_UTF8_MAX(units))))
+			return -BK_ENOMEM;
+		utf16_to_utf8_into(p, units, buf, true);
+	}
+	*out = buf;
+	return 0;
 }
 
 int
 hive_decode_string(const uint8_t *data, size_t len, char **out)
 {
 	return utf16_to_utf8_direct(data, units_to_nul(data, len), out);
+}
+
+int
+hive_decode_string_to(const uint8_t *data, size_t len, char *buf, size_t size, size_t *out_len)
+{
+	if (size < HIVE_DECODE_STRING_MAX(len)) {
+		*out_len = HIVE_DECODE_STRING_MAX(len);
+		return -BK_ETOOBIG;
+	}
+	*out_len = utf16_to_utf8_into(data, units_to_nul(data, len), buf, true);
+	return 0;
 }
 
 void

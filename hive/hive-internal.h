@@ -185,6 +185,9 @@ int hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 /* Name bytes to escaped UTF-8 (hive.h); caller frees. */
 int hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
 		       bool esc_backslash, char **out);
+/* The same into buf (hive_key_name_to() in hive.h: -BK_ETOOBIG and the size needed). */
+int hive_raw_name_to(struct hive *h, const uint8_t *p, size_t len, bool comp, bool esc_backslash,
+		     char *buf, size_t size, size_t *out_len);
 /*
  * Depth-first walk from start with loop detection.  The callback returns 0
  * to descend, > 0 to skip the key's subtree, < 0 to stop with that error.

@@ -129,6 +129,19 @@ hive_subkey_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t
 	return 0;
 }
 
+/* The value list cell of a key, checked to hold value_count offsets. */
+static int
+value_list_view(struct hive *h, const struct nk_rec *nk, struct bk_view *v)
+{
+	int rc;
+
+	if (nk->value_count > HIVE_MAX_VALUES)
+		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
+			      h->path, nk->off, nk->value_count);
+	rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, v);
+	return rc < 0 ? hive_err_ctx(h, rc, "key at offset 0x%x: bad value list", nk->off) : 0;
+}
+
 int
 hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n)
 {
@@ -140,12 +153,8 @@ hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t 
 	*n = 0;
 	if (nk->value_count == 0)
 		return 0;
-	if (nk->value_count > HIVE_MAX_VALUES)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
-			      h->path, nk->off, nk->value_count);
-	rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, &v);
-	if (rc < 0)
-		return hive_err_ctx(h, rc, "key at offset 0x%x: bad value list", nk->off);
+	if ((rc = value_list_view(h, nk, &v)) < 0)
+		return rc;
 	arr = bk_malloc((size_t)nk->value_count * sizeof(*arr));
 	if (!arr)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
@@ -176,44 +185,34 @@ hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 	return 0;
 }
 
-/*
- * A stored name as escaped UTF-8 (hive.h).  Latin-1 names without a NUL,
- * "{" or (with esc_backslash) "\" are converted in one pass: listings
- * convert every name, and nearly all are like that.
- */
+/* A stored name as escaped UTF-8 (hive.h), converted straight from its bytes. */
 int
 hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
 		   bool esc_backslash, char **out)
 {
-	uint16_t *u;
-	size_t n, i;
-	uint8_t *o;
-	int rc;
+	size_t units = comp ? len : len / 2;
 
-	if (comp && (o = bk_malloc(2 * len + 1)) != NULL) {
-		*out = (char *)o;
-		for (i = 0; i < len; i++) {
-			uint8_t c = p[i];
-			if (c == 0 || c == '{' || (esc_backslash && c == '\\'))
-				break;
-			if (c < 0x80) {
-				*o++ = c;
-			} else {
-				*o++ = (uint8_t)(0xC0 | c >> 6);
-				*o++ = (uint8_t)(0x80 | (c & 0x3F));
-			}
-		}
-		if (i == len) {
-			*o = '\0';
-			return 0;
-		}
-		bk_free(*out);
+	*out = bk_malloc(BK_UTF8_MAX(units));
+	if (!*out)
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	bk_units_to_utf8(p, comp ? BK_UNITS_LATIN1 : BK_UNITS_LE, units, esc_backslash, *out);
+	return 0;
+}
+
+int
+hive_raw_name_to(struct hive *h, const uint8_t *p, size_t len, bool comp, bool esc_backslash,
+		 char *buf, size_t size, size_t *out_len)
+{
+	size_t units = comp ? len : len / 2;
+
+	if (size < BK_UTF8_MAX(units)) {
+		*out_len = BK_UTF8_MAX(units);
+		return bk_err(&h->err, BK_ETOOBIG, "%s: name of %zu characters: buffer of %zu bytes "
+			      "too small", h->path, units, size);
 	}
-	if ((rc = hive_raw_name_utf16(h, p, len, comp, &u, &n)) < 0)
-		return rc;
-	rc = bk_utf16_to_utf8(u, n, esc_backslash, out);
-	bk_free(u);
-	return rc < 0 ? bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path) : 0;
+	*out_len = bk_units_to_utf8(p, comp ? BK_UNITS_LATIN1 : BK_UNITS_LE, units, esc_backslash,
+				    buf);
+	return 0;
 }
 
 int
@@ -266,6 +265,18 @@ hive_key_name(hive_t *h, hive_key_t key, char **out)
 	if (rc < 0)
 		return rc;
 	return hive_raw_name_utf8(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, true, out);
+}
+
+int
+hive_key_name_to(hive_t *h, hive_key_t key, char *buf, size_t size, size_t *len)
+{
+	struct nk_rec nk;
+	int rc = hive_nk_read(h, key, &nk);
+
+	if (rc < 0)
+		return rc;
+	return hive_raw_name_to(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, true, buf, size,
+				len);
 }
 
 int
@@ -339,6 +350,28 @@ hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, size_t *n)
 		}
 	}
 	return rc;
+}
+
+int
+hive_key_values_to(hive_t *h, hive_key_t key, hive_value_t *buf, size_t size, size_t *n)
+{
+	struct nk_rec nk;
+	struct bk_view v;
+	uint32_t i;
+	int rc = hive_nk_read(h, key, &nk);
+
+	*n = 0;
+	if (rc < 0 || nk.value_count == 0)
+		return rc;
+	if ((rc = value_list_view(h, &nk, &v)) < 0)
+		return rc;
+	*n = nk.value_count;
+	if (size < nk.value_count)
+		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: %u values, room for %zu",
+			      h->path, key, nk.value_count, size);
+	for (i = 0; i < nk.value_count; i++)
+		buf[i] = bk_le32(v.p + 4 * i);
+	return 0;
 }
 
 int

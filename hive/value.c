@@ -150,6 +150,18 @@ hive_value_name(hive_t *h, hive_value_t val, char **out)
 }
 
 int
+hive_value_name_to(hive_t *h, hive_value_t val, char *buf, size_t size, size_t *len)
+{
+	struct vk_rec vk;
+	int rc = hive_vk_read(h, val, &vk);
+
+	if (rc < 0)
+		return rc;
+	return hive_raw_name_to(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, false, buf, size,
+				len);
+}
+
+int
 hive_value_type(hive_t *h, hive_value_t val, uint32_t *type)
 {
 	struct vk_rec vk;

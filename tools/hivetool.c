@@ -293,7 +293,6 @@ cmd_ls(int argc, char **argv)
 	const char *keypath;
 	hive_key_t k;
 	char *path = NULL;
-	bool salvage;
 	hive_t *h;
 
 	if (argc - i < 1 || argc - i > 2)
@@ -302,12 +301,14 @@ cmd_ls(int argc, char **argv)
 	keypath = argc - i == 2 ? argv[i + 1] : NULL;
 	if ((rc = find_key(h, keypath, &k)) < 0 || (rc = hive_key_path(h, k, &path)) < 0)
 		return fail(h, rc);
-	salvage = (o.open_flags & HIVE_OPEN_SALVAGE) != 0;
-	rc = o.json ? hv_ls_json(h, k, o.recursive, salvage)
-		    : hv_ls_text(h, k, path, o.recursive, salvage);
-	if (o.json)
-		putchar('\n');
+	rc = hv_ls(h, k, path, (o.recursive ? HV_LS_RECURSIVE : 0) | (o.json ? HV_LS_JSON : 0) |
+		   (o.open_flags & HIVE_OPEN_SALVAGE ? HV_LS_SALVAGE : 0));
 	free(path);
+	if (rc == HV_LS_NOMEM) {
+		tool_err("out of memory");
+		hive_close(h);
+		return EXIT_USAGE;
+	}
 	if (rc < 0)
 		return fail(h, rc);
 	hive_close(h);

@@ -150,6 +150,13 @@ BCDKIT_API int hive_root(hive_t *h, hive_key_t *out);
 BCDKIT_API int hive_key_info(hive_t *h, hive_key_t key, struct hive_key_info *out);
 /* Name as escaped UTF-8; caller frees with free(). */
 BCDKIT_API int hive_key_name(hive_t *h, hive_key_t key, char **out);
+/*
+ * The same name written into buf without allocating (listings convert every
+ * name).  buf must hold 8 bytes per stored character plus 1 (each may become
+ * a "{U+hhhh}" escape); if size is smaller, -BK_ETOOBIG and *len is the size
+ * needed.  Else 0 and *len is the length written, without the NUL.
+ */
+BCDKIT_API int hive_key_name_to(hive_t *h, hive_key_t key, char *buf, size_t size, size_t *len);
 /* Name as UTF-16 code units; caller frees.  *n is a count of code units. */
 BCDKIT_API int hive_key_name_utf16(hive_t *h, hive_key_t key, uint16_t **out, size_t *n);
 /* Class name as raw UTF-16LE bytes (NULL/0 when none); caller frees. */
@@ -165,6 +172,10 @@ BCDKIT_API int hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, siz
 typedef int (*hive_key_walk_cb)(hive_t *h, hive_key_t key, int depth, void *data);
 BCDKIT_API int hive_key_walk(hive_t *h, hive_key_t start, hive_key_walk_cb cb, void *data);
 BCDKIT_API int hive_key_values(hive_t *h, hive_key_t key, hive_value_t **out, size_t *n);
+/* The same into buf (room for size handles), without allocating: 0 and *n,
+ * or -BK_ETOOBIG with *n the number of values when they do not fit. */
+BCDKIT_API int hive_key_values_to(hive_t *h, hive_key_t key, hive_value_t *buf, size_t size,
+				  size_t *n);
 /* Case-insensitive child lookup (Windows upper-casing). -BK_ENOTFOUND if absent. */
 BCDKIT_API int hive_key_child(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out);
 /*
@@ -182,6 +193,8 @@ BCDKIT_API int hive_key_path(hive_t *h, hive_key_t key, char **out);
 /* Case-insensitive lookup; "" or "@" is the default value. */
 BCDKIT_API int hive_value_find(hive_t *h, hive_key_t key, const char *name, hive_value_t *out);
 BCDKIT_API int hive_value_name(hive_t *h, hive_value_t v, char **out);
+/* Into buf, as hive_key_name_to() (a backslash is not escaped: not a path). */
+BCDKIT_API int hive_value_name_to(hive_t *h, hive_value_t v, char *buf, size_t size, size_t *len);
 BCDKIT_API int hive_value_name_utf16(hive_t *h, hive_value_t v, uint16_t **out, size_t *n);
 BCDKIT_API int hive_value_type(hive_t *h, hive_value_t v, uint32_t *type);
 /* Raw bytes, never altered; caller frees. */
@@ -205,6 +218,11 @@ BCDKIT_API void hive_value_view_free(struct hive_value_view *vv);
 /* Typed decoders on raw bytes (usable on any buffer). */
 /* UTF-16LE to UTF-8, stopping at the first NUL; odd lengths and junk tolerated. */
 BCDKIT_API int hive_decode_string(const uint8_t *data, size_t len, char **out);
+/* The same into buf without allocating: size at least HIVE_DECODE_STRING_MAX(len)
+ * (else -BK_ETOOBIG, *out_len the size needed); *out_len is the length written. */
+#define HIVE_DECODE_STRING_MAX(len) (((len) / 2) * 8 + 1)
+BCDKIT_API int hive_decode_string_to(const uint8_t *data, size_t len, char *buf, size_t size,
+				     size_t *out_len);
 /* REG_MULTI_SZ to a NULL-terminated array of UTF-8 strings; free with hive_free_strv(). */
 BCDKIT_API int hive_decode_multi_string(const uint8_t *data, size_t len, char ***out);
 BCDKIT_API void hive_free_strv(char **v);

@@ -4,7 +4,7 @@
 
 Usage: corpus-compare.py reglookup|regfexport OURS.json PEER.txt
 
-OURS.json is "hivetool ls -r --json --no-logs HIVE"; PEER.txt is the output of
+OURS.json is "hivetool ls -r --json --no-logs HIVE" (JSON Lines); PEER.txt is the output of
 "reglookup -H HIVE" or "regfexport HIVE".  Prints one line per difference and
 a summary; exits 1 if any record the peer can represent differs.
 
@@ -34,20 +34,19 @@ REG_TYPES = {0: "NONE", 1: "SZ", 2: "EXPAND_SZ", 3: "BINARY", 4: "DWORD",
              9: "RSRC_DESC", 10: "RSRC_REQ_LIST", 11: "QWORD"}
 
 
-def walk(node, path, out, parents):
-    """Yield (path list, value dict or None) for every key and value."""
-    out.append((path, None))
-    for v in node["values"]:
-        out.append((path, v))
-    for s in node["subkeys"]:
-        walk(s, path + [s["name"]], out, parents)
-
-
 def load_ours(fn):
+    """The root's name and (path list, value dict or None) for every key and
+    value, from JSON Lines: one key per line, its path "\\"-separated (a
+    backslash inside a name is escaped as {U+005C}, so splitting is exact)."""
+    root, recs = None, []
     with open(fn, encoding="utf-8") as f:
-        root = json.load(f)
-    recs = []
-    walk(root, [], recs, None)
+        for line in f:
+            key = json.loads(line)
+            path = key["path"].split("\\") if key["path"] else []
+            if root is None:
+                root = key
+            recs.append((path, None))
+            recs.extend((path, v) for v in key["values"])
     return root, recs
 
 

@@ -113,6 +113,88 @@ START_TEST(sample_keys)
 }
 END_TEST
 
+/* The allocating accessors and the ones that fill a caller's buffer agree
+ * on every key and value of the tree; a small buffer gets -BK_ETOOBIG and
+ * the size that is enough. */
+static int
+same_names_cb(hive_t *h, hive_key_t k, int depth, void *data)
+{
+	hive_value_t *vals, vbuf[64];
+	size_t n, nv, i, len;
+	char buf[4096], *name;
+
+	(void)depth;
+	++*(int *)data;
+	ck_assert_int_eq(hive_key_name(h, k, &name), 0);
+	ck_assert_int_eq(hive_key_name_to(h, k, buf, sizeof(buf), &len), 0);
+	ck_assert_str_eq(buf, name);
+	ck_assert_uint_eq(len, strlen(name));
+	ck_assert_int_eq(hive_key_name_to(h, k, buf, len, &n), -BK_ETOOBIG);
+	ck_assert_uint_ge(n, len + 1);
+	ck_assert_int_eq(hive_key_name_to(h, k, buf, n, &len), 0);
+	ck_assert_str_eq(buf, name);
+	free(name);
+	ck_assert_int_eq(hive_key_values(h, k, &vals, &n), 0);
+	ck_assert_int_eq(hive_key_values_to(h, k, vbuf, 64, &nv), 0);
+	ck_assert_uint_eq(nv, n);
+	if (n > 0) {
+		ck_assert_int_eq(hive_key_values_to(h, k, vbuf, n - 1, &nv), -BK_ETOOBIG);
+		ck_assert_uint_eq(nv, n);
+	}
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(vbuf[i], vals[i]);
+		ck_assert_int_eq(hive_value_name(h, vals[i], &name), 0);
+		ck_assert_int_eq(hive_value_name_to(h, vals[i], buf, sizeof(buf), &len), 0);
+		ck_assert_str_eq(buf, name);
+		ck_assert_uint_eq(len, strlen(name));
+		free(name);
+	}
+	free(vals);
+	return 0;
+}
+
+START_TEST(names_into_buffers)
+{
+	hive_t *h = open_ok("sample", 0);
+	hive_key_t root;
+	int keys = 0;
+
+	ck_assert_int_eq(hive_root(h, &root), 0);
+	ck_assert_int_eq(hive_key_walk(h, root, same_names_cb, &keys), 0);
+	ck_assert_int_ge(keys, 5);
+	hive_close(h);
+}
+END_TEST
+
+/* hive_decode_string_to() writes what hive_decode_string() returns: valid
+ * UTF-16 straight, an unpaired surrogate (and then a literal "{U+") escaped. */
+START_TEST(decode_string_into_buffer)
+{
+	static const struct { const char *bytes; size_t len; const char *want; } cases[] = {
+		{ "a\0b\0\0\0z\0", 8, "ab" },
+		{ "\xe4\0\xac\x20", 4, "\xC3\xA4\xE2\x82\xAC" },
+		{ "=\xd8\0\xde", 4, "\xF0\x9F\x98\x80" },                 /* U+1F600 */
+		{ "{\0U\0+\0", 6, "{U+" },
+		{ "{\0U\0+\0\0\xd8", 8, "{U+007B}U+{U+D800}" },
+		{ "x\0y", 3, "x" },
+	};
+	char buf[64], *s;
+	size_t i, len, need;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const uint8_t *d = (const uint8_t *)cases[i].bytes;
+		ck_assert_int_eq(hive_decode_string(d, cases[i].len, &s), 0);
+		ck_assert_str_eq(s, cases[i].want);
+		ck_assert_int_eq(hive_decode_string_to(d, cases[i].len, buf, sizeof(buf), &len), 0);
+		ck_assert_str_eq(buf, s);
+		ck_assert_uint_eq(len, strlen(s));
+		free(s);
+		ck_assert_int_eq(hive_decode_string_to(d, cases[i].len, buf, 2, &need), -BK_ETOOBIG);
+		ck_assert_uint_eq(need, HIVE_DECODE_STRING_MAX(cases[i].len));
+	}
+}
+END_TEST
+
 START_TEST(big_and_inline_data)
 {
 	hive_t *h = open_ok("big-data", 0);
@@ -247,6 +329,8 @@ main(void)
 
 	tcase_add_test(tc, sample_values);
 	tcase_add_test(tc, sample_keys);
+	tcase_add_test(tc, names_into_buffers);
+	tcase_add_test(tc, decode_string_into_buffer);
 	tcase_add_test(tc, big_and_inline_data);
 	tcase_add_test(tc, minor3_lf_and_plain_big_cell);
 	tcase_add_test(tc, dirty_but_readable);

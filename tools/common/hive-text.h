@@ -66,13 +66,18 @@ int hv_check_json(hive_t *h, const char *path, uint64_t *count);
  * nothing to free, on failure. */
 int hv_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv);
 /*
- * List key k reg-query style (its path, values, then subkeys; recursive:
- * each subkey in full) or as one JSON object with values and subkeys.
- * With salvage an unreadable value is warned about and skipped.  Returns
- * 0 or the first library error (the output is then cut short).
+ * hivetool ls (hive-ls.c): key k, whose path is path, reg-query style (its
+ * path, values, then its subkeys' paths; HV_LS_RECURSIVE: every key of the
+ * subtree in full), or HV_LS_JSON: one object with the values and subkey
+ * names, or with HV_LS_RECURSIVE one line per key (JSON Lines) with its
+ * path, name, last-write time and values.  With HV_LS_SALVAGE an
+ * unreadable value is warned about and skipped.  Returns 0, the first
+ * library error (the output is then cut short), or HV_LS_NOMEM when the
+ * tool's own memory ran out (nothing on the handle says so).
  */
-int hv_ls_text(hive_t *h, hive_key_t k, const char *path, bool recursive, bool salvage);
-int hv_ls_json(hive_t *h, hive_key_t k, bool recursive, bool salvage);
+enum { HV_LS_RECURSIVE = 1 << 0, HV_LS_JSON = 1 << 1, HV_LS_SALVAGE = 1 << 2 };
+#define HV_LS_NOMEM (-1000)
+int hv_ls(hive_t *h, hive_key_t k, const char *path, unsigned flags);
 
 /* hive_check() callback: one problem per line on stdout. */
 int hv_print_problem(void *data, const struct hive_problem *p);

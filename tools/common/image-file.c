@@ -321,6 +321,7 @@ struct img_ctx {
 	char *arg;                 /* as given: ip.path points into it */
 	bool backed_up;            /* --backup done for this handle */
 	bool create;               /* a new hive: the file may not exist yet */
+	disk_t *hold;              /* holds the image's exclusive lock (hold_image) */
 };
 
 static void
@@ -330,6 +331,8 @@ ctx_free(void *data)
 
 	if (!c)
 		return;
+	if (c->hold)
+		disk_close(c->hold);
 	image_path_free(&c->ip);
 	free(c->arg);
 	free(c);
@@ -354,6 +357,23 @@ ctx_new(const char *arg, struct img_ctx **out, char *err, size_t errlen)
 	}
 	*out = c;
 	return 1;
+}
+
+/*
+ * A hive opened for writing is read through one handle of the image and
+ * committed through another: the image stays locked exclusively from before
+ * the read to the end (doc/safety.md), or another writer's commit in between
+ * would be lost.  The handles opened meanwhile share this lock.
+ */
+static int
+hold_image(struct img_ctx *c, char *err, size_t errlen)
+{
+	char msg[600];
+	int rc = disk_open(&c->hold, c->ip.image, DISK_OPEN_LOCK, msg, sizeof(msg));
+
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s", c->arg, msg);
+	return rc;
 }
 
 /* Open the image and its volume; the detail goes to err. */
@@ -470,7 +490,8 @@ tool_hive_open(hive_t **out, const char *arg, unsigned flags, char *err, size_t 
 	if ((rc = ctx_new(arg, &c, err, errlen)) <= 0)
 		return rc < 0 ? rc : hive_open(out, arg, flags, err, errlen);
 	/* Reading never opens the image writable; a commit reopens it. */
-	if ((rc = open_volume(c, false, &d, &fs, err, errlen)) < 0) {
+	if (((flags & HIVE_OPEN_WRITE) && (rc = hold_image(c, err, errlen)) < 0) ||
+	    (rc = open_volume(c, false, &d, &fs, err, errlen)) < 0) {
 		ctx_free(c);
 		return rc;
 	}
@@ -527,7 +548,9 @@ tool_hive_create(hive_t **out, const char *arg, const char *root, unsigned minor
 		return rc < 0 ? rc : hive_create(out, arg, root, minor, err, errlen);
 	/* Made in memory (the name stored in it is the path inside the volume),
 	 * then reopened as a hive of the image that hive_commit() creates there. */
-	rc = hive_create(&h0, c->ip.path, root, minor, err, errlen);
+	rc = hold_image(c, err, errlen);
+	if (rc == 0)
+		rc = hive_create(&h0, c->ip.path, root, minor, err, errlen);
 	if (rc == 0) {
 		if ((rc = hive_serialize(h0, NULL, 0, &img, &len)) < 0)
 			snprintf(err, errlen, "%s", hive_last_error(h0));
@@ -654,7 +677,11 @@ tool_hive_recover(const char *arg, const char *out, unsigned flags,
 		free(img);
 		return rc;
 	}
-	if ((rc = open_volume(c, false, &d, &fs, err, errlen)) == 0) {
+	/* In place: locked from the read to the last write, as an edit is. */
+	rc = 0;
+	if (!(flags & HIVE_RECOVER_DRY_RUN) && (!out || strcmp(out, arg) == 0))
+		rc = hold_image(c, err, errlen);
+	if (rc == 0 && (rc = open_volume(c, false, &d, &fs, err, errlen)) == 0) {
 		rc = img_read_hive(fs, c->ip.path, arg, &b, err, errlen);
 		rc = close_volume(d, fs, rc, arg, err, errlen);
 	}

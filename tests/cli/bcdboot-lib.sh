@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the bcdboot end-to-end tests (sourced, not run).
 set -eu
-BCDBOOT="$top_builddir/bcdboot"
-BCDEDIT="$top_builddir/bcdedit"
-HIVETOOL="$top_builddir/hivetool"
-VHDTOOL="$top_builddir/vhdtool"
+BCDBOOT="${BK_TOOLDIR:-$top_builddir}/bcdboot"
+BCDEDIT="${BK_TOOLDIR:-$top_builddir}/bcdedit"
+HIVETOOL="${BK_TOOLDIR:-$top_builddir}/hivetool"
+VHDTOOL="${BK_TOOLDIR:-$top_builddir}/vhdtool"
 CHECK="python3 $top_srcdir/tests/cli/bcdboot-check.py"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -7,7 +7,7 @@
 # the image is not written (same bytes, same modification time).
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
-BCDEDIT="$top_builddir/bcdedit"
+BCDEDIT="${BK_TOOLDIR:-$top_builddir}/bcdedit"
 
 fat="$TMP/esp.img"
 "$VHDTOOL" build "$fat" --size 64M --gpt --part esp:40M >/dev/null

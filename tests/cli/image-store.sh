@@ -7,7 +7,7 @@
 # with the new value, and the volume passes fsck.fat / ntfsfix afterwards.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
-BCDEDIT="$top_builddir/bcdedit"
+BCDEDIT="${BK_TOOLDIR:-$top_builddir}/bcdedit"
 BOOTMGR='{9dea862c-5cdd-4e70-acc1-f32b344d4795}'
 
 command -v hivexregedit >/dev/null 2>&1 || skip "hivexregedit not installed (libwin-hivex-perl)"

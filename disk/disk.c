@@ -245,7 +245,8 @@ disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 	*out = NULL;
 	/* Locked before anything is read (doc/safety.md): a writer never works
 	 * on an image another writer is about to change or replace. */
-	rc = bk_lock_open(&eb, path, "image", (flags & DISK_OPEN_WRITE) != 0, &lock);
+	rc = bk_lock_open(&eb, path, "image", (flags & (DISK_OPEN_WRITE | DISK_OPEN_LOCK)) != 0,
+			  &lock);
 	if (rc == 0 && (flags & DISK_OPEN_WRITE) && !(flags & DISK_OPEN_FORCE))
 		rc = check_writable(&eb, path, bk_lock_fd(lock));
 	if (rc == 0)

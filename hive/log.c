@@ -457,6 +457,11 @@ recover_lock(struct bk_errbuf *eb, const char *path, bool excl, char **real,
 	*lock = NULL;
 	if (rc == 0)
 		rc = bk_lock_open(eb, t.real, "store", excl, lock);
+	/* In place, under the exclusive lock: the temporaries of a killed run
+	 * (the hive's or a backup's, NAME*.tmpPID.HEX) go, even when that run
+	 * got far enough that the hive is clean now and nothing is written. */
+	if (rc == 0 && excl)
+		(void)bk_temp_sweep(&t);
 	if (rc == 0 && !(*real = bk_strdup(t.real)))
 		rc = bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
 	bk_target_close(&t);

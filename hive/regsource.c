@@ -121,7 +121,9 @@ decode_raw(struct reg_source *s, struct bk_errbuf *eb)
 		use = s->eof ? n : complete_8bit(t, n);
 		if ((rc = units_room(s, eb, use)) < 0)
 			return rc;
-		s->n += reg_decode_8bit(t, use, s->u + s->n);
+		/* Nothing to decode (an empty input): s->u may not exist yet. */
+		if (use > 0)
+			s->n += reg_decode_8bit(t, use, s->u + s->n);
 	} else {
 		use = n & ~(size_t)1;   /* an odd last byte waits (or is dropped at the end) */
 		if ((rc = units_room(s, eb, use / 2)) < 0)

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "bcdkit/bcd-boot.h"
+#include "bcdkit/disk.h"
 #include "bcdkit/hive.h"
 #include "bcdboot-cli.h"
 #include "tool-util.h"
@@ -191,6 +192,10 @@ main(int argc, char **argv)
 	int rc;
 
 	tool_init(argc, argv);
+	if (tool_lock_wait_ms >= 0) {       /* BCDKIT_WAIT (doc/safety.md) */
+		hive_set_lock_wait((unsigned)tool_lock_wait_ms);
+		disk_set_lock_wait((unsigned)tool_lock_wait_ms);
+	}
 	parse_args(&a, argc, argv);
 	rc = bcdboot_run(&a);
 	if (rc == 0)

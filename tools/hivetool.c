@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bcdkit/disk.h"
 #include "bcdkit/hive.h"
 #include "hive-text.h"
 #include "image-file.h"
@@ -212,8 +213,11 @@ parse_opts(int argc, char **argv, struct opts *o, unsigned allowed)
 			tool_usage_error("%s: option '%s' is not valid here", argv[0], argv[optind - 1]);
 		set_opt(o, c, argv);
 	}
-	if (tool_lock_wait_ms >= 0)
+	/* The disk library locks the images of IMAGE:PART:\path hives. */
+	if (tool_lock_wait_ms >= 0) {
 		hive_set_lock_wait((unsigned)tool_lock_wait_ms);
+		disk_set_lock_wait((unsigned)tool_lock_wait_ms);
+	}
 	return optind;
 }
 

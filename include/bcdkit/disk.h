@@ -52,6 +52,7 @@ enum {
 	DISK_OPEN_NO_REPLAY = 1 << 1, /* refuse a VHDX with a non-empty log */
 	DISK_OPEN_RAW       = 1 << 2, /* do not probe: treat the file as raw */
 	DISK_OPEN_FORCE     = 1 << 3, /* write even a read-only (mode) image */
+	DISK_OPEN_LOCK      = 1 << 4, /* lock exclusively, though opened for reading */
 };
 
 /* disk_label_rewrite_flags() flags. */
@@ -61,7 +62,9 @@ enum {
 
 /*
  * Locks (doc/safety.md).  disk_open() locks the file until disk_close():
- * exclusively with DISK_OPEN_WRITE, shared otherwise; disk_create() locks
+ * exclusively with DISK_OPEN_WRITE or DISK_OPEN_LOCK, shared otherwise (a
+ * read-only handle with DISK_OPEN_LOCK keeps other writers out between a read
+ * and a later write through another handle of this process); disk_create() locks
  * the file it will replace; disk_label_rewrite() the image it rewrites.  A
  * lock held by another process is waited for, then -BK_EBUSY ("image is in
  * use").  Handles of one process on one file share their lock.  The wait is

@@ -6,7 +6,7 @@
 # and status; readers racing writers on a dirty hive (logs replayed in
 # memory, emptied by the first commit) never print the state without the
 # logs.  A second writer waits --wait SECONDS, then fails with status 3.
-# (Stores inside images are not tested here: that path is not in this tree.)
+# (Stores inside images: safety-image-concurrency.sh.)
 . "$top_srcdir/tests/cli/lib.sh"
 BCDEDIT="$top_builddir/bcdedit"
 W=20

@@ -15,7 +15,7 @@ T="$top_srcdir/tests/fuzz/seed-text"
 HIVETOOL="$top_builddir/hivetool"
 VHDTOOL="$top_builddir/vhdtool"
 rm -rf "$OUT"
-for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs; do
+for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs fat; do
 	mkdir -p "$OUT/fuzz-$t"
 	# Large ones are stored compressed.
 	for f in "$top_srcdir/fixtures/fuzz/fuzz-$t"/*; do
@@ -145,6 +145,8 @@ if command -v mkntfs >/dev/null; then
 		rm -f "$v"
 	fi
 fi
+# ---- FAT: FAT12, FAT16 and FAT32 volumes that fuzz-fat's plain build formats
+"$top_builddir/tests/fuzz/fuzz-fat" --seeds "$OUT/fuzz-fat" >/dev/null
 for t in "$OUT"/*/; do
 	printf '%s %s\n' "$(basename "$t")" "$(find "$t" -type f -o -type l | wc -l)"
 done

@@ -319,9 +319,9 @@ img_store_hive(disk_t *d, disk_fs_t *fs, const char *path, const char *what, hiv
 struct img_ctx {
 	struct image_path ip;
 	char *arg;                 /* as given: ip.path points into it */
-	disk_t *held;              /* a writable open: the image's exclusive lock */
 	bool backed_up;            /* --backup done for this handle */
 	bool create;               /* a new hive: the file may not exist yet */
+	disk_t *hold;              /* holds the image's exclusive lock (hold_image) */
 };
 
 static void
@@ -331,7 +331,8 @@ ctx_free(void *data)
 
 	if (!c)
 		return;
-	disk_close(c->held);       /* nothing written through it: only unlocks */
+	if (c->hold)
+		disk_close(c->hold);
 	image_path_free(&c->ip);
 	free(c->arg);
 	free(c);
@@ -358,6 +359,23 @@ ctx_new(const char *arg, struct img_ctx **out, char *err, size_t errlen)
 	return 1;
 }
 
+/*
+ * A hive opened for writing is read through one handle of the image and
+ * committed through another: the image stays locked exclusively from before
+ * the read to the end (doc/safety.md), or another writer's commit in between
+ * would be lost.  The handles opened meanwhile share this lock.
+ */
+static int
+hold_image(struct img_ctx *c, char *err, size_t errlen)
+{
+	char msg[600];
+	int rc = disk_open(&c->hold, c->ip.image, DISK_OPEN_LOCK, msg, sizeof(msg));
+
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s", c->arg, msg);
+	return rc;
+}
+
 /* Open the image and its volume; the detail goes to err. */
 static int
 open_volume(struct img_ctx *c, bool write, disk_t **d, disk_fs_t **fs, char *err, size_t errlen)
@@ -378,17 +396,6 @@ open_volume(struct img_ctx *c, bool write, disk_t **d, disk_fs_t **fs, char *err
 		disk_close(*d);
 		*d = NULL;
 	}
-	return rc;
-}
-
-static int
-hold_lock(struct img_ctx *c, char *err, size_t errlen)
-{
-	char msg[600];
-	int rc = disk_open(&c->held, c->ip.image, DISK_OPEN_WRITE, msg, sizeof(msg));
-
-	if (rc < 0)
-		snprintf(err, errlen, "%s: %s", c->arg, msg);
 	return rc;
 }
 
@@ -482,19 +489,9 @@ tool_hive_open(hive_t **out, const char *arg, unsigned flags, char *err, size_t 
 	*out = NULL;
 	if ((rc = ctx_new(arg, &c, err, errlen)) <= 0)
 		return rc < 0 ? rc : hive_open(out, arg, flags, err, errlen);
-	/*
-	 * A hive opened for writing keeps the image's exclusive lock from
-	 * before it is read until it is closed (doc/safety.md): another
-	 * writer's commit can then never fall between this read and this
-	 * commit and be lost.  The handle held is never written through; the
-	 * reads and each commit open their own (sharing this lock).
-	 */
-	if ((flags & HIVE_OPEN_WRITE) &&
-	    (rc = hold_lock(c, err, errlen)) < 0) {
-		ctx_free(c);
-		return rc;
-	}
-	if ((rc = open_volume(c, false, &d, &fs, err, errlen)) < 0) {
+	/* Reading never opens the image writable; a commit reopens it. */
+	if (((flags & HIVE_OPEN_WRITE) && (rc = hold_image(c, err, errlen)) < 0) ||
+	    (rc = open_volume(c, false, &d, &fs, err, errlen)) < 0) {
 		ctx_free(c);
 		return rc;
 	}
@@ -551,7 +548,9 @@ tool_hive_create(hive_t **out, const char *arg, const char *root, unsigned minor
 		return rc < 0 ? rc : hive_create(out, arg, root, minor, err, errlen);
 	/* Made in memory (the name stored in it is the path inside the volume),
 	 * then reopened as a hive of the image that hive_commit() creates there. */
-	rc = hive_create(&h0, c->ip.path, root, minor, err, errlen);
+	rc = hold_image(c, err, errlen);
+	if (rc == 0)
+		rc = hive_create(&h0, c->ip.path, root, minor, err, errlen);
 	if (rc == 0) {
 		if ((rc = hive_serialize(h0, NULL, 0, &img, &len)) < 0)
 			snprintf(err, errlen, "%s", hive_last_error(h0));
@@ -678,7 +677,11 @@ tool_hive_recover(const char *arg, const char *out, unsigned flags,
 		free(img);
 		return rc;
 	}
-	if ((rc = open_volume(c, false, &d, &fs, err, errlen)) == 0) {
+	/* In place: locked from the read to the last write, as an edit is. */
+	rc = 0;
+	if (!(flags & HIVE_RECOVER_DRY_RUN) && (!out || strcmp(out, arg) == 0))
+		rc = hold_image(c, err, errlen);
+	if (rc == 0 && (rc = open_volume(c, false, &d, &fs, err, errlen)) == 0) {
 		rc = img_read_hive(fs, c->ip.path, arg, &b, err, errlen);
 		rc = close_volume(d, fs, rc, arg, err, errlen);
 	}

@@ -40,10 +40,12 @@ raw_controls "$TMP/out" && fail "get multi: raw control characters"
 expect_exit 0 "$HIVETOOL" ls -r --json "$H"
 python3 - "$TMP/out" <<'PY' || fail "ls -r --json: $(cat "$TMP/out")"
 import json, sys
-d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
-names = {k["name"] for k in d["subkeys"]}
+# JSON Lines: the key listed, then one line per subkey.
+lines = open(sys.argv[1], "rb").read().decode("utf-8").splitlines()
+subs = [json.loads(l) for l in lines][1:]
+names = {k["name"] for k in subs}
 assert names == {"Esc\x1b[2JKey", "Bell\x07Key", "C1\x9b31mKey", "Lone{U+D800}Key"}, names
-lone = [k for k in d["subkeys"] if k["name"].startswith("Lone")][0]
+lone = [k for k in subs if k["name"].startswith("Lone")][0]
 assert lone["values"][0]["name"] == "Val{U+DC00}ue", lone
 PY
 expect_exit 0 "$HIVETOOL" get --json "$H" 'Esc{U+001B}[2JKey' 'New{U+000A}Line'

@@ -70,7 +70,7 @@ grep -q "^zero{U+0000}key\$" "$TMP/out" || fail "NUL in key name not escaped"
 grep -q "^    zero{U+0000}val    REG_DWORD" "$TMP/out" || fail "NUL in value name not escaped"
 grep -q "^abcd_äöüß\$" "$TMP/out" && grep -q "^weird™\$" "$TMP/out" || fail "non-ASCII names"
 expect_exit 0 "$HIVETOOL" ls -r --json "$BK_CORPUS/hive/hivex-special"
-grep -q '^{"path": "zero{U+0000}key", "name": "zero{U+0000}key", "last_write": "2014-01-10T21:06:02Z", "values": \[{"name": "zero{U+0000}val", "type": 4,' "$TMP/out" ||
+grep -q '^{"schema": "bcdkit.hive-key-line/1", "path": "zero{U+0000}key", "name": "zero{U+0000}key", "last_write": "2014-01-10T21:06:02Z", "values": \[{"name": "zero{U+0000}val", "type": 4,' "$TMP/out" ||
 	fail "special --json: $(cat "$TMP/out")"
 [ "$(wc -l <"$TMP/out")" = 4 ] || fail "special --json: not one line per key"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/out" ||

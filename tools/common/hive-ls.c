@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "bcdkit/hive.h"
+#include "bk-escape.h"
 #include "hive-text.h"
 #include "tool-util.h"
 
@@ -88,6 +89,71 @@ out_put(struct ls_state *s, const char *p, size_t n)
 
 #define OUT_LIT(s, lit) out_put((s), (lit), sizeof(lit) - 1)
 
+/*
+ * Text from the hive goes to a terminal: control characters are escaped
+ * (bk-escape.h) so that an untrusted hive cannot send escape sequences.
+ * Names are nearly always printable ASCII, checked here a byte at a time;
+ * anything else takes the shared escaper's slower path.
+ */
+static bool
+out_is_plain(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+struct out_esc {
+	struct ls_state *s;
+	int rc;
+};
+
+static void
+out_esc_put(void *ctx, const char *p, size_t n)
+{
+	struct out_esc *e = ctx;
+
+	if (e->rc == 0)
+		e->rc = out_put(e->s, p, n);
+}
+
+/* The output from start on, which came from the hive, escaped in place. */
+static int
+out_escape_from(struct ls_state *s, size_t start)
+{
+	struct out_esc e = { s, 0 };
+	char *copy;
+
+	if (out_is_plain(s->out.p + start, s->out.len - start))
+		return 0;
+	if (!(copy = strndup(s->out.p + start, s->out.len - start)))
+		return HV_LS_NOMEM;
+	if (bk_text_is_plain(copy)) {
+		free(copy);
+		return 0;
+	}
+	s->out.len = start;
+	bk_text_escape(copy, out_esc_put, &e);
+	free(copy);
+	return e.rc;
+}
+
+/* n bytes of text from the hive (a path or a name), escaped. */
+static int
+out_text(struct ls_state *s, const char *p, size_t n)
+{
+	size_t start;
+	int rc = out_room(s, n);
+
+	start = s->out.len;
+	if (rc == 0)
+		rc = out_put(s, p, n);
+	return rc < 0 ? rc : out_escape_from(s, start);
+}
+
 /* ---- value data as text (as hv_print_data() prints it) -------------------------- */
 
 static int
@@ -96,9 +162,13 @@ put_string(struct ls_state *s, const uint8_t *d, size_t len)
 	size_t n;
 	int rc = out_room(s, HIVE_DECODE_STRING_MAX(len));
 
+	size_t start = s->out.len;
+
 	if (rc == 0 && (rc = hive_decode_string_to(d, len, s->out.p + s->out.len,
-						   s->out.cap - s->out.len, &n)) == 0)
+						   s->out.cap - s->out.len, &n)) == 0) {
 		s->out.len += n;
+		rc = out_escape_from(s, start);
+	}
 	return rc;
 }
 
@@ -311,6 +381,10 @@ text_value(struct ls_state *s, hive_value_t v)
 		return skip_if_salvage(s, rc);
 	}
 	s->out.len += n;
+	if ((rc = out_escape_from(s, start + 4)) < 0) {
+		hive_value_view_free(&vv);
+		return rc;
+	}
 	t = type_name(s, vv.type, tn);
 	if ((n > 0 || (rc = OUT_LIT(s, "(Default)")) == 0) && (rc = OUT_LIT(s, "    ")) == 0 &&
 	    (rc = out_put(s, t, strlen(t))) == 0 && (rc = OUT_LIT(s, "    ")) == 0 &&
@@ -330,7 +404,7 @@ text_key(struct ls_state *s, hive_key_t k)
 	if (!s->first && (rc = OUT_LIT(s, "\n")) < 0)
 		return rc;
 	s->first = false;
-	if ((rc = (s->path.len ? out_put(s, s->path.p, s->path.len) : OUT_LIT(s, "\\"))) < 0 ||
+	if ((rc = (s->path.len ? out_text(s, s->path.p, s->path.len) : OUT_LIT(s, "\\"))) < 0 ||
 	    (rc = OUT_LIT(s, "\n")) < 0 || (rc = load_values(s, k, &n)) < 0)
 		return rc;
 	for (i = 0; rc == 0 && i < n; i++)
@@ -360,7 +434,7 @@ text_subkeys(struct ls_state *s, hive_key_t k)
 		rc = OUT_LIT(s, "\n");
 	for (i = 0; rc == 0 && i < n; i++)
 		if ((rc = path_enter(s, subs[i], 1)) == 0 &&
-		    (rc = out_put(s, s->path.p, s->path.len)) == 0)
+		    (rc = out_text(s, s->path.p, s->path.len)) == 0)
 			rc = OUT_LIT(s, "\n");
 	free(subs);
 	return rc;

@@ -50,8 +50,10 @@ hive_check_writable(struct hive *h)
 			      "would lose the data in its logs (recover it first, or force)",
 			      h->path, h->state & HIVE_STATE_BAD_CHECKSUM ? "bad header checksum"
 			      : "sequence numbers differ");
-	/* Edits on a tree with a loop could loop or corrupt it further. */
-	if (h->tree == 0 && hive_tree_verify(h, h->base.root_offset) == -BK_ENOMEM)
+	/* Edits on a tree with a loop could loop or corrupt it further.  A
+	 * lazy handle verifies the subtree each edit reaches instead
+	 * (hive_edit_reach()): a whole walk would cost every edit the hive. */
+	if (h->tree == 0 && !h->lazy && hive_tree_verify(h, h->base.root_offset) == -BK_ENOMEM)
 		return -BK_ENOMEM;
 	if (h->tree < 0)
 		return bk_err(&h->err, BK_EREADONLY, "%s: its keys form a loop or nest too deep; "
@@ -128,6 +130,7 @@ hw_end(struct hive *h, int rc)
 		h->len = ws->saved_len;
 		h->base = ws->saved_base;
 		ws->fb_valid = false;   /* cells may have come back: rescan */
+		hive_edit_reach_reset(h);
 	}
 	ws->undo_len = 0;
 	if (ws->undo_cap > UNDO_KEEP_MAX) {

@@ -72,6 +72,8 @@ struct hive {
 	char *file;                /* the file itself: path with a symbolic link resolved */
 	struct bk_lock *lock;      /* shared, or exclusive when opened for writing */
 	int tree;                  /* key tree: 0 not checked, 1 sound, -1 loop or too deep */
+	uint8_t *vok, *vwalk;      /* lazy edits: subtrees verified, keys of a walk (walk.c) */
+	size_t vmap_len;
 	unsigned flags;            /* HIVE_OPEN_* */
 	unsigned state;            /* HIVE_STATE_* */
 	struct bk_errbuf err;
@@ -200,6 +202,15 @@ int hive_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data);
  * nests at most HIVE_MAX_DEPTH deep, else -BK_ECORRUPT with the detail.
  */
 int hive_tree_verify(struct hive *h, hive_key_t start);
+/*
+ * The check of an edit that reaches key: with HIVE_OPEN_LAZY, the subtree
+ * under key is verified as above (once per handle: verified keys are
+ * remembered), and a failure makes the hive read-only; without it, nothing
+ * (hive_check_writable() verified the whole tree).  Call inside hw_begin().
+ */
+int hive_edit_reach(struct hive *h, hive_key_t key);
+/* Forget what hive_edit_reach() verified (an edit was undone). */
+void hive_edit_reach_reset(struct hive *h);
 /* Value data; caller frees. */
 int hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len);
 

@@ -352,6 +352,8 @@ hive_close(hive_t *h)
 	bk_free(h->file);
 	free_pending(h);
 	hive_wstate_free(h);
+	bk_free(h->vok);          /* lazy edits' verified subtrees (walk.c) */
+	bk_free(h->vwalk);
 	bk_free(h->cellmap);
 	bk_free(h->pstart);       /* lazy open's cell map (cell.c) */
 	bk_free(h->pdone);

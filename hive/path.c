@@ -39,6 +39,11 @@ child_utf16(struct hive *h, hive_key_t parent, const uint16_t *u, size_t n, hive
 
 	if (rc < 0)
 		return rc;
+	/* Windows keeps subkey lists sorted: a binary search reads a few
+	 * siblings, where the scan below reads (and on a lazy handle maps the
+	 * hbin of) every one.  A list out of order is still searched whole. */
+	if (hive_list_lookup(h, &nk, u, n, out) == 0)
+		return 0;
 	rc = hive_subkey_list(h, &nk, &list, &cnt);
 	if (rc < 0)
 		return rc;

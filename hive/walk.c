@@ -88,6 +88,139 @@ hive_tree_verify(struct hive *h, hive_key_t start)
 	return rc;
 }
 
+/* ---- what an edit of a lazy handle reaches ---------------------------------- */
+
+/*
+ * A lazy handle (HIVE_OPEN_LAZY) is not walked whole before an edit, which
+ * would make every edit cost the whole hive: each edit verifies the subtree
+ * of the key it changes instead.  vok marks keys whose subtree was verified
+ * (the library's own edits never make a loop, so a mark stays true), vwalk
+ * the keys of the walk in progress: a key reached twice in one walk is a
+ * loop (or a key listed twice), as for hive_tree_verify().  Every key of the
+ * tree is thus walked at most once per handle, however many edits.
+ */
+struct ewalk {
+	struct hive *h;
+	uint32_t *keys;            /* vwalk bits set by this walk */
+	size_t n, cap;
+};
+
+static bool
+bit_of(const uint8_t *map, uint32_t off)
+{
+	uint32_t slot = off / HIVE_CELL_ALIGN;
+
+	return (map[slot / 8] >> (slot % 8)) & 1;
+}
+
+static int
+vmap_fit(struct hive *h)
+{
+	size_t n = h->cellmap_len, old = h->vmap_len;
+	uint8_t *a, *b;
+
+	if (old >= n)
+		return 0;
+	if (old == 0) {         /* calloc: untouched pages of a large map cost nothing */
+		a = bk_calloc(n, 1);
+		b = bk_calloc(n, 1);
+	} else {
+		n = n > 2 * old ? n : 2 * old;
+		a = bk_calloc(n, 1);
+		b = bk_calloc(n, 1);
+		if (a && b) {
+			memcpy(a, h->vok, old);
+			memcpy(b, h->vwalk, old);
+		}
+	}
+	if (!a || !b) {
+		bk_free(a);
+		bk_free(b);
+		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+	}
+	bk_free(h->vok);
+	bk_free(h->vwalk);
+	h->vok = a;
+	h->vwalk = b;
+	h->vmap_len = n;
+	return 0;
+}
+
+static int
+ewalk_key(struct ewalk *w, hive_key_t key, int depth)
+{
+	struct hive *h = w->h;
+	hive_key_t *subs;
+	size_t n, i;
+	int rc;
+
+	if (key >= h->bins_len || key / HIVE_CELL_ALIGN / 8 >= h->vmap_len)
+		return bk_err(&h->err, BK_ECORRUPT, "%s: key offset 0x%x outside the hive bins",
+			      h->path, key);
+	if (bit_of(h->vok, key))
+		return 0;       /* verified by an earlier edit */
+	if (depth > HIVE_MAX_DEPTH)
+		return bk_err(&h->err, BK_ECORRUPT, "%s: keys nested deeper than %d at offset 0x%x",
+			      h->path, HIVE_MAX_DEPTH, key);
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		uint32_t *k = bk_realloc(w->keys, cap * sizeof(*k));
+
+		if (!k)
+			return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		w->keys = k;
+		w->cap = cap;
+	}
+	if (test_and_set(h->vwalk, key))
+		return bk_err(&h->err, BK_ECORRUPT, "%s: key at offset 0x%x is reached twice (loop)",
+			      h->path, key);
+	w->keys[w->n++] = key;
+	if ((rc = hive_key_subkeys(h, key, &subs, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = ewalk_key(w, subs[i], depth + 1);
+	bk_free(subs);
+	return rc;
+}
+
+int
+hive_edit_reach(struct hive *h, hive_key_t key)
+{
+	struct ewalk w = { h, NULL, 0, 0 };
+	size_t i;
+	int rc;
+
+	if (!h->lazy)
+		return 0;       /* the whole tree was verified (hive_check_writable()) */
+	if (h->tree < 0)
+		return hive_check_writable(h);
+	if ((rc = vmap_fit(h)) < 0)
+		return rc;
+	rc = ewalk_key(&w, key, 0);
+	for (i = 0; i < w.n; i++) {
+		uint32_t slot = w.keys[i] / HIVE_CELL_ALIGN;
+
+		h->vwalk[slot / 8] &= (uint8_t)~(1u << (slot % 8));
+		if (rc == 0)
+			h->vok[slot / 8] |= (uint8_t)(1u << (slot % 8));
+	}
+	bk_free(w.keys);
+	if (rc == -BK_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		h->tree = -1;   /* read-only from now on, commit included */
+		return hive_check_writable(h);
+	}
+	return 0;
+}
+
+void
+hive_edit_reach_reset(struct hive *h)
+{
+	if (h->vok)
+		memset(h->vok, 0, h->vmap_len);
+}
+
 int
 hive_key_walk(hive_t *h, hive_key_t start, hive_key_walk_cb cb, void *data)
 {

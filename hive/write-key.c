@@ -229,7 +229,7 @@ hive_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w, ui
 	}
 	if (rc != -BK_ENOTFOUND)
 		return rc;
-	if ((rc = key_depth(h, parent, &depth)) < 0)
+	if ((rc = hive_edit_reach(h, parent)) < 0 || (rc = key_depth(h, parent, &depth)) < 0)
 		return rc;
 	if (depth + 1 >= HIVE_MAX_DEPTH)
 		return bk_err(&h->err, BK_ETOOBIG, "%s: keys cannot nest deeper than %d", h->path,
@@ -393,7 +393,9 @@ hive_key_delete(hive_t *h, hive_key_t key, int recursive)
 
 	if (rc < 0)
 		return rc;
-	rc = hive_nk_read(h, key, &nk);
+	rc = hive_edit_reach(h, key);
+	if (rc == 0)
+		rc = hive_nk_read(h, key, &nk);
 	if (rc == 0 && key == h->base.root_offset)
 		rc = bk_err(&h->err, BK_EINVAL, "%s: the root key cannot be deleted", h->path);
 	if (rc == 0 && nk.subkey_count && !recursive)
@@ -437,7 +439,9 @@ hive_key_set_class(hive_t *h, hive_key_t key, const uint8_t *cls, size_t len)
 
 	if (rc < 0)
 		return rc;
-	rc = hive_set_class_raw(h, key, cls, cls ? len : 0);
+	rc = hive_edit_reach(h, key);
+	if (rc == 0)
+		rc = hive_set_class_raw(h, key, cls, cls ? len : 0);
 	if (rc == 0)
 		rc = hive_nk_touch(h, key);
 	return hw_end(h, rc);

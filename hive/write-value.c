@@ -396,8 +396,10 @@ hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint3
 	struct nk_rec nk;
 	struct vk_rec old;
 	uint32_t idx, vk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hive_edit_reach(h, key);
 
+	if (rc == 0)
+		rc = hive_nk_read(h, key, &nk);
 	if (rc < 0)
 		return rc;
 	if (len > HIVE_MAX_DATA)
@@ -501,8 +503,10 @@ value_delete(struct hive *h, hive_key_t key, const struct hive_wname *w)
 {
 	struct nk_rec nk;
 	uint32_t idx, vk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hive_edit_reach(h, key);
 
+	if (rc == 0)
+		rc = hive_nk_read(h, key, &nk);
 	if (rc == 0)
 		rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
 	hive_vindex_free(h);        /* positions shift */

@@ -55,7 +55,14 @@ enum {
 	 * (hive_check() and hive_get_stats() still read everything).  Read-only,
 	 * the chain of hbin headers is still checked at open; with
 	 * HIVE_OPEN_WRITE, as far as the edit reaches, and all of it before
-	 * the hive grows. */
+	 * the hive grows.  The key tree likewise: without this flag the first
+	 * edit walks the whole tree, and a loop or nesting deeper than 512
+	 * anywhere makes the hive read-only; with it, each edit walks the
+	 * subtree of the key it changes (a value's key, the parent of a new
+	 * key, a deleted key), and a loop or nesting deeper than 512 levels
+	 * below that key makes the hive read-only.  An edit of a key in or
+	 * above a loop is refused; one of a key whose subtree is sound is not
+	 * (doc/safety.md). */
 	HIVE_OPEN_LAZY    = 1 << 4,
 };
 

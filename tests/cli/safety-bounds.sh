@@ -14,6 +14,7 @@ one_line() {
 L="$TMP/loop.hiv"
 "$HIVETOOL" create "$L"
 "$HIVETOOL" mkkey -p "$L" 'A\B'
+"$HIVETOOL" mkkey -p "$L" 'A\C'
 "$HIVETOOL" set "$L" A v REG_DWORD 1
 python3 - "$L" <<'PY'
 import struct, sys
@@ -42,7 +43,18 @@ expect_exit 1 "$HIVETOOL" set "$L" A v REG_DWORD 2
 grep -q "its keys form a loop or nest too deep; the hive is read-only" "$TMP/err" ||
 	fail "set on a loop: $(cat "$TMP/err")"
 one_line
+# Above the loop: the root's subtree holds it (the edit's own check).
 expect_exit 1 "$HIVETOOL" mkkey "$L" C
+grep -q "its keys form a loop or nest too deep; the hive is read-only" "$TMP/err" ||
+	fail "mkkey at the root of a loop: $(cat "$TMP/err")"
+expect_exit 1 "$HIVETOOL" del -r "$L" A
+grep -q "the hive is read-only" "$TMP/err" || fail "del -r A: $(cat "$TMP/err")"
+# Below it: an edit checks the subtree it reaches (doc/safety.md), so A\C,
+# whose subtree is sound, may be edited, and the loop is still reported.
+expect_exit 0 "$HIVETOOL" set "$L" 'A\C' w REG_DWORD 3
+expect_exit 0 "$HIVETOOL" get "$L" 'A\C' w
+expect_exit 2 "$HIVETOOL" ls -r "$L"
+grep -q "reached twice (loop)" "$TMP/err" || fail "loop gone after an edit: $(cat "$TMP/err")"
 "$HIVETOOL" create "$TMP/other.hiv"
 expect_exit 2 "$HIVETOOL" diff "$L" "$TMP/other.hiv"
 grep -q "loop" "$TMP/err" || fail "diff on a loop: $(cat "$TMP/err")"

@@ -385,6 +385,26 @@ free_subtree(struct hive *h, uint32_t key, int depth)
 	return rc ? rc : hive_cell_free(h, key);
 }
 
+/*
+ * A delete frees the key's cells.  A key of that subtree listed under a
+ * second parent elsewhere would be left pointing at freed cells, and only a
+ * walk of the whole tree sees that: so a delete checks the whole tree even
+ * on a lazy open, where other edits check the edited key's subtree only
+ * (hive_edit_reach()).  Deletes are rare; set and add stay cheap.
+ */
+static int
+delete_reach(struct hive *h, hive_key_t key)
+{
+	int rc = hive_edit_reach(h, key);
+
+	if (rc == 0 && h->lazy && h->tree == 0) {
+		rc = hive_tree_verify(h, h->base.root_offset);
+		if (rc < 0 && rc != -BK_ENOMEM)
+			rc = hive_check_writable(h);
+	}
+	return rc;
+}
+
 int
 hive_key_delete(hive_t *h, hive_key_t key, int recursive)
 {
@@ -393,7 +413,7 @@ hive_key_delete(hive_t *h, hive_key_t key, int recursive)
 
 	if (rc < 0)
 		return rc;
-	rc = hive_edit_reach(h, key);
+	rc = delete_reach(h, key);
 	if (rc == 0)
 		rc = hive_nk_read(h, key, &nk);
 	if (rc == 0 && key == h->base.root_offset)

@@ -59,9 +59,10 @@ enum {
 	 * edit walks the whole tree, and a loop or nesting deeper than 512
 	 * anywhere makes the hive read-only; with it, each edit walks the
 	 * subtree of the key it changes (a value's key, the parent of a new
-	 * key, a deleted key), and a loop or nesting deeper than 512 levels
-	 * below that key makes the hive read-only.  An edit of a key in or
-	 * above a loop is refused; one of a key whose subtree is sound is not
+	 * key), and a loop or nesting deeper than 512 levels below that key
+	 * makes the hive read-only; a delete, which frees cells, walks the
+	 * whole tree either way.  An edit of a key in or above a loop is
+	 * refused; a set or add on a key whose subtree is sound is not
 	 * (doc/safety.md). */
 	HIVE_OPEN_LAZY    = 1 << 4,
 };

@@ -53,6 +53,10 @@ grep -q "the hive is read-only" "$TMP/err" || fail "del -r A: $(cat "$TMP/err")"
 # whose subtree is sound, may be edited, and the loop is still reported.
 expect_exit 0 "$HIVETOOL" set "$L" 'A\C' w REG_DWORD 3
 expect_exit 0 "$HIVETOOL" get "$L" 'A\C' w
+# A delete frees cells, so it checks the whole tree even there: refused.
+expect_exit 1 "$HIVETOOL" del "$L" 'A\C'
+grep -q "the hive is read-only" "$TMP/err" || fail "del A\\C beside a loop: $(cat "$TMP/err")"
+expect_exit 0 "$HIVETOOL" get "$L" 'A\C' w
 expect_exit 2 "$HIVETOOL" ls -r "$L"
 grep -q "reached twice (loop)" "$TMP/err" || fail "loop gone after an edit: $(cat "$TMP/err")"
 "$HIVETOOL" create "$TMP/other.hiv"

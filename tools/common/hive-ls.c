@@ -44,7 +44,8 @@ struct ls_state {
 static void
 out_flush(struct ls_state *s)
 {
-	fwrite(s->out.p, 1, s->out.len, stdout);
+	if (s->out.len)         /* the buffer is NULL until the first output */
+		fwrite(s->out.p, 1, s->out.len, stdout);
 	s->out.len = 0;
 }
 

@@ -42,7 +42,7 @@ const struct fs_driver *const test_fat_driver = &fs_fat_driver;
  * That is libntfs-3g under a failing device, not a leak of bcdkit's; the
  * valgrind pass covers bcdkit's NTFS paths without injected failures.
  */
-const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) __attribute__((visibility("default"), used));
 const char *
 __lsan_default_suppressions(void)
 {

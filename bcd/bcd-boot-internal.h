@@ -37,7 +37,7 @@
  * extra with one object holding the elements every new loader gets.
  * tmpl NULL: the built-in template.
  */
-int bcd_boot_template(struct bm_store *m, bcd_store_t *tmpl, int firmware,
+int bc_boot_template(struct bm_store *m, bcd_store_t *tmpl, int firmware,
 		      struct bm_store *extra);
 
 #endif

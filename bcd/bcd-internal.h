@@ -34,11 +34,11 @@ enum bcd_owner {
 };
 
 /* An integer element holding an IPv4 address (shown as a.b.c.d). */
-bool bcd_element_is_ipv4(uint32_t objtype, uint32_t eltype);
+bool bc_element_is_ipv4(uint32_t objtype, uint32_t eltype);
 /* The table that names class-2 elements of an object type. */
-int bcd_owner_of_type(uint32_t objtype);
+int bc_owner_of_type(uint32_t objtype);
 /* Well-known GUID text of an alias row, by index; NULL past the end. */
-bool bcd_wellknown_is_virtual(const bcd_guid_t *g);
+bool bc_wellknown_is_virtual(const bcd_guid_t *g);
 
 /* ---- the store handle -------------------------------------------------------- */
 struct bcd_store {
@@ -55,13 +55,13 @@ struct bcd_store {
 };
 
 /* Key of an object, or -BK_ENOTFOUND (with a detail). */
-int bcd_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out);
+int bc_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out);
 /* Give a note (not an error) to the store's message callback. */
-void bcd_note(bcd_store_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bc_note(bcd_store_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record a hive failure as the store's error. */
-int bcd_hive_err(bcd_store_t *s, int rc, const char *what);
+int bc_hive_err(bcd_store_t *s, int rc, const char *what);
 /* /export of a store whose hive has no host file (store-image.c). */
-int bcd_store_export_image(bcd_store_t *s, const char *dst);
+int bc_store_export_image(bcd_store_t *s, const char *dst);
 
 /* ---- device elements in memory ----------------------------------------------- */
 /*
@@ -107,10 +107,10 @@ bcd_default_locate_elem(uint32_t eltype)
 	return BCD_ELEM_CLASS(eltype) == 2 ? BCD_EL_SYSTEMROOT : BCD_EL_PATH;
 }
 
-int bcd_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out);
-int bcd_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len);
-void bcd_dev_free(struct bcd_dev *d);
-struct bcd_dev *bcd_dev_new(uint32_t type);
+int bc_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out);
+int bc_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len);
+void bc_dev_free(struct bcd_dev *d);
+struct bcd_dev *bc_dev_new(uint32_t type);
 
 /* ---- drive map ------------------------------------------------------------------- */
 struct bcd_devmap {
@@ -123,8 +123,8 @@ struct bcd_devmap {
 };
 
 /* The partition a map name ("C:", "\\Device\\HarddiskVolume3") stands for. */
-int bcd_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition_id *out);
-bool bcd_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b);
+int bc_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition_id *out);
+bool bc_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b);
 
 /* ---- small helpers ------------------------------------------------------------------ */
 /* A growing text buffer; on allocation failure it sets oom and stops. */
@@ -133,22 +133,22 @@ struct bcd_sbuf {
 	size_t len, cap;
 	bool oom;
 };
-void bcd_sb_putc(struct bcd_sbuf *b, char c);
-void bcd_sb_puts(struct bcd_sbuf *b, const char *s);
+void bc_sb_putc(struct bcd_sbuf *b, char c);
+void bc_sb_puts(struct bcd_sbuf *b, const char *s);
 /* n bytes at s; a bk_put_fn (common/bk-escape.h) for a struct bcd_sbuf *. */
-void bcd_sb_put(void *b, const char *s, size_t n);
-void bcd_sb_printf(struct bcd_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bc_sb_put(void *b, const char *s, size_t n);
+void bc_sb_printf(struct bcd_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hand over the text (NUL-terminated) or fail with -BK_ENOMEM. */
-int bcd_sb_finish(struct bcd_sbuf *b, char **out);
+int bc_sb_finish(struct bcd_sbuf *b, char **out);
 
 /* snprintf into a caller's error buffer (may be NULL). */
-void bcd_errbuf_set(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void bc_errbuf_set(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
-bool bcd_parse_u64(const char *s, uint64_t *out);
-int bcd_strcasecmp(const char *a, const char *b);
+bool bc_parse_u64(const char *s, uint64_t *out);
+int bc_strcasecmp(const char *a, const char *b);
 
 /* UTF-16LE bytes to UTF-8 up to the first NUL. */
-int bcd_utf16le_to_utf8(const uint8_t *p, size_t len, char **out);
+int bc_utf16le_to_utf8(const uint8_t *p, size_t len, char **out);
 
 #endif

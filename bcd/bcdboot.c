@@ -50,7 +50,7 @@ wk(const char *alias)
 static struct bcd_dev *
 part_dev(const struct bcd_partition_id *id)
 {
-	struct bcd_dev *d = bcd_dev_new(BCD_DT_PARTITION);
+	struct bcd_dev *d = bc_dev_new(BCD_DT_PARTITION);
 
 	if (!d)
 		return NULL;
@@ -74,8 +74,8 @@ encode(struct bcd_dev *root, uint8_t **out, size_t *len)
 
 	memset(&t, 0, sizeof(t));
 	t.root = root;
-	rc = root ? bcd_dev_encode(&t, out, len) : -BK_ENOMEM;
-	bcd_dev_free(root);
+	rc = root ? bc_dev_encode(&t, out, len) : -BK_ENOMEM;
+	bc_dev_free(root);
 	return rc;
 }
 
@@ -95,11 +95,11 @@ vhd_dev(const struct bcd_boot_params *p)
 	if (!d)
 		return NULL;
 	d->disk_type = 6;
-	file = bcd_dev_new(BCD_DT_BLOCKIO);
+	file = bc_dev_new(BCD_DT_BLOCKIO);
 	d->child = file;
 	if (!file || !(file->host = part_dev(&p->vhd_host)) ||
 	    bk_utf8_to_utf16(p->vhd_path, strlen(p->vhd_path), &u, &n) < 0) {
-		bcd_dev_free(d);
+		bc_dev_free(d);
 		return NULL;
 	}
 	file->bio_type = BCD_BIO_FILE;
@@ -131,7 +131,7 @@ same_windows(struct build *b, const struct bm_obj *o, const char *root)
 		return false;
 	if (bm_get(o, BCD_EL_SYSTEMROOT, &sr) < 0)
 		return false;
-	same = sr.string && bcd_strcasecmp(sr.string, root) == 0;
+	same = sr.string && bc_strcasecmp(sr.string, root) == 0;
 	bcd_value_free(&sr);
 	return same;
 }
@@ -476,7 +476,7 @@ add_template(struct build *b, bcd_store_t *tmpl)
 	int rc;
 
 	memset(&t, 0, sizeof(t));
-	rc = bcd_boot_template(&t, tmpl, b->p->firmware, &b->extra);
+	rc = bc_boot_template(&t, tmpl, b->p->firmware, &b->extra);
 	for (i = 0; i < t.n && rc == 0; i++)
 		if (!bm_find(&b->m, &t.o[i].id))
 			rc = bm_copy_obj(&b->m, &t.o[i], NULL);
@@ -494,7 +494,7 @@ take_merge_source(struct build *b)
 	char g[BCD_GUID_STRLEN];
 
 	if (!o || bm_type(o) != BCD_OBJ_OSLOADER) {
-		bcd_errbuf_set(b->errbuf, b->errlen, "%s is not a Windows Boot Loader in the "
+		bc_errbuf_set(b->errbuf, b->errlen, "%s is not a Windows Boot Loader in the "
 			       "store", bcd_guid_format(b->p->merge_id, g));
 		return -BK_ENOTFOUND;
 	}
@@ -539,11 +539,11 @@ static int
 check_params(const struct bcd_boot_params *p, char *errbuf, size_t errlen)
 {
 	if (p->firmware != BCD_BOOT_BIOS && p->firmware != BCD_BOOT_UEFI) {
-		bcd_errbuf_set(errbuf, errlen, "firmware must be BIOS or UEFI");
+		bc_errbuf_set(errbuf, errlen, "firmware must be BIOS or UEFI");
 		return -BK_EINVAL;
 	}
 	if (p->systemroot[0] != '\\' || (p->vhd_path && p->vhd_path[0] != '\\')) {
-		bcd_errbuf_set(errbuf, errlen, "paths in the store must start with a backslash");
+		bc_errbuf_set(errbuf, errlen, "paths in the store must start with a backslash");
 		return -BK_EINVAL;
 	}
 	return 0;
@@ -583,13 +583,13 @@ bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store
 	if (rc == 0)
 		rc = hive_create(&h, path, STORE_ROOT, STORE_MINOR, errbuf, errlen);
 	if (rc == 0 && (rc = bm_write(&b.m, h)) < 0)
-		bcd_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
+		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
 	if (rc == 0)
 		rc = bcd_store_open_hive(out, h, path, BCD_OPEN_WRITE, errbuf, errlen);
 	if (rc < 0 && h)
 		hive_close(h);
 	if (rc < 0 && errbuf && !errbuf[0])
-		bcd_errbuf_set(errbuf, errlen, "%s: %s", path, bk_strerror(rc));
+		bc_errbuf_set(errbuf, errlen, "%s: %s", path, bk_strerror(rc));
 	bm_free(&b.m);
 	bm_free(&b.extra);
 	bm_free(&b.merge);

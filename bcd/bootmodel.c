@@ -64,7 +64,7 @@ bm_key_set(struct bm_key *k, const char *name, uint32_t type, const void *d, siz
 	if (n)
 		memcpy(copy, d, n);
 	for (i = 0; i < k->nv; i++)
-		if (bcd_strcasecmp(k->v[i].name, name) == 0)
+		if (bc_strcasecmp(k->v[i].name, name) == 0)
 			v = &k->v[i];
 	if (!v) {
 		grown = bk_realloc(k->v, (k->nv + 1) * sizeof(*grown));
@@ -201,7 +201,7 @@ bm_type(const struct bm_obj *o)
 	size_t i;
 
 	for (i = 0; i < o->desc.nv; i++)
-		if (bcd_strcasecmp(o->desc.v[i].name, "Type") == 0 && o->desc.v[i].len >= 4)
+		if (bc_strcasecmp(o->desc.v[i].name, "Type") == 0 && o->desc.v[i].len >= 4)
 			return bk_le32(o->desc.v[i].data);
 	return 0;
 }
@@ -216,7 +216,7 @@ el_key(const struct bm_obj *o, uint32_t eltype)
 
 	snprintf(name, sizeof(name), "%08x", eltype);
 	for (i = 0; i < o->nel; i++)
-		if (bcd_strcasecmp(o->el[i].name, name) == 0)
+		if (bc_strcasecmp(o->el[i].name, name) == 0)
 			return &o->el[i];
 	return NULL;
 }
@@ -228,7 +228,7 @@ bm_get_raw(const struct bm_obj *o, uint32_t eltype)
 	size_t i;
 
 	for (i = 0; k && i < k->nv; i++)
-		if (bcd_strcasecmp(k->v[i].name, "Element") == 0)
+		if (bc_strcasecmp(k->v[i].name, "Element") == 0)
 			return &k->v[i];
 	return NULL;
 }
@@ -413,7 +413,7 @@ bm_load(struct bm_store *m, bcd_store_t *s)
 	}
 	free(keys);
 	if (rc < 0)
-		return rc == -BK_ENOMEM ? rc : bcd_hive_err(s, rc, "reading the store");
+		return rc == -BK_ENOMEM ? rc : bc_hive_err(s, rc, "reading the store");
 	return 0;
 }
 
@@ -433,7 +433,7 @@ write_values(hive_t *h, hive_key_t key, const struct bm_key *k)
 static int
 cmp_key(const void *a, const void *b)
 {
-	return bcd_strcasecmp((*(const struct bm_key *const *)a)->name,
+	return bc_strcasecmp((*(const struct bm_key *const *)a)->name,
 			      (*(const struct bm_key *const *)b)->name);
 }
 
@@ -518,7 +518,7 @@ bm_copy_elements(struct bm_obj *dst, const struct bm_obj *src)
 	for (i = 0; i < src->nel && rc == 0; i++) {
 		k = NULL;
 		for (size_t j = 0; j < dst->nel && !k; j++)
-			if (bcd_strcasecmp(dst->el[j].name, src->el[i].name) == 0)
+			if (bc_strcasecmp(dst->el[j].name, src->el[i].name) == 0)
 				k = &dst->el[j];
 		if (k) {
 			key_free(k);

@@ -49,7 +49,7 @@ strip_class4(struct bm_obj *o)
 
 	while (i < o->nel) {
 		snprintf(hx, sizeof(hx), "0x%.8s", o->el[i].name);
-		if (bcd_parse_u64(hx, &t) && BCD_ELEM_CLASS(t) == 4)
+		if (bc_parse_u64(hx, &t) && BCD_ELEM_CLASS(t) == 4)
 			bm_del(o, (uint32_t)t);
 		else
 			i++;
@@ -228,7 +228,7 @@ builtin_extra(struct bm_store *extra, int firmware)
 }
 
 int
-bcd_boot_template(struct bm_store *m, bcd_store_t *tmpl, int firmware, struct bm_store *extra)
+bc_boot_template(struct bm_store *m, bcd_store_t *tmpl, int firmware, struct bm_store *extra)
 {
 	struct bm_store t;
 	int rc = 0;

@@ -72,9 +72,9 @@ parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, c
 
 	if (bcd_element_enum_value(objtype, el, v, out) == 0)
 		return 0;
-	if (bcd_element_is_ipv4(objtype, el) && parse_ipv4(v, out))
+	if (bc_element_is_ipv4(objtype, el) && parse_ipv4(v, out))
 		return 0;
-	if (!bcd_parse_u64(v, out))
+	if (!bc_parse_u64(v, out))
 		return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer%s", name, v,
 			      enumerated ? " or a known value name" : "");
 	if (enumerated && !custom && !bcd_element_enum_name(objtype, el, *out))
@@ -127,7 +127,7 @@ int_item(const char *tok, void *data)
 
 	if (out->n_integers >= BCD_MAX_LIST)
 		return bk_err(&c->s->err, BK_ETOOBIG, "%s: too many integers", c->name);
-	if (!bcd_parse_u64(tok, &out->integers[out->n_integers++]))
+	if (!bc_parse_u64(tok, &out->integers[out->n_integers++]))
 		return bk_err(&c->s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer", c->name, tok);
 	return 0;
 }
@@ -168,12 +168,12 @@ set_device(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, const char *name,
 	/* A ramdisk's options object may be created after the device that
 	 * names it (Windows' own stores hold such references): a note, not
 	 * an error. */
-	if (bcd_dev_decode(data, len, &t) == 0) {
+	if (bc_dev_decode(data, len, &t) == 0) {
 		memcpy(opt.b, t.options, 16);
-		bcd_dev_free(t.root);
+		bc_dev_free(t.root);
 		if (memcmp(opt.b, (uint8_t[16]){ 0 }, 16) != 0 && must_exist(s, &opt) < 0) {
 			bk_err_clear(&s->err);
-			bcd_note(s, "%s: the options object %s does not exist yet; create it with "
+			bc_note(s, "%s: the options object %s does not exist yet; create it with "
 				 "/create %s /device", name, bcd_guid_format(&opt, g), g);
 		}
 	}

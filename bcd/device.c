@@ -5,9 +5,9 @@
  * An element is a 16-byte options GUID followed by one device descriptor:
  * {type, flags, size, reserved} and a payload that may nest further
  * descriptors (the volume a file lives on, the file a virtual disk lives in,
- * the parent of a locate).  bcd_dev_decode() accepts only the layouts
+ * the parent of a locate).  bc_dev_decode() accepts only the layouts
  * bcdedit writes, exactly: every size must agree and every field that is
- * zero in those layouts must be zero, so bcd_dev_encode() of the result
+ * zero in those layouts must be zero, so bc_dev_encode() of the result
  * gives back the same bytes.  Anything else is left to the caller to keep
  * as raw bytes.
  */
@@ -32,7 +32,7 @@ struct dec {
 };
 
 struct bcd_dev *
-bcd_dev_new(uint32_t type)
+bc_dev_new(uint32_t type)
 {
 	struct bcd_dev *d = bk_calloc(1, sizeof(*d));
 
@@ -42,12 +42,12 @@ bcd_dev_new(uint32_t type)
 }
 
 void
-bcd_dev_free(struct bcd_dev *d)
+bc_dev_free(struct bcd_dev *d)
 {
 	if (!d)
 		return;
-	bcd_dev_free(d->host);
-	bcd_dev_free(d->child);
+	bc_dev_free(d->host);
+	bc_dev_free(d->child);
 	bk_free(d->path);
 	bk_free(d);
 }
@@ -202,7 +202,7 @@ dec_desc(struct dec *c, size_t off, size_t end, int depth, struct bcd_dev **out,
 	resv = bk_get_le32(&c->v, off + 12);
 	if (c->v.oob || resv != 0 || sz < DESC_HDR || sz > end - off)
 		return -BK_ECORRUPT;
-	d = bcd_dev_new(type);
+	d = bc_dev_new(type);
 	if (!d)
 		return -BK_ENOMEM;
 	d->flags = flags;
@@ -226,7 +226,7 @@ dec_desc(struct dec *c, size_t off, size_t end, int depth, struct bcd_dev **out,
 		break;
 	}
 	if (rc < 0) {
-		bcd_dev_free(d);
+		bc_dev_free(d);
 		return rc;
 	}
 	*out = d;
@@ -235,7 +235,7 @@ dec_desc(struct dec *c, size_t off, size_t end, int depth, struct bcd_dev **out,
 }
 
 int
-bcd_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out)
+bc_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out)
 {
 	struct dec c;
 	size_t size = 0;
@@ -251,7 +251,7 @@ bcd_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out)
 	if (rc < 0)
 		return rc;
 	if (16 + size != len) {
-		bcd_dev_free(out->root);
+		bc_dev_free(out->root);
 		out->root = NULL;
 		return -BK_ECORRUPT;
 	}
@@ -412,7 +412,7 @@ enc_desc(struct enc *e, const struct bcd_dev *d, int depth)
 }
 
 int
-bcd_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len)
+bc_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len)
 {
 	struct enc e;
 	size_t i;
@@ -445,10 +445,10 @@ bcd_device_roundtrips(const uint8_t *data, size_t len)
 	size_t n = 0;
 	int ok;
 
-	if (bcd_dev_decode(data, len, &t) < 0)
+	if (bc_dev_decode(data, len, &t) < 0)
 		return 0;
-	ok = bcd_dev_encode(&t, &p, &n) == 0 && n == len && memcmp(p, data, len) == 0;
-	bcd_dev_free(t.root);
+	ok = bc_dev_encode(&t, &p, &n) == 0 && n == len && memcmp(p, data, len) == 0;
+	bc_dev_free(t.root);
 	bk_free(p);
 	return ok;
 }

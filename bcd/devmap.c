@@ -40,7 +40,7 @@ bcd_devmap_last_error(const bcd_devmap_t *m)
 }
 
 bool
-bcd_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b)
+bc_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b)
 {
 	if (a->style != b->style)
 		return false;
@@ -156,7 +156,7 @@ explicit_identity(bcd_devmap_t *m, const char *target, struct bcd_partition_id *
 				  sizeof(m->err.msg));
 	if (rc < 0)
 		return rc;
-	rc = bcd_dev_decode(bytes, len, &t);
+	rc = bc_dev_decode(bytes, len, &t);
 	bk_free(bytes);
 	if (rc < 0)
 		return rc;
@@ -169,7 +169,7 @@ explicit_identity(bcd_devmap_t *m, const char *target, struct bcd_partition_id *
 		memcpy(id->gpt_part.b, t.root->part_id, 16);
 		memcpy(id->gpt_disk.b, t.root->disk_id, 16);
 	}
-	bcd_dev_free(t.root);
+	bc_dev_free(t.root);
 	return 0;
 }
 
@@ -256,7 +256,7 @@ bcd_devmap_add(bcd_devmap_t *m, const char *spec)
 }
 
 int
-bcd_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition_id *out)
+bc_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition_id *out)
 {
 	size_t i;
 

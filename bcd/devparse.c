@@ -23,7 +23,7 @@ struct pctx {
 static int
 perr(struct pctx *c, int code, const char *fmt, const char *arg)
 {
-	bcd_errbuf_set(c->errbuf, c->errlen, fmt, arg);
+	bc_errbuf_set(c->errbuf, c->errlen, fmt, arg);
 	return code;
 }
 
@@ -68,10 +68,10 @@ explicit_part(const char *s, struct bcd_partition_id *id)
 			char hx[16];
 
 			snprintf(hx, sizeof(hx), "0x%s", buf + 4);
-			if (!bcd_parse_u64(hx, &sig))
+			if (!bc_parse_u64(hx, &sig))
 				return -BK_ESYNTAX;
 		}
-		if (!bcd_parse_u64(c1 + 1, &off))
+		if (!bc_parse_u64(c1 + 1, &off))
 			return -BK_ESYNTAX;
 		id->style = BCD_PART_MBR;
 		id->mbr_signature = (uint32_t)sig;
@@ -117,7 +117,7 @@ parse_volume(struct pctx *c, const char *s, struct bcd_dev **out)
 	if (rc == -BK_ESYNTAX)
 		return perr(c, rc, "malformed partition \"%s\" (mbr:SIGNATURE:OFFSET or "
 			    "gpt:{DISK}:{PARTITION})", s);
-	if (rc == -BK_ENOTFOUND && bcd_devmap_find(c->map, s, &id) < 0) {
+	if (rc == -BK_ENOTFOUND && bc_devmap_find(c->map, s, &id) < 0) {
 		bool letter = ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
 			      s[1] == ':' && s[2] == '\0';
 
@@ -125,11 +125,11 @@ parse_volume(struct pctx *c, const char *s, struct bcd_dev **out)
 			return perr(c, -BK_ESYNTAX, "unknown volume \"%s\"", s);
 		if (letter)
 			return perr(c, -BK_ENOTFOUND, "drive %s is not mapped (use --map X:=TARGET)", s);
-		bcd_errbuf_set(c->errbuf, c->errlen, "volume %s is not mapped (use --map '%s=TARGET')",
+		bc_errbuf_set(c->errbuf, c->errlen, "volume %s is not mapped (use --map '%s=TARGET')",
 			       s, s);
 		return -BK_ENOTFOUND;
 	}
-	d = bcd_dev_new(BCD_DT_PARTITION);
+	d = bc_dev_new(BCD_DT_PARTITION);
 	if (!d)
 		return -BK_ENOMEM;
 	fill_part(d, &id);
@@ -161,11 +161,11 @@ parse_hostpath(struct pctx *c, const char *s, size_t n, struct bcd_dev *d)
 		return rc;
 	d->has_path = true;
 	if (strcasecmp(host, "boot") == 0) {
-		d->host = bcd_dev_new(BCD_DT_BOOT);
+		d->host = bc_dev_new(BCD_DT_BOOT);
 		return d->host ? 0 : -BK_ENOMEM;
 	}
 	if (strcasecmp(host, "locate") == 0) {
-		d->host = bcd_dev_new(BCD_DT_LOCATE);
+		d->host = bc_dev_new(BCD_DT_LOCATE);
 		if (!d->host)
 			return -BK_ENOMEM;
 		d->host->loc_type = 1;
@@ -219,19 +219,19 @@ parse_vhd(struct pctx *c, const char *s, struct bcd_devtree *t)
 			return rc;
 		end = loc;
 	}
-	file = bcd_dev_new(BCD_DT_BLOCKIO);
+	file = bc_dev_new(BCD_DT_BLOCKIO);
 	if (!file)
 		return -BK_ENOMEM;
 	file->bio_type = BCD_BIO_FILE;
 	rc = parse_hostpath(c, s, (size_t)(end - s), file);
 	if (rc < 0) {
-		bcd_dev_free(file);
+		bc_dev_free(file);
 		return rc;
 	}
 	if (part) {
-		root = bcd_dev_new(BCD_DT_PARTITION);
+		root = bc_dev_new(BCD_DT_PARTITION);
 		if (!root) {
-			bcd_dev_free(file);
+			bc_dev_free(file);
 			return -BK_ENOMEM;
 		}
 		fill_part(root, &id);
@@ -240,12 +240,12 @@ parse_vhd(struct pctx *c, const char *s, struct bcd_devtree *t)
 		t->root = root;
 		return 0;
 	}
-	vd = bcd_dev_new(BCD_DT_BLOCKIO);
-	root = bcd_dev_new(BCD_DT_LOCATE);
+	vd = bc_dev_new(BCD_DT_BLOCKIO);
+	root = bc_dev_new(BCD_DT_LOCATE);
 	if (!vd || !root) {
-		bcd_dev_free(vd);
-		bcd_dev_free(root);
-		bcd_dev_free(file);
+		bc_dev_free(vd);
+		bc_dev_free(root);
+		bc_dev_free(file);
 		return -BK_ENOMEM;
 	}
 	vd->bio_type = BCD_BIO_VDISK;
@@ -270,7 +270,7 @@ parse_ramdisk(struct pctx *c, const char *s, struct bcd_devtree *t)
 		memcpy(t->options, g.b, 16);
 		end = opt;
 	}
-	d = bcd_dev_new(BCD_DT_BLOCKIO);
+	d = bc_dev_new(BCD_DT_BLOCKIO);
 	if (!d)
 		return -BK_ENOMEM;
 	d->bio_type = BCD_BIO_RAMDISK;
@@ -297,7 +297,7 @@ parse_raw(struct pctx *c, const char *hex, uint8_t **out, size_t *len)
 		char hx[8];
 
 		snprintf(hx, sizeof(hx), "0x%s", b);
-		(void)bcd_parse_u64(hx, &v);
+		(void)bc_parse_u64(hx, &v);
 		p[i] = (uint8_t)v;
 	}
 	*out = p;
@@ -311,13 +311,13 @@ parse_tree(struct pctx *c, const char *s, struct bcd_devtree *t)
 	struct bcd_dev *d;
 
 	if (strcasecmp(s, "boot") == 0) {
-		t->root = bcd_dev_new(BCD_DT_BOOT);
+		t->root = bc_dev_new(BCD_DT_BOOT);
 		return t->root ? 0 : -BK_ENOMEM;
 	}
 	if (prefix(s, "partition="))
 		return parse_volume(c, s + 10, &t->root);
 	if (prefix(s, "file=")) {
-		d = t->root = bcd_dev_new(BCD_DT_BLOCKIO);
+		d = t->root = bc_dev_new(BCD_DT_BLOCKIO);
 		if (!d)
 			return -BK_ENOMEM;
 		d->bio_type = BCD_BIO_FILE;
@@ -328,7 +328,7 @@ parse_tree(struct pctx *c, const char *s, struct bcd_devtree *t)
 	if (prefix(s, "vhd="))
 		return parse_vhd(c, s + 4, t);
 	if (strcasecmp(s, "locate") == 0 || prefix(s, "locate=")) {
-		d = t->root = bcd_dev_new(BCD_DT_LOCATE);
+		d = t->root = bc_dev_new(BCD_DT_LOCATE);
 		if (!d)
 			return -BK_ENOMEM;
 		if (s[6] == '\0') {
@@ -357,7 +357,7 @@ bcd_device_from_text(const char *text, uint32_t eltype, const bcd_devmap_t *map,
 	memset(&t, 0, sizeof(t));
 	rc = parse_tree(&c, text, &t);
 	if (rc == 0)
-		rc = bcd_dev_encode(&t, out, len);
-	bcd_dev_free(t.root);
+		rc = bc_dev_encode(&t, out, len);
+	bc_dev_free(t.root);
 	return rc;
 }

@@ -54,15 +54,15 @@ part_text(struct bcd_sbuf *b, const struct bcd_dev *d, const bcd_devmap_t *map, 
 	}
 	if (letters && map)
 		for (i = 0; i < map->n; i++)
-			if (bcd_partition_id_equal(&map->drive[i].id, &id)) {
-				bcd_sb_puts(b, map->drive[i].name);
+			if (bc_partition_id_equal(&map->drive[i].id, &id)) {
+				bc_sb_puts(b, map->drive[i].name);
 				return true;
 			}
 	if (id.style == BCD_PART_MBR)
-		bcd_sb_printf(b, "mbr:%08x:%llu", id.mbr_signature,
+		bc_sb_printf(b, "mbr:%08x:%llu", id.mbr_signature,
 			      (unsigned long long)id.mbr_offset);
 	else
-		bcd_sb_printf(b, "gpt:%s:%s", bcd_guid_format(&id.gpt_disk, g1),
+		bc_sb_printf(b, "gpt:%s:%s", bcd_guid_format(&id.gpt_disk, g1),
 			      bcd_guid_format(&id.gpt_part, g2));
 	return true;
 }
@@ -85,7 +85,7 @@ path_text(struct bcd_sbuf *b, const struct bcd_dev *d)
 		b->oom = true;
 		return false;
 	}
-	bcd_sb_puts(b, s);
+	bc_sb_puts(b, s);
 	bk_free(s);
 	return true;
 }
@@ -103,18 +103,18 @@ host_text(struct bcd_sbuf *b, const struct bcd_dev *owner, const bcd_devmap_t *m
 {
 	const struct bcd_dev *h = owner->host;
 
-	bcd_sb_putc(b, '[');
+	bc_sb_putc(b, '[');
 	if (h->type == BCD_DT_BOOT)
-		bcd_sb_puts(b, "boot");
+		bc_sb_puts(b, "boot");
 	else if (h->type == BCD_DT_PARTITION && h->disk_type == 0 && !h->child) {
 		if (!part_text(b, h, map, true))
 			return false;
 	} else if (h->type == BCD_DT_LOCATE && h->loc_type == 1 && h->loc_elem == 0 &&
 		   !h->child && same_path(h, owner))
-		bcd_sb_puts(b, "locate");
+		bc_sb_puts(b, "locate");
 	else
 		return false;
-	bcd_sb_putc(b, ']');
+	bc_sb_putc(b, ']');
 	return path_text(b, owner);
 }
 
@@ -140,11 +140,11 @@ vhd_text(struct bcd_sbuf *b, const struct bcd_dev *loc, uint32_t eltype,
 	f = vd->child;
 	if (!f || f->type != BCD_DT_BLOCKIO || f->flags || f->bio_type != BCD_BIO_FILE)
 		return false;
-	bcd_sb_puts(b, "vhd=");
+	bc_sb_puts(b, "vhd=");
 	if (!host_text(b, f, map))
 		return false;
 	if (loc->loc_elem != bcd_default_locate_elem(eltype))
-		bcd_sb_printf(b, ",locate=custom:%08x", loc->loc_elem);
+		bc_sb_printf(b, ",locate=custom:%08x", loc->loc_elem);
 	return true;
 }
 
@@ -157,17 +157,17 @@ partition_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, const bcd_devma
 	if (d->flags)
 		return false;
 	if (d->disk_type == 0 && !f) {
-		bcd_sb_puts(b, "partition=");
+		bc_sb_puts(b, "partition=");
 		return part_text(b, d, map, true);
 	}
 	/* Resolved form: a partition inside a virtual disk and that disk's file. */
 	if (d->disk_type != 6 || !f || f->type != BCD_DT_BLOCKIO || f->flags ||
 	    f->bio_type != BCD_BIO_FILE)
 		return false;
-	bcd_sb_puts(b, "vhd=");
+	bc_sb_puts(b, "vhd=");
 	if (!host_text(b, f, map))
 		return false;
-	bcd_sb_puts(b, ",partition=");
+	bc_sb_puts(b, ",partition=");
 	return part_text(b, d, map, false);
 }
 
@@ -180,11 +180,11 @@ locate_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, uint32_t eltype,
 	if (d->child)
 		return vhd_text(b, d, eltype, map);
 	if (d->loc_type == 0 && d->path_len == 0) {
-		bcd_sb_printf(b, "locate=custom:%08x", d->loc_elem);
+		bc_sb_printf(b, "locate=custom:%08x", d->loc_elem);
 		return true;
 	}
 	if (d->loc_type == 1 && d->loc_elem == 0 && d->path_len && d->path[0] == '\\') {
-		bcd_sb_puts(b, "locate=");
+		bc_sb_puts(b, "locate=");
 		return path_text(b, d);
 	}
 	return false;
@@ -201,13 +201,13 @@ blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_dev
 	const char *alias;
 
 	if (d->bio_type == BCD_BIO_FILE && d->flags == 0) {
-		bcd_sb_puts(b, "file=");
+		bc_sb_puts(b, "file=");
 		return host_text(b, d, map);
 	}
 	if (d->bio_type != BCD_BIO_RAMDISK || d->flags != 1 ||
 	    !is_zero_guid(d->bio_extra) || bk_le32(d->bio_extra + 16) != 0)
 		return false;
-	bcd_sb_puts(b, "ramdisk=");
+	bc_sb_puts(b, "ramdisk=");
 	if (!host_text(b, d, map))
 		return false;
 	if (is_zero_guid(t->options))
@@ -216,9 +216,9 @@ blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_dev
 	alias = bcd_alias_name(&opt);
 	/* Only {ramdiskoptions} prints as an alias (doc/bcd-format-notes.md, "/enum text"). */
 	if (!(flags & BCD_TEXT_VERBOSE) && alias && strcmp(alias, "{ramdiskoptions}") == 0)
-		bcd_sb_printf(b, ",%s", alias);
+		bc_sb_printf(b, ",%s", alias);
 	else
-		bcd_sb_printf(b, ",%s", bcd_guid_format(&opt, g));
+		bc_sb_printf(b, ",%s", bcd_guid_format(&opt, g));
 	return true;
 }
 
@@ -235,7 +235,7 @@ tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, uint32_t eltype,
 	case BCD_DT_BOOT:
 		if (d->flags)
 			return false;
-		bcd_sb_puts(b, "boot");
+		bc_sb_puts(b, "boot");
 		return true;
 	case BCD_DT_PARTITION:
 		return partition_tree_text(b, d, map);
@@ -273,9 +273,9 @@ bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
 	bool ok = false;
 	size_t i;
 
-	if (bcd_device_roundtrips(data, len) && bcd_dev_decode(data, len, &t) == 0) {
+	if (bcd_device_roundtrips(data, len) && bc_dev_decode(data, len, &t) == 0) {
 		ok = tree_text(&b, &t, eltype, map, flags);
-		bcd_dev_free(t.root);
+		bc_dev_free(t.root);
 		/* Fields the text has no words for (descriptor flags, say) would
 		 * be lost by /set: such bytes print raw, as unknown layouts do. */
 		if (ok && !b.oom)
@@ -286,9 +286,9 @@ bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
 		b.len = 0;
 		if (b.p)
 			b.p[0] = '\0';
-		bcd_sb_puts(&b, "raw:");
+		bc_sb_puts(&b, "raw:");
 		for (i = 0; i < len; i++)
-			bcd_sb_printf(&b, "%02x", data[i]);
+			bc_sb_printf(&b, "%02x", data[i]);
 	}
-	return bcd_sb_finish(&b, out);
+	return bc_sb_finish(&b, out);
 }

@@ -49,8 +49,8 @@ owners_for(uint32_t objtype, uint32_t eltype, int *own)
 		own[n++] = BCD_OWN_LIB;
 		break;
 	case 2:
-		if (bcd_owner_of_type(objtype) != BCD_OWN_NONE)
-			own[n++] = bcd_owner_of_type(objtype);
+		if (bc_owner_of_type(objtype) != BCD_OWN_NONE)
+			own[n++] = bc_owner_of_type(objtype);
 		/* Class-2 elements of any application, whatever its kind. */
 		if ((objtype >> 28) == 1 || (objtype >> 28) == 2)
 			own[n++] = BCD_OWN_GENERIC;
@@ -169,7 +169,7 @@ bcd_element_enum_value(uint32_t objtype, uint32_t eltype, const char *name, uint
 }
 
 bool
-bcd_element_is_ipv4(uint32_t objtype, uint32_t eltype)
+bc_element_is_ipv4(uint32_t objtype, uint32_t eltype)
 {
 	const struct elem_row *r = elem_find(objtype, eltype);
 

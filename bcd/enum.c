@@ -98,10 +98,10 @@ raw_line(struct lines *l, const uint8_t *data, size_t len)
 	char *t = NULL;
 	size_t i;
 
-	bcd_sb_puts(&b, "raw:");
+	bc_sb_puts(&b, "raw:");
 	for (i = 0; i < len; i++)
-		bcd_sb_printf(&b, "%02x", data[i]);
-	if (bcd_sb_finish(&b, &t) < 0) {
+		bc_sb_printf(&b, "%02x", data[i]);
+	if (bc_sb_finish(&b, &t) < 0) {
 		l->oom = true;
 		return;
 	}
@@ -127,7 +127,7 @@ value_lines(struct ectx *c, uint32_t objtype, uint32_t eltype, const uint8_t *da
 		break;
 	case BCD_FMT_INTEGER:
 		en = bcd_element_enum_name(objtype, eltype, v->integer);
-		if (bcd_element_is_ipv4(objtype, eltype) && v->integer <= 0xffffffffu)
+		if (bc_element_is_ipv4(objtype, eltype) && v->integer <= 0xffffffffu)
 			snprintf(buf, sizeof(buf), "%u.%u.%u.%u", (unsigned)(v->integer & 0xff),
 				 (unsigned)(v->integer >> 8 & 0xff), (unsigned)(v->integer >> 16 & 0xff),
 				 (unsigned)(v->integer >> 24));
@@ -194,19 +194,19 @@ put_item(struct ectx *c, const char *name, const struct lines *l)
 {
 	size_t i, nl = strlen(name);
 
-	bcd_sb_puts(&c->b, name);
+	bc_sb_puts(&c->b, name);
 	if (l->n == 0) {
-		bcd_sb_putc(&c->b, '\n');
+		bc_sb_putc(&c->b, '\n');
 		return;
 	}
 	for (i = nl; i < NAME_COLUMN || i == nl; i++)
-		bcd_sb_putc(&c->b, ' ');
+		bc_sb_putc(&c->b, ' ');
 	for (i = 0; i < l->n; i++) {
 		if (i)
-			bcd_sb_printf(&c->b, "%*s", NAME_COLUMN, "");
+			bc_sb_printf(&c->b, "%*s", NAME_COLUMN, "");
 		/* Text from the store: no control characters reach a terminal. */
-		bk_text_escape(l->v[i], bcd_sb_put, &c->b);
-		bcd_sb_putc(&c->b, '\n');
+		bk_text_escape(l->v[i], bc_sb_put, &c->b);
+		bc_sb_putc(&c->b, '\n');
 	}
 }
 
@@ -226,11 +226,11 @@ text_section(struct ectx *c, const bcd_guid_t *id, bool first)
 		return rc;
 	bcd_object_header(type, id, hdr, sizeof(hdr));
 	if (!first)
-		bcd_sb_putc(&c->b, '\n');
-	bcd_sb_printf(&c->b, "%s\n", hdr);
+		bc_sb_putc(&c->b, '\n');
+	bc_sb_printf(&c->b, "%s\n", hdr);
 	for (i = 0; i < strlen(hdr); i++)
-		bcd_sb_putc(&c->b, '-');
-	bcd_sb_putc(&c->b, '\n');
+		bc_sb_putc(&c->b, '-');
+	bc_sb_putc(&c->b, '\n');
 	lines_add(&idl, id_text(c, id, g));
 	if (idl.oom)
 		rc = -BK_ENOMEM;
@@ -260,7 +260,7 @@ text_section(struct ectx *c, const bcd_guid_t *id, bool first)
 static void
 json_str(struct bcd_sbuf *b, const char *s)
 {
-	bk_json_string(s, bcd_sb_put, b);
+	bk_json_string(s, bc_sb_put, b);
 }
 
 static const char *const format_names[] = {
@@ -275,29 +275,29 @@ json_value(struct ectx *c, const struct bcd_value *v, const struct lines *l)
 
 	switch (v->format) {
 	case BCD_FMT_BOOLEAN:
-		bcd_sb_puts(&c->b, v->integer ? "true" : "false");
+		bc_sb_puts(&c->b, v->integer ? "true" : "false");
 		break;
 	case BCD_FMT_INTEGER:
-		bcd_sb_printf(&c->b, "%llu", (unsigned long long)v->integer);
+		bc_sb_printf(&c->b, "%llu", (unsigned long long)v->integer);
 		break;
 	case BCD_FMT_INTLIST:
-		bcd_sb_putc(&c->b, '[');
+		bc_sb_putc(&c->b, '[');
 		for (i = 0; i < v->n_integers; i++)
-			bcd_sb_printf(&c->b, "%s%llu", i ? ", " : "",
+			bc_sb_printf(&c->b, "%s%llu", i ? ", " : "",
 				      (unsigned long long)v->integers[i]);
-		bcd_sb_putc(&c->b, ']');
+		bc_sb_putc(&c->b, ']');
 		break;
 	case BCD_FMT_OBJECT:
 		json_str(&c->b, bcd_guid_format(&v->guids[0], g));
 		break;
 	case BCD_FMT_OBJLIST:
-		bcd_sb_putc(&c->b, '[');
+		bc_sb_putc(&c->b, '[');
 		for (i = 0; i < v->n_guids; i++) {
 			if (i)
-				bcd_sb_puts(&c->b, ", ");
+				bc_sb_puts(&c->b, ", ");
 			json_str(&c->b, bcd_guid_format(&v->guids[i], g));
 		}
-		bcd_sb_putc(&c->b, ']');
+		bc_sb_putc(&c->b, ']');
 		break;
 	case BCD_FMT_STRING:
 		json_str(&c->b, v->string);
@@ -321,34 +321,34 @@ json_element(struct ectx *c, const bcd_guid_t *id, uint32_t type, uint32_t el, b
 	rc = bcd_element_get_raw(c->s, id, el, &data, &len);
 	if (rc < 0)
 		return rc;
-	bcd_sb_printf(&c->b, "%s\n        {\"type\": \"%08x\", \"name\": ", first ? "" : ",", el);
+	bc_sb_printf(&c->b, "%s\n        {\"type\": \"%08x\", \"name\": ", first ? "" : ",", el);
 	if (name)
 		json_str(&c->b, name);
 	else
-		bcd_sb_printf(&c->b, "\"custom:%08x\"", el);
-	bcd_sb_printf(&c->b, ", \"format\": \"%s\", ", format_names[BCD_ELEM_FORMAT(el) < 8 ?
+		bc_sb_printf(&c->b, "\"custom:%08x\"", el);
+	bc_sb_printf(&c->b, ", \"format\": \"%s\", ", format_names[BCD_ELEM_FORMAT(el) < 8 ?
 								  BCD_ELEM_FORMAT(el) : 0]);
 	rc = bcd_value_decode(el, data, len, &v, NULL, 0);
 	if (rc == 0) {
 		rc = value_lines(c, type, el, data, len, &v, &l);
 		if (rc == 0) {
-			bcd_sb_puts(&c->b, "\"value\": ");
+			bc_sb_puts(&c->b, "\"value\": ");
 			json_value(c, &v, &l);
 		}
 		bcd_value_free(&v);
 	} else if (rc == -BK_ECORRUPT) {
 		raw_line(&l, data, len);
-		bcd_sb_puts(&c->b, "\"value\": null");
+		bc_sb_puts(&c->b, "\"value\": null");
 		rc = l.oom ? -BK_ENOMEM : 0;
 	}
 	if (rc == 0) {
-		bcd_sb_puts(&c->b, ", \"text\": [");
+		bc_sb_puts(&c->b, ", \"text\": [");
 		for (i = 0; i < l.n; i++) {
 			if (i)
-				bcd_sb_puts(&c->b, ", ");
+				bc_sb_puts(&c->b, ", ");
 			json_str(&c->b, l.v[i]);
 		}
-		bcd_sb_puts(&c->b, "]}");
+		bc_sb_puts(&c->b, "]}");
 	}
 	lines_free(&l);
 	free(data);
@@ -369,20 +369,20 @@ json_object(struct ectx *c, const bcd_guid_t *id, bool first)
 		rc = bcd_element_list(c->s, id, &types, &n);
 	if (rc < 0)
 		return rc;
-	bcd_sb_printf(&c->b, "%s\n    {\n      \"identifier\": \"%s\",\n      \"alias\": ",
+	bc_sb_printf(&c->b, "%s\n    {\n      \"identifier\": \"%s\",\n      \"alias\": ",
 		      first ? "" : ",", bcd_guid_format(id, g));
 	if (alias)
 		json_str(&c->b, alias);
 	else
-		bcd_sb_puts(&c->b, "null");
-	bcd_sb_printf(&c->b, ",\n      \"display\": ");
+		bc_sb_puts(&c->b, "null");
+	bc_sb_printf(&c->b, ",\n      \"display\": ");
 	json_str(&c->b, id_text(c, id, g));
-	bcd_sb_printf(&c->b, ",\n      \"type\": \"%08x\",\n      \"header\": ", type);
+	bc_sb_printf(&c->b, ",\n      \"type\": \"%08x\",\n      \"header\": ", type);
 	json_str(&c->b, bcd_object_header(type, id, hdr, sizeof(hdr)));
-	bcd_sb_puts(&c->b, ",\n      \"elements\": [");
+	bc_sb_puts(&c->b, ",\n      \"elements\": [");
 	for (i = 0; i < n && rc == 0; i++)
 		rc = json_element(c, id, type, types[i], i == 0);
-	bcd_sb_printf(&c->b, "%s]\n    }", n ? "\n      " : "");
+	bc_sb_printf(&c->b, "%s]\n    }", n ? "\n      " : "");
 	bk_free(types);
 	return rc;
 }
@@ -485,15 +485,15 @@ store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devmap_t 
 		return rc;
 	if (flags & BCD_ENUM_JSON) {
 		/* The schema: doc/bcd-enum-schema.json. */
-		bcd_sb_puts(&c.b, "{\n  \"schema\": \"bcdkit.bcd-enum/1\",\n  \"store\": ");
+		bc_sb_puts(&c.b, "{\n  \"schema\": \"bcdkit.bcd-enum/1\",\n  \"store\": ");
 		json_str(&c.b, s->path);
-		bcd_sb_puts(&c.b, ",\n  \"objects\": [");
+		bc_sb_puts(&c.b, ",\n  \"objects\": [");
 		for (i = 0; i < n && rc == 0; i++)
 			rc = json_object(&c, &sel[i], i == 0);
-		bcd_sb_printf(&c.b, "%s]\n}\n", n ? "\n  " : "");
+		bc_sb_printf(&c.b, "%s]\n}\n", n ? "\n  " : "");
 	} else {
 		/* bcdedit starts its output with an empty line. */
-		bcd_sb_putc(&c.b, '\n');
+		bc_sb_putc(&c.b, '\n');
 		for (i = 0; i < n && rc == 0; i++)
 			rc = text_section(&c, &sel[i], i == 0);
 	}
@@ -502,7 +502,7 @@ store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devmap_t 
 		bk_free(c.b.p);
 		return rc;
 	}
-	return bcd_sb_finish(&c.b, out);
+	return bc_sb_finish(&c.b, out);
 }
 
 int

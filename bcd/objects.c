@@ -154,7 +154,7 @@ bcd_wellknown_type(const bcd_guid_t *g, uint32_t *type)
 }
 
 bool
-bcd_wellknown_is_virtual(const bcd_guid_t *g)
+bc_wellknown_is_virtual(const bcd_guid_t *g)
 {
 	const struct wellknown *w = wk_find(g);
 
@@ -186,7 +186,7 @@ objtype_find(uint32_t type)
 }
 
 int
-bcd_owner_of_type(uint32_t objtype)
+bc_owner_of_type(uint32_t objtype)
 {
 	const struct objtype *t = objtype_find(objtype);
 

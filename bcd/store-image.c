@@ -28,7 +28,7 @@ bcd_store_open_hive(bcd_store_t **out, hive_t *h, const char *name, unsigned fla
 	s = bk_calloc(1, sizeof(*s));
 	if (!s || !(s->path = bk_strdup(name))) {
 		bk_free(s);
-		bcd_errbuf_set(errbuf, errlen, "%s: out of memory", name);
+		bc_errbuf_set(errbuf, errlen, "%s: out of memory", name);
 		return -BK_ENOMEM;
 	}
 	s->flags = flags;
@@ -37,10 +37,10 @@ bcd_store_open_hive(bcd_store_t **out, hive_t *h, const char *name, unsigned fla
 	if (rc == 0)
 		rc = hive_key_child(h, root, "Objects", &s->objects);
 	if (rc == -BK_ENOTFOUND) {
-		bcd_errbuf_set(errbuf, errlen, "%s: not a BCD store (no Objects key)", name);
+		bc_errbuf_set(errbuf, errlen, "%s: not a BCD store (no Objects key)", name);
 		rc = -BK_ECORRUPT;
 	} else if (rc < 0) {
-		bcd_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
+		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
 	}
 	if (rc < 0) {
 		/* The caller still owns the hive. */
@@ -64,12 +64,12 @@ bcd_store_serialize(bcd_store_t *s, const struct hive_log_image *logs, size_t nl
 {
 	int rc = hive_serialize(s->hive, logs, nlogs, out, len);
 
-	return rc < 0 ? bcd_hive_err(s, rc, "writing") : 0;
+	return rc < 0 ? bc_hive_err(s, rc, "writing") : 0;
 }
 
 /* /export of a store that has no host file: its bytes as serialised. */
 int
-bcd_store_export_image(bcd_store_t *s, const char *dst)
+bc_store_export_image(bcd_store_t *s, const char *dst)
 {
 	struct bk_chunk ch;
 	uint8_t *img;

@@ -56,7 +56,7 @@ bcd_store_create(const char *path, char *errbuf, size_t errlen)
 	int rc;
 
 	if (lstat(path, &st) == 0) {
-		bcd_errbuf_set(errbuf, errlen, "%s: already exists", path);
+		bc_errbuf_set(errbuf, errlen, "%s: already exists", path);
 		return -BK_EEXIST;
 	}
 	rc = hive_create(&h, path, BCD_NEW_STORE_ROOT, BCD_NEW_STORE_MINOR, errbuf, errlen);
@@ -72,7 +72,7 @@ bcd_store_create(const char *path, char *errbuf, size_t errlen)
 	if (rc == 0)
 		rc = hive_commit(h, 0);
 	if (rc < 0)
-		bcd_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
+		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
 	hive_close(h);
 	return rc;
 }
@@ -83,10 +83,10 @@ bcd_store_export(bcd_store_t *s, const char *dst)
 	int rc;
 
 	if (!hive_has_file(s->hive))
-		return bcd_store_export_image(s, dst);
+		return bc_store_export_image(s, dst);
 	if (hive_state(s->hive) & HIVE_STATE_RECOVERED) {
 		rc = hive_commit_to(s->hive, dst, 0);
-		return rc < 0 ? bcd_hive_err(s, rc, "exporting") : 0;
+		return rc < 0 ? bc_hive_err(s, rc, "exporting") : 0;
 	}
 	return bk_atomic_copy(&s->err, s->path, dst, 0);
 }
@@ -108,7 +108,7 @@ bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen)
 		return rc;
 	rc = hive_commit_to(t->hive, path, 0);
 	if (rc < 0)
-		bcd_errbuf_set(errbuf, errlen, "%s", hive_last_error(t->hive));
+		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(t->hive));
 	bcd_store_close(t);
 	return rc;
 }
@@ -122,7 +122,7 @@ bcd_store_commit(bcd_store_t *s)
 		return bk_err(&s->err, BK_EREADONLY, "%s: opened read-only", s->path);
 	rc = hive_commit(s->hive, ((s->flags & BCD_OPEN_COMMIT_LOGGED) ? HIVE_COMMIT_LOGGED : 0) |
 			 ((s->flags & BCD_OPEN_COMMIT_REWRITE) ? HIVE_COMMIT_REWRITE : 0));
-	return rc < 0 ? bcd_hive_err(s, rc, "writing") : 0;
+	return rc < 0 ? bc_hive_err(s, rc, "writing") : 0;
 }
 
 static int
@@ -147,7 +147,7 @@ bcd_object_create(bcd_store_t *s, const bcd_guid_t *id, uint32_t type, bcd_guid_
 		return rc;
 	if (id) {
 		g = *id;
-		if (bcd_wellknown_is_virtual(&g))
+		if (bc_wellknown_is_virtual(&g))
 			return bk_err(&s->err, BK_EINVAL, "%s: %s cannot be created",
 				      s->path, bcd_alias_name(&g));
 		if (hive_key_child(s->hive, s->objects, bcd_guid_format(&g, name), &ok) == 0)
@@ -171,7 +171,7 @@ bcd_object_create(bcd_store_t *s, const bcd_guid_t *id, uint32_t type, bcd_guid_
 	if (rc == 0)
 		rc = hive_key_add(s->hive, ok, "Elements", &ek);
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "creating an object");
+		return bc_hive_err(s, rc, "creating an object");
 	if (out)
 		*out = g;
 	return 0;
@@ -185,11 +185,11 @@ bcd_object_delete(bcd_store_t *s, const bcd_guid_t *id)
 
 	rc = check_writable(s);
 	if (rc == 0)
-		rc = bcd_object_key(s, id, &k);
+		rc = bc_object_key(s, id, &k);
 	if (rc < 0)
 		return rc;
 	rc = hive_key_delete(s->hive, k, 1);
-	return rc < 0 ? bcd_hive_err(s, rc, "deleting an object") : 0;
+	return rc < 0 ? bc_hive_err(s, rc, "deleting an object") : 0;
 }
 
 int
@@ -202,7 +202,7 @@ bcd_object_copy(bcd_store_t *s, const bcd_guid_t *src, bcd_guid_t *out)
 
 	rc = check_writable(s);
 	if (rc == 0)
-		rc = bcd_object_key(s, src, &k);
+		rc = bc_object_key(s, src, &k);
 	if (rc < 0)
 		return rc;
 	do {
@@ -215,7 +215,7 @@ bcd_object_copy(bcd_store_t *s, const bcd_guid_t *src, bcd_guid_t *out)
 	 * Description that this library does not interpret. */
 	rc = hive_key_copy(s->hive, s->objects, name, s->hive, k, &nk);
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "copying an object");
+		return bc_hive_err(s, rc, "copying an object");
 	*out = g;
 	return 0;
 }
@@ -230,7 +230,7 @@ bcd_element_set_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype, uint3
 
 	rc = check_writable(s);
 	if (rc == 0)
-		rc = bcd_object_key(s, id, &ok);
+		rc = bc_object_key(s, id, &ok);
 	if (rc < 0)
 		return rc;
 	snprintf(name, sizeof(name), "%08x", eltype);
@@ -244,7 +244,7 @@ bcd_element_set_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype, uint3
 	}
 	if (rc == 0)
 		rc = hive_value_set(s->hive, k, "Element", regtype, data, len);
-	return rc < 0 ? bcd_hive_err(s, rc, "setting an element") : 0;
+	return rc < 0 ? bc_hive_err(s, rc, "setting an element") : 0;
 }
 
 int
@@ -272,7 +272,7 @@ bcd_element_delete(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype)
 
 	rc = check_writable(s);
 	if (rc == 0)
-		rc = bcd_object_key(s, id, &ok);
+		rc = bc_object_key(s, id, &ok);
 	if (rc < 0)
 		return rc;
 	snprintf(name, sizeof(name), "%08x", eltype);
@@ -282,7 +282,7 @@ bcd_element_delete(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype)
 	if (rc == -BK_ENOTFOUND)
 		return bk_err(&s->err, BK_ENOTFOUND, "%s: element %08x not set", s->path, eltype);
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "finding an element");
+		return bc_hive_err(s, rc, "finding an element");
 	rc = hive_key_delete(s->hive, k, 1);
-	return rc < 0 ? bcd_hive_err(s, rc, "deleting an element") : 0;
+	return rc < 0 ? bc_hive_err(s, rc, "deleting an element") : 0;
 }

@@ -28,7 +28,7 @@ bcd_last_error(const bcd_store_t *s)
 }
 
 int
-bcd_hive_err(bcd_store_t *s, int rc, const char *what)
+bc_hive_err(bcd_store_t *s, int rc, const char *what)
 {
 	return bk_err(&s->err, -rc, "%s: %s: %s", s->path, what, hive_last_error(s->hive));
 }
@@ -78,7 +78,7 @@ bcd_store_has_current(const bcd_store_t *s)
 }
 
 int
-bcd_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out)
+bc_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out)
 {
 	char g[BCD_GUID_STRLEN];
 	int rc;
@@ -88,7 +88,7 @@ bcd_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out)
 		return bk_err(&s->err, BK_ENOTFOUND, "%s: the object %s does not exist",
 			      s->path, g);
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "reading Objects");
+		return bc_hive_err(s, rc, "reading Objects");
 	return 0;
 }
 
@@ -99,7 +99,7 @@ bcd_store_resolve(bcd_store_t *s, const char *text, bcd_guid_t *out)
 	struct bcd_value v;
 	int rc;
 
-	if (bcd_guid_parse(text, out) == 0 && !bcd_wellknown_is_virtual(out))
+	if (bcd_guid_parse(text, out) == 0 && !bc_wellknown_is_virtual(out))
 		return 0;
 	if (strcasecmp(text, "{current}") == 0 && s->have_current) {
 		*out = s->current;
@@ -144,10 +144,10 @@ read_type(bcd_store_t *s, hive_key_t okey, uint32_t *type)
 	if (rc == -BK_ENOTFOUND)
 		return 0;   /* an object without a type: shown as type 0 */
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "reading an object type");
+		return bc_hive_err(s, rc, "reading an object type");
 	rc = hive_value_data(s->hive, v, &data, &len);
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "reading an object type");
+		return bc_hive_err(s, rc, "reading an object type");
 	if (len >= 4)
 		*type = bk_le32(data);
 	free(data);
@@ -158,7 +158,7 @@ int
 bcd_object_type(bcd_store_t *s, const bcd_guid_t *id, uint32_t *type)
 {
 	hive_key_t k;
-	int rc = bcd_object_key(s, id, &k);
+	int rc = bc_object_key(s, id, &k);
 
 	return rc < 0 ? rc : read_type(s, k, type);
 }
@@ -203,7 +203,7 @@ note_skipped(bcd_store_t *s, const char *name)
 }
 
 void
-bcd_note(bcd_store_t *s, const char *fmt, ...)
+bc_note(bcd_store_t *s, const char *fmt, ...)
 {
 	char msg[BK_ERRMSG_MAX];
 	va_list ap;
@@ -234,7 +234,7 @@ bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n)
 
 	rc = hive_key_subkeys(s->hive, s->objects, &keys, &nk);
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "listing Objects");
+		return bc_hive_err(s, rc, "listing Objects");
 	if (nk > BCD_MAX_OBJECTS) {
 		free(keys);
 		return bk_err(&s->err, BK_ETOOBIG, "%s: %zu objects", s->path, nk);
@@ -248,7 +248,7 @@ bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n)
 	for (i = 0; i < nk; i++) {
 		/* Out of memory is an error; an unreadable name is no object. */
 		if ((rc = hive_key_name(s->hive, keys[i], &name)) == -BK_ENOMEM) {
-			rc = bcd_hive_err(s, rc, "listing Objects");
+			rc = bc_hive_err(s, rc, "listing Objects");
 			goto out;
 		}
 		if (rc < 0) {
@@ -301,7 +301,7 @@ element_key(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype, hive_key_t *o
 	char name[16];
 	int rc;
 
-	rc = bcd_object_key(s, id, &ok);
+	rc = bc_object_key(s, id, &ok);
 	if (rc < 0)
 		return rc;
 	snprintf(name, sizeof(name), "%08x", eltype);
@@ -310,7 +310,7 @@ element_key(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype, hive_key_t *o
 		rc = hive_key_child(s->hive, ek, name, out);
 	/* Only absence is "not set": out of memory or damage is reported. */
 	if (rc < 0 && rc != -BK_ENOTFOUND)
-		return bcd_hive_err(s, rc, "reading an element");
+		return bc_hive_err(s, rc, "reading an element");
 	return rc;
 }
 
@@ -326,19 +326,19 @@ bcd_element_list(bcd_store_t *s, const bcd_guid_t *id, uint32_t **types, size_t 
 
 	*types = NULL;
 	*n = 0;
-	rc = bcd_object_key(s, id, &ok);
+	rc = bc_object_key(s, id, &ok);
 	if (rc < 0)
 		return rc;
 	rc = hive_key_child(s->hive, ok, "Elements", &ek);
 	if (rc < 0 && rc != -BK_ENOTFOUND)
-		return bcd_hive_err(s, rc, "listing elements");
+		return bc_hive_err(s, rc, "listing elements");
 	if (rc < 0) {
 		*types = bk_calloc(1, sizeof(uint32_t));
 		return *types ? 0 : -BK_ENOMEM;
 	}
 	rc = hive_key_subkeys(s->hive, ek, &keys, &nk);
 	if (rc < 0)
-		return bcd_hive_err(s, rc, "listing elements");
+		return bc_hive_err(s, rc, "listing elements");
 	if (nk > BCD_MAX_ELEMENTS) {
 		free(keys);
 		return bk_err(&s->err, BK_ETOOBIG, "%s: %zu elements in one object", s->path, nk);
@@ -354,7 +354,7 @@ bcd_element_list(bcd_store_t *s, const bcd_guid_t *id, uint32_t **types, size_t 
 			continue;
 		snprintf(hx, sizeof(hx), "0x%.8s", name);
 		/* Valueless element keys (templates fill them later) are skipped. */
-		if (strlen(name) == 8 && bcd_parse_u64(hx, &t) &&
+		if (strlen(name) == 8 && bc_parse_u64(hx, &t) &&
 		    (rc = hive_value_find(s->hive, keys[i], "Element", &v)) == 0)
 			(*types)[k++] = (uint32_t)t;
 		free(name);
@@ -363,7 +363,7 @@ bcd_element_list(bcd_store_t *s, const bcd_guid_t *id, uint32_t **types, size_t 
 	if (rc == -BK_ENOMEM) {
 		bk_free(*types);
 		*types = NULL;
-		return bcd_hive_err(s, rc, "listing elements");
+		return bc_hive_err(s, rc, "listing elements");
 	}
 	qsort(*types, k, sizeof(uint32_t), uint32_cmp);
 	*n = k;
@@ -380,13 +380,13 @@ bcd_element_get_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
 
 	rc = element_key(s, id, eltype, &k);
 	if (rc == 0 && (rc = hive_value_find(s->hive, k, "Element", &v)) < 0 && rc != -BK_ENOTFOUND)
-		return bcd_hive_err(s, rc, "reading an element");
+		return bc_hive_err(s, rc, "reading an element");
 	if (rc == -BK_ENOTFOUND)
 		return bk_err(&s->err, BK_ENOTFOUND, "%s: element %08x not set", s->path, eltype);
 	if (rc < 0)
 		return rc;
 	rc = hive_value_data(s->hive, v, data, len);
-	return rc < 0 ? bcd_hive_err(s, rc, "reading an element") : 0;
+	return rc < 0 ? bc_hive_err(s, rc, "reading an element") : 0;
 }
 
 int

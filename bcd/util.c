@@ -33,7 +33,7 @@ sb_reserve(struct bcd_sbuf *b, size_t more)
 }
 
 void
-bcd_sb_putc(struct bcd_sbuf *b, char c)
+bc_sb_putc(struct bcd_sbuf *b, char c)
 {
 	if (!sb_reserve(b, 1))
 		return;
@@ -42,7 +42,7 @@ bcd_sb_putc(struct bcd_sbuf *b, char c)
 }
 
 void
-bcd_sb_puts(struct bcd_sbuf *b, const char *s)
+bc_sb_puts(struct bcd_sbuf *b, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -53,7 +53,7 @@ bcd_sb_puts(struct bcd_sbuf *b, const char *s)
 }
 
 void
-bcd_sb_put(void *ctx, const char *s, size_t n)
+bc_sb_put(void *ctx, const char *s, size_t n)
 {
 	struct bcd_sbuf *b = ctx;
 
@@ -65,7 +65,7 @@ bcd_sb_put(void *ctx, const char *s, size_t n)
 }
 
 void
-bcd_sb_printf(struct bcd_sbuf *b, const char *fmt, ...)
+bc_sb_printf(struct bcd_sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -82,7 +82,7 @@ bcd_sb_printf(struct bcd_sbuf *b, const char *fmt, ...)
 }
 
 int
-bcd_sb_finish(struct bcd_sbuf *b, char **out)
+bc_sb_finish(struct bcd_sbuf *b, char **out)
 {
 	if (!b->oom && !b->p)
 		sb_reserve(b, 0);
@@ -98,7 +98,7 @@ bcd_sb_finish(struct bcd_sbuf *b, char **out)
 }
 
 void
-bcd_errbuf_set(char *buf, size_t len, const char *fmt, ...)
+bc_errbuf_set(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -110,7 +110,7 @@ bcd_errbuf_set(char *buf, size_t len, const char *fmt, ...)
 }
 
 bool
-bcd_parse_u64(const char *s, uint64_t *out)
+bc_parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 	unsigned base = 10, d;
@@ -138,13 +138,13 @@ bcd_parse_u64(const char *s, uint64_t *out)
 }
 
 int
-bcd_strcasecmp(const char *a, const char *b)
+bc_strcasecmp(const char *a, const char *b)
 {
 	return strcasecmp(a, b);
 }
 
 int
-bcd_utf16le_to_utf8(const uint8_t *p, size_t len, char **out)
+bc_utf16le_to_utf8(const uint8_t *p, size_t len, char **out)
 {
 	uint16_t *u = NULL;
 	size_t n = 0, k;

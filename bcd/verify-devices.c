@@ -87,7 +87,7 @@ dev_path(const struct bcd_dev *d)
 		b[2 * i + 1] = (uint8_t)(d->path[i] >> 8);
 	}
 	b[2 * i] = b[2 * i + 1] = 0;
-	(void)bcd_utf16le_to_utf8(b, 2 * i + 2, &out);
+	(void)bc_utf16le_to_utf8(b, 2 * i + 2, &out);
 	free(b);
 	return out;
 }
@@ -176,10 +176,10 @@ check_boot_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, ui
 	int rc = 0;
 
 	if (want && volumes_holding(c, want) == 0)
-		bcd_vf_add(c->out, &rc, "BCD-FILE-MISSING", BCD_SEV_ERROR, id, el,
+		bc_vf_add(c->out, &rc, "BCD-FILE-MISSING", BCD_SEV_ERROR, id, el,
 			   "copy the file to the boot disk, or give that disk with --disk",
 			   "%s is on no volume of the given disks, and %s is the boot device", want,
-			   bcd_vf_elname(otype, el, en, sizeof(en)));
+			   bc_vf_elname(otype, el, en, sizeof(en)));
 	free(want);
 	return rc;
 }
@@ -203,10 +203,10 @@ check_ramdisk(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32
 	else
 		n = 1;   /* a host these checks do not resolve */
 	if (n == 0)
-		bcd_vf_add(c->out, &rc, "BCD-RAMDISK-MISSING", BCD_SEV_ERROR, id, el,
+		bc_vf_add(c->out, &rc, "BCD-RAMDISK-MISSING", BCD_SEV_ERROR, id, el,
 			   "copy the image there, or bcdedit /set ID NAME ramdisk=[X:]PATH",
 			   "the ramdisk image %s that %s names is missing", path,
-			   bcd_vf_elname(otype, el, en, sizeof(en)));
+			   bc_vf_elname(otype, el, en, sizeof(en)));
 	free(path);
 	return rc;
 }
@@ -225,7 +225,7 @@ retarget(const struct dctx *c, const uint8_t *raw, size_t len, const struct wher
 	for (i = 0; i < v->label.count; i++)
 		if (v->label.part[i].number == at->part)
 			p = &v->label.part[i];
-	if (!p || (rc = bcd_dev_decode(raw, len, &t)) < 0)
+	if (!p || (rc = bc_dev_decode(raw, len, &t)) < 0)
 		return -BK_EINVAL;
 	memset(t.root->part_id, 0, 16);
 	memset(t.root->disk_id, 0, 16);
@@ -238,8 +238,8 @@ retarget(const struct dctx *c, const uint8_t *raw, size_t len, const struct wher
 		memcpy(t.root->part_id, p->guid, 16);
 		memcpy(t.root->disk_id, v->label.disk_guid, 16);
 	}
-	rc = bcd_dev_encode(&t, out, olen);
-	bcd_dev_free(t.root);
+	rc = bc_dev_encode(&t, out, olen);
+	bc_dev_free(t.root);
 	return rc;
 }
 
@@ -256,7 +256,7 @@ stale_partition(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint
 	unsigned p;
 	int rc = 0;
 
-	bcd_vf_elname(otype, el, en, sizeof(en));
+	bc_vf_elname(otype, el, en, sizeof(en));
 	want = expected_file(c, id, otype, el);
 	for (i = 0; want && i < c->w->ndisks; i++)
 		for (p = 0; c->disks[i].ok && p < c->disks[i].label.count; p++) {
@@ -282,7 +282,7 @@ stale_partition(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint
 	if (c->w->device_repair != BCD_DEVFIX_RETARGET)
 		snprintf(sug, sizeof(sug), "bcdverify --fix makes it %s (clone-proof)",
 			 c->w->device_repair == BCD_DEVFIX_BOOT ? "boot" : "locate");
-	f = bcd_vf_add(c->out, &rc, "BCD-DEV-NOPART", BCD_SEV_ERROR, id, el, sug,
+	f = bc_vf_add(c->out, &rc, "BCD-DEV-NOPART", BCD_SEV_ERROR, id, el, sug,
 		       "%s is %s, which matches no partition of the given disks", en, devtext);
 	if (f && c->w->device_repair != BCD_DEVFIX_RETARGET) {
 		/* bcdedit's own encoding of "boot" / "locate" for this element. */
@@ -310,20 +310,20 @@ check_files(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t
 
 	if (!want)
 		return 0;
-	bcd_vf_elname(otype, el, en, sizeof(en));
+	bc_vf_elname(otype, el, en, sizeof(en));
 	e = file_exists(c, at, want, msg, sizeof(msg));
 	if (e < 0)
-		bcd_vf_add(c->out, &rc, "BCD-DEV-NOVOLUME", BCD_SEV_ERROR, id, el, NULL,
+		bc_vf_add(c->out, &rc, "BCD-DEV-NOVOLUME", BCD_SEV_ERROR, id, el, NULL,
 			   "%s resolves to %s", en, msg);
 	else if (e == 0)
-		bcd_vf_add(c->out, &rc, fid, BCD_SEV_ERROR, id, el,
+		bc_vf_add(c->out, &rc, fid, BCD_SEV_ERROR, id, el,
 			   "copy the file there (bcdboot WINDIR /s SYSTEM copies the boot files)",
 			   "%s is missing on %s:%u, which %s names", want,
 			   c->disks[at->disk].d->name, at->part, en);
 	if (rc == 0 && e == 1 && otype == BCD_OBJ_BOOTMGR && c->w->firmware == 2 &&
 	    el == BCD_EL_DEVICE &&
 	    file_exists(c, at, "\\EFI\\Boot\\bootx64.efi", msg, sizeof(msg)) == 0)
-		bcd_vf_add(c->out, &rc, "BCD-FILE-FALLBACK", BCD_SEV_WARNING, id, el,
+		bc_vf_add(c->out, &rc, "BCD-FILE-FALLBACK", BCD_SEV_WARNING, id, el,
 			   "copy bootmgfw.efi to \\EFI\\Boot\\bootx64.efi (bcdboot does)",
 			   "\\EFI\\Boot\\bootx64.efi is missing on %s:%u: firmware without a boot "
 			   "entry cannot start Windows", c->disks[at->disk].d->name, at->part);
@@ -342,7 +342,7 @@ check_esp(const struct dctx *c, const bcd_guid_t *id, const struct where *at)
 
 	for (i = 0; i < l->count; i++)
 		if (l->part[i].number == at->part && l->part[i].kind == DISK_PART_NTFS)
-			bcd_vf_add(c->out, &rc, "BCD-BOOTMGR-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_DEVICE,
+			bc_vf_add(c->out, &rc, "BCD-BOOTMGR-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_DEVICE,
 				   "bcdboot WINDIR /s ESP /f UEFI puts the boot manager on the EFI "
 				   "system partition", "{bootmgr} is on %s:%u, an NTFS partition: UEFI "
 				   "firmware reads only FAT (the EFI system partition)",
@@ -369,7 +369,7 @@ check_locale(const struct dctx *c, const bcd_guid_t *id, const struct where *at)
 	}
 	snprintf(path, sizeof(path), "%s\\%s", dir, loc.string ? loc.string : "");
 	if (loc.string && loc.string[0] && file_exists(c, at, path, msg, sizeof(msg)) == 0)
-		bcd_vf_add(c->out, &rc, "BCD-FILE-LOCALE", BCD_SEV_WARNING, id, 0x12000005u,
+		bc_vf_add(c->out, &rc, "BCD-FILE-LOCALE", BCD_SEV_WARNING, id, 0x12000005u,
 			   "bcdboot WINDIR /s SYSTEM /l LOCALE copies the locale folder",
 			   "the locale folder %s is missing on %s:%u: the boot manager shows no "
 			   "localised text", path, c->disks[at->disk].d->name, at->part);
@@ -412,9 +412,9 @@ check_locate(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 	if (!(want = locate_target(c, id, d)))
 		return 0;
 	n = volumes_holding(c, want);
-	bcd_vf_elname(otype, el, en, sizeof(en));
+	bc_vf_elname(otype, el, en, sizeof(en));
 	if (n != 1)
-		bcd_vf_add(c->out, &rc, "BCD-DEV-LOCATE", n ? BCD_SEV_WARNING : BCD_SEV_ERROR, id, el,
+		bc_vf_add(c->out, &rc, "BCD-DEV-LOCATE", n ? BCD_SEV_WARNING : BCD_SEV_ERROR, id, el,
 			   "bcdedit /set ID NAME partition=X: names one volume",
 			   "%s is a locate device for %s, which %s", en, want,
 			   n ? "several volumes of the given disks hold: the firmware's order "
@@ -438,10 +438,10 @@ check_options(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32
 		return 0;
 	memcpy(opt.b, t->options, 16);
 	if (bcd_object_type(c->s, &opt, &type) == -BK_ENOTFOUND)
-		bcd_vf_add(c->out, &rc, "BCD-REF-DANGLING", BCD_SEV_ERROR, id, el,
+		bc_vf_add(c->out, &rc, "BCD-REF-DANGLING", BCD_SEV_ERROR, id, el,
 			   "bcdedit /create {ramdiskoptions}, or set the device again",
 			   "%s names the device options %s, which do not exist",
-			   bcd_vf_elname(otype, el, en, sizeof(en)), bcd_vf_objname(&opt, g));
+			   bc_vf_elname(otype, el, en, sizeof(en)), bc_vf_objname(&opt, g));
 	return rc;
 }
 
@@ -470,14 +470,14 @@ check_vhd(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t e
 
 	if (!path)
 		return -BK_ENOMEM;
-	bcd_vf_elname(otype, el, en, sizeof(en));
+	bc_vf_elname(otype, el, en, sizeof(en));
 	if (match(c, f->host, &at) == 0) {   /* two: BCD-DISK-SHAREDID says so */
-		bcd_vf_add(c->out, &rc, "BCD-DEV-NOPART", BCD_SEV_ERROR, id, el,
+		bc_vf_add(c->out, &rc, "BCD-DEV-NOPART", BCD_SEV_ERROR, id, el,
 			   "give the disk that holds the VHD with --disk, or bcdedit /set ID "
 			   "NAME vhd=[X:]PATH", "the volume holding the VHD %s of %s matches no "
 			   "partition of the given disks", path, en);
 	} else if ((e = file_exists(c, &at, path, msg, sizeof(msg))) == 0) {
-		bcd_vf_add(c->out, &rc, "BCD-VHD-MISSING", BCD_SEV_ERROR, id, el,
+		bc_vf_add(c->out, &rc, "BCD-VHD-MISSING", BCD_SEV_ERROR, id, el,
 			   "put the VHD back, or point the entry at it with bcdedit /set ID NAME vhd=",
 			   "the VHD %s named by %s is missing on %s:%u", path, en,
 			   c->disks[at.disk].d->name, at.part);
@@ -487,7 +487,7 @@ check_vhd(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_t e
 		v.fid = el == BCD_EL_OSDEVICE && otype == BCD_OBJ_OSLOADER ? "BCD-FILE-SYSTEMROOT"
 			: "BCD-FILE-MISSING";
 		v.locate = locate_target(c, id, root);
-		rc = bcd_vf_vhd_check(fs, &v, c->out);
+		rc = bc_vf_vhd_check(fs, &v, c->out);
 		free((char *)v.want);
 		free((char *)v.locate);
 	}
@@ -509,11 +509,11 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 
 	if (bcd_element_get_raw(c->s, id, el, &raw, &len) < 0)
 		return 0;
-	if (bcd_dev_decode(raw, len, &t) < 0) {
-		bcd_vf_add(c->out, &rc, "BCD-DEV-DECODE", BCD_SEV_ERROR, id, el,
+	if (bc_dev_decode(raw, len, &t) < 0) {
+		bc_vf_add(c->out, &rc, "BCD-DEV-DECODE", BCD_SEV_ERROR, id, el,
 			   "bcdedit /set ID NAME DEVICE writes a device Windows reads",
 			   "%s is not a device layout Windows writes",
-			   bcd_vf_elname(otype, el, en, sizeof(en)));
+			   bc_vf_elname(otype, el, en, sizeof(en)));
 		free(raw);
 		return rc;
 	}
@@ -532,7 +532,7 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 				rc = check_esp(c, id, &at);
 			if (rc == 0 && otype == BCD_OBJ_BOOTMGR && el == BCD_EL_DEVICE &&
 			    c->w->firmware == 1)
-				rc = bcd_vf_bios_boot(c->disks[at.disk].d, &c->disks[at.disk].label,
+				rc = bc_vf_bios_boot(c->disks[at.disk].d, &c->disks[at.disk].label,
 						      c->out);
 		}
 	} else if (c->w->ndisks && vhd_file(t.root)) {
@@ -548,7 +548,7 @@ check_device(const struct dctx *c, const bcd_guid_t *id, uint32_t otype, uint32_
 	if (rc == 0)
 		rc = check_options(c, id, otype, el, &t);
 	free(text);
-	bcd_dev_free(t.root);
+	bc_dev_free(t.root);
 	free(raw);
 	return rc;
 }
@@ -575,7 +575,7 @@ check_bootmgr_uefi(const struct dctx *c, const bcd_guid_t *id)
 	free(raw);
 	raw = NULL;
 	if (bcd_element_get_raw(c->s, id, BCD_EL_PATH, &raw, &len) == -BK_ENOTFOUND)
-		bcd_vf_add(c->out, &rc, "BCD-BOOTMGR-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_PATH,
+		bc_vf_add(c->out, &rc, "BCD-BOOTMGR-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_PATH,
 			   "bcdedit /set {bootmgr} path \\EFI\\Microsoft\\Boot\\bootmgfw.efi",
 			   "{bootmgr} has a device but no path: UEFI firmware starts "
 			   "\\EFI\\Microsoft\\Boot\\bootmgfw.efi by path");
@@ -599,7 +599,7 @@ check_flavour(const struct dctx *c, const bcd_guid_t *id, uint32_t otype)
 	    !ends_with(v.string, want) &&
 	    (otype == BCD_OBJ_OSLOADER || otype == BCD_OBJ_RESUME || otype == BCD_OBJ_MEMDIAG ||
 	     otype == BCD_OBJ_BOOTMGR))
-		bcd_vf_add(c->out, &rc, "BCD-FILE-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_PATH,
+		bc_vf_add(c->out, &rc, "BCD-FILE-FIRMWARE", BCD_SEV_ERROR, id, BCD_EL_PATH,
 			   c->w->firmware == 2 ? "bcdedit /set ID path \\Windows\\system32\\winload.efi" :
 			   "bcdedit /set ID path \\Windows\\system32\\winload.exe",
 			   "path %s is for %s firmware, but this is a %s store", v.string,
@@ -609,7 +609,7 @@ check_flavour(const struct dctx *c, const bcd_guid_t *id, uint32_t otype)
 }
 
 int
-bcd_vf_devices(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
+bc_vf_devices(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
 	       const struct bcd_verify_world *w, struct bcd_findings *out)
 {
 	struct dctx c = { s, w, NULL, out };

@@ -30,7 +30,7 @@ shared_ids(const struct bcd_verify_world *w, const struct disk_label *l, struct 
 			if (l[i].type != l[j].type || l[i].type == DISK_LABEL_NONE)
 				continue;
 			if (l[i].type == DISK_LABEL_MBR && l[i].mbr_signature == l[j].mbr_signature)
-				bcd_vf_add(out, &rc, "BCD-DISK-SHAREDID", BCD_SEV_ERROR, NULL, 0,
+				bc_vf_add(out, &rc, "BCD-DISK-SHAREDID", BCD_SEV_ERROR, NULL, 0,
 					   "give one disk a new signature (vhdtool partition), then "
 					   "bcdverify --fix", "%s and %s have the same MBR signature "
 					   "%08x: partition devices on them are ambiguous",
@@ -38,7 +38,7 @@ shared_ids(const struct bcd_verify_world *w, const struct disk_label *l, struct 
 			else if (l[i].type == DISK_LABEL_GPT &&
 				 memcmp(l[i].disk_guid, l[j].disk_guid, 16) == 0) {
 				disk_guid_format(l[i].disk_guid, g);
-				bcd_vf_add(out, &rc, "BCD-DISK-SHAREDID", BCD_SEV_ERROR, NULL, 0,
+				bc_vf_add(out, &rc, "BCD-DISK-SHAREDID", BCD_SEV_ERROR, NULL, 0,
 					   "give one disk new GUIDs, then bcdverify --fix",
 					   "%s and %s have the same GPT disk GUID {%s}",
 					   w->disks[i].name, w->disks[j].name, g);
@@ -49,7 +49,7 @@ shared_ids(const struct bcd_verify_world *w, const struct disk_label *l, struct 
 
 /* BIOS: MBR boot code, an active partition, volume boot code for bootmgr. */
 int
-bcd_vf_bios_boot(const struct bcd_verify_disk *d, const struct disk_label *l,
+bc_vf_bios_boot(const struct bcd_verify_disk *d, const struct disk_label *l,
 		 struct bcd_findings *out)
 {
 	uint8_t mbr[MBR_CODE_LEN];
@@ -63,20 +63,20 @@ bcd_vf_bios_boot(const struct bcd_verify_disk *d, const struct disk_label *l,
 	for (b = 0; b < sizeof(mbr) && !mbr[b]; b++)
 		;
 	if (b == sizeof(mbr))
-		bcd_vf_add(out, &rc, "BCD-MBR-BOOTCODE", BCD_SEV_ERROR, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-MBR-BOOTCODE", BCD_SEV_ERROR, NULL, 0,
 			   "vhdtool bootcode DISK (bcdboot /f BIOS writes it)",
 			   "%s: the MBR has no boot code: BIOS cannot start from this disk", d->name);
 	for (i = 0; i < l->count; i++)
 		if (l->part[i].active)
 			active = l->part[i].number;
 	if (!active) {
-		bcd_vf_add(out, &rc, "BCD-MBR-ACTIVE", BCD_SEV_ERROR, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-MBR-ACTIVE", BCD_SEV_ERROR, NULL, 0,
 			   "vhdtool partition DISK active N (bcdboot /f BIOS marks the system partition)",
 			   "%s: no partition is active: BIOS boot code has nothing to load", d->name);
 		return rc;
 	}
 	if (rc == 0 && disk_vbr_probe(d->disk, active, &k) == 0 && k != DISK_VBR_BOOTMGR)
-		bcd_vf_add(out, &rc, "BCD-VBR-BOOTCODE", BCD_SEV_WARNING, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-VBR-BOOTCODE", BCD_SEV_WARNING, NULL, 0,
 			   "vhdtool bootcode DISK --vbr-from FILE|IMAGE:PART (Windows' own volume "
 			   "boot code; bcdkit cannot write it)",
 			   "%s:%u: the active partition's boot code does not load bootmgr", d->name,

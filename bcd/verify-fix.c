@@ -24,7 +24,7 @@ value_text(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, struct bcd_sbuf *b
 	size_t i;
 
 	if (bcd_element_get(s, id, el, &v) < 0) {
-		bcd_sb_puts(b, "(none)");
+		bc_sb_puts(b, "(none)");
 		return;
 	}
 	switch (v.format) {
@@ -32,22 +32,22 @@ value_text(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, struct bcd_sbuf *b
 	case BCD_FMT_OBJLIST:
 		for (i = 0; i < v.n_guids; i++) {
 			if (i)
-				bcd_sb_putc(b, ' ');
-			bcd_sb_puts(b, bcd_vf_objname(&v.guids[i], g));
+				bc_sb_putc(b, ' ');
+			bc_sb_puts(b, bc_vf_objname(&v.guids[i], g));
 		}
 		if (!v.n_guids)
-			bcd_sb_puts(b, "(empty)");
+			bc_sb_puts(b, "(empty)");
 		break;
 	case BCD_FMT_DEVICE:
 		if (bcd_device_to_text(v.bytes, v.n_bytes, el, NULL, 0, &dev) == 0)
-			bcd_sb_puts(b, dev);
+			bc_sb_puts(b, dev);
 		free(dev);
 		break;
 	case BCD_FMT_STRING:
-		bcd_sb_puts(b, v.string ? v.string : "");
+		bc_sb_puts(b, v.string ? v.string : "");
 		break;
 	default:
-		bcd_sb_printf(b, "0x%llx", (unsigned long long)v.integer);
+		bc_sb_printf(b, "0x%llx", (unsigned long long)v.integer);
 		break;
 	}
 	bcd_value_free(&v);
@@ -117,14 +117,14 @@ bcd_verify_fix(bcd_store_t *s, const struct bcd_finding *f, char **diff)
 	if (!f->has_object || f->repair == BCD_REPAIR_NONE)
 		return -BK_EINVAL;
 	(void)bcd_object_type(s, &f->object, &otype);
-	bcd_sb_printf(&b, "%s  %s  ", bcd_vf_objname(&f->object, g),
-		      bcd_vf_elname(otype, f->element, en, sizeof(en)));
+	bc_sb_printf(&b, "%s  %s  ", bc_vf_objname(&f->object, g),
+		      bc_vf_elname(otype, f->element, en, sizeof(en)));
 	value_text(s, &f->object, f->element, &b);
 	if ((rc = apply(s, f)) < 0) {
 		free(b.p);
 		return rc;
 	}
-	bcd_sb_puts(&b, " -> ");
+	bc_sb_puts(&b, " -> ");
 	value_text(s, &f->object, f->element, &b);
-	return bcd_sb_finish(&b, diff);
+	return bc_sb_finish(&b, diff);
 }

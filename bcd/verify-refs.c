@@ -124,7 +124,7 @@ suggest_remove(char *buf, size_t len, const char *owner, uint32_t otype, uint32_
 {
 	char en[40];
 
-	bcd_vf_elname(otype, el, en, sizeof(en));
+	bc_vf_elname(otype, el, en, sizeof(en));
 	if (is_bootmgr_type(otype) && (el == BCD_EL_DISPLAYORDER || el == BCD_EL_BOOTSEQUENCE ||
 				       el == BCD_EL_TOOLSDISPLAYORDER))
 		snprintf(buf, len, "bcdedit /%s %s /remove (or bcdverify --fix)", en, target);
@@ -144,15 +144,15 @@ check_target(const struct objs *o, size_t i, uint32_t el, bool list, const bcd_g
 	long k;
 	int rc = 0;
 
-	if (bcd_wellknown_is_virtual(g))
+	if (bc_wellknown_is_virtual(g))
 		return 0;
-	bcd_vf_objname(&o->ids[i], own);
-	bcd_vf_objname(g, tg);
-	bcd_vf_elname(o->types[i], el, en, sizeof(en));
+	bc_vf_objname(&o->ids[i], own);
+	bc_vf_objname(g, tg);
+	bc_vf_elname(o->types[i], el, en, sizeof(en));
 	k = find_obj(o, g);
 	if (k >= 0) {
 		if (!type_fits(want, o->types[k]))
-			bcd_vf_add(o->out, &rc, "BCD-REF-WRONGTYPE", BCD_SEV_ERROR, &o->ids[i], el,
+			bc_vf_add(o->out, &rc, "BCD-REF-WRONGTYPE", BCD_SEV_ERROR, &o->ids[i], el,
 				   "point it at the right object with bcdedit /set",
 				   "%s names %s, of type %08x, where %s is expected", en, tg,
 				   (unsigned)o->types[k], want_text(want));
@@ -161,11 +161,11 @@ check_target(const struct objs *o, size_t i, uint32_t el, bool list, const bcd_g
 	suggest_remove(sug, sizeof(sug), own, o->types[i], el, tg);
 	if (el == BCD_EL_DEFAULT && is_bootmgr_type(o->types[i]) &&
 	    default_candidate(o, &o->ids[i], &cand)) {
-		bcd_vf_objname(&cand, tg);
+		bc_vf_objname(&cand, tg);
 		snprintf(sug, sizeof(sug), "bcdedit /default %s (or bcdverify --fix)", tg);
-		bcd_vf_objname(g, tg);
+		bc_vf_objname(g, tg);
 	}
-	f = bcd_vf_add(o->out, &rc, "BCD-REF-DANGLING", BCD_SEV_ERROR, &o->ids[i], el, sug,
+	f = bc_vf_add(o->out, &rc, "BCD-REF-DANGLING", BCD_SEV_ERROR, &o->ids[i], el, sug,
 		       "%s names %s, which does not exist", en, tg);
 	if (!f)
 		return rc;
@@ -196,10 +196,10 @@ check_list_dups(const struct objs *o, size_t i, uint32_t el, const struct bcd_va
 			seen += bcd_guid_cmp(&v->guids[a], &v->guids[b]) == 0;
 		if (seen != 1)
 			continue;   /* first occurrence, or already reported */
-		bcd_vf_objname(&v->guids[a], tg);
-		bcd_vf_elname(o->types[i], el, en, sizeof(en));
+		bc_vf_objname(&v->guids[a], tg);
+		bc_vf_elname(o->types[i], el, en, sizeof(en));
 		snprintf(sug, sizeof(sug), "bcdverify --fix (keeps the first %s)", tg);
-		f = bcd_vf_add(o->out, &rc, "BCD-LIST-DUPLICATE", BCD_SEV_WARNING, &o->ids[i], el,
+		f = bc_vf_add(o->out, &rc, "BCD-LIST-DUPLICATE", BCD_SEV_WARNING, &o->ids[i], el,
 			       sug, "%s holds %s more than once", en, tg);
 		if (f) {
 			f->repair = BCD_REPAIR_LIST_DEDUP;
@@ -284,7 +284,7 @@ check_bootmgr(const struct objs *o, bool fixed_default)
 	(void)bcd_alias_lookup("{bootmgr}", &bm);
 	k = find_obj(o, &bm);
 	if (k < 0) {
-		bcd_vf_add(o->out, &rc, "BCD-BOOTMGR-MISSING", BCD_SEV_ERROR, NULL, 0,
+		bc_vf_add(o->out, &rc, "BCD-BOOTMGR-MISSING", BCD_SEV_ERROR, NULL, 0,
 			   "bcdboot WINDIR /s SYSTEM rebuilds the store; or bcdedit /create {bootmgr}",
 			   "the store has no {bootmgr}: the boot manager cannot start");
 		return rc;
@@ -296,14 +296,14 @@ check_bootmgr(const struct objs *o, bool fixed_default)
 	if (fixed_default)
 		return 0;
 	if (!default_candidate(o, &bm, &cand)) {
-		bcd_vf_add(o->out, &rc, "BCD-DEFAULT-MISSING", BCD_SEV_WARNING, &bm, BCD_EL_DEFAULT,
+		bc_vf_add(o->out, &rc, "BCD-DEFAULT-MISSING", BCD_SEV_WARNING, &bm, BCD_EL_DEFAULT,
 			   "bcdedit /default ID",
 			   "{bootmgr} has no default and no single OS loader to take as one");
 		return rc;
 	}
-	bcd_vf_objname(&cand, tg);
+	bc_vf_objname(&cand, tg);
 	snprintf(sug, sizeof(sug), "bcdedit /default %s (or bcdverify --fix)", tg);
-	f = bcd_vf_add(o->out, &rc, "BCD-DEFAULT-MISSING", BCD_SEV_WARNING, &bm, BCD_EL_DEFAULT,
+	f = bc_vf_add(o->out, &rc, "BCD-DEFAULT-MISSING", BCD_SEV_WARNING, &bm, BCD_EL_DEFAULT,
 		       sug, "{bootmgr} has no default");
 	if (f) {
 		f->repair = BCD_REPAIR_SET_DEFAULT;
@@ -313,7 +313,7 @@ check_bootmgr(const struct objs *o, bool fixed_default)
 }
 
 int
-bcd_vf_refs(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
+bc_vf_refs(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t n,
 	    struct bcd_findings *out)
 {
 	struct objs o = { s, ids, types, n, out };
@@ -324,7 +324,7 @@ bcd_vf_refs(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = check_object_refs(&o, i, &fixed_default);
 		if (rc == 0 && inherit_cycle(&o, i))
-			bcd_vf_add(out, &rc, "BCD-INHERIT-CYCLE", BCD_SEV_ERROR, &ids[i],
+			bc_vf_add(out, &rc, "BCD-INHERIT-CYCLE", BCD_SEV_ERROR, &ids[i],
 				   BCD_EL_INHERIT, "bcdedit /deletevalue ID inherit on one object "
 				   "of the cycle",
 				   "inherit leads back to this object: Windows stops loading it");

@@ -71,7 +71,7 @@ report_nopart(const struct inner *in, const struct bcd_dev *r)
 	int rc = 0;
 
 	if (r->part_style == BCD_PART_MBR)
-		bcd_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
+		bc_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
 			   "bcdboot VHD:PART:\\Windows writes the entry again",
 			   "%s names partition mbr:%08x:%llu inside the VHD %s, which its partition "
 			   "table does not hold", v->en, bk_le32(r->disk_id),
@@ -79,7 +79,7 @@ report_nopart(const struct inner *in, const struct bcd_dev *r)
 	else {
 		disk_guid_format(r->disk_id, g1);
 		disk_guid_format(r->part_id, g2);
-		bcd_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
+		bc_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
 			   "bcdboot VHD:PART:\\Windows writes the entry again",
 			   "%s names partition gpt:{%s}:{%s} inside the VHD %s, which its partition "
 			   "table does not hold", v->en, g1, g2, v->path);
@@ -106,14 +106,14 @@ located_part(const struct inner *in, unsigned *part)
 	if (n == 1)
 		*part = first;
 	else if (n > 1)
-		bcd_vf_add(in->out, &rc, "BCD-DEV-LOCATE", BCD_SEV_WARNING, v->id, v->el,
+		bc_vf_add(in->out, &rc, "BCD-DEV-LOCATE", BCD_SEV_WARNING, v->id, v->el,
 			   "bcdboot VHD:PART:\\Windows names the partition inside the VHD",
 			   "%s is a locate device for %s, which several partitions inside the VHD "
 			   "%s hold: the first found is used", v->en, v->locate, v->path);
 	else if (in->l->count == 1)
 		*part = in->l->part[0].number;
 	else
-		bcd_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
+		bc_vf_add(in->out, &rc, "BCD-VHD-NOPART", BCD_SEV_ERROR, v->id, v->el,
 			   "copy Windows into the VHD, or point the entry at the right VHD",
 			   "no partition inside the VHD %s holds %s, which %s locates", v->path,
 			   v->locate, v->en);
@@ -131,11 +131,11 @@ check_inner_file(const struct inner *in, unsigned part)
 		return 0;
 	e = inner_has(in, part, v->want);
 	if (e < 0)
-		bcd_vf_add(in->out, &rc, "BCD-DEV-NOVOLUME", BCD_SEV_ERROR, v->id, v->el, NULL,
+		bc_vf_add(in->out, &rc, "BCD-DEV-NOVOLUME", BCD_SEV_ERROR, v->id, v->el, NULL,
 			   "%s resolves to %s:%u (inside the VHD): no readable NTFS or FAT volume",
 			   v->en, in->name, part);
 	else if (e == 0)
-		bcd_vf_add(in->out, &rc, v->fid, BCD_SEV_ERROR, v->id, v->el,
+		bc_vf_add(in->out, &rc, v->fid, BCD_SEV_ERROR, v->id, v->el,
 			   "copy the file into the VHD (bcdboot copies the boot files, not Windows)",
 			   "%s is missing on %s:%u, which %s names", v->want, in->name, part, v->en);
 	return rc;
@@ -150,7 +150,7 @@ check_inside(struct inner *in)
 	int rc = 0, k;
 
 	if ((k = disk_label_read(in->d, in->l)) < 0) {
-		bcd_vf_add(in->out, &rc, "BCD-VHD-NOTABLE", BCD_SEV_ERROR, v->id, v->el,
+		bc_vf_add(in->out, &rc, "BCD-VHD-NOTABLE", BCD_SEV_ERROR, v->id, v->el,
 			   "vhdtool partition VHD restores a table only if you know the layout; "
 			   "restore the VHD from a backup",
 			   "the disk inside the VHD %s (%s) has no partition table%s%s", v->path, v->en,
@@ -171,7 +171,7 @@ check_inside(struct inner *in)
 }
 
 int
-bcd_vf_vhd_check(disk_fs_t *fs, const struct bcd_vf_vhd *v, struct bcd_findings *out)
+bc_vf_vhd_check(disk_fs_t *fs, const struct bcd_vf_vhd *v, struct bcd_findings *out)
 {
 	struct inner in = { v, NULL, NULL, out, "" };
 	struct disk_info info;
@@ -187,7 +187,7 @@ bcd_vf_vhd_check(disk_fs_t *fs, const struct bcd_vf_vhd *v, struct bcd_findings 
 		k = -BK_ECORRUPT;
 	}
 	if (k < 0) {
-		bcd_vf_add(out, &rc, "BCD-VHD-DAMAGED", BCD_SEV_ERROR, v->id, v->el,
+		bc_vf_add(out, &rc, "BCD-VHD-DAMAGED", BCD_SEV_ERROR, v->id, v->el,
 			   "vhdtool info the VHD; restore it from a backup",
 			   "the VHD %s on %s is damaged: %s", v->path, v->host, err);
 		disk_close(in.d);

@@ -27,7 +27,7 @@
 /* ---- findings ------------------------------------------------------------------ */
 
 struct bcd_finding *
-bcd_vf_add(struct bcd_findings *out, int *rc, const char *id, int sev, const bcd_guid_t *obj,
+bc_vf_add(struct bcd_findings *out, int *rc, const char *id, int sev, const bcd_guid_t *obj,
 	   uint32_t el, const char *suggest, const char *fmt, ...)
 {
 	struct bcd_finding *f;
@@ -89,7 +89,7 @@ bcd_severity_name(int sev)
 }
 
 const char *
-bcd_vf_objname(const bcd_guid_t *g, char buf[BCD_GUID_STRLEN])
+bc_vf_objname(const bcd_guid_t *g, char buf[BCD_GUID_STRLEN])
 {
 	const char *a = bcd_alias_name(g);
 
@@ -101,7 +101,7 @@ bcd_vf_objname(const bcd_guid_t *g, char buf[BCD_GUID_STRLEN])
 }
 
 const char *
-bcd_vf_elname(uint32_t objtype, uint32_t el, char *buf, size_t len)
+bc_vf_elname(uint32_t objtype, uint32_t el, char *buf, size_t len)
 {
 	const char *n = bcd_element_name(objtype, el);
 
@@ -121,13 +121,13 @@ struct hive_ctx {
 };
 
 static int
-hive_problem_cb(void *data, const struct hive_problem *p)
+hv_problem_cb(void *data, const struct hive_problem *p)
 {
 	struct hive_ctx *c = data;
 
 	if (++c->n > MAX_HIVE_PROBLEMS)
 		return 0;
-	bcd_vf_add(c->out, &c->rc, "BCD-HIVE-CHECK", BCD_SEV_ERROR, NULL, 0,
+	bc_vf_add(c->out, &c->rc, "BCD-HIVE-CHECK", BCD_SEV_ERROR, NULL, 0,
 		   "hivetool check STORE; restore the store from a backup or rebuild it with bcdboot",
 		   "%s", p->message);
 	return c->rc < 0;
@@ -140,25 +140,25 @@ check_hive(bcd_store_t *s, struct bcd_findings *out)
 	unsigned st = hive_state(s->hive);
 	int rc = 0;
 
-	if (hive_check(s->hive, hive_problem_cb, &c, NULL) < 0 && c.rc == 0)
+	if (hive_check(s->hive, hv_problem_cb, &c, NULL) < 0 && c.rc == 0)
 		return -BK_ENOMEM;
 	if (c.rc < 0)
 		return c.rc;
 	if (c.n > MAX_HIVE_PROBLEMS)
-		bcd_vf_add(out, &rc, "BCD-HIVE-CHECK", BCD_SEV_ERROR, NULL, 0, NULL,
+		bc_vf_add(out, &rc, "BCD-HIVE-CHECK", BCD_SEV_ERROR, NULL, 0, NULL,
 			   "%llu more hive problems", (unsigned long long)(c.n - MAX_HIVE_PROBLEMS));
 	if (st & HIVE_STATE_DIRTY_NO_LOGS)
-		bcd_vf_add(out, &rc, "BCD-HIVE-DIRTY", BCD_SEV_ERROR, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-HIVE-DIRTY", BCD_SEV_ERROR, NULL, 0,
 			   "hivetool recover STORE, or restore the store from a backup",
 			   "the store is dirty and no transaction log can complete it: "
 			   "its last changes are lost");
 	else if (st & HIVE_STATE_RECOVERED)
-		bcd_vf_add(out, &rc, "BCD-HIVE-LOGS", BCD_SEV_WARNING, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-HIVE-LOGS", BCD_SEV_WARNING, NULL, 0,
 			   "hivetool recover STORE (bcdverify --fix writes the recovered store)",
 			   "the store is dirty: its latest changes are only in the transaction logs "
 			   "beside it (checked here with the logs replayed)");
 	if (st & (HIVE_STATE_TRUNCATED | HIVE_STATE_SALVAGED))
-		bcd_vf_add(out, &rc, "BCD-HIVE-CHECK", BCD_SEV_ERROR, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-HIVE-CHECK", BCD_SEV_ERROR, NULL, 0,
 			   "restore the store from a backup or rebuild it with bcdboot",
 			   "the hive is %s: parts of it could not be read",
 			   st & HIVE_STATE_TRUNCATED ? "truncated" : "damaged");
@@ -175,24 +175,24 @@ check_root(bcd_store_t *s, struct bcd_findings *out)
 	int rc = 0;
 
 	if (hive_root(s->hive, &root) < 0 || hive_key_child(s->hive, root, "Description", &desc) < 0) {
-		bcd_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0,
 			   "bcdedit /export FILE then bcdedit /import FILE /clean",
 			   "the store has no root Description key (Windows writes KeyName there)");
 		return rc;
 	}
 	if (hive_value_find(s->hive, desc, "KeyName", &v) < 0 ||
 	    hive_value_type(s->hive, v, &type) < 0 || type != REG_SZ)
-		bcd_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0,
+		bc_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0,
 			   "bcdedit /export FILE then bcdedit /import FILE /clean",
 			   "the root Description has no KeyName string (Windows writes BCD00000000 "
 			   "or BCD00000001)");
 	if (hive_value_find(s->hive, desc, "System", &v) == 0 &&
 	    (hive_value_type(s->hive, v, &type) < 0 || type != REG_DWORD))
-		bcd_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0, NULL,
+		bc_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0, NULL,
 			   "the root Description's System value is not a REG_DWORD");
 	if (hive_value_find(s->hive, desc, "FirmwareModified", &v) == 0 &&
 	    (hive_value_type(s->hive, v, &type) < 0 || type != REG_DWORD))
-		bcd_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0, NULL,
+		bc_vf_add(out, &rc, "BCD-ROOT-DESCRIPTION", BCD_SEV_WARNING, NULL, 0, NULL,
 			   "the root Description's FirmwareModified value is not a REG_DWORD");
 	return rc;
 }
@@ -214,12 +214,12 @@ check_object_keys(bcd_store_t *s, struct bcd_findings *out)
 		if (hive_key_name(s->hive, keys[i], &name) < 0)
 			continue;
 		if (bcd_guid_parse(name, &g) < 0)
-			bcd_vf_add(out, &rc, "BCD-OBJ-KEYNAME", BCD_SEV_ERROR, NULL, 0,
+			bc_vf_add(out, &rc, "BCD-OBJ-KEYNAME", BCD_SEV_ERROR, NULL, 0,
 				   "hivetool del STORE 'Objects\\NAME' if it is not needed",
 				   "Objects\\%.200s is not an object: its name is not a GUID", name);
 		else if (hive_key_child(s->hive, keys[i], "Description", &desc) < 0 ||
 			 hive_value_find(s->hive, desc, "Type", &v) < 0)
-			bcd_vf_add(out, &rc, "BCD-OBJ-NOTYPE", BCD_SEV_ERROR, &g, 0,
+			bc_vf_add(out, &rc, "BCD-OBJ-NOTYPE", BCD_SEV_ERROR, &g, 0,
 				   "bcdedit /delete ID, then create it again",
 				   "the object has no Description\\Type: Windows ignores it");
 		free(name);
@@ -278,22 +278,22 @@ check_element(bcd_store_t *s, const bcd_guid_t *id, uint32_t otype, hive_key_t e
 	const char *p;
 	int rc = 0, sev;
 
-	bcd_vf_elname(otype, el, en, sizeof(en));
+	bc_vf_elname(otype, el, en, sizeof(en));
 	if (hive_value_find(s->hive, ekey, "Element", &v) < 0 ||
 	    hive_value_type(s->hive, v, &regtype) < 0 || hive_value_data(s->hive, v, &data, &len) < 0)
 		return 0;
 	if ((p = width_problem(BCD_ELEM_FORMAT(el), regtype, len, &sev)))
-		bcd_vf_add(out, &rc, "BCD-ELEM-FORMAT", sev, id, el,
+		bc_vf_add(out, &rc, "BCD-ELEM-FORMAT", sev, id, el,
 			   "bcdedit /set ID NAME VALUE writes it in Windows' form",
 			   "%s is %s (type %u, %zu bytes)", en, p, (unsigned)regtype, len);
 	if (bcd_value_decode(el, data, len, &val, why, sizeof(why)) < 0)
-		bcd_vf_add(out, &rc, "BCD-ELEM-DECODE", BCD_SEV_ERROR, id, el,
+		bc_vf_add(out, &rc, "BCD-ELEM-DECODE", BCD_SEV_ERROR, id, el,
 			   "bcdedit /deletevalue ID NAME, then set it again",
 			   "%s does not decode: %s", en, why);
 	else
 		bcd_value_free(&val);
 	if (rc == 0 && !bcd_element_name(otype, el))
-		bcd_vf_add(out, &rc, "BCD-ELEM-UNKNOWN", BCD_SEV_INFO, id, el, NULL,
+		bc_vf_add(out, &rc, "BCD-ELEM-UNKNOWN", BCD_SEV_INFO, id, el, NULL,
 			   "element %08x is not one bcdkit knows (kept as it is)", (unsigned)el);
 	free(data);
 	return rc;
@@ -307,7 +307,7 @@ check_elements(bcd_store_t *s, const bcd_guid_t *id, uint32_t otype, struct bcd_
 	char *name;
 	int rc;
 
-	if (bcd_object_key(s, id, &okey) < 0 || hive_key_child(s->hive, okey, "Elements", &els) < 0)
+	if (bc_object_key(s, id, &okey) < 0 || hive_key_child(s->hive, okey, "Elements", &els) < 0)
 		return 0;
 	if ((rc = hive_key_subkeys(s->hive, els, &keys, &n)) < 0)
 		return rc == -BK_ENOMEM ? rc : 0;
@@ -319,7 +319,7 @@ check_elements(bcd_store_t *s, const bcd_guid_t *id, uint32_t otype, struct bcd_
 			continue;
 		el = strtoul(name, &end, 16);
 		if (strlen(name) != 8 || *end || el == 0)
-			bcd_vf_add(out, &rc, "BCD-ELEM-KEYNAME", BCD_SEV_WARNING, id, 0, NULL,
+			bc_vf_add(out, &rc, "BCD-ELEM-KEYNAME", BCD_SEV_WARNING, id, 0, NULL,
 				   "Elements\\%.200s is not an element type (8 hex digits)", name);
 		else
 			rc = check_element(s, id, otype, keys[i], (uint32_t)el, out);
@@ -340,10 +340,10 @@ check_types(bcd_store_t *s, const bcd_guid_t *ids, const uint32_t *types, size_t
 
 	for (i = 0; i < n && rc == 0; i++) {
 		if (bcd_wellknown_type(&ids[i], &want) == 0 && want != types[i])
-			bcd_vf_add(out, &rc, "BCD-OBJ-TYPE-MISMATCH", BCD_SEV_ERROR, &ids[i], 0,
+			bc_vf_add(out, &rc, "BCD-OBJ-TYPE-MISMATCH", BCD_SEV_ERROR, &ids[i], 0,
 				   "bcdedit /delete ID /f, then bcdedit /create ID",
 				   "the object's type is %08x but %s is always of type %08x",
-				   (unsigned)types[i], bcd_vf_objname(&ids[i], g), (unsigned)want);
+				   (unsigned)types[i], bc_vf_objname(&ids[i], g), (unsigned)want);
 		if (rc == 0)
 			rc = check_elements(s, &ids[i], types[i], out);
 	}
@@ -367,7 +367,7 @@ name_elements(bcd_store_t *s, struct bcd_findings *out, size_t from)
 			continue;
 		if (!f->has_object || bcd_object_type(s, &f->object, &type) < 0)
 			type = 0;
-		bcd_vf_elname(type, f->element, f->element_name, sizeof(f->element_name));
+		bc_vf_elname(type, f->element, f->element_name, sizeof(f->element_name));
 	}
 }
 
@@ -402,9 +402,9 @@ verify_store(bcd_store_t *s, const struct bcd_verify_world *w, struct bcd_findin
 		(void)bcd_object_type(s, &ids[i], &types[i]);
 	rc = check_types(s, ids, types, n, out);
 	if (rc == 0)
-		rc = bcd_vf_refs(s, ids, types, n, out);
+		rc = bc_vf_refs(s, ids, types, n, out);
 	if (rc == 0 && w)
-		rc = bcd_vf_devices(s, ids, types, n, w, out);
+		rc = bc_vf_devices(s, ids, types, n, w, out);
 	free(types);
 	free(ids);
 	return rc;

@@ -446,7 +446,7 @@ copy_into(struct disk *d, struct bk_errbuf *eb, const char *file, const struct d
 					    n < 0 ? strerror(errno) : "unexpected end of file");
 				break;
 			}
-			if (!disk_is_zero(buf, (size_t)n) &&
+			if (!dk_is_zero(buf, (size_t)n) &&
 			    (wrc = disk_write(d, p->offset + (uint64_t)pos, buf, (size_t)n)) < 0)
 				rc = bk_err(eb, -wrc, "%s", disk_last_error(d));
 			else if (report(r, DISK_BUILD_WRITE, (uint64_t)(pos + n),

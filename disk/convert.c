@@ -51,7 +51,7 @@ note_written(struct convert *c, uint64_t n)
 {
 	c->unsynced += n;
 	if (c->unsynced >= CONVERT_WRITEBACK) {
-		disk_container_writeback(c->dst);
+		dk_container_writeback(c->dst);
 		c->unsynced = 0;
 	}
 }
@@ -97,13 +97,13 @@ convert_mapped(struct convert *c, uint64_t off, uint64_t soff, uint64_t n)
 		return 1;
 	while (done < n && rc == 0) {
 		rc = c->dst->drv->locate(c->dst, off + done, n - done, false, &doff, &run);
-		if (rc == 0 && !disk_is_zero(map + pad + done, run)) {
+		if (rc == 0 && !dk_is_zero(map + pad + done, run)) {
 			rc = c->dst->drv->locate(c->dst, off + done, run, true, &doff, &run);
 			/* The data of a dynamic VHD's blocks sits 512 bytes past a
 			 * page boundary.  On a disk file system (ext4) read() and
 			 * write() measured faster than the kernel copy for those;
 			 * on tmpfs the kernel copy was a fifth faster (see
-			 * disk_copy_data()). */
+			 * dk_copy_data()). */
 			if (rc == 0 && !c->any_offset && doff % (uint64_t)sysconf(_SC_PAGESIZE) != 0)
 				rc = 1;
 			if (rc == 0)
@@ -148,7 +148,7 @@ convert_chunk_copy(struct convert *c, uint64_t off, size_t n)
 {
 	int rc = disk_read(c->src, off, c->buf, n);
 
-	if (rc < 0 || disk_is_zero(c->buf, n))
+	if (rc < 0 || dk_is_zero(c->buf, n))
 		return rc;
 	rc = disk_write(c->dst, off, c->buf, n);
 	if (rc == 0)
@@ -214,7 +214,7 @@ copy_msg(char *errbuf, size_t len, const char *msg)
  * progress reports.  The detail of a failure is in dst's or src's errbuf.
  */
 int
-disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data)
+dk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data)
 {
 	struct convert c = { src, dst, NULL, src->size, 0, -1, -1, false, cb, cb_data };
 	int rc;
@@ -223,8 +223,8 @@ disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb
 	if (!c.buf)
 		return bk_err(&dst->err, BK_ENOMEM, "%s: out of memory", dst->name);
 	if (src->drv->locate && dst->drv->locate) {
-		c.src_fd = disk_io_file_fd(src);
-		c.dst_fd = disk_io_file_fd(dst);
+		c.src_fd = dk_io_file_fd(src);
+		c.dst_fd = dk_io_file_fd(dst);
 		if (c.dst_fd < 0)
 			c.src_fd = -1;
 		/* 1 GiB of random data to a dynamic VHD on tmpfs, median of 9
@@ -232,7 +232,7 @@ disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb
 		 * cp 0.41 s.  On ext4 the kernel copy lost (see above).  A
 		 * source on another file system fails the first copy with
 		 * EXDEV and the rest goes through read/write. */
-		c.any_offset = disk_container_in_memory(dst);
+		c.any_offset = dk_container_in_memory(dst);
 	}
 	rc = convert_progress(&c, 0);
 	if (rc == 0)
@@ -261,7 +261,7 @@ disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *o
 	bk_err_clear(&src->err);
 	rc = disk_create(&dst, dst_path, &o, errbuf, errbuf_len);
 	if (rc == 0)
-		rc = disk_copy_data(src, dst, cb, cb_data);
+		rc = dk_copy_data(src, dst, cb, cb_data);
 	if (rc == 0)
 		rc = disk_commit(dst);
 	if (rc < 0 && dst)

@@ -31,7 +31,7 @@ crc32c_init(void)
 /* crc is a previous result (0 to start); the usual pre/post inversion is
  * done here so that calls chain over consecutive pieces. */
 uint32_t
-disk_crc32c(uint32_t crc, const void *buf, size_t len)
+dk_crc32c(uint32_t crc, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 

@@ -93,25 +93,25 @@ struct disk {
 /* ---- io.c: container access --------------------------------------------------- */
 
 /* POSIX file backend; the file descriptor is owned by the priv state. */
-int disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
+int dk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
 		      const struct disk_io_ops **ops, void **priv, bool *blockdev);
-extern const struct disk_io_ops disk_io_file_ops;
+extern const struct disk_io_ops dk_io_file_ops;
 /* The same for an open descriptor, which it takes over (not on failure). */
-int disk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
+int dk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
 		       const struct disk_io_ops **ops, void **priv, bool *blockdev);
 /* File descriptor behind a file backend (-1 for other backends). */
-int disk_io_file_fd(const struct disk *d);
+int dk_io_file_fd(const struct disk *d);
 
 /* Checked container reads and writes with a detail message on failure. */
-int disk_pread(struct disk *d, void *buf, size_t len, uint64_t off);
-int disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off);
-int disk_container_size(struct disk *d, uint64_t *out);
-int disk_container_sync(struct disk *d);
-int disk_container_truncate(struct disk *d, uint64_t len);
+int dk_pread(struct disk *d, void *buf, size_t len, uint64_t off);
+int dk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off);
+int dk_container_size(struct disk *d, uint64_t *out);
+int dk_container_sync(struct disk *d);
+int dk_container_truncate(struct disk *d, uint64_t len);
 /* True for a file on tmpfs or ramfs (memory only, never written back). */
-bool disk_container_in_memory(const struct disk *d);
+bool dk_container_in_memory(const struct disk *d);
 /* Start writeback of the container's dirty pages (a hint; file backend only). */
-void disk_container_writeback(struct disk *d);
+void dk_container_writeback(struct disk *d);
 
 /*
  * Make [off, off + len) of the container read as zeros before a partial
@@ -120,43 +120,43 @@ void disk_container_writeback(struct disk *d);
  * backend without truncate gets zeros written from *zbuf (allocated on
  * first use, freed by the caller).
  */
-int disk_zero_tail(struct disk *d, uint64_t off, uint64_t len, uint8_t **zbuf);
+int dk_zero_tail(struct disk *d, uint64_t off, uint64_t len, uint8_t **zbuf);
 
 /* Send a note to the message callback (printf-style). */
-void disk_msg(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dk_msg(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* True if the buffer is all zeros (word-wise, fast for random data too). */
-bool disk_is_zero(const void *buf, size_t len);
+bool dk_is_zero(const void *buf, size_t len);
 
 /* Random bytes for GUIDs (getrandom, never fails silently: falls back to time). */
-void disk_random(void *buf, size_t len);
+void dk_random(void *buf, size_t len);
 
 /* convert.c: copy every byte of src into the new image dst (at least as
  * large), skipping zeros; the detail of a failure is in dst's or src's err. */
-int disk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data);
+int dk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data);
 
 /* ---- drivers ----------------------------------------------------------------- */
 
-extern const struct disk_driver disk_raw_driver;
+extern const struct disk_driver dk_raw_driver;
 /* Holes of a file-backed container (SEEK_DATA/SEEK_HOLE), data offset 0. */
-int disk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc);
+int dk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc);
 /* Identity mapping: the disk is the start of the container. */
-int disk_raw_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc,
+int dk_raw_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc,
 		    uint64_t *file_off, uint64_t *run);
 
 /* Each *_open() probes: 1 = not this format, 0 = opened (d->drv, d->fmt,
  * d->size set), <0 = error (the format matched but the image is bad). */
-int disk_vhd_open(struct disk *d, uint64_t file_size);
-int disk_vhdx_open(struct disk *d, uint64_t file_size);
+int dk_vhd_open(struct disk *d, uint64_t file_size);
+int dk_vhdx_open(struct disk *d, uint64_t file_size);
 /* Write the skeleton of a new image into d's (empty) container. */
-int disk_vhd_create(struct disk *d, const struct disk_create_opts *o);
-int disk_vhdx_create(struct disk *d, const struct disk_create_opts *o);
+int dk_vhd_create(struct disk *d, const struct disk_create_opts *o);
+int dk_vhdx_create(struct disk *d, const struct disk_create_opts *o);
 
 /* VHD CHS geometry from the specification's algorithm (rounds down). */
 void vhd_geometry(uint64_t sectors, uint32_t *cyl, uint32_t *heads, uint32_t *spt);
 
 /* CRC-32C (Castagnoli), as used by VHDX: crc32c(0, buf, len). */
-uint32_t disk_crc32c(uint32_t crc, const void *buf, size_t len);
+uint32_t dk_crc32c(uint32_t crc, const void *buf, size_t len);
 
 /* VHDX log replay (vhdx-log.c).  Reads the log region, and if it holds an
  * active sequence, builds an in-memory overlay of the sectors it rewrites
@@ -211,8 +211,8 @@ struct disk_label_ops {
 	void (*usable)(uint64_t disk_size, uint64_t *first, uint64_t *end);
 };
 
-extern const struct disk_label_ops disk_label_mbr_ops;
-extern const struct disk_label_ops disk_label_gpt_ops;
+extern const struct disk_label_ops dk_label_mbr_ops;
+extern const struct disk_label_ops dk_label_gpt_ops;
 /* label-mbr.c: the protective MBR in front of a GPT; extended types. */
 int dl_mbr_write_protective(struct disk *d);
 int dl_mbr_is_extended(uint8_t type);

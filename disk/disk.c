@@ -21,13 +21,13 @@
 static int
 raw_read(struct disk *d, uint64_t off, void *buf, size_t len)
 {
-	return disk_pread(d, buf, len, off);
+	return dk_pread(d, buf, len, off);
 }
 
 static int
 raw_write(struct disk *d, uint64_t off, const void *buf, size_t len)
 {
-	return disk_pwrite(d, buf, len, off);
+	return dk_pwrite(d, buf, len, off);
 }
 
 static int
@@ -40,9 +40,9 @@ raw_flush(struct disk *d)
 /* Holes of a sparse file read as zeros: SEEK_DATA/SEEK_HOLE find them
  * without reading, which keeps converting a mostly empty image fast. */
 int
-disk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc)
+dk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc)
 {
-	int fd = disk_io_file_fd(d);
+	int fd = dk_io_file_fd(d);
 	off_t data, hole;
 
 	*run = len;
@@ -68,7 +68,7 @@ disk_raw_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *all
 }
 
 int
-disk_raw_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc, uint64_t *file_off,
+dk_raw_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc, uint64_t *file_off,
 		uint64_t *run)
 {
 	(void)d;
@@ -91,15 +91,15 @@ raw_free(struct disk *d)
 	(void)d;
 }
 
-const struct disk_driver disk_raw_driver = {
+const struct disk_driver dk_raw_driver = {
 	.format = DISK_FORMAT_RAW,
 	.read = raw_read,
 	.write = raw_write,
 	.flush = raw_flush,
-	.map = disk_raw_map,
+	.map = dk_raw_map,
 	.info = raw_info,
 	.free = raw_free,
-	.locate = disk_raw_locate,
+	.locate = dk_raw_locate,
 };
 
 /* ---- handle lifetime ---------------------------------------------------------- */
@@ -112,7 +112,7 @@ copy_err(char *errbuf, size_t len, const char *msg)
 }
 
 static void
-disk_free(struct disk *d, bool close_io)
+dk_free(struct disk *d, bool close_io)
 {
 	if (!d)
 		return;
@@ -129,7 +129,7 @@ disk_free(struct disk *d, bool close_io)
 }
 
 static struct disk *
-disk_alloc(const char *name)
+dk_alloc(const char *name)
 {
 	struct disk *d = bk_calloc(1, sizeof(*d));
 
@@ -147,22 +147,22 @@ disk_alloc(const char *name)
 
 /* Try each format on d's container; the raw driver takes what is left. */
 static int
-disk_probe(struct disk *d)
+dk_probe(struct disk *d)
 {
 	uint64_t fsize;
-	int rc = disk_container_size(d, &fsize);
+	int rc = dk_container_size(d, &fsize);
 
 	if (rc < 0)
 		return rc;
 	if (!(d->flags & DISK_OPEN_RAW)) {
-		rc = disk_vhdx_open(d, fsize);
+		rc = dk_vhdx_open(d, fsize);
 		if (rc <= 0)
 			return rc;
-		rc = disk_vhd_open(d, fsize);
+		rc = dk_vhd_open(d, fsize);
 		if (rc <= 0)
 			return rc;
 	}
-	d->drv = &disk_raw_driver;
+	d->drv = &dk_raw_driver;
 	d->size = fsize;
 	return 0;
 }
@@ -180,7 +180,7 @@ open_io(struct disk **out, const struct disk_io_ops *ops, void *priv, const char
 		copy_err(errbuf, errbuf_len, "disk_open_io: incomplete I/O operations");
 		return -BK_EINVAL;
 	}
-	d = disk_alloc(name);
+	d = dk_alloc(name);
 	if (!d) {
 		copy_err(errbuf, errbuf_len, "out of memory");
 		return -BK_ENOMEM;
@@ -190,10 +190,10 @@ open_io(struct disk **out, const struct disk_io_ops *ops, void *priv, const char
 	d->flags = flags;
 	d->writable = (flags & DISK_OPEN_WRITE) != 0;
 	d->block_device = blockdev;
-	rc = disk_probe(d);
+	rc = dk_probe(d);
 	if (rc < 0) {
 		copy_err(errbuf, errbuf_len, d->err.msg);
-		disk_free(d, false);
+		dk_free(d, false);
 		return rc;
 	}
 	*out = d;
@@ -250,7 +250,7 @@ disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 	if (rc == 0 && (flags & DISK_OPEN_WRITE) && !(flags & DISK_OPEN_FORCE))
 		rc = check_writable(&eb, path, bk_lock_fd(lock));
 	if (rc == 0)
-		rc = disk_io_file_open(&eb, path, (flags & DISK_OPEN_WRITE) ? O_RDWR : O_RDONLY, 0,
+		rc = dk_io_file_open(&eb, path, (flags & DISK_OPEN_WRITE) ? O_RDWR : O_RDONLY, 0,
 				       &ops, &priv, &blockdev);
 	if (rc < 0) {
 		bk_lock_release(lock);
@@ -327,7 +327,7 @@ create_tmp(struct disk *d, const char *path)
 	if (rc == 0 && d->tgt.exists)
 		rc = bk_lock_open(&d->err, d->tgt.real, "image", true, &d->lock);
 	if (rc == 0 && (n = bk_temp_sweep(&d->tgt)) > 0)
-		disk_msg(d, "%s: removed %d temporary file%s left by an interrupted writer", path,
+		dk_msg(d, "%s: removed %d temporary file%s left by an interrupted writer", path,
 			 n, n == 1 ? "" : "s");
 	if (rc == 0)
 		rc = bk_temp_create(&d->err, &d->tgt, NULL, 0666, NULL, &d->tmp);
@@ -338,7 +338,7 @@ create_tmp(struct disk *d, const char *path)
 	if (!d->tmp_path || !d->final_path)
 		rc = bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
 	if (rc == 0)
-		rc = disk_io_file_adopt(&d->err, d->tmp.fd, path, &d->io, &d->io_priv, &blockdev);
+		rc = dk_io_file_adopt(&d->err, d->tmp.fd, path, &d->io, &d->io_priv, &blockdev);
 	if (rc < 0)
 		bk_temp_discard(&d->tmp);
 	return rc;
@@ -349,13 +349,13 @@ create_body(struct disk *d, const struct disk_create_opts *o)
 {
 	switch (o->format) {
 	case DISK_FORMAT_VHD:
-		return disk_vhd_create(d, o);
+		return dk_vhd_create(d, o);
 	case DISK_FORMAT_VHDX:
-		return disk_vhdx_create(d, o);
+		return dk_vhdx_create(d, o);
 	default:
-		d->drv = &disk_raw_driver;
+		d->drv = &dk_raw_driver;
 		d->size = o->size;
-		return disk_container_truncate(d, o->size);
+		return dk_container_truncate(d, o->size);
 	}
 }
 
@@ -380,7 +380,7 @@ disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
 		return -BK_EINVAL;
 	*out = NULL;
 	o = *opts;
-	d = disk_alloc(path);
+	d = dk_alloc(path);
 	if (!d) {
 		copy_err(errbuf, errbuf_len, "out of memory");
 		return -BK_ENOMEM;
@@ -396,7 +396,7 @@ disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
 	if (rc < 0) {
 		copy_err(errbuf, errbuf_len, d->err.msg);
 		drop_tmp(d);
-		disk_free(d, true);
+		dk_free(d, true);
 		return rc;
 	}
 	*out = d;
@@ -433,7 +433,7 @@ disk_close(disk_t *d)
 		drop_tmp(d);
 	else if (d->writable && d->dirty)
 		rc = disk_flush(d);
-	disk_free(d, true);
+	dk_free(d, true);
 	return rc;
 }
 
@@ -519,7 +519,7 @@ disk_flush(disk_t *d)
 	rc = d->drv->flush(d);
 	if (rc < 0)
 		return rc;
-	rc = disk_container_sync(d);
+	rc = dk_container_sync(d);
 	if (rc == 0)
 		d->dirty = false;
 	return rc;
@@ -552,7 +552,7 @@ disk_get_info(disk_t *d, struct disk_info *out)
 	if (!d || !out)
 		return -BK_EINVAL;
 	memset(out, 0, sizeof(*out));
-	rc = disk_container_size(d, &fsize);
+	rc = dk_container_size(d, &fsize);
 	if (rc < 0)
 		return rc;
 	out->format = d->drv->format;

@@ -213,7 +213,7 @@ fat_dir_add(struct fat_vol *v, struct fat_dir *d, const uint16_t *name, size_t n
 	/* Slots past the old end mark must read as the end again. */
 	run_end = pos + (nl + 1) * FAT_DIRENT;
 	wend = run_end;
-	if (run_end > end && run_end < d->len && !disk_is_zero(d->buf + run_end, d->len - run_end)) {
+	if (run_end > end && run_end < d->len && !dk_is_zero(d->buf + run_end, d->len - run_end)) {
 		memset(d->buf + run_end, 0, d->len - run_end);
 		wend = d->len;
 	}

@@ -302,7 +302,7 @@ fat_format(struct disk *d, uint64_t off, uint64_t size, const struct disk_fs_for
 	if ((rc = plan(d, size, o, &l)) < 0 || (rc = make_label(d, o->label, lab)) < 0)
 		return rc;
 	while (serial == 0)
-		disk_random(&serial, sizeof(serial));
+		dk_random(&serial, sizeof(serial));
 	put_bpb(bs, &l, off, serial, lab);
 	if (!(z = bk_calloc(1, FAT_IO_MAX)))
 		return bk_err(&d->err, BK_ENOMEM, "%s: format: out of memory", d->name);

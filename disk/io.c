@@ -177,7 +177,7 @@ file_close(void *priv)
 	bk_free(fp);
 }
 
-const struct disk_io_ops disk_io_file_ops = {
+const struct disk_io_ops dk_io_file_ops = {
 	.struct_size = sizeof(struct disk_io_ops),
 	.read_at = file_read_at,
 	.write_at = file_write_at,
@@ -188,7 +188,7 @@ const struct disk_io_ops disk_io_file_ops = {
 };
 
 int
-disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
+dk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mode,
 		  const struct disk_io_ops **ops, void **priv, bool *blockdev)
 {
 	/* Non-blocking, or a FIFO given by mistake hangs open() until a peer
@@ -197,7 +197,7 @@ disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mod
 
 	if (fd < 0)
 		return bk_err_errno(eb, "open", path);
-	rc = disk_io_file_adopt(eb, fd, path, ops, priv, blockdev);
+	rc = dk_io_file_adopt(eb, fd, path, ops, priv, blockdev);
 	if (rc < 0) {
 		close(fd);
 		if ((oflags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
@@ -207,7 +207,7 @@ disk_io_file_open(struct bk_errbuf *eb, const char *path, int oflags, mode_t mod
 }
 
 int
-disk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
+dk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
 		   const struct disk_io_ops **ops, void **priv, bool *blockdev)
 {
 	struct file_priv *fp;
@@ -225,16 +225,16 @@ disk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
 	fp->fd = fd;
 	fp->blockdev = S_ISBLK(st.st_mode);
 	fp->dio_align = DIO_FIRST_ALIGN;
-	*ops = &disk_io_file_ops;
+	*ops = &dk_io_file_ops;
 	*priv = fp;
 	*blockdev = fp->blockdev;
 	return 0;
 }
 
 int
-disk_io_file_fd(const struct disk *d)
+dk_io_file_fd(const struct disk *d)
 {
-	if (d->io != &disk_io_file_ops)
+	if (d->io != &dk_io_file_ops)
 		return -1;
 	return ((const struct file_priv *)d->io_priv)->fd;
 }
@@ -257,7 +257,7 @@ io_fail(struct disk *d, int rc, const char *what, uint64_t off, size_t len)
 }
 
 int
-disk_pread(struct disk *d, void *buf, size_t len, uint64_t off)
+dk_pread(struct disk *d, void *buf, size_t len, uint64_t off)
 {
 	int rc;
 
@@ -271,7 +271,7 @@ disk_pread(struct disk *d, void *buf, size_t len, uint64_t off)
 }
 
 int
-disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off)
+dk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off)
 {
 	int rc;
 
@@ -282,7 +282,7 @@ disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t off)
 }
 
 int
-disk_container_size(struct disk *d, uint64_t *out)
+dk_container_size(struct disk *d, uint64_t *out)
 {
 	int rc = d->io->size(d->io_priv, out);
 
@@ -290,7 +290,7 @@ disk_container_size(struct disk *d, uint64_t *out)
 }
 
 int
-disk_container_sync(struct disk *d)
+dk_container_sync(struct disk *d)
 {
 	int rc = d->io->flush ? d->io->flush(d->io_priv) : 0;
 
@@ -298,7 +298,7 @@ disk_container_sync(struct disk *d)
 }
 
 int
-disk_container_truncate(struct disk *d, uint64_t len)
+dk_container_truncate(struct disk *d, uint64_t len)
 {
 	int rc = d->io->truncate ? d->io->truncate(d->io_priv, len) : 0;
 
@@ -306,7 +306,7 @@ disk_container_truncate(struct disk *d, uint64_t len)
 }
 
 void
-disk_msg(struct disk *d, const char *fmt, ...)
+dk_msg(struct disk *d, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -320,7 +320,7 @@ disk_msg(struct disk *d, const char *fmt, ...)
 }
 
 bool
-disk_is_zero(const void *buf, size_t len)
+dk_is_zero(const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	uint64_t w[8], acc;
@@ -353,7 +353,7 @@ disk_is_zero(const void *buf, size_t len)
 }
 
 void
-disk_random(void *buf, size_t len)
+dk_random(void *buf, size_t len)
 {
 	uint8_t *p = buf;
 	size_t got = 0;
@@ -386,9 +386,9 @@ disk_random(void *buf, size_t len)
 /* True when the container is a regular file on tmpfs or ramfs, whose pages
  * live in memory only: nothing is ever written back from them. */
 bool
-disk_container_in_memory(const struct disk *d)
+dk_container_in_memory(const struct disk *d)
 {
-	int fd = disk_io_file_fd(d);
+	int fd = dk_io_file_fd(d);
 	struct statfs sf;
 
 	if (fd < 0 || d->block_device || fstatfs(fd, &sf) < 0)
@@ -402,27 +402,27 @@ disk_container_in_memory(const struct disk *d)
  * sync has little left to do.  Only for files; a hint, errors are ignored.
  */
 void
-disk_container_writeback(struct disk *d)
+dk_container_writeback(struct disk *d)
 {
-	int fd = disk_io_file_fd(d);
+	int fd = dk_io_file_fd(d);
 
 	if (fd >= 0 && !d->block_device)
 		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 int
-disk_zero_tail(struct disk *d, uint64_t off, uint64_t len, uint8_t **zbuf)
+dk_zero_tail(struct disk *d, uint64_t off, uint64_t len, uint8_t **zbuf)
 {
 	uint64_t fsize;
-	int rc = disk_container_size(d, &fsize);
+	int rc = dk_container_size(d, &fsize);
 
 	if (rc < 0)
 		return rc;
 	if (fsize <= off && d->io->truncate && !d->block_device)
-		return disk_container_truncate(d, off + len);
+		return dk_container_truncate(d, off + len);
 	if (!*zbuf)
 		*zbuf = bk_calloc(1, len);
 	if (!*zbuf)
 		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
-	return disk_pwrite(d, *zbuf, len, off);
+	return dk_pwrite(d, *zbuf, len, off);
 }

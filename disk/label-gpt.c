@@ -349,7 +349,7 @@ out:
 	return rc;
 }
 
-const struct disk_label_ops disk_label_gpt_ops = {
+const struct disk_label_ops dk_label_gpt_ops = {
 	.type = DISK_LABEL_GPT,
 	.name = "gpt",
 	.probe = gpt_probe,

@@ -154,7 +154,7 @@ mbr_read(struct disk *d, const uint8_t *s, struct disk_label *out)
 	memset(&ext, 0, sizeof(ext));
 	out->type = DISK_LABEL_MBR;
 	out->mbr_signature = bk_le32(s + DL_MBR_SIG_OFF);
-	disk_label_mbr_ops.usable(d->size, &out->first_usable, &out->last_usable);
+	dk_label_mbr_ops.usable(d->size, &out->first_usable, &out->last_usable);
 	for (i = 0; i < 4; i++) {
 		mbr_entry_read(s + DL_MBR_TABLE_OFF + 16 * i, &e);
 		if (e.type == 0 || e.count == 0)
@@ -280,7 +280,7 @@ dl_mbr_is_extended(uint8_t type)
 	return mbr_is_extended(type);
 }
 
-const struct disk_label_ops disk_label_mbr_ops = {
+const struct disk_label_ops dk_label_mbr_ops = {
 	.type = DISK_LABEL_MBR,
 	.name = "mbr",
 	.probe = mbr_probe,

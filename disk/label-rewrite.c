@@ -74,7 +74,7 @@ create_copy(struct disk *src, const struct disk_info *in, struct disk **out,
 {
 	struct disk_create_opts co;
 	struct stat st;
-	int fd = disk_io_file_fd(src), rc;
+	int fd = dk_io_file_fd(src), rc;
 
 	memset(&co, 0, sizeof(co));
 	co.format = in->format;
@@ -90,7 +90,7 @@ create_copy(struct disk *src, const struct disk_info *in, struct disk **out,
 	rc = disk_create(out, src->name, &co, errbuf, errbuf_len);
 	if (rc < 0)
 		return rc;
-	if (fchmod(disk_io_file_fd(*out), st.st_mode & 07777) < 0) {
+	if (fchmod(dk_io_file_fd(*out), st.st_mode & 07777) < 0) {
 		rc = bk_err_errno(&(*out)->err, "set the permissions of the new image",
 				  src->name);
 		copy_msg(errbuf, errbuf_len, (*out)->err.msg);
@@ -111,7 +111,7 @@ rewrite_copy(struct disk *src, const struct disk_info *in, struct disk_label *l,
 	if (rc < 0)
 		return rc;
 	bk_err_clear(&src->err);
-	rc = disk_copy_data(src, w, NULL, NULL);
+	rc = dk_copy_data(src, w, NULL, NULL);
 	if (rc < 0) {
 		copy_msg(errbuf, errbuf_len, w->err.code ? w->err.msg : src->err.msg);
 		disk_close(w);

@@ -143,7 +143,7 @@ disk_guid_parse(const char *s, uint8_t guid[16])
 void
 dl_random_guid(uint8_t g[16])
 {
-	disk_random(g, 16);
+	dk_random(g, 16);
 	g[7] = (uint8_t)((g[7] & 0x0F) | 0x40);   /* version 4 (data3, LE) */
 	g[8] = (uint8_t)((g[8] & 0x3F) | 0x80);   /* RFC 4122 variant */
 }
@@ -161,9 +161,9 @@ static const struct disk_label_ops *
 label_ops(enum disk_label_type t)
 {
 	if (t == DISK_LABEL_MBR)
-		return &disk_label_mbr_ops;
+		return &dk_label_mbr_ops;
 	if (t == DISK_LABEL_GPT)
-		return &disk_label_gpt_ops;
+		return &dk_label_gpt_ops;
 	return NULL;
 }
 
@@ -271,7 +271,7 @@ disk_label_read(disk_t *d, struct disk_label *out)
 		return bk_err(&d->err, BK_ENOTFOUND,
 			      "%s: no partition table (sector 0 is a file system boot sector)",
 			      d->name);
-	ops = disk_label_gpt_ops.probe(s) ? &disk_label_gpt_ops : &disk_label_mbr_ops;
+	ops = dk_label_gpt_ops.probe(s) ? &dk_label_gpt_ops : &dk_label_mbr_ops;
 	if ((rc = ops->read(d, s, out)) < 0 || (rc = dl_check(d, out)) < 0) {
 		memset(out, 0, sizeof(*out));
 		return rc;
@@ -297,7 +297,7 @@ disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_type type)
 			      d->name, ops->name);
 	if (type == DISK_LABEL_MBR) {
 		do
-			disk_random(&l->mbr_signature, sizeof(l->mbr_signature));
+			dk_random(&l->mbr_signature, sizeof(l->mbr_signature));
 		while (l->mbr_signature == 0);
 	} else {
 		dl_random_guid(l->disk_guid);

@@ -230,10 +230,10 @@ vhd_find_footer(struct disk *d, uint64_t fsize, uint8_t *foot, uint64_t *foot_of
 
 	if (fsize < VHD_FOOTER_SIZE - 1)
 		return 1;
-	rc = disk_pread(d, tail, tlen, fsize - tlen);
+	rc = dk_pread(d, tail, tlen, fsize - tlen);
 	if (rc < 0)
 		return rc;
-	head_ok = fsize >= VHD_FOOTER_SIZE && disk_pread(d, head, sizeof(head), 0) == 0 &&
+	head_ok = fsize >= VHD_FOOTER_SIZE && dk_pread(d, head, sizeof(head), 0) == 0 &&
 		  memcmp(head, "conectix", 8) == 0;
 	for (i = tlen >= VHD_FOOTER_SIZE ? tlen - VHD_FOOTER_SIZE : 0; i + 511 <= tlen; i++) {
 		if (memcmp(tail + i, "conectix", 8) != 0)
@@ -289,7 +289,7 @@ vhd_read_header(struct disk *d, struct vhd *v, uint64_t fsize)
 	if (v->f.data_offset > fsize || fsize - v->f.data_offset < VHD_HEADER_SIZE)
 		return bk_err(&d->err, BK_ECORRUPT, "%s: VHD dynamic header offset %llu is past the end",
 			      d->name, (unsigned long long)v->f.data_offset);
-	rc = disk_pread(d, raw, sizeof(raw), v->f.data_offset);
+	rc = dk_pread(d, raw, sizeof(raw), v->f.data_offset);
 	if (rc < 0)
 		return rc;
 	vhd_header_read(raw, h);
@@ -326,7 +326,7 @@ vhd_read_bat(struct disk *d, struct vhd *v, uint64_t foot_off)
 	if (!v->bat || !v->bitmap)
 		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory for the block table", d->name);
 	memset(v->bitmap, 0xFF, v->bitmap_size);
-	rc = disk_pread(d, v->bat, v->bat_bytes, v->h.table_offset);
+	rc = dk_pread(d, v->bat, v->bat_bytes, v->h.table_offset);
 	if (rc < 0)
 		return rc;
 	v->next_free = v->h.table_offset + v->bat_bytes;
@@ -352,7 +352,7 @@ vhd_read_bat(struct disk *d, struct vhd *v, uint64_t foot_off)
 }
 
 int
-disk_vhd_open(struct disk *d, uint64_t fsize)
+dk_vhd_open(struct disk *d, uint64_t fsize)
 {
 	uint8_t foot[VHD_FOOTER_SIZE];
 	uint64_t foot_off = 0;
@@ -399,7 +399,7 @@ vhd_read(struct disk *d, uint64_t off, void *buf, size_t len)
 	int rc;
 
 	if (!v->dynamic)
-		return disk_pread(d, buf, len, off);
+		return dk_pread(d, buf, len, off);
 	while (len > 0) {
 		uint32_t blk = (uint32_t)(off / v->h.block_size);
 		uint64_t in = off % v->h.block_size;
@@ -410,7 +410,7 @@ vhd_read(struct disk *d, uint64_t off, void *buf, size_t len)
 		if (v->bat[blk] == VHD_UNALLOCATED) {
 			memset(p, 0, n);
 		} else {
-			rc = disk_pread(d, p, n, block_data_off(v, blk) + in);
+			rc = dk_pread(d, p, n, block_data_off(v, blk) + in);
 			if (rc < 0)
 				return rc;
 		}
@@ -425,7 +425,7 @@ vhd_read(struct disk *d, uint64_t off, void *buf, size_t len)
 static int
 vhd_write_tail_footer(struct disk *d, struct vhd *v)
 {
-	return disk_pwrite(d, v->footer_raw, VHD_FOOTER_SIZE, v->next_free);
+	return dk_pwrite(d, v->footer_raw, VHD_FOOTER_SIZE, v->next_free);
 }
 
 static int
@@ -434,7 +434,7 @@ vhd_write_bat_entry(struct disk *d, struct vhd *v, uint32_t blk)
 	uint8_t e[4];
 
 	bk_put_be32(e, v->bat[blk]);
-	return disk_pwrite(d, e, 4, v->h.table_offset + (uint64_t)blk * 4);
+	return dk_pwrite(d, e, 4, v->h.table_offset + (uint64_t)blk * 4);
 }
 
 /*
@@ -449,12 +449,12 @@ vhd_alloc_block(struct disk *d, struct vhd *v, uint32_t blk, const uint8_t *p,
 		uint64_t in, size_t n)
 {
 	uint64_t base = v->next_free, data = base + v->bitmap_size;
-	int rc = disk_pwrite(d, v->bitmap, v->bitmap_size, base);
+	int rc = dk_pwrite(d, v->bitmap, v->bitmap_size, base);
 
 	if (rc == 0 && n < v->h.block_size)
-		rc = disk_zero_tail(d, data, v->h.block_size, &v->zero_block);
+		rc = dk_zero_tail(d, data, v->h.block_size, &v->zero_block);
 	if (rc == 0)
-		rc = disk_pwrite(d, p, n, data + in);
+		rc = dk_pwrite(d, p, n, data + in);
 	if (rc < 0)
 		return rc;
 	v->next_free = data + v->h.block_size;
@@ -476,15 +476,15 @@ vhd_write(struct disk *d, uint64_t off, const void *buf, size_t len)
 	int rc = 0;
 
 	if (!v->dynamic)
-		return disk_pwrite(d, buf, len, off);
+		return dk_pwrite(d, buf, len, off);
 	while (len > 0 && rc == 0) {
 		uint32_t blk = (uint32_t)(off / v->h.block_size);
 		uint64_t in = off % v->h.block_size;
 		size_t n = v->h.block_size - in < len ? (size_t)(v->h.block_size - in) : len;
 
 		if (v->bat[blk] != VHD_UNALLOCATED)
-			rc = disk_pwrite(d, p, n, block_data_off(v, blk) + in);
-		else if (!disk_is_zero(p, n))
+			rc = dk_pwrite(d, p, n, block_data_off(v, blk) + in);
+		else if (!dk_is_zero(p, n))
 			rc = vhd_alloc_block(d, v, blk, p, in, n);
 		p += n;
 		off += n;
@@ -509,12 +509,12 @@ vhd_flush(struct disk *d)
 	memset(raw, 0xFF, v->bat_bytes);
 	for (i = 0; i < v->h.max_entries; i++)
 		bk_put_be32(raw + (size_t)i * 4, v->bat[i]);
-	rc = disk_pwrite(d, raw, v->bat_bytes, v->h.table_offset);
+	rc = dk_pwrite(d, raw, v->bat_bytes, v->h.table_offset);
 	bk_free(raw);
 	if (rc == 0)
 		rc = vhd_write_tail_footer(d, v);
 	if (rc == 0)
-		rc = disk_container_truncate(d, v->next_free + VHD_FOOTER_SIZE);
+		rc = dk_container_truncate(d, v->next_free + VHD_FOOTER_SIZE);
 	if (rc == 0)
 		v->bat_dirty = false;
 	return rc;
@@ -528,7 +528,7 @@ vhd_map(struct disk *d, uint64_t off, uint64_t len, uint64_t *run, int *alloc)
 	int state = -1;
 
 	if (!v->dynamic)
-		return disk_raw_map(d, off, len, run, alloc);
+		return dk_raw_map(d, off, len, run, alloc);
 	bs = v->h.block_size;
 	while (done < len) {
 		uint32_t blk = (uint32_t)((off + done) / bs);
@@ -555,7 +555,7 @@ vhd_locate(struct disk *d, uint64_t off, uint64_t len, bool alloc, uint64_t *fil
 	int rc;
 
 	if (!v->dynamic)
-		return disk_raw_locate(d, off, len, alloc, file_off, run);
+		return dk_raw_locate(d, off, len, alloc, file_off, run);
 	blk = (uint32_t)(off / v->h.block_size);
 	in = off % v->h.block_size;
 	*run = v->h.block_size - in < len ? v->h.block_size - in : len;
@@ -640,7 +640,7 @@ vhd_new_footer(struct vhd *v, const struct disk_create_opts *o)
 	f->heads = (uint8_t)h;
 	f->spt = (uint8_t)s;
 	f->type = o->type == DISK_TYPE_FIXED ? VHD_TYPE_FIXED : VHD_TYPE_DYNAMIC;
-	disk_random(f->uuid, 16);
+	dk_random(f->uuid, 16);
 	f->uuid[6] = (uint8_t)((f->uuid[6] & 0x0F) | 0x40);   /* RFC 4122 version 4 */
 	f->uuid[8] = (uint8_t)((f->uuid[8] & 0x3F) | 0x80);
 	memset(v->footer_raw, 0, sizeof(v->footer_raw));
@@ -672,15 +672,15 @@ vhd_create_dynamic(struct disk *d, struct vhd *v, uint32_t bs)
 	v->next_free = VHD_TABLE_OFFSET + v->bat_bytes;
 	memset(hdr, 0, sizeof(hdr));
 	vhd_header_write(&v->h, hdr);
-	rc = disk_pwrite(d, v->footer_raw, VHD_FOOTER_SIZE, 0);
+	rc = dk_pwrite(d, v->footer_raw, VHD_FOOTER_SIZE, 0);
 	if (rc == 0)
-		rc = disk_pwrite(d, hdr, sizeof(hdr), VHD_FOOTER_SIZE);
+		rc = dk_pwrite(d, hdr, sizeof(hdr), VHD_FOOTER_SIZE);
 	v->bat_dirty = true;
 	return rc < 0 ? rc : vhd_flush(d);
 }
 
 int
-disk_vhd_create(struct disk *d, const struct disk_create_opts *o)
+dk_vhd_create(struct disk *d, const struct disk_create_opts *o)
 {
 	uint32_t bs = o->block_size ? o->block_size : VHD_DEFAULT_BLOCK;
 	struct vhd *v;
@@ -699,6 +699,6 @@ disk_vhd_create(struct disk *d, const struct disk_create_opts *o)
 	v->dynamic = o->type != DISK_TYPE_FIXED;
 	if (v->dynamic)
 		return vhd_create_dynamic(d, v, bs);
-	rc = disk_container_truncate(d, o->size);
-	return rc < 0 ? rc : disk_pwrite(d, v->footer_raw, VHD_FOOTER_SIZE, o->size);
+	rc = dk_container_truncate(d, o->size);
+	return rc < 0 ? rc : dk_pwrite(d, v->footer_raw, VHD_FOOTER_SIZE, o->size);
 }

@@ -107,9 +107,9 @@ log_entry_at(struct log_ctx *c, uint32_t pos, struct log_entry *le)
 	    le->ndesc > (le->len - LOG_HEADER_SIZE) / LOG_DESC_SIZE)
 		return false;
 	log_copy(c, pos, c->entry, le->len);
-	crc = disk_crc32c(0, c->entry, 4);
-	crc = disk_crc32c(crc, zero, 4);
-	crc = disk_crc32c(crc, c->entry + 8, le->len - 8);
+	crc = dk_crc32c(0, c->entry, 4);
+	crc = dk_crc32c(crc, zero, 4);
+	crc = dk_crc32c(crc, c->entry + 8, le->len - 8);
 	if (crc != bk_le32(h + 4))
 		return false;
 	hdr_sectors = (LOG_HEADER_SIZE + le->ndesc * LOG_DESC_SIZE + LOG_SECTOR - 1) / LOG_SECTOR;
@@ -260,17 +260,17 @@ ov_write(struct disk *d, const struct vhdx_overlay *ov)
 	for (i = 0; i < ov->n && rc == 0; i++) {
 		const struct ov_item *it = &ov->items[i];
 		if (it->data) {
-			rc = disk_pwrite(d, it->data, it->len, it->off);
+			rc = dk_pwrite(d, it->data, it->len, it->off);
 			continue;
 		}
 		for (done = 0; done < it->len && rc == 0; done += LOG_SECTOR)
-			rc = disk_pwrite(d, zero, LOG_SECTOR, it->off + done);
+			rc = dk_pwrite(d, zero, LOG_SECTOR, it->off + done);
 	}
 	if (rc == 0)
-		rc = disk_container_size(d, &fsize);
+		rc = dk_container_size(d, &fsize);
 	if (rc == 0 && fsize < ov->end)
-		rc = disk_container_truncate(d, ov->end);
-	return rc < 0 ? rc : disk_container_sync(d);
+		rc = dk_container_truncate(d, ov->end);
+	return rc < 0 ? rc : dk_container_sync(d);
 }
 
 int
@@ -293,7 +293,7 @@ vhdx_log_replay(struct disk *d, uint64_t log_off, uint32_t log_len, const uint8_
 	}
 	c.log = log;
 	c.entry = entry;
-	rc = disk_pread(d, log, log_len, log_off);
+	rc = dk_pread(d, log, log_len, log_off);
 	if (rc == 0)
 		rc = log_collect(&c, ov);
 	if (rc == 0 && write)

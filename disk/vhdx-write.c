@@ -24,7 +24,7 @@
 static void
 new_guid(uint8_t *g)
 {
-	disk_random(g, 16);
+	dk_random(g, 16);
 	g[7] = (uint8_t)((g[7] & 0x0F) | 0x40);   /* version 4 (field 3 is little-endian) */
 	g[8] = (uint8_t)((g[8] & 0x3F) | 0x80);
 }
@@ -49,9 +49,9 @@ vhdx_write_headers(struct disk *d, struct vhdx *v)
 		slot = !v->cur;
 		v->hdr.seq++;
 		vhdx_header_write(&v->hdr, raw);
-		rc = disk_pwrite(d, raw, sizeof(raw), slot ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
+		rc = dk_pwrite(d, raw, sizeof(raw), slot ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
 		if (rc == 0)
-			rc = disk_container_sync(d);
+			rc = dk_container_sync(d);
 		if (rc == 0)
 			v->cur = slot;
 	}
@@ -66,7 +66,7 @@ vhdx_write_bat_entry(struct disk *d, struct vhdx *v, uint64_t idx)
 	uint8_t e[8];
 
 	bk_put_le64(e, v->bat[idx]);
-	return disk_pwrite(d, e, 8, v->bat_off + idx * 8);
+	return dk_pwrite(d, e, 8, v->bat_off + idx * 8);
 }
 
 /* New block at the 1 MiB aligned end: data first, then its table entry
@@ -79,9 +79,9 @@ vhdx_alloc_block(struct disk *d, struct vhdx *v, uint64_t blk, const uint8_t *p,
 	int rc = 0;
 
 	if (n < v->block_size)
-		rc = disk_zero_tail(d, base, v->block_size, &v->zero_block);
+		rc = dk_zero_tail(d, base, v->block_size, &v->zero_block);
 	if (rc == 0)
-		rc = disk_pwrite(d, p, n, base + in);
+		rc = dk_pwrite(d, p, n, base + in);
 	if (rc < 0)
 		return rc;
 	v->next_free = base + v->block_size;
@@ -109,8 +109,8 @@ vhdx_write(struct disk *d, uint64_t off, const void *buf, size_t len)
 		size_t n = v->block_size - in < len ? (size_t)(v->block_size - in) : len;
 
 		if ((e & 7) == PAYLOAD_FULLY_PRESENT)
-			rc = disk_pwrite(d, p, n, (e >> 20) * DISK_MIB + in);
-		else if (!disk_is_zero(p, n))
+			rc = dk_pwrite(d, p, n, (e >> 20) * DISK_MIB + in);
+		else if (!dk_is_zero(p, n))
 			rc = vhdx_alloc_block(d, v, blk, p, in, n);
 		p += n;
 		off += n;
@@ -134,12 +134,12 @@ vhdx_flush(struct disk *d)
 		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
 	for (i = 0; i < v->total_entries; i++)
 		bk_put_le64(raw + i * 8, v->bat[i]);
-	rc = disk_pwrite(d, raw, v->bat_len, v->bat_off);
+	rc = dk_pwrite(d, raw, v->bat_len, v->bat_off);
 	bk_free(raw);
 	/* A new file ends right after its last block (a fixed disk's blocks
 	 * were all placed at creation). */
 	if (rc == 0 && d->tmp_path)
-		rc = disk_container_truncate(d, v->next_free);
+		rc = dk_container_truncate(d, v->next_free);
 	if (rc == 0)
 		v->bat_dirty = false;
 	return rc;
@@ -211,9 +211,9 @@ vhdx_write_intro(struct disk *d, struct vhdx *v, uint8_t *buf)
 	bk_put_le32(t + 8, 2);
 	put_region(t, 0, vhdx_guid_bat, v->bat_off, v->bat_len);
 	put_region(t, 1, vhdx_guid_metadata, v->meta_off, v->meta_len);
-	bk_put_le32(t + 4, disk_crc32c(0, t, VHDX_REGION_SIZE));
+	bk_put_le32(t + 4, dk_crc32c(0, t, VHDX_REGION_SIZE));
 	memcpy(buf + VHDX_REGION2_OFF, t, VHDX_REGION_SIZE);
-	return disk_pwrite(d, buf, VHDX_REGION2_OFF + VHDX_REGION_SIZE, 0);
+	return dk_pwrite(d, buf, VHDX_REGION2_OFF + VHDX_REGION_SIZE, 0);
 }
 
 static void
@@ -250,7 +250,7 @@ vhdx_write_meta(struct disk *d, struct vhdx *v, uint8_t *buf)
 	bk_put_le32(it + 16, v->lss);
 	bk_put_le32(it + 20, v->pss);
 	memcpy(it + 24, v->page83, 16);
-	return disk_pwrite(d, buf, VHDX_META_TABLE_SIZE + 4096, v->meta_off);
+	return dk_pwrite(d, buf, VHDX_META_TABLE_SIZE + 4096, v->meta_off);
 }
 
 static int
@@ -296,7 +296,7 @@ vhdx_layout(struct disk *d, struct vhdx *v, const struct disk_create_opts *o)
 }
 
 int
-disk_vhdx_create(struct disk *d, const struct disk_create_opts *o)
+dk_vhdx_create(struct disk *d, const struct disk_create_opts *o)
 {
 	struct vhdx *v = bk_calloc(1, sizeof(*v));
 	uint8_t *buf;

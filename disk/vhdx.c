@@ -77,7 +77,7 @@ vhdx_header_write(const struct vhdx_header *h, uint8_t *p)
 	bk_put_le16(p + 66, h->version);
 	bk_put_le32(p + 68, h->log_length);
 	bk_put_le64(p + 72, h->log_offset);
-	bk_put_le32(p + 4, disk_crc32c(0, p, VHDX_HEADER_SIZE));
+	bk_put_le32(p + 4, dk_crc32c(0, p, VHDX_HEADER_SIZE));
 }
 
 /* CRC-32C of a structure whose checksum field (4 bytes at 4) counts as 0. */
@@ -85,10 +85,10 @@ static uint32_t
 crc_skip_field(const uint8_t *p, size_t len)
 {
 	static const uint8_t zero[4];
-	uint32_t c = disk_crc32c(0, p, 4);
+	uint32_t c = dk_crc32c(0, p, 4);
 
-	c = disk_crc32c(c, zero, 4);
-	return disk_crc32c(c, p + 8, len - 8);
+	c = dk_crc32c(c, zero, 4);
+	return dk_crc32c(c, p + 8, len - 8);
 }
 
 static bool
@@ -111,7 +111,7 @@ vx_pread(struct disk *d, struct vhdx *v, void *buf, size_t len, uint64_t off)
 		in = off >= v->file_size ? 0 : (size_t)(v->file_size - off);
 		memset((uint8_t *)buf + in, 0, len - in);
 	}
-	rc = disk_pread(d, buf, in, off);
+	rc = dk_pread(d, buf, in, off);
 	if (rc == 0 && v->ov)
 		vhdx_overlay_apply(v->ov, buf, len, off);
 	return rc;
@@ -142,7 +142,7 @@ vhdx_read_headers(struct disk *d, struct vhdx *v)
 	int i, rc;
 
 	for (i = 0; i < 2; i++) {
-		rc = disk_pread(d, raw, sizeof(raw), i ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
+		rc = dk_pread(d, raw, sizeof(raw), i ? VHDX_HEADER2_OFF : VHDX_HEADER1_OFF);
 		if (rc < 0)
 			return rc;
 		vhdx_header_read(raw, &h[i]);
@@ -399,12 +399,12 @@ vhdx_begin_log(struct disk *d, struct vhdx *v, uint64_t fsize)
 	if (rc < 0)
 		return rc;
 	d->log_replayed = true;
-	disk_msg(d, "%s: replayed the VHDX log%s", d->name, write ? "" : " in memory");
+	dk_msg(d, "%s: replayed the VHDX log%s", d->name, write ? "" : " in memory");
 	return 0;
 }
 
 int
-disk_vhdx_open(struct disk *d, uint64_t fsize)
+dk_vhdx_open(struct disk *d, uint64_t fsize)
 {
 	uint8_t sig[8];
 	struct vhdx *v;
@@ -412,7 +412,7 @@ disk_vhdx_open(struct disk *d, uint64_t fsize)
 
 	if (fsize < DISK_MIB)
 		return 1;
-	rc = disk_pread(d, sig, sizeof(sig), 0);
+	rc = dk_pread(d, sig, sizeof(sig), 0);
 	if (rc < 0)
 		return rc;
 	if (memcmp(sig, "vhdxfile", 8) != 0)
@@ -428,7 +428,7 @@ disk_vhdx_open(struct disk *d, uint64_t fsize)
 		memset(v->hdr.log_guid, 0, 16);
 		rc = vhdx_write_headers(d, v);
 		if (rc == 0)
-			rc = disk_container_size(d, &fsize);
+			rc = dk_container_size(d, &fsize);
 	}
 	v->file_size = fsize;
 	if (rc == 0 && v->ov && vhdx_overlay_end(v->ov) > fsize)

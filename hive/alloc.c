@@ -27,7 +27,7 @@
 #define UNDO_KEEP_MAX  (1u << 20)      /* journal memory kept between edits */
 
 uint64_t
-hive_filetime_now(void)
+hv_filetime_now(void)
 {
 	struct timespec ts;
 
@@ -36,7 +36,7 @@ hive_filetime_now(void)
 }
 
 int
-hive_check_writable(struct hive *h)
+hv_check_writable(struct hive *h)
 {
 	if (!(h->flags & HIVE_OPEN_WRITE))
 		return bk_err(&h->err, BK_EREADONLY, "%s: hive was opened read-only", h->path);
@@ -52,8 +52,8 @@ hive_check_writable(struct hive *h)
 			      : "sequence numbers differ");
 	/* Edits on a tree with a loop could loop or corrupt it further.  A
 	 * lazy handle verifies the subtree each edit reaches instead
-	 * (hive_edit_reach()): a whole walk would cost every edit the hive. */
-	if (h->tree == 0 && !h->lazy && hive_tree_verify(h, h->base.root_offset) == -BK_ENOMEM)
+	 * (hv_edit_reach()): a whole walk would cost every edit the hive. */
+	if (h->tree == 0 && !h->lazy && hv_tree_verify(h, h->base.root_offset) == -BK_ENOMEM)
 		return -BK_ENOMEM;
 	if (h->tree < 0)
 		return bk_err(&h->err, BK_EREADONLY, "%s: its keys form a loop or nest too deep; "
@@ -62,7 +62,7 @@ hive_check_writable(struct hive *h)
 }
 
 void
-hive_wstate_free(struct hive *h)
+hv_wstate_free(struct hive *h)
 {
 	int i;
 
@@ -72,7 +72,7 @@ hive_wstate_free(struct hive *h)
 		bk_free(h->ws->fb[i].off);
 	bk_free(h->ws->undo);
 	bk_free(h->ws->dirty);
-	hive_vindex_free(h);
+	hv_vindex_free(h);
 	bk_free(h->ws);
 	h->ws = NULL;
 }
@@ -81,7 +81,7 @@ int
 hw_begin(struct hive *h)
 {
 	struct hive_wstate *ws;
-	int rc = hive_check_writable(h);
+	int rc = hv_check_writable(h);
 
 	if (rc < 0)
 		return rc;
@@ -93,7 +93,7 @@ hw_begin(struct hive *h)
 		ws->saved_bins_len = h->bins_len;
 		ws->saved_len = h->len;
 		ws->saved_base = h->base;
-		ws->now = hive_filetime_now();
+		ws->now = hv_filetime_now();
 	}
 	return 0;
 }
@@ -130,7 +130,7 @@ hw_end(struct hive *h, int rc)
 		h->len = ws->saved_len;
 		h->base = ws->saved_base;
 		ws->fb_valid = false;   /* cells may have come back: rescan */
-		hive_edit_reach_reset(h);
+		hv_edit_reach_reset(h);
 	}
 	ws->undo_len = 0;
 	if (ws->undo_cap > UNDO_KEEP_MAX) {
@@ -172,7 +172,7 @@ hw_touch(struct hive *h, uint32_t off, size_t n)
 	struct hive_wstate *ws = h->ws;
 	uint64_t lim;
 
-	hive_dirty_mark(h, off, n);
+	hv_dirty_mark(h, off, n);
 	/* Bytes past the hive as it was before this edit need no record:
 	 * restoring the sizes drops them. */
 	lim = ws->saved_len > HIVE_BASE_SIZE ? ws->saved_len - HIVE_BASE_SIZE : 0;
@@ -247,7 +247,7 @@ cell_raw(struct hive *h, uint32_t off)
 }
 
 uint32_t
-hive_cell_cap(struct hive *h, uint32_t off)
+hv_cell_cap(struct hive *h, uint32_t off)
 {
 	return (uint32_t)-(int64_t)cell_raw(h, off) - 4;
 }
@@ -304,7 +304,7 @@ index_more(struct hive *h, uint64_t want)
 	while (off < h->bins_len && seen < want) {
 		uint32_t size, c;
 
-		if ((rc = hive_scan_at(h, off)) < 0)
+		if ((rc = hv_scan_at(h, off)) < 0)
 			return rc;
 		size = bk_le32(hive_bins(h, off) + 8);
 		c = off + HIVE_HBIN_HDR;
@@ -353,7 +353,7 @@ index_find(struct hive *h, uint32_t total)
 			uint32_t off = fb->off[i];
 			int32_t raw;
 
-			if (!hive_is_cell_start(h, off) || (raw = cell_raw(h, off)) <= 0 ||
+			if (!hv_is_cell_start(h, off) || (raw = cell_raw(h, off)) <= 0 ||
 			    bucket_of((uint32_t)raw) != b) {
 				fb->off[i] = fb->off[--fb->n];      /* stale hint */
 				continue;
@@ -468,7 +468,7 @@ append_hbin(struct hive *h, uint32_t total, uint32_t *out)
 }
 
 int
-hive_cell_alloc(struct hive *h, size_t payload, uint32_t *out)
+hv_cell_alloc(struct hive *h, size_t payload, uint32_t *out)
 {
 	uint32_t total, off, have;
 	int rc;
@@ -507,7 +507,7 @@ hive_cell_alloc(struct hive *h, size_t payload, uint32_t *out)
 static uint32_t
 prev_cell(struct hive *h, uint32_t off)
 {
-	uint32_t slot = off / HIVE_CELL_ALIGN, lo = hive_hbin_of(h, off) / HIVE_CELL_ALIGN;
+	uint32_t slot = off / HIVE_CELL_ALIGN, lo = hv_hbin_of(h, off) / HIVE_CELL_ALIGN;
 
 	/* A lazy handle may not have mapped the hbins before: stop at this one. */
 	while (slot > lo) {
@@ -523,12 +523,12 @@ prev_cell(struct hive *h, uint32_t off)
 }
 
 int
-hive_cell_free(struct hive *h, uint32_t off)
+hv_cell_free(struct hive *h, uint32_t off)
 {
 	uint32_t size = (uint32_t)-(int64_t)cell_raw(h, off), next = off + size, prev;
 	int rc = 0;
 
-	if (next < h->bins_len && hive_is_cell_start(h, next) && cell_raw(h, next) > 0) {
+	if (next < h->bins_len && hv_is_cell_start(h, next) && cell_raw(h, next) > 0) {
 		size += (uint32_t)cell_raw(h, next);
 		rc = map_set(h, next, false);
 	}

@@ -15,7 +15,7 @@
 #include "hive-internal.h"
 
 bool
-hive_is_cell_start(const struct hive *h, uint32_t off)
+hv_is_cell_start(const struct hive *h, uint32_t off)
 {
 	uint32_t slot = off / HIVE_CELL_ALIGN;
 
@@ -23,7 +23,7 @@ hive_is_cell_start(const struct hive *h, uint32_t off)
 		return false;
 	/* A lazy handle maps the hbin first; the map is a cache, so the const
 	 * of the question does not stop it from being filled. */
-	if (h->lazy && hive_scan_at((struct hive *)h, off) < 0)
+	if (h->lazy && hv_scan_at((struct hive *)h, off) < 0)
 		return false;
 	return (h->cellmap[slot / 8] >> (slot % 8)) & 1;
 }
@@ -71,7 +71,7 @@ check_hbin(struct hive *h, uint32_t off, uint32_t limit)
 	const uint8_t *p = hive_bins(h, off);
 	uint32_t size;
 
-	if (limit - off >= HIVE_HBIN_ALIGN && hive_lazy_load(h, off, HIVE_HBIN_HDR) < 0)
+	if (limit - off >= HIVE_HBIN_ALIGN && hv_lazy_load(h, off, HIVE_HBIN_HDR) < 0)
 		return 0;
 	if (limit - off < HIVE_HBIN_ALIGN) {
 		bk_err(&h->err, BK_ECORRUPT, "%s: hive bins end inside a page at offset 0x%x",
@@ -149,7 +149,7 @@ header_at(struct hive *h, uint32_t start)
 	const uint8_t *p = hive_bins(h, start), *q;
 	uint32_t size, end;
 
-	if (hive_lazy_load(h, start, HIVE_HBIN_HDR) < 0)
+	if (hv_lazy_load(h, start, HIVE_HBIN_HDR) < 0)
 		return 0;
 	size = bk_le32(p + 8);
 	if (memcmp(p, "hbin", 4) != 0 || bk_le32(p + 4) != start || size < HIVE_HBIN_ALIGN ||
@@ -158,7 +158,7 @@ header_at(struct hive *h, uint32_t start)
 	end = start + size;
 	if (end == h->bins_len)
 		return size;
-	if (hive_lazy_load(h, end, HIVE_HBIN_HDR) < 0)
+	if (hv_lazy_load(h, end, HIVE_HBIN_HDR) < 0)
 		return 0;
 	q = hive_bins(h, end);
 	return memcmp(q, "hbin", 4) == 0 && bk_le32(q + 4) == end ? size : 0;
@@ -191,7 +191,7 @@ find_hbin(struct hive *h, uint32_t off)
 }
 
 int
-hive_scan_at(struct hive *h, uint32_t off)
+hv_scan_at(struct hive *h, uint32_t off)
 {
 	uint32_t pg = PAGE_OF(off), start, size, p;
 	int rc;
@@ -202,7 +202,7 @@ hive_scan_at(struct hive *h, uint32_t off)
 		return rc;
 	start = h->pstart[pg];
 	size = bk_le32(hive_bins(h, start) + 8);
-	if ((rc = hive_lazy_load(h, start, size)) < 0)
+	if ((rc = hv_lazy_load(h, start, size)) < 0)
 		return rc;
 	rc = scan_cells(h, start, size);
 	if (rc < 0)     /* nothing of a damaged hbin is used */
@@ -213,13 +213,13 @@ hive_scan_at(struct hive *h, uint32_t off)
 }
 
 int
-hive_scan_rest(struct hive *h)
+hv_scan_rest(struct hive *h)
 {
 	uint32_t off = 0;
 	int rc;
 
 	while (h->lazy && off < h->bins_len) {
-		if ((rc = hive_scan_at(h, off)) < 0)
+		if ((rc = hv_scan_at(h, off)) < 0)
 			return rc;
 		off = h->pstart[PAGE_OF(off)] + bk_le32(hive_bins(h, h->pstart[PAGE_OF(off)]) + 8);
 	}
@@ -227,7 +227,7 @@ hive_scan_rest(struct hive *h)
 }
 
 uint32_t
-hive_hbin_of(const struct hive *h, uint32_t off)
+hv_hbin_of(const struct hive *h, uint32_t off)
 {
 	return h->lazy ? h->pstart[PAGE_OF(off)] : 0;
 }
@@ -256,7 +256,7 @@ lazy_setup(struct hive *h)
 }
 
 int
-hive_scan_bins(struct hive *h)
+hv_scan_bins(struct hive *h)
 {
 	uint64_t avail = h->len - HIVE_BASE_SIZE;
 	uint32_t limit = h->base.hbins_size, off = 0;
@@ -290,7 +290,7 @@ hive_scan_bins(struct hive *h)
 		if (!salvage)
 			return rc;
 		h->state |= HIVE_STATE_SALVAGED;
-		hive_msg(h, "%s", h->err.msg);
+		hv_msg(h, "%s", h->err.msg);
 		off = next_good_hbin(h, off, limit);
 	}
 	bk_err_clear(&h->err);
@@ -298,17 +298,17 @@ hive_scan_bins(struct hive *h)
 }
 
 int
-hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
+hv_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
 {
 	int32_t raw;
 	uint32_t size;
 
 	if (h->lazy && off < h->bins_len && off % HIVE_CELL_ALIGN == 0) {
-		int rc = hive_scan_at(h, off);
+		int rc = hv_scan_at(h, off);
 		if (rc < 0)
 			return rc;
 	}
-	if (!hive_is_cell_start(h, off))
+	if (!hv_is_cell_start(h, off))
 		return bk_err(&h->err, BK_ECORRUPT, "%s: offset 0x%x is not a cell", h->path, off);
 	raw = (int32_t)bk_le32(hive_bins(h, off));
 	if (raw >= 0)
@@ -323,7 +323,7 @@ hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
 }
 
 int
-hive_err_ctx(struct hive *h, int rc, const char *fmt, ...)
+hv_err_ctx(struct hive *h, int rc, const char *fmt, ...)
 {
 	char inner[BK_ERRMSG_MAX], ctx[BK_ERRMSG_MAX / 2];
 	const char *p = h->err.msg;

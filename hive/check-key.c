@@ -58,12 +58,12 @@ read_leaf(struct hive_chk *c, uint32_t off, const struct bk_view *v, struct sub_
 	struct sub_ent e;
 
 	if (count * stride > v->len - 4) {
-		hive_chk_report(c, HIVE_PROBLEM_LIST, off,
+		hv_chk_report(c, HIVE_PROBLEM_LIST, off,
 				"subkey list at 0x%x: %zu entries do not fit its cell", off, count);
 		count = (v->len - 4) / stride;
 	}
 	if (s->n + count > HIVE_MAX_SUBKEYS) {
-		hive_chk_report(c, HIVE_PROBLEM_LIST, off, "subkey list at 0x%x: over %u subkeys",
+		hv_chk_report(c, HIVE_PROBLEM_LIST, off, "subkey list at 0x%x: over %u subkeys",
 				off, HIVE_MAX_SUBKEYS);
 		return;
 	}
@@ -82,24 +82,24 @@ read_list(struct hive_chk *c, uint32_t off, bool in_ri, struct sub_vec *s)
 	struct bk_view v;
 	size_t count, i;
 
-	if (!hive_chk_cell(c, HIVE_PROBLEM_LIST, off, 4, in_ri ? "ri entry" : "subkey list", &v) ||
-	    !hive_chk_claim(c, off, "subkey list"))
+	if (!hv_chk_cell(c, HIVE_PROBLEM_LIST, off, 4, in_ri ? "ri entry" : "subkey list", &v) ||
+	    !hv_chk_claim(c, off, "subkey list"))
 		return;
 	if (v.p[0] == 'l' && (v.p[1] == 'f' || v.p[1] == 'h' || v.p[1] == 'i')) {
 		read_leaf(c, off, &v, s);
 		return;
 	}
 	if (v.p[0] != 'r' || v.p[1] != 'i') {
-		hive_chk_report(c, HIVE_PROBLEM_LIST, off, "cell at 0x%x is not a subkey list", off);
+		hv_chk_report(c, HIVE_PROBLEM_LIST, off, "cell at 0x%x is not a subkey list", off);
 		return;
 	}
 	if (in_ri) {
-		hive_chk_report(c, HIVE_PROBLEM_LIST, off, "ri list at 0x%x is inside another ri", off);
+		hv_chk_report(c, HIVE_PROBLEM_LIST, off, "ri list at 0x%x is inside another ri", off);
 		return;
 	}
 	count = bk_le16(v.p + 2);
 	if (count * 4 > v.len - 4) {
-		hive_chk_report(c, HIVE_PROBLEM_LIST, off,
+		hv_chk_report(c, HIVE_PROBLEM_LIST, off,
 				"ri list at 0x%x: %zu entries do not fit its cell", off, count);
 		count = (v.len - 4) / 4;
 	}
@@ -134,11 +134,11 @@ check_hint(struct hive_chk *c, const struct sub_ent *e, const uint16_t *u, size_
 	uint32_t want;
 
 	if (e->type == 'h' && (want = hive_name_hash(u, n)) != e->hint)
-		hive_chk_report(c, HIVE_PROBLEM_HASH, e->leaf,
+		hv_chk_report(c, HIVE_PROBLEM_HASH, e->leaf,
 				"lh list at 0x%x: hash of subkey at 0x%x is 0x%08x, should be 0x%08x",
 				e->leaf, e->child, e->hint, want);
 	if (e->type == 'f' && lf_hint(u, n, &want) && want != e->hint)
-		hive_chk_report(c, HIVE_PROBLEM_HASH, e->leaf,
+		hv_chk_report(c, HIVE_PROBLEM_HASH, e->leaf,
 				"lf list at 0x%x: hint of subkey at 0x%x is 0x%08x, should be 0x%08x",
 				e->leaf, e->child, e->hint, want);
 }
@@ -157,20 +157,20 @@ check_entries(struct hive_chk *c, uint32_t key, struct sub_vec *s, struct maxima
 
 	for (i = 0; i < s->n && !c->err; i++) {
 		struct sub_ent *e = &s->v[i];
-		if (hive_nk_read(c->h, e->child, &nk) < 0) {
-			hive_chk_report(c, HIVE_PROBLEM_LIST, e->leaf,
+		if (hv_nk_read(c->h, e->child, &nk) < 0) {
+			hv_chk_report(c, HIVE_PROBLEM_LIST, e->leaf,
 					"subkey list at 0x%x: entry %zu (0x%x) is not a valid key",
 					e->leaf, i, e->child);
 			e->child = HIVE_NONE;
 			continue;
 		}
-		if (hive_raw_name_utf16(c->h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, &u, &n) < 0) {
+		if (hv_raw_name_utf16(c->h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, &u, &n) < 0) {
 			c->err = -BK_ENOMEM;
 			break;
 		}
 		check_hint(c, e, u, n);
 		if (prev && (cmp = hive_name_cmp(prev, pn, u, n)) >= 0)
-			hive_chk_report(c, cmp ? HIVE_PROBLEM_ORDER : HIVE_PROBLEM_DUPLICATE, e->leaf,
+			hv_chk_report(c, cmp ? HIVE_PROBLEM_ORDER : HIVE_PROBLEM_DUPLICATE, e->leaf,
 					cmp ? "subkey list at 0x%x: entry %zu (0x%x) sorts before the entry ahead of it"
 					    : "subkey list at 0x%x: entry %zu (0x%x) has the same name as the entry ahead of it",
 					e->leaf, i, e->child);
@@ -196,20 +196,20 @@ check_data(struct hive_chk *c, const struct vk_rec *vk)
 
 	if (vk->inline_data) {
 		if (len > 4)
-			hive_chk_report(c, HIVE_PROBLEM_VALUE, vk->off,
+			hv_chk_report(c, HIVE_PROBLEM_VALUE, vk->off,
 					"value at 0x%x: inline data of %u bytes (at most 4)", vk->off, len);
 		return;
 	}
 	if (len == 0)
 		return;
-	if (!hive_chk_cell(c, HIVE_PROBLEM_VALUE, vk->data_off, c->h->base.minor >= 4 &&
+	if (!hv_chk_cell(c, HIVE_PROBLEM_VALUE, vk->data_off, c->h->base.minor >= 4 &&
 			   len >= HIVE_BIG_DATA_MIN ? 8 : len, "value data", &v) ||
-	    !hive_chk_claim(c, vk->data_off, "value data"))
+	    !hv_chk_claim(c, vk->data_off, "value data"))
 		return;
 	if (c->h->base.minor < 4 || len < HIVE_BIG_DATA_MIN)
 		return;
 	if (memcmp(v.p, "db", 2) != 0) {
-		hive_chk_report(c, HIVE_PROBLEM_VALUE, vk->off,
+		hv_chk_report(c, HIVE_PROBLEM_VALUE, vk->off,
 				"value at 0x%x: %u bytes in one cell; Windows reads data over %u bytes as big data (db)",
 				vk->off, len, HIVE_DB_SEGMENT);
 		return;
@@ -217,17 +217,17 @@ check_data(struct hive_chk *c, const struct vk_rec *vk)
 	nseg = bk_le16(v.p + 2);
 	need = (len + HIVE_DB_SEGMENT - 1) / HIVE_DB_SEGMENT;
 	if (nseg != need)
-		hive_chk_report(c, HIVE_PROBLEM_VALUE, vk->data_off,
+		hv_chk_report(c, HIVE_PROBLEM_VALUE, vk->data_off,
 				"big data at 0x%x has %u segments; %u bytes need %u",
 				vk->data_off, nseg, len, need);
-	if (!hive_chk_cell(c, HIVE_PROBLEM_VALUE, bk_le32(v.p + 4), 4u * nseg, "segment list", &list) ||
-	    !hive_chk_claim(c, bk_le32(v.p + 4), "segment list"))
+	if (!hv_chk_cell(c, HIVE_PROBLEM_VALUE, bk_le32(v.p + 4), 4u * nseg, "segment list", &list) ||
+	    !hv_chk_claim(c, bk_le32(v.p + 4), "segment list"))
 		return;
 	for (i = 0, left = len; i < nseg && !c->stop; i++) {
 		uint32_t take = left < HIVE_DB_SEGMENT ? left : HIVE_DB_SEGMENT;
-		if (hive_chk_cell(c, HIVE_PROBLEM_VALUE, bk_le32(list.p + 4 * i), take,
+		if (hv_chk_cell(c, HIVE_PROBLEM_VALUE, bk_le32(list.p + 4 * i), take,
 				  "big data segment", &seg))
-			hive_chk_claim(c, bk_le32(list.p + 4 * i), "big data segment");
+			hv_chk_claim(c, bk_le32(list.p + 4 * i), "big data segment");
 		left -= take;
 	}
 }
@@ -249,7 +249,7 @@ check_value_dups(struct hive_chk *c, const struct nk_rec *nk, uint16_t **names, 
 	qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 1; i < n; i++)
 		if (cmp_names(&names[i - 1], &names[i]) == 0)
-			hive_chk_report(c, HIVE_PROBLEM_DUPLICATE, nk->value_list,
+			hv_chk_report(c, HIVE_PROBLEM_DUPLICATE, nk->value_list,
 					"value list at 0x%x holds two values of the same name",
 					nk->value_list);
 }
@@ -260,7 +260,7 @@ value_name(struct hive_chk *c, const struct vk_rec *vk)
 	uint16_t *u, *r;
 	size_t n;
 
-	if (hive_raw_name_utf16(c->h, vk->name, vk->name_len, vk->flags & VK_COMP_NAME, &u, &n) < 0)
+	if (hv_raw_name_utf16(c->h, vk->name, vk->name_len, vk->flags & VK_COMP_NAME, &u, &n) < 0)
 		return NULL;
 	r = bk_malloc((n + 1) * sizeof(*r));
 	if (r) {
@@ -282,12 +282,12 @@ check_values(struct hive_chk *c, const struct nk_rec *nk, struct maxima *mx)
 	if (nk->value_count == 0)
 		return;
 	if (nk->value_count > HIVE_MAX_VALUES) {
-		hive_chk_report(c, HIVE_PROBLEM_VALUE, nk->off, "key at 0x%x: %u values (limit %u)",
+		hv_chk_report(c, HIVE_PROBLEM_VALUE, nk->off, "key at 0x%x: %u values (limit %u)",
 				nk->off, nk->value_count, HIVE_MAX_VALUES);
 		return;
 	}
-	if (!hive_chk_cell(c, HIVE_PROBLEM_VALUE, nk->value_list, 4u * nk->value_count,
-			   "value list", &v) || !hive_chk_claim(c, nk->value_list, "value list"))
+	if (!hv_chk_cell(c, HIVE_PROBLEM_VALUE, nk->value_list, 4u * nk->value_count,
+			   "value list", &v) || !hv_chk_claim(c, nk->value_list, "value list"))
 		return;
 	names = bk_calloc(nk->value_count, sizeof(*names));
 	if (!names) {
@@ -296,13 +296,13 @@ check_values(struct hive_chk *c, const struct nk_rec *nk, struct maxima *mx)
 	}
 	for (i = 0; i < nk->value_count && !c->err && !c->stop; i++) {
 		uint32_t off = bk_le32(v.p + 4 * i);
-		if (hive_vk_read(c->h, off, &vk) < 0) {
-			hive_chk_report(c, HIVE_PROBLEM_VALUE, nk->value_list,
+		if (hv_vk_read(c->h, off, &vk) < 0) {
+			hv_chk_report(c, HIVE_PROBLEM_VALUE, nk->value_list,
 					"value list at 0x%x: entry %zu (0x%x): %s", nk->value_list, i,
 					off, strchr(c->h->err.msg, ':') ? strchr(c->h->err.msg, ':') + 2 : c->h->err.msg);
 			continue;
 		}
-		if (!hive_chk_claim(c, off, "value"))
+		if (!hv_chk_claim(c, off, "value"))
 			continue;
 		check_data(c, &vk);
 		if (!(names[nn] = value_name(c, &vk))) {
@@ -336,7 +336,7 @@ check_maxima(struct hive_chk *c, const struct nk_rec *nk, const struct maxima *m
 
 	for (i = 0; i < 4; i++)
 		if (stored[i] < real[i])
-			hive_chk_report(c, HIVE_PROBLEM_MAXLEN, nk->off,
+			hv_chk_report(c, HIVE_PROBLEM_MAXLEN, nk->off,
 					"key at 0x%x: %s field is %u, the real maximum is %u",
 					nk->off, what[i], stored[i], real[i]);
 }
@@ -349,33 +349,33 @@ check_nk_fields(struct hive_chk *c, const struct nk_rec *nk, uint32_t parent)
 	struct bk_view v;
 
 	if (nk->name_len == 0 && parent != HIVE_NONE)
-		hive_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "key at 0x%x has an empty name", nk->off);
+		hv_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "key at 0x%x has an empty name", nk->off);
 	if (!(nk->flags & NK_COMP_NAME) && nk->name_len % 2)
-		hive_chk_report(c, HIVE_PROBLEM_KEY, nk->off,
+		hv_chk_report(c, HIVE_PROBLEM_KEY, nk->off,
 				"key at 0x%x: UTF-16 name of odd length %u", nk->off, nk->name_len);
 	if (chars > HIVE_CHECK_MAX_NAME_CHARS)
-		hive_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "key at 0x%x: name of %zu characters (limit %u)",
+		hv_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "key at 0x%x: name of %zu characters (limit %u)",
 				nk->off, chars, HIVE_CHECK_MAX_NAME_CHARS);
 	if (parent == HIVE_NONE && !(nk->flags & NK_HIVE_ENTRY))
-		hive_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "root key at 0x%x lacks the hive entry flag",
+		hv_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "root key at 0x%x lacks the hive entry flag",
 				nk->off);
 	if (parent != HIVE_NONE && (nk->flags & NK_HIVE_ENTRY))
-		hive_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "key at 0x%x has the hive entry (root) flag",
+		hv_chk_report(c, HIVE_PROBLEM_KEY, nk->off, "key at 0x%x has the hive entry (root) flag",
 				nk->off);
 	if (parent != HIVE_NONE && nk->parent != parent)
-		hive_chk_report(c, HIVE_PROBLEM_KEY, nk->off,
+		hv_chk_report(c, HIVE_PROBLEM_KEY, nk->off,
 				"key at 0x%x: parent pointer is 0x%x, but it is a subkey of 0x%x",
 				nk->off, nk->parent, parent);
-	if (hive_chk_cell(c, HIVE_PROBLEM_SECURITY, nk->sk, HIVE_SK_FIXED, "security (sk)", &v)) {
+	if (hv_chk_cell(c, HIVE_PROBLEM_SECURITY, nk->sk, HIVE_SK_FIXED, "security (sk)", &v)) {
 		if (memcmp(v.p, "sk", 2) != 0)
-			hive_chk_report(c, HIVE_PROBLEM_SECURITY, nk->off,
+			hv_chk_report(c, HIVE_PROBLEM_SECURITY, nk->off,
 					"key at 0x%x: security offset 0x%x is not an sk cell", nk->off, nk->sk);
 		else
-			hive_chk_sk_ref(c, nk->sk);
+			hv_chk_sk_ref(c, nk->sk);
 	}
-	if (nk->class_len && hive_chk_cell(c, HIVE_PROBLEM_CLASS, nk->class_off, nk->class_len,
+	if (nk->class_len && hv_chk_cell(c, HIVE_PROBLEM_CLASS, nk->class_off, nk->class_len,
 					   "class name", &v))
-		hive_chk_claim(c, nk->class_off, "class name");
+		hv_chk_claim(c, nk->class_off, "class name");
 }
 
 static void
@@ -387,7 +387,7 @@ check_subkeys(struct hive_chk *c, const struct nk_rec *nk, struct maxima *mx)
 	if (nk->subkey_count)
 		read_list(c, nk->subkey_list, false, &s);
 	if (!c->err && s.n != nk->subkey_count)
-		hive_chk_report(c, HIVE_PROBLEM_LIST, nk->off,
+		hv_chk_report(c, HIVE_PROBLEM_LIST, nk->off,
 				"key at 0x%x says it has %u subkeys, its list holds %zu",
 				nk->off, nk->subkey_count, s.n);
 	check_entries(c, nk->off, &s, mx);
@@ -405,15 +405,15 @@ check_key(struct hive_chk *c, uint32_t off, uint32_t parent)
 	struct nk_rec nk;
 
 	if (c->depth + 1 > HIVE_MAX_DEPTH) {
-		hive_chk_report(c, HIVE_PROBLEM_KEY, off, "keys nested deeper than %d", HIVE_MAX_DEPTH);
+		hv_chk_report(c, HIVE_PROBLEM_KEY, off, "keys nested deeper than %d", HIVE_MAX_DEPTH);
 		return;
 	}
-	if (hive_nk_read(c->h, off, &nk) < 0) {
-		hive_chk_report(c, HIVE_PROBLEM_KEY, off, "key at 0x%x: %s", off,
+	if (hv_nk_read(c->h, off, &nk) < 0) {
+		hv_chk_report(c, HIVE_PROBLEM_KEY, off, "key at 0x%x: %s", off,
 				strchr(c->h->err.msg, ':') ? strchr(c->h->err.msg, ':') + 2 : c->h->err.msg);
 		return;
 	}
-	if (!hive_chk_claim(c, off, "key"))
+	if (!hv_chk_claim(c, off, "key"))
 		return;
 	c->stack[++c->depth] = off;
 	check_nk_fields(c, &nk, parent);
@@ -423,7 +423,7 @@ check_key(struct hive_chk *c, uint32_t off, uint32_t parent)
 }
 
 void
-hive_chk_keys(struct hive_chk *c)
+hv_chk_keys(struct hive_chk *c)
 {
 	c->depth = -1;
 	check_key(c, c->h->base.root_offset, HIVE_NONE);

@@ -105,7 +105,7 @@ deliver(struct hive_chk *c, unsigned kind, uint64_t file_off, bool in_tree, cons
 }
 
 void
-hive_chk_report(struct hive_chk *c, unsigned kind, uint32_t off, const char *fmt, ...)
+hv_chk_report(struct hive_chk *c, unsigned kind, uint32_t off, const char *fmt, ...)
 {
 	char msg[BK_ERRMSG_MAX];
 	va_list ap;
@@ -117,7 +117,7 @@ hive_chk_report(struct hive_chk *c, unsigned kind, uint32_t off, const char *fmt
 }
 
 void
-hive_chk_report_base(struct hive_chk *c, uint64_t file_off, const char *fmt, ...)
+hv_chk_report_base(struct hive_chk *c, uint64_t file_off, const char *fmt, ...)
 {
 	char msg[BK_ERRMSG_MAX];
 	va_list ap;
@@ -139,36 +139,36 @@ slot_test_and_set(uint8_t *map, uint32_t off)
 }
 
 bool
-hive_chk_claim(struct hive_chk *c, uint32_t off, const char *what)
+hv_chk_claim(struct hive_chk *c, uint32_t off, const char *what)
 {
 	if (!slot_test_and_set(c->owned, off))
 		return true;
-	hive_chk_report(c, HIVE_PROBLEM_SHARED, off,
+	hv_chk_report(c, HIVE_PROBLEM_SHARED, off,
 			"%s at 0x%x is also referenced by another record", what, off);
 	return false;
 }
 
 bool
-hive_chk_cell(struct hive_chk *c, unsigned kind, uint32_t off, size_t min,
+hv_chk_cell(struct hive_chk *c, unsigned kind, uint32_t off, size_t min,
 	      const char *what, struct bk_view *out)
 {
 	struct hive *h = c->h;
 	int32_t raw;
 	uint32_t size;
 
-	if (!hive_is_cell_start(h, off)) {
-		hive_chk_report(c, kind, HIVE_NONE, "%s offset 0x%x is not the start of a cell",
+	if (!hv_is_cell_start(h, off)) {
+		hv_chk_report(c, kind, HIVE_NONE, "%s offset 0x%x is not the start of a cell",
 				what, off);
 		return false;
 	}
 	raw = (int32_t)bk_le32(hive_bins(h, off));
 	if (raw >= 0) {
-		hive_chk_report(c, kind, off, "%s at 0x%x is in a free cell", what, off);
+		hv_chk_report(c, kind, off, "%s at 0x%x is in a free cell", what, off);
 		return false;
 	}
 	size = (uint32_t)-(int64_t)raw - 4;
 	if (size < min) {
-		hive_chk_report(c, kind, off, "%s at 0x%x: cell holds %u bytes, %zu needed",
+		hv_chk_report(c, kind, off, "%s at 0x%x: cell holds %u bytes, %zu needed",
 				what, off, size, min);
 		return false;
 	}
@@ -211,7 +211,7 @@ sk_grow(struct hive_chk *c)
 }
 
 int
-hive_chk_sk_ref(struct hive_chk *c, uint32_t off)
+hv_chk_sk_ref(struct hive_chk *c, uint32_t off)
 {
 	size_t i;
 
@@ -257,29 +257,29 @@ check_sk_ring(struct hive_chk *c, uint32_t start)
 		uint32_t flink, blink, refs;
 		struct bk_view nv;
 
-		if (!hive_chk_cell(c, HIVE_PROBLEM_SECURITY, cur, HIVE_SK_FIXED, "sk", &v))
+		if (!hv_chk_cell(c, HIVE_PROBLEM_SECURITY, cur, HIVE_SK_FIXED, "sk", &v))
 			break;
-		if (!hive_chk_claim(c, cur, "sk"))
+		if (!hv_chk_claim(c, cur, "sk"))
 			break;
 		flink = bk_le32(v.p + 4);
 		blink = bk_le32(v.p + 8);
 		refs = bk_le32(v.p + 12);
 		e = sk_find(c, cur);
 		if (memcmp(v.p, "sk", 2) != 0)
-			hive_chk_report(c, HIVE_PROBLEM_SECURITY, cur, "sk list reaches 0x%x, which is not an sk", cur);
+			hv_chk_report(c, HIVE_PROBLEM_SECURITY, cur, "sk list reaches 0x%x, which is not an sk", cur);
 		else if ((uint64_t)bk_le32(v.p + 16) + HIVE_SK_FIXED > v.len)
-			hive_chk_report(c, HIVE_PROBLEM_SECURITY, cur,
+			hv_chk_report(c, HIVE_PROBLEM_SECURITY, cur,
 					"sk at 0x%x: descriptor of %u bytes runs past its cell", cur,
 					bk_le32(v.p + 16));
 		if ((e ? e->refs : 0) != refs)
-			hive_chk_report(c, HIVE_PROBLEM_SECURITY, cur,
+			hv_chk_report(c, HIVE_PROBLEM_SECURITY, cur,
 					"sk at 0x%x: reference count %u, but %u keys use it",
 					cur, refs, e ? e->refs : 0);
 		if (e)
 			e->refs = 0;    /* seen on the ring */
-		if (hive_chk_cell(c, HIVE_PROBLEM_SECURITY, flink, HIVE_SK_FIXED, "next sk", &nv) &&
+		if (hv_chk_cell(c, HIVE_PROBLEM_SECURITY, flink, HIVE_SK_FIXED, "next sk", &nv) &&
 		    bk_le32(nv.p + 8) != cur)
-			hive_chk_report(c, HIVE_PROBLEM_SECURITY, flink,
+			hv_chk_report(c, HIVE_PROBLEM_SECURITY, flink,
 					"sk at 0x%x: back link 0x%x, but the sk at 0x%x links to it",
 					flink, bk_le32(nv.p + 8), cur);
 		(void)blink;
@@ -289,7 +289,7 @@ check_sk_ring(struct hive_chk *c, uint32_t start)
 	}
 	for (i = 0; i < c->sk_cap; i++)
 		if (c->sks[i].off != HIVE_NONE && c->sks[i].refs)
-			hive_chk_report(c, HIVE_PROBLEM_SECURITY, c->sks[i].off,
+			hv_chk_report(c, HIVE_PROBLEM_SECURITY, c->sks[i].off,
 					"sk at 0x%x is used by %u keys but is not on the sk list",
 					c->sks[i].off, c->sks[i].refs);
 }
@@ -305,21 +305,21 @@ check_base(struct hive_chk *c)
 
 	c->depth = -1;
 	if (sum != b->checksum)
-		hive_chk_report_base(c, 0x1FC, "header checksum is 0x%08x, should be 0x%08x",
+		hv_chk_report_base(c, 0x1FC, "header checksum is 0x%08x, should be 0x%08x",
 				     b->checksum, sum);
 	if (b->seq1 != b->seq2)
-		hive_chk_report_base(c, 0x04, "hive is dirty: sequence numbers %u and %u differ",
+		hv_chk_report_base(c, 0x04, "hive is dirty: sequence numbers %u and %u differ",
 				     b->seq1, b->seq2);
 	if (b->major != 1 || b->minor < 3 || b->minor > 6)
-		hive_chk_report_base(c, 0x14, "version %u.%u is not 1.3 to 1.6", b->major, b->minor);
+		hv_chk_report_base(c, 0x14, "version %u.%u is not 1.3 to 1.6", b->major, b->minor);
 	if (b->file_type != 0)
-		hive_chk_report_base(c, 0x1C, "file type %u is not 0 (primary)", b->file_type);
+		hv_chk_report_base(c, 0x1C, "file type %u is not 0 (primary)", b->file_type);
 	if (b->file_format != 1)
-		hive_chk_report_base(c, 0x20, "file format %u is not 1", b->file_format);
+		hv_chk_report_base(c, 0x20, "file format %u is not 1", b->file_format);
 	if (b->clustering != 1)
-		hive_chk_report_base(c, 0x2C, "clustering factor %u is not 1", b->clustering);
+		hv_chk_report_base(c, 0x2C, "clustering factor %u is not 1", b->clustering);
 	if (h->state & HIVE_STATE_TRUNCATED)
-		hive_chk_report_base(c, 0x28,
+		hv_chk_report_base(c, 0x28,
 				     "hive bins size 0x%x runs past the end of the file (0x%zx bytes of hive bins)",
 				     b->hbins_size, h->len - HIVE_BASE_SIZE);
 }
@@ -336,7 +336,7 @@ check_cells(struct hive_chk *c, uint32_t start, uint32_t size)
 		uint32_t cs = raw < 0 ? (uint32_t)-(int64_t)raw : (uint32_t)raw;
 
 		if (end - off < 8 || cs < 8 || cs % HIVE_CELL_ALIGN || cs > end - off) {
-			hive_chk_report(c, HIVE_PROBLEM_CELL, off,
+			hv_chk_report(c, HIVE_PROBLEM_CELL, off,
 					"cell at 0x%x has size %d: cells no longer tile the hbin at 0x%x",
 					off, raw, start);
 			return;
@@ -357,15 +357,15 @@ check_bins(struct hive_chk *c)
 		uint32_t size = bk_le32(p + 8);
 
 		if (memcmp(p, "hbin", 4) != 0) {
-			hive_chk_report(c, HIVE_PROBLEM_HBIN, off, "no hbin signature at 0x%x", off);
+			hv_chk_report(c, HIVE_PROBLEM_HBIN, off, "no hbin signature at 0x%x", off);
 			off += HIVE_HBIN_ALIGN;
 			continue;
 		}
 		if (bk_le32(p + 4) != off)
-			hive_chk_report(c, HIVE_PROBLEM_HBIN, off, "hbin at 0x%x says it is at 0x%x",
+			hv_chk_report(c, HIVE_PROBLEM_HBIN, off, "hbin at 0x%x says it is at 0x%x",
 					off, bk_le32(p + 4));
 		if (size < HIVE_HBIN_ALIGN || size % HIVE_HBIN_ALIGN || size > limit - off) {
-			hive_chk_report(c, HIVE_PROBLEM_HBIN, off, "hbin at 0x%x has invalid size 0x%x",
+			hv_chk_report(c, HIVE_PROBLEM_HBIN, off, "hbin at 0x%x has invalid size 0x%x",
 					off, size);
 			off += HIVE_HBIN_ALIGN;
 			continue;
@@ -391,11 +391,11 @@ check_leaks(struct hive_chk *c)
 			off += (7 - slot % 8) * HIVE_CELL_ALIGN;    /* skip a whole empty byte */
 			continue;
 		}
-		if (!hive_is_cell_start(h, off) || ((c->owned[slot / 8] >> (slot % 8)) & 1))
+		if (!hv_is_cell_start(h, off) || ((c->owned[slot / 8] >> (slot % 8)) & 1))
 			continue;
 		raw = (int32_t)bk_le32(hive_bins(h, off));
 		if (raw < 0)
-			hive_chk_report(c, HIVE_PROBLEM_LEAK, off,
+			hv_chk_report(c, HIVE_PROBLEM_LEAK, off,
 					"allocated cell at 0x%x (%u bytes) is not referenced by anything",
 					off, (uint32_t)-(int64_t)raw);
 	}
@@ -412,7 +412,7 @@ hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count)
 		*count = 0;
 	if (!c)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the checker", h->path);
-	if ((rc = hive_scan_rest(h)) < 0) {     /* a lazy handle: map every hbin now */
+	if ((rc = hv_scan_rest(h)) < 0) {     /* a lazy handle: map every hbin now */
 		bk_free(c);
 		return rc;
 	}
@@ -427,8 +427,8 @@ hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count)
 	check_base(c);
 	check_bins(c);
 	if (!c->stop)
-		hive_chk_keys(c);
-	if (!c->stop && !c->err && hive_nk_read(h, h->base.root_offset, &root) == 0)
+		hv_chk_keys(c);
+	if (!c->stop && !c->err && hv_nk_read(h, h->base.root_offset, &root) == 0)
 		check_sk_ring(c, root.sk);
 	if (!c->stop && !c->err && !(h->state & (HIVE_STATE_SALVAGED | HIVE_STATE_TRUNCATED)))
 		check_leaks(c);

@@ -5,7 +5,7 @@
  * pages it changed and not to the size of the hive.
  *
  *   1. The 4 KiB pages of the hive bins changed since the last commit
- *      (marked by hw_touch() through hive_dirty_mark()) become one HvLE
+ *      (marked by hw_touch() through hv_dirty_mark()) become one HvLE
  *      entry, sequence number S = the primary's (clean, seq1 = seq2 = S),
  *      written with the log's base block to NAME.LOG1 or NAME.LOG2, and
  *      flushed.
@@ -33,7 +33,7 @@
  * first; one starting before S is never eligible once the primary's seq2
  * is S (3.5).
  *
- * The rule (hive_commit_use_logged()): in place, on a hive opened from its
+ * The rule (hv_commit_use_logged()): in place, on a hive opened from its
  * file and clean (not recovered from logs, not a forced dirty one), the
  * file still as it was read; then HIVE_COMMIT_LOGGED always, and by default
  * when the hive has a LOG1 or LOG2 beside it or hive bins of
@@ -61,7 +61,7 @@
 /* ---- dirty pages ------------------------------------------------------------ */
 
 void
-hive_dirty_mark(struct hive *h, uint32_t off, size_t n)
+hv_dirty_mark(struct hive *h, uint32_t off, size_t n)
 {
 	struct hive_wstate *ws = h->ws;
 	uint64_t pg, last;
@@ -91,7 +91,7 @@ hive_dirty_mark(struct hive *h, uint32_t off, size_t n)
 }
 
 void
-hive_dirty_reset(struct hive *h)
+hv_dirty_reset(struct hive *h)
 {
 	if (!h->ws)
 		return;
@@ -300,9 +300,9 @@ build_log(struct lc *c, uint8_t **out, size_t *len)
 		memcpy(e + pos, hive_bins(h, c->runs.r[i][0]), c->runs.r[i][1]);
 		pos += c->runs.r[i][1];
 	}
-	bk_put_le64(e + 24, hive_marvin32(HIVE_LOG_MARVIN_SEED, e + LC_HVLE_HDR,
+	bk_put_le64(e + 24, hv_marvin32(HIVE_LOG_MARVIN_SEED, e + LC_HVLE_HDR,
 					  esize - LC_HVLE_HDR));
-	bk_put_le64(e + 32, hive_marvin32(HIVE_LOG_MARVIN_SEED, e, 32));
+	bk_put_le64(e + 32, hv_marvin32(HIVE_LOG_MARVIN_SEED, e, 32));
 	*out = p;
 	*len = HIVE_LOG_HDR + esize;
 	return 0;
@@ -432,7 +432,7 @@ lc_done(struct lc *c)
 	h->base = c->fb;
 	if (h->len < HIVE_BASE_SIZE + (size_t)h->bins_len)
 		h->len = HIVE_BASE_SIZE + (size_t)h->bins_len;
-	hive_dirty_reset(h);
+	hv_dirty_reset(h);
 }
 
 static int
@@ -442,14 +442,14 @@ lc_run(struct lc *c, int fd)
 
 	if (rc <= 0) {
 		if (rc == 0)
-			hive_msg(c->h, "%s: the file changed since it was read; writing it anew "
+			hv_msg(c->h, "%s: the file changed since it was read; writing it anew "
 				 "instead of through its logs", c->h->path);
 		return rc < 0 ? rc : 1;
 	}
 	c->fb = c->h->base;
 	c->seq = c->fb.seq2;
 	c->fb.seq1 = c->fb.seq2 = c->seq + 1;
-	c->fb.timestamp = hive_filetime_now();
+	c->fb.timestamp = hv_filetime_now();
 	c->fb.file_type = 0;
 	c->fb.hbins_size = c->h->bins_len;
 	memcpy(c->fin, c->h->buf, HIVE_BASE_SIZE);
@@ -464,7 +464,7 @@ lc_run(struct lc *c, int fd)
 }
 
 int
-hive_commit_logged(struct hive *h)
+hv_commit_logged(struct hive *h)
 {
 	struct lc c;
 	int fd, rc;
@@ -521,7 +521,7 @@ dirty_bytes(const struct hive *h)
 }
 
 bool
-hive_commit_use_logged(struct hive *h, unsigned flags, bool in_place)
+hv_commit_use_logged(struct hive *h, unsigned flags, bool in_place)
 {
 	const char *why = NULL;
 	bool forced = flags & HIVE_COMMIT_LOGGED;
@@ -538,7 +538,7 @@ hive_commit_use_logged(struct hive *h, unsigned flags, bool in_place)
 		why = "its changed pages are not known";
 	if (why) {
 		if (forced)
-			hive_msg(h, "%s: cannot be committed through its logs (%s); writing it anew",
+			hv_msg(h, "%s: cannot be committed through its logs (%s); writing it anew",
 				 h->path, why);
 		return false;
 	}

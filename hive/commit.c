@@ -70,14 +70,14 @@ log_max_seq(const uint8_t *p, size_t len)
 }
 
 uint32_t
-hive_logs_max_seq(const char *path)
+hv_logs_max_seq(const char *path)
 {
 	struct bk_errbuf eb;
 	char **logs = NULL;
 	uint32_t seq = 0;
 	size_t i;
 
-	if (hive_find_logs(path, &logs) < 0)
+	if (hv_find_logs(path, &logs) < 0)
 		return 0;
 	for (i = 0; logs && logs[i]; i++) {
 		uint8_t *p;
@@ -110,7 +110,7 @@ make_backups(struct hive *h, const char *path)
 
 	if (file_size(path) < 0)
 		return 0;               /* nothing to back up yet */
-	if (hive_find_logs(path, &logs) < 0)
+	if (hv_find_logs(path, &logs) < 0)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", path);
 	for (i = 0; rc == 0 && (i == 0 || logs[i - 1]); i++) {
 		const char *src = i == 0 ? path : logs[i - 1];
@@ -138,7 +138,7 @@ truncate_logs(struct hive *h, const char *path)
 	size_t i;
 	int rc = 0;
 
-	if (hive_find_logs(path, &logs) < 0)
+	if (hv_find_logs(path, &logs) < 0)
 		return bk_err(&h->err, BK_ENOMEM, "%s: written, but out of memory listing its logs", path);
 	for (i = 0; logs[i]; i++) {
 		if (rc == 0 && file_size(logs[i]) > 0 && bk_truncate_file(&h->err, logs[i]) < 0)
@@ -158,7 +158,7 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 	struct bk_chunk ch[2];
 	uint32_t seq;
 	unsigned safe = (h->flags & HIVE_OPEN_FORCE) ? BK_SAFE_FORCE : 0;
-	int rc = hive_check_writable(h);
+	int rc = hv_check_writable(h);
 
 	if (rc < 0)
 		return rc;
@@ -169,20 +169,20 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 			return rc;
 		h->ws->backed_up = true;
 	}
-	if (hive_commit_use_logged(h, flags, in_place)) {
-		rc = hive_commit_logged(h);      /* commit-logged.c */
+	if (hv_commit_use_logged(h, flags, in_place)) {
+		rc = hv_commit_logged(h);      /* commit-logged.c */
 		if (rc <= 0)
 			return rc;
 		b = h->base;            /* 1: the file changed; write it anew */
 	}
 	/* A lazy handle has read only what it reached: the rest first. */
-	if ((rc = hive_lazy_load(h, 0, h->bins_len)) < 0)
+	if ((rc = hv_lazy_load(h, 0, h->bins_len)) < 0)
 		return rc;
-	seq = max_u32(max_u32(b.seq1, b.seq2), hive_logs_max_seq(path));
+	seq = max_u32(max_u32(b.seq1, b.seq2), hv_logs_max_seq(path));
 	if (!in_place)
-		seq = max_u32(seq, hive_logs_max_seq(h->file ? h->file : h->path));
+		seq = max_u32(seq, hv_logs_max_seq(h->file ? h->file : h->path));
 	b.seq1 = b.seq2 = seq + 1;
-	b.timestamp = hive_filetime_now();
+	b.timestamp = hv_filetime_now();
 	b.file_type = 0;
 	b.hbins_size = h->bins_len;
 	memcpy(base, h->buf, HIVE_BASE_SIZE);
@@ -198,7 +198,7 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 	memcpy(h->buf, base, HIVE_BASE_SIZE);
 	h->base = b;
 	if (in_place) {
-		hive_dirty_reset(h);
+		hv_dirty_reset(h);
 		h->len = HIVE_BASE_SIZE + (size_t)h->bins_len;
 		h->state &= ~(unsigned)(HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM |
 					HIVE_STATE_DIRTY_NO_LOGS);
@@ -211,7 +211,7 @@ hive_commit(hive_t *h, unsigned flags)
 {
 	/* A hive from hive_open_image() is stored by its caller (image.c). */
 	if (h->flags & HIVE_FLAG_NO_FILE)
-		return hive_image_commit(h, flags);
+		return hv_image_commit(h, flags);
 	return commit_to(h, h->file ? h->file : h->path, flags, true);
 }
 
@@ -221,7 +221,7 @@ hive_commit_to(hive_t *h, const char *path, unsigned flags)
 	if (!path)
 		return bk_err(&h->err, BK_EINVAL, "%s: no path to commit to", h->path);
 	if ((h->flags & HIVE_FLAG_NO_FILE) && strcmp(path, h->path) == 0)
-		return hive_image_commit(h, flags);
+		return hv_image_commit(h, flags);
 	return commit_to(h, path, flags, strcmp(path, h->path) == 0 ||
 			 (h->file && strcmp(path, h->file) == 0));
 }

@@ -32,14 +32,14 @@ sk_find(struct hive *h, const uint8_t *desc, uint32_t len, uint32_t *out)
 	struct nk_rec root;
 	struct bk_view v;
 	uint32_t sk, i;
-	int rc = hive_nk_read(h, h->base.root_offset, &root);
+	int rc = hv_nk_read(h, h->base.root_offset, &root);
 
 	*out = 0;
 	if (rc < 0)
 		return rc;
 	sk = root.sk;
 	for (i = 0; i < COPY_SK_RING_MAX; i++) {
-		if ((rc = hive_cell(h, sk, HIVE_SK_FIXED, &v)) < 0)
+		if ((rc = hv_cell(h, sk, HIVE_SK_FIXED, &v)) < 0)
 			return rc;
 		if (bk_le32(v.p + 16) == len && len <= v.len - HIVE_SK_FIXED &&
 		    memcmp(v.p + HIVE_SK_FIXED, desc, len) == 0) {
@@ -59,10 +59,10 @@ sk_add(struct hive *h, const uint8_t *desc, uint32_t len, uint32_t *out)
 {
 	struct nk_rec root;
 	uint32_t sk, next;
-	int rc = hive_nk_read(h, h->base.root_offset, &root);
+	int rc = hv_nk_read(h, h->base.root_offset, &root);
 
 	if (rc == 0)
-		rc = hive_cell_alloc(h, HIVE_SK_FIXED + (size_t)len, &sk);
+		rc = hv_cell_alloc(h, HIVE_SK_FIXED + (size_t)len, &sk);
 	if (rc < 0)
 		return rc;
 	next = bk_le32(hive_bins(h, HIVE_PAY(root.sk, 4)));
@@ -102,7 +102,7 @@ map_sk(struct copy_ctx *c, uint32_t src_sk, uint32_t *out)
 			*out = c->map.pair[i][1];
 			return 0;
 		}
-	rc = hive_cell(c->src, src_sk, HIVE_SK_FIXED, &v);
+	rc = hv_cell(c->src, src_sk, HIVE_SK_FIXED, &v);
 	if (rc == 0 && (memcmp(v.p, "sk", 2) != 0 || (len = bk_le32(v.p + 16)) > v.len - HIVE_SK_FIXED))
 		rc = bk_err(&c->src->err, BK_ECORRUPT, "%s: bad sk at offset 0x%x", c->src->path, src_sk);
 	if (rc < 0)
@@ -144,7 +144,7 @@ copy_values(struct copy_ctx *c, const struct nk_rec *nk, uint32_t dkey)
 {
 	uint32_t *vals = NULL;
 	size_t n = 0, i;
-	int rc = src_err(c, hive_value_list(c->src, nk, &vals, &n));
+	int rc = src_err(c, hv_value_list(c->src, nk, &vals, &n));
 
 	for (i = 0; rc == 0 && i < n; i++) {
 		struct vk_rec vk;
@@ -153,17 +153,17 @@ copy_values(struct copy_ctx *c, const struct nk_rec *nk, uint32_t dkey)
 		uint8_t *data = NULL;
 		size_t un, len;
 
-		rc = hive_vk_read(c->src, vals[i], &vk);
+		rc = hv_vk_read(c->src, vals[i], &vk);
 		if (rc == 0)
-			rc = hive_raw_name_utf16(c->src, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, &u, &un);
+			rc = hv_raw_name_utf16(c->src, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, &u, &un);
 		if (rc == 0)
-			rc = hive_vk_data(c->src, &vk, &data, &len);
+			rc = hv_vk_data(c->src, &vk, &data, &len);
 		rc = src_err(c, rc);
 		if (rc == 0)
-			rc = hive_wname_from_units(c->dst, u, un, false, &w);
+			rc = hv_wname_from_units(c->dst, u, un, false, &w);
 		if (rc == 0)
-			rc = hive_value_set_w(c->dst, dkey, &w, vk.type, data, len, NULL);
-		hive_wname_free(&w);
+			rc = hv_value_set_w(c->dst, dkey, &w, vk.type, data, len, NULL);
+		hv_wname_free(&w);
 		bk_free(u);
 		bk_free(data);
 	}
@@ -179,7 +179,7 @@ copy_key(struct copy_ctx *c, uint32_t dparent, const struct hive_wname *w, uint3
 	uint32_t *subs = NULL, sk = 0, dkey = 0;
 	uint8_t *cls = NULL;
 	size_t n = 0, i, clen = 0;
-	int rc = src_err(c, hive_nk_read(c->src, skey, &nk));
+	int rc = src_err(c, hv_nk_read(c->src, skey, &nk));
 
 	if (rc == 0 && depth > HIVE_MAX_DEPTH)
 		rc = bk_err(&c->dst->err, BK_ECORRUPT, "%s: keys nest too deep", c->src->path);
@@ -188,16 +188,16 @@ copy_key(struct copy_ctx *c, uint32_t dparent, const struct hive_wname *w, uint3
 	if (rc == 0)
 		rc = map_sk(c, nk.sk, &sk);
 	if (rc == 0)
-		rc = hive_key_add_raw(c->dst, dparent, w, nk.flags, sk, nk.timestamp, &dkey);
+		rc = hv_key_add_raw(c->dst, dparent, w, nk.flags, sk, nk.timestamp, &dkey);
 	if (rc == 0)
 		rc = hw_put32(c->dst, HIVE_PAY(dkey, 0x0C), nk.access_bits);
 	if (rc == 0 && clen)
-		rc = hive_set_class_raw(c->dst, dkey, cls, clen);
+		rc = hv_set_class_raw(c->dst, dkey, cls, clen);
 	bk_free(cls);
 	if (rc == 0)
 		rc = copy_values(c, &nk, dkey);
 	if (rc == 0)
-		rc = src_err(c, hive_subkey_list(c->src, &nk, &subs, &n));
+		rc = src_err(c, hv_subkey_list(c->src, &nk, &subs, &n));
 	for (i = 0; rc == 0 && i < n; i++) {
 		struct hive_wname cw = { NULL, 0, false };
 		struct nk_rec ck;
@@ -205,15 +205,15 @@ copy_key(struct copy_ctx *c, uint32_t dparent, const struct hive_wname *w, uint3
 		size_t un;
 		uint32_t dummy;
 
-		rc = hive_nk_read(c->src, subs[i], &ck);
+		rc = hv_nk_read(c->src, subs[i], &ck);
 		if (rc == 0)
-			rc = hive_raw_name_utf16(c->src, ck.name, ck.name_len, ck.flags & NK_COMP_NAME, &u, &un);
+			rc = hv_raw_name_utf16(c->src, ck.name, ck.name_len, ck.flags & NK_COMP_NAME, &u, &un);
 		rc = src_err(c, rc);
 		if (rc == 0)
-			rc = hive_wname_from_units(c->dst, u, un, true, &cw);
+			rc = hv_wname_from_units(c->dst, u, un, true, &cw);
 		if (rc == 0)
 			rc = copy_key(c, dkey, &cw, subs[i], depth + 1, &dummy);
-		hive_wname_free(&cw);
+		hv_wname_free(&cw);
 		bk_free(u);
 	}
 	bk_free(subs);
@@ -236,27 +236,27 @@ hive_key_copy(hive_t *dst, hive_key_t dst_parent, const char *name, hive_t *src,
 	size_t un;
 	hive_key_t k = 0;
 	bool under = false;
-	int rc = src_err(&c, hive_nk_read(src, src_key, &nk));
+	int rc = src_err(&c, hv_nk_read(src, src_key, &nk));
 
 	/* The library's one loop check and depth limit, before recursing. */
 	if (rc == 0)
-		rc = src_err(&c, hive_tree_verify(src, src_key));
+		rc = src_err(&c, hv_tree_verify(src, src_key));
 	if (rc == 0 && name)
-		rc = hive_wname_make(dst, name, true, &w);
+		rc = hv_wname_make(dst, name, true, &w);
 	else if (rc == 0) {
-		rc = src_err(&c, hive_raw_name_utf16(src, nk.name, nk.name_len,
+		rc = src_err(&c, hv_raw_name_utf16(src, nk.name, nk.name_len,
 						     nk.flags & NK_COMP_NAME, &u, &un));
 		if (rc == 0)
-			rc = hive_wname_from_units(dst, u, un, true, &w);
+			rc = hv_wname_from_units(dst, u, un, true, &w);
 		bk_free(u);
 	}
 	if (rc == 0 && src == dst)
-		rc = hive_key_is_under(dst, dst_parent, src_key, &under);
+		rc = hv_key_is_under(dst, dst_parent, src_key, &under);
 	if (rc == 0 && under)
 		rc = bk_err(&dst->err, BK_EINVAL, "%s: cannot copy a key into its own subtree", dst->path);
 	if (rc == 0 && (rc = hw_begin(dst)) == 0)
 		rc = hw_end(dst, copy_key(&c, dst_parent, &w, src_key, 0, &k));
-	hive_wname_free(&w);
+	hv_wname_free(&w);
 	bk_free(c.map.pair);
 	if (rc == 0 && out)
 		*out = k;

@@ -69,7 +69,7 @@ put_file_name(uint8_t *base, const char *path)
 static uint32_t
 build_bin(uint8_t *bin, const struct hive_wname *w, uint64_t now)
 {
-	size_t nb = hive_wname_bytes(w);
+	size_t nb = hv_wname_bytes(w);
 	uint32_t root = HIVE_HBIN_HDR, rsize = (uint32_t)((4 + HIVE_NK_FIXED + nb + 7) & ~7u);
 	uint32_t sk = root + rsize, ssize = (uint32_t)((4 + HIVE_SK_FIXED + sizeof(default_sd) + 7) & ~7u);
 	uint8_t *p = bin + root + 4, *q = bin + sk + 4;
@@ -88,7 +88,7 @@ build_bin(uint8_t *bin, const struct hive_wname *w, uint64_t now)
 	bk_put_le32(p + 0x2C, sk);
 	bk_put_le32(p + 0x30, HIVE_NONE);
 	bk_put_le16(p + 0x48, (uint16_t)nb);
-	hive_wname_store(w, p + HIVE_NK_FIXED);
+	hv_wname_store(w, p + HIVE_NK_FIXED);
 	bk_put_le32(bin + sk, (uint32_t)-(int32_t)ssize);
 	memcpy(q, "sk", 2);
 	bk_put_le32(q + 4, sk);         /* a lone sk links to itself */
@@ -115,7 +115,7 @@ hive_create(hive_t **out, const char *path, const char *root_name, unsigned mino
 	struct hive tmp;            /* only for messages while validating the name */
 	struct hive_wname w;
 	struct regf_base b;
-	uint64_t now = hive_filetime_now();
+	uint64_t now = hv_filetime_now();
 	uint8_t *img;
 	int rc;
 
@@ -128,12 +128,12 @@ hive_create(hive_t **out, const char *path, const char *root_name, unsigned mino
 		return create_fail(&tmp, bk_err(&tmp.err, BK_EINVAL,
 						"%s: hive minor version must be 3 to 6, not %u",
 						tmp.path, minor), errbuf, errlen);
-	rc = hive_wname_make(&tmp, root_name ? root_name : CREATE_DEFAULT_ROOT, true, &w);
+	rc = hv_wname_make(&tmp, root_name ? root_name : CREATE_DEFAULT_ROOT, true, &w);
 	if (rc < 0)
 		return create_fail(&tmp, rc, errbuf, errlen);
 	img = bk_calloc(1, HIVE_BASE_SIZE + HIVE_HBIN_ALIGN);
 	if (!img) {
-		hive_wname_free(&w);
+		hv_wname_free(&w);
 		return create_fail(&tmp, bk_err(&tmp.err, BK_ENOMEM, "%s: out of memory", tmp.path),
 				   errbuf, errlen);
 	}
@@ -145,7 +145,7 @@ hive_create(hive_t **out, const char *path, const char *root_name, unsigned mino
 	b.hbins_size = HIVE_HBIN_ALIGN;
 	b.clustering = 1;
 	b.root_offset = build_bin(img + HIVE_BASE_SIZE, &w, now);
-	hive_wname_free(&w);
+	hv_wname_free(&w);
 	put_file_name(img, tmp.path);
 	regf_base_write(img, &b);
 	rc = hive_open_buffer(out, img, HIVE_BASE_SIZE + HIVE_HBIN_ALIGN, tmp.path,

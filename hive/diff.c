@@ -234,10 +234,10 @@ hive_diff(hive_t *a, hive_t *b, hive_diff_cb cb, void *data, size_t *ndiff)
 {
 	struct diff_ctx c = { a, b, cb, data, 0 };
 	/* The library's one loop check and depth limit, before recursing. */
-	int rc = hive_tree_verify(a, a->base.root_offset);
+	int rc = hv_tree_verify(a, a->base.root_offset);
 
 	if (rc == 0)
-		rc = hive_tree_verify(b, b->base.root_offset);
+		rc = hv_tree_verify(b, b->base.root_offset);
 	if (rc == 0)
 		rc = diff_key(&c, "", a->base.root_offset, b->base.root_offset, 0);
 

@@ -474,7 +474,7 @@ put_data(struct reg_writer *w, uint32_t type, const uint8_t *d, size_t len, size
 }
 
 int
-hive_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4], const uint8_t **d,
+hv_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4], const uint8_t **d,
 	    uint8_t **alloc)
 {
 	struct bk_view v;
@@ -492,28 +492,28 @@ hive_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4], const uin
 		return 0;
 	}
 	if (vk->data_len < HIVE_BIG_DATA_MIN || h->base.minor < 4) {
-		rc = hive_cell(h, vk->data_off, vk->data_len, &v);
+		rc = hv_cell(h, vk->data_off, vk->data_len, &v);
 		if (rc == 0) {
 			*d = v.p;
 			return 0;
 		}
 	}
-	rc = hive_vk_data(h, vk, alloc, &len);
+	rc = hv_vk_data(h, vk, alloc, &len);
 	*d = *alloc;
 	return rc;
 }
 
 int
-hive_export_skip(struct hive *h, int rc)
+hv_export_skip(struct hive *h, int rc)
 {
 	if (rc >= 0 || rc == -BK_ENOMEM || !(h->flags & HIVE_OPEN_SALVAGE))
 		return rc;
-	hive_msg(h, "export: skipped: %s", h->err.msg);
+	hv_msg(h, "export: skipped: %s", h->err.msg);
 	return 0;
 }
 
 int
-hive_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *vl)
+hv_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *vl)
 {
 	int rc;
 
@@ -524,10 +524,10 @@ hive_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *
 		rc = bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
 			    h->path, nk->off, nk->value_count);
 	else
-		rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, vl);
+		rc = hv_cell(h, nk->value_list, (size_t)nk->value_count * 4, vl);
 	if (rc == 0)
 		vl->len = (size_t)nk->value_count * 4;
-	return hive_export_skip(h, rc);
+	return hv_export_skip(h, rc);
 }
 
 static int
@@ -541,13 +541,13 @@ export_value(struct reg_writer *w, uint32_t off)
 	long cols;
 	int rc;
 
-	if ((rc = hive_vk_read(h, off, &vk)) < 0)
-		return hive_export_skip(h, rc);
+	if ((rc = hv_vk_read(h, off, &vk)) < 0)
+		return hv_export_skip(h, rc);
 	name.p = vk.name;
 	name.latin1 = vk.flags & VK_COMP_NAME;
 	name.n = name.latin1 ? vk.name_len : vk.name_len / 2u;
-	if ((rc = hive_vk_bytes(h, &vk, tmp, &d, &alloc)) < 0)
-		return hive_export_skip(h, rc);
+	if ((rc = hv_vk_bytes(h, &vk, tmp, &d, &alloc)) < 0)
+		return hv_export_skip(h, rc);
 	if (name.n == 0) {
 		rc = put_ascii(w, &w->out, "@=", 2);
 		cols = 2;
@@ -576,7 +576,7 @@ export_key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 	uint32_t i;
 	long rc;
 
-	if ((rc = hive_nk_read(h, key, &nk)) < 0)
+	if ((rc = hv_nk_read(h, key, &nk)) < 0)
 		return (int)rc;
 	/* The path of a key is its parent's path, "\\" and its own name. */
 	w->path.len = w->depth_len[depth];
@@ -596,7 +596,7 @@ export_key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 	w->out.len += w->path.len;
 	if ((rc = put_ascii(w, &w->out, "]\r\n", 3)) < 0)
 		return (int)rc;
-	if ((rc = hive_export_value_list(h, &nk, &vl)) < 0)
+	if ((rc = hv_export_value_list(h, &nk, &vl)) < 0)
 		return (int)rc;
 	for (i = 0; i < vl.len / 4; i++)
 		if ((rc = export_value(w, bk_le32(vl.p + 4 * i))) < 0)
@@ -662,14 +662,14 @@ start_path(struct reg_writer *w, hive_key_t key, const char *prefix)
 		if (depth > HIVE_MAX_DEPTH)
 			return bk_err(&h->err, BK_ECORRUPT, "%s: parent chain of key 0x%x is too long",
 				      h->path, key);
-		if ((rc = hive_nk_read(h, key, &nk)) < 0)
+		if ((rc = hv_nk_read(h, key, &nk)) < 0)
 			return (int)rc;
 		chain[depth++] = key;
 	}
 	if (depth == 0 && n == 0)
 		return put_ascii(w, &w->path, "\\", 1);
 	while (depth-- > 0) {
-		if ((rc = hive_nk_read(h, chain[depth], &nk)) < 0)
+		if ((rc = hv_nk_read(h, chain[depth], &nk)) < 0)
 			return (int)rc;
 		name.p = nk.name;
 		name.latin1 = nk.flags & NK_COMP_NAME;
@@ -723,11 +723,11 @@ hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
 	/* Keys below the top one append to the path from here. */
 	w->bare_root = w->path.len == (w->wide ? 2u : 1u) && !(prefix ? prefix : defprefix)[0];
 	w->depth_len[0] = w->path.len;
-	rc = hive_walk(h, key, export_key_cb, w);
+	rc = hv_walk(h, key, export_key_cb, w);
 	if (rc == 0)
 		rc = flush(w);
 	if (rc == 0 && w->lossy)
-		hive_msg(h, "REGEDIT4 export: %lu REG_EXPAND_SZ/REG_MULTI_SZ value(s) are not valid "
+		hv_msg(h, "REGEDIT4 export: %lu REG_EXPAND_SZ/REG_MULTI_SZ value(s) are not valid "
 			 "UTF-16 and were written unconverted", w->lossy);
 out:
 	bk_free(w->out.p);

@@ -397,8 +397,8 @@ put_value(struct xml_writer *x, uint32_t off, int depth)
 	uint8_t tmp[4], *alloc = NULL;
 	int rc;
 
-	if ((rc = hive_vk_read(h, off, &vk)) < 0 || (rc = hive_vk_bytes(h, &vk, tmp, &d, &alloc)) < 0)
-		return hive_export_skip(h, rc);
+	if ((rc = hv_vk_read(h, off, &vk)) < 0 || (rc = hv_vk_bytes(h, &vk, tmp, &d, &alloc)) < 0)
+		return hv_export_skip(h, rc);
 	if ((rc = close_start(x)) == 0 && (rc = indent(x, depth + 2)) == 0 &&
 	    (rc = put(x, "<value", 6)) == 0 &&
 	    (rc = put_name(x, vk.name, vk.name_len, vk.flags & VK_COMP_NAME)) == 0 &&
@@ -426,7 +426,7 @@ put_key_attrs(struct xml_writer *x, const struct nk_rec *nk)
 		return rc;
 	if (nk->class_len == 0 || nk->class_off == HIVE_NONE)
 		return 0;
-	if ((rc = hive_cell(h, nk->class_off, nk->class_len, &cv)) < 0)
+	if ((rc = hv_cell(h, nk->class_off, nk->class_len, &cv)) < 0)
 		return bk_err(&h->err, -rc, "%s: key at offset 0x%x: bad class name: %s",
 			      h->path, nk->off, h->err.msg);
 	return attr_hex(x, "class-utf16", cv.p, nk->class_len);
@@ -458,7 +458,7 @@ key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 	uint32_t i;
 	int rc;
 
-	if ((rc = close_keys(x, depth)) < 0 || (rc = hive_nk_read(h, key, &nk)) < 0)
+	if ((rc = close_keys(x, depth)) < 0 || (rc = hv_nk_read(h, key, &nk)) < 0)
 		return rc;
 	if ((rc = close_start(x)) < 0 || (rc = indent(x, depth + 1)) < 0 ||
 	    (rc = put(x, "<key", 4)) < 0)
@@ -467,7 +467,7 @@ key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 	if ((rc = put_key_attrs(x, &nk)) < 0)
 		return rc;
 	x->open_tag = true;
-	if ((rc = hive_export_value_list(h, &nk, &vl)) < 0)
+	if ((rc = hv_export_value_list(h, &nk, &vl)) < 0)
 		return rc;
 	for (i = 0; i < vl.len / 4; i++)
 		if ((rc = put_value(x, bk_le32(vl.p + 4 * i), depth)) < 0)
@@ -528,7 +528,7 @@ hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data)
 	if (rc == 0)
 		rc = put(&x, ">\n", 2);
 	if (rc == 0)
-		rc = hive_walk(h, key, key_cb, &x);
+		rc = hv_walk(h, key, key_cb, &x);
 	if (rc == 0)
 		rc = close_keys(&x, 0);
 	if (rc == 0)

@@ -117,37 +117,37 @@ hive_bins(struct hive *h, uint32_t off)
 }
 
 /* Read or map the primary file into h->buf (map.c); release it.  With
- * HIVE_OPEN_LAZY, hive_lazy_load() reads bins pages before first use. */
-int hive_load_primary(struct hive *h, const char *path);
-int hive_lazy_load(struct hive *h, uint32_t off, size_t len);
-void hive_free_buf(struct hive *h);
+ * HIVE_OPEN_LAZY, hv_lazy_load() reads bins pages before first use. */
+int hv_load_primary(struct hive *h, const char *path);
+int hv_lazy_load(struct hive *h, uint32_t off, size_t len);
+void hv_free_buf(struct hive *h);
 
 /* Send a warning/note to the tool's callback, if any. */
-void hive_msg(struct hive *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hv_msg(struct hive *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Log files beside a hive (NAME.LOG, .LOG1, .LOG2, any case), sorted; NULL-terminated. */
-int hive_find_logs(const char *path, char ***out);
+int hv_find_logs(const char *path, char ***out);
 
 /* ---- cells (cell.c) ------------------------------------------------------ */
 /* Rebuild the cell map by walking every hbin; validates hbins and cells. */
-int hive_scan_bins(struct hive *h);
+int hv_scan_bins(struct hive *h);
 /*
  * Validated access to an allocated cell: off must be a cell start inside the
  * hive bins, the cell must be in use, and its payload at least min bytes.
  * Returns a view of the payload (size field excluded) or sets an error.
  */
-int hive_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out);
-bool hive_is_cell_start(const struct hive *h, uint32_t off);
+int hv_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out);
+bool hv_is_cell_start(const struct hive *h, uint32_t off);
 /* With HIVE_OPEN_LAZY: map the hbin holding off (0, or an error), or all. */
-int hive_scan_at(struct hive *h, uint32_t off);
-int hive_scan_rest(struct hive *h);
+int hv_scan_at(struct hive *h, uint32_t off);
+int hv_scan_rest(struct hive *h);
 /* Start of the hbin holding a mapped offset (its first cell's offset - 32). */
-uint32_t hive_hbin_of(const struct hive *h, uint32_t off);
+uint32_t hv_hbin_of(const struct hive *h, uint32_t off);
 /*
  * Re-raise the error in h->err with context: "<path>: <context>: <inner>".
  * Returns the (negative) code, rc's sign is ignored.
  */
-int hive_err_ctx(struct hive *h, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int hv_err_ctx(struct hive *h, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- records (key.c, value.c) -------------------------------------------- */
 struct nk_rec {
@@ -176,43 +176,43 @@ struct vk_rec {
 	const uint8_t *name;
 };
 
-int hive_nk_read(struct hive *h, uint32_t off, struct nk_rec *out);
-int hive_vk_read(struct hive *h, uint32_t off, struct vk_rec *out);
+int hv_nk_read(struct hive *h, uint32_t off, struct nk_rec *out);
+int hv_vk_read(struct hive *h, uint32_t off, struct vk_rec *out);
 /* Subkey offsets of a key through lf/lh/li/ri; caller frees. */
-int hive_subkey_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n);
-int hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n);
+int hv_subkey_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n);
+int hv_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n);
 /* Name bytes (Latin-1 if comp, else UTF-16LE) to UTF-16 code units; caller frees. */
-int hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
+int hv_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 			uint16_t **out, size_t *n);
 /* Name bytes to escaped UTF-8 (hive.h); caller frees. */
-int hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
+int hv_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
 		       bool esc_backslash, char **out);
 /* The same into buf (hive_key_name_to() in hive.h: -BK_ETOOBIG and the size needed). */
-int hive_raw_name_to(struct hive *h, const uint8_t *p, size_t len, bool comp, bool esc_backslash,
+int hv_raw_name_to(struct hive *h, const uint8_t *p, size_t len, bool comp, bool esc_backslash,
 		     char *buf, size_t size, size_t *out_len);
 /*
  * Depth-first walk from start with loop detection.  The callback returns 0
  * to descend, > 0 to skip the key's subtree, < 0 to stop with that error.
  */
 typedef int (*hive_walk_cb)(struct hive *h, hive_key_t key, int depth, void *data);
-int hive_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data);
+int hv_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data);
 /*
  * The one loop check and depth limit of every recursive operation (ls -r,
  * export, diff, copy, edits): 0 if the tree under start has no loop and
  * nests at most HIVE_MAX_DEPTH deep, else -BK_ECORRUPT with the detail.
  */
-int hive_tree_verify(struct hive *h, hive_key_t start);
+int hv_tree_verify(struct hive *h, hive_key_t start);
 /*
  * The check of an edit that reaches key: with HIVE_OPEN_LAZY, the subtree
  * under key is verified as above (once per handle: verified keys are
  * remembered), and a failure makes the hive read-only; without it, nothing
- * (hive_check_writable() verified the whole tree).  Call inside hw_begin().
+ * (hv_check_writable() verified the whole tree).  Call inside hw_begin().
  */
-int hive_edit_reach(struct hive *h, hive_key_t key);
-/* Forget what hive_edit_reach() verified (an edit was undone). */
-void hive_edit_reach_reset(struct hive *h);
+int hv_edit_reach(struct hive *h, hive_key_t key);
+/* Forget what hv_edit_reach() verified (an edit was undone). */
+void hv_edit_reach_reset(struct hive *h);
 /* Value data; caller frees. */
-int hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len);
+int hv_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len);
 
 /* ---- transaction logs (log.c, log-new.c, log-old.c, marvin.c) ----------- */
 #define HIVE_LOG_HDR          512u          /* a log's base block (sector 0) */
@@ -225,7 +225,7 @@ int hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t 
 #define HIVE_LOG_MAX_BINS     0x40000000u
 
 /* Marvin32 of p[0..len) with a 64-bit seed (marvin.c). */
-uint64_t hive_marvin32(uint64_t seed, const uint8_t *p, size_t len);
+uint64_t hv_marvin32(uint64_t seed, const uint8_t *p, size_t len);
 
 /* One log's content, read by the caller. */
 struct hive_log_src {
@@ -244,7 +244,7 @@ struct hive_log_primary {
 };
 
 /* Dirty: no valid base block, a bad checksum, or seq1 != seq2. */
-bool hive_image_dirty(const uint8_t *img, size_t len);
+bool hv_image_dirty(const uint8_t *img, size_t len);
 /* Serial-number comparison (RFC 1982 style) used for log sequence numbers. */
 static inline bool
 hive_seq_ge(uint32_t a, uint32_t b)
@@ -258,26 +258,26 @@ hive_seq_ge(uint32_t a, uint32_t b)
  * applied; a clean primary is left alone with rep->dirty 0.  On failure
  * *img and *len are unchanged and -BK_ELOG (or -BK_ENOMEM) is returned.
  */
-int hive_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
+int hv_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
 			size_t *len, const struct hive_log_src *logs, size_t nlogs,
 			struct hive_recover_report *rep);
 /* Same, reading the logs found beside hive_path. */
-int hive_log_replay(struct bk_errbuf *eb, const char *hive_path, uint8_t **img,
+int hv_log_replay(struct bk_errbuf *eb, const char *hive_path, uint8_t **img,
 		    size_t *len, struct hive_recover_report *rep);
 /* Format-specific replay (log-new.c, log-old.c); same contract as above, the
  * primary already known to be dirty and logs[] holding only that format. */
-int hive_log_new_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
+int hv_log_new_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
 			const struct hive_log_src *logs, struct hive_recover_log *lrep,
 			size_t nlogs, uint8_t **out, size_t *out_len,
 			struct hive_recover_report *rep);
-int hive_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
+int hv_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
 			const struct hive_log_src *logs, struct hive_recover_log *lrep,
 			size_t nlogs, uint8_t **out, size_t *out_len,
 			struct hive_recover_report *rep);
 /* Base name of a path, for notes. */
-const char *hive_log_basename(const char *path);
+const char *hv_log_basename(const char *path);
 /* Called by hive_open(): replay in memory unless HIVE_OPEN_NO_LOGS. */
-int hive_log_open(struct hive *h);
+int hv_log_open(struct hive *h);
 
 /* ---- checker (check.c, check-key.c) ------------------------------------- */
 #define HIVE_CHECK_MAX_NAME_CHARS  255      /* Windows' limit for a key name */
@@ -304,24 +304,24 @@ struct hive_chk {
 };
 
 /* Report one problem about the record at cell offset off (HIVE_NONE: none). */
-void hive_chk_report(struct hive_chk *c, unsigned kind, uint32_t off, const char *fmt, ...)
+void hv_chk_report(struct hive_chk *c, unsigned kind, uint32_t off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Same, at a file offset in the base block. */
-void hive_chk_report_base(struct hive_chk *c, uint64_t file_off, const char *fmt, ...)
+void hv_chk_report_base(struct hive_chk *c, uint64_t file_off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /*
  * Check that off is an allocated cell with at least min payload bytes and
  * return its payload; what names the record for the report.  False (after a
  * report of the given kind) if not.
  */
-bool hive_chk_cell(struct hive_chk *c, unsigned kind, uint32_t off, size_t min,
+bool hv_chk_cell(struct hive_chk *c, unsigned kind, uint32_t off, size_t min,
 		   const char *what, struct bk_view *out);
 /* Record that a cell is owned; false (after a report) if it already was. */
-bool hive_chk_claim(struct hive_chk *c, uint32_t off, const char *what);
+bool hv_chk_claim(struct hive_chk *c, uint32_t off, const char *what);
 /* Count one key's reference to the sk at off (already validated). */
-int hive_chk_sk_ref(struct hive_chk *c, uint32_t off);
+int hv_chk_sk_ref(struct hive_chk *c, uint32_t off);
 /* Check the key tree from the root (check-key.c). */
-void hive_chk_keys(struct hive_chk *c);
+void hv_chk_keys(struct hive_chk *c);
 
 /* ---- write side (alloc.c, write-*.c, create.c, copy.c, commit.c) -------- */
 #define HIVE_FREE_BUCKETS     64            /* size classes of the free-cell index */
@@ -358,7 +358,7 @@ struct hive_wstate {
 };
 
 /* Current time as FILETIME (100 ns since 1601). */
-uint64_t hive_filetime_now(void);
+uint64_t hv_filetime_now(void);
 /*
  * Edits.  hw_begin() checks that the hive may be edited and opens an undo
  * journal; every byte of the hive bins an edit changes goes through
@@ -373,19 +373,19 @@ int hw_put16(struct hive *h, uint32_t off, uint16_t v);
 int hw_put32(struct hive *h, uint32_t off, uint32_t v);
 int hw_put64(struct hive *h, uint32_t off, uint64_t v);
 /* May this hive be edited and written (write flag, dirty state)?  Sets the error if not. */
-int hive_check_writable(struct hive *h);
-void hive_wstate_free(struct hive *h);
+int hv_check_writable(struct hive *h);
+void hv_wstate_free(struct hive *h);
 
 /*
- * Cells (alloc.c).  Offsets are those of the size field, as for hive_cell();
+ * Cells (alloc.c).  Offsets are those of the size field, as for hv_cell();
  * the payload starts 4 bytes later.  New cells are zeroed.  Freeing merges
  * with free neighbours in the same hbin.  An hbin is appended only when no
  * free cell fits.
  */
-int hive_cell_alloc(struct hive *h, size_t payload, uint32_t *out);
-int hive_cell_free(struct hive *h, uint32_t off);
+int hv_cell_alloc(struct hive *h, size_t payload, uint32_t *out);
+int hv_cell_free(struct hive *h, uint32_t off);
 /* Payload capacity of an allocated cell (no checks). */
-uint32_t hive_cell_cap(struct hive *h, uint32_t off);
+uint32_t hv_cell_cap(struct hive *h, uint32_t off);
 /* Bins offset of a field of a cell's payload. */
 #define HIVE_PAY(off, field) ((uint32_t)((off) + 4u + (field)))
 
@@ -396,72 +396,72 @@ struct hive_wname {
 	bool comp;
 };
 /* Convert and validate (is_key: 1..255 units, no backslash; else 0..16383). */
-int hive_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *out);
-int hive_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
+int hv_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *out);
+int hv_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
 			  struct hive_wname *out);
-void hive_wname_free(struct hive_wname *w);
+void hv_wname_free(struct hive_wname *w);
 /* Stored length in bytes, and the bytes (Latin-1 or UTF-16LE) into dst. */
-size_t hive_wname_bytes(const struct hive_wname *w);
-void hive_wname_store(const struct hive_wname *w, uint8_t *dst);
+size_t hv_wname_bytes(const struct hive_wname *w);
+void hv_wname_store(const struct hive_wname *w, uint8_t *dst);
 /* Compare a stored name (raw bytes) with code units, in Windows order. */
-int hive_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, size_t n);
+int hv_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, size_t n);
 
 /* Subkey lists (write-list.c). */
 /* Find a subkey by name: 0 and *out, or -BK_ENOTFOUND (no error set). */
-int hive_list_lookup(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
+int hv_list_lookup(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
 		     uint32_t *out);
 /* Link child (a complete nk named u/n) into parent's sorted list; counts too. */
-int hive_list_insert(struct hive *h, uint32_t parent, uint32_t child,
+int hv_list_insert(struct hive *h, uint32_t parent, uint32_t child,
 		     const uint16_t *u, size_t n);
 /* Unlink child from parent's list; counts too. */
-int hive_list_remove(struct hive *h, uint32_t parent, uint32_t child);
+int hv_list_remove(struct hive *h, uint32_t parent, uint32_t child);
 
 /* Keys (write-key.c). */
 /* Create a linked subkey with the given sk, flags and timestamp; -BK_EEXIST
  * with *out set if the name exists. */
-int hive_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w,
+int hv_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w,
 		     uint16_t flags, uint32_t sk, uint64_t ts, uint32_t *out);
-int hive_sk_ref(struct hive *h, uint32_t sk, int delta);
-int hive_set_class_raw(struct hive *h, uint32_t key, const uint8_t *cls, size_t len);
+int hv_sk_ref(struct hive *h, uint32_t sk, int delta);
+int hv_set_class_raw(struct hive *h, uint32_t key, const uint8_t *cls, size_t len);
 /* Set a key's timestamp to the edit's time. */
-int hive_nk_touch(struct hive *h, uint32_t key);
+int hv_nk_touch(struct hive *h, uint32_t key);
 /* Raise a key's max-length field (nk offset 0x34..0x40) to at least v. */
-int hive_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v);
+int hv_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v);
 /* Is anc the key itself or one of its ancestors? */
-int hive_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out);
+int hv_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out);
 
 /* Values (write-value.c). */
-int hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_t type,
+int hv_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_t type,
 		     const void *data, size_t len, uint32_t *out);
 /* Free every value of a key and its value list. */
-int hive_values_free_all(struct hive *h, uint32_t key);
-void hive_vindex_free(struct hive *h);
+int hv_values_free_all(struct hive *h, uint32_t key);
+void hv_vindex_free(struct hive *h);
 
 /*
  * The logged commit (commit-logged.c).  hw_touch() marks the pages an edit
- * changes; hive_commit_use_logged() is the rule that picks the logged commit
- * over the rewrite; hive_commit_logged() returns 0, 1 if the file on disk
+ * changes; hv_commit_use_logged() is the rule that picks the logged commit
+ * over the rewrite; hv_commit_logged() returns 0, 1 if the file on disk
  * is not the one read (write it anew instead), or a negative code.
  */
 #define HIVE_COMMIT_LOGGED_MIN  (4u << 20)  /* hive bins: logged even without logs */
-void hive_dirty_mark(struct hive *h, uint32_t off, size_t n);
-void hive_dirty_reset(struct hive *h);
-bool hive_commit_use_logged(struct hive *h, unsigned flags, bool in_place);
-int hive_commit_logged(struct hive *h);
+void hv_dirty_mark(struct hive *h, uint32_t off, size_t n);
+void hv_dirty_reset(struct hive *h);
+bool hv_commit_use_logged(struct hive *h, unsigned flags, bool in_place);
+int hv_commit_logged(struct hive *h);
 
 /* Highest sequence number in the logs beside path (0 if none); commit.c. */
-uint32_t hive_logs_max_seq(const char *path);
+uint32_t hv_logs_max_seq(const char *path);
 
 /* ---- hives that are not host files (image.c) ---------------------------- */
 /* Internal h->flags bit: opened from bytes by hive_open_image(); there is no
  * host file for hive_commit() to write (the name is an IMAGE:PART:\path). */
 #define HIVE_FLAG_NO_FILE     (1u << 24)
 /* Highest sequence number in one log image (base block and HvLE entries). */
-uint32_t hive_log_image_max_seq(const uint8_t *p, size_t len);
+uint32_t hv_log_image_max_seq(const uint8_t *p, size_t len);
 /* hive_commit() of a HIVE_FLAG_NO_FILE hive: through its hive_image_io. */
-int hive_image_commit(struct hive *h, unsigned flags);
+int hv_image_commit(struct hive *h, unsigned flags);
 /* hive_close(): hand the hive_image_io's data back. */
-void hive_image_release(struct hive *h);
+void hv_image_release(struct hive *h);
 
 /* ---- .reg text (export-reg.c, regparse.c, import-reg.c) ------------------ */
 #define REG_MAX_KEY_NAME      255u          /* code units in one key name */
@@ -481,16 +481,16 @@ int reg_buf_grow(struct reg_buf *b, size_t more);
  * cell read in place, or, for big data only, a copy in *alloc that the
  * caller frees (NULL otherwise).  *d has vk->data_len bytes.
  */
-int hive_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4],
+int hv_vk_bytes(struct hive *h, const struct vk_rec *vk, uint8_t tmp[4],
 		  const uint8_t **d, uint8_t **alloc);
 /*
  * Exporters: the value list of a key as a view of vl->len / 4 offsets (empty
- * when none).  With HIVE_OPEN_SALVAGE, hive_export_skip() turns a read error
+ * when none).  With HIVE_OPEN_SALVAGE, hv_export_skip() turns a read error
  * (not ENOMEM) into a note and 0, so a damaged value or value list is
  * skipped instead of ending the export.
  */
-int hive_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *vl);
-int hive_export_skip(struct hive *h, int rc);
+int hv_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *vl);
+int hv_export_skip(struct hive *h, int rc);
 
 enum reg_op_kind {
 	REG_OP_KEY = 1,            /* [path]: find or create, make current */

@@ -7,7 +7,7 @@
  * tools' glue reads and writes the files there (tools/common/image-file.c).
  *
  * Opening replays a dirty primary from the logs' bytes exactly as
- * hive_open() replays the logs beside a host file (hive_log_replay_mem() is
+ * hive_open() replays the logs beside a host file (hv_log_replay_mem() is
  * the same code), with the same notes and the same "opened as found" rule
  * when no log can recover it.
  *
@@ -38,7 +38,7 @@ max_u32(uint32_t a, uint32_t b)
  * as hive_commit() applies to the logs beside a host file.
  */
 uint32_t
-hive_log_image_max_seq(const uint8_t *p, size_t len)
+hv_log_image_max_seq(const uint8_t *p, size_t len)
 {
 	struct regf_base b;
 	uint32_t seq;
@@ -99,7 +99,7 @@ replay(const char *name, const void *buf, size_t len, const struct hive_log_imag
 		return bk_err(eb, BK_ENOMEM, "%s: out of memory", name);
 	memcpy(*img, buf, len);
 	*img_len = len;
-	rc = hive_log_replay_mem(eb, name, img, img_len, src, n, rep);
+	rc = hv_log_replay_mem(eb, name, img, img_len, src, n, rep);
 	if (rc < 0) {
 		bk_free(*img);
 		*img = NULL;
@@ -111,11 +111,11 @@ static void
 note_replay(struct hive *h, const struct hive_recover_report *rep)
 {
 	if (rep->format == HIVE_LOG_NEW)
-		hive_msg(h, "%s: dirty hive recovered in memory from its transaction logs "
+		hv_msg(h, "%s: dirty hive recovered in memory from its transaction logs "
 			 "(%u entries, last sequence number %u)", h->path, rep->entries,
 			 rep->last_seq);
 	else
-		hive_msg(h, "%s: dirty hive recovered in memory from its transaction log "
+		hv_msg(h, "%s: dirty hive recovered in memory from its transaction log "
 			 "(%u pages)", h->path, rep->pages);
 }
 
@@ -136,7 +136,7 @@ hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
 	name = name ? name : "(memory)";
 	bk_err_clear(&eb);
 	memset(&rep, 0, sizeof(rep));
-	if (!(flags & HIVE_OPEN_NO_LOGS) && hive_image_dirty(buf, len)) {
+	if (!(flags & HIVE_OPEN_NO_LOGS) && hv_image_dirty(buf, len)) {
 		rc = replay(name, buf, len, logs, nlogs, &img, &img_len, &rep, &eb);
 		if (rc == -BK_ENOMEM) {
 			if (errbuf && errlen)
@@ -155,7 +155,7 @@ hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
 	(*out)->flags = ((*out)->flags & ~(unsigned)HIVE_OPEN_NO_LOGS) |
 			(flags & HIVE_OPEN_NO_LOGS) | HIVE_FLAG_NO_FILE;
 	if (note[0])
-		hive_msg(*out, "%s", note);
+		hv_msg(*out, "%s", note);
 	if (replayed) {
 		(*out)->state |= HIVE_STATE_RECOVERED;
 		note_replay(*out, &rep);
@@ -206,7 +206,7 @@ hive_recover_buffer(const void *buf, size_t len, const char *name,
 	memset(rep, 0, sizeof(*rep));
 	name = name ? name : "(memory)";
 	bk_err_clear(&eb);
-	if (!hive_image_dirty(buf, len))
+	if (!hv_image_dirty(buf, len))
 		return 0;
 	rc = replay(name, buf, len, logs, nlogs, out, out_len, rep, &eb);
 	if (rc == 0 && (rc = verify_recovered(&eb, name, *out, *out_len)) < 0) {
@@ -228,7 +228,7 @@ check_serializable(struct hive *h)
 	int rc;
 
 	h->flags |= HIVE_OPEN_WRITE;
-	rc = hive_check_writable(h);
+	rc = hv_check_writable(h);
 	h->flags = saved;
 	return rc;
 }
@@ -248,9 +248,9 @@ hive_serialize(hive_t *h, const struct hive_log_image *logs, size_t nlogs,
 		return rc;
 	seq = max_u32(b.seq1, b.seq2);
 	for (i = 0; i < nlogs; i++)
-		seq = max_u32(seq, hive_log_image_max_seq(logs[i].data, logs[i].len));
+		seq = max_u32(seq, hv_log_image_max_seq(logs[i].data, logs[i].len));
 	b.seq1 = b.seq2 = seq + 1;
-	b.timestamp = hive_filetime_now();
+	b.timestamp = hv_filetime_now();
 	b.file_type = 0;
 	b.hbins_size = h->bins_len;
 	total = HIVE_BASE_SIZE + (size_t)h->bins_len;
@@ -289,13 +289,13 @@ hive_has_file(const hive_t *h)
 void
 hive_set_image_io(hive_t *h, const struct hive_image_io *io, void *data)
 {
-	hive_image_release(h);
+	hv_image_release(h);
 	h->io = io;
 	h->io_data = data;
 }
 
 void
-hive_image_release(struct hive *h)
+hv_image_release(struct hive *h)
 {
 	if (h->io && h->io->release)
 		h->io->release(h->io_data);
@@ -304,7 +304,7 @@ hive_image_release(struct hive *h)
 }
 
 int
-hive_image_commit(struct hive *h, unsigned flags)
+hv_image_commit(struct hive *h, unsigned flags)
 {
 	char msg[BK_ERRMSG_MAX] = "";
 	int rc;
@@ -313,7 +313,7 @@ hive_image_commit(struct hive *h, unsigned flags)
 	if (!h->io || !h->io->commit)
 		return bk_err(&h->err, BK_EINVAL, "%s: opened from an image, not a file: "
 			      "write it with hive_serialize()", h->path);
-	if ((rc = hive_check_writable(h)) < 0)
+	if ((rc = hv_check_writable(h)) < 0)
 		return rc;
 	rc = h->io->commit(h->io_data, h, flags, msg, sizeof(msg));
 	if (rc >= 0)

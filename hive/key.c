@@ -11,10 +11,10 @@
 #include "hive-internal.h"
 
 int
-hive_nk_read(struct hive *h, uint32_t off, struct nk_rec *nk)
+hv_nk_read(struct hive *h, uint32_t off, struct nk_rec *nk)
 {
 	struct bk_view v;
-	int rc = hive_cell(h, off, HIVE_NK_FIXED, &v);
+	int rc = hv_cell(h, off, HIVE_NK_FIXED, &v);
 
 	if (rc < 0)
 		return rc;
@@ -79,7 +79,7 @@ read_list(struct hive *h, uint32_t off, int depth, uint32_t **arr, size_t *n, si
 {
 	struct bk_view v;
 	uint16_t count, i;
-	int rc = hive_cell(h, off, 4, &v);
+	int rc = hv_cell(h, off, 4, &v);
 
 	if (rc < 0)
 		return rc;
@@ -105,7 +105,7 @@ read_list(struct hive *h, uint32_t off, int depth, uint32_t **arr, size_t *n, si
 }
 
 int
-hive_subkey_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n)
+hv_subkey_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n)
 {
 	uint32_t *arr = NULL;
 	size_t cnt = 0, cap = 0;
@@ -138,12 +138,12 @@ value_list_view(struct hive *h, const struct nk_rec *nk, struct bk_view *v)
 	if (nk->value_count > HIVE_MAX_VALUES)
 		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
 			      h->path, nk->off, nk->value_count);
-	rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, v);
-	return rc < 0 ? hive_err_ctx(h, rc, "key at offset 0x%x: bad value list", nk->off) : 0;
+	rc = hv_cell(h, nk->value_list, (size_t)nk->value_count * 4, v);
+	return rc < 0 ? hv_err_ctx(h, rc, "key at offset 0x%x: bad value list", nk->off) : 0;
 }
 
 int
-hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n)
+hv_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n)
 {
 	struct bk_view v;
 	uint32_t *arr, i;
@@ -166,7 +166,7 @@ hive_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t 
 }
 
 int
-hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
+hv_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 		    uint16_t **out, size_t *n)
 {
 	size_t i;
@@ -187,7 +187,7 @@ hive_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 
 /* A stored name as escaped UTF-8 (hive.h), converted straight from its bytes. */
 int
-hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
+hv_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
 		   bool esc_backslash, char **out)
 {
 	size_t units = comp ? len : len / 2;
@@ -200,7 +200,7 @@ hive_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
 }
 
 int
-hive_raw_name_to(struct hive *h, const uint8_t *p, size_t len, bool comp, bool esc_backslash,
+hv_raw_name_to(struct hive *h, const uint8_t *p, size_t len, bool comp, bool esc_backslash,
 		 char *buf, size_t size, size_t *out_len)
 {
 	size_t units = comp ? len : len / 2;
@@ -226,7 +226,7 @@ int
 hive_key_info(hive_t *h, hive_key_t key, struct hive_key_info *o)
 {
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
@@ -249,33 +249,33 @@ int
 hive_key_name_utf16(hive_t *h, hive_key_t key, uint16_t **out, size_t *n)
 {
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
-	return hive_raw_name_utf16(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, out, n);
+	return hv_raw_name_utf16(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, out, n);
 }
 
 int
 hive_key_name(hive_t *h, hive_key_t key, char **out)
 {
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
-	return hive_raw_name_utf8(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, true, out);
+	return hv_raw_name_utf8(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, true, out);
 }
 
 int
 hive_key_name_to(hive_t *h, hive_key_t key, char *buf, size_t size, size_t *len)
 {
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
-	return hive_raw_name_to(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, true, buf, size,
+	return hv_raw_name_to(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, true, buf, size,
 				len);
 }
 
@@ -284,7 +284,7 @@ hive_key_class(hive_t *h, hive_key_t key, uint8_t **out, size_t *len)
 {
 	struct nk_rec nk;
 	struct bk_view v;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	*out = NULL;
 	*len = 0;
@@ -292,9 +292,9 @@ hive_key_class(hive_t *h, hive_key_t key, uint8_t **out, size_t *len)
 		return rc;
 	if (nk.class_len == 0 || nk.class_off == HIVE_NONE)
 		return 0;
-	rc = hive_cell(h, nk.class_off, nk.class_len, &v);
+	rc = hv_cell(h, nk.class_off, nk.class_len, &v);
 	if (rc < 0)
-		return hive_err_ctx(h, rc, "key at offset 0x%x: bad class name", key);
+		return hv_err_ctx(h, rc, "key at offset 0x%x: bad class name", key);
 	*out = bk_malloc(nk.class_len);
 	if (!*out)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
@@ -311,7 +311,7 @@ keep_valid_keys(struct hive *h, uint32_t *arr, size_t n)
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (hive_nk_read(h, arr[i], &child) == 0)
+		if (hv_nk_read(h, arr[i], &child) == 0)
 			arr[k++] = arr[i];
 	return k;
 }
@@ -321,14 +321,14 @@ hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, size_t *n)
 {
 	struct nk_rec nk, child;
 	size_t i;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
-	rc = hive_subkey_list(h, &nk, out, n);
+	rc = hv_subkey_list(h, &nk, out, n);
 	if (h->flags & HIVE_OPEN_SALVAGE) {
 		if (rc < 0) {
-			hive_msg(h, "%s", h->err.msg);
+			hv_msg(h, "%s", h->err.msg);
 			if (rc == -BK_ENOMEM)
 				return rc;
 			*out = NULL;
@@ -340,7 +340,7 @@ hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, size_t *n)
 	}
 	/* Every entry must be a key: callers may then trust the handles. */
 	for (i = 0; rc == 0 && i < *n; i++) {
-		if (hive_nk_read(h, (*out)[i], &child) < 0) {
+		if (hv_nk_read(h, (*out)[i], &child) < 0) {
 			rc = bk_err(&h->err, BK_ECORRUPT,
 				    "%s: key at offset 0x%x: subkey entry %zu (offset 0x%x) is not a key",
 				    h->path, key, i, (*out)[i]);
@@ -358,7 +358,7 @@ hive_key_values_to(hive_t *h, hive_key_t key, hive_value_t *buf, size_t size, si
 	struct nk_rec nk;
 	struct bk_view v;
 	uint32_t i;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	*n = 0;
 	if (rc < 0 || nk.value_count == 0)
@@ -378,9 +378,9 @@ int
 hive_key_values(hive_t *h, hive_key_t key, hive_value_t **out, size_t *n)
 {
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
-	return hive_value_list(h, &nk, out, n);
+	return hv_value_list(h, &nk, out, n);
 }

@@ -81,10 +81,10 @@ hvle_check(const uint8_t *d, size_t len, size_t pos, uint32_t expect, struct hvl
 	}
 	if (used > e->size)
 		return "page data past the end of the entry";
-	if (hive_marvin32(HIVE_LOG_MARVIN_SEED, p + HVLE_HDR, e->size - HVLE_HDR) !=
+	if (hv_marvin32(HIVE_LOG_MARVIN_SEED, p + HVLE_HDR, e->size - HVLE_HDR) !=
 	    bk_le64(p + 24))
 		return "Hash-1 mismatch";
-	if (hive_marvin32(HIVE_LOG_MARVIN_SEED, p, 32) != bk_le64(p + 32))
+	if (hv_marvin32(HIVE_LOG_MARVIN_SEED, p, 32) != bk_le64(p + 32))
 		return "Hash-2 mismatch";
 	if (e->seq != expect)
 		return "sequence number out of order";
@@ -264,7 +264,7 @@ nlog_build(struct bk_errbuf *eb, const struct hive_log_primary *pri, struct nlog
 }
 
 int
-hive_log_new_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
+hv_log_new_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
 		    const struct hive_log_src *logs, struct hive_recover_log *lrep,
 		    size_t nlogs, uint8_t **out, size_t *out_len,
 		    struct hive_recover_report *rep)

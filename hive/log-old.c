@@ -197,7 +197,7 @@ olog_build(struct bk_errbuf *eb, const struct hive_log_primary *pri, struct olog
 }
 
 int
-hive_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
+hv_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
 		    const struct hive_log_src *logs, struct hive_recover_log *lrep,
 		    size_t nlogs, uint8_t **out, size_t *out_len,
 		    struct hive_recover_report *rep)

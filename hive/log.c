@@ -21,7 +21,7 @@
 #include "hive-internal.h"
 
 const char *
-hive_log_basename(const char *path)
+hv_log_basename(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
@@ -29,7 +29,7 @@ hive_log_basename(const char *path)
 }
 
 bool
-hive_image_dirty(const uint8_t *img, size_t len)
+hv_image_dirty(const uint8_t *img, size_t len)
 {
 	struct regf_base b;
 
@@ -45,7 +45,7 @@ classify(const struct hive_log_src *s, struct hive_recover_log *r)
 	struct regf_base b;
 
 	memset(r, 0, sizeof(*r));
-	snprintf(r->name, sizeof(r->name), "%s", hive_log_basename(s->name));
+	snprintf(r->name, sizeof(r->name), "%s", hv_log_basename(s->name));
 	r->format = HIVE_LOG_NONE;
 	if (!s->data || s->len == 0) {
 		snprintf(r->note, sizeof(r->note), "empty");
@@ -83,7 +83,7 @@ no_usable_log(struct bk_errbuf *eb, const char *hive_name,
 }
 
 int
-hive_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
+hv_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
 		    size_t *len, const struct hive_log_src *logs, size_t nlogs,
 		    struct hive_recover_report *rep)
 {
@@ -100,7 +100,7 @@ hive_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
 	pri.len = *len;
 	pri.base_ok = *len >= HIVE_BASE_SIZE && regf_base_read(*img, *len, &pri.base) &&
 		      regf_checksum(*img) == pri.base.checksum;
-	if (!hive_image_dirty(*img, *len))
+	if (!hv_image_dirty(*img, *len))
 		return 0;
 	rep->dirty = 1;
 	rep->bad_checksum = !pri.base_ok;
@@ -119,10 +119,10 @@ hive_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
 			if (rep->logs[i].format == HIVE_LOG_OLD)
 				snprintf(rep->logs[i].note, sizeof(rep->logs[i].note),
 					 "not used: new-format logs take precedence");
-		rc = hive_log_new_replay(eb, &pri, logs, rep->logs, rep->nlogs, &out,
+		rc = hv_log_new_replay(eb, &pri, logs, rep->logs, rep->nlogs, &out,
 					 &out_len, rep);
 	} else if (have_old) {
-		rc = hive_log_old_replay(eb, &pri, logs, rep->logs, rep->nlogs, &out,
+		rc = hv_log_old_replay(eb, &pri, logs, rep->logs, rep->nlogs, &out,
 					 &out_len, rep);
 	} else {
 		rc = -BK_ELOG;
@@ -159,7 +159,7 @@ load_logs(struct bk_errbuf *eb, const char *hive_path, char ***paths,
 	int rc;
 
 	*n = 0;
-	rc = hive_find_logs(hive_path, paths);
+	rc = hv_find_logs(hive_path, paths);
 	if (rc < 0)
 		return bk_err(eb, -rc, "%s: cannot list the transaction logs beside it",
 			      hive_path);
@@ -180,7 +180,7 @@ load_logs(struct bk_errbuf *eb, const char *hive_path, char ***paths,
 }
 
 int
-hive_log_replay(struct bk_errbuf *eb, const char *hive_path, uint8_t **img, size_t *len,
+hv_log_replay(struct bk_errbuf *eb, const char *hive_path, uint8_t **img, size_t *len,
 		struct hive_recover_report *rep)
 {
 	struct hive_log_src src[HIVE_LOG_MAX_FILES];
@@ -190,41 +190,41 @@ hive_log_replay(struct bk_errbuf *eb, const char *hive_path, uint8_t **img, size
 
 	memset(rep, 0, sizeof(*rep));
 	/* A clean hive: Windows ignores its logs, so do not even read them. */
-	if (!hive_image_dirty(*img, *len))
+	if (!hv_image_dirty(*img, *len))
 		return 0;
 	rc = load_logs(eb, hive_path, &paths, src, &n);
 	if (rc < 0)
 		return rc;
-	rc = hive_log_replay_mem(eb, hive_path, img, len, src, n, rep);
+	rc = hv_log_replay_mem(eb, hive_path, img, len, src, n, rep);
 	free_logs(paths, src, n);
 	return rc;
 }
 
 int
-hive_log_open(struct hive *h)
+hv_log_open(struct hive *h)
 {
 	struct hive_recover_report rep;
 	int rc;
 
-	if ((h->flags & HIVE_OPEN_NO_LOGS) || !hive_image_dirty(h->buf, h->len))
+	if ((h->flags & HIVE_OPEN_NO_LOGS) || !hv_image_dirty(h->buf, h->len))
 		return 0;
-	rc = hive_log_replay(&h->err, h->file ? h->file : h->path, &h->buf, &h->len, &rep);
+	rc = hv_log_replay(&h->err, h->file ? h->file : h->path, &h->buf, &h->len, &rep);
 	if (rc == -BK_ENOMEM)
 		return rc;
 	if (rc < 0) {
 		/* Not fatal: the hive opens as found, read-only unless forced. */
-		hive_msg(h, "%s; opening the hive as found", h->err.msg);
+		hv_msg(h, "%s; opening the hive as found", h->err.msg);
 		bk_err_clear(&h->err);
 		return 0;
 	}
 	h->cap = h->len;
 	h->state |= HIVE_STATE_RECOVERED;
 	if (rep.format == HIVE_LOG_NEW)
-		hive_msg(h, "%s: dirty hive recovered in memory from its transaction logs "
+		hv_msg(h, "%s: dirty hive recovered in memory from its transaction logs "
 			 "(%u entries, last sequence number %u)", h->path, rep.entries,
 			 rep.last_seq);
 	else
-		hive_msg(h, "%s: dirty hive recovered in memory from its transaction log "
+		hv_msg(h, "%s: dirty hive recovered in memory from its transaction log "
 			 "(%u pages)", h->path, rep.pages);
 	return 0;
 }
@@ -265,11 +265,11 @@ recover_load(struct bk_errbuf *eb, const char *path, char ***paths,
 	rc = bk_read_file(eb, path, img, len, HIVE_MAX_FILE_SIZE);
 	if (rc < 0)
 		return rc;
-	if (!hive_image_dirty(*img, *len))
+	if (!hv_image_dirty(*img, *len))
 		return 0;
 	rc = load_logs(eb, path, paths, src, n);
 	if (rc == 0)
-		rc = hive_log_replay_mem(eb, path, img, len, src, *n, rep);
+		rc = hv_log_replay_mem(eb, path, img, len, src, *n, rep);
 	if (rc == 0)
 		rc = verify_image(eb, path, *img, *len);
 	return rc;

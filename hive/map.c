@@ -42,7 +42,7 @@ map_file(const char *path, size_t *len)
 
 /*
  * A lazy handle (HIVE_OPEN_LAZY) reads the file a piece at a time, as the
- * hbins are reached (hive_lazy_load()), into a reservation as large as a
+ * hbins are reached (hv_lazy_load()), into a reservation as large as a
  * hive may grow: opening a large hive for a lookup or a small edit reads
  * only what that reaches, and hbins are appended after the file without a
  * copy.  It is read, not mapped: a mapping's pages would change, or vanish,
@@ -68,7 +68,7 @@ open_lazy(struct hive *h, const char *path)
 	h->lazy_loaded = bk_calloc((size_t)st.st_size / HIVE_HBIN_ALIGN / 8 + 2, 1);
 	if (r == MAP_FAILED || !h->lazy_loaded ||
 	    pread(fd, r, HIVE_BASE_SIZE, 0) != (ssize_t)HIVE_BASE_SIZE ||
-	    hive_image_dirty(r, (size_t)st.st_size)) {
+	    hv_image_dirty(r, (size_t)st.st_size)) {
 		if (r != MAP_FAILED)
 			munmap(r, res);
 		bk_free(h->lazy_loaded);
@@ -86,7 +86,7 @@ open_lazy(struct hive *h, const char *path)
 }
 
 int
-hive_lazy_load(struct hive *h, uint32_t off, size_t len)
+hv_lazy_load(struct hive *h, uint32_t off, size_t len)
 {
 	uint64_t file_bins = h->lazy_size - HIVE_BASE_SIZE, pg, last;
 
@@ -118,7 +118,7 @@ hive_lazy_load(struct hive *h, uint32_t off, size_t len)
 }
 
 int
-hive_load_primary(struct hive *h, const char *path)
+hv_load_primary(struct hive *h, const char *path)
 {
 	size_t len = 0;
 	uint8_t *p;
@@ -126,7 +126,7 @@ hive_load_primary(struct hive *h, const char *path)
 	if ((h->flags & HIVE_OPEN_LAZY) && !(h->flags & HIVE_OPEN_SALVAGE) && open_lazy(h, path) == 0)
 		return 0;
 	if (!(h->flags & HIVE_OPEN_WRITE) && (p = map_file(path, &len)) != NULL) {
-		if ((h->flags & HIVE_OPEN_NO_LOGS) || !hive_image_dirty(p, len)) {
+		if ((h->flags & HIVE_OPEN_NO_LOGS) || !hv_image_dirty(p, len)) {
 			h->buf = p;
 			h->len = len;
 			h->mapped = len;
@@ -138,7 +138,7 @@ hive_load_primary(struct hive *h, const char *path)
 }
 
 void
-hive_free_buf(struct hive *h)
+hv_free_buf(struct hive *h)
 {
 	if (h->mapped)
 		munmap(h->buf, h->mapped);

@@ -27,7 +27,7 @@ marvin_mix(uint32_t *lo, uint32_t *hi, uint32_t w)
 }
 
 uint64_t
-hive_marvin32(uint64_t seed, const uint8_t *p, size_t len)
+hv_marvin32(uint64_t seed, const uint8_t *p, size_t len)
 {
 	uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
 	uint32_t final = 0x80;

@@ -26,7 +26,7 @@
  * install a callback; they are kept and delivered by hive_set_msg_cb().
  */
 void
-hive_msg(struct hive *h, const char *fmt, ...)
+hv_msg(struct hive *h, const char *fmt, ...)
 {
 	char buf[BK_ERRMSG_MAX];
 	va_list ap;
@@ -127,10 +127,10 @@ static int
 check_root(struct hive *h)
 {
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, h->base.root_offset, &nk);
+	int rc = hv_nk_read(h, h->base.root_offset, &nk);
 
 	if (rc < 0)
-		return hive_err_ctx(h, rc, "root key at offset 0x%x is invalid", h->base.root_offset);
+		return hv_err_ctx(h, rc, "root key at offset 0x%x is invalid", h->base.root_offset);
 	return 0;
 }
 
@@ -154,7 +154,7 @@ cmp_str(const void *a, const void *b)
 
 /* Collect NAME.LOG, NAME.LOG1, NAME.LOG2 beside the hive (any case). */
 int
-hive_find_logs(const char *path, char ***out)
+hv_find_logs(const char *path, char ***out)
 {
 	char *dir = bk_strdup(path), *slash, **v;
 	const char *base;
@@ -220,14 +220,14 @@ finish_open(struct hive *h)
 	if (rc == 0 && (h->state & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)))
 		h->state |= HIVE_STATE_DIRTY_NO_LOGS;
 	if (rc == 0)
-		rc = hive_scan_bins(h);
+		rc = hv_scan_bins(h);
 	if (rc == 0)
 		rc = check_root(h);
 	return rc;
 }
 
 static struct hive *
-hive_alloc(const char *name, unsigned flags)
+hv_alloc(const char *name, unsigned flags)
 {
 	struct hive *h = bk_calloc(1, sizeof(*h));
 
@@ -276,11 +276,11 @@ open_locked(struct hive *h)
 	 * refuses to replace it (bk_target_check), not the open. */
 	rc = bk_lock_open(&h->err, t.real, "store", write, &h->lock);
 	if (rc == 0 && write && (n = bk_temp_sweep(&t)) > 0)
-		hive_msg(h, "%s: removed %d temporary file%s left by an interrupted writer",
+		hv_msg(h, "%s: removed %d temporary file%s left by an interrupted writer",
 			 h->path, n, n == 1 ? "" : "s");
 	/* Read (or map, or load lazily: map.c) while the lock is held. */
 	if (rc == 0)
-		rc = hive_load_primary(h, t.real);
+		rc = hv_load_primary(h, t.real);
 	if (rc == 0 && !(h->file = bk_strdup(t.real)))
 		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
 	bk_target_close(&t);
@@ -290,7 +290,7 @@ open_locked(struct hive *h)
 int
 hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t errlen)
 {
-	struct hive *h = hive_alloc(path, flags);
+	struct hive *h = hv_alloc(path, flags);
 	int rc;
 
 	*out = NULL;
@@ -303,12 +303,12 @@ hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 	if (rc == 0) {
 		if (!h->mapped)
 			h->cap = h->len;
-		rc = hive_find_logs(h->file, &h->logs);
+		rc = hv_find_logs(h->file, &h->logs);
 		if (rc < 0)
 			bk_err(&h->err, -rc, "%s: cannot list log files", path);
 	}
 	if (rc == 0)
-		rc = hive_log_open(h);   /* replay a dirty hive's logs (log.c) */
+		rc = hv_log_open(h);   /* replay a dirty hive's logs (log.c) */
 	if (rc == 0)
 		rc = finish_open(h);
 	if (rc < 0)
@@ -321,7 +321,7 @@ int
 hive_open_buffer(hive_t **out, const void *buf, size_t len, const char *name,
 		 unsigned flags, char *errbuf, size_t errlen)
 {
-	struct hive *h = hive_alloc(name, flags | HIVE_OPEN_NO_LOGS);
+	struct hive *h = hv_alloc(name, flags | HIVE_OPEN_NO_LOGS);
 	int rc;
 
 	*out = NULL;
@@ -346,18 +346,18 @@ hive_close(hive_t *h)
 {
 	if (!h)
 		return;
-	hive_image_release(h);
+	hv_image_release(h);
 	free_strv(h->logs);
 	bk_lock_release(h->lock);
 	bk_free(h->file);
 	free_pending(h);
-	hive_wstate_free(h);
+	hv_wstate_free(h);
 	bk_free(h->vok);          /* lazy edits' verified subtrees (walk.c) */
 	bk_free(h->vwalk);
 	bk_free(h->cellmap);
 	bk_free(h->pstart);       /* lazy open's cell map (cell.c) */
 	bk_free(h->pdone);
-	hive_free_buf(h);
+	hv_free_buf(h);
 	bk_free(h->path);
 	bk_free(h);
 }

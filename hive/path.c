@@ -35,21 +35,21 @@ child_utf16(struct hive *h, hive_key_t parent, const uint16_t *u, size_t n, hive
 	struct nk_rec nk;
 	uint32_t *list;
 	size_t cnt, i;
-	int rc = hive_nk_read(h, parent, &nk);
+	int rc = hv_nk_read(h, parent, &nk);
 
 	if (rc < 0)
 		return rc;
 	/* Windows keeps subkey lists sorted: a binary search reads a few
 	 * siblings, where the scan below reads (and on a lazy handle maps the
 	 * hbin of) every one.  A list out of order is still searched whole. */
-	if (hive_list_lookup(h, &nk, u, n, out) == 0)
+	if (hv_list_lookup(h, &nk, u, n, out) == 0)
 		return 0;
-	rc = hive_subkey_list(h, &nk, &list, &cnt);
+	rc = hv_subkey_list(h, &nk, &list, &cnt);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < cnt; i++) {
 		struct nk_rec c;
-		if (hive_nk_read(h, list[i], &c) < 0)
+		if (hv_nk_read(h, list[i], &c) < 0)
 			continue;
 		if (raw_name_eq(c.name, c.name_len, c.flags & NK_COMP_NAME, u, n)) {
 			*out = list[i];
@@ -193,7 +193,7 @@ hive_key_path(hive_t *h, hive_key_t key, char **out)
 	int rc = 0;
 
 	while (key != h->base.root_offset) {
-		if (depth >= HIVE_MAX_DEPTH || (rc = hive_nk_read(h, key, &nk)) < 0)
+		if (depth >= HIVE_MAX_DEPTH || (rc = hv_nk_read(h, key, &nk)) < 0)
 			return rc < 0 ? rc : bk_err(&h->err, BK_ECORRUPT, "%s: parent loop", h->path);
 		chain[depth++] = key;
 		key = nk.parent;
@@ -234,7 +234,7 @@ hive_value_find(hive_t *h, hive_key_t key, const char *name, hive_value_t *out)
 
 	if (strcmp(name, "@") == 0)
 		name = "";
-	if ((rc = hive_nk_read(h, key, &nk)) < 0 || (rc = hive_value_list(h, &nk, &list, &cnt)) < 0)
+	if ((rc = hv_nk_read(h, key, &nk)) < 0 || (rc = hv_value_list(h, &nk, &list, &cnt)) < 0)
 		return rc;
 	rc = bk_utf8_to_utf16(name, strlen(name), &u, &n);
 	if (rc < 0) {
@@ -245,7 +245,7 @@ hive_value_find(hive_t *h, hive_key_t key, const char *name, hive_value_t *out)
 	rc = bk_err(&h->err, BK_ENOTFOUND, "%s: value '%s' not found", h->path, name[0] ? name : "@");
 	for (i = 0; i < cnt; i++) {
 		struct vk_rec vk;
-		if (hive_vk_read(h, list[i], &vk) < 0)
+		if (hv_vk_read(h, list[i], &vk) < 0)
 			continue;
 		if (raw_name_eq(vk.name, vk.name_len, vk.flags & VK_COMP_NAME, u, n)) {
 			*out = list[i];

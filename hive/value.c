@@ -13,10 +13,10 @@
 #include "hive-internal.h"
 
 int
-hive_vk_read(struct hive *h, uint32_t off, struct vk_rec *vk)
+hv_vk_read(struct hive *h, uint32_t off, struct vk_rec *vk)
 {
 	struct bk_view v;
-	int rc = hive_cell(h, off, HIVE_VK_FIXED, &v);
+	int rc = hv_cell(h, off, HIVE_VK_FIXED, &v);
 
 	if (rc < 0)
 		return rc;
@@ -58,7 +58,7 @@ vk_is_big(struct hive *h, const struct vk_rec *vk)
 	 * Windows always uses db here; a writer that ignored the rule (libhivex)
 	 * left one large cell instead.  Read what is there.
 	 */
-	if (hive_cell(h, vk->data_off, 8, &v) < 0)
+	if (hv_cell(h, vk->data_off, 8, &v) < 0)
 		return true;    /* the db read reports the error */
 	return memcmp(v.p, "db", 2) == 0;
 }
@@ -69,23 +69,23 @@ read_big(struct hive *h, const struct vk_rec *vk, uint8_t *dst)
 	struct bk_view db, list, seg;
 	uint16_t nseg, i;
 	uint32_t left = vk->data_len;
-	int rc = hive_cell(h, vk->data_off, 8, &db);
+	int rc = hv_cell(h, vk->data_off, 8, &db);
 
 	if (rc < 0)
-		return hive_err_ctx(h, rc, "value at offset 0x%x: bad big data", vk->off);
+		return hv_err_ctx(h, rc, "value at offset 0x%x: bad big data", vk->off);
 	nseg = bk_le16(db.p + 2);
 	if ((uint64_t)nseg * HIVE_DB_SEGMENT < left)
 		return bk_err(&h->err, BK_ECORRUPT,
 			      "%s: value at offset 0x%x: %u big-data segments cannot hold %u bytes",
 			      h->path, vk->off, nseg, left);
-	rc = hive_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list);
+	rc = hv_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list);
 	if (rc < 0)
-		return hive_err_ctx(h, rc, "value at offset 0x%x: bad segment list", vk->off);
+		return hv_err_ctx(h, rc, "value at offset 0x%x: bad segment list", vk->off);
 	for (i = 0; i < nseg && left > 0; i++) {
 		uint32_t take = left < HIVE_DB_SEGMENT ? left : HIVE_DB_SEGMENT;
-		rc = hive_cell(h, bk_le32(list.p + 4 * i), take, &seg);
+		rc = hv_cell(h, bk_le32(list.p + 4 * i), take, &seg);
 		if (rc < 0)
-			return hive_err_ctx(h, rc, "value at offset 0x%x: bad segment %u", vk->off, i);
+			return hv_err_ctx(h, rc, "value at offset 0x%x: bad segment %u", vk->off, i);
 		memcpy(dst, seg.p, take);
 		dst += take;
 		left -= take;
@@ -94,7 +94,7 @@ read_big(struct hive *h, const struct vk_rec *vk, uint8_t *dst)
 }
 
 int
-hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len)
+hv_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len)
 {
 	struct bk_view v;
 	uint8_t *buf = bk_malloc(vk->data_len);
@@ -112,9 +112,9 @@ hive_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len
 	} else if (vk_is_big(h, vk)) {
 		rc = read_big(h, vk, buf);
 	} else {
-		rc = hive_cell(h, vk->data_off, vk->data_len, &v);
+		rc = hv_cell(h, vk->data_off, vk->data_len, &v);
 		if (rc < 0)
-			rc = hive_err_ctx(h, rc, "value at offset 0x%x: bad data cell", vk->off);
+			rc = hv_err_ctx(h, rc, "value at offset 0x%x: bad data cell", vk->off);
 		else
 			memcpy(buf, v.p, vk->data_len);
 	}
@@ -131,33 +131,33 @@ int
 hive_value_name_utf16(hive_t *h, hive_value_t val, uint16_t **out, size_t *n)
 {
 	struct vk_rec vk;
-	int rc = hive_vk_read(h, val, &vk);
+	int rc = hv_vk_read(h, val, &vk);
 
 	if (rc < 0)
 		return rc;
-	return hive_raw_name_utf16(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, out, n);
+	return hv_raw_name_utf16(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, out, n);
 }
 
 int
 hive_value_name(hive_t *h, hive_value_t val, char **out)
 {
 	struct vk_rec vk;
-	int rc = hive_vk_read(h, val, &vk);
+	int rc = hv_vk_read(h, val, &vk);
 
 	if (rc < 0)
 		return rc;
-	return hive_raw_name_utf8(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, false, out);
+	return hv_raw_name_utf8(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, false, out);
 }
 
 int
 hive_value_name_to(hive_t *h, hive_value_t val, char *buf, size_t size, size_t *len)
 {
 	struct vk_rec vk;
-	int rc = hive_vk_read(h, val, &vk);
+	int rc = hv_vk_read(h, val, &vk);
 
 	if (rc < 0)
 		return rc;
-	return hive_raw_name_to(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, false, buf, size,
+	return hv_raw_name_to(h, vk.name, vk.name_len, vk.flags & VK_COMP_NAME, false, buf, size,
 				len);
 }
 
@@ -165,7 +165,7 @@ int
 hive_value_type(hive_t *h, hive_value_t val, uint32_t *type)
 {
 	struct vk_rec vk;
-	int rc = hive_vk_read(h, val, &vk);
+	int rc = hv_vk_read(h, val, &vk);
 
 	if (rc == 0)
 		*type = vk.type;
@@ -176,11 +176,11 @@ int
 hive_value_data(hive_t *h, hive_value_t val, uint8_t **out, size_t *len)
 {
 	struct vk_rec vk;
-	int rc = hive_vk_read(h, val, &vk);
+	int rc = hv_vk_read(h, val, &vk);
 
 	if (rc < 0)
 		return rc;
-	return hive_vk_data(h, &vk, out, len);
+	return hv_vk_data(h, &vk, out, len);
 }
 
 int
@@ -191,9 +191,9 @@ hive_value_view(hive_t *h, hive_value_t val, struct hive_value_view *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = hive_vk_read(h, val, &vk);
+	rc = hv_vk_read(h, val, &vk);
 	if (rc == 0)
-		rc = hive_vk_bytes(h, &vk, out->inline_bytes, &out->data, &alloc);
+		rc = hv_vk_bytes(h, &vk, out->inline_bytes, &out->data, &alloc);
 	if (rc < 0)
 		return rc;
 	out->type = vk.type;

@@ -52,7 +52,7 @@ walk_key(struct walk_state *w, hive_key_t key, int depth)
 }
 
 int
-hive_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data)
+hv_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data)
 {
 	struct walk_state w = { h, NULL, cb, data };
 	int rc;
@@ -76,13 +76,13 @@ noop_cb(struct hive *h, hive_key_t key, int depth, void *data)
 }
 
 int
-hive_tree_verify(struct hive *h, hive_key_t start)
+hv_tree_verify(struct hive *h, hive_key_t start)
 {
 	int rc;
 
 	if (start == h->base.root_offset && h->tree)
 		return h->tree > 0 ? 0 : -BK_ECORRUPT;
-	rc = hive_walk(h, start, noop_cb, NULL);
+	rc = hv_walk(h, start, noop_cb, NULL);
 	if (start == h->base.root_offset && rc != -BK_ENOMEM)
 		h->tree = rc == 0 ? 1 : -1;
 	return rc;
@@ -96,7 +96,7 @@ hive_tree_verify(struct hive *h, hive_key_t start)
  * of the key it changes instead.  vok marks keys whose subtree was verified
  * (the library's own edits never make a loop, so a mark stays true), vwalk
  * the keys of the walk in progress: a key reached twice in one walk is a
- * loop (or a key listed twice), as for hive_tree_verify().  Every key of the
+ * loop (or a key listed twice), as for hv_tree_verify().  Every key of the
  * tree is thus walked at most once per handle, however many edits.
  */
 struct ewalk {
@@ -184,16 +184,16 @@ ewalk_key(struct ewalk *w, hive_key_t key, int depth)
 }
 
 int
-hive_edit_reach(struct hive *h, hive_key_t key)
+hv_edit_reach(struct hive *h, hive_key_t key)
 {
 	struct ewalk w = { h, NULL, 0, 0 };
 	size_t i;
 	int rc;
 
 	if (!h->lazy)
-		return 0;       /* the whole tree was verified (hive_check_writable()) */
+		return 0;       /* the whole tree was verified (hv_check_writable()) */
 	if (h->tree < 0)
-		return hive_check_writable(h);
+		return hv_check_writable(h);
 	if ((rc = vmap_fit(h)) < 0)
 		return rc;
 	rc = ewalk_key(&w, key, 0);
@@ -209,13 +209,13 @@ hive_edit_reach(struct hive *h, hive_key_t key)
 		return rc;
 	if (rc < 0) {
 		h->tree = -1;   /* read-only from now on, commit included */
-		return hive_check_writable(h);
+		return hv_check_writable(h);
 	}
 	return 0;
 }
 
 void
-hive_edit_reach_reset(struct hive *h)
+hv_edit_reach_reset(struct hive *h)
 {
 	if (h->vok)
 		memset(h->vok, 0, h->vmap_len);
@@ -224,7 +224,7 @@ hive_edit_reach_reset(struct hive *h)
 int
 hive_key_walk(hive_t *h, hive_key_t start, hive_key_walk_cb cb, void *data)
 {
-	return hive_walk(h, start, cb, data);
+	return hv_walk(h, start, cb, data);
 }
 
 static int
@@ -232,7 +232,7 @@ count_cb(struct hive *h, hive_key_t key, int depth, void *data)
 {
 	struct hive_stats *st = data;
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	(void)depth;
 	if (rc < 0)
@@ -246,7 +246,7 @@ int
 hive_get_stats(hive_t *h, struct hive_stats *st)
 {
 	uint32_t off = 0;
-	int rc = hive_scan_rest(h);     /* a lazy handle: every hbin checked first */
+	int rc = hv_scan_rest(h);     /* a lazy handle: every hbin checked first */
 
 	if (rc < 0)
 		return rc;
@@ -275,5 +275,5 @@ hive_get_stats(hive_t *h, struct hive_stats *st)
 		}
 		off += size;
 	}
-	return hive_walk(h, h->base.root_offset, count_cb, st);
+	return hv_walk(h, h->base.root_offset, count_cb, st);
 }

@@ -13,7 +13,7 @@
 /* ---- names ----------------------------------------------------------------- */
 
 int
-hive_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
+hv_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
 		      struct hive_wname *w)
 {
 	size_t i;
@@ -42,7 +42,7 @@ hive_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
 }
 
 int
-hive_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *w)
+hv_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *w)
 {
 	uint16_t *u = NULL;
 	size_t n = 0;
@@ -58,26 +58,26 @@ hive_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *w
 		return bk_err(&h->err, BK_EINVAL, "%s: name is not valid UTF-8", h->path);
 	if (rc < 0)
 		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
-	rc = hive_wname_from_units(h, u, n, is_key, w);
+	rc = hv_wname_from_units(h, u, n, is_key, w);
 	bk_free(u);
 	return rc;
 }
 
 void
-hive_wname_free(struct hive_wname *w)
+hv_wname_free(struct hive_wname *w)
 {
 	bk_free(w->u);
 	w->u = NULL;
 }
 
 size_t
-hive_wname_bytes(const struct hive_wname *w)
+hv_wname_bytes(const struct hive_wname *w)
 {
 	return w->comp ? w->n : w->n * 2;
 }
 
 void
-hive_wname_store(const struct hive_wname *w, uint8_t *dst)
+hv_wname_store(const struct hive_wname *w, uint8_t *dst)
 {
 	size_t i;
 
@@ -99,7 +99,7 @@ up(uint16_t c)
 }
 
 int
-hive_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, size_t n)
+hv_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, size_t n)
 {
 	size_t rn = comp ? len : len / 2, i, m = rn < n ? rn : n;
 
@@ -118,13 +118,13 @@ hive_raw_name_cmp(const uint8_t *raw, size_t len, bool comp, const uint16_t *u, 
 /* ---- derived fields ------------------------------------------------------- */
 
 int
-hive_nk_touch(struct hive *h, uint32_t key)
+hv_nk_touch(struct hive *h, uint32_t key)
 {
 	return hw_put64(h, HIVE_PAY(key, 0x04), h->ws->now);
 }
 
 int
-hive_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v)
+hv_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v)
 {
 	uint32_t old = bk_le32(hive_bins(h, HIVE_PAY(key, field)));
 
@@ -138,7 +138,7 @@ hive_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v)
 }
 
 int
-hive_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out)
+hv_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out)
 {
 	struct nk_rec nk;
 	int depth, rc;
@@ -151,7 +151,7 @@ hive_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out)
 		}
 		if (key == h->base.root_offset)
 			return 0;
-		if ((rc = hive_nk_read(h, key, &nk)) < 0)
+		if ((rc = hv_nk_read(h, key, &nk)) < 0)
 			return rc;
 		key = nk.parent;
 	}
@@ -167,7 +167,7 @@ key_depth(struct hive *h, uint32_t key, int *out)
 	for (depth = 0; key != h->base.root_offset; depth++) {
 		if (depth > HIVE_MAX_DEPTH)
 			return bk_err(&h->err, BK_ECORRUPT, "%s: key parents form a loop", h->path);
-		if ((rc = hive_nk_read(h, key, &nk)) < 0)
+		if ((rc = hv_nk_read(h, key, &nk)) < 0)
 			return rc;
 		key = nk.parent;
 	}
@@ -178,11 +178,11 @@ key_depth(struct hive *h, uint32_t key, int *out)
 /* ---- security ------------------------------------------------------------- */
 
 int
-hive_sk_ref(struct hive *h, uint32_t sk, int delta)
+hv_sk_ref(struct hive *h, uint32_t sk, int delta)
 {
 	struct bk_view v;
 	uint32_t refs, flink, blink;
-	int rc = hive_cell(h, sk, HIVE_SK_FIXED, &v);
+	int rc = hv_cell(h, sk, HIVE_SK_FIXED, &v);
 
 	if (rc == 0 && memcmp(v.p, "sk", 2) != 0)
 		rc = bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is not an sk", h->path, sk);
@@ -196,7 +196,7 @@ hive_sk_ref(struct hive *h, uint32_t sk, int delta)
 	/* Last user gone: unlink it from the ring of sk cells and free it. */
 	if (flink != sk && blink != sk) {
 		struct bk_view a, b;
-		if (hive_cell(h, flink, HIVE_SK_FIXED, &a) < 0 || hive_cell(h, blink, HIVE_SK_FIXED, &b) < 0)
+		if (hv_cell(h, flink, HIVE_SK_FIXED, &a) < 0 || hv_cell(h, blink, HIVE_SK_FIXED, &b) < 0)
 			return bk_err(&h->err, BK_ECORRUPT, "%s: sk at offset 0x%x has broken links",
 				      h->path, sk);
 		rc = hw_put32(h, HIVE_PAY(blink, 4), flink);
@@ -205,36 +205,36 @@ hive_sk_ref(struct hive *h, uint32_t sk, int delta)
 		if (rc < 0)
 			return rc;
 	}
-	return hive_cell_free(h, sk);
+	return hv_cell_free(h, sk);
 }
 
 /* ---- add ------------------------------------------------------------------- */
 
 int
-hive_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w, uint16_t flags,
+hv_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w, uint16_t flags,
 		 uint32_t sk, uint64_t ts, uint32_t *out)
 {
 	struct nk_rec pk;
 	uint32_t nk, found;
-	size_t nb = hive_wname_bytes(w);
+	size_t nb = hv_wname_bytes(w);
 	uint8_t *p;
-	int depth = 0, rc = hive_nk_read(h, parent, &pk);
+	int depth = 0, rc = hv_nk_read(h, parent, &pk);
 
 	if (rc < 0)
 		return rc;
-	rc = hive_list_lookup(h, &pk, w->u, w->n, &found);
+	rc = hv_list_lookup(h, &pk, w->u, w->n, &found);
 	if (rc == 0) {
 		*out = found;
 		return bk_err(&h->err, BK_EEXIST, "%s: key already exists", h->path);
 	}
 	if (rc != -BK_ENOTFOUND)
 		return rc;
-	if ((rc = hive_edit_reach(h, parent)) < 0 || (rc = key_depth(h, parent, &depth)) < 0)
+	if ((rc = hv_edit_reach(h, parent)) < 0 || (rc = key_depth(h, parent, &depth)) < 0)
 		return rc;
 	if (depth + 1 >= HIVE_MAX_DEPTH)
 		return bk_err(&h->err, BK_ETOOBIG, "%s: keys cannot nest deeper than %d", h->path,
 			      HIVE_MAX_DEPTH);
-	if ((rc = hive_cell_alloc(h, HIVE_NK_FIXED + nb, &nk)) < 0)
+	if ((rc = hv_cell_alloc(h, HIVE_NK_FIXED + nb, &nk)) < 0)
 		return rc;
 	p = hive_bins(h, HIVE_PAY(nk, 0));      /* fresh cell: journaled by the allocator */
 	memcpy(p, "nk", 2);
@@ -249,10 +249,10 @@ hive_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w, ui
 	bk_put_le32(p + 0x2C, sk);
 	bk_put_le32(p + 0x30, HIVE_NONE);
 	bk_put_le16(p + 0x48, (uint16_t)nb);
-	hive_wname_store(w, p + HIVE_NK_FIXED);
-	rc = hive_sk_ref(h, sk, 1);
+	hv_wname_store(w, p + HIVE_NK_FIXED);
+	rc = hv_sk_ref(h, sk, 1);
 	if (rc == 0)
-		rc = hive_list_insert(h, parent, nk, w->u, w->n);
+		rc = hv_list_insert(h, parent, nk, w->u, w->n);
 	*out = nk;
 	return rc;
 }
@@ -263,18 +263,18 @@ hive_key_add_utf16(hive_t *h, hive_key_t parent, const uint16_t *name, size_t n,
 	struct hive_wname w;
 	struct nk_rec pk;
 	hive_key_t k = 0;
-	int rc = hive_wname_from_units(h, name, n, true, &w);
+	int rc = hv_wname_from_units(h, name, n, true, &w);
 
 	if (rc < 0)
 		return rc;
 	rc = hw_begin(h);
 	if (rc == 0) {
-		rc = hive_nk_read(h, parent, &pk);
+		rc = hv_nk_read(h, parent, &pk);
 		if (rc == 0)
-			rc = hive_key_add_raw(h, parent, &w, 0, pk.sk, h->ws->now, &k);
+			rc = hv_key_add_raw(h, parent, &w, 0, pk.sk, h->ws->now, &k);
 		rc = hw_end(h, rc);
 	}
-	hive_wname_free(&w);
+	hv_wname_free(&w);
 	if (out && (rc == 0 || rc == -BK_EEXIST))
 		*out = k;
 	return rc;
@@ -284,12 +284,12 @@ int
 hive_key_add(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out)
 {
 	struct hive_wname w;
-	int rc = hive_wname_make(h, name, true, &w);
+	int rc = hv_wname_make(h, name, true, &w);
 
 	if (rc < 0)
 		return rc;
 	rc = hive_key_add_utf16(h, parent, w.u, w.n, out);
-	hive_wname_free(&w);
+	hv_wname_free(&w);
 	return rc;
 }
 
@@ -319,13 +319,13 @@ hive_key_create_path(hive_t *h, const char *path, hive_key_t *out)
 		}
 		memcpy(part, s, (size_t)(e - s));
 		part[e - s] = '\0';
-		rc = hive_wname_make(h, part, true, &w);
+		rc = hv_wname_make(h, part, true, &w);
 		bk_free(part);
-		if (rc == 0 && (rc = hive_nk_read(h, k, &pk)) == 0)
-			rc = hive_key_add_raw(h, k, &w, 0, pk.sk, h->ws->now, &k);
+		if (rc == 0 && (rc = hv_nk_read(h, k, &pk)) == 0)
+			rc = hv_key_add_raw(h, k, &w, 0, pk.sk, h->ws->now, &k);
 		if (rc == -BK_EEXIST)
 			rc = 0;
-		hive_wname_free(&w);
+		hv_wname_free(&w);
 		s = *e ? e + 1 : e;
 	}
 	rc = hw_end(h, rc);
@@ -342,7 +342,7 @@ list_free(struct hive *h, uint32_t list)
 {
 	struct bk_view v;
 	uint16_t i, count;
-	int rc = hive_cell(h, list, 4, &v);
+	int rc = hv_cell(h, list, 4, &v);
 
 	if (rc < 0)
 		return rc;
@@ -352,11 +352,11 @@ list_free(struct hive *h, uint32_t list)
 			return bk_err(&h->err, BK_ECORRUPT, "%s: bad ri at offset 0x%x", h->path, list);
 		for (i = 0; i < count && rc == 0; i++) {
 			uint32_t leaf = bk_le32(hive_bins(h, HIVE_PAY(list, 4 + 4u * i)));
-			if ((rc = hive_cell(h, leaf, 4, &v)) == 0)
-				rc = hive_cell_free(h, leaf);
+			if ((rc = hv_cell(h, leaf, 4, &v)) == 0)
+				rc = hv_cell_free(h, leaf);
 		}
 	}
-	return rc ? rc : hive_cell_free(h, list);
+	return rc ? rc : hv_cell_free(h, list);
 }
 
 static int
@@ -365,24 +365,24 @@ free_subtree(struct hive *h, uint32_t key, int depth)
 	struct nk_rec nk;
 	uint32_t *subs = NULL;
 	size_t n = 0, i;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc == 0 && depth > HIVE_MAX_DEPTH)
 		rc = bk_err(&h->err, BK_ECORRUPT, "%s: keys nest too deep", h->path);
 	if (rc == 0)
-		rc = hive_subkey_list(h, &nk, &subs, &n);
+		rc = hv_subkey_list(h, &nk, &subs, &n);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = free_subtree(h, subs[i], depth + 1);
 	bk_free(subs);
 	if (rc == 0 && nk.subkey_count && nk.subkey_list != HIVE_NONE)
 		rc = list_free(h, nk.subkey_list);
 	if (rc == 0)
-		rc = hive_values_free_all(h, key);
+		rc = hv_values_free_all(h, key);
 	if (rc == 0 && nk.class_off != HIVE_NONE && nk.class_len)
-		rc = hive_cell_free(h, nk.class_off);
+		rc = hv_cell_free(h, nk.class_off);
 	if (rc == 0)
-		rc = hive_sk_ref(h, nk.sk, -1);
-	return rc ? rc : hive_cell_free(h, key);
+		rc = hv_sk_ref(h, nk.sk, -1);
+	return rc ? rc : hv_cell_free(h, key);
 }
 
 /*
@@ -390,17 +390,17 @@ free_subtree(struct hive *h, uint32_t key, int depth)
  * second parent elsewhere would be left pointing at freed cells, and only a
  * walk of the whole tree sees that: so a delete checks the whole tree even
  * on a lazy open, where other edits check the edited key's subtree only
- * (hive_edit_reach()).  Deletes are rare; set and add stay cheap.
+ * (hv_edit_reach()).  Deletes are rare; set and add stay cheap.
  */
 static int
 delete_reach(struct hive *h, hive_key_t key)
 {
-	int rc = hive_edit_reach(h, key);
+	int rc = hv_edit_reach(h, key);
 
 	if (rc == 0 && h->lazy && h->tree == 0) {
-		rc = hive_tree_verify(h, h->base.root_offset);
+		rc = hv_tree_verify(h, h->base.root_offset);
 		if (rc < 0 && rc != -BK_ENOMEM)
-			rc = hive_check_writable(h);
+			rc = hv_check_writable(h);
 	}
 	return rc;
 }
@@ -415,14 +415,14 @@ hive_key_delete(hive_t *h, hive_key_t key, int recursive)
 		return rc;
 	rc = delete_reach(h, key);
 	if (rc == 0)
-		rc = hive_nk_read(h, key, &nk);
+		rc = hv_nk_read(h, key, &nk);
 	if (rc == 0 && key == h->base.root_offset)
 		rc = bk_err(&h->err, BK_EINVAL, "%s: the root key cannot be deleted", h->path);
 	if (rc == 0 && nk.subkey_count && !recursive)
 		rc = bk_err(&h->err, BK_ENOTEMPTY, "%s: key has %u subkeys (delete recursively)",
 			    h->path, nk.subkey_count);
 	if (rc == 0)
-		rc = hive_list_remove(h, nk.parent, key);
+		rc = hv_list_remove(h, nk.parent, key);
 	if (rc == 0)
 		rc = free_subtree(h, key, 0);
 	return hw_end(h, rc);
@@ -431,24 +431,24 @@ hive_key_delete(hive_t *h, hive_key_t key, int recursive)
 /* ---- class names ------------------------------------------------------------ */
 
 int
-hive_set_class_raw(struct hive *h, uint32_t key, const uint8_t *cls, size_t len)
+hv_set_class_raw(struct hive *h, uint32_t key, const uint8_t *cls, size_t len)
 {
 	struct nk_rec nk;
 	uint32_t cell = HIVE_NONE;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc == 0 && len > 0xFFFF)
 		rc = bk_err(&h->err, BK_ETOOBIG, "%s: class name of %zu bytes is too long", h->path, len);
-	if (rc == 0 && len && (rc = hive_cell_alloc(h, len, &cell)) == 0)
+	if (rc == 0 && len && (rc = hv_cell_alloc(h, len, &cell)) == 0)
 		rc = hw_write(h, HIVE_PAY(cell, 0), cls, len);
 	if (rc == 0 && nk.class_off != HIVE_NONE && nk.class_len)
-		rc = hive_cell_free(h, nk.class_off);
+		rc = hv_cell_free(h, nk.class_off);
 	if (rc == 0)
 		rc = hw_put32(h, HIVE_PAY(key, 0x30), cell);
 	if (rc == 0)
 		rc = hw_put16(h, HIVE_PAY(key, 0x4A), (uint16_t)len);
 	if (rc == 0 && key != h->base.root_offset)
-		rc = hive_nk_raise(h, nk.parent, 0x38, (uint32_t)len);
+		rc = hv_nk_raise(h, nk.parent, 0x38, (uint32_t)len);
 	return rc;
 }
 
@@ -459,10 +459,10 @@ hive_key_set_class(hive_t *h, hive_key_t key, const uint8_t *cls, size_t len)
 
 	if (rc < 0)
 		return rc;
-	rc = hive_edit_reach(h, key);
+	rc = hv_edit_reach(h, key);
 	if (rc == 0)
-		rc = hive_set_class_raw(h, key, cls, cls ? len : 0);
+		rc = hv_set_class_raw(h, key, cls, cls ? len : 0);
 	if (rc == 0)
-		rc = hive_nk_touch(h, key);
+		rc = hv_nk_touch(h, key);
 	return hw_end(h, rc);
 }

@@ -40,7 +40,7 @@ static int
 leaf_get(struct hive *h, uint32_t off, char *kind, uint16_t *count)
 {
 	struct bk_view v;
-	int rc = hive_cell(h, off, 4, &v);
+	int rc = hv_cell(h, off, 4, &v);
 
 	if (rc < 0)
 		return rc;
@@ -66,11 +66,11 @@ static int
 child_cmp(struct hive *h, uint32_t child, const uint16_t *u, size_t n, int *out)
 {
 	struct nk_rec nk;
-	int rc = hive_nk_read(h, child, &nk);
+	int rc = hv_nk_read(h, child, &nk);
 
 	if (rc < 0)
 		return rc;
-	*out = hive_raw_name_cmp(nk.name, nk.name_len, nk.flags & NK_COMP_NAME, u, n);
+	*out = hv_raw_name_cmp(nk.name, nk.name_len, nk.flags & NK_COMP_NAME, u, n);
 	return 0;
 }
 
@@ -108,7 +108,7 @@ static int
 ri_get(struct hive *h, uint32_t off, uint16_t *count)
 {
 	struct bk_view v;
-	int rc = hive_cell(h, off, 4, &v);
+	int rc = hv_cell(h, off, 4, &v);
 
 	if (rc < 0)
 		return rc;
@@ -124,7 +124,7 @@ is_ri(struct hive *h, uint32_t off)
 {
 	struct bk_view v;
 
-	return hive_cell(h, off, 4, &v) == 0 && v.p[0] == 'r' && v.p[1] == 'i';
+	return hv_cell(h, off, 4, &v) == 0 && v.p[0] == 'r' && v.p[1] == 'i';
 }
 
 /* Choose the leaf of an ri: the first whose last name is >= u/n, else the last. */
@@ -172,7 +172,7 @@ locate(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n, str
 }
 
 int
-hive_list_lookup(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
+hv_list_lookup(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
 		 uint32_t *out)
 {
 	struct lpos p;
@@ -198,10 +198,10 @@ entry_extra(struct hive *h, char kind, uint32_t child, uint32_t *out)
 	uint16_t *u;
 	size_t n, i;
 	uint8_t hint[4] = { 0, 0, 0, 0 };
-	int rc = hive_nk_read(h, child, &nk);
+	int rc = hv_nk_read(h, child, &nk);
 
 	if (rc == 0)
-		rc = hive_raw_name_utf16(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, &u, &n);
+		rc = hv_raw_name_utf16(h, nk.name, nk.name_len, nk.flags & NK_COMP_NAME, &u, &n);
 	if (rc < 0)
 		return rc;
 	if (kind == 'h') {
@@ -239,7 +239,7 @@ leaf_new(struct hive *h, char kind, uint32_t cap, uint32_t src, char skind, uint
 {
 	uint32_t i, leaf;
 	uint8_t sig[4] = { 'l', (uint8_t)kind, 0, 0 };
-	int rc = hive_cell_alloc(h, 4 + (size_t)cap * stride_of(kind), &leaf);
+	int rc = hv_cell_alloc(h, 4 + (size_t)cap * stride_of(kind), &leaf);
 
 	if (rc < 0)
 		return rc;
@@ -277,13 +277,13 @@ ri_insert(struct hive *h, uint32_t parent, uint32_t *ri, uint32_t at, uint32_t l
 	if (count >= HIVE_RI_MAX)
 		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x has too many subkeys",
 			      h->path, parent);
-	if ((size_t)(count + 1) * 4 + 4 > hive_cell_cap(h, r)) {
+	if ((size_t)(count + 1) * 4 + 4 > hv_cell_cap(h, r)) {
 		uint32_t nr;
-		if ((rc = hive_cell_alloc(h, 4 + ((size_t)count * 2 + 4) * 4, &nr)) < 0)
+		if ((rc = hv_cell_alloc(h, 4 + ((size_t)count * 2 + 4) * 4, &nr)) < 0)
 			return rc;
 		rc = hw_write(h, HIVE_PAY(nr, 0), hive_bins(h, HIVE_PAY(r, 0)), 4 + (size_t)count * 4);
 		if (rc == 0)
-			rc = hive_cell_free(h, r);
+			rc = hv_cell_free(h, r);
 		if (rc == 0)
 			rc = hw_put32(h, HIVE_PAY(parent, 0x1C), nr);
 		if (rc < 0)
@@ -315,7 +315,7 @@ leaf_split(struct hive *h, uint32_t parent, struct lpos *p)
 	if (rc == 0)
 		rc = leaf_new(h, rkind, half + 16, p->leaf, kind, 0, half, &a);
 	if (rc == 0)
-		rc = hive_cell_free(h, p->leaf);
+		rc = hv_cell_free(h, p->leaf);
 	if (rc < 0)
 		return rc;
 	if (p->ri) {
@@ -323,7 +323,7 @@ leaf_split(struct hive *h, uint32_t parent, struct lpos *p)
 		rc = hw_put32(h, HIVE_PAY(ri, 4 + 4 * p->ri_idx), a);
 		return rc ? rc : ri_insert(h, parent, &ri, p->ri_idx + 1, b);
 	}
-	rc = hive_cell_alloc(h, 4 + 4 * 4, &ri);
+	rc = hv_cell_alloc(h, 4 + 4 * 4, &ri);
 	if (rc == 0)
 		rc = hw_write(h, HIVE_PAY(ri, 0), "ri\2\0", 4);
 	if (rc == 0)
@@ -346,11 +346,11 @@ leaf_insert(struct hive *h, uint32_t parent, struct lpos *p, uint32_t child)
 	if (rc < 0)
 		return rc;
 	st = stride_of(kind);
-	if (4 + ((size_t)count + 1) * st > hive_cell_cap(h, leaf)) {
+	if (4 + ((size_t)count + 1) * st > hv_cell_cap(h, leaf)) {
 		uint32_t nl;
 		rc = leaf_new(h, kind, count + count / 2u + 4, leaf, kind, 0, count, &nl);
 		if (rc == 0)
-			rc = hive_cell_free(h, leaf);
+			rc = hv_cell_free(h, leaf);
 		if (rc == 0)
 			rc = relink_leaf(h, parent, p, nl);
 		if (rc < 0)
@@ -371,14 +371,14 @@ leaf_insert(struct hive *h, uint32_t parent, struct lpos *p, uint32_t child)
 }
 
 int
-hive_list_insert(struct hive *h, uint32_t parent, uint32_t child, const uint16_t *u, size_t n)
+hv_list_insert(struct hive *h, uint32_t parent, uint32_t child, const uint16_t *u, size_t n)
 {
 	struct nk_rec nk, ck;
 	struct lpos p;
-	int rc = hive_nk_read(h, parent, &nk);
+	int rc = hv_nk_read(h, parent, &nk);
 
 	if (rc == 0)
-		rc = hive_nk_read(h, child, &ck);
+		rc = hv_nk_read(h, child, &ck);
 	if (rc < 0)
 		return rc;
 	if (nk.subkey_count >= HIVE_MAX_SUBKEYS)
@@ -403,10 +403,10 @@ hive_list_insert(struct hive *h, uint32_t parent, uint32_t child, const uint16_t
 	if (rc == 0)
 		rc = hw_put32(h, HIVE_PAY(parent, 0x14), nk.subkey_count + 1);
 	if (rc == 0)
-		rc = hive_nk_raise(h, parent, 0x34, (uint32_t)n * 2);
+		rc = hv_nk_raise(h, parent, 0x34, (uint32_t)n * 2);
 	if (rc == 0)
-		rc = hive_nk_raise(h, parent, 0x38, ck.class_len);
-	return rc ? rc : hive_nk_touch(h, parent);
+		rc = hv_nk_raise(h, parent, 0x38, ck.class_len);
+	return rc ? rc : hv_nk_touch(h, parent);
 }
 
 /* Linear search for child when the name search fails (duplicate names in a damaged hive). */
@@ -442,14 +442,14 @@ static int
 drop_leaf(struct hive *h, uint32_t parent, const struct lpos *p)
 {
 	uint16_t count;
-	int rc = hive_cell_free(h, p->leaf);
+	int rc = hv_cell_free(h, p->leaf);
 
 	if (rc < 0 || !p->ri)
 		return rc ? rc : hw_put32(h, HIVE_PAY(parent, 0x1C), HIVE_NONE);
 	if ((rc = ri_get(h, p->ri, &count)) < 0)
 		return rc;
 	if (count <= 1) {
-		rc = hive_cell_free(h, p->ri);
+		rc = hv_cell_free(h, p->ri);
 		return rc ? rc : hw_put32(h, HIVE_PAY(parent, 0x1C), HIVE_NONE);
 	}
 	rc = hw_touch(h, HIVE_PAY(p->ri, 4 + 4 * p->ri_idx), ((size_t)count - p->ri_idx) * 4);
@@ -461,19 +461,19 @@ drop_leaf(struct hive *h, uint32_t parent, const struct lpos *p)
 }
 
 int
-hive_list_remove(struct hive *h, uint32_t parent, uint32_t child)
+hv_list_remove(struct hive *h, uint32_t parent, uint32_t child)
 {
 	struct nk_rec nk, ck;
 	struct lpos p;
 	uint16_t *u = NULL, count;
 	size_t n, st;
 	char kind;
-	int rc = hive_nk_read(h, parent, &nk);
+	int rc = hv_nk_read(h, parent, &nk);
 
 	if (rc == 0)
-		rc = hive_nk_read(h, child, &ck);
+		rc = hv_nk_read(h, child, &ck);
 	if (rc == 0)
-		rc = hive_raw_name_utf16(h, ck.name, ck.name_len, ck.flags & NK_COMP_NAME, &u, &n);
+		rc = hv_raw_name_utf16(h, ck.name, ck.name_len, ck.flags & NK_COMP_NAME, &u, &n);
 	if (rc == 0)
 		rc = locate(h, &nk, u, n, &p);
 	bk_free(u);
@@ -497,5 +497,5 @@ hive_list_remove(struct hive *h, uint32_t parent, uint32_t child)
 	}
 	if (rc == 0)
 		rc = hw_put32(h, HIVE_PAY(parent, 0x14), nk.subkey_count - 1);
-	return rc ? rc : hive_nk_touch(h, parent);
+	return rc ? rc : hv_nk_touch(h, parent);
 }

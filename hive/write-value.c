@@ -36,7 +36,7 @@ stored_big(struct hive *h, const struct vk_rec *vk)
 
 	if (vk->inline_data || h->base.minor < 4 || vk->data_len <= HIVE_DB_SEGMENT)
 		return false;
-	return hive_cell(h, vk->data_off, 8, &v) == 0 && memcmp(v.p, "db", 2) == 0;
+	return hv_cell(h, vk->data_off, 8, &v) == 0 && memcmp(v.p, "db", 2) == 0;
 }
 
 /* Free a cell if it is one; damaged references are left alone (a leak, not harm). */
@@ -45,9 +45,9 @@ free_if_cell(struct hive *h, uint32_t off)
 {
 	struct bk_view v;
 
-	if (hive_cell(h, off, 0, &v) < 0)
+	if (hv_cell(h, off, 0, &v) < 0)
 		return 0;
-	return hive_cell_free(h, off);
+	return hv_cell_free(h, off);
 }
 
 static int
@@ -61,16 +61,16 @@ free_data(struct hive *h, const struct vk_rec *vk)
 		return 0;
 	if (!stored_big(h, vk))
 		return free_if_cell(h, vk->data_off);
-	hive_cell(h, vk->data_off, 8, &db);
+	hv_cell(h, vk->data_off, 8, &db);
 	nseg = bk_le16(db.p + 2);
-	if (hive_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list) == 0) {
+	if (hv_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list) == 0) {
 		uint32_t lst = bk_le32(db.p + 4);
 		for (i = 0; i < nseg && rc == 0; i++)
 			rc = free_if_cell(h, bk_le32(hive_bins(h, HIVE_PAY(lst, 4u * i))));
 		if (rc == 0)
-			rc = hive_cell_free(h, lst);
+			rc = hv_cell_free(h, lst);
 	}
-	return rc ? rc : hive_cell_free(h, vk->data_off);
+	return rc ? rc : hv_cell_free(h, vk->data_off);
 }
 
 /* Store len bytes as big data; *out is the db cell. */
@@ -78,10 +78,10 @@ static int
 store_big(struct hive *h, const uint8_t *data, size_t len, uint32_t *out)
 {
 	uint32_t nseg = (uint32_t)((len + HIVE_DB_SEGMENT - 1) / HIVE_DB_SEGMENT), db, list, seg, i;
-	int rc = hive_cell_alloc(h, 8, &db);
+	int rc = hv_cell_alloc(h, 8, &db);
 
 	if (rc == 0)
-		rc = hive_cell_alloc(h, (size_t)nseg * 4, &list);
+		rc = hv_cell_alloc(h, (size_t)nseg * 4, &list);
 	for (i = 0; rc == 0 && i < nseg; i++) {
 		size_t take = len - (size_t)i * HIVE_DB_SEGMENT;
 		if (take > HIVE_DB_SEGMENT)
@@ -89,7 +89,7 @@ store_big(struct hive *h, const uint8_t *data, size_t len, uint32_t *out)
 		/* Every segment gets a full 16344-byte cell, the last one too, as
 		 * Windows does: libhivex reads (cell size - 8) bytes per segment and
 		 * would lose up to 4 bytes of a tightly sized last segment. */
-		rc = hive_cell_alloc(h, HIVE_DB_SEGMENT, &seg);
+		rc = hv_cell_alloc(h, HIVE_DB_SEGMENT, &seg);
 		if (rc == 0)
 			rc = hw_write(h, HIVE_PAY(seg, 0), data + (size_t)i * HIVE_DB_SEGMENT, take);
 		if (rc == 0)
@@ -128,12 +128,12 @@ store_data(struct hive *h, uint32_t off, const struct vk_rec *old, uint32_t type
 		rc = store_big(h, data, len, &doff);
 	} else {
 		reuse = old && !old->inline_data && old->data_len > 0 && !stored_big(h, old) &&
-			hive_is_cell_start(h, old->data_off) &&
+			hv_is_cell_start(h, old->data_off) &&
 			(int32_t)bk_le32(hive_bins(h, old->data_off)) < 0 &&
-			hive_cell_cap(h, old->data_off) >= len;
+			hv_cell_cap(h, old->data_off) >= len;
 		doff = reuse ? old->data_off : HIVE_NONE;
 		if (!reuse)
-			rc = hive_cell_alloc(h, len, &doff);
+			rc = hv_cell_alloc(h, len, &doff);
 		if (rc == 0)
 			rc = hw_write(h, HIVE_PAY(doff, 0), data, len);
 	}
@@ -157,7 +157,7 @@ vk_name_is(struct hive *h, uint32_t off, const uint16_t *u, size_t n)
 	bool comp;
 	int32_t raw;
 
-	if (!hive_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
+	if (!hv_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
 		return false;
 	size = (uint32_t)-(int64_t)raw;
 	p = hive_bins(h, off) + 4;
@@ -167,7 +167,7 @@ vk_name_is(struct hive *h, uint32_t off, const uint16_t *u, size_t n)
 	comp = bk_le16(p + 0x10) & VK_COMP_NAME;
 	if (HIVE_VK_FIXED + (size_t)nl > size - 4 || (comp ? nl : nl / 2u) != n)
 		return false;
-	return hive_raw_name_cmp(p + HIVE_VK_FIXED, nl, comp, u, n) == 0;
+	return hv_raw_name_cmp(p + HIVE_VK_FIXED, nl, comp, u, n) == 0;
 }
 
 /* ---- value-name index ------------------------------------------------------ */
@@ -185,7 +185,7 @@ struct hive_vindex {
 };
 
 void
-hive_vindex_free(struct hive *h)
+hv_vindex_free(struct hive *h)
 {
 	if (h->ws && h->ws->vix) {
 		bk_free(h->ws->vix->t);
@@ -214,7 +214,7 @@ vk_hash(struct hive *h, uint32_t off, uint32_t *out)
 	uint16_t nl, i;
 	int32_t raw;
 
-	if (!hive_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
+	if (!hv_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
 		return false;
 	size = (uint32_t)-(int64_t)raw;
 	p = hive_bins(h, off) + 4;
@@ -337,7 +337,7 @@ find_value(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
 	if (nk->value_count > HIVE_MAX_VALUES)
 		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values",
 			      h->path, nk->off);
-	rc = hive_cell(h, nk->value_list, (size_t)nk->value_count * 4, &v);
+	rc = hv_cell(h, nk->value_list, (size_t)nk->value_count * 4, &v);
 	if (rc < 0)
 		return rc;
 	if (nk->value_count >= VIX_MIN && (rc = vix_find(h, nk, &v, u, n, idx, vk_off)) <= 0)
@@ -358,7 +358,7 @@ value_list_append(struct hive *h, uint32_t key, uint32_t vk)
 {
 	struct nk_rec nk;
 	uint32_t list, c;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc < 0)
 		return rc;
@@ -367,14 +367,14 @@ value_list_append(struct hive *h, uint32_t key, uint32_t vk)
 	if (c >= HIVE_MAX_VALUES)
 		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x has too many values",
 			      h->path, key);
-	if (list == HIVE_NONE || ((size_t)c + 1) * 4 > hive_cell_cap(h, list)) {
+	if (list == HIVE_NONE || ((size_t)c + 1) * 4 > hv_cell_cap(h, list)) {
 		uint32_t nl;
-		if ((rc = hive_cell_alloc(h, ((size_t)c * 2 + 4) * 4, &nl)) < 0)
+		if ((rc = hv_cell_alloc(h, ((size_t)c * 2 + 4) * 4, &nl)) < 0)
 			return rc;
 		if (c)
 			rc = hw_write(h, HIVE_PAY(nl, 0), hive_bins(h, HIVE_PAY(list, 0)), (size_t)c * 4);
 		if (rc == 0 && c)
-			rc = hive_cell_free(h, list);
+			rc = hv_cell_free(h, list);
 		if (rc == 0)
 			rc = hw_put32(h, HIVE_PAY(key, 0x28), nl);
 		if (rc < 0)
@@ -390,16 +390,16 @@ value_list_append(struct hive *h, uint32_t key, uint32_t vk)
 }
 
 int
-hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_t type,
+hv_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_t type,
 		 const void *data, size_t len, uint32_t *out)
 {
 	struct nk_rec nk;
 	struct vk_rec old;
 	uint32_t idx, vk;
-	int rc = hive_edit_reach(h, key);
+	int rc = hv_edit_reach(h, key);
 
 	if (rc == 0)
-		rc = hive_nk_read(h, key, &nk);
+		rc = hv_nk_read(h, key, &nk);
 	if (rc < 0)
 		return rc;
 	if (len > HIVE_MAX_DATA)
@@ -409,30 +409,30 @@ hive_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint3
 		return bk_err(&h->err, BK_EINVAL, "%s: no data given", h->path);
 	rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
 	if (rc == 0) {
-		rc = hive_vk_read(h, vk, &old);
+		rc = hv_vk_read(h, vk, &old);
 		if (rc == 0)
 			rc = store_data(h, vk, &old, type, data, len);
 	} else if (rc == -BK_ENOTFOUND) {
-		size_t nb = hive_wname_bytes(w);
+		size_t nb = hv_wname_bytes(w);
 		uint8_t *p;
-		rc = hive_cell_alloc(h, HIVE_VK_FIXED + nb, &vk);
+		rc = hv_cell_alloc(h, HIVE_VK_FIXED + nb, &vk);
 		if (rc == 0) {
 			p = hive_bins(h, HIVE_PAY(vk, 0));   /* fresh cell, journaled */
 			memcpy(p, "vk", 2);
 			bk_put_le16(p + 0x02, (uint16_t)nb);
 			bk_put_le16(p + 0x10, w->comp && w->n ? VK_COMP_NAME : 0);
-			hive_wname_store(w, p + HIVE_VK_FIXED);
+			hv_wname_store(w, p + HIVE_VK_FIXED);
 			rc = store_data(h, vk, NULL, type, data, len);
 		}
 		if (rc == 0)
 			rc = value_list_append(h, key, vk);
 	}
 	if (rc == 0)
-		rc = hive_nk_raise(h, key, 0x3C, (uint32_t)w->n * 2);
+		rc = hv_nk_raise(h, key, 0x3C, (uint32_t)w->n * 2);
 	if (rc == 0)
-		rc = hive_nk_raise(h, key, 0x40, (uint32_t)len);
+		rc = hv_nk_raise(h, key, 0x40, (uint32_t)len);
 	if (rc == 0)
-		rc = hive_nk_touch(h, key);
+		rc = hv_nk_touch(h, key);
 	if (rc == 0 && out)
 		*out = vk;
 	return rc;
@@ -443,14 +443,14 @@ hive_value_set_utf16(hive_t *h, hive_key_t key, const uint16_t *name, size_t n, 
 		     const void *data, size_t len, hive_value_t *out)
 {
 	struct hive_wname w;
-	int rc = hive_wname_from_units(h, name, n, false, &w);
+	int rc = hv_wname_from_units(h, name, n, false, &w);
 
 	if (rc < 0)
 		return rc;
 	rc = hw_begin(h);
 	if (rc == 0)
-		rc = hw_end(h, hive_value_set_w(h, key, &w, type, data, len, out));
-	hive_wname_free(&w);
+		rc = hw_end(h, hv_value_set_w(h, key, &w, type, data, len, out));
+	hv_wname_free(&w);
 	return rc;
 }
 
@@ -459,12 +459,12 @@ hive_value_set(hive_t *h, hive_key_t key, const char *name, uint32_t type, const
 	       size_t len)
 {
 	struct hive_wname w;
-	int rc = hive_wname_make(h, name, false, &w);
+	int rc = hv_wname_make(h, name, false, &w);
 
 	if (rc < 0)
 		return rc;
 	rc = hive_value_set_utf16(h, key, w.u, w.n, type, data, len, NULL);
-	hive_wname_free(&w);
+	hv_wname_free(&w);
 	return rc;
 }
 
@@ -472,29 +472,29 @@ static int
 free_vk(struct hive *h, uint32_t off)
 {
 	struct vk_rec vk;
-	int rc = hive_vk_read(h, off, &vk);
+	int rc = hv_vk_read(h, off, &vk);
 
 	if (rc == 0)
 		rc = free_data(h, &vk);
-	return rc ? rc : hive_cell_free(h, off);
+	return rc ? rc : hv_cell_free(h, off);
 }
 
 int
-hive_values_free_all(struct hive *h, uint32_t key)
+hv_values_free_all(struct hive *h, uint32_t key)
 {
 	struct nk_rec nk;
 	uint32_t *vals = NULL;
 	size_t n = 0, i;
-	int rc = hive_nk_read(h, key, &nk);
+	int rc = hv_nk_read(h, key, &nk);
 
-	hive_vindex_free(h);
+	hv_vindex_free(h);
 	if (rc == 0)
-		rc = hive_value_list(h, &nk, &vals, &n);
+		rc = hv_value_list(h, &nk, &vals, &n);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = free_vk(h, vals[i]);
 	bk_free(vals);
 	if (rc == 0 && n)
-		rc = hive_cell_free(h, nk.value_list);
+		rc = hv_cell_free(h, nk.value_list);
 	return rc;
 }
 
@@ -503,19 +503,19 @@ value_delete(struct hive *h, hive_key_t key, const struct hive_wname *w)
 {
 	struct nk_rec nk;
 	uint32_t idx, vk;
-	int rc = hive_edit_reach(h, key);
+	int rc = hv_edit_reach(h, key);
 
 	if (rc == 0)
-		rc = hive_nk_read(h, key, &nk);
+		rc = hv_nk_read(h, key, &nk);
 	if (rc == 0)
 		rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
-	hive_vindex_free(h);        /* positions shift */
+	hv_vindex_free(h);        /* positions shift */
 	if (rc == -BK_ENOTFOUND)
 		return bk_err(&h->err, BK_ENOTFOUND, "%s: value not found", h->path);
 	if (rc < 0)
 		return rc;
 	if (nk.value_count == 1) {
-		rc = hive_cell_free(h, nk.value_list);
+		rc = hv_cell_free(h, nk.value_list);
 		if (rc == 0)
 			rc = hw_put32(h, HIVE_PAY(key, 0x28), HIVE_NONE);
 	} else {
@@ -528,20 +528,20 @@ value_delete(struct hive *h, hive_key_t key, const struct hive_wname *w)
 		rc = hw_put32(h, HIVE_PAY(key, 0x24), nk.value_count - 1);
 	if (rc == 0)
 		rc = free_vk(h, vk);
-	return rc ? rc : hive_nk_touch(h, key);
+	return rc ? rc : hv_nk_touch(h, key);
 }
 
 int
 hive_value_delete(hive_t *h, hive_key_t key, const char *name)
 {
 	struct hive_wname w;
-	int rc = hive_wname_make(h, name, false, &w);
+	int rc = hv_wname_make(h, name, false, &w);
 
 	if (rc < 0)
 		return rc;
 	rc = hw_begin(h);
 	if (rc == 0)
 		rc = hw_end(h, value_delete(h, key, &w));
-	hive_wname_free(&w);
+	hv_wname_free(&w);
 	return rc;
 }

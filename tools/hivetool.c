@@ -280,9 +280,9 @@ cmd_info(int argc, char **argv)
 	if ((rc = hive_get_stats(h, &st)) < 0)
 		return fail(h, rc);
 	if (o.json)
-		hv_info_json(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
+		ht_info_json(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
 	else
-		hv_print_info(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
+		ht_print_info(argv[i], &hd, hive_state(h), hive_log_files(h), &st);
 	hive_close(h);
 	return EXIT_OK;
 }
@@ -305,7 +305,7 @@ cmd_ls(int argc, char **argv)
 	keypath = argc - i == 2 ? argv[i + 1] : NULL;
 	if ((rc = find_key(h, keypath, &k)) < 0 || (rc = hive_key_path(h, k, &path)) < 0)
 		return fail(h, rc);
-	rc = hv_ls(h, k, path, (o.recursive ? HV_LS_RECURSIVE : 0) | (o.json ? HV_LS_JSON : 0) |
+	rc = ht_ls(h, k, path, (o.recursive ? HV_LS_RECURSIVE : 0) | (o.json ? HV_LS_JSON : 0) |
 		   (o.open_flags & HIVE_OPEN_SALVAGE ? HV_LS_SALVAGE : 0));
 	free(path);
 	if (rc == HV_LS_NOMEM) {
@@ -342,7 +342,7 @@ cmd_get(int argc, char **argv)
 	h = open_hive(argv[i], o.open_flags);
 	if ((rc = hive_key_find(h, argv[i + 1], &k)) < 0 ||
 	    (rc = hive_value_find(h, k, argc - i == 3 ? argv[i + 2] : "", &v)) < 0 ||
-	    (rc = hv_load_value(h, v, &name, &vv)) < 0)
+	    (rc = ht_load_value(h, v, &name, &vv)) < 0)
 		return fail(h, rc);
 	if (o.raw) {
 		fwrite(vv.data, 1, vv.len, stdout);
@@ -350,10 +350,10 @@ cmd_get(int argc, char **argv)
 		fputs("{\"schema\": \"bcdkit.hive-value/1\", \"name\": ", stdout);
 		tool_json_string(stdout, name);
 		fputs(", ", stdout);
-		hv_json_data(stdout, vv.type, vv.data, vv.len);
+		ht_json_data(stdout, vv.type, vv.data, vv.len);
 		fputs("}\n", stdout);
 	} else {
-		hv_print_data(stdout, vv.type, vv.data, vv.len, "\n");
+		ht_print_data(stdout, vv.type, vv.data, vv.len, "\n");
 		putchar('\n');
 	}
 	free(name);
@@ -394,8 +394,8 @@ cmd_recover(int argc, char **argv)
 		printf("%s: clean; nothing to recover, nothing written\n", path);
 		return EXIT_OK;
 	}
-	hv_print_recover_report(path, &rep);
-	hv_print_recover_outcome(path, out, (flags & HIVE_RECOVER_DRY_RUN) != 0, &rep);
+	ht_print_recover_report(path, &rep);
+	ht_print_recover_outcome(path, out, (flags & HIVE_RECOVER_DRY_RUN) != 0, &rep);
 	return EXIT_OK;
 }
 
@@ -413,12 +413,12 @@ cmd_check(int argc, char **argv)
 		tool_usage_error("check: expected HIVE");
 	h = open_hive(argv[i], o.open_flags);
 	if (o.json) {
-		if ((rc = hv_check_json(h, argv[i], &count)) < 0)
+		if ((rc = ht_check_json(h, argv[i], &count)) < 0)
 			return fail(h, rc);
 		hive_close(h);
 		return count ? EXIT_FAIL : EXIT_OK;
 	}
-	if ((rc = hive_check(h, hv_print_problem, NULL, &count)) < 0)
+	if ((rc = hive_check(h, ht_print_problem, NULL, &count)) < 0)
 		return fail(h, rc);
 	fflush(stdout);    /* the findings before the summary on a shared terminal */
 	if (count)
@@ -676,7 +676,7 @@ cmd_set(int argc, char **argv)
 	if (argc - i < 5 && type != HIVE_REG_NONE && type != HIVE_REG_BINARY &&
 	    type != HIVE_REG_MULTI_SZ && type <= HIVE_REG_QWORD)
 		tool_usage_error("set: expected DATA for type %s", argv[i + 3]);
-	switch (hv_encode_data(type, argv + i + 4, argc - i - 4, &data, &len)) {
+	switch (ht_encode_data(type, argv + i + 4, argc - i - 4, &data, &len)) {
 	case HV_OK:
 		break;
 	case HV_ARG_COUNT:
@@ -797,7 +797,7 @@ static int
 cmd_diff(int argc, char **argv)
 {
 	struct opts o;
-	struct hv_diff_out d = { false, 0 };
+	struct ht_diff_out d = { false, 0 };
 	size_t n = 0;
 	hive_t *a, *b;
 	int i = parse_opts(argc, argv, &o, O_NO_LOGS | O_JSON), rc;
@@ -814,7 +814,7 @@ cmd_diff(int argc, char **argv)
 		tool_json_string(stdout, argv[i + 1]);
 		fputs(", \"differences\": [", stdout);
 	}
-	rc = hive_diff(a, b, hv_print_diff, &d, &n);
+	rc = hive_diff(a, b, ht_print_diff, &d, &n);
 	if (d.json)
 		printf("%s]}\n", d.n ? "\n" : "");
 	if (rc < 0) {

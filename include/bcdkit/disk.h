@@ -43,7 +43,7 @@ enum disk_type {
 	DISK_TYPE_DEFAULT = 0,  /* disk_create(): dynamic for VHD/VHDX */
 	DISK_TYPE_FIXED,        /* raw images and block devices are fixed */
 	DISK_TYPE_DYNAMIC,
-	DISK_TYPE_DIFFERENCING, /* reported by disk_probe(); never opened */
+	DISK_TYPE_DIFFERENCING, /* reported when an image is opened; never opened itself */
 };
 
 /* disk_open() flags. */

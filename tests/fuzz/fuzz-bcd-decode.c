@@ -87,10 +87,10 @@ device(uint32_t eltype, const uint8_t *data, size_t len)
 	size_t n = 0;
 
 	if (bcd_device_roundtrips(data, len)) {
-		FUZZ_ASSERT(bcd_dev_decode(data, len, &t) == 0);
-		FUZZ_ASSERT(bcd_dev_encode(&t, &enc, &n) == 0);
+		FUZZ_ASSERT(bc_dev_decode(data, len, &t) == 0);
+		FUZZ_ASSERT(bc_dev_encode(&t, &enc, &n) == 0);
 		FUZZ_ASSERT(n == len && memcmp(enc, data, len) == 0);
-		bcd_dev_free(t.root);
+		bc_dev_free(t.root);
 		bk_free(enc);
 	}
 	/* Text is limited to what bcdedit accepts on a command line. */

@@ -84,8 +84,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len[i + 1];
 	}
 	bk_err_clear(&eb);
-	if (hive_log_replay_mem(&eb, "fuzz", &img, &ilen, logs, 3, &rep) == 0) {
-		FUZZ_ASSERT(!rep.dirty || !hive_image_dirty(img, ilen));
+	if (hv_log_replay_mem(&eb, "fuzz", &img, &ilen, logs, 3, &rep) == 0) {
+		FUZZ_ASSERT(!rep.dirty || !hv_image_dirty(img, ilen));
 		open_result(img, ilen);
 	} else {
 		/* A failed replay leaves the primary as it was. */

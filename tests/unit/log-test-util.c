@@ -107,7 +107,7 @@ replay_file(const char *hive, uint8_t **img, size_t *len, struct hive_recover_re
 {
 	*img = slurp(hive, len);
 	bk_err_clear(eb);
-	return hive_log_replay(eb, hive, img, len, rep);
+	return hv_log_replay(eb, hive, img, len, rep);
 }
 
 

@@ -135,7 +135,7 @@ tuples_sort(struct tuples *t)
 REG_TUPLES_FN int
 reader_tuples(hive_t *h, struct tuples *t)
 {
-	int rc = hive_walk(h, h->base.root_offset, tuples_reader_cb, t);
+	int rc = hv_walk(h, h->base.root_offset, tuples_reader_cb, t);
 
 	tuples_sort(t);
 	return rc;

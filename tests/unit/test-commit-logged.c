@@ -162,7 +162,7 @@ assert_file_is(const char *path, hive_t *h)
 	ck_assert_uint_ge(len, HIVE_BASE_SIZE + (size_t)h->bins_len);
 	ck_assert_int_eq(memcmp(p, h->buf, HIVE_BASE_SIZE), 0);
 	ck_assert_int_eq(memcmp(p + HIVE_BASE_SIZE, h->buf + HIVE_BASE_SIZE, h->bins_len), 0);
-	ck_assert(!hive_image_dirty(p, len));
+	ck_assert(!hv_image_dirty(p, len));
 	free(p);
 }
 
@@ -444,7 +444,7 @@ classify(const uint8_t *old, size_t ol, const uint8_t *ref, size_t rl, bool *rep
 		free(p);
 		return 0;
 	}
-	if (hive_image_dirty(p, len)) {
+	if (hv_image_dirty(p, len)) {
 		*replayed = true;
 		ck_assert_int_eq(hive_recover_image(tpath("c.hiv"), &img, &len, &rep, err,
 						    sizeof(err)), 0);

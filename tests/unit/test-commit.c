@@ -132,7 +132,7 @@ START_TEST(test_seq_and_logs)
 	ck_assert_uint_eq(hd.seq2, 503);
 	ck_assert_uint_eq(hd.checksum, hd.checksum_calc);
 	ck_assert_uint_eq(hd.hbins_size, r->bins_len);
-	ck_assert_uint_eq(hive_logs_max_seq(tpath("h.hiv")), 0);
+	ck_assert_uint_eq(hv_logs_max_seq(tpath("h.hiv")), 0);
 	hive_close(r);
 }
 END_TEST

@@ -16,10 +16,10 @@ START_TEST(crc32c_vectors)
 {
 	static const uint8_t zeros[32];
 
-	ck_assert_uint_eq(disk_crc32c(0, "123456789", 9), 0xE3069283u);
-	ck_assert_uint_eq(disk_crc32c(0, zeros, 32), 0x8A9136AAu);
+	ck_assert_uint_eq(dk_crc32c(0, "123456789", 9), 0xE3069283u);
+	ck_assert_uint_eq(dk_crc32c(0, zeros, 32), 0x8A9136AAu);
 	/* Chaining pieces gives the same result as one call. */
-	ck_assert_uint_eq(disk_crc32c(disk_crc32c(0, "1234", 4), "56789", 5), 0xE3069283u);
+	ck_assert_uint_eq(dk_crc32c(dk_crc32c(0, "1234", 4), "56789", 5), 0xE3069283u);
 }
 END_TEST
 
@@ -41,7 +41,7 @@ START_TEST(corpus_header_fragment)
 	ck_assert_int_eq(memcmp(m.buf, "head", 4), 0);
 	stored = bk_le32(m.buf + 4);
 	memset(m.buf + 4, 0, 4);
-	ck_assert_uint_eq(disk_crc32c(0, m.buf, 4096), stored);
+	ck_assert_uint_eq(dk_crc32c(0, m.buf, 4096), stored);
 	free(m.buf);
 }
 END_TEST
@@ -51,7 +51,7 @@ static void
 fix_header(struct mem *m, size_t off)
 {
 	memset(m->buf + off + 4, 0, 4);
-	bk_put_le32(m->buf + off + 4, disk_crc32c(0, m->buf + off, 4096));
+	bk_put_le32(m->buf + off + 4, dk_crc32c(0, m->buf + off, 4096));
 }
 
 static void
@@ -193,7 +193,7 @@ put_log_entry(struct mem *m, uint32_t pos, uint64_t seq, uint32_t tail, uint64_t
 	bk_put_le32(data + 4, (uint32_t)(seq >> 32));
 	memcpy(data + 8, sector + 8, 4084);
 	bk_put_le32(data + 4092, (uint32_t)seq);
-	bk_put_le32(e + 4, disk_crc32c(0, e, 8192));
+	bk_put_le32(e + 4, dk_crc32c(0, e, 8192));
 	return 8192;
 }
 

@@ -20,8 +20,8 @@ rehash(uint8_t *log, size_t pos)
 {
 	uint32_t size = bk_le32(log + pos + 4);
 
-	bk_put_le64(log + pos + 24, hive_marvin32(HIVE_LOG_MARVIN_SEED, log + pos + 40, size - 40));
-	bk_put_le64(log + pos + 32, hive_marvin32(HIVE_LOG_MARVIN_SEED, log + pos, 32));
+	bk_put_le64(log + pos + 24, hv_marvin32(HIVE_LOG_MARVIN_SEED, log + pos + 40, size - 40));
+	bk_put_le64(log + pos + 32, hv_marvin32(HIVE_LOG_MARVIN_SEED, log + pos, 32));
 }
 
 /* File offset of the k-th HvLE entry (0-based). */
@@ -106,7 +106,7 @@ START_TEST(test_bad_base_block)
 	ck_assert_int_eq(rep.logs[1].format, HIVE_LOG_NONE);   /* the empty LOG2 */
 	ck_assert_uint_eq(bk_le32(img + 0x14), 1);
 	ck_assert_uint_eq(bk_le32(img + 0x18), 3);
-	ck_assert(!hive_image_dirty(img, len));
+	ck_assert(!hv_image_dirty(img, len));
 	ck_assert_int_eq(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0), 0);
 	ck_assert_int_eq(hive_key_find(h, "key_with_many_subkeys", &k), 0);
 	hive_close(h);
@@ -284,7 +284,7 @@ START_TEST(test_flipped_page_byte_stops_at_hash1)
 	ck_assert_uint_eq(rep.new_seq, 4);
 	ck_assert_uint_eq(rep.logs[1].entries, 1);
 	ck_assert_msg(strstr(rep.logs[1].note, "Hash-1") != NULL, "%s", rep.logs[1].note);
-	ck_assert(!hive_image_dirty(img, len));
+	ck_assert(!hv_image_dirty(img, len));
 	bk_free(img);
 }
 END_TEST
@@ -311,7 +311,7 @@ START_TEST(test_bad_primary_checksum_uses_newest_log)
 	ck_assert_uint_eq(rep.last_seq, 5);
 	ck_assert_uint_eq(bk_le32(img + 4), 6);
 	ck_assert_uint_eq(bk_le32(img + 0x1C), 0);    /* type 0, not the log's 6 */
-	ck_assert(!hive_image_dirty(img, len));
+	ck_assert(!hv_image_dirty(img, len));
 	/* Past the log's 512 bytes the base block is zero-filled. */
 	ck_assert_uint_eq(img[600], 0);
 	want = slurp(corpus(NDH "RecoveredHive_Windows10"), &wlen);
@@ -356,7 +356,7 @@ size_past_end_entry1(uint8_t *log, size_t len)
 	size_t pos = entry_pos(log, 0);
 
 	bk_put_le32(log + pos + 4, (uint32_t)(len + 512));
-	bk_put_le64(log + pos + 32, hive_marvin32(HIVE_LOG_MARVIN_SEED, log + pos, 32));
+	bk_put_le64(log + pos + 32, hv_marvin32(HIVE_LOG_MARVIN_SEED, log + pos, 32));
 }
 
 START_TEST(test_size_past_end)
@@ -417,10 +417,10 @@ replay_mem_check(const uint8_t *pri, size_t plen, struct hive_log_src *src, size
 	ck_assert_ptr_nonnull(img);
 	memcpy(img, pri, plen);
 	bk_err_clear(&eb);
-	rc = hive_log_replay_mem(&eb, "damaged", &img, &len, src, n, &rep);
+	rc = hv_log_replay_mem(&eb, "damaged", &img, &len, src, n, &rep);
 	ck_assert_msg(rc == 0 || rc == -BK_ELOG, "rc %d: %s", rc, eb.msg);
 	if (rc == 0) {
-		ck_assert(!hive_image_dirty(img, len));
+		ck_assert(!hv_image_dirty(img, len));
 		ck_assert_uint_le(rep.entries, max_entries);
 		ck_assert_uint_ge(len, plen);
 		if (rep.have_last_seq)
@@ -535,7 +535,7 @@ START_TEST(test_alloc_failures)
 		len = olen;
 		bk_err_clear(&eb);
 		bk_alloc_fail_after = k;
-		rc = hive_log_replay(&eb, corpus(NDH "NewDirtyHive"), &img, &len, &rep);
+		rc = hv_log_replay(&eb, corpus(NDH "NewDirtyHive"), &img, &len, &rep);
 		bk_alloc_fail_after = -1;
 		if (rc == 0)
 			break;

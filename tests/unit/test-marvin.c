@@ -27,7 +27,7 @@ hash_hex(uint64_t seed, const char *hex)
 		buf[n++] = (uint8_t)v;
 		hex += 2;
 	}
-	return hive_marvin32(seed, buf, n);
+	return hv_marvin32(seed, buf, n);
 }
 
 START_TEST(test_vectors_registry_seed)
@@ -35,14 +35,14 @@ START_TEST(test_vectors_registry_seed)
 	uint8_t big[1000];
 	size_t i;
 
-	ck_assert_uint_eq(hive_marvin32(SEED, NULL, 0), 0xB39EFCA403966E08ull);
+	ck_assert_uint_eq(hv_marvin32(SEED, NULL, 0), 0xB39EFCA403966E08ull);
 	ck_assert_uint_eq(hash_hex(SEED, "00"), 0x2D45A72C3C214958ull);
 	ck_assert_uint_eq(hash_hex(SEED, "00010203"), 0x2929E21EE85929F2ull);
 	ck_assert_uint_eq(hash_hex(SEED, "00010203040506"), 0x48C4F4D47D17EB8Bull);
 	ck_assert_uint_eq(hash_hex(SEED, "616263"), 0xB9CF3DFCA41914F7ull);
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)((i * 7 + 3) & 0xFF);
-	ck_assert_uint_eq(hive_marvin32(SEED, big, sizeof(big)), 0xD7B56F2577FE052Aull);
+	ck_assert_uint_eq(hv_marvin32(SEED, big, sizeof(big)), 0xD7B56F2577FE052Aull);
 }
 END_TEST
 
@@ -56,9 +56,9 @@ START_TEST(test_vector_symcrypt)
 	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz";
 
 	ck_assert_uint_eq(hash_hex(0xD53CD9CECD0893B7ull, "616263"), 0x22C74339492769BFull);
-	ck_assert_uint_eq(hive_marvin32(0xDDDDEEEEFFFF000ull, (const uint8_t *)alpha, 26),
+	ck_assert_uint_eq(hv_marvin32(0xDDDDEEEEFFFF000ull, (const uint8_t *)alpha, 26),
 			  0xA128EB7E7260ACA2ull);
-	ck_assert_uint_eq(hive_marvin32(0x004FB61A001BDBCCull, NULL, 0), 0x30ED35C100CD3C7Dull);
+	ck_assert_uint_eq(hv_marvin32(0x004FB61A001BDBCCull, NULL, 0), 0x30ED35C100CD3C7Dull);
 }
 END_TEST
 
@@ -70,7 +70,7 @@ START_TEST(test_tail_lengths_differ)
 	int i, j;
 
 	for (i = 0; i <= 8; i++)
-		h[i] = hive_marvin32(SEED, d, (size_t)i);
+		h[i] = hv_marvin32(SEED, d, (size_t)i);
 	for (i = 0; i <= 8; i++)
 		for (j = i + 1; j <= 8; j++)
 			ck_assert_uint_ne(h[i], h[j]);
@@ -118,9 +118,9 @@ check_log_hashes(const char *rel)
 
 		if (size < 512 || size % 512 || size > len - pos)
 			break;
-		ck_assert_uint_eq(hive_marvin32(SEED, d + pos + 40, size - 40),
+		ck_assert_uint_eq(hv_marvin32(SEED, d + pos + 40, size - 40),
 				  bk_le64(d + pos + 24));
-		ck_assert_uint_eq(hive_marvin32(SEED, d + pos, 32), bk_le64(d + pos + 32));
+		ck_assert_uint_eq(hv_marvin32(SEED, d + pos, 32), bk_le64(d + pos + 32));
 		n++;
 		pos += size;
 	}

@@ -312,8 +312,8 @@ bind_handles(hive_t *h, struct mkey *k)
 	for (i = 0; i < k->nkids; i++) {
 		struct nk_rec nk;
 		if (!k->kids[i]->h) {
-			ck_assert_int_eq(hive_nk_read(h, k->h, &nk), 0);
-			ck_assert_int_eq(hive_list_lookup(h, &nk, k->kids[i]->name, k->kids[i]->n,
+			ck_assert_int_eq(hv_nk_read(h, k->h, &nk), 0);
+			ck_assert_int_eq(hv_list_lookup(h, &nk, k->kids[i]->name, k->kids[i]->n,
 							  &k->kids[i]->h), 0);
 		}
 		bind_handles(h, k->kids[i]);

@@ -150,12 +150,12 @@ START_TEST(test_lh_written)
 
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "Äpfel", &k), 0);
-	ck_assert_int_eq(hive_nk_read(h, root, &nk), 0);
-	ck_assert_int_eq(hive_cell(h, nk.subkey_list, 12, &v), 0);
+	ck_assert_int_eq(hv_nk_read(h, root, &nk), 0);
+	ck_assert_int_eq(hv_cell(h, nk.subkey_list, 12, &v), 0);
 	ck_assert_int_eq(memcmp(v.p, "lh", 2), 0);
 	ck_assert_uint_eq(bk_le32(v.p + 8), 0x16246E2Fu);
 	/* Latin-1 name: stored compressed. */
-	ck_assert_int_eq(hive_nk_read(h, k, &nk), 0);
+	ck_assert_int_eq(hv_nk_read(h, k, &nk), 0);
 	ck_assert(nk.flags & NK_COMP_NAME);
 	ck_assert_uint_eq(nk.name_len, 5);
 	hive_close(h);
@@ -163,11 +163,11 @@ START_TEST(test_lh_written)
 	h = new_hive("lf.hiv", 3);
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "€uro", &k), 0);
-	ck_assert_int_eq(hive_nk_read(h, k, &nk), 0);
+	ck_assert_int_eq(hv_nk_read(h, k, &nk), 0);
 	ck_assert(!(nk.flags & NK_COMP_NAME));
 	ck_assert_uint_eq(nk.name_len, 8);
-	ck_assert_int_eq(hive_nk_read(h, root, &nk), 0);
-	ck_assert_int_eq(hive_cell(h, nk.subkey_list, 12, &v), 0);
+	ck_assert_int_eq(hv_nk_read(h, root, &nk), 0);
+	ck_assert_int_eq(hv_cell(h, nk.subkey_list, 12, &v), 0);
 	ck_assert_int_eq(memcmp(v.p, "lf", 2), 0);
 	hive_close(h);
 }
@@ -218,8 +218,8 @@ START_TEST(test_many_subkeys)
 		}
 		ck_assert_int_eq(hive_key_add(h, big, "key7", &k), -BK_EEXIST);
 		ck_assert(sorted_ok(h, big, 3000));
-		ck_assert_int_eq(hive_nk_read(h, big, &nk), 0);
-		ck_assert_int_eq(hive_cell(h, nk.subkey_list, 4, &v), 0);
+		ck_assert_int_eq(hv_nk_read(h, big, &nk), 0);
+		ck_assert_int_eq(hv_cell(h, nk.subkey_list, 4, &v), 0);
 		ck_assert_int_eq(memcmp(v.p, "ri", 2), 0);
 		r = commit_reopen(h);
 		hive_close(h);

@@ -15,14 +15,14 @@
 #include "bootcode.h"
 #include "tool-util.h"
 
-struct bc_args {
+struct bootcode_args {
 	const char *image, *mbr, *vbr;
 	unsigned part;
 	int check, verbose;
 };
 
 static int
-parse(struct bc_args *a, int argc, char **argv, void (*usage)(FILE *))
+parse(struct bootcode_args *a, int argc, char **argv, void (*usage)(FILE *))
 {
 	static const struct option opts[] = {
 		{ "part", required_argument, NULL, 'p' },
@@ -115,7 +115,7 @@ check(disk_t *d, const char *name, const struct disk_label *l, unsigned part)
 int
 bootcode_cmd(int argc, char **argv, void (*usage)(FILE *))
 {
-	struct bc_args a;
+	struct bootcode_args a;
 	struct disk_label *l;
 	char err[1024] = "";
 	disk_t *d = NULL;

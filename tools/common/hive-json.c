@@ -24,7 +24,7 @@ json_filetime(uint64_t ft)
 		return;
 	}
 	putchar('"');
-	hv_print_filetime(stdout, ft);
+	ht_print_filetime(stdout, ft);
 	putchar('"');
 }
 
@@ -50,7 +50,7 @@ json_state(unsigned st)
 }
 
 void
-hv_info_json(const char *path, const struct hive_header *hd, unsigned state,
+ht_info_json(const char *path, const struct hive_header *hd, unsigned state,
 	     const char *const *logs, const struct hive_stats *st)
 {
 	size_t i;
@@ -109,7 +109,7 @@ check_json_problem(void *data, const struct hive_problem *p)
 /* The document is built in memory and printed only whole, so a check that
  * fails half way prints no broken JSON. */
 int
-hv_check_json(hive_t *h, const char *path, uint64_t *count)
+ht_check_json(hive_t *h, const char *path, uint64_t *count)
 {
 	struct check_json c = { NULL, 0 };
 	char *doc = NULL;

@@ -155,7 +155,7 @@ out_text(struct ls_state *s, const char *p, size_t n)
 	return rc < 0 ? rc : out_escape_from(s, start);
 }
 
-/* ---- value data as text (as hv_print_data() prints it) -------------------------- */
+/* ---- value data as text (as ht_print_data() prints it) -------------------------- */
 
 static int
 put_string(struct ls_state *s, const uint8_t *d, size_t len)
@@ -481,7 +481,7 @@ json_values(struct ls_state *s, hive_key_t k)
 		first = false;
 		tool_json_string(stdout, s->name.p);
 		fputs(", ", stdout);
-		hv_json_data(stdout, vv.type, vv.data, vv.len);
+		ht_json_data(stdout, vv.type, vv.data, vv.len);
 		fputc('}', stdout);
 		hive_value_view_free(&vv);
 	}
@@ -551,7 +551,7 @@ json_key(struct ls_state *s, hive_key_t k)
 /* ---- entry ------------------------------------------------------------------------------- */
 
 int
-hv_ls(hive_t *h, hive_key_t k, const char *path, unsigned flags)
+ht_ls(hive_t *h, hive_key_t k, const char *path, unsigned flags)
 {
 	struct ls_state s;
 	uint32_t t;

@@ -13,7 +13,7 @@
 
 /* FILETIME (100 ns since 1601) as ISO 8601 UTC. */
 void
-hv_print_filetime(FILE *f, uint64_t ft)
+ht_print_filetime(FILE *f, uint64_t ft)
 {
 	time_t t = (time_t)(ft / 10000000ULL) - 11644473600LL;
 	struct tm tm;
@@ -29,7 +29,7 @@ hv_print_filetime(FILE *f, uint64_t ft)
 
 /* Hex bytes with a separator; built in a buffer (printf per byte dominated ls -r). */
 void
-hv_print_hex(FILE *f, const uint8_t *d, size_t len, const char *sep)
+ht_print_hex(FILE *f, const uint8_t *d, size_t len, const char *sep)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t seplen = strlen(sep), i;
@@ -79,7 +79,7 @@ print_dword(FILE *f, uint32_t dw)
 
 /* Print data for humans: strings decoded, numbers in hex and decimal. */
 void
-hv_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *multi_sep)
+ht_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *multi_sep)
 {
 	uint32_t dw;
 	uint64_t qw;
@@ -101,12 +101,12 @@ hv_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *
 	} else if (type == HIVE_REG_QWORD && hive_decode_qword(d, len, &qw) == 0) {
 		fprintf(f, "0x%016" PRIx64 " (%" PRIu64 ")", qw, qw);
 	} else {
-		hv_print_hex(f, d, len, " ");
+		ht_print_hex(f, d, len, " ");
 	}
 }
 
 void
-hv_json_data(FILE *f, uint32_t type, const uint8_t *d, size_t len)
+ht_json_data(FILE *f, uint32_t type, const uint8_t *d, size_t len)
 {
 	char tn[32], *s, **v;
 	uint32_t dw;
@@ -115,7 +115,7 @@ hv_json_data(FILE *f, uint32_t type, const uint8_t *d, size_t len)
 
 	fprintf(f, "\"type\": %u, \"type_name\": \"%s\", \"size\": %zu, \"hex\": \"", type,
 		hive_type_name(type, tn, sizeof(tn)), len);
-	hv_print_hex(f, d, len, "");
+	ht_print_hex(f, d, len, "");
 	fputc('"', f);
 	if ((type == HIVE_REG_SZ || type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_LINK) &&
 	    hive_decode_string(d, len, &s) == 0) {
@@ -218,7 +218,7 @@ add_multi(uint8_t **buf, size_t *len, char **args, int n)
 }
 
 int
-hv_encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len)
+ht_encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len)
 {
 	uint64_t v;
 	uint8_t b[8];
@@ -294,7 +294,7 @@ print_recover_log(const struct hive_recover_log *l)
 }
 
 void
-hv_print_recover_report(const char *path, const struct hive_recover_report *r)
+ht_print_recover_report(const char *path, const struct hive_recover_report *r)
 {
 	unsigned i;
 
@@ -322,7 +322,7 @@ hv_print_recover_report(const char *path, const struct hive_recover_report *r)
 
 /* What hivetool recover did besides the replay: where the result went. */
 void
-hv_print_recover_outcome(const char *path, const char *out, bool dry_run,
+ht_print_recover_outcome(const char *path, const char *out, bool dry_run,
 			 const struct hive_recover_report *r)
 {
 	unsigned i;
@@ -370,7 +370,7 @@ print_state(unsigned st)
 }
 
 void
-hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
+ht_print_info(const char *path, const struct hive_header *hd, unsigned state,
 	      const char *const *logs, const struct hive_stats *st)
 {
 	printf("File:            ");
@@ -384,7 +384,7 @@ hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
 	printf("State:           ");
 	print_state(state);
 	printf("Last written:    ");
-	hv_print_filetime(stdout, hd->timestamp);
+	ht_print_filetime(stdout, hd->timestamp);
 	printf("\nRoot offset:     0x%x\n", hd->root_offset);
 	printf("Hive bins size:  %u\n", hd->hbins_size);
 	printf("Clustering:      %u\n", hd->clustering);
@@ -411,7 +411,7 @@ hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
 
 /* Name, type and data of a value; the data read in place (no copy). */
 int
-hv_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv)
+ht_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv)
 {
 	int rc;
 
@@ -427,7 +427,7 @@ hv_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv
 
 /* One problem per line: file offset, kind, key path, message. */
 int
-hv_print_problem(void *data, const struct hive_problem *p)
+ht_print_problem(void *data, const struct hive_problem *p)
 {
 	(void)data;
 	printf("0x%08" PRIx64 " %-9s ", p->file_offset, hive_problem_kind_name(p->kind));
@@ -442,12 +442,12 @@ hv_print_problem(void *data, const struct hive_problem *p)
 }
 
 int
-hv_print_diff(void *data, const struct hive_diff_item *it)
+ht_print_diff(void *data, const struct hive_diff_item *it)
 {
 	static const char *const change[] = { "", "added", "removed", "changed", "added", "removed",
 					      "changed" };
 	static const char *const sign[] = { "", "+", "-", "~", "+", "-", "~" };
-	struct hv_diff_out *d = data;
+	struct ht_diff_out *d = data;
 	const char *what = it->value ? "value" : it->kind == HIVE_DIFF_CLASS_CHANGED ? "class" : "key";
 
 	if (!d->json) {

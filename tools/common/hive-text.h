@@ -17,17 +17,17 @@
 #include "bcdkit/hive.h"
 
 /* FILETIME (100 ns since 1601) as ISO 8601 UTC, or "-" for 0. */
-void hv_print_filetime(FILE *f, uint64_t ft);
+void ht_print_filetime(FILE *f, uint64_t ft);
 /* Bytes as lower-case hex pairs with sep between them. */
-void hv_print_hex(FILE *f, const uint8_t *d, size_t len, const char *sep);
+void ht_print_hex(FILE *f, const uint8_t *d, size_t len, const char *sep);
 /* Data for humans: strings decoded (multi_sep between REG_MULTI_SZ items),
  * DWORD and QWORD as "0x... (decimal)", anything else as spaced hex. */
-void hv_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *multi_sep);
+void ht_print_data(FILE *f, uint32_t type, const uint8_t *d, size_t len, const char *multi_sep);
 /* The JSON members type, type_name, size, hex, and string/strings/number
  * where the type allows (no braces). */
-void hv_json_data(FILE *f, uint32_t type, const uint8_t *d, size_t len);
+void ht_json_data(FILE *f, uint32_t type, const uint8_t *d, size_t len);
 
-/* Results of hv_encode_data(). */
+/* Results of ht_encode_data(). */
 enum { HV_OK = 0, HV_BAD_DATA = -1, HV_ARG_COUNT = -2, HV_NOMEM = -3 };
 /*
  * Encode DATA arguments for a value of the given type: REG_SZ, REG_EXPAND_SZ,
@@ -37,21 +37,21 @@ enum { HV_OK = 0, HV_BAD_DATA = -1, HV_ARG_COUNT = -2, HV_NOMEM = -3 };
  * other type hex bytes, optionally separated by commas, spaces or colons.
  * Returns HV_OK with *buf (caller frees) and *len, or a negative HV_* code.
  */
-int hv_encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len);
+int ht_encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len);
 
 /* What a log replay did, as hivetool recover prints it. */
-void hv_print_recover_report(const char *path, const struct hive_recover_report *r);
+void ht_print_recover_report(const char *path, const struct hive_recover_report *r);
 /* Where the replayed hive went: nowhere (dry_run), to out, or in place
  * with the backups made and the logs emptied. */
-void hv_print_recover_outcome(const char *path, const char *out, bool dry_run,
+void ht_print_recover_outcome(const char *path, const char *out, bool dry_run,
 			      const struct hive_recover_report *r);
 
 /* The info report: header fields, state, logs and counts. */
-void hv_print_info(const char *path, const struct hive_header *hd, unsigned state,
+void ht_print_info(const char *path, const struct hive_header *hd, unsigned state,
 		   const char *const *logs, const struct hive_stats *st);
 
 /* The same as JSON (bcdkit.hive-info/1, tools/common/hive-json.c). */
-void hv_info_json(const char *path, const struct hive_header *hd, unsigned state,
+void ht_info_json(const char *path, const struct hive_header *hd, unsigned state,
 		  const char *const *logs, const struct hive_stats *st);
 
 /*
@@ -59,12 +59,12 @@ void hv_info_json(const char *path, const struct hive_header *hd, unsigned state
  * document, only if the check completes.  Returns 0 with *count problems,
  * or hive_check()'s error (the hive's last error says why).
  */
-int hv_check_json(hive_t *h, const char *path, uint64_t *count);
+int ht_check_json(hive_t *h, const char *path, uint64_t *count);
 
 /* Read a value's name, type and data, the data in place (the caller frees
  * *name and releases vv with hive_value_view_free()); a negative code, with
  * nothing to free, on failure. */
-int hv_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv);
+int ht_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view *vv);
 /*
  * hivetool ls (hive-ls.c): key k, whose path is path, reg-query style (its
  * path, values, then its subkeys' paths; HV_LS_RECURSIVE: every key of the
@@ -77,17 +77,17 @@ int hv_load_value(hive_t *h, hive_value_t v, char **name, struct hive_value_view
  */
 enum { HV_LS_RECURSIVE = 1 << 0, HV_LS_JSON = 1 << 1, HV_LS_SALVAGE = 1 << 2 };
 #define HV_LS_NOMEM (-1000)
-int hv_ls(hive_t *h, hive_key_t k, const char *path, unsigned flags);
+int ht_ls(hive_t *h, hive_key_t k, const char *path, unsigned flags);
 
 /* hive_check() callback: one problem per line on stdout. */
-int hv_print_problem(void *data, const struct hive_problem *p);
+int ht_print_problem(void *data, const struct hive_problem *p);
 
 /* hive_diff() callback: one line per item, or JSON array elements (the
  * caller closes the array, "[]" if d->n stays 0). */
-struct hv_diff_out {
+struct ht_diff_out {
 	bool json;
 	size_t n;       /* items printed so far */
 };
-int hv_print_diff(void *data, const struct hive_diff_item *it);
+int ht_print_diff(void *data, const struct hive_diff_item *it);
 
 #endif

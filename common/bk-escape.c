@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one escaper for output text (bk-escape.h): JSON strings and terminal
- * text, shared by the libraries (bcd/enum.c) and the tools.
+ * text, shared by the libraries and the tools.
  */
 #include "config.h"
 

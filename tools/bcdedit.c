@@ -19,6 +19,7 @@
 
 #include "bcdkit/bcd.h"
 #include "bcdedit-cli.h"
+#include "bcdedit-enum.h"
 #include "bcdedit-msg.h"
 #include "image-file.h"
 #include "tool-util.h"
@@ -118,12 +119,12 @@ do_enum(struct bcdedit_args *a)
 		const char *name;
 		int filter;
 	} filters[] = {
-		{ "active", BCD_ENUM_ACTIVE }, { "firmware", BCD_ENUM_FIRMWARE },
-		{ "bootapp", BCD_ENUM_BOOTAPP }, { "bootmgr", BCD_ENUM_BOOTMGR },
-		{ "osloader", BCD_ENUM_OSLOADER }, { "resume", BCD_ENUM_RESUME },
-		{ "inherit", BCD_ENUM_INHERIT }, { "all", BCD_ENUM_ALL },
+		{ "active", ENUM_ACTIVE }, { "firmware", ENUM_FIRMWARE },
+		{ "bootapp", ENUM_BOOTAPP }, { "bootmgr", ENUM_BOOTMGR },
+		{ "osloader", ENUM_OSLOADER }, { "resume", ENUM_RESUME },
+		{ "inherit", ENUM_INHERIT }, { "all", ENUM_ALL },
 	};
-	int filter = BCD_ENUM_ACTIVE, rc;
+	int filter = ENUM_ACTIVE, rc;
 	bcd_guid_t id;
 	char *text = NULL;
 	size_t i;
@@ -139,11 +140,11 @@ do_enum(struct bcdedit_args *a)
 			rc = existing(a->words[0], &id);
 			if (rc < 0)
 				return fail(rc);
-			filter = BCD_ENUM_ID;
+			filter = ENUM_ID;
 		}
 	}
-	rc = bcd_store_enum(store, filter, &id, map,
-			    (a->verbose ? BCD_ENUM_V : 0) | (a->json ? BCD_ENUM_JSON : 0), &text);
+	rc = bcdedit_enum(store, store_path, filter, &id, map,
+			    (a->verbose ? ENUM_V : 0) | (a->json ? ENUM_JSON : 0), &text);
 	if (rc < 0)
 		return fail(rc);
 	/* Nothing selected: the text is bcdedit's leading empty line alone. */
@@ -504,8 +505,8 @@ show_settings(struct bcdedit_args *a, const bcd_guid_t *id)
 	char *text = NULL, *p;
 	int rc, skip;
 
-	rc = bcd_store_enum(store, BCD_ENUM_ID, id, map,
-			    (a->verbose ? BCD_ENUM_V : 0) | (a->json ? BCD_ENUM_JSON : 0), &text);
+	rc = bcdedit_enum(store, store_path, ENUM_ID, id, map,
+			    (a->verbose ? ENUM_V : 0) | (a->json ? ENUM_JSON : 0), &text);
 	if (rc < 0)
 		return fail(rc);
 	/* The text starts with a blank line, the header, its underline and

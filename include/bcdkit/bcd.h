@@ -327,20 +327,30 @@ BCDKIT_API int bcd_remove_references(bcd_store_t *s, const bcd_guid_t *id);
  * OS loader names it.  Returns: 0 and *out, or -BK_ENOTFOUND. */
 BCDKIT_API int bcd_resume_to_delete(bcd_store_t *s, const bcd_guid_t *loader, bcd_guid_t *out);
 
-/* /enum filters. */
-enum bcd_enum_filter {
-	BCD_ENUM_ACTIVE, BCD_ENUM_FIRMWARE, BCD_ENUM_BOOTAPP, BCD_ENUM_BOOTMGR,
-	BCD_ENUM_OSLOADER, BCD_ENUM_RESUME, BCD_ENUM_INHERIT, BCD_ENUM_ALL,
-	BCD_ENUM_ID,
-};
-enum { BCD_ENUM_V = 1 << 0, BCD_ENUM_JSON = 1 << 1 };
-
 /*
- * The text of "bcdedit /enum" (or its JSON form with BCD_ENUM_JSON).  id is
- * used with BCD_ENUM_ID.  Returns: 0 and *out (free()), or a negative code.
+ * An element's value as bcdedit's text, the text /set reads back (the tools
+ * lay it out as /enum does): one string per line, list items one a line.
+ * data is the element's raw data (bcd_element_get_raw()), of element eltype
+ * in an object of type objtype.  Objects are named as in
+ * bcd_store_id_text(), devices as by bcd_device_to_text() with map; data
+ * that does not decode is one line "raw:" and its bytes in hex.  flags:
+ * BCD_TEXT_VERBOSE (full GUIDs).
+ * Returns: 0 and *lines, *n (free with bcd_text_free(); *lines may be NULL
+ * when *n is 0), or -BK_ENOMEM.
  */
-BCDKIT_API int bcd_store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id,
-			      const bcd_devmap_t *map, unsigned flags, char **out);
+BCDKIT_API int bcd_value_text(bcd_store_t *s, uint32_t objtype, uint32_t eltype,
+			      const uint8_t *data, size_t len, const bcd_devmap_t *map,
+			      unsigned flags, char ***lines, size_t *n);
+/* Free the n lines of bcd_value_text() and their array (NULL is ignored). */
+BCDKIT_API void bcd_text_free(char **lines, size_t n);
+/*
+ * How bcdedit names object id in store s: "{current}" (bcd_store_set_current()),
+ * "{default}" ({bootmgr}'s default), its alias ("{bootmgr}"), else its GUID;
+ * always the GUID with BCD_TEXT_VERBOSE in flags.
+ * Returns: a static string, or buf (BCD_GUID_STRLEN bytes) holding the GUID.
+ */
+BCDKIT_API const char *bcd_store_id_text(bcd_store_t *s, const bcd_guid_t *id, unsigned flags,
+					 char *buf);
 
 #ifdef __cplusplus
 }

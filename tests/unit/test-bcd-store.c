@@ -17,6 +17,7 @@
 
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
+#include "bcdedit-enum.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
 
@@ -162,7 +163,7 @@ START_TEST(install_media_quirks)
 	if (access(p, R_OK) != 0)
 		return;
 	ck_assert_msg(bcd_store_open(&s, p, 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(bcd_store_enum(s, BCD_ENUM_ALL, NULL, NULL, 0, &text), 0);
+	ck_assert_int_eq(bcdedit_enum(s, p, ENUM_ALL, NULL, NULL, 0, &text), 0);
 	ck_assert_ptr_nonnull(strstr(text, "\ntimeout                 30\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\nbaudrate                115200\n"));
 	free(text);

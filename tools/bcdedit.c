@@ -557,8 +557,8 @@ do_settings(struct bcdedit_args *a)
 	    !bcdedit_find_setting(a->cmd->settings, a->words[0])) {
 		/* The first word is the connection type. */
 		net = strcasecmp(a->words[0], "net") == 0;
-		if (strcmp(a->cmd->name, "eventsettings") == 0 && !net)
-			bcdedit_usage_error("/eventsettings takes NET only, not '%s'", a->words[0]);
+		if ((a->cmd->flags & CMD_NET_ONLY) && !net)
+			bcdedit_usage_error("/%s takes NET only, not '%s'", a->cmd->name, a->words[0]);
 		rc = set_value(&id, a->cmd->element, a->words[i++]);
 	}
 	for (; i < a->nwords && rc == 0; i++)
@@ -597,7 +597,7 @@ static const struct bcdedit_cmd commands[] = {
 	{ .name = "sysstore", .run = do_refused, .shape = SHAPE_WORDS, .flags = CMD_NOSTORE,
 	  .msg = MSG_OFFLINE, .synopsis = "DEVICE",
 	  .summary = "there is no system store offline; name the store with --store FILE" },
-	{ .name = "enum", .run = do_enum, .flags = CMD_STORE, .msg = MSG_ENUM,
+	{ .name = "enum", .run = do_enum, .flags = CMD_STORE | CMD_DEFAULT, .msg = MSG_ENUM,
 	  .synopsis = "[ACTIVE|FIRMWARE|BOOTAPP|BOOTMGR|OSLOADER|RESUME|INHERIT|ALL|ID] [/v]",
 	  .summary = "list entries (the default command)" },
 	{ .name = "copy", .run = do_copy, .shape = SHAPE_ONE, .flags = RW, .msg = MSG_COPY,
@@ -658,7 +658,7 @@ static const struct bcdedit_cmd commands[] = {
 	  .target = "{hypervisorsettings}", .element = "hypervisordebugtype", .settings = bcdedit_hv_keys,
 	  .synopsis = "[SERIAL|1394|NET] [KEY:VALUE...] [NODHCP] [NEWKEY]",
 	  .summary = "show or set the hypervisor debugger settings" },
-	{ .name = "eventsettings", .run = do_settings, .flags = RW, .msg = MSG_SET,
+	{ .name = "eventsettings", .run = do_settings, .flags = RW | CMD_NET_ONLY, .msg = MSG_SET,
 	  .target = "{eventsettings}", .element = "debugtype", .settings = bcdedit_dbg_keys,
 	  .synopsis = "[NET [HOSTIP:IP] [PORT:PORT] [KEY:KEY] [NODHCP] [NEWKEY] [BUSPARAMS:B.D.F]]",
 	  .summary = "show or set the remote event logging settings" },
@@ -746,7 +746,7 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strcasecmp(argv[i], "--json") == 0 || strcasecmp(argv[i], "/json") == 0)
 			bcdedit_msg_json(true);
-	bcdedit_parse_args(&a, argc, argv, commands, N_COMMANDS, "enum", usage);
+	bcdedit_parse_args(&a, argc, argv, commands, N_COMMANDS, usage);
 	cur = a.cmd;
 	store_path = a.store;
 	if (!a.store && !(a.cmd->flags & CMD_NOSTORE))

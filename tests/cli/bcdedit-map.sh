@@ -34,6 +34,8 @@ expect_exit 0 B /create {bootmgr} /d x
 expect_exit 0 B --map "S:=$TMP/mbr.img:1" /set {bootmgr} device partition=S:
 [ "$(dev)" = "partition=mbr:cafe0042:1048576" ] || fail "MBR primary: $(dev)"
 [ "$(dev --map "S:=$TMP/mbr.img:1")" = "partition=S:" ] || fail "letter back"
+# The option table's --NAME=VALUE spelling (case-insensitive, as every option).
+[ "$(dev "--MAP=S:=$TMP/mbr.img:1")" = "partition=S:" ] || fail "--map=: $(dev "--MAP=S:=$TMP/mbr.img:1")"
 [ "$(dev --map "T:=$TMP/mbr.img:5")" = "partition=mbr:cafe0042:1048576" ] || fail "other letter"
 expect_exit 0 B --map "L:=$TMP/mbr.img:5" /set {bootmgr} device partition=L:
 [ "$(dev)" = "partition=mbr:cafe0042:$((32768 * 512))" ] || fail "MBR logical: $(dev)"

@@ -10,37 +10,20 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
 #include "bcdkit/bcd.h"
 #include "bcdedit-cli.h"
 #include "bcdedit-msg.h"
+#include "tool-opts.h"
 #include "tool-util.h"
-
-/* The option name of a word ("/Store" -> "store"), or NULL for a plain word. */
-static const char *
-optname(const char *w)
-{
-	if (w[0] == '-' && w[1] == '-' && w[2])
-		return w + 2;
-	if ((w[0] == '/' || w[0] == '-') && w[1])
-		return w + 1;
-	return NULL;
-}
-
-static bool
-is_opt(const char *w, const char *name)
-{
-	const char *o = optname(w);
-
-	return o && strcasecmp(o, name) == 0;
-}
 
 static const struct bcdedit_cmd *
 find_command(const char *w, const struct bcdedit_cmd *cmds, size_t n)
 {
-	const char *o = optname(w);
+	const char *o = tool_optname(w);
 	size_t i;
 
 	if (!o)
@@ -51,17 +34,20 @@ find_command(const char *w, const struct bcdedit_cmd *cmds, size_t n)
 	return NULL;
 }
 
-static const char *
-need_arg(int argc, char **argv, int *i, const char *opt)
+static void
+set_help(void *dst, const struct tool_opt *o, const char *arg)
 {
-	if (*i + 1 >= argc)
-		bcdedit_usage_error("option '%s' requires an argument", opt);
-	return argv[++*i];
+	(void)o;
+	(void)arg;
+	((struct bcdedit_args *)dst)->help();
 }
 
 static void
-add_map(struct bcdedit_args *a, const char *spec)
+add_map(void *dst, const struct tool_opt *o, const char *spec)
 {
+	struct bcdedit_args *a = dst;
+
+	(void)o;
 	if (a->nmaps >= sizeof(a->maps) / sizeof(a->maps[0]))
 		bcdedit_usage_error("too many --map options");
 	a->maps[a->nmaps++] = spec;
@@ -70,8 +56,11 @@ add_map(struct bcdedit_args *a, const char *spec)
 /* --commit auto|logged|rewrite: how the store's change is written
  * (BCD_OPEN_COMMIT_*; auto leaves the hive engine's rule). */
 static void
-set_commit(struct bcdedit_args *a, const char *w)
+set_commit(void *dst, const struct tool_opt *o, const char *w)
 {
+	struct bcdedit_args *a = dst;
+
+	(void)o;
 	if (strcasecmp(w, "logged") == 0)
 		a->commit = BCD_OPEN_COMMIT_LOGGED;
 	else if (strcasecmp(w, "rewrite") == 0)
@@ -82,81 +71,59 @@ set_commit(struct bcdedit_args *a, const char *w)
 		bcdedit_usage_error("--commit must be auto, logged or rewrite");
 }
 
-/* Options that may appear anywhere; true when w was one (args consumed). */
-static bool
-global_option(struct bcdedit_args *a, int argc, char **argv, int *i, void (*help)(void))
-{
-	const char *w = argv[*i];
+#define FIELD(f) .off = offsetof(struct bcdedit_args, f)
 
-	if (strcmp(w, "-h") == 0 || is_opt(w, "help"))
-		help();
-	if (strcmp(w, "-V") == 0 || is_opt(w, "version"))
-		tool_version();
-	if (is_opt(w, "store"))
-		a->store = need_arg(argc, argv, i, w);
-	else if (is_opt(w, "map"))
-		add_map(a, need_arg(argc, argv, i, w));
-	else if (strncasecmp(w, "--map=", 6) == 0)
-		add_map(a, w + 6);
-	else if (is_opt(w, "current"))
-		a->current = need_arg(argc, argv, i, w);
-	else if (is_opt(w, "commit"))
-		set_commit(a, need_arg(argc, argv, i, w));
-	else if (is_opt(w, "json"))
-		a->json = true;
-	else if (is_opt(w, "v"))
-		a->verbose = true;
-	else
-		return false;
-	return true;
+/* Options that may appear anywhere, before the command too. */
+static const struct tool_opt global_opts[] = {
+	{ .name = "help", .word = "-h", .set = set_help },
+	{ .name = "version", .word = "-V", .set = tool_opt_version },
+	{ .name = "store", .arg = OPT_ONE, FIELD(store) },
+	{ .name = "map", .arg = OPT_ONE, .flags = OPT_EQ, .set = add_map },
+	{ .name = "current", .arg = OPT_ONE, FIELD(current) },
+	{ .name = "commit", .arg = OPT_ONE, .set = set_commit },
+	{ .name = "json", FIELD(json) },
+	{ .name = "v", FIELD(verbose) },
+};
+
+/* /inherit [APPTYPE] */
+static void
+set_inherit(void *dst, const struct tool_opt *o, const char *type)
+{
+	struct bcdedit_args *a = dst;
+
+	(void)o;
+	a->inherit = true;
+	if (type)
+		a->inherit_type = type;
 }
 
 static void
-set_listmode(struct bcdedit_args *a, int mode)
+set_listmode(void *dst, const struct tool_opt *o, const char *arg)
 {
-	a->listmode = mode;
+	struct bcdedit_args *a = dst;
+
+	(void)arg;
+	a->listmode = (int)o->val;
 	a->listmode_given = true;
 }
 
-/* Options of the commands themselves. */
-static bool
-command_option(struct bcdedit_args *a, int argc, char **argv, int *i)
-{
-	const char *w = argv[*i];
-
-	if (is_opt(w, "d")) {
-		a->desc = need_arg(argc, argv, i, w);
-	} else if (is_opt(w, "application")) {
-		a->app = need_arg(argc, argv, i, w);
-	} else if (is_opt(w, "inherit")) {
-		a->inherit = true;
-		if (*i + 1 < argc && !optname(argv[*i + 1]))
-			a->inherit_type = argv[++*i];
-	} else if (is_opt(w, "device")) {
-		a->device = true;
-	} else if (is_opt(w, "f")) {
-		a->force = true;
-	} else if (is_opt(w, "clean")) {
-		a->clean = true;
-	} else if (is_opt(w, "cleanup")) {
-		a->cleanup = true;
-	} else if (is_opt(w, "nocleanup")) {
-		a->nocleanup = true;
-	} else if (is_opt(w, "start")) {
-		a->start = need_arg(argc, argv, i, w);
-	} else if (is_opt(w, "noumex")) {
-		a->noumex = true;
-	} else if (is_opt(w, "addfirst")) {
-		set_listmode(a, BCD_LIST_ADDFIRST);
-	} else if (is_opt(w, "addlast")) {
-		set_listmode(a, BCD_LIST_ADDLAST);
-	} else if (is_opt(w, "remove")) {
-		set_listmode(a, BCD_LIST_REMOVE);
-	} else {
-		return false;
-	}
-	return true;
-}
+/* Options of the commands themselves, after the command's name. */
+static const struct tool_opt command_opts[] = {
+	{ .name = "d", .arg = OPT_ONE, FIELD(desc) },
+	{ .name = "application", .arg = OPT_ONE, FIELD(app) },
+	{ .name = "inherit", .arg = OPT_IF_WORD, .set = set_inherit },
+	{ .name = "device", FIELD(device) },
+	{ .name = "f", FIELD(force) },
+	{ .name = "clean", FIELD(clean) },
+	{ .name = "cleanup", FIELD(cleanup) },
+	{ .name = "nocleanup", FIELD(nocleanup) },
+	{ .name = "start", .arg = OPT_ONE, FIELD(start) },
+	{ .name = "noumex", FIELD(noumex) },
+	{ .name = "addfirst", .set = set_listmode, .val = BCD_LIST_ADDFIRST },
+	{ .name = "addlast", .set = set_listmode, .val = BCD_LIST_ADDLAST },
+	{ .name = "remove", .set = set_listmode, .val = BCD_LIST_REMOVE },
+};
+#define N(t) (sizeof(t) / sizeof((t)[0]))
 
 static void
 add_word(struct bcdedit_args *a, const char *w)
@@ -196,18 +163,18 @@ take_literal(struct bcdedit_args *a, int argc, char **argv, int *i)
 
 void
 bcdedit_parse_args(struct bcdedit_args *a, int argc, char **argv,
-		   const struct bcdedit_cmd *cmds, size_t n, const char *dflt,
-		   void (*help)(void))
+		   const struct bcdedit_cmd *cmds, size_t n, void (*help)(void))
 {
 	int i;
 
 	memset(a, 0, sizeof(*a));
 	a->listmode = BCD_LIST_SET;
+	a->help = help;
 	for (i = 1; i < argc; i++) {
 		const char *w = argv[i];
 		const struct bcdedit_cmd *c;
 
-		if (global_option(a, argc, argv, &i, help))
+		if (tool_opt_take(global_opts, N(global_opts), a, argc, argv, &i, bcdedit_usage_error))
 			continue;
 		c = find_command(w, cmds, n);
 		if (c && !a->cmd) {
@@ -216,17 +183,19 @@ bcdedit_parse_args(struct bcdedit_args *a, int argc, char **argv,
 			take_literal(a, argc, argv, &i);
 			continue;
 		}
-		if (a->cmd && command_option(a, argc, argv, &i))
+		if (a->cmd && tool_opt_take(command_opts, N(command_opts), a, argc, argv, &i,
+					    bcdedit_usage_error))
 			continue;
-		if (optname(w) && w[0] != '{')
+		if (tool_optname(w) && w[0] != '{')
 			bcdedit_usage_error("unknown option '%s'", w);
 		if (!a->cmd)
 			bcdedit_usage_error("unexpected argument '%s'", w);
 		add_word(a, w);
 	}
+	/* No command: the row marked as the default. */
 	for (i = 0; !a->cmd && (size_t)i < n; i++)
-		if (strcmp(cmds[i].name, dflt) == 0) {
+		if (cmds[i].flags & CMD_DEFAULT) {
 			a->cmd = &cmds[i];
-			a->cmdname = dflt;
+			a->cmdname = cmds[i].name;
 		}
 }

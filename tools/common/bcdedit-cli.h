@@ -34,6 +34,8 @@ enum {
 	CMD_WRITE = 1 << 1,     /* ... for writing */
 	CMD_PATH = 1 << 2,      /* needs the --store file name, not an open store */
 	CMD_NOSTORE = 1 << 3,   /* runs without --store */
+	CMD_DEFAULT = 1 << 4,   /* runs when no command is given */
+	CMD_NET_ONLY = 1 << 5,  /* settings: the connection type, if given, is NET */
 };
 
 struct bcdedit_cmd {
@@ -69,16 +71,18 @@ struct bcdedit_args {
 	bool listmode_given;
 	const char *start;                      /* /start POLICY (/dbgsettings) */
 	bool noumex;                            /* /noumex (/dbgsettings) */
+	void (*help)(void);                     /* -h, --help */
 };
 
 /*
- * Fill a from argv using the command table (n rows); the row named dflt
- * runs when no command is given.  help() is called for -h, --help and /?.
- * Usage errors exit through tool_usage_error().
+ * Fill a from argv using the command table (n rows); the row flagged
+ * CMD_DEFAULT runs when no command is given.  help() is called for -h and
+ * --help.  The options are the rows of the option tables in
+ * bcdedit-args.c (tool-opts.h).  Usage errors exit through
+ * bcdedit_usage_error().
  */
 void bcdedit_parse_args(struct bcdedit_args *a, int argc, char **argv,
-			const struct bcdedit_cmd *cmds, size_t n, const char *dflt,
-			void (*help)(void));
+			const struct bcdedit_cmd *cmds, size_t n, void (*help)(void));
 
 /* A word KEY:value (or a bare flag word) of a settings command and the
  * element it sets (bcdedit-settings.c). */

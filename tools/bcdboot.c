@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "bcdkit/disk.h"
 #include "bcdkit/hive.h"
 #include "bcdboot-cli.h"
+#include "tool-opts.h"
 #include "tool-util.h"
 
 static void
@@ -62,60 +64,22 @@ usage(FILE *f)
 		tool_name);
 }
 
-static const char *
-optname(const char *w)
+static void
+set_help(void *dst, const struct tool_opt *o, const char *arg)
 {
-	if (w[0] == '-' && w[1] == '-' && w[2])
-		return w + 2;
-	if ((w[0] == '/' || w[0] == '-') && w[1])
-		return w + 1;
-	return NULL;
-}
-
-static bool
-is_opt(const char *w, const char *name)
-{
-	const char *o = optname(w);
-
-	return o && strcasecmp(o, name) == 0;
-}
-
-static const char *
-need_arg(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		tool_usage_error("option '%s' requires an argument", argv[*i]);
-	return argv[++*i];
-}
-
-static bool
-flag_option(struct bcdboot_args *a, const char *w)
-{
-	static const struct { const char *name; unsigned bit; } flags[] = {
-		{ "d", BCD_BOOT_KEEP_DEFAULT }, { "c", BCD_BOOT_CLEAN },
-		{ "bcdclean", BCD_BOOT_CLEAN }, { "addlast", BCD_BOOT_ADDLAST },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (is_opt(w, flags[i].name)) {
-			a->flags |= flags[i].bit;
-			return true;
-		}
-	if (is_opt(w, "p"))
-		a->preserve = true;
-	else if (is_opt(w, "v"))
-		a->verbose = true;
-	else if (is_opt(w, "no-bootcode"))
-		a->no_bootcode = true;
-	else
-		return false;
-	return true;
+	(void)dst;
+	(void)o;
+	(void)arg;
+	usage(stdout);
+	exit(EXIT_OK);
 }
 
 static void
-parse_firmware(struct bcdboot_args *a, const char *v)
+set_firmware(void *dst, const struct tool_opt *o, const char *v)
 {
+	struct bcdboot_args *a = dst;
+
+	(void)o;
 	if (strcasecmp(v, "BIOS") == 0)
 		a->firmware = FW_BIOS;
 	else if (strcasecmp(v, "UEFI") == 0)
@@ -126,36 +90,45 @@ parse_firmware(struct bcdboot_args *a, const char *v)
 		tool_usage_error("/f takes BIOS, UEFI or ALL, not '%s'", v);
 }
 
-static bool
-value_option(struct bcdboot_args *a, int argc, char **argv, int *i)
+/* /m [{id}] */
+static void
+set_merge(void *dst, const struct tool_opt *o, const char *id)
 {
-	const char *w = argv[*i];
+	struct bcdboot_args *a = dst;
 
-	if (is_opt(w, "s"))
-		a->target = need_arg(argc, argv, i);
-	else if (is_opt(w, "f"))
-		parse_firmware(a, need_arg(argc, argv, i));
-	else if (is_opt(w, "l"))
-		a->locale = need_arg(argc, argv, i);
-	else if (is_opt(w, "os-device"))
-		a->os_device = need_arg(argc, argv, i);
-	else if (is_opt(w, "system-device"))
-		a->system_device = need_arg(argc, argv, i);
-	else if (is_opt(w, "host"))
-		a->host = need_arg(argc, argv, i);
-	else if (is_opt(w, "vbr-from"))
-		a->vbr_from = need_arg(argc, argv, i);
-	else if (is_opt(w, "m")) {
-		a->flags |= BCD_BOOT_MERGE;
-		if (*i + 1 < argc && argv[*i + 1][0] == '{') {
-			if (bcd_guid_parse(argv[++*i], &a->merge_id) < 0)
-				tool_usage_error("/m: '%s' is not a GUID", argv[*i]);
-			a->has_merge_id = true;
-		}
-	} else
-		return false;
-	return true;
+	(void)o;
+	a->flags |= BCD_BOOT_MERGE;
+	if (!id)
+		return;
+	if (bcd_guid_parse(id, &a->merge_id) < 0)
+		tool_usage_error("/m: '%s' is not a GUID", id);
+	a->has_merge_id = true;
 }
+
+#define FIELD(f) .off = offsetof(struct bcdboot_args, f)
+#define FLAG(bit) .set = tool_opt_bits, FIELD(flags), .val = (bit)
+
+/* One row per option (tool-opts.h); WINDIR is the one plain word. */
+static const struct tool_opt options[] = {
+	{ .name = "help", .word = "-h", .set = set_help },
+	{ .word = "/?", .set = set_help },
+	{ .name = "version", .word = "-V", .set = tool_opt_version },
+	{ .name = "d", FLAG(BCD_BOOT_KEEP_DEFAULT) },
+	{ .name = "c", FLAG(BCD_BOOT_CLEAN) },
+	{ .name = "bcdclean", FLAG(BCD_BOOT_CLEAN) },
+	{ .name = "addlast", FLAG(BCD_BOOT_ADDLAST) },
+	{ .name = "p", FIELD(preserve) },
+	{ .name = "v", FIELD(verbose) },
+	{ .name = "no-bootcode", FIELD(no_bootcode) },
+	{ .name = "s", .arg = OPT_ONE, FIELD(target) },
+	{ .name = "f", .arg = OPT_ONE, .set = set_firmware },
+	{ .name = "l", .arg = OPT_ONE, FIELD(locale) },
+	{ .name = "os-device", .arg = OPT_ONE, FIELD(os_device) },
+	{ .name = "system-device", .arg = OPT_ONE, FIELD(system_device) },
+	{ .name = "host", .arg = OPT_ONE, FIELD(host) },
+	{ .name = "vbr-from", .arg = OPT_ONE, FIELD(vbr_from) },
+	{ .name = "m", .arg = OPT_IF_ID, .set = set_merge },
+};
 
 static void
 parse_args(struct bcdboot_args *a, int argc, char **argv)
@@ -166,16 +139,11 @@ parse_args(struct bcdboot_args *a, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *w = argv[i];
 
-		if (strcmp(w, "-h") == 0 || is_opt(w, "help") || strcmp(w, "/?") == 0) {
-			usage(stdout);
-			exit(EXIT_OK);
-		}
-		if (strcmp(w, "-V") == 0 || is_opt(w, "version"))
-			tool_version();
-		if (flag_option(a, w) || value_option(a, argc, argv, &i))
+		if (tool_opt_take(options, sizeof(options) / sizeof(options[0]), a, argc, argv, &i,
+				  tool_usage_error))
 			continue;
 		/* WINDIR may look like an option ("/mnt/win/Windows"). */
-		if (!a->windir && (!optname(w) || w[0] == '/')) {
+		if (!a->windir && (!tool_optname(w) || w[0] == '/')) {
 			a->windir = w;
 			continue;
 		}

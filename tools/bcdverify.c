@@ -9,8 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,7 @@
 #include "bcdverify-cli.h"
 #include "image-file.h"
 #include "image-path.h"
+#include "tool-opts.h"
 #include "tool-util.h"
 
 #define MAX_ITEMS 64
@@ -93,71 +94,90 @@ struct opts {
 };
 
 static void
+set_help(void *dst, const struct tool_opt *t, const char *arg)
+{
+	(void)dst;
+	(void)t;
+	(void)arg;
+	usage(stdout);
+	exit(0);
+}
+
+/* --store and --disk: one more item of the list at t->off. */
+static void
+add_item(void *dst, const struct tool_opt *t, const char *arg)
+{
+	struct opts *o = dst;
+	const char **v = t->off == offsetof(struct opts, stores) ? o->stores : o->disks;
+	size_t *n = v == o->stores ? &o->nstores : &o->ndisks;
+
+	if (*n == MAX_ITEMS)
+		usage_error("at most %d of --store and of --disk", MAX_ITEMS);
+	v[(*n)++] = arg;
+}
+
+static void
+set_fix_devices(void *dst, const struct tool_opt *t, const char *arg)
+{
+	struct opts *o = dst;
+
+	(void)t;
+	if (!strcmp(arg, "retarget"))
+		o->device_repair = BCD_DEVFIX_RETARGET;
+	else if (!strcmp(arg, "locate"))
+		o->device_repair = BCD_DEVFIX_LOCATE;
+	else if (!strcmp(arg, "boot"))
+		o->device_repair = BCD_DEVFIX_BOOT;
+	else
+		usage_error("--fix-devices takes retarget, locate or boot, not '%s'", arg);
+	o->fix_devices_given = true;
+}
+
+static void
+set_fail_on(void *dst, const struct tool_opt *t, const char *arg)
+{
+	struct opts *o = dst;
+
+	(void)t;
+	if (!strcmp(arg, "info"))
+		o->fail_on = BCD_SEV_INFO;
+	else if (!strcmp(arg, "warning"))
+		o->fail_on = BCD_SEV_WARNING;
+	else if (!strcmp(arg, "error"))
+		o->fail_on = BCD_SEV_ERROR;
+	else
+		usage_error("--fail-on takes info, warning or error, not '%s'", arg);
+}
+
+#define FIELD(f) .off = offsetof(struct opts, f)
+
+/* One row per option (tool-opts.h), read as GNU options. */
+static const struct tool_opt options[] = {
+	{ .name = "store", .arg = OPT_ONE, .set = add_item, FIELD(stores) },
+	{ .name = "disk", .arg = OPT_ONE, .set = add_item, FIELD(disks) },
+	{ .name = "json", FIELD(json) },
+	{ .name = "junit", .arg = OPT_ONE, FIELD(junit) },
+	{ .name = "fail-on", .arg = OPT_ONE, .set = set_fail_on },
+	{ .name = "fix", FIELD(fix) },
+	{ .name = "dry-run", FIELD(dry_run) },
+	{ .name = "backup", FIELD(backup) },
+	{ .name = "fix-devices", .arg = OPT_ONE, .set = set_fix_devices },
+	{ .name = "help", .short_name = 'h', .set = set_help },
+	{ .name = "version", .short_name = 'V', .set = tool_opt_version },
+};
+
+static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-		{ "store", required_argument, NULL, 's' }, { "disk", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' }, { "junit", required_argument, NULL, 'J' },
-		{ "fail-on", required_argument, NULL, 'F' }, { "fix", no_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' }, { "backup", no_argument, NULL, 'b' },
-		{ "fix-devices", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int i;
 
 	memset(o, 0, sizeof(*o));
 	o->fail_on = BCD_SEV_ERROR;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-		case 'd':
-			if ((c == 's' ? o->nstores : o->ndisks) == MAX_ITEMS)
-				usage_error("at most %d of --store and of --disk", MAX_ITEMS);
-			if (c == 's')
-				o->stores[o->nstores++] = optarg;
-			else
-				o->disks[o->ndisks++] = optarg;
-			break;
-		case 'j': o->json = true; break;
-		case 'J': o->junit = optarg; break;
-		case 'f': o->fix = true; break;
-		case 'n': o->dry_run = true; break;
-		case 'b': o->backup = true; break;
-		case 'D':
-			if (!strcmp(optarg, "retarget"))
-				o->device_repair = BCD_DEVFIX_RETARGET;
-			else if (!strcmp(optarg, "locate"))
-				o->device_repair = BCD_DEVFIX_LOCATE;
-			else if (!strcmp(optarg, "boot"))
-				o->device_repair = BCD_DEVFIX_BOOT;
-			else
-				usage_error("--fix-devices takes retarget, locate or boot, not '%s'", optarg);
-			o->fix_devices_given = true;
-			break;
-		case 'F':
-			if (!strcmp(optarg, "info"))
-				o->fail_on = BCD_SEV_INFO;
-			else if (!strcmp(optarg, "warning"))
-				o->fail_on = BCD_SEV_WARNING;
-			else if (!strcmp(optarg, "error"))
-				o->fail_on = BCD_SEV_ERROR;
-			else
-				usage_error("--fail-on takes info, warning or error, not '%s'", optarg);
-			break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': tool_version();
-		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	i = tool_opt_getopt(options, sizeof(options) / sizeof(options[0]), o, argc, argv,
+			    usage_error);
 	/* Operands are disks, as "fsck DEVICE" takes them. */
-	for (; optind < argc; optind++) {
-		if (o->ndisks == MAX_ITEMS)
-			usage_error("at most %d of --store and of --disk", MAX_ITEMS);
-		o->disks[o->ndisks++] = argv[optind];
-	}
+	for (; i < argc; i++)
+		add_item(o, &options[1], argv[i]);
 	if ((o->dry_run || o->backup || o->fix_devices_given) && !o->fix)
 		usage_error("--dry-run, --backup and --fix-devices go with --fix");
 	if (o->dry_run && o->backup)

@@ -1,29 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the bcdboot end-to-end tests (sourced, not run).
-set -eu
+# On top of the helpers of every end-to-end test (lib.sh: TMP, fail, skip,
+# need, need_ntfs, need_wimlib, expect_exit).
+. "$top_srcdir/tests/cli/lib.sh"
 CHECK="python3 $top_srcdir/tests/cli/bcdboot-check.py"
-TMP=$(mktemp -d)
-. "$top_srcdir/tests/cli/json-capture.sh"
 BCDBOOT=$(bk_tool bcdboot)
 BCDEDIT=$(bk_tool bcdedit)
-HIVETOOL=$(bk_tool hivetool)
 VHDTOOL=$(bk_tool vhdtool)
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
-need() { command -v "$1" >/dev/null 2>&1 || skip "$1 not installed"; }
-# Skip in a build configured --without-ntfs-3g / --without-wimlib (as lib.sh).
-need_ntfs() { grep -q '^#define HAVE_NTFS3G 1' "$top_builddir/config.h" || skip "built without NTFS support"; }
-need_wimlib() { grep -q '^#define HAVE_WIMLIB 1' "$top_builddir/config.h" || skip "built without wimlib"; }
-
-expect_exit() {
-	want=$1; shift
-	set +e
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	got=$?
-	set -e
-	[ "$got" = "$want" ] || { cat "$TMP/out" "$TMP/err" >&2; fail "'$*' exited $got, expected $want"; }
-}
 
 # mk_windows DIR [PRODUCTNAME]: a synthetic Windows tree (not Microsoft's
 # files: each "binary" is a line of text saying what it stands for) with

@@ -1,24 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the bcdedit end-to-end tests (sourced, not run).
-set -eu
-TMP=$(mktemp -d)
-. "$top_srcdir/tests/cli/json-capture.sh"
+# On top of the helpers of every end-to-end test (lib.sh: TMP, fail, skip,
+# need, expect_exit).
+. "$top_srcdir/tests/cli/lib.sh"
 BCDEDIT=$(bk_tool bcdedit)
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
+# The BCD stores of the corpus.
 need_corpus() { [ -d "${BK_CORPUS:-/nonexistent}/bcd" ] || skip "corpus not found at ${BK_CORPUS:-?}"; }
-need() { command -v "$1" >/dev/null 2>&1 || skip "$1 not installed"; }
-
-# expect_exit CODE CMD...: run CMD, fail unless it exits with CODE.
-expect_exit() {
-	want=$1; shift
-	set +e
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	got=$?
-	set -e
-	[ "$got" = "$want" ] || { cat "$TMP/out" "$TMP/err" >&2; fail "'$*' exited $got, expected $want"; }
-}
 
 # corpus_copy NAME: a writable copy of a corpus store in $TMP, path printed.
 corpus_copy() {

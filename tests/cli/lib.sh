@@ -13,6 +13,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 need_ntfs() { grep -q '^#define HAVE_NTFS3G 1' "$top_builddir/config.h" || skip "built without NTFS support"; }
 need_wimlib() { grep -q '^#define HAVE_WIMLIB 1' "$top_builddir/config.h" || skip "built without wimlib"; }
 need_corpus() { [ -d "${BK_CORPUS:-/nonexistent}" ] || skip "corpus not found at ${BK_CORPUS:-?}"; }
+need() { command -v "$1" >/dev/null 2>&1 || skip "$1 not installed"; }
 
 # expect_exit CODE CMD...: run CMD, fail unless it exits with CODE.
 expect_exit() {

@@ -30,20 +30,19 @@
 
 static bcd_store_t *store;
 static bcd_devmap_t *map;
-static const char *store_path;
-static const struct bcdedit_cmd *cur;   /* the command being run */
-static int pending = -1;                /* the message of a failure, when not cur's */
+static const struct bcdedit_args *cmdline; /* the command line being run */
+static int pending = -1;                /* the message of a failure, when not the command's */
 
 /* Report a failure with the message of the command (or pending) and the store's detail. */
 static int
 fail(int rc)
 {
-	int msg = pending >= 0 ? pending : cur->msg;
+	int msg = pending >= 0 ? pending : cmdline->cmd->msg;
 
 	/* Deep allocation failures return the bare code: the store's detail
 	 * may then be an older one (a tolerated "not set"). */
 	if (store && rc == -BK_ENOMEM)
-		return bcdedit_fail(msg, rc, "%s: %s", store_path, bcd_strerror(rc));
+		return bcdedit_fail(msg, rc, "%s: %s", cmdline->store, bcd_strerror(rc));
 	return bcdedit_fail(msg, rc, "%s", store ? bcd_last_error(store) : bcd_strerror(rc));
 }
 
@@ -143,7 +142,7 @@ do_enum(struct bcdedit_args *a)
 			filter = ENUM_ID;
 		}
 	}
-	rc = bcdedit_enum(store, store_path, filter, &id, map,
+	rc = bcdedit_enum(store, a->store, filter, &id, map,
 			    (a->verbose ? ENUM_V : 0) | (a->json ? ENUM_JSON : 0), &text);
 	if (rc < 0)
 		return fail(rc);
@@ -470,7 +469,7 @@ do_import(struct bcdedit_args *a)
 	if (a->clean)
 		fprintf(stderr, "%s: note: /import /clean: offline there are no firmware NVRAM "
 			"boot entries to remove\n", tool_name);
-	rc = tool_store_import(store_path, a->words[0], eb, sizeof(eb));
+	rc = tool_store_import(a->store, a->words[0], eb, sizeof(eb));
 	if (rc < 0 && access(a->words[0], F_OK) != 0 && errno == ENOENT)
 		rc = -BK_ENOTFOUND;
 	if (rc < 0)
@@ -505,7 +504,7 @@ show_settings(struct bcdedit_args *a, const bcd_guid_t *id)
 	char *text = NULL, *p;
 	int rc, skip;
 
-	rc = bcdedit_enum(store, store_path, ENUM_ID, id, map,
+	rc = bcdedit_enum(store, a->store, ENUM_ID, id, map,
 			    (a->verbose ? ENUM_V : 0) | (a->json ? ENUM_JSON : 0), &text);
 	if (rc < 0)
 		return fail(rc);
@@ -747,8 +746,7 @@ main(int argc, char **argv)
 		if (strcasecmp(argv[i], "--json") == 0 || strcasecmp(argv[i], "/json") == 0)
 			bcdedit_msg_json(true);
 	bcdedit_parse_args(&a, argc, argv, commands, N_COMMANDS, usage);
-	cur = a.cmd;
-	store_path = a.store;
+	cmdline = &a;
 	if (!a.store && !(a.cmd->flags & CMD_NOSTORE))
 		bcdedit_usage_error("no store given (use --store FILE: there is no system store offline)");
 	if (!(a.cmd->flags & CMD_STORE))

@@ -177,7 +177,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			    usage_error);
 	/* Operands are disks, as "fsck DEVICE" takes them. */
 	for (; i < argc; i++)
-		add_item(o, &options[1], argv[i]);
+		add_item(o, &(const struct tool_opt){ FIELD(disks) }, argv[i]);
 	if ((o->dry_run || o->backup || o->fix_devices_given) && !o->fix)
 		usage_error("--dry-run, --backup and --fix-devices go with --fix");
 	if (o->dry_run && o->backup)

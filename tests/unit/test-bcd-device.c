@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
@@ -455,17 +456,9 @@ main(void)
 	int nf;
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, boot_and_partitions);
-	tcase_add_test(tc, file_and_ramdisk);
-	tcase_add_test(tc, locate_and_vhd);
-	tcase_add_test(tc, resolved_vhd_partition);
-	tcase_add_test(tc, text_roundtrip);
-	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, unknown_layouts);
-	tcase_add_test(tc, map_images);
-	tcase_add_test(tc, corpus);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
@@ -270,12 +271,9 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, create_and_edit);
-	tcase_add_test(tc, valueless_element);
-	tcase_add_test(tc, install_media_quirks);
-	tcase_add_test(tc, out_of_memory);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

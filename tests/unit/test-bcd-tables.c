@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 
 START_TEST(guid_text)
@@ -194,15 +195,9 @@ main(void)
 	SRunner *sr;
 	int nf;
 
-	tcase_add_test(tc, guid_text);
-	tcase_add_test(tc, guid_random);
-	tcase_add_test(tc, aliases);
-	tcase_add_test(tc, headers);
-	tcase_add_test(tc, element_names);
-	tcase_add_test(tc, enum_names);
-	tcase_add_test(tc, app_types);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
@@ -196,14 +197,9 @@ main(void)
 	SRunner *sr;
 	int nf;
 
-	tcase_add_test(tc, integers);
-	tcase_add_test(tc, booleans);
-	tcase_add_test(tc, strings);
-	tcase_add_test(tc, objects);
-	tcase_add_test(tc, intlists);
-	tcase_add_test(tc, out_of_memory);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd-boot.h"
 #include "bcdkit/bcd-verify.h"
 
@@ -170,11 +171,7 @@ suite(void)
 	TCase *t = tcase_create("checks");
 
 	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, complete_store_is_clean);
-	tcase_add_test(t, deleted_resume_object);
-	tcase_add_test(t, duplicate_in_displayorder);
-	tcase_add_test(t, missing_default);
-	tcase_add_test(t, wrong_type_reference);
+	bk_tcase_add_tests(t, NULL);
 	suite_add_tcase(s, t);
 	return s;
 }
@@ -182,7 +179,7 @@ suite(void)
 int
 main(void)
 {
-	SRunner *r = srunner_create(suite());
+	SRunner *r = bk_srunner_create(suite());
 	int failed;
 
 	srunner_run_all(r, CK_NORMAL);

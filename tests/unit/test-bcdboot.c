@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd-boot.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
@@ -294,12 +295,7 @@ suite(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, vhd_device_is_windows_layout);
-	tcase_add_test(tc, objects_and_links);
-	tcase_add_test(tc, rebuild_keeps_guids);
-	tcase_add_test(tc, bad_params);
-	tcase_add_test(tc, corpus_template);
-	tcase_add_test(tc, allocation_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -307,7 +303,7 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr = bk_srunner_create(suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

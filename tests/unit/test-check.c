@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/hive.h"
 #include "mkbighive-build.h"
 
@@ -335,18 +336,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, test_clean);
-	tcase_add_test(tc, test_hash);
-	tcase_add_test(tc, test_order);
-	tcase_add_test(tc, test_order_across_ri);
-	tcase_add_test(tc, test_shared_and_duplicate);
-	tcase_add_test(tc, test_key_fields);
-	tcase_add_test(tc, test_sk_refcount);
-	tcase_add_test(tc, test_value_shared);
-	tcase_add_test(tc, test_db_segments);
-	tcase_add_test(tc, test_callback_stops);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

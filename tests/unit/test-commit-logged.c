@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
 #include "test-tmpdir.h"
@@ -583,14 +584,7 @@ commit_logged_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_logged_alternates);
-	tcase_add_test(tc, test_lazy_edits);
-	tcase_add_test(tc, test_lazy_damage);
-	tcase_add_test(tc, test_rule);
-	tcase_add_test(tc, test_stale_log);
-	tcase_add_test(tc, test_symlink_log);
-	tcase_add_test(tc, test_crash_fail);
-	tcase_add_test(tc, test_crash_exit);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -598,7 +592,7 @@ commit_logged_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(commit_logged_suite());
+	SRunner *sr = bk_srunner_create(commit_logged_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

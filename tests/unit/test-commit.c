@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
 #include "test-tmpdir.h"
@@ -342,10 +343,7 @@ commit_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_seq_and_logs);
-	tcase_add_test(tc, test_backup);
-	tcase_add_test(tc, test_crash_fail);
-	tcase_add_test(tc, test_crash_exit);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -353,7 +351,7 @@ commit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(commit_suite());
+	SRunner *sr = bk_srunner_create(commit_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

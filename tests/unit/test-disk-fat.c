@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk-fs.h"
 #include "test-disk-util.h"
 
@@ -779,20 +780,7 @@ fat_suite(void)
 	TCase *t = tcase_create("fat");
 
 	tcase_set_timeout(t, 300);
-	tcase_add_test(t, fat12_mem);
-	tcase_add_test(t, fat16_mem);
-	tcase_add_test(t, fat32_mem);
-	tcase_add_test(t, fat32_mem_4k);
-	tcase_add_test(t, fat32_raw_file);
-	tcase_add_test(t, fat16_vhdx_file);
-	tcase_add_test(t, format_fat32_params);
-	tcase_add_test(t, format_auto);
-	tcase_add_test(t, format_refused);
-	tcase_add_test(t, limits);
-	tcase_add_test(t, many_names);
-	tcase_add_test(t, crash_replace);
-	tcase_add_test(t, crash_rename);
-	tcase_add_test(t, damaged);
+	bk_tcase_add_tests(t, NULL);
 	suite_add_tcase(s, t);
 	return s;
 }
@@ -800,7 +788,7 @@ fat_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(fat_suite());
+	SRunner *sr = bk_srunner_create(fat_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

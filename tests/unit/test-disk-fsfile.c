@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk-fs.h"
 #include "test-disk-util.h"
 
@@ -188,8 +189,7 @@ suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, raw_inside_fat);
-	tcase_add_test(tc, vhd_inside_fat);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -197,7 +197,7 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr = bk_srunner_create(suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/vfs.h>
 
+#include "bk-check.h"
 #include "test-disk-util.h"
 #include "disk-internal.h"
 
@@ -409,13 +410,7 @@ io_suite(void)
 	TCase *tc = tcase_create("io");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, create_commit_close);
-	tcase_add_test(tc, open_errors_and_ranges);
-	tcase_add_test(tc, open_io_checks);
-	tcase_add_test(tc, direct_writes);
-	tcase_add_test(tc, map_holes);
-	tcase_add_test(tc, convert_progress_cancel);
-	tcase_add_test(tc, convert_paths_agree);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -423,7 +418,7 @@ io_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(io_suite());
+	SRunner *sr = bk_srunner_create(io_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

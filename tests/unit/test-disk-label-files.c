@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk.h"
 #include "bk-alloc.h"
 #include "disk-internal.h"
@@ -289,10 +290,7 @@ label_suite(void)
 	Suite *s = suite_create("disk-label-files");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, blockdev_identity);
-	tcase_add_test(tc, rewrite_keeps_image);
-	tcase_add_test(tc, rewrite_failed_edit);
-	tcase_add_test(tc, rewrite_alloc_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -300,7 +298,7 @@ label_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(label_suite());
+	SRunner *sr = bk_srunner_create(label_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk.h"
 #include "bk-alloc.h"
 #include "bk-bytes.h"
@@ -557,18 +558,7 @@ label_suite(void)
 	Suite *s = suite_create("disk-label-mem");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, crc_and_guid);
-	tcase_add_test(tc, mbr_create_and_read);
-	tcase_add_test(tc, mbr_add_errors);
-	tcase_add_test(tc, mbr_damaged);
-	tcase_add_test(tc, mbr_identity);
-	tcase_add_test(tc, mbr_logical);
-	tcase_add_test(tc, gpt_layout_bytes);
-	tcase_add_test(tc, gpt_read_back_and_identity);
-	tcase_add_test(tc, gpt_damaged);
-	tcase_add_test(tc, random_garbage);
-	tcase_add_test(tc, alloc_failures);
-	tcase_add_test(tc, gpt_write_faults);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -576,7 +566,7 @@ label_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(label_suite());
+	SRunner *sr = bk_srunner_create(label_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk.h"
 #include "bcdkit/disk-fs.h"
 #include "bk-alloc.h"
@@ -490,13 +491,7 @@ ntfs_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, spec_parse);
-	tcase_add_test(tc, build_raw_mbr);
-	tcase_add_test(tc, build_vhd_gpt);
-	tcase_add_test(tc, build_vhdx_mbr);
-	tcase_add_test(tc, build_errors);
-	tcase_add_test(tc, build_progress);
-	tcase_add_test(tc, alloc_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -568,7 +563,7 @@ main(void)
 	cleanup();
 	return failed;
 #endif
-	sr = srunner_create(ntfs_suite());
+	sr = bk_srunner_create(ntfs_suite());
 
 	/* One process: the WIM and images are made once and shared by the tests. */
 	srunner_set_fork_status(sr, CK_NOFORK);

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "bk-check.h"
 #include "test-disk-util.h"
 #include "disk-internal.h"
 #include "bk-bytes.h"
@@ -419,17 +420,7 @@ vhd_suite(void)
 	TCase *tc = tcase_create("vhd");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, geometry_examples);
-	tcase_add_test(tc, corpus_footer_fragment);
-	tcase_add_test(tc, fixed_footer_every_byte);
-	tcase_add_test(tc, dynamic_header_every_byte);
-	tcase_add_test(tc, truncate_every_sector);
-	tcase_add_test(tc, bat_entries_hostile);
-	tcase_add_test(tc, short_last_block);
-	tcase_add_test(tc, random_damage);
-	tcase_add_test(tc, write_read_back);
-	tcase_add_test(tc, io_faults);
-	tcase_add_test(tc, alloc_faults);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -437,7 +428,7 @@ vhd_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(vhd_suite());
+	SRunner *sr = bk_srunner_create(vhd_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "bk-check.h"
 #include "test-disk-util.h"
 #include "disk-internal.h"
 #include "bk-bytes.h"
@@ -515,17 +516,7 @@ vhdx_suite(void)
 	TCase *tc = tcase_create("vhdx");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, crc32c_vectors);
-	tcase_add_test(tc, corpus_header_fragment);
-	tcase_add_test(tc, headers_and_regions);
-	tcase_add_test(tc, metadata_bytes);
-	tcase_add_test(tc, log_replay);
-	tcase_add_test(tc, log_damaged);
-	tcase_add_test(tc, log_rewrites_metadata);
-	tcase_add_test(tc, parent_and_short_last_block);
-	tcase_add_test(tc, random_damage);
-	tcase_add_test(tc, write_in_place);
-	tcase_add_test(tc, io_and_alloc_faults);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -533,7 +524,7 @@ vhdx_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(vhdx_suite());
+	SRunner *sr = bk_srunner_create(vhdx_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -20,6 +20,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "bk-check.h"
 #include "hive-internal.h"
 #include "reg-tuples.h"
 #include "test-tmpdir.h"
@@ -543,12 +544,7 @@ export_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_reg5_layout);
-	tcase_add_test(tc, test_reg5_prefix_and_subtree);
-	tcase_add_test(tc, test_unicode_and_reg4);
-	tcase_add_test(tc, test_xml);
-	tcase_add_test(tc, test_errors);
-	tcase_add_test(tc, test_corpus);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -556,7 +552,7 @@ export_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(export_suite());
+	SRunner *sr = bk_srunner_create(export_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

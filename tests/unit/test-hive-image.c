@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "log-test-util.h"
 
@@ -400,16 +401,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, test_open_serialize_roundtrip);
-	tcase_add_test(tc, test_commit_refused);
-	tcase_add_test(tc, test_seq_above_logs);
-	tcase_add_test(tc, test_dirty_replay_matches_open);
-	tcase_add_test(tc, test_bad_bytes);
-	tcase_add_test(tc, test_bcd_store_on_hive);
-	tcase_add_test(tc, test_bcd_not_a_store);
-	tcase_add_test(tc, test_image_io_commit);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk-fs.h"
 #include "bcdkit/hive.h"
 #include "bk-bytes.h"
@@ -558,12 +559,9 @@ main(void)
 
 	tcase_add_checked_fixture(tc, make_store, free_store);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_crash_sweep_fat);
-	tcase_add_test(tc, test_crash_sweep_ntfs);
-	tcase_add_test(tc, test_leftover_and_backup);
-	tcase_add_test(tc, test_read_errors);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

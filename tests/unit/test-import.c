@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "hive-internal.h"
 #include "reg-tuples.h"
 #include "test-tmpdir.h"
@@ -638,17 +639,7 @@ import_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_parse_syntax);
-	tcase_add_test(tc, test_parse_utf16);
-	tcase_add_test(tc, test_parse_reg4);
-	tcase_add_test(tc, test_parse_errors);
-	tcase_add_test(tc, test_prefix);
-	tcase_add_test(tc, test_import_apply);
-	tcase_add_test(tc, test_import_all_or_nothing);
-	tcase_add_test(tc, test_import_alloc_failure);
-	tcase_add_test(tc, test_roundtrip_surrogates);
-	tcase_add_test(tc, test_roundtrip_corpus);
-	tcase_add_test(tc, test_roundtrip_system);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -656,7 +647,7 @@ import_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(import_suite());
+	SRunner *sr = bk_srunner_create(import_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "log-test-util.h"
 
@@ -311,18 +312,7 @@ recover_suite(void)
 
 	tcase_set_timeout(to, 60);
 	tcase_add_checked_fixture(to, log_setup, log_teardown);
-	tcase_add_test(to, test_open_replays_in_memory);
-	tcase_add_test(to, test_open_no_logs_flag);
-	tcase_add_test(to, test_open_dirty_without_logs);
-	tcase_add_test(to, test_open_bad_log);
-	tcase_add_test(to, test_open_clean_ktm_store);
-	tcase_add_test(to, test_recover_in_place);
-	tcase_add_test(to, test_recover_to_other_file);
-	tcase_add_test(to, test_recover_refuses_existing_backup);
-	tcase_add_test(to, test_recover_bad_log_writes_nothing);
-	tcase_add_test(to, test_recover_image_clean);
-	tcase_add_test(to, test_recover_alloc_failures);
-	tcase_add_test(to, test_recover_io_faults);
+	bk_tcase_add_tests(to, NULL);
 	suite_add_tcase(s, to);
 	return s;
 }
@@ -330,7 +320,7 @@ recover_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(recover_suite());
+	SRunner *sr = bk_srunner_create(recover_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/hive.h"
 
 static size_t
@@ -146,11 +147,7 @@ name_suite(void)
 	Suite *s = suite_create("name");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, upcase_basics);
-	tcase_add_test(tc, hash_examples);
-	tcase_add_test(tc, compare_order);
-	tcase_add_test(tc, escape_round_trip);
-	tcase_add_test(tc, decode_helpers);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -158,7 +155,7 @@ name_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(name_suite());
+	SRunner *sr = bk_srunner_create(name_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -23,6 +23,7 @@
 #include <hivex.h>
 #endif
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
 
@@ -540,7 +541,7 @@ prop_suite(void)
 	TCase *tc = tcase_create("prop");
 
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, test_prop);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -548,7 +549,7 @@ prop_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(prop_suite());
+	SRunner *sr = bk_srunner_create(prop_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

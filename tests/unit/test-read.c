@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
 
@@ -327,18 +328,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, sample_values);
-	tcase_add_test(tc, sample_keys);
-	tcase_add_test(tc, names_into_buffers);
-	tcase_add_test(tc, decode_string_into_buffer);
-	tcase_add_test(tc, big_and_inline_data);
-	tcase_add_test(tc, minor3_lf_and_plain_big_cell);
-	tcase_add_test(tc, dirty_but_readable);
-	tcase_add_test(tc, damaged_refused);
-	tcase_add_test(tc, buffer_garbage);
-	tcase_add_test(tc, open_alloc_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

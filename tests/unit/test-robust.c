@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
@@ -498,15 +499,7 @@ robust_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, test_err_quotes_itself);
-	tcase_add_test(tc, test_check_enomem);
-	tcase_add_test(tc, test_diff_enomem);
-	tcase_add_test(tc, test_copy_enomem);
-	tcase_add_test(tc, test_commit_to_enomem);
-	tcase_add_test(tc, test_bcd_enum_enomem);
-	tcase_add_test(tc, test_bcd_export_import_enomem);
-	tcase_add_test(tc, test_bcd_delete_enomem);
-	tcase_add_test(tc, test_bcd_element_delete_enomem);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -514,7 +507,7 @@ robust_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(robust_suite());
+	SRunner *sr = bk_srunner_create(robust_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

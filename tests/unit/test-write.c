@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "hive-internal.h"
 #include "test-tmpdir.h"
 
@@ -563,17 +564,7 @@ write_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_create);
-	tcase_add_test(tc, test_create_bad);
-	tcase_add_test(tc, test_hash);
-	tcase_add_test(tc, test_lh_written);
-	tcase_add_test(tc, test_many_subkeys);
-	tcase_add_test(tc, test_values);
-	tcase_add_test(tc, test_same_size_no_growth);
-	tcase_add_test(tc, test_bad_input);
-	tcase_add_test(tc, test_readonly_dirty);
-	tcase_add_test(tc, test_class_copy_diff);
-	tcase_add_test(tc, test_alloc_failure);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -581,7 +572,7 @@ write_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(write_suite());
+	SRunner *sr = bk_srunner_create(write_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

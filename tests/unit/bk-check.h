@@ -11,8 +11,8 @@
  * assertEqualIntA), e.g.
  *   hive_key_find(h, "a", &k) failed: -5 (not found); detail: ...
  * h may be any handle with a detail accessor (hive_t, bcd_store_t,
- * bcd_devmap_t, disk_t, disk_fs_t) or a char error buffer filled by the call
- * (the "errbuf, errlen" arguments); any other type is a compile error, so
+ * bcd_devmap_t, disk_t, disk_fs_t), a char error buffer filled by the call
+ * (the "errbuf, errlen" arguments) or an internal struct bk_errbuf; any other type is a compile error, so
  * the detail printed is always the one the call could have set.  h is
  * evaluated only after a failed call, so an open may fill it.
  * bk_assert_ok_plain(call) is the same for calls without a handle.
@@ -81,6 +81,12 @@ bk_detail_buf_(const char *buf)
 	return buf ? buf : "(no buffer)";
 }
 
+static inline const char *
+bk_detail_eb_(const struct bk_errbuf *eb)
+{
+	return eb ? eb->msg : "(no buffer)";
+}
+
 /*
  * The detail accessor for the handle's type.  Only the selected function is
  * referenced, so a program links only the libraries its handles come from.
@@ -91,7 +97,8 @@ bk_detail_buf_(const char *buf)
 	bcd_devmap_t *: bk_detail_devmap_, const bcd_devmap_t *: bk_detail_devmap_, \
 	disk_t *: bk_detail_disk_, const disk_t *: bk_detail_disk_, \
 	disk_fs_t *: bk_detail_fs_, const disk_fs_t *: bk_detail_fs_, \
-	char *: bk_detail_buf_, const char *: bk_detail_buf_)(h)
+	char *: bk_detail_buf_, const char *: bk_detail_buf_, \
+	struct bk_errbuf *: bk_detail_eb_, const struct bk_errbuf *: bk_detail_eb_)(h)
 
 /* The code's fixed message; results above 0 are counts, not codes. */
 static inline const char *
@@ -100,20 +107,23 @@ bk_code_msg_(intmax_t rc)
 	return rc > 0 ? "not an error code" : bk_strerror((int)rc);
 }
 
-#define bk_assert_ok_(call, detail_expr) do { \
+#define bk_assert_ok_(call, text, detail_expr) do { \
 	intmax_t bk_rc_ = (intmax_t)(call); \
 	if (bk_rc_ != 0) \
-		ck_abort_msg("%s failed: %" PRIdMAX " (%s)%s%s", #call, bk_rc_, \
+		ck_abort_msg("%s failed: %" PRIdMAX " (%s)%s%s", text, bk_rc_, \
 			     bk_code_msg_(bk_rc_), (detail_expr)[0] ? "; detail: " : "", \
 			     (detail_expr)); \
 	mark_point(); \
 } while (0)
 
-/* Assert that call returns 0; on failure print h's error detail. */
-#define bk_assert_ok(h, call) bk_assert_ok_(call, bk_detail_(h))
+/*
+ * Assert that call returns 0; on failure print h's error detail.  (The text
+ * is taken here, before the call's macros are expanded.)
+ */
+#define bk_assert_ok(h, call) bk_assert_ok_(call, #call, bk_detail_(h))
 
 /* Assert that call (with no handle to ask) returns 0. */
-#define bk_assert_ok_plain(call) bk_assert_ok_(call, "")
+#define bk_assert_ok_plain(call) bk_assert_ok_(call, #call, "")
 
 /* ---- registration ---------------------------------------------------------- */
 

@@ -85,7 +85,7 @@ run_check(struct mkb *b, struct found *f)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	memset(f, 0, sizeof(*f));
 	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_check(h, collect, f, &count), 0);
+	bk_assert_ok(h, hive_check(h, collect, f, &count));
 	ck_assert_uint_eq(count, f->n);
 	hive_close(h);
 	return f->n;
@@ -110,7 +110,7 @@ with_fault(uint32_t minor, fault_fn fault)
 	fault(b, alpha, gamma);
 	memset(&f, 0, sizeof(f));
 	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_check(h, collect, &f, &count), 0);
+	bk_assert_ok(h, hive_check(h, collect, &f, &count));
 	hive_close(h);
 	mkb_free(b);
 	return f;
@@ -316,10 +316,10 @@ START_TEST(test_callback_stops)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	swap_entries(b, a, g);
 	bad_sk(b, a, g);
-	ck_assert_int_eq(hive_open_buffer(&h, img, len, "t", 0, NULL, 0), 0);
-	ck_assert_int_eq(hive_check(h, stop_at_first, &calls, &count), 0);
+	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "t", 0, NULL, 0));
+	bk_assert_ok(h, hive_check(h, stop_at_first, &calls, &count));
 	ck_assert_int_eq(calls, 1);
-	ck_assert_int_eq(hive_check(h, NULL, NULL, &count), 0);
+	bk_assert_ok(h, hive_check(h, NULL, NULL, &count));
 	ck_assert_uint_eq(count, 2);
 	ck_assert_str_eq(hive_problem_kind_name(HIVE_PROBLEM_ORDER), "order");
 	ck_assert_str_eq(hive_problem_kind_name(999), "unknown");

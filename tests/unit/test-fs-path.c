@@ -64,7 +64,7 @@ START_TEST(accepted)
 	check("Programme (x86)\\Grüße ☃ 𝄞.txt", "\\Programme (x86)\\Grüße ☃ 𝄞.txt", NULL);
 	check(".hidden", "\\.hidden", NULL);
 	check("CONSOLE\\COM10\\LPT0.txt\\nul1", "\\CONSOLE\\COM10\\LPT0.txt\\nul1", NULL);
-	ck_assert_int_eq(fs_path_parse(&fs_stub, "\\A\\b\\C", &p), 0);
+	bk_assert_ok(&fs_stub, fs_path_parse(&fs_stub, "\\A\\b\\C", &p));
 	ck_assert_uint_eq(p.n, 3);
 	ck_assert_str_eq(p.comp[0], "A");
 	ck_assert_str_eq(p.comp[2], "C");
@@ -127,8 +127,8 @@ START_TEST(child)
 {
 	struct fs_path p, c;
 
-	ck_assert_int_eq(fs_path_parse(&fs_stub, "\\EFI", &p), 0);
-	ck_assert_int_eq(fs_path_child(&fs_stub, &p, "Boot", &c), 0);
+	bk_assert_ok(&fs_stub, fs_path_parse(&fs_stub, "\\EFI", &p));
+	bk_assert_ok(&fs_stub, fs_path_child(&fs_stub, &p, "Boot", &c));
 	ck_assert_str_eq(c.text, "\\EFI\\Boot");
 	fs_path_free(&c);
 	ck_assert_int_eq(fs_path_child(&fs_stub, &p, "a\\b", &c), -BK_EINVAL);
@@ -147,7 +147,7 @@ START_TEST(context)
 {
 	struct fs_path p;
 
-	ck_assert_int_eq(fs_path_parse(&fs_stub, "/Boot/BCD", &p), 0);
+	bk_assert_ok(&fs_stub, fs_path_parse(&fs_stub, "/Boot/BCD", &p));
 	ck_assert_int_eq(fs_err(&fs_stub, BK_ENOTFOUND, &p, "no such file"), -BK_ENOTFOUND);
 	ck_assert_str_eq(fs_stub.err.msg, "usb.img:1:\\Boot\\BCD: no such file");
 	{

@@ -61,7 +61,7 @@ START_TEST(test_new_dirty_hive1)
 	size_t len, wlen;
 
 	NEED_CORPUS(NDH "NewDirtyHive");
-	ck_assert_int_eq(replay_file(corpus(NDH "NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(corpus(NDH "NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert(rep.dirty);
 	ck_assert_int_eq(rep.format, HIVE_LOG_NEW);
 	ck_assert_uint_eq(rep.entries, 4);
@@ -98,7 +98,7 @@ START_TEST(test_bad_base_block)
 	size_t len;
 
 	NEED_CORPUS(BBB "BadBaseBlockHive");
-	ck_assert_int_eq(replay_file(corpus(BBB "BadBaseBlockHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(corpus(BBB "BadBaseBlockHive"), &img, &len, &rep, &eb));
 	ck_assert(rep.dirty && rep.bad_checksum);
 	ck_assert_int_eq(rep.format, HIVE_LOG_OLD);
 	ck_assert(rep.base_from_log);
@@ -108,8 +108,8 @@ START_TEST(test_bad_base_block)
 	ck_assert_uint_eq(bk_le32(img + 0x14), 1);
 	ck_assert_uint_eq(bk_le32(img + 0x18), 3);
 	ck_assert(!hv_image_dirty(img, len));
-	ck_assert_int_eq(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0), 0);
-	ck_assert_int_eq(hive_key_find(h, "key_with_many_subkeys", &k), 0);
+	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
+	bk_assert_ok(h, hive_key_find(h, "key_with_many_subkeys", &k));
 	hive_close(h);
 	bk_free(img);
 }
@@ -145,7 +145,7 @@ START_TEST(test_regipy_transactions)
 	size_t len;
 
 	NEED_CORPUS(TRX "NTUSER.DAT");
-	ck_assert_int_eq(replay_file(corpus(TRX "NTUSER.DAT"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(corpus(TRX "NTUSER.DAT"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.seq1, 567);
 	ck_assert_uint_eq(rep.seq2, 566);
 	ck_assert_uint_eq(rep.entries, 23);
@@ -157,8 +157,8 @@ START_TEST(test_regipy_transactions)
 	ck_assert_uint_eq(rep.logs[0].first_seq, 566);
 	ck_assert(!rep.logs[1].used);
 	ck_assert_msg(strstr(rep.logs[1].note, "not eligible") != NULL, "%s", rep.logs[1].note);
-	ck_assert_int_eq(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0), 0);
-	ck_assert_int_eq(hive_get_stats(h, &st), 0);
+	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
+	bk_assert_ok(h, hive_get_stats(h, &st));
 	ck_assert_uint_eq(st.keys, 3105);
 	ck_assert_uint_eq(st.values, 4695);
 	hive_close(h);
@@ -194,7 +194,7 @@ START_TEST(test_clean_hive_ignores_logs)
 
 	NEED_CORPUS("bcd/win11-uefi-ktm/BCD");
 	orig = slurp(bcd, &olen);
-	ck_assert_int_eq(replay_file(bcd, &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(bcd, &img, &len, &rep, &eb));
 	ck_assert(!rep.dirty);
 	ck_assert_uint_eq(rep.nlogs, 0);
 	ck_assert_uint_eq(len, olen);
@@ -216,7 +216,7 @@ START_TEST(test_format_from_header_not_name)
 	copy_in(NDH "NewDirtyHive", "NewDirtyHive");
 	copy_in(NDH "NewDirtyHive.LOG1", "NewDirtyHive.LOG");
 	copy_in(NDH "NewDirtyHive.LOG2", "NewDirtyHive.LOG1");
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 4);
 	ck_assert_uint_eq(rep.last_seq, 5);
 	ck_assert_str_eq(rep.logs[0].name, "NewDirtyHive.LOG");
@@ -227,7 +227,7 @@ START_TEST(test_format_from_header_not_name)
 	copy_in(BBB "BadBaseBlockHive", "Bbb");
 	copy_in(BBB "BadBaseBlockHive.LOG1", "bbb.log2");
 	spit(tpath("BBB.LOG"), (const uint8_t *)"not a registry log", 18);
-	ck_assert_int_eq(replay_file(tpath("Bbb"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("Bbb"), &img, &len, &rep, &eb));
 	ck_assert_int_eq(rep.format, HIVE_LOG_OLD);
 	ck_assert_uint_eq(rep.pages, 64);
 	ck_assert_uint_eq(rep.nlogs, 2);
@@ -279,7 +279,7 @@ START_TEST_IN(damaged, test_flipped_page_byte_stops_at_hash1)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(flip_page_byte_entry2);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 2);            /* [2], [3] */
 	ck_assert_uint_eq(rep.last_seq, 3);
 	ck_assert_uint_eq(rep.new_seq, 4);
@@ -304,7 +304,7 @@ START_TEST_IN(damaged, test_bad_primary_checksum_uses_newest_log)
 	free(p);
 	copy_in(NDH "NewDirtyHive.LOG1", "NewDirtyHive.LOG1");
 	copy_in(NDH "NewDirtyHive.LOG2", "NewDirtyHive.LOG2");
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert(rep.bad_checksum && rep.base_from_log);
 	ck_assert_uint_eq(rep.entries, 3);            /* LOG2 only: [3, 4, 5] */
 	ck_assert_uint_eq(rep.logs[0].entries, 0);
@@ -342,7 +342,7 @@ START_TEST_IN(damaged, test_sequence_gap_stops)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(seq_gap_entry2);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 2);
 	ck_assert_uint_eq(rep.last_seq, 3);
 	ck_assert_msg(strstr(rep.logs[1].note, "sequence") != NULL, "%s", rep.logs[1].note);
@@ -369,7 +369,7 @@ START_TEST_IN(damaged, test_size_past_end)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(size_past_end_entry1);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 1);            /* LOG1's [2] only */
 	ck_assert_uint_eq(rep.last_seq, 2);
 	ck_assert_msg(strstr(rep.logs[1].note, "size") != NULL, "%s", rep.logs[1].note);
@@ -397,7 +397,7 @@ START_TEST_IN(damaged, test_run_past_hbins)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(run_past_bins_entry1);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 1);
 	ck_assert_msg(strstr(rep.logs[1].note, "past") != NULL, "%s", rep.logs[1].note);
 	bk_free(img);

@@ -12,9 +12,10 @@
  *   hive_key_find(h, "a", &k) failed: -5 (not found); detail: ...
  * h may be any handle with a detail accessor (hive_t, bcd_store_t,
  * bcd_devmap_t, disk_t, disk_fs_t), a char error buffer filled by the call
- * (the "errbuf, errlen" arguments) or an internal struct bk_errbuf; any other type is a compile error, so
- * the detail printed is always the one the call could have set.  h is
- * evaluated only after a failed call, so an open may fill it.
+ * (the "errbuf, errlen" arguments) or an internal struct bk_errbuf; any
+ * other type is a compile error, so the detail printed is always one the
+ * call could have set.  h is evaluated only after a failed call, so an
+ * open may fill it.
  * bk_assert_ok_plain(call) is the same for calls without a handle.
  *
  * Registration.  START_TEST(name) defines the test as Check does and also

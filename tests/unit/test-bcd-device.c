@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
@@ -24,7 +25,7 @@ map_c(void)
 {
 	bcd_devmap_t *m;
 
-	ck_assert_int_eq(bcd_devmap_new(&m), 0);
+	bk_assert_ok_plain(bcd_devmap_new(&m));
 	ck_assert_msg(bcd_devmap_add(m, "C:=mbr:36234da4:1048576") == 0, "%s",
 		      bcd_devmap_last_error(m));
 	ck_assert_msg(bcd_devmap_add(m, "g:=gpt:{984c884b-4218-4f07-aa93-5ede4c7c5384}:"
@@ -68,7 +69,7 @@ check_both(const char *text, uint32_t el, const bcd_devmap_t *m, const uint8_t *
 	ck_assert_uint_eq(len, n);
 	ck_assert_mem_eq(d, want, n);
 	ck_assert_int_eq(bcd_device_roundtrips(d, len), 1);
-	ck_assert_int_eq(bcd_device_to_text(d, len, el, m, 0, &back), 0);
+	bk_assert_ok(m, bcd_device_to_text(d, len, el, m, 0, &back));
 	ck_assert_str_eq(back, text);
 	free(back);
 	free(d);
@@ -184,7 +185,7 @@ START_TEST(locate_and_vhd)
 	put32(b + 0x24, 0x12000002);
 	check_both("vhd=[C:]\\test.vhd", 0x11000001, m, b, n);
 	/* Unmapped letters print in the explicit form. */
-	ck_assert_int_eq(bcd_device_to_text(b, n, 0x11000001, NULL, 0, &t), 0);
+	bk_assert_ok_plain(bcd_device_to_text(b, n, 0x11000001, NULL, 0, &t));
 	ck_assert_str_eq(t, "vhd=[mbr:36234da4:1048576]\\test.vhd");
 	free(t);
 	bcd_devmap_free(m);
@@ -217,9 +218,9 @@ START_TEST(resolved_vhd_partition)
 	bcd_devmap_t *m;
 	const char *text = "vhd=[H:]\\1809.402.vhd,partition=mbr:a3f1d6df:1048576";
 
-	ck_assert_int_eq(bcd_devmap_new(&m), 0);
-	ck_assert_int_eq(bcd_devmap_add(m, "H:=gpt:{c9c18ffe-b248-4138-b5e6-a0bcefd1d306}:"
-				       "{e9c8d6b2-eb70-4c67-8af5-5a7aa93e6ae7}"), 0);
+	bk_assert_ok_plain(bcd_devmap_new(&m));
+	bk_assert_ok(m, bcd_devmap_add(m, "H:=gpt:{c9c18ffe-b248-4138-b5e6-a0bcefd1d306}:"
+				      "{e9c8d6b2-eb70-4c67-8af5-5a7aa93e6ae7}"));
 	/* The same bytes for device (11000001) and osdevice (21000001). */
 	check_both(text, 0x11000001, m, win10_vhd_partition, sizeof(win10_vhd_partition));
 	check_both(text, 0x21000001, m, win10_vhd_partition, sizeof(win10_vhd_partition));
@@ -250,15 +251,15 @@ START_TEST(text_roundtrip)
 		err[0] = '\0';
 		ck_assert_msg(bcd_device_from_text(texts[i], 0x11000001, NULL, &d, &len, err,
 						   sizeof(err)) == 0, "%s: %s", texts[i], err);
-		ck_assert_int_eq(bcd_device_to_text(d, len, 0x11000001, NULL, 0, &t), 0);
+		bk_assert_ok_plain(bcd_device_to_text(d, len, 0x11000001, NULL, 0, &t));
 		ck_assert_str_eq(t, texts[i]);
 		free(t);
 		free(d);
 	}
 	/* A bare "locate" searches by the element's default path element. */
-	ck_assert_int_eq(bcd_device_from_text("LOCATE", 0x21000001, NULL, &d, &len, err,
-					      sizeof(err)), 0);
-	ck_assert_int_eq(bcd_device_to_text(d, len, 0x21000001, NULL, 0, &t), 0);
+	bk_assert_ok(err, bcd_device_from_text("LOCATE", 0x21000001, NULL, &d, &len, err,
+					       sizeof(err)));
+	bk_assert_ok_plain(bcd_device_to_text(d, len, 0x21000001, NULL, 0, &t));
 	ck_assert_str_eq(t, "locate=custom:22000002");
 	free(t);
 	free(d);
@@ -294,15 +295,15 @@ START_TEST(unknown_layouts)
 	memset(b, 0, sizeof(b));
 	put32(b + 16, 2);
 	put32(b + 24, 0x48);
-	ck_assert_int_eq(bcd_device_roundtrips(b, 88), 0);
-	ck_assert_int_eq(bcd_device_to_text(b, 88, 0x11000001, NULL, 0, &t), 0);
+	bk_assert_ok_plain(bcd_device_roundtrips(b, 88));
+	bk_assert_ok_plain(bcd_device_to_text(b, 88, 0x11000001, NULL, 0, &t));
 	ck_assert_int_eq(strncmp(t, "raw:0000", 8), 0);
 	ck_assert_uint_eq(strlen(t), 4 + 176);
 	free(t);
 	/* Sizes that disagree are not decoded. */
 	put32(b + 16, 5);
 	put32(b + 24, 0x40);
-	ck_assert_int_eq(bcd_device_roundtrips(b, 88), 0);
+	bk_assert_ok_plain(bcd_device_roundtrips(b, 88));
 }
 END_TEST
 
@@ -335,7 +336,7 @@ START_TEST(map_images)
 	snprintf(img, sizeof(img), "%s/mbr.img", tmpdir);
 	ck_assert(sfdisk_image(img, "label: dos\\nlabel-id: 0xdeadbeef\\n"
 			       "start=2048, size=2048, type=7\\nstart=4096, size=100, type=7\\n"));
-	ck_assert_int_eq(bcd_devmap_new(&m), 0);
+	bk_assert_ok_plain(bcd_devmap_new(&m));
 	snprintf(spec, sizeof(spec), "%s:2", img);
 	ck_assert_msg(bcd_partition_id_resolve(m, spec, &id) == 0, "%s", bcd_devmap_last_error(m));
 	ck_assert_int_eq(id.style, BCD_PART_MBR);
@@ -345,7 +346,7 @@ START_TEST(map_images)
 	ck_assert_int_eq(bcd_partition_id_resolve(m, spec, &id), -BK_ENOTFOUND);
 	ck_assert_msg(strstr(bcd_devmap_last_error(m), "no partition 3"), "%s", bcd_devmap_last_error(m));
 	snprintf(spec, sizeof(spec), "D:=%s:2", img);
-	ck_assert_int_eq(bcd_devmap_add(m, spec), 0);
+	bk_assert_ok(m, bcd_devmap_add(m, spec));
 	ck_assert_int_eq(bcd_devmap_add(m, "D"), -BK_ESYNTAX);
 	ck_assert_int_lt(bcd_devmap_add(m, "D:=/nonexistent/img:1"), 0);
 	ck_assert_int_eq(bcd_devmap_add(m, "D:=/nonexistent/img"), -BK_EINVAL);
@@ -356,13 +357,13 @@ START_TEST(map_images)
 			       "start=4096, size=2048, uuid=76CC3ABD-2782-4839-AF5C-5FC8E6659147\\n"));
 	snprintf(spec, sizeof(spec), "E:=%s:2", img);
 	ck_assert_msg(bcd_devmap_add(m, spec) == 0, "%s", bcd_devmap_last_error(m));
-	ck_assert_int_eq(bcd_device_from_text("partition=E:", 0x11000001, m, &d, &n, err,
-					      sizeof(err)), 0);
-	ck_assert_int_eq(bcd_device_to_text(d, n, 0x11000001, NULL, 0, &t), 0);
+	bk_assert_ok(err, bcd_device_from_text("partition=E:", 0x11000001, m, &d, &n, err,
+					       sizeof(err)));
+	bk_assert_ok_plain(bcd_device_to_text(d, n, 0x11000001, NULL, 0, &t));
 	ck_assert_str_eq(t, "partition=gpt:{984c884b-4218-4f07-aa93-5ede4c7c5384}:"
 			 "{76cc3abd-2782-4839-af5c-5fc8e6659147}");
 	free(t);
-	ck_assert_int_eq(bcd_device_to_text(d, n, 0x11000001, m, 0, &t), 0);
+	bk_assert_ok(m, bcd_device_to_text(d, n, 0x11000001, m, 0, &t));
 	ck_assert_str_eq(t, "partition=E:");
 	free(t);
 	free(d);
@@ -384,7 +385,7 @@ check_store(const char *path)
 	ck_assert_msg(bcd_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(bcd_store_objects(s, &ids, &n) == 0, "%s", bcd_last_error(s));
 	for (i = 0; i < n; i++) {
-		ck_assert_int_eq(bcd_element_list(s, &ids[i], &types, &nt), 0);
+		bk_assert_ok(s, bcd_element_list(s, &ids[i], &types, &nt));
 		for (k = 0; k < nt; k++) {
 			uint8_t *d, *d2;
 			size_t len, len2;
@@ -392,10 +393,10 @@ check_store(const char *path)
 
 			if (BCD_ELEM_FORMAT(types[k]) != BCD_FMT_DEVICE)
 				continue;
-			ck_assert_int_eq(bcd_element_get_raw(s, &ids[i], types[k], &d, &len), 0);
+			bk_assert_ok(s, bcd_element_get_raw(s, &ids[i], types[k], &d, &len));
 			ck_assert_msg(bcd_device_roundtrips(d, len), "%s: %08x does not decode",
 				      path, types[k]);
-			ck_assert_int_eq(bcd_device_to_text(d, len, types[k], NULL, 0, &t), 0);
+			bk_assert_ok_plain(bcd_device_to_text(d, len, types[k], NULL, 0, &t));
 			ck_assert_msg(bcd_device_from_text(t, types[k], NULL, &d2, &len2, err,
 							   sizeof(err)) == 0, "%s: %s", t, err);
 			ck_assert_msg(len2 == len && memcmp(d, d2, len) == 0, "%s: %s differs", path, t);
@@ -455,17 +456,9 @@ main(void)
 	int nf;
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, boot_and_partitions);
-	tcase_add_test(tc, file_and_ramdisk);
-	tcase_add_test(tc, locate_and_vhd);
-	tcase_add_test(tc, resolved_vhd_partition);
-	tcase_add_test(tc, text_roundtrip);
-	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, unknown_layouts);
-	tcase_add_test(tc, map_images);
-	tcase_add_test(tc, corpus);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bcdedit-enum.h"
@@ -69,41 +70,41 @@ START_TEST(create_and_edit)
 	struct bcd_value v;
 	char err[200];
 
-	ck_assert_int_eq(bcd_store_create(path, err, sizeof(err)), 0);
+	bk_assert_ok(err, bcd_store_create(path, err, sizeof(err)));
 	ck_assert_int_eq(bcd_store_create(path, err, sizeof(err)), -BK_EEXIST);
 	s = open_w();
-	ck_assert_int_eq(bcd_store_objects(s, &ids, &n), 0);
+	bk_assert_ok(s, bcd_store_objects(s, &ids, &n));
 	ck_assert_uint_eq(n, 0);
 	free(ids);
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &bm), 0);
-	ck_assert_int_eq(bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
+	bk_assert_ok(s, bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL));
 	ck_assert_int_eq(bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL), -BK_EEXIST);
-	ck_assert_int_eq(bcd_object_create(s, NULL, BCD_OBJ_OSLOADER, &id), 0);
-	ck_assert_int_eq(bcd_set_text(s, &id, "description", "Loader", NULL), 0);
+	bk_assert_ok(s, bcd_object_create(s, NULL, BCD_OBJ_OSLOADER, &id));
+	bk_assert_ok(s, bcd_set_text(s, &id, "description", "Loader", NULL));
 	ck_assert_int_eq(bcd_set_text(s, &bm, "default", "{11111111-1111-1111-1111-111111111111}",
 				      NULL), -BK_ENOTFOUND);
-	ck_assert_int_eq(bcd_list_edit(s, &bm, BCD_EL_DISPLAYORDER, &id, 1, BCD_LIST_ADDLAST), 0);
+	bk_assert_ok(s, bcd_list_edit(s, &bm, BCD_EL_DISPLAYORDER, &id, 1, BCD_LIST_ADDLAST));
 	ck_assert_int_eq(bcd_store_resolve(s, "{default}", &cp), -BK_ENOTFOUND);
-	ck_assert_int_eq(bcd_set_text(s, &bm, "default", "{bootmgr}", NULL), 0);
-	ck_assert_int_eq(bcd_store_commit(s), 0);
+	bk_assert_ok(s, bcd_set_text(s, &bm, "default", "{bootmgr}", NULL));
+	bk_assert_ok(s, bcd_store_commit(s));
 	bcd_store_close(s);
 
 	s = open_w();
-	ck_assert_int_eq(bcd_store_objects(s, &ids, &n), 0);
+	bk_assert_ok(s, bcd_store_objects(s, &ids, &n));
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(bcd_object_type(s, &ids[0], &type), 0);
+	bk_assert_ok(s, bcd_object_type(s, &ids[0], &type));
 	ck_assert_uint_eq(type, BCD_OBJ_BOOTMGR);   /* sorted by type */
 	free(ids);
-	ck_assert_int_eq(bcd_element_get(s, &bm, BCD_EL_DISPLAYORDER, &v), 0);
+	bk_assert_ok(s, bcd_element_get(s, &bm, BCD_EL_DISPLAYORDER, &v));
 	ck_assert_uint_eq(v.n_guids, 1);
-	ck_assert_int_eq(bcd_guid_cmp(&v.guids[0], &id), 0);
+	bk_assert_ok_plain(bcd_guid_cmp(&v.guids[0], &id));
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_store_resolve(s, "{default}", &id), 0);
-	ck_assert_int_eq(bcd_guid_cmp(&id, &bm), 0);
+	bk_assert_ok(s, bcd_store_resolve(s, "{default}", &id));
+	bk_assert_ok_plain(bcd_guid_cmp(&id, &bm));
 	/* {current} is {default} until set. */
-	ck_assert_int_eq(bcd_store_resolve(s, "{current}", &id), 0);
-	ck_assert_int_eq(bcd_guid_cmp(&id, &bm), 0);
-	ck_assert_int_eq(bcd_element_list(s, &bm, &types, &n), 0);
+	bk_assert_ok(s, bcd_store_resolve(s, "{current}", &id));
+	bk_assert_ok_plain(bcd_guid_cmp(&id, &bm));
+	bk_assert_ok(s, bcd_element_list(s, &bm, &types, &n));
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(types[0], BCD_EL_DEFAULT);
 	ck_assert_uint_eq(types[1], BCD_EL_DISPLAYORDER);
@@ -126,26 +127,26 @@ START_TEST(valueless_element)
 	size_t n;
 	char err[200];
 
-	ck_assert_int_eq(bcd_store_create(path, err, sizeof(err)), 0);
+	bk_assert_ok(err, bcd_store_create(path, err, sizeof(err)));
 	s = open_w();
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &bm), 0);
-	ck_assert_int_eq(bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL), 0);
-	ck_assert_int_eq(bcd_set_text(s, &bm, "timeout", "5", NULL), 0);
-	ck_assert_int_eq(bcd_store_commit(s), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
+	bk_assert_ok(s, bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL));
+	bk_assert_ok(s, bcd_set_text(s, &bm, "timeout", "5", NULL));
+	bk_assert_ok(s, bcd_store_commit(s));
 	bcd_store_close(s);
-	ck_assert_int_eq(hive_open(&h, path, HIVE_OPEN_WRITE, err, sizeof(err)), 0);
-	ck_assert_int_eq(hive_key_create_path(h, "Objects\\{9dea862c-5cdd-4e70-acc1-f32b344d4795}"
-					      "\\Elements\\23000003", &k), 0);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(h, hive_key_create_path(h, "Objects\\{9dea862c-5cdd-4e70-acc1-f32b344d4795}"
+					     "\\Elements\\23000003", &k));
+	bk_assert_ok(h, hive_commit(h, 0));
 	hive_close(h);
 	s = open_w();
-	ck_assert_int_eq(bcd_element_list(s, &bm, &types, &n), 0);
+	bk_assert_ok(s, bcd_element_list(s, &bm, &types, &n));
 	ck_assert_uint_eq(n, 1);
 	ck_assert_uint_eq(types[0], BCD_EL_TIMEOUT);
 	free(types);
 	ck_assert_int_eq(bcd_store_resolve(s, "{default}", &bm), -BK_ENOTFOUND);
 	/* Setting it fills the existing key. */
-	ck_assert_int_eq(bcd_set_text(s, &bm, "default", "{bootmgr}", NULL), 0);
+	bk_assert_ok(s, bcd_set_text(s, &bm, "default", "{bootmgr}", NULL));
 	bcd_store_close(s);
 }
 END_TEST
@@ -163,7 +164,7 @@ START_TEST(install_media_quirks)
 	if (access(p, R_OK) != 0)
 		return;
 	ck_assert_msg(bcd_store_open(&s, p, 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(bcdedit_enum(s, p, ENUM_ALL, NULL, NULL, 0, &text), 0);
+	bk_assert_ok(s, bcdedit_enum(s, p, ENUM_ALL, NULL, NULL, 0, &text));
 	ck_assert_ptr_nonnull(strstr(text, "\ntimeout                 30\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\nbaudrate                115200\n"));
 	free(text);
@@ -209,12 +210,12 @@ START_TEST(out_of_memory)
 	long k;
 	int rc;
 
-	ck_assert_int_eq(bcd_store_create(path, err, sizeof(err)), 0);
+	bk_assert_ok(err, bcd_store_create(path, err, sizeof(err)));
 	s = open_w();
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &bm), 0);
-	ck_assert_int_eq(bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL), 0);
-	ck_assert_int_eq(bcd_set_text(s, &bm, "description", "Windows Boot Manager", NULL), 0);
-	ck_assert_int_eq(bcd_store_commit(s), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
+	bk_assert_ok(s, bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL));
+	bk_assert_ok(s, bcd_set_text(s, &bm, "description", "Windows Boot Manager", NULL));
+	bk_assert_ok(s, bcd_store_commit(s));
 	bcd_store_close(s);
 	before = slurp(path, &nb);
 	for (k = 0; ; k++) {
@@ -271,12 +272,9 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, create_and_edit);
-	tcase_add_test(tc, valueless_element);
-	tcase_add_test(tc, install_media_quirks);
-	tcase_add_test(tc, out_of_memory);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

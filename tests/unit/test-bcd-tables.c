@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 
 START_TEST(guid_text)
@@ -20,7 +21,7 @@ START_TEST(guid_text)
 					 0xb8, 0x36, 0x75, 0x85, 0x39, 0xa3, 0xee, 0x3a };
 
 	/* doc/bcd-format-notes.md, "Device elements": the mixed-endian binary form. */
-	ck_assert_int_eq(bcd_guid_parse("{AE5534E0-A924-466C-B836-758539A3EE3A}", &g), 0);
+	bk_assert_ok_plain(bcd_guid_parse("{AE5534E0-A924-466C-B836-758539A3EE3A}", &g));
 	ck_assert_mem_eq(g.b, bin, 16);
 	ck_assert_str_eq(bcd_guid_format(&g, t), "{ae5534e0-a924-466c-b836-758539a3ee3a}");
 	ck_assert_int_eq(bcd_guid_parse("ae5534e0-a924-466c-b836-758539a3ee3a", &g), -BK_ESYNTAX);
@@ -35,8 +36,8 @@ START_TEST(guid_random)
 	bcd_guid_t a, b;
 	char t[BCD_GUID_STRLEN];
 
-	ck_assert_int_eq(bcd_guid_random(&a), 0);
-	ck_assert_int_eq(bcd_guid_random(&b), 0);
+	bk_assert_ok_plain(bcd_guid_random(&a));
+	bk_assert_ok_plain(bcd_guid_random(&b));
 	ck_assert_int_ne(bcd_guid_cmp(&a, &b), 0);
 	bcd_guid_format(&a, t);
 	ck_assert_int_eq(t[15], '4');   /* version 4 */
@@ -68,20 +69,20 @@ START_TEST(aliases)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		ck_assert_int_eq(bcd_alias_lookup(rows[i].alias, &g), 0);
-		ck_assert_int_eq(bcd_guid_parse(rows[i].guid, &w), 0);
+		bk_assert_ok_plain(bcd_alias_lookup(rows[i].alias, &g));
+		bk_assert_ok_plain(bcd_guid_parse(rows[i].guid, &w));
 		ck_assert_mem_eq(g.b, w.b, 16);
 		ck_assert_str_eq(bcd_alias_name(&w), rows[i].alias);
 	}
 	/* Input-only aliases map to the same objects; case does not matter. */
-	ck_assert_int_eq(bcd_alias_lookup("{LEGACY}", &g), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{LEGACY}", &g));
 	ck_assert_str_eq(bcd_alias_name(&g), "{ntldr}");
-	ck_assert_int_eq(bcd_alias_lookup("{eventsettings}", &g), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{eventsettings}", &g));
 	ck_assert_str_eq(bcd_alias_name(&g), "{dbgsettings}");
 	ck_assert_int_eq(bcd_alias_lookup("{nosuch}", &g), -BK_ENOTFOUND);
 	ck_assert_int_eq(bcd_alias_lookup("bootmgr", &g), -BK_ENOTFOUND);
 	/* The typo of some headers is not an alias of anything. */
-	ck_assert_int_eq(bcd_guid_parse("{1afa9c49-16ab-4a5c-4a90-212802da9460}", &g), 0);
+	bk_assert_ok_plain(bcd_guid_parse("{1afa9c49-16ab-4a5c-4a90-212802da9460}", &g));
 	ck_assert_ptr_null(bcd_alias_name(&g));
 }
 END_TEST
@@ -132,18 +133,18 @@ START_TEST(element_names)
 	ck_assert_ptr_null(bcd_element_name(0x10200003, 0x12345678));
 	ck_assert_ptr_null(bcd_element_name(0x101fffff, 0x21000001));
 
-	ck_assert_int_eq(bcd_element_lookup(0x10200003, "osdevice", &t), 0);
+	bk_assert_ok_plain(bcd_element_lookup(0x10200003, "osdevice", &t));
 	ck_assert_uint_eq(t, 0x21000001);
-	ck_assert_int_eq(bcd_element_lookup(0x10200004, "FileDevice", &t), 0);
+	bk_assert_ok_plain(bcd_element_lookup(0x10200004, "FileDevice", &t));
 	ck_assert_uint_eq(t, 0x21000001);
 	ck_assert_int_eq(bcd_element_lookup(0x10200004, "osdevice", &t), -BK_ENOTFOUND);
-	ck_assert_int_eq(bcd_element_lookup(0x10200003, "description", &t), 0);
+	bk_assert_ok_plain(bcd_element_lookup(0x10200003, "description", &t));
 	ck_assert_uint_eq(t, 0x12000004);
-	ck_assert_int_eq(bcd_element_lookup(0x10200003, "detecthal", &t), 0);
+	bk_assert_ok_plain(bcd_element_lookup(0x10200003, "detecthal", &t));
 	ck_assert_uint_eq(t, 0x26000010);
-	ck_assert_int_eq(bcd_element_lookup(0x10200003, "custom:12345678", &t), 0);
+	bk_assert_ok_plain(bcd_element_lookup(0x10200003, "custom:12345678", &t));
 	ck_assert_uint_eq(t, 0x12345678);
-	ck_assert_int_eq(bcd_element_lookup(0x10200003, "custom:0x250000C2", &t), 0);
+	bk_assert_ok_plain(bcd_element_lookup(0x10200003, "custom:0x250000C2", &t));
 	ck_assert_uint_eq(t, 0x250000c2);
 	ck_assert_int_eq(bcd_element_lookup(0x10200003, "custom:123456789", &t), -BK_ESYNTAX);
 	ck_assert_int_eq(bcd_element_lookup(0x10200003, "custom:xyz", &t), -BK_ESYNTAX);
@@ -163,7 +164,7 @@ START_TEST(enum_names)
 	ck_assert_str_eq(bcd_element_enum_name(0x10200004, 0x25000007, 0), "Disabled");
 	ck_assert_ptr_null(bcd_element_enum_name(0x10200003, 0x25000020, 9));
 	ck_assert_ptr_null(bcd_element_enum_name(0x10100002, 0x25000004, 0));
-	ck_assert_int_eq(bcd_element_enum_value(0x10200003, 0x25000020, "alwaysoff", &v), 0);
+	bk_assert_ok_plain(bcd_element_enum_value(0x10200003, 0x25000020, "alwaysoff", &v));
 	ck_assert_uint_eq(v, 2);
 	ck_assert_int_eq(bcd_element_enum_value(0x10200003, 0x25000020, "sometimes", &v),
 			 -BK_ENOTFOUND);
@@ -174,13 +175,13 @@ START_TEST(app_types)
 {
 	uint32_t t;
 
-	ck_assert_int_eq(bcd_application_type("osloader", 0, &t), 0);
+	bk_assert_ok_plain(bcd_application_type("osloader", 0, &t));
 	ck_assert_uint_eq(t, 0x10200003);
-	ck_assert_int_eq(bcd_application_type("BootSector", 0, &t), 0);
+	bk_assert_ok_plain(bcd_application_type("BootSector", 0, &t));
 	ck_assert_uint_eq(t, 0x10400008);
-	ck_assert_int_eq(bcd_application_type("resume", 1, &t), 0);
+	bk_assert_ok_plain(bcd_application_type("resume", 1, &t));
 	ck_assert_uint_eq(t, 0x20200004);
-	ck_assert_int_eq(bcd_application_type("device", 1, &t), 0);
+	bk_assert_ok_plain(bcd_application_type("device", 1, &t));
 	ck_assert_uint_eq(t, 0x20300000);
 	ck_assert_int_eq(bcd_application_type("device", 0, &t), -BK_ENOTFOUND);
 }
@@ -194,15 +195,9 @@ main(void)
 	SRunner *sr;
 	int nf;
 
-	tcase_add_test(tc, guid_text);
-	tcase_add_test(tc, guid_random);
-	tcase_add_test(tc, aliases);
-	tcase_add_test(tc, headers);
-	tcase_add_test(tc, element_names);
-	tcase_add_test(tc, enum_names);
-	tcase_add_test(tc, app_types);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

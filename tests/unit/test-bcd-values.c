@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
@@ -24,17 +25,17 @@ START_TEST(integers)
 	size_t n;
 	uint32_t rt;
 
-	ck_assert_int_eq(bcd_value_decode(0x25000004, one, 1, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x25000004, one, 1, &v, NULL, 0));
 	ck_assert_uint_eq(v.integer, 30);
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_value_decode(0x15000014, three, 3, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x15000014, three, 3, &v, NULL, 0));
 	ck_assert_uint_eq(v.integer, 115200);
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_value_decode(0x15000014, eight, 8, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x15000014, eight, 8, &v, NULL, 0));
 	ck_assert_uint_eq(v.integer, 0x0807060504030201ull);
 	/* Written back always as 8 bytes. */
 	v.integer = 30;
-	ck_assert_int_eq(bcd_value_encode(0x25000004, &v, &rt, &d, &n), 0);
+	bk_assert_ok_plain(bcd_value_encode(0x25000004, &v, &rt, &d, &n));
 	ck_assert_uint_eq(rt, HIVE_REG_BINARY);
 	ck_assert_uint_eq(n, 8);
 	ck_assert_mem_eq(d, "\x1e\0\0\0\0\0\0\0", 8);
@@ -54,12 +55,12 @@ START_TEST(booleans)
 	size_t n;
 	uint32_t rt;
 
-	ck_assert_int_eq(bcd_value_decode(0x16000009, wide, 4, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x16000009, wide, 4, &v, NULL, 0));
 	ck_assert_uint_eq(v.integer, 1);
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_value_decode(0x16000009, wide, 2, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x16000009, wide, 2, &v, NULL, 0));
 	ck_assert_uint_eq(v.integer, 0);
-	ck_assert_int_eq(bcd_value_encode(0x16000009, &v, &rt, &d, &n), 0);
+	bk_assert_ok_plain(bcd_value_encode(0x16000009, &v, &rt, &d, &n));
 	ck_assert_uint_eq(n, 1);
 	ck_assert_uint_eq(d[0], 0);
 	free(d);
@@ -76,9 +77,9 @@ START_TEST(strings)
 	size_t n;
 	uint32_t rt;
 
-	ck_assert_int_eq(bcd_value_decode(0x12000004, junk, sizeof(junk), &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x12000004, junk, sizeof(junk), &v, NULL, 0));
 	ck_assert_str_eq(v.string, "Ram");
-	ck_assert_int_eq(bcd_value_encode(0x12000004, &v, &rt, &d, &n), 0);
+	bk_assert_ok_plain(bcd_value_encode(0x12000004, &v, &rt, &d, &n));
 	ck_assert_uint_eq(rt, HIVE_REG_SZ);
 	ck_assert_uint_eq(n, 8);
 	ck_assert_mem_eq(d, junk, 6);
@@ -87,7 +88,7 @@ START_TEST(strings)
 	bcd_value_free(&v);
 	v.format = BCD_FMT_STRING;
 	v.string = (char *)"Windows \xe8\xa8\x98";
-	ck_assert_int_eq(bcd_value_encode(0x12000004, &v, &rt, &d, &n), 0);
+	bk_assert_ok_plain(bcd_value_encode(0x12000004, &v, &rt, &d, &n));
 	ck_assert_uint_eq(n, 20);
 	ck_assert_uint_eq(d[16], 0x18);
 	ck_assert_uint_eq(d[17], 0x8a);
@@ -122,24 +123,24 @@ START_TEST(objects)
 	n += utf16(b, buf + n);
 	buf[n] = buf[n + 1] = 0;
 	n += 2;
-	ck_assert_int_eq(bcd_value_decode(0x14000006, buf, n, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x14000006, buf, n, &v, NULL, 0));
 	ck_assert_uint_eq(v.n_guids, 2);
 	ck_assert_str_eq(bcd_guid_format(&v.guids[1], t), b);
-	ck_assert_int_eq(bcd_value_encode(0x14000006, &v, &rt, &d, &len), 0);
+	bk_assert_ok_plain(bcd_value_encode(0x14000006, &v, &rt, &d, &len));
 	ck_assert_uint_eq(rt, HIVE_REG_MULTI_SZ);
 	ck_assert_uint_eq(len, n);
 	ck_assert_mem_eq(d, buf, n);
 	free(d);
 	bcd_value_free(&v);
 	/* Without the final extra NUL it still reads. */
-	ck_assert_int_eq(bcd_value_decode(0x14000006, buf, n - 2, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x14000006, buf, n - 2, &v, NULL, 0));
 	ck_assert_uint_eq(v.n_guids, 2);
 	bcd_value_free(&v);
 	/* One object (REG_SZ). */
 	n = utf16(a, buf);
-	ck_assert_int_eq(bcd_value_decode(0x23000003, buf, n, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x23000003, buf, n, &v, NULL, 0));
 	ck_assert_uint_eq(v.n_guids, 1);
-	ck_assert_int_eq(bcd_value_encode(0x23000003, &v, &rt, &d, &len), 0);
+	bk_assert_ok_plain(bcd_value_encode(0x23000003, &v, &rt, &d, &len));
 	ck_assert_uint_eq(rt, HIVE_REG_SZ);
 	ck_assert_mem_eq(d, buf, n);
 	free(d);
@@ -158,10 +159,10 @@ START_TEST(intlists)
 	size_t n;
 	uint32_t rt;
 
-	ck_assert_int_eq(bcd_value_decode(0x17000077, one, 8, &v, NULL, 0), 0);
+	bk_assert_ok_plain(bcd_value_decode(0x17000077, one, 8, &v, NULL, 0));
 	ck_assert_uint_eq(v.n_integers, 1);
 	ck_assert_uint_eq(v.integers[0], 0x15000075);
-	ck_assert_int_eq(bcd_value_encode(0x17000077, &v, &rt, &d, &n), 0);
+	bk_assert_ok_plain(bcd_value_encode(0x17000077, &v, &rt, &d, &n));
 	ck_assert_mem_eq(d, one, 8);
 	free(d);
 	bcd_value_free(&v);
@@ -196,14 +197,9 @@ main(void)
 	SRunner *sr;
 	int nf;
 
-	tcase_add_test(tc, integers);
-	tcase_add_test(tc, booleans);
-	tcase_add_test(tc, strings);
-	tcase_add_test(tc, objects);
-	tcase_add_test(tc, intlists);
-	tcase_add_test(tc, out_of_memory);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd-boot.h"
 #include "bcdkit/bcd-verify.h"
 
@@ -66,22 +67,22 @@ expect_and_fix(const char *id, const bcd_guid_t *obj, uint32_t el)
 	size_t serious, i;
 	char *diff;
 
-	ck_assert_int_eq(bcd_verify_store(st, NULL, &f), 0);
+	bk_assert_ok(st, bcd_verify_store(st, NULL, &f));
 	hit = find(&f, id, &serious);
 	ck_assert_msg(hit != NULL, "%s not found", id);
 	ck_assert(hit->has_object);
-	ck_assert_int_eq(bcd_guid_cmp(&hit->object, obj), 0);
+	bk_assert_ok_plain(bcd_guid_cmp(&hit->object, obj));
 	ck_assert_uint_eq(hit->element, el);
 	ck_assert(hit->message && hit->message[0]);
 	for (i = 0; i < f.n; i++) {
 		if (!f.v[i].repair)
 			continue;
-		ck_assert_int_eq(bcd_verify_fix(st, &f.v[i], &diff), 0);
+		bk_assert_ok(st, bcd_verify_fix(st, &f.v[i], &diff));
 		ck_assert_msg(strstr(diff, " -> ") != NULL, "%s", diff);
 		free(diff);
 	}
 	bcd_findings_free(&f);
-	ck_assert_int_eq(bcd_verify_store(st, NULL, &f), 0);
+	bk_assert_ok(st, bcd_verify_store(st, NULL, &f));
 	(void)find(&f, NULL, &serious);
 	ck_assert_uint_eq(serious, 0);
 	bcd_findings_free(&f);
@@ -92,7 +93,7 @@ START_TEST(complete_store_is_clean)
 	struct bcd_findings f = { 0 };
 	size_t serious;
 
-	ck_assert_int_eq(bcd_verify_store(st, NULL, &f), 0);
+	bk_assert_ok(st, bcd_verify_store(st, NULL, &f));
 	(void)find(&f, NULL, &serious);
 	ck_assert_uint_eq(serious, 0);
 	bcd_findings_free(&f);
@@ -101,7 +102,7 @@ END_TEST
 
 START_TEST(deleted_resume_object)
 {
-	ck_assert_int_eq(bcd_object_delete(st, &res.resume), 0);
+	bk_assert_ok(st, bcd_object_delete(st, &res.resume));
 	expect_and_fix("BCD-REF-DANGLING", &res.loader, BCD_EL_LOADER_RESUMEOBJECT);
 	uint8_t *raw = NULL;
 	size_t len = 0;
@@ -117,13 +118,13 @@ START_TEST(duplicate_in_displayorder)
 	bcd_guid_t bm, two[2];
 	struct bcd_value v;
 
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &bm), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
 	two[0] = two[1] = res.loader;
 	memset(&v, 0, sizeof(v));
 	v.format = BCD_FMT_OBJLIST;
 	v.guids = two;
 	v.n_guids = 2;
-	ck_assert_int_eq(bcd_element_set(st, &bm, BCD_EL_DISPLAYORDER, &v), 0);
+	bk_assert_ok(st, bcd_element_set(st, &bm, BCD_EL_DISPLAYORDER, &v));
 	expect_and_fix("BCD-LIST-DUPLICATE", &bm, BCD_EL_DISPLAYORDER);
 }
 END_TEST
@@ -133,11 +134,11 @@ START_TEST(missing_default)
 	bcd_guid_t bm;
 	struct bcd_value v;
 
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &bm), 0);
-	ck_assert_int_eq(bcd_element_delete(st, &bm, BCD_EL_DEFAULT), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
+	bk_assert_ok(st, bcd_element_delete(st, &bm, BCD_EL_DEFAULT));
 	expect_and_fix("BCD-DEFAULT-MISSING", &bm, BCD_EL_DEFAULT);
-	ck_assert_int_eq(bcd_element_get(st, &bm, BCD_EL_DEFAULT, &v), 0);
-	ck_assert_int_eq(bcd_guid_cmp(&v.guids[0], &res.loader), 0);
+	bk_assert_ok(st, bcd_element_get(st, &bm, BCD_EL_DEFAULT, &v));
+	bk_assert_ok_plain(bcd_guid_cmp(&v.guids[0], &res.loader));
 	bcd_value_free(&v);
 }
 END_TEST
@@ -154,8 +155,8 @@ START_TEST(wrong_type_reference)
 	v.format = BCD_FMT_OBJECT;
 	v.guids = &res.loader;
 	v.n_guids = 1;
-	ck_assert_int_eq(bcd_element_set(st, &res.loader, BCD_EL_LOADER_RESUMEOBJECT, &v), 0);
-	ck_assert_int_eq(bcd_verify_store(st, NULL, &f), 0);
+	bk_assert_ok(st, bcd_element_set(st, &res.loader, BCD_EL_LOADER_RESUMEOBJECT, &v));
+	bk_assert_ok(st, bcd_verify_store(st, NULL, &f));
 	hit = find(&f, "BCD-REF-WRONGTYPE", &serious);
 	ck_assert(hit != NULL);
 	ck_assert_int_eq(hit->repair, BCD_REPAIR_NONE);   /* never guessed */
@@ -170,11 +171,7 @@ suite(void)
 	TCase *t = tcase_create("checks");
 
 	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, complete_store_is_clean);
-	tcase_add_test(t, deleted_resume_object);
-	tcase_add_test(t, duplicate_in_displayorder);
-	tcase_add_test(t, missing_default);
-	tcase_add_test(t, wrong_type_reference);
+	bk_tcase_add_tests(t, NULL);
 	suite_add_tcase(s, t);
 	return s;
 }
@@ -182,7 +179,7 @@ suite(void)
 int
 main(void)
 {
-	SRunner *r = srunner_create(suite());
+	SRunner *r = bk_srunner_create(suite());
 	int failed;
 
 	srunner_run_all(r, CK_NORMAL);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd-boot.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
@@ -81,10 +82,10 @@ reopen(bcd_store_t *s)
 	hive_t *h = NULL;
 	char err[256] = "";
 
-	ck_assert_int_eq(bcd_store_serialize(s, NULL, 0, &img, &len), 0);
+	bk_assert_ok(s, bcd_store_serialize(s, NULL, 0, &img, &len));
 	ck_assert_msg(hive_open_image(&h, img, len, "old", NULL, 0, 0, err, sizeof(err)) == 0,
 		      "%s", err);
-	ck_assert_int_eq(bcd_store_open_hive(&o, h, "old", 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, bcd_store_open_hive(&o, h, "old", 0, err, sizeof(err)));
 	free(img);
 	return o;
 }
@@ -94,7 +95,7 @@ guid_of(bcd_store_t *s, const bcd_guid_t *obj, uint32_t el, bcd_guid_t *out)
 {
 	struct bcd_value v;
 
-	ck_assert_int_eq(bcd_element_get(s, obj, el, &v), 0);
+	bk_assert_ok(s, bcd_element_get(s, obj, el, &v));
 	ck_assert_uint_eq(v.n_guids, 1);
 	*out = v.guids[0];
 	bcd_value_free(&v);
@@ -111,11 +112,11 @@ START_TEST(vhd_device_is_windows_layout)
 	p.os.mbr_offset = 0x100000;
 	p.vhd_path = "\\1809.402.vhd";
 	p.vhd_host.style = BCD_PART_GPT;
-	ck_assert_int_eq(bcd_guid_parse("{e9c8d6b2-eb70-4c67-8af5-5a7aa93e6ae7}", &p.vhd_host.gpt_part), 0);
-	ck_assert_int_eq(bcd_guid_parse("{c9c18ffe-b248-4138-b5e6-a0bcefd1d306}", &p.vhd_host.gpt_disk), 0);
+	bk_assert_ok_plain(bcd_guid_parse("{e9c8d6b2-eb70-4c67-8af5-5a7aa93e6ae7}", &p.vhd_host.gpt_part));
+	bk_assert_ok_plain(bcd_guid_parse("{c9c18ffe-b248-4138-b5e6-a0bcefd1d306}", &p.vhd_host.gpt_disk));
 	n = unhex(golden_vhd, want);
 	ck_assert_uint_eq(n, 204);
-	ck_assert_int_eq(bcd_boot_os_device(&p, &got, &len), 0);
+	bk_assert_ok_plain(bcd_boot_os_device(&p, &got, &len));
 	ck_assert_uint_eq(len, n);
 	ck_assert_mem_eq(got, want, n);
 	free(got);
@@ -138,26 +139,26 @@ START_TEST(objects_and_links)
 	params(&p, BCD_BOOT_BIOS);
 	s = build(&p, NULL, NULL, &r);
 	ck_assert_int_eq(r.replaced, 0);
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &bm), 0);
-	ck_assert_int_eq(bcd_alias_lookup("{memdiag}", &mem), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
+	bk_assert_ok_plain(bcd_alias_lookup("{memdiag}", &mem));
 	guid_of(s, &bm, BCD_EL_DEFAULT, &def);
-	ck_assert_int_eq(bcd_guid_cmp(&def, &r.loader), 0);
+	bk_assert_ok_plain(bcd_guid_cmp(&def, &r.loader));
 	guid_of(s, &bm, BCD_EL_RESUMEOBJECT, &res);
-	ck_assert_int_eq(bcd_guid_cmp(&res, &r.resume), 0);
+	bk_assert_ok_plain(bcd_guid_cmp(&res, &r.resume));
 	guid_of(s, &r.loader, 0x23000003, &res);
-	ck_assert_int_eq(bcd_guid_cmp(&res, &r.resume), 0);
-	ck_assert_int_eq(bcd_object_type(s, &r.resume, &type), 0);
+	bk_assert_ok_plain(bcd_guid_cmp(&res, &r.resume));
+	bk_assert_ok(s, bcd_object_type(s, &r.resume, &type));
 	ck_assert_uint_eq(type, BCD_OBJ_RESUME);
-	ck_assert_int_eq(bcd_object_type(s, &mem, &type), 0);
+	bk_assert_ok(s, bcd_object_type(s, &mem, &type));
 	ck_assert_uint_eq(type, BCD_OBJ_MEMDIAG);
-	ck_assert_int_eq(bcd_element_get(s, &r.loader, BCD_EL_DESCRIPTION, &v), 0);
+	bk_assert_ok(s, bcd_element_get(s, &r.loader, BCD_EL_DESCRIPTION, &v));
 	ck_assert_str_eq(v.string, "Windows 10 (test)");
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_element_get(s, &r.loader, BCD_EL_PATH, &v), 0);
+	bk_assert_ok(s, bcd_element_get(s, &r.loader, BCD_EL_PATH, &v));
 	ck_assert_str_eq(v.string, "\\Windows\\system32\\winload.exe");
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_element_get_raw(s, &r.loader, BCD_EL_OSDEVICE, &dev, &dlen), 0);
-	ck_assert_int_eq(bcd_boot_os_device(&p, &want, &wlen), 0);
+	bk_assert_ok(s, bcd_element_get_raw(s, &r.loader, BCD_EL_OSDEVICE, &dev, &dlen));
+	bk_assert_ok_plain(bcd_boot_os_device(&p, &want, &wlen));
 	ck_assert_uint_eq(dlen, wlen);
 	ck_assert_mem_eq(dev, want, wlen);
 	free(dev);
@@ -180,9 +181,9 @@ START_TEST(rebuild_keeps_guids)
 	old = reopen(a);
 	b = build(&p, NULL, old, &r2);
 	ck_assert_int_eq(r2.replaced, 1);
-	ck_assert_int_eq(bcd_guid_cmp(&r1.loader, &r2.loader), 0);
-	ck_assert_int_eq(bcd_guid_cmp(&r1.resume, &r2.resume), 0);
-	ck_assert_int_eq(hive_diff(bcd_store_hive(a), bcd_store_hive(b), NULL, NULL, &nd), 0);
+	bk_assert_ok_plain(bcd_guid_cmp(&r1.loader, &r2.loader));
+	bk_assert_ok_plain(bcd_guid_cmp(&r1.resume, &r2.resume));
+	bk_assert_ok(bcd_store_hive(a), hive_diff(bcd_store_hive(a), bcd_store_hive(b), NULL, NULL, &nd));
 	ck_assert_uint_eq(nd, 0);
 	bcd_store_close(a);
 	bcd_store_close(b);
@@ -205,7 +206,7 @@ START_TEST(bad_params)
 	p.systemroot = "Windows";
 	ck_assert_int_eq(bcd_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_EINVAL);
 	params(&p, BCD_BOOT_BIOS);
-	ck_assert_int_eq(bcd_alias_lookup("{memdiag}", &id), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{memdiag}", &id));
 	p.flags = BCD_BOOT_MERGE;
 	p.merge_id = &id;
 	err[0] = '\0';
@@ -235,22 +236,22 @@ START_TEST(corpus_template)
 	params(&p, BCD_BOOT_UEFI);
 	s = build(&p, t, NULL, &r);
 	/* No setup or target-template object, no class-4 element anywhere. */
-	ck_assert_int_eq(bcd_guid_parse("{b012b84d-c47c-4ed5-b722-c0c42163e569}", &g), 0);
+	bk_assert_ok_plain(bcd_guid_parse("{b012b84d-c47c-4ed5-b722-c0c42163e569}", &g));
 	ck_assert_int_eq(bcd_object_type(s, &g, &type), -BK_ENOTFOUND);
-	ck_assert_int_eq(bcd_guid_parse("{cbd971bf-b7b8-4885-951a-fa03044f5d71}", &g), 0);
+	bk_assert_ok_plain(bcd_guid_parse("{cbd971bf-b7b8-4885-951a-fa03044f5d71}", &g));
 	ck_assert_int_eq(bcd_object_type(s, &g, &type), -BK_ENOTFOUND);
-	ck_assert_int_eq(bcd_store_objects(s, &ids, &n), 0);
+	bk_assert_ok(s, bcd_store_objects(s, &ids, &n));
 	for (i = 0; i < n; i++) {
 		size_t k, ne;
 
-		ck_assert_int_eq(bcd_element_list(s, &ids[i], &types, &ne), 0);
+		bk_assert_ok(s, bcd_element_list(s, &ids[i], &types, &ne));
 		for (k = 0; k < ne; k++)
 			ck_assert_uint_ne(BCD_ELEM_CLASS(types[k]), 4);
 		free(types);
 	}
 	free(ids);
 	/* The EFI target template's flightsigning is on the loader; winpe is not. */
-	ck_assert_int_eq(bcd_element_get(s, &r.loader, 0x1600007e, &v), 0);
+	bk_assert_ok(s, bcd_element_get(s, &r.loader, 0x1600007e, &v));
 	ck_assert_uint_eq(v.integer, 1);
 	bcd_value_free(&v);
 	ck_assert_int_eq(bcd_element_get(s, &r.loader, 0x26000022, &v), -BK_ENOTFOUND);
@@ -294,12 +295,7 @@ suite(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, vhd_device_is_windows_layout);
-	tcase_add_test(tc, objects_and_links);
-	tcase_add_test(tc, rebuild_keeps_guids);
-	tcase_add_test(tc, bad_params);
-	tcase_add_test(tc, corpus_template);
-	tcase_add_test(tc, allocation_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -307,7 +303,7 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr = bk_srunner_create(suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

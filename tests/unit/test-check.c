@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/hive.h"
 #include "mkbighive-build.h"
 
@@ -84,7 +85,7 @@ run_check(struct mkb *b, struct found *f)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	memset(f, 0, sizeof(*f));
 	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_check(h, collect, f, &count), 0);
+	bk_assert_ok(h, hive_check(h, collect, f, &count));
 	ck_assert_uint_eq(count, f->n);
 	hive_close(h);
 	return f->n;
@@ -109,7 +110,7 @@ with_fault(uint32_t minor, fault_fn fault)
 	fault(b, alpha, gamma);
 	memset(&f, 0, sizeof(f));
 	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_check(h, collect, &f, &count), 0);
+	bk_assert_ok(h, hive_check(h, collect, &f, &count));
 	hive_close(h);
 	mkb_free(b);
 	return f;
@@ -315,10 +316,10 @@ START_TEST(test_callback_stops)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	swap_entries(b, a, g);
 	bad_sk(b, a, g);
-	ck_assert_int_eq(hive_open_buffer(&h, img, len, "t", 0, NULL, 0), 0);
-	ck_assert_int_eq(hive_check(h, stop_at_first, &calls, &count), 0);
+	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "t", 0, NULL, 0));
+	bk_assert_ok(h, hive_check(h, stop_at_first, &calls, &count));
 	ck_assert_int_eq(calls, 1);
-	ck_assert_int_eq(hive_check(h, NULL, NULL, &count), 0);
+	bk_assert_ok(h, hive_check(h, NULL, NULL, &count));
 	ck_assert_uint_eq(count, 2);
 	ck_assert_str_eq(hive_problem_kind_name(HIVE_PROBLEM_ORDER), "order");
 	ck_assert_str_eq(hive_problem_kind_name(999), "unknown");
@@ -335,18 +336,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, test_clean);
-	tcase_add_test(tc, test_hash);
-	tcase_add_test(tc, test_order);
-	tcase_add_test(tc, test_order_across_ri);
-	tcase_add_test(tc, test_shared_and_duplicate);
-	tcase_add_test(tc, test_key_fields);
-	tcase_add_test(tc, test_sk_refcount);
-	tcase_add_test(tc, test_value_shared);
-	tcase_add_test(tc, test_db_segments);
-	tcase_add_test(tc, test_callback_stops);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
 #include "test-tmpdir.h"
@@ -106,16 +107,16 @@ make_hive(const char *name, unsigned nkeys)
 	unsigned i;
 
 	memset(data, 0x5A, sizeof(data));
-	ck_assert_int_eq(hive_create(&h, tpath(name), "R", 5, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_create(&h, tpath(name), "R", 5, err, sizeof(err)));
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "bulk", &bulk), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "bulk", &bulk));
 	for (i = 0; i < nkeys; i++) {
 		snprintf(kn, sizeof(kn), "k%u", i);
-		ck_assert_int_eq(hive_key_add(h, bulk, kn, &k), 0);
-		ck_assert_int_eq(hive_value_set(h, k, "v", HIVE_REG_BINARY, data,
-						i % sizeof(data)), 0);
+		bk_assert_ok(h, hive_key_add(h, bulk, kn, &k));
+		bk_assert_ok(h, hive_value_set(h, k, "v", HIVE_REG_BINARY, data,
+					       i % sizeof(data)));
 	}
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_REWRITE), 0);
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_REWRITE));
 	hive_close(h);
 }
 
@@ -125,7 +126,7 @@ open_flags(const char *name, unsigned flags)
 	char err[512];
 	hive_t *h;
 
-	ck_assert_int_eq(hive_open(&h, tpath(name), HIVE_OPEN_WRITE | flags, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, tpath(name), HIVE_OPEN_WRITE | flags, err, sizeof(err)));
 	return h;
 }
 
@@ -143,12 +144,12 @@ edit(hive_t *h)
 	hive_key_t root, k, b;
 
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "new", &k), 0);
-	ck_assert_int_eq(hive_value_set(h, k, "big", HIVE_REG_BINARY, big, sizeof(big)), 0);
-	ck_assert_int_eq(hive_key_find(h, "bulk\\k7", &b), 0);
-	ck_assert_int_eq(hive_key_delete(h, b, true), 0);
-	ck_assert_int_eq(hive_key_find(h, "bulk\\k100", &b), 0);
-	ck_assert_int_eq(hive_value_set(h, b, "v", HIVE_REG_DWORD, "\1\2\3\4", 4), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "new", &k));
+	bk_assert_ok(h, hive_value_set(h, k, "big", HIVE_REG_BINARY, big, sizeof(big)));
+	bk_assert_ok(h, hive_key_find(h, "bulk\\k7", &b));
+	bk_assert_ok(h, hive_key_delete(h, b, true));
+	bk_assert_ok(h, hive_key_find(h, "bulk\\k100", &b));
+	bk_assert_ok(h, hive_value_set(h, b, "v", HIVE_REG_DWORD, "\1\2\3\4", 4));
 }
 
 /* The file's hive bins equal the hive in memory. */
@@ -186,9 +187,9 @@ START_TEST(test_logged_alternates)
 		if (i > 0) {
 			hive_root(h, &root);
 			snprintf(kn, sizeof(kn), "again%d", i);
-			ck_assert_int_eq(hive_key_add(h, root, kn, &k), 0);
+			bk_assert_ok(h, hive_key_add(h, root, kn, &k));
 		}
-		ck_assert_int_eq(hive_commit(h, 0), 0);
+		bk_assert_ok(h, hive_commit(h, 0));
 		assert_file_is(tpath("a.hiv"), h);
 		ck_assert_uint_eq(seq_of(tpath("a.hiv")), s + 1);
 		/* This commit's log: starts at the primary's old sequence number. */
@@ -203,9 +204,9 @@ START_TEST(test_logged_alternates)
 
 		h = open_w("a.hiv");
 		ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_RECOVERED), 0);
-		ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+		bk_assert_ok(h, hive_check(h, NULL, NULL, &probs));
 		ck_assert_uint_eq(probs, 0);
-		ck_assert_int_eq(hive_key_find(h, "again3", &k), 0);
+		bk_assert_ok(h, hive_key_find(h, "again3", &k));
 		ck_assert_int_eq(hive_key_find(h, "bulk\\k7", &k), -BK_ENOTFOUND);
 		hive_close(h);
 	}
@@ -225,14 +226,14 @@ START_TEST(test_lazy_edits)
 	/* A small edit written as a new file: what the lazy handle never
 	 * reached must be read for it. */
 	h = open_flags("z.hiv", HIVE_OPEN_LAZY);
-	ck_assert_int_eq(hive_key_find(h, "bulk\\k100", &k), 0);
-	ck_assert_int_eq(hive_value_set(h, k, "v", HIVE_REG_DWORD, "\1\0\0\0", 4), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_REWRITE), 0);
+	bk_assert_ok(h, hive_key_find(h, "bulk\\k100", &k));
+	bk_assert_ok(h, hive_value_set(h, k, "v", HIVE_REG_DWORD, "\1\0\0\0", 4));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_REWRITE));
 	hive_close(h);
 	h = open_w("z.hiv");
-	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+	bk_assert_ok(h, hive_check(h, NULL, NULL, &probs));
 	ck_assert_uint_eq(probs, 0);
-	ck_assert_int_eq(hive_key_find(h, "bulk\\k2999", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "bulk\\k2999", &k));
 	hive_close(h);
 	spew(tpath("z.hiv.LOG1"), "", 0);
 	h = open_flags("z.hiv", HIVE_OPEN_LAZY);
@@ -244,16 +245,16 @@ START_TEST(test_lazy_edits)
 		static uint8_t d[3000];
 		hive_root(h, &root);
 		snprintf(kn, sizeof(kn), "grow%d", i);
-		ck_assert_int_eq(hive_key_add(h, root, kn, &k), 0);
-		ck_assert_int_eq(hive_value_set(h, k, "d", HIVE_REG_BINARY, d, sizeof(d)), 0);
+		bk_assert_ok(h, hive_key_add(h, root, kn, &k));
+		bk_assert_ok(h, hive_value_set(h, k, "d", HIVE_REG_BINARY, d, sizeof(d)));
 	}
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_LOGGED));
 	assert_file_is(tpath("z.hiv"), h);
 	hive_close(h);
 	h = open_w("z.hiv");
-	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+	bk_assert_ok(h, hive_check(h, NULL, NULL, &probs));
 	ck_assert_uint_eq(probs, 0);
-	ck_assert_int_eq(hive_key_find(h, "grow299", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "grow299", &k));
 	ck_assert_int_eq(hive_key_find(h, "bulk\\k7", &k), -BK_ENOTFOUND);
 	hive_close(h);
 }
@@ -301,22 +302,22 @@ START_TEST(test_rule)
 	make_hive("r.hiv", 3000);
 	h = open_w("r.hiv");
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "x", &k), 0);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "x", &k));
+	bk_assert_ok(h, hive_commit(h, 0));
 	ck_assert_int_eq(fsize(tpath("r.hiv.LOG1")), -1);
 	/* Asked for: logged, LOG1 created. */
-	ck_assert_int_eq(hive_key_add(h, root, "y", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "y", &k));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_LOGGED));
 	ck_assert_int_gt(fsize(tpath("r.hiv.LOG1")), 0);
 	assert_file_is(tpath("r.hiv"), h);
 	/* Logs beside it now: logged by default, into the other log. */
-	ck_assert_int_eq(hive_key_add(h, root, "z", &k), 0);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "z", &k));
+	bk_assert_ok(h, hive_commit(h, 0));
 	ck_assert_int_gt(fsize(tpath("r.hiv.LOG2")), 0);
 	assert_file_is(tpath("r.hiv"), h);
 	/* Rewrite asked for: a new file, logs emptied. */
-	ck_assert_int_eq(hive_key_add(h, root, "w", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_REWRITE), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "w", &k));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_REWRITE));
 	ck_assert_int_eq(fsize(tpath("r.hiv.LOG1")), 0);
 	ck_assert_int_eq(fsize(tpath("r.hiv.LOG2")), 0);
 	ck_assert_int_eq(fsize(tpath("r.hiv")), HIVE_BASE_SIZE + h->bins_len);
@@ -348,8 +349,8 @@ START_TEST(test_stale_log)
 	write_log_header(tpath("s.hiv.LOG2"), s + 1);
 	h = open_w("s.hiv");
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "x", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "x", &k));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_LOGGED));
 	ck_assert_uint_eq(seq_of(tpath("s.hiv.LOG1")), s);
 	ck_assert_int_eq(fsize(tpath("s.hiv.LOG2")), 0);
 	hive_close(h);
@@ -357,8 +358,8 @@ START_TEST(test_stale_log)
 	write_log_header(tpath("s.hiv.LOG1"), s - 5);
 	h = open_w("s.hiv");
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "y", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "y", &k));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_LOGGED));
 	ck_assert_uint_eq(seq_of(tpath("s.hiv.LOG2")), s + 1);
 	ck_assert_int_eq(fsize(tpath("s.hiv.LOG1")), 512);
 	assert_file_is(tpath("s.hiv"), h);
@@ -379,7 +380,7 @@ START_TEST(test_symlink_log)
 	old = slurp(tpath("l.hiv"), &ol);
 	h = open_w("l.hiv");
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "x", &k), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "x", &k));
 	ck_assert_int_lt(hive_commit(h, HIVE_COMMIT_LOGGED), 0);
 	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "l.hiv.LOG1"));
 	hive_close(h);
@@ -446,8 +447,8 @@ classify(const uint8_t *old, size_t ol, const uint8_t *ref, size_t rl, bool *rep
 	}
 	if (hv_image_dirty(p, len)) {
 		*replayed = true;
-		ck_assert_int_eq(hive_recover_image(tpath("c.hiv"), &img, &len, &rep, err,
-						    sizeof(err)), 0);
+		bk_assert_ok(err, hive_recover_image(tpath("c.hiv"), &img, &len, &rep, err,
+						     sizeof(err)));
 		ck_assert_uint_eq(rep.entries, 1);
 		free(p);
 		p = img;
@@ -457,9 +458,9 @@ classify(const uint8_t *old, size_t ol, const uint8_t *ref, size_t rl, bool *rep
 	ck_assert_uint_eq(bk_le32(p + 0x28), rl - HIVE_BASE_SIZE);
 	free(p);
 	/* What a program opening it sees: the new hive, with no problems. */
-	ck_assert_int_eq(hive_open(&h, tpath("c.hiv"), 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, tpath("c.hiv"), 0, err, sizeof(err)));
 	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_TRUNCATED), 0);
-	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+	bk_assert_ok(h, hive_check(h, NULL, NULL, &probs));
 	ck_assert_uint_eq(probs, 0);
 	hive_close(h);
 	return 1;
@@ -583,14 +584,7 @@ commit_logged_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_logged_alternates);
-	tcase_add_test(tc, test_lazy_edits);
-	tcase_add_test(tc, test_lazy_damage);
-	tcase_add_test(tc, test_rule);
-	tcase_add_test(tc, test_stale_log);
-	tcase_add_test(tc, test_symlink_log);
-	tcase_add_test(tc, test_crash_fail);
-	tcase_add_test(tc, test_crash_exit);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -598,7 +592,7 @@ commit_logged_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(commit_logged_suite());
+	SRunner *sr = bk_srunner_create(commit_logged_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
 #include "test-tmpdir.h"
@@ -101,8 +102,8 @@ make_hive(const char *name)
 	char err[512];
 	hive_t *h;
 
-	ck_assert_int_eq(hive_create(&h, tpath(name), "R", 5, err, sizeof(err)), 0);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(err, hive_create(&h, tpath(name), "R", 5, err, sizeof(err)));
+	bk_assert_ok(h, hive_commit(h, 0));
 	return h;
 }
 
@@ -117,17 +118,17 @@ START_TEST(test_seq_and_logs)
 	hive_close(h);
 	write_new_log(tpath("h.hiv.LOG1"), 500, 3);     /* entries 500..502 */
 	write_new_log(tpath("h.hiv.LOG2"), 90, 1);
-	ck_assert_int_eq(hive_open(&h, tpath("h.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, tpath("h.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "k", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_REWRITE), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "k", &k));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_REWRITE));
 	hive_close(h);
 	ck_assert_int_eq(stat(tpath("h.hiv.LOG1"), &st), 0);
 	ck_assert_int_eq(st.st_size, 0);
 	ck_assert_int_eq(stat(tpath("h.hiv.LOG2"), &st), 0);
 	ck_assert_int_eq(st.st_size, 0);
-	ck_assert_int_eq(hive_open(&r, tpath("h.hiv"), 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(hive_get_header(r, &hd), 0);
+	bk_assert_ok(err, hive_open(&r, tpath("h.hiv"), 0, err, sizeof(err)));
+	bk_assert_ok(r, hive_get_header(r, &hd));
 	ck_assert_uint_eq(hd.seq1, 503);
 	ck_assert_uint_eq(hd.seq2, 503);
 	ck_assert_uint_eq(hd.checksum, hd.checksum_calc);
@@ -147,8 +148,8 @@ START_TEST(test_backup)
 	old = slurp(tpath("b.hiv"), &ol);
 	write_new_log(tpath("b.hiv.LOG1"), 10, 1);
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "k", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP | HIVE_COMMIT_REWRITE), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "k", &k));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_BACKUP | HIVE_COMMIT_REWRITE));
 	bak = slurp(tpath("b.hiv.bak"), &bl);
 	ck_assert_ptr_nonnull(bak);
 	ck_assert_uint_eq(bl, ol);
@@ -159,8 +160,8 @@ START_TEST(test_backup)
 	ck_assert_uint_eq(bl, 1024);
 	free(bak);
 	/* Only before the first write through a handle. */
-	ck_assert_int_eq(hive_key_add(h, root, "k2", &k), 0);
-	ck_assert_int_eq(hive_commit(h, HIVE_COMMIT_BACKUP | HIVE_COMMIT_REWRITE), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "k2", &k));
+	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_BACKUP | HIVE_COMMIT_REWRITE));
 	bak = slurp(tpath("b.hiv.bak"), &bl);
 	ck_assert_int_eq(memcmp(bak, old, ol), 0);
 	free(bak);
@@ -215,12 +216,12 @@ classify(const char *path, const uint8_t *old, size_t ol)
 		return 0;
 	}
 	free(p);
-	ck_assert_int_eq(hive_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err)));
 	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM), 0);
-	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
+	bk_assert_ok(h, hive_check(h, NULL, NULL, &probs));
 	ck_assert_uint_eq(probs, 0);
-	ck_assert_int_eq(hive_key_find(h, "new", &k), 0);
-	ck_assert_int_eq(hive_key_find(h, "bulk\\k99", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "new", &k));
+	bk_assert_ok(h, hive_key_find(h, "bulk\\k99", &k));
 	kind = 1;
 	hive_close(h);
 	return kind;
@@ -249,7 +250,7 @@ next_writer_cleans(int *left)
 	hive_t *r;
 
 	*left += count_temps();
-	ck_assert_int_eq(hive_open(&r, tpath("c.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&r, tpath("c.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
 	hive_close(r);
 	ck_assert_int_eq(count_temps(), 0);
 }
@@ -266,15 +267,15 @@ crash_run(bool use_exit)
 	char name[16];
 
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "bulk", &bulk), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "bulk", &bulk));
 	for (i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "k%d", i);
-		ck_assert_int_eq(hive_key_add(h, bulk, name, &k), 0);
+		bk_assert_ok(h, hive_key_add(h, bulk, name, &k));
 	}
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(h, hive_commit(h, 0));
 	write_new_log(tpath("c.hiv.LOG1"), 3, 1);
 	old = slurp(tpath("c.hiv"), &ol);
-	ck_assert_int_eq(hive_key_add(h, root, "new", &k), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "new", &k));
 	for (at = 0; at < 64; at++) {
 		int rc = 0, status;
 
@@ -342,10 +343,7 @@ commit_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_seq_and_logs);
-	tcase_add_test(tc, test_backup);
-	tcase_add_test(tc, test_crash_fail);
-	tcase_add_test(tc, test_crash_exit);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -353,7 +351,7 @@ commit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(commit_suite());
+	SRunner *sr = bk_srunner_create(commit_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/hive.h"
 
 enum expect {
@@ -368,7 +369,7 @@ diff_sets(const char *name, struct recs *a, struct recs *b)
 	return nd;
 }
 
-START_TEST(test_hive_vs_hivex)
+START_LOOP_TEST(test_hive_vs_hivex, 0, NHIVES)
 {
 	const struct corpus_hive *ch = &hives[_i];
 	const char *corpus = getenv("BK_CORPUS");
@@ -442,9 +443,9 @@ main(void)
 	int failed;
 
 	tcase_set_timeout(tc, 300);
-	tcase_add_loop_test(tc, test_hive_vs_hivex, 0, NHIVES);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk-fs.h"
 #include "test-disk-util.h"
 
@@ -96,7 +97,7 @@ free_bytes(disk_fs_t *fs)
 {
 	struct disk_fs_info fi;
 
-	ck_assert_int_eq(disk_fs_get_info(fs, &fi), 0);
+	bk_assert_ok(fs, disk_fs_get_info(fs, &fi));
 	return fi.free_bytes;
 }
 
@@ -151,8 +152,8 @@ fill_tree(disk_fs_t *fs, uint32_t cs)
 	char path[256];
 	unsigned i;
 
-	ck_assert_int_eq(disk_fs_mkdir(fs, "Dir A/Sub/deeper", 1), 0);
-	ck_assert_int_eq(disk_fs_mkdir(fs, "EFI", 0), 0);
+	bk_assert_ok(fs, disk_fs_mkdir(fs, "Dir A/Sub/deeper", 1));
+	bk_assert_ok(fs, disk_fs_mkdir(fs, "EFI", 0));
 	for (i = 0; i < 6; i++) {
 		snprintf(path, sizeof(path), "Dir A/Sub/deeper/file%u.bin", i);
 		put(fs, path, size_of(i, cs), i);
@@ -193,10 +194,10 @@ check_tree(disk_fs_t *fs, uint32_t cs)
 	ck_assert(listed(fs, "", "\xc3\x9cnic\xc3\xb6" "de \xe2\x82\xacuro.bin"));
 	ck_assert(listed(fs, "Dir A", long_name));
 	ck_assert(listed(fs, "Dir A", "Sub"));
-	ck_assert_int_eq(disk_fs_stat(fs, "Dir A/Sub", &fi), 0);
+	bk_assert_ok(fs, disk_fs_stat(fs, "Dir A/Sub", &fi));
 	ck_assert(fi.is_dir);
 	ck_assert(fi.attributes & DISK_ATTR_DIRECTORY);
-	ck_assert_int_eq(disk_fs_stat(fs, "Dir A/Sub/deeper/file5.bin", &fi), 0);
+	bk_assert_ok(fs, disk_fs_stat(fs, "Dir A/Sub/deeper/file5.bin", &fi));
 	ck_assert_uint_eq(fi.size, 3 * MIB + 17);
 	ck_assert(fi.attributes & DISK_ATTR_ARCHIVE);
 	ck_assert_int_ge(fi.mtime, 1577836800);          /* written now, after 2020 */
@@ -217,29 +218,29 @@ edit_tree(disk_fs_t *fs)
 	ck_assert_int_eq(disk_fs_write_file(fs, "Dir A", "x", 1, 0), -BK_EWRONGTYPE);
 	ck_assert_int_eq(disk_fs_write_file(fs, "nowhere/x", "x", 1, 0), -BK_ENOTFOUND);
 	/* Rename into another folder, then replace onto an existing file. */
-	ck_assert_int_eq(disk_fs_rename(fs, "README2.TXT", "EFI/Moved Here.TXT", 0), 0);
+	bk_assert_ok(fs, disk_fs_rename(fs, "README2.TXT", "EFI/Moved Here.TXT", 0));
 	expect(fs, "efi/moved here.txt", 200, 11);
 	ck_assert_int_eq(disk_fs_stat(fs, "README2.TXT", &fi), -BK_ENOTFOUND);
 	ck_assert_int_eq(disk_fs_rename(fs, "a.b.c.d", "readme.txt", 0), -BK_EEXIST);
-	ck_assert_int_eq(disk_fs_rename(fs, "a.b.c.d", "readme.txt", 1), 0);
+	bk_assert_ok(fs, disk_fs_rename(fs, "a.b.c.d", "readme.txt", 1));
 	expect(fs, "readme.txt", 500, 14);
 	ck_assert_int_eq(disk_fs_stat(fs, "a.b.c.d", &fi), -BK_ENOTFOUND);
-	ck_assert_int_eq(disk_fs_rename(fs, "Mixed Case.Txt", "MIXED CASE.TXT", 0), 0);
+	bk_assert_ok(fs, disk_fs_rename(fs, "Mixed Case.Txt", "MIXED CASE.TXT", 0));
 	ck_assert(listed(fs, "", "MIXED CASE.TXT"));
 	ck_assert_int_eq(disk_fs_rename(fs, "Dir A", "Dir A/Sub/inside", 0), -BK_EINVAL);
-	ck_assert_int_eq(disk_fs_rename(fs, "Dir A/Sub", "Sub moved", 0), 0);
+	bk_assert_ok(fs, disk_fs_rename(fs, "Dir A/Sub", "Sub moved", 0));
 	expect(fs, "Sub moved/deeper/file1.bin", 1, 1);
-	ck_assert_int_eq(disk_fs_rename(fs, "Sub moved", "Dir A/Sub", 0), 0);
+	bk_assert_ok(fs, disk_fs_rename(fs, "Sub moved", "Dir A/Sub", 0));
 	/* Remove. */
 	ck_assert_int_eq(disk_fs_remove(fs, "Dir A/Sub"), -BK_ENOTEMPTY);
-	ck_assert_int_eq(disk_fs_mkdir(fs, "gone", 0), 0);
+	bk_assert_ok(fs, disk_fs_mkdir(fs, "gone", 0));
 	ck_assert_int_eq(disk_fs_mkdir(fs, "gone", 0), -BK_EEXIST);
-	ck_assert_int_eq(disk_fs_remove(fs, "gone"), 0);
-	ck_assert_int_eq(disk_fs_remove(fs, "efi/moved here.txt"), 0);
+	bk_assert_ok(fs, disk_fs_remove(fs, "gone"));
+	bk_assert_ok(fs, disk_fs_remove(fs, "efi/moved here.txt"));
 	/* Attributes. */
-	ck_assert_int_eq(disk_fs_set_attributes(fs, "readme.txt", DISK_ATTR_HIDDEN |
-						DISK_ATTR_READONLY, DISK_ATTR_ARCHIVE), 0);
-	ck_assert_int_eq(disk_fs_stat(fs, "readme.txt", &fi), 0);
+	bk_assert_ok(fs, disk_fs_set_attributes(fs, "readme.txt", DISK_ATTR_HIDDEN |
+						DISK_ATTR_READONLY, DISK_ATTR_ARCHIVE));
+	bk_assert_ok(fs, disk_fs_stat(fs, "readme.txt", &fi));
 	ck_assert_uint_eq(fi.attributes, DISK_ATTR_HIDDEN | DISK_ATTR_READONLY);
 }
 
@@ -249,7 +250,7 @@ check_edited(disk_fs_t *fs, uint32_t cs)
 	struct disk_file_info fi;
 
 	expect(fs, "readme.txt", 500, 14);
-	ck_assert_int_eq(disk_fs_stat(fs, "readme.txt", &fi), 0);
+	bk_assert_ok(fs, disk_fs_stat(fs, "readme.txt", &fi));
 	ck_assert_uint_eq(fi.attributes, DISK_ATTR_HIDDEN | DISK_ATTR_READONLY);
 	ck_assert(listed(fs, "", "MIXED CASE.TXT"));
 	ck_assert(!listed(fs, "", "gone"));
@@ -265,7 +266,7 @@ round_trip(disk_t *d, enum disk_fs_type t, uint32_t cs_want)
 	uint64_t empty, after;
 
 	fs = fs_open(d, DISK_FS_WRITE);
-	ck_assert_int_eq(disk_fs_get_info(fs, &fi), 0);
+	bk_assert_ok(fs, disk_fs_get_info(fs, &fi));
 	ck_assert_int_eq(fi.type, t);
 	ck_assert_uint_eq(fi.cluster_size, cs_want);
 	ck_assert_str_eq(fi.label, "TESTVOL");
@@ -284,11 +285,11 @@ round_trip(disk_t *d, enum disk_fs_type t, uint32_t cs_want)
 	disk_fs_close(fs);
 
 	fs = fs_open(d, DISK_FS_WRITE);                  /* the writable check passes */
-	ck_assert_int_eq(disk_fs_remove_tree(fs, "Dir A"), 0);
-	ck_assert_int_eq(disk_fs_remove_tree(fs, "EFI"), 0);
-	ck_assert_int_eq(disk_fs_remove(fs, "readme.txt"), 0);
-	ck_assert_int_eq(disk_fs_remove(fs, "MIXED CASE.TXT"), 0);
-	ck_assert_int_eq(disk_fs_remove(fs, "\xc3\x9cnic\xc3\xb6" "de \xe2\x82\xacuro.bin"), 0);
+	bk_assert_ok(fs, disk_fs_remove_tree(fs, "Dir A"));
+	bk_assert_ok(fs, disk_fs_remove_tree(fs, "EFI"));
+	bk_assert_ok(fs, disk_fs_remove(fs, "readme.txt"));
+	bk_assert_ok(fs, disk_fs_remove(fs, "MIXED CASE.TXT"));
+	bk_assert_ok(fs, disk_fs_remove(fs, "\xc3\x9cnic\xc3\xb6" "de \xe2\x82\xacuro.bin"));
 	/* Everything freed but the clusters the FAT32 root folder grew by
 	 * (folders never shrink); the FAT12/16 root is a fixed area. */
 	ck_assert_uint_le(empty - free_bytes(fs), t == DISK_FS_FAT32 ? 4 * cs_want : 0);
@@ -305,7 +306,7 @@ mem_round_trip(enum disk_fs_type t, size_t size, uint32_t cs, uint32_t cs_want)
 	d = open_mem(&m, DISK_OPEN_WRITE);
 	format_disk(d, t, "TestVol", cs);
 	round_trip(d, t, cs_want);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 	free(m.buf);
 }
 
@@ -335,9 +336,9 @@ file_round_trip(enum disk_format fmt, enum disk_fs_type t, const char *name)
 	o.format = fmt;
 	o.size = 130 * MIB;
 	ck_assert_msg(disk_create(&d, path, &o, err, sizeof(err)) == 0, "create: %s", err);
-	ck_assert_int_eq(disk_label_init(d, &l, DISK_LABEL_MBR), 0);
-	ck_assert_int_eq(disk_label_add(d, &l, DISK_PART_FAT32, 0, 1, NULL), 0);
-	ck_assert_int_eq(disk_label_write(d, &l), 0);
+	bk_assert_ok(d, disk_label_init(d, &l, DISK_LABEL_MBR));
+	bk_assert_ok(d, disk_label_add(d, &l, DISK_PART_FAT32, 0, 1, NULL));
+	bk_assert_ok(d, disk_label_write(d, &l));
 	memset(&fo, 0, sizeof(fo));
 	fo.type = t;
 	fo.label = "TestVol";
@@ -346,9 +347,9 @@ file_round_trip(enum disk_format fmt, enum disk_fs_type t, const char *name)
 	fs = fs_open(d, DISK_FS_WRITE);
 	fill_tree(fs, 2048);
 	edit_tree(fs);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
 	ck_assert_msg(disk_commit(d) == 0, "commit: %s", disk_last_error(d));
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 
 	ck_assert_msg(disk_open(&d, path, 0, err, sizeof(err)) == 0, "open: %s", err);
 	fs = fs_open(d, 0);
@@ -411,7 +412,7 @@ START_TEST(format_fat32_params)
 	fs = fs_open(d, DISK_FS_WRITE);
 	ck_assert_uint_eq((uint64_t)le32(fsi + 488) * 4096, free_bytes(fs));
 	put(fs, "f", 10000, 1);                          /* 3 clusters */
-	ck_assert_int_eq(disk_fs_close(fs), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
 	ck_assert_uint_eq(le32(m.buf + 512 + 488) * 4096ull + 3 * 4096,
 			  (uint64_t)le32(m.buf + 7 * 512 + 488) * 4096);
 	disk_close(d);
@@ -432,7 +433,7 @@ check_auto(size_t size, enum disk_fs_type t_in, enum disk_fs_type t_want, uint32
 	d = open_mem(&m, DISK_OPEN_WRITE);
 	format_disk(d, t_in, NULL, 0);
 	fs = fs_open(d, 0);
-	ck_assert_int_eq(disk_fs_get_info(fs, &fi), 0);
+	bk_assert_ok(fs, disk_fs_get_info(fs, &fi));
 	ck_assert_msg(fi.type == t_want, "%zu bytes: type %d, want %d", size, fi.type, t_want);
 	ck_assert_msg(fi.cluster_size == cs_want, "%zu bytes: clusters of %u, want %u", size,
 		      fi.cluster_size, cs_want);
@@ -511,13 +512,13 @@ base_volume(struct mem *m)
 	d = open_mem(m, DISK_OPEN_WRITE);
 	format_disk(d, DISK_FS_FAT32, "TestVol", 0);
 	fs = fs_open(d, DISK_FS_WRITE);
-	ck_assert_int_eq(disk_fs_mkdir(fs, "Boot", 0), 0);
+	bk_assert_ok(fs, disk_fs_mkdir(fs, "Boot", 0));
 	put(fs, "Boot/BCD", 3000, 1);                    /* 6 clusters of 512 */
 	put(fs, "Boot/BCD.new", 4000, 2);
 	put(fs, "other.bin", 700, 3);
 	put(fs, "one", 100, 4);                          /* one cluster */
-	ck_assert_int_eq(disk_fs_close(fs), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
+	bk_assert_ok_plain(disk_close(d));
 }
 
 START_TEST(limits)
@@ -548,7 +549,7 @@ START_TEST(limits)
 	ck_assert_int_eq(disk_fs_write(fs, "other.bin", 0, zero_source, &z, 0), -BK_EIO);
 	expect(fs, "other.bin", 700, 3);
 	ck_assert_uint_eq(free_bytes(fs), before);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
 	fs = fs_open(d, DISK_FS_WRITE);
 	ck_assert_uint_eq(free_bytes(fs), before);
 	disk_fs_close(fs);
@@ -570,12 +571,12 @@ START_TEST(many_names)
 	base_volume(&m);
 	d = open_mem(&m, DISK_OPEN_WRITE);
 	fs = fs_open(d, DISK_FS_WRITE);
-	ck_assert_int_eq(disk_fs_mkdir(fs, "many", 0), 0);
+	bk_assert_ok(fs, disk_fs_mkdir(fs, "many", 0));
 	for (i = 0; i < 300; i++) {
 		snprintf(path, sizeof(path), "many/Long file name %u.txt", i);
 		put(fs, path, i, i);
 	}
-	ck_assert_int_eq(disk_fs_close(fs), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
 	fs = fs_open(d, DISK_FS_WRITE);
 	for (i = 0; i < 300; i++) {
 		snprintf(path, sizeof(path), "MANY/long FILE name %u.TXT", i);
@@ -583,7 +584,7 @@ START_TEST(many_names)
 	}
 	expect(fs, "many/LONGFI~1.TXT", 0, 0);
 	expect(fs, "many/LONGFI~4.TXT", 3, 3);
-	ck_assert_int_eq(disk_fs_remove_tree(fs, "many"), 0);
+	bk_assert_ok(fs, disk_fs_remove_tree(fs, "many"));
 	disk_fs_close(fs);
 	disk_close(d);
 	free(m.buf);
@@ -639,7 +640,7 @@ sweep(edit_fn edit, size_t new_len, uint32_t new_seed)
 		fs = NULL;
 		ck_assert_msg(disk_fs_open(&fs, d, 0, DISK_FS_WRITE) == 0,
 			      "failure at %ld: volume damaged: %s", n, disk_last_error(d));
-		ck_assert_int_eq(disk_fs_read_file(fs, "boot/bcd", &got, &len, MIB), 0);
+		bk_assert_ok(fs, disk_fs_read_file(fs, "boot/bcd", &got, &len, MIB));
 		if (len == 3000) {
 			expect(fs, "boot/bcd", 3000, 1);
 			olds++;
@@ -653,7 +654,7 @@ sweep(edit_fn edit, size_t new_len, uint32_t new_seed)
 		disk_close(d);
 		free(m.buf);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_int_gt(olds, 0);
 	ck_assert_int_gt(news, 0);
 	free(base.buf);
@@ -726,7 +727,7 @@ refused(struct mem *m, enum when w, const char *path, const char *why)
 	if (w == AT_OPEN) {
 		ck_assert_msg(rc == -BK_ECORRUPT, "%s: open gave %d", why, rc);
 	} else {
-		ck_assert_int_eq(rc, 0);
+		bk_assert_ok_plain(rc);
 		ck_assert_int_eq(disk_fs_read_file(fs, path, &buf, &len, MIB), -BK_ECORRUPT);
 		ck_assert_msg(strstr(disk_fs_last_error(fs), why), "message \"%s\" lacks \"%s\"",
 			      disk_fs_last_error(fs), why);
@@ -779,20 +780,7 @@ fat_suite(void)
 	TCase *t = tcase_create("fat");
 
 	tcase_set_timeout(t, 300);
-	tcase_add_test(t, fat12_mem);
-	tcase_add_test(t, fat16_mem);
-	tcase_add_test(t, fat32_mem);
-	tcase_add_test(t, fat32_mem_4k);
-	tcase_add_test(t, fat32_raw_file);
-	tcase_add_test(t, fat16_vhdx_file);
-	tcase_add_test(t, format_fat32_params);
-	tcase_add_test(t, format_auto);
-	tcase_add_test(t, format_refused);
-	tcase_add_test(t, limits);
-	tcase_add_test(t, many_names);
-	tcase_add_test(t, crash_replace);
-	tcase_add_test(t, crash_rename);
-	tcase_add_test(t, damaged);
+	bk_tcase_add_tests(t, NULL);
 	suite_add_tcase(s, t);
 	return s;
 }
@@ -800,7 +788,7 @@ fat_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(fat_suite());
+	SRunner *sr = bk_srunner_create(fat_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk-fs.h"
 #include "test-disk-util.h"
 
@@ -70,18 +71,18 @@ write_fragmented(disk_fs_t *fs, const char *path, const uint8_t *buf, size_t len
 	uint8_t *fill;
 
 	ck_assert_ptr_nonnull(fill = calloc(1, half));
-	ck_assert_int_eq(disk_fs_write_file(fs, "/hole1", fill, half, 0), 0);
-	ck_assert_int_eq(disk_fs_write_file(fs, "/spacer1", fill, 512, 0), 0);
-	ck_assert_int_eq(disk_fs_write_file(fs, "/hole2", fill, half, 0), 0);
-	ck_assert_int_eq(disk_fs_write_file(fs, "/spacer2", fill, 512, 0), 0);
+	bk_assert_ok(fs, disk_fs_write_file(fs, "/hole1", fill, half, 0));
+	bk_assert_ok(fs, disk_fs_write_file(fs, "/spacer1", fill, 512, 0));
+	bk_assert_ok(fs, disk_fs_write_file(fs, "/hole2", fill, half, 0));
+	bk_assert_ok(fs, disk_fs_write_file(fs, "/spacer2", fill, 512, 0));
 	free(fill);
-	ck_assert_int_eq(disk_fs_get_info(fs, &fi), 0);
+	bk_assert_ok(fs, disk_fs_get_info(fs, &fi));
 	ck_assert_ptr_nonnull(fill = calloc(1, fi.free_bytes - 8192));
 	ck_assert_msg(disk_fs_write_file(fs, "/filler", fill, fi.free_bytes - 8192, 0) == 0,
 		      "filler: %s", disk_fs_last_error(fs));
 	free(fill);
-	ck_assert_int_eq(disk_fs_remove(fs, "/hole1"), 0);
-	ck_assert_int_eq(disk_fs_remove(fs, "/hole2"), 0);
+	bk_assert_ok(fs, disk_fs_remove(fs, "/hole1"));
+	bk_assert_ok(fs, disk_fs_remove(fs, "/hole2"));
 	ck_assert_msg(disk_fs_write_file(fs, path, buf, len, 0) == 0, "write: %s",
 		      disk_fs_last_error(fs));
 }
@@ -101,27 +102,27 @@ START_TEST(raw_inside_fat)
 	ck_assert_ptr_nonnull(l);
 	ck_assert_ptr_nonnull(buf);
 	d = fat_disk(&m);
-	ck_assert_int_eq(disk_fs_open(&fs, d, 0, DISK_FS_WRITE), 0);
+	bk_assert_ok(d, disk_fs_open(&fs, d, 0, DISK_FS_WRITE));
 	write_fragmented(fs, "\\dir\\..\\inner.img", img, INNER);
-	ck_assert_int_eq(disk_fs_mkdir(fs, "\\folder", 0), 0);
-	ck_assert_int_eq(disk_fs_open_disk(&in, fs, "/INNER.IMG", 0, err, sizeof(err)), 0);
+	bk_assert_ok(fs, disk_fs_mkdir(fs, "\\folder", 0));
+	bk_assert_ok(err, disk_fs_open_disk(&in, fs, "/INNER.IMG", 0, err, sizeof(err)));
 	ck_assert_uint_eq(disk_size(in), INNER);
-	ck_assert_int_eq(disk_get_info(in, &info), 0);
+	bk_assert_ok(in, disk_get_info(in, &info));
 	ck_assert_int_eq(info.format, DISK_FORMAT_RAW);
 	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 		size_t n = INNER - offs[i] < 70000 ? INNER - offs[i] : 70000;
 
-		ck_assert_int_eq(disk_read(in, offs[i], buf, n), 0);
+		bk_assert_ok(in, disk_read(in, offs[i], buf, n));
 		ck_assert_msg(memcmp(buf, img + offs[i], n) == 0, "bytes at %llu differ",
 			      (unsigned long long)offs[i]);
 	}
 	ck_assert_int_ne(disk_read(in, INNER - 10, buf, 20), 0);
-	ck_assert_int_eq(disk_label_read(in, l), 0);
+	bk_assert_ok(in, disk_label_read(in, l));
 	ck_assert_int_eq(l->type, DISK_LABEL_MBR);
 	ck_assert_uint_eq(l->mbr_signature, 0x12345678u);
 	ck_assert_uint_eq(l->count, 1);
 	ck_assert_uint_eq(l->part[0].offset, 64 * 512);
-	ck_assert_int_eq(disk_close(in), 0);
+	bk_assert_ok_plain(disk_close(in));
 	/* Refusals: a folder, a missing file, a writable open. */
 	ck_assert_int_eq(disk_fs_open_disk(&in, fs, "\\folder", 0, err, sizeof(err)), -BK_EWRONGTYPE);
 	ck_assert_ptr_null(in);
@@ -130,8 +131,8 @@ START_TEST(raw_inside_fat)
 	ck_assert_int_eq(disk_fs_open_disk(&in, fs, "\\inner.img", DISK_OPEN_WRITE, err,
 					   sizeof(err)), -BK_EINVAL);
 	ck_assert_ptr_null(in);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
+	bk_assert_ok_plain(disk_close(d));
 	free(m.buf);
 	free(img);
 	free(buf);
@@ -154,25 +155,25 @@ START_TEST(vhd_inside_fat)
 	make_image(&v, dir, "x.vhd", DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, 8 * MIB, 0);
 	vd = open_mem(&v, DISK_OPEN_WRITE);
 	fill_pattern(w, sizeof(w), 3);
-	ck_assert_int_eq(disk_write(vd, 5 * MIB - 100, w, sizeof(w)), 0);
-	ck_assert_int_eq(disk_close(vd), 0);
+	bk_assert_ok(vd, disk_write(vd, 5 * MIB - 100, w, sizeof(w)));
+	bk_assert_ok_plain(disk_close(vd));
 	d = fat_disk(&m);
-	ck_assert_int_eq(disk_fs_open(&fs, d, 0, DISK_FS_WRITE), 0);
+	bk_assert_ok(d, disk_fs_open(&fs, d, 0, DISK_FS_WRITE));
 	write_fragmented(fs, "\\x.vhd", v.buf, v.len);
 	ck_assert_msg(disk_fs_open_disk(&in, fs, "\\x.vhd", 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(disk_get_info(in, &info), 0);
+	bk_assert_ok(in, disk_get_info(in, &info));
 	ck_assert_int_eq(info.format, DISK_FORMAT_VHD);
 	ck_assert_uint_eq(disk_size(in), 8 * MIB);
-	ck_assert_int_eq(disk_read(in, 5 * MIB - 100, r, sizeof(r)), 0);
+	bk_assert_ok(in, disk_read(in, 5 * MIB - 100, r, sizeof(r)));
 	ck_assert_int_eq(memcmp(r, w, sizeof(r)), 0);
-	ck_assert_int_eq(disk_read(in, 0, r, 512), 0);
-	ck_assert_int_eq(disk_close(in), 0);
+	bk_assert_ok(in, disk_read(in, 0, r, 512));
+	bk_assert_ok_plain(disk_close(in));
 	/* Cut short, the same file is a damaged VHD. */
-	ck_assert_int_eq(disk_fs_write_file(fs, "\\cut.vhd", v.buf, 1024, 0), 0);
+	bk_assert_ok(fs, disk_fs_write_file(fs, "\\cut.vhd", v.buf, 1024, 0));
 	ck_assert_int_ne(disk_fs_open_disk(&in, fs, "\\cut.vhd", 0, err, sizeof(err)), 0);
 	ck_assert_ptr_null(in);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
+	bk_assert_ok_plain(disk_close(d));
 	snprintf(path, sizeof(path), "%s/x.vhd", dir);
 	unlink(path);
 	rmdir(dir);
@@ -188,8 +189,7 @@ suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, raw_inside_fat);
-	tcase_add_test(tc, vhd_inside_fat);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -197,7 +197,7 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr = bk_srunner_create(suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/vfs.h>
 
+#include "bk-check.h"
 #include "test-disk-util.h"
 #include "disk-internal.h"
 
@@ -42,19 +43,19 @@ START_TEST(create_commit_close)
 	test_tmpdir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/a.img", dir);
 	/* Closed without a commit: nothing is left. */
-	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_create(&d, path, &o, err, sizeof(err)));
 	ck_assert_int_eq(count_entries(dir), 1);        /* the temporary file */
 	ck_assert_int_ne(stat(path, &st), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 	ck_assert_int_eq(count_entries(dir), 0);
 	/* Committed: the file appears, of the exact size, raw and sparse. */
-	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_write(d, MIB, "x", 1), 0);
-	ck_assert_int_eq(disk_commit(d), 0);
+	bk_assert_ok(err, disk_create(&d, path, &o, err, sizeof(err)));
+	bk_assert_ok(d, disk_write(d, MIB, "x", 1));
+	bk_assert_ok(d, disk_commit(d));
 	ck_assert_int_eq(disk_commit(d), -BK_EINVAL);
-	ck_assert_int_eq(disk_get_info(d, &in), 0);
+	bk_assert_ok(d, disk_get_info(d, &in));
 	ck_assert_int_eq(in.format, DISK_FORMAT_RAW);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_size, 3 * MIB);
 	ck_assert_int_eq(count_entries(dir), 1);
@@ -96,20 +97,20 @@ START_TEST(open_errors_and_ranges)
 	ck_assert_ptr_nonnull(f);
 	fputs("0123456789", f);
 	fclose(f);
-	ck_assert_int_eq(disk_open(&d, path, 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_open(&d, path, 0, err, sizeof(err)));
 	ck_assert_uint_eq(disk_size(d), 10);
-	ck_assert_int_eq(disk_read(d, 2, buf, 8), 0);
+	bk_assert_ok(d, disk_read(d, 2, buf, 8));
 	ck_assert_int_eq(memcmp(buf, "23456789", 8), 0);
 	ck_assert_int_eq(disk_read(d, 3, buf, 8), -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(disk_last_error(d), "past the end"));
 	ck_assert_int_eq(disk_read(d, UINT64_MAX, buf, 2), -BK_EINVAL);
 	ck_assert_int_eq(disk_write(d, 0, buf, 1), -BK_EREADONLY);
-	ck_assert_int_eq(disk_close(d), 0);
-	ck_assert_int_eq(disk_open(&d, path, DISK_OPEN_WRITE, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_write(d, 0, "AB", 2), 0);
-	ck_assert_int_eq(disk_close(d), 0);
-	ck_assert_int_eq(disk_open(&d, path, 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_read(d, 0, buf, 3), 0);
+	bk_assert_ok_plain(disk_close(d));
+	bk_assert_ok(err, disk_open(&d, path, DISK_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(d, disk_write(d, 0, "AB", 2));
+	bk_assert_ok_plain(disk_close(d));
+	bk_assert_ok(err, disk_open(&d, path, 0, err, sizeof(err)));
+	bk_assert_ok(d, disk_read(d, 0, buf, 3));
 	ck_assert_int_eq(memcmp(buf, "AB2", 3), 0);
 	disk_close(d);
 	test_rmtree(dir);
@@ -173,30 +174,30 @@ START_TEST(direct_writes)
 	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
 	ck_assert_int_eq(ftruncate(fileno(f), 8 * MIB), 0);
 	fclose(f);
-	ck_assert_int_eq(disk_open(&d, path, DISK_OPEN_WRITE | DISK_OPEN_RAW, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_open(&d, path, DISK_OPEN_WRITE | DISK_OPEN_RAW, err, sizeof(err)));
 	/* Aligned, 2 MiB: direct, so none of it stays cached. */
 	memset(buf, 'A', 2 * MIB);
-	ck_assert_int_eq(disk_write(d, MIB, buf, 2 * MIB), 0);
+	bk_assert_ok(d, disk_write(d, MIB, buf, 2 * MIB));
 	memset(want + MIB, 'A', 2 * MIB);
 	if (direct_io_here(path))
 		ck_assert_uint_eq(cached_pages(path, MIB, 2 * MIB), 0);
 	/* A small write inside it, then a direct one over both. */
-	ck_assert_int_eq(disk_write(d, MIB + 5000, "small", 5), 0);
+	bk_assert_ok(d, disk_write(d, MIB + 5000, "small", 5));
 	memcpy(want + MIB + 5000, "small", 5);
 	memset(buf, 'B', MIB);
-	ck_assert_int_eq(disk_write(d, 2 * MIB + MIB / 2, buf, MIB), 0);
+	bk_assert_ok(d, disk_write(d, 2 * MIB + MIB / 2, buf, MIB));
 	memset(want + 2 * MIB + MIB / 2, 'B', MIB);
 	/* Unaligned buffer and offset: through the page cache. */
 	memset(buf + 1, 'C', MIB);
-	ck_assert_int_eq(disk_write(d, 5 * MIB + 1, buf + 1, MIB), 0);
+	bk_assert_ok(d, disk_write(d, 5 * MIB + 1, buf + 1, MIB));
 	memset(want + 5 * MIB + 1, 'C', MIB);
 	if (direct_io_here(path))
 		ck_assert_uint_gt(cached_pages(path, 5 * MIB, MIB), 0);
-	ck_assert_int_eq(disk_write(d, 7 * MIB + 3, "tail", 4), 0);
+	bk_assert_ok(d, disk_write(d, 7 * MIB + 3, "tail", 4));
 	memcpy(want + 7 * MIB + 3, "tail", 4);
-	ck_assert_int_eq(disk_read(d, 0, got, 8 * MIB), 0);
+	bk_assert_ok(d, disk_read(d, 0, got, 8 * MIB));
 	ck_assert_int_eq(memcmp(got, want, 8 * MIB), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 	/* And so does a plain read of the file. */
 	ck_assert_int_ge(fd = open(path, O_RDONLY), 0);
 	ck_assert_int_eq(pread(fd, got, 8 * MIB, 0), (ssize_t)(8 * MIB));
@@ -225,7 +226,7 @@ START_TEST(open_io_checks)
 	ck_assert_int_eq(disk_open_io(&d, &ops, &m, "x", DISK_OPEN_WRITE, err, sizeof(err)),
 			 -BK_EINVAL);
 	/* An empty container is a raw disk of size 0. */
-	ck_assert_int_eq(disk_open_io(&d, &mem_ops, &m, "x", 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_open_io(&d, &mem_ops, &m, "x", 0, err, sizeof(err)));
 	ck_assert_uint_eq(disk_size(d), 0);
 	disk_close(d);
 	/* DISK_OPEN_RAW does not probe. */
@@ -233,7 +234,7 @@ START_TEST(open_io_checks)
 	m.buf = calloc(1, m.len);
 	memcpy(m.buf, "vhdxfile", 8);
 	ck_assert_int_eq(disk_open_io(&d, &mem_ops, &m, "x", 0, err, sizeof(err)), -BK_ECORRUPT);
-	ck_assert_int_eq(disk_open_io(&d, &mem_ops, &m, "x", DISK_OPEN_RAW, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_open_io(&d, &mem_ops, &m, "x", DISK_OPEN_RAW, err, sizeof(err)));
 	ck_assert_uint_eq(disk_size(d), 2 * MIB);
 	disk_close(d);
 	free(m.buf);
@@ -258,12 +259,12 @@ START_TEST(map_holes)
 	ck_assert_int_eq(ftruncate(fd, 8 * MIB), 0);
 	ck_assert_int_eq(pwrite(fd, "data", 4, 4 * MIB), 4);
 	close(fd);
-	ck_assert_int_eq(disk_open(&d, path, 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_map(d, 0, 8 * MIB, &run, &alloc), 0);
+	bk_assert_ok(err, disk_open(&d, path, 0, err, sizeof(err)));
+	bk_assert_ok(d, disk_map(d, 0, 8 * MIB, &run, &alloc));
 	if (alloc == 0) {       /* the file system reports holes */
 		ck_assert_uint_le(run, 4 * MIB);
 		ck_assert_uint_ge(run, 4 * MIB - 65536);
-		ck_assert_int_eq(disk_map(d, 4 * MIB, 4 * MIB, &run, &alloc), 0);
+		bk_assert_ok(d, disk_map(d, 4 * MIB, 4 * MIB, &run, &alloc));
 		ck_assert_int_eq(alloc, 1);
 		ck_assert_uint_lt(run, 4 * MIB);
 	}
@@ -306,28 +307,28 @@ START_TEST(convert_progress_cancel)
 	memset(pat + 4 * MIB, 0, 8 * MIB);
 	{
 		struct disk_create_opts r = { DISK_FORMAT_RAW, DISK_TYPE_FIXED, 20 * MIB, 0, { 0 } };
-		ck_assert_int_eq(disk_create(&s, src, &r, err, sizeof(err)), 0);
-		ck_assert_int_eq(disk_write(s, 0, pat, 20 * MIB), 0);
-		ck_assert_int_eq(disk_commit(s), 0);
+		bk_assert_ok(err, disk_create(&s, src, &r, err, sizeof(err)));
+		bk_assert_ok(s, disk_write(s, 0, pat, 20 * MIB));
+		bk_assert_ok(s, disk_commit(s));
 		disk_close(s);
 	}
-	ck_assert_int_eq(disk_open(&s, src, 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_open(&s, src, 0, err, sizeof(err)));
 	p.cancel_at = 10 * MIB;
 	ck_assert_int_eq(disk_convert(s, dst, &o, prog_cb, &p, err, sizeof(err)), -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "cancelled"));
 	ck_assert_int_eq(count_entries(dir), 1);
 	memset(&p, 0, sizeof(p));
-	ck_assert_int_eq(disk_convert(s, dst, &o, prog_cb, &p, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_convert(s, dst, &o, prog_cb, &p, err, sizeof(err)));
 	ck_assert_uint_eq(p.last, 20 * MIB);
 	ck_assert_uint_ge(p.calls, 5);
 	disk_close(s);
-	ck_assert_int_eq(disk_open(&d, dst, 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_open(&d, dst, 0, err, sizeof(err)));
 	ck_assert_uint_eq(disk_size(d), 20 * MIB);
-	ck_assert_int_eq(disk_read(d, 0, got, 20 * MIB), 0);
+	bk_assert_ok(d, disk_read(d, 0, got, 20 * MIB));
 	ck_assert_int_eq(memcmp(got, pat, 20 * MIB), 0);
 	{
 		struct disk_info in;
-		ck_assert_int_eq(disk_get_info(d, &in), 0);
+		bk_assert_ok(d, disk_get_info(d, &in));
 		ck_assert_uint_eq(in.allocated, 12 * MIB);  /* the 8 zero MiB are not stored */
 	}
 	disk_close(d);
@@ -353,22 +354,22 @@ convert_both_ways(const char *dir, const char *src, enum disk_format fmt, const 
 
 	snprintf(a, sizeof(a), "%s/a%d", dir, (int)fmt);
 	snprintf(b, sizeof(b), "%s/b%d", dir, (int)fmt);
-	ck_assert_int_eq(disk_open(&s, src, 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_convert(s, a, &o, NULL, NULL, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_open(&s, src, 0, err, sizeof(err)));
+	bk_assert_ok(err, disk_convert(s, a, &o, NULL, NULL, err, sizeof(err)));
 	disk_close(s);
 	mem_load(&m, src);
 	s = open_mem(&m, 0);
-	ck_assert_int_eq(disk_convert(s, b, &o, NULL, NULL, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_convert(s, b, &o, NULL, NULL, err, sizeof(err)));
 	disk_close(s);
 	free(m.buf);
-	ck_assert_int_eq(disk_open(&da, a, 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_open(&db, b, 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_read(da, 0, ga, size), 0);
-	ck_assert_int_eq(disk_read(db, 0, gb, size), 0);
+	bk_assert_ok(err, disk_open(&da, a, 0, err, sizeof(err)));
+	bk_assert_ok(err, disk_open(&db, b, 0, err, sizeof(err)));
+	bk_assert_ok(da, disk_read(da, 0, ga, size));
+	bk_assert_ok(db, disk_read(db, 0, gb, size));
 	ck_assert_int_eq(memcmp(ga, pat, size), 0);
 	ck_assert_int_eq(memcmp(gb, pat, size), 0);
-	ck_assert_int_eq(disk_get_info(da, &ia), 0);
-	ck_assert_int_eq(disk_get_info(db, &ib), 0);
+	bk_assert_ok(da, disk_get_info(da, &ia));
+	bk_assert_ok(db, disk_get_info(db, &ib));
 	ck_assert_int_eq(ia.format, fmt);
 	ck_assert_uint_eq(ia.allocated, want_alloc);
 	ck_assert_uint_eq(ia.allocated, ib.allocated);
@@ -392,9 +393,9 @@ START_TEST(convert_paths_agree)
 	make_image(&m, dir, "src.vhdx", DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, 9 * MIB, MIB);
 	free(m.buf);
 	snprintf(src, sizeof(src), "%s/src.vhdx", dir);
-	ck_assert_int_eq(disk_open(&s, src, DISK_OPEN_WRITE, err, sizeof(err)), 0);
-	ck_assert_int_eq(disk_write(s, 0, pat, 9 * MIB), 0);
-	ck_assert_int_eq(disk_close(s), 0);
+	bk_assert_ok(err, disk_open(&s, src, DISK_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(s, disk_write(s, 0, pat, 9 * MIB));
+	bk_assert_ok_plain(disk_close(s));
 	convert_both_ways(dir, src, DISK_FORMAT_VHD, pat, 9 * MIB, 3 * 2 * MIB);  /* 0, 1, 4 */
 	convert_both_ways(dir, src, DISK_FORMAT_VHDX, pat, 9 * MIB, 32 * MIB);    /* one block */
 	free(pat);
@@ -409,13 +410,7 @@ io_suite(void)
 	TCase *tc = tcase_create("io");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, create_commit_close);
-	tcase_add_test(tc, open_errors_and_ranges);
-	tcase_add_test(tc, open_io_checks);
-	tcase_add_test(tc, direct_writes);
-	tcase_add_test(tc, map_holes);
-	tcase_add_test(tc, convert_progress_cancel);
-	tcase_add_test(tc, convert_paths_agree);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -423,7 +418,7 @@ io_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(io_suite());
+	SRunner *sr = bk_srunner_create(io_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

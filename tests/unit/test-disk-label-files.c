@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk.h"
 #include "bk-alloc.h"
 #include "disk-internal.h"
@@ -50,7 +51,7 @@ rw_edit_cb(disk_t *w, struct disk_label *l, void *data)
 		l->mbr_signature = 0x01020304;
 		return rc;
 	default:
-		ck_assert_int_eq(disk_label_init(w, l, DISK_LABEL_GPT), 0);
+		bk_assert_ok(w, disk_label_init(w, l, DISK_LABEL_GPT));
 		return e->code;
 	}
 }
@@ -71,8 +72,8 @@ rw_setup(char *dir, char *path, size_t len, enum disk_format fmt, uint32_t block
 	co.size = 8 * MiB;
 	co.block_size = block_size;
 	ck_assert_msg(disk_create(&d, path, &co, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(disk_commit(d), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_commit(d));
+	bk_assert_ok_plain(disk_close(d));
 }
 
 /* The whole content of a file, for byte comparisons. */
@@ -126,12 +127,12 @@ START_TEST(rewrite_keeps_image)
 	ck_assert_uint_eq(st.st_mode & 07777, 0604);
 	rw_only_image(dir);
 	ck_assert_msg(disk_open(&d, path, 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(disk_get_info(d, &in), 0);
+	bk_assert_ok(d, disk_get_info(d, &in));
 	ck_assert_int_eq(in.format, DISK_FORMAT_VHD);
 	ck_assert_int_eq(in.type, DISK_TYPE_DYNAMIC);
 	ck_assert_uint_eq(in.block_size, MiB);
 	ck_assert_uint_eq(in.virtual_size, 8 * MiB);
-	ck_assert_int_eq(disk_label_read(d, l), 0);
+	bk_assert_ok(d, disk_label_read(d, l));
 	ck_assert_int_eq(l->type, DISK_LABEL_MBR);
 	ck_assert_uint_eq(l->mbr_signature, 0x01020304);
 	ck_assert_uint_eq(l->count, 1);
@@ -206,7 +207,7 @@ START_TEST(rewrite_alloc_failures)
 		ck_assert_msg(m == n && memcmp(before, now, n) == 0, "alloc %ld changed the image", k);
 		free(now);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_int_gt(k, 0);
 	now = rw_slurp(path, &m);
 	ck_assert_msg(m != n || memcmp(before, now, n) != 0, "the rewrite changed nothing");
@@ -238,11 +239,11 @@ START_TEST(blockdev_identity)
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	d = mem_disk(16 * MiB);
-	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_MBR), 0);
+	bk_assert_ok(d, disk_label_init(d, l, DISK_LABEL_MBR));
 	l->mbr_signature = 0x11223344;
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 4 * MiB, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 0, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_write(d, l), 0);
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, 4 * MiB, 0, NULL));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, 0, 0, NULL));
+	bk_assert_ok(d, disk_label_write(d, l));
 	disk_close(d);
 	/* /dev/sdz holds the disk; sysfs has block/sdz/sdz2 and class/block/sdz2. */
 	snprintf(p, sizeof(p), "%s/dev", root);
@@ -289,10 +290,7 @@ label_suite(void)
 	Suite *s = suite_create("disk-label-files");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, blockdev_identity);
-	tcase_add_test(tc, rewrite_keeps_image);
-	tcase_add_test(tc, rewrite_failed_edit);
-	tcase_add_test(tc, rewrite_alloc_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -300,7 +298,7 @@ label_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(label_suite());
+	SRunner *sr = bk_srunner_create(label_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk.h"
 #include "bk-alloc.h"
 #include "bk-bytes.h"
@@ -56,11 +57,11 @@ START_TEST(crc_and_guid)
 	char s[37];
 
 	ck_assert_uint_eq(dl_crc32("123456789", 9), 0xCBF43926);
-	ck_assert_int_eq(disk_guid_parse("c12a7328-f81f-11d2-ba4b-00a0c93ec93b", g), 0);
+	bk_assert_ok_plain(disk_guid_parse("c12a7328-f81f-11d2-ba4b-00a0c93ec93b", g));
 	ck_assert_mem_eq(g, esp, 16);
 	disk_guid_format(g, s);
 	ck_assert_str_eq(s, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
-	ck_assert_int_eq(disk_guid_parse("{C12A7328-F81F-11D2-BA4B-00A0C93EC93B}", g), 0);
+	bk_assert_ok_plain(disk_guid_parse("{C12A7328-F81F-11D2-BA4B-00A0C93EC93B}", g));
 	ck_assert_int_eq(disk_guid_parse("C12A7328-F81F-11D2-BA4B-00A0C93EC93", g), -BK_EINVAL);
 	ck_assert_int_eq(disk_guid_parse("C12A7328+F81F-11D2-BA4B-00A0C93EC93B", g), -BK_EINVAL);
 	ck_assert_int_eq(disk_guid_parse("G12A7328-F81F-11D2-BA4B-00A0C93EC93B", g), -BK_EINVAL);
@@ -76,15 +77,15 @@ START_TEST(mbr_create_and_read)
 	const uint8_t *e;
 	unsigned n;
 
-	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_MBR), 0);
+	bk_assert_ok(d, disk_label_init(d, l, DISK_LABEL_MBR));
 	ck_assert_uint_ne(l->mbr_signature, 0);
 	l->mbr_signature = 0x1A2B3C4D;
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 10 * MiB, 1, &n), 0);
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, 10 * MiB, 1, &n));
 	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_FAT32, 3 * MiB + 1, 0, &n), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_ESP, 0, 0, &n), 0);
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_FAT32, 3 * MiB + 1, 0, &n));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_ESP, 0, 0, &n));
 	ck_assert_uint_eq(n, 3);
-	ck_assert_int_eq(disk_label_write(d, l), 0);
+	bk_assert_ok(d, disk_label_write(d, l));
 
 	/* Bytes, decoded here. */
 	ck_assert_uint_eq(mem.p[510], 0x55);
@@ -111,7 +112,7 @@ START_TEST(mbr_create_and_read)
 
 	disk_close(d);
 	d = mem_reopen();
-	ck_assert_int_eq(disk_label_read(d, r), 0);
+	bk_assert_ok(d, disk_label_read(d, r));
 	ck_assert_int_eq(r->type, DISK_LABEL_MBR);
 	ck_assert_uint_eq(r->count, 3);
 	ck_assert_uint_eq(r->mbr_signature, 0x1A2B3C4D);
@@ -132,15 +133,15 @@ START_TEST(mbr_add_errors)
 	disk_t *d = mem_disk(16 * MiB);
 	struct disk_label *l = new_label();
 
-	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_MBR), 0);
+	bk_assert_ok(d, disk_label_init(d, l, DISK_LABEL_MBR));
 	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_MSR, MiB, 0, NULL), -BK_EINVAL);
 	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 32 * MiB, 0, NULL), -BK_ETOOBIG);
 	ck_assert_ptr_nonnull(strstr(disk_last_error(d), "no room"));
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, MiB, 1, NULL), 0);
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, MiB, 1, NULL));
 	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, MiB, 1, NULL), -BK_EINVAL);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, MiB, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, MiB, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, MiB, 0, NULL), 0);
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, MiB, 0, NULL));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, MiB, 0, NULL));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, MiB, 0, NULL));
 	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, MiB, 0, NULL), -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(disk_last_error(d), "full"));
 	/* A table the caller broke is refused on write. */
@@ -208,12 +209,12 @@ START_TEST(mbr_identity)
 	struct disk_part_identity id;
 	disk_t *d = mem_disk(16 * MiB);
 
-	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_MBR), 0);
+	bk_assert_ok(d, disk_label_init(d, l, DISK_LABEL_MBR));
 	l->mbr_signature = 0xCAFEF00D;
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 2 * MiB, 1, NULL), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 0, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_write(d, l), 0);
-	ck_assert_int_eq(disk_partition_identity(d, 2, &id), 0);
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, 2 * MiB, 1, NULL));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, 0, 0, NULL));
+	bk_assert_ok(d, disk_label_write(d, l));
+	bk_assert_ok(d, disk_partition_identity(d, 2, &id));
 	ck_assert_int_eq(id.style, DISK_LABEL_MBR);
 	ck_assert_uint_eq(id.mbr_signature, 0xCAFEF00D);
 	ck_assert_uint_eq(id.offset, 3 * MiB);
@@ -262,7 +263,7 @@ START_TEST(mbr_logical)
 	ck_assert_uint_eq(r->part[2].offset, 6144 * 512);
 	ck_assert_uint_eq(r->part[3].number, 6);
 	ck_assert_int_eq(r->part[3].kind, DISK_PART_FAT32);
-	ck_assert_int_eq(disk_partition_identity(d, 6, &id), 0);
+	bk_assert_ok(d, disk_partition_identity(d, 6, &id));
 	ck_assert_uint_eq(id.mbr_signature, 0xABCD1234);
 	ck_assert_uint_eq(id.offset, 14336 * 512);
 	/* Such a table is not written back. */
@@ -288,11 +289,11 @@ make_gpt(size_t size, struct disk_label *l)
 {
 	disk_t *d = mem_disk(size);
 
-	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_GPT), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_ESP, 4 * MiB, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_MSR, 2 * MiB, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 0, 0, NULL), 0);
-	ck_assert_int_eq(disk_label_write(d, l), 0);
+	bk_assert_ok(d, disk_label_init(d, l, DISK_LABEL_GPT));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_ESP, 4 * MiB, 0, NULL));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_MSR, 2 * MiB, 0, NULL));
+	bk_assert_ok(d, disk_label_add(d, l, DISK_PART_NTFS, 0, 0, NULL));
+	bk_assert_ok(d, disk_label_write(d, l));
 	return d;
 }
 
@@ -337,15 +338,15 @@ START_TEST(gpt_layout_bytes)
 	ck_assert_uint_eq(bk_le32(b + 88), bk_le32(h + 88));
 	/* Entries: ESP at 1 MiB, MSR, then basic data up to the last usable LBA. */
 	e = mem.p + 1024;
-	ck_assert_int_eq(disk_guid_parse("C12A7328-F81F-11D2-BA4B-00A0C93EC93B", type), 0);
+	bk_assert_ok_plain(disk_guid_parse("C12A7328-F81F-11D2-BA4B-00A0C93EC93B", type));
 	ck_assert_mem_eq(e, type, 16);
 	ck_assert_uint_eq(bk_le64(e + 32), 2048);
 	ck_assert_uint_eq(bk_le64(e + 40), 2048 + 4 * 2048 - 1);
 	ck_assert_uint_eq(e[16 + 7] >> 4, 4);         /* random v4 unique GUID */
 	ck_assert_uint_eq(bk_le16(e + 56), 'E');
-	ck_assert_int_eq(disk_guid_parse("E3C9E316-0B5C-4DB8-817D-F92DF00215AE", type), 0);
+	bk_assert_ok_plain(disk_guid_parse("E3C9E316-0B5C-4DB8-817D-F92DF00215AE", type));
 	ck_assert_mem_eq(e + 128, type, 16);
-	ck_assert_int_eq(disk_guid_parse("EBD0A0A2-B9E5-4433-87C0-68B6B72699C7", type), 0);
+	bk_assert_ok_plain(disk_guid_parse("EBD0A0A2-B9E5-4433-87C0-68B6B72699C7", type));
 	ck_assert_mem_eq(e + 256, type, 16);
 	ck_assert_uint_eq(bk_le64(e + 256 + 32), 7 * 2048);
 	/* "rest" ends on the last whole MiB before the backup table. */
@@ -364,7 +365,7 @@ START_TEST(gpt_read_back_and_identity)
 
 	disk_close(d);
 	d = mem_reopen();
-	ck_assert_int_eq(disk_label_read(d, r), 0);
+	bk_assert_ok(d, disk_label_read(d, r));
 	ck_assert_int_eq(r->type, DISK_LABEL_GPT);
 	ck_assert_int_eq(r->problems, 0);
 	ck_assert_uint_eq(r->count, 3);
@@ -374,7 +375,7 @@ START_TEST(gpt_read_back_and_identity)
 	ck_assert_int_eq(r->part[1].kind, DISK_PART_MSR);
 	ck_assert_int_eq(r->part[2].kind, DISK_PART_NTFS);
 	ck_assert_mem_eq(r->part[2].guid, l->part[2].guid, 16);
-	ck_assert_int_eq(disk_partition_identity(d, 3, &id), 0);
+	bk_assert_ok(d, disk_partition_identity(d, 3, &id));
 	ck_assert_int_eq(id.style, DISK_LABEL_GPT);
 	ck_assert_mem_eq(id.disk_guid, l->disk_guid, 16);
 	ck_assert_mem_eq(id.part_guid, l->part[2].guid, 16);
@@ -407,7 +408,7 @@ START_TEST(gpt_damaged)
 	/* Bad primary header CRC: the backup is used and the problem reported. */
 	h[60] ^= 1;
 	d = mem_reopen();
-	ck_assert_int_eq(disk_label_read(d, r), 0);
+	bk_assert_ok(d, disk_label_read(d, r));
 	ck_assert_int_eq(r->problems, DISK_LABEL_PRIMARY_BAD);
 	ck_assert_mem_eq(r->disk_guid, l->disk_guid, 16);
 	disk_close(d);
@@ -420,14 +421,14 @@ START_TEST(gpt_damaged)
 	/* Bad entry array CRC in the primary copy only. */
 	e[200] ^= 0xFF;
 	d = mem_reopen();
-	ck_assert_int_eq(disk_label_read(d, r), 0);
+	bk_assert_ok(d, disk_label_read(d, r));
 	ck_assert_int_eq(r->problems, DISK_LABEL_PRIMARY_BAD);
 	disk_close(d);
 	e[200] ^= 0xFF;
 	/* Backup missing (e.g. the disk grew). */
 	memset(b, 0, 512);
 	d = mem_reopen();
-	ck_assert_int_eq(disk_label_read(d, r), 0);
+	bk_assert_ok(d, disk_label_read(d, r));
 	ck_assert_int_eq(r->problems, DISK_LABEL_BACKUP_BAD);
 	disk_close(d);
 	/* Entry past the end of the usable area, with valid CRCs. */
@@ -495,7 +496,7 @@ START_TEST(alloc_failures)
 			break;
 		ck_assert_int_eq(rc, -BK_ENOMEM);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_uint_eq(r->count, 3);
 	disk_close(d);
 	free(l);
@@ -522,8 +523,8 @@ START_TEST(gpt_write_faults)
 	for (k = 0; k < 50 && rc != 0; k++) {
 		memcpy(mem.p, orig, mem.len);
 		d = mem_reopen();
-		ck_assert_int_eq(disk_label_init(d, b, DISK_LABEL_GPT), 0);
-		ck_assert_int_eq(disk_label_add(d, b, DISK_PART_NTFS, 0, 0, NULL), 0);
+		bk_assert_ok(d, disk_label_init(d, b, DISK_LABEL_GPT));
+		bk_assert_ok(d, disk_label_add(d, b, DISK_PART_NTFS, 0, 0, NULL));
 		write_fail_at = k;
 		rc = disk_label_write(d, b);
 		write_fail_at = -1;
@@ -542,7 +543,7 @@ START_TEST(gpt_write_faults)
 		}
 		disk_close(d);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_int_gt(k, 3);          /* there were several writes to fail */
 	free(orig);
 	free(a);
@@ -557,18 +558,7 @@ label_suite(void)
 	Suite *s = suite_create("disk-label-mem");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, crc_and_guid);
-	tcase_add_test(tc, mbr_create_and_read);
-	tcase_add_test(tc, mbr_add_errors);
-	tcase_add_test(tc, mbr_damaged);
-	tcase_add_test(tc, mbr_identity);
-	tcase_add_test(tc, mbr_logical);
-	tcase_add_test(tc, gpt_layout_bytes);
-	tcase_add_test(tc, gpt_read_back_and_identity);
-	tcase_add_test(tc, gpt_damaged);
-	tcase_add_test(tc, random_garbage);
-	tcase_add_test(tc, alloc_failures);
-	tcase_add_test(tc, gpt_write_faults);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -576,7 +566,7 @@ label_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(label_suite());
+	SRunner *sr = bk_srunner_create(label_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk.h"
 #include "bcdkit/disk-fs.h"
 #include "bk-alloc.h"
@@ -96,29 +97,29 @@ START_TEST(spec_parse)
 	struct disk_build_part p;
 	char err[256];
 
-	ck_assert_int_eq(disk_build_parse_spec("ntfs:4G:active:wim=/x/install.wim:3", &p,
-					       err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("ntfs:4G:active:wim=/x/install.wim:3", &p,
+						err, sizeof(err)));
 	ck_assert_int_eq(p.kind, DISK_PART_NTFS);
 	ck_assert_uint_eq(p.size, 4ull << 30);
 	ck_assert_int_eq(p.active, 1);
 	ck_assert_int_eq(p.source, DISK_SRC_WIM);
 	ck_assert_str_eq(p.path, "/x/install.wim");
 	ck_assert_uint_eq(p.wim_index, 3);
-	ck_assert_int_eq(disk_build_parse_spec("ntfs:rest:label=OS:wim=a:b.wim", &p, err,
-					       sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("ntfs:rest:label=OS:wim=a:b.wim", &p, err,
+						sizeof(err)));
 	ck_assert_uint_eq(p.size, 0);
 	ck_assert_str_eq(p.label, "OS");
 	ck_assert_str_eq(p.path, "a:b.wim");
 	ck_assert_uint_eq(p.wim_index, 1);
-	ck_assert_int_eq(disk_build_parse_spec("esp:100MiB", &p, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("esp:100MiB", &p, err, sizeof(err)));
 	ck_assert_int_eq(p.source, DISK_SRC_FORMAT);     /* FAT, by size */
 	ck_assert_uint_eq(p.size, 100 * MiB);
-	ck_assert_int_eq(disk_build_parse_spec("ntfs:1M", &p, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("ntfs:1M", &p, err, sizeof(err)));
 	ck_assert_int_eq(p.source, DISK_SRC_FORMAT);
-	ck_assert_int_eq(disk_build_parse_spec("ntfs:1M:empty", &p, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("ntfs:1M:empty", &p, err, sizeof(err)));
 	ck_assert_int_eq(p.source, DISK_SRC_EMPTY);
-	ck_assert_int_eq(disk_build_parse_spec("fat32:rest:image=p:art.img", &p, err,
-					       sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("fat32:rest:image=p:art.img", &p, err,
+						sizeof(err)));
 	ck_assert_int_eq(p.source, DISK_SRC_IMAGE);
 	ck_assert_str_eq(p.path, "p:art.img");
 
@@ -158,8 +159,8 @@ build(const char *name, enum disk_format fmt, enum disk_label_type lt)
 	o.label = lt;
 	o.format = fmt;
 	o.type = fmt == DISK_FORMAT_RAW ? DISK_TYPE_FIXED : DISK_TYPE_DYNAMIC;
-	ck_assert_int_eq(disk_build_parse_spec(lt == DISK_LABEL_GPT ? "esp:8M" : "fat16:8M",
-					       &parts[0], err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec(lt == DISK_LABEL_GPT ? "esp:8M" : "fat16:8M",
+						&parts[0], err, sizeof(err)));
 	snprintf(spec, sizeof(spec), "ntfs:rest:%slabel=TESTVOL:wim=%s/t.wim:1",
 		 lt == DISK_LABEL_MBR ? "active:" : "", dir);
 	ck_assert_msg(disk_build_parse_spec(spec, &parts[1], err, sizeof(err)) == 0, "%s", err);
@@ -216,8 +217,8 @@ check_files(disk_t *d)
 	struct disk_label *l = malloc(sizeof(*l));
 
 	/* Hidden sectors of the NTFS boot sector = partition start sector. */
-	ck_assert_int_eq(disk_label_read(d, l), 0);
-	ck_assert_int_eq(disk_read(d, l->part[1].offset, bs, sizeof(bs)), 0);
+	bk_assert_ok(d, disk_label_read(d, l));
+	bk_assert_ok(d, disk_read(d, l->part[1].offset, bs, sizeof(bs)));
 	ck_assert_mem_eq(bs + 3, "NTFS    ", 8);
 	ck_assert_uint_eq(bk_le32(bs + 0x1C), l->part[1].offset / 512);
 	ck_assert_uint_eq(bk_le16(bs + 0x18), 63);
@@ -235,16 +236,16 @@ check_files(disk_t *d)
 	ck_assert_int_eq(disk_ntfs_list(d, 2, "", stop_early, &calls), 42);
 	ck_assert_int_eq(calls, 1);
 
-	ck_assert_int_eq(disk_ntfs_stat(d, 2, "\\Windows\\System32\\config\\SYSTEM", &fi), 0);
+	bk_assert_ok(d, disk_ntfs_stat(d, 2, "\\Windows\\System32\\config\\SYSTEM", &fi));
 	ck_assert_str_eq(fi.name, "SYSTEM");
 	ck_assert_uint_eq(fi.size, sizeof(big));
 	ck_assert(!fi.is_dir);
-	ck_assert_int_eq(disk_ntfs_read_file(d, 0, "Windows/System32/config/SYSTEM", &buf, &len,
-					     1 << 20), 0);
+	bk_assert_ok(d, disk_ntfs_read_file(d, 0, "Windows/System32/config/SYSTEM", &buf, &len,
+					    1 << 20));
 	ck_assert_uint_eq(len, sizeof(big));
 	ck_assert(memcmp(buf, big, len) == 0);
 	free(buf);
-	ck_assert_int_eq(disk_ntfs_read_file(d, 0, "zero.txt", &buf, &len, 10), 0);
+	bk_assert_ok(d, disk_ntfs_read_file(d, 0, "zero.txt", &buf, &len, 10));
 	ck_assert_uint_eq(len, 0);
 	free(buf);
 
@@ -310,19 +311,19 @@ START_TEST(build_errors)
 	snprintf(out, sizeof(out), "%s/bad.img", dir);
 	/* No WIM image 5. */
 	snprintf(spec, sizeof(spec), "ntfs:rest:wim=%s/t.wim:5", dir);
-	ck_assert_int_eq(disk_build_parse_spec(spec, &p[0], err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec(spec, &p[0], err, sizeof(err)));
 	ck_assert_int_lt(disk_build(out, &o, p, 1, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "image 5"));
 	/* Active on GPT. */
-	ck_assert_int_eq(disk_build_parse_spec("ntfs:rest:active", &p[0], err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("ntfs:rest:active", &p[0], err, sizeof(err)));
 	ck_assert_int_eq(disk_build(out, &o, p, 1, err, sizeof(err)), -BK_EINVAL);
 	/* Too big, and an image that does not fit. */
-	ck_assert_int_eq(disk_build_parse_spec("ntfs:64M", &p[0], err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("ntfs:64M", &p[0], err, sizeof(err)));
 	ck_assert_int_eq(disk_build(out, &o, p, 1, err, sizeof(err)), -BK_ETOOBIG);
 	snprintf(spec, sizeof(spec), "truncate -s 1048577 %s/big.bin", dir);
 	ck_assert_int_eq(system(spec), 0);
 	snprintf(spec, sizeof(spec), "esp:1M:image=%s/big.bin", dir);
-	ck_assert_int_eq(disk_build_parse_spec(spec, &p[0], err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec(spec, &p[0], err, sizeof(err)));
 	ck_assert_int_eq(disk_build(out, &o, p, 1, err, sizeof(err)), -BK_ETOOBIG);
 	ck_assert_ptr_nonnull(strstr(err, "do not fit"));
 	/* Nothing was left behind. */
@@ -350,7 +351,7 @@ no_leftovers(const char *out, long n)
 	if (access(out, F_OK) != 0)
 		return;
 	ck_assert_msg(disk_open(&d, out, 0, err, sizeof(err)) == 0, "alloc %ld: %s", n, err);
-	ck_assert_int_eq(disk_ntfs_stat(d, 0, "/Windows/System32/config/SYSTEM", &fi), 0);
+	bk_assert_ok(d, disk_ntfs_stat(d, 0, "/Windows/System32/config/SYSTEM", &fi));
 	disk_close(d);
 	unlink(out);
 }
@@ -401,7 +402,7 @@ START_TEST(build_progress)
 	o.progress = log_progress;
 	o.progress_data = &pl;
 	snprintf(spec, sizeof(spec), "ntfs:rest:wim=%s/t.wim", dir);
-	ck_assert_int_eq(disk_build_parse_spec(spec, &p, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec(spec, &p, err, sizeof(err)));
 	snprintf(out, sizeof(out), "%s/progress.vhdx", dir);
 	/* wimlib's progress while it writes the files, then the write pass;
 	 * each ends at its total and never goes back. */
@@ -455,7 +456,7 @@ START_TEST(alloc_failures)
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/oom", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(spec, sizeof(spec), "ntfs:rest:wim=%s/t.wim", dir);
-	ck_assert_int_eq(disk_build_parse_spec(spec, &p, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec(spec, &p, err, sizeof(err)));
 	for (n = 0; n < 200 && rc != 0; n++) {
 		bk_alloc_fail_after = n;
 		rc = disk_build(out, &o, &p, 1, err, sizeof(err));
@@ -465,7 +466,7 @@ START_TEST(alloc_failures)
 			no_leftovers(out, n);
 		}
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_msg(disk_open(&d, out, 0, err, sizeof(err)) == 0, "%s", err);
 	rc = -1;
 	for (n = 0; n < 200 && rc != 0; n++) {
@@ -475,7 +476,7 @@ START_TEST(alloc_failures)
 		if (rc != 0)
 			ck_assert_int_eq(rc, -BK_ENOMEM);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_uint_eq(len, sizeof(big));
 	ck_assert(memcmp(buf, big, len) == 0);
 	free(buf);
@@ -490,13 +491,7 @@ ntfs_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, spec_parse);
-	tcase_add_test(tc, build_raw_mbr);
-	tcase_add_test(tc, build_vhd_gpt);
-	tcase_add_test(tc, build_vhdx_mbr);
-	tcase_add_test(tc, build_errors);
-	tcase_add_test(tc, build_progress);
-	tcase_add_test(tc, alloc_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -568,7 +563,7 @@ main(void)
 	cleanup();
 	return failed;
 #endif
-	sr = srunner_create(ntfs_suite());
+	sr = bk_srunner_create(ntfs_suite());
 
 	/* One process: the WIM and images are made once and shared by the tests. */
 	srunner_set_fork_status(sr, CK_NOFORK);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bcdkit/disk.h"
+#include "bk-check.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
 
@@ -199,7 +200,7 @@ make_image(struct mem *m, const char *dir, const char *name, enum disk_format fm
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	ck_assert_msg(disk_create(&d, path, &o, err, sizeof(err)) == 0, "create: %s", err);
 	ck_assert_msg(disk_commit(d) == 0, "commit: %s", disk_last_error(d));
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 	mem_load(m, path);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "bk-check.h"
 #include "test-disk-util.h"
 #include "disk-internal.h"
 #include "bk-bytes.h"
@@ -81,7 +82,7 @@ START_TEST(fixed_footer_every_byte)
 		if (i < 8) {
 			struct disk_info in;
 			ck_assert_msg(rc == 0, "byte %zu: %s", i, err);
-			ck_assert_int_eq(disk_get_info(d, &in), 0);
+			bk_assert_ok(d, disk_get_info(d, &in));
 			ck_assert_int_eq(in.format, DISK_FORMAT_RAW);
 			ck_assert_uint_eq(disk_size(d), base.len);
 		} else {
@@ -139,8 +140,8 @@ START_TEST(truncate_every_sector)
 	/* Give it two allocated blocks. */
 	d = open_mem(&base, DISK_OPEN_WRITE);
 	fill_pattern(pat, 3 * MIB, 7);
-	ck_assert_int_eq(disk_write(d, MIB / 2, pat, 3 * MIB), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_write(d, MIB / 2, pat, 3 * MIB));
+	bk_assert_ok_plain(disk_close(d));
 	for (cut = 0; cut < base.len; cut += 512) {
 		char err[300];
 		int rc;
@@ -153,7 +154,7 @@ START_TEST(truncate_every_sector)
 		if (rc == 0) {
 			/* Only a file too short to hold a footer is a (raw) disk. */
 			struct disk_info in;
-			ck_assert_int_eq(disk_get_info(d, &in), 0);
+			bk_assert_ok(d, disk_get_info(d, &in));
 			ck_assert_msg(in.format == DISK_FORMAT_RAW && cut < 512, "cut %zu opened", cut);
 			disk_close(d);
 		} else {
@@ -207,15 +208,15 @@ START_TEST(short_last_block)
 	make_image(&m, dir, "s.vhd", DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, size, 0);
 	fill_pattern(pat, sizeof(pat), 31);
 	d = open_mem(&m, DISK_OPEN_WRITE);
-	ck_assert_int_eq(disk_write(d, size - sizeof(pat), pat, sizeof(pat)), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_write(d, size - sizeof(pat), pat, sizeof(pat)));
+	bk_assert_ok_plain(disk_close(d));
 	data = (uint64_t)bk_be32(m.buf + 1536 + 4) * 512 + 512;   /* block 1's data */
 	ck_assert_uint_eq(m.len, data + 2 * MIB + 512);
 	cut = mem_copy(&m);
 	memcpy(cut.buf + data + MIB, m.buf + m.len - 512, 512);
 	cut.len = data + MIB + 512;
 	d = open_mem(&cut, 0);
-	ck_assert_int_eq(disk_read(d, size - sizeof(got), got, sizeof(got)), 0);
+	bk_assert_ok(d, disk_read(d, size - sizeof(got), got, sizeof(got)));
 	ck_assert_int_eq(memcmp(got, pat, sizeof(pat)), 0);
 	disk_close(d);
 	memcpy(cut.buf + data + MIB - 512, m.buf + m.len - 512, 512);
@@ -262,8 +263,8 @@ START_TEST(random_damage)
 	make_image(&m, dir, "r.vhd", DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, 5 * MIB, 0);
 	fill_pattern(pat, sizeof(pat), 2);
 	d = open_mem(&m, DISK_OPEN_WRITE);
-	ck_assert_int_eq(disk_write(d, 2 * MIB - 1000, pat, sizeof(pat)), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_write(d, 2 * MIB - 1000, pat, sizeof(pat)));
+	bk_assert_ok_plain(disk_close(d));
 	foot = m.len - 512;
 	memcpy(head, m.buf, sizeof(head));
 	memcpy(tail, m.buf + foot, sizeof(tail));
@@ -287,7 +288,7 @@ START_TEST(random_damage)
 		if (rc == 0) {
 			ok++;
 			if (disk_size(d) <= 8 * MIB)
-				ck_assert_int_eq(disk_read(d, 0, buf, disk_size(d)), 0);
+				bk_assert_ok(d, disk_read(d, 0, buf, disk_size(d)));
 			disk_close(d);
 		} else {
 			ck_assert_msg(rc == -BK_ECORRUPT || rc == -BK_EUNSUPPORTED, "rc %d: %s", rc, err);
@@ -319,18 +320,18 @@ START_TEST(write_read_back)
 	fill_pattern(pat + 3 * MIB + 17, 2 * MIB + 1000, 1);
 	fill_pattern(pat + size - 700, 700, 2);
 	d = open_mem(&m, DISK_OPEN_WRITE);
-	ck_assert_int_eq(disk_write(d, 6 * MIB, zero, 2 * MIB), 0);
-	ck_assert_int_eq(disk_write(d, 3 * MIB + 17, pat + 3 * MIB + 17, 2 * MIB + 1000), 0);
-	ck_assert_int_eq(disk_write(d, size - 700, pat + size - 700, 700), 0);
+	bk_assert_ok(d, disk_write(d, 6 * MIB, zero, 2 * MIB));
+	bk_assert_ok(d, disk_write(d, 3 * MIB + 17, pat + 3 * MIB + 17, 2 * MIB + 1000));
+	bk_assert_ok(d, disk_write(d, size - 700, pat + size - 700, 700));
 	ck_assert_int_eq(disk_write(d, size - 1, pat, 2), -BK_EINVAL);
-	ck_assert_int_eq(disk_read(d, 0, got, size), 0);
+	bk_assert_ok(d, disk_read(d, 0, got, size));
 	ck_assert_int_eq(memcmp(got, pat, size), 0);
-	ck_assert_int_eq(disk_get_info(d, &in), 0);
+	bk_assert_ok(d, disk_get_info(d, &in));
 	ck_assert_uint_eq(in.allocated, 3 * 2 * MIB);    /* blocks 1, 2 and 5 */
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 	d = open_mem(&m, 0);
 	memset(got, 0xEE, size);
-	ck_assert_int_eq(disk_read(d, 0, got, size), 0);
+	bk_assert_ok(d, disk_read(d, 0, got, size));
 	ck_assert_int_eq(memcmp(got, pat, size), 0);
 	ck_assert_int_eq(disk_write(d, 0, pat, 1), -BK_EREADONLY);
 	disk_close(d);
@@ -365,7 +366,7 @@ START_TEST(io_faults)
 		if (rc == 0) {
 			ck_assert_int_gt(n, 2);
 			m.fail_after = -1;
-			ck_assert_int_eq(disk_close(d), 0);
+			bk_assert_ok_plain(disk_close(d));
 			free(m.buf);
 			break;
 		}
@@ -419,17 +420,7 @@ vhd_suite(void)
 	TCase *tc = tcase_create("vhd");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, geometry_examples);
-	tcase_add_test(tc, corpus_footer_fragment);
-	tcase_add_test(tc, fixed_footer_every_byte);
-	tcase_add_test(tc, dynamic_header_every_byte);
-	tcase_add_test(tc, truncate_every_sector);
-	tcase_add_test(tc, bat_entries_hostile);
-	tcase_add_test(tc, short_last_block);
-	tcase_add_test(tc, random_damage);
-	tcase_add_test(tc, write_read_back);
-	tcase_add_test(tc, io_faults);
-	tcase_add_test(tc, alloc_faults);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -437,7 +428,7 @@ vhd_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(vhd_suite());
+	SRunner *sr = bk_srunner_create(vhd_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

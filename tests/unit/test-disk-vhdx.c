@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "bk-check.h"
 #include "test-disk-util.h"
 #include "disk-internal.h"
 #include "bk-bytes.h"
@@ -132,7 +133,7 @@ START_TEST(metadata_bytes)
 			if (rc == 0) {
 				uint8_t b[4096];
 				ck_assert_uint_le(disk_size(d), VHDX_MAX_SIZE);
-				ck_assert_int_eq(disk_read(d, disk_size(d) - 512, b, 512), 0);
+				bk_assert_ok(d, disk_read(d, disk_size(d) - 512, b, 512));
 				disk_close(d);
 			} else {
 				ck_assert_msg(rc == -BK_ECORRUPT || rc == -BK_EUNSUPPORTED,
@@ -222,8 +223,8 @@ make_logged(struct logged *lg, const char *dir)
 	make_image(&lg->base, dir, "l.vhdx", DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, 8 * MIB, MIB);
 	fill_pattern(pat, MIB, 11);
 	d = open_mem(&lg->base, DISK_OPEN_WRITE);
-	ck_assert_int_eq(disk_write(d, 0, pat, MIB), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_write(d, 0, pat, MIB));
+	bk_assert_ok_plain(disk_close(d));
 	lg->payload = (bk_le64(lg->base.buf + 3 * MIB) >> 20) * MIB;
 	ck_assert_uint_ge(lg->payload, 4 * MIB);
 	memcpy(lg->before, pat + 8192, 4096);
@@ -250,7 +251,7 @@ START_TEST(log_replay)
 
 	/* Read-only: replayed in memory, the file untouched. */
 	d = open_mem(&m, 0);
-	ck_assert_int_eq(disk_read(d, 4096, got, sizeof(got)), 0);
+	bk_assert_ok(d, disk_read(d, 4096, got, sizeof(got)));
 	ck_assert_int_eq(memcmp(got, zero, 4096), 0);
 	ck_assert_int_eq(memcmp(got + 4096, lg.sector, 4096), 0);
 	disk_close(d);
@@ -264,7 +265,7 @@ START_TEST(log_replay)
 	disk_close(d);
 	ck_assert_int_ne(memcmp(m.buf, orig.buf, m.len), 0);
 	d = open_mem(&m, DISK_OPEN_NO_REPLAY);
-	ck_assert_int_eq(disk_read(d, 4096, got, sizeof(got)), 0);
+	bk_assert_ok(d, disk_read(d, 4096, got, sizeof(got)));
 	ck_assert_int_eq(memcmp(got, zero, 4096), 0);
 	ck_assert_int_eq(memcmp(got + 4096, lg.sector, 4096), 0);
 	disk_close(d);
@@ -349,13 +350,13 @@ START_TEST(parent_and_short_last_block)
 	m.buf[2 * MIB + 64 * KIB + 4] &= (uint8_t)~2;
 	fill_pattern(pat, sizeof(pat), 21);
 	d = open_mem(&m, DISK_OPEN_WRITE);
-	ck_assert_int_eq(disk_write(d, size - sizeof(pat), pat, sizeof(pat)), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_write(d, size - sizeof(pat), pat, sizeof(pat)));
+	bk_assert_ok_plain(disk_close(d));
 	last = (bk_le64(m.buf + 3 * MIB + 2 * 8) >> 20) * MIB;
 	ck_assert_uint_eq(m.len, last + MIB);
 	m.len = last + MIB / 2;                 /* the file ends where the disk does */
 	d = open_mem(&m, 0);
-	ck_assert_int_eq(disk_read(d, size - sizeof(got), got, sizeof(got)), 0);
+	bk_assert_ok(d, disk_read(d, size - sizeof(got), got, sizeof(got)));
 	ck_assert_int_eq(memcmp(got, pat, sizeof(pat)), 0);
 	disk_close(d);
 	m.len -= 512;                           /* one sector short: damaged */
@@ -386,8 +387,8 @@ START_TEST(random_damage)
 	make_image(&m, dir, "r.vhdx", DISK_FORMAT_VHDX, DISK_TYPE_DYNAMIC, 3 * MIB, MIB);
 	fill_pattern(pat, sizeof(pat), 1);
 	d = open_mem(&m, DISK_OPEN_WRITE);
-	ck_assert_int_eq(disk_write(d, MIB - 1000, pat, sizeof(pat)), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_write(d, MIB - 1000, pat, sizeof(pat)));
+	bk_assert_ok_plain(disk_close(d));
 	for (it = 0; it < 3000; it++) {
 		size_t pos[4];
 		uint8_t old[4];
@@ -409,7 +410,7 @@ START_TEST(random_damage)
 		if (rc == 0) {
 			ok++;
 			if (disk_size(d) <= 3 * MIB)
-				ck_assert_int_eq(disk_read(d, 0, buf, disk_size(d)), 0);
+				bk_assert_ok(d, disk_read(d, 0, buf, disk_size(d)));
 			disk_close(d);
 		} else {
 			ck_assert_msg(rc == -BK_ECORRUPT || rc == -BK_EUNSUPPORTED || rc == -BK_ELOG,
@@ -442,14 +443,14 @@ START_TEST(write_in_place)
 	fill_pattern(pat + MIB - 3, 10, 4);
 	fill_pattern(pat + size - 512, 512, 5);
 	d = open_mem(&m, DISK_OPEN_WRITE);
-	ck_assert_int_eq(disk_write(d, MIB - 3, pat + MIB - 3, 10), 0);
-	ck_assert_int_eq(disk_write(d, size - 512, pat + size - 512, 512), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok(d, disk_write(d, MIB - 3, pat + MIB - 3, 10));
+	bk_assert_ok(d, disk_write(d, size - 512, pat + size - 512, 512));
+	bk_assert_ok_plain(disk_close(d));
 	/* A write session bumps the sequence number of the current header. */
 	ck_assert_uint_gt(bk_le64(m.buf + 128 * KIB + 8) > bk_le64(m.buf + 64 * KIB + 8) ?
 			  bk_le64(m.buf + 128 * KIB + 8) : bk_le64(m.buf + 64 * KIB + 8), seq_before);
 	d = open_mem(&m, 0);
-	ck_assert_int_eq(disk_read(d, 0, got, size), 0);
+	bk_assert_ok(d, disk_read(d, 0, got, size));
 	ck_assert_int_eq(memcmp(got, pat, size), 0);
 	disk_close(d);
 	free(m.buf);
@@ -515,17 +516,7 @@ vhdx_suite(void)
 	TCase *tc = tcase_create("vhdx");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, crc32c_vectors);
-	tcase_add_test(tc, corpus_header_fragment);
-	tcase_add_test(tc, headers_and_regions);
-	tcase_add_test(tc, metadata_bytes);
-	tcase_add_test(tc, log_replay);
-	tcase_add_test(tc, log_damaged);
-	tcase_add_test(tc, log_rewrites_metadata);
-	tcase_add_test(tc, parent_and_short_last_block);
-	tcase_add_test(tc, random_damage);
-	tcase_add_test(tc, write_in_place);
-	tcase_add_test(tc, io_and_alloc_faults);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -533,7 +524,7 @@ vhdx_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(vhdx_suite());
+	SRunner *sr = bk_srunner_create(vhdx_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -20,6 +20,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "bk-check.h"
 #include "hive-internal.h"
 #include "reg-tuples.h"
 #include "test-tmpdir.h"
@@ -151,8 +152,8 @@ START_TEST(test_reg5_layout)
 		"[HKEY_LOCAL_MACHINE\\T\\K\\y]\r\n\"q\\\"{U+000A}\"=dword:00000002\r\n\r\n",
 	};
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add(h, root, "K", &k), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add(h, root, "K", &k));
 	n = u16("a\"b\\c", d, true);
 	set(h, k, "str", HIVE_REG_SZ, d, n);
 	set(h, k, "dw", HIVE_REG_DWORD, "\x78\x56\x34\x12", 4);
@@ -168,11 +169,11 @@ START_TEST(test_reg5_layout)
 		d[i] = (uint8_t)i;
 	set(h, k, "bin", HIVE_REG_BINARY, d, 50);
 	set(h, k, "{U+007B}U+0041}", HIVE_REG_DWORD, "\1\0\0\0", 4);
-	ck_assert_int_eq(hive_key_add(h, k, "a{U+0000}b", &root), 0);
-	ck_assert_int_eq(hive_key_add(h, k, "y", &root), 0);
+	bk_assert_ok(h, hive_key_add(h, k, "a{U+0000}b", &root));
+	bk_assert_ok(h, hive_key_add(h, k, "y", &root));
 	set(h, root, "q\"{U+000A}", HIVE_REG_DWORD, "\2\0\0\0", 4);
 
-	ck_assert_int_eq(hive_export_reg(h, 0, HIVE_REG5, "HKEY_LOCAL_MACHINE\\T", sink_write, &s), 0);
+	bk_assert_ok(h, hive_export_reg(h, 0, HIVE_REG5, "HKEY_LOCAL_MACHINE\\T", sink_write, &s));
 	t = narrow(&s);
 	{
 		char all[4096] = "";
@@ -195,20 +196,20 @@ START_TEST(test_reg5_prefix_and_subtree)
 	struct sink s = { 0 };
 	char *t, *pre;
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add(h, root, "A", &a), 0);
-	ck_assert_int_eq(hive_key_add(h, a, "B", &b), 0);
-	ck_assert_int_eq(hive_export_reg(h, 0, HIVE_REG5, "", sink_write, &s), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add(h, root, "A", &a));
+	bk_assert_ok(h, hive_key_add(h, a, "B", &b));
+	bk_assert_ok(h, hive_export_reg(h, 0, HIVE_REG5, "", sink_write, &s));
 	t = narrow(&s);
 	ck_assert_str_eq(t, "Windows Registry Editor Version 5.00\r\n\r\n[\\]\r\n\r\n[\\A]\r\n\r\n"
 			 "[\\A\\B]\r\n\r\n");
 	free(t);
 	s.len = 0;
-	ck_assert_int_eq(hive_export_reg(h, b, HIVE_REG5, "HKCU", sink_write, &s), 0);
+	bk_assert_ok(h, hive_export_reg(h, b, HIVE_REG5, "HKCU", sink_write, &s));
 	t = narrow(&s);
 	ck_assert_str_eq(t, "Windows Registry Editor Version 5.00\r\n\r\n[HKCU\\A\\B]\r\n\r\n");
 	free(t);
-	ck_assert_int_eq(hive_export_default_prefix(h, &pre), 0);
+	bk_assert_ok(h, hive_export_default_prefix(h, &pre));
 	ck_assert_str_eq(pre, "HKEY_LOCAL_MACHINE\\T");   /* from "t.hiv" */
 	free(pre);
 	ck_assert_int_eq(hive_export_reg(h, 0, 7, NULL, sink_write, &s), -BK_EINVAL);
@@ -228,13 +229,13 @@ START_TEST(test_unicode_and_reg4)
 	uint8_t d[64];
 	size_t n;
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add_utf16(h, root, pair, 3, &k), 0);
-	ck_assert_int_eq(hive_value_set_utf16(h, k, lone, 2, HIVE_REG_DWORD, "\0\0\0\0", 4, NULL), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add_utf16(h, root, pair, 3, &k));
+	bk_assert_ok(h, hive_value_set_utf16(h, k, lone, 2, HIVE_REG_DWORD, "\0\0\0\0", 4, NULL));
 	n = u16("%x%", d, true);
 	set(h, k, "e", HIVE_REG_EXPAND_SZ, d, n);
 	set(h, k, "bad", HIVE_REG_EXPAND_SZ, "\0\xD8", 2);   /* a lone surrogate */
-	ck_assert_int_eq(hive_export_reg(h, 0, HIVE_REG5, "R", sink_write, &s), 0);
+	bk_assert_ok(h, hive_export_reg(h, 0, HIVE_REG5, "R", sink_write, &s));
 	/* [R\p<U+1F600>]: the pair as two UTF-16 units. */
 	{
 		static const uint8_t key[] = { '[', 0, 'R', 0, '\\', 0, 'p', 0, 0x3D, 0xD8, 0x00, 0xDE,
@@ -242,7 +243,7 @@ START_TEST(test_unicode_and_reg4)
 		ck_assert_ptr_nonnull(memmem(s.p, s.len, key, sizeof(key)));
 	}
 	s.len = 0;
-	ck_assert_int_eq(hive_export_reg(h, 0, HIVE_REG4, "R", sink_write, &s), 0);
+	bk_assert_ok(h, hive_export_reg(h, 0, HIVE_REG4, "R", sink_write, &s));
 	ck_assert_str_eq((char *)s.p, "REGEDIT4\r\n\r\n[R]\r\n\r\n[R\\p\xF0\x9F\x98\x80]\r\n"
 			 "\"l{U+D800}\"=dword:00000000\r\n\"e\"=hex(2):25,78,25,00\r\n"
 			 "\"bad\"=hex(2):00,d8\r\n\r\n");
@@ -280,13 +281,13 @@ START_TEST(test_xml)
 	xmlNodePtr hv, rk, kk, v;
 	xmlChar *txt;
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add(h, root, "K&<>", &k), 0);
-	ck_assert_int_eq(hive_key_set_class(h, k, (const uint8_t *)"c\0l\0", 4), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add(h, root, "K&<>", &k));
+	bk_assert_ok(h, hive_key_set_class(h, k, (const uint8_t *)"c\0l\0", 4));
 	set(h, k, "v", 0xABCDEF, "\x01\xff", 2);
 	set(h, k, "", HIVE_REG_SZ, "", 0);
-	ck_assert_int_eq(hive_key_add(h, k, "z{U+0000}", &z), 0);
-	ck_assert_int_eq(hive_export_xml(h, 0, sink_write, &s), 0);
+	bk_assert_ok(h, hive_key_add(h, k, "z{U+0000}", &z));
+	bk_assert_ok(h, hive_export_xml(h, 0, sink_write, &s));
 	doc = xmlReadMemory((const char *)s.p, (int)s.len, "x.xml", NULL, XML_PARSE_NONET);
 	ck_assert_ptr_nonnull(doc);
 	hv = xmlDocGetRootElement(doc);
@@ -329,8 +330,8 @@ START_TEST(test_errors)
 	long n;
 	int rc, fmt;
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add(h, root, "K", &k), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add(h, root, "K", &k));
 	set(h, k, "v", HIVE_REG_BINARY, "abc", 3);
 	s.fail_at = 1;
 	ck_assert_int_eq(hive_export_reg(h, 0, HIVE_REG5, NULL, sink_write, &s), -BK_EIO);
@@ -509,7 +510,7 @@ START_TEST(test_corpus)
 		if (strcmp(e->d_name, "regipy-SYSTEM") == 0 || strcmp(e->d_name, "dfwinreg-SAM") == 0 ||
 		    strcmp(e->d_name, "regipy-NTUSER.DAT") == 0) {
 			char *pre;
-			ck_assert_int_eq(hive_export_default_prefix(h, &pre), 0);
+			bk_assert_ok(h, hive_export_default_prefix(h, &pre));
 			ck_assert_str_eq(pre, e->d_name[0] == 'd' ? "HKEY_LOCAL_MACHINE\\SAM" :
 					 e->d_name[7] == 'S' ? "HKEY_LOCAL_MACHINE\\SYSTEM" :
 					 "HKEY_LOCAL_MACHINE\\NTUSER");
@@ -543,12 +544,7 @@ export_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_reg5_layout);
-	tcase_add_test(tc, test_reg5_prefix_and_subtree);
-	tcase_add_test(tc, test_unicode_and_reg4);
-	tcase_add_test(tc, test_xml);
-	tcase_add_test(tc, test_errors);
-	tcase_add_test(tc, test_corpus);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -556,7 +552,7 @@ export_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(export_suite());
+	SRunner *sr = bk_srunner_create(export_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "fs-core.h"
 
 static struct disk disk_stub;
@@ -63,7 +64,7 @@ START_TEST(accepted)
 	check("Programme (x86)\\Grüße ☃ 𝄞.txt", "\\Programme (x86)\\Grüße ☃ 𝄞.txt", NULL);
 	check(".hidden", "\\.hidden", NULL);
 	check("CONSOLE\\COM10\\LPT0.txt\\nul1", "\\CONSOLE\\COM10\\LPT0.txt\\nul1", NULL);
-	ck_assert_int_eq(fs_path_parse(&fs_stub, "\\A\\b\\C", &p), 0);
+	bk_assert_ok(&fs_stub, fs_path_parse(&fs_stub, "\\A\\b\\C", &p));
 	ck_assert_uint_eq(p.n, 3);
 	ck_assert_str_eq(p.comp[0], "A");
 	ck_assert_str_eq(p.comp[2], "C");
@@ -126,8 +127,8 @@ START_TEST(child)
 {
 	struct fs_path p, c;
 
-	ck_assert_int_eq(fs_path_parse(&fs_stub, "\\EFI", &p), 0);
-	ck_assert_int_eq(fs_path_child(&fs_stub, &p, "Boot", &c), 0);
+	bk_assert_ok(&fs_stub, fs_path_parse(&fs_stub, "\\EFI", &p));
+	bk_assert_ok(&fs_stub, fs_path_child(&fs_stub, &p, "Boot", &c));
 	ck_assert_str_eq(c.text, "\\EFI\\Boot");
 	fs_path_free(&c);
 	ck_assert_int_eq(fs_path_child(&fs_stub, &p, "a\\b", &c), -BK_EINVAL);
@@ -146,7 +147,7 @@ START_TEST(context)
 {
 	struct fs_path p;
 
-	ck_assert_int_eq(fs_path_parse(&fs_stub, "/Boot/BCD", &p), 0);
+	bk_assert_ok(&fs_stub, fs_path_parse(&fs_stub, "/Boot/BCD", &p));
 	ck_assert_int_eq(fs_err(&fs_stub, BK_ENOTFOUND, &p, "no such file"), -BK_ENOTFOUND);
 	ck_assert_str_eq(fs_stub.err.msg, "usb.img:1:\\Boot\\BCD: no such file");
 	{
@@ -171,12 +172,9 @@ main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, accepted);
-	tcase_add_test(tc, refused);
-	tcase_add_test(tc, child);
-	tcase_add_test(tc, context);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

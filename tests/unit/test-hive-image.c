@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "log-test-util.h"
 
@@ -28,10 +29,10 @@ make_hive(const char *name, size_t *len)
 	char err[256];
 
 	ck_assert_msg(hive_create(&h, tpath(name), NULL, 5, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add(h, root, "Software", &k), 0);
-	ck_assert_int_eq(hive_value_set(h, k, "Name", HIVE_REG_SZ, "a\0\0", 4), 0);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add(h, root, "Software", &k));
+	bk_assert_ok(h, hive_value_set(h, k, "Name", HIVE_REG_SZ, "a\0\0", 4));
+	bk_assert_ok(h, hive_commit(h, 0));
 	hive_close(h);
 	return slurp(tpath(name), len);
 }
@@ -59,24 +60,24 @@ START_TEST(test_open_serialize_roundtrip)
 	img = make_hive("A", &len);
 	ck_assert_msg(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
 				      err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_has_file(h), 0);
+	bk_assert_ok(h, hive_has_file(h));
 	ck_assert_ptr_null(hive_log_files(h)[0]);
-	ck_assert_int_eq(hive_key_find(h, "Software", &k), 0);
-	ck_assert_int_eq(hive_value_set(h, k, "More", HIVE_REG_DWORD, "\1\0\0\0", 4), 0);
-	ck_assert_int_eq(hive_serialize(h, NULL, 0, &out, &out_len), 0);
+	bk_assert_ok(h, hive_key_find(h, "Software", &k));
+	bk_assert_ok(h, hive_value_set(h, k, "More", HIVE_REG_DWORD, "\1\0\0\0", 4));
+	bk_assert_ok(h, hive_serialize(h, NULL, 0, &out, &out_len));
 	ck_assert_uint_eq(seq_of(out, out_len), seq_of(img, len) + 1);
 	/* The same bytes as a commit of the same edit to a host file. */
-	ck_assert_int_eq(hive_commit_to(h, tpath("B"), 0), 0);
+	bk_assert_ok(h, hive_commit_to(h, tpath("B"), 0));
 	ref = slurp(tpath("B"), &ref_len);
 	ck_assert_uint_eq(ref_len, out_len);
 	ck_assert_mem_eq(ref + HIVE_BASE_SIZE, out + HIVE_BASE_SIZE, out_len - HIVE_BASE_SIZE);
 	ck_assert_uint_eq(seq_of(ref, ref_len), seq_of(out, out_len));
 	hive_close(h);
 	/* The bytes open as a clean hive with the edit. */
-	ck_assert_int_eq(hive_open_buffer(&h, out, out_len, "out", 0, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_buffer(&h, out, out_len, "out", 0, NULL, 0));
 	ck_assert_uint_eq(hive_state(h), 0);
-	ck_assert_int_eq(hive_key_find(h, "Software", &k), 0);
-	ck_assert_int_eq(hive_value_find(h, k, "More", &(hive_value_t){ 0 }), 0);
+	bk_assert_ok(h, hive_key_find(h, "Software", &k));
+	bk_assert_ok(h, hive_value_find(h, k, "More", &(hive_value_t){ 0 }));
 	hive_close(h);
 	free(ref);
 	free(out);
@@ -96,8 +97,8 @@ START_TEST(test_commit_refused)
 	img = make_hive("A", &len);
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	ck_assert_int_eq(chdir(tmpdir), 0);
-	ck_assert_int_eq(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
-					 NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
+					   NULL, 0));
 	ck_assert_int_eq(hive_commit(h, 0), -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "x.img:1:\\A: opened from an image"));
 	ck_assert_int_eq(hive_commit_to(h, "x.img:1:\\A", 0), -BK_EINVAL);
@@ -141,20 +142,20 @@ START_TEST(test_seq_above_logs)
 	logs[0] = (struct hive_log_image){ "A.LOG1", l1, l1_len };
 	logs[1] = (struct hive_log_image){ "A.LOG2", l2, l2_len };
 	/* A clean primary: the logs are not replayed, but listed. */
-	ck_assert_int_eq(hive_open_image(&h, img, len, "A", logs, 2, 0, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "A", logs, 2, 0, NULL, 0));
 	ck_assert_str_eq(hive_log_files(h)[0], "A.LOG1");
 	ck_assert_str_eq(hive_log_files(h)[1], "A.LOG2");
 	ck_assert_ptr_null(hive_log_files(h)[2]);
 	ck_assert(!(hive_state(h) & HIVE_STATE_RECOVERED));
 	/* Read-only handles serialise (an export); the logs set the floor. */
-	ck_assert_int_eq(hive_serialize(h, logs, 2, &out, &out_len), 0);
+	bk_assert_ok(h, hive_serialize(h, logs, 2, &out, &out_len));
 	ck_assert_uint_eq(seq_of(out, out_len), 701);
 	/* The handle takes the new base block only when told. */
 	ck_assert_uint_eq(seq_of(h->buf, h->len), seq_of(img, len));
 	out[HIVE_BASE_SIZE + 40] ^= 1;
 	ck_assert_int_eq(hive_serialize_done(h, out, out_len), -BK_EINVAL);
 	out[HIVE_BASE_SIZE + 40] ^= 1;
-	ck_assert_int_eq(hive_serialize_done(h, out, out_len), 0);
+	bk_assert_ok(h, hive_serialize_done(h, out, out_len));
 	ck_assert_uint_eq(seq_of(h->buf, h->len), 701);
 	hive_close(h);
 	free(out);
@@ -188,17 +189,17 @@ START_TEST(test_dirty_replay_matches_open)
 	l2 = slurp(corpus(NDH "NewDirtyHive.LOG2"), &l2_len);
 	logs[0] = (struct hive_log_image){ "NewDirtyHive.LOG1", l1, l1_len };
 	logs[1] = (struct hive_log_image){ "NewDirtyHive.LOG2", l2, l2_len };
-	ck_assert_int_eq(hive_open_image(&h, img, len, "d.img:2:\\NewDirtyHive", logs, 2,
-					 HIVE_OPEN_WRITE, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "d.img:2:\\NewDirtyHive", logs, 2,
+					   HIVE_OPEN_WRITE, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_RECOVERED);
 	ck_assert(!(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_DIRTY_SEQ)));
 	hive_set_msg_cb(h, collect_note, notes);
 	ck_assert_msg(strstr(notes, "d.img:2:\\NewDirtyHive: dirty hive recovered in memory") &&
 		      strstr(notes, "4 entries, last sequence number 5"), "%s", notes);
-	ck_assert_int_eq(hive_open(&ref, corpus(NDH "NewDirtyHive"), 0, NULL, 0), 0);
-	ck_assert_int_eq(hive_diff(ref, h, NULL, NULL, &nd), 0);
+	bk_assert_ok_plain(hive_open(&ref, corpus(NDH "NewDirtyHive"), 0, NULL, 0));
+	bk_assert_ok(ref, hive_diff(ref, h, NULL, NULL, &nd));
 	ck_assert_uint_eq(nd, 0);
-	ck_assert_int_eq(hive_serialize(h, logs, 2, &out, &out_len), 0);
+	bk_assert_ok(h, hive_serialize(h, logs, 2, &out, &out_len));
 	ck_assert_uint_gt(seq_of(out, out_len), 5);
 	free(out);
 	hive_close(ref);
@@ -212,8 +213,8 @@ START_TEST(test_dirty_replay_matches_open)
 
 		ck_assert_msg(hive_recover_buffer(img, len, "d", logs, 2, &a, &al, &r1, err,
 						  sizeof(err)) == 0, "%s", err);
-		ck_assert_int_eq(hive_recover_image(corpus(NDH "NewDirtyHive"), &b, &bl, &r2,
-						    NULL, 0), 0);
+		bk_assert_ok_plain(hive_recover_image(corpus(NDH "NewDirtyHive"), &b, &bl, &r2,
+						      NULL, 0));
 		ck_assert(r1.dirty && r2.dirty);
 		ck_assert_uint_eq(r1.entries, r2.entries);
 		ck_assert_uint_eq(al, bl);
@@ -226,13 +227,13 @@ START_TEST(test_dirty_replay_matches_open)
 		ck_assert_msg(strstr(err, "d: dirty hive") != NULL, "%s", err);
 	}
 	/* Without the logs: opened as found, dirty, and never serialised. */
-	ck_assert_int_eq(hive_open_image(&h, img, len, "d", NULL, 0, HIVE_OPEN_WRITE, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "d", NULL, 0, HIVE_OPEN_WRITE, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
 	ck_assert_int_eq(hive_serialize(h, NULL, 0, &out, &out_len), -BK_EDIRTY);
 	ck_assert_ptr_null(out);
 	hive_close(h);
 	/* HIVE_OPEN_NO_LOGS: the logs are given but not read. */
-	ck_assert_int_eq(hive_open_image(&h, img, len, "d", logs, 2, HIVE_OPEN_NO_LOGS, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "d", logs, 2, HIVE_OPEN_NO_LOGS, NULL, 0));
 	ck_assert(!(hive_state(h) & HIVE_STATE_RECOVERED));
 	hive_close(h);
 	free(l1);
@@ -269,27 +270,27 @@ START_TEST(test_bcd_store_on_hive)
 	/* A commit that wrongly wrote a host file would write it here. */
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	ck_assert_int_eq(chdir(tmpdir), 0);
-	ck_assert_int_eq(bcd_store_create(tpath("BCD"), err, sizeof(err)), 0);
+	bk_assert_ok(err, bcd_store_create(tpath("BCD"), err, sizeof(err)));
 	img = slurp(tpath("BCD"), &len);
-	ck_assert_int_eq(hive_open_image(&h, img, len, "u.img:1:\\Boot\\BCD", NULL, 0,
-					 HIVE_OPEN_WRITE, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "u.img:1:\\Boot\\BCD", NULL, 0,
+					   HIVE_OPEN_WRITE, NULL, 0));
 	ck_assert_msg(bcd_store_open_hive(&s, h, "u.img:1:\\Boot\\BCD", BCD_OPEN_WRITE,
 					  err, sizeof(err)) == 0, "%s", err);
 	ck_assert_ptr_eq(bcd_store_hive(s), h);
-	ck_assert_int_eq(bcd_object_create(s, NULL, BCD_OBJ_OSLOADER, &id), 0);
+	bk_assert_ok(s, bcd_object_create(s, NULL, BCD_OBJ_OSLOADER, &id));
 	ck_assert_int_eq(bcd_store_commit(s), -BK_EINVAL);
-	ck_assert_int_eq(bcd_store_serialize(s, NULL, 0, &out, &out_len), 0);
+	bk_assert_ok(s, bcd_store_serialize(s, NULL, 0, &out, &out_len));
 	/* /export of such a store writes its bytes, not a copy of a host file. */
-	ck_assert_int_eq(bcd_store_export(s, tpath("exported")), 0);
+	bk_assert_ok(s, bcd_store_export(s, tpath("exported")));
 	bcd_store_close(s);
-	ck_assert_int_eq(hive_open_image(&h, out, out_len, "again", NULL, 0, 0, NULL, 0), 0);
-	ck_assert_int_eq(bcd_store_open_hive(&s, h, "again", 0, NULL, 0), 0);
-	ck_assert_int_eq(bcd_store_resolve(s, bcd_guid_format(&id, (char[BCD_GUID_STRLEN]){ 0 }),
-					   &got), 0);
-	ck_assert_int_eq(bcd_object_type(s, &id, &(uint32_t){ 0 }), 0);
+	bk_assert_ok_plain(hive_open_image(&h, out, out_len, "again", NULL, 0, 0, NULL, 0));
+	bk_assert_ok(h, bcd_store_open_hive(&s, h, "again", 0, NULL, 0));
+	bk_assert_ok(s, bcd_store_resolve(s, bcd_guid_format(&id, (char[BCD_GUID_STRLEN]){ 0 }),
+					  &got));
+	bk_assert_ok(s, bcd_object_type(s, &id, &(uint32_t){ 0 }));
 	bcd_store_close(s);
-	ck_assert_int_eq(bcd_store_open(&s, tpath("exported"), 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(bcd_object_type(s, &id, &(uint32_t){ 0 }), 0);
+	bk_assert_ok(err, bcd_store_open(&s, tpath("exported"), 0, err, sizeof(err)));
+	bk_assert_ok(s, bcd_object_type(s, &id, &(uint32_t){ 0 }));
 	bcd_store_close(s);
 	ck_assert_int_ne(access("u.img:1:\\Boot\\BCD", F_OK), 0);
 	ck_assert_int_eq(chdir(cwd), 0);
@@ -309,7 +310,7 @@ START_TEST(test_bcd_not_a_store)
 
 	log_setup();
 	img = make_hive("A", &len);
-	ck_assert_int_eq(hive_open_image(&h, img, len, "u.img:1:\\A", NULL, 0, 0, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "u.img:1:\\A", NULL, 0, 0, NULL, 0));
 	ck_assert_int_eq(bcd_store_open_hive(&s, h, "u.img:1:\\A", 0, err, sizeof(err)),
 			 -BK_ECORRUPT);
 	ck_assert_ptr_null(s);
@@ -364,15 +365,15 @@ START_TEST(test_image_io_commit)
 
 	log_setup();
 	img = make_hive("A", &len);
-	ck_assert_int_eq(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
-					 NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
+					   NULL, 0));
 	hive_set_image_io(h, &fake_io, &f);
-	ck_assert_int_eq(hive_key_find(h, "Software", &k), 0);
-	ck_assert_int_eq(hive_value_set(h, k, "More", HIVE_REG_DWORD, "\1\0\0\0", 4), 0);
+	bk_assert_ok(h, hive_key_find(h, "Software", &k));
+	bk_assert_ok(h, hive_value_set(h, k, "More", HIVE_REG_DWORD, "\1\0\0\0", 4));
 	ck_assert_int_eq(hive_commit(h, 0), -BK_EIO);
 	ck_assert_str_eq(hive_last_error(h), "x.img:1:\\A: the volume said no");
 	f.fail = 0;
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(h, hive_commit(h, 0));
 	ck_assert_int_eq(f.calls, 2);
 	ck_assert_uint_eq(seq_of(f.img, f.len), seq_of(img, len) + 1);
 	ck_assert_uint_eq(seq_of(h->buf, h->len), seq_of(img, len) + 1);
@@ -380,7 +381,7 @@ START_TEST(test_image_io_commit)
 	hive_close(h);
 	ck_assert_int_eq(f.released, 1);
 	/* A read-only image hive is refused before the callback runs. */
-	ck_assert_int_eq(hive_open_image(&h, img, len, "x", NULL, 0, 0, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open_image(&h, img, len, "x", NULL, 0, 0, NULL, 0));
 	hive_set_image_io(h, &fake_io, &f);
 	ck_assert_int_eq(hive_commit(h, 0), -BK_EREADONLY);
 	ck_assert_int_eq(f.calls, 2);
@@ -400,16 +401,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, test_open_serialize_roundtrip);
-	tcase_add_test(tc, test_commit_refused);
-	tcase_add_test(tc, test_seq_above_logs);
-	tcase_add_test(tc, test_dirty_replay_matches_open);
-	tcase_add_test(tc, test_bad_bytes);
-	tcase_add_test(tc, test_bcd_store_on_hive);
-	tcase_add_test(tc, test_bcd_not_a_store);
-	tcase_add_test(tc, test_image_io_commit);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

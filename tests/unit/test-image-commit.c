@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 
+#include "bk-check.h"
 #include "bcdkit/disk-fs.h"
 #include "bcdkit/hive.h"
 #include "bk-bytes.h"
@@ -102,9 +103,9 @@ make_store(void)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/BCD", dir);
 	ck_assert_msg(hive_create(&h, path, "NewStoreRoot", 3, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add(h, root, "Objects", &k), 0);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add(h, root, "Objects", &k));
+	bk_assert_ok(h, hive_commit(h, 0));
 	hive_close(h);
 	f = fopen(path, "rb");
 	ck_assert_ptr_nonnull(f);
@@ -131,12 +132,12 @@ fill_volume(disk_t *d)
 {
 	disk_fs_t *fs = fs_open(d, DISK_FS_WRITE);
 
-	ck_assert_int_eq(disk_fs_mkdir(fs, "Boot", 0), 0);
+	bk_assert_ok(fs, disk_fs_mkdir(fs, "Boot", 0));
 	put(fs, STORE, old_store, old_len);
 	put(fs, STORE ".LOG1", log1, sizeof(log1));
 	put(fs, "\\Boot\\other.bin", other, sizeof(other));
 	put(fs, "\\root.txt", other, 10);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
 }
 
 /* A FAT32 volume that is the whole (in-memory) disk. */
@@ -157,7 +158,7 @@ base_volume(struct mem *m)
 	o.serial = 0x1234ABCD;
 	ck_assert_msg(disk_fs_format(d, 0, &o) == 0, "format: %s", disk_last_error(d));
 	fill_volume(d);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 }
 
 /* An NTFS partition (mkntfs through disk_build()) of an MBR disk. */
@@ -175,14 +176,14 @@ base_volume_ntfs(struct mem *m)
 	o.size = 48 * MIB;
 	o.label = DISK_LABEL_MBR;
 	o.format = DISK_FORMAT_RAW;
-	ck_assert_int_eq(disk_build_parse_spec("ntfs:40M:active", &part, err, sizeof(err)), 0);
+	bk_assert_ok(err, disk_build_parse_spec("ntfs:40M:active", &part, err, sizeof(err)));
 	ck_assert_msg(disk_build(path, &o, &part, 1, err, sizeof(err)) == 0, "build: %s", err);
 	mem_load(m, path);
 	remove(path);
 	remove(dir);
 	d = open_mem(m, DISK_OPEN_WRITE);
 	fill_volume(d);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_close(d));
 }
 
 /* Read the store with its logs and make one edit. */
@@ -201,8 +202,8 @@ open_and_edit(disk_fs_t *fs)
 	ck_assert_msg(hive_open_image(&h, b.data, b.len, "mem:\\Boot\\BCD", b.logs, b.nlogs,
 				      HIVE_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
 	img_hive_bytes_free(&b);
-	ck_assert_int_eq(hive_key_find(h, "Objects", &k), 0);
-	ck_assert_int_eq(hive_value_set(h, k, "Edited", HIVE_REG_DWORD, "\1\0\0\0", 4), 0);
+	bk_assert_ok(h, hive_key_find(h, "Objects", &k));
+	bk_assert_ok(h, hive_value_set(h, k, "Edited", HIVE_REG_DWORD, "\1\0\0\0", 4));
 	return h;
 }
 
@@ -223,8 +224,8 @@ check_store(disk_fs_t *fs, long n)
 		ck_assert_msg(hive_open_buffer(&h, got, len, "new", 0, NULL, 0) == 0,
 			      "stop at %ld: the store is neither old nor a valid hive", n);
 		ck_assert_msg(hive_state(h) == 0, "stop at %ld: the new store is not clean", n);
-		ck_assert_int_eq(hive_key_find(h, "Objects", &k), 0);
-		ck_assert_int_eq(hive_value_find(h, k, "Edited", &(hive_value_t){ 0 }), 0);
+		bk_assert_ok(h, hive_key_find(h, "Objects", &k));
+		bk_assert_ok(h, hive_value_find(h, k, "Edited", &(hive_value_t){ 0 }));
 		hive_close(h);
 	}
 	free(got);
@@ -260,7 +261,7 @@ commit_stopped(const struct mem *base, long stop, struct mem *m, unsigned *ops)
 		rc = -1;
 	*ops = m->ops;
 	if (rc == 0)
-		ck_assert_int_eq(hive_serialize_done(h, img, len), 0);
+		bk_assert_ok(h, hive_serialize_done(h, img, len));
 	free(img);
 	hive_close(h);
 	m->fail_after = -1;
@@ -363,7 +364,7 @@ next_run(struct mem *m, long n)
 	h = open_and_edit(fs);
 	ck_assert_msg(img_store_hive(d, fs, STORE, "mem:\\Boot\\BCD", h, false, &img, &len, err,
 				     sizeof(err)) == 0, "stop at %ld: next run: %s", n, err);
-	ck_assert_int_eq(hive_serialize_done(h, img, len), 0);
+	bk_assert_ok(h, hive_serialize_done(h, img, len));
 	hive_close(h);
 	expect(fs, STORE, img, len);
 	expect(fs, STORE ".LOG1", "", 0);
@@ -371,8 +372,8 @@ next_run(struct mem *m, long n)
 	check_tree(fs, n, names);
 	ck_assert_msg(strcasecmp(names, "BCD|BCD.LOG1|other.bin") == 0,
 		      "stop at %ld: after the next run \\Boot holds %s", n, names);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
+	bk_assert_ok_plain(disk_close(d));
 }
 
 /*
@@ -472,7 +473,7 @@ sweep(void (*make)(struct mem *), bool ntfs)
 	}
 	printf("crash sweep: %u operations, %d stops: old store after %d, new after %d\n",
 	       total, stops, olds, news);
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_int_gt(olds, 0);
 	ck_assert_int_gt(news, 0);
 	free(base.buf);
@@ -509,7 +510,7 @@ START_TEST(test_leftover_and_backup)
 	h = open_and_edit(fs);
 	ck_assert_msg(img_store_hive(d, fs, STORE, "mem:\\Boot\\BCD", h, true, &img, &len,
 				     err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_serialize_done(h, img, len), 0);
+	bk_assert_ok(h, hive_serialize_done(h, img, len));
 	expect(fs, STORE, img, len);
 	expect(fs, STORE ".bak", old_store, old_len);
 	expect(fs, STORE ".LOG1.bak", log1, sizeof(log1));
@@ -517,8 +518,8 @@ START_TEST(test_leftover_and_backup)
 	ck_assert_int_eq(disk_fs_stat(fs, STORE ".bcdkit-new", &fi), -BK_ENOTFOUND);
 	free(img);
 	hive_close(h);
-	ck_assert_int_eq(disk_fs_close(fs), 0);
-	ck_assert_int_eq(disk_close(d), 0);
+	bk_assert_ok_plain(disk_fs_close(fs));
+	bk_assert_ok_plain(disk_close(d));
 	free(m.buf);
 }
 END_TEST
@@ -558,12 +559,9 @@ main(void)
 
 	tcase_add_checked_fixture(tc, make_store, free_store);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_crash_sweep_fat);
-	tcase_add_test(tc, test_crash_sweep_ntfs);
-	tcase_add_test(tc, test_leftover_and_backup);
-	tcase_add_test(tc, test_read_errors);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "hive-internal.h"
 #include "reg-tuples.h"
 #include "test-tmpdir.h"
@@ -177,7 +178,7 @@ START_TEST(test_parse_utf16)
 		w[2 + 2 * i] = (uint8_t)sample[i];
 		w[3 + 2 * i] = 0;
 	}
-	ck_assert_int_eq(parse(sample, n, NULL, &a, &line, &eb), 0);
+	bk_assert_ok(&eb, parse(sample, n, NULL, &a, &line, &eb));
 	ck_assert_msg(parse((char *)w, 2 + 2 * n, NULL, &b, &line, &eb) == 0, "%s", eb.msg);
 	ck_assert_uint_eq(a.nops, b.nops);
 	ck_assert_uint_eq(a.nbytes, b.nbytes);
@@ -192,7 +193,7 @@ START_TEST(test_parse_utf16)
 	}
 	w[2 + 2 * (n + 1)] = 0x01;
 	w[3 + 2 * (n + 1)] = 0xDC;
-	ck_assert_int_eq(parse((char *)w, 2 + 2 * (n + sizeof(tail) - 1), NULL, &b, &line, &eb), 0);
+	bk_assert_ok(&eb, parse((char *)w, 2 + 2 * (n + sizeof(tail) - 1), NULL, &b, &line, &eb));
 	ck_assert_uint_eq(b.nops, a.nops + 1);
 	ck_assert_uint_eq(b.ops[b.nops - 1].name_len, 1);
 	ck_assert_uint_eq(b.units[b.ops[b.nops - 1].name], 0xDC01);
@@ -275,7 +276,7 @@ START_TEST(test_parse_errors)
 	ck_assert_ptr_nonnull(strstr(eb.msg, "line 2: key name longer"));
 	reg_script_free(&s);
 	strcpy(big + 10 + 255, "]\n");
-	ck_assert_int_eq(parse(big, strlen(big), NULL, &s, &line, &eb), 0);
+	bk_assert_ok(&eb, parse(big, strlen(big), NULL, &s, &line, &eb));
 	reg_script_free(&s);
 }
 END_TEST
@@ -359,9 +360,9 @@ assert_value(hive_t *h, const char *key, const char *name, uint32_t type, const 
 
 	ck_assert_msg(hive_key_find(h, key, &k) == 0, "%s: %s", key, hive_last_error(h));
 	ck_assert_msg(hive_value_find(h, k, name, &v) == 0, "%s\\%s", key, name);
-	ck_assert_int_eq(hive_value_type(h, v, &t), 0);
+	bk_assert_ok(h, hive_value_type(h, v, &t));
 	ck_assert_uint_eq(t, type);
-	ck_assert_int_eq(hive_value_data(h, v, &got, &n), 0);
+	bk_assert_ok(h, hive_value_data(h, v, &got, &n));
 	ck_assert_uint_eq(n, len);
 	ck_assert_int_eq(memcmp(got, d, len), 0);
 	free(got);
@@ -389,7 +390,7 @@ START_TEST(test_import_apply)
 	assert_value(h, "C{U+0000}D\\EF", "q\"\n", HIVE_REG_DWORD, "\0\0\0\0", 4);
 	import_ok(h, "REGEDIT4\n[HKLM\\X\\A\\B\\C]\n\"v\"=dword:2\n[HKLM\\X\\A]\n\"s\"=-\n@=-\n", &rep);
 	ck_assert_uint_eq(rep.values_deleted, 2);
-	ck_assert_int_eq(hive_key_find(h, "A", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "A", &k));
 	ck_assert_int_eq(hive_value_find(h, k, "s", &v), -BK_ENOTFOUND);
 	ck_assert_int_eq(hive_value_find(h, k, "", &v), -BK_ENOTFOUND);
 	assert_value(h, "A\\B\\C", "v", HIVE_REG_DWORD, "\2\0\0\0", 4);
@@ -403,7 +404,7 @@ START_TEST(test_import_apply)
 	import_ok(h, "REGEDIT4\n[-HKLM\\X\\A\\B]\n[HKLM\\X\\A\\B2]\n", &rep);
 	ck_assert_uint_eq(rep.keys_deleted, 1);
 	ck_assert_int_eq(hive_key_find(h, "A\\B", &k), -BK_ENOTFOUND);
-	ck_assert_int_eq(hive_key_find(h, "A\\B2", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "A\\B2", &k));
 	hive_close(h);
 }
 END_TEST
@@ -516,7 +517,7 @@ roundtrip(const char *name, int format)
 		return -1;
 	}
 	ck_assert_msg(hive_open(&h, path, 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_export_reg(h, 0, format, NULL, sink_write, &s), 0);
+	bk_assert_ok(h, hive_export_reg(h, 0, format, NULL, sink_write, &s));
 	snprintf(out, sizeof(out), "%s/rt-%s", tmpdir, name);
 	ck_assert_msg(hive_create(&n, out, NULL, 0, err, sizeof(err)) == 0, "%s", err);
 	rc = hive_import_reg(n, s.p, s.len, NULL, NULL);
@@ -524,7 +525,7 @@ roundtrip(const char *name, int format)
 	ck_assert_msg(hive_commit(n, 0) == 0, "%s", hive_last_error(n));
 	hive_close(n);
 	ck_assert_msg(hive_open(&n, out, 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(hive_check(n, no_problem, NULL, &problems), 0);
+	bk_assert_ok(n, hive_check(n, no_problem, NULL, &problems));
 	ck_assert_uint_eq(problems, 0);
 	ck_assert_int_eq(reader_tuples(h, &a), 0);
 	ck_assert_int_eq(reader_tuples(n, &b), 0);
@@ -592,17 +593,17 @@ START_TEST(test_roundtrip_surrogates)
 	struct sink s = { 0 };
 	int fmt;
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_add_utf16(h, root, k1, 3, &a), 0);
-	ck_assert_int_eq(hive_key_add_utf16(h, a, k2, 1, &b), 0);
-	ck_assert_int_eq(hive_key_add_utf16(h, b, k3, 4, &b), 0);
-	ck_assert_int_eq(hive_value_set_utf16(h, a, v1, 2, HIVE_REG_BINARY, "z", 1, NULL), 0);
-	ck_assert_int_eq(hive_value_set_utf16(h, b, v2, 4, 0x1234, "", 0, NULL), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_add_utf16(h, root, k1, 3, &a));
+	bk_assert_ok(h, hive_key_add_utf16(h, a, k2, 1, &b));
+	bk_assert_ok(h, hive_key_add_utf16(h, b, k3, 4, &b));
+	bk_assert_ok(h, hive_value_set_utf16(h, a, v1, 2, HIVE_REG_BINARY, "z", 1, NULL));
+	bk_assert_ok(h, hive_value_set_utf16(h, b, v2, 4, 0x1234, "", 0, NULL));
 	ck_assert_int_eq(reader_tuples(h, &ta), 0);
 	for (fmt = HIVE_REG5; fmt <= HIVE_REG4; fmt++) {
 		char name[16];
 		s.len = 0;
-		ck_assert_int_eq(hive_export_reg(h, 0, fmt, "HKCU", sink_write, &s), 0);
+		bk_assert_ok(h, hive_export_reg(h, 0, fmt, "HKCU", sink_write, &s));
 		snprintf(name, sizeof(name), "s%d.hiv", fmt);
 		n = new_hive(name);
 		ck_assert_msg(hive_import_reg(n, s.p, s.len, NULL, NULL) == 0, "%s", hive_last_error(n));
@@ -638,17 +639,7 @@ import_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_parse_syntax);
-	tcase_add_test(tc, test_parse_utf16);
-	tcase_add_test(tc, test_parse_reg4);
-	tcase_add_test(tc, test_parse_errors);
-	tcase_add_test(tc, test_prefix);
-	tcase_add_test(tc, test_import_apply);
-	tcase_add_test(tc, test_import_all_or_nothing);
-	tcase_add_test(tc, test_import_alloc_failure);
-	tcase_add_test(tc, test_roundtrip_surrogates);
-	tcase_add_test(tc, test_roundtrip_corpus);
-	tcase_add_test(tc, test_roundtrip_system);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -656,7 +647,7 @@ import_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(import_suite());
+	SRunner *sr = bk_srunner_create(import_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

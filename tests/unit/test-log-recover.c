@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "log-test-util.h"
 
@@ -36,10 +37,10 @@ START_TEST(test_open_replays_in_memory)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ck_assert_int_eq(stat(corpus(NDH "NewDirtyHive.LOG2"), &before), 0);
-	ck_assert_int_eq(hive_open(&h, corpus(NDH "NewDirtyHive"), 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, corpus(NDH "NewDirtyHive"), 0, err, sizeof(err)));
 	ck_assert(hive_state(h) & HIVE_STATE_RECOVERED);
 	ck_assert(!(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_DIRTY_SEQ)));
-	ck_assert_int_eq(hive_key_find(h, "Key3\\Key3_1", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "Key3\\Key3_1", &k));
 	ck_assert_int_eq(hive_key_find(h, "Key2\\Key2_1", &k), -BK_ENOTFOUND);
 	/* One note, kept until the callback is installed. */
 	notes[0] = '\0';
@@ -60,10 +61,10 @@ START_TEST(test_open_no_logs_flag)
 	hive_t *h;
 
 	NEED_CORPUS(NDH "NewDirtyHive");
-	ck_assert_int_eq(hive_open(&h, corpus(NDH "NewDirtyHive"), HIVE_OPEN_NO_LOGS, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open(&h, corpus(NDH "NewDirtyHive"), HIVE_OPEN_NO_LOGS, NULL, 0));
 	ck_assert(!(hive_state(h) & HIVE_STATE_RECOVERED));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
-	ck_assert_int_eq(hive_key_find(h, "Key2\\Key2_1", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "Key2\\Key2_1", &k));
 	hive_close(h);
 }
 END_TEST
@@ -73,7 +74,7 @@ START_TEST(test_open_dirty_without_logs)
 	hive_t *h;
 
 	NEED_CORPUS("hive/regipy-SECURITY");
-	ck_assert_int_eq(hive_open(&h, corpus("hive/regipy-SECURITY"), 0, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open(&h, corpus("hive/regipy-SECURITY"), 0, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
 	ck_assert(!(hive_state(h) & HIVE_STATE_RECOVERED));
 	hive_close(h);
@@ -86,7 +87,7 @@ START_TEST(test_open_bad_log)
 	hive_t *h;
 
 	NEED_CORPUS("hive/yarp-BadLogHive1/BadLogHive");
-	ck_assert_int_eq(hive_open(&h, corpus("hive/yarp-BadLogHive1/BadLogHive"), 0, NULL, 0), 0);
+	bk_assert_ok_plain(hive_open(&h, corpus("hive/yarp-BadLogHive1/BadLogHive"), 0, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
 	hive_close(h);
 }
@@ -102,8 +103,8 @@ START_TEST(test_open_clean_ktm_store)
 	snprintf(dir, sizeof(dir), "%s", corpus("bcd/win11-uefi-ktm/BCD"));
 	*strrchr(dir, '/') = '\0';
 	dir_snapshot(dir, a, sizeof(a));
-	ck_assert_int_eq(hive_open(&h, corpus("bcd/win11-uefi-ktm/BCD"), HIVE_OPEN_WRITE,
-				   NULL, 0), 0);
+	bk_assert_ok_plain(hive_open(&h, corpus("bcd/win11-uefi-ktm/BCD"), HIVE_OPEN_WRITE,
+				     NULL, 0));
 	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_RECOVERED | HIVE_STATE_DIRTY_SEQ |
 					   HIVE_STATE_BAD_CHECKSUM | HIVE_STATE_DIRTY_NO_LOGS), 0);
 	hive_close(h);
@@ -122,7 +123,7 @@ START_TEST(test_recover_in_place)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_copy();
-	ck_assert_int_eq(hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)));
 	ck_assert(rep.dirty);
 	ck_assert_uint_eq(rep.entries, 4);
 	assert_same_file(tpath("NewDirtyHive"), corpus(NDH "RecoveredHive_Windows10"));
@@ -135,7 +136,7 @@ START_TEST(test_recover_in_place)
 	ck_assert_int_eq(st.st_size, 0);
 	/* Again: clean now, nothing written. */
 	dir_snapshot(tmpdir, a, sizeof(a));
-	ck_assert_int_eq(hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)));
 	ck_assert(!rep.dirty);
 	dir_snapshot(tmpdir, b, sizeof(b));
 	ck_assert_str_eq(a, b);
@@ -150,14 +151,14 @@ START_TEST(test_recover_to_other_file)
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_copy();
 	dir_snapshot(tmpdir, a, sizeof(a));
-	ck_assert_int_eq(hive_recover(tpath("NewDirtyHive"), tpath("out"), 0, &rep, NULL, 0), 0);
+	bk_assert_ok_plain(hive_recover(tpath("NewDirtyHive"), tpath("out"), 0, &rep, NULL, 0));
 	assert_same_file(tpath("out"), corpus(NDH "RecoveredHive_Windows10"));
 	ck_assert_int_eq(unlink(tpath("out")), 0);
 	dir_snapshot(tmpdir, b, sizeof(b));
 	ck_assert_str_eq(a, b);
 	/* Dry run: the report, and nothing written. */
-	ck_assert_int_eq(hive_recover(tpath("NewDirtyHive"), NULL, HIVE_RECOVER_DRY_RUN, &rep,
-				      NULL, 0), 0);
+	bk_assert_ok_plain(hive_recover(tpath("NewDirtyHive"), NULL, HIVE_RECOVER_DRY_RUN, &rep,
+					NULL, 0));
 	ck_assert_uint_eq(rep.last_seq, 5);
 	dir_snapshot(tmpdir, b, sizeof(b));
 	ck_assert_str_eq(a, b);
@@ -208,8 +209,8 @@ START_TEST(test_recover_image_clean)
 	size_t len;
 
 	NEED_CORPUS("bcd/win11-uefi-ktm/BCD");
-	ck_assert_int_eq(hive_recover_image(corpus("bcd/win11-uefi-ktm/BCD"), &img, &len, &rep,
-					    NULL, 0), 0);
+	bk_assert_ok_plain(hive_recover_image(corpus("bcd/win11-uefi-ktm/BCD"), &img, &len, &rep,
+					      NULL, 0));
 	ck_assert(!rep.dirty);
 	ck_assert_ptr_null(img);
 	ck_assert_uint_eq(len, 0);
@@ -311,18 +312,7 @@ recover_suite(void)
 
 	tcase_set_timeout(to, 60);
 	tcase_add_checked_fixture(to, log_setup, log_teardown);
-	tcase_add_test(to, test_open_replays_in_memory);
-	tcase_add_test(to, test_open_no_logs_flag);
-	tcase_add_test(to, test_open_dirty_without_logs);
-	tcase_add_test(to, test_open_bad_log);
-	tcase_add_test(to, test_open_clean_ktm_store);
-	tcase_add_test(to, test_recover_in_place);
-	tcase_add_test(to, test_recover_to_other_file);
-	tcase_add_test(to, test_recover_refuses_existing_backup);
-	tcase_add_test(to, test_recover_bad_log_writes_nothing);
-	tcase_add_test(to, test_recover_image_clean);
-	tcase_add_test(to, test_recover_alloc_failures);
-	tcase_add_test(to, test_recover_io_faults);
+	bk_tcase_add_tests(to, NULL);
 	suite_add_tcase(s, to);
 	return s;
 }
@@ -330,7 +320,7 @@ recover_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(recover_suite());
+	SRunner *sr = bk_srunner_create(recover_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "log-test-util.h"
 
 /* Recompute both hashes of the HvLE entry at pos after an edit. */
@@ -60,7 +61,7 @@ START_TEST(test_new_dirty_hive1)
 	size_t len, wlen;
 
 	NEED_CORPUS(NDH "NewDirtyHive");
-	ck_assert_int_eq(replay_file(corpus(NDH "NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(corpus(NDH "NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert(rep.dirty);
 	ck_assert_int_eq(rep.format, HIVE_LOG_NEW);
 	ck_assert_uint_eq(rep.entries, 4);
@@ -97,7 +98,7 @@ START_TEST(test_bad_base_block)
 	size_t len;
 
 	NEED_CORPUS(BBB "BadBaseBlockHive");
-	ck_assert_int_eq(replay_file(corpus(BBB "BadBaseBlockHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(corpus(BBB "BadBaseBlockHive"), &img, &len, &rep, &eb));
 	ck_assert(rep.dirty && rep.bad_checksum);
 	ck_assert_int_eq(rep.format, HIVE_LOG_OLD);
 	ck_assert(rep.base_from_log);
@@ -107,8 +108,8 @@ START_TEST(test_bad_base_block)
 	ck_assert_uint_eq(bk_le32(img + 0x14), 1);
 	ck_assert_uint_eq(bk_le32(img + 0x18), 3);
 	ck_assert(!hv_image_dirty(img, len));
-	ck_assert_int_eq(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0), 0);
-	ck_assert_int_eq(hive_key_find(h, "key_with_many_subkeys", &k), 0);
+	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
+	bk_assert_ok(h, hive_key_find(h, "key_with_many_subkeys", &k));
 	hive_close(h);
 	bk_free(img);
 }
@@ -144,7 +145,7 @@ START_TEST(test_regipy_transactions)
 	size_t len;
 
 	NEED_CORPUS(TRX "NTUSER.DAT");
-	ck_assert_int_eq(replay_file(corpus(TRX "NTUSER.DAT"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(corpus(TRX "NTUSER.DAT"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.seq1, 567);
 	ck_assert_uint_eq(rep.seq2, 566);
 	ck_assert_uint_eq(rep.entries, 23);
@@ -156,8 +157,8 @@ START_TEST(test_regipy_transactions)
 	ck_assert_uint_eq(rep.logs[0].first_seq, 566);
 	ck_assert(!rep.logs[1].used);
 	ck_assert_msg(strstr(rep.logs[1].note, "not eligible") != NULL, "%s", rep.logs[1].note);
-	ck_assert_int_eq(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0), 0);
-	ck_assert_int_eq(hive_get_stats(h, &st), 0);
+	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
+	bk_assert_ok(h, hive_get_stats(h, &st));
 	ck_assert_uint_eq(st.keys, 3105);
 	ck_assert_uint_eq(st.values, 4695);
 	hive_close(h);
@@ -193,7 +194,7 @@ START_TEST(test_clean_hive_ignores_logs)
 
 	NEED_CORPUS("bcd/win11-uefi-ktm/BCD");
 	orig = slurp(bcd, &olen);
-	ck_assert_int_eq(replay_file(bcd, &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(bcd, &img, &len, &rep, &eb));
 	ck_assert(!rep.dirty);
 	ck_assert_uint_eq(rep.nlogs, 0);
 	ck_assert_uint_eq(len, olen);
@@ -215,7 +216,7 @@ START_TEST(test_format_from_header_not_name)
 	copy_in(NDH "NewDirtyHive", "NewDirtyHive");
 	copy_in(NDH "NewDirtyHive.LOG1", "NewDirtyHive.LOG");
 	copy_in(NDH "NewDirtyHive.LOG2", "NewDirtyHive.LOG1");
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 4);
 	ck_assert_uint_eq(rep.last_seq, 5);
 	ck_assert_str_eq(rep.logs[0].name, "NewDirtyHive.LOG");
@@ -226,7 +227,7 @@ START_TEST(test_format_from_header_not_name)
 	copy_in(BBB "BadBaseBlockHive", "Bbb");
 	copy_in(BBB "BadBaseBlockHive.LOG1", "bbb.log2");
 	spit(tpath("BBB.LOG"), (const uint8_t *)"not a registry log", 18);
-	ck_assert_int_eq(replay_file(tpath("Bbb"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("Bbb"), &img, &len, &rep, &eb));
 	ck_assert_int_eq(rep.format, HIVE_LOG_OLD);
 	ck_assert_uint_eq(rep.pages, 64);
 	ck_assert_uint_eq(rep.nlogs, 2);
@@ -238,7 +239,7 @@ START_TEST(test_format_from_header_not_name)
 END_TEST
 
 /* Old format: a log older than the hive (3.5 timestamp rule) is not eligible. */
-START_TEST(test_old_log_older_than_hive)
+START_TEST_IN(damaged, test_old_log_older_than_hive)
 {
 	struct hive_recover_report rep;
 	struct bk_errbuf eb;
@@ -269,7 +270,7 @@ flip_page_byte_entry2(uint8_t *log, size_t len)
 	log[pos + 40 + 8 * bk_le32(log + pos + 20) + 100] ^= 0x01;
 }
 
-START_TEST(test_flipped_page_byte_stops_at_hash1)
+START_TEST_IN(damaged, test_flipped_page_byte_stops_at_hash1)
 {
 	struct hive_recover_report rep;
 	struct bk_errbuf eb;
@@ -278,7 +279,7 @@ START_TEST(test_flipped_page_byte_stops_at_hash1)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(flip_page_byte_entry2);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 2);            /* [2], [3] */
 	ck_assert_uint_eq(rep.last_seq, 3);
 	ck_assert_uint_eq(rep.new_seq, 4);
@@ -289,7 +290,7 @@ START_TEST(test_flipped_page_byte_stops_at_hash1)
 }
 END_TEST
 
-START_TEST(test_bad_primary_checksum_uses_newest_log)
+START_TEST_IN(damaged, test_bad_primary_checksum_uses_newest_log)
 {
 	struct hive_recover_report rep;
 	struct bk_errbuf eb;
@@ -303,7 +304,7 @@ START_TEST(test_bad_primary_checksum_uses_newest_log)
 	free(p);
 	copy_in(NDH "NewDirtyHive.LOG1", "NewDirtyHive.LOG1");
 	copy_in(NDH "NewDirtyHive.LOG2", "NewDirtyHive.LOG2");
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert(rep.bad_checksum && rep.base_from_log);
 	ck_assert_uint_eq(rep.entries, 3);            /* LOG2 only: [3, 4, 5] */
 	ck_assert_uint_eq(rep.logs[0].entries, 0);
@@ -332,7 +333,7 @@ seq_gap_entry2(uint8_t *log, size_t len)
 	rehash(log, pos);
 }
 
-START_TEST(test_sequence_gap_stops)
+START_TEST_IN(damaged, test_sequence_gap_stops)
 {
 	struct hive_recover_report rep;
 	struct bk_errbuf eb;
@@ -341,7 +342,7 @@ START_TEST(test_sequence_gap_stops)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(seq_gap_entry2);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 2);
 	ck_assert_uint_eq(rep.last_seq, 3);
 	ck_assert_msg(strstr(rep.logs[1].note, "sequence") != NULL, "%s", rep.logs[1].note);
@@ -359,7 +360,7 @@ size_past_end_entry1(uint8_t *log, size_t len)
 	bk_put_le64(log + pos + 32, hv_marvin32(HIVE_LOG_MARVIN_SEED, log + pos, 32));
 }
 
-START_TEST(test_size_past_end)
+START_TEST_IN(damaged, test_size_past_end)
 {
 	struct hive_recover_report rep;
 	struct bk_errbuf eb;
@@ -368,7 +369,7 @@ START_TEST(test_size_past_end)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(size_past_end_entry1);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 1);            /* LOG1's [2] only */
 	ck_assert_uint_eq(rep.last_seq, 2);
 	ck_assert_msg(strstr(rep.logs[1].note, "size") != NULL, "%s", rep.logs[1].note);
@@ -387,7 +388,7 @@ run_past_bins_entry1(uint8_t *log, size_t len)
 	rehash(log, pos);
 }
 
-START_TEST(test_run_past_hbins)
+START_TEST_IN(damaged, test_run_past_hbins)
 {
 	struct hive_recover_report rep;
 	struct bk_errbuf eb;
@@ -396,7 +397,7 @@ START_TEST(test_run_past_hbins)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_with_log2(run_past_bins_entry1);
-	ck_assert_int_eq(replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb), 0);
+	bk_assert_ok(&eb, replay_file(tpath("NewDirtyHive"), &img, &len, &rep, &eb));
 	ck_assert_uint_eq(rep.entries, 1);
 	ck_assert_msg(strstr(rep.logs[1].note, "past") != NULL, "%s", rep.logs[1].note);
 	bk_free(img);
@@ -433,7 +434,7 @@ replay_mem_check(const uint8_t *pri, size_t plen, struct hive_log_src *src, size
 	bk_free(img);
 }
 
-START_TEST(test_truncated_logs)
+START_TEST_IN(damaged, test_truncated_logs)
 {
 	struct hive_log_src src[2];
 	uint8_t *pri, *l1, *l2;
@@ -502,14 +503,14 @@ flip_many(const char *hive, const char *log_a, const char *log_b, uint32_t max_e
 	free(l[1]);
 }
 
-START_TEST(test_flipped_bytes_new)
+START_TEST_IN(damaged, test_flipped_bytes_new)
 {
 	NEED_CORPUS(NDH "NewDirtyHive");
 	flip_many(NDH "NewDirtyHive", NDH "NewDirtyHive.LOG1", NDH "NewDirtyHive.LOG2", 4);
 }
 END_TEST
 
-START_TEST(test_flipped_bytes_old)
+START_TEST_IN(damaged, test_flipped_bytes_old)
 {
 	NEED_CORPUS(BBB "BadBaseBlockHive");
 	flip_many(BBB "BadBaseBlockHive", BBB "BadBaseBlockHive.LOG1", NULL, 0);
@@ -517,7 +518,7 @@ START_TEST(test_flipped_bytes_old)
 END_TEST
 
 /* Every allocation failing in turn: -BK_ENOMEM and the image untouched. */
-START_TEST(test_alloc_failures)
+START_TEST_IN(damaged, test_alloc_failures)
 {
 	struct hive_recover_report rep;
 	struct bk_errbuf eb;
@@ -559,27 +560,12 @@ log_suite(void)
 	TCase *td = tcase_create("damaged");
 
 	tcase_add_checked_fixture(tc, log_setup, log_teardown);
-	tcase_add_test(tc, test_new_dirty_hive1);
-	tcase_add_test(tc, test_bad_base_block);
-	tcase_add_test(tc, test_bad_log_fails);
-	tcase_add_test(tc, test_regipy_transactions);
-	tcase_add_test(tc, test_regipy_without_log1);
-	tcase_add_test(tc, test_clean_hive_ignores_logs);
-	tcase_add_test(tc, test_format_from_header_not_name);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(td, log_setup, log_teardown);
 	tcase_set_timeout(td, 60);
-	tcase_add_test(td, test_flipped_page_byte_stops_at_hash1);
-	tcase_add_test(td, test_bad_primary_checksum_uses_newest_log);
-	tcase_add_test(td, test_sequence_gap_stops);
-	tcase_add_test(td, test_size_past_end);
-	tcase_add_test(td, test_run_past_hbins);
-	tcase_add_test(td, test_truncated_logs);
-	tcase_add_test(td, test_flipped_bytes_new);
-	tcase_add_test(td, test_flipped_bytes_old);
-	tcase_add_test(td, test_alloc_failures);
-	tcase_add_test(td, test_old_log_older_than_hive);
+	bk_tcase_add_tests(td, "damaged");
 	suite_add_tcase(s, td);
 
 	return s;
@@ -588,7 +574,7 @@ log_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(log_suite());
+	SRunner *sr = bk_srunner_create(log_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "hive-internal.h"
 
 #define SEED HIVE_LOG_MARVIN_SEED
@@ -153,10 +154,7 @@ marvin_suite(void)
 	Suite *s = suite_create("marvin");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, test_vectors_registry_seed);
-	tcase_add_test(tc, test_vector_symcrypt);
-	tcase_add_test(tc, test_tail_lengths_differ);
-	tcase_add_test(tc, test_corpus_log_hashes);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -164,7 +162,7 @@ marvin_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(marvin_suite());
+	SRunner *sr = bk_srunner_create(marvin_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/hive.h"
 
 static size_t
@@ -16,7 +17,7 @@ to16(const char *s, uint16_t **u)
 {
 	size_t n;
 
-	ck_assert_int_eq(hive_name_to_utf16(s, strlen(s), u, &n), 0);
+	bk_assert_ok_plain(hive_name_to_utf16(s, strlen(s), u, &n));
 	return n;
 }
 
@@ -61,7 +62,7 @@ START_TEST(compare_order)
 
 	an = to16("abc", &a);
 	bn = to16("ABC", &b);
-	ck_assert_int_eq(hive_name_cmp(a, an, b, bn), 0);
+	bk_assert_ok_plain(hive_name_cmp(a, an, b, bn));
 	free(a);
 	free(b);
 	/* "_" (0x5F) sorts after upper-case letters but before lower-case ones
@@ -87,19 +88,19 @@ START_TEST(escape_round_trip)
 	size_t n;
 	char *s;
 
-	ck_assert_int_eq(hive_name_from_utf16(odd, 10, 1, &s), 0);
+	bk_assert_ok_plain(hive_name_from_utf16(odd, 10, 1, &s));
 	ck_assert_str_eq(s, "z{U+0000}k{U+D800}x{U+DC00}{U+007B}U+{U+005C}");
-	ck_assert_int_eq(hive_name_to_utf16(s, strlen(s), &back, &n), 0);
+	bk_assert_ok_plain(hive_name_to_utf16(s, strlen(s), &back, &n));
 	ck_assert_uint_eq(n, 10);
 	ck_assert_int_eq(memcmp(back, odd, sizeof(odd)), 0);
 	free(s);
 	free(back);
 	/* Outside key paths a backslash stays as it is. */
-	ck_assert_int_eq(hive_name_from_utf16(odd + 9, 1, 0, &s), 0);
+	bk_assert_ok_plain(hive_name_from_utf16(odd + 9, 1, 0, &s));
 	ck_assert_str_eq(s, "\\");
 	free(s);
 	/* A valid surrogate pair is one UTF-8 character. */
-	ck_assert_int_eq(hive_name_from_utf16(pair, 2, 0, &s), 0);
+	bk_assert_ok_plain(hive_name_from_utf16(pair, 2, 0, &s));
 	ck_assert_str_eq(s, "\xF0\x9F\x98\x80");
 	free(s);
 	/* Invalid UTF-8 is refused. */
@@ -116,25 +117,25 @@ START_TEST(decode_helpers)
 	char *s, **v, tn[32];
 	uint32_t dw, t;
 
-	ck_assert_int_eq(hive_decode_string(junk_sz, sizeof(junk_sz), &s), 0);
+	bk_assert_ok_plain(hive_decode_string(junk_sz, sizeof(junk_sz), &s));
 	ck_assert_str_eq(s, "ab");
 	free(s);
-	ck_assert_int_eq(hive_decode_string(odd_sz, sizeof(odd_sz), &s), 0);
+	bk_assert_ok_plain(hive_decode_string(odd_sz, sizeof(odd_sz), &s));
 	ck_assert_str_eq(s, "hi");
 	free(s);
-	ck_assert_int_eq(hive_decode_multi_string(multi, sizeof(multi), &v), 0);
+	bk_assert_ok_plain(hive_decode_multi_string(multi, sizeof(multi), &v));
 	ck_assert_str_eq(v[0], "a");
 	ck_assert_str_eq(v[1], "bc");
 	ck_assert_ptr_null(v[2]);
 	hive_free_strv(v);
-	ck_assert_int_eq(hive_decode_dword(HIVE_REG_DWORD_BIG_ENDIAN, be, 4, &dw), 0);
+	bk_assert_ok_plain(hive_decode_dword(HIVE_REG_DWORD_BIG_ENDIAN, be, 4, &dw));
 	ck_assert_uint_eq(dw, 0x102);
 	ck_assert_int_eq(hive_decode_dword(HIVE_REG_DWORD, be, 3, &dw), -BK_EWRONGTYPE);
 	ck_assert_str_eq(hive_type_name(7, tn, sizeof(tn)), "REG_MULTI_SZ");
 	ck_assert_str_eq(hive_type_name(0x12345, tn, sizeof(tn)), "0x12345");
-	ck_assert_int_eq(hive_type_parse("REG_QWORD", &t), 0);
+	bk_assert_ok_plain(hive_type_parse("REG_QWORD", &t));
 	ck_assert_uint_eq(t, 11);
-	ck_assert_int_eq(hive_type_parse("hex(100000)", &t), 0);
+	bk_assert_ok_plain(hive_type_parse("hex(100000)", &t));
 	ck_assert_uint_eq(t, 0x100000);
 	ck_assert_int_eq(hive_type_parse("REG_BOGUS", &t), -BK_EINVAL);
 }
@@ -146,11 +147,7 @@ name_suite(void)
 	Suite *s = suite_create("name");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, upcase_basics);
-	tcase_add_test(tc, hash_examples);
-	tcase_add_test(tc, compare_order);
-	tcase_add_test(tc, escape_round_trip);
-	tcase_add_test(tc, decode_helpers);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -158,7 +155,7 @@ name_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(name_suite());
+	SRunner *sr = bk_srunner_create(name_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -23,6 +23,7 @@
 #include <hivex.h>
 #endif
 
+#include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
 
@@ -134,23 +135,23 @@ model_load(hive_t *h, struct mkey *parent, hive_key_t key)
 	hive_value_t *vals;
 	struct mkey *k;
 
-	ck_assert_int_eq(hive_key_name_utf16(h, key, &u, &n), 0);
+	bk_assert_ok(h, hive_key_name_utf16(h, key, &u, &n));
 	k = mkey_new(parent, key, u, n);
 	free(u);
-	ck_assert_int_eq(hive_key_values(h, key, &vals, &cnt), 0);
+	bk_assert_ok(h, hive_key_values(h, key, &vals, &cnt));
 	for (i = 0; i < cnt; i++) {
 		uint32_t type;
 		uint8_t *d;
 		size_t len;
-		ck_assert_int_eq(hive_value_name_utf16(h, vals[i], &u, &n), 0);
-		ck_assert_int_eq(hive_value_type(h, vals[i], &type), 0);
-		ck_assert_int_eq(hive_value_data(h, vals[i], &d, &len), 0);
+		bk_assert_ok(h, hive_value_name_utf16(h, vals[i], &u, &n));
+		bk_assert_ok(h, hive_value_type(h, vals[i], &type));
+		bk_assert_ok(h, hive_value_data(h, vals[i], &d, &len));
 		mval_set(k, u, n, type, d, len);
 		free(u);
 		free(d);
 	}
 	free(vals);
-	ck_assert_int_eq(hive_key_subkeys(h, key, &subs, &cnt), 0);
+	bk_assert_ok(h, hive_key_subkeys(h, key, &subs, &cnt));
 	for (i = 0; i < cnt; i++)
 		model_load(h, k, subs[i]);
 	free(subs);
@@ -187,28 +188,28 @@ compare(hive_t *h, hive_key_t key, struct mkey *k, size_t *nk, size_t *nv)
 	uint16_t *u;
 
 	(*nk)++;
-	ck_assert_int_eq(hive_key_name_utf16(h, key, &u, &un), 0);
+	bk_assert_ok(h, hive_key_name_utf16(h, key, &u, &un));
 	ck_assert(un == k->n && memcmp(u, k->name, un * 2) == 0);
 	free(u);
-	ck_assert_int_eq(hive_key_values(h, key, &vals, &n), 0);
+	bk_assert_ok(h, hive_key_values(h, key, &vals, &n));
 	ck_assert_uint_eq(n, k->nvals);
 	for (i = 0; i < n; i++) {
 		uint8_t *d;
 		size_t len;
 		uint32_t type;
-		ck_assert_int_eq(hive_value_name_utf16(h, vals[i], &u, &un), 0);
+		bk_assert_ok(h, hive_value_name_utf16(h, vals[i], &u, &un));
 		ck_assert(un == k->vals[i].n && memcmp(u, k->vals[i].name, un * 2) == 0);
 		free(u);
-		ck_assert_int_eq(hive_value_type(h, vals[i], &type), 0);
+		bk_assert_ok(h, hive_value_type(h, vals[i], &type));
 		ck_assert_uint_eq(type, k->vals[i].type);
-		ck_assert_int_eq(hive_value_data(h, vals[i], &d, &len), 0);
+		bk_assert_ok(h, hive_value_data(h, vals[i], &d, &len));
 		ck_assert_uint_eq(len, k->vals[i].len);
 		ck_assert(len == 0 || memcmp(d, k->vals[i].data, len) == 0);
 		free(d);
 		(*nv)++;
 	}
 	free(vals);
-	ck_assert_int_eq(hive_key_subkeys(h, key, &subs, &n), 0);
+	bk_assert_ok(h, hive_key_subkeys(h, key, &subs, &n));
 	ck_assert_uint_eq(n, k->nkids);
 	if (k->nkids)	/* a leaf has no array: qsort(NULL, 0) is undefined */
 		qsort(k->kids, k->nkids, sizeof(*k->kids), cmp_mkey);
@@ -312,9 +313,9 @@ bind_handles(hive_t *h, struct mkey *k)
 	for (i = 0; i < k->nkids; i++) {
 		struct nk_rec nk;
 		if (!k->kids[i]->h) {
-			ck_assert_int_eq(hv_nk_read(h, k->h, &nk), 0);
-			ck_assert_int_eq(hv_list_lookup(h, &nk, k->kids[i]->name, k->kids[i]->n,
-							  &k->kids[i]->h), 0);
+			bk_assert_ok(h, hv_nk_read(h, k->h, &nk));
+			bk_assert_ok(h, hv_list_lookup(h, &nk, k->kids[i]->name, k->kids[i]->n,
+							 &k->kids[i]->h));
 		}
 		bind_handles(h, k->kids[i]);
 	}
@@ -368,8 +369,8 @@ one_op(hive_t *h, struct mkey *root)
 		i = rnd((uint32_t)k->nvals);
 		{
 			char *nm;
-			ck_assert_int_eq(hive_name_from_utf16(k->vals[i].name, k->vals[i].n, 0, &nm), 0);
-			ck_assert_int_eq(hive_value_delete(h, k->h, k->vals[i].n ? nm : ""), 0);
+			bk_assert_ok_plain(hive_name_from_utf16(k->vals[i].name, k->vals[i].n, 0, &nm));
+			bk_assert_ok(h, hive_value_delete(h, k->h, k->vals[i].n ? nm : ""));
 			free(nm);
 		}
 		free(k->vals[i].name);
@@ -380,7 +381,7 @@ one_op(hive_t *h, struct mkey *root)
 	case 8:
 		if (k == root)
 			break;
-		ck_assert_int_eq(hive_key_delete(h, k->h, 1), 0);
+		bk_assert_ok(h, hive_key_delete(h, k->h, 1));
 		detach(k);
 		break;
 	default:
@@ -390,7 +391,7 @@ one_op(hive_t *h, struct mkey *root)
 		n = rand_name(u, true);
 		{
 			char *nm;
-			ck_assert_int_eq(hive_name_from_utf16(u, n, 0, &nm), 0);
+			bk_assert_ok_plain(hive_name_from_utf16(u, n, 0, &nm));
 			rc = hive_key_copy(h, k->h, nm, h, s->h, &out);
 			free(nm);
 		}
@@ -437,8 +438,8 @@ verify(hive_t *h, struct mkey *root)
 	size_t nk = 0, nv = 0;
 
 	ck_assert_msg(hive_commit(h, 0) == 0, "commit: %s", hive_last_error(h));
-	ck_assert_int_eq(hive_open(&r, h->path, 0, err, sizeof(err)), 0);
-	ck_assert_int_eq(hive_check(r, NULL, NULL, &probs), 0);
+	bk_assert_ok(err, hive_open(&r, h->path, 0, err, sizeof(err)));
+	bk_assert_ok(r, hive_check(r, NULL, NULL, &probs));
 	ck_assert_msg(probs == 0, "%llu problems", (unsigned long long)probs);
 	compare(r, r->base.root_offset, root, &nk, &nv);
 	hive_close(r);
@@ -516,8 +517,8 @@ START_TEST(test_prop)
 		if (pickh == 0)
 			h = open_corpus_copy(corpus_hives[rnd(5)], path);
 		if (!h)
-			ck_assert_int_eq(hive_create(&h, path, rnd(2) ? "ROOT" : "Wurzel\xc3\xa4", minor,
-						     err, sizeof(err)), 0);
+			bk_assert_ok(err, hive_create(&h, path, rnd(2) ? "ROOT" : "Wurzel\xc3\xa4", minor,
+						      err, sizeof(err)));
 		root = model_load(h, NULL, h->base.root_offset);
 		for (r = 0; r < rounds && s < seqs; r++, s++) {
 			unsigned ops = 1 + rnd(30);
@@ -540,7 +541,7 @@ prop_suite(void)
 	TCase *tc = tcase_create("prop");
 
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, test_prop);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -548,7 +549,7 @@ prop_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(prop_suite());
+	SRunner *sr = bk_srunner_create(prop_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bk-check.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
 
@@ -47,7 +48,7 @@ get(hive_t *h, const char *key, const char *val, size_t *len, uint32_t *type)
 
 	ck_assert_msg(hive_key_find(h, key, &k) == 0, "%s", hive_last_error(h));
 	ck_assert_msg(hive_value_find(h, k, val, &v) == 0, "%s", hive_last_error(h));
-	ck_assert_int_eq(hive_value_type(h, v, type), 0);
+	bk_assert_ok(h, hive_value_type(h, v, type));
 	ck_assert_msg(hive_value_data(h, v, &d, len) == 0, "%s", hive_last_error(h));
 	return d;
 }
@@ -62,16 +63,16 @@ START_TEST(sample_values)
 
 	d = get(h, "Software\\Vendor\\App", "Version", &len, &type);
 	ck_assert_uint_eq(type, HIVE_REG_SZ);
-	ck_assert_int_eq(hive_decode_string(d, len, &s), 0);
+	bk_assert_ok_plain(hive_decode_string(d, len, &s));
 	ck_assert_str_eq(s, "1.2.3");
 	free(s);
 	free(d);
 	d = get(h, "HKLM\\SOFTWARE\\software\\VENDOR\\app", "count", &len, &type);
-	ck_assert_int_eq(hive_decode_dword(type, d, len, &dw), 0);
+	bk_assert_ok_plain(hive_decode_dword(type, d, len, &dw));
 	ck_assert_uint_eq(dw, 42);
 	free(d);
 	d = get(h, "Software\\Vendor\\App", "Paths", &len, &type);
-	ck_assert_int_eq(hive_decode_multi_string(d, len, &v), 0);
+	bk_assert_ok_plain(hive_decode_multi_string(d, len, &v));
 	ck_assert_str_eq(v[0], "C:\\a");
 	ck_assert_str_eq(v[1], "D:\\b");
 	hive_free_strv(v);
@@ -91,22 +92,22 @@ START_TEST(sample_keys)
 	size_t n;
 	char *name, *path;
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_name(h, root, &name), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_name(h, root, &name));
 	ck_assert_str_eq(name, "DemoRoot");
 	free(name);
-	ck_assert_int_eq(hive_key_find(h, "Software", &k), 0);
-	ck_assert_int_eq(hive_key_subkeys(h, k, &subs, &n), 0);
+	bk_assert_ok(h, hive_key_find(h, "Software", &k));
+	bk_assert_ok(h, hive_key_subkeys(h, k, &subs, &n));
 	ck_assert_uint_eq(n, 3);
 	/* Sorted by Windows upper-case order: VENDOR < ÄPFEL < €URO. */
-	ck_assert_int_eq(hive_key_name(h, subs[0], &name), 0);
+	bk_assert_ok(h, hive_key_name(h, subs[0], &name));
 	ck_assert_str_eq(name, "Vendor");
 	free(name);
-	ck_assert_int_eq(hive_key_path(h, subs[2], &path), 0);
+	bk_assert_ok(h, hive_key_path(h, subs[2], &path));
 	ck_assert_str_eq(path, "Software\\\xE2\x82\xACuro");
 	free(path);
 	free(subs);
-	ck_assert_int_eq(hive_key_find(h, "software\\\xC3\xA4PFEL", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "software\\\xC3\xA4PFEL", &k));
 	ck_assert_int_eq(hive_key_find(h, "Software\\Nope", &k), -BK_ENOTFOUND);
 	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "not found"));
 	hive_close(h);
@@ -125,17 +126,17 @@ same_names_cb(hive_t *h, hive_key_t k, int depth, void *data)
 
 	(void)depth;
 	++*(int *)data;
-	ck_assert_int_eq(hive_key_name(h, k, &name), 0);
-	ck_assert_int_eq(hive_key_name_to(h, k, buf, sizeof(buf), &len), 0);
+	bk_assert_ok(h, hive_key_name(h, k, &name));
+	bk_assert_ok(buf, hive_key_name_to(h, k, buf, sizeof(buf), &len));
 	ck_assert_str_eq(buf, name);
 	ck_assert_uint_eq(len, strlen(name));
 	ck_assert_int_eq(hive_key_name_to(h, k, buf, len, &n), -BK_ETOOBIG);
 	ck_assert_uint_ge(n, len + 1);
-	ck_assert_int_eq(hive_key_name_to(h, k, buf, n, &len), 0);
+	bk_assert_ok(buf, hive_key_name_to(h, k, buf, n, &len));
 	ck_assert_str_eq(buf, name);
 	free(name);
-	ck_assert_int_eq(hive_key_values(h, k, &vals, &n), 0);
-	ck_assert_int_eq(hive_key_values_to(h, k, vbuf, 64, &nv), 0);
+	bk_assert_ok(h, hive_key_values(h, k, &vals, &n));
+	bk_assert_ok(h, hive_key_values_to(h, k, vbuf, 64, &nv));
 	ck_assert_uint_eq(nv, n);
 	if (n > 0) {
 		ck_assert_int_eq(hive_key_values_to(h, k, vbuf, n - 1, &nv), -BK_ETOOBIG);
@@ -143,8 +144,8 @@ same_names_cb(hive_t *h, hive_key_t k, int depth, void *data)
 	}
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(vbuf[i], vals[i]);
-		ck_assert_int_eq(hive_value_name(h, vals[i], &name), 0);
-		ck_assert_int_eq(hive_value_name_to(h, vals[i], buf, sizeof(buf), &len), 0);
+		bk_assert_ok(h, hive_value_name(h, vals[i], &name));
+		bk_assert_ok(buf, hive_value_name_to(h, vals[i], buf, sizeof(buf), &len));
 		ck_assert_str_eq(buf, name);
 		ck_assert_uint_eq(len, strlen(name));
 		free(name);
@@ -159,8 +160,8 @@ START_TEST(names_into_buffers)
 	hive_key_t root;
 	int keys = 0;
 
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_walk(h, root, same_names_cb, &keys), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_walk(h, root, same_names_cb, &keys));
 	ck_assert_int_ge(keys, 5);
 	hive_close(h);
 }
@@ -183,9 +184,9 @@ START_TEST(decode_string_into_buffer)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const uint8_t *d = (const uint8_t *)cases[i].bytes;
-		ck_assert_int_eq(hive_decode_string(d, cases[i].len, &s), 0);
+		bk_assert_ok_plain(hive_decode_string(d, cases[i].len, &s));
 		ck_assert_str_eq(s, cases[i].want);
-		ck_assert_int_eq(hive_decode_string_to(d, cases[i].len, buf, sizeof(buf), &len), 0);
+		bk_assert_ok(buf, hive_decode_string_to(d, cases[i].len, buf, sizeof(buf), &len));
 		ck_assert_str_eq(buf, s);
 		ck_assert_uint_eq(len, strlen(s));
 		free(s);
@@ -227,16 +228,16 @@ START_TEST(minor3_lf_and_plain_big_cell)
 	uint8_t *d;
 	char *name;
 
-	ck_assert_int_eq(hive_get_header(h, &hd), 0);
+	bk_assert_ok(h, hive_get_header(h, &hd));
 	ck_assert_uint_eq(hd.minor, 3);
 	d = get(h, "zeta", "plain", &len, &type);
 	ck_assert_uint_eq(len, 20000);
 	ck_assert_uint_eq(d[19999], 0x33);
 	free(d);
-	ck_assert_int_eq(hive_root(h, &root), 0);
-	ck_assert_int_eq(hive_key_subkeys(h, root, &subs, &n), 0);
+	bk_assert_ok(h, hive_root(h, &root));
+	bk_assert_ok(h, hive_key_subkeys(h, root, &subs, &n));
 	ck_assert_uint_eq(n, 3);
-	ck_assert_int_eq(hive_key_name(h, subs[0], &name), 0);
+	bk_assert_ok(h, hive_key_name(h, subs[0], &name));
 	ck_assert_str_eq(name, "alpha");
 	free(name);
 	free(subs);
@@ -250,7 +251,7 @@ START_TEST(dirty_but_readable)
 	hive_key_t k;
 
 	ck_assert(hive_state(h) & HIVE_STATE_BAD_CHECKSUM);
-	ck_assert_int_eq(hive_key_find(h, "A", &k), 0);
+	bk_assert_ok(h, hive_key_find(h, "A", &k));
 	hive_close(h);
 	h = open_ok("dirty-seq", HIVE_OPEN_NO_LOGS);
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_SEQ);
@@ -271,7 +272,7 @@ START_TEST(damaged_refused)
 	ck_assert_int_eq(hive_open(&h, fixture("truncated"), 0, err, sizeof(err)), -BK_ECORRUPT);
 	ck_assert_ptr_nonnull(strstr(err, "truncated"));
 	/* Salvage reads what exists and says so. */
-	ck_assert_int_eq(hive_open(&h, fixture("truncated"), HIVE_OPEN_SALVAGE, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, fixture("truncated"), HIVE_OPEN_SALVAGE, err, sizeof(err)));
 	ck_assert(hive_state(h) & HIVE_STATE_TRUNCATED);
 	hive_close(h);
 	ck_assert_int_eq(hive_open(&h, "/nonexistent/hive", 0, err, sizeof(err)), -BK_EIO);
@@ -327,18 +328,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, sample_values);
-	tcase_add_test(tc, sample_keys);
-	tcase_add_test(tc, names_into_buffers);
-	tcase_add_test(tc, decode_string_into_buffer);
-	tcase_add_test(tc, big_and_inline_data);
-	tcase_add_test(tc, minor3_lf_and_plain_big_cell);
-	tcase_add_test(tc, dirty_but_readable);
-	tcase_add_test(tc, damaged_refused);
-	tcase_add_test(tc, buffer_garbage);
-	tcase_add_test(tc, open_alloc_failures);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
+	sr = bk_srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

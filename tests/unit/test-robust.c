@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bcdedit-enum.h"
@@ -129,7 +130,7 @@ check_sweep(const char *rel)
 	if (!path)
 		return;
 	h = open_ro(path);
-	ck_assert_int_eq(hive_check(h, NULL, NULL, &want), 0);
+	bk_assert_ok(h, hive_check(h, NULL, NULL, &want));
 	for (n = 0; n < MAX_STEPS; n++) {
 		got = cbs = 0;
 		bk_alloc_fail_after = n;
@@ -140,7 +141,7 @@ check_sweep(const char *rel)
 		ck_assert_msg(rc == -BK_ENOMEM, "%s: allocation %ld: %d %s", rel, n, rc,
 			      hive_last_error(h));
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_uint_eq(got, want);
 	ck_assert_uint_eq(cbs, want);
 	hive_close(h);
@@ -178,7 +179,7 @@ START_TEST(test_diff_enomem)
 			break;
 		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, hive_last_error(a));
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_uint_eq(n, want);
 	ck_assert_uint_eq(diff_count(a, b), want);
 	hive_close(a);
@@ -202,13 +203,13 @@ copy_sweep(const char *src_path, const char *from, bool same)
 	long k;
 	int rc;
 
-	ck_assert_int_eq(hive_open(&dst, src_path, HIVE_OPEN_WRITE, err, sizeof(err)), 0);
-	ck_assert_int_eq(hive_commit_to(dst, tpath("dst.hiv"), 0), 0);
+	bk_assert_ok(err, hive_open(&dst, src_path, HIVE_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(dst, hive_commit_to(dst, tpath("dst.hiv"), 0));
 	hive_close(dst);
 	saved = open_ro(tpath("dst.hiv"));
-	ck_assert_int_eq(hive_open(&dst, tpath("dst.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&dst, tpath("dst.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
 	src = same ? dst : open_ro(src_path);
-	ck_assert_int_eq(hive_root(dst, &root), 0);
+	bk_assert_ok(dst, hive_root(dst, &root));
 	ck_assert_msg(hive_key_find(src, from, &sk) == 0, "%s", hive_last_error(src));
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
@@ -219,11 +220,11 @@ copy_sweep(const char *src_path, const char *from, bool same)
 		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, hive_last_error(dst));
 		ck_assert_uint_eq(diff_count(saved, dst), 0);
 		probs = 1;
-		ck_assert_int_eq(hive_check(dst, NULL, NULL, &probs), 0);
+		bk_assert_ok(dst, hive_check(dst, NULL, NULL, &probs));
 		ck_assert_uint_eq(probs, 0);
 	}
-	ck_assert_int_eq(rc, 0);
-	ck_assert_int_eq(hive_key_find(dst, "Copy", &out), 0);
+	bk_assert_ok_plain(rc);
+	bk_assert_ok(dst, hive_key_find(dst, "Copy", &out));
 	ck_assert_uint_gt(diff_count(saved, dst), 0);
 	if (!same)
 		hive_close(src);
@@ -263,13 +264,13 @@ START_TEST(test_commit_to_enomem)
 		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, hive_last_error(h));
 		/* Nothing, or (failing after the rename) the complete new file. */
 		if (stat(tpath("out.hiv"), &st) == 0) {
-			ck_assert_int_eq(hive_open(&back, tpath("out.hiv"), 0, err, sizeof(err)), 0);
+			bk_assert_ok(err, hive_open(&back, tpath("out.hiv"), 0, err, sizeof(err)));
 			ck_assert_uint_eq(diff_count(h, back), 0);
 			hive_close(back);
 			ck_assert_int_eq(unlink(tpath("out.hiv")), 0);
 		}
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	back = open_ro(tpath("out.hiv"));
 	ck_assert_uint_eq(diff_count(h, back), 0);
 	hive_close(back);
@@ -304,7 +305,7 @@ enum_sweep(const char *rel)
 		return;
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		ck_assert_msg(bcd_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
-		ck_assert_int_eq(bcdedit_enum(s, path, ENUM_ALL, NULL, NULL, flags[i], &want), 0);
+		bk_assert_ok(s, bcdedit_enum(s, path, ENUM_ALL, NULL, NULL, flags[i], &want));
 		bcd_store_close(s);
 		for (k = 0; k < MAX_STEPS; k++) {
 			got = NULL;
@@ -322,7 +323,7 @@ enum_sweep(const char *rel)
 				break;
 			ck_assert_msg(rc == -BK_ENOMEM, "%s: allocation %ld: %d", rel, k, rc);
 		}
-		ck_assert_int_eq(rc, 0);
+		bk_assert_ok_plain(rc);
 		ck_assert_msg(strcmp(got, want) == 0, "%s: allocation %ld: output differs at byte %zu (len %zu): %.300s",
 			      rel, k, first_diff(got, want), strlen(got), got + first_diff(got, want) - 200);
 		free(got);
@@ -381,10 +382,10 @@ START_TEST(test_bcd_export_import_enomem)
 		if (stat(tpath("exported"), &st) == 0)
 			ck_assert_int_eq(unlink(tpath("exported")), 0);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	bcd_store_close(s);
 
-	ck_assert_int_eq(bcd_store_create(tpath("target"), err, sizeof(err)), 0);
+	bk_assert_ok(err, bcd_store_create(tpath("target"), err, sizeof(err)));
 	before = slurp(tpath("target"), &nb);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
@@ -400,12 +401,12 @@ START_TEST(test_bcd_export_import_enomem)
 			ck_assert_uint_eq(diff_count(a, b), 0);
 			hive_close(a);
 			hive_close(b);
-			ck_assert_int_eq(bcd_store_create(tpath("t2"), err, sizeof(err)), 0);
+			bk_assert_ok(err, bcd_store_create(tpath("t2"), err, sizeof(err)));
 			ck_assert_int_eq(rename(tpath("t2"), tpath("target")), 0);
 		}
 		free(after);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	free(before);
 }
 END_TEST
@@ -422,13 +423,13 @@ START_TEST(test_bcd_delete_enomem)
 	if (!src)
 		return;
 	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(bcd_store_export(s, tpath("BCD")), 0);
+	bk_assert_ok(s, bcd_store_export(s, tpath("BCD")));
 	bcd_store_close(s);
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &id), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &id));
 	for (k = 0; k < MAX_STEPS; k++) {
 		ck_assert_msg(bcd_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
 			      "%s", err);
-		ck_assert_int_eq(bcdedit_enum(s, "BCD", ENUM_ALL, NULL, NULL, ENUM_V, &want), 0);
+		bk_assert_ok(s, bcdedit_enum(s, "BCD", ENUM_ALL, NULL, NULL, ENUM_V, &want));
 		bk_alloc_fail_after = k;
 		rc = bcd_object_delete(s, &id);
 		if (rc == 0)
@@ -442,13 +443,13 @@ START_TEST(test_bcd_delete_enomem)
 		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, bcd_last_error(s));
 		/* A failed delete keeps the object, and the store is usable. */
 		if (bcd_object_type(s, &id, &(uint32_t){ 0 }) == 0) {
-			ck_assert_int_eq(bcdedit_enum(s, "BCD", ENUM_ALL, NULL, NULL, ENUM_V, &got), 0);
+			bk_assert_ok(s, bcdedit_enum(s, "BCD", ENUM_ALL, NULL, NULL, ENUM_V, &got));
 			free(got);
 		}
 		bcd_store_close(s);
 		free(want);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 }
 END_TEST
 
@@ -467,10 +468,10 @@ START_TEST(test_bcd_element_delete_enomem)
 
 	if (!src)
 		return;
-	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &id), 0);
-	ck_assert_int_eq(bcd_element_lookup(BCD_OBJ_BOOTMGR, "description", &desc), 0);
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &id));
+	bk_assert_ok_plain(bcd_element_lookup(BCD_OBJ_BOOTMGR, "description", &desc));
 	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(bcd_store_export(s, tpath("BCD")), 0);
+	bk_assert_ok(s, bcd_store_export(s, tpath("BCD")));
 	bcd_store_close(s);
 	ck_assert_msg(bcd_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
 		      "%s", err);
@@ -481,10 +482,10 @@ START_TEST(test_bcd_element_delete_enomem)
 		if (rc == 0)
 			break;
 		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, bcd_last_error(s));
-		ck_assert_int_eq(bcd_element_get(s, &id, desc, &v), 0);
+		bk_assert_ok(s, bcd_element_get(s, &id, desc, &v));
 		bcd_value_free(&v);
 	}
-	ck_assert_int_eq(rc, 0);
+	bk_assert_ok_plain(rc);
 	ck_assert_int_eq(bcd_element_get(s, &id, desc, &v), -BK_ENOTFOUND);
 	bcd_store_close(s);
 }
@@ -498,15 +499,7 @@ robust_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, test_err_quotes_itself);
-	tcase_add_test(tc, test_check_enomem);
-	tcase_add_test(tc, test_diff_enomem);
-	tcase_add_test(tc, test_copy_enomem);
-	tcase_add_test(tc, test_commit_to_enomem);
-	tcase_add_test(tc, test_bcd_enum_enomem);
-	tcase_add_test(tc, test_bcd_export_import_enomem);
-	tcase_add_test(tc, test_bcd_delete_enomem);
-	tcase_add_test(tc, test_bcd_element_delete_enomem);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -514,7 +507,7 @@ robust_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(robust_suite());
+	SRunner *sr = bk_srunner_create(robust_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "hive-internal.h"
 #include "test-tmpdir.h"
 
@@ -73,7 +74,7 @@ commit_reopen(hive_t *h)
 	ck_assert_msg(rc == 0, "commit: %s", hive_last_error(h));
 	rc = hive_open(&r, h->path, HIVE_OPEN_WRITE, err, sizeof(err));
 	ck_assert_msg(rc == 0, "reopen: %s", err);
-	ck_assert_int_eq(hive_check(r, count_cb, NULL, &n), 0);
+	bk_assert_ok(r, hive_check(r, count_cb, NULL, &n));
 	ck_assert_msg(n == 0, "%llu problems after commit", (unsigned long long)n);
 	return r;
 }
@@ -83,9 +84,9 @@ get_value(hive_t *h, hive_key_t k, const char *name, uint32_t *type, uint8_t **d
 {
 	hive_value_t v;
 
-	ck_assert_int_eq(hive_value_find(h, k, name, &v), 0);
-	ck_assert_int_eq(hive_value_type(h, v, type), 0);
-	ck_assert_int_eq(hive_value_data(h, v, d, len), 0);
+	bk_assert_ok(h, hive_value_find(h, k, name, &v));
+	bk_assert_ok(h, hive_value_type(h, v, type));
+	bk_assert_ok(h, hive_value_data(h, v, d, len));
 }
 
 START_TEST(test_create)
@@ -101,15 +102,15 @@ START_TEST(test_create)
 		char *name;
 
 		r = commit_reopen(h);
-		ck_assert_int_eq(hive_get_header(r, &hd), 0);
+		bk_assert_ok(r, hive_get_header(r, &hd));
 		ck_assert_uint_eq(hd.minor, minors[i]);
 		ck_assert_uint_eq(hd.seq1, hd.seq2);
 		ck_assert_uint_eq(hd.checksum, hd.checksum_calc);
 		ck_assert_uint_eq(hd.hbins_size, 4096);
 		hive_root(r, &root);
-		ck_assert_int_eq(hive_key_info(r, root, &ki), 0);
+		bk_assert_ok(r, hive_key_info(r, root, &ki));
 		ck_assert_uint_eq(ki.flags, 0x2C);
-		ck_assert_int_eq(hive_key_name(r, root, &name), 0);
+		bk_assert_ok(r, hive_key_name(r, root, &name));
 		ck_assert_str_eq(name, "ROOT");
 		free(name);
 		hive_close(h);
@@ -149,25 +150,25 @@ START_TEST(test_lh_written)
 	struct bk_view v;
 
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "Äpfel", &k), 0);
-	ck_assert_int_eq(hv_nk_read(h, root, &nk), 0);
-	ck_assert_int_eq(hv_cell(h, nk.subkey_list, 12, &v), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "Äpfel", &k));
+	bk_assert_ok(h, hv_nk_read(h, root, &nk));
+	bk_assert_ok(h, hv_cell(h, nk.subkey_list, 12, &v));
 	ck_assert_int_eq(memcmp(v.p, "lh", 2), 0);
 	ck_assert_uint_eq(bk_le32(v.p + 8), 0x16246E2Fu);
 	/* Latin-1 name: stored compressed. */
-	ck_assert_int_eq(hv_nk_read(h, k, &nk), 0);
+	bk_assert_ok(h, hv_nk_read(h, k, &nk));
 	ck_assert(nk.flags & NK_COMP_NAME);
 	ck_assert_uint_eq(nk.name_len, 5);
 	hive_close(h);
 
 	h = new_hive("lf.hiv", 3);
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "€uro", &k), 0);
-	ck_assert_int_eq(hv_nk_read(h, k, &nk), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "€uro", &k));
+	bk_assert_ok(h, hv_nk_read(h, k, &nk));
 	ck_assert(!(nk.flags & NK_COMP_NAME));
 	ck_assert_uint_eq(nk.name_len, 8);
-	ck_assert_int_eq(hv_nk_read(h, root, &nk), 0);
-	ck_assert_int_eq(hv_cell(h, nk.subkey_list, 12, &v), 0);
+	bk_assert_ok(h, hv_nk_read(h, root, &nk));
+	bk_assert_ok(h, hv_cell(h, nk.subkey_list, 12, &v));
 	ck_assert_int_eq(memcmp(v.p, "lf", 2), 0);
 	hive_close(h);
 }
@@ -180,7 +181,7 @@ sorted_ok(hive_t *h, hive_key_t k, size_t expect)
 	size_t n, i;
 	bool ok = true;
 
-	ck_assert_int_eq(hive_key_subkeys(h, k, &subs, &n), 0);
+	bk_assert_ok(h, hive_key_subkeys(h, k, &subs, &n));
 	ck_assert_uint_eq(n, expect);
 	for (i = 1; i < n && ok; i++) {
 		uint16_t *a, *b;
@@ -209,34 +210,34 @@ START_TEST(test_many_subkeys)
 		unsigned i;
 
 		hive_root(h, &root);
-		ck_assert_int_eq(hive_key_add(h, root, "big", &big), 0);
+		bk_assert_ok(h, hive_key_add(h, root, "big", &big));
 		srand(7);
 		for (i = 0; i < 3000; i++) {
 			unsigned x = (i * 7919u) % 3000u;
 			snprintf(name, sizeof(name), "%s%u", (x & 1) ? "Key" : "kEY_", x);
-			ck_assert_int_eq(hive_key_add(h, big, name, &k), 0);
+			bk_assert_ok(h, hive_key_add(h, big, name, &k));
 		}
 		ck_assert_int_eq(hive_key_add(h, big, "key7", &k), -BK_EEXIST);
 		ck_assert(sorted_ok(h, big, 3000));
-		ck_assert_int_eq(hv_nk_read(h, big, &nk), 0);
-		ck_assert_int_eq(hv_cell(h, nk.subkey_list, 4, &v), 0);
+		bk_assert_ok(h, hv_nk_read(h, big, &nk));
+		bk_assert_ok(h, hv_cell(h, nk.subkey_list, 4, &v));
 		ck_assert_int_eq(memcmp(v.p, "ri", 2), 0);
 		r = commit_reopen(h);
 		hive_close(h);
 		/* Delete every other key, then all: lists shrink and go away. */
-		ck_assert_int_eq(hive_key_find(r, "big", &big), 0);
+		bk_assert_ok(r, hive_key_find(r, "big", &big));
 		for (i = 0; i < 3000; i += 2) {
 			unsigned x = (i * 7919u) % 3000u;
 			snprintf(name, sizeof(name), "%s%u", (x & 1) ? "Key" : "kEY_", x);
-			ck_assert_int_eq(hive_key_child(r, big, name, &k), 0);
-			ck_assert_int_eq(hive_key_delete(r, k, 0), 0);
+			bk_assert_ok(r, hive_key_child(r, big, name, &k));
+			bk_assert_ok(r, hive_key_delete(r, k, 0));
 		}
 		ck_assert(sorted_ok(r, big, 1500));
 		h = commit_reopen(r);
 		hive_close(r);
-		ck_assert_int_eq(hive_key_find(h, "big", &big), 0);
+		bk_assert_ok(h, hive_key_find(h, "big", &big));
 		ck_assert_int_eq(hive_key_delete(h, big, 0), -BK_ENOTEMPTY);
-		ck_assert_int_eq(hive_key_delete(h, big, 1), 0);
+		bk_assert_ok(h, hive_key_delete(h, big, 1));
 		ck_assert_int_eq(hive_key_find(h, "big", &big), -BK_ENOTFOUND);
 		r = commit_reopen(h);
 		hive_close(h);
@@ -256,7 +257,7 @@ START_TEST(test_values)
 		size_t i;
 
 		hive_root(h, &root);
-		ck_assert_int_eq(hive_key_create_path(h, "A\\B\\C", &k), 0);
+		bk_assert_ok(h, hive_key_create_path(h, "A\\B\\C", &k));
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			uint8_t *d = malloc(sizes[i] + 1);
 			char name[16];
@@ -264,13 +265,13 @@ START_TEST(test_values)
 			for (j = 0; j < sizes[i]; j++)
 				d[j] = (uint8_t)(j * 31 + i);
 			snprintf(name, sizeof(name), "v%zu", i);
-			ck_assert_int_eq(hive_value_set(h, k, name, 0x1234 + (uint32_t)i, d, sizes[i]), 0);
+			bk_assert_ok(h, hive_value_set(h, k, name, 0x1234 + (uint32_t)i, d, sizes[i]));
 			free(d);
 		}
-		ck_assert_int_eq(hive_value_set(h, k, "@", HIVE_REG_SZ, "d\0\0\0", 4), 0);
+		bk_assert_ok(h, hive_value_set(h, k, "@", HIVE_REG_SZ, "d\0\0\0", 4));
 		r = commit_reopen(h);
 		hive_close(h);
-		ck_assert_int_eq(hive_key_find(r, "a\\b\\c", &k), 0);
+		bk_assert_ok(r, hive_key_find(r, "a\\b\\c", &k));
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			uint8_t *d;
 			size_t len, j;
@@ -285,13 +286,13 @@ START_TEST(test_values)
 			free(d);
 		}
 		/* Order kept after deleting one in the middle. */
-		ck_assert_int_eq(hive_value_delete(r, k, "v3"), 0);
+		bk_assert_ok(r, hive_value_delete(r, k, "v3"));
 		ck_assert_int_eq(hive_value_delete(r, k, "v3"), -BK_ENOTFOUND);
 		{
 			hive_value_t *vals;
 			size_t n;
 			char *nm;
-			ck_assert_int_eq(hive_key_values(r, k, &vals, &n), 0);
+			bk_assert_ok(r, hive_key_values(r, k, &vals, &n));
 			ck_assert_uint_eq(n, 9);
 			hive_value_name(r, vals[3], &nm);
 			ck_assert_str_eq(nm, "v4");
@@ -315,18 +316,18 @@ START_TEST(test_same_size_no_growth)
 
 	hive_root(h, &root);
 	memset(d, 0, sizeof(d));
-	ck_assert_int_eq(hive_value_set(h, root, "x", 3, d, sizeof(d)), 0);
-	ck_assert_int_eq(hive_value_set(h, root, "big", 3, NULL, 0), 0);
+	bk_assert_ok(h, hive_value_set(h, root, "x", 3, d, sizeof(d)));
+	bk_assert_ok(h, hive_value_set(h, root, "big", 3, NULL, 0));
 	before = h->bins_len;
 	for (i = 0; i < 10000; i++) {
 		d[0] = (uint8_t)i;
-		ck_assert_int_eq(hive_value_set(h, root, "x", 3, d, sizeof(d)), 0);
+		bk_assert_ok(h, hive_value_set(h, root, "x", 3, d, sizeof(d)));
 	}
 	ck_assert_uint_eq(h->bins_len, before);
 	/* Growing and shrinking a value reuses freed space too. */
 	for (i = 0; i < 2000; i++) {
 		static uint8_t big[20000];
-		ck_assert_int_eq(hive_value_set(h, root, "big", 3, big, (size_t)(i % 2 ? 20000 : 10)), 0);
+		bk_assert_ok(h, hive_value_set(h, root, "big", 3, big, (size_t)(i % 2 ? 20000 : 10)));
 	}
 	ck_assert_uint_le(h->bins_len, before + 0x8000);
 	hive_close(commit_reopen(h));
@@ -350,12 +351,12 @@ START_TEST(test_bad_input)
 	name[256] = '\0';
 	ck_assert_int_eq(hive_key_add(h, root, name, &k), -BK_EINVAL);
 	name[255] = '\0';
-	ck_assert_int_eq(hive_key_add(h, root, name, &k), 0);
+	bk_assert_ok(h, hive_key_add(h, root, name, &k));
 	memset(name, 'n', sizeof(name));
 	name[16384] = '\0';
 	ck_assert_int_eq(hive_value_set(h, root, name, 1, "", 0), -BK_EINVAL);
 	name[16383] = '\0';
-	ck_assert_int_eq(hive_value_set(h, root, name, 1, "", 0), 0);
+	bk_assert_ok(h, hive_value_set(h, root, name, 1, "", 0));
 	ck_assert_int_eq(hive_value_set(h, root, "x", 1, huge, sizeof(huge)), -BK_ETOOBIG);
 	ck_assert_int_eq(hive_key_delete(h, root, 1), -BK_EINVAL);
 	ck_assert_int_eq(hive_key_add(h, 12345, "x", &k), -BK_ECORRUPT);
@@ -372,9 +373,9 @@ START_TEST(test_readonly_dirty)
 	hive_key_t root, k;
 
 	h = new_hive("ro.hiv", 5);
-	ck_assert_int_eq(hive_commit(h, 0), 0);
+	bk_assert_ok(h, hive_commit(h, 0));
 	hive_close(h);
-	ck_assert_int_eq(hive_open(&h, tpath("ro.hiv"), 0, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, tpath("ro.hiv"), 0, err, sizeof(err)));
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "x", &k), -BK_EREADONLY);
 	ck_assert_int_eq(hive_commit(h, 0), -BK_EREADONLY);
@@ -388,17 +389,17 @@ START_TEST(test_readonly_dirty)
 		printf("%s missing: dirty-hive part skipped\n", path);
 		return;
 	}
-	ck_assert_int_eq(hive_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS, err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS, err, sizeof(err)));
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "x", &k), -BK_EDIRTY);
 	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "dirty"));
 	ck_assert_int_eq(hive_commit_to(h, tpath("sec"), 0), -BK_EDIRTY);
 	hive_close(h);
-	ck_assert_int_eq(hive_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS | HIVE_OPEN_FORCE,
-				   err, sizeof(err)), 0);
+	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS | HIVE_OPEN_FORCE,
+				    err, sizeof(err)));
 	hive_root(h, &root);
-	ck_assert_int_eq(hive_key_add(h, root, "x", &k), 0);
-	ck_assert_int_eq(hive_commit_to(h, tpath("sec"), 0), 0);
+	bk_assert_ok(h, hive_key_add(h, root, "x", &k));
+	bk_assert_ok(h, hive_commit_to(h, tpath("sec"), 0));
 	hive_close(h);
 }
 END_TEST
@@ -412,33 +413,33 @@ START_TEST(test_class_copy_diff)
 
 	hive_root(a, &ra);
 	hive_root(b, &rb);
-	ck_assert_int_eq(hive_key_create_path(a, "S\\T\\U", &k), 0);
-	ck_assert_int_eq(hive_key_set_class(a, k, cls, sizeof(cls)), 0);
-	ck_assert_int_eq(hive_value_set(a, k, "one", 4, "\1\0\0\0", 4), 0);
-	ck_assert_int_eq(hive_value_set(a, k, "two", 1, "t\0\0\0", 4), 0);
-	ck_assert_int_eq(hive_value_set(a, k, "Ωmega", 3, "abcdef", 6), 0);
-	ck_assert_int_eq(hive_key_find(a, "S", &c), 0);
+	bk_assert_ok(a, hive_key_create_path(a, "S\\T\\U", &k));
+	bk_assert_ok(a, hive_key_set_class(a, k, cls, sizeof(cls)));
+	bk_assert_ok(a, hive_value_set(a, k, "one", 4, "\1\0\0\0", 4));
+	bk_assert_ok(a, hive_value_set(a, k, "two", 1, "t\0\0\0", 4));
+	bk_assert_ok(a, hive_value_set(a, k, "Ωmega", 3, "abcdef", 6));
+	bk_assert_ok(a, hive_key_find(a, "S", &c));
 	/* Within a hive; into its own subtree is refused. */
 	ck_assert_int_eq(hive_key_copy(a, k, NULL, a, c, &cp), -BK_EINVAL);
-	ck_assert_int_eq(hive_key_copy(a, ra, "S2", a, c, &cp), 0);
+	bk_assert_ok(a, hive_key_copy(a, ra, "S2", a, c, &cp));
 	ck_assert_int_eq(hive_key_copy(a, ra, "s2", a, c, &cp), -BK_EEXIST);
-	ck_assert_int_eq(hive_key_find(a, "S2\\T\\U", &k), 0);
-	ck_assert_int_eq(hive_key_class(a, k, &got, &len), 0);
+	bk_assert_ok(a, hive_key_find(a, "S2\\T\\U", &k));
+	bk_assert_ok(a, hive_key_class(a, k, &got, &len));
 	ck_assert_uint_eq(len, 4);
 	ck_assert_int_eq(memcmp(got, cls, 4), 0);
 	free(got);
 	/* Between hives: equal trees after copying the whole S subtree. */
-	ck_assert_int_eq(hive_key_copy(b, rb, NULL, a, c, &cp), 0);
-	ck_assert_int_eq(hive_key_copy(b, rb, "S2", a, c, &cp), 0);
-	ck_assert_int_eq(hive_diff(a, b, NULL, NULL, &nd), 0);
+	bk_assert_ok(b, hive_key_copy(b, rb, NULL, a, c, &cp));
+	bk_assert_ok(b, hive_key_copy(b, rb, "S2", a, c, &cp));
+	bk_assert_ok(a, hive_diff(a, b, NULL, NULL, &nd));
 	ck_assert_uint_eq(nd, 0);
-	ck_assert_int_eq(hive_value_set(b, k = cp, "new", 1, "", 0), 0);
-	ck_assert_int_eq(hive_key_find(b, "S\\T\\U", &k), 0);
-	ck_assert_int_eq(hive_value_set(b, k, "one", 4, "\2\0\0\0", 4), 0);
-	ck_assert_int_eq(hive_value_delete(b, k, "two"), 0);
-	ck_assert_int_eq(hive_key_set_class(b, k, NULL, 0), 0);
-	ck_assert_int_eq(hive_key_add(b, rb, "Z", &k), 0);
-	ck_assert_int_eq(hive_diff(a, b, NULL, NULL, &nd), 0);
+	bk_assert_ok(b, hive_value_set(b, k = cp, "new", 1, "", 0));
+	bk_assert_ok(b, hive_key_find(b, "S\\T\\U", &k));
+	bk_assert_ok(b, hive_value_set(b, k, "one", 4, "\2\0\0\0", 4));
+	bk_assert_ok(b, hive_value_delete(b, k, "two"));
+	bk_assert_ok(b, hive_key_set_class(b, k, NULL, 0));
+	bk_assert_ok(b, hive_key_add(b, rb, "Z", &k));
+	bk_assert_ok(a, hive_diff(a, b, NULL, NULL, &nd));
 	ck_assert_uint_eq(nd, 5);   /* value added, changed, removed; class changed; key added */
 	r = commit_reopen(b);
 	hive_close(r);
@@ -536,18 +537,18 @@ START_TEST(test_alloc_failure)
 
 	for (i = 0; i < 40; i++)
 		fail_every_n(h, op_add, i);
-	ck_assert_int_eq(hive_key_find(h, "key€1", &k), 0);
-	ck_assert_int_eq(hive_value_set(h, k, "x", 1, "abcdefgh", 8), 0);
+	bk_assert_ok(h, hive_key_find(h, "key€1", &k));
+	bk_assert_ok(h, hive_value_set(h, k, "x", 1, "abcdefgh", 8));
 	for (i = 0; i < 12; i++)
 		fail_every_n(h, op_value, i);
 	op_key = k;
-	ck_assert_int_eq(hive_key_add(h, k, "child", &op_key), 0);
-	ck_assert_int_eq(hive_key_set_class(h, op_key, (const uint8_t *)"c\0", 2), 0);
+	bk_assert_ok(h, hive_key_add(h, k, "child", &op_key));
+	bk_assert_ok(h, hive_key_set_class(h, op_key, (const uint8_t *)"c\0", 2));
 	op_key = k;
 	fail_every_n(h, op_copy, 1);
-	ck_assert_int_eq(hive_key_find(h, "key€3", &op_key), 0);
+	bk_assert_ok(h, hive_key_find(h, "key€3", &op_key));
 	fail_every_n(h, op_delete, 3);
-	ck_assert_int_eq(hive_key_find(h, "copy1", &op_key), 0);
+	bk_assert_ok(h, hive_key_find(h, "copy1", &op_key));
 	fail_every_n(h, op_delete, 0);
 	r = commit_reopen(h);
 	hive_close(r);
@@ -563,17 +564,7 @@ write_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_create);
-	tcase_add_test(tc, test_create_bad);
-	tcase_add_test(tc, test_hash);
-	tcase_add_test(tc, test_lh_written);
-	tcase_add_test(tc, test_many_subkeys);
-	tcase_add_test(tc, test_values);
-	tcase_add_test(tc, test_same_size_no_growth);
-	tcase_add_test(tc, test_bad_input);
-	tcase_add_test(tc, test_readonly_dirty);
-	tcase_add_test(tc, test_class_copy_diff);
-	tcase_add_test(tc, test_alloc_failure);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -581,7 +572,7 @@ write_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(write_suite());
+	SRunner *sr = bk_srunner_create(write_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -143,6 +143,11 @@ int bc_sb_finish(struct bcd_sbuf *b, char **out);
 
 /* snprintf into a caller's error buffer (may be NULL). */
 void bc_errbuf_set(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* hive_new() and hive_open() or hive_create(): 0 and *out, or a negative
+ * code with *out NULL and the hive's detail in errbuf. */
+int bc_hive_open(hive_t **out, const char *path, unsigned hflags, char *errbuf, size_t errlen);
+int bc_hive_create(hive_t **out, const char *path, const char *root, unsigned minor,
+		   char *errbuf, size_t errlen);
 
 /* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
 bool bc_parse_u64(const char *s, uint64_t *out);

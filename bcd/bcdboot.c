@@ -581,7 +581,7 @@ bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store
 	if (rc == 0)
 		rc = assemble(&b, tmpl, old, res);
 	if (rc == 0)
-		rc = hive_create(&h, path, STORE_ROOT, STORE_MINOR, errbuf, errlen);
+		rc = bc_hive_create(&h, path, STORE_ROOT, STORE_MINOR, errbuf, errlen);
 	if (rc == 0 && (rc = bm_write(&b.m, h)) < 0)
 		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
 	if (rc == 0)

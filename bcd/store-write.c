@@ -59,7 +59,7 @@ bcd_store_create(const char *path, char *errbuf, size_t errlen)
 		bc_errbuf_set(errbuf, errlen, "%s: already exists", path);
 		return -BK_EEXIST;
 	}
-	rc = hive_create(&h, path, BCD_NEW_STORE_ROOT, BCD_NEW_STORE_MINOR, errbuf, errlen);
+	rc = bc_hive_create(&h, path, BCD_NEW_STORE_ROOT, BCD_NEW_STORE_MINOR, errbuf, errlen);
 	if (rc < 0)
 		return rc;
 	rc = hive_root(h, &root);

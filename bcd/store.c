@@ -47,7 +47,7 @@ bcd_store_open(bcd_store_t **out, const char *path, unsigned flags, char *errbuf
 
 	*out = NULL;
 	/* An edit reads and checks only the part of the store it reaches. */
-	rc = hive_open(&h, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE | HIVE_OPEN_LAZY : 0, errbuf, errlen);
+	rc = bc_hive_open(&h, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE | HIVE_OPEN_LAZY : 0, errbuf, errlen);
 	if (rc == 0 && (rc = bcd_store_open_hive(out, h, path, flags, errbuf, errlen)) < 0)
 		hive_close(h);
 	return rc;

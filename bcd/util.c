@@ -109,6 +109,40 @@ bc_errbuf_set(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The hive library keeps a failure's detail on its handle; the store's
+ * functions that still report through errbuf copy it there. */
+static int
+hive_end(hive_t **h, int rc, char *errbuf, size_t errlen)
+{
+	if (rc >= 0)
+		return rc;
+	bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(*h));
+	hive_close(*h);
+	*h = NULL;
+	return rc;
+}
+
+int
+bc_hive_open(hive_t **out, const char *path, unsigned hflags, char *errbuf, size_t errlen)
+{
+	if (!(*out = hive_new())) {
+		bc_errbuf_set(errbuf, errlen, "%s: out of memory", path);
+		return -BK_ENOMEM;
+	}
+	return hive_end(out, hive_open(*out, path, hflags), errbuf, errlen);
+}
+
+int
+bc_hive_create(hive_t **out, const char *path, const char *root, unsigned minor,
+	       char *errbuf, size_t errlen)
+{
+	if (!(*out = hive_new())) {
+		bc_errbuf_set(errbuf, errlen, "%s: out of memory", path);
+		return -BK_ENOMEM;
+	}
+	return hive_end(out, hive_create(*out, path, root, minor), errbuf, errlen);
+}
+
 bool
 bc_parse_u64(const char *s, uint64_t *out)
 {

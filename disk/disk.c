@@ -233,7 +233,7 @@ disk_set_lock_wait(unsigned ms)
 int
 disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t errbuf_len)
 {
-	struct bk_errbuf eb = { 0, "" };
+	struct bk_errbuf eb = { 0 };
 	const struct disk_io_ops *ops;
 	struct bk_lock *lock;
 	void *priv;

@@ -117,7 +117,8 @@ store_open(void)
 	s->path = bk_strdup("fuzz");
 	s->flags = BCD_OPEN_WRITE;
 	if (!s->path ||
-	    hive_open_buffer(&s->hive, template, template_len, "fuzz", HIVE_OPEN_WRITE, NULL, 0) < 0 ||
+	    !(s->hive = hive_new()) ||
+	    hive_open_buffer(s->hive, template, template_len, "fuzz", HIVE_OPEN_WRITE) < 0 ||
 	    hive_root(s->hive, &root) < 0 || hive_key_child(s->hive, root, "Objects", &s->objects) < 0)
 		die("reopen template", NULL);
 	return s;

@@ -17,6 +17,7 @@
 
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
 
@@ -132,7 +133,7 @@ START_TEST(valueless_element)
 	ck_assert_int_eq(bcd_set_text(s, &bm, "timeout", "5", NULL), 0);
 	ck_assert_int_eq(bcd_store_commit(s), 0);
 	bcd_store_close(s);
-	ck_assert_int_eq(hive_open(&h, path, HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	ck_assert_int_eq(th_open(&h, path, HIVE_OPEN_WRITE, err, sizeof(err)), 0);
 	ck_assert_int_eq(hive_key_create_path(h, "Objects\\{9dea862c-5cdd-4e70-acc1-f32b344d4795}"
 					      "\\Elements\\23000003", &k), 0);
 	ck_assert_int_eq(hive_commit(h, 0), 0);

@@ -15,6 +15,7 @@
 
 #include "bcdkit/bcd-boot.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 #include "bk-alloc.h"
 
 /* issue 14 item 3: device of a native-boot VHD, as Windows 10 wrote it. */
@@ -82,7 +83,7 @@ reopen(bcd_store_t *s)
 	char err[256] = "";
 
 	ck_assert_int_eq(bcd_store_serialize(s, NULL, 0, &img, &len), 0);
-	ck_assert_msg(hive_open_image(&h, img, len, "old", NULL, 0, 0, err, sizeof(err)) == 0,
+	ck_assert_msg(th_open_image(&h, img, len, "old", NULL, 0, 0, err, sizeof(err)) == 0,
 		      "%s", err);
 	ck_assert_int_eq(bcd_store_open_hive(&o, h, "old", 0, err, sizeof(err)), 0);
 	free(img);

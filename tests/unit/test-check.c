@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 #include "mkbighive-build.h"
 
 struct found {
@@ -83,7 +84,7 @@ run_check(struct mkb *b, struct found *f)
 
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	memset(f, 0, sizeof(*f));
-	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(hive_check(h, collect, f, &count), 0);
 	ck_assert_uint_eq(count, f->n);
 	hive_close(h);
@@ -108,7 +109,7 @@ with_fault(uint32_t minor, fault_fn fault)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	fault(b, alpha, gamma);
 	memset(&f, 0, sizeof(f));
-	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(hive_check(h, collect, &f, &count), 0);
 	hive_close(h);
 	mkb_free(b);
@@ -315,7 +316,7 @@ START_TEST(test_callback_stops)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	swap_entries(b, a, g);
 	bad_sk(b, a, g);
-	ck_assert_int_eq(hive_open_buffer(&h, img, len, "t", 0, NULL, 0), 0);
+	ck_assert_int_eq(th_open_buffer(&h, img, len, "t", 0, NULL, 0), 0);
 	ck_assert_int_eq(hive_check(h, stop_at_first, &calls, &count), 0);
 	ck_assert_int_eq(calls, 1);
 	ck_assert_int_eq(hive_check(h, NULL, NULL, &count), 0);

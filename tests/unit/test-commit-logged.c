@@ -23,6 +23,7 @@
 
 #include "bk-atomic.h"
 #include "hive-internal.h"
+#include "test-hive-open.h"
 #include "test-tmpdir.h"
 
 static char tmpdir[256];
@@ -54,7 +55,7 @@ tpath(const char *name)
 static uint8_t *
 slurp(const char *path, size_t *len)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *p = NULL;
 
 	*len = 0;
@@ -106,7 +107,7 @@ make_hive(const char *name, unsigned nkeys)
 	unsigned i;
 
 	memset(data, 0x5A, sizeof(data));
-	ck_assert_int_eq(hive_create(&h, tpath(name), "R", 5, err, sizeof(err)), 0);
+	ck_assert_int_eq(th_create(&h, tpath(name), "R", 5, err, sizeof(err)), 0);
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "bulk", &bulk), 0);
 	for (i = 0; i < nkeys; i++) {
@@ -125,7 +126,7 @@ open_flags(const char *name, unsigned flags)
 	char err[512];
 	hive_t *h;
 
-	ck_assert_int_eq(hive_open(&h, tpath(name), HIVE_OPEN_WRITE | flags, err, sizeof(err)), 0);
+	ck_assert_int_eq(th_open(&h, tpath(name), HIVE_OPEN_WRITE | flags, err, sizeof(err)), 0);
 	return h;
 }
 
@@ -446,7 +447,7 @@ classify(const uint8_t *old, size_t ol, const uint8_t *ref, size_t rl, bool *rep
 	}
 	if (hv_image_dirty(p, len)) {
 		*replayed = true;
-		ck_assert_int_eq(hive_recover_image(tpath("c.hiv"), &img, &len, &rep, err,
+		ck_assert_int_eq(th_recover_image(tpath("c.hiv"), &img, &len, &rep, err,
 						    sizeof(err)), 0);
 		ck_assert_uint_eq(rep.entries, 1);
 		free(p);
@@ -457,7 +458,7 @@ classify(const uint8_t *old, size_t ol, const uint8_t *ref, size_t rl, bool *rep
 	ck_assert_uint_eq(bk_le32(p + 0x28), rl - HIVE_BASE_SIZE);
 	free(p);
 	/* What a program opening it sees: the new hive, with no problems. */
-	ck_assert_int_eq(hive_open(&h, tpath("c.hiv"), 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(th_open(&h, tpath("c.hiv"), 0, err, sizeof(err)), 0);
 	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_TRUNCATED), 0);
 	ck_assert_int_eq(hive_check(h, NULL, NULL, &probs), 0);
 	ck_assert_uint_eq(probs, 0);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 
 enum expect {
 	SAME,            /* both read the same records */
@@ -385,10 +386,10 @@ START_TEST(test_hive_vs_hivex)
 	}
 	snprintf(path, sizeof(path), "%s/%s", corpus, ch->path);
 	ck_assert_msg(access(path, R_OK) == 0, "%s is missing from the corpus", path);
-	brc = hive_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err));
+	brc = th_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err));
 	if (ch->expect == SALVAGE_SAME) {
 		ck_assert_msg(brc < 0, "%s: bcdkit opened it without salvage (%s)", ch->path, ch->why);
-		brc = hive_open(&h, path, HIVE_OPEN_NO_LOGS | HIVE_OPEN_SALVAGE, err, sizeof(err));
+		brc = th_open(&h, path, HIVE_OPEN_NO_LOGS | HIVE_OPEN_SALVAGE, err, sizeof(err));
 	}
 	hx = hivex_open(path, 0);
 	if (ch->expect == BOTH_REFUSE || ch->expect == HIVEX_REFUSES) {

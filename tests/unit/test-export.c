@@ -21,6 +21,7 @@
 #include <libxml/tree.h>
 
 #include "hive-internal.h"
+#include "test-hive-open.h"
 #include "reg-tuples.h"
 #include "test-tmpdir.h"
 
@@ -46,7 +47,7 @@ new_hive(void)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/t.hiv", tmpdir);
-	rc = hive_create(&h, path, "ROOT", 5, err, sizeof(err));
+	rc = th_create(&h, path, "ROOT", 5, err, sizeof(err));
 	ck_assert_msg(rc == 0, "create: %s", err);
 	return h;
 }
@@ -498,7 +499,7 @@ START_TEST(test_corpus)
 			continue;
 		/* Primary hives the reader reads whole; the damaged ones are the
 		 * checker's business. */
-		if (hive_open(&h, path, 0, err, sizeof(err)) < 0)
+		if (th_open(&h, path, 0, err, sizeof(err)) < 0)
 			continue;
 		if (reader_tuples(h, &reader) < 0) {
 			tuples_free(&reader);

@@ -20,6 +20,7 @@
 
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 #include "bk-alloc.h"
 #include "bk-error.h"
 #include "test-tmpdir.h"
@@ -80,7 +81,7 @@ open_ro(const char *path)
 	char err[600];
 	hive_t *h;
 
-	ck_assert_msg(hive_open(&h, path, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open(&h, path, 0, err, sizeof(err)) == 0, "%s", err);
 	return h;
 }
 
@@ -97,7 +98,7 @@ diff_count(hive_t *a, hive_t *b)
 
 START_TEST(test_err_quotes_itself)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 
 	bk_err(&eb, BK_EIO, "%s: open: %s", "x.hiv", "No such file or directory");
 	ck_assert_int_eq(bk_err(&eb, BK_ECORRUPT, "written, but: %s", eb.msg), -BK_ECORRUPT);
@@ -201,11 +202,11 @@ copy_sweep(const char *src_path, const char *from, bool same)
 	long k;
 	int rc;
 
-	ck_assert_int_eq(hive_open(&dst, src_path, HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	ck_assert_int_eq(th_open(&dst, src_path, HIVE_OPEN_WRITE, err, sizeof(err)), 0);
 	ck_assert_int_eq(hive_commit_to(dst, tpath("dst.hiv"), 0), 0);
 	hive_close(dst);
 	saved = open_ro(tpath("dst.hiv"));
-	ck_assert_int_eq(hive_open(&dst, tpath("dst.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
+	ck_assert_int_eq(th_open(&dst, tpath("dst.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)), 0);
 	src = same ? dst : open_ro(src_path);
 	ck_assert_int_eq(hive_root(dst, &root), 0);
 	ck_assert_msg(hive_key_find(src, from, &sk) == 0, "%s", hive_last_error(src));
@@ -252,7 +253,7 @@ START_TEST(test_commit_to_enomem)
 
 	if (!p)
 		return;
-	ck_assert_msg(hive_open(&h, p, HIVE_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open(&h, p, HIVE_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
 		rc = hive_commit_to(h, tpath("out.hiv"), 0);
@@ -262,7 +263,7 @@ START_TEST(test_commit_to_enomem)
 		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, hive_last_error(h));
 		/* Nothing, or (failing after the rename) the complete new file. */
 		if (stat(tpath("out.hiv"), &st) == 0) {
-			ck_assert_int_eq(hive_open(&back, tpath("out.hiv"), 0, err, sizeof(err)), 0);
+			ck_assert_int_eq(th_open(&back, tpath("out.hiv"), 0, err, sizeof(err)), 0);
 			ck_assert_uint_eq(diff_count(h, back), 0);
 			hive_close(back);
 			ck_assert_int_eq(unlink(tpath("out.hiv")), 0);

@@ -91,10 +91,14 @@ hivefile_read(struct bootvol *v, const char *path, struct hivefile *f)
 static int
 hivefile_open(struct hivefile *f, const char *name, hive_t **h)
 {
-	char err[1024] = "";
-
-	if (hive_open_image(h, f->buf, f->len, name, f->logs, f->nlogs, 0, err, sizeof(err)) < 0) {
-		tool_err("%s", err[0] ? err : name);
+	if (!(*h = hive_new())) {
+		tool_err("%s: %s", name, hive_strerror(-BK_ENOMEM));
+		return -1;
+	}
+	if (hive_open_image(*h, f->buf, f->len, name, f->logs, f->nlogs, 0) < 0) {
+		tool_err("%s", hive_last_error(*h));
+		hive_close(*h);
+		*h = NULL;
 		return -1;
 	}
 	return 0;

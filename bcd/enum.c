@@ -177,7 +177,7 @@ element_lines(struct ectx *c, const bcd_guid_t *id, uint32_t objtype, uint32_t e
 	rc = bcd_element_get_raw(c->s, id, eltype, &data, &len);
 	if (rc < 0)
 		return rc;
-	rc = bcd_value_decode(eltype, data, len, &v, NULL, 0);
+	rc = bcd_value_decode(eltype, data, len, &v);
 	if (rc == -BK_ECORRUPT) {
 		raw_line(l, data, len);
 		rc = l->oom ? -BK_ENOMEM : 0;
@@ -328,7 +328,7 @@ json_element(struct ectx *c, const bcd_guid_t *id, uint32_t type, uint32_t el, b
 		bc_sb_printf(&c->b, "\"custom:%08x\"", el);
 	bc_sb_printf(&c->b, ", \"format\": \"%s\", ", format_names[BCD_ELEM_FORMAT(el) < 8 ?
 								  BCD_ELEM_FORMAT(el) : 0]);
-	rc = bcd_value_decode(el, data, len, &v, NULL, 0);
+	rc = bcd_value_decode(el, data, len, &v);
 	if (rc == 0) {
 		rc = value_lines(c, type, el, data, len, &v, &l);
 		if (rc == 0) {
@@ -514,6 +514,6 @@ bcd_store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devma
 	/* Allocation failures deep in the formatting return a bare code: give
 	 * bcd_last_error() a detail rather than the cleared "success". */
 	if (rc < 0 && (s->err.code != rc || !s->err.msg[0]))
-		bk_err(&s->err, -rc, "%s: %s", s->path, bk_strerror(rc));
+		bc_error(s, -rc, "%s", bk_strerror(rc));
 	return rc;
 }

@@ -109,38 +109,12 @@ bc_errbuf_set(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The hive library keeps a failure's detail on its handle; the store's
- * functions that still report through errbuf copy it there. */
-static int
-hive_end(hive_t **h, int rc, char *errbuf, size_t errlen)
-{
-	if (rc >= 0)
-		return rc;
-	bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(*h));
-	hive_close(*h);
-	*h = NULL;
-	return rc;
-}
-
+/* The hive library keeps a failure's detail on its handle: it becomes the
+ * store's (as written, the hive's message already names the file). */
 int
-bc_hive_open(hive_t **out, const char *path, unsigned hflags, char *errbuf, size_t errlen)
+bc_hive_failed(bcd_store_t *s, hive_t *h, int rc)
 {
-	if (!(*out = hive_new())) {
-		bc_errbuf_set(errbuf, errlen, "%s: out of memory", path);
-		return -BK_ENOMEM;
-	}
-	return hive_end(out, hive_open(*out, path, hflags), errbuf, errlen);
-}
-
-int
-bc_hive_create(hive_t **out, const char *path, const char *root, unsigned minor,
-	       char *errbuf, size_t errlen)
-{
-	if (!(*out = hive_new())) {
-		bc_errbuf_set(errbuf, errlen, "%s: out of memory", path);
-		return -BK_ENOMEM;
-	}
-	return hive_end(out, hive_create(*out, path, root, minor), errbuf, errlen);
+	return bk_err(&s->err, -rc, "%s", hive_last_error(h));
 }
 
 bool

@@ -18,6 +18,7 @@
 
 #include "bcdkit/bcd.h"
 #include "test-hive-open.h"
+#include "test-bcd-open.h"
 #include "log-test-util.h"
 
 /* A small committed hive in the temporary folder; its bytes. */
@@ -270,11 +271,11 @@ START_TEST(test_bcd_store_on_hive)
 	/* A commit that wrongly wrote a host file would write it here. */
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	ck_assert_int_eq(chdir(tmpdir), 0);
-	ck_assert_int_eq(bcd_store_create(tpath("BCD"), err, sizeof(err)), 0);
+	ck_assert_int_eq(tb_store_create(tpath("BCD"), err, sizeof(err)), 0);
 	img = slurp(tpath("BCD"), &len);
 	ck_assert_int_eq(th_open_image(&h, img, len, "u.img:1:\\Boot\\BCD", NULL, 0,
 					 HIVE_OPEN_WRITE, NULL, 0), 0);
-	ck_assert_msg(bcd_store_open_hive(&s, h, "u.img:1:\\Boot\\BCD", BCD_OPEN_WRITE,
+	ck_assert_msg(tb_store_open_hive(&s, h, "u.img:1:\\Boot\\BCD", BCD_OPEN_WRITE,
 					  err, sizeof(err)) == 0, "%s", err);
 	ck_assert_ptr_eq(bcd_store_hive(s), h);
 	ck_assert_int_eq(bcd_object_create(s, NULL, BCD_OBJ_OSLOADER, &id), 0);
@@ -284,12 +285,12 @@ START_TEST(test_bcd_store_on_hive)
 	ck_assert_int_eq(bcd_store_export(s, tpath("exported")), 0);
 	bcd_store_close(s);
 	ck_assert_int_eq(th_open_image(&h, out, out_len, "again", NULL, 0, 0, NULL, 0), 0);
-	ck_assert_int_eq(bcd_store_open_hive(&s, h, "again", 0, NULL, 0), 0);
+	ck_assert_int_eq(tb_store_open_hive(&s, h, "again", 0, NULL, 0), 0);
 	ck_assert_int_eq(bcd_store_resolve(s, bcd_guid_format(&id, (char[BCD_GUID_STRLEN]){ 0 }),
 					   &got), 0);
 	ck_assert_int_eq(bcd_object_type(s, &id, &(uint32_t){ 0 }), 0);
 	bcd_store_close(s);
-	ck_assert_int_eq(bcd_store_open(&s, tpath("exported"), 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(tb_store_open(&s, tpath("exported"), 0, err, sizeof(err)), 0);
 	ck_assert_int_eq(bcd_object_type(s, &id, &(uint32_t){ 0 }), 0);
 	bcd_store_close(s);
 	ck_assert_int_ne(access("u.img:1:\\Boot\\BCD", F_OK), 0);
@@ -311,7 +312,7 @@ START_TEST(test_bcd_not_a_store)
 	log_setup();
 	img = make_hive("A", &len);
 	ck_assert_int_eq(th_open_image(&h, img, len, "u.img:1:\\A", NULL, 0, 0, NULL, 0), 0);
-	ck_assert_int_eq(bcd_store_open_hive(&s, h, "u.img:1:\\A", 0, err, sizeof(err)),
+	ck_assert_int_eq(tb_store_open_hive(&s, h, "u.img:1:\\A", 0, err, sizeof(err)),
 			 -BK_ECORRUPT);
 	ck_assert_ptr_null(s);
 	ck_assert_str_eq(err, "u.img:1:\\A: not a BCD store (no Objects key)");

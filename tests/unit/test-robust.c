@@ -21,6 +21,7 @@
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "test-hive-open.h"
+#include "test-bcd-open.h"
 #include "bk-alloc.h"
 #include "bk-error.h"
 #include "test-tmpdir.h"
@@ -303,13 +304,13 @@ enum_sweep(const char *rel)
 	if (!path)
 		return;
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		ck_assert_msg(bcd_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_msg(tb_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
 		ck_assert_int_eq(bcd_store_enum(s, BCD_ENUM_ALL, NULL, NULL, flags[i], &want), 0);
 		bcd_store_close(s);
 		for (k = 0; k < MAX_STEPS; k++) {
 			got = NULL;
 			bk_alloc_fail_after = k;
-			rc = bcd_store_open(&s, path, 0, err, sizeof(err));
+			rc = tb_store_open(&s, path, 0, err, sizeof(err));
 			if (rc == 0) {
 				rc = bcd_store_enum(s, BCD_ENUM_ALL, NULL, NULL, flags[i], &got);
 				bk_alloc_fail_after = -1;
@@ -370,7 +371,7 @@ START_TEST(test_bcd_export_import_enomem)
 
 	if (!src)
 		return;
-	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
 		rc = bcd_store_export(s, tpath("exported"));
@@ -385,11 +386,11 @@ START_TEST(test_bcd_export_import_enomem)
 	ck_assert_int_eq(rc, 0);
 	bcd_store_close(s);
 
-	ck_assert_int_eq(bcd_store_create(tpath("target"), err, sizeof(err)), 0);
+	ck_assert_int_eq(tb_store_create(tpath("target"), err, sizeof(err)), 0);
 	before = slurp(tpath("target"), &nb);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
-		rc = bcd_store_import(tpath("target"), tpath("exported"), err, sizeof(err));
+		rc = tb_store_import(tpath("target"), tpath("exported"), err, sizeof(err));
 		bk_alloc_fail_after = -1;
 		if (rc == 0)
 			break;
@@ -401,7 +402,7 @@ START_TEST(test_bcd_export_import_enomem)
 			ck_assert_uint_eq(diff_count(a, b), 0);
 			hive_close(a);
 			hive_close(b);
-			ck_assert_int_eq(bcd_store_create(tpath("t2"), err, sizeof(err)), 0);
+			ck_assert_int_eq(tb_store_create(tpath("t2"), err, sizeof(err)), 0);
 			ck_assert_int_eq(rename(tpath("t2"), tpath("target")), 0);
 		}
 		free(after);
@@ -422,12 +423,12 @@ START_TEST(test_bcd_delete_enomem)
 
 	if (!src)
 		return;
-	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(bcd_store_export(s, tpath("BCD")), 0);
 	bcd_store_close(s);
 	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &id), 0);
 	for (k = 0; k < MAX_STEPS; k++) {
-		ck_assert_msg(bcd_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
+		ck_assert_msg(tb_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
 			      "%s", err);
 		ck_assert_int_eq(bcd_store_enum(s, BCD_ENUM_ALL, NULL, NULL, BCD_ENUM_V, &want), 0);
 		bk_alloc_fail_after = k;
@@ -470,10 +471,10 @@ START_TEST(test_bcd_element_delete_enomem)
 		return;
 	ck_assert_int_eq(bcd_alias_lookup("{bootmgr}", &id), 0);
 	ck_assert_int_eq(bcd_element_lookup(BCD_OBJ_BOOTMGR, "description", &desc), 0);
-	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(bcd_store_export(s, tpath("BCD")), 0);
 	bcd_store_close(s);
-	ck_assert_msg(bcd_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
+	ck_assert_msg(tb_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
 		      "%s", err);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;

@@ -54,6 +54,12 @@ struct bcd_store {
 	bool skip_noted;           /* the skipped-key note was given */
 };
 
+/*
+ * Record an error on the store, "<path>: <detail>", and return -code: the
+ * detail is given without the store's name, which the handle adds.
+ */
+#define bc_error(s, code, ...) bk_error(&(s)->err, (code), __VA_ARGS__)
+
 /* Key of an object, or -BK_ENOTFOUND (with a detail). */
 int bc_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out);
 /* Give a note (not an error) to the store's message callback. */
@@ -143,6 +149,12 @@ int bc_sb_finish(struct bcd_sbuf *b, char **out);
 
 /* snprintf into a caller's error buffer (may be NULL). */
 void bc_errbuf_set(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The hive's detail of a failure rc becomes the store's; returns rc. */
+int bc_hive_failed(bcd_store_t *s, hive_t *h, int rc);
+/* Decode with the reason of a failure in why (bcd_value_decode() is this
+ * without the reason: the store's functions give it in their detail). */
+int bc_value_decode(uint32_t eltype, const uint8_t *data, size_t len, struct bcd_value *out,
+		    char *why, size_t whylen);
 
 /* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
 bool bc_parse_u64(const char *s, uint64_t *out);

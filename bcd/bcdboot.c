@@ -550,18 +550,16 @@ check_params(const struct bcd_boot_params *p, char *errbuf, size_t errlen)
 }
 
 int
-bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store_t *old,
-	       const struct bcd_boot_params *pin, struct bcd_boot_result *res,
-	       char *errbuf, size_t errlen)
+bcd_boot_build(bcd_store_t *s, const char *path, bcd_store_t *tmpl, bcd_store_t *old,
+	       const struct bcd_boot_params *pin, struct bcd_boot_result *res)
 {
 	struct bcd_boot_params p = *pin;
+	char errbuf[BK_ERRMSG_MAX] = "";   /* the detail, given to s at the end */
+	size_t errlen = sizeof(errbuf);
 	struct build b;
 	hive_t *h = NULL;
 	int rc;
 
-	*out = NULL;
-	if (errbuf && errlen)
-		errbuf[0] = '\0';
 	memset(res, 0, sizeof(*res));
 	memset(&b, 0, sizeof(b));
 	if (!p.locale)
@@ -571,7 +569,7 @@ bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store
 	if (!p.systemroot)
 		p.systemroot = "\\Windows";
 	if ((rc = check_params(&p, errbuf, errlen)) < 0)
-		return rc;
+		return bk_err(&s->err, -rc, "%s", errbuf);
 	b.p = &p;
 	b.errbuf = errbuf;
 	b.errlen = errlen;
@@ -580,16 +578,20 @@ bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store
 		rc = encode(part_dev(&p.system), &b.sysdev, &b.sysdev_len);
 	if (rc == 0)
 		rc = assemble(&b, tmpl, old, res);
-	if (rc == 0)
-		rc = hive_create(&h, path, STORE_ROOT, STORE_MINOR, errbuf, errlen);
+	if (rc == 0 && !(h = hive_new()))
+		rc = -BK_ENOMEM;
+	if (rc == 0 && (rc = hive_create(h, path, STORE_ROOT, STORE_MINOR)) < 0)
+		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
 	if (rc == 0 && (rc = bm_write(&b.m, h)) < 0)
 		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
-	if (rc == 0)
-		rc = bcd_store_open_hive(out, h, path, BCD_OPEN_WRITE, errbuf, errlen);
-	if (rc < 0 && h)
+	if (rc == 0 && (rc = bcd_store_open_hive(s, h, path, BCD_OPEN_WRITE)) < 0)
+		bc_errbuf_set(errbuf, errlen, "%s", bcd_last_error(s));
+	if (rc < 0)
 		hive_close(h);
-	if (rc < 0 && errbuf && !errbuf[0])
+	if (rc < 0 && !errbuf[0])
 		bc_errbuf_set(errbuf, errlen, "%s: %s", path, bk_strerror(rc));
+	if (rc < 0)
+		bk_err(&s->err, -rc, "%s", errbuf);
 	bm_free(&b.m);
 	bm_free(&b.extra);
 	bm_free(&b.merge);

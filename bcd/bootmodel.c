@@ -240,7 +240,7 @@ bm_get(const struct bm_obj *o, uint32_t eltype, struct bcd_value *out)
 
 	if (!v)
 		return -BK_ENOTFOUND;
-	return bcd_value_decode(eltype, v->data, v->len, out, NULL, 0);
+	return bcd_value_decode(eltype, v->data, v->len, out);
 }
 
 int

@@ -75,11 +75,11 @@ parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, c
 	if (bc_element_is_ipv4(objtype, el) && parse_ipv4(v, out))
 		return 0;
 	if (!bc_parse_u64(v, out))
-		return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer%s", name, v,
+		return bk_error_at(&s->err, name, BK_ESYNTAX, "\"%s\" is not an integer%s", v,
 			      enumerated ? " or a known value name" : "");
 	if (enumerated && !custom && !bcd_element_enum_name(objtype, el, *out))
-		return bk_err(&s->err, BK_EINVAL, "%s: %s is out of range (custom:%08x takes "
-			      "any number)", name, v, el);
+		return bk_error_at(&s->err, name, BK_EINVAL, "%s is out of range (custom:%08x takes "
+			      "any number)", v, el);
 	return 0;
 }
 
@@ -112,7 +112,7 @@ guid_item(const char *tok, void *data)
 	int rc;
 
 	if (out->n_guids >= BCD_MAX_LIST)
-		return bk_err(&c->s->err, BK_ETOOBIG, "%s: too many objects", c->name);
+		return bk_error_at(&c->s->err, c->name, BK_ETOOBIG, "too many objects");
 	if ((rc = bcd_store_resolve(c->s, tok, &out->guids[out->n_guids])) == 0 &&
 	    (rc = must_exist(c->s, &out->guids[out->n_guids])) == 0)
 		out->n_guids++;
@@ -126,9 +126,9 @@ int_item(const char *tok, void *data)
 	struct bcd_value *out = c->out;
 
 	if (out->n_integers >= BCD_MAX_LIST)
-		return bk_err(&c->s->err, BK_ETOOBIG, "%s: too many integers", c->name);
+		return bk_error_at(&c->s->err, c->name, BK_ETOOBIG, "too many integers");
 	if (!bc_parse_u64(tok, &out->integers[out->n_integers++]))
-		return bk_err(&c->s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer", c->name, tok);
+		return bk_error_at(&c->s->err, c->name, BK_ESYNTAX, "\"%s\" is not an integer", tok);
 	return 0;
 }
 
@@ -164,7 +164,7 @@ set_device(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, const char *name,
 
 	rc = bcd_device_from_text(value, el, map, &data, &len, why, sizeof(why));
 	if (rc < 0)
-		return rc == -BK_ENOMEM ? rc : bk_err(&s->err, -rc, "%s: %s", name, why);
+		return rc == -BK_ENOMEM ? rc : bk_error_at(&s->err, name, -rc, "%s", why);
 	/* A ramdisk's options object may be created after the device that
 	 * names it (Windows' own stores hold such references): a note, not
 	 * an error. */
@@ -209,8 +209,7 @@ bcd_set_text(bcd_store_t *s, const bcd_guid_t *id, const char *name, const char 
 		return rc;
 	case BCD_FMT_BOOLEAN:
 		if (parse_bool(value, &v.integer) < 0)
-			return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not on/off, yes/no",
-				      name, value);
+			return bk_error_at(&s->err, name, BK_ESYNTAX, "\"%s\" is not on/off, yes/no", value);
 		return bcd_element_set(s, id, el, &v);
 	case BCD_FMT_INTEGER:
 		rc = parse_integer(s, objtype, el, name, value, &v.integer);
@@ -219,14 +218,13 @@ bcd_set_text(bcd_store_t *s, const bcd_guid_t *id, const char *name, const char 
 	case BCD_FMT_OBJLIST:
 		rc = parse_guid_list(s, name, value, &v);
 		if (rc == 0 && v.format == BCD_FMT_OBJECT && v.n_guids != 1)
-			rc = bk_err(&s->err, BK_EINVAL, "%s: expects one object", name);
+			rc = bk_error_at(&s->err, name, BK_EINVAL, "expects one object");
 		break;
 	case BCD_FMT_INTLIST:
 		rc = parse_int_list(s, name, value, &v);
 		break;
 	default:
-		return bk_err(&s->err, BK_EUNSUPPORTED, "%s: element format %u cannot be set",
-			      name, v.format);
+		return bk_error_at(&s->err, name, BK_EUNSUPPORTED, "element format %u cannot be set", v.format);
 	}
 	if (rc == 0)
 		rc = bcd_element_set(s, id, el, &v);

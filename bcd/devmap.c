@@ -67,7 +67,7 @@ from_disk_id(bcd_devmap_t *m, const char *what, int rc, const char *why,
 		memcpy(id->gpt_disk.b, d->disk_guid, 16);
 		memcpy(id->gpt_part.b, d->part_guid, 16);
 	} else {
-		return bk_err(&m->err, BK_EUNSUPPORTED, "%s: no MBR or GPT partition table", what);
+		return bk_error_at(&m->err, what, BK_EUNSUPPORTED, "no MBR or GPT partition table");
 	}
 	return 0;
 }
@@ -106,7 +106,7 @@ devnode_of(bcd_devmap_t *m, const char *what, dev_t rdev, char *out, size_t len)
 
 	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
 	if (!realpath(sys, real))
-		return bk_err(&m->err, BK_ENOTFOUND, "%s: not found in /sys/dev/block", what);
+		return bk_error_at(&m->err, what, BK_ENOTFOUND, "not found in /sys/dev/block");
 	base = strrchr(real, '/');
 	snprintf(out, len, "/dev/%s", base ? base + 1 : real);
 	return 0;
@@ -138,7 +138,7 @@ mount_identity(bcd_devmap_t *m, const char *dir, struct bcd_partition_id *id)
 		}
 	}
 	fclose(f);
-	return bk_err(&m->err, BK_ENOTFOUND, "%s: not a mount point", dir);
+	return bk_error_at(&m->err, dir, BK_ENOTFOUND, "not a mount point");
 }
 
 static int
@@ -194,11 +194,11 @@ bcd_partition_id_resolve(bcd_devmap_t *m, const char *target, struct bcd_partiti
 	/* IMAGE:N, a disk image and a partition number. */
 	colon = strrchr(target, ':');
 	if (!colon || (size_t)(colon - target) >= sizeof(path))
-		return bk_err(&m->err, BK_EINVAL, "%s: not a block device, mount point, "
-			      "IMAGE:N, mbr:SIG:OFFSET or gpt:{DISK}:{PART}", target);
+		return bk_error_at(&m->err, target, BK_EINVAL, "not a block device, mount point, "
+			      "IMAGE:N, mbr:SIG:OFFSET or gpt:{DISK}:{PART}");
 	n = strtoul(colon + 1, &end, 10);
 	if (!colon[1] || *end || n == 0 || n > 128)
-		return bk_err(&m->err, BK_EINVAL, "%s: bad partition number", target);
+		return bk_error_at(&m->err, target, BK_EINVAL, "bad partition number");
 	memcpy(path, target, (size_t)(colon - target));
 	path[colon - target] = '\0';
 	return file_identity(m, path, (unsigned)n, id);

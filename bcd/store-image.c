@@ -15,40 +15,36 @@
 #include "bk-atomic.h"
 
 int
-bcd_store_open_hive(bcd_store_t **out, hive_t *h, const char *name, unsigned flags,
-		    char *errbuf, size_t errlen)
+bcd_store_open_hive(bcd_store_t *s, hive_t *h, const char *name, unsigned flags)
 {
-	bcd_store_t *s;
 	hive_key_t root;
 	int rc;
 
-	*out = NULL;
 	if (!name)
 		name = "(memory)";
-	s = bk_calloc(1, sizeof(*s));
-	if (!s || !(s->path = bk_strdup(name))) {
-		bk_free(s);
-		bc_errbuf_set(errbuf, errlen, "%s: out of memory", name);
-		return -BK_ENOMEM;
-	}
-	s->flags = flags;
-	s->hive = h;
+	if (s->hive)
+		return bk_error_at(&s->err, name, BK_EINVAL, "the handle already holds a store");
+	bk_err_clear(&s->err);
+	if (!(s->path = bk_strdup(name)))
+		return bk_error_at(&s->err, name, BK_ENOMEM, "out of memory");
+	s->err.name = s->path;
 	rc = hive_root(h, &root);
 	if (rc == 0)
 		rc = hive_key_child(h, root, "Objects", &s->objects);
-	if (rc == -BK_ENOTFOUND) {
-		bc_errbuf_set(errbuf, errlen, "%s: not a BCD store (no Objects key)", name);
-		rc = -BK_ECORRUPT;
-	} else if (rc < 0) {
-		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
-	}
+	if (rc == -BK_ENOTFOUND)
+		rc = bc_error(s, BK_ECORRUPT, "not a BCD store (no Objects key)");
+	else if (rc < 0)
+		bc_hive_failed(s, h, rc);
 	if (rc < 0) {
-		/* The caller still owns the hive. */
+		/* The caller still owns the hive; the store stays empty. */
+		s->err.name = NULL;
 		bk_free(s->path);
-		bk_free(s);
+		s->path = NULL;
+		s->objects = 0;
 		return rc;
 	}
-	*out = s;
+	s->flags = flags;
+	s->hive = h;
 	return 0;
 }
 

@@ -48,20 +48,23 @@ put_string_value(hive_t *h, hive_key_t k, const char *name, const char *text)
 }
 
 int
-bcd_store_create(const char *path, char *errbuf, size_t errlen)
+bcd_store_create(bcd_store_t *s, const char *path)
 {
 	struct stat st;
-	hive_t *h = NULL;
+	hive_t *h;
 	hive_key_t root, desc, objs;
 	int rc;
 
-	if (lstat(path, &st) == 0) {
-		bc_errbuf_set(errbuf, errlen, "%s: already exists", path);
-		return -BK_EEXIST;
-	}
-	rc = hive_create(&h, path, BCD_NEW_STORE_ROOT, BCD_NEW_STORE_MINOR, errbuf, errlen);
-	if (rc < 0)
+	if (lstat(path, &st) == 0)
+		return bk_error_at(&s->err, path, BK_EEXIST, "already exists");
+	if (!(h = hive_new()))
+		return bk_error_at(&s->err, path, BK_ENOMEM, "out of memory");
+	rc = hive_create(h, path, BCD_NEW_STORE_ROOT, BCD_NEW_STORE_MINOR);
+	if (rc < 0) {
+		bc_hive_failed(s, h, rc);
+		hive_close(h);
 		return rc;
+	}
 	rc = hive_root(h, &root);
 	if (rc == 0)
 		rc = hive_key_add(h, root, "Description", &desc);
@@ -72,7 +75,7 @@ bcd_store_create(const char *path, char *errbuf, size_t errlen)
 	if (rc == 0)
 		rc = hive_commit(h, 0);
 	if (rc < 0)
-		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
+		bk_error_at(&s->err, path, -rc, "%s", hive_last_error(h));
 	hive_close(h);
 	return rc;
 }
@@ -98,17 +101,18 @@ bcd_store_export(bcd_store_t *s, const char *dst)
  * the old store's BCD.LOG* never describe the imported content.
  */
 int
-bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen)
+bcd_store_import(bcd_store_t *s, const char *path, const char *src)
 {
-	bcd_store_t *t = NULL;
+	bcd_store_t *t = bcd_store_new();
 	int rc;
 
-	rc = bcd_store_open(&t, src, BCD_OPEN_WRITE, errbuf, errlen);
+	if (!t)
+		return bk_error_at(&s->err, src, BK_ENOMEM, "out of memory");
+	rc = bcd_store_open(t, src, BCD_OPEN_WRITE);
 	if (rc < 0)
-		return rc;
-	rc = hive_commit_to(t->hive, path, 0);
-	if (rc < 0)
-		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(t->hive));
+		bk_err(&s->err, -rc, "%s", bcd_last_error(t));
+	else if ((rc = hive_commit_to(t->hive, path, 0)) < 0)
+		bc_hive_failed(s, t->hive, rc);
 	bcd_store_close(t);
 	return rc;
 }
@@ -119,7 +123,7 @@ bcd_store_commit(bcd_store_t *s)
 	int rc;
 
 	if (!(s->flags & BCD_OPEN_WRITE))
-		return bk_err(&s->err, BK_EREADONLY, "%s: opened read-only", s->path);
+		return bc_error(s, BK_EREADONLY, "opened read-only");
 	rc = hive_commit(s->hive, ((s->flags & BCD_OPEN_COMMIT_LOGGED) ? HIVE_COMMIT_LOGGED : 0) |
 			 ((s->flags & BCD_OPEN_COMMIT_REWRITE) ? HIVE_COMMIT_REWRITE : 0));
 	return rc < 0 ? bc_hive_err(s, rc, "writing") : 0;
@@ -129,7 +133,7 @@ static int
 check_writable(bcd_store_t *s)
 {
 	if (!(s->flags & BCD_OPEN_WRITE))
-		return bk_err(&s->err, BK_EREADONLY, "%s: opened read-only", s->path);
+		return bc_error(s, BK_EREADONLY, "opened read-only");
 	return 0;
 }
 
@@ -148,11 +152,9 @@ bcd_object_create(bcd_store_t *s, const bcd_guid_t *id, uint32_t type, bcd_guid_
 	if (id) {
 		g = *id;
 		if (bc_wellknown_is_virtual(&g))
-			return bk_err(&s->err, BK_EINVAL, "%s: %s cannot be created",
-				      s->path, bcd_alias_name(&g));
+			return bc_error(s, BK_EINVAL, "%s cannot be created", bcd_alias_name(&g));
 		if (hive_key_child(s->hive, s->objects, bcd_guid_format(&g, name), &ok) == 0)
-			return bk_err(&s->err, BK_EEXIST, "%s: the object %s already exists",
-				      s->path, name);
+			return bc_error(s, BK_EEXIST, "the object %s already exists", name);
 	} else {
 		do {
 			rc = bcd_guid_random(&g);
@@ -257,7 +259,7 @@ bcd_element_set(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype, const str
 
 	rc = bcd_value_encode(eltype, v, &regtype, &data, &len);
 	if (rc < 0)
-		return bk_err(&s->err, -rc, "%s: cannot encode element %08x", s->path, eltype);
+		return bc_error(s, -rc, "cannot encode element %08x", eltype);
 	rc = bcd_element_set_raw(s, id, eltype, regtype, data, len);
 	bk_free(data);
 	return rc;
@@ -280,7 +282,7 @@ bcd_element_delete(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype)
 	if (rc == 0)
 		rc = hive_key_child(s->hive, ek, name, &k);
 	if (rc == -BK_ENOTFOUND)
-		return bk_err(&s->err, BK_ENOTFOUND, "%s: element %08x not set", s->path, eltype);
+		return bc_error(s, BK_ENOTFOUND, "element %08x not set", eltype);
 	if (rc < 0)
 		return bc_hive_err(s, rc, "finding an element");
 	rc = hive_key_delete(s->hive, k, 1);

@@ -30,7 +30,7 @@ bcd_last_error(const bcd_store_t *s)
 int
 bc_hive_err(bcd_store_t *s, int rc, const char *what)
 {
-	return bk_err(&s->err, -rc, "%s: %s: %s", s->path, what, hive_last_error(s->hive));
+	return bc_error(s, -rc, "%s: %s", what, hive_last_error(s->hive));
 }
 
 void
@@ -39,16 +39,29 @@ bcd_set_lock_wait(unsigned ms)
 	hive_set_lock_wait(ms);
 }
 
-int
-bcd_store_open(bcd_store_t **out, const char *path, unsigned flags, char *errbuf, size_t errlen)
+bcd_store_t *
+bcd_store_new(void)
 {
-	hive_t *h = NULL;
+	return bk_calloc(1, sizeof(bcd_store_t));
+}
+
+int
+bcd_store_open(bcd_store_t *s, const char *path, unsigned flags)
+{
+	hive_t *h;
 	int rc;
 
-	*out = NULL;
+	if (s->hive)
+		return bk_error_at(&s->err, path, BK_EINVAL, "the handle already holds a store");
+	if (!(h = hive_new()))
+		return bk_error_at(&s->err, path, BK_ENOMEM, "out of memory");
 	/* An edit reads and checks only the part of the store it reaches. */
-	rc = hive_open(&h, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE | HIVE_OPEN_LAZY : 0, errbuf, errlen);
-	if (rc == 0 && (rc = bcd_store_open_hive(out, h, path, flags, errbuf, errlen)) < 0)
+	rc = hive_open(h, path, (flags & BCD_OPEN_WRITE) ? HIVE_OPEN_WRITE | HIVE_OPEN_LAZY : 0);
+	if (rc < 0)
+		bc_hive_failed(s, h, rc);
+	else
+		rc = bcd_store_open_hive(s, h, path, flags);
+	if (rc < 0)
 		hive_close(h);
 	return rc;
 }
@@ -85,8 +98,7 @@ bc_object_key(bcd_store_t *s, const bcd_guid_t *id, hive_key_t *out)
 
 	rc = hive_key_child(s->hive, s->objects, bcd_guid_format(id, g), out);
 	if (rc == -BK_ENOTFOUND)
-		return bk_err(&s->err, BK_ENOTFOUND, "%s: the object %s does not exist",
-			      s->path, g);
+		return bc_error(s, BK_ENOTFOUND, "the object %s does not exist", g);
 	if (rc < 0)
 		return bc_hive_err(s, rc, "reading Objects");
 	return 0;
@@ -115,8 +127,8 @@ bcd_store_resolve(bcd_store_t *s, const char *text, bcd_guid_t *out)
 		if (rc == -BK_ENOMEM)
 			return rc;
 		if (rc < 0)
-			return bk_err(&s->err, BK_ENOTFOUND, "%s: {default} is not set "
-				      "({bootmgr} has no default element)", s->path);
+			return bc_error(s, BK_ENOTFOUND, "{default} is not set "
+				      "({bootmgr} has no default element)");
 		*out = v.guids[0];
 		bcd_value_free(&v);
 		return 0;
@@ -237,7 +249,7 @@ bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n)
 		return bc_hive_err(s, rc, "listing Objects");
 	if (nk > BCD_MAX_OBJECTS) {
 		free(keys);
-		return bk_err(&s->err, BK_ETOOBIG, "%s: %zu objects", s->path, nk);
+		return bc_error(s, BK_ETOOBIG, "%zu objects", nk);
 	}
 	o = bk_calloc(nk ? nk : 1, sizeof(*o));
 	*ids = bk_calloc(nk ? nk : 1, sizeof(bcd_guid_t));
@@ -341,7 +353,7 @@ bcd_element_list(bcd_store_t *s, const bcd_guid_t *id, uint32_t **types, size_t 
 		return bc_hive_err(s, rc, "listing elements");
 	if (nk > BCD_MAX_ELEMENTS) {
 		free(keys);
-		return bk_err(&s->err, BK_ETOOBIG, "%s: %zu elements in one object", s->path, nk);
+		return bc_error(s, BK_ETOOBIG, "%zu elements in one object", nk);
 	}
 	*types = bk_calloc(nk ? nk : 1, sizeof(uint32_t));
 	if (!*types) {
@@ -382,7 +394,7 @@ bcd_element_get_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
 	if (rc == 0 && (rc = hive_value_find(s->hive, k, "Element", &v)) < 0 && rc != -BK_ENOTFOUND)
 		return bc_hive_err(s, rc, "reading an element");
 	if (rc == -BK_ENOTFOUND)
-		return bk_err(&s->err, BK_ENOTFOUND, "%s: element %08x not set", s->path, eltype);
+		return bc_error(s, BK_ENOTFOUND, "element %08x not set", eltype);
 	if (rc < 0)
 		return rc;
 	rc = hive_value_data(s->hive, v, data, len);
@@ -401,9 +413,9 @@ bcd_element_get(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype, struct bc
 	if (rc < 0)
 		return rc;
 	why[0] = '\0';
-	rc = bcd_value_decode(eltype, data, len, out, why, sizeof(why));
+	rc = bc_value_decode(eltype, data, len, out, why, sizeof(why));
 	free(data);
 	if (rc < 0 && rc != -BK_ENOMEM)
-		return bk_err(&s->err, -rc, "%s: element %08x: %s", s->path, eltype, why);
+		return bc_error(s, -rc, "element %08x: %s", eltype, why);
 	return rc;
 }

@@ -109,6 +109,14 @@ bc_errbuf_set(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The hive library keeps a failure's detail on its handle: it becomes the
+ * store's (as written, the hive's message already names the file). */
+int
+bc_hive_failed(bcd_store_t *s, hive_t *h, int rc)
+{
+	return bk_err(&s->err, -rc, "%s", hive_last_error(h));
+}
+
 bool
 bc_parse_u64(const char *s, uint64_t *out)
 {

@@ -176,7 +176,7 @@ value_text(bcd_store_t *s, uint32_t objtype, uint32_t eltype, const uint8_t *dat
 	struct bcd_value v;
 	int rc;
 
-	rc = bcd_value_decode(eltype, data, len, &v, NULL, 0);
+	rc = bcd_value_decode(eltype, data, len, &v);
 	if (rc == -BK_ECORRUPT) {
 		/* Undecodable data shows as raw bytes. */
 		raw_line(l, data, len);

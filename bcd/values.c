@@ -81,8 +81,14 @@ decode_intlist(const uint8_t *data, size_t len, struct bcd_value *out,
 }
 
 int
-bcd_value_decode(uint32_t eltype, const uint8_t *data, size_t len,
-		 struct bcd_value *out, char *errbuf, size_t errlen)
+bcd_value_decode(uint32_t eltype, const uint8_t *data, size_t len, struct bcd_value *out)
+{
+	return bc_value_decode(eltype, data, len, out, NULL, 0);
+}
+
+int
+bc_value_decode(uint32_t eltype, const uint8_t *data, size_t len, struct bcd_value *out,
+		char *errbuf, size_t errlen)
 {
 	char *s = NULL;
 	size_t i;

@@ -286,7 +286,7 @@ check_element(bcd_store_t *s, const bcd_guid_t *id, uint32_t otype, hive_key_t e
 		bc_vf_add(out, &rc, "BCD-ELEM-FORMAT", sev, id, el,
 			   "bcdedit /set ID NAME VALUE writes it in Windows' form",
 			   "%s is %s (type %u, %zu bytes)", en, p, (unsigned)regtype, len);
-	if (bcd_value_decode(el, data, len, &val, why, sizeof(why)) < 0)
+	if (bc_value_decode(el, data, len, &val, why, sizeof(why)) < 0)
 		bc_vf_add(out, &rc, "BCD-ELEM-DECODE", BCD_SEV_ERROR, id, el,
 			   "bcdedit /deletevalue ID NAME, then set it again",
 			   "%s does not decode: %s", en, why);

@@ -112,13 +112,13 @@ bk_read_fd(struct bk_errbuf *eb, int fd, const char *path, uint8_t **out, size_t
 	if (fstat(fd, &st) < 0)
 		return bk_err_errno(eb, "stat", path);
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return bk_err(eb, BK_EINVAL, "%s: not a regular file", path);
+		return bk_error_at(eb, path, BK_EINVAL, "not a regular file");
 	if ((uint64_t)st.st_size > max)
-		return bk_err(eb, BK_ETOOBIG, "%s: file too large (%lld bytes)", path,
+		return bk_error_at(eb, path, BK_ETOOBIG, "file too large (%lld bytes)",
 			      (long long)st.st_size);
 	buf = bk_malloc((size_t)st.st_size + 1);
 	if (!buf)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+		return bk_error_at(eb, path, BK_ENOMEM, "out of memory");
 	while (got < (size_t)st.st_size) {
 		ssize_t r = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
 		if (r < 0 && errno == EINTR)
@@ -129,7 +129,7 @@ bk_read_fd(struct bk_errbuf *eb, int fd, const char *path, uint8_t **out, size_t
 	}
 	if (got != (size_t)st.st_size) {
 		bk_free(buf);
-		return bk_err(eb, BK_EIO, "%s: short read", path);
+		return bk_error_at(eb, path, BK_EIO, "short read");
 	}
 	*out = buf;
 	*len = got;
@@ -146,7 +146,7 @@ read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len, si
 
 	if (fd < 0)
 		return errno == ELOOP && (oflags & O_NOFOLLOW)
-		       ? bk_err(eb, BK_EINVAL, "%s: a symbolic link; not read", path)
+		       ? bk_error_at(eb, path, BK_EINVAL, "a symbolic link; not read")
 		       : bk_err_errno(eb, "open", path);
 	rc = bk_read_fd(eb, fd, path, out, len, max);
 	close(fd);

@@ -37,20 +37,77 @@ bk_strerror(int err)
 	return bk_messages[err];
 }
 
+/* Store "FILE: detail" (file NULL: the detail alone); detail_at tells
+ * bk_error_wrap() where the detail starts when file is the handle's name. */
+static int
+store(struct bk_errbuf *eb, const char *file, int code, const char *fmt, va_list ap)
+{
+	char buf[BK_ERRMSG_MAX];
+	size_t pre = 0;
+
+	/* Callers wrap the previous detail ("...: %s", eb->msg + eb->detail):
+	 * format apart, as vsnprintf() into a buffer that is also an argument
+	 * is undefined. */
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	eb->code = -code;
+	if (file) {
+		snprintf(eb->msg, sizeof(eb->msg), "%s: %s", file, buf);
+		pre = strlen(file) + 2;
+	} else {
+		memcpy(eb->msg, buf, strlen(buf) + 1);
+	}
+	eb->detail = file && eb->name && (file == eb->name || strcmp(file, eb->name) == 0) &&
+		     pre <= strlen(eb->msg) ? pre : 0;
+	return -code;
+}
+
 int
 bk_err(struct bk_errbuf *eb, int code, const char *fmt, ...)
 {
-	char buf[BK_ERRMSG_MAX];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = store(eb, NULL, code, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+bk_error(struct bk_errbuf *eb, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = store(eb, eb->name, code, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+bk_error_at(struct bk_errbuf *eb, const char *file, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = store(eb, file, code, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+bk_error_wrap(struct bk_errbuf *eb, int code, const char *fmt, ...)
+{
+	char inner[BK_ERRMSG_MAX], ctx[BK_ERRMSG_MAX / 2];
 	va_list ap;
 
-	/* Callers wrap the previous detail ("...: %s", eb->msg): format apart,
-	 * as vsnprintf() into a buffer that is also an argument is undefined. */
+	snprintf(inner, sizeof(inner), "%s", eb->msg + eb->detail);
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
 	va_end(ap);
-	eb->code = -code;
-	memcpy(eb->msg, buf, strlen(buf) + 1);
-	return -code;
+	return bk_error(eb, code, "%s: %s", ctx, inner);
 }
 
 int
@@ -59,6 +116,6 @@ bk_err_errno(struct bk_errbuf *eb, const char *what, const char *path)
 	int e = errno;
 
 	if (e == ENOMEM)
-		return bk_err(eb, BK_ENOMEM, "%s: %s", path, strerror(e));
-	return bk_err(eb, BK_EIO, "%s: %s: %s", path, what, strerror(e));
+		return bk_error_at(eb, path, BK_ENOMEM, "%s", strerror(e));
+	return bk_error_at(eb, path, BK_EIO, "%s: %s", what, strerror(e));
 }

@@ -39,8 +39,8 @@ bk_flock_wait(struct bk_errbuf *eb, int fd, const char *name, const char *what, 
 		if (errno != EWOULDBLOCK)
 			return bk_err_errno(eb, "lock", name);
 		if (now_ms() - start >= bk_lock_wait_ms)
-			return bk_err(eb, BK_EBUSY, "%s: %s is in use by another process "
-				      "(waited %u s)", name, what, (bk_lock_wait_ms + 999) / 1000);
+			return bk_error_at(eb, name, BK_EBUSY, "%s is in use by another process "
+				      "(waited %u s)", what, (bk_lock_wait_ms + 999) / 1000);
 		/* Polled, not blocking: a blocking flock() cannot time out.  The
 		 * pause grows to 50 ms so that twenty waiters do not spin. */
 		nanosleep(&pause, NULL);
@@ -113,7 +113,7 @@ open_checked(struct bk_errbuf *eb, const char *path, const char *what, struct st
 	if (fstat(fd, st) < 0)
 		rc = bk_err_errno(eb, "stat", path);
 	else if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
-		rc = bk_err(eb, BK_EINVAL, "%s: not a regular file%s", path,
+		rc = bk_error_at(eb, path, BK_EINVAL, "not a regular file%s",
 			    strcmp(what, "image") == 0 ? " or block device" : "");
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		rc = bk_err_errno(eb, "fcntl", path);
@@ -148,7 +148,7 @@ try_lock(struct bk_errbuf *eb, const char *path, const char *what, bool excl,
 	if (rc == 0)
 		rc = bk_lock_stale(eb, fd, path);
 	if (rc == 0 && !(l = bk_calloc(1, sizeof(*l))))
-		rc = bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+		rc = bk_error_at(eb, path, BK_ENOMEM, "out of memory");
 	if (rc != 0) {
 		close(fd);
 		return rc;
@@ -180,8 +180,8 @@ bk_lock_open(struct bk_errbuf *eb, const char *path, const char *what, bool excl
 		if (rc <= 0)
 			return rc;
 	}
-	return bk_err(eb, BK_EBUSY, "%s: %s is in use by another process (replaced "
-		      "%d times while waiting)", path, what, tries);
+	return bk_error_at(eb, path, BK_EBUSY, "%s is in use by another process (replaced "
+		      "%d times while waiting)", what, tries);
 }
 
 int

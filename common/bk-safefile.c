@@ -31,9 +31,9 @@ split_real(struct bk_errbuf *eb, struct bk_target *t)
 	const char *b = slash ? slash + 1 : t->real;
 
 	if (!*b || strcmp(b, ".") == 0 || strcmp(b, "..") == 0)
-		return bk_err(eb, BK_EINVAL, "%s: not a file name", t->name);
+		return bk_error_at(eb, t->name, BK_EINVAL, "not a file name");
 	if (!(t->base = bk_strdup(b)))
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", t->name);
+		return bk_error_at(eb, t->name, BK_ENOMEM, "out of memory");
 	if (!slash)
 		dir = bk_strdup(".");
 	else if (slash == t->real)
@@ -43,7 +43,7 @@ split_real(struct bk_errbuf *eb, struct bk_target *t)
 		dir[slash - t->real] = '\0';
 	}
 	if (!dir)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", t->name);
+		return bk_error_at(eb, t->name, BK_ENOMEM, "out of memory");
 	t->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	bk_free(dir);
 	if (t->dirfd < 0)
@@ -65,10 +65,10 @@ bk_target_open(struct bk_errbuf *eb, const char *path, unsigned flags, struct bk
 		t->real = realpath(path, NULL);
 		if (!t->real)
 			return errno == ENOENT
-			       ? bk_err(eb, BK_EINVAL, "%s: symbolic link to a missing file", path)
+			       ? bk_error_at(eb, path, BK_EINVAL, "symbolic link to a missing file")
 			       : bk_err_errno(eb, "resolve", path);
 	} else if (!(t->real = strdup(path))) {
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+		return bk_error_at(eb, path, BK_ENOMEM, "out of memory");
 	}
 	if ((rc = split_real(eb, t)) < 0) {
 		bk_target_close(t);
@@ -104,22 +104,24 @@ bk_target_check(struct bk_errbuf *eb, const struct bk_target *t, unsigned flags)
 	if (!t->exists)
 		return 0;
 	if (S_ISLNK(st->st_mode))
-		return bk_err(eb, BK_EINVAL, "%s: a symbolic link; left alone", t->name);
+		return bk_error_at(eb, t->name, BK_EINVAL, "a symbolic link; left alone");
 	if (!S_ISREG(st->st_mode))
-		return bk_err(eb, BK_EINVAL, "%s: not a regular file", t->name);
+		return bk_error_at(eb, t->name, BK_EINVAL, "not a regular file");
 	if (flags & (BK_SAFE_FORCE | BK_SAFE_SIDECAR))
 		return 0;
 	/* Root may write anything: the mode bits say what the owner meant. */
 	if ((st->st_mode & 0222) == 0)
-		return bk_err(eb, BK_EREADONLY, "%s: file is read-only (use --force to replace it)",
-			      t->name);
+		return bk_error_at(eb, t->name, BK_EREADONLY,
+				   "file is read-only (use --force to replace it)");
 	/* Writing the folder is not owning the file (the owner is kept). */
 	if (faccessat(t->dirfd, t->base, W_OK, AT_EACCESS) < 0)
-		return bk_err(eb, BK_EREADONLY, "%s: file is not writable by this user (use --force "
-			      "to replace it)", t->name);
+		return bk_error_at(eb, t->name, BK_EREADONLY,
+				   "file is not writable by this user (use --force "
+			      "to replace it)");
 	if (st->st_nlink > 1)
-		return bk_err(eb, BK_EREADONLY, "%s: file has %lu other hard links, which would keep "
-			      "the old content (use --force to replace this name only)", t->name,
+		return bk_error_at(eb, t->name, BK_EREADONLY,
+				   "file has %lu other hard links, which would keep "
+			      "the old content (use --force to replace this name only)",
 			      (unsigned long)st->st_nlink - 1);
 	return 0;
 }
@@ -228,8 +230,9 @@ copy_attrs(struct bk_errbuf *eb, const struct bk_target *t, int fd, mode_t mode,
 	}
 	if ((st->st_uid != geteuid() || st->st_gid != getegid()) &&
 	    fchown(fd, st->st_uid, st->st_gid) < 0)
-		return bk_err(eb, BK_EREADONLY, "%s: owned by %lu:%lu; the new file could not "
-			      "keep that owner and group (%s)", t->name, (unsigned long)st->st_uid,
+		return bk_error_at(eb, t->name, BK_EREADONLY,
+				   "owned by %lu:%lu; the new file could not "
+			      "keep that owner and group (%s)", (unsigned long)st->st_uid,
 			      (unsigned long)st->st_gid, strerror(errno));
 	if (fchmod(fd, st->st_mode & 07777) < 0)
 		return bk_err_errno(eb, "set the mode of the new", t->name);
@@ -253,15 +256,16 @@ bk_temp_create(struct bk_errbuf *eb, const struct bk_target *t, const char *suff
 		if ((size_t)snprintf(tmp->name, sizeof(tmp->name), "%s%s.tmp%ld.%012llx", t->base,
 				     suffix ? suffix : "", (long)getpid(),
 				     (unsigned long long)(r & 0xFFFFFFFFFFFFull)) >= sizeof(tmp->name))
-			return bk_err(eb, BK_EINVAL, "%s: name too long", t->name);
+			return bk_error_at(eb, t->name, BK_EINVAL, "name too long");
 		tmp->fd = bk_io->openat(t->dirfd, tmp->name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
 					O_CLOEXEC, 0600);
 		if (tmp->fd < 0 && errno != EEXIST)
 			break;
 	}
 	if (tmp->fd < 0)
-		return bk_err(eb, errno == ENOMEM ? BK_ENOMEM : BK_EIO, "%s: cannot create a "
-			      "temporary file beside it: %s", t->name, strerror(errno));
+		return bk_error_at(eb, t->name, errno == ENOMEM ? BK_ENOMEM : BK_EIO,
+				   "cannot create a "
+			      "temporary file beside it: %s", strerror(errno));
 	tmp->slot = slot_take(t->dirfd, tmp->name);
 	/* Locked while we live: the sweep of another run leaves it alone. */
 	if (flock(tmp->fd, LOCK_EX | LOCK_NB) < 0)
@@ -406,14 +410,14 @@ bk_open_beside(struct bk_errbuf *eb, const struct bk_target *t, const char *name
 
 	if (fd < 0)
 		return errno == ELOOP
-		       ? bk_err(eb, BK_EINVAL, "%s: a symbolic link; left alone", shown)
+		       ? bk_error_at(eb, shown, BK_EINVAL, "a symbolic link; left alone")
 		       : bk_err_errno(eb, "open", shown);
 	if (fstat(fd, &st) < 0)
 		rc = bk_err_errno(eb, "stat", shown);
 	else if (!S_ISREG(st.st_mode))
-		rc = bk_err(eb, BK_EINVAL, "%s: not a regular file; left alone", shown);
+		rc = bk_error_at(eb, shown, BK_EINVAL, "not a regular file; left alone");
 	else if ((flags & O_ACCMODE) != O_RDONLY && st.st_nlink > 1)
-		rc = bk_err(eb, BK_EINVAL, "%s: has other hard links; left alone", shown);
+		rc = bk_error_at(eb, shown, BK_EINVAL, "has other hard links; left alone");
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		rc = bk_err_errno(eb, "fcntl", shown);
 	if (rc < 0) {

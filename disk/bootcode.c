@@ -49,21 +49,21 @@ disk_mbr_write_code(disk_t *d, const uint8_t *code, size_t len, unsigned active)
 	int rc;
 
 	if (len == 0 || len > DISK_MBR_CODE_MAX)
-		return bk_err(&d->err, BK_EINVAL, "%s: MBR boot code must be 1 to %u bytes, "
-			      "not %zu", d->name, DISK_MBR_CODE_MAX, len);
+		return dk_error(d, BK_EINVAL, "MBR boot code must be 1 to %u bytes, "
+			      "not %zu", DISK_MBR_CODE_MAX, len);
 	if (active > 4)
-		return bk_err(&d->err, BK_EINVAL, "%s: only a primary partition (1-4) can be "
-			      "active, not %u", d->name, active);
+		return dk_error(d, BK_EINVAL, "only a primary partition (1-4) can be "
+			      "active, not %u", active);
 	if ((rc = disk_read(d, 0, s, SECTOR)) < 0)
 		return rc;
 	if (s[510] != 0x55 || s[511] != 0xAA)
-		return bk_err(&d->err, BK_EINVAL, "%s: no MBR partition table", d->name);
+		return dk_error(d, BK_EINVAL, "no MBR partition table");
 	for (i = 0; i < 4; i++)
 		if (s[0x1BE + 16 * i + 4] == 0xEE)
-			return bk_err(&d->err, BK_EUNSUPPORTED, "%s: a GPT disk; MBR boot code "
-				      "only boots MBR partition tables", d->name);
+			return dk_error(d, BK_EUNSUPPORTED, "a GPT disk; MBR boot code "
+				      "only boots MBR partition tables");
 	if (active && s[0x1BE + 16 * (active - 1) + 4] == 0)
-		return bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, active);
+		return dk_error(d, BK_ENOTFOUND, "no partition %u", active);
 	memcpy(s, code, len);
 	memset(s + len, 0, DISK_MBR_CODE_MAX - len);
 	for (i = 0; active && i < 4; i++)
@@ -92,7 +92,7 @@ part_range(disk_t *d, unsigned number, uint64_t *off, uint64_t *size)
 			return 0;
 		}
 	bk_free(l);
-	return rc < 0 ? rc : bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, number);
+	return rc < 0 ? rc : dk_error(d, BK_ENOTFOUND, "no partition %u", number);
 }
 
 static bool
@@ -176,18 +176,17 @@ disk_vbr_copy(disk_t *d, unsigned number, const uint8_t *src, size_t len)
 	fs = disk_vbr_fs_of(buf, n);
 	sfs = disk_vbr_fs_of(src, len);
 	if (fs == DISK_VBR_FS_UNKNOWN)
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: partition %u is neither NTFS nor "
-			      "FAT", d->name, number);
+		return dk_error(d, BK_EUNSUPPORTED, "partition %u is neither NTFS nor "
+			      "FAT", number);
 	if (sfs != fs)
-		return bk_err(&d->err, BK_EINVAL, "%s: the boot code given is not for the file "
-			      "system of partition %u", d->name, number);
+		return dk_error(d, BK_EINVAL, "the boot code given is not for the file "
+			      "system of partition %u", number);
 	if ((fs == DISK_VBR_FS_NTFS && (len < 16 * SECTOR || n < 16 * SECTOR)) ||
 	    (fs == DISK_VBR_FS_FAT32 && (len < 13 * SECTOR || n < 13 * SECTOR)))
-		return bk_err(&d->err, BK_EINVAL, "%s: the boot code given is too short for "
-			      "this file system (%zu bytes)", d->name, len);
+		return dk_error(d, BK_EINVAL, "the boot code given is too short for "
+			      "this file system (%zu bytes)", len);
 	if (off / SECTOR > 0xFFFFFFFFull)
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: partition %u starts beyond 2 TiB",
-			      d->name, number);
+		return dk_error(d, BK_EUNSUPPORTED, "partition %u starts beyond 2 TiB", number);
 	merge_sector0(buf, src, fs, off / SECTOR);
 	if (fs == DISK_VBR_FS_NTFS)
 		memcpy(buf + SECTOR, src + SECTOR, 15 * SECTOR);

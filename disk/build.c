@@ -356,10 +356,10 @@ apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *
 	if (wim)
 		wimlib_free(wim);
 	if (rc == WIMLIB_ERR_ABORTED_BY_PROGRESS)
-		return bk_err(eb, BK_EINVAL, "%s: build cancelled", file);
+		return bk_error_at(eb, file, BK_EINVAL, "build cancelled");
 	if (rc != 0)
-		return bk_err(eb, rc == WIMLIB_ERR_NOMEM ? BK_ENOMEM : BK_EIO,
-			      "%s: applying image %u: %s", bp->path, bp->wim_index,
+		return bk_error_at(eb, bp->path, rc == WIMLIB_ERR_NOMEM ? BK_ENOMEM : BK_EIO,
+			      "applying image %u: %s", bp->wim_index,
 			      wimlib_get_error_string((enum wimlib_error_code)rc));
 	return 0;
 }
@@ -369,8 +369,9 @@ apply_wim(struct bk_errbuf *eb, const char *file, const struct disk_build_part *
 	  struct build_report *r)
 {
 	(void)file; (void)r;
-	return bk_err(eb, BK_EUNSUPPORTED, "%s: cannot apply a WIM image: bcdkit was built "
-		      "without wimlib (--without-wimlib)", bp->path);
+	return bk_error_at(eb, bp->path, BK_EUNSUPPORTED,
+			   "cannot apply a WIM image: bcdkit was built "
+		      "without wimlib (--without-wimlib)");
 }
 #endif
 
@@ -400,7 +401,7 @@ prepare_ntfs(struct bk_errbuf *eb, const struct bk_target *pt, const struct disk
 		sprintf(name, "%s", tt->name);
 	*tmp = name;
 	if (ftruncate(tt->fd, (off_t)p->size) < 0)
-		return bk_err(eb, BK_EIO, "%s: cannot size: %s", name, strerror(errno));
+		return bk_error_at(eb, name, BK_EIO, "cannot size: %s", strerror(errno));
 	if ((rc = run_mkntfs(eb, name, p, bp->label)) < 0)
 		return rc;
 	if (bp->source == DISK_SRC_WIM)
@@ -421,12 +422,12 @@ copy_into(struct disk *d, struct bk_errbuf *eb, const char *file, const struct d
 	int fd, rc = 0, wrc;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		rc = bk_err(eb, BK_EIO, "%s: %s", file, strerror(errno));
+		rc = bk_error_at(eb, file, BK_EIO, "%s", strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > p->size) {
-		rc = bk_err(eb, BK_ETOOBIG, "%s: %llu bytes do not fit in partition %u "
-			    "(%llu bytes)", file, (unsigned long long)st.st_size, p->number,
+		rc = bk_error_at(eb, file, BK_ETOOBIG, "%llu bytes do not fit in partition %u "
+			    "(%llu bytes)", (unsigned long long)st.st_size, p->number,
 			    (unsigned long long)p->size);
 		goto out;
 	}
@@ -442,7 +443,7 @@ copy_into(struct disk *d, struct bk_errbuf *eb, const char *file, const struct d
 		for (pos = data; pos < hole && rc == 0; pos += n) {
 			n = pread(fd, buf, (size_t)(hole - pos < BUILD_CHUNK ? hole - pos : BUILD_CHUNK), pos);
 			if (n <= 0) {
-				rc = bk_err(eb, BK_EIO, "%s: read error: %s", file,
+				rc = bk_error_at(eb, file, BK_EIO, "read error: %s",
 					    n < 0 ? strerror(errno) : "unexpected end of file");
 				break;
 			}
@@ -451,12 +452,12 @@ copy_into(struct disk *d, struct bk_errbuf *eb, const char *file, const struct d
 				rc = bk_err(eb, -wrc, "%s", disk_last_error(d));
 			else if (report(r, DISK_BUILD_WRITE, (uint64_t)(pos + n),
 					(uint64_t)st.st_size) < 0)
-				rc = bk_err(eb, BK_EINVAL, "%s: build cancelled", file);
+				rc = bk_error_at(eb, file, BK_EINVAL, "build cancelled");
 		}
 	}
 	/* Holes at the end are written too (as nothing): say so. */
 	if (rc == 0 && report(r, DISK_BUILD_WRITE, (uint64_t)st.st_size, (uint64_t)st.st_size) < 0)
-		rc = bk_err(eb, BK_EINVAL, "%s: build cancelled", file);
+		rc = bk_error_at(eb, file, BK_EINVAL, "build cancelled");
 out:
 	if (fd >= 0)
 		close(fd);
@@ -580,7 +581,8 @@ fill_part(struct build_state *s, const struct disk_build_part *bp, unsigned numb
 		fo.type = fat_type(bp->kind);
 		fo.label = bp->label[0] ? bp->label : NULL;
 		if ((rc = disk_fs_format(s->d, number, &fo)) < 0)
-			return bk_err(&s->eb, -rc, "partition %u: %s", number, disk_last_error(s->d));
+			return bk_err(&s->eb, -rc, "partition %u: %s", number,
+				      disk_last_error(s->d));
 	}
 	if (!bp->files[0])
 		return 0;
@@ -643,8 +645,8 @@ disk_build(const char *out, const struct disk_build_opts *o,
 		s.tt[i].fd = -1;
 	if (nparts == 0 || nparts > BUILD_MAX_PARTS ||
 	    (o->label != DISK_LABEL_MBR && o->label != DISK_LABEL_GPT)) {
-		rc = bk_err(&s.eb, BK_EINVAL, "%s: need 1-%u partitions and a table type",
-			    out, BUILD_MAX_PARTS);
+		rc = bk_error_at(&s.eb, out, BK_EINVAL, "need 1-%u partitions and a table type",
+				 BUILD_MAX_PARTS);
 		goto out;
 	}
 	memset(&co, 0, sizeof(co));

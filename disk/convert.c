@@ -42,7 +42,7 @@ static int
 convert_progress(struct convert *c, uint64_t done)
 {
 	if (c->cb && c->cb(c->cb_data, done, c->total) != 0)
-		return bk_err(&c->dst->err, BK_EINVAL, "%s: conversion cancelled", c->dst->name);
+		return dk_error(c->dst, BK_EINVAL, "conversion cancelled");
 	return 0;
 }
 
@@ -221,7 +221,7 @@ dk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_d
 
 	c.buf = bk_malloc(CONVERT_CHUNK);
 	if (!c.buf)
-		return bk_err(&dst->err, BK_ENOMEM, "%s: out of memory", dst->name);
+		return dk_error(dst, BK_ENOMEM, "out of memory");
 	if (src->drv->locate && dst->drv->locate) {
 		c.src_fd = dk_io_file_fd(src);
 		c.dst_fd = dk_io_file_fd(dst);

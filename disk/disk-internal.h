@@ -65,6 +65,12 @@ struct disk_driver {
 
 #define DISK_LOCATE_NONE UINT64_MAX
 
+/*
+ * Record an error on the disk, "<name>: <detail>", and return -code: the
+ * detail is given without the image's name, which the handle adds.
+ */
+#define dk_error(d, code, ...) bk_error(&(d)->err, (code), __VA_ARGS__)
+
 struct disk {
 	struct bk_errbuf err;
 	char *name;                 /* path or caller's name, for messages */

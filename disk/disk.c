@@ -142,6 +142,7 @@ dk_alloc(const char *name)
 		bk_free(d);
 		return NULL;
 	}
+	d->err.name = d->name;      /* dk_error() puts it before each detail */
 	return d;
 }
 
@@ -219,8 +220,8 @@ check_writable(struct bk_errbuf *eb, const char *path, int fd)
 	if (fstat(fd, &st) < 0)
 		return bk_err_errno(eb, "stat", path);
 	if (S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0)
-		return bk_err(eb, BK_EREADONLY, "%s: file is read-only (use --force to replace it)",
-			      path);
+		return bk_error_at(eb, path, BK_EREADONLY,
+				   "file is read-only (use --force to replace it)");
 	return 0;
 }
 
@@ -233,7 +234,7 @@ disk_set_lock_wait(unsigned ms)
 int
 disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t errbuf_len)
 {
-	struct bk_errbuf eb = { 0, "" };
+	struct bk_errbuf eb = { 0 };
 	const struct disk_io_ops *ops;
 	struct bk_lock *lock;
 	void *priv;
@@ -284,31 +285,35 @@ create_check(struct bk_errbuf *eb, const char *path, struct disk_create_opts *o)
 
 	/* The new file is renamed over path: never over a device or a folder. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return bk_err(eb, BK_EINVAL, "%s: exists and is not a regular file", path);
+		return bk_error_at(eb, path, BK_EINVAL, "exists and is not a regular file");
 	if (o->format == DISK_FORMAT_AUTO)
 		o->format = ends_with(path, ".vhdx") ? DISK_FORMAT_VHDX :
 			    ends_with(path, ".vhd") ? DISK_FORMAT_VHD : DISK_FORMAT_RAW;
 	if (o->format > DISK_FORMAT_VHDX)
-		return bk_err(eb, BK_EINVAL, "%s: unknown image format %d", path, (int)o->format);
+		return bk_error_at(eb, path, BK_EINVAL, "unknown image format %d", (int)o->format);
 	if (o->type == DISK_TYPE_DEFAULT)
 		o->type = o->format == DISK_FORMAT_RAW ? DISK_TYPE_FIXED : DISK_TYPE_DYNAMIC;
 	if (o->type == DISK_TYPE_DIFFERENCING)
-		return bk_err(eb, BK_EUNSUPPORTED, "%s: creating differencing images is not supported", path);
+		return bk_error_at(eb, path, BK_EUNSUPPORTED,
+				   "creating differencing images is not supported");
 	if (o->format == DISK_FORMAT_RAW && o->type != DISK_TYPE_FIXED)
-		return bk_err(eb, BK_EINVAL, "%s: a raw image cannot be dynamic", path);
+		return bk_error_at(eb, path, BK_EINVAL, "a raw image cannot be dynamic");
 	if (o->size == 0 || o->size % DISK_SECTOR)
-		return bk_err(eb, BK_EINVAL, "%s: size %llu is not a positive multiple of 512 bytes",
-			      path, (unsigned long long)o->size);
+		return bk_error_at(eb, path, BK_EINVAL,
+				   "size %llu is not a positive multiple of 512 bytes",
+				   (unsigned long long)o->size);
 	if (o->format == DISK_FORMAT_VHD && o->size > VHD_MAX_SIZE)
-		return bk_err(eb, BK_ETOOBIG, "%s: size %llu is over the VHD limit of %llu bytes",
-			      path, (unsigned long long)o->size, (unsigned long long)VHD_MAX_SIZE);
+		return bk_error_at(eb, path, BK_ETOOBIG,
+				   "size %llu is over the VHD limit of %llu bytes",
+				   (unsigned long long)o->size, (unsigned long long)VHD_MAX_SIZE);
 	if (o->format == DISK_FORMAT_VHDX && o->size > VHDX_MAX_SIZE)
-		return bk_err(eb, BK_ETOOBIG, "%s: size %llu is over the VHDX limit of %llu bytes",
-			      path, (unsigned long long)o->size, (unsigned long long)VHDX_MAX_SIZE);
+		return bk_error_at(eb, path, BK_ETOOBIG,
+				   "size %llu is over the VHDX limit of %llu bytes",
+				   (unsigned long long)o->size, (unsigned long long)VHDX_MAX_SIZE);
 	if (o->format == DISK_FORMAT_RAW && o->size > (uint64_t)INT64_MAX)
-		return bk_err(eb, BK_ETOOBIG, "%s: size too large", path);
+		return bk_error_at(eb, path, BK_ETOOBIG, "size too large");
 	if (o->block_size & (o->block_size - 1))
-		return bk_err(eb, BK_EINVAL, "%s: block size %u is not a power of two", path,
+		return bk_error_at(eb, path, BK_EINVAL, "block size %u is not a power of two",
 			      o->block_size);
 	return 0;
 }
@@ -336,7 +341,7 @@ create_tmp(struct disk *d, const char *path)
 	d->tmp_path = bk_strdup(d->tmp.name);
 	d->final_path = bk_strdup(path);
 	if (!d->tmp_path || !d->final_path)
-		rc = bk_err(&d->err, BK_ENOMEM, "%s: out of memory", path);
+		rc = bk_error_at(&d->err, path, BK_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = dk_io_file_adopt(&d->err, d->tmp.fd, path, &d->io, &d->io_priv, &blockdev);
 	if (rc < 0)
@@ -411,7 +416,7 @@ disk_commit(disk_t *d)
 	if (!d)
 		return -BK_EINVAL;
 	if (!d->tmp_path || d->committed)
-		return bk_err(&d->err, BK_EINVAL, "%s: not a newly created disk", d->name);
+		return dk_error(d, BK_EINVAL, "not a newly created disk");
 	rc = disk_flush(d);
 	/* fsync, rename over the target, fsync the folder; the descriptor
 	 * stays with the I/O layer (and keeps the new file locked). */
@@ -472,9 +477,9 @@ static int
 check_range(struct disk *d, uint64_t off, uint64_t len, const char *what)
 {
 	if (off > d->size || len > d->size - off)
-		return bk_err(&d->err, BK_EINVAL,
-			      "%s: %s of %llu bytes at offset %llu is past the end of the disk (%llu bytes)",
-			      d->name, what, (unsigned long long)len, (unsigned long long)off,
+		return dk_error(d, BK_EINVAL,
+			      "%s of %llu bytes at offset %llu is past the end of the disk (%llu bytes)",
+			      what, (unsigned long long)len, (unsigned long long)off,
 			      (unsigned long long)d->size);
 	return 0;
 }
@@ -500,7 +505,7 @@ disk_write(disk_t *d, uint64_t off, const void *buf, size_t len)
 	if (!d || (!buf && len))
 		return -BK_EINVAL;
 	if (!d->writable)
-		return bk_err(&d->err, BK_EREADONLY, "%s: opened read-only", d->name);
+		return dk_error(d, BK_EREADONLY, "opened read-only");
 	rc = check_range(d, off, len, "write");
 	if (rc < 0 || len == 0)
 		return rc;

@@ -111,13 +111,13 @@ plan(struct disk *d, uint64_t size, const struct disk_fs_format_opts *o, struct 
 		l->type = size < FMT_FAT12_AUTO ? DISK_FS_FAT12 :
 			size < FMT_FAT32_AUTO ? DISK_FS_FAT16 : DISK_FS_FAT32;
 	if (l->type != DISK_FS_FAT12 && l->type != DISK_FS_FAT16 && l->type != DISK_FS_FAT32)
-		return bk_err(&d->err, BK_EINVAL, "%s: format: not a FAT type", d->name);
+		return dk_error(d, BK_EINVAL, "format: not a FAT type");
 	if (size / FMT_BPS > UINT32_MAX)
-		return bk_err(&d->err, BK_ETOOBIG, "%s: format: %llu bytes is over FAT's 2 TiB", d->name,
+		return dk_error(d, BK_ETOOBIG, "format: %llu bytes is over FAT's 2 TiB",
 			      (unsigned long long)size);
 	if (cs && (cs < FMT_BPS || cs > FAT_CLUSTER_MAX || (cs & (cs - 1))))
-		return bk_err(&d->err, BK_EINVAL, "%s: format: cluster size %u is not a power of two "
-			      "from 512 to 65536", d->name, cs);
+		return dk_error(d, BK_EINVAL, "format: cluster size %u is not a power of two "
+			      "from 512 to 65536", cs);
 	l->tot = (uint32_t)(size / FMT_BPS);
 	l->spc = (cs ? cs : default_cluster(l->type, size)) / FMT_BPS;
 	compute(l);
@@ -131,9 +131,9 @@ plan(struct disk *d, uint64_t size, const struct disk_fs_format_opts *o, struct 
 		compute(l);
 	}
 	if (!count_fits(l))
-		return bk_err(&d->err, BK_EINVAL,
-			      "%s: format: %llu bytes with %u-byte clusters gives %u clusters, "
-			      "outside what %s allows", d->name, (unsigned long long)size, l->spc * FMT_BPS,
+		return dk_error(d, BK_EINVAL,
+			      "format: %llu bytes with %u-byte clusters gives %u clusters, "
+			      "outside what %s allows", (unsigned long long)size, l->spc * FMT_BPS,
 			      l->nclus, l->type == DISK_FS_FAT12 ? "FAT12" :
 			      l->type == DISK_FS_FAT16 ? "FAT16" : "FAT32");
 	return 0;
@@ -148,13 +148,13 @@ make_label(struct disk *d, const char *label, uint8_t out[11])
 
 	memcpy(out, n ? "           " : "NO NAME    ", 11);
 	if (n > 11)
-		return bk_err(&d->err, BK_EINVAL, "%s: format: label \"%s\" is longer than 11 characters", d->name,
+		return dk_error(d, BK_EINVAL, "format: label \"%s\" is longer than 11 characters",
 			      label);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)label[i];
 		if (c < 0x20 || c >= 0x7F || strchr("\"*+,./:;<=>?[\\]|", c))
-			return bk_err(&d->err, BK_EINVAL, "%s: format: label \"%s\" holds a character "
-				      "FAT labels cannot hold", d->name, label);
+			return dk_error(d, BK_EINVAL, "format: label \"%s\" holds a character "
+				      "FAT labels cannot hold", label);
 		out[i] = (uint8_t)toupper(c);
 	}
 	return 0;
@@ -298,14 +298,14 @@ fat_format(struct disk *d, uint64_t off, uint64_t size, const struct disk_fs_for
 	int rc;
 
 	if (off + size > d->size || off % FMT_BPS)
-		return bk_err(&d->err, BK_EINVAL, "%s: format: partition outside the disk", d->name);
+		return dk_error(d, BK_EINVAL, "format: partition outside the disk");
 	if ((rc = plan(d, size, o, &l)) < 0 || (rc = make_label(d, o->label, lab)) < 0)
 		return rc;
 	while (serial == 0)
 		dk_random(&serial, sizeof(serial));
 	put_bpb(bs, &l, off, serial, lab);
 	if (!(z = bk_calloc(1, FAT_IO_MAX)))
-		return bk_err(&d->err, BK_ENOMEM, "%s: format: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "format: out of memory");
 	rc = write_body(d, off, &l, bs, lab, o->label && *o->label, z, FAT_IO_MAX);
 	bk_free(z);
 	if (rc < 0)

@@ -43,13 +43,13 @@ pick_partition(struct disk *d, const struct disk_label *l, unsigned *number)
 		return 0;
 	}
 	if (l->count == 0)
-		return bk_err(&d->err, BK_ENOTFOUND, "%s: the partition table is empty", d->name);
+		return dk_error(d, BK_ENOTFOUND, "the partition table is empty");
 	if (active == 1) {
 		*number = l->part[found].number;
 		return 0;
 	}
-	return bk_err(&d->err, BK_EINVAL, "%s: %u partitions%s: give a partition number",
-		      d->name, l->count, active ? ", several active" : " and none active");
+	return dk_error(d, BK_EINVAL, "%u partitions%s: give a partition number", l->count,
+			active ? ", several active" : " and none active");
 }
 
 /*
@@ -65,14 +65,14 @@ select_partition(struct disk *d, unsigned *number, uint64_t *off, uint64_t *size
 	int rc;
 
 	if (!(l = bk_malloc(sizeof(*l))))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	rc = disk_label_read(d, l);
 	if (rc == -BK_ENOTFOUND) {
 		bk_err_clear(&d->err);
 		rc = 0;
 		if (*number)
-			rc = bk_err(&d->err, BK_ENOTFOUND, "%s: no partition table, so no "
-				    "partition %u (the whole disk is partition 0)", d->name, *number);
+			rc = dk_error(d, BK_ENOTFOUND, "no partition table, so no "
+				    "partition %u (the whole disk is partition 0)", *number);
 		*off = 0;
 		*size = d->size;
 		goto out;
@@ -85,7 +85,7 @@ select_partition(struct disk *d, unsigned *number, uint64_t *off, uint64_t *size
 			*size = l->part[i].size;
 			goto out;
 		}
-	rc = bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, *number);
+	rc = dk_error(d, BK_ENOTFOUND, "no partition %u", *number);
 out:
 	bk_free(l);
 	return rc;
@@ -124,13 +124,13 @@ disk_fs_open(disk_fs_t **out, disk_t *d, unsigned partition, unsigned flags)
 
 	*out = NULL;
 	if (flags & ~(unsigned)DISK_FS_WRITE)
-		return bk_err(&d->err, BK_EINVAL, "%s: unknown file-system open flags", d->name);
+		return dk_error(d, BK_EINVAL, "unknown file-system open flags");
 	if ((flags & DISK_FS_WRITE) && !d->writable)
-		return bk_err(&d->err, BK_EREADONLY, "%s: opened read-only", d->name);
+		return dk_error(d, BK_EREADONLY, "opened read-only");
 	if ((rc = select_partition(d, &partition, &off, &size)) < 0)
 		return rc;
 	if (!(fs = bk_calloc(1, sizeof(*fs))))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	fs->d = d;
 	fs->partition = partition;
 	fs->off = off;
@@ -577,7 +577,7 @@ disk_fs_format(disk_t *d, unsigned partition, const struct disk_fs_format_opts *
 	int rc;
 
 	if (!d->writable)
-		return bk_err(&d->err, BK_EREADONLY, "%s: opened read-only", d->name);
+		return dk_error(d, BK_EREADONLY, "opened read-only");
 	switch (opts->type) {
 	case DISK_FS_NTFS:
 		drv = &fs_ntfs_driver;
@@ -586,12 +586,11 @@ disk_fs_format(disk_t *d, unsigned partition, const struct disk_fs_format_opts *
 		drv = &fs_fat_driver;
 		break;
 	default:
-		return bk_err(&d->err, BK_EINVAL, "%s: unknown file-system type %d",
-			      d->name, (int)opts->type);
+		return dk_error(d, BK_EINVAL, "unknown file-system type %d", (int)opts->type);
 	}
 	if (!drv->format)
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: formatting %s is not supported here "
-			      "(vhdtool build makes NTFS with mkntfs)", d->name,
+		return dk_error(d, BK_EUNSUPPORTED, "formatting %s is not supported here "
+			      "(vhdtool build makes NTFS with mkntfs)",
 			      disk_fs_type_name(opts->type));
 	if ((rc = select_partition(d, &partition, &off, &size)) < 0)
 		return rc;

@@ -216,12 +216,12 @@ dk_io_file_adopt(struct bk_errbuf *eb, int fd, const char *path,
 	if (fstat(fd, &st) < 0)
 		return bk_err_errno(eb, "stat", path);
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return bk_err(eb, BK_EINVAL, "%s: not a regular file or block device", path);
+		return bk_error_at(eb, path, BK_EINVAL, "not a regular file or block device");
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		return bk_err_errno(eb, "fcntl", path);
 	fp = bk_malloc(sizeof(*fp));
 	if (!fp)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+		return bk_error_at(eb, path, BK_ENOMEM, "out of memory");
 	fp->fd = fd;
 	fp->blockdev = S_ISBLK(st.st_mode);
 	fp->dio_align = DIO_FIRST_ALIGN;
@@ -246,13 +246,13 @@ io_fail(struct disk *d, int rc, const char *what, uint64_t off, size_t len)
 	int e = errno;
 
 	if (rc == -BK_ECORRUPT)
-		return bk_err(&d->err, BK_ECORRUPT,
-			      "%s: truncated: %s of %zu bytes at offset %llu is past the end of the file",
-			      d->name, what, len, (unsigned long long)off);
+		return dk_error(d, BK_ECORRUPT,
+			      "truncated: %s of %zu bytes at offset %llu is past the end of the file",
+			      what, len, (unsigned long long)off);
 	if (rc == -BK_EIO)
-		return bk_err(&d->err, BK_EIO, "%s: %s of %zu bytes at offset %llu: %s", d->name,
+		return dk_error(d, BK_EIO, "%s of %zu bytes at offset %llu: %s",
 			      what, len, (unsigned long long)off, strerror(e));
-	return bk_err(&d->err, -rc, "%s: %s at offset %llu: %s", d->name, what,
+	return dk_error(d, -rc, "%s at offset %llu: %s", what,
 		      (unsigned long long)off, bk_strerror(rc));
 }
 
@@ -264,7 +264,7 @@ dk_pread(struct disk *d, void *buf, size_t len, uint64_t off)
 	if (len == 0)
 		return 0;
 	if (off > UINT64_MAX - len)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: offset %llu overflows", d->name,
+		return dk_error(d, BK_ECORRUPT, "offset %llu overflows",
 			      (unsigned long long)off);
 	rc = d->io->read_at(d->io_priv, buf, len, off);
 	return rc < 0 ? io_fail(d, rc, "read", off, len) : 0;
@@ -423,6 +423,6 @@ dk_zero_tail(struct disk *d, uint64_t off, uint64_t len, uint8_t **zbuf)
 	if (!*zbuf)
 		*zbuf = bk_calloc(1, len);
 	if (!*zbuf)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	return dk_pwrite(d, *zbuf, len, off);
 }

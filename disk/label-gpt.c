@@ -103,9 +103,9 @@ gpt_entry_read(struct disk *d, const uint8_t *e, unsigned idx, struct disk_parti
 	if (memcmp(e, zero, 16) == 0)
 		return 1;
 	if (last < first || last >= UINT64_MAX / DISK_SECTOR)
-		return bk_err(&d->err, BK_ECORRUPT,
-			      "%s: GPT partition %u ends (LBA %llu) before it starts (LBA %llu)",
-			      d->name, idx + 1, (unsigned long long)last,
+		return dk_error(d, BK_ECORRUPT,
+			      "GPT partition %u ends (LBA %llu) before it starts (LBA %llu)",
+			      idx + 1, (unsigned long long)last,
 			      (unsigned long long)first);
 	memset(p, 0, sizeof(*p));
 	p->number = idx + 1;
@@ -118,7 +118,7 @@ gpt_entry_read(struct disk *d, const uint8_t *e, unsigned idx, struct disk_parti
 	for (n = 0; n < GPT_NAME_UNITS && (units[n] = bk_le16(e + 56 + 2 * n)) != 0; n++)
 		;
 	if (bk_utf16_to_utf8(units, n, false, &name) < 0)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	bk_free(name);
 	return 0;
@@ -136,8 +136,7 @@ gpt_entry_write(struct disk *d, const struct disk_partition *p, uint8_t *e)
 	bk_put_le64(e + 40, (p->offset + p->size) / DISK_SECTOR - 1);
 	bk_put_le64(e + 48, p->attributes);
 	if (bk_utf8_to_utf16(p->name, strlen(p->name), &units, &n) < 0)
-		return bk_err(&d->err, BK_EINVAL, "%s: partition %u: name is not valid UTF-8",
-			      d->name, p->number);
+		return dk_error(d, BK_EINVAL, "partition %u: name is not valid UTF-8", p->number);
 	for (i = 0; i < n && i < GPT_NAME_UNITS; i++)
 		bk_put_le16(e + 56 + 2 * i, units[i]);
 	bk_free(units);
@@ -203,7 +202,7 @@ gpt_read_copy(struct disk *d, uint64_t lba, struct gpt_header *h, uint8_t **arra
 		return 1;
 	}
 	if (!(*array = bk_malloc((size_t)bytes)))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	if ((rc = disk_read(d, h->entries_lba * DISK_SECTOR, *array, (size_t)bytes)) < 0)
 		goto fail;
 	if (dl_crc32(*array, (size_t)bytes) != h->entries_crc) {
@@ -239,9 +238,9 @@ gpt_decode(struct disk *d, const struct gpt_header *h, const uint8_t *array,
 		if (rc == 1)
 			continue;
 		if (i >= DISK_LABEL_MAX_PARTS)
-			return bk_err(&d->err, BK_EUNSUPPORTED,
-				      "%s: GPT entry %u is used; only %u partitions are supported",
-				      d->name, i + 1, DISK_LABEL_MAX_PARTS);
+			return dk_error(d, BK_EUNSUPPORTED,
+				      "GPT entry %u is used; only %u partitions are supported",
+				      i + 1, DISK_LABEL_MAX_PARTS);
 		out->part[out->count++] = p;
 	}
 	return 0;
@@ -274,9 +273,8 @@ gpt_read(struct disk *d, const uint8_t *s0, struct disk_label *out)
 		out->problems |= DISK_LABEL_PRIMARY_BAD;
 		rc = gpt_decode(d, &b, barr, out);
 	} else {
-		rc = bk_err(&d->err, BK_ECORRUPT,
-			    "%s: GPT primary header: %s; backup header: %s",
-			    d->name, why, bwhy);
+		rc = dk_error(d, BK_ECORRUPT,
+			    "GPT primary header: %s; backup header: %s", why, bwhy);
 	}
 	bk_free(arr);
 	bk_free(barr);
@@ -318,7 +316,7 @@ gpt_write(struct disk *d, const struct disk_label *l)
 	int rc = 0;
 
 	if (!(array = bk_calloc(DL_GPT_ENTRIES, DL_GPT_ENTRY_SIZE)))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	for (i = 0; i < l->count && rc == 0; i++)
 		rc = gpt_entry_write(d, &l->part[i],
 				     array + (size_t)(l->part[i].number - 1) * DL_GPT_ENTRY_SIZE);

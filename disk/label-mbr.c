@@ -113,16 +113,16 @@ mbr_read_logical(struct disk *d, uint32_t ext, uint32_t count, struct disk_label
 		if ((rc = disk_read(d, ebr * DISK_SECTOR, s, sizeof(s))) < 0)
 			return rc;
 		if (s[510] != 0x55 || s[511] != 0xAA)
-			return bk_err(&d->err, BK_ECORRUPT, "%s: extended boot record at "
-				      "sector %llu has no 55 AA signature", d->name,
+			return dk_error(d, BK_ECORRUPT, "extended boot record at "
+				      "sector %llu has no 55 AA signature",
 				      (unsigned long long)ebr);
 		mbr_entry_read(s + DL_MBR_TABLE_OFF, &e);
 		mbr_entry_read(s + DL_MBR_TABLE_OFF + 16, &link);
 		first = ebr + e.lba;
 		if (e.type != 0 && e.count != 0) {
 			if (e.lba == 0 || first + e.count > end || out->count >= DISK_LABEL_MAX_PARTS)
-				return bk_err(&d->err, BK_ECORRUPT, "%s: logical partition %u lies "
-					      "outside its extended partition", d->name, n);
+				return dk_error(d, BK_ECORRUPT, "logical partition %u lies "
+					      "outside its extended partition", n);
 			out->part[out->count].number = n++;
 			out->part[out->count].offset = first * DISK_SECTOR;
 			out->part[out->count].size = (uint64_t)e.count * DISK_SECTOR;
@@ -134,13 +134,13 @@ mbr_read_logical(struct disk *d, uint32_t ext, uint32_t count, struct disk_label
 		if (link.type == 0 || link.count == 0)
 			return 0;
 		if (!mbr_is_extended(link.type) || link.lba == 0 || ext + (uint64_t)link.lba >= end)
-			return bk_err(&d->err, BK_ECORRUPT, "%s: extended boot record at sector "
-				      "%llu links outside its extended partition", d->name,
+			return dk_error(d, BK_ECORRUPT, "extended boot record at sector "
+				      "%llu links outside its extended partition",
 				      (unsigned long long)ebr);
 		ebr = ext + (uint64_t)link.lba;
 	}
-	return bk_err(&d->err, BK_ECORRUPT, "%s: more than %u extended boot records "
-		      "(a loop?)", d->name, DL_MBR_MAX_LOGICAL);
+	return dk_error(d, BK_ECORRUPT, "more than %u extended boot records "
+		      "(a loop?)", DL_MBR_MAX_LOGICAL);
 }
 
 static int
@@ -160,12 +160,12 @@ mbr_read(struct disk *d, const uint8_t *s, struct disk_label *out)
 		if (e.type == 0 || e.count == 0)
 			continue;
 		if (e.status != 0 && e.status != MBR_ACTIVE)
-			return bk_err(&d->err, BK_ECORRUPT,
-				      "%s: MBR entry %u has an invalid status byte 0x%02x",
-				      d->name, i + 1, e.status);
+			return dk_error(d, BK_ECORRUPT,
+				      "MBR entry %u has an invalid status byte 0x%02x", i + 1,
+				      e.status);
 		if (e.lba == 0)
-			return bk_err(&d->err, BK_ECORRUPT,
-				      "%s: MBR partition %u starts at sector 0", d->name, i + 1);
+			return dk_error(d, BK_ECORRUPT,
+				      "MBR partition %u starts at sector 0", i + 1);
 		p = &out->part[out->count++];
 		p->number = i + 1;
 		p->offset = (uint64_t)e.lba * DISK_SECTOR;
@@ -213,8 +213,8 @@ mbr_write(struct disk *d, const struct disk_label *l)
 
 	for (i = 0; i < l->count; i++)
 		if (l->part[i].number > 4 || mbr_is_extended(l->part[i].mbr_type))
-			return bk_err(&d->err, BK_EUNSUPPORTED, "%s: cannot write an MBR with an "
-				      "extended partition (write a new table instead)", d->name);
+			return dk_error(d, BK_EUNSUPPORTED, "cannot write an MBR with an "
+				      "extended partition (write a new table instead)");
 	/* Keep the boot code of an MBR that is already there. */
 	if ((rc = disk_read(d, 0, s, sizeof(s))) < 0)
 		return rc;

@@ -41,7 +41,7 @@ edit_and_write(struct disk *w, struct disk_label *l, disk_label_edit_cb edit, vo
 	if (rc != 0) {
 		/* Keep the detail of a failed library call made by the callback. */
 		if (!w->err.code)
-			bk_err(&w->err, BK_EINVAL, "%s: partition table edit refused", w->name);
+			dk_error(w, BK_EINVAL, "partition table edit refused");
 		return rc;
 	}
 	rc = disk_label_write(w, l);
@@ -82,7 +82,7 @@ create_copy(struct disk *src, const struct disk_info *in, struct disk **out,
 	co.block_size = in->block_size;
 	co.size = (src->size + DISK_SECTOR - 1) / DISK_SECTOR * DISK_SECTOR;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		rc = fd < 0 ? bk_err(&src->err, BK_EINVAL, "%s: not a file", src->name)
+		rc = fd < 0 ? dk_error(src, BK_EINVAL, "not a file")
 			    : bk_err_errno(&src->err, "stat", src->name);
 		copy_msg(errbuf, errbuf_len, src->err.msg);
 		return rc;
@@ -173,11 +173,12 @@ disk_label_rewrite_flags(const char *path, unsigned flags, disk_label_edit_cb ed
 	/* The copy would get 512-byte sectors, and the table code knows no
 	 * others: refuse rather than change the sector size. */
 	if (rc == 0 && in.logical_sector != DISK_SECTOR)
-		rc = bk_err(&src->err, BK_EUNSUPPORTED, "%s: %u-byte sectors: partition tables "
-			    "are supported on 512-byte sectors only", path, in.logical_sector);
+		rc = bk_error_at(&src->err, path, BK_EUNSUPPORTED,
+				 "%u-byte sectors: partition tables "
+			    "are supported on 512-byte sectors only", in.logical_sector);
 	l = rc == 0 ? bk_malloc(sizeof(*l)) : NULL;
 	if (rc == 0 && !l)
-		rc = bk_err(&src->err, BK_ENOMEM, "%s: out of memory", path);
+		rc = bk_error_at(&src->err, path, BK_ENOMEM, "out of memory");
 	if (rc < 0) {
 		copy_msg(errbuf, errbuf_len, src->err.msg);
 		bk_lock_release(lk);

@@ -25,7 +25,7 @@ first_ntfs(struct disk *d, unsigned *number)
 	if (*number)
 		return 0;
 	if (!(l = bk_malloc(sizeof(*l))))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	rc = disk_label_read(d, l);
 	if (rc == -BK_ENOTFOUND) {
 		bk_err_clear(&d->err);
@@ -41,7 +41,7 @@ first_ntfs(struct disk *d, unsigned *number)
 		}
 	}
 	if (rc == 0)
-		rc = bk_err(&d->err, BK_ENOTFOUND, "%s: no NTFS partition", d->name);
+		rc = dk_error(d, BK_ENOTFOUND, "no NTFS partition");
 out:
 	bk_free(l);
 	return rc;
@@ -57,8 +57,7 @@ open_ntfs(struct disk *d, unsigned partition, disk_fs_t **fs)
 	if (disk_fs_get_type(*fs) != DISK_FS_NTFS) {
 		disk_fs_close(*fs);
 		*fs = NULL;
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: partition %u does not hold NTFS",
-			      d->name, partition);
+		return dk_error(d, BK_EUNSUPPORTED, "partition %u does not hold NTFS", partition);
 	}
 	return 0;
 }

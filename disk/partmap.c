@@ -174,15 +174,15 @@ check_one(struct disk *d, const struct disk_label *l, const struct disk_partitio
 	unsigned max = l->type == DISK_LABEL_MBR ? 4 + DL_MBR_MAX_LOGICAL : DISK_LABEL_MAX_PARTS;
 
 	if (p->number < 1 || p->number > max)
-		return bk_err(&d->err, BK_EINVAL, "%s: partition number %u out of range 1-%u",
-			      d->name, p->number, max);
+		return dk_error(d, BK_EINVAL, "partition number %u out of range 1-%u", p->number,
+				max);
 	if (p->size == 0 || p->offset % DISK_SECTOR || p->size % DISK_SECTOR)
-		return bk_err(&d->err, BK_EINVAL,
-			      "%s: partition %u is empty or not sector-aligned", d->name, p->number);
+		return dk_error(d, BK_EINVAL,
+			      "partition %u is empty or not sector-aligned", p->number);
 	if (p->offset < first || p->offset >= end || p->size > end - p->offset)
-		return bk_err(&d->err, BK_ECORRUPT,
-			      "%s: partition %u (bytes %llu-%llu) lies outside the usable area "
-			      "(bytes %llu-%llu; disk size %llu)", d->name, p->number,
+		return dk_error(d, BK_ECORRUPT,
+			      "partition %u (bytes %llu-%llu) lies outside the usable area "
+			      "(bytes %llu-%llu; disk size %llu)", p->number,
 			      (unsigned long long)p->offset,
 			      (unsigned long long)(p->offset + p->size),
 			      (unsigned long long)first, (unsigned long long)end,
@@ -208,7 +208,7 @@ dl_check(struct disk *d, const struct disk_label *l)
 	int rc;
 
 	if (l->count > DISK_LABEL_MAX_PARTS)
-		return bk_err(&d->err, BK_EINVAL, "%s: too many partitions", d->name);
+		return dk_error(d, BK_EINVAL, "too many partitions");
 	for (i = 0; i < l->count; i++) {
 		a = &l->part[i];
 		if ((rc = check_one(d, l, a, l->first_usable, l->last_usable)) < 0)
@@ -217,19 +217,18 @@ dl_check(struct disk *d, const struct disk_label *l)
 		for (j = 0; j < i; j++) {
 			b = &l->part[j];
 			if (a->number == b->number)
-				return bk_err(&d->err, BK_EINVAL, "%s: partition number %u used twice",
-					      d->name, a->number);
+				return dk_error(d, BK_EINVAL, "partition number %u used twice",
+						a->number);
 			if (nested(l, a, b) || nested(l, b, a))
 				continue;
 			if (a->offset < b->offset + b->size && b->offset < a->offset + a->size)
-				return bk_err(&d->err, BK_ECORRUPT,
-					      "%s: partitions %u and %u overlap", d->name,
+				return dk_error(d, BK_ECORRUPT,
+					      "partitions %u and %u overlap",
 					      b->number, a->number);
 		}
 	}
 	if (active > 1)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: %u partitions are marked active",
-			      d->name, active);
+		return dk_error(d, BK_ECORRUPT, "%u partitions are marked active", active);
 	return 0;
 }
 
@@ -244,8 +243,8 @@ need_512(struct disk *d)
 	if ((rc = disk_get_info(d, &in)) < 0)
 		return rc;
 	if (in.logical_sector != DISK_SECTOR)
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: %u-byte sectors: partition tables "
-			      "are supported on 512-byte sectors only", d->name, in.logical_sector);
+		return dk_error(d, BK_EUNSUPPORTED, "%u-byte sectors: partition tables "
+			      "are supported on 512-byte sectors only", in.logical_sector);
 	return 0;
 }
 
@@ -260,17 +259,15 @@ disk_label_read(disk_t *d, struct disk_label *out)
 	if ((rc = need_512(d)) < 0)
 		return rc;
 	if (d->size < 2 * DISK_SECTOR)
-		return bk_err(&d->err, BK_ENOTFOUND, "%s: disk too small for a partition table",
-			      d->name);
+		return dk_error(d, BK_ENOTFOUND, "disk too small for a partition table");
 	if ((rc = disk_read(d, 0, s, sizeof(s))) < 0)
 		return rc;
 	if (s[510] != 0x55 || s[511] != 0xAA)
-		return bk_err(&d->err, BK_ENOTFOUND,
-			      "%s: no partition table (no 55 AA signature in sector 0)", d->name);
+		return dk_error(d, BK_ENOTFOUND,
+			      "no partition table (no 55 AA signature in sector 0)");
 	if (dl_is_boot_sector(s))
-		return bk_err(&d->err, BK_ENOTFOUND,
-			      "%s: no partition table (sector 0 is a file system boot sector)",
-			      d->name);
+		return dk_error(d, BK_ENOTFOUND,
+			      "no partition table (sector 0 is a file system boot sector)");
 	ops = dk_label_gpt_ops.probe(s) ? &dk_label_gpt_ops : &dk_label_mbr_ops;
 	if ((rc = ops->read(d, s, out)) < 0 || (rc = dl_check(d, out)) < 0) {
 		memset(out, 0, sizeof(*out));
@@ -287,14 +284,14 @@ disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_type type)
 
 	memset(l, 0, sizeof(*l));
 	if (!ops)
-		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition table type", d->name);
+		return dk_error(d, BK_EINVAL, "unknown partition table type");
 	if ((rc = need_512(d)) < 0)
 		return rc;
 	l->type = type;
 	ops->usable(d->size, &l->first_usable, &l->last_usable);
 	if (l->last_usable <= l->first_usable)
-		return bk_err(&d->err, BK_ETOOBIG, "%s: disk too small for a %s partition table",
-			      d->name, ops->name);
+		return dk_error(d, BK_ETOOBIG, "disk too small for a %s partition table",
+				ops->name);
 	if (type == DISK_LABEL_MBR) {
 		do
 			dk_random(&l->mbr_signature, sizeof(l->mbr_signature));
@@ -326,17 +323,15 @@ add_checks(struct disk *d, const struct disk_label *l, enum disk_part_kind kind,
 	unsigned i;
 
 	if (!kd)
-		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition kind", d->name);
+		return dk_error(d, BK_EINVAL, "unknown partition kind");
 	if (l->type == DISK_LABEL_MBR && kd->mbr_type == 0)
-		return bk_err(&d->err, BK_EINVAL, "%s: a %s partition needs a GPT disk",
-			      d->name, kd->name);
+		return dk_error(d, BK_EINVAL, "a %s partition needs a GPT disk", kd->name);
 	if (active && l->type != DISK_LABEL_MBR)
-		return bk_err(&d->err, BK_EINVAL, "%s: the active flag exists only on MBR disks",
-			      d->name);
+		return dk_error(d, BK_EINVAL, "the active flag exists only on MBR disks");
 	for (i = 0; active && i < l->count; i++)
 		if (l->part[i].active)
-			return bk_err(&d->err, BK_EINVAL, "%s: partition %u is already active",
-				      d->name, l->part[i].number);
+			return dk_error(d, BK_EINVAL, "partition %u is already active",
+					l->part[i].number);
 	return 0;
 }
 
@@ -352,7 +347,7 @@ disk_label_add(disk_t *d, struct disk_label *l, enum disk_part_kind kind, uint64
 	if ((rc = add_checks(d, l, kind, active)) < 0)
 		return rc;
 	if (!(n = free_number(l)) || l->count >= DISK_LABEL_MAX_PARTS)
-		return bk_err(&d->err, BK_EINVAL, "%s: the partition table is full", d->name);
+		return dk_error(d, BK_EINVAL, "the partition table is full");
 	for (i = 0; i < l->count; i++)
 		if (l->part[i].offset + l->part[i].size > start)
 			start = l->part[i].offset + l->part[i].size;
@@ -365,9 +360,9 @@ disk_label_add(disk_t *d, struct disk_label *l, enum disk_part_kind kind, uint64
 	else
 		size = (size + DL_ALIGN - 1) / DL_ALIGN * DL_ALIGN;
 	if (size == 0 || size > avail)
-		return bk_err(&d->err, BK_ETOOBIG,
-			      "%s: no room for partition %u: %llu bytes free after byte %llu",
-			      d->name, n, (unsigned long long)avail, (unsigned long long)start);
+		return dk_error(d, BK_ETOOBIG,
+			      "no room for partition %u: %llu bytes free after byte %llu", n,
+			      (unsigned long long)avail, (unsigned long long)start);
 	p = &l->part[l->count];
 	memset(p, 0, sizeof(*p));
 	p->number = n;
@@ -389,14 +384,14 @@ disk_label_set_kind(disk_t *d, struct disk_label *l, unsigned number, enum disk_
 	unsigned i;
 
 	if (!kind_desc(kind) || (l->type == DISK_LABEL_MBR && !kind_desc(kind)->mbr_type))
-		return bk_err(&d->err, BK_EINVAL, "%s: type %s is not possible on this disk",
-			      d->name, disk_part_kind_name(kind));
+		return dk_error(d, BK_EINVAL, "type %s is not possible on this disk",
+				disk_part_kind_name(kind));
 	for (i = 0; i < l->count; i++)
 		if (l->part[i].number == number) {
 			dl_set_kind(&l->part[i], l->type, kind);
 			return 0;
 		}
-	return bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, number);
+	return dk_error(d, BK_ENOTFOUND, "no partition %u", number);
 }
 
 int
@@ -407,12 +402,12 @@ disk_label_write(disk_t *d, const struct disk_label *l)
 	int rc;
 
 	if (!ops)
-		return bk_err(&d->err, BK_EINVAL, "%s: unknown partition table type", d->name);
+		return dk_error(d, BK_EINVAL, "unknown partition table type");
 	if ((rc = need_512(d)) < 0)
 		return rc;
 	/* Check against this disk's real usable area, not the one in *l. */
 	if (!(c = bk_malloc(sizeof(*c))))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	*c = *l;
 	ops->usable(d->size, &c->first_usable, &c->last_usable);
 	rc = dl_check(d, c);
@@ -454,10 +449,10 @@ disk_partition_identity(disk_t *d, unsigned number, struct disk_part_identity *i
 	int rc;
 
 	if (!(l = bk_malloc(sizeof(*l))))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	if ((rc = disk_label_read(d, l)) < 0)
 		goto out;
-	rc = bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, number);
+	rc = dk_error(d, BK_ENOTFOUND, "no partition %u", number);
 	for (i = 0; i < l->count; i++) {
 		if (l->part[i].number != number)
 			continue;
@@ -583,7 +578,7 @@ dl_partition_range(struct disk *d, unsigned number, uint64_t *off, uint64_t *siz
 	int rc, yes;
 
 	if (!(l = bk_malloc(sizeof(*l))))
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	rc = disk_label_read(d, l);
 	if (rc == -BK_ENOTFOUND && number == 0) {
 		*off = 0;
@@ -606,8 +601,8 @@ dl_partition_range(struct disk *d, unsigned number, uint64_t *off, uint64_t *siz
 		*size = l->part[i].size;
 		goto out;
 	}
-	rc = number ? bk_err(&d->err, BK_ENOTFOUND, "%s: no partition %u", d->name, number)
-		    : bk_err(&d->err, BK_ENOTFOUND, "%s: no NTFS partition", d->name);
+	rc = number ? dk_error(d, BK_ENOTFOUND, "no partition %u", number)
+		    : dk_error(d, BK_ENOTFOUND, "no NTFS partition");
 out:
 	bk_free(l);
 	return rc;

@@ -241,19 +241,20 @@ vhd_find_footer(struct disk *d, uint64_t fsize, uint8_t *foot, uint64_t *foot_of
 		memset(foot, 0, VHD_FOOTER_SIZE);
 		memcpy(foot, tail + i, tlen - i);
 		if (!footer_valid(foot))
-			return bk_err(&d->err, BK_ECORRUPT, "%s: VHD footer at offset %llu has a bad checksum",
-				      d->name, (unsigned long long)(fsize - tlen + i));
+			return dk_error(d, BK_ECORRUPT,
+					"VHD footer at offset %llu has a bad checksum",
+					(unsigned long long)(fsize - tlen + i));
 		*foot_off = fsize - tlen + i;
 		return 0;
 	}
 	/* A cookie in the last 1 KiB that is not a whole footer: truncated. */
 	for (i = 0; i + 8 <= tlen; i++)
 		if (memcmp(tail + i, "conectix", 8) == 0 && tlen - i < 511)
-			return bk_err(&d->err, BK_ECORRUPT, "%s: VHD footer truncated at the end of the file",
-				      d->name);
+			return dk_error(d, BK_ECORRUPT,
+					"VHD footer truncated at the end of the file");
 	if (head_ok)
-		return bk_err(&d->err, BK_ECORRUPT,
-			      "%s: VHD footer missing at the end of the file (truncated?)", d->name);
+		return dk_error(d, BK_ECORRUPT,
+			      "VHD footer missing at the end of the file (truncated?)");
 	return 1;
 }
 
@@ -263,17 +264,17 @@ vhd_check_footer(struct disk *d, struct vhd *v, uint64_t foot_off)
 	struct vhd_footer *f = &v->f;
 
 	if (f->type == VHD_TYPE_DIFF)
-		return bk_err(&d->err, BK_EUNSUPPORTED,
-			      "%s: differencing VHD images are not supported", d->name);
+		return dk_error(d, BK_EUNSUPPORTED,
+			      "differencing VHD images are not supported");
 	if (f->type != VHD_TYPE_FIXED && f->type != VHD_TYPE_DYNAMIC)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: unknown VHD disk type %u", d->name, f->type);
+		return dk_error(d, BK_ECORRUPT, "unknown VHD disk type %u", f->type);
 	if (f->current_size > VHD_MAX_SIZE || f->current_size % DISK_SECTOR)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHD size %llu", d->name,
+		return dk_error(d, BK_ECORRUPT, "bad VHD size %llu",
 			      (unsigned long long)f->current_size);
 	if (f->type == VHD_TYPE_FIXED && f->current_size > foot_off)
-		return bk_err(&d->err, BK_ECORRUPT,
-			      "%s: fixed VHD of %llu bytes but only %llu bytes of data (truncated?)",
-			      d->name, (unsigned long long)f->current_size, (unsigned long long)foot_off);
+		return dk_error(d, BK_ECORRUPT,
+			      "fixed VHD of %llu bytes but only %llu bytes of data (truncated?)",
+			      (unsigned long long)f->current_size, (unsigned long long)foot_off);
 	v->dynamic = f->type == VHD_TYPE_DYNAMIC;
 	return 0;
 }
@@ -287,29 +288,29 @@ vhd_read_header(struct disk *d, struct vhd *v, uint64_t fsize)
 	int rc;
 
 	if (v->f.data_offset > fsize || fsize - v->f.data_offset < VHD_HEADER_SIZE)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: VHD dynamic header offset %llu is past the end",
-			      d->name, (unsigned long long)v->f.data_offset);
+		return dk_error(d, BK_ECORRUPT, "VHD dynamic header offset %llu is past the end",
+				(unsigned long long)v->f.data_offset);
 	rc = dk_pread(d, raw, sizeof(raw), v->f.data_offset);
 	if (rc < 0)
 		return rc;
 	vhd_header_read(raw, h);
 	if (memcmp(raw, "cxsparse", 8) != 0 ||
 	    h->checksum != vhd_checksum(raw, VHD_HEADER_SIZE, 0x24))
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHD dynamic header at offset %llu",
-			      d->name, (unsigned long long)v->f.data_offset);
+		return dk_error(d, BK_ECORRUPT, "bad VHD dynamic header at offset %llu",
+				(unsigned long long)v->f.data_offset);
 	if (h->block_size < VHD_MIN_BLOCK || h->block_size > VHD_MAX_BLOCK ||
 	    (h->block_size & (h->block_size - 1)))
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHD block size %u", d->name, h->block_size);
+		return dk_error(d, BK_ECORRUPT, "bad VHD block size %u", h->block_size);
 	cover = (uint64_t)h->max_entries * h->block_size;
 	if (cover < v->f.current_size)
-		return bk_err(&d->err, BK_ECORRUPT,
-			      "%s: VHD block table (%u entries) does not cover the disk size", d->name,
+		return dk_error(d, BK_ECORRUPT,
+			      "VHD block table (%u entries) does not cover the disk size",
 			      h->max_entries);
 	v->bat_bytes = ((uint64_t)h->max_entries * 4 + 511) & ~511ull;
 	if (v->bat_bytes > DISK_MAX_TABLE_BYTES || h->table_offset > fsize ||
 	    fsize - h->table_offset < v->bat_bytes)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: VHD block table at %llu is past the end",
-			      d->name, (unsigned long long)h->table_offset);
+		return dk_error(d, BK_ECORRUPT, "VHD block table at %llu is past the end",
+				(unsigned long long)h->table_offset);
 	v->bitmap_size = ((h->block_size / DISK_SECTOR + 7) / 8 + 511) & ~511u;
 	return 0;
 }
@@ -324,7 +325,7 @@ vhd_read_bat(struct disk *d, struct vhd *v, uint64_t foot_off)
 	v->bat = bk_malloc(v->bat_bytes);
 	v->bitmap = bk_malloc(v->bitmap_size);
 	if (!v->bat || !v->bitmap)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory for the block table", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory for the block table");
 	memset(v->bitmap, 0xFF, v->bitmap_size);
 	rc = dk_pread(d, v->bat, v->bat_bytes, v->h.table_offset);
 	if (rc < 0)
@@ -342,9 +343,9 @@ vhd_read_bat(struct disk *d, struct vhd *v, uint64_t foot_off)
 		if (need > v->h.block_size)
 			need = v->h.block_size;
 		if (off + v->bitmap_size + need > foot_off)
-			return bk_err(&d->err, BK_ECORRUPT,
-				      "%s: VHD block table entry %u points past the end of the file (offset %llu)",
-				      d->name, i, (unsigned long long)off);
+			return dk_error(d, BK_ECORRUPT,
+				      "VHD block table entry %u points past the end of the file (offset %llu)",
+				      i, (unsigned long long)off);
 		if (end > v->next_free)
 			v->next_free = end;
 	}
@@ -363,7 +364,7 @@ dk_vhd_open(struct disk *d, uint64_t fsize)
 		return rc;
 	v = bk_calloc(1, sizeof(*v));
 	if (!v)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	d->fmt = v;
 	memcpy(v->footer_raw, foot, sizeof(foot));
 	vhd_footer_read(foot, &v->f);
@@ -505,7 +506,7 @@ vhd_flush(struct disk *d)
 		return 0;
 	raw = bk_malloc(v->bat_bytes);
 	if (!raw)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	memset(raw, 0xFF, v->bat_bytes);
 	for (i = 0; i < v->h.max_entries; i++)
 		bk_put_be32(raw + (size_t)i * 4, v->bat[i]);
@@ -665,7 +666,7 @@ vhd_create_dynamic(struct disk *d, struct vhd *v, uint32_t bs)
 	v->bat = bk_malloc(v->bat_bytes);
 	v->bitmap = bk_malloc(v->bitmap_size);
 	if (!v->bat || !v->bitmap)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	memset(v->bitmap, 0xFF, v->bitmap_size);
 	for (i = 0; i < v->h.max_entries; i++)
 		v->bat[i] = VHD_UNALLOCATED;
@@ -687,11 +688,10 @@ dk_vhd_create(struct disk *d, const struct disk_create_opts *o)
 	int rc;
 
 	if (bs < VHD_MIN_BLOCK || bs > VHD_MAX_BLOCK)
-		return bk_err(&d->err, BK_EINVAL, "%s: VHD block size must be 4 KiB to 256 MiB",
-			      d->name);
+		return dk_error(d, BK_EINVAL, "VHD block size must be 4 KiB to 256 MiB");
 	v = bk_calloc(1, sizeof(*v));
 	if (!v)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	d->fmt = v;
 	d->drv = &vhd_driver;
 	d->size = o->size;

@@ -155,7 +155,7 @@ ov_add(struct disk *d, struct vhdx_overlay *ov, uint64_t off, uint64_t len, cons
 		size_t cap = ov->cap ? ov->cap * 2 : 64;
 		it = bk_realloc(ov->items, cap * sizeof(*it));
 		if (!it)
-			return bk_err(&d->err, BK_ENOMEM, "%s: out of memory for the VHDX log", d->name);
+			return dk_error(d, BK_ENOMEM, "out of memory for the VHDX log");
 		ov->items = it;
 		ov->cap = cap;
 	}
@@ -166,7 +166,7 @@ ov_add(struct disk *d, struct vhdx_overlay *ov, uint64_t off, uint64_t len, cons
 	if (data) {
 		it->data = bk_malloc(len);
 		if (!it->data)
-			return bk_err(&d->err, BK_ENOMEM, "%s: out of memory for the VHDX log", d->name);
+			return dk_error(d, BK_ENOMEM, "out of memory for the VHDX log");
 		memcpy(it->data, data, len);
 	}
 	ov->n++;
@@ -196,8 +196,8 @@ log_entry_apply(struct log_ctx *c, const struct log_entry *le, struct vhdx_overl
 		}
 		if (memcmp(data, "data", 4) != 0 || bk_le32(data + 4) != (uint32_t)(le->seq >> 32) ||
 		    bk_le32(data + 4092) != (uint32_t)le->seq)
-			return bk_err(&c->d->err, BK_ECORRUPT,
-				      "%s: VHDX log data sector does not match its entry", c->d->name);
+			return dk_error(c->d, BK_ECORRUPT,
+				      "VHDX log data sector does not match its entry");
 		/* The sector's first 8 and last 4 bytes live in the descriptor. */
 		memcpy(sector, ds + 8, 8);
 		memcpy(sector + 8, data + 8, 4084);
@@ -226,8 +226,8 @@ log_collect(struct log_ctx *c, struct vhdx_overlay *ov)
 			best = s;
 	}
 	if (!best.count)
-		return bk_err(&c->d->err, BK_ELOG, "%s: the VHDX log is not empty but holds no valid entry",
-			      c->d->name);
+		return dk_error(c->d, BK_ELOG,
+				"the VHDX log is not empty but holds no valid entry");
 	/* Start at the tail recorded by the newest entry, if it is in the run. */
 	pos = best.start;
 	for (i = 0; i < best.count && log_entry_at(c, pos, &le); i++) {
@@ -241,7 +241,7 @@ log_collect(struct log_ctx *c, struct vhdx_overlay *ov)
 	pos = best.start;
 	for (i = 0; i < best.count && rc == 0; i++) {
 		if (!log_entry_at(c, pos, &le))
-			return bk_err(&c->d->err, BK_ELOG, "%s: VHDX log changed while reading", c->d->name);
+			return dk_error(c->d, BK_ELOG, "VHDX log changed while reading");
 		rc = log_entry_apply(c, &le, ov);
 		pos = (pos + le.len) % c->log_len;
 	}
@@ -284,11 +284,11 @@ vhdx_log_replay(struct disk *d, uint64_t log_off, uint32_t log_len, const uint8_
 
 	*out = NULL;
 	if (!ov || !log || !entry) {
-		rc = bk_err(&d->err, BK_ENOMEM, "%s: out of memory for the VHDX log", d->name);
+		rc = dk_error(d, BK_ENOMEM, "out of memory for the VHDX log");
 		goto out;
 	}
 	if (log_len == 0) {
-		rc = bk_err(&d->err, BK_ELOG, "%s: the VHDX log is not empty but has no space", d->name);
+		rc = dk_error(d, BK_ELOG, "the VHDX log is not empty but has no space");
 		goto out;
 	}
 	c.log = log;

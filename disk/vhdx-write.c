@@ -131,7 +131,7 @@ vhdx_flush(struct disk *d)
 		return 0;
 	raw = bk_calloc(1, v->bat_len);
 	if (!raw)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	for (i = 0; i < v->total_entries; i++)
 		bk_put_le64(raw + i * 8, v->bat[i]);
 	rc = dk_pwrite(d, raw, v->bat_len, v->bat_off);
@@ -260,7 +260,7 @@ vhdx_layout(struct disk *d, struct vhdx *v, const struct disk_create_opts *o)
 
 	v->block_size = o->block_size ? o->block_size : VHDX_DEFAULT_BLOCK;
 	if (v->block_size < VHDX_MIN_BLOCK || v->block_size > VHDX_MAX_BLOCK)
-		return bk_err(&d->err, BK_EINVAL, "%s: VHDX block size must be 1 to 256 MiB", d->name);
+		return dk_error(d, BK_EINVAL, "VHDX block size must be 1 to 256 MiB");
 	/* 512-byte logical sectors (what BIOS boot and every tool expect),
 	 * 4 KiB physical, as in both VHDX files Windows 10 wrote in the corpus
 	 * (qemu-img writes 512; the value is a hint to the guest). */
@@ -271,14 +271,14 @@ vhdx_layout(struct disk *d, struct vhdx *v, const struct disk_create_opts *o)
 	v->data_blocks = (d->size + v->block_size - 1) / v->block_size;
 	v->total_entries = v->data_blocks + (v->data_blocks - 1) / v->chunk_ratio;
 	if (v->total_entries * 8 > DISK_MAX_TABLE_BYTES)
-		return bk_err(&d->err, BK_ETOOBIG, "%s: block table too large", d->name);
+		return dk_error(d, BK_ETOOBIG, "block table too large");
 	v->meta_off = NEW_META_OFF;
 	v->meta_len = DISK_MIB;
 	v->bat_off = NEW_BAT_OFF;
 	v->bat_len = (uint32_t)mib_up(v->total_entries * 8);
 	v->bat = bk_calloc(v->total_entries, 8);
 	if (!v->bat)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	v->next_free = v->bat_off + v->bat_len;
 	for (blk = 0; v->fixed && blk < v->data_blocks; blk++) {
 		v->bat[bat_index(v, blk)] = (v->next_free / DISK_MIB) << 20 | PAYLOAD_FULLY_PRESENT;
@@ -303,7 +303,7 @@ dk_vhdx_create(struct disk *d, const struct disk_create_opts *o)
 	int rc;
 
 	if (!v)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	d->fmt = v;
 	d->drv = &vhdx_driver;
 	d->size = o->size;
@@ -312,7 +312,7 @@ dk_vhdx_create(struct disk *d, const struct disk_create_opts *o)
 		return rc;
 	buf = bk_malloc(VHDX_REGION2_OFF + VHDX_REGION_SIZE);
 	if (!buf)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	rc = vhdx_write_intro(d, v, buf);
 	if (rc == 0)
 		rc = vhdx_write_meta(d, v, buf);

@@ -149,16 +149,15 @@ vhdx_read_headers(struct disk *d, struct vhdx *v)
 		ok[i] = memcmp(raw, "head", 4) == 0 && h[i].checksum == crc_skip_field(raw, sizeof(raw));
 	}
 	if (!ok[0] && !ok[1])
-		return bk_err(&d->err, BK_ECORRUPT, "%s: both VHDX headers are damaged (bad checksum)",
-			      d->name);
+		return dk_error(d, BK_ECORRUPT, "both VHDX headers are damaged (bad checksum)");
 	v->cur = ok[0] && ok[1] ? (h[1].seq > h[0].seq) : ok[1];
 	v->hdr = h[v->cur];
 	if (v->hdr.version != 1)
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: VHDX version %u is not supported",
-			      d->name, v->hdr.version);
+		return dk_error(d, BK_EUNSUPPORTED, "VHDX version %u is not supported",
+				v->hdr.version);
 	if (v->hdr.log_offset % DISK_MIB || v->hdr.log_length % DISK_MIB ||
 	    v->hdr.log_length > VHDX_MAX_LOG || v->hdr.log_offset < DISK_MIB)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX log location %llu+%u", d->name,
+		return dk_error(d, BK_ECORRUPT, "bad VHDX log location %llu+%u",
 			      (unsigned long long)v->hdr.log_offset, v->hdr.log_length);
 	return 0;
 }
@@ -169,7 +168,7 @@ vhdx_region_check(struct disk *d, const uint8_t *e, uint64_t *off, uint32_t *len
 	*off = bk_le64(e + 16);
 	*len = bk_le32(e + 24);
 	if (*off < DISK_MIB || *off % DISK_MIB || *len == 0 || *len % DISK_MIB)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX region at %llu length %u", d->name,
+		return dk_error(d, BK_ECORRUPT, "bad VHDX region at %llu length %u",
 			      (unsigned long long)*off, *len);
 	return 0;
 }
@@ -181,7 +180,7 @@ vhdx_parse_regions(struct disk *d, struct vhdx *v, const uint8_t *t)
 	int rc;
 
 	if (n > VHDX_MAX_REGIONS)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX region table has %u entries", d->name, n);
+		return dk_error(d, BK_ECORRUPT, "VHDX region table has %u entries", n);
 	for (i = 0; i < n; i++) {
 		const uint8_t *e = t + 16 + (size_t)i * 32;
 
@@ -190,16 +189,15 @@ vhdx_parse_regions(struct disk *d, struct vhdx *v, const uint8_t *t)
 		else if (memcmp(e, vhdx_guid_metadata, 16) == 0)
 			rc = vhdx_region_check(d, e, &v->meta_off, &v->meta_len);
 		else if (bk_le32(e + 28) & 1)
-			return bk_err(&d->err, BK_EUNSUPPORTED, "%s: unknown required VHDX region",
-				      d->name);
+			return dk_error(d, BK_EUNSUPPORTED, "unknown required VHDX region");
 		else
 			rc = 0;
 		if (rc < 0)
 			return rc;
 	}
 	if (!v->bat_len || !v->meta_len)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX region table lacks the %s region",
-			      d->name, v->bat_len ? "metadata" : "block table");
+		return dk_error(d, BK_ECORRUPT, "VHDX region table lacks the %s region",
+				v->bat_len ? "metadata" : "block table");
 	return 0;
 }
 
@@ -210,15 +208,14 @@ vhdx_read_regions(struct disk *d, struct vhdx *v)
 	int i, rc = 0;
 
 	if (!t)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	for (i = 0; i < 2; i++) {
 		rc = vx_pread(d, v, t, VHDX_REGION_SIZE, i ? VHDX_REGION2_OFF : VHDX_REGION1_OFF);
 		if (rc < 0)
 			break;
 		if (memcmp(t, "regi", 4) == 0 && bk_le32(t + 4) == crc_skip_field(t, VHDX_REGION_SIZE))
 			break;
-		rc = bk_err(&d->err, BK_ECORRUPT, "%s: both VHDX region tables are damaged (bad checksum)",
-			    d->name);
+		rc = dk_error(d, BK_ECORRUPT, "both VHDX region tables are damaged (bad checksum)");
 	}
 	if (rc == 0)
 		rc = vhdx_parse_regions(d, v, t);
@@ -234,8 +231,7 @@ meta_item(struct disk *d, struct vhdx *v, const uint8_t *e, uint8_t *out, uint32
 
 	if (len != want || off < VHDX_META_TABLE_SIZE || off > v->meta_len ||
 	    len > v->meta_len - off)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX metadata item at %u length %u",
-			      d->name, off, len);
+		return dk_error(d, BK_ECORRUPT, "bad VHDX metadata item at %u length %u", off, len);
 	return vx_pread(d, v, out, len, v->meta_off + off);
 }
 
@@ -264,8 +260,7 @@ vhdx_meta_entry(struct disk *d, struct vhdx *v, const uint8_t *e, unsigned *seen
 	} else if (memcmp(e, vhdx_guid_parent_locator, 16) == 0) {
 		*fp_flags |= 2;
 	} else if (rc == 0 && (bk_le32(e + 24) & 4)) {
-		return bk_err(&d->err, BK_EUNSUPPORTED, "%s: unknown required VHDX metadata item",
-			      d->name);
+		return dk_error(d, BK_EUNSUPPORTED, "unknown required VHDX metadata item");
 	}
 	return rc;
 }
@@ -274,19 +269,19 @@ static int
 vhdx_check_params(struct disk *d, struct vhdx *v, unsigned seen, uint64_t size, uint32_t fpf)
 {
 	if (seen != 15)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX metadata lacks required items", d->name);
+		return dk_error(d, BK_ECORRUPT, "VHDX metadata lacks required items");
 	if (fpf & 2)
-		return bk_err(&d->err, BK_EUNSUPPORTED,
-			      "%s: differencing VHDX images are not supported", d->name);
+		return dk_error(d, BK_EUNSUPPORTED,
+			      "differencing VHDX images are not supported");
 	if (v->block_size < VHDX_MIN_BLOCK || v->block_size > VHDX_MAX_BLOCK ||
 	    (v->block_size & (v->block_size - 1)))
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX block size %u", d->name,
+		return dk_error(d, BK_ECORRUPT, "bad VHDX block size %u",
 			      v->block_size);
 	if ((v->lss != 512 && v->lss != 4096) || (v->pss != 512 && v->pss != 4096))
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX sector sizes %u/%u", d->name,
+		return dk_error(d, BK_ECORRUPT, "bad VHDX sector sizes %u/%u",
 			      v->lss, v->pss);
 	if (size == 0 || size > VHDX_MAX_SIZE || size % v->lss)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX virtual size %llu", d->name,
+		return dk_error(d, BK_ECORRUPT, "bad VHDX virtual size %llu",
 			      (unsigned long long)size);
 	v->fixed = fpf & 1;
 	d->size = size;
@@ -294,8 +289,8 @@ vhdx_check_params(struct disk *d, struct vhdx *v, unsigned seen, uint64_t size, 
 	v->data_blocks = (size + v->block_size - 1) / v->block_size;
 	v->total_entries = v->data_blocks + (v->data_blocks - 1) / v->chunk_ratio;
 	if (v->total_entries * 8 > v->bat_len || v->total_entries * 8 > DISK_MAX_TABLE_BYTES)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX block table region too small (%u bytes)",
-			      d->name, v->bat_len);
+		return dk_error(d, BK_ECORRUPT, "VHDX block table region too small (%u bytes)",
+				v->bat_len);
 	return 0;
 }
 
@@ -309,13 +304,13 @@ vhdx_read_metadata(struct disk *d, struct vhdx *v)
 	int rc;
 
 	if (!t)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	rc = vx_pread(d, v, t, VHDX_META_TABLE_SIZE, v->meta_off);
 	if (rc == 0 && memcmp(t, "metadata", 8) != 0)
-		rc = bk_err(&d->err, BK_ECORRUPT, "%s: bad VHDX metadata table signature", d->name);
+		rc = dk_error(d, BK_ECORRUPT, "bad VHDX metadata table signature");
 	n = bk_le16(t + 10);
 	if (rc == 0 && n > VHDX_MAX_METADATA)
-		rc = bk_err(&d->err, BK_ECORRUPT, "%s: VHDX metadata table has %u entries", d->name, n);
+		rc = dk_error(d, BK_ECORRUPT, "VHDX metadata table has %u entries", n);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = vhdx_meta_entry(d, v, t + 32 + (size_t)i * 32, &seen, &size, &fpf);
 	bk_free(t);
@@ -331,7 +326,7 @@ vhdx_read_bat(struct disk *d, struct vhdx *v, uint64_t fsize)
 
 	v->bat = bk_malloc(v->total_entries * 8);
 	if (!v->bat)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory for the block table", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory for the block table");
 	rc = vx_pread(d, v, v->bat, v->total_entries * 8, v->bat_off);
 	if (rc < 0)
 		return rc;
@@ -343,8 +338,8 @@ vhdx_read_bat(struct disk *d, struct vhdx *v, uint64_t fsize)
 		if ((i + 1) % (v->chunk_ratio + 1) == 0)
 			continue;   /* sector-bitmap entry: unused without a parent */
 		if (st == PAYLOAD_PARTIALLY_PRESENT || st == 4 || st == 5)
-			return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX block table entry %llu has state %u",
-				      d->name, (unsigned long long)i, st);
+			return dk_error(d, BK_ECORRUPT, "VHDX block table entry %llu has state %u",
+					(unsigned long long)i, st);
 		if (st != PAYLOAD_FULLY_PRESENT)
 			continue;
 		/* The last block only needs to reach the end of the disk. */
@@ -352,9 +347,9 @@ vhdx_read_bat(struct disk *d, struct vhdx *v, uint64_t fsize)
 		need = d->size - blk * v->block_size < v->block_size ?
 		       d->size - blk * v->block_size : v->block_size;
 		if (off < DISK_MIB || off > fsize || fsize - off < need)
-			return bk_err(&d->err, BK_ECORRUPT,
-				      "%s: VHDX block table entry %llu points past the end of the file (offset %llu)",
-				      d->name, (unsigned long long)i, (unsigned long long)off);
+			return dk_error(d, BK_ECORRUPT,
+				      "VHDX block table entry %llu points past the end of the file (offset %llu)",
+				      (unsigned long long)i, (unsigned long long)off);
 		if (off + v->block_size > end)
 			end = mib_up(off + v->block_size);
 	}
@@ -390,10 +385,9 @@ vhdx_begin_log(struct disk *d, struct vhdx *v, uint64_t fsize)
 	if (guid_is_zero(v->hdr.log_guid))
 		return 0;
 	if (d->flags & DISK_OPEN_NO_REPLAY)
-		return bk_err(&d->err, BK_ELOG, "%s: the VHDX log is not empty (replay it first)",
-			      d->name);
+		return dk_error(d, BK_ELOG, "the VHDX log is not empty (replay it first)");
 	if (v->hdr.log_offset > fsize || fsize - v->hdr.log_offset < v->hdr.log_length)
-		return bk_err(&d->err, BK_ECORRUPT, "%s: VHDX log is past the end of the file", d->name);
+		return dk_error(d, BK_ECORRUPT, "VHDX log is past the end of the file");
 	rc = vhdx_log_replay(d, v->hdr.log_offset, v->hdr.log_length, v->hdr.log_guid, write,
 			     &v->ov);
 	if (rc < 0)
@@ -419,7 +413,7 @@ dk_vhdx_open(struct disk *d, uint64_t fsize)
 		return 1;
 	v = bk_calloc(1, sizeof(*v));
 	if (!v)
-		return bk_err(&d->err, BK_ENOMEM, "%s: out of memory", d->name);
+		return dk_error(d, BK_ENOMEM, "out of memory");
 	d->fmt = v;
 	rc = vhdx_read_headers(d, v);
 	if (rc == 0)

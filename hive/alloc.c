@@ -39,16 +39,16 @@ int
 hv_check_writable(struct hive *h)
 {
 	if (!(h->flags & HIVE_OPEN_WRITE))
-		return bk_err(&h->err, BK_EREADONLY, "%s: hive was opened read-only", h->path);
+		return hv_error(h, BK_EREADONLY, "hive was opened read-only");
 	if (h->state & (HIVE_STATE_TRUNCATED | HIVE_STATE_SALVAGED))
-		return bk_err(&h->err, BK_EREADONLY,
-			      "%s: hive is truncated or was salvaged; it is never written", h->path);
+		return hv_error(h, BK_EREADONLY,
+			      "hive is truncated or was salvaged; it is never written");
 	if ((h->state & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)) &&
 	    !(h->state & HIVE_STATE_RECOVERED) && !(h->flags & HIVE_OPEN_FORCE))
-		return bk_err(&h->err, BK_EDIRTY,
-			      "%s: hive is dirty (%s) and no transaction log was replayed; writing it "
+		return hv_error(h, BK_EDIRTY,
+			      "hive is dirty (%s) and no transaction log was replayed; writing it "
 			      "would lose the data in its logs (recover it first, or force)",
-			      h->path, h->state & HIVE_STATE_BAD_CHECKSUM ? "bad header checksum"
+			      h->state & HIVE_STATE_BAD_CHECKSUM ? "bad header checksum"
 			      : "sequence numbers differ");
 	/* Edits on a tree with a loop could loop or corrupt it further.  A
 	 * lazy handle verifies the subtree each edit reaches instead
@@ -56,8 +56,8 @@ hv_check_writable(struct hive *h)
 	if (h->tree == 0 && !h->lazy && hv_tree_verify(h, h->base.root_offset) == -BK_ENOMEM)
 		return -BK_ENOMEM;
 	if (h->tree < 0)
-		return bk_err(&h->err, BK_EREADONLY, "%s: its keys form a loop or nest too deep; "
-			      "the hive is read-only (see hivetool check)", h->path);
+		return hv_error(h, BK_EREADONLY, "its keys form a loop or nest too deep; "
+			      "the hive is read-only (see hivetool check)");
 	return 0;
 }
 
@@ -86,7 +86,7 @@ hw_begin(struct hive *h)
 	if (rc < 0)
 		return rc;
 	if (!h->ws && !(h->ws = bk_calloc(1, sizeof(*h->ws))))
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	ws = h->ws;
 	if (ws->depth++ == 0) {
 		ws->undo_len = 0;
@@ -155,7 +155,7 @@ undo_record(struct hive *h, uint32_t where, const void *old, size_t n, uint32_t 
 			cap *= 2;
 		p = bk_realloc(ws->undo, cap);
 		if (!p)
-			return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			return hv_error(h, BK_ENOMEM, "out of memory");
 		ws->undo = p;
 		ws->undo_cap = cap;
 	}
@@ -321,7 +321,7 @@ index_more(struct hive *h, uint64_t want)
 	}
 	ws->fb_scan = off;
 	if (!ws->fb_valid)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the free-cell index", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory for the free-cell index");
 	return 0;
 }
 
@@ -384,7 +384,7 @@ grow_lazy(struct hive *h, uint32_t new_bins)
 		h->pstart = ps;
 	pd = ps ? bk_realloc(h->pdone, pages / 8 + 1) : NULL;
 	if (!pd)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	h->pdone = pd;
 	memset(ps + old, 0, (pages - old) * sizeof(*ps));
 	memset(pd + old / 8 + 1, 0, pages / 8 - old / 8);
@@ -399,12 +399,12 @@ grow_buffers(struct hive *h, uint32_t new_bins)
 	size_t map = ((size_t)new_bins / HIVE_CELL_ALIGN + 7) / 8 + 1;
 
 	if (need > h->cap && h->mapped)     /* a mapping is never reallocated */
-		return bk_err(&h->err, BK_ETOOBIG, "%s: hive too large", h->path);
+		return hv_error(h, BK_ETOOBIG, "hive too large");
 	if (need > h->cap) {
 		size_t cap = h->cap * 2 > need ? h->cap * 2 : need;
 		uint8_t *p = bk_realloc(h->buf, cap);
 		if (!p)
-			return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			return hv_error(h, BK_ENOMEM, "out of memory");
 		h->buf = p;
 		h->cap = cap;
 	}
@@ -414,7 +414,7 @@ grow_buffers(struct hive *h, uint32_t new_bins)
 		size_t len = h->cellmap_len * 2 > map ? h->cellmap_len * 2 : map;
 		uint8_t *p = bk_realloc(h->cellmap, len);
 		if (!p)
-			return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			return hv_error(h, BK_ENOMEM, "out of memory");
 		memset(p + h->cellmap_len, 0, len - h->cellmap_len);
 		h->cellmap = p;
 		h->cellmap_len = len;
@@ -433,7 +433,7 @@ append_hbin(struct hive *h, uint32_t total, uint32_t *out)
 	int rc;
 
 	if (HIVE_BASE_SIZE + start + size > HIVE_MAX_FILE_SIZE - HIVE_HBIN_ALIGN)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: hive would exceed %llu bytes", h->path,
+		return hv_error(h, BK_ETOOBIG, "hive would exceed %llu bytes",
 			      (unsigned long long)HIVE_MAX_FILE_SIZE);
 	rc = grow_buffers(h, start + (uint32_t)size);
 	if (rc == 0)
@@ -474,7 +474,7 @@ hv_cell_alloc(struct hive *h, size_t payload, uint32_t *out)
 	int rc;
 
 	if (payload > HIVE_MAX_FILE_SIZE / 2)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: cell of %zu bytes is too large", h->path, payload);
+		return hv_error(h, BK_ETOOBIG, "cell of %zu bytes is too large", payload);
 	total = (uint32_t)((payload + 4 + HIVE_CELL_ALIGN - 1) & ~(size_t)(HIVE_CELL_ALIGN - 1));
 	if (!h->ws->fb_valid && (rc = index_rebuild(h)) < 0)
 		return rc;

@@ -47,17 +47,16 @@ scan_cells(struct hive *h, uint32_t start, uint32_t size)
 		uint32_t csize;
 
 		if (end - off < 4)
-			return bk_err(&h->err, BK_ECORRUPT,
-				      "%s: cell at offset 0x%x runs past its hbin", h->path, off);
+			return hv_error(h, BK_ECORRUPT,
+				      "cell at offset 0x%x runs past its hbin", off);
 		raw = (int32_t)bk_le32(hive_bins(h, off));
 		csize = raw < 0 ? (uint32_t)-(int64_t)raw : (uint32_t)raw;
 		if (csize < 8 || csize % HIVE_CELL_ALIGN)
-			return bk_err(&h->err, BK_ECORRUPT,
-				      "%s: cell at offset 0x%x has invalid size %d", h->path, off, raw);
+			return hv_error(h, BK_ECORRUPT,
+				      "cell at offset 0x%x has invalid size %d", off, raw);
 		if (csize > end - off)
-			return bk_err(&h->err, BK_ECORRUPT,
-				      "%s: cell at offset 0x%x (size %u) crosses the end of its hbin at 0x%x",
-				      h->path, off, csize, end);
+			return hv_error(h, BK_ECORRUPT,
+				      "cell at offset 0x%x (size %u) crosses the end of its hbin at 0x%x", off, csize, end);
 		mark_cell(h, off);
 		off += csize;
 	}
@@ -74,23 +73,21 @@ check_hbin(struct hive *h, uint32_t off, uint32_t limit)
 	if (limit - off >= HIVE_HBIN_ALIGN && hv_lazy_load(h, off, HIVE_HBIN_HDR) < 0)
 		return 0;
 	if (limit - off < HIVE_HBIN_ALIGN) {
-		bk_err(&h->err, BK_ECORRUPT, "%s: hive bins end inside a page at offset 0x%x",
-		       h->path, off);
+		hv_error(h, BK_ECORRUPT, "hive bins end inside a page at offset 0x%x", off);
 		return 0;
 	}
 	if (memcmp(p, "hbin", 4) != 0) {
-		bk_err(&h->err, BK_ECORRUPT, "%s: no hbin signature at offset 0x%x", h->path, off);
+		hv_error(h, BK_ECORRUPT, "no hbin signature at offset 0x%x", off);
 		return 0;
 	}
 	size = bk_le32(p + 8);
 	if (bk_le32(p + 4) != off) {
-		bk_err(&h->err, BK_ECORRUPT, "%s: hbin at offset 0x%x says it is at 0x%x",
-		       h->path, off, bk_le32(p + 4));
+		hv_error(h, BK_ECORRUPT, "hbin at offset 0x%x says it is at 0x%x", off,
+			 bk_le32(p + 4));
 		return 0;
 	}
 	if (size < HIVE_HBIN_ALIGN || size % HIVE_HBIN_ALIGN || size > limit - off) {
-		bk_err(&h->err, BK_ECORRUPT, "%s: hbin at offset 0x%x has invalid size 0x%x",
-		       h->path, off, size);
+		hv_error(h, BK_ECORRUPT, "hbin at offset 0x%x has invalid size 0x%x", off, size);
 		return 0;
 	}
 	return size;
@@ -137,8 +134,8 @@ walk_headers(struct hive *h, uint32_t off)
 			h->pstart[pg] = start;
 		h->hdr_next = start + size;
 	}
-	return off < h->hdr_next ? 0 : bk_err(&h->err, BK_ECORRUPT,
-					      "%s: offset 0x%x is past the last hbin", h->path, off);
+	return off < h->hdr_next ? 0 : hv_error(h, BK_ECORRUPT,
+					      "offset 0x%x is past the last hbin", off);
 }
 
 /* A valid hbin header at start (offset field, size), ending at the end of
@@ -240,7 +237,7 @@ lazy_setup(struct hive *h)
 	h->pstart = bk_calloc(pages, sizeof(*h->pstart));
 	h->pdone = bk_calloc(pages / 8 + 1, 1);
 	if (!h->pstart || !h->pdone)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the cell map", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory for the cell map");
 	h->hdr_next = 0;
 	/*
 	 * Read-only, the chain of hbin headers is checked at once (a page per
@@ -265,16 +262,15 @@ hv_scan_bins(struct hive *h)
 	if (limit > avail) {
 		h->state |= HIVE_STATE_TRUNCATED;
 		if (!salvage)
-			return bk_err(&h->err, BK_ECORRUPT,
-				      "%s: truncated: header says 0x%x bytes of hive bins, file has 0x%llx",
-				      h->path, limit, (unsigned long long)avail);
+			return hv_error(h, BK_ECORRUPT,
+				      "truncated: header says 0x%x bytes of hive bins, file has 0x%llx", limit, (unsigned long long)avail);
 		limit = (uint32_t)(avail / HIVE_HBIN_ALIGN * HIVE_HBIN_ALIGN);
 	}
 	bk_free(h->cellmap);
 	h->cellmap_len = (limit / HIVE_CELL_ALIGN + 7) / 8 + 1;
 	h->cellmap = bk_calloc(h->cellmap_len, 1);
 	if (!h->cellmap)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the cell map", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory for the cell map");
 	h->bins_len = limit;
 	h->lazy = (h->flags & HIVE_OPEN_LAZY) && !salvage;
 	if (h->lazy)
@@ -309,33 +305,15 @@ hv_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
 			return rc;
 	}
 	if (!hv_is_cell_start(h, off))
-		return bk_err(&h->err, BK_ECORRUPT, "%s: offset 0x%x is not a cell", h->path, off);
+		return hv_error(h, BK_ECORRUPT, "offset 0x%x is not a cell", off);
 	raw = (int32_t)bk_le32(hive_bins(h, off));
 	if (raw >= 0)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is free", h->path, off);
+		return hv_error(h, BK_ECORRUPT, "cell at offset 0x%x is free", off);
 	size = (uint32_t)-(int64_t)raw;
 	if (size - 4 < min)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: cell at offset 0x%x is too small (%u bytes, need %zu)",
-			      h->path, off, size - 4, min);
+		return hv_error(h, BK_ECORRUPT,
+			      "cell at offset 0x%x is too small (%u bytes, need %zu)", off,
+			      size - 4, min);
 	*out = bk_view_make(hive_bins(h, off) + 4, size - 4);
 	return 0;
-}
-
-int
-hv_err_ctx(struct hive *h, int rc, const char *fmt, ...)
-{
-	char inner[BK_ERRMSG_MAX], ctx[BK_ERRMSG_MAX / 2];
-	const char *p = h->err.msg;
-	size_t plen = strlen(h->path);
-	va_list ap;
-
-	/* The inner message already names the file; keep it once. */
-	if (strncmp(p, h->path, plen) == 0 && p[plen] == ':' && p[plen + 1] == ' ')
-		p += plen + 2;
-	snprintf(inner, sizeof(inner), "%s", p);
-	va_start(ap, fmt);
-	vsnprintf(ctx, sizeof(ctx), fmt, ap);
-	va_end(ap);
-	return bk_err(&h->err, rc < 0 ? -rc : rc, "%s: %s: %s", h->path, ctx, inner);
 }

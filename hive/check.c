@@ -269,7 +269,8 @@ check_sk_ring(struct hive_chk *c, uint32_t start)
 			hv_chk_report(c, HIVE_PROBLEM_SECURITY, cur, "sk list reaches 0x%x, which is not an sk", cur);
 		else if ((uint64_t)bk_le32(v.p + 16) + HIVE_SK_FIXED > v.len)
 			hv_chk_report(c, HIVE_PROBLEM_SECURITY, cur,
-					"sk at 0x%x: descriptor of %u bytes runs past its cell", cur,
+					"sk at 0x%x: descriptor of %u bytes runs past its cell",
+					cur,
 					bk_le32(v.p + 16));
 		if ((e ? e->refs : 0) != refs)
 			hv_chk_report(c, HIVE_PROBLEM_SECURITY, cur,
@@ -411,7 +412,7 @@ hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count)
 	if (count)
 		*count = 0;
 	if (!c)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the checker", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory for the checker");
 	if ((rc = hv_scan_rest(h)) < 0) {     /* a lazy handle: map every hbin now */
 		bk_free(c);
 		return rc;
@@ -422,7 +423,7 @@ hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count)
 	c->owned = bk_calloc(h->cellmap_len, 1);
 	if (!c->owned) {
 		bk_free(c);
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the checker", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory for the checker");
 	}
 	check_base(c);
 	check_bins(c);
@@ -435,7 +436,7 @@ hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count)
 	bk_err_clear(&h->err);
 	rc = c->err;
 	if (rc < 0)
-		bk_err(&h->err, BK_ENOMEM, "%s: out of memory while checking", h->path);
+		hv_error(h, BK_ENOMEM, "out of memory while checking");
 	if (count)
 		*count = c->count;
 	bk_free(c->sks);

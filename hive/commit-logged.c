@@ -129,7 +129,7 @@ collect_runs(struct hive *h, struct lc_runs *o)
 			size_t cap = o->cap ? o->cap * 2 : 16;
 			void *p = bk_realloc(o->r, cap * sizeof(*o->r));
 			if (!p)
-				return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+				return hv_error(h, BK_ENOMEM, "out of memory");
 			o->r = p;
 			o->cap = cap;
 		}
@@ -240,7 +240,7 @@ sync_folder(struct hive *h, const char *path)
 	int fd, rc = 0;
 
 	if (!dir)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	s = strrchr(dir, '/');
 	if (s)
 		s[s == dir ? 1 : 0] = '\0';
@@ -278,11 +278,10 @@ build_log(struct lc *c, uint8_t **out, size_t *len)
 	esize = (refs + (size_t)c->runs.bytes + HIVE_LOG_SECTOR - 1) / HIVE_LOG_SECTOR *
 		HIVE_LOG_SECTOR;
 	if (esize > 0xFFFFFFFFu - HIVE_LOG_HDR)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: too many changed pages for one log entry",
-			      h->path);
+		return hv_error(h, BK_ETOOBIG, "too many changed pages for one log entry");
 	p = bk_calloc(1, HIVE_LOG_HDR + esize);
 	if (!p)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory for the log entry", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory for the log entry");
 	memcpy(p, c->fin, HIVE_LOG_HDR);
 	lb.seq1 = lb.seq2 = c->seq;
 	lb.file_type = 6;
@@ -455,7 +454,7 @@ lc_run(struct lc *c, int fd)
 	memcpy(c->fin, c->h->buf, HIVE_BASE_SIZE);
 	regf_base_write(c->fin, &c->fb);
 	if (!(c->log[0] = log_path(c->h, 1)) || !(c->log[1] = log_path(c->h, 2)))
-		return bk_err(&c->h->err, BK_ENOMEM, "%s: out of memory", c->h->path);
+		return hv_error(c->h, BK_ENOMEM, "out of memory");
 	if ((rc = choose_log(c)) == 0 && (rc = write_log(c)) == 0)
 		c->h->ws->wrote_log = true;     /* it now has logs */
 	if (rc == 0 && (rc = write_primary(c, fd)) == 0)

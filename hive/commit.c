@@ -72,7 +72,7 @@ log_max_seq(const uint8_t *p, size_t len)
 uint32_t
 hv_logs_max_seq(const char *path)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	char **logs = NULL;
 	uint32_t seq = 0;
 	size_t i;
@@ -111,14 +111,14 @@ make_backups(struct hive *h, const char *path)
 	if (file_size(path) < 0)
 		return 0;               /* nothing to back up yet */
 	if (hv_find_logs(path, &logs) < 0)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", path);
+		return bk_error_at(&h->err, path, BK_ENOMEM, "out of memory");
 	for (i = 0; rc == 0 && (i == 0 || logs[i - 1]); i++) {
 		const char *src = i == 0 ? path : logs[i - 1];
 		if (i > 0 && file_size(src) <= 0)
 			continue;
 		bak = bk_malloc(strlen(src) + 5);
 		if (!bak) {
-			rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", path);
+			rc = bk_error_at(&h->err, path, BK_ENOMEM, "out of memory");
 			break;
 		}
 		sprintf(bak, "%s.bak", src);
@@ -139,11 +139,13 @@ truncate_logs(struct hive *h, const char *path)
 	int rc = 0;
 
 	if (hv_find_logs(path, &logs) < 0)
-		return bk_err(&h->err, BK_ENOMEM, "%s: written, but out of memory listing its logs", path);
+		return bk_error_at(&h->err, path, BK_ENOMEM,
+				   "written, but out of memory listing its logs");
 	for (i = 0; logs[i]; i++) {
 		if (rc == 0 && file_size(logs[i]) > 0 && bk_truncate_file(&h->err, logs[i]) < 0)
-			rc = bk_err(&h->err, BK_EIO, "%s: written, but its stale log could not be emptied: %s",
-				    path, h->err.msg);
+			rc = bk_error_at(&h->err, path, BK_EIO,
+					 "written, but its stale log could not be emptied: %s",
+					 h->err.msg);
 		bk_free(logs[i]);
 	}
 	bk_free(logs);
@@ -163,7 +165,7 @@ commit_to(struct hive *h, const char *path, unsigned flags, bool in_place)
 	if (rc < 0)
 		return rc;
 	if (!h->ws && !(h->ws = bk_calloc(1, sizeof(*h->ws))))
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	if ((flags & HIVE_COMMIT_BACKUP) && !h->ws->backed_up) {
 		if ((rc = make_backups(h, path)) < 0)
 			return rc;
@@ -219,7 +221,7 @@ int
 hive_commit_to(hive_t *h, const char *path, unsigned flags)
 {
 	if (!path)
-		return bk_err(&h->err, BK_EINVAL, "%s: no path to commit to", h->path);
+		return hv_error(h, BK_EINVAL, "no path to commit to");
 	if ((h->flags & HIVE_FLAG_NO_FILE) && strcmp(path, h->path) == 0)
 		return hv_image_commit(h, flags);
 	return commit_to(h, path, flags, strcmp(path, h->path) == 0 ||

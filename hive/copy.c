@@ -50,7 +50,7 @@ sk_find(struct hive *h, const uint8_t *desc, uint32_t len, uint32_t *out)
 		if (sk == root.sk)
 			return 0;
 	}
-	return bk_err(&h->err, BK_ECORRUPT, "%s: the ring of sk cells does not close", h->path);
+	return hv_error(h, BK_ECORRUPT, "the ring of sk cells does not close");
 }
 
 /* Add an sk (reference count 0: the caller's key add counts itself). */
@@ -104,12 +104,12 @@ map_sk(struct copy_ctx *c, uint32_t src_sk, uint32_t *out)
 		}
 	rc = hv_cell(c->src, src_sk, HIVE_SK_FIXED, &v);
 	if (rc == 0 && (memcmp(v.p, "sk", 2) != 0 || (len = bk_le32(v.p + 16)) > v.len - HIVE_SK_FIXED))
-		rc = bk_err(&c->src->err, BK_ECORRUPT, "%s: bad sk at offset 0x%x", c->src->path, src_sk);
+		rc = hv_error(c->src, BK_ECORRUPT, "bad sk at offset 0x%x", src_sk);
 	if (rc < 0)
 		return bk_err(&c->dst->err, -rc, "%s", c->src->err.msg);
 	desc = bk_malloc(len ? len : 1);
 	if (!desc)
-		return bk_err(&c->dst->err, BK_ENOMEM, "%s: out of memory", c->dst->path);
+		return hv_error(c->dst, BK_ENOMEM, "out of memory");
 	memcpy(desc, v.p + HIVE_SK_FIXED, len);
 	rc = sk_find(c->dst, desc, len, out);
 	if (rc == 0 && !*out)
@@ -119,7 +119,7 @@ map_sk(struct copy_ctx *c, uint32_t src_sk, uint32_t *out)
 		size_t cap = c->map.cap ? c->map.cap * 2 : 8;
 		uint32_t (*p)[2] = bk_realloc(c->map.pair, cap * sizeof(*p));
 		if (!p)
-			return bk_err(&c->dst->err, BK_ENOMEM, "%s: out of memory", c->dst->path);
+			return hv_error(c->dst, BK_ENOMEM, "out of memory");
 		c->map.pair = p;
 		c->map.cap = cap;
 	}
@@ -182,7 +182,7 @@ copy_key(struct copy_ctx *c, uint32_t dparent, const struct hive_wname *w, uint3
 	int rc = src_err(c, hv_nk_read(c->src, skey, &nk));
 
 	if (rc == 0 && depth > HIVE_MAX_DEPTH)
-		rc = bk_err(&c->dst->err, BK_ECORRUPT, "%s: keys nest too deep", c->src->path);
+		rc = bk_error_at(&c->dst->err, c->src->path, BK_ECORRUPT, "keys nest too deep");
 	if (rc == 0)
 		rc = src_err(c, hive_key_class(c->src, skey, &cls, &clen));
 	if (rc == 0)
@@ -253,7 +253,7 @@ hive_key_copy(hive_t *dst, hive_key_t dst_parent, const char *name, hive_t *src,
 	if (rc == 0 && src == dst)
 		rc = hv_key_is_under(dst, dst_parent, src_key, &under);
 	if (rc == 0 && under)
-		rc = bk_err(&dst->err, BK_EINVAL, "%s: cannot copy a key into its own subtree", dst->path);
+		rc = hv_error(dst, BK_EINVAL, "cannot copy a key into its own subtree");
 	if (rc == 0 && (rc = hw_begin(dst)) == 0)
 		rc = hw_end(dst, copy_key(&c, dst_parent, &w, src_key, 0, &k));
 	hv_wname_free(&w);

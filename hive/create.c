@@ -100,17 +100,8 @@ build_bin(uint8_t *bin, const struct hive_wname *w, uint64_t now)
 	return root;
 }
 
-static int
-create_fail(struct hive *tmp, int rc, char *errbuf, size_t errlen)
-{
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", tmp->err.msg[0] ? tmp->err.msg : bk_strerror(rc));
-	return rc;
-}
-
 int
-hive_create(hive_t **out, const char *path, const char *root_name, unsigned minor,
-	    char *errbuf, size_t errlen)
+hive_create(hive_t *h, const char *path, const char *root_name, unsigned minor)
 {
 	struct hive tmp;            /* only for messages while validating the name */
 	struct hive_wname w;
@@ -119,23 +110,26 @@ hive_create(hive_t **out, const char *path, const char *root_name, unsigned mino
 	uint8_t *img;
 	int rc;
 
-	*out = NULL;
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.path = (char *)(path ? path : "(new hive)");
+	tmp.err.name = tmp.path;
 	if (minor == 0)
 		minor = 5;
 	if (minor < 3 || minor > 6)
-		return create_fail(&tmp, bk_err(&tmp.err, BK_EINVAL,
-						"%s: hive minor version must be 3 to 6, not %u",
-						tmp.path, minor), errbuf, errlen);
-	rc = hv_wname_make(&tmp, root_name ? root_name : CREATE_DEFAULT_ROOT, true, &w);
-	if (rc < 0)
-		return create_fail(&tmp, rc, errbuf, errlen);
-	img = bk_calloc(1, HIVE_BASE_SIZE + HIVE_HBIN_ALIGN);
-	if (!img) {
+		rc = hv_error(&tmp, BK_EINVAL, "hive minor version must be 3 to 6, not %u", minor);
+	else
+		rc = hv_wname_make(&tmp, root_name ? root_name : CREATE_DEFAULT_ROOT, true, &w);
+	img = rc < 0 ? NULL : bk_calloc(1, HIVE_BASE_SIZE + HIVE_HBIN_ALIGN);
+	if (rc == 0 && !img) {
 		hv_wname_free(&w);
-		return create_fail(&tmp, bk_err(&tmp.err, BK_ENOMEM, "%s: out of memory", tmp.path),
-				   errbuf, errlen);
+		rc = hv_error(&tmp, BK_ENOMEM, "out of memory");
+	}
+	if (rc < 0) {
+		/* The detail goes to the caller's handle, which stays empty. */
+		h->err = tmp.err;
+		h->err.name = NULL;
+		h->err.detail = 0;
+		return rc;
 	}
 	memset(&b, 0, sizeof(b));
 	b.timestamp = now;
@@ -148,8 +142,7 @@ hive_create(hive_t **out, const char *path, const char *root_name, unsigned mino
 	hv_wname_free(&w);
 	put_file_name(img, tmp.path);
 	regf_base_write(img, &b);
-	rc = hive_open_buffer(out, img, HIVE_BASE_SIZE + HIVE_HBIN_ALIGN, tmp.path,
-			      HIVE_OPEN_WRITE, errbuf, errlen);
+	rc = hive_open_buffer(h, img, HIVE_BASE_SIZE + HIVE_HBIN_ALIGN, tmp.path, HIVE_OPEN_WRITE);
 	bk_free(img);
 	return rc;
 }

@@ -58,7 +58,7 @@ load_named(hive_t *h, hive_key_t key, bool keys, struct named **out, size_t *n)
 	*out = bk_calloc(*n ? *n : 1, sizeof(**out));
 	if (!*out) {
 		bk_free(offs);
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	}
 	for (i = 0; rc == 0 && i < *n; i++) {
 		(*out)[i].off = offs[i];
@@ -88,7 +88,7 @@ report(struct diff_ctx *c, int kind, const char *path, const struct named *nm,
 	it.path = path;
 	if (is_value) {
 		if (bk_utf16_to_utf8(nm->u, nm->n, false, &vname) < 0)
-			return bk_err(&c->a->err, BK_ENOMEM, "%s: out of memory", c->a->path);
+			return hv_error(c->a, BK_ENOMEM, "out of memory");
 		it.value = vname;
 		it.val_a = oa;
 		it.val_b = ob;
@@ -176,7 +176,7 @@ child_path(struct diff_ctx *c, const char *parent, const struct named *nm, char 
 	size_t len;
 
 	if (bk_utf16_to_utf8(nm->u, nm->n, true, &name) < 0)
-		return bk_err(&c->a->err, BK_ENOMEM, "%s: out of memory", c->a->path);
+		return hv_error(c->a, BK_ENOMEM, "out of memory");
 	len = strlen(parent) + strlen(name) + 2;
 	*out = bk_malloc(len);
 	if (*out) {
@@ -186,7 +186,7 @@ child_path(struct diff_ctx *c, const char *parent, const struct named *nm, char 
 		strcat(*out, name);
 	}
 	bk_free(name);
-	return *out ? 0 : bk_err(&c->a->err, BK_ENOMEM, "%s: out of memory", c->a->path);
+	return *out ? 0 : hv_error(c->a, BK_ENOMEM, "out of memory");
 }
 
 static int

@@ -77,8 +77,7 @@ flush(struct reg_writer *w)
 	rc = w->write(w->data, w->out.p, w->out.len);
 	w->out.len = 0;
 	if (rc < 0)
-		return bk_err(&w->h->err, -rc, "%s: export: cannot write the output: %s",
-			      w->h->path, bk_strerror(rc));
+		return hv_error(w->h, -rc, "export: cannot write the output: %s", bk_strerror(rc));
 	return 0;
 }
 
@@ -90,7 +89,7 @@ room_slow(struct reg_writer *w, struct reg_buf *b, size_t n)
 	if (b == &w->out && b->len && (rc = flush(w)) < 0)
 		return rc;
 	if (reg_buf_grow(b, n) < 0)
-		return bk_err(&w->h->err, BK_ENOMEM, "%s: out of memory", w->h->path);
+		return hv_error(w->h, BK_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -521,8 +520,8 @@ hv_export_value_list(struct hive *h, const struct nk_rec *nk, struct bk_view *vl
 	if (nk->value_count == 0)
 		return 0;
 	if (nk->value_count > HIVE_MAX_VALUES)
-		rc = bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
-			    h->path, nk->off, nk->value_count);
+		rc = hv_error(h, BK_ETOOBIG, "key at offset 0x%x: too many values (%u)", nk->off,
+			      nk->value_count);
 	else
 		rc = hv_cell(h, nk->value_list, (size_t)nk->value_count * 4, vl);
 	if (rc == 0)
@@ -623,7 +622,7 @@ hive_export_default_prefix(hive_t *h, char **out)
 	}
 	s = bk_malloc(sizeof("HKEY_LOCAL_MACHINE\\") + n);
 	if (!s)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	memcpy(s, "HKEY_LOCAL_MACHINE\\", 19);
 	/* ASCII only: toupper() would depend on the program's locale. */
 	for (i = 0; i < n; i++)
@@ -653,15 +652,16 @@ start_path(struct reg_writer *w, hive_key_t key, const char *prefix)
 		return (int)rc;
 	while (i < n) {
 		if (!(step = bk_utf8_decode((const uint8_t *)prefix + i, n - i, &cp, true)))
-			return bk_err(&h->err, BK_EINVAL, "export: prefix \"%s\" is not valid UTF-8",
+			return bk_err(&h->err, BK_EINVAL,
+				      "export: prefix \"%s\" is not valid UTF-8",
 				      prefix);
 		put_unit(w, &w->path, cp);
 		i += step;
 	}
 	for (; key != h->base.root_offset; key = nk.parent) {
 		if (depth > HIVE_MAX_DEPTH)
-			return bk_err(&h->err, BK_ECORRUPT, "%s: parent chain of key 0x%x is too long",
-				      h->path, key);
+			return hv_error(h, BK_ECORRUPT, "parent chain of key 0x%x is too long",
+					key);
 		if ((rc = hv_nk_read(h, key, &nk)) < 0)
 			return (int)rc;
 		chain[depth++] = key;
@@ -701,7 +701,7 @@ hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
 	w = bk_calloc(1, sizeof(*w));
 	if (!w) {
 		bk_free(defprefix);
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	}
 	w->h = h;
 	w->wide = format == HIVE_REG5;
@@ -709,7 +709,7 @@ hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
 	w->write = write;
 	w->data = data;
 	if ((rc = reg_buf_grow(&w->out, REG_EXPORT_BUF)) < 0) {
-		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		rc = hv_error(h, BK_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (w->wide) {

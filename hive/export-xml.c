@@ -41,7 +41,7 @@ room(struct xml_writer *x, size_t n)
 	if (x->out.cap - x->out.len >= n)
 		return 0;
 	if (reg_buf_grow(&x->out, n < (1u << 16) ? (1u << 16) : n) < 0)
-		return bk_err(&x->h->err, BK_ENOMEM, "%s: out of memory", x->h->path);
+		return hv_error(x->h, BK_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -55,8 +55,7 @@ flush_out(struct xml_writer *x)
 	rc = x->write(x->data, x->out.p, x->out.len);
 	x->out.len = 0;
 	if (rc < 0)
-		return bk_err(&x->h->err, -rc, "%s: export: cannot write the output: %s",
-			      x->h->path, bk_strerror(rc));
+		return hv_error(x->h, -rc, "export: cannot write the output: %s", bk_strerror(rc));
 	return 0;
 }
 
@@ -234,7 +233,7 @@ name_utf8(struct xml_writer *x, const uint8_t *p, size_t bytes, bool latin1)
 
 	x->buf.len = 0;
 	if (reg_buf_grow(&x->buf, 3 * n + 1) < 0)
-		return bk_err(&x->h->err, BK_ENOMEM, "%s: out of memory", x->h->path);
+		return hv_error(x->h, BK_ENOMEM, "out of memory");
 	o = x->buf.p;
 	for (i = 0; i < n; i++) {
 		uint32_t c = latin1 ? p[i] : bk_le16(p + 2 * i);
@@ -283,7 +282,7 @@ put_name(struct xml_writer *x, const uint8_t *p, size_t bytes, bool latin1)
 		return attr_hex(x, "name-utf16", p, bytes & ~(size_t)1);
 	wide = bk_malloc(2 * bytes + 1);
 	if (!wide)
-		return bk_err(&x->h->err, BK_ENOMEM, "%s: out of memory", x->h->path);
+		return hv_error(x->h, BK_ENOMEM, "out of memory");
 	for (i = 0; i < bytes; i++)
 		bk_put_le16(wide + 2 * i, p[i]);
 	rc = attr_hex(x, "name-utf16", wide, 2 * bytes);
@@ -427,8 +426,8 @@ put_key_attrs(struct xml_writer *x, const struct nk_rec *nk)
 	if (nk->class_len == 0 || nk->class_off == HIVE_NONE)
 		return 0;
 	if ((rc = hv_cell(h, nk->class_off, nk->class_len, &cv)) < 0)
-		return bk_err(&h->err, -rc, "%s: key at offset 0x%x: bad class name: %s",
-			      h->path, nk->off, h->err.msg);
+		return hv_error(h, -rc, "key at offset 0x%x: bad class name: %s", nk->off,
+				h->err.msg);
 	return attr_hex(x, "class-utf16", cv.p, nk->class_len);
 }
 

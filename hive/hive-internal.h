@@ -109,6 +109,12 @@ struct hive {
 	void *io_data;
 };
 
+/*
+ * Record an error on the handle, "<path>: <detail>", and return -code: the
+ * detail is given without the file name, which the handle adds.
+ */
+#define hv_error(h, code, ...) bk_error(&(h)->err, (code), __VA_ARGS__)
+
 /* Pointer into hive bins data at offset off (no checks). */
 static inline uint8_t *
 hive_bins(struct hive *h, uint32_t off)
@@ -121,6 +127,12 @@ hive_bins(struct hive *h, uint32_t off)
 int hv_load_primary(struct hive *h, const char *path);
 int hv_lazy_load(struct hive *h, uint32_t off, size_t len);
 void hv_free_buf(struct hive *h);
+
+/* Empty the handle but for its error and message callback (a failed open). */
+void hv_release(struct hive *h);
+/* The error of a function working without the handle's file (log replay,
+ * recovery) becomes the handle's: returns its code. */
+int hv_set_err(struct hive *h, const struct bk_errbuf *eb);
 
 /* Send a warning/note to the tool's callback, if any. */
 void hv_msg(struct hive *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -144,10 +156,12 @@ int hv_scan_rest(struct hive *h);
 /* Start of the hbin holding a mapped offset (its first cell's offset - 32). */
 uint32_t hv_hbin_of(const struct hive *h, uint32_t off);
 /*
- * Re-raise the error in h->err with context: "<path>: <context>: <inner>".
- * Returns the (negative) code, rc's sign is ignored.
+ * Re-raise the error in h->err with context: "<path>: <context>: <inner>",
+ * the file named once (bk_error_wrap()).  Returns the (negative) code; rc's
+ * sign is ignored.
  */
-int hv_err_ctx(struct hive *h, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define hv_err_ctx(h, rc, ...) \
+	bk_error_wrap(&(h)->err, (rc) < 0 ? -(rc) : (rc), __VA_ARGS__)
 
 /* ---- records (key.c, value.c) -------------------------------------------- */
 struct nk_rec {

@@ -67,12 +67,12 @@ keep_log_names(struct hive *h, const struct hive_log_image *logs, size_t nlogs)
 
 	h->logs = bk_calloc(nlogs + 1, sizeof(*h->logs));
 	if (!h->logs)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	for (i = 0; i < nlogs; i++) {
 		if (!logs[i].name)
 			continue;
 		if (!(h->logs[n] = bk_strdup(logs[i].name)))
-			return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			return hv_error(h, BK_ENOMEM, "out of memory");
 		n++;
 	}
 	return 0;
@@ -96,7 +96,7 @@ replay(const char *name, const void *buf, size_t len, const struct hive_log_imag
 		n++;
 	}
 	if (!(*img = bk_malloc(len ? len : 1)))
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", name);
+		return bk_error_at(eb, name, BK_ENOMEM, "out of memory");
 	memcpy(*img, buf, len);
 	*img_len = len;
 	rc = hv_log_replay_mem(eb, name, img, img_len, src, n, rep);
@@ -120,52 +120,42 @@ note_replay(struct hive *h, const struct hive_recover_report *rep)
 }
 
 int
-hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
-		const struct hive_log_image *logs, size_t nlogs, unsigned flags,
-		char *errbuf, size_t errlen)
+hive_open_image(hive_t *h, const void *buf, size_t len, const char *name,
+		const struct hive_log_image *logs, size_t nlogs, unsigned flags)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img = NULL;
 	size_t img_len = 0;
 	bool replayed = false;
-	char note[BK_ERRMSG_MAX] = "";
+	char note[BK_ERRMSG_MAX + 32] = "";
 	int rc;
 
-	*out = NULL;
 	name = name ? name : "(memory)";
-	bk_err_clear(&eb);
 	memset(&rep, 0, sizeof(rep));
 	if (!(flags & HIVE_OPEN_NO_LOGS) && hv_image_dirty(buf, len)) {
 		rc = replay(name, buf, len, logs, nlogs, &img, &img_len, &rep, &eb);
-		if (rc == -BK_ENOMEM) {
-			if (errbuf && errlen)
-				snprintf(errbuf, errlen, "%s", eb.msg);
-			return rc;
-		}
+		if (rc == -BK_ENOMEM)
+			return hv_set_err(h, &eb);
 		if (rc < 0)   /* not fatal: opened as found, read-only unless forced */
 			snprintf(note, sizeof(note), "%s; opening the hive as found", eb.msg);
 		replayed = rc == 0 && rep.dirty;
 	}
-	rc = hive_open_buffer(out, img ? img : buf, img ? img_len : len, name,
-			      flags & ~(unsigned)HIVE_FLAG_NO_FILE, errbuf, errlen);
+	rc = hive_open_buffer(h, img ? img : buf, img ? img_len : len, name,
+			      flags & ~(unsigned)HIVE_FLAG_NO_FILE);
 	bk_free(img);
 	if (rc < 0)
 		return rc;
-	(*out)->flags = ((*out)->flags & ~(unsigned)HIVE_OPEN_NO_LOGS) |
-			(flags & HIVE_OPEN_NO_LOGS) | HIVE_FLAG_NO_FILE;
+	h->flags = (h->flags & ~(unsigned)HIVE_OPEN_NO_LOGS) |
+		   (flags & HIVE_OPEN_NO_LOGS) | HIVE_FLAG_NO_FILE;
 	if (note[0])
-		hv_msg(*out, "%s", note);
+		hv_msg(h, "%s", note);
 	if (replayed) {
-		(*out)->state |= HIVE_STATE_RECOVERED;
-		note_replay(*out, &rep);
+		h->state |= HIVE_STATE_RECOVERED;
+		note_replay(h, &rep);
 	}
-	if ((rc = keep_log_names(*out, logs, nlogs)) < 0) {
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s", hive_last_error(*out));
-		hive_close(*out);
-		*out = NULL;
-	}
+	if ((rc = keep_log_names(h, logs, nlogs)) < 0)
+		hv_release(h);
 	return rc;
 }
 
@@ -173,30 +163,35 @@ hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
 static int
 verify_recovered(struct bk_errbuf *eb, const char *name, const uint8_t *img, size_t len)
 {
-	char msg[BK_ERRMSG_MAX];
-	hive_t *h = NULL;
+	hive_t *h = hive_new();
 	unsigned st;
 	int rc;
 
-	rc = hive_open_buffer(&h, img, len, name, HIVE_OPEN_NO_LOGS, msg, sizeof(msg));
-	if (rc == -BK_ENOMEM)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", name);
-	if (rc < 0)
-		return bk_err(eb, BK_ECORRUPT, "%s: the recovered hive is not valid: %s", name, msg);
+	if (!h)
+		return bk_error_at(eb, name, BK_ENOMEM, "out of memory");
+	rc = hive_open_buffer(h, img, len, name, HIVE_OPEN_NO_LOGS);
+	if (rc < 0) {
+		rc = rc == -BK_ENOMEM
+			? bk_error_at(eb, name, BK_ENOMEM, "out of memory")
+			: bk_error_at(eb, name, BK_ECORRUPT, "the recovered hive is not valid: %s",
+				      hive_last_error(h));
+		hive_close(h);
+		return rc;
+	}
 	st = hive_state(h);
 	hive_close(h);
 	if (st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM | HIVE_STATE_TRUNCATED))
-		return bk_err(eb, BK_ECORRUPT, "%s: the recovered hive is still dirty", name);
+		return bk_error_at(eb, name, BK_ECORRUPT, "the recovered hive is still dirty");
 	return 0;
 }
 
 int
-hive_recover_buffer(const void *buf, size_t len, const char *name,
+hive_recover_buffer(hive_t *h, const void *buf, size_t len, const char *name,
 		    const struct hive_log_image *logs, size_t nlogs, uint8_t **out,
-		    size_t *out_len, struct hive_recover_report *rep, char *errbuf, size_t errlen)
+		    size_t *out_len, struct hive_recover_report *rep)
 {
 	struct hive_recover_report tmp;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	int rc;
 
 	*out = NULL;
@@ -205,7 +200,6 @@ hive_recover_buffer(const void *buf, size_t len, const char *name,
 		rep = &tmp;
 	memset(rep, 0, sizeof(*rep));
 	name = name ? name : "(memory)";
-	bk_err_clear(&eb);
 	if (!hv_image_dirty(buf, len))
 		return 0;
 	rc = replay(name, buf, len, logs, nlogs, out, out_len, rep, &eb);
@@ -214,9 +208,7 @@ hive_recover_buffer(const void *buf, size_t len, const char *name,
 		*out = NULL;
 		*out_len = 0;
 	}
-	if (rc < 0 && errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", eb.msg[0] ? eb.msg : bk_strerror(rc));
-	return rc;
+	return rc < 0 ? hv_set_err(h, &eb) : 0;
 }
 
 /* What may be serialised: the same rules as for writing, except that a
@@ -255,7 +247,7 @@ hive_serialize(hive_t *h, const struct hive_log_image *logs, size_t nlogs,
 	b.hbins_size = h->bins_len;
 	total = HIVE_BASE_SIZE + (size_t)h->bins_len;
 	if (!(*out = bk_malloc(total)))
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	memcpy(*out, h->buf, total);
 	regf_base_write(*out, &b);
 	*len = total;
@@ -270,8 +262,8 @@ hive_serialize_done(hive_t *h, const uint8_t *img, size_t len)
 	if (!img || len != HIVE_BASE_SIZE + (size_t)h->bins_len ||
 	    !regf_base_read(img, len, &b) || b.seq1 != b.seq2 ||
 	    memcmp(img + HIVE_BASE_SIZE, h->buf + HIVE_BASE_SIZE, h->bins_len) != 0)
-		return bk_err(&h->err, BK_EINVAL,
-			      "%s: these bytes are not this hive as serialised", h->path);
+		return hv_error(h, BK_EINVAL,
+			      "these bytes are not this hive as serialised");
 	memcpy(h->buf, img, HIVE_BASE_SIZE);
 	h->base = b;
 	h->len = len;
@@ -311,8 +303,8 @@ hv_image_commit(struct hive *h, unsigned flags)
 
 	/* The name is an IMAGE:PART:\path: it must never become a file here. */
 	if (!h->io || !h->io->commit)
-		return bk_err(&h->err, BK_EINVAL, "%s: opened from an image, not a file: "
-			      "write it with hive_serialize()", h->path);
+		return hv_error(h, BK_EINVAL, "opened from an image, not a file: "
+			      "write it with hive_serialize()");
 	if ((rc = hv_check_writable(h)) < 0)
 		return rc;
 	rc = h->io->commit(h->io_data, h, flags, msg, sizeof(msg));

@@ -48,7 +48,7 @@ cache_comp(struct applier *a, size_t depth, const uint16_t *u)
 		while (cap < need)
 			cap *= 2;
 		if (!(p = bk_realloc(a->pu, cap * sizeof(*p))))
-			return bk_err(&a->h->err, BK_ENOMEM, "%s: out of memory", a->h->path);
+			return hv_error(a->h, BK_ENOMEM, "out of memory");
 		a->pu = p;
 		a->pu_cap = cap;
 	}
@@ -98,7 +98,8 @@ validate(struct hive *h, const struct reg_script *s, struct hive_import_report *
 		if (op->kind == REG_OP_KEY && path_has_backslash(s, op)) {
 			rep->error_line = op->line;
 			return bk_err(&h->err, BK_ESYNTAX,
-				      "line %u: a key name cannot contain '\\' ({U+005C})", op->line);
+				      "line %u: a key name cannot contain '\\' ({U+005C})",
+				      op->line);
 		}
 
 		if (op->kind == REG_OP_SET_VALUE && op->data_len > HIVE_MAX_DATA) {
@@ -110,7 +111,8 @@ validate(struct hive *h, const struct reg_script *s, struct hive_import_report *
 		if ((op->kind == REG_OP_SET_VALUE || op->kind == REG_OP_DELETE_VALUE) &&
 		    op->name_len > HIVE_VALUE_NAME_MAX) {
 			rep->error_line = op->line;
-			return bk_err(&h->err, BK_ESYNTAX, "line %u: value name too long", op->line);
+			return bk_err(&h->err, BK_ESYNTAX, "line %u: value name too long",
+				      op->line);
 		}
 	}
 	return 0;
@@ -155,7 +157,7 @@ static int
 name_utf8(struct hive *h, const uint16_t *u, size_t n, char **out)
 {
 	if (hive_name_from_utf16(u, n, 0, out) < 0)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -267,7 +269,7 @@ hive_import_reg_stream(hive_t *h, hive_read_fn read, void *data, const char *pre
 	bk_err_clear(&h->err);
 	a = bk_calloc(1, sizeof(*a));
 	if (!a)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	a->h = h;
 	a->rep = rep;
 	/*

@@ -19,8 +19,7 @@ hv_nk_read(struct hive *h, uint32_t off, struct nk_rec *nk)
 	if (rc < 0)
 		return rc;
 	if (memcmp(v.p, "nk", 2) != 0)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is not a key (nk)",
-			      h->path, off);
+		return hv_error(h, BK_ECORRUPT, "cell at offset 0x%x is not a key (nk)", off);
 	nk->off = off;
 	nk->flags = bk_get_le16(&v, 0x02);
 	nk->timestamp = bk_get_le64(&v, 0x04);
@@ -40,9 +39,9 @@ hv_nk_read(struct hive *h, uint32_t off, struct nk_rec *nk)
 	nk->class_len = bk_get_le16(&v, 0x4A);
 	nk->name = bk_view_ptr(&v, HIVE_NK_FIXED, nk->name_len);
 	if (v.oob)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: key at offset 0x%x: name (%u bytes) runs past its cell",
-			      h->path, off, nk->name_len);
+		return hv_error(h, BK_ECORRUPT,
+			      "key at offset 0x%x: name (%u bytes) runs past its cell", off,
+			      nk->name_len);
 	return 0;
 }
 
@@ -55,17 +54,16 @@ read_leaf(struct hive *h, uint32_t off, const struct bk_view *v, uint32_t **arr,
 	size_t stride = v->p[1] == 'i' ? 4 : 8, i;
 
 	if ((size_t)count * stride > v->len - 4)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: subkey list at offset 0x%x: %u entries do not fit its cell",
-			      h->path, off, count);
+		return hv_error(h, BK_ECORRUPT,
+			      "subkey list at offset 0x%x: %u entries do not fit its cell", off,
+			      count);
 	if (*n + count > HIVE_MAX_SUBKEYS)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: subkey list at offset 0x%x: too many subkeys",
-			      h->path, off);
+		return hv_error(h, BK_ETOOBIG, "subkey list at offset 0x%x: too many subkeys", off);
 	if (*n + count > *cap) {
 		size_t ncap = (*n + count) * 2;
 		uint32_t *na = bk_realloc(*arr, ncap * sizeof(**arr));
 		if (!na)
-			return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			return hv_error(h, BK_ENOMEM, "out of memory");
 		*arr = na;
 		*cap = ncap;
 	}
@@ -86,16 +84,15 @@ read_list(struct hive *h, uint32_t off, int depth, uint32_t **arr, size_t *n, si
 	if (v.p[0] == 'l' && (v.p[1] == 'f' || v.p[1] == 'h' || v.p[1] == 'i'))
 		return read_leaf(h, off, &v, arr, n, cap);
 	if (v.p[0] != 'r' || v.p[1] != 'i')
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: cell at offset 0x%x is not a subkey list", h->path, off);
+		return hv_error(h, BK_ECORRUPT,
+			      "cell at offset 0x%x is not a subkey list", off);
 	if (depth >= HIVE_MAX_RI_DEPTH - 1)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: ri list at offset 0x%x points to another ri", h->path, off);
+		return hv_error(h, BK_ECORRUPT,
+			      "ri list at offset 0x%x points to another ri", off);
 	count = bk_le16(v.p + 2);
 	if ((size_t)count * 4 > v.len - 4)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: ri list at offset 0x%x: %u entries do not fit its cell",
-			      h->path, off, count);
+		return hv_error(h, BK_ECORRUPT,
+			      "ri list at offset 0x%x: %u entries do not fit its cell", off, count);
 	for (i = 0; i < count; i++) {
 		rc = read_list(h, bk_le32(v.p + 4 + 4 * i), depth + 1, arr, n, cap);
 		if (rc < 0)
@@ -117,9 +114,9 @@ hv_subkey_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *
 		return 0;
 	rc = read_list(h, nk->subkey_list, 0, &arr, &cnt, &cap);
 	if (rc == 0 && cnt != nk->subkey_count)
-		rc = bk_err(&h->err, BK_ECORRUPT,
-			    "%s: key at offset 0x%x says %u subkeys, its list has %zu",
-			    h->path, nk->off, nk->subkey_count, cnt);
+		rc = hv_error(h, BK_ECORRUPT,
+			    "key at offset 0x%x says %u subkeys, its list has %zu", nk->off,
+			    nk->subkey_count, cnt);
 	if (rc < 0) {
 		bk_free(arr);
 		return rc;
@@ -136,8 +133,8 @@ value_list_view(struct hive *h, const struct nk_rec *nk, struct bk_view *v)
 	int rc;
 
 	if (nk->value_count > HIVE_MAX_VALUES)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values (%u)",
-			      h->path, nk->off, nk->value_count);
+		return hv_error(h, BK_ETOOBIG, "key at offset 0x%x: too many values (%u)", nk->off,
+				nk->value_count);
 	rc = hv_cell(h, nk->value_list, (size_t)nk->value_count * 4, v);
 	return rc < 0 ? hv_err_ctx(h, rc, "key at offset 0x%x: bad value list", nk->off) : 0;
 }
@@ -157,7 +154,7 @@ hv_value_list(struct hive *h, const struct nk_rec *nk, uint32_t **out, size_t *n
 		return rc;
 	arr = bk_malloc((size_t)nk->value_count * sizeof(*arr));
 	if (!arr)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	for (i = 0; i < nk->value_count; i++)
 		arr[i] = bk_le32(v.p + 4 * i);
 	*out = arr;
@@ -174,11 +171,11 @@ hv_raw_name_utf16(struct hive *h, const uint8_t *p, size_t len, bool comp,
 
 	if (!comp) {
 		rc = bk_utf16le_units(p, len, out, n);
-		return rc < 0 ? bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path) : 0;
+		return rc < 0 ? hv_error(h, BK_ENOMEM, "out of memory") : 0;
 	}
 	*out = bk_malloc((len + 1) * sizeof(**out));
 	if (!*out)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	for (i = 0; i < len; i++)
 		(*out)[i] = p[i];    /* Latin-1 is the first 256 code points */
 	*n = len;
@@ -194,7 +191,7 @@ hv_raw_name_utf8(struct hive *h, const uint8_t *p, size_t len, bool comp,
 
 	*out = bk_malloc(BK_UTF8_MAX(units));
 	if (!*out)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	bk_units_to_utf8(p, comp ? BK_UNITS_LATIN1 : BK_UNITS_LE, units, esc_backslash, *out);
 	return 0;
 }
@@ -207,8 +204,8 @@ hv_raw_name_to(struct hive *h, const uint8_t *p, size_t len, bool comp, bool esc
 
 	if (size < BK_UTF8_MAX(units)) {
 		*out_len = BK_UTF8_MAX(units);
-		return bk_err(&h->err, BK_ETOOBIG, "%s: name of %zu characters: buffer of %zu bytes "
-			      "too small", h->path, units, size);
+		return hv_error(h, BK_ETOOBIG, "name of %zu characters: buffer of %zu bytes "
+			      "too small", units, size);
 	}
 	*out_len = bk_units_to_utf8(p, comp ? BK_UNITS_LATIN1 : BK_UNITS_LE, units, esc_backslash,
 				    buf);
@@ -297,7 +294,7 @@ hive_key_class(hive_t *h, hive_key_t key, uint8_t **out, size_t *len)
 		return hv_err_ctx(h, rc, "key at offset 0x%x: bad class name", key);
 	*out = bk_malloc(nk.class_len);
 	if (!*out)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	memcpy(*out, v.p, nk.class_len);
 	*len = nk.class_len;
 	return 0;
@@ -341,9 +338,8 @@ hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, size_t *n)
 	/* Every entry must be a key: callers may then trust the handles. */
 	for (i = 0; rc == 0 && i < *n; i++) {
 		if (hv_nk_read(h, (*out)[i], &child) < 0) {
-			rc = bk_err(&h->err, BK_ECORRUPT,
-				    "%s: key at offset 0x%x: subkey entry %zu (offset 0x%x) is not a key",
-				    h->path, key, i, (*out)[i]);
+			rc = hv_error(h, BK_ECORRUPT,
+				    "key at offset 0x%x: subkey entry %zu (offset 0x%x) is not a key", key, i, (*out)[i]);
 			bk_free(*out);
 			*out = NULL;
 			*n = 0;
@@ -367,8 +363,8 @@ hive_key_values_to(hive_t *h, hive_key_t key, hive_value_t *buf, size_t size, si
 		return rc;
 	*n = nk.value_count;
 	if (size < nk.value_count)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: %u values, room for %zu",
-			      h->path, key, nk.value_count, size);
+		return hv_error(h, BK_ETOOBIG, "key at offset 0x%x: %u values, room for %zu", key,
+				nk.value_count, size);
 	for (i = 0; i < nk.value_count; i++)
 		buf[i] = bk_le32(v.p + 4 * i);
 	return 0;

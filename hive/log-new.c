@@ -241,7 +241,8 @@ nlog_build(struct bk_errbuf *eb, const struct hive_log_primary *pri, struct nlog
 		}
 	img = bk_malloc(need);
 	if (!img)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory for the recovered hive", pri->name);
+		return bk_error_at(eb, pri->name, BK_ENOMEM,
+				   "out of memory for the recovered hive");
 	memset(img, 0, need);
 	memcpy(img, pri->img, pri->len);
 	for (i = 0; i < n; i++) {

@@ -172,7 +172,8 @@ olog_build(struct bk_errbuf *eb, const struct hive_log_primary *pri, struct olog
 		need = pri->len;
 	img = bk_malloc(need);
 	if (!img)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory for the recovered hive", pri->name);
+		return bk_error_at(eb, pri->name, BK_ENOMEM,
+				   "out of memory for the recovered hive");
 	memset(img, 0, need);
 	memcpy(img, pri->img, pri->len);
 	olog_apply(l, pri, img);

@@ -76,10 +76,11 @@ no_usable_log(struct bk_errbuf *eb, const char *hive_name,
 					 rep->logs[i].name, rep->logs[i].note);
 	}
 	if (rep->bad_checksum)
-		return bk_err(eb, BK_ELOG, "%s: bad base block checksum and no usable "
-			      "transaction log%s", hive_name, used ? detail : " beside it");
-	return bk_err(eb, BK_ELOG, "%s: dirty hive (seq %u/%u) and no usable transaction "
-		      "log%s", hive_name, rep->seq1, rep->seq2, used ? detail : " beside it");
+		return bk_error_at(eb, hive_name, BK_ELOG, "bad base block checksum and no usable "
+			      "transaction log%s", used ? detail : " beside it");
+	return bk_error_at(eb, hive_name, BK_ELOG,
+			   "dirty hive (seq %u/%u) and no usable transaction "
+		      "log%s", rep->seq1, rep->seq2, used ? detail : " beside it");
 }
 
 int
@@ -161,8 +162,8 @@ load_logs(struct bk_errbuf *eb, const char *hive_path, char ***paths,
 	*n = 0;
 	rc = hv_find_logs(hive_path, paths);
 	if (rc < 0)
-		return bk_err(eb, -rc, "%s: cannot list the transaction logs beside it",
-			      hive_path);
+		return bk_error_at(eb, hive_path, -rc,
+				   "cannot list the transaction logs beside it");
 	while ((*paths)[*n] && *n < HIVE_LOG_MAX_FILES) {
 		rc = bk_read_file_nofollow(eb, (*paths)[*n], &data, &len, HIVE_LOG_MAX_SIZE);
 		if (rc < 0) {
@@ -233,21 +234,25 @@ hv_log_open(struct hive *h)
 static int
 verify_image(struct bk_errbuf *eb, const char *path, const uint8_t *img, size_t len)
 {
-	char msg[BK_ERRMSG_MAX];
-	hive_t *h = NULL;
+	hive_t *h = hive_new();
 	unsigned st;
 	int rc;
 
-	rc = hive_open_buffer(&h, img, len, path, HIVE_OPEN_NO_LOGS, msg, sizeof(msg));
-	if (rc == -BK_ENOMEM)
-		return bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
-	if (rc < 0)
-		return bk_err(eb, BK_ECORRUPT, "%s: the recovered hive is not valid: %s",
-			      path, msg);
+	if (!h)
+		return bk_error_at(eb, path, BK_ENOMEM, "out of memory");
+	rc = hive_open_buffer(h, img, len, path, HIVE_OPEN_NO_LOGS);
+	if (rc < 0) {
+		rc = rc == -BK_ENOMEM
+			? bk_error_at(eb, path, BK_ENOMEM, "out of memory")
+			: bk_error_at(eb, path, BK_ECORRUPT, "the recovered hive is not valid: %s",
+				      hive_last_error(h));
+		hive_close(h);
+		return rc;
+	}
 	st = hive_state(h);
 	hive_close(h);
 	if (st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM | HIVE_STATE_TRUNCATED))
-		return bk_err(eb, BK_ECORRUPT, "%s: the recovered hive is still dirty", path);
+		return bk_error_at(eb, path, BK_ECORRUPT, "the recovered hive is still dirty");
 	return 0;
 }
 
@@ -275,20 +280,13 @@ recover_load(struct bk_errbuf *eb, const char *path, char ***paths,
 	return rc;
 }
 
-static void
-copy_err(const struct bk_errbuf *eb, char *errbuf, size_t errlen)
-{
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", eb->msg[0] ? eb->msg : bk_strerror(eb->code));
-}
-
 int
-hive_recover_image(const char *path, uint8_t **out, size_t *len,
-		   struct hive_recover_report *rep, char *errbuf, size_t errlen)
+hive_recover_image(hive_t *h, const char *path, uint8_t **out, size_t *len,
+		   struct hive_recover_report *rep)
 {
 	struct hive_log_src src[HIVE_LOG_MAX_FILES];
 	struct hive_recover_report tmp;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	char **paths;
 	uint8_t *img = NULL;
 	size_t n, ilen = 0;
@@ -303,9 +301,7 @@ hive_recover_image(const char *path, uint8_t **out, size_t *len,
 	free_logs(paths, src, n);
 	if (rc < 0 || !rep->dirty) {
 		bk_free(img);
-		if (rc < 0)
-			copy_err(&eb, errbuf, errlen);
-		return rc;
+		return rc < 0 ? hv_set_err(h, &eb) : 0;
 	}
 	*out = img;
 	*len = ilen;
@@ -326,7 +322,7 @@ bak_name(const char *p)
 static bool
 same_content(const char *file, const char *bak)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *a = NULL, *b = NULL;
 	size_t al = 0, bl = 0;
 	bool same;
@@ -358,8 +354,9 @@ make_backups(struct bk_errbuf *eb, const char *const *files, char *const *bak, s
 		if (lstat(bak[i], &st) != 0)
 			continue;
 		if (!(had[i] = same_content(files[i], bak[i])))
-			rc = bk_err(eb, BK_EEXIST, "%s: backup copy already exists; move it away "
-				    "or write the recovered hive elsewhere with -o", bak[i]);
+			rc = bk_error_at(eb, bak[i], BK_EEXIST,
+					 "backup copy already exists; move it away "
+				    "or write the recovered hive elsewhere with -o");
 	}
 	for (done = 0; done < n && rc == 0; done++)
 		if (!had[done])
@@ -396,7 +393,7 @@ recover_in_place(struct bk_errbuf *eb, const char *path, const struct hive_log_s
 			files[n++] = src[i].name;
 	for (i = 0; i < n && rc == 0; i++)
 		if (!(bak[i] = bak_name(files[i])))
-			rc = bk_err(eb, BK_ENOMEM, "%s: out of memory", files[i]);
+			rc = bk_error_at(eb, files[i], BK_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = make_backups(eb, files, bak, n);
 	if (rc == 0 && stat(path, &before) < 0)
@@ -412,8 +409,9 @@ recover_in_place(struct bk_errbuf *eb, const char *path, const struct hive_log_s
 		rc = bk_truncate_file(eb, files[i]);
 		if (rc < 0) {
 			snprintf(why, sizeof(why), "%s", eb->msg);
-			bk_err(eb, -rc, "%s: the hive was recovered, but its log could not be "
-			       "emptied: %s", path, why);
+			bk_error_at(eb, path, -rc,
+				    "the hive was recovered, but its log could not be "
+			       "emptied: %s", why);
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -463,18 +461,18 @@ recover_lock(struct bk_errbuf *eb, const char *path, bool excl, char **real,
 	if (rc == 0 && excl)
 		(void)bk_temp_sweep(&t);
 	if (rc == 0 && !(*real = bk_strdup(t.real)))
-		rc = bk_err(eb, BK_ENOMEM, "%s: out of memory", path);
+		rc = bk_error_at(eb, path, BK_ENOMEM, "out of memory");
 	bk_target_close(&t);
 	return rc;
 }
 
 int
-hive_recover(const char *path, const char *out_path, unsigned flags,
-	     struct hive_recover_report *rep, char *errbuf, size_t errlen)
+hive_recover(hive_t *h, const char *path, const char *out_path, unsigned flags,
+	     struct hive_recover_report *rep)
 {
 	struct hive_log_src src[HIVE_LOG_MAX_FILES];
 	struct hive_recover_report tmp;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	struct bk_lock *lock = NULL;
 	struct bk_chunk c;
 	bool elsewhere = out_path && !same_file(out_path, path);
@@ -503,7 +501,5 @@ hive_recover(const char *path, const char *out_path, unsigned flags,
 	bk_free(img);
 	bk_free(real);
 	bk_lock_release(lock);
-	if (rc < 0)
-		copy_err(&eb, errbuf, errlen);
-	return rc;
+	return rc < 0 ? hv_set_err(h, &eb) : 0;
 }

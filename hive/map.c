@@ -108,7 +108,7 @@ hv_lazy_load(struct hive *h, uint32_t off, size_t len)
 		r = pread(h->lazy_fd, hive_bins(h, (uint32_t)at), (size_t)n,
 			  (off_t)(HIVE_BASE_SIZE + at));
 		if (r != (ssize_t)n)
-			return bk_err(&h->err, BK_EIO, "%s: cannot read at offset 0x%llx", h->path,
+			return hv_error(h, BK_EIO, "cannot read at offset 0x%llx",
 				      (unsigned long long)(HIVE_BASE_SIZE + at));
 		for (; run > 0; run--, pg++)
 			h->lazy_loaded[pg / 8] |= (uint8_t)(1u << (pg % 8));

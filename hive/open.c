@@ -100,26 +100,23 @@ check_base(struct hive *h)
 	struct regf_base *b = &h->base;
 
 	if (h->len < HIVE_BASE_SIZE || !regf_base_read(h->buf, h->len, b))
-		return bk_err(&h->err, BK_ECORRUPT, "%s: not a registry hive (no regf signature)",
-			      h->path);
+		return hv_error(h, BK_ECORRUPT, "not a registry hive (no regf signature)");
 	if (regf_checksum(h->buf) != b->checksum)
 		h->state |= HIVE_STATE_BAD_CHECKSUM;
 	if (b->seq1 != b->seq2)
 		h->state |= HIVE_STATE_DIRTY_SEQ;
 	if (b->major != 1 || b->minor < 3 || b->minor > 6)
-		return bk_err(&h->err, BK_EUNSUPPORTED, "%s: unsupported hive version %u.%u%s",
-			      h->path, b->major, b->minor,
+		return hv_error(h, BK_EUNSUPPORTED, "unsupported hive version %u.%u%s", b->major,
+				b->minor,
 			      h->state & HIVE_STATE_BAD_CHECKSUM ? " (and a bad header checksum)" : "");
 	if (b->file_type != 0)
-		return bk_err(&h->err, BK_EUNSUPPORTED,
-			      "%s: file type %u is a transaction log, not a primary hive",
-			      h->path, b->file_type);
+		return hv_error(h, BK_EUNSUPPORTED,
+			      "file type %u is a transaction log, not a primary hive",
+			      b->file_type);
 	if (b->file_format != 1)
-		return bk_err(&h->err, BK_EUNSUPPORTED, "%s: unsupported file format %u",
-			      h->path, b->file_format);
+		return hv_error(h, BK_EUNSUPPORTED, "unsupported file format %u", b->file_format);
 	if (b->hbins_size == 0 || b->hbins_size % HIVE_HBIN_ALIGN)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: invalid hive bins size 0x%x",
-			      h->path, b->hbins_size);
+		return hv_error(h, BK_ECORRUPT, "invalid hive bins size 0x%x", b->hbins_size);
 	return 0;
 }
 
@@ -226,30 +223,87 @@ finish_open(struct hive *h)
 	return rc;
 }
 
-static struct hive *
-hv_alloc(const char *name, unsigned flags)
+hive_t *
+hive_new(void)
 {
-	struct hive *h = bk_calloc(1, sizeof(*h));
+	hive_t *h = bk_calloc(1, sizeof(*h));
 
-	if (!h)
-		return NULL;
-	h->path = bk_strdup(name ? name : "(memory)");
-	if (!h->path) {
-		bk_free(h);
-		return NULL;
-	}
-	if (flags & HIVE_OPEN_SALVAGE)
-		flags &= ~(unsigned)HIVE_OPEN_WRITE;
-	h->flags = flags;
+	if (h)
+		h->lazy_fd = -1;
 	return h;
 }
 
+/*
+ * Give an empty handle its name and flags.  The name is set first so that
+ * every error of the open names the file (h->err.name, bk_error()).
+ */
 static int
-open_fail(struct hive *h, int rc, char *errbuf, size_t errlen)
+hv_begin(struct hive *h, const char *name, unsigned flags)
 {
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", hive_last_error(h));
-	hive_close(h);
+	if (h->buf || h->path)
+		return bk_error_at(&h->err, name ? name : "(memory)", BK_EINVAL,
+				   "the handle already holds a hive");
+	bk_err_clear(&h->err);
+	h->path = bk_strdup(name ? name : "(memory)");
+	if (!h->path)
+		return bk_error_at(&h->err, name ? name : "(memory)", BK_ENOMEM, "out of memory");
+	h->err.name = h->path;
+	if (flags & HIVE_OPEN_SALVAGE)
+		flags &= ~(unsigned)HIVE_OPEN_WRITE;
+	h->flags = flags;
+	return 0;
+}
+
+/* Everything the handle holds but its error, its message callback and the
+ * notes not yet delivered: hive_close(), and a failed open, which leaves
+ * an empty handle whose hive_last_error() tells why. */
+void
+hv_release(struct hive *h)
+{
+	struct bk_errbuf err = h->err;
+	hive_msg_cb cb = h->msg_cb;
+	void *data = h->msg_data;
+	char **pending = h->pending;
+	size_t npending = h->npending, dropped = h->dropped;
+
+	hv_image_release(h);
+	free_strv(h->logs);
+	bk_lock_release(h->lock);
+	bk_free(h->file);
+	hv_wstate_free(h);
+	bk_free(h->vok);          /* lazy edits' verified subtrees (walk.c) */
+	bk_free(h->vwalk);
+	bk_free(h->cellmap);
+	bk_free(h->pstart);       /* lazy open's cell map (cell.c) */
+	bk_free(h->pdone);
+	hv_free_buf(h);
+	bk_free(h->path);
+	memset(h, 0, sizeof(*h));
+	h->lazy_fd = -1;
+	h->err = err;
+	h->err.name = NULL;       /* the message keeps the name; the string is gone */
+	h->msg_cb = cb;
+	h->msg_data = data;
+	h->pending = pending;
+	h->npending = npending;
+	h->dropped = dropped;
+}
+
+int
+hv_set_err(struct hive *h, const struct bk_errbuf *eb)
+{
+	h->err.code = eb->code;
+	h->err.detail = 0;
+	memcpy(h->err.msg, eb->msg, sizeof(h->err.msg));
+	if (!h->err.msg[0])
+		snprintf(h->err.msg, sizeof(h->err.msg), "%s", bk_strerror(eb->code));
+	return eb->code;
+}
+
+static int
+open_fail(struct hive *h, int rc)
+{
+	hv_release(h);
 	return rc;
 }
 
@@ -282,63 +336,46 @@ open_locked(struct hive *h)
 	if (rc == 0)
 		rc = hv_load_primary(h, t.real);
 	if (rc == 0 && !(h->file = bk_strdup(t.real)))
-		rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		rc = hv_error(h, BK_ENOMEM, "out of memory");
 	bk_target_close(&t);
 	return rc;
 }
 
 int
-hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t errlen)
+hive_open(hive_t *h, const char *path, unsigned flags)
 {
-	struct hive *h = hv_alloc(path, flags);
-	int rc;
+	int rc = hv_begin(h, path, flags);
 
-	*out = NULL;
-	if (!h) {
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s: out of memory", path);
-		return -BK_ENOMEM;
-	}
+	if (rc < 0)
+		return rc;
 	rc = open_locked(h);
 	if (rc == 0) {
 		if (!h->mapped)
 			h->cap = h->len;
 		rc = hv_find_logs(h->file, &h->logs);
 		if (rc < 0)
-			bk_err(&h->err, -rc, "%s: cannot list log files", path);
+			hv_error(h, -rc, "cannot list log files");
 	}
 	if (rc == 0)
 		rc = hv_log_open(h);   /* replay a dirty hive's logs (log.c) */
 	if (rc == 0)
 		rc = finish_open(h);
-	if (rc < 0)
-		return open_fail(h, rc, errbuf, errlen);
-	*out = h;
-	return 0;
+	return rc < 0 ? open_fail(h, rc) : 0;
 }
 
 int
-hive_open_buffer(hive_t **out, const void *buf, size_t len, const char *name,
-		 unsigned flags, char *errbuf, size_t errlen)
+hive_open_buffer(hive_t *h, const void *buf, size_t len, const char *name, unsigned flags)
 {
-	struct hive *h = hv_alloc(name, flags | HIVE_OPEN_NO_LOGS);
-	int rc;
+	int rc = hv_begin(h, name, flags | HIVE_OPEN_NO_LOGS);
 
-	*out = NULL;
-	if (!h || !(h->buf = bk_malloc(len))) {
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s: out of memory", name ? name : "(memory)");
-		if (h)
-			hive_close(h);
-		return -BK_ENOMEM;
-	}
+	if (rc < 0)
+		return rc;
+	if (!(h->buf = bk_malloc(len)))
+		return open_fail(h, hv_error(h, BK_ENOMEM, "out of memory"));
 	memcpy(h->buf, buf, len);
 	h->len = h->cap = len;
 	rc = finish_open(h);
-	if (rc < 0)
-		return open_fail(h, rc, errbuf, errlen);
-	*out = h;
-	return 0;
+	return rc < 0 ? open_fail(h, rc) : 0;
 }
 
 void
@@ -346,19 +383,8 @@ hive_close(hive_t *h)
 {
 	if (!h)
 		return;
-	hv_image_release(h);
-	free_strv(h->logs);
-	bk_lock_release(h->lock);
-	bk_free(h->file);
+	hv_release(h);
 	free_pending(h);
-	hv_wstate_free(h);
-	bk_free(h->vok);          /* lazy edits' verified subtrees (walk.c) */
-	bk_free(h->vwalk);
-	bk_free(h->cellmap);
-	bk_free(h->pstart);       /* lazy open's cell map (cell.c) */
-	bk_free(h->pdone);
-	hv_free_buf(h);
-	bk_free(h->path);
 	bk_free(h);
 }
 
@@ -399,7 +425,7 @@ hive_get_header(hive_t *h, struct hive_header *o)
 	o->checksum = b->checksum;
 	o->checksum_calc = regf_checksum(h->buf);
 	if (bk_utf16le_units(h->buf + 0x30, 64, &u, &n) < 0)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	for (i = 0; i < n && u[i]; i++)
 		;
 	if (bk_utf16_to_utf8(u, i, false, &s) == 0) {

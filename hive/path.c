@@ -69,12 +69,12 @@ hive_key_child(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out)
 	int rc = bk_utf8_to_utf16(name, strlen(name), &u, &n);
 
 	if (rc < 0)
-		return bk_err(&h->err, -rc, rc == -BK_ENOMEM ? "%s: out of memory" :
-			      "%s: invalid UTF-8 in key name", h->path);
+		return hv_error(h, -rc, "%s", rc == -BK_ENOMEM ? "out of memory" :
+			      "invalid UTF-8 in key name");
 	rc = child_utf16(h, parent, u, n, out);
 	bk_free(u);
 	if (rc == -BK_ENOTFOUND)
-		bk_err(&h->err, BK_ENOTFOUND, "%s: key '%s' not found", h->path, name);
+		hv_error(h, BK_ENOTFOUND, "key '%s' not found", name);
 	return rc;
 }
 
@@ -137,7 +137,7 @@ current_control_set(struct hive *h, hive_key_t root, hive_key_t *out)
 	rc = hive_decode_dword(type, data, len, &cur);
 	bk_free(data);
 	if (rc < 0)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: Select\\Current is not a DWORD", h->path);
+		return hv_error(h, BK_ECORRUPT, "Select\\Current is not a DWORD");
 	snprintf(name, sizeof(name), "ControlSet%03u", cur);
 	return hive_key_child(h, root, name, out);
 }
@@ -159,11 +159,11 @@ hive_key_find(hive_t *h, const char *path, hive_key_t *out)
 		sep = strchr(p, '\\');
 		len = sep ? (size_t)(sep - p) : strlen(p);
 		if (++depth > HIVE_MAX_DEPTH)
-			return bk_err(&h->err, BK_EINVAL, "%s: key path too deep", h->path);
+			return hv_error(h, BK_EINVAL, "key path too deep");
 		rc = bk_utf8_to_utf16(p, len, &u, &n);
 		if (rc < 0)
-			return bk_err(&h->err, -rc, rc == -BK_ENOMEM ? "%s: out of memory" :
-				      "%s: invalid UTF-8 in key path", h->path);
+			return hv_error(h, -rc, "%s", rc == -BK_ENOMEM ? "out of memory" :
+				      "invalid UTF-8 in key path");
 		rc = child_utf16(h, k, u, n, &k);
 		bk_free(u);
 		/* A stored key of that name wins; otherwise resolve the link. */
@@ -172,7 +172,7 @@ hive_key_find(hive_t *h, const char *path, hive_key_t *out)
 			rc = current_control_set(h, k, &k);
 		if (rc < 0) {
 			if (rc == -BK_ENOTFOUND)
-				bk_err(&h->err, BK_ENOTFOUND, "%s: key '%s' not found", h->path, path);
+				hv_error(h, BK_ENOTFOUND, "key '%s' not found", path);
 			return rc;
 		}
 		p += len;
@@ -194,7 +194,7 @@ hive_key_path(hive_t *h, hive_key_t key, char **out)
 
 	while (key != h->base.root_offset) {
 		if (depth >= HIVE_MAX_DEPTH || (rc = hv_nk_read(h, key, &nk)) < 0)
-			return rc < 0 ? rc : bk_err(&h->err, BK_ECORRUPT, "%s: parent loop", h->path);
+			return rc < 0 ? rc : hv_error(h, BK_ECORRUPT, "parent loop");
 		chain[depth++] = key;
 		key = nk.parent;
 	}
@@ -218,7 +218,7 @@ hive_key_path(hive_t *h, hive_key_t key, char **out)
 	for (i = 0; i < depth; i++)
 		bk_free(names[i]);
 	if (!s)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	*out = s;
 	return 0;
 }
@@ -239,10 +239,10 @@ hive_value_find(hive_t *h, hive_key_t key, const char *name, hive_value_t *out)
 	rc = bk_utf8_to_utf16(name, strlen(name), &u, &n);
 	if (rc < 0) {
 		bk_free(list);
-		return bk_err(&h->err, -rc, rc == -BK_ENOMEM ? "%s: out of memory" :
-			      "%s: invalid UTF-8 in value name", h->path);
+		return hv_error(h, -rc, "%s", rc == -BK_ENOMEM ? "out of memory" :
+			      "invalid UTF-8 in value name");
 	}
-	rc = bk_err(&h->err, BK_ENOTFOUND, "%s: value '%s' not found", h->path, name[0] ? name : "@");
+	rc = hv_error(h, BK_ENOTFOUND, "value '%s' not found", name[0] ? name : "@");
 	for (i = 0; i < cnt; i++) {
 		struct vk_rec vk;
 		if (hv_vk_read(h, list[i], &vk) < 0)

@@ -21,8 +21,7 @@ hv_vk_read(struct hive *h, uint32_t off, struct vk_rec *vk)
 	if (rc < 0)
 		return rc;
 	if (memcmp(v.p, "vk", 2) != 0)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is not a value (vk)",
-			      h->path, off);
+		return hv_error(h, BK_ECORRUPT, "cell at offset 0x%x is not a value (vk)", off);
 	vk->off = off;
 	vk->name_len = bk_get_le16(&v, 0x02);
 	vk->size_raw = bk_get_le32(&v, 0x04);
@@ -33,16 +32,16 @@ hv_vk_read(struct hive *h, uint32_t off, struct vk_rec *vk)
 	vk->flags = bk_get_le16(&v, 0x10);
 	vk->name = bk_view_ptr(&v, HIVE_VK_FIXED, vk->name_len);
 	if (v.oob)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: value at offset 0x%x: name (%u bytes) runs past its cell",
-			      h->path, off, vk->name_len);
+		return hv_error(h, BK_ECORRUPT,
+			      "value at offset 0x%x: name (%u bytes) runs past its cell", off,
+			      vk->name_len);
 	if (vk->inline_data && vk->data_len > 4)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: value at offset 0x%x: inline data of %u bytes (at most 4 fit)",
-			      h->path, off, vk->data_len);
+		return hv_error(h, BK_ECORRUPT,
+			      "value at offset 0x%x: inline data of %u bytes (at most 4 fit)", off,
+			      vk->data_len);
 	if (vk->data_len > HIVE_MAX_VALUE_SIZE)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: value at offset 0x%x: data size %u over the limit",
-			      h->path, off, vk->data_len);
+		return hv_error(h, BK_ETOOBIG, "value at offset 0x%x: data size %u over the limit",
+				off, vk->data_len);
 	return 0;
 }
 
@@ -75,9 +74,9 @@ read_big(struct hive *h, const struct vk_rec *vk, uint8_t *dst)
 		return hv_err_ctx(h, rc, "value at offset 0x%x: bad big data", vk->off);
 	nseg = bk_le16(db.p + 2);
 	if ((uint64_t)nseg * HIVE_DB_SEGMENT < left)
-		return bk_err(&h->err, BK_ECORRUPT,
-			      "%s: value at offset 0x%x: %u big-data segments cannot hold %u bytes",
-			      h->path, vk->off, nseg, left);
+		return hv_error(h, BK_ECORRUPT,
+			      "value at offset 0x%x: %u big-data segments cannot hold %u bytes",
+			      vk->off, nseg, left);
 	rc = hv_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list);
 	if (rc < 0)
 		return hv_err_ctx(h, rc, "value at offset 0x%x: bad segment list", vk->off);
@@ -101,7 +100,7 @@ hv_vk_data(struct hive *h, const struct vk_rec *vk, uint8_t **out, size_t *len)
 	int rc = 0;
 
 	if (!buf)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	if (vk->inline_data) {
 		/* The bytes sit at the start of the offset field, little-endian. */
 		uint8_t tmp[4];

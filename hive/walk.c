@@ -35,11 +35,10 @@ walk_key(struct walk_state *w, hive_key_t key, int depth)
 	int rc;
 
 	if (depth > HIVE_MAX_DEPTH)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: keys nested deeper than %d at offset 0x%x",
-			      h->path, HIVE_MAX_DEPTH, key);
+		return hv_error(h, BK_ECORRUPT, "keys nested deeper than %d at offset 0x%x",
+				HIVE_MAX_DEPTH, key);
 	if (test_and_set(w->visited, key))
-		return bk_err(&h->err, BK_ECORRUPT, "%s: key at offset 0x%x is reached twice (loop)",
-			      h->path, key);
+		return hv_error(h, BK_ECORRUPT, "key at offset 0x%x is reached twice (loop)", key);
 	rc = w->cb(h, key, depth, w->data);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;   /* > 0: skip this key's subtree */
@@ -59,7 +58,7 @@ hv_walk(struct hive *h, hive_key_t start, hive_walk_cb cb, void *data)
 
 	w.visited = bk_calloc(h->cellmap_len, 1);
 	if (!w.visited)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	rc = walk_key(&w, start, 0);
 	bk_free(w.visited);
 	return rc;
@@ -136,7 +135,7 @@ vmap_fit(struct hive *h)
 	if (!a || !b) {
 		bk_free(a);
 		bk_free(b);
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	}
 	bk_free(h->vok);
 	bk_free(h->vwalk);
@@ -155,25 +154,23 @@ ewalk_key(struct ewalk *w, hive_key_t key, int depth)
 	int rc;
 
 	if (key >= h->bins_len || key / HIVE_CELL_ALIGN / 8 >= h->vmap_len)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: key offset 0x%x outside the hive bins",
-			      h->path, key);
+		return hv_error(h, BK_ECORRUPT, "key offset 0x%x outside the hive bins", key);
 	if (bit_of(h->vok, key))
 		return 0;       /* verified by an earlier edit */
 	if (depth > HIVE_MAX_DEPTH)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: keys nested deeper than %d at offset 0x%x",
-			      h->path, HIVE_MAX_DEPTH, key);
+		return hv_error(h, BK_ECORRUPT, "keys nested deeper than %d at offset 0x%x",
+				HIVE_MAX_DEPTH, key);
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 64;
 		uint32_t *k = bk_realloc(w->keys, cap * sizeof(*k));
 
 		if (!k)
-			return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			return hv_error(h, BK_ENOMEM, "out of memory");
 		w->keys = k;
 		w->cap = cap;
 	}
 	if (test_and_set(h->vwalk, key))
-		return bk_err(&h->err, BK_ECORRUPT, "%s: key at offset 0x%x is reached twice (loop)",
-			      h->path, key);
+		return hv_error(h, BK_ECORRUPT, "key at offset 0x%x is reached twice (loop)", key);
 	w->keys[w->n++] = key;
 	if ((rc = hive_key_subkeys(h, key, &subs, &n)) < 0)
 		return rc;

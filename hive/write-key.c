@@ -20,21 +20,21 @@ hv_wname_from_units(struct hive *h, const uint16_t *u, size_t n, bool is_key,
 
 	memset(w, 0, sizeof(*w));
 	if (is_key && n == 0)
-		return bk_err(&h->err, BK_EINVAL, "%s: a key name cannot be empty", h->path);
+		return hv_error(h, BK_EINVAL, "a key name cannot be empty");
 	if (n > (is_key ? HIVE_KEY_NAME_MAX : HIVE_VALUE_NAME_MAX))
-		return bk_err(&h->err, BK_EINVAL, "%s: %s name of %zu characters is longer than %u",
-			      h->path, is_key ? "key" : "value", n,
+		return hv_error(h, BK_EINVAL, "%s name of %zu characters is longer than %u",
+				is_key ? "key" : "value", n,
 			      is_key ? HIVE_KEY_NAME_MAX : HIVE_VALUE_NAME_MAX);
 	w->comp = true;
 	for (i = 0; i < n; i++) {
 		if (is_key && u[i] == '\\')
-			return bk_err(&h->err, BK_EINVAL, "%s: a key name cannot contain '\\'", h->path);
+			return hv_error(h, BK_EINVAL, "a key name cannot contain '\\'");
 		if (u[i] > 0xFF)
 			w->comp = false;
 	}
 	w->u = bk_malloc((n + 1) * sizeof(*w->u));
 	if (!w->u)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	if (n)
 		memcpy(w->u, u, n * sizeof(*u));
 	w->n = n;
@@ -55,9 +55,9 @@ hv_wname_make(struct hive *h, const char *s, bool is_key, struct hive_wname *w)
 		s = "";
 	rc = hive_name_to_utf16(s, strlen(s), &u, &n);
 	if (rc == -BK_EINVAL)
-		return bk_err(&h->err, BK_EINVAL, "%s: name is not valid UTF-8", h->path);
+		return hv_error(h, BK_EINVAL, "name is not valid UTF-8");
 	if (rc < 0)
-		return bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+		return hv_error(h, BK_ENOMEM, "out of memory");
 	rc = hv_wname_from_units(h, u, n, is_key, w);
 	bk_free(u);
 	return rc;
@@ -155,7 +155,7 @@ hv_key_is_under(struct hive *h, uint32_t key, uint32_t anc, bool *out)
 			return rc;
 		key = nk.parent;
 	}
-	return bk_err(&h->err, BK_ECORRUPT, "%s: key parents form a loop or nest too deep", h->path);
+	return hv_error(h, BK_ECORRUPT, "key parents form a loop or nest too deep");
 }
 
 static int
@@ -166,7 +166,7 @@ key_depth(struct hive *h, uint32_t key, int *out)
 
 	for (depth = 0; key != h->base.root_offset; depth++) {
 		if (depth > HIVE_MAX_DEPTH)
-			return bk_err(&h->err, BK_ECORRUPT, "%s: key parents form a loop", h->path);
+			return hv_error(h, BK_ECORRUPT, "key parents form a loop");
 		if ((rc = hv_nk_read(h, key, &nk)) < 0)
 			return rc;
 		key = nk.parent;
@@ -185,7 +185,7 @@ hv_sk_ref(struct hive *h, uint32_t sk, int delta)
 	int rc = hv_cell(h, sk, HIVE_SK_FIXED, &v);
 
 	if (rc == 0 && memcmp(v.p, "sk", 2) != 0)
-		rc = bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is not an sk", h->path, sk);
+		rc = hv_error(h, BK_ECORRUPT, "cell at offset 0x%x is not an sk", sk);
 	if (rc < 0)
 		return rc;
 	refs = bk_le32(v.p + 12);
@@ -197,8 +197,7 @@ hv_sk_ref(struct hive *h, uint32_t sk, int delta)
 	if (flink != sk && blink != sk) {
 		struct bk_view a, b;
 		if (hv_cell(h, flink, HIVE_SK_FIXED, &a) < 0 || hv_cell(h, blink, HIVE_SK_FIXED, &b) < 0)
-			return bk_err(&h->err, BK_ECORRUPT, "%s: sk at offset 0x%x has broken links",
-				      h->path, sk);
+			return hv_error(h, BK_ECORRUPT, "sk at offset 0x%x has broken links", sk);
 		rc = hw_put32(h, HIVE_PAY(blink, 4), flink);
 		if (rc == 0)
 			rc = hw_put32(h, HIVE_PAY(flink, 8), blink);
@@ -225,14 +224,14 @@ hv_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w, uint
 	rc = hv_list_lookup(h, &pk, w->u, w->n, &found);
 	if (rc == 0) {
 		*out = found;
-		return bk_err(&h->err, BK_EEXIST, "%s: key already exists", h->path);
+		return hv_error(h, BK_EEXIST, "key already exists");
 	}
 	if (rc != -BK_ENOTFOUND)
 		return rc;
 	if ((rc = hv_edit_reach(h, parent)) < 0 || (rc = key_depth(h, parent, &depth)) < 0)
 		return rc;
 	if (depth + 1 >= HIVE_MAX_DEPTH)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: keys cannot nest deeper than %d", h->path,
+		return hv_error(h, BK_ETOOBIG, "keys cannot nest deeper than %d",
 			      HIVE_MAX_DEPTH);
 	if ((rc = hv_cell_alloc(h, HIVE_NK_FIXED + nb, &nk)) < 0)
 		return rc;
@@ -314,7 +313,7 @@ hive_key_create_path(hive_t *h, const char *path, hive_key_t *out)
 		}
 		part = bk_malloc((size_t)(e - s) + 1);
 		if (!part) {
-			rc = bk_err(&h->err, BK_ENOMEM, "%s: out of memory", h->path);
+			rc = hv_error(h, BK_ENOMEM, "out of memory");
 			break;
 		}
 		memcpy(part, s, (size_t)(e - s));
@@ -349,7 +348,7 @@ list_free(struct hive *h, uint32_t list)
 	if (v.p[0] == 'r' && v.p[1] == 'i') {
 		count = bk_le16(v.p + 2);
 		if ((size_t)count * 4 > v.len - 4)
-			return bk_err(&h->err, BK_ECORRUPT, "%s: bad ri at offset 0x%x", h->path, list);
+			return hv_error(h, BK_ECORRUPT, "bad ri at offset 0x%x", list);
 		for (i = 0; i < count && rc == 0; i++) {
 			uint32_t leaf = bk_le32(hive_bins(h, HIVE_PAY(list, 4 + 4u * i)));
 			if ((rc = hv_cell(h, leaf, 4, &v)) == 0)
@@ -368,7 +367,7 @@ free_subtree(struct hive *h, uint32_t key, int depth)
 	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc == 0 && depth > HIVE_MAX_DEPTH)
-		rc = bk_err(&h->err, BK_ECORRUPT, "%s: keys nest too deep", h->path);
+		rc = hv_error(h, BK_ECORRUPT, "keys nest too deep");
 	if (rc == 0)
 		rc = hv_subkey_list(h, &nk, &subs, &n);
 	for (i = 0; rc == 0 && i < n; i++)
@@ -417,10 +416,10 @@ hive_key_delete(hive_t *h, hive_key_t key, int recursive)
 	if (rc == 0)
 		rc = hv_nk_read(h, key, &nk);
 	if (rc == 0 && key == h->base.root_offset)
-		rc = bk_err(&h->err, BK_EINVAL, "%s: the root key cannot be deleted", h->path);
+		rc = hv_error(h, BK_EINVAL, "the root key cannot be deleted");
 	if (rc == 0 && nk.subkey_count && !recursive)
-		rc = bk_err(&h->err, BK_ENOTEMPTY, "%s: key has %u subkeys (delete recursively)",
-			    h->path, nk.subkey_count);
+		rc = hv_error(h, BK_ENOTEMPTY, "key has %u subkeys (delete recursively)",
+			      nk.subkey_count);
 	if (rc == 0)
 		rc = hv_list_remove(h, nk.parent, key);
 	if (rc == 0)
@@ -438,7 +437,7 @@ hv_set_class_raw(struct hive *h, uint32_t key, const uint8_t *cls, size_t len)
 	int rc = hv_nk_read(h, key, &nk);
 
 	if (rc == 0 && len > 0xFFFF)
-		rc = bk_err(&h->err, BK_ETOOBIG, "%s: class name of %zu bytes is too long", h->path, len);
+		rc = hv_error(h, BK_ETOOBIG, "class name of %zu bytes is too long", len);
 	if (rc == 0 && len && (rc = hv_cell_alloc(h, len, &cell)) == 0)
 		rc = hw_write(h, HIVE_PAY(cell, 0), cls, len);
 	if (rc == 0 && nk.class_off != HIVE_NONE && nk.class_len)

@@ -45,13 +45,12 @@ leaf_get(struct hive *h, uint32_t off, char *kind, uint16_t *count)
 	if (rc < 0)
 		return rc;
 	if (v.p[0] != 'l' || (v.p[1] != 'f' && v.p[1] != 'h' && v.p[1] != 'i'))
-		return bk_err(&h->err, BK_ECORRUPT, "%s: cell at offset 0x%x is not a subkey leaf",
-			      h->path, off);
+		return hv_error(h, BK_ECORRUPT, "cell at offset 0x%x is not a subkey leaf", off);
 	*kind = (char)v.p[1];
 	*count = bk_le16(v.p + 2);
 	if ((size_t)*count * stride_of(*kind) > v.len - 4)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: subkey list at offset 0x%x overflows its cell",
-			      h->path, off);
+		return hv_error(h, BK_ECORRUPT, "subkey list at offset 0x%x overflows its cell",
+				off);
 	return 0;
 }
 
@@ -114,8 +113,7 @@ ri_get(struct hive *h, uint32_t off, uint16_t *count)
 		return rc;
 	*count = bk_le16(v.p + 2);
 	if ((size_t)*count * 4 > v.len - 4)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: ri list at offset 0x%x overflows its cell",
-			      h->path, off);
+		return hv_error(h, BK_ECORRUPT, "ri list at offset 0x%x overflows its cell", off);
 	return 0;
 }
 
@@ -139,7 +137,7 @@ ri_search(struct hive *h, uint32_t ri, const uint16_t *u, size_t n, struct lpos 
 	if (rc < 0)
 		return rc;
 	if (count == 0)
-		return bk_err(&h->err, BK_ECORRUPT, "%s: empty ri list at offset 0x%x", h->path, ri);
+		return hv_error(h, BK_ECORRUPT, "empty ri list at offset 0x%x", ri);
 	hi = count;
 	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2, leaf = bk_le32(hive_bins(h, HIVE_PAY(ri, 4 + 4 * mid)));
@@ -275,8 +273,7 @@ ri_insert(struct hive *h, uint32_t parent, uint32_t *ri, uint32_t at, uint32_t l
 	if (rc < 0)
 		return rc;
 	if (count >= HIVE_RI_MAX)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x has too many subkeys",
-			      h->path, parent);
+		return hv_error(h, BK_ETOOBIG, "key at offset 0x%x has too many subkeys", parent);
 	if ((size_t)(count + 1) * 4 + 4 > hv_cell_cap(h, r)) {
 		uint32_t nr;
 		if ((rc = hv_cell_alloc(h, 4 + ((size_t)count * 2 + 4) * 4, &nr)) < 0)
@@ -382,8 +379,7 @@ hv_list_insert(struct hive *h, uint32_t parent, uint32_t child, const uint16_t *
 	if (rc < 0)
 		return rc;
 	if (nk.subkey_count >= HIVE_MAX_SUBKEYS)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x has too many subkeys",
-			      h->path, parent);
+		return hv_error(h, BK_ETOOBIG, "key at offset 0x%x has too many subkeys", parent);
 	if (nk.subkey_count == 0 || nk.subkey_list == HIVE_NONE) {
 		uint32_t leaf;
 		rc = leaf_new(h, h->base.minor < 5 ? 'f' : 'h', 4, 0, 0, 0, 0, &leaf);
@@ -396,7 +392,7 @@ hv_list_insert(struct hive *h, uint32_t parent, uint32_t child, const uint16_t *
 	} else {
 		rc = locate(h, &nk, u, n, &p);
 		if (rc == 0 && p.found)
-			rc = bk_err(&h->err, BK_EEXIST, "%s: key already exists", h->path);
+			rc = hv_error(h, BK_EEXIST, "key already exists");
 		if (rc == 0)
 			rc = leaf_insert(h, parent, &p, child);
 	}
@@ -433,8 +429,8 @@ find_by_offset(struct hive *h, const struct nk_rec *nk, uint32_t child, struct l
 			}
 		}
 	}
-	return rc ? rc : bk_err(&h->err, BK_ECORRUPT, "%s: key at offset 0x%x is not in its parent's list",
-				h->path, child);
+	return rc ? rc : hv_error(h, BK_ECORRUPT, "key at offset 0x%x is not in its parent's list",
+				  child);
 }
 
 /* Drop leaf p->leaf (now empty) from its ri, or the whole list. */

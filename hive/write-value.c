@@ -335,8 +335,7 @@ find_value(struct hive *h, const struct nk_rec *nk, const uint16_t *u, size_t n,
 	if (nk->value_count == 0)
 		return -BK_ENOTFOUND;
 	if (nk->value_count > HIVE_MAX_VALUES)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x: too many values",
-			      h->path, nk->off);
+		return hv_error(h, BK_ETOOBIG, "key at offset 0x%x: too many values", nk->off);
 	rc = hv_cell(h, nk->value_list, (size_t)nk->value_count * 4, &v);
 	if (rc < 0)
 		return rc;
@@ -365,8 +364,7 @@ value_list_append(struct hive *h, uint32_t key, uint32_t vk)
 	c = nk.value_count;
 	list = c ? nk.value_list : HIVE_NONE;
 	if (c >= HIVE_MAX_VALUES)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: key at offset 0x%x has too many values",
-			      h->path, key);
+		return hv_error(h, BK_ETOOBIG, "key at offset 0x%x has too many values", key);
 	if (list == HIVE_NONE || ((size_t)c + 1) * 4 > hv_cell_cap(h, list)) {
 		uint32_t nl;
 		if ((rc = hv_cell_alloc(h, ((size_t)c * 2 + 4) * 4, &nl)) < 0)
@@ -403,10 +401,10 @@ hv_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_
 	if (rc < 0)
 		return rc;
 	if (len > HIVE_MAX_DATA)
-		return bk_err(&h->err, BK_ETOOBIG, "%s: value data of %zu bytes is over the limit of %u",
-			      h->path, len, HIVE_MAX_DATA);
+		return hv_error(h, BK_ETOOBIG, "value data of %zu bytes is over the limit of %u",
+				len, HIVE_MAX_DATA);
 	if (len && !data)
-		return bk_err(&h->err, BK_EINVAL, "%s: no data given", h->path);
+		return hv_error(h, BK_EINVAL, "no data given");
 	rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
 	if (rc == 0) {
 		rc = hv_vk_read(h, vk, &old);
@@ -511,7 +509,7 @@ value_delete(struct hive *h, hive_key_t key, const struct hive_wname *w)
 		rc = find_value(h, &nk, w->u, w->n, &idx, &vk);
 	hv_vindex_free(h);        /* positions shift */
 	if (rc == -BK_ENOTFOUND)
-		return bk_err(&h->err, BK_ENOTFOUND, "%s: value not found", h->path);
+		return hv_error(h, BK_ENOTFOUND, "value not found");
 	if (rc < 0)
 		return rc;
 	if (nk.value_count == 1) {

@@ -241,23 +241,28 @@ open_store(const char *spec, bool write, bcd_store_t **s, bool *in_image)
 static int
 memory_copy(bcd_store_t *ro, const char *spec, bcd_store_t **out)
 {
-	char err[1024] = "";
 	uint8_t *img = NULL;
 	size_t len = 0;
-	hive_t *h;
+	hive_t *h = NULL;
 	int rc = -1;
 
 	if (bcd_store_serialize(ro, NULL, 0, &img, &len) < 0)
 		tool_err("%s: %s", spec, bcd_last_error(ro));
-	else if (hive_open_image(&h, img, len, spec, NULL, 0, HIVE_OPEN_WRITE, err,
-				 sizeof(err)) < 0)
-		tool_err("%s", err[0] ? err : spec);
-	else if (bcd_store_open_hive(out, h, spec, BCD_OPEN_WRITE, err, sizeof(err)) < 0) {
-		hive_close(h);
-		tool_err("%s", err);
+	else if (!(h = hive_new()))
+		tool_err("%s: %s", spec, hive_strerror(-BK_ENOMEM));
+	else if (hive_open_image(h, img, len, spec, NULL, 0, HIVE_OPEN_WRITE) < 0)
+		tool_err("%s", hive_last_error(h));
+	else if (!(*out = bcd_store_new()))
+		tool_err("%s: %s", spec, bcd_strerror(-BK_ENOMEM));
+	else if (bcd_store_open_hive(*out, h, spec, BCD_OPEN_WRITE) < 0) {
+		tool_err("%s", bcd_last_error(*out));
+		bcd_store_close(*out);
+		*out = NULL;
 	} else {
+		h = NULL;   /* the store owns it */
 		rc = 0;
 	}
+	hive_close(h);
 	free(img);
 	return rc;
 }

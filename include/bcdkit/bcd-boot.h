@@ -51,12 +51,13 @@ struct bcd_boot_result {
 /*
  * Build the store to be written at path.  tmpl: the BCD-Template store, or
  * NULL for the built-in template.  old: the store now at the target, or
- * NULL.  Neither is changed.  Returns: 0 and *out, or a negative code with
- * the detail in errbuf.
+ * NULL.  Neither is changed.  The store is built into s, an empty handle
+ * from bcd_store_new() (free with bcd_store_close()).  Returns: 0, or a
+ * negative code with the detail in bcd_last_error(s) and s left empty.
  */
-BCDKIT_API int bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl,
+BCDKIT_API int bcd_boot_build(bcd_store_t *s, const char *path, bcd_store_t *tmpl,
 			      bcd_store_t *old, const struct bcd_boot_params *p,
-			      struct bcd_boot_result *res, char *errbuf, size_t errlen);
+			      struct bcd_boot_result *res);
 
 /*
  * The device element bcdboot writes for the loader (device and osdevice)

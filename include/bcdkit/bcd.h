@@ -149,11 +149,13 @@ struct bcd_value {
  * Decode the raw registry data of an element.  Tolerates what real stores
  * hold: integers of 1 to 8 bytes, booleans of any width (any non-zero byte
  * is true), strings with junk after the NUL.
- * Returns: 0; -BK_ECORRUPT (with a reason in errbuf) when the data cannot
- * be of that format.  Free with bcd_value_free().
+ * Returns: 0 and *out (free with bcd_value_free()); -BK_ECORRUPT when the
+ * data cannot be of that format, -BK_ENOMEM.  Works on bytes alone, with no
+ * handle for a detail: bcd_element_get() decodes an element of a store and
+ * gives the reason in bcd_last_error().
  */
 BCDKIT_API int bcd_value_decode(uint32_t eltype, const uint8_t *data, size_t len,
-				struct bcd_value *out, char *errbuf, size_t errlen);
+				struct bcd_value *out);
 /* Encode (integers always 8 bytes); *regtype is the registry value type.
  * Returns: 0, -BK_ENOMEM or -BK_EINVAL. *data is freed with free(). */
 BCDKIT_API int bcd_value_encode(uint32_t eltype, const struct bcd_value *v,
@@ -220,40 +222,48 @@ enum {
 	BCD_OPEN_COMMIT_REWRITE = 1 << 2,
 };
 
-/* Open a store.  Returns: 0 and *out, or a negative code with the detail in
- * errbuf.  The store is locked until it is closed, exclusively when opened
+/* A new, empty store handle.  Returns: the handle, or NULL when out of
+ * memory.  Free with bcd_store_close(), whether or not an open into it
+ * succeeded. */
+BCDKIT_API bcd_store_t *bcd_store_new(void);
+/* Open the store at path into s, an empty handle from bcd_store_new().
+ * Returns: 0, or a negative code with the detail in bcd_last_error(s) and
+ * s left empty (it may be opened anew); -BK_EINVAL if s already holds a
+ * store.  The store is locked until it is closed, exclusively when opened
  * for writing (hive_open(), doc/safety.md); -BK_EBUSY if another process
  * holds it longer than the lock wait. */
-BCDKIT_API int bcd_store_open(bcd_store_t **out, const char *path, unsigned flags,
-			      char *errbuf, size_t errlen);
+BCDKIT_API int bcd_store_open(bcd_store_t *s, const char *path, unsigned flags);
 /* How long to wait for another process's lock, in milliseconds, for the
  * whole process (default 5000; 0: do not wait). */
 BCDKIT_API void bcd_set_lock_wait(unsigned ms);
 /* Create a new empty store as bcdedit /createstore does (root NewStoreRoot,
  * Description\KeyName = BCD00000001, empty Objects).  Fails with -BK_EEXIST
- * if path exists. */
-BCDKIT_API int bcd_store_create(const char *path, char *errbuf, size_t errlen);
+ * if path exists.  s (from bcd_store_new(); a store it holds is neither
+ * read nor changed) only receives the detail of a failure, read with
+ * bcd_last_error(s).  Returns: 0 or a negative code. */
+BCDKIT_API int bcd_store_create(bcd_store_t *s, const char *path);
 /* Copy the store to dst atomically (bcdedit /export).  A store whose
  * logs were replayed on open is written out in its recovered state. */
 BCDKIT_API int bcd_store_export(bcd_store_t *s, const char *dst);
 /* Replace the store at path with the content of the store src (its logs
  * replayed), written atomically like a commit: the logs beside path are
  * emptied (bcdedit /import).  src is only read.  Returns: 0 or a negative
- * code with the detail in errbuf. */
-BCDKIT_API int bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen);
+ * code with the detail in bcd_last_error(s) (s as for bcd_store_create()). */
+BCDKIT_API int bcd_store_import(bcd_store_t *s, const char *path, const char *src);
 /* Write all edits atomically.  Returns: 0 or a negative code. */
 BCDKIT_API int bcd_store_commit(bcd_store_t *s);
 /*
  * A store on a hive the caller opened, e.g. with hive_open_image() from
- * bytes read out of a disk image; name is used in messages.  On success the
- * store owns h (bcd_store_close() closes it); on failure the caller still
- * does.  flags as for bcd_store_open() (BCD_OPEN_WRITE needs a hive opened
- * with HIVE_OPEN_WRITE).  A store whose hive has no host file is written
- * with bcd_store_serialize(), not bcd_store_commit().  Returns: 0 and *out,
- * or a negative code with the detail in errbuf.
+ * bytes read out of a disk image, into s, an empty handle from
+ * bcd_store_new(); name is used in messages.  On success the store owns h
+ * (bcd_store_close() closes it); on failure the caller still does.  flags
+ * as for bcd_store_open() (BCD_OPEN_WRITE needs a hive opened with
+ * HIVE_OPEN_WRITE).  A store whose hive has no host file is written with
+ * bcd_store_serialize(), not bcd_store_commit().  Returns: 0, or a negative
+ * code with the detail in bcd_last_error(s) and s left empty.
  */
-BCDKIT_API int bcd_store_open_hive(bcd_store_t **out, hive_t *h, const char *name,
-				   unsigned flags, char *errbuf, size_t errlen);
+BCDKIT_API int bcd_store_open_hive(bcd_store_t *s, hive_t *h, const char *name,
+				   unsigned flags);
 /* The store's hive (owned by the store). */
 BCDKIT_API hive_t *bcd_store_hive(bcd_store_t *s);
 /* The store's bytes as a commit would write them: hive_serialize() of its

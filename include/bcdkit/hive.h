@@ -5,7 +5,11 @@
  * A hive_t is one hive held in memory.  Keys and values are named by small
  * handles (hive_key_t, hive_value_t): the offset of their cell, validated on
  * every use, 0 meaning "none".  Every function returns 0 or a negative
- * BK_E* code (bcdkit/error.h); hive_last_error() gives the detail.
+ * BK_E* code (bcdkit/error.h); hive_last_error() gives the detail, which
+ * names the file ("NAME: what is wrong").  A handle comes from hive_new()
+ * and is filled by hive_open() (or hive_open_buffer(), hive_open_image(),
+ * hive_create()): a failed open leaves it empty with the detail of the
+ * failure, so no function needs a separate error buffer.
  *
  * Names.  Registry names are sequences of UTF-16 code units compared without
  * case using Windows' upper-case table.  The API takes and gives them as
@@ -72,9 +76,13 @@ typedef void (*hive_msg_cb)(void *data, const char *msg);
 
 /* ---- open, close, errors ------------------------------------------------- */
 
-/* Open a hive file.  Returns: 0 and *out, or a negative code with *out NULL
- * (use hive_strerror(); a detail is not available without a handle, so the
- * message is also copied to errbuf when errbuf is not NULL).
+/* A new, empty handle.  Returns: the handle, or NULL when out of memory.
+ * Free with hive_close(), whether or not an open into it succeeded. */
+BCDKIT_API hive_t *hive_new(void);
+/* Open a hive file into h, an empty handle from hive_new().  Returns: 0, or
+ * a negative code with the detail in hive_last_error(h) ("PATH: ..."); the
+ * handle is then empty again (it may be opened anew) and is still freed
+ * with hive_close().  -BK_EINVAL if h already holds a hive.
  *
  * The file is locked until hive_close(): exclusively with HIVE_OPEN_WRITE,
  * shared otherwise (doc/safety.md).  A lock held by another process is
@@ -83,12 +91,13 @@ typedef void (*hive_msg_cb)(void *data, const char *msg);
  * HIVE_OPEN_WRITE, temporary files left beside it by a writer that died
  * are removed (with a note); hive_commit() refuses to replace a read-only
  * or hard-linked file (-BK_EREADONLY) unless HIVE_OPEN_FORCE was given. */
-BCDKIT_API int hive_open(hive_t **out, const char *path, unsigned flags,
-			 char *errbuf, size_t errbuf_len);
-/* Open a hive image from memory (copied).  name is used in messages. */
-BCDKIT_API int hive_open_buffer(hive_t **out, const void *buf, size_t len,
-				const char *name, unsigned flags,
-				char *errbuf, size_t errbuf_len);
+BCDKIT_API int hive_open(hive_t *h, const char *path, unsigned flags);
+/* Open a hive image from memory (copied) into h, as hive_open(); name (NULL:
+ * "(memory)") is used in messages.  Returns: 0, or a negative code with the
+ * detail in hive_last_error(h). */
+BCDKIT_API int hive_open_buffer(hive_t *h, const void *buf, size_t len,
+				const char *name, unsigned flags);
+/* Free the handle and everything it holds (NULL is ignored). */
 BCDKIT_API void hive_close(hive_t *h);
 /* How long hive_open() and hive_recover() wait for another process's lock,
  * in milliseconds, for the whole process (default 5000; 0: do not wait). */
@@ -310,11 +319,11 @@ enum {
  * changed.  Returns 0 and fills *rep: if rep->dirty, *out is the recovered,
  * clean image (caller frees with free()); for a clean hive *out is NULL and
  * *len 0.  Returns -BK_ELOG if the hive is dirty and no log can recover it.
- * The detail goes to errbuf when not NULL.
+ * h (from hive_new(); any hive it holds is neither read nor changed) only
+ * receives the detail of a failure, read with hive_last_error(h).
  */
-BCDKIT_API int hive_recover_image(const char *path, uint8_t **out, size_t *len,
-				  struct hive_recover_report *rep,
-				  char *errbuf, size_t errbuf_len);
+BCDKIT_API int hive_recover_image(hive_t *h, const char *path, uint8_t **out, size_t *len,
+				  struct hive_recover_report *rep);
 /*
  * Recover a dirty hive from its logs and write the result.  With out_path,
  * the clean hive is written there (atomically) and the originals are left
@@ -323,12 +332,12 @@ BCDKIT_API int hive_recover_image(const char *path, uint8_t **out, size_t *len,
  * non-empty log), refusing with -BK_EEXIST if such a copy already exists;
  * then the hive is replaced atomically; only once it is durably on disk are
  * the logs truncated to 0 bytes.  A clean hive returns 0 with rep->dirty 0
- * and nothing written.  Returns 0 or a negative BK_E* code; on any failure
- * before the hive is replaced, no file has changed.
+ * and nothing written.  Returns 0 or a negative BK_E* code, the detail in
+ * hive_last_error(h) (h as for hive_recover_image()); on any failure before
+ * the hive is replaced, no file has changed.
  */
-BCDKIT_API int hive_recover(const char *path, const char *out_path, unsigned flags,
-			    struct hive_recover_report *rep,
-			    char *errbuf, size_t errbuf_len);
+BCDKIT_API int hive_recover(hive_t *h, const char *path, const char *out_path, unsigned flags,
+			    struct hive_recover_report *rep);
 
 /* ---- checker (hive/check.c) --------------------------------------------- */
 
@@ -409,11 +418,12 @@ BCDKIT_API const char *hive_problem_kind_name(unsigned kind);
  * flags 0x2C (HIVE_ENTRY | NO_DELETE | COMP_NAME) and one sk holding the
  * default descriptor (see hive/create.c: owner and group BUILTIN\Administrators,
  * DACL granting full control to SYSTEM and Administrators and read to
- * Everyone, inherited by subkeys).  Returns 0 and *out, or a negative code
- * with the detail in errbuf.
+ * Everyone, inherited by subkeys).  The hive is made in h, an empty handle
+ * from hive_new() (free with hive_close()).  Returns 0, or a negative code
+ * with the detail in hive_last_error(h) and h left empty.
  */
-BCDKIT_API int hive_create(hive_t **out, const char *path, const char *root_name,
-			   unsigned minor, char *errbuf, size_t errbuf_len);
+BCDKIT_API int hive_create(hive_t *h, const char *path, const char *root_name,
+			   unsigned minor);
 
 /* Add a subkey (sorted insertion, sk inherited from the parent).
  * -BK_EEXIST if a subkey of that name exists (its handle is still put in *out). */
@@ -515,12 +525,12 @@ struct hive_log_image {
  * replays the logs beside a host file (flags as for hive_open(); with
  * HIVE_OPEN_NO_LOGS the logs are not read).  name is used in messages.  The
  * handle has no file: hive_commit() refuses it (-BK_EINVAL); write it with
- * hive_serialize() and store the bytes yourself.  Returns: 0 and *out, or a
- * negative code with the detail in errbuf.
+ * hive_serialize() and store the bytes yourself.  The hive is opened into h,
+ * an empty handle from hive_new() (free with hive_close()).  Returns: 0, or
+ * a negative code with the detail in hive_last_error(h) and h left empty.
  */
-BCDKIT_API int hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
-			       const struct hive_log_image *logs, size_t nlogs,
-			       unsigned flags, char *errbuf, size_t errbuf_len);
+BCDKIT_API int hive_open_image(hive_t *h, const void *buf, size_t len, const char *name,
+			       const struct hive_log_image *logs, size_t nlogs, unsigned flags);
 /*
  * The bytes hive_commit() would write, in a new buffer (*out, freed with
  * free()): seq1 = seq2 one more than every sequence number in the hive and in
@@ -544,12 +554,12 @@ BCDKIT_API int hive_serialize_done(hive_t *h, const uint8_t *img, size_t len);
  * a clean hive.  Returns 0 and fills *rep: if rep->dirty, *out is the
  * recovered image (free with free()); for a clean hive *out is NULL and
  * *len 0.  -BK_ELOG if the hive is dirty and no log can recover it; the
- * detail goes to errbuf.
+ * detail goes to h (as for hive_recover_image()).
  */
-BCDKIT_API int hive_recover_buffer(const void *buf, size_t len, const char *name,
+BCDKIT_API int hive_recover_buffer(hive_t *h, const void *buf, size_t len, const char *name,
 				   const struct hive_log_image *logs, size_t nlogs,
 				   uint8_t **out, size_t *out_len,
-				   struct hive_recover_report *rep, char *errbuf, size_t errbuf_len);
+				   struct hive_recover_report *rep);
 /* 1 when the handle has a host file that hive_commit() writes, 0 for a hive
  * from hive_open_image(). */
 BCDKIT_API int hive_has_file(const hive_t *h);

@@ -43,7 +43,7 @@ die(hive_t *h, const char *what)
 int
 main(int argc, char **argv)
 {
-	char err[512], name[32];
+	char name[32];
 	static uint8_t data[4096];
 	hive_t *h;
 	hive_key_t root, k, many;
@@ -55,8 +55,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-write FILE\n");
 		return 2;
 	}
-	if (hive_create(&h, argv[1], "BENCH", 5, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bench-write: %s\n", err);
+	if (!(h = hive_new()) || hive_create(h, argv[1], "BENCH", 5) < 0) {
+		fprintf(stderr, "bench-write: %s\n",
+			h ? hive_last_error(h) : hive_strerror(-BK_ENOMEM));
 		return 2;
 	}
 	hive_root(h, &root);

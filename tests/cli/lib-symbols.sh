@@ -56,11 +56,11 @@ cat >"$TMP/interpose.c" <<'EOC'
 uint16_t hive_upcase(uint16_t c) { return (uint16_t)(c + 1); }
 int main(int argc, char **argv)
 {
-	hive_t *h;
+	hive_t *h = hive_new();
 	hive_key_t k;
 	int rc;
 	(void)argc;
-	if (hive_open(&h, argv[1], 0, NULL, 0) < 0)
+	if (!h || hive_open(h, argv[1], 0) < 0)
 		return 3;
 	rc = hive_key_find(h, "software\\VENDOR\\app", &k);
 	hive_close(h);

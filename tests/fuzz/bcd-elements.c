@@ -67,16 +67,17 @@ one_element(const char *dir, int store, unsigned n, bcd_store_t *s, const bcd_gu
 static int
 one_store(const char *dir, int store, const char *path)
 {
-	char err[512];
-	bcd_store_t *s;
+	bcd_store_t *s = bcd_store_new();
 	bcd_guid_t *ids = NULL;
 	uint32_t *els, type;
 	size_t n = 0, ne, i, j;
 	unsigned count = 0;
 	int rc = 0;
 
-	if (bcd_store_open(&s, path, 0, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bcd-elements: skipped %s\n", err);
+	if (!s || bcd_store_open(s, path, 0) < 0) {
+		fprintf(stderr, "bcd-elements: skipped %s\n",
+			s ? bcd_last_error(s) : bcd_strerror(-BK_ENOMEM));
+		bcd_store_close(s);
 		return 0;
 	}
 	if (bcd_store_objects(s, &ids, &n) < 0)

@@ -41,12 +41,11 @@ value_fixed_point(uint32_t eltype, const uint8_t *data, size_t len)
 	uint8_t *e1 = NULL, *e2 = NULL;
 	size_t n1, n2;
 	uint32_t t1, t2;
-	char err[200];
 
-	if (bcd_value_decode(eltype, data, len, &v, err, sizeof(err)) < 0)
+	if (bcd_value_decode(eltype, data, len, &v) < 0)
 		return;
 	if (bcd_value_encode(eltype, &v, &t1, &e1, &n1) == 0) {
-		FUZZ_ASSERT(bcd_value_decode(eltype, e1, n1, &w, err, sizeof(err)) == 0);
+		FUZZ_ASSERT(bcd_value_decode(eltype, e1, n1, &w) == 0);
 		FUZZ_ASSERT(bcd_value_encode(eltype, &w, &t2, &e2, &n2) == 0);
 		FUZZ_ASSERT(t1 == t2 && n1 == n2 && memcmp(e1, e2, n1) == 0);
 		bcd_value_free(&w);

@@ -58,17 +58,18 @@ set(bcd_store_t *s, const char *id, const char *name, const char *value)
 static void
 make_template(void)
 {
-	char dir[] = "/tmp/fuzz-bcd-text.XXXXXX", path[64], err[300];
-	bcd_store_t *s;
+	char dir[] = "/tmp/fuzz-bcd-text.XXXXXX", path[64];
+	bcd_store_t *s = bcd_store_new();
 	FILE *f;
 	long n;
 
 	if (!mkdtemp(dir))
 		die("mkdtemp", NULL);
 	snprintf(path, sizeof(path), "%s/BCD", dir);
-	if (bcd_store_create(path, err, sizeof(err)) < 0 ||
-	    bcd_store_open(&s, path, BCD_OPEN_WRITE, err, sizeof(err)) < 0)
-		die("store", err);
+	if (!s)
+		die("store", bcd_strerror(-BK_ENOMEM));
+	if (bcd_store_create(s, path) < 0 || bcd_store_open(s, path, BCD_OPEN_WRITE) < 0)
+		die("store", bcd_last_error(s));
 	add_object(s, "{bootmgr}", BCD_OBJ_BOOTMGR);
 	add_object(s, LOADER, BCD_OBJ_OSLOADER);
 	add_object(s, "{globalsettings}", BCD_OBJ_INHERIT);
@@ -117,7 +118,8 @@ store_open(void)
 	s->path = bk_strdup("fuzz");
 	s->flags = BCD_OPEN_WRITE;
 	if (!s->path ||
-	    hive_open_buffer(&s->hive, template, template_len, "fuzz", HIVE_OPEN_WRITE, NULL, 0) < 0 ||
+	    !(s->hive = hive_new()) ||
+	    hive_open_buffer(s->hive, template, template_len, "fuzz", HIVE_OPEN_WRITE) < 0 ||
 	    hive_root(s->hive, &root) < 0 || hive_key_child(s->hive, root, "Objects", &s->objects) < 0)
 		die("reopen template", NULL);
 	return s;

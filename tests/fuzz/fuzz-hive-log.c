@@ -40,10 +40,12 @@ open_result(const uint8_t *img, size_t len)
 	hive_key_t root, *subs = NULL;
 	uint64_t count;
 	size_t np = 0, n = 0;
-	hive_t *h;
+	hive_t *h = hive_new();
 
-	if (hive_open_buffer(&h, img, len, "fuzz", HIVE_OPEN_NO_LOGS, NULL, 0) < 0)
+	if (!h || hive_open_buffer(h, img, len, "fuzz", HIVE_OPEN_NO_LOGS) < 0) {
+		hive_close(h);
 		return;
+	}
 	if (hive_root(h, &root) == 0 && hive_key_subkeys(h, root, &subs, &n) == 0)
 		free(subs);
 	hive_check(h, count_problem, &np, &count);
@@ -56,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const names[3] = { "fuzz.LOG", "fuzz.LOG1", "fuzz.LOG2" };
 	struct hive_log_src logs[3];
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	size_t len[4], off = HDR, i;
 	uint8_t *img;
 	size_t ilen;

@@ -92,10 +92,12 @@ edit(const uint8_t *data, size_t size)
 	hive_key_t root, k, *subs = NULL;
 	size_t n = 0, np = 0;
 	uint64_t count = 0;
-	hive_t *h;
+	hive_t *h = hive_new();
 
-	if (hive_open_buffer(&h, data, size, "fuzz", HIVE_OPEN_WRITE, NULL, 0) < 0)
+	if (!h || hive_open_buffer(h, data, size, "fuzz", HIVE_OPEN_WRITE) < 0) {
+		hive_close(h);
 		return;
+	}
 	if (hive_check(h, count_problem, &np, &count) < 0 || count != 0 ||
 	    (hive_state(h) & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM)) ||
 	    hive_root(h, &root) < 0) {
@@ -122,10 +124,12 @@ one(const uint8_t *data, size_t size, unsigned flags)
 	struct hive_header hd;
 	size_t budget = FUZZ_MAX_KEYS, np = 0;
 	uint64_t count;
-	hive_t *h;
+	hive_t *h = hive_new();
 
-	if (hive_open_buffer(&h, data, size, "fuzz", flags, NULL, 0) < 0)
+	if (!h || hive_open_buffer(h, data, size, "fuzz", flags) < 0) {
+		hive_close(h);
 		return;
+	}
 	hive_get_header(h, &hd);
 	hive_get_stats(h, &st);
 	hive_root(h, &root);

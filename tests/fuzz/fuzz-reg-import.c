@@ -63,10 +63,12 @@ one(const uint8_t *data, size_t size, const char *prefix)
 	hive_key_t root, k;
 	size_t np = 0;
 	uint64_t count = 0;
-	hive_t *h;
+	hive_t *h = hive_new();
 
-	if (hive_create(&h, NULL, "ROOT", 5, NULL, 0) < 0)
+	if (!h || hive_create(h, NULL, "ROOT", 5) < 0) {
+		hive_close(h);
 		return;
+	}
 	/* Something for [-key] and "name"=- to remove. */
 	if (hive_root(h, &root) == 0 && hive_key_create_path(h, "Old\\Sub", &k) == 0)
 		hive_value_set(h, k, "v", HIVE_REG_DWORD, "\1\0\0\0", 4);

@@ -17,6 +17,7 @@
 
 #include "bk-check.h"
 #include "bcdkit/bcd.h"
+#include "test-bcd-open.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
 
@@ -382,7 +383,7 @@ check_store(const char *path)
 	uint32_t *types;
 	char err[300];
 
-	ck_assert_msg(bcd_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(bcd_store_objects(s, &ids, &n) == 0, "%s", bcd_last_error(s));
 	for (i = 0; i < n; i++) {
 		bk_assert_ok(s, bcd_element_list(s, &ids[i], &types, &nt));

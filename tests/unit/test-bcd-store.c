@@ -18,6 +18,8 @@
 #include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
+#include "test-bcd-open.h"
 #include "bcdedit-enum.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
@@ -45,7 +47,7 @@ open_w(void)
 	bcd_store_t *s;
 	char err[300] = "";
 
-	ck_assert_msg(bcd_store_open(&s, path, BCD_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, path, BCD_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
 	return s;
 }
 
@@ -61,6 +63,42 @@ slurp(const char *p, size_t *n)
 	return b;
 }
 
+/*
+ * The store handle comes first: a failed open leaves it empty with the
+ * detail naming the file once, and it can be opened again; an open into a
+ * handle that holds a store is refused.  Store errors name the file once.
+ */
+START_TEST(handle_first_open)
+{
+	bcd_store_t *s = bcd_store_new();
+	bcd_guid_t id;
+	char want[600];
+	const char *msg, *p;
+	hive_t *h;
+
+	ck_assert_ptr_nonnull(s);
+	bk_assert_ok(s, bcd_store_create(s, path));
+	ck_assert_int_eq(bcd_store_create(s, path), -BK_EEXIST);
+	snprintf(want, sizeof(want), "%s: already exists", path);
+	ck_assert_str_eq(bcd_last_error(s), want);
+	/* A hive without an Objects key is no store. */
+	bk_assert_ok_plain(th_create(&h, NULL, "R", 5, NULL, 0));
+	ck_assert_int_eq(bcd_store_open_hive(s, h, "nostore", 0), -BK_ECORRUPT);
+	ck_assert_str_eq(bcd_last_error(s), "nostore: not a BCD store (no Objects key)");
+	hive_close(h);
+	bk_assert_ok(s, bcd_store_open(s, path, BCD_OPEN_WRITE));
+	ck_assert_int_eq(bcd_store_open(s, path, 0), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(bcd_last_error(s), "already holds a store"));
+	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &id));
+	ck_assert_int_eq(bcd_object_delete(s, &id), -BK_ENOTFOUND);
+	msg = bcd_last_error(s);
+	ck_assert_msg(strncmp(msg, path, strlen(path)) == 0 && msg[strlen(path)] == ':', "%s", msg);
+	p = strstr(msg + 1, path);
+	ck_assert_msg(p == NULL, "%s", msg);
+	bcd_store_close(s);
+}
+END_TEST
+
 START_TEST(create_and_edit)
 {
 	bcd_store_t *s;
@@ -70,8 +108,8 @@ START_TEST(create_and_edit)
 	struct bcd_value v;
 	char err[200];
 
-	bk_assert_ok(err, bcd_store_create(path, err, sizeof(err)));
-	ck_assert_int_eq(bcd_store_create(path, err, sizeof(err)), -BK_EEXIST);
+	bk_assert_ok(err, tb_store_create(path, err, sizeof(err)));
+	ck_assert_int_eq(tb_store_create(path, err, sizeof(err)), -BK_EEXIST);
 	s = open_w();
 	bk_assert_ok(s, bcd_store_objects(s, &ids, &n));
 	ck_assert_uint_eq(n, 0);
@@ -127,14 +165,14 @@ START_TEST(valueless_element)
 	size_t n;
 	char err[200];
 
-	bk_assert_ok(err, bcd_store_create(path, err, sizeof(err)));
+	bk_assert_ok(err, tb_store_create(path, err, sizeof(err)));
 	s = open_w();
 	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
 	bk_assert_ok(s, bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL));
 	bk_assert_ok(s, bcd_set_text(s, &bm, "timeout", "5", NULL));
 	bk_assert_ok(s, bcd_store_commit(s));
 	bcd_store_close(s);
-	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, path, HIVE_OPEN_WRITE, err, sizeof(err)));
 	bk_assert_ok(h, hive_key_create_path(h, "Objects\\{9dea862c-5cdd-4e70-acc1-f32b344d4795}"
 					     "\\Elements\\23000003", &k));
 	bk_assert_ok(h, hive_commit(h, 0));
@@ -163,7 +201,7 @@ START_TEST(install_media_quirks)
 	snprintf(p, sizeof(p), "%s/bcd/install-media-bcd", c);
 	if (access(p, R_OK) != 0)
 		return;
-	ck_assert_msg(bcd_store_open(&s, p, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, p, 0, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(s, bcdedit_enum(s, p, ENUM_ALL, NULL, NULL, 0, &text));
 	ck_assert_ptr_nonnull(strstr(text, "\ntimeout                 30\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\nbaudrate                115200\n"));
@@ -187,7 +225,7 @@ complete_new_store(const bcd_guid_t *bm)
 	char err[200], *t = NULL;
 	bool ok;
 
-	if (bcd_store_open(&s, path, 0, err, sizeof(err)) < 0)
+	if (tb_store_open(&s, path, 0, err, sizeof(err)) < 0)
 		return false;
 	ok = bcd_store_objects(s, &ids, &n) == 0 && n == 2 &&
 	     bcd_element_get_raw(s, bm, BCD_EL_DEVICE, &d, &len) == 0 &&
@@ -210,7 +248,7 @@ START_TEST(out_of_memory)
 	long k;
 	int rc;
 
-	bk_assert_ok(err, bcd_store_create(path, err, sizeof(err)));
+	bk_assert_ok(err, tb_store_create(path, err, sizeof(err)));
 	s = open_w();
 	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &bm));
 	bk_assert_ok(s, bcd_object_create(s, &bm, BCD_OBJ_BOOTMGR, NULL));
@@ -222,7 +260,7 @@ START_TEST(out_of_memory)
 		bool written = false;
 
 		bk_alloc_fail_after = k;
-		rc = bcd_store_open(&s, path, BCD_OPEN_WRITE, err, sizeof(err));
+		rc = tb_store_open(&s, path, BCD_OPEN_WRITE, err, sizeof(err));
 		if (rc == 0) {
 			rc = bcd_set_text(s, &bm, "device", "partition=mbr:1234abcd:1048576", NULL);
 			if (rc == 0)

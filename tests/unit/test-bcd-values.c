@@ -25,13 +25,13 @@ START_TEST(integers)
 	size_t n;
 	uint32_t rt;
 
-	bk_assert_ok_plain(bcd_value_decode(0x25000004, one, 1, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x25000004, one, 1, &v));
 	ck_assert_uint_eq(v.integer, 30);
 	bcd_value_free(&v);
-	bk_assert_ok_plain(bcd_value_decode(0x15000014, three, 3, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x15000014, three, 3, &v));
 	ck_assert_uint_eq(v.integer, 115200);
 	bcd_value_free(&v);
-	bk_assert_ok_plain(bcd_value_decode(0x15000014, eight, 8, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x15000014, eight, 8, &v));
 	ck_assert_uint_eq(v.integer, 0x0807060504030201ull);
 	/* Written back always as 8 bytes. */
 	v.integer = 30;
@@ -41,8 +41,8 @@ START_TEST(integers)
 	ck_assert_mem_eq(d, "\x1e\0\0\0\0\0\0\0", 8);
 	free(d);
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_value_decode(0x25000004, eight, 0, &v, NULL, 0), -BK_ECORRUPT);
-	ck_assert_int_eq(bcd_value_decode(0x25000004, (const uint8_t *)"123456789", 9, &v, NULL, 0),
+	ck_assert_int_eq(bcd_value_decode(0x25000004, eight, 0, &v), -BK_ECORRUPT);
+	ck_assert_int_eq(bcd_value_decode(0x25000004, (const uint8_t *)"123456789", 9, &v),
 			 -BK_ECORRUPT);
 }
 END_TEST
@@ -55,10 +55,10 @@ START_TEST(booleans)
 	size_t n;
 	uint32_t rt;
 
-	bk_assert_ok_plain(bcd_value_decode(0x16000009, wide, 4, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x16000009, wide, 4, &v));
 	ck_assert_uint_eq(v.integer, 1);
 	bcd_value_free(&v);
-	bk_assert_ok_plain(bcd_value_decode(0x16000009, wide, 2, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x16000009, wide, 2, &v));
 	ck_assert_uint_eq(v.integer, 0);
 	bk_assert_ok_plain(bcd_value_encode(0x16000009, &v, &rt, &d, &n));
 	ck_assert_uint_eq(n, 1);
@@ -77,7 +77,7 @@ START_TEST(strings)
 	size_t n;
 	uint32_t rt;
 
-	bk_assert_ok_plain(bcd_value_decode(0x12000004, junk, sizeof(junk), &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x12000004, junk, sizeof(junk), &v));
 	ck_assert_str_eq(v.string, "Ram");
 	bk_assert_ok_plain(bcd_value_encode(0x12000004, &v, &rt, &d, &n));
 	ck_assert_uint_eq(rt, HIVE_REG_SZ);
@@ -123,7 +123,7 @@ START_TEST(objects)
 	n += utf16(b, buf + n);
 	buf[n] = buf[n + 1] = 0;
 	n += 2;
-	bk_assert_ok_plain(bcd_value_decode(0x14000006, buf, n, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x14000006, buf, n, &v));
 	ck_assert_uint_eq(v.n_guids, 2);
 	ck_assert_str_eq(bcd_guid_format(&v.guids[1], t), b);
 	bk_assert_ok_plain(bcd_value_encode(0x14000006, &v, &rt, &d, &len));
@@ -133,12 +133,12 @@ START_TEST(objects)
 	free(d);
 	bcd_value_free(&v);
 	/* Without the final extra NUL it still reads. */
-	bk_assert_ok_plain(bcd_value_decode(0x14000006, buf, n - 2, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x14000006, buf, n - 2, &v));
 	ck_assert_uint_eq(v.n_guids, 2);
 	bcd_value_free(&v);
 	/* One object (REG_SZ). */
 	n = utf16(a, buf);
-	bk_assert_ok_plain(bcd_value_decode(0x23000003, buf, n, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x23000003, buf, n, &v));
 	ck_assert_uint_eq(v.n_guids, 1);
 	bk_assert_ok_plain(bcd_value_encode(0x23000003, &v, &rt, &d, &len));
 	ck_assert_uint_eq(rt, HIVE_REG_SZ);
@@ -146,8 +146,8 @@ START_TEST(objects)
 	free(d);
 	bcd_value_free(&v);
 	n = utf16("{not-a-guid}", buf);
-	ck_assert_int_eq(bcd_value_decode(0x23000003, buf, n, &v, NULL, 0), -BK_ECORRUPT);
-	ck_assert_int_eq(bcd_value_decode(0x14000006, buf, n, &v, NULL, 0), -BK_ECORRUPT);
+	ck_assert_int_eq(bcd_value_decode(0x23000003, buf, n, &v), -BK_ECORRUPT);
+	ck_assert_int_eq(bcd_value_decode(0x14000006, buf, n, &v), -BK_ECORRUPT);
 }
 END_TEST
 
@@ -159,14 +159,14 @@ START_TEST(intlists)
 	size_t n;
 	uint32_t rt;
 
-	bk_assert_ok_plain(bcd_value_decode(0x17000077, one, 8, &v, NULL, 0));
+	bk_assert_ok_plain(bcd_value_decode(0x17000077, one, 8, &v));
 	ck_assert_uint_eq(v.n_integers, 1);
 	ck_assert_uint_eq(v.integers[0], 0x15000075);
 	bk_assert_ok_plain(bcd_value_encode(0x17000077, &v, &rt, &d, &n));
 	ck_assert_mem_eq(d, one, 8);
 	free(d);
 	bcd_value_free(&v);
-	ck_assert_int_eq(bcd_value_decode(0x17000077, one, 7, &v, NULL, 0), -BK_ECORRUPT);
+	ck_assert_int_eq(bcd_value_decode(0x17000077, one, 7, &v), -BK_ECORRUPT);
 }
 END_TEST
 
@@ -179,7 +179,7 @@ START_TEST(out_of_memory)
 
 	for (n = 0; ; n++) {
 		bk_alloc_fail_after = n;
-		rc = bcd_value_decode(0x17000077, one, 8, &v, NULL, 0);
+		rc = bcd_value_decode(0x17000077, one, 8, &v);
 		bk_alloc_fail_after = -1;
 		if (rc == 0)
 			break;

@@ -14,6 +14,7 @@
 
 #include "bk-check.h"
 #include "bcdkit/bcd-boot.h"
+#include "test-bcd-open.h"
 #include "bcdkit/bcd-verify.h"
 
 static bcd_store_t *st;
@@ -32,7 +33,7 @@ setup(void)
 	p.system.mbr_offset = 1048576;
 	p.os = p.system;
 	p.os.mbr_offset = 2097152;
-	ck_assert_msg(bcd_boot_build(&st, "test", NULL, NULL, &p, &res, err, sizeof(err)) == 0,
+	ck_assert_msg(tb_boot_build(&st, "test", NULL, NULL, &p, &res, err, sizeof(err)) == 0,
 		      "%s", err);
 }
 

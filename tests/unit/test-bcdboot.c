@@ -16,6 +16,8 @@
 #include "bk-check.h"
 #include "bcdkit/bcd-boot.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
+#include "test-bcd-open.h"
 #include "bk-alloc.h"
 
 /* issue 14 item 3: device of a native-boot VHD, as Windows 10 wrote it. */
@@ -67,7 +69,7 @@ build(const struct bcd_boot_params *p, bcd_store_t *tmpl, bcd_store_t *old,
 	bcd_store_t *s = NULL;
 	char err[512] = "";
 
-	ck_assert_msg(bcd_boot_build(&s, "test:\\BCD", tmpl, old, p, res, err, sizeof(err)) == 0,
+	ck_assert_msg(tb_boot_build(&s, "test:\\BCD", tmpl, old, p, res, err, sizeof(err)) == 0,
 		      "%s", err);
 	return s;
 }
@@ -83,9 +85,9 @@ reopen(bcd_store_t *s)
 	char err[256] = "";
 
 	bk_assert_ok(s, bcd_store_serialize(s, NULL, 0, &img, &len));
-	ck_assert_msg(hive_open_image(&h, img, len, "old", NULL, 0, 0, err, sizeof(err)) == 0,
+	ck_assert_msg(th_open_image(&h, img, len, "old", NULL, 0, 0, err, sizeof(err)) == 0,
 		      "%s", err);
-	bk_assert_ok(err, bcd_store_open_hive(&o, h, "old", 0, err, sizeof(err)));
+	bk_assert_ok(err, tb_store_open_hive(&o, h, "old", 0, err, sizeof(err)));
 	free(img);
 	return o;
 }
@@ -200,17 +202,17 @@ START_TEST(bad_params)
 	char err[256] = "";
 
 	params(&p, 3);
-	ck_assert_int_eq(bcd_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_int_eq(tb_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_EINVAL);
 	ck_assert_ptr_null(s);
 	params(&p, BCD_BOOT_BIOS);
 	p.systemroot = "Windows";
-	ck_assert_int_eq(bcd_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_int_eq(tb_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_EINVAL);
 	params(&p, BCD_BOOT_BIOS);
 	bk_assert_ok_plain(bcd_alias_lookup("{memdiag}", &id));
 	p.flags = BCD_BOOT_MERGE;
 	p.merge_id = &id;
 	err[0] = '\0';
-	ck_assert_int_eq(bcd_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_ENOTFOUND);
+	ck_assert_int_eq(tb_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_ENOTFOUND);
 	ck_assert_ptr_nonnull(strstr(err, "not a Windows Boot Loader"));
 	ck_assert_ptr_null(s);
 }
@@ -231,7 +233,7 @@ START_TEST(corpus_template)
 	if (!corpus)
 		return;
 	snprintf(path, sizeof(path), "%s/bcd/ms-build-BCDTemplate.HIV", corpus);
-	if (bcd_store_open(&t, path, 0, err, sizeof(err)) < 0)
+	if (tb_store_open(&t, path, 0, err, sizeof(err)) < 0)
 		return;   /* corpus absent: nothing to check */
 	params(&p, BCD_BOOT_UEFI);
 	s = build(&p, t, NULL, &r);
@@ -276,7 +278,7 @@ START_TEST(allocation_failures)
 	for (k = 0; k < 20000 && !ok; k++) {
 		bk_alloc_fail_after = k;
 		s = NULL;
-		rc = bcd_boot_build(&s, "x", NULL, old, &p, &r, err, sizeof(err));
+		rc = tb_boot_build(&s, "x", NULL, old, &p, &r, err, sizeof(err));
 		bk_alloc_fail_after = -1;
 		ck_assert_msg(rc == 0 || rc == -BK_ENOMEM, "step %ld: %d %s", k, rc, err);
 		ck_assert(rc == 0 ? s != NULL : s == NULL);

@@ -15,6 +15,7 @@
 
 #include "bk-check.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 #include "mkbighive-build.h"
 
 struct found {
@@ -84,7 +85,7 @@ run_check(struct mkb *b, struct found *f)
 
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	memset(f, 0, sizeof(*f));
-	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(h, hive_check(h, collect, f, &count));
 	ck_assert_uint_eq(count, f->n);
 	hive_close(h);
@@ -109,7 +110,7 @@ with_fault(uint32_t minor, fault_fn fault)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	fault(b, alpha, gamma);
 	memset(&f, 0, sizeof(f));
-	ck_assert_msg(hive_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open_buffer(&h, img, len, "t", 0, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(h, hive_check(h, collect, &f, &count));
 	hive_close(h);
 	mkb_free(b);
@@ -316,7 +317,7 @@ START_TEST(test_callback_stops)
 	ck_assert_int_eq(mkb_finish(b, &img, &len), 0);
 	swap_entries(b, a, g);
 	bad_sk(b, a, g);
-	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "t", 0, NULL, 0));
+	bk_assert_ok_plain(th_open_buffer(&h, img, len, "t", 0, NULL, 0));
 	bk_assert_ok(h, hive_check(h, stop_at_first, &calls, &count));
 	ck_assert_int_eq(calls, 1);
 	bk_assert_ok(h, hive_check(h, NULL, NULL, &count));

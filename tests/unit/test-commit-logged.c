@@ -24,6 +24,7 @@
 #include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
+#include "test-hive-open.h"
 #include "test-tmpdir.h"
 
 static char tmpdir[256];
@@ -55,7 +56,7 @@ tpath(const char *name)
 static uint8_t *
 slurp(const char *path, size_t *len)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *p = NULL;
 
 	*len = 0;
@@ -107,7 +108,7 @@ make_hive(const char *name, unsigned nkeys)
 	unsigned i;
 
 	memset(data, 0x5A, sizeof(data));
-	bk_assert_ok(err, hive_create(&h, tpath(name), "R", 5, err, sizeof(err)));
+	bk_assert_ok(err, th_create(&h, tpath(name), "R", 5, err, sizeof(err)));
 	hive_root(h, &root);
 	bk_assert_ok(h, hive_key_add(h, root, "bulk", &bulk));
 	for (i = 0; i < nkeys; i++) {
@@ -126,7 +127,7 @@ open_flags(const char *name, unsigned flags)
 	char err[512];
 	hive_t *h;
 
-	bk_assert_ok(err, hive_open(&h, tpath(name), HIVE_OPEN_WRITE | flags, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, tpath(name), HIVE_OPEN_WRITE | flags, err, sizeof(err)));
 	return h;
 }
 
@@ -447,7 +448,7 @@ classify(const uint8_t *old, size_t ol, const uint8_t *ref, size_t rl, bool *rep
 	}
 	if (hv_image_dirty(p, len)) {
 		*replayed = true;
-		bk_assert_ok(err, hive_recover_image(tpath("c.hiv"), &img, &len, &rep, err,
+		bk_assert_ok(err, th_recover_image(tpath("c.hiv"), &img, &len, &rep, err,
 						     sizeof(err)));
 		ck_assert_uint_eq(rep.entries, 1);
 		free(p);
@@ -458,7 +459,7 @@ classify(const uint8_t *old, size_t ol, const uint8_t *ref, size_t rl, bool *rep
 	ck_assert_uint_eq(bk_le32(p + 0x28), rl - HIVE_BASE_SIZE);
 	free(p);
 	/* What a program opening it sees: the new hive, with no problems. */
-	bk_assert_ok(err, hive_open(&h, tpath("c.hiv"), 0, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, tpath("c.hiv"), 0, err, sizeof(err)));
 	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_TRUNCATED), 0);
 	bk_assert_ok(h, hive_check(h, NULL, NULL, &probs));
 	ck_assert_uint_eq(probs, 0);

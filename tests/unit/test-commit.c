@@ -25,6 +25,7 @@
 #include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
+#include "test-hive-open.h"
 #include "test-tmpdir.h"
 
 static char tmpdir[256];
@@ -56,7 +57,7 @@ tpath(const char *name)
 static uint8_t *
 slurp(const char *path, size_t *len)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *p = NULL;
 
 	*len = 0;
@@ -102,7 +103,7 @@ make_hive(const char *name)
 	char err[512];
 	hive_t *h;
 
-	bk_assert_ok(err, hive_create(&h, tpath(name), "R", 5, err, sizeof(err)));
+	bk_assert_ok(err, th_create(&h, tpath(name), "R", 5, err, sizeof(err)));
 	bk_assert_ok(h, hive_commit(h, 0));
 	return h;
 }
@@ -118,7 +119,7 @@ START_TEST(test_seq_and_logs)
 	hive_close(h);
 	write_new_log(tpath("h.hiv.LOG1"), 500, 3);     /* entries 500..502 */
 	write_new_log(tpath("h.hiv.LOG2"), 90, 1);
-	bk_assert_ok(err, hive_open(&h, tpath("h.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, tpath("h.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
 	hive_root(h, &root);
 	bk_assert_ok(h, hive_key_add(h, root, "k", &k));
 	bk_assert_ok(h, hive_commit(h, HIVE_COMMIT_REWRITE));
@@ -127,7 +128,7 @@ START_TEST(test_seq_and_logs)
 	ck_assert_int_eq(st.st_size, 0);
 	ck_assert_int_eq(stat(tpath("h.hiv.LOG2"), &st), 0);
 	ck_assert_int_eq(st.st_size, 0);
-	bk_assert_ok(err, hive_open(&r, tpath("h.hiv"), 0, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&r, tpath("h.hiv"), 0, err, sizeof(err)));
 	bk_assert_ok(r, hive_get_header(r, &hd));
 	ck_assert_uint_eq(hd.seq1, 503);
 	ck_assert_uint_eq(hd.seq2, 503);
@@ -216,7 +217,7 @@ classify(const char *path, const uint8_t *old, size_t ol)
 		return 0;
 	}
 	free(p);
-	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err)));
 	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM), 0);
 	bk_assert_ok(h, hive_check(h, NULL, NULL, &probs));
 	ck_assert_uint_eq(probs, 0);
@@ -250,7 +251,7 @@ next_writer_cleans(int *left)
 	hive_t *r;
 
 	*left += count_temps();
-	bk_assert_ok(err, hive_open(&r, tpath("c.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&r, tpath("c.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
 	hive_close(r);
 	ck_assert_int_eq(count_temps(), 0);
 }

@@ -24,6 +24,7 @@
 
 #include "bk-check.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 
 enum expect {
 	SAME,            /* both read the same records */
@@ -386,10 +387,10 @@ START_LOOP_TEST(test_hive_vs_hivex, 0, NHIVES)
 	}
 	snprintf(path, sizeof(path), "%s/%s", corpus, ch->path);
 	ck_assert_msg(access(path, R_OK) == 0, "%s is missing from the corpus", path);
-	brc = hive_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err));
+	brc = th_open(&h, path, HIVE_OPEN_NO_LOGS, err, sizeof(err));
 	if (ch->expect == SALVAGE_SAME) {
 		ck_assert_msg(brc < 0, "%s: bcdkit opened it without salvage (%s)", ch->path, ch->why);
-		brc = hive_open(&h, path, HIVE_OPEN_NO_LOGS | HIVE_OPEN_SALVAGE, err, sizeof(err));
+		brc = th_open(&h, path, HIVE_OPEN_NO_LOGS | HIVE_OPEN_SALVAGE, err, sizeof(err));
 	}
 	hx = hivex_open(path, 0);
 	if (ch->expect == BOTH_REFUSE || ch->expect == HIVEX_REFUSES) {

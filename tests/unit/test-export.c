@@ -22,6 +22,7 @@
 
 #include "bk-check.h"
 #include "hive-internal.h"
+#include "test-hive-open.h"
 #include "reg-tuples.h"
 #include "test-tmpdir.h"
 
@@ -47,7 +48,7 @@ new_hive(void)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/t.hiv", tmpdir);
-	rc = hive_create(&h, path, "ROOT", 5, err, sizeof(err));
+	rc = th_create(&h, path, "ROOT", 5, err, sizeof(err));
 	ck_assert_msg(rc == 0, "create: %s", err);
 	return h;
 }
@@ -499,7 +500,7 @@ START_TEST(test_corpus)
 			continue;
 		/* Primary hives the reader reads whole; the damaged ones are the
 		 * checker's business. */
-		if (hive_open(&h, path, 0, err, sizeof(err)) < 0)
+		if (th_open(&h, path, 0, err, sizeof(err)) < 0)
 			continue;
 		if (reader_tuples(h, &reader) < 0) {
 			tuples_free(&reader);

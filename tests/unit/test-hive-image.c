@@ -18,6 +18,8 @@
 
 #include "bk-check.h"
 #include "bcdkit/bcd.h"
+#include "test-hive-open.h"
+#include "test-bcd-open.h"
 #include "log-test-util.h"
 
 /* A small committed hive in the temporary folder; its bytes. */
@@ -28,7 +30,7 @@ make_hive(const char *name, size_t *len)
 	hive_key_t root, k;
 	char err[256];
 
-	ck_assert_msg(hive_create(&h, tpath(name), NULL, 5, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_create(&h, tpath(name), NULL, 5, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(h, hive_root(h, &root));
 	bk_assert_ok(h, hive_key_add(h, root, "Software", &k));
 	bk_assert_ok(h, hive_value_set(h, k, "Name", HIVE_REG_SZ, "a\0\0", 4));
@@ -58,7 +60,7 @@ START_TEST(test_open_serialize_roundtrip)
 
 	log_setup();
 	img = make_hive("A", &len);
-	ck_assert_msg(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
+	ck_assert_msg(th_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
 				      err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(h, hive_has_file(h));
 	ck_assert_ptr_null(hive_log_files(h)[0]);
@@ -74,7 +76,7 @@ START_TEST(test_open_serialize_roundtrip)
 	ck_assert_uint_eq(seq_of(ref, ref_len), seq_of(out, out_len));
 	hive_close(h);
 	/* The bytes open as a clean hive with the edit. */
-	bk_assert_ok_plain(hive_open_buffer(&h, out, out_len, "out", 0, NULL, 0));
+	bk_assert_ok_plain(th_open_buffer(&h, out, out_len, "out", 0, NULL, 0));
 	ck_assert_uint_eq(hive_state(h), 0);
 	bk_assert_ok(h, hive_key_find(h, "Software", &k));
 	bk_assert_ok(h, hive_value_find(h, k, "More", &(hive_value_t){ 0 }));
@@ -97,7 +99,7 @@ START_TEST(test_commit_refused)
 	img = make_hive("A", &len);
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	ck_assert_int_eq(chdir(tmpdir), 0);
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
+	bk_assert_ok_plain(th_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
 					   NULL, 0));
 	ck_assert_int_eq(hive_commit(h, 0), -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "x.img:1:\\A: opened from an image"));
@@ -142,7 +144,7 @@ START_TEST(test_seq_above_logs)
 	logs[0] = (struct hive_log_image){ "A.LOG1", l1, l1_len };
 	logs[1] = (struct hive_log_image){ "A.LOG2", l2, l2_len };
 	/* A clean primary: the logs are not replayed, but listed. */
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "A", logs, 2, 0, NULL, 0));
+	bk_assert_ok_plain(th_open_image(&h, img, len, "A", logs, 2, 0, NULL, 0));
 	ck_assert_str_eq(hive_log_files(h)[0], "A.LOG1");
 	ck_assert_str_eq(hive_log_files(h)[1], "A.LOG2");
 	ck_assert_ptr_null(hive_log_files(h)[2]);
@@ -189,14 +191,14 @@ START_TEST(test_dirty_replay_matches_open)
 	l2 = slurp(corpus(NDH "NewDirtyHive.LOG2"), &l2_len);
 	logs[0] = (struct hive_log_image){ "NewDirtyHive.LOG1", l1, l1_len };
 	logs[1] = (struct hive_log_image){ "NewDirtyHive.LOG2", l2, l2_len };
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "d.img:2:\\NewDirtyHive", logs, 2,
+	bk_assert_ok_plain(th_open_image(&h, img, len, "d.img:2:\\NewDirtyHive", logs, 2,
 					   HIVE_OPEN_WRITE, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_RECOVERED);
 	ck_assert(!(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_DIRTY_SEQ)));
 	hive_set_msg_cb(h, collect_note, notes);
 	ck_assert_msg(strstr(notes, "d.img:2:\\NewDirtyHive: dirty hive recovered in memory") &&
 		      strstr(notes, "4 entries, last sequence number 5"), "%s", notes);
-	bk_assert_ok_plain(hive_open(&ref, corpus(NDH "NewDirtyHive"), 0, NULL, 0));
+	bk_assert_ok_plain(th_open(&ref, corpus(NDH "NewDirtyHive"), 0, NULL, 0));
 	bk_assert_ok(ref, hive_diff(ref, h, NULL, NULL, &nd));
 	ck_assert_uint_eq(nd, 0);
 	bk_assert_ok(h, hive_serialize(h, logs, 2, &out, &out_len));
@@ -211,9 +213,9 @@ START_TEST(test_dirty_replay_matches_open)
 		size_t al, bl;
 		char err[256];
 
-		ck_assert_msg(hive_recover_buffer(img, len, "d", logs, 2, &a, &al, &r1, err,
+		ck_assert_msg(th_recover_buffer(img, len, "d", logs, 2, &a, &al, &r1, err,
 						  sizeof(err)) == 0, "%s", err);
-		bk_assert_ok_plain(hive_recover_image(corpus(NDH "NewDirtyHive"), &b, &bl, &r2,
+		bk_assert_ok_plain(th_recover_image(corpus(NDH "NewDirtyHive"), &b, &bl, &r2,
 						      NULL, 0));
 		ck_assert(r1.dirty && r2.dirty);
 		ck_assert_uint_eq(r1.entries, r2.entries);
@@ -221,19 +223,19 @@ START_TEST(test_dirty_replay_matches_open)
 		ck_assert_mem_eq(a, b, al);
 		free(a);
 		free(b);
-		ck_assert_int_eq(hive_recover_buffer(img, len, "d", NULL, 0, &a, &al, &r1, err,
+		ck_assert_int_eq(th_recover_buffer(img, len, "d", NULL, 0, &a, &al, &r1, err,
 						     sizeof(err)), -BK_ELOG);
 		ck_assert_ptr_null(a);
 		ck_assert_msg(strstr(err, "d: dirty hive") != NULL, "%s", err);
 	}
 	/* Without the logs: opened as found, dirty, and never serialised. */
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "d", NULL, 0, HIVE_OPEN_WRITE, NULL, 0));
+	bk_assert_ok_plain(th_open_image(&h, img, len, "d", NULL, 0, HIVE_OPEN_WRITE, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
 	ck_assert_int_eq(hive_serialize(h, NULL, 0, &out, &out_len), -BK_EDIRTY);
 	ck_assert_ptr_null(out);
 	hive_close(h);
 	/* HIVE_OPEN_NO_LOGS: the logs are given but not read. */
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "d", logs, 2, HIVE_OPEN_NO_LOGS, NULL, 0));
+	bk_assert_ok_plain(th_open_image(&h, img, len, "d", logs, 2, HIVE_OPEN_NO_LOGS, NULL, 0));
 	ck_assert(!(hive_state(h) & HIVE_STATE_RECOVERED));
 	hive_close(h);
 	free(l1);
@@ -248,7 +250,7 @@ START_TEST(test_bad_bytes)
 	char err[256];
 	hive_t *h;
 
-	ck_assert_int_eq(hive_open_image(&h, junk, sizeof(junk), "u.img:1:\\Boot\\BCD", NULL, 0,
+	ck_assert_int_eq(th_open_image(&h, junk, sizeof(junk), "u.img:1:\\Boot\\BCD", NULL, 0,
 					 0, err, sizeof(err)), -BK_ECORRUPT);
 	ck_assert_ptr_null(h);
 	ck_assert_msg(strstr(err, "u.img:1:\\Boot\\BCD: not a registry hive") != NULL, "%s", err);
@@ -270,11 +272,11 @@ START_TEST(test_bcd_store_on_hive)
 	/* A commit that wrongly wrote a host file would write it here. */
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	ck_assert_int_eq(chdir(tmpdir), 0);
-	bk_assert_ok(err, bcd_store_create(tpath("BCD"), err, sizeof(err)));
+	bk_assert_ok(err, tb_store_create(tpath("BCD"), err, sizeof(err)));
 	img = slurp(tpath("BCD"), &len);
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "u.img:1:\\Boot\\BCD", NULL, 0,
+	bk_assert_ok_plain(th_open_image(&h, img, len, "u.img:1:\\Boot\\BCD", NULL, 0,
 					   HIVE_OPEN_WRITE, NULL, 0));
-	ck_assert_msg(bcd_store_open_hive(&s, h, "u.img:1:\\Boot\\BCD", BCD_OPEN_WRITE,
+	ck_assert_msg(tb_store_open_hive(&s, h, "u.img:1:\\Boot\\BCD", BCD_OPEN_WRITE,
 					  err, sizeof(err)) == 0, "%s", err);
 	ck_assert_ptr_eq(bcd_store_hive(s), h);
 	bk_assert_ok(s, bcd_object_create(s, NULL, BCD_OBJ_OSLOADER, &id));
@@ -283,13 +285,13 @@ START_TEST(test_bcd_store_on_hive)
 	/* /export of such a store writes its bytes, not a copy of a host file. */
 	bk_assert_ok(s, bcd_store_export(s, tpath("exported")));
 	bcd_store_close(s);
-	bk_assert_ok_plain(hive_open_image(&h, out, out_len, "again", NULL, 0, 0, NULL, 0));
-	bk_assert_ok(h, bcd_store_open_hive(&s, h, "again", 0, NULL, 0));
+	bk_assert_ok_plain(th_open_image(&h, out, out_len, "again", NULL, 0, 0, NULL, 0));
+	bk_assert_ok(h, tb_store_open_hive(&s, h, "again", 0, NULL, 0));
 	bk_assert_ok(s, bcd_store_resolve(s, bcd_guid_format(&id, (char[BCD_GUID_STRLEN]){ 0 }),
 					  &got));
 	bk_assert_ok(s, bcd_object_type(s, &id, &(uint32_t){ 0 }));
 	bcd_store_close(s);
-	bk_assert_ok(err, bcd_store_open(&s, tpath("exported"), 0, err, sizeof(err)));
+	bk_assert_ok(err, tb_store_open(&s, tpath("exported"), 0, err, sizeof(err)));
 	bk_assert_ok(s, bcd_object_type(s, &id, &(uint32_t){ 0 }));
 	bcd_store_close(s);
 	ck_assert_int_ne(access("u.img:1:\\Boot\\BCD", F_OK), 0);
@@ -310,8 +312,8 @@ START_TEST(test_bcd_not_a_store)
 
 	log_setup();
 	img = make_hive("A", &len);
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "u.img:1:\\A", NULL, 0, 0, NULL, 0));
-	ck_assert_int_eq(bcd_store_open_hive(&s, h, "u.img:1:\\A", 0, err, sizeof(err)),
+	bk_assert_ok_plain(th_open_image(&h, img, len, "u.img:1:\\A", NULL, 0, 0, NULL, 0));
+	ck_assert_int_eq(tb_store_open_hive(&s, h, "u.img:1:\\A", 0, err, sizeof(err)),
 			 -BK_ECORRUPT);
 	ck_assert_ptr_null(s);
 	ck_assert_str_eq(err, "u.img:1:\\A: not a BCD store (no Objects key)");
@@ -365,7 +367,7 @@ START_TEST(test_image_io_commit)
 
 	log_setup();
 	img = make_hive("A", &len);
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
+	bk_assert_ok_plain(th_open_image(&h, img, len, "x.img:1:\\A", NULL, 0, HIVE_OPEN_WRITE,
 					   NULL, 0));
 	hive_set_image_io(h, &fake_io, &f);
 	bk_assert_ok(h, hive_key_find(h, "Software", &k));
@@ -381,7 +383,7 @@ START_TEST(test_image_io_commit)
 	hive_close(h);
 	ck_assert_int_eq(f.released, 1);
 	/* A read-only image hive is refused before the callback runs. */
-	bk_assert_ok_plain(hive_open_image(&h, img, len, "x", NULL, 0, 0, NULL, 0));
+	bk_assert_ok_plain(th_open_image(&h, img, len, "x", NULL, 0, 0, NULL, 0));
 	hive_set_image_io(h, &fake_io, &f);
 	ck_assert_int_eq(hive_commit(h, 0), -BK_EREADONLY);
 	ck_assert_int_eq(f.calls, 2);

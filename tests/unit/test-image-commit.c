@@ -25,6 +25,7 @@
 #include "bk-check.h"
 #include "bcdkit/disk-fs.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 #include "bk-bytes.h"
 #include "fs-internal.h"
 #include "image-file.h"
@@ -102,7 +103,7 @@ make_store(void)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/BCD", dir);
-	ck_assert_msg(hive_create(&h, path, "NewStoreRoot", 3, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_create(&h, path, "NewStoreRoot", 3, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(h, hive_root(h, &root));
 	bk_assert_ok(h, hive_key_add(h, root, "Objects", &k));
 	bk_assert_ok(h, hive_commit(h, 0));
@@ -199,7 +200,7 @@ open_and_edit(disk_fs_t *fs)
 		      "%s", err);
 	ck_assert_uint_eq(b.nlogs, 1);
 	ck_assert_str_eq(b.logs[0].name, "BCD.LOG1");
-	ck_assert_msg(hive_open_image(&h, b.data, b.len, "mem:\\Boot\\BCD", b.logs, b.nlogs,
+	ck_assert_msg(th_open_image(&h, b.data, b.len, "mem:\\Boot\\BCD", b.logs, b.nlogs,
 				      HIVE_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
 	img_hive_bytes_free(&b);
 	bk_assert_ok(h, hive_key_find(h, "Objects", &k));
@@ -221,7 +222,7 @@ check_store(disk_fs_t *fs, long n)
 		      "stop at %ld: %s", n, disk_fs_last_error(fs));
 	old = len == old_len && memcmp(got, old_store, len) == 0;
 	if (!old) {
-		ck_assert_msg(hive_open_buffer(&h, got, len, "new", 0, NULL, 0) == 0,
+		ck_assert_msg(th_open_buffer(&h, got, len, "new", 0, NULL, 0) == 0,
 			      "stop at %ld: the store is neither old nor a valid hive", n);
 		ck_assert_msg(hive_state(h) == 0, "stop at %ld: the new store is not clean", n);
 		bk_assert_ok(h, hive_key_find(h, "Objects", &k));

@@ -19,6 +19,7 @@
 
 #include "bk-check.h"
 #include "hive-internal.h"
+#include "test-hive-open.h"
 #include "reg-tuples.h"
 #include "test-tmpdir.h"
 
@@ -44,7 +45,7 @@ new_hive(const char *name)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	rc = hive_create(&h, path, "ROOT", 5, err, sizeof(err));
+	rc = th_create(&h, path, "ROOT", 5, err, sizeof(err));
 	ck_assert_msg(rc == 0, "create: %s", err);
 	return h;
 }
@@ -119,7 +120,7 @@ static const char sample[] =
 
 START_TEST(test_parse_syntax)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	struct reg_script s;
 	unsigned long line;
 	const struct reg_op *o;
@@ -164,7 +165,7 @@ END_TEST
  * unpaired surrogate in a name survives. */
 START_TEST(test_parse_utf16)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	struct reg_script a, b;
 	unsigned long line;
 	size_t n = sizeof(sample) - 1, i;
@@ -212,7 +213,7 @@ START_TEST(test_parse_reg4)
 		"\"e\"=hex(2):25,78,25,00\n"
 		"\"m\"=hex(7):c3,a9,00,e9,00,00\n"
 		"\"b\"=hex:c3,a9\n";
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	struct reg_script s;
 	unsigned long line;
 
@@ -254,7 +255,7 @@ START_TEST(test_parse_errors)
 		{ "REGEDIT4\n[-HKLM\\SYSTEM]\n", 2, "root key cannot be deleted" },
 		{ "REGEDIT4\nwhat\n", 2, "expected [key]" },
 	};
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	struct reg_script s;
 	unsigned long line;
 	size_t i;
@@ -300,7 +301,7 @@ START_TEST(test_prefix)
 		{ "HKLM\\SOFTWARE\\Classes\\X", "hklm\\software", "Classes\\X" },
 		{ "HKLM\\SOFTWARE\\X", "", "HKLM\\SOFTWARE\\X" },
 	};
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	struct reg_script s;
 	unsigned long line;
 	char text[300];
@@ -516,15 +517,15 @@ roundtrip(const char *name, int format)
 		printf("SKIP: %s not found\n", path);
 		return -1;
 	}
-	ck_assert_msg(hive_open(&h, path, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open(&h, path, 0, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(h, hive_export_reg(h, 0, format, NULL, sink_write, &s));
 	snprintf(out, sizeof(out), "%s/rt-%s", tmpdir, name);
-	ck_assert_msg(hive_create(&n, out, NULL, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_create(&n, out, NULL, 0, err, sizeof(err)) == 0, "%s", err);
 	rc = hive_import_reg(n, s.p, s.len, NULL, NULL);
 	ck_assert_msg(rc == 0, "%s: import: %s", name, hive_last_error(n));
 	ck_assert_msg(hive_commit(n, 0) == 0, "%s", hive_last_error(n));
 	hive_close(n);
-	ck_assert_msg(hive_open(&n, out, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open(&n, out, 0, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(n, hive_check(n, no_problem, NULL, &problems));
 	ck_assert_uint_eq(problems, 0);
 	ck_assert_int_eq(reader_tuples(h, &a), 0);
@@ -565,7 +566,7 @@ START_TEST(test_roundtrip_corpus)
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 		    strcmp(e->d_name, "regipy-SYSTEM") == 0)   /* its own test below */
 			continue;
-		if (hive_open(&h, path, 0, err, sizeof(err)) < 0)
+		if (th_open(&h, path, 0, err, sizeof(err)) < 0)
 			continue;
 		rc = reader_tuples(h, &t);
 		tuples_free(&t);

@@ -17,6 +17,7 @@
 #include "bk-check.h"
 #include "bk-atomic.h"
 #include "log-test-util.h"
+#include "test-hive-open.h"
 
 /* ---- hive_open() integration --------------------------------------------- */
 
@@ -37,7 +38,7 @@ START_TEST(test_open_replays_in_memory)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ck_assert_int_eq(stat(corpus(NDH "NewDirtyHive.LOG2"), &before), 0);
-	bk_assert_ok(err, hive_open(&h, corpus(NDH "NewDirtyHive"), 0, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, corpus(NDH "NewDirtyHive"), 0, err, sizeof(err)));
 	ck_assert(hive_state(h) & HIVE_STATE_RECOVERED);
 	ck_assert(!(hive_state(h) & (HIVE_STATE_DIRTY_NO_LOGS | HIVE_STATE_DIRTY_SEQ)));
 	bk_assert_ok(h, hive_key_find(h, "Key3\\Key3_1", &k));
@@ -61,7 +62,7 @@ START_TEST(test_open_no_logs_flag)
 	hive_t *h;
 
 	NEED_CORPUS(NDH "NewDirtyHive");
-	bk_assert_ok_plain(hive_open(&h, corpus(NDH "NewDirtyHive"), HIVE_OPEN_NO_LOGS, NULL, 0));
+	bk_assert_ok_plain(th_open(&h, corpus(NDH "NewDirtyHive"), HIVE_OPEN_NO_LOGS, NULL, 0));
 	ck_assert(!(hive_state(h) & HIVE_STATE_RECOVERED));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
 	bk_assert_ok(h, hive_key_find(h, "Key2\\Key2_1", &k));
@@ -74,7 +75,7 @@ START_TEST(test_open_dirty_without_logs)
 	hive_t *h;
 
 	NEED_CORPUS("hive/regipy-SECURITY");
-	bk_assert_ok_plain(hive_open(&h, corpus("hive/regipy-SECURITY"), 0, NULL, 0));
+	bk_assert_ok_plain(th_open(&h, corpus("hive/regipy-SECURITY"), 0, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
 	ck_assert(!(hive_state(h) & HIVE_STATE_RECOVERED));
 	hive_close(h);
@@ -87,7 +88,7 @@ START_TEST(test_open_bad_log)
 	hive_t *h;
 
 	NEED_CORPUS("hive/yarp-BadLogHive1/BadLogHive");
-	bk_assert_ok_plain(hive_open(&h, corpus("hive/yarp-BadLogHive1/BadLogHive"), 0, NULL, 0));
+	bk_assert_ok_plain(th_open(&h, corpus("hive/yarp-BadLogHive1/BadLogHive"), 0, NULL, 0));
 	ck_assert(hive_state(h) & HIVE_STATE_DIRTY_NO_LOGS);
 	hive_close(h);
 }
@@ -103,7 +104,7 @@ START_TEST(test_open_clean_ktm_store)
 	snprintf(dir, sizeof(dir), "%s", corpus("bcd/win11-uefi-ktm/BCD"));
 	*strrchr(dir, '/') = '\0';
 	dir_snapshot(dir, a, sizeof(a));
-	bk_assert_ok_plain(hive_open(&h, corpus("bcd/win11-uefi-ktm/BCD"), HIVE_OPEN_WRITE,
+	bk_assert_ok_plain(th_open(&h, corpus("bcd/win11-uefi-ktm/BCD"), HIVE_OPEN_WRITE,
 				     NULL, 0));
 	ck_assert_uint_eq(hive_state(h) & (HIVE_STATE_RECOVERED | HIVE_STATE_DIRTY_SEQ |
 					   HIVE_STATE_BAD_CHECKSUM | HIVE_STATE_DIRTY_NO_LOGS), 0);
@@ -123,7 +124,7 @@ START_TEST(test_recover_in_place)
 
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_copy();
-	bk_assert_ok(err, hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)));
+	bk_assert_ok(err, th_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)));
 	ck_assert(rep.dirty);
 	ck_assert_uint_eq(rep.entries, 4);
 	assert_same_file(tpath("NewDirtyHive"), corpus(NDH "RecoveredHive_Windows10"));
@@ -136,7 +137,7 @@ START_TEST(test_recover_in_place)
 	ck_assert_int_eq(st.st_size, 0);
 	/* Again: clean now, nothing written. */
 	dir_snapshot(tmpdir, a, sizeof(a));
-	bk_assert_ok(err, hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)));
+	bk_assert_ok(err, th_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)));
 	ck_assert(!rep.dirty);
 	dir_snapshot(tmpdir, b, sizeof(b));
 	ck_assert_str_eq(a, b);
@@ -151,13 +152,13 @@ START_TEST(test_recover_to_other_file)
 	NEED_CORPUS(NDH "NewDirtyHive");
 	ndh_copy();
 	dir_snapshot(tmpdir, a, sizeof(a));
-	bk_assert_ok_plain(hive_recover(tpath("NewDirtyHive"), tpath("out"), 0, &rep, NULL, 0));
+	bk_assert_ok_plain(th_recover(tpath("NewDirtyHive"), tpath("out"), 0, &rep, NULL, 0));
 	assert_same_file(tpath("out"), corpus(NDH "RecoveredHive_Windows10"));
 	ck_assert_int_eq(unlink(tpath("out")), 0);
 	dir_snapshot(tmpdir, b, sizeof(b));
 	ck_assert_str_eq(a, b);
 	/* Dry run: the report, and nothing written. */
-	bk_assert_ok_plain(hive_recover(tpath("NewDirtyHive"), NULL, HIVE_RECOVER_DRY_RUN, &rep,
+	bk_assert_ok_plain(th_recover(tpath("NewDirtyHive"), NULL, HIVE_RECOVER_DRY_RUN, &rep,
 					NULL, 0));
 	ck_assert_uint_eq(rep.last_seq, 5);
 	dir_snapshot(tmpdir, b, sizeof(b));
@@ -174,7 +175,7 @@ START_TEST(test_recover_refuses_existing_backup)
 	ndh_copy();
 	spit(tpath("NewDirtyHive.LOG2.bak"), (const uint8_t *)"keep", 4);
 	dir_snapshot(tmpdir, a, sizeof(a));
-	ck_assert_int_eq(hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)),
+	ck_assert_int_eq(th_recover(tpath("NewDirtyHive"), NULL, 0, &rep, err, sizeof(err)),
 			 -BK_EEXIST);
 	ck_assert_msg(strstr(err, "NewDirtyHive.LOG2.bak") != NULL, "%s", err);
 	dir_snapshot(tmpdir, b, sizeof(b));
@@ -192,9 +193,9 @@ START_TEST(test_recover_bad_log_writes_nothing)
 	copy_in("hive/yarp-BadLogHive1/BadLogHive.LOG1", "BadLogHive.LOG1");
 	copy_in("hive/yarp-BadLogHive1/BadLogHive.LOG2", "BadLogHive.LOG2");
 	dir_snapshot(tmpdir, a, sizeof(a));
-	ck_assert_int_eq(hive_recover(tpath("BadLogHive"), NULL, 0, &rep, err, sizeof(err)),
+	ck_assert_int_eq(th_recover(tpath("BadLogHive"), NULL, 0, &rep, err, sizeof(err)),
 			 -BK_ELOG);
-	ck_assert_int_eq(hive_recover(tpath("BadLogHive"), tpath("out"), 0, &rep, err,
+	ck_assert_int_eq(th_recover(tpath("BadLogHive"), tpath("out"), 0, &rep, err,
 				      sizeof(err)), -BK_ELOG);
 	ck_assert_msg(strstr(err, "checksum") != NULL, "%s", err);
 	dir_snapshot(tmpdir, b, sizeof(b));
@@ -209,7 +210,7 @@ START_TEST(test_recover_image_clean)
 	size_t len;
 
 	NEED_CORPUS("bcd/win11-uefi-ktm/BCD");
-	bk_assert_ok_plain(hive_recover_image(corpus("bcd/win11-uefi-ktm/BCD"), &img, &len, &rep,
+	bk_assert_ok_plain(th_recover_image(corpus("bcd/win11-uefi-ktm/BCD"), &img, &len, &rep,
 					      NULL, 0));
 	ck_assert(!rep.dirty);
 	ck_assert_ptr_null(img);
@@ -230,7 +231,7 @@ START_TEST(test_recover_alloc_failures)
 	dir_snapshot(tmpdir, a, sizeof(a));
 	for (k = 0;; k++) {
 		bk_alloc_fail_after = k;
-		rc = hive_recover(tpath("NewDirtyHive"), NULL, 0, &rep, NULL, 0);
+		rc = th_recover(tpath("NewDirtyHive"), NULL, 0, &rep, NULL, 0);
 		bk_alloc_fail_after = -1;
 		if (rc == 0)
 			break;
@@ -288,7 +289,7 @@ START_TEST(test_recover_io_faults)
 	fault_target = tpath("NewDirtyHive");
 	ops.renameat = rename_fails;
 	bk_io = &ops;
-	ck_assert_int_eq(hive_recover(fault_target, NULL, 0, &rep, err, sizeof(err)), -BK_EIO);
+	ck_assert_int_eq(th_recover(fault_target, NULL, 0, &rep, err, sizeof(err)), -BK_EIO);
 	bk_io = &bk_io_posix;
 	dir_snapshot(tmpdir, b, sizeof(b));
 	ck_assert_str_eq(a, b);
@@ -296,7 +297,7 @@ START_TEST(test_recover_io_faults)
 	ops = bk_io_posix;
 	ops.ftruncate = ftruncate_fails;
 	bk_io = &ops;
-	ck_assert_int_eq(hive_recover(fault_target, NULL, 0, &rep, err, sizeof(err)), -BK_EIO);
+	ck_assert_int_eq(th_recover(fault_target, NULL, 0, &rep, err, sizeof(err)), -BK_EIO);
 	bk_io = &bk_io_posix;
 	ck_assert_msg(strstr(err, "could not be emptied") != NULL, "%s", err);
 	/* The hive itself is recovered and clean; the stale logs are harmless. */

@@ -14,6 +14,7 @@
 
 #include "bk-check.h"
 #include "log-test-util.h"
+#include "test-hive-open.h"
 
 /* Recompute both hashes of the HvLE entry at pos after an edit. */
 static void
@@ -56,7 +57,7 @@ ndh_with_log2(void (*edit)(uint8_t *log, size_t len))
 START_TEST(test_new_dirty_hive1)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img, *want;
 	size_t len, wlen;
 
@@ -91,7 +92,7 @@ END_TEST
 START_TEST(test_bad_base_block)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	hive_key_t k;
 	hive_t *h;
 	uint8_t *img;
@@ -108,7 +109,7 @@ START_TEST(test_bad_base_block)
 	ck_assert_uint_eq(bk_le32(img + 0x14), 1);
 	ck_assert_uint_eq(bk_le32(img + 0x18), 3);
 	ck_assert(!hv_image_dirty(img, len));
-	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
+	bk_assert_ok_plain(th_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
 	bk_assert_ok(h, hive_key_find(h, "key_with_many_subkeys", &k));
 	hive_close(h);
 	bk_free(img);
@@ -118,7 +119,7 @@ END_TEST
 START_TEST(test_bad_log_fails)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img, *orig;
 	size_t len, olen;
 	const char *hive = corpus("hive/yarp-BadLogHive1/BadLogHive");
@@ -139,7 +140,7 @@ START_TEST(test_regipy_transactions)
 {
 	struct hive_recover_report rep;
 	struct hive_stats st;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	hive_t *h;
 	uint8_t *img;
 	size_t len;
@@ -157,7 +158,7 @@ START_TEST(test_regipy_transactions)
 	ck_assert_uint_eq(rep.logs[0].first_seq, 566);
 	ck_assert(!rep.logs[1].used);
 	ck_assert_msg(strstr(rep.logs[1].note, "not eligible") != NULL, "%s", rep.logs[1].note);
-	bk_assert_ok_plain(hive_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
+	bk_assert_ok_plain(th_open_buffer(&h, img, len, "recovered", 0, NULL, 0));
 	bk_assert_ok(h, hive_get_stats(h, &st));
 	ck_assert_uint_eq(st.keys, 3105);
 	ck_assert_uint_eq(st.values, 4695);
@@ -170,7 +171,7 @@ END_TEST
 START_TEST(test_regipy_without_log1)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img;
 	size_t len;
 
@@ -187,7 +188,7 @@ END_TEST
 START_TEST(test_clean_hive_ignores_logs)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img, *orig;
 	size_t len, olen;
 	const char *bcd = corpus("bcd/win11-uefi-ktm/BCD");
@@ -208,7 +209,7 @@ END_TEST
 START_TEST(test_format_from_header_not_name)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img;
 	size_t len;
 
@@ -242,7 +243,7 @@ END_TEST
 START_TEST_IN(damaged, test_old_log_older_than_hive)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img, *log;
 	size_t len, llen;
 
@@ -273,7 +274,7 @@ flip_page_byte_entry2(uint8_t *log, size_t len)
 START_TEST_IN(damaged, test_flipped_page_byte_stops_at_hash1)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img;
 	size_t len;
 
@@ -293,7 +294,7 @@ END_TEST
 START_TEST_IN(damaged, test_bad_primary_checksum_uses_newest_log)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img, *want, *p;
 	size_t len, wlen, plen;
 
@@ -336,7 +337,7 @@ seq_gap_entry2(uint8_t *log, size_t len)
 START_TEST_IN(damaged, test_sequence_gap_stops)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img;
 	size_t len;
 
@@ -363,7 +364,7 @@ size_past_end_entry1(uint8_t *log, size_t len)
 START_TEST_IN(damaged, test_size_past_end)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img;
 	size_t len;
 
@@ -391,7 +392,7 @@ run_past_bins_entry1(uint8_t *log, size_t len)
 START_TEST_IN(damaged, test_run_past_hbins)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img;
 	size_t len;
 
@@ -410,7 +411,7 @@ replay_mem_check(const uint8_t *pri, size_t plen, struct hive_log_src *src, size
 		 uint32_t max_entries)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img = malloc(plen), *keep = img;
 	size_t len = plen;
 	int rc;
@@ -521,7 +522,7 @@ END_TEST
 START_TEST_IN(damaged, test_alloc_failures)
 {
 	struct hive_recover_report rep;
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint8_t *img, *orig;
 	size_t len, olen;
 	long k;

@@ -26,6 +26,7 @@
 #include "bk-check.h"
 #include "bk-atomic.h"
 #include "hive-internal.h"
+#include "test-hive-open.h"
 
 #define PROP_EXTERNAL_EVERY 40      /* run regfexport/reglookup every N commits */
 
@@ -438,7 +439,7 @@ verify(hive_t *h, struct mkey *root)
 	size_t nk = 0, nv = 0;
 
 	ck_assert_msg(hive_commit(h, 0) == 0, "commit: %s", hive_last_error(h));
-	bk_assert_ok(err, hive_open(&r, h->path, 0, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&r, h->path, 0, err, sizeof(err)));
 	bk_assert_ok(r, hive_check(r, NULL, NULL, &probs));
 	ck_assert_msg(probs == 0, "%llu problems", (unsigned long long)probs);
 	compare(r, r->base.root_offset, root, &nk, &nv);
@@ -477,7 +478,7 @@ open_corpus_copy(const char *rel, const char *dst)
 {
 	const char *dir = getenv("BK_CORPUS");
 	char src[4096], err[512];
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 	uint64_t probs = 1;
 	hive_t *h;
 
@@ -487,7 +488,7 @@ open_corpus_copy(const char *rel, const char *dst)
 	if (access(src, R_OK) != 0 || bk_atomic_copy(&eb, src, dst, 0) < 0)
 		return NULL;
 	chmod(dst, 0644);
-	if (hive_open(&h, dst, HIVE_OPEN_WRITE, err, sizeof(err)) < 0)
+	if (th_open(&h, dst, HIVE_OPEN_WRITE, err, sizeof(err)) < 0)
 		return NULL;
 	if (hive_check(h, NULL, NULL, &probs) < 0 || probs) {
 		printf("%s: %llu checker problems as shipped, not used\n", rel,
@@ -517,7 +518,7 @@ START_TEST(test_prop)
 		if (pickh == 0)
 			h = open_corpus_copy(corpus_hives[rnd(5)], path);
 		if (!h)
-			bk_assert_ok(err, hive_create(&h, path, rnd(2) ? "ROOT" : "Wurzel\xc3\xa4", minor,
+			bk_assert_ok(err, th_create(&h, path, rnd(2) ? "ROOT" : "Wurzel\xc3\xa4", minor,
 						      err, sizeof(err)));
 		root = model_load(h, NULL, h->base.root_offset);
 		for (r = 0; r < rounds && s < seqs; r++, s++) {

@@ -14,6 +14,7 @@
 
 #include "bk-check.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
 #include "bk-alloc.h"
 
 static char path_buf[4096];
@@ -32,7 +33,7 @@ open_ok(const char *name, unsigned flags)
 {
 	char err[600];
 	hive_t *h;
-	int rc = hive_open(&h, fixture(name), flags, err, sizeof(err));
+	int rc = th_open(&h, fixture(name), flags, err, sizeof(err));
 
 	ck_assert_msg(rc == 0, "%s: %s", name, err);
 	return h;
@@ -265,17 +266,17 @@ START_TEST(damaged_refused)
 	char err[600];
 	hive_t *h;
 
-	ck_assert_int_eq(hive_open(&h, fixture("cell-overrun"), 0, err, sizeof(err)), -BK_ECORRUPT);
+	ck_assert_int_eq(th_open(&h, fixture("cell-overrun"), 0, err, sizeof(err)), -BK_ECORRUPT);
 	ck_assert_ptr_null(h);
 	ck_assert_ptr_nonnull(strstr(err, "crosses the end of its hbin"));
 	ck_assert_ptr_nonnull(strstr(err, "cell-overrun.hiv"));
-	ck_assert_int_eq(hive_open(&h, fixture("truncated"), 0, err, sizeof(err)), -BK_ECORRUPT);
+	ck_assert_int_eq(th_open(&h, fixture("truncated"), 0, err, sizeof(err)), -BK_ECORRUPT);
 	ck_assert_ptr_nonnull(strstr(err, "truncated"));
 	/* Salvage reads what exists and says so. */
-	bk_assert_ok(err, hive_open(&h, fixture("truncated"), HIVE_OPEN_SALVAGE, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, fixture("truncated"), HIVE_OPEN_SALVAGE, err, sizeof(err)));
 	ck_assert(hive_state(h) & HIVE_STATE_TRUNCATED);
 	hive_close(h);
-	ck_assert_int_eq(hive_open(&h, "/nonexistent/hive", 0, err, sizeof(err)), -BK_EIO);
+	ck_assert_int_eq(th_open(&h, "/nonexistent/hive", 0, err, sizeof(err)), -BK_EIO);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/hive"));
 }
 END_TEST
@@ -289,12 +290,79 @@ START_TEST(buffer_garbage)
 
 	for (i = 0; i < sizeof(junk); i++)
 		junk[i] = (uint8_t)(i * 37 + 11);
-	ck_assert_int_eq(hive_open_buffer(&h, junk, sizeof(junk), "junk", 0, err, sizeof(err)),
+	ck_assert_int_eq(th_open_buffer(&h, junk, sizeof(junk), "junk", 0, err, sizeof(err)),
 			 -BK_ECORRUPT);
 	ck_assert_ptr_nonnull(strstr(err, "regf"));
 	memcpy(junk, "regf", 4);
-	ck_assert_int_lt(hive_open_buffer(&h, junk, 100, "short", 0, err, sizeof(err)), 0);
-	ck_assert_int_lt(hive_open_buffer(&h, junk, sizeof(junk), "junk2", 0, err, sizeof(err)), 0);
+	ck_assert_int_lt(th_open_buffer(&h, junk, 100, "short", 0, err, sizeof(err)), 0);
+	ck_assert_int_lt(th_open_buffer(&h, junk, sizeof(junk), "junk2", 0, err, sizeof(err)), 0);
+}
+END_TEST
+
+/* Occurrences of needle in hay. */
+static int
+count_in(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * The handle comes first: a failed open leaves it empty, its detail naming
+ * the file once, and it can be opened again; an open into a handle that
+ * holds a hive is refused and the hive stays usable.
+ */
+START_TEST(handle_first_open)
+{
+	const char *bad = fixture("cell-overrun");
+	hive_t *h = hive_new();
+	hive_key_t root;
+	char want[4200];
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(hive_open(h, bad, 0), -BK_ECORRUPT);
+	snprintf(want, sizeof(want), "%s: ", bad);
+	ck_assert_msg(strncmp(hive_last_error(h), want, strlen(want)) == 0, "%s", hive_last_error(h));
+	ck_assert_int_eq(count_in(hive_last_error(h), bad), 1);
+	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "crosses the end of its hbin"));
+	ck_assert_int_eq(hive_root(h, &root) < 0 || root == 0, 1);
+	bk_assert_ok(h, hive_open(h, fixture("sample"), 0));
+	bk_assert_ok(h, hive_root(h, &root));
+	ck_assert_int_eq(hive_open(h, fixture("sample"), 0), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "already holds a hive"));
+	bk_assert_ok(h, hive_root(h, &root));
+	hive_close(h);
+}
+END_TEST
+
+/* Context added to an inner error ("root key ...: <inner>") keeps the
+ * file's name once, at the start. */
+START_TEST(error_context_names_file_once)
+{
+	FILE *f = fopen(fixture("sample"), "rb");
+	static uint8_t img[1 << 16];
+	hive_t *h = hive_new();
+	uint32_t root;
+	size_t len;
+
+	ck_assert_ptr_nonnull(f);
+	len = fread(img, 1, sizeof(img), f);
+	fclose(f);
+	ck_assert_uint_ge(len, 8192);
+	root = (uint32_t)img[0x24] | (uint32_t)img[0x25] << 8 | (uint32_t)img[0x26] << 16 |
+	       (uint32_t)img[0x27] << 24;
+	img[4096 + root + 4] = 'X';   /* the root's "nk" signature */
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(hive_open_buffer(h, img, len, "rootless", 0), -BK_ECORRUPT);
+	ck_assert_msg(strncmp(hive_last_error(h), "rootless: root key at offset", 28) == 0, "%s",
+		      hive_last_error(h));
+	ck_assert_msg(count_in(hive_last_error(h), "rootless") == 1, "%s", hive_last_error(h));
+	hive_close(h);
 }
 END_TEST
 
@@ -308,7 +376,7 @@ START_TEST(open_alloc_failures)
 
 	for (n = 0;; n++) {
 		bk_alloc_fail_after = n;
-		rc = hive_open(&h, fixture("sample"), 0, err, sizeof(err));
+		rc = th_open(&h, fixture("sample"), 0, err, sizeof(err));
 		bk_alloc_fail_after = -1;
 		if (rc == 0)
 			break;

@@ -21,6 +21,8 @@
 #include "bk-check.h"
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
+#include "test-hive-open.h"
+#include "test-bcd-open.h"
 #include "bcdedit-enum.h"
 #include "bk-alloc.h"
 #include "bk-error.h"
@@ -82,7 +84,7 @@ open_ro(const char *path)
 	char err[600];
 	hive_t *h;
 
-	ck_assert_msg(hive_open(&h, path, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open(&h, path, 0, err, sizeof(err)) == 0, "%s", err);
 	return h;
 }
 
@@ -99,7 +101,7 @@ diff_count(hive_t *a, hive_t *b)
 
 START_TEST(test_err_quotes_itself)
 {
-	struct bk_errbuf eb;
+	struct bk_errbuf eb = { 0 };
 
 	bk_err(&eb, BK_EIO, "%s: open: %s", "x.hiv", "No such file or directory");
 	ck_assert_int_eq(bk_err(&eb, BK_ECORRUPT, "written, but: %s", eb.msg), -BK_ECORRUPT);
@@ -203,11 +205,11 @@ copy_sweep(const char *src_path, const char *from, bool same)
 	long k;
 	int rc;
 
-	bk_assert_ok(err, hive_open(&dst, src_path, HIVE_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&dst, src_path, HIVE_OPEN_WRITE, err, sizeof(err)));
 	bk_assert_ok(dst, hive_commit_to(dst, tpath("dst.hiv"), 0));
 	hive_close(dst);
 	saved = open_ro(tpath("dst.hiv"));
-	bk_assert_ok(err, hive_open(&dst, tpath("dst.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&dst, tpath("dst.hiv"), HIVE_OPEN_WRITE, err, sizeof(err)));
 	src = same ? dst : open_ro(src_path);
 	bk_assert_ok(dst, hive_root(dst, &root));
 	ck_assert_msg(hive_key_find(src, from, &sk) == 0, "%s", hive_last_error(src));
@@ -254,7 +256,7 @@ START_TEST(test_commit_to_enomem)
 
 	if (!p)
 		return;
-	ck_assert_msg(hive_open(&h, p, HIVE_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(th_open(&h, p, HIVE_OPEN_WRITE, err, sizeof(err)) == 0, "%s", err);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
 		rc = hive_commit_to(h, tpath("out.hiv"), 0);
@@ -264,7 +266,7 @@ START_TEST(test_commit_to_enomem)
 		ck_assert_msg(rc == -BK_ENOMEM, "allocation %ld: %d %s", k, rc, hive_last_error(h));
 		/* Nothing, or (failing after the rename) the complete new file. */
 		if (stat(tpath("out.hiv"), &st) == 0) {
-			bk_assert_ok(err, hive_open(&back, tpath("out.hiv"), 0, err, sizeof(err)));
+			bk_assert_ok(err, th_open(&back, tpath("out.hiv"), 0, err, sizeof(err)));
 			ck_assert_uint_eq(diff_count(h, back), 0);
 			hive_close(back);
 			ck_assert_int_eq(unlink(tpath("out.hiv")), 0);
@@ -304,13 +306,13 @@ enum_sweep(const char *rel)
 	if (!path)
 		return;
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		ck_assert_msg(bcd_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_msg(tb_store_open(&s, path, 0, err, sizeof(err)) == 0, "%s", err);
 		bk_assert_ok(s, bcdedit_enum(s, path, ENUM_ALL, NULL, NULL, flags[i], &want));
 		bcd_store_close(s);
 		for (k = 0; k < MAX_STEPS; k++) {
 			got = NULL;
 			bk_alloc_fail_after = k;
-			rc = bcd_store_open(&s, path, 0, err, sizeof(err));
+			rc = tb_store_open(&s, path, 0, err, sizeof(err));
 			if (rc == 0) {
 				rc = bcdedit_enum(s, path, ENUM_ALL, NULL, NULL, flags[i], &got);
 				bk_alloc_fail_after = -1;
@@ -370,7 +372,7 @@ START_TEST(test_bcd_export_import_enomem)
 
 	if (!src)
 		return;
-	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
 		rc = bcd_store_export(s, tpath("exported"));
@@ -385,11 +387,11 @@ START_TEST(test_bcd_export_import_enomem)
 	bk_assert_ok_plain(rc);
 	bcd_store_close(s);
 
-	bk_assert_ok(err, bcd_store_create(tpath("target"), err, sizeof(err)));
+	bk_assert_ok(err, tb_store_create(tpath("target"), err, sizeof(err)));
 	before = slurp(tpath("target"), &nb);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;
-		rc = bcd_store_import(tpath("target"), tpath("exported"), err, sizeof(err));
+		rc = tb_store_import(tpath("target"), tpath("exported"), err, sizeof(err));
 		bk_alloc_fail_after = -1;
 		if (rc == 0)
 			break;
@@ -401,7 +403,7 @@ START_TEST(test_bcd_export_import_enomem)
 			ck_assert_uint_eq(diff_count(a, b), 0);
 			hive_close(a);
 			hive_close(b);
-			bk_assert_ok(err, bcd_store_create(tpath("t2"), err, sizeof(err)));
+			bk_assert_ok(err, tb_store_create(tpath("t2"), err, sizeof(err)));
 			ck_assert_int_eq(rename(tpath("t2"), tpath("target")), 0);
 		}
 		free(after);
@@ -422,12 +424,12 @@ START_TEST(test_bcd_delete_enomem)
 
 	if (!src)
 		return;
-	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(s, bcd_store_export(s, tpath("BCD")));
 	bcd_store_close(s);
 	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &id));
 	for (k = 0; k < MAX_STEPS; k++) {
-		ck_assert_msg(bcd_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
+		ck_assert_msg(tb_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
 			      "%s", err);
 		bk_assert_ok(s, bcdedit_enum(s, "BCD", ENUM_ALL, NULL, NULL, ENUM_V, &want));
 		bk_alloc_fail_after = k;
@@ -470,10 +472,10 @@ START_TEST(test_bcd_element_delete_enomem)
 		return;
 	bk_assert_ok_plain(bcd_alias_lookup("{bootmgr}", &id));
 	bk_assert_ok_plain(bcd_element_lookup(BCD_OBJ_BOOTMGR, "description", &desc));
-	ck_assert_msg(bcd_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(tb_store_open(&s, src, 0, err, sizeof(err)) == 0, "%s", err);
 	bk_assert_ok(s, bcd_store_export(s, tpath("BCD")));
 	bcd_store_close(s);
-	ck_assert_msg(bcd_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
+	ck_assert_msg(tb_store_open(&s, tpath("BCD"), BCD_OPEN_WRITE, err, sizeof(err)) == 0,
 		      "%s", err);
 	for (k = 0; k < MAX_STEPS; k++) {
 		bk_alloc_fail_after = k;

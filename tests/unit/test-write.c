@@ -16,6 +16,7 @@
 
 #include "bk-check.h"
 #include "hive-internal.h"
+#include "test-hive-open.h"
 #include "test-tmpdir.h"
 
 static char tmpdir[256];
@@ -48,7 +49,7 @@ new_hive(const char *name, unsigned minor)
 {
 	char err[512];
 	hive_t *h;
-	int rc = hive_create(&h, tpath(name), "ROOT", minor, err, sizeof(err));
+	int rc = th_create(&h, tpath(name), "ROOT", minor, err, sizeof(err));
 
 	ck_assert_msg(rc == 0, "create: %s", err);
 	return h;
@@ -72,7 +73,7 @@ commit_reopen(hive_t *h)
 	int rc = hive_commit(h, 0);
 
 	ck_assert_msg(rc == 0, "commit: %s", hive_last_error(h));
-	rc = hive_open(&r, h->path, HIVE_OPEN_WRITE, err, sizeof(err));
+	rc = th_open(&r, h->path, HIVE_OPEN_WRITE, err, sizeof(err));
 	ck_assert_msg(rc == 0, "reopen: %s", err);
 	bk_assert_ok(r, hive_check(r, count_cb, NULL, &n));
 	ck_assert_msg(n == 0, "%llu problems after commit", (unsigned long long)n);
@@ -124,9 +125,9 @@ START_TEST(test_create_bad)
 	char err[512];
 	hive_t *h;
 
-	ck_assert_int_eq(hive_create(&h, tpath("x"), "a\\b", 5, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_int_eq(th_create(&h, tpath("x"), "a\\b", 5, err, sizeof(err)), -BK_EINVAL);
 	ck_assert_ptr_null(h);
-	ck_assert_int_eq(hive_create(&h, tpath("x"), "ok", 7, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_int_eq(th_create(&h, tpath("x"), "ok", 7, err, sizeof(err)), -BK_EINVAL);
 }
 END_TEST
 
@@ -375,7 +376,7 @@ START_TEST(test_readonly_dirty)
 	h = new_hive("ro.hiv", 5);
 	bk_assert_ok(h, hive_commit(h, 0));
 	hive_close(h);
-	bk_assert_ok(err, hive_open(&h, tpath("ro.hiv"), 0, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, tpath("ro.hiv"), 0, err, sizeof(err)));
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "x", &k), -BK_EREADONLY);
 	ck_assert_int_eq(hive_commit(h, 0), -BK_EREADONLY);
@@ -389,13 +390,13 @@ START_TEST(test_readonly_dirty)
 		printf("%s missing: dirty-hive part skipped\n", path);
 		return;
 	}
-	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS, err, sizeof(err)));
+	bk_assert_ok(err, th_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS, err, sizeof(err)));
 	hive_root(h, &root);
 	ck_assert_int_eq(hive_key_add(h, root, "x", &k), -BK_EDIRTY);
 	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "dirty"));
 	ck_assert_int_eq(hive_commit_to(h, tpath("sec"), 0), -BK_EDIRTY);
 	hive_close(h);
-	bk_assert_ok(err, hive_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS | HIVE_OPEN_FORCE,
+	bk_assert_ok(err, th_open(&h, path, HIVE_OPEN_WRITE | HIVE_OPEN_NO_LOGS | HIVE_OPEN_FORCE,
 				    err, sizeof(err)));
 	hive_root(h, &root);
 	bk_assert_ok(h, hive_key_add(h, root, "x", &k));

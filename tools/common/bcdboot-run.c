@@ -91,10 +91,14 @@ hivefile_read(struct bootvol *v, const char *path, struct hivefile *f)
 static int
 hivefile_open(struct hivefile *f, const char *name, hive_t **h)
 {
-	char err[1024] = "";
-
-	if (hive_open_image(h, f->buf, f->len, name, f->logs, f->nlogs, 0, err, sizeof(err)) < 0) {
-		tool_err("%s", err[0] ? err : name);
+	if (!(*h = hive_new())) {
+		tool_err("%s: %s", name, hive_strerror(-BK_ENOMEM));
+		return -1;
+	}
+	if (hive_open_image(*h, f->buf, f->len, name, f->logs, f->nlogs, 0) < 0) {
+		tool_err("%s", hive_last_error(*h));
+		hive_close(*h);
+		*h = NULL;
 		return -1;
 	}
 	return 0;
@@ -104,7 +108,7 @@ hivefile_open(struct hivefile *f, const char *name, hive_t **h)
 static int
 store_read(struct bootvol *v, const char *path, struct hivefile *f, bcd_store_t **s)
 {
-	char name[8800], err[1024] = "";
+	char name[8800];
 	hive_t *h;
 	int rc;
 
@@ -115,9 +119,16 @@ store_read(struct bootvol *v, const char *path, struct hivefile *f, bcd_store_t 
 	snprintf(name, sizeof(name), "%s:\\%s", v->name, path);
 	if (hivefile_open(f, name, &h) < 0)
 		return -1;
-	if (bcd_store_open_hive(s, h, name, 0, err, sizeof(err)) < 0) {
+	if (!(*s = bcd_store_new())) {
 		hive_close(h);
-		tool_err("%s", err);
+		tool_err("%s: %s", name, bcd_strerror(-BK_ENOMEM));
+		return -1;
+	}
+	if (bcd_store_open_hive(*s, h, name, 0) < 0) {
+		hive_close(h);
+		tool_err("%s", bcd_last_error(*s));
+		bcd_store_close(*s);
+		*s = NULL;
 		return -1;
 	}
 	return 0;
@@ -186,15 +197,19 @@ one_firmware(struct bcdboot_src *src, int fw, bcd_store_t *tmpl, struct bcd_boot
 	struct bcd_boot_result res;
 	struct hivefile old;
 	bcd_store_t *prev = NULL, *s = NULL;
-	char name[8800], err[1024] = "", g[BCD_GUID_STRLEN];
+	char name[8800], g[BCD_GUID_STRLEN];
 	int rc = -1;
 
 	p->firmware = fw == FW_UEFI ? BCD_BOOT_UEFI : BCD_BOOT_BIOS;
 	snprintf(name, sizeof(name), "%s:\\%s", src->sys.name, path);
 	if (store_read(&src->sys, path, &old, &prev) < 0)
 		goto out;
-	if (bcd_boot_build(&s, name, tmpl, prev, p, &res, err, sizeof(err)) < 0) {
-		tool_err("%s", err);
+	if (!(s = bcd_store_new())) {
+		tool_err("%s: %s", name, bcd_strerror(-BK_ENOMEM));
+		goto out;
+	}
+	if (bcd_boot_build(s, name, tmpl, prev, p, &res) < 0) {
+		tool_err("%s", bcd_last_error(s));
 		goto out;
 	}
 	if (bcdboot_copy_files(&src->win, src->winroot, &src->sys, fw) < 0 ||

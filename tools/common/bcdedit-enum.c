@@ -184,7 +184,7 @@ json_element(struct ectx *c, const bcd_guid_t *id, uint32_t type, uint32_t el, b
 	fprintf(c->f, ", \"format\": \"%s\", ", format_names[BCD_ELEM_FORMAT(el) < 8 ?
 							     BCD_ELEM_FORMAT(el) : 0]);
 	/* Data that does not decode has no value, only its raw text. */
-	dec = bcd_value_decode(el, data, len, &v, NULL, 0);
+	dec = bcd_value_decode(el, data, len, &v);
 	if (dec == 0) {
 		fputs("\"value\": ", c->f);
 		json_value(c, &v, lines, n);

@@ -477,6 +477,31 @@ tool_is_image_file(const char *arg, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * The hive library keeps the detail of a failure on the handle: a new one
+ * for each open, and on failure its detail copied to err and the handle
+ * freed, so that *out is a usable hive or NULL.
+ */
+static int
+hive_begin(hive_t **out, char *err, size_t errlen)
+{
+	if ((*out = hive_new()) != NULL)
+		return 0;
+	snprintf(err, errlen, "%s", hive_strerror(-BK_ENOMEM));
+	return -BK_ENOMEM;
+}
+
+static int
+hive_end(hive_t **h, int rc, char *err, size_t errlen)
+{
+	if (rc >= 0)
+		return rc;
+	snprintf(err, errlen, "%s", hive_last_error(*h));
+	hive_close(*h);
+	*h = NULL;
+	return rc;
+}
+
 int
 tool_hive_open(hive_t **out, const char *arg, unsigned flags, char *err, size_t errlen)
 {
@@ -487,8 +512,11 @@ tool_hive_open(hive_t **out, const char *arg, unsigned flags, char *err, size_t 
 	int rc;
 
 	*out = NULL;
-	if ((rc = ctx_new(arg, &c, err, errlen)) <= 0)
-		return rc < 0 ? rc : hive_open(out, arg, flags, err, errlen);
+	if ((rc = ctx_new(arg, &c, err, errlen)) < 0)
+		return rc;
+	if (rc == 0)
+		return hive_begin(out, err, errlen) < 0
+		       ? -BK_ENOMEM : hive_end(out, hive_open(*out, arg, flags), err, errlen);
 	/* Reading never opens the image writable; a commit reopens it. */
 	if (((flags & HIVE_OPEN_WRITE) && (rc = hold_image(c, err, errlen)) < 0) ||
 	    (rc = open_volume(c, false, &d, &fs, err, errlen)) < 0) {
@@ -498,7 +526,9 @@ tool_hive_open(hive_t **out, const char *arg, unsigned flags, char *err, size_t 
 	rc = img_read_hive(fs, c->ip.path, arg, &b, err, errlen);
 	rc = close_volume(d, fs, rc, arg, err, errlen);
 	if (rc == 0) {
-		rc = hive_open_image(out, b.data, b.len, arg, b.logs, b.nlogs, flags, err, errlen);
+		if ((rc = hive_begin(out, err, errlen)) == 0)
+			rc = hive_end(out, hive_open_image(*out, b.data, b.len, arg, b.logs,
+							   b.nlogs, flags), err, errlen);
 		img_hive_bytes_free(&b);
 	}
 	if (rc < 0) {
@@ -544,20 +574,24 @@ tool_hive_create(hive_t **out, const char *arg, const char *root, unsigned minor
 	int rc;
 
 	*out = NULL;
-	if ((rc = ctx_new(arg, &c, err, errlen)) <= 0)
-		return rc < 0 ? rc : hive_create(out, arg, root, minor, err, errlen);
+	if ((rc = ctx_new(arg, &c, err, errlen)) < 0)
+		return rc;
+	if (rc == 0)
+		return hive_begin(out, err, errlen) < 0
+		       ? -BK_ENOMEM : hive_end(out, hive_create(*out, arg, root, minor), err, errlen);
 	/* Made in memory (the name stored in it is the path inside the volume),
 	 * then reopened as a hive of the image that hive_commit() creates there. */
 	rc = hold_image(c, err, errlen);
-	if (rc == 0)
-		rc = hive_create(&h0, c->ip.path, root, minor, err, errlen);
+	if (rc == 0 && (rc = hive_begin(&h0, err, errlen)) == 0)
+		rc = hive_end(&h0, hive_create(h0, c->ip.path, root, minor), err, errlen);
 	if (rc == 0) {
 		if ((rc = hive_serialize(h0, NULL, 0, &img, &len)) < 0)
 			snprintf(err, errlen, "%s", hive_last_error(h0));
 		hive_close(h0);
 	}
-	if (rc == 0)
-		rc = hive_open_image(out, img, len, arg, NULL, 0, HIVE_OPEN_WRITE, err, errlen);
+	if (rc == 0 && (rc = hive_begin(out, err, errlen)) == 0)
+		rc = hive_end(out, hive_open_image(*out, img, len, arg, NULL, 0, HIVE_OPEN_WRITE),
+			      err, errlen);
 	free(img);
 	if (rc < 0) {
 		ctx_free(c);
@@ -658,6 +692,7 @@ tool_hive_recover(const char *arg, const char *out, unsigned flags,
 {
 	struct img_hive_bytes b;
 	struct img_ctx *c;
+	hive_t *h;
 	uint8_t *img = NULL;
 	size_t len = 0;
 	disk_fs_t *fs;
@@ -669,9 +704,15 @@ tool_hive_recover(const char *arg, const char *out, unsigned flags,
 		return rc;
 	if (rc == 0) {
 		/* A host hive: hive_recover(), unless OUT lies inside an image. */
-		if (!out || (flags & HIVE_RECOVER_DRY_RUN) || tool_is_image_file(out, err, errlen) <= 0)
-			return hive_recover(arg, out, flags, rep, err, errlen);
-		rc = hive_recover_image(arg, &img, &len, rep, err, errlen);
+		if ((rc = hive_begin(&h, err, errlen)) < 0)
+			return rc;
+		if (!out || (flags & HIVE_RECOVER_DRY_RUN) || tool_is_image_file(out, err, errlen) <= 0) {
+			rc = hive_end(&h, hive_recover(h, arg, out, flags, rep), err, errlen);
+			hive_close(h);
+			return rc;
+		}
+		rc = hive_end(&h, hive_recover_image(h, arg, &img, &len, rep), err, errlen);
+		hive_close(h);
 		if (rc == 0 && rep->dirty)
 			rc = put_output(out, img, len, err, errlen);
 		free(img);
@@ -686,8 +727,11 @@ tool_hive_recover(const char *arg, const char *out, unsigned flags,
 		rc = close_volume(d, fs, rc, arg, err, errlen);
 	}
 	if (rc == 0) {
-		rc = hive_recover_buffer(b.data, b.len, arg, b.logs, b.nlogs, &img, &len, rep,
-					 err, errlen);
+		if ((rc = hive_begin(&h, err, errlen)) == 0) {
+			rc = hive_end(&h, hive_recover_buffer(h, b.data, b.len, arg, b.logs, b.nlogs,
+							      &img, &len, rep), err, errlen);
+			hive_close(h);
+		}
 		if (rc == 0 && rep->dirty && !(flags & HIVE_RECOVER_DRY_RUN) &&
 		    out && strcmp(out, arg) != 0) {
 			rc = put_output(out, img, len, err, errlen);

@@ -140,14 +140,6 @@ disk_guid_parse(const char *s, uint8_t guid[16])
 	return bk_guid_parse(s, guid) < 0 ? -BK_EINVAL : 0;
 }
 
-void
-dl_random_guid(uint8_t g[16])
-{
-	dk_random(g, 16);
-	g[7] = (uint8_t)((g[7] & 0x0F) | 0x40);   /* version 4 (data3, LE) */
-	g[8] = (uint8_t)((g[8] & 0x3F) | 0x80);   /* RFC 4122 variant */
-}
-
 int
 dl_is_boot_sector(const uint8_t *s)
 {
@@ -297,11 +289,14 @@ disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_type type)
 			      d->name, ops->name);
 	if (type == DISK_LABEL_MBR) {
 		do
-			dk_random(&l->mbr_signature, sizeof(l->mbr_signature));
-		while (l->mbr_signature == 0);
+			rc = bk_random(&l->mbr_signature, sizeof(l->mbr_signature));
+		while (rc == 0 && l->mbr_signature == 0);
 	} else {
-		dl_random_guid(l->disk_guid);
+		rc = bk_guid_random(l->disk_guid);
 	}
+	if (rc < 0)
+		return bk_err(&d->err, -rc, "%s: no random numbers for a new disk identifier",
+			      d->name);
 	return 0;
 }
 
@@ -375,8 +370,9 @@ disk_label_add(disk_t *d, struct disk_label *l, enum disk_part_kind kind, uint64
 	p->size = size;
 	p->active = active != 0;
 	dl_set_kind(p, l->type, kind);
-	if (l->type == DISK_LABEL_GPT)
-		dl_random_guid(p->guid);
+	if (l->type == DISK_LABEL_GPT && (rc = bk_guid_random(p->guid)) < 0)
+		return bk_err(&d->err, -rc, "%s: no random numbers for a new partition GUID",
+			      d->name);
 	l->count++;
 	if (number)
 		*number = n;

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The shared helper layer (common/), which both the libraries and the tools
+ * link: GUID text and random GUIDs.  Each helper here replaced two or three
+ * copies, so these tests pin the behaviour every former copy had.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bcdkit/error.h"
+#include "bk-guid.h"
+
+/* ---- GUID text -------------------------------------------------------------- */
+
+/* {00112233-4455-6677-8899-aabbccddeeff} in the stored (mixed-endian) order. */
+static const uint8_t sample[16] = { 0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66,
+				    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+
+START_TEST(guid_format_lower_braces)
+{
+	char t[BK_GUID_STRLEN];
+
+	ck_assert_str_eq(bk_guid_format(sample, t), "{00112233-4455-6677-8899-aabbccddeeff}");
+	ck_assert_uint_eq(strlen(t) + 1, BK_GUID_STRLEN);
+}
+END_TEST
+
+START_TEST(guid_parse_both_cases_and_braces)
+{
+	static const char *const ok[] = {
+		"{00112233-4455-6677-8899-aabbccddeeff}",
+		"{00112233-4455-6677-8899-AABBCCDDEEFF}",
+		"00112233-4455-6677-8899-aabbccddeeff",
+		"00112233-4455-6677-8899-AaBbCcDdEeFf",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		uint8_t g[16];
+
+		memset(g, 0x5a, sizeof(g));
+		ck_assert_msg(bk_guid_parse(ok[i], g) == 0, "%s", ok[i]);
+		ck_assert_mem_eq(g, sample, 16);
+	}
+}
+END_TEST
+
+START_TEST(guid_parse_rejects)
+{
+	static const char *const bad[] = {
+		"", "{}", "{00112233-4455-6677-8899-aabbccddeeff",   /* one brace */
+		"00112233-4455-6677-8899-aabbccddeeff}",
+		"00112233-4455-6677-8899-aabbccddeef",               /* short */
+		"00112233-4455-6677-8899-aabbccddeeff0",             /* long */
+		"0011223344556677-8899-aabbccddeeff--",              /* dashes moved */
+		"00112233-4455-6677-8899-aabbccddeefg",              /* not hex */
+		"[00112233-4455-6677-8899-aabbccddeeff]",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint8_t g[16];
+
+		memset(g, 0x5a, sizeof(g));
+		ck_assert_msg(bk_guid_parse(bad[i], g) == -BK_ESYNTAX, "%s", bad[i]);
+		ck_assert_uint_eq(g[0], 0x5a);   /* out unchanged */
+		ck_assert_uint_eq(g[15], 0x5a);
+	}
+}
+END_TEST
+
+START_TEST(guid_round_trip)
+{
+	char t[BK_GUID_STRLEN];
+	uint8_t g[16], back[16];
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		ck_assert_int_eq(bk_guid_random(g), 0);
+		ck_assert_int_eq(bk_guid_parse(bk_guid_format(g, t), back), 0);
+		ck_assert_mem_eq(g, back, 16);
+	}
+}
+END_TEST
+
+/* ---- random numbers ------------------------------------------------------------ */
+
+static int calls;
+
+static ssize_t
+no_random(void *buf, size_t len, unsigned flags)
+{
+	(void)buf, (void)len, (void)flags;
+	calls++;
+	errno = ENOSYS;
+	return -1;
+}
+
+/* Two bytes at a time, one EINTR first: the loop asks until it has all. */
+static ssize_t
+slow_random(void *buf, size_t len, unsigned flags)
+{
+	(void)flags;
+	if (calls++ == 0) {
+		errno = EINTR;
+		return -1;
+	}
+	memset(buf, 0xff, len < 2 ? len : 2);
+	return (ssize_t)(len < 2 ? len : 2);
+}
+
+START_TEST(random_version_bits)
+{
+	uint8_t g[16];
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		ck_assert_int_eq(bk_guid_random(g), 0);
+		ck_assert_uint_eq(g[7] >> 4, 4);           /* version 4, Data3 little-endian */
+		ck_assert_uint_eq(g[8] & 0xc0, 0x80);      /* RFC 4122 variant */
+	}
+}
+END_TEST
+
+START_TEST(random_fails_rather_than_guess)
+{
+	ssize_t (*saved)(void *, size_t, unsigned) = bk_getrandom;
+	uint8_t g[16], before[16];
+	uint32_t serial = 7;
+
+	memset(g, 0x5a, sizeof(g));
+	memcpy(before, g, 16);
+	bk_getrandom = no_random;
+	calls = 0;
+	ck_assert_int_eq(bk_guid_random(g), -BK_EIO);
+	ck_assert_mem_eq(g, before, 16);             /* nothing made up */
+	ck_assert_int_eq(bk_random(&serial, sizeof(serial)), -BK_EIO);
+	ck_assert_int_eq(calls, 2);
+	bk_getrandom = slow_random;
+	calls = 0;
+	ck_assert_int_eq(bk_random(g, 16), 0);
+	ck_assert_int_eq(calls, 9);                  /* EINTR, then 8 pieces of 2 */
+	ck_assert_uint_eq(g[0], 0xff);
+	ck_assert_uint_eq(g[15], 0xff);
+	bk_getrandom = saved;
+}
+END_TEST
+
+static Suite *
+common_suite(void)
+{
+	Suite *s = suite_create("common");
+	TCase *tc = tcase_create("guid");
+
+	tcase_add_test(tc, guid_format_lower_braces);
+	tcase_add_test(tc, guid_parse_both_cases_and_braces);
+	tcase_add_test(tc, guid_parse_rejects);
+	tcase_add_test(tc, guid_round_trip);
+	tcase_add_test(tc, random_version_bits);
+	tcase_add_test(tc, random_fails_rather_than_guess);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(common_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -141,9 +141,6 @@ void bc_sb_printf(struct bcd_sbuf *b, const char *fmt, ...) __attribute__((forma
 /* Hand over the text (NUL-terminated) or fail with -BK_ENOMEM. */
 int bc_sb_finish(struct bcd_sbuf *b, char **out);
 
-/* snprintf into a caller's error buffer (may be NULL). */
-void bc_errbuf_set(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
 bool bc_parse_u64(const char *s, uint64_t *out);
 int bc_strcasecmp(const char *a, const char *b);

@@ -494,7 +494,7 @@ take_merge_source(struct build *b)
 	char g[BCD_GUID_STRLEN];
 
 	if (!o || bm_type(o) != BCD_OBJ_OSLOADER) {
-		bc_errbuf_set(b->errbuf, b->errlen, "%s is not a Windows Boot Loader in the "
+		bk_errbuf_set(b->errbuf, b->errlen, "%s is not a Windows Boot Loader in the "
 			       "store", bcd_guid_format(b->p->merge_id, g));
 		return -BK_ENOTFOUND;
 	}
@@ -539,11 +539,11 @@ static int
 check_params(const struct bcd_boot_params *p, char *errbuf, size_t errlen)
 {
 	if (p->firmware != BCD_BOOT_BIOS && p->firmware != BCD_BOOT_UEFI) {
-		bc_errbuf_set(errbuf, errlen, "firmware must be BIOS or UEFI");
+		bk_errbuf_set(errbuf, errlen, "firmware must be BIOS or UEFI");
 		return -BK_EINVAL;
 	}
 	if (p->systemroot[0] != '\\' || (p->vhd_path && p->vhd_path[0] != '\\')) {
-		bc_errbuf_set(errbuf, errlen, "paths in the store must start with a backslash");
+		bk_errbuf_set(errbuf, errlen, "paths in the store must start with a backslash");
 		return -BK_EINVAL;
 	}
 	return 0;
@@ -583,13 +583,13 @@ bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl, bcd_store
 	if (rc == 0)
 		rc = hive_create(&h, path, STORE_ROOT, STORE_MINOR, errbuf, errlen);
 	if (rc == 0 && (rc = bm_write(&b.m, h)) < 0)
-		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
+		bk_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
 	if (rc == 0)
 		rc = bcd_store_open_hive(out, h, path, BCD_OPEN_WRITE, errbuf, errlen);
 	if (rc < 0 && h)
 		hive_close(h);
 	if (rc < 0 && errbuf && !errbuf[0])
-		bc_errbuf_set(errbuf, errlen, "%s: %s", path, bk_strerror(rc));
+		bk_errbuf_set(errbuf, errlen, "%s: %s", path, bk_strerror(rc));
 	bm_free(&b.m);
 	bm_free(&b.extra);
 	bm_free(&b.merge);

@@ -23,7 +23,7 @@ struct pctx {
 static int
 perr(struct pctx *c, int code, const char *fmt, const char *arg)
 {
-	bc_errbuf_set(c->errbuf, c->errlen, fmt, arg);
+	bk_errbuf_set(c->errbuf, c->errlen, fmt, arg);
 	return code;
 }
 
@@ -125,7 +125,7 @@ parse_volume(struct pctx *c, const char *s, struct bcd_dev **out)
 			return perr(c, -BK_ESYNTAX, "unknown volume \"%s\"", s);
 		if (letter)
 			return perr(c, -BK_ENOTFOUND, "drive %s is not mapped (use --map X:=TARGET)", s);
-		bc_errbuf_set(c->errbuf, c->errlen, "volume %s is not mapped (use --map '%s=TARGET')",
+		bk_errbuf_set(c->errbuf, c->errlen, "volume %s is not mapped (use --map '%s=TARGET')",
 			       s, s);
 		return -BK_ENOTFOUND;
 	}

@@ -28,7 +28,7 @@ bcd_store_open_hive(bcd_store_t **out, hive_t *h, const char *name, unsigned fla
 	s = bk_calloc(1, sizeof(*s));
 	if (!s || !(s->path = bk_strdup(name))) {
 		bk_free(s);
-		bc_errbuf_set(errbuf, errlen, "%s: out of memory", name);
+		bk_errbuf_set(errbuf, errlen, "%s: out of memory", name);
 		return -BK_ENOMEM;
 	}
 	s->flags = flags;
@@ -37,10 +37,10 @@ bcd_store_open_hive(bcd_store_t **out, hive_t *h, const char *name, unsigned fla
 	if (rc == 0)
 		rc = hive_key_child(h, root, "Objects", &s->objects);
 	if (rc == -BK_ENOTFOUND) {
-		bc_errbuf_set(errbuf, errlen, "%s: not a BCD store (no Objects key)", name);
+		bk_errbuf_set(errbuf, errlen, "%s: not a BCD store (no Objects key)", name);
 		rc = -BK_ECORRUPT;
 	} else if (rc < 0) {
-		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
+		bk_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
 	}
 	if (rc < 0) {
 		/* The caller still owns the hive. */

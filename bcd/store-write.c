@@ -56,7 +56,7 @@ bcd_store_create(const char *path, char *errbuf, size_t errlen)
 	int rc;
 
 	if (lstat(path, &st) == 0) {
-		bc_errbuf_set(errbuf, errlen, "%s: already exists", path);
+		bk_errbuf_set(errbuf, errlen, "%s: already exists", path);
 		return -BK_EEXIST;
 	}
 	rc = hive_create(&h, path, BCD_NEW_STORE_ROOT, BCD_NEW_STORE_MINOR, errbuf, errlen);
@@ -72,7 +72,7 @@ bcd_store_create(const char *path, char *errbuf, size_t errlen)
 	if (rc == 0)
 		rc = hive_commit(h, 0);
 	if (rc < 0)
-		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
+		bk_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
 	hive_close(h);
 	return rc;
 }
@@ -108,7 +108,7 @@ bcd_store_import(const char *path, const char *src, char *errbuf, size_t errlen)
 		return rc;
 	rc = hive_commit_to(t->hive, path, 0);
 	if (rc < 0)
-		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(t->hive));
+		bk_errbuf_set(errbuf, errlen, "%s", hive_last_error(t->hive));
 	bcd_store_close(t);
 	return rc;
 }

@@ -97,18 +97,6 @@ bc_sb_finish(struct bcd_sbuf *b, char **out)
 	return 0;
 }
 
-void
-bc_errbuf_set(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 bool
 bc_parse_u64(const char *s, uint64_t *out)
 {

@@ -42,8 +42,7 @@ extern char **environ;
 static int
 spec_err(char *errbuf, size_t len, const char *spec, const char *why)
 {
-	if (errbuf && len)
-		snprintf(errbuf, len, "partition spec '%s': %s", spec, why);
+	bk_errbuf_set(errbuf, len, "partition spec '%s': %s", spec, why);
 	return -BK_ESYNTAX;
 }
 
@@ -672,7 +671,7 @@ out:
 	disk_close(s.d);
 	bk_free(s.l);
 	bk_free(s.buf);
-	if (rc < 0 && errbuf && errbuf_len)
-		snprintf(errbuf, errbuf_len, "%s", s.eb.msg);
+	if (rc < 0)
+		bk_errbuf_set(errbuf, errbuf_len, "%s", s.eb.msg);
 	return rc;
 }

@@ -420,28 +420,6 @@ disk_label_write(disk_t *d, const struct disk_label *l)
 
 /* ---- identities ---------------------------------------------------------------- */
 
-static void
-copy_err(char *buf, size_t len, const char *msg)
-{
-	if (buf && len)
-		snprintf(buf, len, "%s", msg);
-}
-
-static void set_err(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 int
 disk_partition_identity(disk_t *d, unsigned number, struct disk_part_identity *id)
 {
@@ -483,7 +461,7 @@ disk_partition_identity_file(const char *path, unsigned number, struct disk_part
 	if ((rc = disk_open(&d, path, 0, errbuf, errbuf_len)) < 0)
 		return rc;
 	if ((rc = disk_partition_identity(d, number, id)) < 0)
-		copy_err(errbuf, errbuf_len, disk_last_error(d));
+		bk_errbuf_set(errbuf, errbuf_len, "%s", disk_last_error(d));
 	disk_close(d);
 	return rc;
 }
@@ -522,13 +500,13 @@ dl_blockdev_identity_at(const char *sysblock, const char *devdir, const char *de
 	snprintf(sysdir, sizeof(sysdir), "%s/%s", sysblock, base);
 	if (read_sys_u64(sysdir, "partition", &number) < 0 ||
 	    read_sys_u64(sysdir, "start", &start) < 0 || number == 0 || number > UINT_MAX) {
-		set_err(errbuf, errbuf_len, "%s: not a partition (no %s/partition and start)",
+		bk_errbuf_set(errbuf, errbuf_len, "%s: not a partition (no %s/partition and start)",
 			dev, sysdir);
 		return -BK_EINVAL;
 	}
 	/* The sysfs folder of a partition sits inside that of its disk. */
 	if (!realpath(sysdir, real) || !(slash = strrchr(real, '/')) || slash == real) {
-		set_err(errbuf, errbuf_len, "%s: cannot resolve %s: %s", dev, sysdir,
+		bk_errbuf_set(errbuf, errbuf_len, "%s: cannot resolve %s: %s", dev, sysdir,
 			strerror(errno));
 		return -BK_EIO;
 	}
@@ -538,9 +516,9 @@ dl_blockdev_identity_at(const char *sysblock, const char *devdir, const char *de
 		return rc;
 	rc = disk_partition_identity(d, (unsigned)number, id);
 	if (rc < 0)
-		copy_err(errbuf, errbuf_len, disk_last_error(d));
+		bk_errbuf_set(errbuf, errbuf_len, "%s", disk_last_error(d));
 	else if (id->offset != start * DISK_SECTOR) {
-		set_err(errbuf, errbuf_len, "%s: partition %u of %s starts at byte %llu, "
+		bk_errbuf_set(errbuf, errbuf_len, "%s: partition %u of %s starts at byte %llu, "
 			"but the kernel says sector %llu", dev, (unsigned)number, parent,
 			(unsigned long long)id->offset, (unsigned long long)start);
 		rc = -BK_ECORRUPT;

@@ -103,8 +103,7 @@ build_bin(uint8_t *bin, const struct hive_wname *w, uint64_t now)
 static int
 create_fail(struct hive *tmp, int rc, char *errbuf, size_t errlen)
 {
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", tmp->err.msg[0] ? tmp->err.msg : bk_strerror(rc));
+	bk_errbuf_set(errbuf, errlen, "%s", tmp->err.msg[0] ? tmp->err.msg : bk_strerror(rc));
 	return rc;
 }
 

@@ -139,8 +139,7 @@ hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
 	if (!(flags & HIVE_OPEN_NO_LOGS) && hv_image_dirty(buf, len)) {
 		rc = replay(name, buf, len, logs, nlogs, &img, &img_len, &rep, &eb);
 		if (rc == -BK_ENOMEM) {
-			if (errbuf && errlen)
-				snprintf(errbuf, errlen, "%s", eb.msg);
+			bk_errbuf_set(errbuf, errlen, "%s", eb.msg);
 			return rc;
 		}
 		if (rc < 0)   /* not fatal: opened as found, read-only unless forced */
@@ -161,8 +160,7 @@ hive_open_image(hive_t **out, const void *buf, size_t len, const char *name,
 		note_replay(*out, &rep);
 	}
 	if ((rc = keep_log_names(*out, logs, nlogs)) < 0) {
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s", hive_last_error(*out));
+		bk_errbuf_set(errbuf, errlen, "%s", hive_last_error(*out));
 		hive_close(*out);
 		*out = NULL;
 	}
@@ -214,8 +212,8 @@ hive_recover_buffer(const void *buf, size_t len, const char *name,
 		*out = NULL;
 		*out_len = 0;
 	}
-	if (rc < 0 && errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", eb.msg[0] ? eb.msg : bk_strerror(rc));
+	if (rc < 0)
+		bk_errbuf_set(errbuf, errlen, "%s", eb.msg[0] ? eb.msg : bk_strerror(rc));
 	return rc;
 }
 

@@ -275,13 +275,6 @@ recover_load(struct bk_errbuf *eb, const char *path, char ***paths,
 	return rc;
 }
 
-static void
-copy_err(const struct bk_errbuf *eb, char *errbuf, size_t errlen)
-{
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", eb->msg[0] ? eb->msg : bk_strerror(eb->code));
-}
-
 int
 hive_recover_image(const char *path, uint8_t **out, size_t *len,
 		   struct hive_recover_report *rep, char *errbuf, size_t errlen)
@@ -304,7 +297,7 @@ hive_recover_image(const char *path, uint8_t **out, size_t *len,
 	if (rc < 0 || !rep->dirty) {
 		bk_free(img);
 		if (rc < 0)
-			copy_err(&eb, errbuf, errlen);
+			bk_errbuf_set(errbuf, errlen, "%s", eb.msg[0] ? eb.msg : bk_strerror(eb.code));
 		return rc;
 	}
 	*out = img;
@@ -504,6 +497,6 @@ hive_recover(const char *path, const char *out_path, unsigned flags,
 	bk_free(real);
 	bk_lock_release(lock);
 	if (rc < 0)
-		copy_err(&eb, errbuf, errlen);
+		bk_errbuf_set(errbuf, errlen, "%s", eb.msg[0] ? eb.msg : bk_strerror(eb.code));
 	return rc;
 }

@@ -247,8 +247,7 @@ hv_alloc(const char *name, unsigned flags)
 static int
 open_fail(struct hive *h, int rc, char *errbuf, size_t errlen)
 {
-	if (errbuf && errlen)
-		snprintf(errbuf, errlen, "%s", hive_last_error(h));
+	bk_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
 	hive_close(h);
 	return rc;
 }
@@ -295,8 +294,7 @@ hive_open(hive_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 
 	*out = NULL;
 	if (!h) {
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s: out of memory", path);
+		bk_errbuf_set(errbuf, errlen, "%s: out of memory", path);
 		return -BK_ENOMEM;
 	}
 	rc = open_locked(h);
@@ -326,8 +324,7 @@ hive_open_buffer(hive_t **out, const void *buf, size_t len, const char *name,
 
 	*out = NULL;
 	if (!h || !(h->buf = bk_malloc(len))) {
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "%s: out of memory", name ? name : "(memory)");
+		bk_errbuf_set(errbuf, errlen, "%s: out of memory", name ? name : "(memory)");
 		if (h)
 			hive_close(h);
 		return -BK_ENOMEM;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The shared helper layer (common/), which both the libraries and the tools
- * link: GUID text and random GUIDs.  Each helper here replaced two or three
+ * link: GUID text, random GUIDs, the caller's error buffer.  Each helper here replaced two or three
  * copies, so these tests pin the behaviour every former copy had.
  */
 #include "config.h"
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bcdkit/error.h"
+#include "bk-error.h"
 #include "bk-guid.h"
 
 /* ---- GUID text -------------------------------------------------------------- */
@@ -150,6 +151,25 @@ START_TEST(random_fails_rather_than_guess)
 }
 END_TEST
 
+/* ---- the caller's error buffer ------------------------------------------------------ */
+
+START_TEST(errbuf_set)
+{
+	char b[8];
+
+	bk_errbuf_set(NULL, 8, "%s", "ignored");          /* no buffer: nothing */
+	memset(b, 'x', sizeof(b));
+	bk_errbuf_set(b, 0, "%s", "ignored");             /* no room: nothing */
+	ck_assert_int_eq(b[0], 'x');
+	bk_errbuf_set(b, sizeof(b), "%s: %d", "ab", 42);
+	ck_assert_str_eq(b, "ab: 42");
+	bk_errbuf_set(b, sizeof(b), "%s", "a long message");   /* cut, terminated */
+	ck_assert_str_eq(b, "a long ");
+	bk_errbuf_set(b, 1, "%s", "x");
+	ck_assert_str_eq(b, "");
+}
+END_TEST
+
 static Suite *
 common_suite(void)
 {
@@ -162,6 +182,9 @@ common_suite(void)
 	tcase_add_test(tc, guid_round_trip);
 	tcase_add_test(tc, random_version_bits);
 	tcase_add_test(tc, random_fails_rather_than_guess);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errbuf");
+	tcase_add_test(tc, errbuf_set);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
+#include "bk-buf.h"
 #include "bk-bytes.h"
 #include "bk-error.h"
 
@@ -127,20 +128,6 @@ int bc_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition
 bool bc_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b);
 
 /* ---- small helpers ------------------------------------------------------------------ */
-/* A growing text buffer; on allocation failure it sets oom and stops. */
-struct bcd_sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-void bc_sb_putc(struct bcd_sbuf *b, char c);
-void bc_sb_puts(struct bcd_sbuf *b, const char *s);
-/* n bytes at s; a bk_put_fn (common/bk-escape.h) for a struct bcd_sbuf *. */
-void bc_sb_put(void *b, const char *s, size_t n);
-void bc_sb_printf(struct bcd_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Hand over the text (NUL-terminated) or fail with -BK_ENOMEM. */
-int bc_sb_finish(struct bcd_sbuf *b, char **out);
-
 /* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
 bool bc_parse_u64(const char *s, uint64_t *out);
 int bc_strcasecmp(const char *a, const char *b);

@@ -25,7 +25,7 @@ struct ectx {
 	bcd_store_t *s;
 	const bcd_devmap_t *map;
 	unsigned flags;
-	struct bcd_sbuf b;
+	struct bk_buf b;
 	bool have_def;
 	bcd_guid_t def;
 };
@@ -94,14 +94,14 @@ lines_free(struct lines *l)
 static void
 raw_line(struct lines *l, const uint8_t *data, size_t len)
 {
-	struct bcd_sbuf b = { 0 };
+	struct bk_buf b = { 0 };
 	char *t = NULL;
 	size_t i;
 
-	bc_sb_puts(&b, "raw:");
+	bk_buf_puts(&b, "raw:");
 	for (i = 0; i < len; i++)
-		bc_sb_printf(&b, "%02x", data[i]);
-	if (bc_sb_finish(&b, &t) < 0) {
+		bk_buf_printf(&b, "%02x", data[i]);
+	if (bk_buf_finish(&b, &t) < 0) {
 		l->oom = true;
 		return;
 	}
@@ -194,19 +194,19 @@ put_item(struct ectx *c, const char *name, const struct lines *l)
 {
 	size_t i, nl = strlen(name);
 
-	bc_sb_puts(&c->b, name);
+	bk_buf_puts(&c->b, name);
 	if (l->n == 0) {
-		bc_sb_putc(&c->b, '\n');
+		bk_buf_putc(&c->b, '\n');
 		return;
 	}
 	for (i = nl; i < NAME_COLUMN || i == nl; i++)
-		bc_sb_putc(&c->b, ' ');
+		bk_buf_putc(&c->b, ' ');
 	for (i = 0; i < l->n; i++) {
 		if (i)
-			bc_sb_printf(&c->b, "%*s", NAME_COLUMN, "");
+			bk_buf_printf(&c->b, "%*s", NAME_COLUMN, "");
 		/* Text from the store: no control characters reach a terminal. */
-		bk_text_escape(l->v[i], bc_sb_put, &c->b);
-		bc_sb_putc(&c->b, '\n');
+		bk_text_escape(l->v[i], bk_buf_put, &c->b);
+		bk_buf_putc(&c->b, '\n');
 	}
 }
 
@@ -226,11 +226,11 @@ text_section(struct ectx *c, const bcd_guid_t *id, bool first)
 		return rc;
 	bcd_object_header(type, id, hdr, sizeof(hdr));
 	if (!first)
-		bc_sb_putc(&c->b, '\n');
-	bc_sb_printf(&c->b, "%s\n", hdr);
+		bk_buf_putc(&c->b, '\n');
+	bk_buf_printf(&c->b, "%s\n", hdr);
 	for (i = 0; i < strlen(hdr); i++)
-		bc_sb_putc(&c->b, '-');
-	bc_sb_putc(&c->b, '\n');
+		bk_buf_putc(&c->b, '-');
+	bk_buf_putc(&c->b, '\n');
 	lines_add(&idl, id_text(c, id, g));
 	if (idl.oom)
 		rc = -BK_ENOMEM;
@@ -258,9 +258,9 @@ text_section(struct ectx *c, const bcd_guid_t *id, bool first)
 
 /* Every string goes through the one JSON writer (common/bk-escape.c). */
 static void
-json_str(struct bcd_sbuf *b, const char *s)
+json_str(struct bk_buf *b, const char *s)
 {
-	bk_json_string(s, bc_sb_put, b);
+	bk_json_string(s, bk_buf_put, b);
 }
 
 static const char *const format_names[] = {
@@ -275,29 +275,29 @@ json_value(struct ectx *c, const struct bcd_value *v, const struct lines *l)
 
 	switch (v->format) {
 	case BCD_FMT_BOOLEAN:
-		bc_sb_puts(&c->b, v->integer ? "true" : "false");
+		bk_buf_puts(&c->b, v->integer ? "true" : "false");
 		break;
 	case BCD_FMT_INTEGER:
-		bc_sb_printf(&c->b, "%llu", (unsigned long long)v->integer);
+		bk_buf_printf(&c->b, "%llu", (unsigned long long)v->integer);
 		break;
 	case BCD_FMT_INTLIST:
-		bc_sb_putc(&c->b, '[');
+		bk_buf_putc(&c->b, '[');
 		for (i = 0; i < v->n_integers; i++)
-			bc_sb_printf(&c->b, "%s%llu", i ? ", " : "",
+			bk_buf_printf(&c->b, "%s%llu", i ? ", " : "",
 				      (unsigned long long)v->integers[i]);
-		bc_sb_putc(&c->b, ']');
+		bk_buf_putc(&c->b, ']');
 		break;
 	case BCD_FMT_OBJECT:
 		json_str(&c->b, bcd_guid_format(&v->guids[0], g));
 		break;
 	case BCD_FMT_OBJLIST:
-		bc_sb_putc(&c->b, '[');
+		bk_buf_putc(&c->b, '[');
 		for (i = 0; i < v->n_guids; i++) {
 			if (i)
-				bc_sb_puts(&c->b, ", ");
+				bk_buf_puts(&c->b, ", ");
 			json_str(&c->b, bcd_guid_format(&v->guids[i], g));
 		}
-		bc_sb_putc(&c->b, ']');
+		bk_buf_putc(&c->b, ']');
 		break;
 	case BCD_FMT_STRING:
 		json_str(&c->b, v->string);
@@ -321,34 +321,34 @@ json_element(struct ectx *c, const bcd_guid_t *id, uint32_t type, uint32_t el, b
 	rc = bcd_element_get_raw(c->s, id, el, &data, &len);
 	if (rc < 0)
 		return rc;
-	bc_sb_printf(&c->b, "%s\n        {\"type\": \"%08x\", \"name\": ", first ? "" : ",", el);
+	bk_buf_printf(&c->b, "%s\n        {\"type\": \"%08x\", \"name\": ", first ? "" : ",", el);
 	if (name)
 		json_str(&c->b, name);
 	else
-		bc_sb_printf(&c->b, "\"custom:%08x\"", el);
-	bc_sb_printf(&c->b, ", \"format\": \"%s\", ", format_names[BCD_ELEM_FORMAT(el) < 8 ?
+		bk_buf_printf(&c->b, "\"custom:%08x\"", el);
+	bk_buf_printf(&c->b, ", \"format\": \"%s\", ", format_names[BCD_ELEM_FORMAT(el) < 8 ?
 								  BCD_ELEM_FORMAT(el) : 0]);
 	rc = bcd_value_decode(el, data, len, &v, NULL, 0);
 	if (rc == 0) {
 		rc = value_lines(c, type, el, data, len, &v, &l);
 		if (rc == 0) {
-			bc_sb_puts(&c->b, "\"value\": ");
+			bk_buf_puts(&c->b, "\"value\": ");
 			json_value(c, &v, &l);
 		}
 		bcd_value_free(&v);
 	} else if (rc == -BK_ECORRUPT) {
 		raw_line(&l, data, len);
-		bc_sb_puts(&c->b, "\"value\": null");
+		bk_buf_puts(&c->b, "\"value\": null");
 		rc = l.oom ? -BK_ENOMEM : 0;
 	}
 	if (rc == 0) {
-		bc_sb_puts(&c->b, ", \"text\": [");
+		bk_buf_puts(&c->b, ", \"text\": [");
 		for (i = 0; i < l.n; i++) {
 			if (i)
-				bc_sb_puts(&c->b, ", ");
+				bk_buf_puts(&c->b, ", ");
 			json_str(&c->b, l.v[i]);
 		}
-		bc_sb_puts(&c->b, "]}");
+		bk_buf_puts(&c->b, "]}");
 	}
 	lines_free(&l);
 	free(data);
@@ -369,20 +369,20 @@ json_object(struct ectx *c, const bcd_guid_t *id, bool first)
 		rc = bcd_element_list(c->s, id, &types, &n);
 	if (rc < 0)
 		return rc;
-	bc_sb_printf(&c->b, "%s\n    {\n      \"identifier\": \"%s\",\n      \"alias\": ",
+	bk_buf_printf(&c->b, "%s\n    {\n      \"identifier\": \"%s\",\n      \"alias\": ",
 		      first ? "" : ",", bcd_guid_format(id, g));
 	if (alias)
 		json_str(&c->b, alias);
 	else
-		bc_sb_puts(&c->b, "null");
-	bc_sb_printf(&c->b, ",\n      \"display\": ");
+		bk_buf_puts(&c->b, "null");
+	bk_buf_printf(&c->b, ",\n      \"display\": ");
 	json_str(&c->b, id_text(c, id, g));
-	bc_sb_printf(&c->b, ",\n      \"type\": \"%08x\",\n      \"header\": ", type);
+	bk_buf_printf(&c->b, ",\n      \"type\": \"%08x\",\n      \"header\": ", type);
 	json_str(&c->b, bcd_object_header(type, id, hdr, sizeof(hdr)));
-	bc_sb_puts(&c->b, ",\n      \"elements\": [");
+	bk_buf_puts(&c->b, ",\n      \"elements\": [");
 	for (i = 0; i < n && rc == 0; i++)
 		rc = json_element(c, id, type, types[i], i == 0);
-	bc_sb_printf(&c->b, "%s]\n    }", n ? "\n      " : "");
+	bk_buf_printf(&c->b, "%s]\n    }", n ? "\n      " : "");
 	bk_free(types);
 	return rc;
 }
@@ -485,24 +485,24 @@ store_enum(bcd_store_t *s, int filter, const bcd_guid_t *id, const bcd_devmap_t 
 		return rc;
 	if (flags & BCD_ENUM_JSON) {
 		/* The schema: doc/bcd-enum-schema.json. */
-		bc_sb_puts(&c.b, "{\n  \"schema\": \"bcdkit.bcd-enum/1\",\n  \"store\": ");
+		bk_buf_puts(&c.b, "{\n  \"schema\": \"bcdkit.bcd-enum/1\",\n  \"store\": ");
 		json_str(&c.b, s->path);
-		bc_sb_puts(&c.b, ",\n  \"objects\": [");
+		bk_buf_puts(&c.b, ",\n  \"objects\": [");
 		for (i = 0; i < n && rc == 0; i++)
 			rc = json_object(&c, &sel[i], i == 0);
-		bc_sb_printf(&c.b, "%s]\n}\n", n ? "\n  " : "");
+		bk_buf_printf(&c.b, "%s]\n}\n", n ? "\n  " : "");
 	} else {
 		/* bcdedit starts its output with an empty line. */
-		bc_sb_putc(&c.b, '\n');
+		bk_buf_putc(&c.b, '\n');
 		for (i = 0; i < n && rc == 0; i++)
 			rc = text_section(&c, &sel[i], i == 0);
 	}
 	bk_free(sel);
 	if (rc < 0) {
-		bk_free(c.b.p);
+		bk_buf_release(&c.b);
 		return rc;
 	}
-	return bc_sb_finish(&c.b, out);
+	return bk_buf_finish(&c.b, out);
 }
 
 int

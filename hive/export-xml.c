@@ -27,8 +27,8 @@ struct xml_writer {
 	struct hive *h;
 	hive_write_fn write;
 	void *data;
-	struct reg_buf out;        /* text not yet handed to the sink */
-	struct reg_buf buf;        /* scratch: names */
+	struct bk_buf out;        /* text not yet handed to the sink */
+	struct bk_buf buf;        /* scratch: names */
 	int depth;                 /* depth of the last key opened */
 	bool open_tag;             /* that key's start tag still lacks its ">" */
 };
@@ -40,7 +40,7 @@ room(struct xml_writer *x, size_t n)
 {
 	if (x->out.cap - x->out.len >= n)
 		return 0;
-	if (reg_buf_grow(&x->out, n < (1u << 16) ? (1u << 16) : n) < 0)
+	if (bk_buf_grow(&x->out, n < (1u << 16) ? (1u << 16) : n) < 0)
 		return bk_err(&x->h->err, BK_ENOMEM, "%s: out of memory", x->h->path);
 	return 0;
 }
@@ -233,7 +233,7 @@ name_utf8(struct xml_writer *x, const uint8_t *p, size_t bytes, bool latin1)
 	uint8_t *o;
 
 	x->buf.len = 0;
-	if (reg_buf_grow(&x->buf, 3 * n + 1) < 0)
+	if (bk_buf_grow(&x->buf, 3 * n + 1) < 0)
 		return bk_err(&x->h->err, BK_ENOMEM, "%s: out of memory", x->h->path);
 	o = x->buf.p;
 	for (i = 0; i < n; i++) {
@@ -535,7 +535,7 @@ hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data)
 		rc = puts_(&x, "</hive>\n");
 	if (rc == 0)
 		rc = flush_out(&x);
-	bk_free(x.out.p);
-	bk_free(x.buf.p);
+	bk_buf_release(&x.out);
+	bk_buf_release(&x.buf);
 	return rc;
 }

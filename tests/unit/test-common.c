@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The shared helper layer (common/), which both the libraries and the tools
- * link: GUID text, random GUIDs, the caller's error buffer.  Each helper here replaced two or three
+ * link: GUID text, random GUIDs, the caller's error buffer, the growable
+ * buffer.  Each helper here replaced two or three
  * copies, so these tests pin the behaviour every former copy had.
  */
 #include "config.h"
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #include "bcdkit/error.h"
+#include "bk-alloc.h"
+#include "bk-buf.h"
 #include "bk-error.h"
 #include "bk-guid.h"
 
@@ -170,6 +173,77 @@ START_TEST(errbuf_set)
 }
 END_TEST
 
+/* ---- growable buffer ------------------------------------------------------------ */
+
+START_TEST(buf_growth)
+{
+	struct bk_buf b = BK_BUF_INIT;
+	char *out;
+	size_t i, at;
+
+	ck_assert_int_eq(bk_buf_grow(&b, 1), 0);
+	ck_assert_uint_eq(b.cap, 256);                     /* first size */
+	for (i = 0; i < 1000; i++)
+		bk_buf_putc(&b, (char)('a' + i % 26));
+	ck_assert_uint_eq(b.len, 1000);
+	ck_assert_uint_eq(b.cap, 1024);                    /* doubled, no more */
+	ck_assert_uint_eq(b.p[1000], '\0');
+	bk_buf_printf(&b, "<%d>", 42);
+	bk_buf_puts(&b, "xy");
+	bk_buf_put(&b, "zzz", 2);
+	ck_assert_uint_eq(b.len, 1008);
+	ck_assert_mem_eq(b.p + 1000, "<42>xyzz", 9);      /* with its NUL */
+	at = bk_buf_add_zero(&b, 3000);
+	ck_assert_uint_eq(at, 1008);
+	ck_assert_uint_eq(b.cap, 4096);
+	ck_assert_uint_eq(b.p[at + 2999], 0);
+	ck_assert_int_eq(bk_buf_grow(&b, 4096 - 4008), 0);  /* fits: no growth */
+	ck_assert_uint_eq(b.cap, 4096);
+	ck_assert_int_eq(bk_buf_finish(&b, &out), 0);
+	ck_assert_int_eq(out[0], 'a');
+	ck_assert_int_eq(out[25], 'z');
+	ck_assert_ptr_null(b.p);
+	bk_free(out);
+	/* Nothing added: an empty string, not NULL. */
+	ck_assert_int_eq(bk_buf_finish(&b, &out), 0);
+	ck_assert_str_eq(out, "");
+	bk_free(out);
+}
+END_TEST
+
+START_TEST(buf_out_of_memory)
+{
+	struct bk_buf b = BK_BUF_INIT;
+	char *out = (char *)"unchanged";
+	size_t i;
+
+	bk_buf_puts(&b, "first");
+	bk_alloc_fail_after = 0;                            /* the next growth fails */
+	for (i = 0; i < 300; i++)
+		bk_buf_putc(&b, 'x');
+	bk_alloc_fail_after = -1;
+	ck_assert(b.oom);
+	ck_assert_uint_eq(b.len, 255);                      /* what fitted in 256 */
+	bk_buf_puts(&b, "later");                          /* sticky: dropped */
+	ck_assert_uint_eq(b.len, 255);
+	ck_assert_int_eq(bk_buf_grow(&b, 1), -BK_ENOMEM);
+	ck_assert_int_eq(bk_buf_finish(&b, &out), -BK_ENOMEM);
+	ck_assert_str_eq(out, "unchanged");
+	ck_assert_ptr_null(b.p);                            /* freed */
+	ck_assert(!b.oom);                                  /* and usable again */
+	bk_buf_puts(&b, "again");
+	ck_assert_int_eq(bk_buf_finish(&b, &out), 0);
+	ck_assert_str_eq(out, "again");
+	bk_free(out);
+	/* A size that cannot be represented fails without allocating. */
+	bk_buf_puts(&b, "x");
+	ck_assert_int_eq(bk_buf_grow(&b, SIZE_MAX), -BK_ENOMEM);
+	bk_buf_release(&b);
+	ck_assert_ptr_null(b.p);
+	ck_assert_uint_eq(b.cap, 0);
+}
+END_TEST
+
 static Suite *
 common_suite(void)
 {
@@ -185,6 +259,10 @@ common_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errbuf");
 	tcase_add_test(tc, errbuf_set);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("buf");
+	tcase_add_test(tc, buf_growth);
+	tcase_add_test(tc, buf_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

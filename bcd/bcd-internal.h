@@ -16,6 +16,7 @@
 #include "bk-alloc.h"
 #include "bk-buf.h"
 #include "bk-bytes.h"
+#include "bk-number.h"
 #include "bk-error.h"
 
 /* ---- limits against hostile input ----------------------------------------- */
@@ -128,8 +129,6 @@ int bc_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition
 bool bc_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b);
 
 /* ---- small helpers ------------------------------------------------------------------ */
-/* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
-bool bc_parse_u64(const char *s, uint64_t *out);
 int bc_strcasecmp(const char *a, const char *b);
 
 /* UTF-16LE bytes to UTF-8 up to the first NUL. */

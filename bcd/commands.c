@@ -74,7 +74,7 @@ parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, c
 		return 0;
 	if (bc_element_is_ipv4(objtype, el) && parse_ipv4(v, out))
 		return 0;
-	if (!bc_parse_u64(v, out))
+	if (!bk_parse_u64(v, out))
 		return bk_err(&s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer%s", name, v,
 			      enumerated ? " or a known value name" : "");
 	if (enumerated && !custom && !bcd_element_enum_name(objtype, el, *out))
@@ -127,7 +127,7 @@ int_item(const char *tok, void *data)
 
 	if (out->n_integers >= BCD_MAX_LIST)
 		return bk_err(&c->s->err, BK_ETOOBIG, "%s: too many integers", c->name);
-	if (!bc_parse_u64(tok, &out->integers[out->n_integers++]))
+	if (!bk_parse_u64(tok, &out->integers[out->n_integers++]))
 		return bk_err(&c->s->err, BK_ESYNTAX, "%s: \"%s\" is not an integer", c->name, tok);
 	return 0;
 }

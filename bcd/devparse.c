@@ -68,10 +68,10 @@ explicit_part(const char *s, struct bcd_partition_id *id)
 			char hx[16];
 
 			snprintf(hx, sizeof(hx), "0x%s", buf + 4);
-			if (!bc_parse_u64(hx, &sig))
+			if (!bk_parse_u64(hx, &sig))
 				return -BK_ESYNTAX;
 		}
-		if (!bc_parse_u64(c1 + 1, &off))
+		if (!bk_parse_u64(c1 + 1, &off))
 			return -BK_ESYNTAX;
 		id->style = BCD_PART_MBR;
 		id->mbr_signature = (uint32_t)sig;
@@ -297,7 +297,7 @@ parse_raw(struct pctx *c, const char *hex, uint8_t **out, size_t *len)
 		char hx[8];
 
 		snprintf(hx, sizeof(hx), "0x%s", b);
-		(void)bc_parse_u64(hx, &v);
+		(void)bk_parse_u64(hx, &v);
 		p[i] = (uint8_t)v;
 	}
 	*out = p;

@@ -9,34 +9,6 @@
 #include "bcd-internal.h"
 #include "bk-utf16.h"
 
-bool
-bc_parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned base = 10, d;
-
-	if (!s || !*s)
-		return false;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-		if (!*s)
-			return false;
-	}
-	for (; *s; s++) {
-		int x = bk_hexval((unsigned char)*s);
-
-		if (x < 0 || (unsigned)x >= base)
-			return false;
-		d = (unsigned)x;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
-
 int
 bc_strcasecmp(const char *a, const char *b)
 {

@@ -6,12 +6,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "bk-number.h"
 #include "bk-utf16.h"
 #include "hive-internal.h"
 
@@ -38,6 +38,7 @@ hive_type_parse(const char *s, uint32_t *out)
 	uint32_t i;
 	char *end;
 	unsigned long v;
+	uint64_t n;
 
 	for (i = 0; i < N_TYPE_NAMES; i++) {
 		if (strcasecmp(s, type_names[i]) == 0 || strcasecmp(s, type_names[i] + 4) == 0) {
@@ -52,13 +53,9 @@ hive_type_parse(const char *s, uint32_t *out)
 			return 0;
 		}
 	}
-	if (*s && *s != '-') {
-		errno = 0;
-		v = strtoul(s, &end, 0);
-		if (!errno && !*end && v <= 0xFFFFFFFFul) {
-			*out = (uint32_t)v;
-			return 0;
-		}
+	if (bk_parse_u64(s, &n) && n <= 0xFFFFFFFFu) {
+		*out = (uint32_t)n;
+		return 0;
 	}
 	return -BK_EINVAL;
 }

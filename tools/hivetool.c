@@ -181,7 +181,7 @@ set_opt(struct opts *o, int c, char **argv)
 			tool_usage_error("%s: --commit must be auto, logged or rewrite", argv[0]);
 		break;
 	case LO_MINOR:
-		if (!tool_parse_u64(optarg, &v) || (v != 3 && v != 5))
+		if (!bk_parse_u64(optarg, &v) || (v != 3 && v != 5))
 			tool_usage_error("%s: --minor must be 3 or 5", argv[0]);
 		o->minor = (unsigned)v;
 		break;

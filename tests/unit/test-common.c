@@ -2,7 +2,7 @@
 /*
  * The shared helper layer (common/), which both the libraries and the tools
  * link: GUID text, random GUIDs, the caller's error buffer, the growable
- * buffer.  Each helper here replaced two or three
+ * buffer, numbers and sizes from text.  Each helper here replaced two or three
  * copies, so these tests pin the behaviour every former copy had.
  */
 #include "config.h"
@@ -17,6 +17,7 @@
 #include "bk-buf.h"
 #include "bk-error.h"
 #include "bk-guid.h"
+#include "bk-number.h"
 
 /* ---- GUID text -------------------------------------------------------------- */
 
@@ -244,6 +245,69 @@ START_TEST(buf_out_of_memory)
 }
 END_TEST
 
+/* ---- numbers and sizes ------------------------------------------------------------ */
+
+START_TEST(parse_u64)
+{
+	static const struct { const char *s; uint64_t v; } ok[] = {
+		{ "0", 0 }, { "42", 42 }, { "010", 10 },          /* never octal */
+		{ "0x1f", 31 }, { "0X1F", 31 }, { "0xffffffffffffffff", UINT64_MAX },
+		{ "18446744073709551615", UINT64_MAX },
+	};
+	static const char *const bad[] = {
+		"", "0x", "-1", "+1", " 1", "1 ", "12a", "0x1g", "18446744073709551616",
+		"0x10000000000000000", "1e3",
+	};
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_msg(bk_parse_u64(ok[i].s, &v), "%s", ok[i].s);
+		ck_assert_uint_eq(v, ok[i].v);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		ck_assert_msg(!bk_parse_u64(bad[i], &v), "%s", bad[i]);
+		ck_assert_uint_eq(v, 7);
+	}
+	ck_assert(!bk_parse_u64(NULL, &v));
+}
+END_TEST
+
+static bool
+size_of(const char *s, bool sectors, uint64_t *v)
+{
+	return bk_parse_size(s, strlen(s), sectors, v);
+}
+
+START_TEST(parse_size)
+{
+	uint64_t v = 0;
+
+	ck_assert(size_of("0", false, &v) && v == 0);
+	ck_assert(size_of("512", false, &v) && v == 512);
+	ck_assert(size_of("4k", false, &v) && v == 4096);
+	ck_assert(size_of("100M", false, &v) && v == 100u << 20);
+	ck_assert(size_of("2GiB", false, &v) && v == 2ull << 30);
+	ck_assert(size_of("3GB", false, &v) && v == 3ull << 30);
+	ck_assert(size_of("1T", false, &v) && v == 1ull << 40);
+	ck_assert(size_of("8s", true, &v) && v == 4096);     /* sectors when asked */
+	ck_assert(!size_of("8s", false, &v));
+	ck_assert(!size_of("8sB", true, &v));
+	ck_assert(!size_of("", false, &v));
+	ck_assert(!size_of("M", false, &v));
+	ck_assert(!size_of("1MiBx", false, &v));
+	ck_assert(!size_of("1X", false, &v));
+	ck_assert(!size_of("-1", false, &v));
+	ck_assert(!size_of("0x10", false, &v));               /* sizes are decimal */
+	ck_assert(!size_of("16777216T", false, &v));          /* 2^64: overflows */
+	ck_assert(size_of("16777215T", false, &v) && v == 16777215ull << 40);
+	ck_assert(!size_of("18446744073709551616", false, &v));
+	/* Only the n bytes given count (a field of a partition spec). */
+	ck_assert(bk_parse_size("10M:ntfs", 3, false, &v) && v == 10u << 20);
+}
+END_TEST
+
 static Suite *
 common_suite(void)
 {
@@ -263,6 +327,10 @@ common_suite(void)
 	tc = tcase_create("buf");
 	tcase_add_test(tc, buf_growth);
 	tcase_add_test(tc, buf_out_of_memory);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("number");
+	tcase_add_test(tc, parse_u64);
+	tcase_add_test(tc, parse_size);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bk-number.h"
+
 /*
  * Exit codes of hivetool and vhdtool (their man pages, EXIT STATUS; bcdedit
  * keeps Microsoft's 1 for every failure, bcdverify fsck's bits).
@@ -44,15 +46,6 @@ void tool_print_note(void *data, const char *msg);
 void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Print "TOOL (bcdkit) VERSION" and exit 0. */
 void tool_version(void) __attribute__((noreturn));
-
-/*
- * Parse a size: a number with an optional suffix K, M, G, T (binary,
- * optionally followed by "iB" or "B") or "s" for 512-byte sectors.
- * Returns false on a malformed or overflowing value.
- */
-bool tool_parse_size(const char *s, uint64_t *out);
-/* Parse an unsigned number (decimal or 0x hex); false if malformed. */
-bool tool_parse_u64(const char *s, uint64_t *out);
 
 /* Write a JSON string literal (with quotes; null for NULL): the one JSON
  * writer, common/bk-escape.h, which also escapes bytes that are not UTF-8. */

@@ -2,22 +2,28 @@
 /*
  * The shared helper layer (common/), which both the libraries and the tools
  * link: GUID text, random GUIDs, the caller's error buffer, the growable
- * buffer, numbers and sizes from text.  Each helper here replaced two or three
+ * buffer, numbers and sizes from text, whole-input reads, streamed atomic
+ * writes.  Each helper here replaced two or three
  * copies, so these tests pin the behaviour every former copy had.
  */
 #include "config.h"
 
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bcdkit/error.h"
 #include "bk-alloc.h"
+#include "bk-atomic.h"
 #include "bk-buf.h"
 #include "bk-error.h"
 #include "bk-guid.h"
 #include "bk-number.h"
+#include "test-tmpdir.h"
 
 /* ---- GUID text -------------------------------------------------------------- */
 
@@ -308,6 +314,113 @@ START_TEST(parse_size)
 }
 END_TEST
 
+/* ---- whole-input reads ------------------------------------------------------------ */
+
+START_TEST(read_input_streams)
+{
+	struct bk_errbuf eb;
+	uint8_t *buf = NULL;
+	size_t len = 0, i;
+	int fds[2];
+	char name[32];
+	static uint8_t data[200000];
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	/* A pipe (what "<(cmd)" names) is read to its end, across growths. */
+	ck_assert_int_eq(pipe(fds), 0);
+	if (fork() == 0) {
+		close(fds[0]);
+		_exit(write(fds[1], data, sizeof(data)) == (ssize_t)sizeof(data) ? 0 : 1);
+	}
+	close(fds[1]);
+	snprintf(name, sizeof(name), "/dev/fd/%d", fds[0]);
+	ck_assert_int_eq(bk_read_input(&eb, name, &buf, &len, sizeof(data)), 0);
+	close(fds[0]);
+	ck_assert_uint_eq(len, sizeof(data));
+	ck_assert_mem_eq(buf, data, sizeof(data));
+	bk_free(buf);
+	/* A device without an end stops at max + 1 bytes: EFBIG. */
+	errno = 0;
+	ck_assert_int_eq(bk_read_input(&eb, "/dev/zero", &buf, &len, 100000), -BK_ETOOBIG);
+	ck_assert_int_eq(errno, EFBIG);
+	/* An empty input is an empty buffer, not NULL. */
+	ck_assert_int_eq(bk_read_input(&eb, "/dev/null", &buf, &len, 10), 0);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(len, 0);
+	bk_free(buf);
+	/* A missing file: errno for the caller's own message. */
+	ck_assert_int_eq(bk_read_input(&eb, "/nonexistent/x", &buf, &len, 10), -BK_EIO);
+	ck_assert_int_eq(errno, ENOENT);
+	/* The library's own reads still refuse a device. */
+	ck_assert_int_eq(bk_read_file(&eb, "/dev/zero", &buf, &len, 10), -BK_EINVAL);
+}
+END_TEST
+
+/* ---- streamed atomic writes ---------------------------------------------------------- */
+
+static size_t
+count_entries(const char *dir)
+{
+	char cmd[300];
+	FILE *p;
+	size_t n = 0;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
+	ck_assert_ptr_nonnull(p = popen(cmd, "r"));
+	ck_assert_int_eq(fscanf(p, "%zu", &n), 1);
+	pclose(p);
+	return n;
+}
+
+START_TEST(atomic_stream)
+{
+	struct bk_errbuf eb;
+	struct bk_atomic *st;
+	char dir[96], path[128];
+	uint8_t *buf;
+	size_t len;
+	struct stat sb;
+	FILE *f;
+
+	test_mkdtemp(dir, sizeof(dir), "common");
+	snprintf(path, sizeof(path), "%s/out", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("old", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	/* Not kept: the old file stays and no temporary is left. */
+	ck_assert_ptr_nonnull(f = bk_atomic_fopen(&eb, path, &st));
+	ck_assert_ptr_nonnull(st);
+	fputs("new", f);
+	ck_assert_int_eq(bk_atomic_fclose(&eb, f, st, false), 0);
+	ck_assert_int_eq(bk_read_file(&eb, path, &buf, &len, 100), 0);
+	ck_assert_mem_eq(buf, "old", 3);
+	bk_free(buf);
+	ck_assert_uint_eq(count_entries(dir), 1);
+	/* Kept: replaced whole, with the old file's mode. */
+	ck_assert_ptr_nonnull(f = bk_atomic_fopen(&eb, path, &st));
+	fputs("newer", f);
+	ck_assert_int_eq(bk_atomic_fclose(&eb, f, st, true), 0);
+	ck_assert_int_eq(bk_read_file(&eb, path, &buf, &len, 100), 0);
+	ck_assert_uint_eq(len, 5);
+	ck_assert_mem_eq(buf, "newer", 5);
+	bk_free(buf);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0640);
+	ck_assert_uint_eq(count_entries(dir), 1);
+	/* A device is written in place. */
+	ck_assert_ptr_nonnull(f = bk_atomic_fopen(&eb, "/dev/null", &st));
+	ck_assert_ptr_null(st);
+	ck_assert_int_eq(bk_atomic_fclose(&eb, f, st, true), 0);
+	/* No folder: the detail names the file. */
+	snprintf(path, sizeof(path), "%s/none/out", dir);
+	ck_assert_ptr_null(bk_atomic_fopen(&eb, path, &st));
+	ck_assert_ptr_nonnull(strstr(eb.msg, path));
+	test_rmtree(dir);
+}
+END_TEST
+
 static Suite *
 common_suite(void)
 {
@@ -331,6 +444,10 @@ common_suite(void)
 	tc = tcase_create("number");
 	tcase_add_test(tc, parse_u64);
 	tcase_add_test(tc, parse_size);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("read");
+	tcase_add_test(tc, read_input_streams);
+	tcase_add_test(tc, atomic_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bk-atomic.h"
 #include "bk-number.h"
 
 /*
@@ -56,20 +57,6 @@ void tool_json_string(FILE *f, const char *s);
 void tool_print_text(FILE *f, const char *s);
 
 /*
- * Replace a file atomically, by the library's rules (common/bk-safefile.h:
- * a symbolic link's target is replaced, owner and mode are kept, the
- * temporary is removed on a signal): tool_atomic_open() creates a temporary
- * file beside path; tool_atomic_close() with keep flushes, fsyncs and
- * renames it over path, and fsyncs the folder; without keep (or on any
- * failure) it removes the temporary file.  Each prints its one error line
- * and returns NULL or -1.  A path that exists and is not a regular file (a
- * device, a FIFO) is opened and written as it is (*st is then NULL).
- */
-struct tool_atomic;
-FILE *tool_atomic_open(const char *path, struct tool_atomic **st);
-int tool_atomic_close(FILE *f, struct tool_atomic *st, bool keep);
-
-/*
  * The lock wait from --wait SECONDS (or BCDKIT_WAIT in the environment, read
  * by tool_init()), in milliseconds; -1 when neither was given.
  */
@@ -98,9 +85,5 @@ struct tool_command {
  */
 int tool_run_command(int argc, char **argv, const struct tool_command *cmds, size_t n,
 		     void (*usage)(FILE *f));
-
-/* Read a whole file ("-": standard input) into memory; -1 with errno set
- * (EFBIG when it is longer than max bytes: a device like /dev/zero). */
-int tool_read_file(const char *path, uint8_t **out, size_t *len, size_t max);
 
 #endif

@@ -96,24 +96,8 @@ put_unit(struct reg_writer *w, struct bk_buf *b, uint32_t c)
 		o[0] = (uint8_t)c;
 		o[1] = (uint8_t)(c >> 8);
 		b->len += 2;
-	} else if (c < 0x80) {
-		o[0] = (uint8_t)c;
-		b->len += 1;
-	} else if (c < 0x800) {
-		o[0] = (uint8_t)(0xC0 | c >> 6);
-		o[1] = (uint8_t)(0x80 | (c & 0x3F));
-		b->len += 2;
-	} else if (c < 0x10000) {
-		o[0] = (uint8_t)(0xE0 | c >> 12);
-		o[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-		o[2] = (uint8_t)(0x80 | (c & 0x3F));
-		b->len += 3;
 	} else {
-		o[0] = (uint8_t)(0xF0 | c >> 18);
-		o[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
-		o[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-		o[3] = (uint8_t)(0x80 | (c & 0x3F));
-		b->len += 4;
+		b->len += bk_utf8_put(o, c);
 	}
 }
 

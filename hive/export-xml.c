@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bk-utf16.h"
 #include "hive-internal.h"
 
 #define HIVE_XML_NS "urn:bcdkit:hive-xml:1"
@@ -247,21 +248,7 @@ name_utf8(struct xml_writer *x, const uint8_t *p, size_t bytes, bool latin1)
 		}
 		if (!xml_char_ok(c))
 			return 0;
-		if (c < 0x80) {
-			*o++ = (uint8_t)c;
-		} else if (c < 0x800) {
-			*o++ = (uint8_t)(0xC0 | c >> 6);
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			*o++ = (uint8_t)(0xE0 | c >> 12);
-			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		} else {
-			*o++ = (uint8_t)(0xF0 | c >> 18);
-			*o++ = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
-			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		}
+		o += bk_utf8_put(o, c);
 	}
 	x->buf.len = (size_t)(o - x->buf.p);
 	return 1;

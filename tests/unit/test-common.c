@@ -3,7 +3,7 @@
  * The shared helper layer (common/), which both the libraries and the tools
  * link: GUID text, random GUIDs, the caller's error buffer, the growable
  * buffer, numbers and sizes from text, whole-input reads, streamed atomic
- * writes.  Each helper here replaced two or three
+ * writes, UTF-8 and UTF-16 code point encoders.  Each helper here replaced two or three
  * copies, so these tests pin the behaviour every former copy had.
  */
 #include "config.h"
@@ -23,6 +23,7 @@
 #include "bk-error.h"
 #include "bk-guid.h"
 #include "bk-number.h"
+#include "bk-utf16.h"
 #include "test-tmpdir.h"
 
 /* ---- GUID text -------------------------------------------------------------- */
@@ -421,6 +422,41 @@ START_TEST(atomic_stream)
 }
 END_TEST
 
+/* ---- code points ----------------------------------------------------------------- */
+
+START_TEST(code_point_encoders)
+{
+	static const struct { uint32_t cp; const char *u8; uint16_t u16[2]; } t[] = {
+		{ 0x41, "A", { 0x41, 0 } },
+		{ 0x7F, "\x7f", { 0x7F, 0 } },
+		{ 0x80, "\xc2\x80", { 0x80, 0 } },
+		{ 0x7FF, "\xdf\xbf", { 0x7FF, 0 } },
+		{ 0x800, "\xe0\xa0\x80", { 0x800, 0 } },
+		{ 0xFFFD, "\xef\xbf\xbd", { 0xFFFD, 0 } },
+		{ 0xFFFF, "\xef\xbf\xbf", { 0xFFFF, 0 } },
+		{ 0x10000, "\xf0\x90\x80\x80", { 0xD800, 0xDC00 } },
+		{ 0x1F600, "\xf0\x9f\x98\x80", { 0xD83D, 0xDE00 } },
+		{ 0x10FFFF, "\xf4\x8f\xbf\xbf", { 0xDBFF, 0xDFFF } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint8_t o[4];
+		uint16_t u[2] = { 0, 0 };
+		size_t n = bk_utf8_put(o, t[i].cp), k = bk_utf16_put(u, t[i].cp);
+		uint32_t back;
+
+		ck_assert_uint_eq(n, strlen(t[i].u8));
+		ck_assert_mem_eq(o, t[i].u8, n);
+		ck_assert_uint_eq(bk_utf8_decode(o, n, &back, false), n);   /* the decoder agrees */
+		ck_assert_uint_eq(back, t[i].cp);
+		ck_assert_uint_eq(k, t[i].cp < 0x10000 ? 1 : 2);
+		ck_assert_uint_eq(u[0], t[i].u16[0]);
+		ck_assert_uint_eq(u[1], t[i].u16[1]);
+	}
+}
+END_TEST
+
 static Suite *
 common_suite(void)
 {
@@ -444,6 +480,7 @@ common_suite(void)
 	tc = tcase_create("number");
 	tcase_add_test(tc, parse_u64);
 	tcase_add_test(tc, parse_size);
+	tcase_add_test(tc, code_point_encoders);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("read");
 	tcase_add_test(tc, read_input_streams);

@@ -113,6 +113,8 @@ int bc_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out);
 int bc_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len);
 void bc_dev_free(struct bcd_dev *d);
 struct bcd_dev *bc_dev_new(uint32_t type);
+/* A partition descriptor's identity (MBR offset and signature, or GPT GUIDs). */
+void bc_dev_fill_part(struct bcd_dev *d, const struct bcd_partition_id *id);
 
 /* ---- drive map ------------------------------------------------------------------- */
 struct bcd_devmap {

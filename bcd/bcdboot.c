@@ -52,17 +52,8 @@ part_dev(const struct bcd_partition_id *id)
 {
 	struct bcd_dev *d = bc_dev_new(BCD_DT_PARTITION);
 
-	if (!d)
-		return NULL;
-	if (id->style == BCD_PART_MBR) {
-		bk_put_le64(d->part_id, id->mbr_offset);
-		bk_put_le32(d->disk_id, id->mbr_signature);
-		d->part_style = BCD_PART_MBR;
-	} else {
-		memcpy(d->part_id, id->gpt_part.b, 16);
-		memcpy(d->disk_id, id->gpt_disk.b, 16);
-		d->part_style = BCD_PART_GPT;
-	}
+	if (d)
+		bc_dev_fill_part(d, id);
 	return d;
 }
 

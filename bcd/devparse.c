@@ -91,8 +91,8 @@ explicit_part(const char *s, struct bcd_partition_id *id)
 	return -BK_ENOTFOUND;
 }
 
-static void
-fill_part(struct bcd_dev *d, const struct bcd_partition_id *id)
+void
+bc_dev_fill_part(struct bcd_dev *d, const struct bcd_partition_id *id)
 {
 	if (id->style == BCD_PART_MBR) {
 		bk_put_le64(d->part_id, id->mbr_offset);
@@ -132,7 +132,7 @@ parse_volume(struct pctx *c, const char *s, struct bcd_dev **out)
 	d = bc_dev_new(BCD_DT_PARTITION);
 	if (!d)
 		return -BK_ENOMEM;
-	fill_part(d, &id);
+	bc_dev_fill_part(d, &id);
 	*out = d;
 	return 0;
 }
@@ -234,7 +234,7 @@ parse_vhd(struct pctx *c, const char *s, struct bcd_devtree *t)
 			bc_dev_free(file);
 			return -BK_ENOMEM;
 		}
-		fill_part(root, &id);
+		bc_dev_fill_part(root, &id);
 		root->disk_type = 6;
 		root->child = file;
 		t->root = root;

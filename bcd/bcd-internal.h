@@ -14,7 +14,9 @@
 #include "bcdkit/bcd.h"
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
+#include "bk-buf.h"
 #include "bk-bytes.h"
+#include "bk-number.h"
 #include "bk-error.h"
 
 /* ---- limits against hostile input ----------------------------------------- */
@@ -117,6 +119,8 @@ int bc_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out);
 int bc_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len);
 void bc_dev_free(struct bcd_dev *d);
 struct bcd_dev *bc_dev_new(uint32_t type);
+/* A partition descriptor's identity (MBR offset and signature, or GPT GUIDs). */
+void bc_dev_fill_part(struct bcd_dev *d, const struct bcd_partition_id *id);
 
 /* ---- drive map ------------------------------------------------------------------- */
 struct bcd_devmap {
@@ -133,22 +137,6 @@ int bc_devmap_find(const bcd_devmap_t *m, const char *name, struct bcd_partition
 bool bc_partition_id_equal(const struct bcd_partition_id *a, const struct bcd_partition_id *b);
 
 /* ---- small helpers ------------------------------------------------------------------ */
-/* A growing text buffer; on allocation failure it sets oom and stops. */
-struct bcd_sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-void bc_sb_putc(struct bcd_sbuf *b, char c);
-void bc_sb_puts(struct bcd_sbuf *b, const char *s);
-/* n bytes at s; a bk_put_fn (common/bk-escape.h) for a struct bcd_sbuf *. */
-void bc_sb_put(void *b, const char *s, size_t n);
-void bc_sb_printf(struct bcd_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Hand over the text (NUL-terminated) or fail with -BK_ENOMEM. */
-int bc_sb_finish(struct bcd_sbuf *b, char **out);
-
-/* snprintf into a caller's error buffer (may be NULL). */
-void bc_errbuf_set(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The hive's detail of a failure rc becomes the store's; returns rc. */
 int bc_hive_failed(bcd_store_t *s, hive_t *h, int rc);
 /* Decode with the reason of a failure in why (bcd_value_decode() is this
@@ -156,8 +144,6 @@ int bc_hive_failed(bcd_store_t *s, hive_t *h, int rc);
 int bc_value_decode(uint32_t eltype, const uint8_t *data, size_t len, struct bcd_value *out,
 		    char *why, size_t whylen);
 
-/* Parse a number: decimal, or 0x hex.  false if malformed or overflowing. */
-bool bc_parse_u64(const char *s, uint64_t *out);
 int bc_strcasecmp(const char *a, const char *b);
 
 /* UTF-16LE bytes to UTF-8 up to the first NUL. */

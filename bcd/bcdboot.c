@@ -52,17 +52,8 @@ part_dev(const struct bcd_partition_id *id)
 {
 	struct bcd_dev *d = bc_dev_new(BCD_DT_PARTITION);
 
-	if (!d)
-		return NULL;
-	if (id->style == BCD_PART_MBR) {
-		bk_put_le64(d->part_id, id->mbr_offset);
-		bk_put_le32(d->disk_id, id->mbr_signature);
-		d->part_style = BCD_PART_MBR;
-	} else {
-		memcpy(d->part_id, id->gpt_part.b, 16);
-		memcpy(d->disk_id, id->gpt_disk.b, 16);
-		d->part_style = BCD_PART_GPT;
-	}
+	if (d)
+		bc_dev_fill_part(d, id);
 	return d;
 }
 
@@ -494,7 +485,7 @@ take_merge_source(struct build *b)
 	char g[BCD_GUID_STRLEN];
 
 	if (!o || bm_type(o) != BCD_OBJ_OSLOADER) {
-		bc_errbuf_set(b->errbuf, b->errlen, "%s is not a Windows Boot Loader in the "
+		bk_errbuf_set(b->errbuf, b->errlen, "%s is not a Windows Boot Loader in the "
 			       "store", bcd_guid_format(b->p->merge_id, g));
 		return -BK_ENOTFOUND;
 	}
@@ -539,11 +530,11 @@ static int
 check_params(const struct bcd_boot_params *p, char *errbuf, size_t errlen)
 {
 	if (p->firmware != BCD_BOOT_BIOS && p->firmware != BCD_BOOT_UEFI) {
-		bc_errbuf_set(errbuf, errlen, "firmware must be BIOS or UEFI");
+		bk_errbuf_set(errbuf, errlen, "firmware must be BIOS or UEFI");
 		return -BK_EINVAL;
 	}
 	if (p->systemroot[0] != '\\' || (p->vhd_path && p->vhd_path[0] != '\\')) {
-		bc_errbuf_set(errbuf, errlen, "paths in the store must start with a backslash");
+		bk_errbuf_set(errbuf, errlen, "paths in the store must start with a backslash");
 		return -BK_EINVAL;
 	}
 	return 0;
@@ -581,15 +572,15 @@ bcd_boot_build(bcd_store_t *s, const char *path, bcd_store_t *tmpl, bcd_store_t 
 	if (rc == 0 && !(h = hive_new()))
 		rc = -BK_ENOMEM;
 	if (rc == 0 && (rc = hive_create(h, path, STORE_ROOT, STORE_MINOR)) < 0)
-		bc_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
+		bk_errbuf_set(errbuf, errlen, "%s", hive_last_error(h));
 	if (rc == 0 && (rc = bm_write(&b.m, h)) < 0)
-		bc_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
+		bk_errbuf_set(errbuf, errlen, "%s: %s", path, hive_last_error(h));
 	if (rc == 0 && (rc = bcd_store_open_hive(s, h, path, BCD_OPEN_WRITE)) < 0)
-		bc_errbuf_set(errbuf, errlen, "%s", bcd_last_error(s));
+		bk_errbuf_set(errbuf, errlen, "%s", bcd_last_error(s));
 	if (rc < 0)
 		hive_close(h);
 	if (rc < 0 && !errbuf[0])
-		bc_errbuf_set(errbuf, errlen, "%s: %s", path, bk_strerror(rc));
+		bk_errbuf_set(errbuf, errlen, "%s: %s", path, bk_strerror(rc));
 	if (rc < 0)
 		bk_err(&s->err, -rc, "%s", errbuf);
 	bm_free(&b.m);

@@ -49,7 +49,7 @@ strip_class4(struct bm_obj *o)
 
 	while (i < o->nel) {
 		snprintf(hx, sizeof(hx), "0x%.8s", o->el[i].name);
-		if (bc_parse_u64(hx, &t) && BCD_ELEM_CLASS(t) == 4)
+		if (bk_parse_u64(hx, &t) && BCD_ELEM_CLASS(t) == 4)
 			bm_del(o, (uint32_t)t);
 		else
 			i++;

@@ -74,7 +74,7 @@ parse_integer(bcd_store_t *s, uint32_t objtype, uint32_t el, const char *name, c
 		return 0;
 	if (bc_element_is_ipv4(objtype, el) && parse_ipv4(v, out))
 		return 0;
-	if (!bc_parse_u64(v, out))
+	if (!bk_parse_u64(v, out))
 		return bk_error_at(&s->err, name, BK_ESYNTAX, "\"%s\" is not an integer%s", v,
 			      enumerated ? " or a known value name" : "");
 	if (enumerated && !custom && !bcd_element_enum_name(objtype, el, *out))
@@ -127,7 +127,7 @@ int_item(const char *tok, void *data)
 
 	if (out->n_integers >= BCD_MAX_LIST)
 		return bk_error_at(&c->s->err, c->name, BK_ETOOBIG, "too many integers");
-	if (!bc_parse_u64(tok, &out->integers[out->n_integers++]))
+	if (!bk_parse_u64(tok, &out->integers[out->n_integers++]))
 		return bk_error_at(&c->s->err, c->name, BK_ESYNTAX, "\"%s\" is not an integer", tok);
 	return 0;
 }

@@ -263,65 +263,38 @@ bc_dev_decode(const uint8_t *p, size_t len, struct bcd_devtree *out)
 #define MAX_PATCHES 16
 
 struct enc {
-	uint8_t *p;
-	size_t len, cap;
-	bool oom;
+	struct bk_buf b;
 	size_t patch[MAX_PATCHES];   /* path-record length fields, filled at the end */
 	size_t npatch;
 };
 
-static size_t
-enc_grow(struct enc *e, size_t n)
-{
-	size_t at = e->len, cap;
-	uint8_t *np;
-
-	if (e->oom)
-		return 0;
-	if (e->len + n > e->cap) {
-		cap = e->cap ? e->cap * 2 : 256;
-		while (cap < e->len + n)
-			cap *= 2;
-		np = bk_realloc(e->p, cap);
-		if (!np) {
-			e->oom = true;
-			return 0;
-		}
-		e->p = np;
-		e->cap = cap;
-	}
-	memset(e->p + at, 0, n);
-	e->len += n;
-	return at;
-}
-
 static void
 enc_le32(struct enc *e, uint32_t x)
 {
-	size_t at = enc_grow(e, 4);
+	size_t at = bk_buf_add_zero(&e->b, 4);
 
-	if (!e->oom)
-		bk_put_le32(e->p + at, x);
+	if (!e->b.oom)
+		bk_put_le32(e->b.p + at, x);
 }
 
 static void
 enc_bytes(struct enc *e, const uint8_t *b, size_t n)
 {
-	size_t at = enc_grow(e, n);
+	size_t at = bk_buf_add_zero(&e->b, n);
 
-	if (!e->oom)
-		memcpy(e->p + at, b, n);
+	if (!e->b.oom)
+		memcpy(e->b.p + at, b, n);
 }
 
 static void
 enc_path(struct enc *e, const struct bcd_dev *d)
 {
-	size_t at = enc_grow(e, 2 * d->path_len + 2), i;
+	size_t at = bk_buf_add_zero(&e->b, 2 * d->path_len + 2), i;
 
-	if (e->oom)
+	if (e->b.oom)
 		return;
 	for (i = 0; i < d->path_len; i++)
-		bk_put_le16(e->p + at + 2 * i, d->path[i]);
+		bk_put_le16(e->b.p + at + 2 * i, d->path[i]);
 }
 
 static int enc_desc(struct enc *e, const struct bcd_dev *d, int depth);
@@ -334,7 +307,7 @@ enc_pathrec(struct enc *e, const struct bcd_dev *d, int depth)
 	enc_le32(e, PATHREC_VER);
 	if (e->npatch >= MAX_PATCHES)
 		return -BK_EINVAL;
-	e->patch[e->npatch++] = e->len;
+	e->patch[e->npatch++] = e->b.len;
 	enc_le32(e, 0);
 	enc_le32(e, PATHREC_KIND);
 	if (!d->host)
@@ -353,28 +326,28 @@ enc_payload(struct enc *e, const struct bcd_dev *d, size_t start, int depth)
 
 	switch (d->type) {
 	case BCD_DT_BOOT:
-		enc_grow(e, PART_PAYLOAD);
+		bk_buf_add_zero(&e->b, PART_PAYLOAD);
 		return 0;
 	case BCD_DT_PARTITION:
 		/* With a nested file descriptor only the identity part is written. */
-		at = enc_grow(e, d->child ? PART_IDENTITY : PART_PAYLOAD);
-		if (!e->oom) {
-			memcpy(e->p + at, d->part_id, 16);
-			bk_put_le32(e->p + at + 16, d->disk_type);
-			bk_put_le32(e->p + at + 20, d->part_style);
-			memcpy(e->p + at + 24, d->disk_id, 16);
+		at = bk_buf_add_zero(&e->b, d->child ? PART_IDENTITY : PART_PAYLOAD);
+		if (!e->b.oom) {
+			memcpy(e->b.p + at, d->part_id, 16);
+			bk_put_le32(e->b.p + at + 16, d->disk_type);
+			bk_put_le32(e->b.p + at + 20, d->part_style);
+			memcpy(e->b.p + at + 24, d->disk_id, 16);
 		}
 		return d->child ? enc_desc(e, d->child, depth + 1) : 0;
 	case BCD_DT_LOCATE:
 		enc_le32(e, d->loc_type);
 		enc_le32(e, d->loc_elem);
-		at = e->len;
+		at = e->b.len;
 		enc_le32(e, 0);
 		enc_path(e, d);
 		if (!d->child)
 			return 0;
-		if (!e->oom)
-			bk_put_le32(e->p + at, (uint32_t)(e->len - start));
+		if (!e->b.oom)
+			bk_put_le32(e->b.p + at, (uint32_t)(e->b.len - start));
 		return enc_desc(e, d->child, depth + 1);
 	case BCD_DT_BLOCKIO:
 		enc_le32(e, d->bio_type);
@@ -394,7 +367,7 @@ enc_payload(struct enc *e, const struct bcd_dev *d, size_t start, int depth)
 static int
 enc_desc(struct enc *e, const struct bcd_dev *d, int depth)
 {
-	size_t start = e->len;
+	size_t start = e->b.len;
 	int rc;
 
 	if (depth > BCD_MAX_DEVICE_DEPTH)
@@ -406,8 +379,8 @@ enc_desc(struct enc *e, const struct bcd_dev *d, int depth)
 	rc = enc_payload(e, d, start, depth);
 	if (rc < 0)
 		return rc;
-	if (!e->oom)
-		bk_put_le32(e->p + start + 8, (uint32_t)(e->len - start));
+	if (!e->b.oom)
+		bk_put_le32(e->b.p + start + 8, (uint32_t)(e->b.len - start));
 	return 0;
 }
 
@@ -423,17 +396,17 @@ bc_dev_encode(const struct bcd_devtree *t, uint8_t **out, size_t *len)
 		return -BK_EINVAL;
 	enc_bytes(&e, t->options, 16);
 	rc = enc_desc(&e, t->root, 0);
-	if (rc == 0 && e.oom)
+	if (rc == 0 && e.b.oom)
 		rc = -BK_ENOMEM;
 	if (rc < 0) {
-		bk_free(e.p);
+		bk_buf_release(&e.b);
 		return rc;
 	}
 	/* Path-record lengths run to the end of the whole element. */
 	for (i = 0; i < e.npatch; i++)
-		bk_put_le32(e.p + e.patch[i], (uint32_t)(e.len - (e.patch[i] - 4)));
-	*out = e.p;
-	*len = e.len;
+		bk_put_le32(e.b.p + e.patch[i], (uint32_t)(e.b.len - (e.patch[i] - 4)));
+	*out = e.b.p;
+	*len = e.b.len;
 	return 0;
 }
 

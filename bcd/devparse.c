@@ -23,7 +23,7 @@ struct pctx {
 static int
 perr(struct pctx *c, int code, const char *fmt, const char *arg)
 {
-	bc_errbuf_set(c->errbuf, c->errlen, fmt, arg);
+	bk_errbuf_set(c->errbuf, c->errlen, fmt, arg);
 	return code;
 }
 
@@ -68,10 +68,10 @@ explicit_part(const char *s, struct bcd_partition_id *id)
 			char hx[16];
 
 			snprintf(hx, sizeof(hx), "0x%s", buf + 4);
-			if (!bc_parse_u64(hx, &sig))
+			if (!bk_parse_u64(hx, &sig))
 				return -BK_ESYNTAX;
 		}
-		if (!bc_parse_u64(c1 + 1, &off))
+		if (!bk_parse_u64(c1 + 1, &off))
 			return -BK_ESYNTAX;
 		id->style = BCD_PART_MBR;
 		id->mbr_signature = (uint32_t)sig;
@@ -91,8 +91,8 @@ explicit_part(const char *s, struct bcd_partition_id *id)
 	return -BK_ENOTFOUND;
 }
 
-static void
-fill_part(struct bcd_dev *d, const struct bcd_partition_id *id)
+void
+bc_dev_fill_part(struct bcd_dev *d, const struct bcd_partition_id *id)
 {
 	if (id->style == BCD_PART_MBR) {
 		bk_put_le64(d->part_id, id->mbr_offset);
@@ -125,14 +125,14 @@ parse_volume(struct pctx *c, const char *s, struct bcd_dev **out)
 			return perr(c, -BK_ESYNTAX, "unknown volume \"%s\"", s);
 		if (letter)
 			return perr(c, -BK_ENOTFOUND, "drive %s is not mapped (use --map X:=TARGET)", s);
-		bc_errbuf_set(c->errbuf, c->errlen, "volume %s is not mapped (use --map '%s=TARGET')",
+		bk_errbuf_set(c->errbuf, c->errlen, "volume %s is not mapped (use --map '%s=TARGET')",
 			       s, s);
 		return -BK_ENOTFOUND;
 	}
 	d = bc_dev_new(BCD_DT_PARTITION);
 	if (!d)
 		return -BK_ENOMEM;
-	fill_part(d, &id);
+	bc_dev_fill_part(d, &id);
 	*out = d;
 	return 0;
 }
@@ -234,7 +234,7 @@ parse_vhd(struct pctx *c, const char *s, struct bcd_devtree *t)
 			bc_dev_free(file);
 			return -BK_ENOMEM;
 		}
-		fill_part(root, &id);
+		bc_dev_fill_part(root, &id);
 		root->disk_type = 6;
 		root->child = file;
 		t->root = root;
@@ -297,7 +297,7 @@ parse_raw(struct pctx *c, const char *hex, uint8_t **out, size_t *len)
 		char hx[8];
 
 		snprintf(hx, sizeof(hx), "0x%s", b);
-		(void)bc_parse_u64(hx, &v);
+		(void)bk_parse_u64(hx, &v);
 		p[i] = (uint8_t)v;
 	}
 	*out = p;

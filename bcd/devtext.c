@@ -29,7 +29,7 @@
 /* ---- bytes -> text --------------------------------------------------------------- */
 
 static bool
-part_text(struct bcd_sbuf *b, const struct bcd_dev *d, const bcd_devmap_t *map, bool letters)
+part_text(struct bk_buf *b, const struct bcd_dev *d, const bcd_devmap_t *map, bool letters)
 {
 	struct bcd_partition_id id;
 	char g1[BCD_GUID_STRLEN], g2[BCD_GUID_STRLEN];
@@ -55,20 +55,20 @@ part_text(struct bcd_sbuf *b, const struct bcd_dev *d, const bcd_devmap_t *map, 
 	if (letters && map)
 		for (i = 0; i < map->n; i++)
 			if (bc_partition_id_equal(&map->drive[i].id, &id)) {
-				bc_sb_puts(b, map->drive[i].name);
+				bk_buf_puts(b, map->drive[i].name);
 				return true;
 			}
 	if (id.style == BCD_PART_MBR)
-		bc_sb_printf(b, "mbr:%08x:%llu", id.mbr_signature,
+		bk_buf_printf(b, "mbr:%08x:%llu", id.mbr_signature,
 			      (unsigned long long)id.mbr_offset);
 	else
-		bc_sb_printf(b, "gpt:%s:%s", bcd_guid_format(&id.gpt_disk, g1),
+		bk_buf_printf(b, "gpt:%s:%s", bcd_guid_format(&id.gpt_disk, g1),
 			      bcd_guid_format(&id.gpt_part, g2));
 	return true;
 }
 
 static bool
-path_text(struct bcd_sbuf *b, const struct bcd_dev *d)
+path_text(struct bk_buf *b, const struct bcd_dev *d)
 {
 	char *s = NULL;
 	size_t i;
@@ -85,7 +85,7 @@ path_text(struct bcd_sbuf *b, const struct bcd_dev *d)
 		b->oom = true;
 		return false;
 	}
-	bc_sb_puts(b, s);
+	bk_buf_puts(b, s);
 	bk_free(s);
 	return true;
 }
@@ -99,22 +99,22 @@ same_path(const struct bcd_dev *a, const struct bcd_dev *b)
 
 /* "[host]" of a file path record; owner holds the path. */
 static bool
-host_text(struct bcd_sbuf *b, const struct bcd_dev *owner, const bcd_devmap_t *map)
+host_text(struct bk_buf *b, const struct bcd_dev *owner, const bcd_devmap_t *map)
 {
 	const struct bcd_dev *h = owner->host;
 
-	bc_sb_putc(b, '[');
+	bk_buf_putc(b, '[');
 	if (h->type == BCD_DT_BOOT)
-		bc_sb_puts(b, "boot");
+		bk_buf_puts(b, "boot");
 	else if (h->type == BCD_DT_PARTITION && h->disk_type == 0 && !h->child) {
 		if (!part_text(b, h, map, true))
 			return false;
 	} else if (h->type == BCD_DT_LOCATE && h->loc_type == 1 && h->loc_elem == 0 &&
 		   !h->child && same_path(h, owner))
-		bc_sb_puts(b, "locate");
+		bk_buf_puts(b, "locate");
 	else
 		return false;
-	bc_sb_putc(b, ']');
+	bk_buf_putc(b, ']');
 	return path_text(b, owner);
 }
 
@@ -128,7 +128,7 @@ is_zero_guid(const uint8_t *g)
 
 /* locate -> vdisk -> file: what bcdedit stores for vhd=[H]\path. */
 static bool
-vhd_text(struct bcd_sbuf *b, const struct bcd_dev *loc, uint32_t eltype,
+vhd_text(struct bk_buf *b, const struct bcd_dev *loc, uint32_t eltype,
 	 const bcd_devmap_t *map)
 {
 	const struct bcd_dev *vd = loc->child, *f;
@@ -140,39 +140,39 @@ vhd_text(struct bcd_sbuf *b, const struct bcd_dev *loc, uint32_t eltype,
 	f = vd->child;
 	if (!f || f->type != BCD_DT_BLOCKIO || f->flags || f->bio_type != BCD_BIO_FILE)
 		return false;
-	bc_sb_puts(b, "vhd=");
+	bk_buf_puts(b, "vhd=");
 	if (!host_text(b, f, map))
 		return false;
 	if (loc->loc_elem != bcd_default_locate_elem(eltype))
-		bc_sb_printf(b, ",locate=custom:%08x", loc->loc_elem);
+		bk_buf_printf(b, ",locate=custom:%08x", loc->loc_elem);
 	return true;
 }
 
 /* partition=D: or, resolved, vhd=[...]\x.vhd,partition=... */
 static bool
-partition_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, const bcd_devmap_t *map)
+partition_tree_text(struct bk_buf *b, const struct bcd_dev *d, const bcd_devmap_t *map)
 {
 	const struct bcd_dev *f = d->child;
 
 	if (d->flags)
 		return false;
 	if (d->disk_type == 0 && !f) {
-		bc_sb_puts(b, "partition=");
+		bk_buf_puts(b, "partition=");
 		return part_text(b, d, map, true);
 	}
 	/* Resolved form: a partition inside a virtual disk and that disk's file. */
 	if (d->disk_type != 6 || !f || f->type != BCD_DT_BLOCKIO || f->flags ||
 	    f->bio_type != BCD_BIO_FILE)
 		return false;
-	bc_sb_puts(b, "vhd=");
+	bk_buf_puts(b, "vhd=");
 	if (!host_text(b, f, map))
 		return false;
-	bc_sb_puts(b, ",partition=");
+	bk_buf_puts(b, ",partition=");
 	return part_text(b, d, map, false);
 }
 
 static bool
-locate_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, uint32_t eltype,
+locate_tree_text(struct bk_buf *b, const struct bcd_dev *d, uint32_t eltype,
 		 const bcd_devmap_t *map)
 {
 	if (d->flags)
@@ -180,11 +180,11 @@ locate_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, uint32_t eltype,
 	if (d->child)
 		return vhd_text(b, d, eltype, map);
 	if (d->loc_type == 0 && d->path_len == 0) {
-		bc_sb_printf(b, "locate=custom:%08x", d->loc_elem);
+		bk_buf_printf(b, "locate=custom:%08x", d->loc_elem);
 		return true;
 	}
 	if (d->loc_type == 1 && d->loc_elem == 0 && d->path_len && d->path[0] == '\\') {
-		bc_sb_puts(b, "locate=");
+		bk_buf_puts(b, "locate=");
 		return path_text(b, d);
 	}
 	return false;
@@ -192,7 +192,7 @@ locate_tree_text(struct bcd_sbuf *b, const struct bcd_dev *d, uint32_t eltype,
 
 /* file=... or ramdisk=...[,{options}] */
 static bool
-blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_devmap_t *map,
+blockio_tree_text(struct bk_buf *b, const struct bcd_devtree *t, const bcd_devmap_t *map,
 		  unsigned flags)
 {
 	const struct bcd_dev *d = t->root;
@@ -201,13 +201,13 @@ blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_dev
 	const char *alias;
 
 	if (d->bio_type == BCD_BIO_FILE && d->flags == 0) {
-		bc_sb_puts(b, "file=");
+		bk_buf_puts(b, "file=");
 		return host_text(b, d, map);
 	}
 	if (d->bio_type != BCD_BIO_RAMDISK || d->flags != 1 ||
 	    !is_zero_guid(d->bio_extra) || bk_le32(d->bio_extra + 16) != 0)
 		return false;
-	bc_sb_puts(b, "ramdisk=");
+	bk_buf_puts(b, "ramdisk=");
 	if (!host_text(b, d, map))
 		return false;
 	if (is_zero_guid(t->options))
@@ -216,14 +216,14 @@ blockio_tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, const bcd_dev
 	alias = bcd_alias_name(&opt);
 	/* Only {ramdiskoptions} prints as an alias (doc/bcd-format-notes.md, "/enum text"). */
 	if (!(flags & BCD_TEXT_VERBOSE) && alias && strcmp(alias, "{ramdiskoptions}") == 0)
-		bc_sb_printf(b, ",%s", alias);
+		bk_buf_printf(b, ",%s", alias);
 	else
-		bc_sb_printf(b, ",%s", bcd_guid_format(&opt, g));
+		bk_buf_printf(b, ",%s", bcd_guid_format(&opt, g));
 	return true;
 }
 
 static bool
-tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, uint32_t eltype,
+tree_text(struct bk_buf *b, const struct bcd_devtree *t, uint32_t eltype,
 	  const bcd_devmap_t *map, unsigned flags)
 {
 	const struct bcd_dev *d = t->root;
@@ -235,7 +235,7 @@ tree_text(struct bcd_sbuf *b, const struct bcd_devtree *t, uint32_t eltype,
 	case BCD_DT_BOOT:
 		if (d->flags)
 			return false;
-		bc_sb_puts(b, "boot");
+		bk_buf_puts(b, "boot");
 		return true;
 	case BCD_DT_PARTITION:
 		return partition_tree_text(b, d, map);
@@ -268,7 +268,7 @@ int
 bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
 		   const bcd_devmap_t *map, unsigned flags, char **out)
 {
-	struct bcd_sbuf b = { 0 };
+	struct bk_buf b = { 0 };
 	struct bcd_devtree t;
 	bool ok = false;
 	size_t i;
@@ -279,16 +279,16 @@ bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
 		/* Fields the text has no words for (descriptor flags, say) would
 		 * be lost by /set: such bytes print raw, as unknown layouts do. */
 		if (ok && !b.oom)
-			ok = text_roundtrips(b.p, data, len, eltype, map);
+			ok = text_roundtrips((const char *)b.p, data, len, eltype, map);
 	}
 	if (!ok && !b.oom) {
 		/* Not a layout we know: show every byte, as input accepts it back. */
 		b.len = 0;
 		if (b.p)
 			b.p[0] = '\0';
-		bc_sb_puts(&b, "raw:");
+		bk_buf_puts(&b, "raw:");
 		for (i = 0; i < len; i++)
-			bc_sb_printf(&b, "%02x", data[i]);
+			bk_buf_printf(&b, "%02x", data[i]);
 	}
-	return bc_sb_finish(&b, out);
+	return bk_buf_finish(&b, out);
 }

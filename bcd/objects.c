@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 
 #include "bcd-internal.h"
 #include "bk-guid.h"
@@ -42,24 +41,7 @@ bcd_guid_cmp(const bcd_guid_t *a, const bcd_guid_t *b)
 int
 bcd_guid_random(bcd_guid_t *out)
 {
-	uint8_t r[16];
-	size_t got = 0;
-
-	while (got < sizeof(r)) {
-		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -BK_EIO;
-		}
-		got += (size_t)n;
-	}
-	/* Version 4 (random) in Data3's high nibble, RFC 4122 variant. */
-	r[7] = (uint8_t)((r[7] & 0x0f) | 0x40);
-	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
-	memcpy(out->b, r, 16);
-	return 0;
+	return bk_guid_random(out->b);
 }
 
 /* ---- well-known objects -------------------------------------------------------- */

@@ -366,7 +366,7 @@ bcd_element_list(bcd_store_t *s, const bcd_guid_t *id, uint32_t **types, size_t 
 			continue;
 		snprintf(hx, sizeof(hx), "0x%.8s", name);
 		/* Valueless element keys (templates fill them later) are skipped. */
-		if (strlen(name) == 8 && bc_parse_u64(hx, &t) &&
+		if (strlen(name) == 8 && bk_parse_u64(hx, &t) &&
 		    (rc = hive_value_find(s->hive, keys[i], "Element", &v)) == 0)
 			(*types)[k++] = (uint32_t)t;
 		free(name);

@@ -60,14 +60,14 @@ bcd_text_free(char **lines, size_t n)
 static void
 raw_line(struct lines *l, const uint8_t *data, size_t len)
 {
-	struct bcd_sbuf b = { 0 };
+	struct bk_buf b = { 0 };
 	char *t = NULL;
 	size_t i;
 
-	bc_sb_puts(&b, "raw:");
+	bk_buf_puts(&b, "raw:");
 	for (i = 0; i < len; i++)
-		bc_sb_printf(&b, "%02x", data[i]);
-	if (bc_sb_finish(&b, &t) < 0) {
+		bk_buf_printf(&b, "%02x", data[i]);
+	if (bk_buf_finish(&b, &t) < 0) {
 		l->oom = true;
 		return;
 	}

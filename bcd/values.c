@@ -54,7 +54,7 @@ decode_objlist(const uint8_t *data, size_t len, struct bcd_value *out,
 	out->n_guids = n;
 	return 0;
 bad:
-	bc_errbuf_set(errbuf, errlen, "object list entry %zu is not a GUID", n + 1);
+	bk_errbuf_set(errbuf, errlen, "object list entry %zu is not a GUID", n + 1);
 	bk_free(out->guids);
 	out->guids = NULL;
 	return -BK_ECORRUPT;
@@ -68,7 +68,7 @@ decode_intlist(const uint8_t *data, size_t len, struct bcd_value *out,
 	size_t n = len / 8, i;
 
 	if (len % 8 || n > BCD_MAX_LIST) {
-		bc_errbuf_set(errbuf, errlen, "integer list of %zu bytes", len);
+		bk_errbuf_set(errbuf, errlen, "integer list of %zu bytes", len);
 		return -BK_ECORRUPT;
 	}
 	out->integers = bk_calloc(n ? n : 1, sizeof(uint64_t));
@@ -100,7 +100,7 @@ bc_value_decode(uint32_t eltype, const uint8_t *data, size_t len, struct bcd_val
 	case BCD_FMT_INTEGER:
 		/* Stores hold 1 to 8 bytes (install media: 1 and 3). */
 		if (len < 1 || len > 8) {
-			bc_errbuf_set(errbuf, errlen, "integer of %zu bytes", len);
+			bk_errbuf_set(errbuf, errlen, "integer of %zu bytes", len);
 			return -BK_ECORRUPT;
 		}
 		for (i = 0; i < len; i++)
@@ -108,7 +108,7 @@ bc_value_decode(uint32_t eltype, const uint8_t *data, size_t len, struct bcd_val
 		return 0;
 	case BCD_FMT_BOOLEAN:
 		if (len < 1) {
-			bc_errbuf_set(errbuf, errlen, "empty boolean");
+			bk_errbuf_set(errbuf, errlen, "empty boolean");
 			return -BK_ECORRUPT;
 		}
 		for (i = 0; i < len; i++)
@@ -128,7 +128,7 @@ bc_value_decode(uint32_t eltype, const uint8_t *data, size_t len, struct bcd_val
 			return -BK_ENOMEM;
 		}
 		if (decode_guid_text(s, &out->guids[0]) < 0) {
-			bc_errbuf_set(errbuf, errlen, "bad object reference \"%s\"", s);
+			bk_errbuf_set(errbuf, errlen, "bad object reference \"%s\"", s);
 			bk_free(s);
 			bcd_value_free(out);
 			return -BK_ECORRUPT;

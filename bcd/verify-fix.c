@@ -17,14 +17,14 @@
 
 /* The element's value as bcdedit shows it, or "(none)". */
 static void
-value_text(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, struct bcd_sbuf *b)
+value_text(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, struct bk_buf *b)
 {
 	char g[BCD_GUID_STRLEN], *dev = NULL;
 	struct bcd_value v;
 	size_t i;
 
 	if (bcd_element_get(s, id, el, &v) < 0) {
-		bc_sb_puts(b, "(none)");
+		bk_buf_puts(b, "(none)");
 		return;
 	}
 	switch (v.format) {
@@ -32,22 +32,22 @@ value_text(bcd_store_t *s, const bcd_guid_t *id, uint32_t el, struct bcd_sbuf *b
 	case BCD_FMT_OBJLIST:
 		for (i = 0; i < v.n_guids; i++) {
 			if (i)
-				bc_sb_putc(b, ' ');
-			bc_sb_puts(b, bc_vf_objname(&v.guids[i], g));
+				bk_buf_putc(b, ' ');
+			bk_buf_puts(b, bc_vf_objname(&v.guids[i], g));
 		}
 		if (!v.n_guids)
-			bc_sb_puts(b, "(empty)");
+			bk_buf_puts(b, "(empty)");
 		break;
 	case BCD_FMT_DEVICE:
 		if (bcd_device_to_text(v.bytes, v.n_bytes, el, NULL, 0, &dev) == 0)
-			bc_sb_puts(b, dev);
+			bk_buf_puts(b, dev);
 		free(dev);
 		break;
 	case BCD_FMT_STRING:
-		bc_sb_puts(b, v.string ? v.string : "");
+		bk_buf_puts(b, v.string ? v.string : "");
 		break;
 	default:
-		bc_sb_printf(b, "0x%llx", (unsigned long long)v.integer);
+		bk_buf_printf(b, "0x%llx", (unsigned long long)v.integer);
 		break;
 	}
 	bcd_value_free(&v);
@@ -108,7 +108,7 @@ apply(bcd_store_t *s, const struct bcd_finding *f)
 int
 bcd_verify_fix(bcd_store_t *s, const struct bcd_finding *f, char **diff)
 {
-	struct bcd_sbuf b = { 0 };
+	struct bk_buf b = { 0 };
 	char g[BCD_GUID_STRLEN], en[40];
 	uint32_t otype = 0;
 	int rc;
@@ -117,14 +117,14 @@ bcd_verify_fix(bcd_store_t *s, const struct bcd_finding *f, char **diff)
 	if (!f->has_object || f->repair == BCD_REPAIR_NONE)
 		return -BK_EINVAL;
 	(void)bcd_object_type(s, &f->object, &otype);
-	bc_sb_printf(&b, "%s  %s  ", bc_vf_objname(&f->object, g),
+	bk_buf_printf(&b, "%s  %s  ", bc_vf_objname(&f->object, g),
 		      bc_vf_elname(otype, f->element, en, sizeof(en)));
 	value_text(s, &f->object, f->element, &b);
 	if ((rc = apply(s, f)) < 0) {
-		free(b.p);
+		bk_buf_release(&b);
 		return rc;
 	}
-	bc_sb_puts(&b, " -> ");
+	bk_buf_puts(&b, " -> ");
 	value_text(s, &f->object, f->element, &b);
-	return bc_sb_finish(&b, diff);
+	return bk_buf_finish(&b, diff);
 }

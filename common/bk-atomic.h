@@ -12,8 +12,10 @@
 #ifndef BK_ATOMIC_H
 #define BK_ATOMIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "bk-error.h"
@@ -67,6 +69,22 @@ int bk_atomic_write_ex(struct bk_errbuf *eb, const char *path, const struct bk_c
  */
 int bk_atomic_copy(struct bk_errbuf *eb, const char *src, const char *dst, unsigned flags);
 
+/*
+ * Replace a file atomically while writing it as a stream (a tool's
+ * output): bk_atomic_fopen() creates a temporary file beside path (a
+ * symbolic link's target is replaced, owner and mode are kept, the
+ * temporary is removed on a signal; whether an existing file may be
+ * replaced is the caller's question); bk_atomic_fclose() with keep
+ * flushes, fsyncs and renames it over path and fsyncs the folder; without
+ * keep (or on any failure) it removes the temporary.  A path that exists
+ * and is not a regular file (a device, a FIFO) is opened and written as it
+ * is (*st is then NULL).  NULL or -1 with the detail in eb (empty when a
+ * device's stream failed: the caller words that).
+ */
+struct bk_atomic;
+FILE *bk_atomic_fopen(struct bk_errbuf *eb, const char *path, struct bk_atomic **st);
+int bk_atomic_fclose(struct bk_errbuf *eb, FILE *f, struct bk_atomic *st, bool keep);
+
 /* Read a whole file into memory (caller frees with bk_free). */
 int bk_read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len,
 		 size_t max);
@@ -74,6 +92,15 @@ int bk_read_file(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *
 /* The same, refusing a symbolic link (logs beside a hive). */
 int bk_read_file_nofollow(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len,
 			  size_t max);
+
+/*
+ * The same for an input named on a tool's command line: "-" is standard
+ * input, and a pipe or character device is read to its end.  errno is
+ * left set on failure (EFBIG: longer than max bytes) for callers that word
+ * their own message.
+ */
+int bk_read_input(struct bk_errbuf *eb, const char *path, uint8_t **out, size_t *len,
+		  size_t max);
 
 /* Read a whole file from an open descriptor (from its start). */
 int bk_read_fd(struct bk_errbuf *eb, int fd, const char *name, uint8_t **out, size_t *len,

@@ -119,3 +119,15 @@ bk_err_errno(struct bk_errbuf *eb, const char *what, const char *path)
 		return bk_error_at(eb, path, BK_ENOMEM, "%s", strerror(e));
 	return bk_error_at(eb, path, BK_EIO, "%s: %s", what, strerror(e));
 }
+
+void
+bk_errbuf_set(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}

@@ -54,6 +54,13 @@ int bk_err(struct bk_errbuf *eb, int code, const char *fmt, ...)
  * bk_error_at()); returns -BK_EIO or -BK_ENOMEM. */
 int bk_err_errno(struct bk_errbuf *eb, const char *what, const char *path);
 
+/*
+ * printf into the error buffer an exported function was given (char
+ * *errbuf, size_t len: either may be NULL/0, then nothing is written).
+ */
+void bk_errbuf_set(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static inline void
 bk_err_clear(struct bk_errbuf *eb)
 {

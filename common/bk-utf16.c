@@ -61,22 +61,12 @@ units_to_utf8(const void *src, int kind, size_t n, bool esc_backslash, char *o)
 		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && lo >= 0xDC00 && lo <= 0xDFFF) {
 			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
 			i++;
-			*p++ = (char)(0xF0 | c >> 18);
-			*p++ = (char)(0x80 | ((c >> 12) & 0x3F));
-			*p++ = (char)(0x80 | ((c >> 6) & 0x3F));
-			*p++ = (char)(0x80 | (c & 0x3F));
+			p += bk_utf8_put((uint8_t *)p, c);
 		} else if (c == 0 || (c >= 0xD800 && c <= 0xDFFF) ||
 			   starts_escape_at(src, kind, n, i) || (esc_backslash && c == '\\')) {
 			p += put_escape(p, (uint16_t)c);
-		} else if (c < 0x80) {
-			*p++ = (char)c;
-		} else if (c < 0x800) {
-			*p++ = (char)(0xC0 | c >> 6);
-			*p++ = (char)(0x80 | (c & 0x3F));
 		} else {
-			*p++ = (char)(0xE0 | c >> 12);
-			*p++ = (char)(0x80 | ((c >> 6) & 0x3F));
-			*p++ = (char)(0x80 | (c & 0x3F));
+			p += bk_utf8_put((uint8_t *)p, c);
 		}
 	}
 	*p = '\0';
@@ -179,13 +169,7 @@ bk_utf8_to_utf16(const char *s, size_t len, uint16_t **out, size_t *n)
 			bk_free(o);
 			return -BK_EINVAL;
 		}
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			o[k++] = (uint16_t)(0xD800 | cp >> 10);
-			o[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
-		} else {
-			o[k++] = (uint16_t)cp;
-		}
+		k += bk_utf16_put(o + k, cp);
 		i += step;
 	}
 	*out = o;

@@ -36,4 +36,49 @@ size_t bk_utf8_decode(const uint8_t *s, size_t len, uint32_t *cp, bool allow_sur
 /* Decode UTF-16LE bytes to code units (an odd last byte is dropped). */
 int bk_utf16le_units(const uint8_t *p, size_t len, uint16_t **out, size_t *n);
 
+/*
+ * One code point (at most 0x10FFFF) as UTF-8 at o: returns the 1 to 4
+ * bytes written.  Inline: the exporters and the listing call it per
+ * character.  The caller has dealt with lone surrogates (escaped them).
+ */
+static inline size_t
+bk_utf8_put(uint8_t *o, uint32_t c)
+{
+	if (c < 0x80) {
+		o[0] = (uint8_t)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (uint8_t)(0xC0 | c >> 6);
+		o[1] = (uint8_t)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (uint8_t)(0xE0 | c >> 12);
+		o[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+		o[2] = (uint8_t)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	o[0] = (uint8_t)(0xF0 | c >> 18);
+	o[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
+	o[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+	o[3] = (uint8_t)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/* One code point as UTF-16 code units at o: 1, or 2 (a surrogate pair)
+ * above U+FFFF. */
+static inline size_t
+bk_utf16_put(uint16_t *o, uint32_t c)
+{
+	if (c < 0x10000) {
+		o[0] = (uint16_t)c;
+		return 1;
+	}
+	c -= 0x10000;
+	o[0] = (uint16_t)(0xD800 | c >> 10);
+	o[1] = (uint16_t)(0xDC00 | (c & 0x3FF));
+	return 2;
+}
+
 #endif

@@ -28,6 +28,7 @@
 
 #include "bk-alloc.h"
 #include "bk-bytes.h"
+#include "bk-number.h"
 #include "disk-internal.h"
 #include "bcdkit/disk-fs.h"
 
@@ -42,44 +43,8 @@ extern char **environ;
 static int
 spec_err(char *errbuf, size_t len, const char *spec, const char *why)
 {
-	if (errbuf && len)
-		snprintf(errbuf, len, "partition spec '%s': %s", spec, why);
+	bk_errbuf_set(errbuf, len, "partition spec '%s': %s", spec, why);
 	return -BK_ESYNTAX;
-}
-
-/* Size with an optional binary suffix (K, M, G, T, optionally "iB"/"B"). */
-static int
-parse_size(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	size_t i = 0;
-
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (i == 0)
-		return -1;
-	if (i < n) {
-		switch (s[i]) {
-		case 'K': case 'k': shift = 10; break;
-		case 'M': case 'm': shift = 20; break;
-		case 'G': case 'g': shift = 30; break;
-		case 'T': case 't': shift = 40; break;
-		default: return -1;
-		}
-		i++;
-		if (n - i == 2 && memcmp(s + i, "iB", 2) == 0)
-			i += 2;
-		else if (n - i == 1 && s[i] == 'B')
-			i++;
-	}
-	if (i != n || v == 0 || v > (UINT64_MAX >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
 }
 
 /* "PATH[:INDEX]" of a wim= option: the index is what follows the last ':'
@@ -166,7 +131,7 @@ disk_build_parse_spec(const char *spec, struct disk_build_part *out, char *errbu
 	n = strcspn(p, ":");
 	if (n == 4 && memcmp(p, "rest", 4) == 0)
 		out->size = 0;
-	else if (parse_size(p, n, &out->size) < 0)
+	else if (!bk_parse_size(p, n, false, &out->size) || out->size == 0)
 		return spec_err(errbuf, errbuf_len, spec, "bad size (e.g. 100M, 4G or rest)");
 	for (p += n; *p == ':' && !last; p += n) {
 		p++;
@@ -674,7 +639,7 @@ out:
 	disk_close(s.d);
 	bk_free(s.l);
 	bk_free(s.buf);
-	if (rc < 0 && errbuf && errbuf_len)
-		snprintf(errbuf, errbuf_len, "%s", s.eb.msg);
+	if (rc < 0)
+		bk_errbuf_set(errbuf, errbuf_len, "%s", s.eb.msg);
 	return rc;
 }

@@ -202,13 +202,6 @@ convert_data(struct convert *c)
 	return 0;
 }
 
-static void
-copy_msg(char *errbuf, size_t len, const char *msg)
-{
-	if (errbuf && len > 0)
-		snprintf(errbuf, len, "%s", msg);
-}
-
 /*
  * Copy every byte of src into the new image dst (at least as large), with
  * progress reports.  The detail of a failure is in dst's or src's errbuf.
@@ -255,7 +248,7 @@ disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *o
 	if (o.size == 0)
 		o.size = (src->size + DISK_SECTOR - 1) / DISK_SECTOR * DISK_SECTOR;
 	if (o.size < src->size) {
-		copy_msg(errbuf, errbuf_len, "target size is smaller than the source");
+		bk_errbuf_set(errbuf, errbuf_len, "%s", "target size is smaller than the source");
 		return -BK_EINVAL;
 	}
 	bk_err_clear(&src->err);
@@ -265,7 +258,7 @@ disk_convert(disk_t *src, const char *dst_path, const struct disk_create_opts *o
 	if (rc == 0)
 		rc = disk_commit(dst);
 	if (rc < 0 && dst)
-		copy_msg(errbuf, errbuf_len, dst->err.code ? dst->err.msg : src->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", dst->err.code ? dst->err.msg : src->err.msg);
 	disk_close(dst);
 	return rc;
 }

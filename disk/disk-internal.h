@@ -134,9 +134,6 @@ void dk_msg(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 
 /* True if the buffer is all zeros (word-wise, fast for random data too). */
 bool dk_is_zero(const void *buf, size_t len);
 
-/* Random bytes for GUIDs (getrandom, never fails silently: falls back to time). */
-void dk_random(void *buf, size_t len);
-
 /* convert.c: copy every byte of src into the new image dst (at least as
  * large), skipping zeros; the detail of a failure is in dst's or src's err. */
 int dk_copy_data(struct disk *src, struct disk *dst, disk_progress_cb cb, void *cb_data);
@@ -232,8 +229,6 @@ void dl_set_kind(struct disk_partition *p, enum disk_label_type type,
 		 enum disk_part_kind kind);
 enum disk_part_kind dl_kind_from_mbr(uint8_t type);
 enum disk_part_kind dl_kind_from_guid(const uint8_t guid[16]);
-/* Fresh version-4 GUID in Windows byte order. */
-void dl_random_guid(uint8_t guid[16]);
 /* True when sector 0 is a file system boot sector (NTFS, FAT), not an MBR. */
 int dl_is_boot_sector(const uint8_t *sector0);
 /* Identity of a block device given where sysfs and /dev live (for tests). */

@@ -105,13 +105,6 @@ const struct disk_driver dk_raw_driver = {
 /* ---- handle lifetime ---------------------------------------------------------- */
 
 static void
-copy_err(char *errbuf, size_t len, const char *msg)
-{
-	if (errbuf && len > 0)
-		snprintf(errbuf, len, "%s", msg);
-}
-
-static void
 dk_free(struct disk *d, bool close_io)
 {
 	if (!d)
@@ -178,12 +171,12 @@ open_io(struct disk **out, const struct disk_io_ops *ops, void *priv, const char
 	*out = NULL;
 	if (!ops || ops->struct_size < sizeof(struct disk_io_ops) || !ops->read_at ||
 	    !ops->size || ((flags & DISK_OPEN_WRITE) && !ops->write_at)) {
-		copy_err(errbuf, errbuf_len, "disk_open_io: incomplete I/O operations");
+		bk_errbuf_set(errbuf, errbuf_len, "%s", "disk_open_io: incomplete I/O operations");
 		return -BK_EINVAL;
 	}
 	d = dk_alloc(name);
 	if (!d) {
-		copy_err(errbuf, errbuf_len, "out of memory");
+		bk_errbuf_set(errbuf, errbuf_len, "%s", "out of memory");
 		return -BK_ENOMEM;
 	}
 	d->io = ops;
@@ -193,7 +186,7 @@ open_io(struct disk **out, const struct disk_io_ops *ops, void *priv, const char
 	d->block_device = blockdev;
 	rc = dk_probe(d);
 	if (rc < 0) {
-		copy_err(errbuf, errbuf_len, d->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", d->err.msg);
 		dk_free(d, false);
 		return rc;
 	}
@@ -255,7 +248,7 @@ disk_open(disk_t **out, const char *path, unsigned flags, char *errbuf, size_t e
 				       &ops, &priv, &blockdev);
 	if (rc < 0) {
 		bk_lock_release(lock);
-		copy_err(errbuf, errbuf_len, eb.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", eb.msg);
 		return rc;
 	}
 	rc = open_io(out, ops, priv, path, flags, blockdev, errbuf, errbuf_len);
@@ -387,7 +380,7 @@ disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
 	o = *opts;
 	d = dk_alloc(path);
 	if (!d) {
-		copy_err(errbuf, errbuf_len, "out of memory");
+		bk_errbuf_set(errbuf, errbuf_len, "%s", "out of memory");
 		return -BK_ENOMEM;
 	}
 	rc = create_check(&d->err, path, &o);
@@ -399,7 +392,7 @@ disk_create(disk_t **out, const char *path, const struct disk_create_opts *opts,
 		rc = create_body(d, &o);
 	}
 	if (rc < 0) {
-		copy_err(errbuf, errbuf_len, d->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", d->err.msg);
 		drop_tmp(d);
 		dk_free(d, true);
 		return rc;

@@ -16,6 +16,7 @@
 
 #include "bk-alloc.h"
 #include "bk-bytes.h"
+#include "bk-guid.h"
 #include "fs-fat-internal.h"
 
 #define MIB                 (1024ull * 1024ull)
@@ -302,7 +303,9 @@ fat_format(struct disk *d, uint64_t off, uint64_t size, const struct disk_fs_for
 	if ((rc = plan(d, size, o, &l)) < 0 || (rc = make_label(d, o->label, lab)) < 0)
 		return rc;
 	while (serial == 0)
-		dk_random(&serial, sizeof(serial));
+		if ((rc = bk_random(&serial, sizeof(serial))) < 0)
+			return bk_err(&d->err, -rc, "%s: format: no random numbers for a serial number",
+				      d->name);
 	put_bpb(bs, &l, off, serial, lab);
 	if (!(z = bk_calloc(1, FAT_IO_MAX)))
 		return dk_error(d, BK_ENOMEM, "format: out of memory");

@@ -238,21 +238,32 @@ read_chain(struct fat_vol *v, const uint32_t *cl, uint32_t n, uint64_t size, dis
 	return rc;
 }
 
+/* The directory entry of the file p names (the root and folders refused). */
 static int
-fat_read(struct disk_fs *fs, const struct fs_path *p, disk_sink_cb sink, void *data)
+file_entry(struct disk_fs *fs, const struct fs_path *p, struct fat_ent *e)
 {
-	struct fat_vol *v = fat_vol(fs);
 	struct fat_dir *d;
-	struct fat_ent e;
-	uint32_t *cl, n, need;
 	int rc;
 
 	if (p->n == 0)
 		return fs_err(fs, BK_EWRONGTYPE, p, "the root is a folder");
-	if ((rc = fat_resolve(v, p, p->n, &d, &e)) < 0)
+	if ((rc = fat_resolve(fat_vol(fs), p, p->n, &d, e)) < 0)
 		return rc;
-	if (e.attr & FAT_ATTR_DIR)
+	if (e->attr & FAT_ATTR_DIR)
 		return fs_err(fs, BK_EWRONGTYPE, p, "is a folder");
+	return 0;
+}
+
+static int
+fat_read(struct disk_fs *fs, const struct fs_path *p, disk_sink_cb sink, void *data)
+{
+	struct fat_vol *v = fat_vol(fs);
+	struct fat_ent e;
+	uint32_t *cl, n, need;
+	int rc;
+
+	if ((rc = file_entry(fs, p, &e)) < 0)
+		return rc;
 	if (e.size == 0)
 		return 0;
 	need = (uint32_t)(((uint64_t)e.size + v->csize - 1) / v->csize);
@@ -280,18 +291,13 @@ fat_fopen(struct disk_fs *fs, const struct fs_path *p, void **h, uint64_t *size)
 {
 	struct fat_vol *v = fat_vol(fs);
 	struct fat_file *f;
-	struct fat_dir *d;
 	struct fat_ent e;
 	uint32_t need;
 	int rc;
 
 	*h = NULL;
-	if (p->n == 0)
-		return fs_err(fs, BK_EWRONGTYPE, p, "the root is a folder");
-	if ((rc = fat_resolve(v, p, p->n, &d, &e)) < 0)
+	if ((rc = file_entry(fs, p, &e)) < 0)
 		return rc;
-	if (e.attr & FAT_ATTR_DIR)
-		return fs_err(fs, BK_EWRONGTYPE, p, "is a folder");
 	if (!(f = bk_calloc(1, sizeof(*f))) || !(f->path = bk_strdup(p->text))) {
 		bk_free(f);
 		return fs_err(fs, BK_ENOMEM, p, "out of memory");

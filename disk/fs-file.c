@@ -65,13 +65,6 @@ static const struct disk_io_ops ff_ops = {
 	.close = ff_close,
 };
 
-static void
-put_err(char *errbuf, size_t len, const char *msg)
-{
-	if (errbuf && len)
-		snprintf(errbuf, len, "%s", msg);
-}
-
 int
 disk_fs_open_disk(disk_t **out, disk_fs_t *fs, const char *path, unsigned flags,
 		  char *errbuf, size_t errbuf_len)
@@ -83,28 +76,28 @@ disk_fs_open_disk(disk_t **out, disk_fs_t *fs, const char *path, unsigned flags,
 
 	*out = NULL;
 	if (flags & ~(unsigned)DISK_OPEN_RAW) {
-		put_err(errbuf, errbuf_len, "a disk image inside a volume is opened read-only");
+		bk_errbuf_set(errbuf, errbuf_len, "%s", "a disk image inside a volume is opened read-only");
 		return -BK_EINVAL;
 	}
 	if (!fs->drv->fopen) {
-		put_err(errbuf, errbuf_len, "this file system cannot hold disk images");
+		bk_errbuf_set(errbuf, errbuf_len, "%s", "this file system cannot hold disk images");
 		return -BK_EUNSUPPORTED;
 	}
 	if ((rc = fs_path_parse(fs, path, &p)) < 0) {
-		put_err(errbuf, errbuf_len, disk_fs_last_error(fs));
+		bk_errbuf_set(errbuf, errbuf_len, "%s", disk_fs_last_error(fs));
 		return rc;
 	}
 	snprintf(name, sizeof(name), "%s:%u:%s", fs->d->name, fs->partition, p.text);
 	if (!(f = bk_calloc(1, sizeof(*f)))) {
 		fs_path_free(&p);
-		put_err(errbuf, errbuf_len, "out of memory");
+		bk_errbuf_set(errbuf, errbuf_len, "%s", "out of memory");
 		return -BK_ENOMEM;
 	}
 	f->fs = fs;
 	rc = fs->drv->fopen(fs, &p, &f->h, &f->size);
 	fs_path_free(&p);
 	if (rc < 0) {
-		put_err(errbuf, errbuf_len, disk_fs_last_error(fs));
+		bk_errbuf_set(errbuf, errbuf_len, "%s", disk_fs_last_error(fs));
 		bk_free(f);
 		return rc;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bk-alloc.h"
+#include "bk-buf.h"
 #include "fs-core.h"
 
 /* Probing order: NTFS first (its boot sector is unmistakable), then FAT. */
@@ -322,37 +323,28 @@ disk_fs_read(disk_fs_t *fs, const char *path, disk_sink_cb sink, void *data)
 }
 
 struct membuf {
-	uint8_t *p;
-	size_t len, cap, max;
+	struct bk_buf b;
+	size_t max;
 };
 
 static int
 mem_sink(const void *buf, size_t n, void *data)
 {
 	struct membuf *m = data;
-	uint8_t *np;
-	size_t cap;
 
-	if (n > m->max - m->len)
+	if (n > m->max - m->b.len)
 		return -BK_ETOOBIG;
-	if (m->len + n > m->cap) {
-		cap = m->cap ? m->cap : 4096;
-		while (cap < m->len + n)
-			cap = cap > SIZE_MAX / 2 ? m->len + n : cap * 2;
-		if (!(np = bk_realloc(m->p, cap)))
-			return -BK_ENOMEM;
-		m->p = np;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, buf, n);
-	m->len += n;
+	if (bk_buf_grow(&m->b, n) < 0)
+		return -BK_ENOMEM;
+	memcpy(m->b.p + m->b.len, buf, n);
+	m->b.len += n;
 	return 0;
 }
 
 int
 disk_fs_read_file(disk_fs_t *fs, const char *path, uint8_t **buf, size_t *len, size_t max)
 {
-	struct membuf m = { NULL, 0, 0, max };
+	struct membuf m = { BK_BUF_INIT, max };
 	struct fs_path p;
 	int rc;
 
@@ -365,15 +357,15 @@ disk_fs_read_file(disk_fs_t *fs, const char *path, uint8_t **buf, size_t *len, s
 		fs_err(fs, BK_ETOOBIG, &p, "larger than %zu bytes", max);
 	else if (rc == -BK_ENOMEM)
 		fs_err(fs, BK_ENOMEM, &p, "out of memory");
-	if (rc == 0 && !m.p && !(m.p = bk_malloc(1)))
+	if (rc == 0 && bk_buf_grow(&m.b, 1) < 0)   /* an empty file: not NULL */
 		rc = fs_err(fs, BK_ENOMEM, &p, "out of memory");
 	fs_path_free(&p);
 	if (rc < 0) {
-		bk_free(m.p);
+		bk_buf_release(&m.b);
 		return rc;
 	}
-	*buf = m.p;
-	*len = m.len;
+	*buf = m.b.p;
+	*len = m.b.len;
 	return 0;
 }
 

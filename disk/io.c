@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
@@ -352,36 +351,6 @@ dk_is_zero(const void *buf, size_t len)
 	return true;
 }
 
-void
-dk_random(void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = getrandom(p + got, len - got, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		got += (size_t)r;
-	}
-	if (got < len) {
-		/* No entropy source: identifiers only need to be unlikely to repeat. */
-		struct timespec ts;
-		uint64_t x;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		x = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32;
-		for (; got < len; got++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			p[got] = (uint8_t)x;
-		}
-	}
-}
 
 /* True when the container is a regular file on tmpfs or ramfs, whose pages
  * live in memory only: nothing is ever written back from them. */

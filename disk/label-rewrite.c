@@ -22,13 +22,6 @@
 #include "bk-alloc.h"
 #include "disk-internal.h"
 
-static void
-copy_msg(char *errbuf, size_t len, const char *msg)
-{
-	if (errbuf && len > 0)
-		snprintf(errbuf, len, "%s", msg);
-}
-
 /* Let the caller fill and change l, then write it into w and sync. */
 static int
 edit_and_write(struct disk *w, struct disk_label *l, disk_label_edit_cb edit, void *data)
@@ -62,7 +55,7 @@ rewrite_in_place(const char *path, struct disk_label *l, disk_label_edit_cb edit
 		return rc;
 	rc = edit_and_write(w, l, edit, data);
 	if (rc != 0)
-		copy_msg(errbuf, errbuf_len, w->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", w->err.msg);
 	disk_close(w);
 	return rc;
 }
@@ -84,7 +77,7 @@ create_copy(struct disk *src, const struct disk_info *in, struct disk **out,
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = fd < 0 ? dk_error(src, BK_EINVAL, "not a file")
 			    : bk_err_errno(&src->err, "stat", src->name);
-		copy_msg(errbuf, errbuf_len, src->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", src->err.msg);
 		return rc;
 	}
 	rc = disk_create(out, src->name, &co, errbuf, errbuf_len);
@@ -93,7 +86,7 @@ create_copy(struct disk *src, const struct disk_info *in, struct disk **out,
 	if (fchmod(dk_io_file_fd(*out), st.st_mode & 07777) < 0) {
 		rc = bk_err_errno(&(*out)->err, "set the permissions of the new image",
 				  src->name);
-		copy_msg(errbuf, errbuf_len, (*out)->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", (*out)->err.msg);
 		disk_close(*out);
 		*out = NULL;
 	}
@@ -113,7 +106,7 @@ rewrite_copy(struct disk *src, const struct disk_info *in, struct disk_label *l,
 	bk_err_clear(&src->err);
 	rc = dk_copy_data(src, w, NULL, NULL);
 	if (rc < 0) {
-		copy_msg(errbuf, errbuf_len, w->err.code ? w->err.msg : src->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", w->err.code ? w->err.msg : src->err.msg);
 		disk_close(w);
 		return rc;
 	}
@@ -121,7 +114,7 @@ rewrite_copy(struct disk *src, const struct disk_info *in, struct disk_label *l,
 	if (rc == 0)
 		rc = disk_commit(w);
 	if (rc != 0)
-		copy_msg(errbuf, errbuf_len, w->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", w->err.msg);
 	disk_close(w);      /* removes the copy unless it was committed */
 	return rc;
 }
@@ -180,7 +173,7 @@ disk_label_rewrite_flags(const char *path, unsigned flags, disk_label_edit_cb ed
 	if (rc == 0 && !l)
 		rc = bk_error_at(&src->err, path, BK_ENOMEM, "out of memory");
 	if (rc < 0) {
-		copy_msg(errbuf, errbuf_len, src->err.msg);
+		bk_errbuf_set(errbuf, errbuf_len, "%s", src->err.msg);
 		bk_lock_release(lk);
 		disk_close(src);
 		return rc;

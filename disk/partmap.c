@@ -140,14 +140,6 @@ disk_guid_parse(const char *s, uint8_t guid[16])
 	return bk_guid_parse(s, guid) < 0 ? -BK_EINVAL : 0;
 }
 
-void
-dl_random_guid(uint8_t g[16])
-{
-	dk_random(g, 16);
-	g[7] = (uint8_t)((g[7] & 0x0F) | 0x40);   /* version 4 (data3, LE) */
-	g[8] = (uint8_t)((g[8] & 0x3F) | 0x80);   /* RFC 4122 variant */
-}
-
 int
 dl_is_boot_sector(const uint8_t *s)
 {
@@ -294,11 +286,14 @@ disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_type type)
 				ops->name);
 	if (type == DISK_LABEL_MBR) {
 		do
-			dk_random(&l->mbr_signature, sizeof(l->mbr_signature));
-		while (l->mbr_signature == 0);
+			rc = bk_random(&l->mbr_signature, sizeof(l->mbr_signature));
+		while (rc == 0 && l->mbr_signature == 0);
 	} else {
-		dl_random_guid(l->disk_guid);
+		rc = bk_guid_random(l->disk_guid);
 	}
+	if (rc < 0)
+		return bk_err(&d->err, -rc, "%s: no random numbers for a new disk identifier",
+			      d->name);
 	return 0;
 }
 
@@ -370,8 +365,9 @@ disk_label_add(disk_t *d, struct disk_label *l, enum disk_part_kind kind, uint64
 	p->size = size;
 	p->active = active != 0;
 	dl_set_kind(p, l->type, kind);
-	if (l->type == DISK_LABEL_GPT)
-		dl_random_guid(p->guid);
+	if (l->type == DISK_LABEL_GPT && (rc = bk_guid_random(p->guid)) < 0)
+		return bk_err(&d->err, -rc, "%s: no random numbers for a new partition GUID",
+			      d->name);
 	l->count++;
 	if (number)
 		*number = n;
@@ -419,28 +415,6 @@ disk_label_write(disk_t *d, const struct disk_label *l)
 
 /* ---- identities ---------------------------------------------------------------- */
 
-static void
-copy_err(char *buf, size_t len, const char *msg)
-{
-	if (buf && len)
-		snprintf(buf, len, "%s", msg);
-}
-
-static void set_err(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 int
 disk_partition_identity(disk_t *d, unsigned number, struct disk_part_identity *id)
 {
@@ -482,7 +456,7 @@ disk_partition_identity_file(const char *path, unsigned number, struct disk_part
 	if ((rc = disk_open(&d, path, 0, errbuf, errbuf_len)) < 0)
 		return rc;
 	if ((rc = disk_partition_identity(d, number, id)) < 0)
-		copy_err(errbuf, errbuf_len, disk_last_error(d));
+		bk_errbuf_set(errbuf, errbuf_len, "%s", disk_last_error(d));
 	disk_close(d);
 	return rc;
 }
@@ -521,13 +495,13 @@ dl_blockdev_identity_at(const char *sysblock, const char *devdir, const char *de
 	snprintf(sysdir, sizeof(sysdir), "%s/%s", sysblock, base);
 	if (read_sys_u64(sysdir, "partition", &number) < 0 ||
 	    read_sys_u64(sysdir, "start", &start) < 0 || number == 0 || number > UINT_MAX) {
-		set_err(errbuf, errbuf_len, "%s: not a partition (no %s/partition and start)",
+		bk_errbuf_set(errbuf, errbuf_len, "%s: not a partition (no %s/partition and start)",
 			dev, sysdir);
 		return -BK_EINVAL;
 	}
 	/* The sysfs folder of a partition sits inside that of its disk. */
 	if (!realpath(sysdir, real) || !(slash = strrchr(real, '/')) || slash == real) {
-		set_err(errbuf, errbuf_len, "%s: cannot resolve %s: %s", dev, sysdir,
+		bk_errbuf_set(errbuf, errbuf_len, "%s: cannot resolve %s: %s", dev, sysdir,
 			strerror(errno));
 		return -BK_EIO;
 	}
@@ -537,9 +511,9 @@ dl_blockdev_identity_at(const char *sysblock, const char *devdir, const char *de
 		return rc;
 	rc = disk_partition_identity(d, (unsigned)number, id);
 	if (rc < 0)
-		copy_err(errbuf, errbuf_len, disk_last_error(d));
+		bk_errbuf_set(errbuf, errbuf_len, "%s", disk_last_error(d));
 	else if (id->offset != start * DISK_SECTOR) {
-		set_err(errbuf, errbuf_len, "%s: partition %u of %s starts at byte %llu, "
+		bk_errbuf_set(errbuf, errbuf_len, "%s: partition %u of %s starts at byte %llu, "
 			"but the kernel says sector %llu", dev, (unsigned)number, parent,
 			(unsigned long long)id->offset, (unsigned long long)start);
 		rc = -BK_ECORRUPT;

@@ -23,6 +23,7 @@
 
 #include "bk-alloc.h"
 #include "bk-bytes.h"
+#include "bk-guid.h"
 #include "disk-internal.h"
 
 #define VHD_FOOTER_SIZE     512u
@@ -619,12 +620,13 @@ static const struct disk_driver vhd_driver = {
 
 /* ---- create ------------------------------------------------------------------------ */
 
-static void
-vhd_new_footer(struct vhd *v, const struct disk_create_opts *o)
+static int
+vhd_new_footer(struct disk *d, struct vhd *v, const struct disk_create_opts *o)
 {
 	struct vhd_footer *f = &v->f;
 	uint32_t c, h, s;
 	time_t now = time(NULL);
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	f->features = 2;
@@ -641,11 +643,15 @@ vhd_new_footer(struct vhd *v, const struct disk_create_opts *o)
 	f->heads = (uint8_t)h;
 	f->spt = (uint8_t)s;
 	f->type = o->type == DISK_TYPE_FIXED ? VHD_TYPE_FIXED : VHD_TYPE_DYNAMIC;
-	dk_random(f->uuid, 16);
+	/* The unique id is an RFC 4122 UUID in its own (big-endian) order,
+	 * not a GUID in Windows' stored order: the version is in byte 6. */
+	if ((rc = bk_random(f->uuid, 16)) < 0)
+		return bk_err(&d->err, -rc, "%s: no random numbers for the unique id", d->name);
 	f->uuid[6] = (uint8_t)((f->uuid[6] & 0x0F) | 0x40);   /* RFC 4122 version 4 */
 	f->uuid[8] = (uint8_t)((f->uuid[8] & 0x3F) | 0x80);
 	memset(v->footer_raw, 0, sizeof(v->footer_raw));
 	vhd_footer_write(f, v->footer_raw);
+	return 0;
 }
 
 static int
@@ -695,7 +701,8 @@ dk_vhd_create(struct disk *d, const struct disk_create_opts *o)
 	d->fmt = v;
 	d->drv = &vhd_driver;
 	d->size = o->size;
-	vhd_new_footer(v, o);
+	if ((rc = vhd_new_footer(d, v, o)) < 0)
+		return rc;
 	v->dynamic = o->type != DISK_TYPE_FIXED;
 	if (v->dynamic)
 		return vhd_create_dynamic(d, v, bs);

@@ -18,15 +18,23 @@
 
 #include "bk-alloc.h"
 #include "bk-bytes.h"
+#include "bk-guid.h"
 #include "disk-internal.h"
 #include "vhdx-internal.h"
 
-static void
-new_guid(uint8_t *g)
+/* New write-session GUIDs (and, for a new file, the page 83 identifier). */
+static int
+new_guids(struct disk *d, struct vhdx *v, bool page83)
 {
-	dk_random(g, 16);
-	g[7] = (uint8_t)((g[7] & 0x0F) | 0x40);   /* version 4 (field 3 is little-endian) */
-	g[8] = (uint8_t)((g[8] & 0x3F) | 0x80);
+	int rc = bk_guid_random(v->hdr.file_write_guid);
+
+	if (rc == 0)
+		rc = bk_guid_random(v->hdr.data_write_guid);
+	if (rc == 0 && page83)
+		rc = bk_guid_random(v->page83);
+	if (rc < 0)
+		return bk_err(&d->err, -rc, "%s: no random numbers for a new VHDX GUID", d->name);
+	return 0;
 }
 
 /* ---- write session and data -------------------------------------------------- */
@@ -41,10 +49,8 @@ int
 vhdx_write_headers(struct disk *d, struct vhdx *v)
 {
 	uint8_t raw[VHDX_HEADER_SIZE];
-	int i, slot, rc = 0;
+	int i, slot, rc = new_guids(d, v, false);
 
-	new_guid(v->hdr.file_write_guid);
-	new_guid(v->hdr.data_write_guid);
 	for (i = 0; i < 2 && rc == 0; i++) {
 		slot = !v->cur;
 		v->hdr.seq++;
@@ -257,6 +263,7 @@ static int
 vhdx_layout(struct disk *d, struct vhdx *v, const struct disk_create_opts *o)
 {
 	uint64_t blk;
+	int rc;
 
 	v->block_size = o->block_size ? o->block_size : VHDX_DEFAULT_BLOCK;
 	if (v->block_size < VHDX_MIN_BLOCK || v->block_size > VHDX_MAX_BLOCK)
@@ -287,9 +294,8 @@ vhdx_layout(struct disk *d, struct vhdx *v, const struct disk_create_opts *o)
 	v->hdr.version = 1;
 	v->hdr.log_offset = NEW_LOG_OFF;
 	v->hdr.log_length = DISK_MIB;
-	new_guid(v->hdr.file_write_guid);
-	new_guid(v->hdr.data_write_guid);
-	new_guid(v->page83);
+	if ((rc = new_guids(d, v, true)) < 0)
+		return rc;
 	v->session = true;
 	v->bat_dirty = true;
 	return 0;

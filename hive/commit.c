@@ -47,28 +47,6 @@ max_u32(uint32_t a, uint32_t b)
 }
 
 /* Highest sequence number in one log image. */
-static uint32_t
-log_max_seq(const uint8_t *p, size_t len)
-{
-	struct regf_base b;
-	uint32_t seq;
-	size_t pos = HIVE_LOG_HDR;
-
-	if (!regf_base_read(p, len, &b))
-		return 0;
-	seq = max_u32(b.seq1, b.seq2);
-	if (b.file_type != 6)
-		return seq;
-	while (pos + 40 <= len && memcmp(p + pos, "HvLE", 4) == 0) {
-		uint32_t size = bk_le32(p + pos + 4);
-		if (size < HIVE_LOG_SECTOR || size % HIVE_LOG_SECTOR || size > len - pos)
-			break;
-		seq = max_u32(seq, bk_le32(p + pos + 12));
-		pos += size;
-	}
-	return seq;
-}
-
 uint32_t
 hv_logs_max_seq(const char *path)
 {
@@ -83,7 +61,7 @@ hv_logs_max_seq(const char *path)
 		uint8_t *p;
 		size_t len;
 		if (bk_read_file_nofollow(&eb, logs[i], &p, &len, HIVE_LOG_MAX_SIZE) == 0) {
-			seq = max_u32(seq, log_max_seq(p, len));
+			seq = max_u32(seq, hv_log_image_max_seq(p, len));
 			bk_free(p);
 		}
 		bk_free(logs[i]);

@@ -6,12 +6,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "bk-number.h"
 #include "bk-utf16.h"
 #include "hive-internal.h"
 
@@ -38,6 +38,7 @@ hive_type_parse(const char *s, uint32_t *out)
 	uint32_t i;
 	char *end;
 	unsigned long v;
+	uint64_t n;
 
 	for (i = 0; i < N_TYPE_NAMES; i++) {
 		if (strcasecmp(s, type_names[i]) == 0 || strcasecmp(s, type_names[i] + 4) == 0) {
@@ -52,13 +53,9 @@ hive_type_parse(const char *s, uint32_t *out)
 			return 0;
 		}
 	}
-	if (*s && *s != '-') {
-		errno = 0;
-		v = strtoul(s, &end, 0);
-		if (!errno && !*end && v <= 0xFFFFFFFFul) {
-			*out = (uint32_t)v;
-			return 0;
-		}
+	if (bk_parse_u64(s, &n) && n <= 0xFFFFFFFFu) {
+		*out = (uint32_t)n;
+		return 0;
 	}
 	return -BK_EINVAL;
 }
@@ -92,27 +89,15 @@ utf16_to_utf8_into(const uint8_t *p, size_t units, char *out, bool fallback)
 	for (i = 0; i < units; i++) {
 		uint32_t c = bk_le16(p + 2 * i);
 
-		if (c < 0x80) {
-			*o++ = (uint8_t)c;
-		} else if (c < 0x800) {
-			*o++ = (uint8_t)(0xC0 | c >> 6);
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		} else if (c < 0xD800 || c > 0xDFFF) {
-			*o++ = (uint8_t)(0xE0 | c >> 12);
-			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		} else {
+		if (c >= 0xD800 && c <= 0xDFFF) {
 			uint32_t lo = i + 1 < units ? bk_le16(p + 2 * i + 2) : 0;
 
 			if (c > 0xDBFF || lo < 0xDC00 || lo > 0xDFFF)
 				break;      /* unpaired surrogate */
 			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-			*o++ = (uint8_t)(0xF0 | c >> 18);
-			*o++ = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
-			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
 			i++;
 		}
+		o += bk_utf8_put(o, c);
 	}
 	if (i >= units) {
 		*o = '\0';

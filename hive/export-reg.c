@@ -25,10 +25,10 @@ struct reg_writer {
 	bool wide;                 /* UTF-16LE output (REGEDIT5) */
 	hive_write_fn write;
 	void *data;
-	struct reg_buf out;        /* pending output */
-	struct reg_buf path;       /* encoded path of the current key */
+	struct bk_buf out;        /* pending output */
+	struct bk_buf path;       /* encoded path of the current key */
 	size_t depth_len[HIVE_MAX_DEPTH + 2]; /* path length at each depth */
-	struct reg_buf conv;       /* scratch: REGEDIT4 data conversion */
+	struct bk_buf conv;       /* scratch: REGEDIT4 data conversion */
 	unsigned long lossy;       /* REGEDIT4 values that could not be converted */
 	bool bare_root;            /* the top key's path is "\\" alone */
 	uint8_t hexc[256][8];      /* "xx," for each byte, in the output encoding */
@@ -48,25 +48,6 @@ unit_at(const struct units *u, size_t i)
 	return u->latin1 ? u->p[i] : bk_le16(u->p + 2 * i);
 }
 
-int
-reg_buf_grow(struct reg_buf *b, size_t more)
-{
-	size_t ncap;
-	uint8_t *np;
-
-	if (b->cap - b->len >= more)
-		return 0;
-	ncap = b->cap ? b->cap : 256;
-	while (ncap - b->len < more)
-		ncap *= 2;
-	np = bk_realloc(b->p, ncap);
-	if (!np)
-		return -BK_ENOMEM;
-	b->p = np;
-	b->cap = ncap;
-	return 0;
-}
-
 static int
 flush(struct reg_writer *w)
 {
@@ -82,27 +63,27 @@ flush(struct reg_writer *w)
 }
 
 static int
-room_slow(struct reg_writer *w, struct reg_buf *b, size_t n)
+room_slow(struct reg_writer *w, struct bk_buf *b, size_t n)
 {
 	int rc;
 
 	if (b == &w->out && b->len && (rc = flush(w)) < 0)
 		return rc;
-	if (reg_buf_grow(b, n) < 0)
+	if (bk_buf_grow(b, n) < 0)
 		return hv_error(w->h, BK_ENOMEM, "out of memory");
 	return 0;
 }
 
 /* Make room for n more bytes in b (the output buffer is flushed, not grown). */
 static inline int
-room(struct reg_writer *w, struct reg_buf *b, size_t n)
+room(struct reg_writer *w, struct bk_buf *b, size_t n)
 {
 	return b->cap - b->len >= n ? 0 : room_slow(w, b, n);
 }
 
 /* Append one code unit (a BMP character or half of a pair) without checks. */
 static inline void
-put_unit(struct reg_writer *w, struct reg_buf *b, uint32_t c)
+put_unit(struct reg_writer *w, struct bk_buf *b, uint32_t c)
 {
 	uint8_t *o = b->p + b->len;
 
@@ -114,29 +95,13 @@ put_unit(struct reg_writer *w, struct reg_buf *b, uint32_t c)
 		o[0] = (uint8_t)c;
 		o[1] = (uint8_t)(c >> 8);
 		b->len += 2;
-	} else if (c < 0x80) {
-		o[0] = (uint8_t)c;
-		b->len += 1;
-	} else if (c < 0x800) {
-		o[0] = (uint8_t)(0xC0 | c >> 6);
-		o[1] = (uint8_t)(0x80 | (c & 0x3F));
-		b->len += 2;
-	} else if (c < 0x10000) {
-		o[0] = (uint8_t)(0xE0 | c >> 12);
-		o[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-		o[2] = (uint8_t)(0x80 | (c & 0x3F));
-		b->len += 3;
 	} else {
-		o[0] = (uint8_t)(0xF0 | c >> 18);
-		o[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
-		o[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-		o[3] = (uint8_t)(0x80 | (c & 0x3F));
-		b->len += 4;
+		b->len += bk_utf8_put(o, c);
 	}
 }
 
 static inline int
-put_ascii(struct reg_writer *w, struct reg_buf *b, const char *s, size_t n)
+put_ascii(struct reg_writer *w, struct bk_buf *b, const char *s, size_t n)
 {
 	size_t i;
 	int rc = room(w, b, 2 * n);
@@ -208,7 +173,7 @@ is_plain(uint16_t c)
  * on the first unit that needs more care.
  */
 static size_t
-plain_run(struct reg_buf *b, const struct units *u, bool wide, size_t *i)
+plain_run(struct bk_buf *b, const struct units *u, bool wide, size_t *i)
 {
 	const uint8_t *p = u->p;
 	uint8_t *o = b->p + b->len;
@@ -246,7 +211,7 @@ plain_run(struct reg_buf *b, const struct units *u, bool wide, size_t *i)
  * characters written (for line wrapping) or < 0.
  */
 static long
-put_name(struct reg_writer *w, struct reg_buf *b, const struct units *u, int mode)
+put_name(struct reg_writer *w, struct bk_buf *b, const struct units *u, int mode)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	long cols = 0;
@@ -708,7 +673,7 @@ hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
 	hex_tables(w);
 	w->write = write;
 	w->data = data;
-	if ((rc = reg_buf_grow(&w->out, REG_EXPORT_BUF)) < 0) {
+	if ((rc = bk_buf_grow(&w->out, REG_EXPORT_BUF)) < 0) {
 		rc = hv_error(h, BK_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -730,9 +695,9 @@ hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
 		hv_msg(h, "REGEDIT4 export: %lu REG_EXPAND_SZ/REG_MULTI_SZ value(s) are not valid "
 			 "UTF-16 and were written unconverted", w->lossy);
 out:
-	bk_free(w->out.p);
-	bk_free(w->path.p);
-	bk_free(w->conv.p);
+	bk_buf_release(&w->out);
+	bk_buf_release(&w->path);
+	bk_buf_release(&w->conv);
 	bk_free(w);
 	bk_free(defprefix);
 	return rc;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bk-utf16.h"
 #include "hive-internal.h"
 
 #define HIVE_XML_NS "urn:bcdkit:hive-xml:1"
@@ -27,8 +28,8 @@ struct xml_writer {
 	struct hive *h;
 	hive_write_fn write;
 	void *data;
-	struct reg_buf out;        /* text not yet handed to the sink */
-	struct reg_buf buf;        /* scratch: names */
+	struct bk_buf out;        /* text not yet handed to the sink */
+	struct bk_buf buf;        /* scratch: names */
 	int depth;                 /* depth of the last key opened */
 	bool open_tag;             /* that key's start tag still lacks its ">" */
 };
@@ -40,7 +41,7 @@ room(struct xml_writer *x, size_t n)
 {
 	if (x->out.cap - x->out.len >= n)
 		return 0;
-	if (reg_buf_grow(&x->out, n < (1u << 16) ? (1u << 16) : n) < 0)
+	if (bk_buf_grow(&x->out, n < (1u << 16) ? (1u << 16) : n) < 0)
 		return hv_error(x->h, BK_ENOMEM, "out of memory");
 	return 0;
 }
@@ -232,7 +233,7 @@ name_utf8(struct xml_writer *x, const uint8_t *p, size_t bytes, bool latin1)
 	uint8_t *o;
 
 	x->buf.len = 0;
-	if (reg_buf_grow(&x->buf, 3 * n + 1) < 0)
+	if (bk_buf_grow(&x->buf, 3 * n + 1) < 0)
 		return hv_error(x->h, BK_ENOMEM, "out of memory");
 	o = x->buf.p;
 	for (i = 0; i < n; i++) {
@@ -246,21 +247,7 @@ name_utf8(struct xml_writer *x, const uint8_t *p, size_t bytes, bool latin1)
 		}
 		if (!xml_char_ok(c))
 			return 0;
-		if (c < 0x80) {
-			*o++ = (uint8_t)c;
-		} else if (c < 0x800) {
-			*o++ = (uint8_t)(0xC0 | c >> 6);
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			*o++ = (uint8_t)(0xE0 | c >> 12);
-			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		} else {
-			*o++ = (uint8_t)(0xF0 | c >> 18);
-			*o++ = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
-			*o++ = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (uint8_t)(0x80 | (c & 0x3F));
-		}
+		o += bk_utf8_put(o, c);
 	}
 	x->buf.len = (size_t)(o - x->buf.p);
 	return 1;
@@ -534,7 +521,7 @@ hive_export_xml(hive_t *h, hive_key_t key, hive_write_fn write, void *data)
 		rc = puts_(&x, "</hive>\n");
 	if (rc == 0)
 		rc = flush_out(&x);
-	bk_free(x.out.p);
-	bk_free(x.buf.p);
+	bk_buf_release(&x.out);
+	bk_buf_release(&x.buf);
 	return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "bcdkit/hive.h"
 #include "bk-alloc.h"
+#include "bk-buf.h"
 #include "bk-bytes.h"
 #include "bk-error.h"
 
@@ -481,14 +482,6 @@ void hv_image_release(struct hive *h);
 #define REG_MAX_KEY_NAME      255u          /* code units in one key name */
 #define REG_MAX_VALUE_NAME    16383u        /* code units in one value name */
 #define REG_EXPORT_BUF        (1u << 20)    /* output is flushed in pieces this big */
-
-/* Growable byte buffer used by the exporters. */
-struct reg_buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-int reg_buf_grow(struct reg_buf *b, size_t more);
 
 /*
  * Value data without copying when possible: inline bytes (put in tmp), one

@@ -78,13 +78,7 @@ reg_decode_8bit(const uint8_t *t, size_t n, uint16_t *o)
 			o[k++] = t[i++];
 			continue;
 		}
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			o[k++] = (uint16_t)(0xD800 | cp >> 10);
-			o[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
-		} else {
-			o[k++] = (uint16_t)cp;
-		}
+		k += bk_utf16_put(o + k, cp);
 		i += step;
 	}
 	return k;

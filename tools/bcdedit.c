@@ -434,7 +434,7 @@ do_timeout(struct bcdedit_args *a)
 
 	if (a->nwords != 1)
 		bcdedit_usage_error("usage: /timeout SECONDS");
-	if (!tool_parse_u64(a->words[0], &n) || n > 0xFFFFFFFFu)
+	if (!bk_parse_u64(a->words[0], &n) || n > 0xFFFFFFFFu)
 		return bcdedit_fail(MSG_INTEGER, 0, "/timeout: \"%s\" is not a number of seconds",
 				    a->words[0]);
 	rc = existing("{bootmgr}", &id);

@@ -343,13 +343,14 @@ static int
 backup_copy(const char *path)
 {
 	char bak[4200];
+	struct bk_errbuf eb;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 	int fd;
 
 	snprintf(bak, sizeof(bak), "%s.bak", path);
-	if (tool_read_file(path, &buf, &len, (size_t)256 << 20) < 0) {
+	if (bk_read_input(&eb, path, &buf, &len, (size_t)256 << 20) < 0) {
 		tool_err("%s: %s", path, strerror(errno));
 		return -1;
 	}

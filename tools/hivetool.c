@@ -181,7 +181,7 @@ set_opt(struct opts *o, int c, char **argv)
 			tool_usage_error("%s: --commit must be auto, logged or rewrite", argv[0]);
 		break;
 	case LO_MINOR:
-		if (!tool_parse_u64(optarg, &v) || (v != 3 && v != 5))
+		if (!bk_parse_u64(optarg, &v) || (v != 3 && v != 5))
 			tool_usage_error("%s: --minor must be 3 or 5", argv[0]);
 		o->minor = (unsigned)v;
 		break;
@@ -441,7 +441,8 @@ static int
 cmd_export(int argc, char **argv)
 {
 	const char *out, *prefix, *format;
-	struct tool_atomic *tmp = NULL;
+	struct bk_atomic *tmp = NULL;
+	struct bk_errbuf eb;
 	struct opts o;
 	hive_key_t k;
 	FILE *f = stdout;
@@ -465,7 +466,8 @@ cmd_export(int argc, char **argv)
 	h = open_hive(argv[optind], o.open_flags & ~(unsigned)HIVE_OPEN_FORCE);
 	if ((rc = find_key(h, argc - optind == 2 ? argv[optind + 1] : NULL, &k)) < 0)
 		return fail(h, rc);
-	if (out && !(f = tool_atomic_open(out, &tmp))) {
+	if (out && !(f = bk_atomic_fopen(&eb, out, &tmp))) {
+		tool_err("%s", eb.msg);
 		hive_close(h);
 		return EXIT_FAIL;
 	}
@@ -474,7 +476,9 @@ cmd_export(int argc, char **argv)
 	else
 		rc = hive_export_reg(h, k, strcmp(format, "reg4") == 0 ? HIVE_REG4 : HIVE_REG5,
 				     prefix, write_stdio, f);
-	if (out && tool_atomic_close(f, tmp, rc == 0) < 0 && rc == 0) {
+	if (out && bk_atomic_fclose(&eb, f, tmp, rc == 0) < 0 && rc == 0) {
+		if (eb.msg[0])
+			tool_err("%s", eb.msg);
 		hive_close(h);
 		return EXIT_FAIL;
 	}

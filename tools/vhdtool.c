@@ -227,7 +227,7 @@ parse_num_colon(const char *s, unsigned *n, const char *opt)
 		tool_usage_error("%s: expected N:VALUE, got '%s'", opt, s);
 	memcpy(num, s, (size_t)(c - s));
 	num[c - s] = '\0';
-	if (!tool_parse_u64(num, &v) || v == 0 || v > DISK_LABEL_MAX_PARTS)
+	if (!bk_parse_u64(num, &v) || v == 0 || v > DISK_LABEL_MAX_PARTS)
 		tool_usage_error("%s: bad partition number '%s'", opt, num);
 	*n = (unsigned)v;
 	return c + 1;
@@ -241,7 +241,7 @@ set_image_opt(int c, struct opts *o)
 
 	switch (c) {
 	case 's':
-		if (!tool_parse_size(optarg, &o->size) || o->size == 0)
+		if (!bk_parse_size(optarg, strlen(optarg), true, &o->size) || o->size == 0)
 			tool_usage_error("bad size '%s'", optarg);
 		o->have_size = true;
 		break;
@@ -249,7 +249,8 @@ set_image_opt(int c, struct opts *o)
 	case 't': o->create.type = parse_type(optarg); break;
 	case LO_EXACT: o->exact = true; break;
 	case LO_BLOCK_SIZE:
-		if (!tool_parse_size(optarg, &bs) || bs == 0 || bs > UINT32_MAX || (bs & (bs - 1)))
+		if (!bk_parse_size(optarg, strlen(optarg), true, &bs) || bs == 0 || bs > UINT32_MAX ||
+		    (bs & (bs - 1)))
 			tool_usage_error("bad block size '%s' (a power of two)", optarg);
 		o->create.block_size = (uint32_t)bs;
 		break;
@@ -276,7 +277,7 @@ set_table_opt(int c, struct opts *o, char **argv)
 		o->add[o->nadd++] = optarg;
 		break;
 	case LO_SET_ACTIVE:
-		if (!tool_parse_u64(optarg, &v) || v > 4)
+		if (!bk_parse_u64(optarg, &v) || v > 4)
 			tool_usage_error("--set-active: bad partition number '%s' (0 clears)", optarg);
 		o->set_active = (int)v;
 		break;
@@ -286,7 +287,7 @@ set_table_opt(int c, struct opts *o, char **argv)
 			tool_usage_error("--set-type: unknown type '%s' (ntfs, fat32, esp, msr)", rest);
 		break;
 	case LO_SIGNATURE:
-		if (!tool_parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
+		if (!bk_parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
 			tool_usage_error("--signature: bad value '%s' (e.g. 0x1A2B3C4D)", optarg);
 		o->sig = (uint32_t)v;
 		o->have_sig = true;

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "bcdkit/disk.h"
 #include "bk-alloc.h"
 #include "bk-bytes.h"
+#include "bk-guid.h"
 #include "disk-internal.h"
 #include "test-disk-label-util.h"
 
@@ -549,6 +551,37 @@ START_TEST(gpt_write_faults)
 	free(a);
 	free(b);
 	free(r);
+}
+END_TEST
+
+static ssize_t
+no_random(void *buf, size_t len, unsigned flags)
+{
+	(void)buf, (void)len, (void)flags;
+	errno = ENOSYS;
+	return -1;
+}
+
+/* Without random numbers a new table or partition is refused, never given
+ * an identifier made up from the clock. */
+START_TEST(no_random_numbers)
+{
+	ssize_t (*saved)(void *, size_t, unsigned) = bk_getrandom;
+	struct disk_label *l = new_label();
+	disk_t *d = mem_disk(8 * MiB);
+
+	bk_getrandom = no_random;
+	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_GPT), -BK_EIO);
+	ck_assert_ptr_nonnull(strstr(disk_last_error(d), "random"));
+	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_MBR), -BK_EIO);
+	bk_getrandom = saved;
+	ck_assert_int_eq(disk_label_init(d, l, DISK_LABEL_GPT), 0);
+	bk_getrandom = no_random;
+	ck_assert_int_eq(disk_label_add(d, l, DISK_PART_NTFS, 0, 0, NULL), -BK_EIO);
+	ck_assert_uint_eq(l->count, 0);
+	bk_getrandom = saved;
+	disk_close(d);
+	free(l);
 }
 END_TEST
 

@@ -259,7 +259,8 @@ bv_write_junit(const struct bv_report *r, const char *path)
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-	struct tool_atomic *tmp = NULL;
+	struct bk_atomic *tmp = NULL;
+	struct bk_errbuf eb;
 	size_t i;
 	FILE *f;
 	int rc = -1;
@@ -280,10 +281,13 @@ bv_write_junit(const struct bv_report *r, const char *path)
 		goto out;
 	xmlFreeTextWriter(w);
 	w = NULL;
-	if (!(f = tool_atomic_open(path, &tmp)))
+	if (!(f = bk_atomic_fopen(&eb, path, &tmp))) {
+		tool_err("%s", eb.msg);
 		goto out;
+	}
 	fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), f);
-	rc = tool_atomic_close(f, tmp, true);
+	if ((rc = bk_atomic_fclose(&eb, f, tmp, true)) < 0 && eb.msg[0])
+		tool_err("%s", eb.msg);
 out:
 	if (rc < 0)
 		tool_err("%s: cannot write the JUnit report", path);

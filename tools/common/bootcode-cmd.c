@@ -42,7 +42,7 @@ parse(struct bootcode_args *a, int argc, char **argv, void (*usage)(FILE *))
 	while ((c = getopt_long(argc, argv, ":p:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (!tool_parse_u64(optarg, &n) || n == 0 || n > 4)
+			if (!bk_parse_u64(optarg, &n) || n == 0 || n > 4)
 				tool_usage_error("--part takes a primary partition number, 1 to 4");
 			a->part = (unsigned)n;
 			break;

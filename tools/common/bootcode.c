@@ -16,9 +16,11 @@
 int
 tool_read_mbr_code(const char *path, uint8_t **buf, size_t *len)
 {
+	struct bk_errbuf eb;
+
 	if (!path)
 		path = TOOL_MBR_CODE_DEFAULT;
-	if (tool_read_file(path, buf, len, (size_t)64 << 20) < 0) {
+	if (bk_read_input(&eb, path, buf, len, (size_t)64 << 20) < 0) {
 		tool_err("%s: %s (MBR boot code; Debian package syslinux-common)", path,
 			 strerror(errno));
 		return -1;
@@ -73,6 +75,7 @@ vbr_from_image(const char *image, unsigned part, uint8_t **buf, size_t *len)
 int
 tool_read_vbr(const char *spec, uint8_t **buf, size_t *len)
 {
+	struct bk_errbuf eb;
 	struct stat st;
 	const char *c = strrchr(spec, ':');
 	char image[4096], *end;
@@ -88,7 +91,7 @@ tool_read_vbr(const char *spec, uint8_t **buf, size_t *len)
 		image[c - spec] = '\0';
 		return vbr_from_image(image, (unsigned)part, buf, len);
 	}
-	if (tool_read_file(spec, buf, len, (size_t)64 << 20) < 0) {
+	if (bk_read_input(&eb, spec, buf, len, (size_t)64 << 20) < 0) {
 		tool_err("%s: %s", spec, strerror(errno));
 		return -1;
 	}

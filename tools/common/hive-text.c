@@ -239,7 +239,7 @@ ht_encode_data(uint32_t type, char **args, int n, uint8_t **buf, size_t *len)
 	case HIVE_REG_DWORD: case HIVE_REG_DWORD_BIG_ENDIAN: case HIVE_REG_QWORD:
 		if (n != 1)
 			return HV_ARG_COUNT;
-		if (!tool_parse_u64(args[0], &v) || (type != HIVE_REG_QWORD && v > 0xFFFFFFFFu))
+		if (!bk_parse_u64(args[0], &v) || (type != HIVE_REG_QWORD && v > 0xFFFFFFFFu))
 			return HV_BAD_DATA;
 		for (i = 0; i < 8; i++)
 			b[i] = (uint8_t)(type == HIVE_REG_DWORD_BIG_ENDIAN ? v >> (8 * (3 - i)) : v >> (8 * i));

@@ -629,15 +629,17 @@ tool_file_exists(const char *arg)
 static int
 put_output(const char *out, const uint8_t *img, size_t len, char *err, size_t errlen)
 {
-	struct tool_atomic *st = NULL;
+	struct bk_atomic *st = NULL;
+	struct bk_errbuf eb;
 	FILE *f;
 	int rc = tool_is_image_file(out, err, errlen);
 
 	if (rc != 0)
 		return rc < 0 ? -BK_EINVAL : tool_image_put(out, img, len, false, err, errlen);
-	/* The safe-file helpers print their own one-line error. */
-	if (!(f = tool_atomic_open(out, &st)) ||
-	    tool_atomic_close(f, st, fwrite(img, 1, len, f) == len) < 0) {
+	if (!(f = bk_atomic_fopen(&eb, out, &st)) ||
+	    bk_atomic_fclose(&eb, f, st, fwrite(img, 1, len, f) == len) < 0) {
+		if (eb.msg[0])
+			tool_err("%s", eb.msg);
 		snprintf(err, errlen, "%s: not written", out);
 		return -BK_EIO;
 	}

@@ -74,6 +74,7 @@ new_store_bytes(uint8_t **buf, size_t *len, char *err, size_t errlen)
 	const char *tmpdir = getenv("TMPDIR");
 	char dir[4096], path[4200];
 	bcd_store_t *s;
+	struct bk_errbuf eb;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/bcdedit.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -85,7 +86,7 @@ new_store_bytes(uint8_t **buf, size_t *len, char *err, size_t errlen)
 	rc = store_begin(&s, err, errlen);
 	if (rc == 0)
 		rc = store_end(&s, bcd_store_create(s, path), true, err, errlen);
-	if (rc == 0 && tool_read_file(path, buf, len, (size_t)256 << 20) < 0) {
+	if (rc == 0 && bk_read_input(&eb, path, buf, len, (size_t)256 << 20) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -BK_EIO;
 	}
@@ -119,6 +120,7 @@ int
 tool_store_import(const char *arg, const char *src, char *err, size_t errlen)
 {
 	bcd_store_t *t;
+	struct bk_errbuf eb;
 	uint8_t *buf;
 	size_t len;
 	int rc;
@@ -132,7 +134,7 @@ tool_store_import(const char *arg, const char *src, char *err, size_t errlen)
 	if ((rc = tool_store_open(&t, src, 0, err, errlen)) < 0)
 		return rc;
 	bcd_store_close(t);
-	if (tool_read_file(src, &buf, &len, (size_t)256 << 20) < 0) {
+	if (bk_read_input(&eb, src, &buf, &len, (size_t)256 << 20) < 0) {
 		snprintf(err, errlen, "%s: %s", src, strerror(errno));
 		return -BK_EIO;
 	}

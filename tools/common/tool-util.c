@@ -102,54 +102,6 @@ tool_version(void)
 	exit(EXIT_OK);
 }
 
-bool
-tool_parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
-bool
-tool_parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return false;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	case 's': case 'S': shift = 9; end++; break;
-	default: return false;
-	}
-	if (shift && shift != 9 && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0))
-		end += strlen(end);
-	if (*end)
-		return false;
-	if (shift && v > (~0ULL >> shift))
-		return false;
-	*out = (uint64_t)v << shift;
-	return true;
-}
-
 int
 tool_exit_status(int rc)
 {
@@ -186,80 +138,6 @@ tool_print_text(FILE *f, const char *s)
  * the target's folder, which is fsynced and renamed over the target (then the
  * folder is fsynced), so a crash leaves the old file or the complete new one.
  */
-struct tool_atomic {
-	struct bk_errbuf eb;
-	struct bk_target t;
-	struct bk_temp tmp;
-};
-
-FILE *
-tool_atomic_open(const char *path, struct tool_atomic **st)
-{
-	struct tool_atomic *a;
-	struct stat sb;
-	FILE *f = NULL;
-	bool ok;
-
-	/* A device or pipe (/dev/stdout, a FIFO) is written to, never replaced. */
-	*st = NULL;
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		if (!(f = fopen(path, "wb")))
-			tool_err("%s: cannot open: %s", path, strerror(errno));
-		return f;
-	}
-	if (!(a = calloc(1, sizeof(*a)))) {
-		tool_err("%s: out of memory", path);
-		return NULL;
-	}
-	/* Whether an existing file may be replaced was asked before
-	 * (tool_output_ok): the remaining rules are the library's. */
-	ok = bk_target_open(&a->eb, path, 0, &a->t) == 0 &&
-	     bk_target_check(&a->eb, &a->t, BK_SAFE_FORCE) == 0;
-	if (ok)
-		bk_temp_sweep(&a->t);   /* what a killed run of ours left */
-	if (!ok || bk_temp_create(&a->eb, &a->t, NULL, 0666, NULL, &a->tmp) < 0) {
-		tool_err("%s", a->eb.msg);
-	} else if (!(f = fdopen(a->tmp.fd, "wb"))) {
-		tool_err("%s: %s", path, strerror(errno));
-		bk_temp_discard(&a->tmp);
-	}
-	if (!f) {
-		bk_target_close(&a->t);
-		free(a);
-		return NULL;
-	}
-	*st = a;
-	return f;
-}
-
-int
-tool_atomic_close(FILE *f, struct tool_atomic *a, bool keep)
-{
-	int rc = 0;
-
-	if (!a) {   /* not a regular file: written in place */
-		if (fflush(f) != 0 || ferror(f))
-			rc = -1;
-		return fclose(f) != 0 || rc ? -1 : 0;
-	}
-	if (keep && (fflush(f) != 0 || ferror(f))) {
-		tool_err("%s: cannot write: %s", a->t.name, strerror(errno));
-		keep = false;
-		rc = -1;
-	}
-	if (keep && bk_temp_commit(&a->eb, &a->tmp, &a->t, NULL, true) < 0) {
-		tool_err("%s", a->eb.msg);
-		rc = -1;
-	}
-	if (!keep)
-		unlinkat(a->t.dirfd, a->tmp.name, 0);
-	bk_temp_forget(&a->tmp);
-	fclose(f);      /* the descriptor was the temporary's */
-	bk_target_close(&a->t);
-	free(a);
-	return rc;
-}
-
 bool
 tool_output_ok(const char *out, bool force, const char *const *inputs)
 {
@@ -313,45 +191,4 @@ tool_run_command(int argc, char **argv, const struct tool_command *cmds, size_t 
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].run(argc - 1, argv + 1);
 	tool_usage_error("unknown command '%s'", argv[1]);
-}
-
-int
-tool_read_file(const char *path, uint8_t **out, size_t *len, size_t max)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-	uint8_t *buf = NULL, *nb;
-
-	if (!f)
-		return -1;
-	for (;;) {
-		/* Never more than max + 1 bytes: /dev/zero must not eat memory. */
-		if (cap > max + 1)
-			cap = max + 1;
-		if (!(nb = realloc(buf, cap))) {
-			errno = ENOMEM;
-			break;
-		}
-		buf = nb;
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n > max) {
-			errno = EFBIG;
-			break;
-		}
-		if (n < cap) {
-			if (ferror(f))
-				break;
-			if (f != stdin)
-				fclose(f);
-			*out = buf;
-			*len = n;
-			return 0;
-		}
-		cap *= 2;
-	}
-	if (f != stdin)
-		fclose(f);
-	free(buf);
-	return -1;
 }

@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bk-atomic.h"
+#include "bk-number.h"
+
 /*
  * Exit codes of hivetool and vhdtool (their man pages, EXIT STATUS; bcdedit
  * keeps Microsoft's 1 for every failure, bcdverify fsck's bits).
@@ -45,15 +48,6 @@ void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 /* Print "TOOL (bcdkit) VERSION" and exit 0. */
 void tool_version(void) __attribute__((noreturn));
 
-/*
- * Parse a size: a number with an optional suffix K, M, G, T (binary,
- * optionally followed by "iB" or "B") or "s" for 512-byte sectors.
- * Returns false on a malformed or overflowing value.
- */
-bool tool_parse_size(const char *s, uint64_t *out);
-/* Parse an unsigned number (decimal or 0x hex); false if malformed. */
-bool tool_parse_u64(const char *s, uint64_t *out);
-
 /* Write a JSON string literal (with quotes; null for NULL): the one JSON
  * writer, common/bk-escape.h, which also escapes bytes that are not UTF-8. */
 void tool_json_string(FILE *f, const char *s);
@@ -61,20 +55,6 @@ void tool_json_string(FILE *f, const char *s);
  * control characters and bytes that are not UTF-8 escaped (bk-escape.h),
  * so an untrusted file cannot send escape sequences to a terminal. */
 void tool_print_text(FILE *f, const char *s);
-
-/*
- * Replace a file atomically, by the library's rules (common/bk-safefile.h:
- * a symbolic link's target is replaced, owner and mode are kept, the
- * temporary is removed on a signal): tool_atomic_open() creates a temporary
- * file beside path; tool_atomic_close() with keep flushes, fsyncs and
- * renames it over path, and fsyncs the folder; without keep (or on any
- * failure) it removes the temporary file.  Each prints its one error line
- * and returns NULL or -1.  A path that exists and is not a regular file (a
- * device, a FIFO) is opened and written as it is (*st is then NULL).
- */
-struct tool_atomic;
-FILE *tool_atomic_open(const char *path, struct tool_atomic **st);
-int tool_atomic_close(FILE *f, struct tool_atomic *st, bool keep);
 
 /*
  * The lock wait from --wait SECONDS (or BCDKIT_WAIT in the environment, read
@@ -105,9 +85,5 @@ struct tool_command {
  */
 int tool_run_command(int argc, char **argv, const struct tool_command *cmds, size_t n,
 		     void (*usage)(FILE *f));
-
-/* Read a whole file ("-": standard input) into memory; -1 with errno set
- * (EFBIG when it is longer than max bytes: a device like /dev/zero). */
-int tool_read_file(const char *path, uint8_t **out, size_t *len, size_t max);
 
 #endif

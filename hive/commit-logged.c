@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The logged commit: a hive written back the way Windows 8.1+ writes one
- * (hive-format.md 3.3 and 3.5), so that an edit costs in proportion to the
- * pages it changed and not to the size of the hive.
+ * (doc/hive-format-notes.md, "New-format logs (HvLE)"), so that an edit
+ * costs in proportion to the pages it changed and not to the size of the
+ * hive.
  *
  *   1. The 4 KiB pages of the hive bins changed since the last commit
  *      (marked by hw_touch() through hv_dirty_mark()) become one HvLE

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Replay of new-format (HvLE, Windows 8.1+) transaction logs, following the
- * verified rules of hive-format.md 3.5.  Every log is checked in full before
- * anything is applied, and the result is built in a fresh buffer, so a
- * damaged log can stop replay early but never leave half an entry applied.
+ * verified rules of doc/hive-format-notes.md, "New-format logs (HvLE)".
+ * Every log is checked in full before anything is applied, and the result is
+ * built in a fresh buffer, so a damaged log can stop replay early but never
+ * leave half an entry applied.
  */
 #include "config.h"
 

@@ -2,7 +2,8 @@
 /*
  * Transaction-log replay (hive/log*.c) on the corpus's dirty hives, and on
  * synthetic damaged logs made at test time by copying corpus logs and
- * flipping or truncating bytes (hive-format.md 3.5).  Every test skips with
+ * flipping or truncating bytes (doc/hive-format-notes.md, "New-format
+ * logs (HvLE)").  Every test skips with
  * a message when $BK_CORPUS is absent.
  */
 #include "config.h"
@@ -50,7 +51,7 @@ ndh_with_log2(void (*edit)(uint8_t *log, size_t len))
 	free(p);
 }
 
-/* ---- corpus outcomes (corpus/README.md, hive-format.md 3.5) -------------- */
+/* ---- corpus outcomes (doc/hive-format-notes.md, "Replay outcomes") ------ */
 
 START_TEST(test_new_dirty_hive1)
 {

@@ -108,7 +108,8 @@ check_bins(const uint8_t *img, size_t len, uint32_t hbins, uint32_t *bad)
 	return NULL;
 }
 
-/* Pages in bitmap order, then the base block (3.5 write-back rule). */
+/* Pages in bitmap order, then the base block (the write-back rule of
+ * doc/hive-format-notes.md, "Old-format logs (DIRT)"). */
 static void
 olog_apply(const struct olog *l, const struct hive_log_primary *pri, uint8_t *img)
 {

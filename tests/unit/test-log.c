@@ -238,7 +238,7 @@ START_TEST(test_format_from_header_not_name)
 }
 END_TEST
 
-/* Old format: a log older than the hive (3.5 timestamp rule) is not eligible. */
+/* Old format: a log older than the hive (the timestamp rule) is not eligible. */
 START_TEST(test_old_log_older_than_hive)
 {
 	struct hive_recover_report rep;
@@ -259,7 +259,7 @@ START_TEST(test_old_log_older_than_hive)
 }
 END_TEST
 
-/* ---- synthetic damage (3.5) ---------------------------------------------- */
+/* ---- synthetic damage ---------------------------------------------------- */
 
 static void
 flip_page_byte_entry2(uint8_t *log, size_t len)

@@ -12,12 +12,15 @@ cd "$top_srcdir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The files to look at: git's list in a checkout; in an unpacked tarball
-# every file but build output (a build directory inside the tree, logs).
+# every file but build output (a build directory inside the tree, objects,
+# logs) and what autotools generate or copy in (libtool's own text).
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	git ls-files >"$tmp/all"
 else
-	find . \( -name .git -o -name _build -o -name '*.log' -o -name '*.trs' -o -name autom4te.cache \) -prune \
-		-o -type f -print | sed 's|^\./||' >"$tmp/all"
+	find . \( -name '.?*' -o -name _build -o -name build-aux -o -name autom4te.cache \
+		-o -name '*.log' -o -name '*.trs' -o -name libtool -o -name configure -o -name aclocal.m4 \
+		-o -name 'config.*' -o -name Makefile -o -name Makefile.in -o -name 'stamp-h*' \
+		-o -name libtool.m4 -o -name 'lt*.m4' \) -prune -o -type f -print | sed 's|^\./||' >"$tmp/all"
 fi
 # This test names the patterns it looks for, so it is not looked at.
 grep -v -e '^doc/' -e '^tests/cli/self-contained\.sh$' "$tmp/all" >"$tmp/files"

@@ -6,7 +6,7 @@
 # differ become the entries' page runs, shared out over the three entries.
 # Written from doc/hive-format-notes.md ("New-format logs (HvLE)",
 # "Marvin32"), sharing no code with bcdkit.  MODIFIED's hive bins must be at
-# least as large as PRIMARY's.
+# least as large as PRIMARY's, and at least three pages must differ.
 import struct, sys
 
 SEED = 0x82EF4D887A4E55C5
@@ -72,7 +72,6 @@ def main():
     assert hb_m >= hb_p and len(m) >= 4096 + hb_m
     old = p[4096:4096 + hb_p] + b"\0" * (hb_m - hb_p)
     pages = [o for o in range(0, hb_m, 4096) if m[4096 + o:8192 + o] != old[o:o + 4096]]
-    assert pages, "no page differs"
     # Contiguous changed pages make one run.
     runs = []
     for o in pages:
@@ -80,10 +79,10 @@ def main():
             runs[-1] = (runs[-1][0], runs[-1][1] + 4096)
         else:
             runs.append((o, 4096))
-    if len(runs) < 3:   # each entry gets a run: later ones write a page again
-        parts = [[runs[i % len(runs)]] for i in range(3)]
-    else:
-        parts = [runs[0::3], runs[1::3], runs[2::3]]
+    if len(runs) < 3:   # one page per run, so that each entry gets its own
+        runs = [(o, 4096) for o in pages]
+    assert len(runs) >= 3, "fewer than three pages differ"
+    parts = [runs[0::3], runs[1::3], runs[2::3]]
     seq2 = struct.unpack_from("<I", p, 8)[0]
     s = seq2
     log1 = base_block(p, s, s, 6) + entry(s, hb_m, parts[0], m)

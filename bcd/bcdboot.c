@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The store bcdboot writes (bcd-format.md section 7), built as plain data
- * (bootmodel.c) from the template and the store already at the target, then
- * written into a new hive.  Rules, with their evidence:
+ * The store bcdboot writes (doc/bcdboot-notes.md, "The store"), built as
+ * plain data (bootmodel.c) from the template and the store already at the
+ * target, then written into a new hive.  Rules, with their evidence:
  *  - objects of the existing store are kept (Windows 10 bcdboot keeps
  *    debug settings and other entries when it recreates a store; /c drops
  *    them), the template only adds what the store lacks;

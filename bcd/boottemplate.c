@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The template bcdboot starts a store from (bcd-format.md section 7):
+ * The template bcdboot starts a store from (doc/bcdboot-notes.md, "The store"):
  * Windows\System32\config\BCD-Template when the image has one, else a
  * built-in template with the same objects.
  *
@@ -19,7 +19,7 @@
 
 #include "bcd-boot-internal.h"
 
-/* OS Target Template objects (bcd-format.md section 4). */
+/* OS Target Template objects (doc/bcd-format-notes.md, "Well-known objects"). */
 #define TARGET_PCAT "{a1943bbc-ea85-487c-97c7-c9ede908a38a}"
 #define TARGET_EFI  "{b012b84d-c47c-4ed5-b722-c0c42163e569}"
 
@@ -78,7 +78,7 @@ add_inherit(struct bm_store *m, const char *id, uint32_t type, const char *const
 	return rc;
 }
 
-/* The settings objects of a Windows 10 template (section 7). */
+/* The settings objects of a Windows 10 template (doc/bcdboot-notes.md). */
 static int
 builtin_settings(struct bm_store *m)
 {

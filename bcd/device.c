@@ -18,9 +18,9 @@
 #include "bcd-internal.h"
 
 #define DESC_HDR       16u     /* type, flags, size, reserved */
-#define PART_PAYLOAD   56u     /* partition payload (5.3) */
+#define PART_PAYLOAD   56u     /* doc/bcd-format-notes.md, "Partition payload" */
 #define PART_IDENTITY  40u     /* its identity part; a nested descriptor follows it */
-#define PATHREC_HDR    12u     /* 1, length, 5 (5.4) */
+#define PATHREC_HDR    12u     /* file-path record: 1, length, 5 */
 #define PATHREC_VER    1u
 #define PATHREC_KIND   5u
 #define BIO_EXTRA      20u     /* ramdisk base/size/offset, vdisk identity */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * BIOS boot code (bcdkit/disk-boot.h).  Layouts used (disk-formats.md and
- * Microsoft's FAT specification, fatgen103):
+ * BIOS boot code (bcdkit/disk-boot.h).  Layouts used (doc/disk-format-notes.md,
+ * "MBR" and "Boot sectors"):
  *  - MBR: code 0x000-0x1B7, signature 0x1B8, table 0x1BE (status 0x80 =
  *    active), 55 AA at 0x1FE.
  *  - NTFS boot sector: jump 0-2, OEM "NTFS    " at 3, BPB to 0x53 (hidden

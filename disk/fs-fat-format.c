@@ -26,7 +26,7 @@
 #define FMT_FAT32_FSINFO    1u
 #define FMT_ROOT_ENTS       512u
 #define FMT_MIN_CLUSTERS    16u      /* our floor: refuse uselessly small volumes */
-#define FMT_FAT32_AUTO      (100ull * MIB)   /* UNKNOWN: FAT32 from here (the issue) */
+#define FMT_FAT32_AUTO      (100ull * MIB)   /* UNKNOWN: FAT32 from here (ESPs) */
 #define FMT_FAT12_AUTO      (16ull * MIB)    /* UNKNOWN: FAT12 below (fits 4084 clusters) */
 
 struct layout {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The logged commit: a hive written back the way Windows 8.1+ writes one
- * (hive-format.md 3.3 and 3.5), so that an edit costs in proportion to the
- * pages it changed and not to the size of the hive.
+ * (doc/hive-format-notes.md, "New-format logs (HvLE)"), so that an edit
+ * costs in proportion to the pages it changed and not to the size of the
+ * hive.
  *
  *   1. The 4 KiB pages of the hive bins changed since the last commit
  *      (marked by hw_touch() through hv_dirty_mark()) become one HvLE
@@ -24,14 +25,14 @@
  *
  * Which log.  A log starts over once the primary is reconciled, and this
  * commit reconciles at once, so every commit writes a log afresh: its base
- * block carries S, the sequence number of its first and only entry (3.3).
+ * block carries S, the sequence number of its first and only entry.
  * It goes to the log not written last (the one whose base block has the
  * older sequence number), Windows' rotation between LOG1 and LOG2, so the
  * previous commit's log stays intact while this one is written.  A log
  * beside the hive that replay could take before or after ours (a valid
  * new-format log starting at or after S, left by another tool) is emptied
  * first; one starting before S is never eligible once the primary's seq2
- * is S (3.5).
+ * is S (doc/hive-format-notes.md, "New-format logs (HvLE)").
  *
  * The rule (hv_commit_use_logged()): in place, on a hive opened from its
  * file and clean (not recovered from logs, not a forced dirty one), the

@@ -11,7 +11,8 @@
  * (walked without hash checks, so stale entries count too: a higher N never
  * hurts).  Windows replays logs only into a dirty primary and only entries
  * at or after its seq2, so with a clean primary at N no log beside it can
- * ever be applied over the new content (hive-format.md 3.4, hazard 3).
+ * ever be applied over the new content (doc/hive-format-notes.md, "Writing
+ * over logs safely").
  *
  * Logs.  Once the new file is durable (renamed and the folder fsynced), the
  * logs beside it are truncated to 0 bytes: they describe the old content, and

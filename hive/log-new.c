@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Replay of new-format (HvLE, Windows 8.1+) transaction logs, following the
- * verified rules of hive-format.md 3.5.  Every log is checked in full before
- * anything is applied, and the result is built in a fresh buffer, so a
- * damaged log can stop replay early but never leave half an entry applied.
+ * verified rules of doc/hive-format-notes.md, "New-format logs (HvLE)".
+ * Every log is checked in full before anything is applied, and the result is
+ * built in a fresh buffer, so a damaged log can stop replay early but never
+ * leave half an entry applied.
  */
 #include "config.h"
 
@@ -48,7 +49,7 @@ hvle_header_check(const struct hive_log_src *s, uint32_t *start)
 	return NULL;
 }
 
-/* Size, reference and hash checks of the entry at pos (3.3 plus 3.5). */
+/* Size, reference and hash checks of the entry at pos (doc/hive-format-notes.md). */
 static const char *
 hvle_check(const uint8_t *d, size_t len, size_t pos, uint32_t expect, struct hvle *e)
 {
@@ -121,7 +122,7 @@ nlog_scan(struct nlog *l)
 			 l->nvalid, l->start, l->start + l->nvalid - 1);
 }
 
-/* Choose which logs apply (3.3 step 3 as corrected by 3.5); order[] is sorted. */
+/* Choose which logs apply (doc/hive-format-notes.md); order[] is sorted. */
 static void
 nlog_choose(const struct hive_log_primary *pri, struct nlog **order, size_t n)
 {
@@ -204,7 +205,7 @@ nlog_apply(struct nlog *l, uint8_t *img, struct hvle *last, size_t *need)
 	}
 }
 
-/* Base block of the result (3.3 step 5, 3.5 write-back rule). */
+/* Base block of the result (doc/hive-format-notes.md, the write-back rule). */
 static void
 hvle_finish_base(uint8_t *img, const struct hive_log_primary *pri, const struct nlog *src,
 		 const struct hvle *last)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Replay of old-format (DIRT bitmap, Windows up to 8) transaction logs, with
- * the timestamp and layout rules verified in hive-format.md 3.5.  The result
+ * the timestamp and layout rules of doc/hive-format-notes.md, "Old-format
+ * logs (DIRT)".  The result
  * is built in a fresh buffer and its hive bins are checked before it is
  * handed back, so a bad log leaves the caller's image untouched.
  */
@@ -107,7 +108,8 @@ check_bins(const uint8_t *img, size_t len, uint32_t hbins, uint32_t *bad)
 	return NULL;
 }
 
-/* Pages in bitmap order, then the base block (3.5 write-back rule). */
+/* Pages in bitmap order, then the base block (the write-back rule of
+ * doc/hive-format-notes.md, "Old-format logs (DIRT)"). */
 static void
 olog_apply(const struct olog *l, const struct hive_log_primary *pri, uint8_t *img)
 {

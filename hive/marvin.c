@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Marvin32, the keyed hash Windows stores twice in every HvLE log entry.
- * Written from the rule in hive-format.md 3.5 (which fixes the tail handling
- * that a literal port of yarp's function gets wrong for 2 or 3 leftover
- * bytes); checked against the published vectors in tests/unit/test-marvin.c.
+ * Written from the rule in doc/hive-format-notes.md, "Marvin32" (which
+ * fixes the tail handling that a literal port of yarp's function gets wrong
+ * for 2 or 3 leftover bytes); checked against the published vectors in tests/unit/test-marvin.c.
  */
 #include "config.h"
 

@@ -4,7 +4,7 @@
 
 Fixtures and the demo's sample hive are made with this script so that tests
 never check bcdkit only against files bcdkit itself wrote.  It follows the
-layout in ../shared/docs/hive-format.md: base block, hbins of 4 KiB (larger
+layout in doc/hive-format-notes.md: base block, hbins of 4 KiB (larger
 for big cells), root nk with flags 0x2C, one shared sk, lh (minor >= 5) or lf
 (minor < 5) subkey lists sorted by upper-cased name, vk cells with inline data
 up to 4 bytes, db big data over 16344 bytes in minor >= 4.

@@ -609,7 +609,7 @@ cmd_import(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* ---- edit commands (issue 3): create, set, del, mkkey, copy, diff --------- */
+/* ---- edit commands: create, set, del, mkkey, copy, diff --------- */
 
 /* Lazy: a small edit of a large hive reads and checks only what it reaches. */
 static hive_t *

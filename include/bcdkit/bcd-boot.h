@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * libbcdkit-bcd: the store that bcdboot writes (bcd-format.md section 7).
+ * libbcdkit-bcd: the store that bcdboot writes (doc/bcdboot-notes.md).
  *
  * bcd_boot_build() makes the system store for one Windows installation and
  * one firmware type: the template (a BCD-Template store, or a built-in one

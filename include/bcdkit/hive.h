@@ -496,9 +496,10 @@ enum {
  * seq1 = seq2 = one more than every sequence number in the primary and in
  * the logs beside it, the timestamp to now, the hive bins size to the real
  * size, and recomputes the checksum.  Once the new file is durable, the
- * logs beside it are truncated to 0 bytes (hive-format.md 3.4: stale logs
- * must never be replayed over the new content).  After a crash the file is
- * the old hive intact or the new one complete.
+ * logs beside it are truncated to 0 bytes (doc/hive-format-notes.md,
+ * "Writing over logs safely": stale logs must never be replayed over the
+ * new content).  After a crash the file is the old hive intact or the new
+ * one complete.
  */
 BCDKIT_API int hive_commit(hive_t *h, unsigned flags);
 /* Same, writing to another path (the original file and its logs are not

@@ -5,7 +5,7 @@
 # store made by bcdboot on partition 1.  bcdverify finds the store, checks it,
 # resolves the VHDX on its host volume and opens it there (its partition table
 # and NTFS metadata, winload and systemroot inside it): it reads metadata
-# only, so the median must stay under 200 ms (issue 12).
+# only, so the median must stay under 200 ms.
 set -eu
 : "${top_builddir:?}"
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not installed"; exit 0; }

@@ -3,7 +3,7 @@
 #
 # Disk image conversion benchmark ("make bench"): vhdtool convert side by
 # side with qemu-img convert and cp, in one run, printing the median time of
-# each, the ratios, and whether each target of issue 6 held.
+# each, the ratios, and whether each target below held.
 #
 #  1. 1 GiB of random data, raw -> dynamic VHD and raw -> VHDX: vhdtool should
 #     be at least as fast as qemu-img, and within 15% of copying the file.

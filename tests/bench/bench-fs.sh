@@ -4,7 +4,7 @@
 # Files into file systems inside images ("make bench"): vhdtool cp into NTFS
 # and FAT32 partitions of a dynamic VHDX, side by side with ntfscp into a raw
 # NTFS image and mcopy into a raw FAT32 image, printing the median and best
-# time of each, the ratios, and whether vhdtool held the target of issue 10
+# time of each, the ratios, and whether vhdtool held its target
 # (at least as fast as each peer).
 #
 #  1. one file of 1 GiB (random data);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# "make bench": issue 16's "done when" lines, each a measured line with a
+# "make bench": the scaling targets of hivetool and bcdedit, each a measured line with a
 # yes/NO verdict, side by side with the anchor tools in one run.
 #
 #  - Scale hives: regipy-SYSTEM's .reg export 1, 4 and 16 times side by side
@@ -12,12 +12,12 @@
 #    16x: time and bytes written (strace) at 16x within 1.5x of 1x, and at
 #    16x at least 10x faster than the full rewrite (--commit rewrite).
 #  - regipy-SYSTEM: XML export at least 5x faster than hivexml; ls -r at
-#    least 2.5x faster than before this issue and 10x faster than reglookup.
-#    "Before this issue" is measured side by side: hivetool as it was at
-#    BASE_COMMIT (the commit issue 16's work started from), built once from
+#    least 2.5x faster than before the scaling work and 10x faster than reglookup.
+#    "Before" is measured side by side: hivetool as it was at
+#    BASE_COMMIT (the commit the scaling work started from), built once from
 #    "git archive" into tests/bench/baseline-COMMIT in the build tree
 #    (BEFORE=path/to/hivetool to use another build).  Only without a git
-#    checkout is the issue's recorded 139 ms shown instead, and said so.
+#    checkout is the 139 ms recorded at BASE_COMMIT shown instead, and said so.
 #  - 40,000 values on one key imported in under 0.2 s, cost per value flat
 #    (40k within 1.5x of 5k).
 #  - "get" on the 16x hive against the 1x hive (for information: a
@@ -69,7 +69,7 @@ if [ -z "${BEFORE:-}" ] && git -C "$top_srcdir" cat-file -e "$BASE_COMMIT^{commi
 		fi
 	fi
 	BEFORE="$bdir/hivetool"
-	BEFORE_LABEL="hivetool at ${BASE_COMMIT%"${BASE_COMMIT#???????}"}, before issue 16"
+	BEFORE_LABEL="hivetool at ${BASE_COMMIT%"${BASE_COMMIT#???????}"}, before the scaling work"
 fi
 
 python3 - "$(real hivetool)" "$(real bcdedit)" "$HIVE" "$STORE" "$TMP" "${RUNS:-11}" \
@@ -218,8 +218,8 @@ if before:
     row("ls -r, %s" % before_label, "%s cpu (%s wall)" % (ms(t), ms(res[-1][0])),
         verdict(t / ls >= 2.5, "%.1fx ls -r, target >= 2.5x" % (t / ls)))
 else:
-    row("ls -r before this issue: NOT MEASURED (no git checkout),", ms(0.139),
-        verdict(0.139 / ls >= 2.5, "recorded in issue 16: %.1fx, target >= 2.5x" % (0.139 / ls)))
+    row("ls -r before the scaling work: NOT MEASURED (no git checkout),", ms(0.139),
+        verdict(0.139 / ls >= 2.5, "139 ms recorded at the base commit: %.1fx, target >= 2.5x" % (0.139 / ls)))
 
 # ---- values on one key -----------------------------------------------------------
 print("values on one key, import --create, median of %d (cpu)" % runs)

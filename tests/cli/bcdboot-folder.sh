@@ -11,7 +11,8 @@ need iconv
 W="$TMP/tree/Windows"
 mk_windows "$W"
 DEV="--os-device mbr:1234abcd:2097152 --system-device mbr:1234abcd:1048576"
-# Partition devices as Windows writes them (bcd-format.md 5.3).
+# Partition devices as Windows writes them (doc/bcd-format-notes.md,
+# "Partition payload").
 part_dev() {   # OFFSET-HEX16 -> element bytes
 	printf '%032d06000000000000004800000000000000%s%016d0000000001000000cdab3412%024d%032d' \
 		0 "$1" 0 0 0

@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # /enum --json: valid JSON with the documented fields, the same objects and
-# values as the text output, on every corpus store.
+# values as the text output, on the fixture writer's store and on every
+# corpus store.
 . "$top_srcdir/tests/cli/bcdedit-lib.sh"
-need_corpus
 need python3
 
-for s in pybcd-BCDvm pybcd-BCDTest install-media-bcd windeploy-BCD-efi win10-uefi-system/BCD; do
-	f="$BK_CORPUS/bcd/$s"
+check_json() {  # STORE
+	f=$1 s=$1
 	expect_exit 0 "$BCDEDIT" --store "$f" --json /enum all
 	cp "$TMP/out" "$TMP/json"
 	expect_exit 0 "$BCDEDIT" --store "$f" /enum all
@@ -41,10 +41,11 @@ for o in objs:
         first = (e["name"] + " " * 24)[:max(24, len(e["name"]) + 1)] + e["text"][0]
         assert first in text, first
 PY
-done
+}
 
 # Values of known elements.
-"$BCDEDIT" --store "$BK_CORPUS/bcd/pybcd-BCDvm" --json /enum {bootmgr} > "$TMP/bm.json"
+check_values() {  # STORE
+"$BCDEDIT" --store "$1" --json /enum {bootmgr} > "$TMP/bm.json"
 python3 - "$TMP/bm.json" <<'PY' || fail "values"
 import json, sys
 o = json.load(open(sys.argv[1]))["objects"][0]
@@ -56,4 +57,15 @@ assert e["inherit"]["value"] == ["{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}"]
 assert e["inherit"]["text"] == ["{globalsettings}"]
 assert e["description"]["value"] == "Windows Boot Manager"
 PY
+}
+
+# The fixture writer's store (fixtures/bcd-small.spec).
+check_json "$BK_FIXTURES/bcd-small.hiv"
+check_values "$BK_FIXTURES/bcd-small.hiv"
+
+corpus_part "/enum --json on the corpus's Windows-written stores"
+for s in pybcd-BCDvm pybcd-BCDTest install-media-bcd windeploy-BCD-efi win10-uefi-system/BCD; do
+	check_json "$BK_CORPUS/bcd/$s"
+done
+check_values "$BK_CORPUS/bcd/pybcd-BCDvm"
 echo PASS

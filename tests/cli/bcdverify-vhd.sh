@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# bcdverify (issue 12) on bcdboot's stick, Windows in a VHD and in a VHDX:
+# bcdverify on bcdboot's stick, Windows in a VHD and in a VHDX:
 # the stick verifies clean (exit 0) as BIOS, UEFI and ALL.  For BIOS,
 # "clean" is exit 0 with one warning and nothing else: the synthetic stick
 # has no Windows volume boot code (bcdkit cannot write it; bcdboot says so

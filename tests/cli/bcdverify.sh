@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# bcdverify (issue 12): a matrix of broken setups, built here
+# bcdverify: a matrix of broken setups, built here
 # from bcdboot's output, is each reported with its finding ID; the fixable
 # ones exit 1 under --fix and 0 on the next run; --dry-run leaves every file
 # byte-identical; the JSON report validates against doc/bcdverify-schema.json.

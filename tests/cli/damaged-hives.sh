@@ -1,11 +1,36 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The damaged corpus hives: every reading command gives a clear one-line error
-# naming the file and exits 2, or reads what is valid; "check" lists the
-# damage; "--salvage" reads what can be read.  Never a crash (the sanitizer
-# build runs this too).
+# Damaged hives, made by the fixture writer and from the corpus: every
+# reading command gives a clear one-line error naming the file and exits 2,
+# or reads what is valid; "check" lists the damage; "--salvage" reads what
+# can be read.  Never a crash (the sanitizer build runs this too).
 . "$top_srcdir/tests/cli/lib.sh"
-need_corpus
+
+# Fixtures (fixtures/truncated.spec, fixtures/cell-overrun.spec).
+for f in truncated cell-overrun; do
+	F="$BK_FIXTURES/$f.hiv"
+	for cmd in info "ls -r" check; do
+		expect_exit 2 "$HIVETOOL" $cmd --no-logs "$F"
+		[ "$(wc -l <"$TMP/err")" = 1 ] || fail "$f $cmd: not one line: $(cat "$TMP/err")"
+		grep -q "^hivetool: $F: " "$TMP/err" || fail "$f $cmd: the error does not name the file"
+		[ ! -s "$TMP/out" ] || fail "$f $cmd: output besides the error"
+	done
+	expect_exit 2 "$HIVETOOL" get --no-logs "$F" '' '@'
+	grep -q "^hivetool: $F: " "$TMP/err" || fail "$f get: the error does not name the file"
+done
+grep -q "cell at offset 0x68 (size 4000) crosses the end of its hbin at 0x1000" "$TMP/err" ||
+	fail "cell-overrun: unexpected error: $(cat "$TMP/err")"
+expect_exit 2 "$HIVETOOL" info "$BK_FIXTURES/truncated.hiv"
+grep -q "truncated: header says 0x4000 bytes of hive bins, file has 0x3000" "$TMP/err" ||
+	fail "truncated: error does not say truncated"
+expect_exit 0 "$HIVETOOL" ls --salvage "$BK_FIXTURES/truncated.hiv"
+grep -q "hive is truncated; showing what exists" "$TMP/err" || fail "truncated: salvage does not say so"
+expect_exit 1 "$HIVETOOL" check --salvage "$BK_FIXTURES/truncated.hiv"
+grep -q "^0x00000028 base .*runs past the end of the file" "$TMP/out" || fail "truncated: no base finding"
+expect_exit 2 "$HIVETOOL" ls --salvage "$BK_FIXTURES/cell-overrun.hiv"
+grep -q "root key at offset 0x68 is invalid" "$TMP/err" || fail "cell-overrun: salvage error unclear"
+
+corpus_part "the damaged hives of the corpus (yarp, regipy)"
 H="$BK_CORPUS/hive"
 
 # Unreadable without --salvage: clear error, exit 2, for every reading command.

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # hivetool del: a value (others keep their order), an empty key, a key with
-# subkeys only with -r; the root and missing names are refused.  On a corpus
-# hive copy, a recursive delete leaves a hive that passes the checker and
-# libhivex.
+# subkeys only with -r; the root and missing names are refused.  On a copy
+# of the fixture writer's SYSTEM-like hive, then of a corpus hive, a
+# recursive delete leaves a hive that passes the checker and libhivex.
 . "$top_srcdir/tests/cli/lib.sh"
 
 f="$TMP/d.hiv"
@@ -25,17 +25,26 @@ expect_exit 1 "$HIVETOOL" del -r "$f" ''
 expect_exit 1 "$HIVETOOL" del "$f" Nope
 expect_exit 0 "$HIVETOOL" check "$f"
 
-need_corpus
+del_services() {  # HIVE: delete ControlSet001\Services, check with both readers
+	expect_exit 0 "$HIVETOOL" del -r "$1" 'ControlSet001\Services'
+	expect_exit 1 "$HIVETOOL" ls "$1" 'ControlSet001\Services'
+	expect_exit 0 "$HIVETOOL" check "$1"
+	if command -v hivexsh >/dev/null; then
+		printf 'cd \\ControlSet001\nls\n' | hivexsh "$1" > "$TMP/hx" || fail "hivexsh failed on $1"
+		grep -qx Services "$TMP/hx" && fail "hivex still sees Services in $1"
+		grep -qx Control "$TMP/hx" || fail "hivex lost Control in $1"
+	fi
+}
+cp "$BK_FIXTURES/system-like.hiv" "$TMP/fixture.hiv"
+chmod u+w "$TMP/fixture.hiv"
+del_services "$TMP/fixture.hiv"
+expect_exit 0 "$HIVETOOL" get "$TMP/fixture.hiv" 'ControlSet001\Control\ComputerName\ComputerName' ComputerName
+[ "$(cat "$TMP/out")" = WKS-FIXTURE ] || fail "fixture: a sibling of the deleted key changed"
+
+corpus_part "a recursive delete in a real SYSTEM hive (regipy-SYSTEM)"
 src="$BK_CORPUS/hive/regipy-SYSTEM"
 [ -f "$src" ] || skip "regipy-SYSTEM not in the corpus"
 cp "$src" "$TMP/SYSTEM"
 chmod u+w "$TMP/SYSTEM"
-expect_exit 0 "$HIVETOOL" del -r "$TMP/SYSTEM" 'ControlSet001\Services'
-expect_exit 1 "$HIVETOOL" ls "$TMP/SYSTEM" 'ControlSet001\Services'
-expect_exit 0 "$HIVETOOL" check "$TMP/SYSTEM"
-if command -v hivexsh >/dev/null; then
-	printf 'cd \\ControlSet001\nls\n' | hivexsh "$TMP/SYSTEM" > "$TMP/hx" || fail "hivexsh failed"
-	grep -qx Services "$TMP/hx" && fail "hivex still sees Services"
-	grep -qx Control "$TMP/hx" || fail "hivex lost Control"
-fi
+del_services "$TMP/SYSTEM"
 exit 0

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Issue 3 round trip: regipy-SYSTEM exported to .reg and imported into an
+# .reg round trip: regipy-SYSTEM exported to .reg and imported into an
 # empty hive has the same content as seen by libhivex (hivexregedit --export
 # of both is identical) in a file at most 1.2 times the original's size.
 # Hives with odd names (NUL, CR LF, Latin-1, other UTF-16) survive export,

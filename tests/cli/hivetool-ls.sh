@@ -1,24 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# hivetool ls on corpus hives: listing, -r, --json validity, odd names,
-# HKLM prefixes and CurrentControlSet, exit codes.
+# hivetool ls: listing, -r, --json validity, odd names, HKLM prefixes and
+# CurrentControlSet, exit codes; on the fixture writer's SYSTEM-like hive,
+# then on the corpus's real hives.
 . "$top_srcdir/tests/cli/lib.sh"
 expect_exit 2 "$HIVETOOL" ls
 expect_exit 2 "$HIVETOOL" ls --raw x
-need_corpus
-S="$BK_CORPUS/hive/regipy-SYSTEM"
-expect_exit 0 "$HIVETOOL" ls "$S"
-grep -q "^ControlSet001\$" "$TMP/out" && grep -q "^Select\$" "$TMP/out" || fail "root subkeys missing"
-expect_exit 0 "$HIVETOOL" ls "$S" 'HKLM\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName'
-grep -q "^ControlSet001\\\\Control\\\\ComputerName\\\\ComputerName\$" "$TMP/out" || fail "CurrentControlSet not resolved"
-grep -q "ComputerName    REG_SZ    WKS-WIN732BITA" "$TMP/out" || fail "ComputerName value"
-expect_exit 1 "$HIVETOOL" ls "$S" 'No\Such\Key'
-grep -q "not found" "$TMP/err" || fail "not-found message"
-# --json: valid JSON, and the recursive listing of a whole hive parses.
-expect_exit 0 "$HIVETOOL" ls --json "$S" Select
-python3 -m json.tool "$TMP/out" >/dev/null || fail "ls --json is not JSON"
-grep -q '"name": "Current", "type": 4, "type_name": "REG_DWORD", "size": 4, "hex": "01000000", "number": 1' "$TMP/out" ||
-	fail "Select\\Current in JSON"
+
 # ls -r --json: JSON Lines, one object per key, in the order of the text
 # listing, with the full path, the name, the last-write time (as the XML
 # export gives it, to the second) and the values (as the text lists them).
@@ -59,6 +47,58 @@ for k in keys:
 print(len(keys), "keys")
 PY
 }
+
+# The fixture (fixtures/system-like.spec, written by scripts/mkhive.py).
+F="$BK_FIXTURES/system-like.hiv"
+expect_exit 0 "$HIVETOOL" ls "$F"
+grep -q "^ControlSet001\$" "$TMP/out" && grep -q "^Select\$" "$TMP/out" || fail "fixture: root subkeys missing"
+expect_exit 0 "$HIVETOOL" ls "$F" 'HKLM\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName'
+grep -q "^ControlSet001\\\\Control\\\\ComputerName\\\\ComputerName\$" "$TMP/out" ||
+	fail "fixture: CurrentControlSet not resolved: $(cat "$TMP/out")"
+grep -q "ComputerName    REG_SZ    WKS-FIXTURE" "$TMP/out" || fail "fixture: ComputerName value"
+grep -q "(Default)    REG_SZ    mnmsrvc" "$TMP/out" || fail "fixture: default value"
+expect_exit 1 "$HIVETOOL" ls "$F" 'No\Such\Key'
+grep -q "not found" "$TMP/err" || fail "fixture: not-found message"
+expect_exit 0 "$HIVETOOL" ls --json "$F" Select
+python3 -m json.tool "$TMP/out" >/dev/null || fail "fixture: ls --json is not JSON"
+grep -q '"name": "Current", "type": 4, "type_name": "REG_DWORD", "size": 4, "hex": "01000000", "number": 1' "$TMP/out" ||
+	fail "fixture: Select\\Current in JSON"
+expect_exit 0 "$HIVETOOL" ls -r "$F"
+grep -q "^zero{U+0000}key\$" "$TMP/out" || fail "fixture: NUL in key name not escaped"
+grep -q "^    zero{U+0000}val    REG_DWORD    0x00000005 (5)\$" "$TMP/out" || fail "fixture: NUL in value name not escaped"
+grep -q "^abcd_äöüß\$" "$TMP/out" && grep -q "^weird™\$" "$TMP/out" || fail "fixture: non-ASCII names"
+# Every key listed once (the spec's 25 keys and the root), as reglookup counts them.
+n=$(grep -c '^[^ ]' "$TMP/out")
+[ "$n" = 26 ] || fail "fixture: $n keys listed, expected 26"
+if command -v reglookup >/dev/null; then
+	[ "$(reglookup -H -t KEY "$F" 2>/dev/null | wc -l)" = 26 ] || fail "fixture: reglookup counts otherwise"
+fi
+expect_exit 0 "$HIVETOOL" ls "$F" 'zero{U+0000}key'
+check_jsonl "$F" 'ControlSet001'
+check_jsonl "$F" 'Select'
+# A wide key: 1500 subkeys in one list, all listed, in order.
+{ i=0; while [ $i -lt 1500 ]; do echo "key Wide\\k$i"; i=$((i + 1)); done; } >"$TMP/wide.spec"
+python3 "$top_srcdir/scripts/mkhive.py" "$TMP/wide.spec" "$TMP/wide.hiv"
+expect_exit 0 "$HIVETOOL" ls -r "$TMP/wide.hiv"
+[ "$(grep -c '^[^ ]' "$TMP/out")" = 1502 ] || fail "wide: $(grep -c '^[^ ]' "$TMP/out") keys listed, expected 1502"
+expect_exit 0 "$HIVETOOL" ls "$TMP/wide.hiv" Wide
+[ "$(sed -n 3,6p "$TMP/out" | tr '\n' ' ')" = 'Wide\k0 Wide\k1 Wide\k10 Wide\k100 ' ] ||
+	fail "wide: not in the order of upper-cased names: $(sed -n 3,6p "$TMP/out")"
+
+corpus_part "ls on real hives written by Windows (regipy-SYSTEM, yarp, hivex samples)"
+S="$BK_CORPUS/hive/regipy-SYSTEM"
+expect_exit 0 "$HIVETOOL" ls "$S"
+grep -q "^ControlSet001\$" "$TMP/out" && grep -q "^Select\$" "$TMP/out" || fail "root subkeys missing"
+expect_exit 0 "$HIVETOOL" ls "$S" 'HKLM\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName'
+grep -q "^ControlSet001\\\\Control\\\\ComputerName\\\\ComputerName\$" "$TMP/out" || fail "CurrentControlSet not resolved"
+grep -q "ComputerName    REG_SZ    WKS-WIN732BITA" "$TMP/out" || fail "ComputerName value"
+expect_exit 1 "$HIVETOOL" ls "$S" 'No\Such\Key'
+grep -q "not found" "$TMP/err" || fail "not-found message"
+# --json: valid JSON, and the recursive listing of a whole hive parses.
+expect_exit 0 "$HIVETOOL" ls --json "$S" Select
+python3 -m json.tool "$TMP/out" >/dev/null || fail "ls --json is not JSON"
+grep -q '"name": "Current", "type": 4, "type_name": "REG_DWORD", "size": 4, "hex": "01000000", "number": 1' "$TMP/out" ||
+	fail "Select\\Current in JSON"
 check_jsonl "$S" 'ControlSet001\Control\Class'
 check_jsonl "$S" 'Select'
 expect_exit 0 "$HIVETOOL" ls -r --json "$BK_CORPUS/hive/yarp-UnicodeHive"

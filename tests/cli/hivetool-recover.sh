@@ -37,7 +37,7 @@ grep -qx 'Dry run: nothing written' "$TMP/out" || fail "dry-run line"
 after=$(cd "$TMP/h" && ls -l --time-style=full-iso && sha256sum ./*)
 [ "$before" = "$after" ] || fail "--dry-run changed the originals"
 
-# One flipped page byte in LOG2's second entry: replay stops there (3.5).
+# One flipped page byte in LOG2's second entry: replay stops there.
 mkdir "$TMP/d"
 cp "$SRC/NewDirtyHive" "$SRC/NewDirtyHive.LOG1" "$SRC/NewDirtyHive.LOG2" "$TMP/d/"
 python3 - "$TMP/d/NewDirtyHive.LOG2" <<'PY'

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# hivetool on hives inside an image (IMAGE:PART:\path): the example
-# (SOFTWARE on partition 2 of a dynamic VHDX), edits committed inside the
-# volume, create, diff and copy with a host hive; a dirty hive replayed from
+# hivetool on hives inside an image (IMAGE:PART:\path): SOFTWARE on
+# partition 2 of a dynamic VHDX, edits committed inside the volume, create,
+# diff and copy with a host hive; a dirty hive replayed from
 # its logs inside the volume exactly as on the host, and its logs emptied by
 # the commit; read-only commands never open the image writable.
 . "$top_srcdir/tests/cli/lib.sh"

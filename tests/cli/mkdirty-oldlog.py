@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # mkdirty-oldlog.py PRIMARY MODIFIED OUT: OUT (dirty) and OUT.LOG (old format) such
-# that replaying the log into OUT gives MODIFIED's hive bins (hive-format.md 3.2).
+# that replaying the log into OUT gives MODIFIED's hive bins
+# (doc/hive-format-notes.md, "Old-format logs (DIRT)").
 import struct, sys
 p, m = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
 def csum(b):

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A small regf writer for tests, independent of libbcdkit-hive: it writes the
- * layout of hive-format.md directly (base block, hbins, nk/vk/sk, lf/lh
+ * layout of doc/hive-format-notes.md directly (base block, hbins, nk/vk/sk, lf/lh
  * leaves under an ri when a key has many subkeys, db big data), so the
  * checker and the reader are tested against hives they did not write.  Key
  * and value names are ASCII, stored as Latin-1 (comp) names.

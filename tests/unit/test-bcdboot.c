@@ -2,7 +2,8 @@
 /*
  * The store bcdboot builds (bcd/bcdboot.c, bcd/boottemplate.c), in memory:
  * the objects and their links, the device of Windows inside a VHD against
- * the 204 bytes Windows 10 wrote (issue 14 item 3), a rebuild from its own
+ * the 204 bytes Windows 10 wrote (doc/bcd-format-notes.md, "Resolved VHD
+ * partition"), a rebuild from its own
  * result giving the same content, a BCD-Template from the corpus, bad
  * parameters, and every allocation failure.
  */
@@ -20,7 +21,8 @@
 #include "test-bcd-open.h"
 #include "bk-alloc.h"
 
-/* issue 14 item 3: device of a native-boot VHD, as Windows 10 wrote it. */
+/* Device of a native-boot VHD, as Windows 10 wrote it (doc/bcd-format-notes.md,
+ * "Resolved VHD partition"). */
 static const char golden_vhd[] =
 	"00000000000000000000000000000000"
 	"0600000000000000bc00000000000000"

@@ -5,7 +5,7 @@
  * wrapping), awkward names ({U+hhhh}), REGEDIT4's 8-bit hex(2)/hex(7), the
  * XML schema, sink errors and allocation failures.  On the corpus: every
  * hive's export, parsed again by our parser, holds exactly what the reader
- * sees; so does hivexregedit's export of it (issue 2).
+ * sees; so does hivexregedit's export of it.
  */
 #include "config.h"
 

@@ -5,7 +5,7 @@
  * errors with their line numbers), then hive_import_reg() on real hives:
  * deletions, all-or-nothing on a bad line, allocation failures, and round
  * trips (export, import into an empty hive, compare) on the corpus hives
- * with odd names and on regipy-SYSTEM (issue 3).
+ * with odd names and on regipy-SYSTEM.
  */
 #include "config.h"
 
@@ -619,7 +619,7 @@ START_TEST(test_roundtrip_surrogates)
 }
 END_TEST
 
-/* issue 3: regipy-SYSTEM into an empty hive, identical content, at most
+/* regipy-SYSTEM into an empty hive, identical content, at most
  * 1.2 times the original's size. */
 START_TEST(test_roundtrip_system)
 {

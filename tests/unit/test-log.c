@@ -2,7 +2,8 @@
 /*
  * Transaction-log replay (hive/log*.c) on the corpus's dirty hives, and on
  * synthetic damaged logs made at test time by copying corpus logs and
- * flipping or truncating bytes (hive-format.md 3.5).  Every test skips with
+ * flipping or truncating bytes (doc/hive-format-notes.md, "New-format
+ * logs (HvLE)").  Every test skips with
  * a message when $BK_CORPUS is absent.
  */
 #include "config.h"
@@ -52,7 +53,7 @@ ndh_with_log2(void (*edit)(uint8_t *log, size_t len))
 	free(p);
 }
 
-/* ---- corpus outcomes (corpus/README.md, hive-format.md 3.5) -------------- */
+/* ---- corpus outcomes (doc/hive-format-notes.md, "Replay outcomes") ------ */
 
 START_TEST(test_new_dirty_hive1)
 {
@@ -239,7 +240,7 @@ START_TEST(test_format_from_header_not_name)
 }
 END_TEST
 
-/* Old format: a log older than the hive (3.5 timestamp rule) is not eligible. */
+/* Old format: a log older than the hive (the timestamp rule) is not eligible. */
 START_TEST_IN(damaged, test_old_log_older_than_hive)
 {
 	struct hive_recover_report rep;
@@ -260,7 +261,7 @@ START_TEST_IN(damaged, test_old_log_older_than_hive)
 }
 END_TEST
 
-/* ---- synthetic damage (3.5) ---------------------------------------------- */
+/* ---- synthetic damage ---------------------------------------------------- */
 
 static void
 flip_page_byte_entry2(uint8_t *log, size_t len)

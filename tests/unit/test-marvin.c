@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Marvin32 against the published vectors (hive-format.md 3.5, Microsoft's
+ * Marvin32 against the published vectors (doc/hive-format-notes.md, Microsoft's
  * own with other seeds) and against both hashes stored in every HvLE entry
  * of the corpus's new-format logs.
  */
@@ -139,7 +139,8 @@ START_TEST(test_corpus_log_hashes)
 		return;
 	}
 	free(probe);
-	/* Entry counts from hive-format.md 3.5: LOG1 [2], LOG2 [3, 4, 5]. */
+	/* Entry counts (doc/hive-format-notes.md, "Replay outcomes"):
+	 * LOG1 [2], LOG2 [3, 4, 5]. */
 	ck_assert_uint_eq(check_log_hashes("hive/yarp-NewDirtyHive1/NewDirtyHive.LOG1"), 1);
 	ck_assert_uint_eq(check_log_hashes("hive/yarp-NewDirtyHive1/NewDirtyHive.LOG2"), 3);
 	ck_assert_uint_ge(check_log_hashes("hive/regipy-transactions/NTUSER.DAT.LOG1"), 23);

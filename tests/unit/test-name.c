@@ -37,7 +37,8 @@ END_TEST
 
 START_TEST(hash_examples)
 {
-	/* Values from ../shared/docs/hive-format.md (checked against Windows). */
+	/* Values from doc/hive-format-notes.md, "Names: hash and order"
+	 * (checked against Windows). */
 	static const struct { const char *name; uint32_t hash; } cases[] = {
 		{ "Zeta", 0x00470D14 },
 		{ "\xC3\x84pfel", 0x16246E2F },          /* Äpfel */

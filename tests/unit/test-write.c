@@ -133,7 +133,7 @@ END_TEST
 
 START_TEST(test_hash)
 {
-	/* "Äpfel" upper-cased is ÄPFEL: hash 0x16246E2F (hive-format.md 4.4). */
+	/* "Äpfel" upper-cased is ÄPFEL: hash 0x16246E2F (doc/hive-format-notes.md). */
 	const uint16_t apfel[] = { 0xC4, 'p', 'f', 'e', 'l' };
 	const uint16_t euro[] = { 0x20AC, 'u', 'r', 'o' };
 

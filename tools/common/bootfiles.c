@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The boot files bcdboot copies (bcd-format.md section 7):
+ * The boot files bcdboot copies (doc/bcdboot-notes.md, "Files"):
  *  BIOS: Windows\Boot\PCAT\* to \Boot, except bootmgr (and bootnxt) which go
  *        to the root; Fonts and Resources to \Boot\Fonts, \Boot\Resources.
  *  UEFI: Windows\Boot\EFI\* to \EFI\Microsoft\Boot, Fonts and Resources

@@ -53,6 +53,7 @@ struct bcd_boot_result {
  * NULL for the built-in template.  old: the store now at the target, or
  * NULL.  Neither is changed.  Returns: 0 and *out, or a negative code with
  * the detail in errbuf.
+ * Close with bcd_store_close().
  */
 BCDKIT_API int bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *tmpl,
 			      bcd_store_t *old, const struct bcd_boot_params *p,
@@ -63,6 +64,7 @@ BCDKIT_API int bcd_boot_build(bcd_store_t **out, const char *path, bcd_store_t *
  * and its resume object: a partition, or for Windows inside a VHD the
  * resolved layout Windows writes (the VHD's inner partition, then the VHD
  * file on its host partition).  Returns: 0 or -BK_ENOMEM/-BK_EINVAL; free().
+ * Free with free().
  */
 BCDKIT_API int bcd_boot_os_device(const struct bcd_boot_params *p, uint8_t **out, size_t *len);
 

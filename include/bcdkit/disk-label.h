@@ -92,6 +92,8 @@ BCDKIT_API int disk_label_read(disk_t *d, struct disk_label *out);
 /*
  * Start an empty table of the given type for d: a random MBR signature or
  * GPT disk GUID, and for GPT the usable range of 128 entries of 128 bytes.
+ * Returns: 0, -BK_EINVAL (unknown type), -BK_EUNSUPPORTED (not 512-byte
+ * sectors) or -BK_ETOOBIG (disk too small).
  */
 BCDKIT_API int disk_label_init(disk_t *d, struct disk_label *l, enum disk_label_type type);
 
@@ -116,7 +118,9 @@ BCDKIT_API int disk_label_add(disk_t *d, struct disk_label *l, enum disk_part_ki
  */
 BCDKIT_API int disk_label_write(disk_t *d, const struct disk_label *l);
 
-/* Set the kind of a partition (and with it the MBR type or GPT type GUID). */
+/* Set the kind of a partition (and with it the MBR type or GPT type GUID).
+ * Returns: 0, -BK_EINVAL (kind not possible on this table) or -BK_ENOTFOUND
+ * (no such partition). */
 BCDKIT_API int disk_label_set_kind(disk_t *d, struct disk_label *l, unsigned number,
 				   enum disk_part_kind kind);
 
@@ -151,19 +155,23 @@ BCDKIT_API int disk_label_rewrite(const char *path, disk_label_edit_cb edit, voi
 				  char *errbuf, size_t errbuf_len);
 /* The same with DISK_REWRITE_* flags: a read-only image, or one with other
  * hard links (the copy would leave them the old content), is refused with
- * -BK_EREADONLY unless DISK_REWRITE_FORCE is given. */
+ * -BK_EREADONLY unless DISK_REWRITE_FORCE is given.
+ * Returns: as disk_label_rewrite(). */
 BCDKIT_API int disk_label_rewrite_flags(const char *path, unsigned flags,
 					disk_label_edit_cb edit, void *data,
 					char *errbuf, size_t errbuf_len);
 
 /* "ntfs", "fat32", "esp", "msr", "fat16", "other"; and back (-BK_EINVAL if
- * unknown). */
+ * unknown).
+ * Returns a name in static storage. */
 BCDKIT_API const char *disk_part_kind_name(enum disk_part_kind kind);
+/* Returns: 0 and *out, or -BK_EINVAL. */
 BCDKIT_API int disk_part_kind_parse(const char *s, enum disk_part_kind *out);
 
 /* GUID text "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX" (upper case) from the
  * Windows byte order (first three fields little-endian), and back. */
 BCDKIT_API void disk_guid_format(const uint8_t guid[16], char out[37]);
+/* Returns: 0, or -BK_EINVAL for text that is not a GUID. */
 BCDKIT_API int disk_guid_parse(const char *s, uint8_t guid[16]);
 
 /* What a BCD partition device stores to name a partition. */
@@ -186,6 +194,7 @@ BCDKIT_API int disk_partition_identity(disk_t *d, unsigned number,
 /*
  * Same for an image file (raw, VHD or VHDX) opened read-only, for
  * "bcdedit --map X:=usb.img:1".  errbuf (may be NULL) gets the detail.
+ * Returns: as disk_partition_identity().
  */
 BCDKIT_API int disk_partition_identity_file(const char *path, unsigned number,
 					    struct disk_part_identity *id,
@@ -197,6 +206,7 @@ BCDKIT_API int disk_partition_identity_file(const char *path, unsigned number,
  * parent disk is the sysfs parent folder (/dev/sdb), whose partition table
  * is read and must hold a partition with that number and start.  Reading
  * the parent usually needs root.  errbuf (may be NULL) gets the detail.
+ * Returns: as disk_partition_identity().
  */
 BCDKIT_API int disk_blockdev_identity(const char *dev, struct disk_part_identity *id,
 				      char *errbuf, size_t errbuf_len);
@@ -227,14 +237,20 @@ typedef int (*disk_sink_cb)(const void *buf, size_t n, void *data);
  * volume root.  Errors: -BK_ENOTFOUND (no such partition, file or folder),
  * -BK_EUNSUPPORTED (the partition is not NTFS), -BK_EWRONGTYPE (a folder
  * where a file is needed or the reverse), -BK_ECORRUPT, -BK_EIO.
+ * Returns: 0, one of those codes, or cb's non-zero return.
  */
 BCDKIT_API int disk_ntfs_list(disk_t *d, unsigned partition, const char *path,
 			      disk_file_cb cb, void *data);
+/* Fill *fi for the file or folder at path.  Returns: 0 or one of the codes
+ * above. */
 BCDKIT_API int disk_ntfs_stat(disk_t *d, unsigned partition, const char *path,
 			      struct disk_file_info *fi);
+/* Feed the file's content to sink in order.  Returns: 0, one of the codes
+ * above, or sink's non-zero return. */
 BCDKIT_API int disk_ntfs_read(disk_t *d, unsigned partition, const char *path,
 			      disk_sink_cb sink, void *data);
-/* Whole file into memory (at most max bytes, else -BK_ETOOBIG); free with free(). */
+/* Whole file into memory (at most max bytes, else -BK_ETOOBIG); free with free().
+ * Returns: 0, *buf and *len, or a negative code. */
 BCDKIT_API int disk_ntfs_read_file(disk_t *d, unsigned partition, const char *path,
 				   uint8_t **buf, size_t *len, size_t max);
 

@@ -92,12 +92,15 @@ struct disk_io_ops {
 /* Open an image file or block device and probe its format.
  * Returns: 0 and *out, or a negative code with *out NULL and the detail
  * copied to errbuf (when not NULL).  A differencing image is -BK_EUNSUPPORTED;
- * a damaged one -BK_ECORRUPT. */
+ * a damaged one -BK_ECORRUPT.
+ * Close with disk_close(). */
 BCDKIT_API int disk_open(disk_t **out, const char *path, unsigned flags,
 			 char *errbuf, size_t errbuf_len);
 /* Same, on a caller-supplied backend.  On success the handle owns priv and
  * calls ops->close(priv) when closed; on failure the caller still owns it.
- * name is used in messages. */
+ * name is used in messages.
+ * Returns: 0 and *out (close with disk_close()), or a negative code with
+ * *out NULL and the detail in errbuf. */
 BCDKIT_API int disk_open_io(disk_t **out, const struct disk_io_ops *ops, void *priv,
 			    const char *name, unsigned flags,
 			    char *errbuf, size_t errbuf_len);
@@ -112,7 +115,8 @@ struct disk_create_opts {
 
 /* Create a new image for path, writable, in a temporary file beside it.
  * Nothing appears at path until disk_commit().  Returns: 0 and *out, or a
- * negative code (detail in errbuf). */
+ * negative code (detail in errbuf).
+ * Close with disk_close(). */
 BCDKIT_API int disk_create(disk_t **out, const char *path,
 			   const struct disk_create_opts *opts,
 			   char *errbuf, size_t errbuf_len);
@@ -126,19 +130,24 @@ BCDKIT_API int disk_commit(disk_t *d);
  * handle is freed either way.  NULL is accepted. */
 BCDKIT_API int disk_close(disk_t *d);
 
-/* Detail of the last error on this handle ("" if none); owned by d. */
+/* Detail of the last error on this handle ("" if none); owned by d.
+ * Returns that string, valid until the next failing call on d or
+ * disk_close(). */
 BCDKIT_API const char *disk_last_error(const disk_t *d);
-/* Fixed message for a code; static storage. */
+/* Fixed message for a code; static storage.
+ * Returns that message. */
 BCDKIT_API const char *disk_strerror(int err);
 
 /* Message callback for notes such as "replayed the VHDX log"; the library
  * never prints. */
 typedef void (*disk_msg_cb)(void *data, const char *msg);
+/* Send notes to cb (NULL: drop them). */
 BCDKIT_API void disk_set_msg_cb(disk_t *d, disk_msg_cb cb, void *data);
 
 /* ---- data ------------------------------------------------------------------- */
 
-/* Virtual size in bytes (what the guest sees). */
+/* Virtual size in bytes (what the guest sees).
+ * Returns the size (0 for a NULL handle). */
 BCDKIT_API uint64_t disk_size(const disk_t *d);
 /* Read len bytes at off; the range must lie inside disk_size().  Unallocated
  * areas of dynamic images read as zeros.  Returns: 0 or a negative code. */
@@ -181,8 +190,11 @@ struct disk_info {
 /* Fill *out.  Returns: 0 or a negative code. */
 BCDKIT_API int disk_get_info(disk_t *d, struct disk_info *out);
 
-/* "raw", "vhd", "vhdx" / "fixed", "dynamic", "differencing"; static storage. */
+/* "raw", "vhd", "vhdx" / "fixed", "dynamic", "differencing"; static storage.
+ * Returns the name ("auto" for DISK_FORMAT_AUTO). */
 BCDKIT_API const char *disk_format_name(enum disk_format f);
+/* Returns the name of a disk type ("default" for DISK_TYPE_DEFAULT), in
+ * static storage. */
 BCDKIT_API const char *disk_type_name(enum disk_type t);
 
 /* ---- conversion ---------------------------------------------------------------- */

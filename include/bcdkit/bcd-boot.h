@@ -10,6 +10,14 @@
  * (same osdevice and systemroot) is replaced under its own GUID, so a second
  * run gives the same store.  The result is a new store handle whose hive is
  * in memory only (no file): bcd_store_serialize() gives the bytes to write.
+ *
+ * Structs that grow.  A struct that may gain fields ends in "uint32_t
+ * reserved[N]", so that a later version adds fields in that room without
+ * changing its size or the offsets before it (libbcdkit(3), "Structures
+ * that grow").  Zero a struct you pass in (memset() or "= {0}") before
+ * setting its fields: reserved words that are not zero are refused with
+ * -BK_EINVAL, since only a program built for a newer bcdkit sets them.  A
+ * struct the library fills has its reserved words zeroed.
  */
 #ifndef BCDKIT_BCD_BOOT_H
 #define BCDKIT_BCD_BOOT_H
@@ -40,12 +48,14 @@ struct bcd_boot_params {
 	const char *vhd_path;            /* "\x.vhd" on vhd_host, or NULL */
 	struct bcd_partition_id vhd_host;
 	const bcd_guid_t *merge_id;      /* /m {id}: merge that loader's values */
+	uint32_t reserved[8];            /* zero (see above) */
 };
 
 struct bcd_boot_result {
 	bcd_guid_t loader, resume;
 	int replaced;                    /* an existing loader was replaced */
 	int kept_default;                /* /d kept an existing default */
+	uint32_t reserved[4];            /* zeroed by the library */
 };
 
 /*

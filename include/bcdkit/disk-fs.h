@@ -20,6 +20,9 @@
  * leaves the detail, naming the image, the partition and the path, in
  * disk_fs_last_error().  A failed write leaves the volume consistent: no
  * half-created entries, no lost clusters the next open would trip over.
+ *
+ * struct disk_fs_format_opts and struct disk_fs_info end in reserved words,
+ * as described in bcdkit/disk.h ("Structs that grow").
  */
 #ifndef BCDKIT_DISK_FS_H
 #define BCDKIT_DISK_FS_H
@@ -102,7 +105,7 @@ struct disk_fs_info {
 	uint64_t free_bytes;
 	uint32_t serial;             /* volume serial (low 32 bits for NTFS) */
 	char label[64];              /* UTF-8 */
-	uint32_t reserved[8];        /* zero */
+	uint32_t reserved[8];        /* zeroed by the library */
 };
 /* Fill *out.  Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_get_info(disk_fs_t *fs, struct disk_fs_info *out);
@@ -210,7 +213,7 @@ struct disk_fs_format_opts {
 	const char *label;           /* NULL: none ("NO NAME" on FAT) */
 	uint32_t cluster_size;       /* 0: Windows' default for the size */
 	uint32_t serial;             /* 0: a random one */
-	uint32_t reserved[8];        /* zero */
+	uint32_t reserved[8];        /* zero (see above) */
 };
 
 /*

@@ -12,6 +12,8 @@
  * partition can be read but not written back (write a new table instead).
  *
  * bcdkit/disk.h includes this header; it can also be included alone.
+ * struct disk_build_opts ends in reserved words, as described in
+ * bcdkit/disk.h ("Structs that grow").
  */
 #ifndef BCDKIT_DISK_LABEL_H
 #define BCDKIT_DISK_LABEL_H
@@ -313,6 +315,7 @@ struct disk_build_opts {
 	const char *tmpdir;           /* where partition images are made; NULL = output's folder */
 	disk_build_progress_cb progress;  /* NULL: none */
 	void *progress_data;
+	uint32_t reserved[8];         /* zero (see above) */
 };
 
 /*

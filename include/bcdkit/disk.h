@@ -14,6 +14,14 @@
  * disk_create() lives in a temporary file beside its final path until
  * disk_commit() syncs it and renames it into place; closing it without a
  * commit deletes the temporary file, so the target is never half-written.
+ *
+ * Structs that grow.  A struct that may gain fields ends in "uint32_t
+ * reserved[N]", so that a later version adds fields in that room without
+ * changing its size or the offsets before it (libbcdkit(3), "Structures
+ * that grow").  Zero a struct you pass in (memset() or "= {0}") before
+ * setting its fields: reserved words that are not zero are refused with
+ * -BK_EINVAL, since only a program built for a newer bcdkit sets them.  A
+ * struct the library fills has its reserved words zeroed.
  */
 #ifndef BCDKIT_DISK_H
 #define BCDKIT_DISK_H
@@ -110,7 +118,7 @@ struct disk_create_opts {
 	enum disk_type type;      /* DEFAULT: dynamic (raw images are always fixed) */
 	uint64_t size;            /* virtual size in bytes, a multiple of 512 */
 	uint32_t block_size;      /* 0: VHD 2 MiB, VHDX 32 MiB; else a power of two */
-	uint32_t reserved[4];     /* zero */
+	uint32_t reserved[4];     /* zero (see above) */
 };
 
 /* Create a new image for path, writable, in a temporary file beside it.
@@ -185,6 +193,7 @@ struct disk_info {
 	uint8_t disk_id[16];        /* VHD unique id / VHDX page 83 id, as stored */
 	int block_device;           /* 1 for a block device */
 	int log_replayed;           /* 1 if a VHDX log was replayed on open */
+	uint32_t reserved[8];       /* zeroed by the library */
 };
 
 /* Fill *out.  Returns: 0 or a negative code. */

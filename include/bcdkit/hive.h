@@ -13,6 +13,11 @@
  * unpaired surrogate) is written "{U+hhhh}" with four upper-case hex digits,
  * and so is a "{" that would otherwise start such a sequence.  In key paths
  * "\" separates names, so a backslash inside a key name is "{U+005C}".
+ *
+ * Structs that grow.  A struct the library fills (hive_stats, hive_key_info,
+ * hive_recover_report, hive_import_report) ends in "uint32_t reserved[N]",
+ * zeroed by the library, so that a later version adds fields in that room
+ * without changing its size (libbcdkit(3), "Structures that grow").
  */
 #ifndef BCDKIT_HIVE_H
 #define BCDKIT_HIVE_H
@@ -141,6 +146,7 @@ struct hive_stats {
 	uint64_t used_bytes, free_bytes;  /* in cells, within hive bins */
 	uint64_t hbins;
 	uint64_t file_size;
+	uint32_t reserved[8];      /* zeroed by the library */
 };
 
 /* Fill *out with the base block as opened (after log replay).  Returns: 0 or
@@ -171,6 +177,7 @@ struct hive_key_info {
 	uint32_t max_subkey_class;
 	uint32_t max_value_name;
 	uint32_t max_value_data;
+	uint32_t reserved[4];      /* zeroed by the library */
 };
 
 /* Returns: 0 and *out, the root key. */
@@ -362,6 +369,7 @@ struct hive_recover_report {
 	uint32_t new_seq;         /* seq1 = seq2 of the recovered hive */
 	uint32_t hbins_before;    /* hive bins size before and after */
 	uint32_t hbins_after;
+	uint32_t reserved[8];     /* zeroed by the library */
 };
 
 /* hive_recover() flags. */
@@ -752,6 +760,7 @@ struct hive_import_report {
 	unsigned long values_set;
 	unsigned long values_deleted; /* "name"=- that removed a value */
 	unsigned long error_line;     /* line of the error, 0 if none or not tied to a line */
+	uint32_t reserved[4];         /* zeroed by the library */
 };
 
 /*

@@ -110,7 +110,7 @@ struct bcd_devtree {
 
 /* The element a "vhd=" or bare "locate" device searches by default. */
 static inline uint32_t
-bcd_default_locate_elem(uint32_t eltype)
+bc_default_locate_elem(uint32_t eltype)
 {
 	return BCD_ELEM_CLASS(eltype) == 2 ? BCD_EL_SYSTEMROOT : BCD_EL_PATH;
 }

@@ -529,6 +529,11 @@ assemble(struct build *b, bcd_store_t *tmpl, bcd_store_t *old, struct bcd_boot_r
 static int
 check_params(const struct bcd_boot_params *p, char *errbuf, size_t errlen)
 {
+	if (!BK_RESERVED_ZERO(p)) {
+		bk_errbuf_set(errbuf, errlen, "struct bcd_boot_params has reserved fields set "
+			      "(a program built for a newer bcdkit?)");
+		return -BK_EINVAL;
+	}
 	if (p->firmware != BCD_BOOT_BIOS && p->firmware != BCD_BOOT_UEFI) {
 		bk_errbuf_set(errbuf, errlen, "firmware must be BIOS or UEFI");
 		return -BK_EINVAL;

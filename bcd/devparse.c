@@ -202,7 +202,7 @@ parse_vhd(struct pctx *c, const char *s, struct bcd_devtree *t)
 		   *part = last_suffix(s, "partition=");
 	struct bcd_dev *file, *vd, *root;
 	struct bcd_partition_id id;
-	uint32_t elem = bcd_default_locate_elem(c->eltype);
+	uint32_t elem = bc_default_locate_elem(c->eltype);
 	int rc;
 
 	if (part) {
@@ -332,7 +332,7 @@ parse_tree(struct pctx *c, const char *s, struct bcd_devtree *t)
 		if (!d)
 			return -BK_ENOMEM;
 		if (s[6] == '\0') {
-			d->loc_elem = bcd_default_locate_elem(c->eltype);
+			d->loc_elem = bc_default_locate_elem(c->eltype);
 			return 0;
 		}
 		if (s[7] == '\\') {

@@ -143,7 +143,7 @@ vhd_text(struct bk_buf *b, const struct bcd_dev *loc, uint32_t eltype,
 	bk_buf_puts(b, "vhd=");
 	if (!host_text(b, f, map))
 		return false;
-	if (loc->loc_elem != bcd_default_locate_elem(eltype))
+	if (loc->loc_elem != bc_default_locate_elem(eltype))
 		bk_buf_printf(b, ",locate=custom:%08x", loc->loc_elem);
 	return true;
 }

@@ -7,7 +7,9 @@
 #ifndef BK_ERROR_INTERNAL_H
 #define BK_ERROR_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "bcdkit/error.h"
 
 #define BK_ERRMSG_MAX 512
@@ -60,6 +62,25 @@ int bk_err_errno(struct bk_errbuf *eb, const char *what, const char *path);
  */
 void bk_errbuf_set(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Public structs that may grow end in reserved words (libbcdkit(3),
+ * "Structures that grow"): in a struct the caller passes in they must be
+ * zero, as a caller built against a newer header sets them only to ask for
+ * something this library does not know; it is refused, not ignored.
+ */
+static inline bool
+bk_reserved_zero(const uint32_t *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i])
+			return false;
+	return true;
+}
+#define BK_RESERVED_ZERO(s) bk_reserved_zero((s)->reserved, \
+	sizeof((s)->reserved) / sizeof((s)->reserved[0]))
 
 static inline void
 bk_err_clear(struct bk_errbuf *eb)

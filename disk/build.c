@@ -614,6 +614,11 @@ disk_build(const char *out, const struct disk_build_opts *o,
 				 BUILD_MAX_PARTS);
 		goto out;
 	}
+	if (!BK_RESERVED_ZERO(o)) {
+		rc = bk_err(&s.eb, BK_EINVAL, "%s: struct disk_build_opts has reserved fields "
+			    "set (a program built for a newer bcdkit?)", out);
+		goto out;
+	}
 	memset(&co, 0, sizeof(co));
 	co.format = o->format;
 	co.type = o->type;

@@ -276,6 +276,9 @@ create_check(struct bk_errbuf *eb, const char *path, struct disk_create_opts *o)
 {
 	struct stat st;
 
+	if (!BK_RESERVED_ZERO(o))
+		return bk_err(eb, BK_EINVAL, "%s: struct disk_create_opts has reserved fields "
+			      "set (a program built for a newer bcdkit?)", path);
 	/* The new file is renamed over path: never over a device or a folder. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return bk_error_at(eb, path, BK_EINVAL, "exists and is not a regular file");

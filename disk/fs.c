@@ -568,6 +568,9 @@ disk_fs_format(disk_t *d, unsigned partition, const struct disk_fs_format_opts *
 	uint64_t off, size;
 	int rc;
 
+	if (!BK_RESERVED_ZERO(opts))
+		return bk_err(&d->err, BK_EINVAL, "%s: struct disk_fs_format_opts has reserved "
+			      "fields set (a program built for a newer bcdkit?)", d->name);
 	if (!d->writable)
 		return dk_error(d, BK_EREADONLY, "opened read-only");
 	switch (opts->type) {

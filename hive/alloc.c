@@ -113,7 +113,7 @@ undo_all(struct hive *h)
 		if (len & UNDO_MAP_BIT)
 			memcpy(h->cellmap + where, ws->undo + pos, n);
 		else
-			memcpy(hive_bins(h, where), ws->undo + pos, n);
+			memcpy(hv_bins(h, where), ws->undo + pos, n);
 	}
 }
 
@@ -180,7 +180,7 @@ hw_touch(struct hive *h, uint32_t off, size_t n)
 		return 0;
 	if (off + n > lim)
 		n = (size_t)(lim - off);
-	return undo_record(h, off, hive_bins(h, off), n, 0);
+	return undo_record(h, off, hv_bins(h, off), n, 0);
 }
 
 int
@@ -189,7 +189,7 @@ hw_write(struct hive *h, uint32_t off, const void *p, size_t n)
 	int rc = hw_touch(h, off, n);
 
 	if (rc == 0)
-		memmove(hive_bins(h, off), p, n);
+		memmove(hv_bins(h, off), p, n);
 	return rc;
 }
 
@@ -243,7 +243,7 @@ map_set(struct hive *h, uint32_t off, bool on)
 static int32_t
 cell_raw(struct hive *h, uint32_t off)
 {
-	return (int32_t)bk_le32(hive_bins(h, off));
+	return (int32_t)bk_le32(hv_bins(h, off));
 }
 
 uint32_t
@@ -306,7 +306,7 @@ index_more(struct hive *h, uint64_t want)
 
 		if ((rc = hv_scan_at(h, off)) < 0)
 			return rc;
-		size = bk_le32(hive_bins(h, off) + 8);
+		size = bk_le32(hv_bins(h, off) + 8);
 		c = off + HIVE_HBIN_HDR;
 		seen += size;
 
@@ -440,7 +440,7 @@ append_hbin(struct hive *h, uint32_t total, uint32_t *out)
 		rc = hw_touch(h, start, (size_t)size);
 	if (rc < 0)
 		return rc;
-	p = hive_bins(h, start);
+	p = hv_bins(h, start);
 	memset(p, 0, (size_t)size);
 	memcpy(p, "hbin", 4);
 	bk_put_le32(p + 4, start);
@@ -497,8 +497,8 @@ hv_cell_alloc(struct hive *h, size_t payload, uint32_t *out)
 	}
 	if (rc < 0)
 		return rc;
-	memset(hive_bins(h, off), 0, total);
-	bk_put_le32(hive_bins(h, off), (uint32_t)-(int32_t)total);
+	memset(hv_bins(h, off), 0, total);
+	bk_put_le32(hv_bins(h, off), (uint32_t)-(int32_t)total);
 	*out = off;
 	return 0;
 }

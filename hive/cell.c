@@ -49,7 +49,7 @@ scan_cells(struct hive *h, uint32_t start, uint32_t size)
 		if (end - off < 4)
 			return hv_error(h, BK_ECORRUPT,
 				      "cell at offset 0x%x runs past its hbin", off);
-		raw = (int32_t)bk_le32(hive_bins(h, off));
+		raw = (int32_t)bk_le32(hv_bins(h, off));
 		csize = raw < 0 ? (uint32_t)-(int64_t)raw : (uint32_t)raw;
 		if (csize < 8 || csize % HIVE_CELL_ALIGN)
 			return hv_error(h, BK_ECORRUPT,
@@ -67,7 +67,7 @@ scan_cells(struct hive *h, uint32_t start, uint32_t size)
 static uint32_t
 check_hbin(struct hive *h, uint32_t off, uint32_t limit)
 {
-	const uint8_t *p = hive_bins(h, off);
+	const uint8_t *p = hv_bins(h, off);
 	uint32_t size;
 
 	if (limit - off >= HIVE_HBIN_ALIGN && hv_lazy_load(h, off, HIVE_HBIN_HDR) < 0)
@@ -102,7 +102,7 @@ next_good_hbin(struct hive *h, uint32_t off, uint32_t limit)
 {
 	for (off += HIVE_HBIN_ALIGN; off < limit && limit - off >= HIVE_HBIN_ALIGN;
 	     off += HIVE_HBIN_ALIGN) {
-		const uint8_t *p = hive_bins(h, off);
+		const uint8_t *p = hv_bins(h, off);
 		if (memcmp(p, "hbin", 4) == 0 && bk_le32(p + 4) == off)
 			return off;
 	}
@@ -143,7 +143,7 @@ walk_headers(struct hive *h, uint32_t off)
 static uint32_t
 header_at(struct hive *h, uint32_t start)
 {
-	const uint8_t *p = hive_bins(h, start), *q;
+	const uint8_t *p = hv_bins(h, start), *q;
 	uint32_t size, end;
 
 	if (hv_lazy_load(h, start, HIVE_HBIN_HDR) < 0)
@@ -157,7 +157,7 @@ header_at(struct hive *h, uint32_t start)
 		return size;
 	if (hv_lazy_load(h, end, HIVE_HBIN_HDR) < 0)
 		return 0;
-	q = hive_bins(h, end);
+	q = hv_bins(h, end);
 	return memcmp(q, "hbin", 4) == 0 && bk_le32(q + 4) == end ? size : 0;
 }
 
@@ -198,7 +198,7 @@ hv_scan_at(struct hive *h, uint32_t off)
 	if ((rc = find_hbin(h, off)) < 0)
 		return rc;
 	start = h->pstart[pg];
-	size = bk_le32(hive_bins(h, start) + 8);
+	size = bk_le32(hv_bins(h, start) + 8);
 	if ((rc = hv_lazy_load(h, start, size)) < 0)
 		return rc;
 	rc = scan_cells(h, start, size);
@@ -218,7 +218,7 @@ hv_scan_rest(struct hive *h)
 	while (h->lazy && off < h->bins_len) {
 		if ((rc = hv_scan_at(h, off)) < 0)
 			return rc;
-		off = h->pstart[PAGE_OF(off)] + bk_le32(hive_bins(h, h->pstart[PAGE_OF(off)]) + 8);
+		off = h->pstart[PAGE_OF(off)] + bk_le32(hv_bins(h, h->pstart[PAGE_OF(off)]) + 8);
 	}
 	return 0;
 }
@@ -306,7 +306,7 @@ hv_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
 	}
 	if (!hv_is_cell_start(h, off))
 		return hv_error(h, BK_ECORRUPT, "offset 0x%x is not a cell", off);
-	raw = (int32_t)bk_le32(hive_bins(h, off));
+	raw = (int32_t)bk_le32(hv_bins(h, off));
 	if (raw >= 0)
 		return hv_error(h, BK_ECORRUPT, "cell at offset 0x%x is free", off);
 	size = (uint32_t)-(int64_t)raw;
@@ -314,6 +314,6 @@ hv_cell(struct hive *h, uint32_t off, size_t min, struct bk_view *out)
 		return hv_error(h, BK_ECORRUPT,
 			      "cell at offset 0x%x is too small (%u bytes, need %zu)", off,
 			      size - 4, min);
-	*out = bk_view_make(hive_bins(h, off) + 4, size - 4);
+	*out = bk_view_make(hv_bins(h, off) + 4, size - 4);
 	return 0;
 }

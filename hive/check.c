@@ -161,7 +161,7 @@ hv_chk_cell(struct hive_chk *c, unsigned kind, uint32_t off, size_t min,
 				what, off);
 		return false;
 	}
-	raw = (int32_t)bk_le32(hive_bins(h, off));
+	raw = (int32_t)bk_le32(hv_bins(h, off));
 	if (raw >= 0) {
 		hv_chk_report(c, kind, off, "%s at 0x%x is in a free cell", what, off);
 		return false;
@@ -172,7 +172,7 @@ hv_chk_cell(struct hive_chk *c, unsigned kind, uint32_t off, size_t min,
 				what, off, size, min);
 		return false;
 	}
-	*out = bk_view_make(hive_bins(h, off) + 4, size);
+	*out = bk_view_make(hv_bins(h, off) + 4, size);
 	return true;
 }
 
@@ -333,7 +333,7 @@ check_cells(struct hive_chk *c, uint32_t start, uint32_t size)
 	uint32_t off = start + HIVE_HBIN_HDR, end = start + size;
 
 	while (off < end) {
-		int32_t raw = (int32_t)bk_le32(hive_bins(h, off));
+		int32_t raw = (int32_t)bk_le32(hv_bins(h, off));
 		uint32_t cs = raw < 0 ? (uint32_t)-(int64_t)raw : (uint32_t)raw;
 
 		if (end - off < 8 || cs < 8 || cs % HIVE_CELL_ALIGN || cs > end - off) {
@@ -354,7 +354,7 @@ check_bins(struct hive_chk *c)
 
 	c->depth = -1;
 	while (off < limit) {
-		const uint8_t *p = hive_bins(h, off);
+		const uint8_t *p = hv_bins(h, off);
 		uint32_t size = bk_le32(p + 8);
 
 		if (memcmp(p, "hbin", 4) != 0) {
@@ -394,7 +394,7 @@ check_leaks(struct hive_chk *c)
 		}
 		if (!hv_is_cell_start(h, off) || ((c->owned[slot / 8] >> (slot % 8)) & 1))
 			continue;
-		raw = (int32_t)bk_le32(hive_bins(h, off));
+		raw = (int32_t)bk_le32(hv_bins(h, off));
 		if (raw < 0)
 			hv_chk_report(c, HIVE_PROBLEM_LEAK, off,
 					"allocated cell at 0x%x (%u bytes) is not referenced by anything",

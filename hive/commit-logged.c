@@ -297,7 +297,7 @@ build_log(struct lc *c, uint8_t **out, size_t *len)
 	for (i = 0, pos = refs; i < c->runs.n; i++) {
 		bk_put_le32(e + LC_HVLE_HDR + LC_HVLE_REF * i, c->runs.r[i][0]);
 		bk_put_le32(e + LC_HVLE_HDR + LC_HVLE_REF * i + 4, c->runs.r[i][1]);
-		memcpy(e + pos, hive_bins(h, c->runs.r[i][0]), c->runs.r[i][1]);
+		memcpy(e + pos, hv_bins(h, c->runs.r[i][0]), c->runs.r[i][1]);
 		pos += c->runs.r[i][1];
 	}
 	bk_put_le64(e + 24, hv_marvin32(HIVE_LOG_MARVIN_SEED, e + LC_HVLE_HDR,
@@ -319,11 +319,11 @@ choose_log(struct lc *c)
 	for (k = 0; k < 2; k++)
 		ok[k] = log_start(c->log[k], &s[k]);
 	if (ok[0] && ok[1])
-		c->target = hive_seq_ge(s[0], s[1]) ? 1 : 0;   /* the older one */
+		c->target = hv_seq_ge(s[0], s[1]) ? 1 : 0;   /* the older one */
 	else
 		c->target = ok[0] ? 1 : 0;
 	k = 1 - c->target;
-	if (ok[k] && hive_seq_ge(s[k], c->seq))
+	if (ok[k] && hv_seq_ge(s[k], c->seq))
 		return empty_log(c->h, c->log[k]);
 	return 0;
 }
@@ -394,7 +394,7 @@ write_primary(struct lc *c, int fd)
 
 	for (i = 0; rc == 0 && i < c->runs.n; i++)
 		if (write_at(fd, HIVE_BASE_SIZE + (uint64_t)c->runs.r[i][0],
-			     hive_bins(h, c->runs.r[i][0]), c->runs.r[i][1]) < 0)
+			     hv_bins(h, c->runs.r[i][0]), c->runs.r[i][1]) < 0)
 			rc = bk_err_errno(&h->err, "write", h->path);
 	if (rc == 0 && bk_io->fsync(fd) < 0)
 		rc = bk_err_errno(&h->err, "fsync", h->path);

@@ -65,7 +65,7 @@ sk_add(struct hive *h, const uint8_t *desc, uint32_t len, uint32_t *out)
 		rc = hv_cell_alloc(h, HIVE_SK_FIXED + (size_t)len, &sk);
 	if (rc < 0)
 		return rc;
-	next = bk_le32(hive_bins(h, HIVE_PAY(root.sk, 4)));
+	next = bk_le32(hv_bins(h, HIVE_PAY(root.sk, 4)));
 	rc = hw_write(h, HIVE_PAY(sk, 0), "sk", 2);
 	if (rc == 0)
 		rc = hw_put32(h, HIVE_PAY(sk, 4), next);

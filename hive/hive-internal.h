@@ -118,7 +118,7 @@ struct hive {
 
 /* Pointer into hive bins data at offset off (no checks). */
 static inline uint8_t *
-hive_bins(struct hive *h, uint32_t off)
+hv_bins(struct hive *h, uint32_t off)
 {
 	return h->buf + HIVE_BASE_SIZE + off;
 }
@@ -138,7 +138,8 @@ int hv_set_err(struct hive *h, const struct bk_errbuf *eb);
 /* Send a warning/note to the tool's callback, if any. */
 void hv_msg(struct hive *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Log files beside a hive (NAME.LOG, .LOG1, .LOG2, any case), sorted; NULL-terminated. */
+/* Log files beside a hive (NAME.LOG, .LOG1, .LOG2, any case), sorted;
+ * NULL-terminated (log.c). */
 int hv_find_logs(const char *path, char ***out);
 
 /* ---- cells (cell.c) ------------------------------------------------------ */
@@ -262,7 +263,7 @@ struct hive_log_primary {
 bool hv_image_dirty(const uint8_t *img, size_t len);
 /* Serial-number comparison (RFC 1982 style) used for log sequence numbers. */
 static inline bool
-hive_seq_ge(uint32_t a, uint32_t b)
+hv_seq_ge(uint32_t a, uint32_t b)
 {
 	return (uint32_t)(a - b) <= 0x7FFFFFFFu;
 }
@@ -291,8 +292,11 @@ int hv_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
 			struct hive_recover_report *rep);
 /* Base name of a path, for notes. */
 const char *hv_log_basename(const char *path);
-/* Called by hive_open(): replay in memory unless HIVE_OPEN_NO_LOGS. */
-int hv_log_open(struct hive *h);
+/* Find and read the logs beside hive_path (at most HIVE_LOG_MAX_FILES):
+ * src[i] holds the bytes of (*paths)[i]; free both with hv_log_free(). */
+int hv_log_load(struct bk_errbuf *eb, const char *hive_path, char ***paths,
+		struct hive_log_src *src, size_t *n);
+void hv_log_free(char **paths, struct hive_log_src *src, size_t n);
 
 /* ---- checker (check.c, check-key.c) ------------------------------------- */
 #define HIVE_CHECK_MAX_NAME_CHARS  255      /* Windows' limit for a key name */

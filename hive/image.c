@@ -9,7 +9,8 @@
  * Opening replays a dirty primary from the logs' bytes exactly as
  * hive_open() replays the logs beside a host file (hv_log_replay_mem() is
  * the same code), with the same notes and the same "opened as found" rule
- * when no log can recover it.
+ * when no log can recover it.  Like recover.c this file sits above open: it
+ * replays through log.c, then opens the result (layers: see log.c).
  *
  * Serialising produces what hive_commit() writes: the base block with
  * seq1 = seq2 one above every sequence number in the hive and in the logs

@@ -227,6 +227,7 @@ hive_key_info(hive_t *h, hive_key_t key, struct hive_key_info *o)
 
 	if (rc < 0)
 		return rc;
+	memset(o, 0, sizeof(*o));
 	o->flags = nk.flags;
 	o->timestamp = nk.timestamp;
 	o->access_bits = nk.access_bits;

@@ -140,7 +140,7 @@ nlog_choose(const struct hive_log_primary *pri, struct nlog **order, size_t n)
 		return;
 	}
 	for (i = 0; i < n && first == n; i++) {
-		if (hive_seq_ge(order[i]->start, pri->base.seq2))
+		if (hv_seq_ge(order[i]->start, pri->base.seq2))
 			first = i;
 		else
 			snprintf(order[i]->rep->note, sizeof(order[i]->rep->note),
@@ -290,7 +290,7 @@ hv_log_new_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
 		}
 		nlog_scan(&l[n]);
 		/* Insertion by start sequence number, serial arithmetic. */
-		for (j = n; j > 0 && !hive_seq_ge(l[n].start, order[j - 1]->start); j--)
+		for (j = n; j > 0 && !hv_seq_ge(l[n].start, order[j - 1]->start); j--)
 			;
 		t = &l[n];
 		memmove(&order[j + 1], &order[j], (n - j) * sizeof(*order));

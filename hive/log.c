@@ -1,20 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Transaction logs: finding and reading the logs beside a hive, telling
- * their format from their base block, dispatching to the old (log-old.c) or
- * new (log-new.c) replay, the automatic in-memory replay of hive_open(), and
- * the public hive_recover*() used by "hivetool recover".
+ * Transaction logs, the lowest layer of recovery: finding and reading the
+ * logs beside a hive, telling their format from their base block, and
+ * dispatching to the old (log-old.c) or new (log-new.c) replay.
+ *
+ * Layers, each calling only the ones below it:
+ *   recover.c, image.c   hive_recover*(), hive_open_image(): replay, then
+ *                        open the result to check it
+ *   open.c               hive_open(): reads the file, replays a dirty
+ *                        hive's logs through this file, validates
+ *   log.c, log-*.c       this layer: images and log bytes in, a recovered
+ *                        image out; never opens a hive handle
  *
  * Replay is all-or-nothing for the caller: the recovered image is built in a
  * new buffer and only replaces the caller's once every check has passed.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "bk-atomic.h"
@@ -138,8 +147,76 @@ hv_log_replay_mem(struct bk_errbuf *eb, const char *hive_name, uint8_t **img,
 	return 0;
 }
 
-static void
-free_logs(char **paths, struct hive_log_src *src, size_t n)
+static bool
+log_name_matches(const char *base, const char *cand)
+{
+	size_t n = strlen(base);
+	const char *ext = cand + n;
+
+	if (strncasecmp(base, cand, n) != 0)
+		return false;
+	return strcasecmp(ext, ".LOG") == 0 || strcasecmp(ext, ".LOG1") == 0 ||
+	       strcasecmp(ext, ".LOG2") == 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect NAME.LOG, NAME.LOG1, NAME.LOG2 beside the hive (any case). */
+int
+hv_find_logs(const char *path, char ***out)
+{
+	char *dir = bk_strdup(path), *slash, **v;
+	const char *base;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	if (!dir)
+		return -BK_ENOMEM;
+	slash = strrchr(dir, '/');
+	base = slash ? path + (slash - dir) + 1 : path;
+	if (slash)
+		slash[1] = '\0';
+	v = bk_calloc(4, sizeof(*v));
+	d = opendir(slash ? dir : ".");
+	while (v && d && n < 3 && (de = readdir(d)) != NULL) {
+		struct stat st;
+		if (!log_name_matches(base, de->d_name))
+			continue;
+		/* A symbolic link or a device at a log's name is no log of ours:
+		 * never read, never emptied (doc/safety.md). */
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		v[n] = bk_malloc(strlen(dir) + strlen(de->d_name) + 2);
+		if (!v[n]) {
+			/* A silently shorter list could replay the wrong logs. */
+			while (n > 0)
+				bk_free(v[--n]);
+			bk_free(v);
+			v = NULL;
+			break;
+		}
+		sprintf(v[n], "%s%s", slash ? dir : "", de->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	bk_free(dir);
+	if (!v)
+		return -BK_ENOMEM;
+	qsort(v, n, sizeof(*v), cmp_str);
+	*out = v;
+	return 0;
+}
+
+void
+hv_log_free(char **paths, struct hive_log_src *src, size_t n)
 {
 	size_t i;
 
@@ -151,8 +228,8 @@ free_logs(char **paths, struct hive_log_src *src, size_t n)
 }
 
 /* Find and read the logs beside hive_path; paths[] stays parallel to src[]. */
-static int
-load_logs(struct bk_errbuf *eb, const char *hive_path, char ***paths,
+int
+hv_log_load(struct bk_errbuf *eb, const char *hive_path, char ***paths,
 	  struct hive_log_src *src, size_t *n)
 {
 	uint8_t *data;
@@ -167,7 +244,7 @@ load_logs(struct bk_errbuf *eb, const char *hive_path, char ***paths,
 	while ((*paths)[*n] && *n < HIVE_LOG_MAX_FILES) {
 		rc = bk_read_file_nofollow(eb, (*paths)[*n], &data, &len, HIVE_LOG_MAX_SIZE);
 		if (rc < 0) {
-			free_logs(*paths, src, *n);
+			hv_log_free(*paths, src, *n);
 			*paths = NULL;
 			*n = 0;
 			return rc;
@@ -193,313 +270,11 @@ hv_log_replay(struct bk_errbuf *eb, const char *hive_path, uint8_t **img, size_t
 	/* A clean hive: Windows ignores its logs, so do not even read them. */
 	if (!hv_image_dirty(*img, *len))
 		return 0;
-	rc = load_logs(eb, hive_path, &paths, src, &n);
+	rc = hv_log_load(eb, hive_path, &paths, src, &n);
 	if (rc < 0)
 		return rc;
 	rc = hv_log_replay_mem(eb, hive_path, img, len, src, n, rep);
-	free_logs(paths, src, n);
+	hv_log_free(paths, src, n);
 	return rc;
 }
 
-int
-hv_log_open(struct hive *h)
-{
-	struct hive_recover_report rep;
-	int rc;
-
-	if ((h->flags & HIVE_OPEN_NO_LOGS) || !hv_image_dirty(h->buf, h->len))
-		return 0;
-	rc = hv_log_replay(&h->err, h->file ? h->file : h->path, &h->buf, &h->len, &rep);
-	if (rc == -BK_ENOMEM)
-		return rc;
-	if (rc < 0) {
-		/* Not fatal: the hive opens as found, read-only unless forced. */
-		hv_msg(h, "%s; opening the hive as found", h->err.msg);
-		bk_err_clear(&h->err);
-		return 0;
-	}
-	h->cap = h->len;
-	h->state |= HIVE_STATE_RECOVERED;
-	if (rep.format == HIVE_LOG_NEW)
-		hv_msg(h, "%s: dirty hive recovered in memory from its transaction logs "
-			 "(%u entries, last sequence number %u)", h->path, rep.entries,
-			 rep.last_seq);
-	else
-		hv_msg(h, "%s: dirty hive recovered in memory from its transaction log "
-			 "(%u pages)", h->path, rep.pages);
-	return 0;
-}
-
-/* The recovered image must open as a clean hive before anything is written. */
-static int
-verify_image(struct bk_errbuf *eb, const char *path, const uint8_t *img, size_t len)
-{
-	hive_t *h = hive_new();
-	unsigned st;
-	int rc;
-
-	if (!h)
-		return bk_error_at(eb, path, BK_ENOMEM, "out of memory");
-	rc = hive_open_buffer(h, img, len, path, HIVE_OPEN_NO_LOGS);
-	if (rc < 0) {
-		rc = rc == -BK_ENOMEM
-			? bk_error_at(eb, path, BK_ENOMEM, "out of memory")
-			: bk_error_at(eb, path, BK_ECORRUPT, "the recovered hive is not valid: %s",
-				      hive_last_error(h));
-		hive_close(h);
-		return rc;
-	}
-	st = hive_state(h);
-	hive_close(h);
-	if (st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM | HIVE_STATE_TRUNCATED))
-		return bk_error_at(eb, path, BK_ECORRUPT, "the recovered hive is still dirty");
-	return 0;
-}
-
-/* Read the primary and replay; on success *img holds the recovered image. */
-static int
-recover_load(struct bk_errbuf *eb, const char *path, char ***paths,
-	     struct hive_log_src *src, size_t *n, uint8_t **img, size_t *len,
-	     struct hive_recover_report *rep)
-{
-	int rc;
-
-	*paths = NULL;
-	*n = 0;
-	memset(rep, 0, sizeof(*rep));
-	rc = bk_read_file(eb, path, img, len, HIVE_MAX_FILE_SIZE);
-	if (rc < 0)
-		return rc;
-	if (!hv_image_dirty(*img, *len))
-		return 0;
-	rc = load_logs(eb, path, paths, src, n);
-	if (rc == 0)
-		rc = hv_log_replay_mem(eb, path, img, len, src, *n, rep);
-	if (rc == 0)
-		rc = verify_image(eb, path, *img, *len);
-	return rc;
-}
-
-int
-hive_recover_image(hive_t *h, const char *path, uint8_t **out, size_t *len,
-		   struct hive_recover_report *rep)
-{
-	struct hive_log_src src[HIVE_LOG_MAX_FILES];
-	struct hive_recover_report tmp;
-	struct bk_errbuf eb = { 0 };
-	char **paths;
-	uint8_t *img = NULL;
-	size_t n, ilen = 0;
-	int rc;
-
-	bk_err_clear(&eb);
-	*out = NULL;
-	*len = 0;
-	if (!rep)
-		rep = &tmp;
-	rc = recover_load(&eb, path, &paths, src, &n, &img, &ilen, rep);
-	free_logs(paths, src, n);
-	if (rc < 0 || !rep->dirty) {
-		bk_free(img);
-		return rc < 0 ? hv_set_err(h, &eb) : 0;
-	}
-	*out = img;
-	*len = ilen;
-	return 0;
-}
-
-static char *
-bak_name(const char *p)
-{
-	char *s = bk_malloc(strlen(p) + 5);
-
-	if (s)
-		sprintf(s, "%s.bak", p);
-	return s;
-}
-
-/* bak is a regular file with exactly file's content. */
-static bool
-same_content(const char *file, const char *bak)
-{
-	struct bk_errbuf eb = { 0 };
-	uint8_t *a = NULL, *b = NULL;
-	size_t al = 0, bl = 0;
-	bool same;
-
-	same = bk_read_file_nofollow(&eb, file, &a, &al, HIVE_MAX_FILE_SIZE) == 0 &&
-	       bk_read_file_nofollow(&eb, bak, &b, &bl, HIVE_MAX_FILE_SIZE) == 0 &&
-	       al == bl && memcmp(a, b, al) == 0;
-	bk_free(a);
-	bk_free(b);
-	return same;
-}
-
-/*
- * Copy each file to bak[i] (NAME.bak), refusing to overwrite an existing
- * copy, except one identical to the file: that is the copy an interrupted
- * run of this same recovery made (the hive is still dirty, so that run
- * changed nothing else), and the recovery starts again from there.  On
- * failure the copies made by this run are removed again.
- */
-static int
-make_backups(struct bk_errbuf *eb, const char *const *files, char *const *bak, size_t n)
-{
-	bool had[1 + HIVE_LOG_MAX_FILES] = { false };
-	struct stat st;
-	size_t i, done;
-	int rc = 0;
-
-	for (i = 0; i < n && rc == 0; i++) {
-		if (lstat(bak[i], &st) != 0)
-			continue;
-		if (!(had[i] = same_content(files[i], bak[i])))
-			rc = bk_error_at(eb, bak[i], BK_EEXIST,
-					 "backup copy already exists; move it away "
-				    "or write the recovered hive elsewhere with -o");
-	}
-	for (done = 0; done < n && rc == 0; done++)
-		if (!had[done])
-			rc = bk_atomic_copy(eb, files[done], bak[done], BK_SAFE_SIDECAR);
-	/* The failing copy may have been renamed into place before the error. */
-	if (rc < 0)
-		for (i = 0; i < done; i++)
-			if (!had[i])
-				(void)bk_io->unlinkat(AT_FDCWD, bak[i], 0);
-	return rc;
-}
-
-/*
- * In place: backups of the hive and of every log about to be truncated, the
- * hive replaced atomically, and only then the logs emptied (a crash before
- * that leaves a clean hive beside stale logs, which Windows ignores).  Until
- * the hive is replaced a failure leaves the folder as it was.
- */
-static int
-recover_in_place(struct bk_errbuf *eb, const char *path, const struct hive_log_src *src,
-		 const struct hive_recover_report *rep, const uint8_t *img, size_t len,
-		 struct bk_lock *lock)
-{
-	const char *files[1 + HIVE_LOG_MAX_FILES];
-	char *bak[1 + HIVE_LOG_MAX_FILES] = { NULL }, why[BK_ERRMSG_MAX];
-	struct bk_chunk c = { img, len };
-	struct stat before, after;
-	size_t n = 0, i;
-	int rc = 0;
-
-	files[n++] = path;
-	for (i = 0; i < rep->nlogs; i++)
-		if (rep->logs[i].format != HIVE_LOG_NONE)
-			files[n++] = src[i].name;
-	for (i = 0; i < n && rc == 0; i++)
-		if (!(bak[i] = bak_name(files[i])))
-			rc = bk_error_at(eb, files[i], BK_ENOMEM, "out of memory");
-	if (rc == 0)
-		rc = make_backups(eb, files, bak, n);
-	if (rc == 0 && stat(path, &before) < 0)
-		rc = bk_err_errno(eb, "stat", path);
-	/* If the rename happened before the error, the backups must stay. */
-	if (rc == 0 && (rc = bk_atomic_write_ex(eb, path, &c, 1, 0644, BK_SAFE_FORCE, NULL,
-						lock)) < 0 &&
-	    stat(path, &after) == 0 && after.st_ino == before.st_ino &&
-	    after.st_dev == before.st_dev)
-		for (i = 0; i < n; i++)
-			(void)bk_io->unlinkat(AT_FDCWD, bak[i], 0);
-	for (i = 1; i < n && rc == 0; i++) {
-		rc = bk_truncate_file(eb, files[i]);
-		if (rc < 0) {
-			snprintf(why, sizeof(why), "%s", eb->msg);
-			bk_error_at(eb, path, -rc,
-				    "the hive was recovered, but its log could not be "
-			       "emptied: %s", why);
-		}
-	}
-	for (i = 0; i < n; i++)
-		bk_free(bak[i]);
-	return rc;
-}
-
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (strcmp(a, b) == 0)
-		return true;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
-/* A read-only or hard-linked hive is not replaced (bk_target_check). */
-static int
-check_target(struct bk_errbuf *eb, const char *path, unsigned flags)
-{
-	struct bk_target t;
-	int rc = bk_target_open(eb, path, 0, &t);
-
-	if (rc == 0)
-		rc = bk_target_check(eb, &t, (flags & HIVE_RECOVER_FORCE) ? BK_SAFE_FORCE : 0);
-	bk_target_close(&t);
-	return rc;
-}
-
-/* The hive's real name (a symbolic link resolved) and its lock. */
-static int
-recover_lock(struct bk_errbuf *eb, const char *path, bool excl, char **real,
-	     struct bk_lock **lock)
-{
-	struct bk_target t;
-	int rc = bk_target_open(eb, path, 0, &t);
-
-	*real = NULL;
-	*lock = NULL;
-	if (rc == 0)
-		rc = bk_lock_open(eb, t.real, "store", excl, lock);
-	/* In place, under the exclusive lock: the temporaries of a killed run
-	 * (the hive's or a backup's, NAME*.tmpPID.HEX) go, even when that run
-	 * got far enough that the hive is clean now and nothing is written. */
-	if (rc == 0 && excl)
-		(void)bk_temp_sweep(&t);
-	if (rc == 0 && !(*real = bk_strdup(t.real)))
-		rc = bk_error_at(eb, path, BK_ENOMEM, "out of memory");
-	bk_target_close(&t);
-	return rc;
-}
-
-int
-hive_recover(hive_t *h, const char *path, const char *out_path, unsigned flags,
-	     struct hive_recover_report *rep)
-{
-	struct hive_log_src src[HIVE_LOG_MAX_FILES];
-	struct hive_recover_report tmp;
-	struct bk_errbuf eb = { 0 };
-	struct bk_lock *lock = NULL;
-	struct bk_chunk c;
-	bool elsewhere = out_path && !same_file(out_path, path);
-	char **paths = NULL, *real = NULL;
-	uint8_t *img = NULL;
-	size_t n = 0, len = 0;
-	int rc;
-
-	bk_err_clear(&eb);
-	if (!rep)
-		rep = &tmp;
-	memset(rep, 0, sizeof(*rep));
-	rc = recover_lock(&eb, path, !elsewhere && !(flags & HIVE_RECOVER_DRY_RUN), &real, &lock);
-	if (rc == 0)
-		rc = recover_load(&eb, real, &paths, src, &n, &img, &len, rep);
-	if (rc == 0 && rep->dirty && !(flags & HIVE_RECOVER_DRY_RUN)) {
-		if (elsewhere) {
-			c.p = img;
-			c.len = len;
-			rc = bk_atomic_write(&eb, out_path, &c, 1, 0644);
-		} else if ((rc = check_target(&eb, path, flags)) == 0) {
-			rc = recover_in_place(&eb, real, src, rep, img, len, lock);
-		}
-	}
-	free_logs(paths, src, n);
-	bk_free(img);
-	bk_free(real);
-	bk_lock_release(lock);
-	return rc < 0 ? hv_set_err(h, &eb) : 0;
-}

@@ -105,7 +105,7 @@ hv_lazy_load(struct hive *h, uint32_t off, size_t len)
 		n = run * HIVE_HBIN_ALIGN;
 		if (at + n > file_bins)
 			n = file_bins - at;
-		r = pread(h->lazy_fd, hive_bins(h, (uint32_t)at), (size_t)n,
+		r = pread(h->lazy_fd, hv_bins(h, (uint32_t)at), (size_t)n,
 			  (off_t)(HIVE_BASE_SIZE + at));
 		if (r != (ssize_t)n)
 			return hv_error(h, BK_EIO, "cannot read at offset 0x%llx",

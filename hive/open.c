@@ -3,10 +3,13 @@
  * Opening a hive: read the file (or copy a buffer), validate the base block,
  * walk the hive bins, check the root key.  A dirty hive (seq1 != seq2 or a bad
  * checksum) is still readable: the state is reported, never silently fixed.
+ *
+ * Open sits above log replay: it hands a dirty image to log.c, which returns
+ * a recovered image and never opens a handle; recovery as a file operation
+ * (recover.c) and hives from bytes (image.c) sit above open (see log.c).
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -128,74 +131,6 @@ check_root(struct hive *h)
 
 	if (rc < 0)
 		return hv_err_ctx(h, rc, "root key at offset 0x%x is invalid", h->base.root_offset);
-	return 0;
-}
-
-static bool
-log_name_matches(const char *base, const char *cand)
-{
-	size_t n = strlen(base);
-	const char *ext = cand + n;
-
-	if (strncasecmp(base, cand, n) != 0)
-		return false;
-	return strcasecmp(ext, ".LOG") == 0 || strcasecmp(ext, ".LOG1") == 0 ||
-	       strcasecmp(ext, ".LOG2") == 0;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect NAME.LOG, NAME.LOG1, NAME.LOG2 beside the hive (any case). */
-int
-hv_find_logs(const char *path, char ***out)
-{
-	char *dir = bk_strdup(path), *slash, **v;
-	const char *base;
-	size_t n = 0;
-	struct dirent *de;
-	DIR *d;
-
-	*out = NULL;
-	if (!dir)
-		return -BK_ENOMEM;
-	slash = strrchr(dir, '/');
-	base = slash ? path + (slash - dir) + 1 : path;
-	if (slash)
-		slash[1] = '\0';
-	v = bk_calloc(4, sizeof(*v));
-	d = opendir(slash ? dir : ".");
-	while (v && d && n < 3 && (de = readdir(d)) != NULL) {
-		struct stat st;
-		if (!log_name_matches(base, de->d_name))
-			continue;
-		/* A symbolic link or a device at a log's name is no log of ours:
-		 * never read, never emptied (doc/safety.md). */
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISREG(st.st_mode))
-			continue;
-		v[n] = bk_malloc(strlen(dir) + strlen(de->d_name) + 2);
-		if (!v[n]) {
-			/* A silently shorter list could replay the wrong logs. */
-			while (n > 0)
-				bk_free(v[--n]);
-			bk_free(v);
-			v = NULL;
-			break;
-		}
-		sprintf(v[n], "%s%s", slash ? dir : "", de->d_name);
-		n++;
-	}
-	if (d)
-		closedir(d);
-	bk_free(dir);
-	if (!v)
-		return -BK_ENOMEM;
-	qsort(v, n, sizeof(*v), cmp_str);
-	*out = v;
 	return 0;
 }
 
@@ -341,6 +276,40 @@ open_locked(struct hive *h)
 	return rc;
 }
 
+/*
+ * A dirty hive's logs are replayed in memory (log.c, which works on the
+ * image only); a failed replay is not fatal: the hive opens as found,
+ * read-only unless forced.
+ */
+static int
+replay_logs(struct hive *h)
+{
+	struct hive_recover_report rep;
+	int rc;
+
+	if ((h->flags & HIVE_OPEN_NO_LOGS) || !hv_image_dirty(h->buf, h->len))
+		return 0;
+	rc = hv_log_replay(&h->err, h->file ? h->file : h->path, &h->buf, &h->len, &rep);
+	if (rc == -BK_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		/* Not fatal: the hive opens as found, read-only unless forced. */
+		hv_msg(h, "%s; opening the hive as found", h->err.msg);
+		bk_err_clear(&h->err);
+		return 0;
+	}
+	h->cap = h->len;
+	h->state |= HIVE_STATE_RECOVERED;
+	if (rep.format == HIVE_LOG_NEW)
+		hv_msg(h, "%s: dirty hive recovered in memory from its transaction logs "
+			 "(%u entries, last sequence number %u)", h->path, rep.entries,
+			 rep.last_seq);
+	else
+		hv_msg(h, "%s: dirty hive recovered in memory from its transaction log "
+			 "(%u pages)", h->path, rep.pages);
+	return 0;
+}
+
 int
 hive_open(hive_t *h, const char *path, unsigned flags)
 {
@@ -357,7 +326,7 @@ hive_open(hive_t *h, const char *path, unsigned flags)
 			hv_error(h, -rc, "cannot list log files");
 	}
 	if (rc == 0)
-		rc = hv_log_open(h);   /* replay a dirty hive's logs (log.c) */
+		rc = replay_logs(h);
 	if (rc == 0)
 		rc = finish_open(h);
 	return rc < 0 ? open_fail(h, rc) : 0;

@@ -251,7 +251,7 @@ hive_get_stats(hive_t *h, struct hive_stats *st)
 	st->file_size = h->len;
 	/* Cell usage: walk hbin headers and cells (validated at open). */
 	while (off < h->bins_len) {
-		const uint8_t *hb = hive_bins(h, off);
+		const uint8_t *hb = hv_bins(h, off);
 		uint32_t size = bk_le32(hb + 8), c = off + HIVE_HBIN_HDR;
 
 		if (memcmp(hb, "hbin", 4) != 0 || size < HIVE_HBIN_ALIGN || size > h->bins_len - off) {
@@ -260,7 +260,7 @@ hive_get_stats(hive_t *h, struct hive_stats *st)
 		}
 		st->hbins++;
 		while (c < off + size) {
-			int32_t raw = (int32_t)bk_le32(hive_bins(h, c));
+			int32_t raw = (int32_t)bk_le32(hv_bins(h, c));
 			uint32_t cs = raw < 0 ? (uint32_t)-(int64_t)raw : (uint32_t)raw;
 			if (cs < 8)
 				break;

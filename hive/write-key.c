@@ -126,7 +126,7 @@ hv_nk_touch(struct hive *h, uint32_t key)
 int
 hv_nk_raise(struct hive *h, uint32_t key, uint32_t field, uint32_t v)
 {
-	uint32_t old = bk_le32(hive_bins(h, HIVE_PAY(key, field)));
+	uint32_t old = bk_le32(hv_bins(h, HIVE_PAY(key, field)));
 
 	if (field == 0x34) {
 		/* Vista+ keeps flags in the upper 16 bits of the subkey-name maximum. */
@@ -235,7 +235,7 @@ hv_key_add_raw(struct hive *h, uint32_t parent, const struct hive_wname *w, uint
 			      HIVE_MAX_DEPTH);
 	if ((rc = hv_cell_alloc(h, HIVE_NK_FIXED + nb, &nk)) < 0)
 		return rc;
-	p = hive_bins(h, HIVE_PAY(nk, 0));      /* fresh cell: journaled by the allocator */
+	p = hv_bins(h, HIVE_PAY(nk, 0));      /* fresh cell: journaled by the allocator */
 	memcpy(p, "nk", 2);
 	flags = (uint16_t)((flags & ~(NK_COMP_NAME | NK_HIVE_ENTRY | NK_HIVE_EXIT | NK_VOLATILE)) |
 			   (w->comp ? NK_COMP_NAME : 0));
@@ -350,7 +350,7 @@ list_free(struct hive *h, uint32_t list)
 		if ((size_t)count * 4 > v.len - 4)
 			return hv_error(h, BK_ECORRUPT, "bad ri at offset 0x%x", list);
 		for (i = 0; i < count && rc == 0; i++) {
-			uint32_t leaf = bk_le32(hive_bins(h, HIVE_PAY(list, 4 + 4u * i)));
+			uint32_t leaf = bk_le32(hv_bins(h, HIVE_PAY(list, 4 + 4u * i)));
 			if ((rc = hv_cell(h, leaf, 4, &v)) == 0)
 				rc = hv_cell_free(h, leaf);
 		}

@@ -57,7 +57,7 @@ leaf_get(struct hive *h, uint32_t off, char *kind, uint16_t *count)
 static uint32_t
 leaf_entry(struct hive *h, uint32_t leaf, char kind, uint32_t i)
 {
-	return bk_le32(hive_bins(h, HIVE_PAY(leaf, 4 + i * stride_of(kind))));
+	return bk_le32(hv_bins(h, HIVE_PAY(leaf, 4 + i * stride_of(kind))));
 }
 
 /* Compare the name of key child with u/n. */
@@ -140,7 +140,7 @@ ri_search(struct hive *h, uint32_t ri, const uint16_t *u, size_t n, struct lpos 
 		return hv_error(h, BK_ECORRUPT, "empty ri list at offset 0x%x", ri);
 	hi = count;
 	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2, leaf = bk_le32(hive_bins(h, HIVE_PAY(ri, 4 + 4 * mid)));
+		uint32_t mid = (lo + hi) / 2, leaf = bk_le32(hv_bins(h, HIVE_PAY(ri, 4 + 4 * mid)));
 		if ((rc = leaf_get(h, leaf, &kind, &lcount)) < 0)
 			return rc;
 		c = -1;
@@ -153,7 +153,7 @@ ri_search(struct hive *h, uint32_t ri, const uint16_t *u, size_t n, struct lpos 
 	}
 	p->ri = ri;
 	p->ri_idx = lo < count ? lo : count - 1u;
-	p->leaf = bk_le32(hive_bins(h, HIVE_PAY(ri, 4 + 4 * p->ri_idx)));
+	p->leaf = bk_le32(hv_bins(h, HIVE_PAY(ri, 4 + 4 * p->ri_idx)));
 	return leaf_search(h, p->leaf, u, n, p);
 }
 
@@ -244,7 +244,7 @@ leaf_new(struct hive *h, char kind, uint32_t cap, uint32_t src, char skind, uint
 	bk_put_le16(sig + 2, (uint16_t)count);
 	rc = hw_write(h, HIVE_PAY(leaf, 0), sig, 4);
 	if (rc == 0 && src && skind == kind)
-		rc = hw_write(h, HIVE_PAY(leaf, 4), hive_bins(h, HIVE_PAY(src, 4 + from * stride_of(kind))),
+		rc = hw_write(h, HIVE_PAY(leaf, 4), hv_bins(h, HIVE_PAY(src, 4 + from * stride_of(kind))),
 			      count * stride_of(kind));
 	else
 		for (i = 0; rc == 0 && i < count; i++)
@@ -278,7 +278,7 @@ ri_insert(struct hive *h, uint32_t parent, uint32_t *ri, uint32_t at, uint32_t l
 		uint32_t nr;
 		if ((rc = hv_cell_alloc(h, 4 + ((size_t)count * 2 + 4) * 4, &nr)) < 0)
 			return rc;
-		rc = hw_write(h, HIVE_PAY(nr, 0), hive_bins(h, HIVE_PAY(r, 0)), 4 + (size_t)count * 4);
+		rc = hw_write(h, HIVE_PAY(nr, 0), hv_bins(h, HIVE_PAY(r, 0)), 4 + (size_t)count * 4);
 		if (rc == 0)
 			rc = hv_cell_free(h, r);
 		if (rc == 0)
@@ -290,7 +290,7 @@ ri_insert(struct hive *h, uint32_t parent, uint32_t *ri, uint32_t at, uint32_t l
 	rc = hw_touch(h, HIVE_PAY(r, 4 + 4 * at), ((size_t)count - at + 1) * 4);
 	if (rc < 0)
 		return rc;
-	memmove(hive_bins(h, HIVE_PAY(r, 4 + 4 * (at + 1))), hive_bins(h, HIVE_PAY(r, 4 + 4 * at)),
+	memmove(hv_bins(h, HIVE_PAY(r, 4 + 4 * (at + 1))), hv_bins(h, HIVE_PAY(r, 4 + 4 * at)),
 		((size_t)count - at) * 4);
 	rc = hw_put32(h, HIVE_PAY(r, 4 + 4 * at), leaf);
 	return rc ? rc : hw_put16(h, HIVE_PAY(r, 2), (uint16_t)(count + 1));
@@ -357,8 +357,8 @@ leaf_insert(struct hive *h, uint32_t parent, struct lpos *p, uint32_t child)
 	rc = hw_touch(h, HIVE_PAY(leaf, 4 + p->idx * st), ((size_t)count - p->idx + 1) * st);
 	if (rc < 0)
 		return rc;
-	memmove(hive_bins(h, HIVE_PAY(leaf, 4 + (p->idx + 1) * st)),
-		hive_bins(h, HIVE_PAY(leaf, 4 + p->idx * st)), ((size_t)count - p->idx) * st);
+	memmove(hv_bins(h, HIVE_PAY(leaf, 4 + (p->idx + 1) * st)),
+		hv_bins(h, HIVE_PAY(leaf, 4 + p->idx * st)), ((size_t)count - p->idx) * st);
 	rc = leaf_put(h, leaf, kind, p->idx, child);
 	if (rc == 0)
 		rc = hw_put16(h, HIVE_PAY(leaf, 2), (uint16_t)(count + 1));
@@ -415,7 +415,7 @@ find_by_offset(struct hive *h, const struct nk_rec *nk, uint32_t child, struct l
 	int rc = ri ? ri_get(h, nk->subkey_list, &rcount) : 0;
 
 	for (r = 0; rc == 0 && r < rcount; r++) {
-		uint32_t leaf = ri ? bk_le32(hive_bins(h, HIVE_PAY(nk->subkey_list, 4 + 4 * r)))
+		uint32_t leaf = ri ? bk_le32(hv_bins(h, HIVE_PAY(nk->subkey_list, 4 + 4 * r)))
 				   : nk->subkey_list;
 		if ((rc = leaf_get(h, leaf, &kind, &count)) < 0)
 			return rc;
@@ -451,8 +451,8 @@ drop_leaf(struct hive *h, uint32_t parent, const struct lpos *p)
 	rc = hw_touch(h, HIVE_PAY(p->ri, 4 + 4 * p->ri_idx), ((size_t)count - p->ri_idx) * 4);
 	if (rc < 0)
 		return rc;
-	memmove(hive_bins(h, HIVE_PAY(p->ri, 4 + 4 * p->ri_idx)),
-		hive_bins(h, HIVE_PAY(p->ri, 4 + 4 * (p->ri_idx + 1))), ((size_t)count - p->ri_idx - 1) * 4);
+	memmove(hv_bins(h, HIVE_PAY(p->ri, 4 + 4 * p->ri_idx)),
+		hv_bins(h, HIVE_PAY(p->ri, 4 + 4 * (p->ri_idx + 1))), ((size_t)count - p->ri_idx - 1) * 4);
 	return hw_put16(h, HIVE_PAY(p->ri, 2), (uint16_t)(count - 1));
 }
 
@@ -487,8 +487,8 @@ hv_list_remove(struct hive *h, uint32_t parent, uint32_t child)
 		rc = hw_touch(h, HIVE_PAY(p.leaf, 4 + p.idx * st), ((size_t)count - p.idx) * st);
 		if (rc < 0)
 			return rc;
-		memmove(hive_bins(h, HIVE_PAY(p.leaf, 4 + p.idx * st)),
-			hive_bins(h, HIVE_PAY(p.leaf, 4 + (p.idx + 1) * st)), ((size_t)count - p.idx - 1) * st);
+		memmove(hv_bins(h, HIVE_PAY(p.leaf, 4 + p.idx * st)),
+			hv_bins(h, HIVE_PAY(p.leaf, 4 + (p.idx + 1) * st)), ((size_t)count - p.idx - 1) * st);
 		rc = hw_put16(h, HIVE_PAY(p.leaf, 2), (uint16_t)(count - 1));
 	}
 	if (rc == 0)

@@ -66,7 +66,7 @@ free_data(struct hive *h, const struct vk_rec *vk)
 	if (hv_cell(h, bk_le32(db.p + 4), (size_t)nseg * 4, &list) == 0) {
 		uint32_t lst = bk_le32(db.p + 4);
 		for (i = 0; i < nseg && rc == 0; i++)
-			rc = free_if_cell(h, bk_le32(hive_bins(h, HIVE_PAY(lst, 4u * i))));
+			rc = free_if_cell(h, bk_le32(hv_bins(h, HIVE_PAY(lst, 4u * i))));
 		if (rc == 0)
 			rc = hv_cell_free(h, lst);
 	}
@@ -129,7 +129,7 @@ store_data(struct hive *h, uint32_t off, const struct vk_rec *old, uint32_t type
 	} else {
 		reuse = old && !old->inline_data && old->data_len > 0 && !stored_big(h, old) &&
 			hv_is_cell_start(h, old->data_off) &&
-			(int32_t)bk_le32(hive_bins(h, old->data_off)) < 0 &&
+			(int32_t)bk_le32(hv_bins(h, old->data_off)) < 0 &&
 			hv_cell_cap(h, old->data_off) >= len;
 		doff = reuse ? old->data_off : HIVE_NONE;
 		if (!reuse)
@@ -157,10 +157,10 @@ vk_name_is(struct hive *h, uint32_t off, const uint16_t *u, size_t n)
 	bool comp;
 	int32_t raw;
 
-	if (!hv_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
+	if (!hv_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hv_bins(h, off))) >= 0)
 		return false;
 	size = (uint32_t)-(int64_t)raw;
-	p = hive_bins(h, off) + 4;
+	p = hv_bins(h, off) + 4;
 	if (size < 4 + HIVE_VK_FIXED || p[0] != 'v' || p[1] != 'k')
 		return false;
 	nl = bk_le16(p + 2);
@@ -214,10 +214,10 @@ vk_hash(struct hive *h, uint32_t off, uint32_t *out)
 	uint16_t nl, i;
 	int32_t raw;
 
-	if (!hv_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hive_bins(h, off))) >= 0)
+	if (!hv_is_cell_start(h, off) || (raw = (int32_t)bk_le32(hv_bins(h, off))) >= 0)
 		return false;
 	size = (uint32_t)-(int64_t)raw;
-	p = hive_bins(h, off) + 4;
+	p = hv_bins(h, off) + 4;
 	if (size < 4 + HIVE_VK_FIXED || p[0] != 'v' || p[1] != 'k')
 		return false;
 	nl = bk_le16(p + 2);
@@ -370,7 +370,7 @@ value_list_append(struct hive *h, uint32_t key, uint32_t vk)
 		if ((rc = hv_cell_alloc(h, ((size_t)c * 2 + 4) * 4, &nl)) < 0)
 			return rc;
 		if (c)
-			rc = hw_write(h, HIVE_PAY(nl, 0), hive_bins(h, HIVE_PAY(list, 0)), (size_t)c * 4);
+			rc = hw_write(h, HIVE_PAY(nl, 0), hv_bins(h, HIVE_PAY(list, 0)), (size_t)c * 4);
 		if (rc == 0 && c)
 			rc = hv_cell_free(h, list);
 		if (rc == 0)
@@ -415,7 +415,7 @@ hv_value_set_w(struct hive *h, uint32_t key, const struct hive_wname *w, uint32_
 		uint8_t *p;
 		rc = hv_cell_alloc(h, HIVE_VK_FIXED + nb, &vk);
 		if (rc == 0) {
-			p = hive_bins(h, HIVE_PAY(vk, 0));   /* fresh cell, journaled */
+			p = hv_bins(h, HIVE_PAY(vk, 0));   /* fresh cell, journaled */
 			memcpy(p, "vk", 2);
 			bk_put_le16(p + 0x02, (uint16_t)nb);
 			bk_put_le16(p + 0x10, w->comp && w->n ? VK_COMP_NAME : 0);
@@ -520,7 +520,7 @@ value_delete(struct hive *h, hive_key_t key, const struct hive_wname *w)
 		uint32_t at = HIVE_PAY(nk.value_list, 4 * idx), rest = (nk.value_count - idx - 1) * 4;
 		rc = hw_touch(h, at, rest);
 		if (rc == 0)
-			memmove(hive_bins(h, at), hive_bins(h, at + 4), rest);
+			memmove(hv_bins(h, at), hv_bins(h, at + 4), rest);
 	}
 	if (rc == 0)
 		rc = hw_put32(h, HIVE_PAY(key, 0x24), nk.value_count - 1);

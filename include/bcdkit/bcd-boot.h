@@ -10,6 +10,14 @@
  * (same osdevice and systemroot) is replaced under its own GUID, so a second
  * run gives the same store.  The result is a new store handle whose hive is
  * in memory only (no file): bcd_store_serialize() gives the bytes to write.
+ *
+ * Structs that grow.  A struct that may gain fields ends in "uint32_t
+ * reserved[N]", so that a later version adds fields in that room without
+ * changing its size or the offsets before it (libbcdkit(3), "Structures
+ * that grow").  Zero a struct you pass in (memset() or "= {0}") before
+ * setting its fields: reserved words that are not zero are refused with
+ * -BK_EINVAL, since only a program built for a newer bcdkit sets them.  A
+ * struct the library fills has its reserved words zeroed.
  */
 #ifndef BCDKIT_BCD_BOOT_H
 #define BCDKIT_BCD_BOOT_H
@@ -40,12 +48,14 @@ struct bcd_boot_params {
 	const char *vhd_path;            /* "\x.vhd" on vhd_host, or NULL */
 	struct bcd_partition_id vhd_host;
 	const bcd_guid_t *merge_id;      /* /m {id}: merge that loader's values */
+	uint32_t reserved[8];            /* zero (see above) */
 };
 
 struct bcd_boot_result {
 	bcd_guid_t loader, resume;
 	int replaced;                    /* an existing loader was replaced */
 	int kept_default;                /* /d kept an existing default */
+	uint32_t reserved[4];            /* zeroed by the library */
 };
 
 /*
@@ -64,6 +74,7 @@ BCDKIT_API int bcd_boot_build(bcd_store_t *s, const char *path, bcd_store_t *tmp
  * and its resume object: a partition, or for Windows inside a VHD the
  * resolved layout Windows writes (the VHD's inner partition, then the VHD
  * file on its host partition).  Returns: 0 or -BK_ENOMEM/-BK_EINVAL; free().
+ * Free with free().
  */
 BCDKIT_API int bcd_boot_os_device(const struct bcd_boot_params *p, uint8_t **out, size_t *len);
 

@@ -73,20 +73,27 @@ enum bcd_device_repair {
  * Check the store (structure and objects), then, when world has disks, its
  * devices and files on them.  Findings are appended to out.  Returns: 0, or
  * -BK_ENOMEM.
+ * Free with bcd_findings_free().
  */
 BCDKIT_API int bcd_verify_store(bcd_store_t *s, const struct bcd_verify_world *w,
 				struct bcd_findings *out);
-/* Checks of the disks themselves (shared signatures, BIOS boot code). */
+/* Checks of the disks themselves (shared signatures, BIOS boot code).
+ * Appended to out, free with bcd_findings_free().  Returns: 0, or
+ * -BK_ENOMEM. */
 BCDKIT_API int bcd_verify_disks(const struct bcd_verify_world *w, struct bcd_findings *out);
 
 /*
  * Apply the repair of f to s in memory.  *diff gets one line in bcdedit's
  * words ("{bootmgr}  displayorder  remove {guid}"); free() it.  Returns: 0,
  * -BK_EINVAL when f has no repair, or the store's error.
+ * Free with free().
  */
 BCDKIT_API int bcd_verify_fix(bcd_store_t *s, const struct bcd_finding *f, char **diff);
 
+/* Returns "info", "warning" or "error", in static storage. */
 BCDKIT_API const char *bcd_severity_name(int sev);
+/* Free every finding's strings and bytes and the array, and zero *f; the
+ * struct itself is the caller's. */
 BCDKIT_API void bcd_findings_free(struct bcd_findings *f);
 
 #ifdef __cplusplus

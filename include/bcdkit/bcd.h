@@ -83,8 +83,11 @@ enum bcd_format {
 /* Parse "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" (braces required).
  * Returns: 0, or -BK_ESYNTAX. */
 BCDKIT_API int bcd_guid_parse(const char *s, bcd_guid_t *out);
-/* Lower-case text form with braces into out[BCD_GUID_STRLEN]; returns out. */
+/* Lower-case text form with braces into out[BCD_GUID_STRLEN].
+ * Returns out (owned by the caller). */
 BCDKIT_API char *bcd_guid_format(const bcd_guid_t *g, char *out);
+/* Order of two GUIDs by their text form (the order of the Objects subkeys).
+ * Returns <0, 0 or >0 as strcmp(). */
 BCDKIT_API int bcd_guid_cmp(const bcd_guid_t *a, const bcd_guid_t *b);
 /* A random (version 4) GUID.  Returns: 0 or -BK_EIO. */
 BCDKIT_API int bcd_guid_random(bcd_guid_t *out);
@@ -93,13 +96,15 @@ BCDKIT_API int bcd_guid_random(bcd_guid_t *out);
  * {default} are virtual and resolved by bcd_store_resolve().
  * Returns: 0, or -BK_ENOTFOUND. */
 BCDKIT_API int bcd_alias_lookup(const char *alias, bcd_guid_t *out);
-/* The preferred alias of a well-known GUID ("{bootmgr}"), or NULL. */
+/* The preferred alias of a well-known GUID ("{bootmgr}"), or NULL.
+ * Returns a string in static storage, or NULL. */
 BCDKIT_API const char *bcd_alias_name(const bcd_guid_t *g);
 /* Type of a well-known object ({bootmgr} -> 10100002).  Returns: 0, or
  * -BK_ENOTFOUND for other GUIDs and the virtual {current} and {default}. */
 BCDKIT_API int bcd_wellknown_type(const bcd_guid_t *g, uint32_t *type);
 /* bcdedit's section header for an object ("Windows Boot Loader"); it may
- * depend on the GUID (settings groups, templates).  Written to buf. */
+ * depend on the GUID (settings groups, templates).  Written to buf.
+ * Returns buf (owned by the caller). */
 BCDKIT_API const char *bcd_object_header(uint32_t type, const bcd_guid_t *id,
 					 char *buf, size_t len);
 /* Object type for "/create /application NAME" or "/create /inherit NAME".
@@ -109,12 +114,14 @@ BCDKIT_API int bcd_application_type(const char *name, int inherit, uint32_t *out
 /* ---- element table --------------------------------------------------------- */
 
 /* bcdedit's name of an element in an object of type objtype, or NULL when it
- * has none (then it is shown as custom:hhhhhhhh). */
+ * has none (then it is shown as custom:hhhhhhhh).
+ * Returns a string in static storage, or NULL. */
 BCDKIT_API const char *bcd_element_name(uint32_t objtype, uint32_t eltype);
 /* Name (or "custom:hhhhhhhh") to element type, for an object of objtype.
  * Returns: 0, or -BK_ENOTFOUND. */
 BCDKIT_API int bcd_element_lookup(uint32_t objtype, const char *name, uint32_t *out);
-/* Name of an enumerated integer value ("OptIn"), or NULL. */
+/* Name of an enumerated integer value ("OptIn"), or NULL.
+ * Returns a string in static storage, or NULL. */
 BCDKIT_API const char *bcd_element_enum_name(uint32_t objtype, uint32_t eltype,
 					     uint64_t value);
 /* Value of an enum name, case-insensitive.  Returns: 0, or -BK_ENOTFOUND. */
@@ -124,10 +131,12 @@ BCDKIT_API int bcd_element_enum_value(uint32_t objtype, uint32_t eltype,
 /* Row i of the element table: its type, name (NULL when it has none) and
  * owner ("library", "osloader", "bootmgr", "resume", "memdiag", "ntldr",
  * "startup", "bootapp", "application", "device", "template").  Returns: 0,
- * or -BK_ENOTFOUND past the last row. */
+ * or -BK_ENOTFOUND past the last row.
+ * *name and *owner are in static storage. */
 BCDKIT_API int bcd_element_at(size_t i, uint32_t *type, const char **name, const char **owner);
 /* The i-th enumerated value of an element in an object of objtype.
- * Returns: 0, or -BK_ENOTFOUND past the last (or for other elements). */
+ * Returns: 0, or -BK_ENOTFOUND past the last (or for other elements).
+ * *name is in static storage. */
 BCDKIT_API int bcd_element_enum_at(uint32_t objtype, uint32_t eltype, size_t i,
 				   uint64_t *value, const char **name);
 
@@ -160,6 +169,8 @@ BCDKIT_API int bcd_value_decode(uint32_t eltype, const uint8_t *data, size_t len
  * Returns: 0, -BK_ENOMEM or -BK_EINVAL. *data is freed with free(). */
 BCDKIT_API int bcd_value_encode(uint32_t eltype, const struct bcd_value *v,
 				uint32_t *regtype, uint8_t **data, size_t *len);
+/* Free what bcd_value_decode() or bcd_element_get() put in *v and zero it;
+ * the struct itself is the caller's.  NULL is accepted. */
 BCDKIT_API void bcd_value_free(struct bcd_value *v);
 
 /* ---- devices and drive letters --------------------------------------------- */
@@ -176,8 +187,12 @@ struct bcd_partition_id {
 	bcd_guid_t gpt_part;
 };
 
+/* A new, empty drive-letter map.  Returns: 0 and *out (free with
+ * bcd_devmap_free()), or -BK_ENOMEM. */
 BCDKIT_API int bcd_devmap_new(bcd_devmap_t **out);
+/* Free a map; NULL is accepted. */
 BCDKIT_API void bcd_devmap_free(bcd_devmap_t *m);
+/* Returns the detail of the last failure on m ("" if none), owned by m. */
 BCDKIT_API const char *bcd_devmap_last_error(const bcd_devmap_t *m);
 /*
  * Add "X:=TARGET".  TARGET is a block device (/dev/sdb1), a mount point, a
@@ -186,7 +201,9 @@ BCDKIT_API const char *bcd_devmap_last_error(const bcd_devmap_t *m);
  * bcd_devmap_last_error()).
  */
 BCDKIT_API int bcd_devmap_add(bcd_devmap_t *m, const char *spec);
-/* Resolve one TARGET (the part after "X:=") to a partition identity. */
+/* Resolve one TARGET (the part after "X:=") to a partition identity.
+ * Returns: 0 and *out, or a negative code (detail in
+ * bcd_devmap_last_error()). */
 BCDKIT_API int bcd_partition_id_resolve(bcd_devmap_t *m, const char *target,
 					struct bcd_partition_id *out);
 
@@ -204,11 +221,13 @@ enum { BCD_TEXT_VERBOSE = 1 << 0 };
 BCDKIT_API int bcd_device_to_text(const uint8_t *data, size_t len, uint32_t eltype,
 				  const bcd_devmap_t *map, unsigned flags, char **out);
 /* Parse bcdedit device text to element bytes.  Returns: 0, -BK_ESYNTAX or
- * -BK_ENOTFOUND (unmapped drive letter), detail in errbuf. */
+ * -BK_ENOTFOUND (unmapped drive letter), detail in errbuf.
+ * *out is freed with free(). */
 BCDKIT_API int bcd_device_from_text(const char *text, uint32_t eltype,
 				    const bcd_devmap_t *map, uint8_t **out, size_t *len,
 				    char *errbuf, size_t errlen);
-/* 1 when the bytes decode to a known layout and re-encode identically, else 0. */
+/* 1 when the bytes decode to a known layout and re-encode identically, else 0.
+ * Returns 1 or 0 as said. */
 BCDKIT_API int bcd_device_roundtrips(const uint8_t *data, size_t len);
 
 /* ---- stores ---------------------------------------------------------------- */
@@ -243,7 +262,8 @@ BCDKIT_API void bcd_set_lock_wait(unsigned ms);
  * bcd_last_error(s).  Returns: 0 or a negative code. */
 BCDKIT_API int bcd_store_create(bcd_store_t *s, const char *path);
 /* Copy the store to dst atomically (bcdedit /export).  A store whose
- * logs were replayed on open is written out in its recovered state. */
+ * logs were replayed on open is written out in its recovered state.
+ * Returns: 0 or a negative code. */
 BCDKIT_API int bcd_store_export(bcd_store_t *s, const char *dst);
 /* Replace the store at path with the content of the store src (its logs
  * replayed), written atomically like a commit: the logs beside path are
@@ -264,23 +284,31 @@ BCDKIT_API int bcd_store_commit(bcd_store_t *s);
  */
 BCDKIT_API int bcd_store_open_hive(bcd_store_t *s, hive_t *h, const char *name,
 				   unsigned flags);
-/* The store's hive (owned by the store). */
+/* Returns the store's hive (owned by the store, valid until
+ * bcd_store_close()). */
 BCDKIT_API hive_t *bcd_store_hive(bcd_store_t *s);
 /* The store's bytes as a commit would write them: hive_serialize() of its
- * hive, logs being those beside the file to be replaced. */
+ * hive, logs being those beside the file to be replaced.
+ * Returns: 0, *out and *len, or a negative code.  Free with free(). */
 BCDKIT_API int bcd_store_serialize(bcd_store_t *s, const struct hive_log_image *logs,
 				   size_t nlogs, uint8_t **out, size_t *len);
+/* Close the store and its hive (uncommitted edits are lost), releasing the
+ * lock.  NULL is accepted. */
 BCDKIT_API void bcd_store_close(bcd_store_t *s);
+/* Returns the detail of the last failure on s, owned by s (the code's fixed
+ * message when there is none). */
 BCDKIT_API const char *bcd_last_error(const bcd_store_t *s);
+typedef void (*bcd_msg_cb)(void *data, const char *msg);
 /* Notes that are not errors (keys under Objects that are not objects and
  * are skipped, given once per handle) go to cb; NULL drops them. */
-typedef void (*bcd_msg_cb)(void *data, const char *msg);
 BCDKIT_API void bcd_set_msg_cb(bcd_store_t *s, bcd_msg_cb cb, void *data);
+/* Returns the fixed message of a BK_E* code, in static storage. */
 BCDKIT_API const char *bcd_strerror(int err);
 /* Object that {current} names (offline there is no running system); NULL
  * makes {current} mean {default}. */
 BCDKIT_API void bcd_store_set_current(bcd_store_t *s, const bcd_guid_t *id);
-/* 1 when {current} was set explicitly. */
+/* 1 when {current} was set explicitly.
+ * Returns 1 or 0. */
 BCDKIT_API int bcd_store_has_current(const bcd_store_t *s);
 
 /* "{guid}" or an alias, including {default} and {current}, to a GUID.  It
@@ -288,48 +316,69 @@ BCDKIT_API int bcd_store_has_current(const bcd_store_t *s);
  * -BK_ENOTFOUND ({default} not set). */
 BCDKIT_API int bcd_store_resolve(bcd_store_t *s, const char *text, bcd_guid_t *out);
 
-/* All objects, sorted by type then GUID text.  Caller frees *ids. */
+/* All objects, sorted by type then GUID text.  Caller frees *ids.
+ * Returns: 0, *ids and *n, or a negative code.  Free with free(). */
 BCDKIT_API int bcd_store_objects(bcd_store_t *s, bcd_guid_t **ids, size_t *n);
 /* Returns: 0 and *type, or -BK_ENOTFOUND. */
 BCDKIT_API int bcd_object_type(bcd_store_t *s, const bcd_guid_t *id, uint32_t *type);
-/* Create an object (random GUID when id is NULL).  -BK_EEXIST if present. */
+/* Create an object (random GUID when id is NULL).  -BK_EEXIST if present.
+ * *out (may be NULL) receives the GUID.  Returns: 0, -BK_EEXIST, or a
+ * negative code. */
 BCDKIT_API int bcd_object_create(bcd_store_t *s, const bcd_guid_t *id, uint32_t type,
 				 bcd_guid_t *out);
-/* Delete an object and its keys. */
+/* Delete an object and its keys.
+ * Returns: 0, -BK_ENOTFOUND, or a negative code. */
 BCDKIT_API int bcd_object_delete(bcd_store_t *s, const bcd_guid_t *id);
-/* Copy an object (type and elements) under a new random GUID. */
+/* Copy an object (type and elements) under a new random GUID.
+ * Returns: 0 and *out, or a negative code. */
 BCDKIT_API int bcd_object_copy(bcd_store_t *s, const bcd_guid_t *src, bcd_guid_t *out);
 
-/* Element types present (with a value), ascending.  Caller frees *types. */
+/* Element types present (with a value), ascending.  Caller frees *types.
+ * Returns: 0, *types and *n, or a negative code.  Free with free(). */
 BCDKIT_API int bcd_element_list(bcd_store_t *s, const bcd_guid_t *id,
 				uint32_t **types, size_t *n);
-/* Raw data of an element; caller frees *data.  -BK_ENOTFOUND if absent. */
+/* Raw data of an element; caller frees *data.  -BK_ENOTFOUND if absent.
+ * Returns: 0 and *data (free with free()), -BK_ENOTFOUND, or a negative
+ * code. */
 BCDKIT_API int bcd_element_get_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
 				   uint8_t **data, size_t *len);
+/* Decoded value of an element (bcd_value_decode()).  Returns: 0 and *out
+ * (free with bcd_value_free()), -BK_ENOTFOUND, -BK_ECORRUPT, or a negative
+ * code. */
 BCDKIT_API int bcd_element_get(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
 			       struct bcd_value *out);
+/* Set an element's raw data and registry type, creating the element.
+ * Returns: 0, -BK_ENOTFOUND (no object), or a negative code. */
 BCDKIT_API int bcd_element_set_raw(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
 				   uint32_t regtype, const uint8_t *data, size_t len);
+/* Encode v (bcd_value_encode()) and set it as the element.  Returns: 0 or a
+ * negative code. */
 BCDKIT_API int bcd_element_set(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype,
 			       const struct bcd_value *v);
+/* Delete an element.  Returns: 0, -BK_ENOTFOUND (no such object or element),
+ * or a negative code. */
 BCDKIT_API int bcd_element_delete(bcd_store_t *s, const bcd_guid_t *id, uint32_t eltype);
 
 /* ---- bcdedit-level operations ------------------------------------------------ */
 
 /* "/set {id} NAME VALUE": NAME is an element name or custom:hhhhhhhh, VALUE
  * is parsed by the element's format (devices through map).  The object and
- * any referenced objects must exist. */
+ * any referenced objects must exist.
+ * Returns: 0 or a negative code (detail in bcd_last_error()). */
 BCDKIT_API int bcd_set_text(bcd_store_t *s, const bcd_guid_t *id, const char *name,
 			    const char *value, const bcd_devmap_t *map);
-/* "/deletevalue {id} NAME". */
+/* "/deletevalue {id} NAME".
+ * Returns: 0, -BK_ENOTFOUND, or a negative code. */
 BCDKIT_API int bcd_delete_text(bcd_store_t *s, const bcd_guid_t *id, const char *name);
 
 enum bcd_list_mode { BCD_LIST_SET, BCD_LIST_ADDFIRST, BCD_LIST_ADDLAST, BCD_LIST_REMOVE };
-/* Edit an object list element of {bootmgr} ({fwbootmgr} when fw is set). */
+/* Edit an object list element of {bootmgr} ({fwbootmgr} when fw is set).
+ * Returns: 0 or a negative code. */
 BCDKIT_API int bcd_list_edit(bcd_store_t *s, const bcd_guid_t *owner, uint32_t eltype,
 			     const bcd_guid_t *ids, size_t n, int mode);
 /* Remove every reference to id from the boot manager lists (display order,
- * boot sequence, tools display order) and, with cleanup, the default. */
+ * boot sequence, tools display order) and, with cleanup, the default.
+ * Returns: 0 or a negative code. */
 BCDKIT_API int bcd_remove_references(bcd_store_t *s, const bcd_guid_t *id);
 
 /* The resume object that deleting an OS loader also deletes (bcdedit
@@ -357,7 +406,8 @@ BCDKIT_API void bcd_text_free(char **lines, size_t n);
  * How bcdedit names object id in store s: "{current}" (bcd_store_set_current()),
  * "{default}" ({bootmgr}'s default), its alias ("{bootmgr}"), else its GUID;
  * always the GUID with BCD_TEXT_VERBOSE in flags.
- * Returns: a static string, or buf (BCD_GUID_STRLEN bytes) holding the GUID.
+ * Returns: a string in static storage, or buf (BCD_GUID_STRLEN bytes, the
+ * caller's) holding the GUID.
  */
 BCDKIT_API const char *bcd_store_id_text(bcd_store_t *s, const bcd_guid_t *id, unsigned flags,
 					 char *buf);

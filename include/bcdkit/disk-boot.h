@@ -43,9 +43,13 @@ enum disk_vbr_kind {
 enum disk_vbr_fs { DISK_VBR_FS_UNKNOWN = 0, DISK_VBR_FS_NTFS, DISK_VBR_FS_FAT16,
 		   DISK_VBR_FS_FAT32 };
 
-/* The file system of a boot sector (512 bytes or more), by its BPB. */
+/* The file system of a boot sector (512 bytes or more), by its BPB.
+ * Returns DISK_VBR_FS_NTFS, DISK_VBR_FS_FAT32, DISK_VBR_FS_FAT16 (FAT12
+ * too), or DISK_VBR_FS_UNKNOWN (shorter than 512 bytes, no 55 AA, another
+ * file system). */
 BCDKIT_API enum disk_vbr_fs disk_vbr_fs_of(const uint8_t *sector, size_t len);
-/* Whether partition number's volume boot code loads bootmgr. */
+/* Whether partition number's volume boot code loads bootmgr.
+ * Returns: 0 and *out, or a negative code (no such partition, I/O). */
 BCDKIT_API int disk_vbr_probe(disk_t *d, unsigned number, enum disk_vbr_kind *out);
 /*
  * Copy the boot code of src (the first sectors of a volume of the same

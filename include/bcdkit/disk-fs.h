@@ -20,6 +20,9 @@
  * leaves the detail, naming the image, the partition and the path, in
  * disk_fs_last_error().  A failed write leaves the volume consistent: no
  * half-created entries, no lost clusters the next open would trip over.
+ *
+ * struct disk_fs_format_opts and struct disk_fs_info end in reserved words,
+ * as described in bcdkit/disk.h ("Structs that grow").
  */
 #ifndef BCDKIT_DISK_FS_H
 #define BCDKIT_DISK_FS_H
@@ -78,14 +81,19 @@ BCDKIT_API int disk_fs_open(disk_fs_t **out, disk_t *d, unsigned partition,
  * error; the handle is freed either way.  NULL is accepted. */
 BCDKIT_API int disk_fs_close(disk_fs_t *fs);
 
-/* Write pending changes through to the disk_t (not disk_flush()). */
+/* Write pending changes through to the disk_t (not disk_flush()).
+ * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_flush(disk_fs_t *fs);
 
-/* Detail of the last error on this handle ("" if none); owned by fs. */
+/* Detail of the last error on this handle ("" if none); owned by fs.
+ * Returns that string, valid until the next failing call on fs or
+ * disk_fs_close(). */
 BCDKIT_API const char *disk_fs_last_error(const disk_fs_t *fs);
 
+/* Returns the type of the file system fs holds. */
 BCDKIT_API enum disk_fs_type disk_fs_get_type(const disk_fs_t *fs);
-/* "ntfs", "fat12", "fat16", "fat32", "unknown"; static storage. */
+/* "ntfs", "fat12", "fat16", "fat32", "unknown"; static storage.
+ * Returns the name. */
 BCDKIT_API const char *disk_fs_type_name(enum disk_fs_type t);
 
 struct disk_fs_info {
@@ -97,21 +105,26 @@ struct disk_fs_info {
 	uint64_t free_bytes;
 	uint32_t serial;             /* volume serial (low 32 bits for NTFS) */
 	char label[64];              /* UTF-8 */
-	uint32_t reserved[8];        /* zero */
+	uint32_t reserved[8];        /* zeroed by the library */
 };
+/* Fill *out.  Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_get_info(disk_fs_t *fs, struct disk_fs_info *out);
 
 /* ---- reading ---------------------------------------------------------------- */
 
 /* struct disk_file_info, disk_file_cb and disk_sink_cb come from disk.h.
  * name is the entry's long name as stored; inode is the MFT record number
- * (NTFS) or the first cluster (FAT). */
+ * (NTFS) or the first cluster (FAT).
+ * Returns: 0 and *out, or a negative code (-BK_ENOTFOUND). */
 BCDKIT_API int disk_fs_stat(disk_fs_t *fs, const char *path, struct disk_file_info *out);
-/* Every entry of a folder except "." and "..", in on-disk order. */
+/* Every entry of a folder except "." and "..", in on-disk order.
+ * Returns: 0, a negative code, or cb's non-zero return. */
 BCDKIT_API int disk_fs_list(disk_fs_t *fs, const char *path, disk_file_cb cb, void *data);
-/* Content of a file in order, in chunks of any size. */
+/* Content of a file in order, in chunks of any size.
+ * Returns: 0, a negative code, or sink's non-zero return. */
 BCDKIT_API int disk_fs_read(disk_fs_t *fs, const char *path, disk_sink_cb sink, void *data);
-/* Whole file into memory (at most max bytes, else -BK_ETOOBIG); free with free(). */
+/* Whole file into memory (at most max bytes, else -BK_ETOOBIG); free with free().
+ * Returns: 0, *buf and *len, or a negative code. */
 BCDKIT_API int disk_fs_read_file(disk_fs_t *fs, const char *path, uint8_t **buf,
 				 size_t *len, size_t max);
 
@@ -125,6 +138,7 @@ BCDKIT_API int disk_fs_read_file(disk_fs_t *fs, const char *path, uint8_t **buf,
  * "IMAGE:PART:\path".  Returns: 0 and *out, or a negative code (-BK_EWRONGTYPE
  * for a folder, -BK_ENOTFOUND, -BK_ECORRUPT for a damaged image) with *out
  * NULL and the detail in errbuf (when not NULL).
+ * Close with disk_close().
  */
 BCDKIT_API int disk_fs_open_disk(disk_t **out, disk_fs_t *fs, const char *path,
 				 unsigned flags, char *errbuf, size_t errbuf_len);
@@ -142,41 +156,52 @@ typedef int (*disk_source_cb)(void *buf, size_t cap, size_t *got, void *data);
  * with the content src gives; the parent folder must exist (-BK_ENOTFOUND).
  * size_hint (0: unknown) lets the file system allocate contiguously.  On
  * failure an existing file is left as it was and a new one is not created.
+ * Returns: 0, -BK_EEXIST (DISK_FS_NO_REPLACE), or a negative code.
  */
 BCDKIT_API int disk_fs_write(disk_fs_t *fs, const char *path, uint64_t size_hint,
 			     disk_source_cb src, void *data, unsigned flags);
+/* The same with the content in memory.  Returns: as disk_fs_write(). */
 BCDKIT_API int disk_fs_write_file(disk_fs_t *fs, const char *path, const void *buf,
 				  size_t len, unsigned flags);
 
 /* Make a folder; with parents, the missing ones above it too and an existing
- * folder is not an error (mkdir -p). */
+ * folder is not an error (mkdir -p).
+ * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_mkdir(disk_fs_t *fs, const char *path, int parents);
-/* Remove a file or an empty folder (-BK_ENOTEMPTY otherwise). */
+/* Remove a file or an empty folder (-BK_ENOTEMPTY otherwise).
+ * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_remove(disk_fs_t *fs, const char *path);
-/* Remove a file, or a folder and everything below it. */
+/* Remove a file, or a folder and everything below it.
+ * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_remove_tree(disk_fs_t *fs, const char *path);
 /*
  * Rename or move from to to inside the volume.  When to exists: with replace,
  * a file is replaced so that a crash leaves either the old or the new file
  * under that name; without, -BK_EEXIST.  Folders are never replaced.
+ * Returns: 0 or a negative code.
  */
 BCDKIT_API int disk_fs_rename(disk_fs_t *fs, const char *from, const char *to,
 			      int replace);
-/* Set and clear DISK_ATTR_READONLY / HIDDEN / SYSTEM / ARCHIVE bits. */
+/* Set and clear DISK_ATTR_READONLY / HIDDEN / SYSTEM / ARCHIVE bits.
+ * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_set_attributes(disk_fs_t *fs, const char *path, uint32_t set,
 				      uint32_t clear);
 
 /* ---- whole trees ------------------------------------------------------------- */
 
-/* Copy a file or folder tree from one volume to another (or the same one). */
+/* Copy a file or folder tree from one volume to another (or the same one).
+ * Returns: 0 or a negative code (detail in disk_fs_last_error(dst) or
+ * (src)). */
 BCDKIT_API int disk_fs_copy_tree(disk_fs_t *src, const char *src_path,
 				 disk_fs_t *dst, const char *dst_path);
 /* Copy a host file or folder tree into the volume; symlinks, devices and
- * FIFOs on the host are refused, never followed. */
+ * FIFOs on the host are refused, never followed.
+ * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_import_tree(disk_fs_t *dst, const char *dst_path,
 				   const char *host_path);
 /* Copy a file or folder tree out of the volume into host_path (which must not
- * exist yet); never writes outside host_path. */
+ * exist yet); never writes outside host_path.
+ * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_export_tree(disk_fs_t *src, const char *src_path,
 				   const char *host_path);
 
@@ -188,7 +213,7 @@ struct disk_fs_format_opts {
 	const char *label;           /* NULL: none ("NO NAME" on FAT) */
 	uint32_t cluster_size;       /* 0: Windows' default for the size */
 	uint32_t serial;             /* 0: a random one */
-	uint32_t reserved[8];        /* zero */
+	uint32_t reserved[8];        /* zero (see above) */
 };
 
 /*

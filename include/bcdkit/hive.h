@@ -17,6 +17,11 @@
  * unpaired surrogate) is written "{U+hhhh}" with four upper-case hex digits,
  * and so is a "{" that would otherwise start such a sequence.  In key paths
  * "\" separates names, so a backslash inside a key name is "{U+005C}".
+ *
+ * Structs that grow.  A struct the library fills (hive_stats, hive_key_info,
+ * hive_recover_report, hive_import_report) ends in "uint32_t reserved[N]",
+ * zeroed by the library, so that a later version adds fields in that room
+ * without changing its size (libbcdkit(3), "Structures that grow").
  */
 #ifndef BCDKIT_HIVE_H
 #define BCDKIT_HIVE_H
@@ -97,13 +102,21 @@ BCDKIT_API int hive_open(hive_t *h, const char *path, unsigned flags);
  * detail in hive_last_error(h). */
 BCDKIT_API int hive_open_buffer(hive_t *h, const void *buf, size_t len,
 				const char *name, unsigned flags);
-/* Free the handle and everything it holds (NULL is ignored). */
+/* Free the handle and everything it owns and release its hold on the file's
+ * lock; edits not committed are lost.  NULL is accepted. */
 BCDKIT_API void hive_close(hive_t *h);
 /* How long hive_open() and hive_recover() wait for another process's lock,
  * in milliseconds, for the whole process (default 5000; 0: do not wait). */
 BCDKIT_API void hive_set_lock_wait(unsigned ms);
+/* Detail of the last error on h.  Returns a string owned by h, valid until
+ * its next failing call or hive_close(); the code's fixed message when there
+ * is no detail. */
 BCDKIT_API const char *hive_last_error(const hive_t *h);
+/* Returns the fixed message of a BK_E* code (positive or negated), in static
+ * storage. */
 BCDKIT_API const char *hive_strerror(int err);
+/* Send warnings and notes to cb (NULL: drop them); notes raised while
+ * opening, before cb existed, are delivered at once. */
 BCDKIT_API void hive_set_msg_cb(hive_t *h, hive_msg_cb cb, void *data);
 
 /* ---- header -------------------------------------------------------------- */
@@ -138,12 +151,20 @@ struct hive_stats {
 	uint64_t used_bytes, free_bytes;  /* in cells, within hive bins */
 	uint64_t hbins;
 	uint64_t file_size;
+	uint32_t reserved[8];      /* zeroed by the library */
 };
 
+/* Fill *out with the base block as opened (after log replay).  Returns: 0 or
+ * a negative code. */
 BCDKIT_API int hive_get_header(hive_t *h, struct hive_header *out);
+/* Returns the HIVE_STATE_* bits of the hive as opened. */
 BCDKIT_API unsigned hive_state(const hive_t *h);
+/* Count keys, values, cells and hive bins (a lazy handle checks every hbin
+ * first).  Returns: 0 and *out, or a negative code. */
 BCDKIT_API int hive_get_stats(hive_t *h, struct hive_stats *out);
-/* Names of the log files found beside the hive, NULL-terminated; freed with the handle. */
+/* Names of the log files found beside the hive, NULL-terminated; freed with the handle.
+ * Returns an array owned by h, valid until hive_close(); empty (only the
+ * NULL) when there are none. */
 BCDKIT_API const char *const *hive_log_files(hive_t *h);
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -161,24 +182,33 @@ struct hive_key_info {
 	uint32_t max_subkey_class;
 	uint32_t max_value_name;
 	uint32_t max_value_data;
+	uint32_t reserved[4];      /* zeroed by the library */
 };
 
+/* Returns: 0 and *out, the root key. */
 BCDKIT_API int hive_root(hive_t *h, hive_key_t *out);
+/* Fill *out with the key's fields.  Returns: 0, or a negative code for a bad
+ * key handle. */
 BCDKIT_API int hive_key_info(hive_t *h, hive_key_t key, struct hive_key_info *out);
-/* Name as escaped UTF-8; caller frees with free(). */
+/* Name as escaped UTF-8; caller frees with free().
+ * Returns: 0 and *out, or a negative code. */
 BCDKIT_API int hive_key_name(hive_t *h, hive_key_t key, char **out);
 /*
  * The same name written into buf without allocating (listings convert every
  * name).  buf must hold 8 bytes per stored character plus 1 (each may become
  * a "{U+hhhh}" escape); if size is smaller, -BK_ETOOBIG and *len is the size
  * needed.  Else 0 and *len is the length written, without the NUL.
+ * Returns: 0, -BK_ETOOBIG, or another negative code for a bad key.
  */
 BCDKIT_API int hive_key_name_to(hive_t *h, hive_key_t key, char *buf, size_t size, size_t *len);
-/* Name as UTF-16 code units; caller frees.  *n is a count of code units. */
+/* Name as UTF-16 code units; caller frees.  *n is a count of code units.
+ * Returns: 0, *out and *n, or a negative code.  Free with free(). */
 BCDKIT_API int hive_key_name_utf16(hive_t *h, hive_key_t key, uint16_t **out, size_t *n);
-/* Class name as raw UTF-16LE bytes (NULL/0 when none); caller frees. */
+/* Class name as raw UTF-16LE bytes (NULL/0 when none); caller frees.
+ * Returns: 0 and *out (free with free()), or a negative code. */
 BCDKIT_API int hive_key_class(hive_t *h, hive_key_t key, uint8_t **out, size_t *len);
-/* Subkeys in stored order; caller frees the array. */
+/* Subkeys in stored order; caller frees the array.
+ * Returns: 0, *out and *n, or a negative code.  Free with free(). */
 BCDKIT_API int hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, size_t *n);
 /*
  * Visit key and its subtree depth first (parents before children, subkeys in
@@ -187,34 +217,50 @@ BCDKIT_API int hive_key_subkeys(hive_t *h, hive_key_t key, hive_key_t **out, siz
  * cb returns 0 to descend, > 0 to skip the key's subtree, < 0 to stop.
  */
 typedef int (*hive_key_walk_cb)(hive_t *h, hive_key_t key, int depth, void *data);
+/* Returns: 0, -BK_ECORRUPT (loop or depth), -BK_ENOMEM, or the negative
+ * value cb returned. */
 BCDKIT_API int hive_key_walk(hive_t *h, hive_key_t start, hive_key_walk_cb cb, void *data);
+/* Values of a key in stored order.  Returns: 0, *out and *n, or a negative
+ * code.  Free with free(). */
 BCDKIT_API int hive_key_values(hive_t *h, hive_key_t key, hive_value_t **out, size_t *n);
 /* The same into buf (room for size handles), without allocating: 0 and *n,
- * or -BK_ETOOBIG with *n the number of values when they do not fit. */
+ * or -BK_ETOOBIG with *n the number of values when they do not fit.
+ * Returns: 0, -BK_ETOOBIG, or another negative code for a bad key. */
 BCDKIT_API int hive_key_values_to(hive_t *h, hive_key_t key, hive_value_t *buf, size_t size,
 				  size_t *n);
-/* Case-insensitive child lookup (Windows upper-casing). -BK_ENOTFOUND if absent. */
+/* Case-insensitive child lookup (Windows upper-casing). -BK_ENOTFOUND if absent.
+ * Returns: 0 and *out, -BK_ENOTFOUND, or another negative code. */
 BCDKIT_API int hive_key_child(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out);
 /*
  * Find a key by path relative to the root: "A\B\C".  Accepts and strips a
  * hive-root prefix ("HKLM\SYSTEM\", "HKEY_LOCAL_MACHINE\SOFTWARE\",
  * "HKCU\", ...), and resolves "CurrentControlSet" through Select\Current in
  * a SYSTEM hive.  "" and "\" name the root.
+ * Returns: 0 and *out, -BK_ENOTFOUND, or another negative code.
  */
 BCDKIT_API int hive_key_find(hive_t *h, const char *path, hive_key_t *out);
-/* Full path of a key from the root (without the root's name); caller frees. */
+/* Full path of a key from the root (without the root's name); caller frees.
+ * Returns: 0 and *out (free with free()), or a negative code. */
 BCDKIT_API int hive_key_path(hive_t *h, hive_key_t key, char **out);
 
 /* ---- values -------------------------------------------------------------- */
 
-/* Case-insensitive lookup; "" or "@" is the default value. */
+/* Case-insensitive lookup; "" or "@" is the default value.
+ * Returns: 0 and *out, -BK_ENOTFOUND, or another negative code. */
 BCDKIT_API int hive_value_find(hive_t *h, hive_key_t key, const char *name, hive_value_t *out);
+/* Name of a value as escaped UTF-8 ("" for the default value).  Returns: 0
+ * and *out (free with free()), or a negative code. */
 BCDKIT_API int hive_value_name(hive_t *h, hive_value_t v, char **out);
-/* Into buf, as hive_key_name_to() (a backslash is not escaped: not a path). */
+/* Into buf, as hive_key_name_to() (a backslash is not escaped: not a path).
+ * Returns: 0, -BK_ETOOBIG, or another negative code for a bad value. */
 BCDKIT_API int hive_value_name_to(hive_t *h, hive_value_t v, char *buf, size_t size, size_t *len);
+/* Name of a value as UTF-16 code units; *n is a count of code units.
+ * Returns: 0 and *out (free with free()), or a negative code. */
 BCDKIT_API int hive_value_name_utf16(hive_t *h, hive_value_t v, uint16_t **out, size_t *n);
+/* Returns: 0 and *type, or a negative code. */
 BCDKIT_API int hive_value_type(hive_t *h, hive_value_t v, uint32_t *type);
-/* Raw bytes, never altered; caller frees. */
+/* Raw bytes, never altered; caller frees.
+ * Returns: 0, *out and *len, or a negative code.  Free with free(). */
 BCDKIT_API int hive_value_data(hive_t *h, hive_value_t v, uint8_t **out, size_t *len);
 /*
  * Type and raw bytes without a copy: data points into the hive in memory
@@ -229,37 +275,59 @@ struct hive_value_view {
 	uint8_t inline_bytes[4];
 	void *owned;
 };
+/* Returns: 0 and *out (release with hive_value_view_free()), or a negative
+ * code. */
 BCDKIT_API int hive_value_view(hive_t *h, hive_value_t v, struct hive_value_view *out);
+/* Free the buffer a view owns (if any) and clear its data pointer; the
+ * struct itself is the caller's. */
 BCDKIT_API void hive_value_view_free(struct hive_value_view *vv);
 
 /* Typed decoders on raw bytes (usable on any buffer). */
-/* UTF-16LE to UTF-8, stopping at the first NUL; odd lengths and junk tolerated. */
+/* UTF-16LE to UTF-8, stopping at the first NUL; odd lengths and junk tolerated.
+ * Returns: 0 and *out (free with free()), or -BK_ENOMEM. */
 BCDKIT_API int hive_decode_string(const uint8_t *data, size_t len, char **out);
 /* The same into buf without allocating: size at least HIVE_DECODE_STRING_MAX(len)
  * (else -BK_ETOOBIG, *out_len the size needed); *out_len is the length written. */
 #define HIVE_DECODE_STRING_MAX(len) (((len) / 2) * 8 + 1)
+/* Returns: 0, or -BK_ETOOBIG. */
 BCDKIT_API int hive_decode_string_to(const uint8_t *data, size_t len, char *buf, size_t size,
 				     size_t *out_len);
-/* REG_MULTI_SZ to a NULL-terminated array of UTF-8 strings; free with hive_free_strv(). */
+/* REG_MULTI_SZ to a NULL-terminated array of UTF-8 strings; free with hive_free_strv().
+ * Returns: 0 and *out, or -BK_ENOMEM. */
 BCDKIT_API int hive_decode_multi_string(const uint8_t *data, size_t len, char ***out);
+/* Free an array from hive_decode_multi_string() and its strings; NULL is
+ * accepted. */
 BCDKIT_API void hive_free_strv(char **v);
-/* REG_DWORD (type 4, LE) or REG_DWORD_BIG_ENDIAN (type 5); needs 4 bytes. */
+/* REG_DWORD (type 4, LE) or REG_DWORD_BIG_ENDIAN (type 5); needs 4 bytes.
+ * Returns: 0 and *out, or -BK_EWRONGTYPE for another type or a length other
+ * than 4. */
 BCDKIT_API int hive_decode_dword(uint32_t type, const uint8_t *data, size_t len, uint32_t *out);
-/* REG_QWORD: 8 bytes LE. */
+/* REG_QWORD: 8 bytes LE.
+ * Returns: 0 and *out, or -BK_EWRONGTYPE for a length other than 8. */
 BCDKIT_API int hive_decode_qword(const uint8_t *data, size_t len, uint64_t *out);
-/* Name of a type ("REG_SZ", or "0x1234" style for others) into buf. */
+/* Name of a type ("REG_SZ", or "0x1234" style for others) into buf.
+ * Returns buf (owned by the caller). */
 BCDKIT_API const char *hive_type_name(uint32_t type, char *buf, size_t len);
-/* Parse "REG_SZ", "REG_DWORD", ..., or a number; -BK_EINVAL if unknown. */
+/* Parse "REG_SZ", "REG_DWORD", ..., or a number; -BK_EINVAL if unknown.
+ * Returns: 0 and *out. */
 BCDKIT_API int hive_type_parse(const char *s, uint32_t *out);
 
-/* UTF-8 (escaped) <-> UTF-16 name conversion used by the whole API. */
+/* UTF-8 (escaped) <-> UTF-16 name conversion used by the whole API.
+ * in_key_path: escape "\" too.  Returns: 0 and *out (free with free()), or
+ * -BK_ENOMEM. */
 BCDKIT_API int hive_name_from_utf16(const uint16_t *u, size_t n, int in_key_path, char **out);
+/* The reverse: slen bytes of escaped UTF-8 to code units (*n of them).
+ * Returns: 0 and *out (free with free()), -BK_EINVAL for text that is not
+ * UTF-8 or a bad escape, or -BK_ENOMEM. */
 BCDKIT_API int hive_name_to_utf16(const char *s, size_t slen, uint16_t **out, size_t *n);
-/* Windows upper-casing of one UTF-16 code unit. */
+/* Windows upper-casing of one UTF-16 code unit.
+ * Returns the upper-case code unit (c itself when it has none). */
 BCDKIT_API uint16_t hive_upcase(uint16_t c);
-/* Compare two names as Windows sorts subkeys: <0, 0, >0. */
+/* Compare two names as Windows sorts subkeys: <0, 0, >0.
+ * Returns <0, 0 or >0. */
 BCDKIT_API int hive_name_cmp(const uint16_t *a, size_t an, const uint16_t *b, size_t bn);
-/* lh hash of a name. */
+/* lh hash of a name.
+ * Returns the hash. */
 BCDKIT_API uint32_t hive_name_hash(const uint16_t *u, size_t n);
 
 /* ---- transaction logs (hive/log.c) --------------------------------------- */
@@ -306,6 +374,7 @@ struct hive_recover_report {
 	uint32_t new_seq;         /* seq1 = seq2 of the recovered hive */
 	uint32_t hbins_before;    /* hive bins size before and after */
 	uint32_t hbins_after;
+	uint32_t reserved[8];     /* zeroed by the library */
 };
 
 /* hive_recover() flags. */
@@ -385,7 +454,8 @@ typedef int (*hive_check_cb)(void *data, const struct hive_problem *p);
  * could not run to its end.
  */
 BCDKIT_API int hive_check(hive_t *h, hive_check_cb cb, void *data, uint64_t *count);
-/* Short name of a problem kind ("order", "hash", ...). */
+/* Short name of a problem kind ("order", "hash", ...).
+ * Returns a string in static storage ("unknown" for other kinds). */
 BCDKIT_API const char *hive_problem_kind_name(unsigned kind);
 
 /* ---- writing (hive/create.c, write-*.c, copy.c, commit.c, diff.c) ------- */
@@ -426,17 +496,21 @@ BCDKIT_API int hive_create(hive_t *h, const char *path, const char *root_name,
 			   unsigned minor);
 
 /* Add a subkey (sorted insertion, sk inherited from the parent).
- * -BK_EEXIST if a subkey of that name exists (its handle is still put in *out). */
+ * -BK_EEXIST if a subkey of that name exists (its handle is still put in *out).
+ * Returns: 0, -BK_EEXIST, or a negative code (hive unchanged). */
 BCDKIT_API int hive_key_add(hive_t *h, hive_key_t parent, const char *name, hive_key_t *out);
-/* Same with the name as UTF-16 code units. */
+/* Same with the name as UTF-16 code units.
+ * Returns as hive_key_add(). */
 BCDKIT_API int hive_key_add_utf16(hive_t *h, hive_key_t parent, const uint16_t *name,
 				  size_t n, hive_key_t *out);
 /* mkdir -p: find or create every key of "A\B\C" under the root (prefixes as in
- * hive_key_find() are not accepted here).  *out is the last key. */
+ * hive_key_find() are not accepted here).  *out is the last key.
+ * Returns: 0 and *out, or a negative code. */
 BCDKIT_API int hive_key_create_path(hive_t *h, const char *path, hive_key_t *out);
 /* Delete a key: -BK_ENOTEMPTY if it has subkeys and recursive is 0; the root
  * cannot be deleted (-BK_EINVAL).  Every cell of the subtree is freed and sk
- * reference counts are decremented (an sk no longer used is unlinked). */
+ * reference counts are decremented (an sk no longer used is unlinked).
+ * Returns: 0 or a negative code (hive unchanged). */
 BCDKIT_API int hive_key_delete(hive_t *h, hive_key_t key, int recursive);
 /*
  * Copy the subtree src_key of src (which may be dst itself) under dst_parent
@@ -444,11 +518,13 @@ BCDKIT_API int hive_key_delete(hive_t *h, hive_key_t key, int recursive);
  * timestamps, security and value order are kept; between hives each
  * descriptor is found in dst by its bytes or added.  Copying a key into its
  * own subtree is refused (-BK_EINVAL); an existing name gives -BK_EEXIST.
+ * Returns: 0 and *out (may be NULL), or a negative code (dst unchanged).
  */
 BCDKIT_API int hive_key_copy(hive_t *dst, hive_key_t dst_parent, const char *name,
 			     hive_t *src, hive_key_t src_key, hive_key_t *out);
 /* Set the class name (raw UTF-16LE bytes, as hive_key_class() returns them);
- * NULL or len 0 removes it. */
+ * NULL or len 0 removes it.
+ * Returns: 0 or a negative code. */
 BCDKIT_API int hive_key_set_class(hive_t *h, hive_key_t key, const uint8_t *cls, size_t len);
 
 /*
@@ -459,12 +535,16 @@ BCDKIT_API int hive_key_set_class(hive_t *h, hive_key_t key, const uint8_t *cls,
  * *out (may be NULL) receives the value's handle.
  */
 #define HIVE_MAX_DATA (16u << 20)
+/* Returns: 0 or a negative code (hive unchanged). */
 BCDKIT_API int hive_value_set(hive_t *h, hive_key_t key, const char *name, uint32_t type,
 			      const void *data, size_t len);
+/* Same with the name as UTF-16 code units; *out (may be NULL) receives the
+ * value's handle.  Returns: 0 or a negative code (hive unchanged). */
 BCDKIT_API int hive_value_set_utf16(hive_t *h, hive_key_t key, const uint16_t *name,
 				    size_t n, uint32_t type, const void *data, size_t len,
 				    hive_value_t *out);
-/* Delete one value, keeping the order of the others; -BK_ENOTFOUND if absent. */
+/* Delete one value, keeping the order of the others; -BK_ENOTFOUND if absent.
+ * Returns: 0, -BK_ENOTFOUND, or another negative code. */
 BCDKIT_API int hive_value_delete(hive_t *h, hive_key_t key, const char *name);
 
 /* hive_commit() flags. */
@@ -500,10 +580,12 @@ enum {
  * "Writing over logs safely": stale logs must never be replayed over the
  * new content).  After a crash the file is the old hive intact or the new
  * one complete.
+ * Returns: 0 or a negative code (detail in hive_last_error()).
  */
 BCDKIT_API int hive_commit(hive_t *h, unsigned flags);
 /* Same, writing to another path (the original file and its logs are not
- * touched; logs beside path are truncated). */
+ * touched; logs beside path are truncated).
+ * Returns: 0 or a negative code. */
 BCDKIT_API int hive_commit_to(hive_t *h, const char *path, unsigned flags);
 
 /* ---- hives that are not host files (hive/image.c) ---------------------- */
@@ -542,12 +624,14 @@ BCDKIT_API int hive_open_image(hive_t *h, const void *buf, size_t len, const cha
  * a read-only handle may be serialised (an export).  To store the bytes as a
  * commit does: write them beside the old file, rename over it, then empty
  * the logs, and call hive_serialize_done().
+ * Returns: 0, *out and *len, or a negative code.
  */
 BCDKIT_API int hive_serialize(hive_t *h, const struct hive_log_image *logs, size_t nlogs,
 			      uint8_t **out, size_t *len);
 /* The bytes from hive_serialize() are now durably the hive's file: the
  * handle takes their base block (sequence numbers, timestamp) and is clean.
- * -BK_EINVAL if they are not this hive's bytes. */
+ * -BK_EINVAL if they are not this hive's bytes.
+ * Returns: 0, or -BK_EINVAL as said. */
 BCDKIT_API int hive_serialize_done(hive_t *h, const uint8_t *img, size_t len);
 /*
  * hive_recover_image() for a hive given as bytes with its logs' bytes (as for
@@ -562,7 +646,8 @@ BCDKIT_API int hive_recover_buffer(hive_t *h, const void *buf, size_t len, const
 				   uint8_t **out, size_t *out_len,
 				   struct hive_recover_report *rep);
 /* 1 when the handle has a host file that hive_commit() writes, 0 for a hive
- * from hive_open_image(). */
+ * from hive_open_image().
+ * Returns 1 or 0. */
 BCDKIT_API int hive_has_file(const hive_t *h);
 
 /*
@@ -579,6 +664,7 @@ struct hive_image_io {
 	int (*commit)(void *data, hive_t *h, unsigned flags, char *err, size_t errlen);
 	void (*release)(void *data);
 };
+/* io and data must stay valid until the handle is closed. */
 BCDKIT_API void hive_set_image_io(hive_t *h, const struct hive_image_io *io, void *data);
 
 /* ---- comparing two hives (hive/diff.c) ----------------------------------- */
@@ -608,6 +694,7 @@ typedef int (*hive_diff_cb)(void *data, const struct hive_diff_item *item);
  * data byte for byte).  Calls cb for each difference in a stable order and
  * returns 0 with *ndiff set (0 = equal), or a negative code (detail in
  * hive_last_error(a) or (b)).
+ * Returns: 0 and *ndiff, the callback's non-zero value, or a negative code.
  */
 BCDKIT_API int hive_diff(hive_t *a, hive_t *b, hive_diff_cb cb, void *data, size_t *ndiff);
 
@@ -678,6 +765,7 @@ struct hive_import_report {
 	unsigned long values_set;
 	unsigned long values_deleted; /* "name"=- that removed a value */
 	unsigned long error_line;     /* line of the error, 0 if none or not tied to a line */
+	uint32_t reserved[4];         /* zeroed by the library */
 };
 
 /*
@@ -704,7 +792,8 @@ struct hive_import_report {
 BCDKIT_API int hive_import_reg(hive_t *h, const void *text, size_t len, const char *prefix,
 			       struct hive_import_report *rep);
 /* The same, reading the text through read(data, ...) a piece at a time:
- * memory use follows the hive, not the size of the text. */
+ * memory use follows the hive, not the size of the text.
+ * Returns: 0 or a negative code, as hive_import_reg(). */
 BCDKIT_API int hive_import_reg_stream(hive_t *h, hive_read_fn read, void *data,
 				      const char *prefix, struct hive_import_report *rep);
 

@@ -217,6 +217,12 @@ START_TEST(bad_params)
 	ck_assert_int_eq(tb_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_ENOTFOUND);
 	ck_assert_ptr_nonnull(strstr(err, "not a Windows Boot Loader"));
 	ck_assert_ptr_null(s);
+	/* Reserved words set (a program built for a newer bcdkit): refused. */
+	params(&p, BCD_BOOT_BIOS);
+	p.reserved[7] = 1;
+	ck_assert_int_eq(tb_boot_build(&s, "x", NULL, NULL, &p, &r, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "reserved"));
+	ck_assert_ptr_null(s);
 }
 END_TEST
 

@@ -474,6 +474,11 @@ START_TEST(format_refused)
 	o.label = NULL;
 	o.cluster_size = 3000;
 	ck_assert_int_eq(disk_fs_format(d, 0, &o), -BK_EINVAL);
+	/* A reserved word set (a program built for a newer bcdkit). */
+	o.cluster_size = 0;
+	o.reserved[0] = 1;
+	ck_assert_int_eq(disk_fs_format(d, 0, &o), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(disk_last_error(d), "reserved"));
 	ck_assert_uint_eq(m.writes, 0);
 	disk_close(d);
 	free(m.buf);

@@ -53,8 +53,12 @@ START_TEST(create_commit_close)
 	bk_assert_ok(d, disk_write(d, MIB, "x", 1));
 	bk_assert_ok(d, disk_commit(d));
 	ck_assert_int_eq(disk_commit(d), -BK_EINVAL);
+	/* A filled struct has its reserved words zeroed (libbcdkit(3)). */
+	memset(&in, 0xA5, sizeof(in));
 	bk_assert_ok(d, disk_get_info(d, &in));
 	ck_assert_int_eq(in.format, DISK_FORMAT_RAW);
+	for (size_t i = 0; i < sizeof(in.reserved) / sizeof(in.reserved[0]); i++)
+		ck_assert_uint_eq(in.reserved[i], 0);
 	bk_assert_ok_plain(disk_close(d));
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_size, 3 * MIB);
@@ -74,6 +78,16 @@ START_TEST(create_commit_close)
 	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), -BK_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "power of two"));
 	ck_assert_int_eq(count_entries(dir), 1);
+	/* Reserved words set, as by a program built for a newer bcdkit asking
+	 * for what this library does not know: refused, nothing made. */
+	o.block_size = 0;
+	o.reserved[3] = 1;
+	ck_assert_int_eq(disk_create(&d, path, &o, err, sizeof(err)), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "reserved"));
+	ck_assert_int_eq(count_entries(dir), 1);
+	o.reserved[3] = 0;
+	bk_assert_ok(err, disk_create(&d, path, &o, err, sizeof(err)));
+	bk_assert_ok_plain(disk_close(d));
 	test_rmtree(dir);
 }
 END_TEST

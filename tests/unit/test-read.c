@@ -90,6 +90,8 @@ START_TEST(sample_keys)
 {
 	hive_t *h = open_ok("sample", 0);
 	hive_key_t root, k, *subs;
+	struct hive_key_info info;
+	struct hive_stats st;
 	size_t n;
 	char *name, *path;
 
@@ -97,6 +99,15 @@ START_TEST(sample_keys)
 	bk_assert_ok(h, hive_key_name(h, root, &name));
 	ck_assert_str_eq(name, "DemoRoot");
 	free(name);
+	/* Filled structs have their reserved words zeroed (libbcdkit(3)). */
+	memset(&info, 0xA5, sizeof(info));
+	bk_assert_ok(h, hive_key_info(h, root, &info));
+	for (size_t i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+		ck_assert_uint_eq(info.reserved[i], 0);
+	memset(&st, 0xA5, sizeof(st));
+	bk_assert_ok(h, hive_get_stats(h, &st));
+	for (size_t i = 0; i < sizeof(st.reserved) / sizeof(st.reserved[0]); i++)
+		ck_assert_uint_eq(st.reserved[i], 0);
 	bk_assert_ok(h, hive_key_find(h, "Software", &k));
 	bk_assert_ok(h, hive_key_subkeys(h, k, &subs, &n));
 	ck_assert_uint_eq(n, 3);

@@ -20,20 +20,8 @@
 #include "bcdkit/disk-fs.h"
 #include "fuzz.h"
 
-/* libntfs-3g's leak on a failed mount: see fuzz-ntfs.c. */
-const char *__lsan_default_suppressions(void);
-const char *__asan_default_options(void);
-__attribute__((used, visibility("default"))) const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:ntfs_device_mount\n";
-}
-
-__attribute__((used, visibility("default"))) const char *
-__asan_default_options(void)
-{
-	return "fast_unwind_on_malloc=0";
-}
+/* libntfs-3g's leak on a failed mount. */
+#include "fuzz-ntfs-lsan.h"
 
 #define MAX_NEST 2            /* the outer disk, a disk in it, one in that */
 #define MAX_DEPTH 3           /* folder levels walked in each volume */

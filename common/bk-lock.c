@@ -68,6 +68,7 @@ struct bk_lock {
 	ino_t ino;
 	int fd;
 	bool excl;
+	bool lost;                  /* a failed upgrade could not take it back */
 	unsigned refs;
 	struct bk_lock *next;
 };
@@ -86,17 +87,62 @@ find_held(dev_t dev, ino_t ino)
 	return NULL;
 }
 
+/* The same file, unchanged: no byte written, not replaced, not resized. */
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/*
+ * Shared to exclusive.  flock() converts a lock by dropping it and taking
+ * the new one (flock(2): not atomic), so while the exclusive lock is waited
+ * for this process holds none: another writer may get in, change the file
+ * and leave, and a failed wait would leave the handles that share the lock
+ * unprotected.  So a failed upgrade takes the shared lock back, and either
+ * way the file must still be the one the path names, unchanged since it was
+ * read under the shared lock; if not, the opener is refused (the handles
+ * already open read a state that is gone, and must not be written from).
+ */
+static int
+upgrade(struct bk_errbuf *eb, struct bk_lock *l, const char *path, const char *what)
+{
+	struct bk_errbuf back = { 0 };
+	struct stat before, after;
+	int rc, stale;
+
+	if (fstat(l->fd, &before) < 0)
+		return bk_err_errno(eb, "stat", path);
+	rc = bk_flock_wait(eb, l->fd, path, what, true);
+	if (rc < 0 && bk_flock_wait(&back, l->fd, path, what, false) < 0) {
+		l->lost = true;
+		return rc;
+	}
+	stale = bk_lock_stale(&back, l->fd, path);
+	if (stale != 0 || fstat(l->fd, &after) < 0 || !same_file(&before, &after)) {
+		if (rc == 0)
+			(void)flock(l->fd, LOCK_SH);    /* back to what the handles had */
+		return bk_err(eb, BK_EBUSY, "%s: %s was changed by another process while this "
+			      "one waited to write it", path, what);
+	}
+	if (rc == 0)
+		l->excl = true;
+	return rc;
+}
+
 /* This process holds the file already: share the lock, upgraded if need be. */
 static int
 reuse(struct bk_errbuf *eb, struct bk_lock *l, const char *path, const char *what, bool excl)
 {
 	int rc = 0;
 
-	if (excl && !l->excl) {
-		rc = bk_flock_wait(eb, l->fd, path, what, true);
-		if (rc == 0)
-			l->excl = true;
-	}
+	if (l->lost)
+		return bk_err(eb, BK_EBUSY, "%s: %s is in use by another process (its lock "
+			      "was lost)", path, what);
+	if (excl && !l->excl)
+		rc = upgrade(eb, l, path, what);
 	if (rc == 0)
 		l->refs++;
 	return rc;

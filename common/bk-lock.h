@@ -42,8 +42,11 @@ struct bk_lock;
 
 /*
  * Open path read-only, lock it, and make sure it is still the file the path
- * names; a shared lock of this process is upgraded when excl is asked for.
- * Refuses what is not a regular file or a block device.
+ * names; a shared lock of this process is upgraded when excl is asked for,
+ * and the upgrade refused (-BK_EBUSY) when the file changed while it waited
+ * (flock() drops the shared lock to take the exclusive one).  Take the lock
+ * exclusive from the start where a write may follow.  Refuses what is not a
+ * regular file or a block device.
  */
 int bk_lock_open(struct bk_errbuf *eb, const char *path, const char *what, bool excl,
 		 struct bk_lock **out);

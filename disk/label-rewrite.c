@@ -121,8 +121,9 @@ rewrite_copy(struct disk *src, const struct disk_info *in, struct disk_label *l,
 
 /*
  * The rewrite's lock: exclusive from before the image is read to after the
- * copy took its place (the copy is locked from its creation); the shared
- * lock of src's handle is upgraded, this process holding both.
+ * copy took its place (the copy is locked from its creation).  src's handle
+ * took it exclusive already (DISK_OPEN_LOCK): an upgrade from shared would
+ * let another writer in between (bk-lock.c); this handle shares it.
  */
 static int
 lock_target(struct disk *src, const char *path, unsigned flags, struct bk_lock **lk)
@@ -157,7 +158,7 @@ disk_label_rewrite_flags(const char *path, unsigned flags, disk_label_edit_cb ed
 
 	if (!path || !edit)
 		return -BK_EINVAL;
-	rc = disk_open(&src, path, 0, errbuf, errbuf_len);
+	rc = disk_open(&src, path, DISK_OPEN_LOCK, errbuf, errbuf_len);
 	if (rc < 0)
 		return rc;
 	rc = lock_target(src, path, flags, &lk);

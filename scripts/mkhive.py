@@ -20,7 +20,9 @@ Spec lines (# starts a comment):
                                  numbers, otherwise hex bytes (may be empty)
                                  or fill:COUNT:BYTE (COUNT copies of hex BYTE)
     corrupt WHAT                 damage on purpose: checksum | seq | unsorted |
-                                 cell-overrun | truncate
+                                 cell-overrun | truncate | loop (the first
+                                 subkey of the root's first subkey lists the
+                                 root's subkeys as its own: a key loop)
 In names and data, <U+hhhh> stands for that UTF-16 code unit: a control
 character, or an unpaired surrogate no text editor would keep (hostile
 names for the escaping tests).
@@ -221,6 +223,14 @@ def build(spec_lines):
     count(root)
     w.patch(sk_off + 4 + 12, "<I", nkeys[0])
     root_off = write_key(w, root, 0xFFFFFFFF, sk_off, True, corrupt)
+    if "loop" in corrupt:
+        # No cell is freed or shared but the subkey list, so only a walk of
+        # the tree sees it: root\A\B\A\B...
+        a = root.subkeys[sorted(root.subkeys, key=sort_key)[0]]
+        b = a.subkeys[sorted(a.subkeys, key=sort_key)[0]]
+        rlist = struct.unpack_from("<I", w.data, root_off + 4 + 0x1C)[0]
+        w.patch(b.off + 4 + 0x14, "<I", len(root.subkeys))
+        w.patch(b.off + 4 + 0x1C, "<I", rlist)
     if "cell-overrun" in corrupt:
         # The root's size claims more than the rest of its hbin.
         w.patch(root_off, "<i", -(w.end - root_off + 8))

@@ -126,6 +126,14 @@ expect_exit 1 "$BCDBOOT" "$U:2:\\bad.vhd:1:\\Windows" /s "$U:1" /f UEFI
 grep -q 'EFI.Microsoft.Boot.BCD' "$TMP/err" || fail "damaged store: the error does not name it: $(cat "$TMP/err")"
 grep -qx 'Failure when attempting to copy boot files.' "$TMP/err" || fail "damaged store: no failure line"
 [ "$(sha256sum < "$U")" = "$before" ] || fail "damaged store: the image was changed"
+# A nested path image-path.c's split refuses: one clear line, nothing written.
+expect_exit 1 "$BCDBOOT" "$U:2:\\bad.vhd:1:\\in.vhd:1:\\Windows" /s "$U:1" /f UEFI
+[ "$(grep -c '^bcdboot: ' "$TMP/err")" = 1 ] &&
+	grep -q 'in.vhd:1:.*a VHD inside a VHD inside an image' "$TMP/err" ||
+	fail "two nested VHDs: $(cat "$TMP/err")"
+expect_exit 1 "$BCDBOOT" "$U:2:\\bad.vhd:999:\\Windows" /s "$U:1" /f UEFI
+grep -q 'bad.vhd:999:.*999: not a partition number' "$TMP/err" || fail "partition 999: $(cat "$TMP/err")"
+[ "$(sha256sum < "$U")" = "$before" ] || fail "refused nested paths: the image was changed"
 rm -f "$U" "$TMP/bad.vhd"
 
 # ---- Windows on a plain partition: no /s, the active partition (BIOS) -----------------

@@ -80,3 +80,18 @@ with open(sys.argv[3], "rb") as f, open(sys.argv[4], "wb") as o:
         left -= len(b)
 PY
 }
+
+# ---- for the bcdverify tests ---------------------------------------------------------
+# mk_windows_loaders DIR: mk_windows, and stand-ins for the boot loaders,
+# resume loaders and kernel bcdverify looks for.
+mk_windows_loaders() {
+	mk_windows "$1"
+	for f in winload.exe winload.efi winresume.exe winresume.efi ntoskrnl.exe; do
+		echo "synthetic stand-in for Windows\\System32\\$f (made by bcdkit's tests)" \
+			> "$1/System32/$f"
+	done
+}
+# has ID WHAT: the last run ($TMP/out) reported finding ID.
+has() {
+	grep -q " $1: " "$TMP/out" || { cat "$TMP/out" "$TMP/err" >&2; fail "$2: $1 not reported"; }
+}

@@ -12,6 +12,7 @@
 #   one or the fixed one, never damaged, and the next run leaves no leftover
 #   beside it.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
+. "$top_srcdir/tests/cli/concurrency-lib.sh"
 BV="$top_builddir/bcdverify"
 
 mk_windows "$TMP/tree/Windows"
@@ -37,38 +38,21 @@ I="$TMP/c.img"
 cp --sparse=always "$I0" "$I"
 export BCDKIT_WAIT=300
 W=4 R=5
-w=0
-while [ $w -lt $W ]; do
-	(
-		r=0
-		while [ $r -lt $R ]; do
-			set +e
-			"$BCDEDIT" --store "$I:1:$SP" /create /d "w${w}r$r" /application osloader \
-				>/dev/null 2>"$TMP/bcd.$w.$r.err"
-			echo $? > "$TMP/bcd.$w.$r.st"
-			set -e
-			r=$((r + 1))
-		done
-	) &
-	w=$((w + 1))
-done
-f=0
-while [ $f -lt 2 ]; do
-	(
-		r=0
-		while [ $r -lt $R ]; do
-			set +e
-			dup "$I" >/dev/null 2>"$TMP/dup.$f.$r.err"
-			echo $? > "$TMP/dup.$f.$r.st"
-			"$BV" "$I" --fix --fail-on warning >"$TMP/fix.$f.$r.out" 2>"$TMP/fix.$f.$r.err"
-			echo $? > "$TMP/fix.$f.$r.st"
-			set -e
-			r=$((r + 1))
-		done
-	) &
-	f=$((f + 1))
-done
-wait
+# shellcheck disable=SC2016
+start_writers bcd sh -c '"$0" --store "$1" /create /d "w${w}r$r" /application osloader' \
+	"$BCDEDIT" "$I:1:$SP"
+bcd_pids=$pids
+# Two loops meanwhile: a duplicate put back, then fixed.
+dup_and_fix() {
+	dup "$I" >/dev/null 2>"$TMP/dup.$w.$r.err"
+	echo $? > "$TMP/dup.$w.$r.st"
+	"$BV" "$I" --fix --fail-on warning >"$TMP/fix.$w.$r.out"
+}
+W=2
+run_writers fix dup_and_fix
+# shellcheck disable=SC2086
+wait $bcd_pids
+W=4
 unset BCDKIT_WAIT
 # ok ST...: 0 (or for bcdverify 1: fixed), or the documented busy line alone.
 ok=0

@@ -14,15 +14,8 @@
 need mkfs.fat
 BV="$top_builddir/bcdverify"
 
-mk_windows "$TMP/tree/Windows"
-for f in winload.exe winload.efi winresume.exe winresume.efi ntoskrnl.exe; do
-	echo "synthetic stand-in for Windows\\System32\\$f (made by bcdkit's tests)" \
-		> "$TMP/tree/Windows/System32/$f"
-done
+mk_windows_loaders "$TMP/tree/Windows"
 
-has() {
-	grep -q " $1: " "$TMP/out" || { cat "$TMP/out" "$TMP/err" >&2; fail "$2: $1 not reported"; }
-}
 # ids: the finding IDs of the last run, one line.
 ids() { grep -o ' BCD-[A-Z0-9-]*: ' "$TMP/out" | tr -d ' :' | sort -u | tr '\n' ' '; }
 

@@ -18,16 +18,8 @@ for id in $ids; do
 		fail "$id is not documented in doc/bcdverify.1"
 done
 
-mk_windows "$TMP/tree/Windows"
-for f in winload.exe winload.efi winresume.exe winresume.efi ntoskrnl.exe; do
-	echo "synthetic stand-in for Windows\\System32\\$f (made by bcdkit's tests)" \
-		> "$TMP/tree/Windows/System32/$f"
-done
+mk_windows_loaders "$TMP/tree/Windows"
 
-# has ID WHAT: the last run reported ID.
-has() {
-	grep -q " $1: " "$TMP/out" || { cat "$TMP/out" "$TMP/err" >&2; fail "$2: $1 not reported"; }
-}
 hasnt() {
 	! grep -q " $1: " "$TMP/out" || { cat "$TMP/out" >&2; fail "$2: $1 reported"; }
 }

@@ -7,7 +7,7 @@
 # --enable-sanitizers no ASan or UBSan report.
 . "$top_srcdir/tests/cli/lib.sh"
 sh "$top_srcdir/tests/fuzz/seeds.sh" "$TMP/seeds" >"$TMP/seeds.txt" || fail "seeds.sh failed"
-for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs; do
+for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs fs-file image-path; do
 	bin="$top_builddir/tests/fuzz/fuzz-$t"
 	set +e
 	out=$("$bin" "$TMP/seeds/fuzz-$t" 2>&1)

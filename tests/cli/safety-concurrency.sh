@@ -8,30 +8,10 @@
 # logs.  A second writer waits --wait SECONDS, then fails with status 3.
 # (Stores inside images: safety-image-concurrency.sh.)
 . "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/cli/concurrency-lib.sh"
 BCDEDIT="$top_builddir/bcdedit"
 W=20
 R=10
-
-# run_writers NAME CMD...: W loops of R rounds of CMD with $w and $r set in
-# the environment; each exit status and error line kept in $TMP/NAME.w.r.
-run_writers() {
-	name=$1; shift
-	w=0
-	while [ $w -lt $W ]; do
-		(
-			r=0
-			while [ $r -lt $R ]; do
-				set +e
-				w=$w r=$r "$@" >/dev/null 2>"$TMP/$name.$w.$r.err"
-				echo $? > "$TMP/$name.$w.$r.st"
-				set -e
-				r=$((r + 1))
-			done
-		) &
-		w=$((w + 1))
-	done
-	wait
-}
 
 # check_status NAME TOOLSTATUS: every process 0, or TOOLSTATUS with the line.
 check_status() {

@@ -12,6 +12,7 @@
 # whole).  Then a held image lock stops hivetool, bcdedit and bcdboot alike.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
+. "$top_srcdir/tests/cli/concurrency-lib.sh"
 BCDEDIT="${BK_TOOLDIR:-$top_builddir}/bcdedit"
 BCDBOOT="${BK_TOOLDIR:-$top_builddir}/bcdboot"
 # Writers and rounds (fewer only for a quick look: make check runs 20 x 10).
@@ -23,31 +24,15 @@ export BCDKIT_WAIT=120
 # writers STORE: W writers of R rounds; writer w's round r leaves its exit
 # status and stderr in $TMP/w.w.r.{st,err}.  Even writers /create "cW-R",
 # odd ones /set their object's description to "sW-R".
-writers() {
-	w=0 pids=
-	while [ $w -lt $W ]; do
-		(
-			r=0
-			while [ $r -lt $R ]; do
-				if [ $((w % 2)) = 0 ]; then
-					set -- /create /d "c$w-$r" /application osloader
-				else
-					set -- /set "$(cat "$TMP/id.$w")" description "s$w-$r"
-				fi
-				set +e
-				"$BCDEDIT" --store "$STORE" "$@" >/dev/null 2>"$TMP/w.$w.$r.err"
-				echo $? >"$TMP/w.$w.$r.st"
-				set -e
-				r=$((r + 1))
-			done
-		) &
-		pids="$pids $!"
-		w=$((w + 1))
-	done
-	# Only the writers: the readers run in the background meanwhile.
-	# shellcheck disable=SC2086
-	wait $pids
+write_round() {
+	if [ $((w % 2)) = 0 ]; then
+		"$BCDEDIT" --store "$STORE" /create /d "c$w-$r" /application osloader
+	else
+		"$BCDEDIT" --store "$STORE" /set "$(cat "$TMP/id.$w")" description "s$w-$r"
+	fi
 }
+# Only the writers are waited for: the readers run in the background meanwhile.
+writers() { run_writers w write_round; }
 
 # readers STORE: read /enum all until the writers are done ($TMP/done), at
 # most 200 times, pausing between reads so that they spread over the run;

@@ -17,66 +17,25 @@
 # is killed with it or runs to its end).
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
-# strace runs the tools here; LeakSanitizer cannot run under ptrace.
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS
-command -v strace >/dev/null 2>&1 || skip "strace not installed"
-strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
-# The programs themselves, not libtool's wrapper scripts.
-L="$top_builddir/.libs"
-real() { if [ -x "$L/$1" ]; then echo "$L/$1"; else echo "$top_builddir/$1"; fi; }
-export LD_LIBRARY_PATH="$L${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+. "$top_srcdir/tests/cli/kill-lib.sh"
 HT=$(real hivetool)
 VT=$(real vhdtool)
 K="$TMP/k"
-FOLLOW=-f
+KILL_SAMPLE=1
 
-# kill_points NAME CMD...: "CALL N" lines of the sampled points of CMD.
-kill_points() {
-	name=$1; shift
-	strace $FOLLOW -qq -o "$TMP/trace" "$@" >/dev/null 2>&1 || fail "$name: the writer fails"
-	awk -v t="$K" '
-		{ sub(/^[0-9]+ +/, "") }
-		!/^[a-z0-9_]+\(/ { next }
-		{ c = $0; sub(/\(.*/, "", c); n[c]++ }
-		!/^execve/ && index($0, t) { on = 1 }
-		on { seen[++m] = c " " n[c]; call[m] = c }
-		END {
-			for (i = 1; i <= m; i++) {
-				split(seen[i], a, " "); k = a[2]; tot = n[a[1]]
-				step = int((tot - 4) / 4); if (step < 1) step = 1
-				if (tot <= 3 || k <= 2 || k > tot - 2 || (k - 2) % step == 0)
-					print seen[i]
-			}
-		}' "$TMP/trace"
+# After the next run: the new state, and the folder as a clean run leaves it.
+as_clean_run() {
+	[ "$($check)" = new ] || fail "$1: the output is not the new one"
+	ls -A "$K" | diff "$TMP/ref.ls" - >"$TMP/ls.diff" || fail "$1: $(cat "$TMP/ls.diff")"
 }
 
 # kill_every NAME SETUP CHECK CMD...: SETUP makes the old state, CHECK
 # prints old, new or bad; a clean run's folder listing is the reference.
 kill_every() {
 	name=$1 setup=$2 check=$3; shift 3
-	$setup
-	kill_points "$name" "$@" >"$TMP/calls"
-	[ "$($check)" = new ] || fail "$name: the writer did not write"
+	kill_trace "$name" "$setup" "$check" "$K" "$@"
 	ls -A "$K" >"$TMP/ref.ls"
-	points=0 old=0 new=0
-	while read -r call k; do
-		$setup
-		( strace $FOLLOW -qq -o /dev/null -e inject="$call":signal=KILL:when="$k" "$@" \
-			>/dev/null 2>&1 ) 2>/dev/null || true
-		case $($check) in
-		old) old=$((old + 1)) ;;
-		new) new=$((new + 1)) ;;
-		*) fail "$name: killed at $call #$k: the output is damaged" ;;
-		esac
-		# The next run of the same command ends as a clean run does.
-		"$@" >/dev/null 2>"$TMP/next.err" ||
-			fail "$name: the run after a kill at $call #$k failed: $(cat "$TMP/next.err")"
-		[ "$($check)" = new ] || fail "$name: the run after a kill at $call #$k did not write"
-		ls -A "$K" | diff "$TMP/ref.ls" - >"$TMP/ls.diff" ||
-			fail "$name: after a kill at $call #$k and the next run: $(cat "$TMP/ls.diff")"
-		points=$((points + 1))
-	done <"$TMP/calls"
-	[ "$old" -gt 0 ] && [ "$new" -gt 0 ] || fail "$name: old $old, new $new: not every point was seen"
+	kill_loop "$name" "$setup" "$check" as_clean_run "$@"
 	echo "$name: $points kill points of $(wc -l <"$TMP/trace") calls: $old old, $new new"
 }
 

@@ -8,17 +8,10 @@
 # left.  SIGINT in the middle of vhdtool convert and build leaves nothing.
 . "$top_srcdir/tests/cli/lib.sh"
 need_ntfs
-# strace runs the tools here; LeakSanitizer cannot run under ptrace.
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS
-command -v strace >/dev/null 2>&1 || skip "strace not installed"
-# The programs themselves, not libtool's wrapper scripts.
-L="$top_builddir/.libs"
-real() { if [ -x "$L/$1" ]; then echo "$L/$1"; else echo "$top_builddir/$1"; fi; }
-export LD_LIBRARY_PATH="$L${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+. "$top_srcdir/tests/cli/kill-lib.sh"
 HT=$(real hivetool)
 BE=$(real bcdedit)
 VT=$(real vhdtool)
-strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 
 no_leftovers() {
 	if ls -A "$1" | grep -q '\.tmp[0-9]'; then
@@ -26,40 +19,16 @@ no_leftovers() {
 	fi
 }
 
+# After the next run: no temporary left beside the target.
+no_leftovers_k() { no_leftovers "$TMP/k" "$1"; }
+
 # kill_every NAME SETUP CHECK TARGET CMD...: SETUP makes the old state, CMD
-# is the writer, CHECK says old/new/bad for the state.  CMD runs once under
-# strace to list its system calls, then once per call with SIGKILL injected
-# there: every call from the first one that names TARGET's folder on (the
-# loading of the program before it cannot touch the target).
+# is the writer, CHECK says old/new/bad for the state; killed at every call
+# from the first one that names TARGET's folder on (kill-lib.sh).
 kill_every() {
 	name=$1 setup=$2 check=$3 target=$4; shift 4
-	$setup
-	strace -f -qq -o "$TMP/trace" "$@" >/dev/null 2>&1 || fail "$name: the writer fails"
-	[ "$($check)" = new ] || fail "$name: the writer did not write"
-	# "CALL N" for the Nth invocation of CALL, once TARGET's folder shows.
-	awk -v t="$(dirname "$target")" '
-		{ sub(/^[0-9]+ +/, "") }
-		!/^[a-z0-9_]+\(/ { next }
-		{ c = $0; sub(/\(.*/, "", c); n[c]++ }
-		!/^execve/ && index($0, t) { on = 1 }
-		on { print c, n[c] }' "$TMP/trace" > "$TMP/calls"
-	points=0 old=0 new=0
-	while read -r call k; do
-		$setup
-		( strace -f -qq -o /dev/null -e inject="$call":signal=KILL:when="$k" "$@" \
-			>/dev/null 2>&1 ) 2>/dev/null || true
-		case $($check) in
-		old) old=$((old + 1)) ;;
-		new) new=$((new + 1)) ;;
-		*) fail "$name: killed at $call #$k: the target is damaged" ;;
-		esac
-		# The next run cleans up after the killed one.
-		"$@" >/dev/null 2>"$TMP/next.err" ||
-			fail "$name: the run after a kill at $call #$k failed: $(cat "$TMP/next.err")"
-		no_leftovers "$TMP/k" "$name: after a kill at $call #$k and the next run"
-		points=$((points + 1))
-	done < "$TMP/calls"
-	[ "$old" -gt 0 ] && [ "$new" -gt 0 ] || fail "$name: old $old, new $new: not every point was seen"
+	kill_trace "$name" "$setup" "$check" "$(dirname "$target")" "$@"
+	kill_loop "$name" "$setup" "$check" no_leftovers_k "$@"
 	echo "$name: $points kill points: $old old, $new new"
 }
 

@@ -8,7 +8,9 @@
 #
 # Environment: FUZZ_CC, FUZZ_CPPFLAGS (include paths and defines), FUZZ_LIBS,
 # FUZZ_LIB_SRCS (library .c files relative to srcdir), srcdir, OUTDIR.
-# Arguments: targets as NAME:SOURCE[:EXTRA_CFLAGS], SOURCE in tests/fuzz/.
+# Arguments: targets as NAME:SOURCE[:EXTRA_CFLAGS], SOURCE in tests/fuzz/, or
+# SOURCE+FILE... where each FILE (relative to srcdir) is compiled in too: tool
+# code the libraries do not hold (tools/common/image-path.c).
 set -eu
 : "${FUZZ_CC:?}" "${srcdir:?}" "${OUTDIR:?}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -49,12 +51,16 @@ for t in "$@"; do
 	extra=
 	case $rest in *:*) extra=${rest#*:} ;; esac
 	bin="$OUTDIR/$name"
-	if [ -e "$bin" ] && [ ! "$srcdir/tests/fuzz/$src" -nt "$bin" ] &&
+	srcs="$srcdir/tests/fuzz/${src%%+*}"
+	case $src in *+*) for f in $(echo "${src#*+}" | tr + ' '); do srcs="$srcs $srcdir/$f"; done ;; esac
+	stale=
+	for f in $srcs; do if [ "$f" -nt "$bin" ]; then stale=1; fi; done
+	if [ -e "$bin" ] && [ -z "$stale" ] &&
 	   [ ! "$OUTDIR/libbcdkit-fuzz.a" -nt "$bin" ] && [ ! "$newest_header" -nt "$bin" ]; then
 		continue
 	fi
 	echo "  FUZZLD   $bin"
 	# shellcheck disable=SC2086
-	$FUZZ_CC $CFLAGS -fsanitize=fuzzer $FUZZ_CPPFLAGS $extra "$srcdir/tests/fuzz/$src" \
+	$FUZZ_CC $CFLAGS -fsanitize=fuzzer $FUZZ_CPPFLAGS $extra $srcs \
 		"$OUTDIR/libbcdkit-fuzz.a" $FUZZ_LIBS -o "$bin"
 done

@@ -18,27 +18,7 @@
 #include "bcdkit/disk-fs.h"
 #include "fuzz.h"
 
-/*
- * libntfs-3g (2022.10.3) leaks its $MFT and $Volume attributes when
- * ntfs_device_mount() fails part way on a damaged volume: nothing a caller
- * can free (fixtures/fuzz/fuzz-ntfs/mount-fails-leak).  Only leaks from inside
- * the mount are ignored; one of ours would have our caller in its stack
- * without that frame.  libntfs-3g has no frame pointers: the stacks of its
- * allocations need the slow unwinder to show that frame.
- */
-const char *__lsan_default_suppressions(void);
-const char *__asan_default_options(void);
-__attribute__((used, visibility("default"))) const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:ntfs_device_mount\n";
-}
-
-__attribute__((used, visibility("default"))) const char *
-__asan_default_options(void)
-{
-	return "fast_unwind_on_malloc=0";
-}
+#include "fuzz-ntfs-lsan.h"
 
 #define MAX_DEPTH 4
 #define MAX_ENTRIES 256

@@ -23,6 +23,8 @@ max_len() {
 	fuzz-vhd) echo 4194304 ;;
 	fuzz-vhdx) echo 8388608 ;;
 	fuzz-ntfs) echo 2097152 ;;
+	fuzz-fs-file) echo 2097152 ;;
+	fuzz-image-path) echo 4096 ;;
 	*) echo 1048576 ;;
 	esac
 }

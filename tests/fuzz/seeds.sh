@@ -15,7 +15,8 @@ T="$top_srcdir/tests/fuzz/seed-text"
 HIVETOOL="$top_builddir/hivetool"
 VHDTOOL="$top_builddir/vhdtool"
 rm -rf "$OUT"
-for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs fat; do
+for t in hive-open hive-log reg-import bcd-decode bcd-text vhd vhdx label ntfs fat fs-file \
+	 image-path; do
 	mkdir -p "$OUT/fuzz-$t"
 	# Large ones are stored compressed.
 	for f in "$top_srcdir/fixtures/fuzz/fuzz-$t"/*; do
@@ -145,6 +146,51 @@ if command -v mkntfs >/dev/null; then
 		rm -f "$v"
 	fi
 fi
+# ---- disks inside volumes: a VHD and a VHDX (a FAT16 partition inside each,
+# with a folder and files) as files of a FAT16 partition of a disk, and one
+# level deeper (a VHD in the VHD); NTFS hosts, whose $LogFile alone is over
+# fuzz-fs-file's largest input, are fuzz-ntfs's.  Made raw, then converted to dynamic
+# VHDs of 4 KiB blocks, which hold only the blocks that are not zero.
+F="$OUT/fs-file.tmp"
+mkdir -p "$F/win/Windows/System32" "$F/h1" "$F/h2" "$F/h3"
+printf 'boot\r\n' >"$F/win/Windows/System32/a.txt"
+cp "$top_srcdir/COPYING" "$F/win/r.txt"
+fsbuild() { # OUT SIZE KIND FILES: a raw disk, one partition made from FILES
+	"$VHDTOOL" build "$1" --format raw --size "$2" --mbr --part "$3:rest:files=$4" >/dev/null 2>&1
+}
+compact() { "$VHDTOOL" convert "$1" "$2" --block-size 4K >/dev/null 2>&1 && rm -f "$1"; }
+if fsbuild "$F/in.img" 4M fat16 "$F/win"; then
+	"$VHDTOOL" convert "$F/in.img" "$F/h1/in.vhd" --block-size 4K >/dev/null 2>&1 || :
+	"$VHDTOOL" convert "$F/in.img" "$F/h2/in.vhdx" --format vhdx --block-size 1M >/dev/null 2>&1 || :
+	fsbuild "$F/out.img" 6M fat16 "$F/h1" && compact "$F/out.img" "$OUT/fuzz-fs-file/vhd-in-fat.vhd"
+	fsbuild "$F/out.img" 12M fat16 "$F/h2" && compact "$F/out.img" "$OUT/fuzz-fs-file/vhdx-in-fat.vhd"
+	fsbuild "$F/mid.img" 8M fat16 "$F/h1" && compact "$F/mid.img" "$F/h3/mid.vhd"
+	fsbuild "$F/out.img" 12M fat16 "$F/h3" && compact "$F/out.img" "$OUT/fuzz-fs-file/vhd-in-vhd.vhd"
+fi
+rm -rf "$F"
+# ---- IMAGE[:PART]:\PATH arguments: two bytes say which names are images and
+# which exist otherwise (by length modulo 8: "usb.img" is 7, bit 0x80), then the
+# argument.
+i=0
+while IFS='|' read -r m a; do
+	i=$((i + 1))
+	# shellcheck disable=SC2059
+	printf "$m%s" "$a" >"$OUT/fuzz-image-path/$i"
+done <<'EOF'
+\200\000|usb.img:1:\Windows
+\200\000|usb.img:2
+\200\000|usb.img:\2
+\200\000|usb.img:1:\x.vhd:1:\Windows
+\200\000|usb.img:\x.vhd:\Windows
+\200\000|usb.img:2:/EFI/Boot/bootx64.efi
+\200\000|usb.img:999:\x
+\200\000|usb.img:1:x.vhd
+\200\000|usb.img:1:\a.vhd:1:\b.vhd:1:\c
+\377\000|usb.img
+\000\377|/tmp/x:1:y
+\044\000|a:b:c.img:3:\p
+\000\000|plain:1:\x
+EOF
 # ---- FAT: FAT12, FAT16 and FAT32 volumes that fuzz-fat's plain build formats
 "$top_builddir/tests/fuzz/fuzz-fat" --seeds "$OUT/fuzz-fat" >/dev/null
 for t in "$OUT"/*/; do

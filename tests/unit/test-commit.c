@@ -3,7 +3,7 @@
  * hive_commit() as a rewrite (HIVE_COMMIT_REWRITE; the logged commit is in
  * test-commit-logged.c): sequence numbers above every log's, logs truncated
  * after the write, backups, and crash consistency: each I/O call on the commit
- * path fails, or the process stops inside it (fork, _exit in the hook), in
+ * path fails, or the process is killed inside it (fork, SIGKILL in the hook), in
  * turn; afterwards the file is the old hive byte for byte or the new hive
  * complete, never a mix, and once the next writer has opened the hive no
  * temporary file of the killed one is left (doc/safety.md).
@@ -24,57 +24,10 @@
 
 #include "bk-check.h"
 #include "bk-atomic.h"
-#include "hive-internal.h"
 #include "test-hive-open.h"
-#include "test-tmpdir.h"
-
-static char tmpdir[256];
-
-static void
-setup(void)
-{
-	test_mkdtemp(tmpdir, sizeof(tmpdir), "commit");
-}
-
-static void
-teardown(void)
-{
-	bk_io = &bk_io_posix;
-	test_rmtree(tmpdir);
-}
-
-static const char *
-tpath(const char *name)
-{
-	static char p[4][512];
-	static int slot;
-
-	slot = (slot + 1) % 4;
-	snprintf(p[slot], sizeof(p[slot]), "%s/%s", tmpdir, name);
-	return p[slot];
-}
-
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	struct bk_errbuf eb = { 0 };
-	uint8_t *p = NULL;
-
-	*len = 0;
-	if (bk_read_file(&eb, path, &p, len, 1u << 30) < 0)
-		return NULL;
-	return p;
-}
-
-static void
-spew(const char *path, const void *p, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(p, 1, len, f), len);
-	fclose(f);
-}
+#include "hive-internal.h"
+#define COMMIT_TEST_TAG "commit"
+#include "commit-test-util.h"
 
 /* A new-format log: base block with seq, then n HvLE entry headers. */
 static void
@@ -170,34 +123,6 @@ START_TEST(test_backup)
 	hive_close(h);
 }
 END_TEST
-
-/* ---- fault injection ------------------------------------------------------ */
-
-static long io_calls, io_fail_at;
-static bool io_exit;
-
-static bool
-io_hit(void)
-{
-	if (io_calls++ != io_fail_at)
-		return false;
-	if (io_exit)
-		raise(SIGKILL);     /* no handler, no clean-up: as a power cut */
-	errno = EIO;
-	return true;
-}
-
-static int f_open(int d, const char *p, int f, mode_t m) { return io_hit() ? -1 : openat(d, p, f, m); }
-static ssize_t f_write(int fd, const void *b, size_t n) { return io_hit() ? -1 : write(fd, b, n); }
-static int f_fsync(int fd) { return io_hit() ? -1 : fsync(fd); }
-static int f_close(int fd) { if (io_hit()) { close(fd); return -1; } return close(fd); }
-static int f_rename(int da, const char *a, int db, const char *b) { return io_hit() ? -1 : renameat(da, a, db, b); }
-static int f_unlink(int d, const char *p, int fl) { return unlinkat(d, p, fl); }
-static int f_ftruncate(int fd, off_t l) { return io_hit() ? -1 : ftruncate(fd, l); }
-
-static const struct bk_io_ops faulty = {
-	f_open, f_write, f_fsync, f_close, f_rename, f_unlink, f_ftruncate,
-};
 
 /* The file is the old image exactly, or a complete new hive with key "new". */
 static int

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk-check.h"
 #include "bcdkit/error.h"
 #include "bk-alloc.h"
 #include "bk-atomic.h"
@@ -92,8 +92,8 @@ START_TEST(guid_round_trip)
 	int i;
 
 	for (i = 0; i < 64; i++) {
-		ck_assert_int_eq(bk_guid_random(g), 0);
-		ck_assert_int_eq(bk_guid_parse(bk_guid_format(g, t), back), 0);
+		bk_assert_ok_plain(bk_guid_random(g));
+		bk_assert_ok_plain(bk_guid_parse(bk_guid_format(g, t), back));
 		ck_assert_mem_eq(g, back, 16);
 	}
 }
@@ -131,7 +131,7 @@ START_TEST(random_version_bits)
 	int i;
 
 	for (i = 0; i < 32; i++) {
-		ck_assert_int_eq(bk_guid_random(g), 0);
+		bk_assert_ok_plain(bk_guid_random(g));
 		ck_assert_uint_eq(g[7] >> 4, 4);           /* version 4, Data3 little-endian */
 		ck_assert_uint_eq(g[8] & 0xc0, 0x80);      /* RFC 4122 variant */
 	}
@@ -154,7 +154,7 @@ START_TEST(random_fails_rather_than_guess)
 	ck_assert_int_eq(calls, 2);
 	bk_getrandom = slow_random;
 	calls = 0;
-	ck_assert_int_eq(bk_random(g, 16), 0);
+	bk_assert_ok_plain(bk_random(g, 16));
 	ck_assert_int_eq(calls, 9);                  /* EINTR, then 8 pieces of 2 */
 	ck_assert_uint_eq(g[0], 0xff);
 	ck_assert_uint_eq(g[15], 0xff);
@@ -189,7 +189,7 @@ START_TEST(buf_growth)
 	char *out;
 	size_t i, at;
 
-	ck_assert_int_eq(bk_buf_grow(&b, 1), 0);
+	bk_assert_ok_plain(bk_buf_grow(&b, 1));
 	ck_assert_uint_eq(b.cap, 256);                     /* first size */
 	for (i = 0; i < 1000; i++)
 		bk_buf_putc(&b, (char)('a' + i % 26));
@@ -205,15 +205,15 @@ START_TEST(buf_growth)
 	ck_assert_uint_eq(at, 1008);
 	ck_assert_uint_eq(b.cap, 4096);
 	ck_assert_uint_eq(b.p[at + 2999], 0);
-	ck_assert_int_eq(bk_buf_grow(&b, 4096 - 4008), 0);  /* fits: no growth */
+	bk_assert_ok_plain(bk_buf_grow(&b, 4096 - 4008));  /* fits: no growth */
 	ck_assert_uint_eq(b.cap, 4096);
-	ck_assert_int_eq(bk_buf_finish(&b, &out), 0);
+	bk_assert_ok_plain(bk_buf_finish(&b, &out));
 	ck_assert_int_eq(out[0], 'a');
 	ck_assert_int_eq(out[25], 'z');
 	ck_assert_ptr_null(b.p);
 	bk_free(out);
 	/* Nothing added: an empty string, not NULL. */
-	ck_assert_int_eq(bk_buf_finish(&b, &out), 0);
+	bk_assert_ok_plain(bk_buf_finish(&b, &out));
 	ck_assert_str_eq(out, "");
 	bk_free(out);
 }
@@ -240,7 +240,7 @@ START_TEST(buf_out_of_memory)
 	ck_assert_ptr_null(b.p);                            /* freed */
 	ck_assert(!b.oom);                                  /* and usable again */
 	bk_buf_puts(&b, "again");
-	ck_assert_int_eq(bk_buf_finish(&b, &out), 0);
+	bk_assert_ok_plain(bk_buf_finish(&b, &out));
 	ck_assert_str_eq(out, "again");
 	bk_free(out);
 	/* A size that cannot be represented fails without allocating. */
@@ -336,7 +336,7 @@ START_TEST(read_input_streams)
 	}
 	close(fds[1]);
 	snprintf(name, sizeof(name), "/dev/fd/%d", fds[0]);
-	ck_assert_int_eq(bk_read_input(&eb, name, &buf, &len, sizeof(data)), 0);
+	bk_assert_ok_plain(bk_read_input(&eb, name, &buf, &len, sizeof(data)));
 	close(fds[0]);
 	ck_assert_uint_eq(len, sizeof(data));
 	ck_assert_mem_eq(buf, data, sizeof(data));
@@ -346,7 +346,7 @@ START_TEST(read_input_streams)
 	ck_assert_int_eq(bk_read_input(&eb, "/dev/zero", &buf, &len, 100000), -BK_ETOOBIG);
 	ck_assert_int_eq(errno, EFBIG);
 	/* An empty input is an empty buffer, not NULL. */
-	ck_assert_int_eq(bk_read_input(&eb, "/dev/null", &buf, &len, 10), 0);
+	bk_assert_ok_plain(bk_read_input(&eb, "/dev/null", &buf, &len, 10));
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_uint_eq(len, 0);
 	bk_free(buf);
@@ -394,16 +394,16 @@ START_TEST(atomic_stream)
 	ck_assert_ptr_nonnull(f = bk_atomic_fopen(&eb, path, &st));
 	ck_assert_ptr_nonnull(st);
 	fputs("new", f);
-	ck_assert_int_eq(bk_atomic_fclose(&eb, f, st, false), 0);
-	ck_assert_int_eq(bk_read_file(&eb, path, &buf, &len, 100), 0);
+	bk_assert_ok_plain(bk_atomic_fclose(&eb, f, st, false));
+	bk_assert_ok_plain(bk_read_file(&eb, path, &buf, &len, 100));
 	ck_assert_mem_eq(buf, "old", 3);
 	bk_free(buf);
 	ck_assert_uint_eq(count_entries(dir), 1);
 	/* Kept: replaced whole, with the old file's mode. */
 	ck_assert_ptr_nonnull(f = bk_atomic_fopen(&eb, path, &st));
 	fputs("newer", f);
-	ck_assert_int_eq(bk_atomic_fclose(&eb, f, st, true), 0);
-	ck_assert_int_eq(bk_read_file(&eb, path, &buf, &len, 100), 0);
+	bk_assert_ok_plain(bk_atomic_fclose(&eb, f, st, true));
+	bk_assert_ok_plain(bk_read_file(&eb, path, &buf, &len, 100));
 	ck_assert_uint_eq(len, 5);
 	ck_assert_mem_eq(buf, "newer", 5);
 	bk_free(buf);
@@ -413,7 +413,7 @@ START_TEST(atomic_stream)
 	/* A device is written in place. */
 	ck_assert_ptr_nonnull(f = bk_atomic_fopen(&eb, "/dev/null", &st));
 	ck_assert_ptr_null(st);
-	ck_assert_int_eq(bk_atomic_fclose(&eb, f, st, true), 0);
+	bk_assert_ok_plain(bk_atomic_fclose(&eb, f, st, true));
 	/* No folder: the detail names the file. */
 	snprintf(path, sizeof(path), "%s/none/out", dir);
 	ck_assert_ptr_null(bk_atomic_fopen(&eb, path, &st));
@@ -461,30 +461,9 @@ static Suite *
 common_suite(void)
 {
 	Suite *s = suite_create("common");
-	TCase *tc = tcase_create("guid");
+	TCase *tc = tcase_create("common");
 
-	tcase_add_test(tc, guid_format_lower_braces);
-	tcase_add_test(tc, guid_parse_both_cases_and_braces);
-	tcase_add_test(tc, guid_parse_rejects);
-	tcase_add_test(tc, guid_round_trip);
-	tcase_add_test(tc, random_version_bits);
-	tcase_add_test(tc, random_fails_rather_than_guess);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("errbuf");
-	tcase_add_test(tc, errbuf_set);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("buf");
-	tcase_add_test(tc, buf_growth);
-	tcase_add_test(tc, buf_out_of_memory);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("number");
-	tcase_add_test(tc, parse_u64);
-	tcase_add_test(tc, parse_size);
-	tcase_add_test(tc, code_point_encoders);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("read");
-	tcase_add_test(tc, read_input_streams);
-	tcase_add_test(tc, atomic_stream);
+	bk_tcase_add_tests(tc, NULL);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -492,7 +471,7 @@ common_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(common_suite());
+	SRunner *sr = bk_srunner_create(common_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

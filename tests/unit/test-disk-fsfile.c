@@ -28,19 +28,10 @@ static disk_t *
 fat_disk(struct mem *m)
 {
 	struct disk_fs_format_opts o;
-	disk_t *d;
 
-	memset(m, 0, sizeof(*m));
-	m->len = 40 * MIB;
-	m->buf = calloc(1, m->len);
-	ck_assert_ptr_nonnull(m->buf);
-	m->fail_after = -1;
-	d = open_mem(m, DISK_OPEN_WRITE | DISK_OPEN_RAW);
 	memset(&o, 0, sizeof(o));
-	o.type = DISK_FS_FAT32;
 	o.cluster_size = 512;
-	ck_assert_msg(disk_fs_format(d, 0, &o) == 0, "format: %s", disk_last_error(d));
-	return d;
+	return fat32_mem_disk(m, 40 * MIB, &o, DISK_OPEN_RAW);
 }
 
 /* A raw inner disk: a pattern, an MBR with one NTFS partition at LBA 64. */

@@ -18,6 +18,7 @@
 
 #include "bcdkit/disk.h"
 #include "bk-check.h"
+#include "bcdkit/disk-fs.h"
 #include "bk-alloc.h"
 #include "test-tmpdir.h"
 
@@ -224,6 +225,27 @@ open_mem(struct mem *m, unsigned flags)
 	int rc = disk_open_io(&d, &mem_ops, m, "mem", flags, err, sizeof(err));
 
 	ck_assert_msg(rc == 0, "open: %s", err);
+	return d;
+}
+
+/*
+ * A new in-memory disk of len bytes that is one FAT32 volume (no partition
+ * table), formatted with o (its type is set here), opened writable with
+ * the extra open flags.
+ */
+static inline disk_t *
+fat32_mem_disk(struct mem *m, uint64_t len, struct disk_fs_format_opts *o, unsigned flags)
+{
+	disk_t *d;
+
+	memset(m, 0, sizeof(*m));
+	m->len = len;
+	m->buf = calloc(1, m->len);
+	ck_assert_ptr_nonnull(m->buf);
+	m->fail_after = -1;
+	d = open_mem(m, DISK_OPEN_WRITE | flags);
+	o->type = DISK_FS_FAT32;
+	ck_assert_msg(disk_fs_format(d, 0, o) == 0, "format: %s", disk_last_error(d));
 	return d;
 }
 

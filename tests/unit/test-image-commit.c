@@ -148,16 +148,9 @@ base_volume(struct mem *m)
 	struct disk_fs_format_opts o;
 	disk_t *d;
 
-	memset(m, 0, sizeof(*m));
-	m->len = 40 * MIB;
-	m->buf = calloc(1, m->len);
-	ck_assert_ptr_nonnull(m->buf);
-	m->fail_after = -1;
-	d = open_mem(m, DISK_OPEN_WRITE);
 	memset(&o, 0, sizeof(o));
-	o.type = DISK_FS_FAT32;
 	o.serial = 0x1234ABCD;
-	ck_assert_msg(disk_fs_format(d, 0, &o) == 0, "format: %s", disk_last_error(d));
+	d = fat32_mem_disk(m, 40 * MIB, &o, 0);
 	fill_volume(d);
 	bk_assert_ok_plain(disk_close(d));
 }

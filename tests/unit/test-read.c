@@ -3,7 +3,8 @@
  * The reader on fixtures made by scripts/mkhive.py (independent of bcdkit):
  * every record kind, inline and big data, lf and lh lists, paths, and the
  * damaged variants (bad checksum, dirty sequence numbers, a cell crossing
- * its hbin, a truncated file), including allocation failures on open.
+ * its hbin, a truncated file), including allocation failures on open, and
+ * a hive whose keys form a loop, read-only to a full open.
  */
 #include "config.h"
 
@@ -395,6 +396,60 @@ START_TEST(open_alloc_failures)
 		ck_assert_ptr_null(h);
 	}
 	ck_assert_int_gt(n, 2);
+	hive_close(h);
+}
+END_TEST
+
+/*
+ * key-loop.hiv: A\B lists the root's subkeys.  Opened in full (not
+ * HIVE_OPEN_LAZY), the first edit walks the whole tree, so an edit
+ * anywhere is refused, also in D, whose own subtree is sound; a fresh
+ * handle per edit, so each one is the first.  Opened lazily, the edit of D
+ * walks only D and goes through (what tells the two apart).
+ */
+enum loop_edit { SET_ROOT, SET_IN_LOOP, SET_SOUND, ADD_SOUND, DEL_SOUND, DELVAL, CLASS, N_EDITS };
+
+static int
+loop_edit(hive_t *h, enum loop_edit e)
+{
+	static const uint32_t one = 1;
+	hive_key_t k, out;
+
+	bk_assert_ok(h, hive_key_find(h, e == SET_ROOT ? "" : e == SET_IN_LOOP || e == DELVAL ?
+				      "A\\B\\A" : e == DEL_SOUND ? "D\\E" : "D", &k));
+	switch (e) {
+	case ADD_SOUND:
+		return hive_key_add(h, k, "New", &out);
+	case DEL_SOUND:
+		return hive_key_delete(h, k, 0);
+	case DELVAL:
+		return hive_value_delete(h, k, "v");
+	case CLASS:
+		return hive_key_set_class(h, k, (const uint8_t *)"c\0", 2);
+	default:
+		return hive_value_set(h, k, "x", 4, &one, sizeof(one));
+	}
+}
+
+START_TEST(key_loop_full_open_read_only)
+{
+	hive_t *h;
+	int e, rc;
+
+	for (e = 0; e < N_EDITS; e++) {
+		h = open_ok("key-loop", HIVE_OPEN_WRITE);
+		rc = loop_edit(h, (enum loop_edit)e);
+		ck_assert_msg(rc == -BK_EREADONLY, "edit %d: %d %s", e, rc, hive_last_error(h));
+		ck_assert_msg(strstr(hive_last_error(h), "its keys form a loop"), "edit %d: %s", e,
+			      hive_last_error(h));
+		/* Read-only for the rest of the handle, commit included. */
+		ck_assert_int_eq(loop_edit(h, SET_SOUND), -BK_EREADONLY);
+		ck_assert_int_eq(hive_commit(h, 0), -BK_EREADONLY);
+		hive_close(h);
+	}
+	h = open_ok("key-loop", HIVE_OPEN_WRITE | HIVE_OPEN_LAZY);
+	ck_assert_msg(loop_edit(h, SET_SOUND) == 0, "lazy, D: %s", hive_last_error(h));
+	ck_assert_int_eq(loop_edit(h, SET_IN_LOOP), -BK_EREADONLY);
 	hive_close(h);
 }
 END_TEST

@@ -21,69 +21,22 @@
 #include "image-path.h"
 #include "tool-util.h"
 
-static bool
-is_image_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
-}
-
-/* Copy src into dst (size len), or say the argument s is too long. */
+/* IMAGE[:PART][:\PATH[:PART[:\PATH]]] (image-path.c's split): 1, 0 for a host
+ * path, -1 (printed) when malformed or the image name is too long. */
 static int
-copy_part(const char *s, char *dst, size_t len, const char *src, size_t n)
+parse_spec(const char *s, struct image_spec *sp)
 {
-	if (n >= len) {
-		tool_err("%s: path too long", s);
-		return -1;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-	return 0;
-}
-
-/*
- * The split is image-path.c's, shared with vhdtool, hivetool and bcdedit;
- * bcdboot adds two things: an image named alone ("/s usb.img") is its
- * default partition, and the path may go on into a VHD on that partition
- * ("usb.img:1:\x.vhd:1:\Windows", a ':' Windows never allows in a name).
- */
-int
-bcdboot_parse_spec(const char *s, char *image, size_t ilen, unsigned *part, char *path,
-		   size_t plen, char *rest, size_t rlen)
-{
-	struct image_path ip;
 	char err[300];
-	const char *p, *nest;
-	int rc;
+	int rc = image_spec_parse(s, image_path_probe, NULL, sp, err, sizeof(err));
 
-	rest[0] = path[0] = '\0';
-	*part = 0;
-	rc = image_path_parse(s, &ip, err, sizeof(err));
-	if (rc < 0) {
+	if (rc < 0)
 		tool_err("%s: %s", s, err);
-		return -1;
-	}
-	if (rc == 0 && !is_image_file(s))
-		return 0;
-	if (rc == 0)
-		return copy_part(s, image, ilen, s, strlen(s)) < 0 ? -1 : 1;
-	*part = ip.part;
-	rc = copy_part(s, image, ilen, ip.image, strlen(ip.image));
-	p = ip.path;
-	if (rc == 0 && *p && *p != '\\' && *p != '/') {
-		tool_err("%s: expected IMAGE[:PART][:\\PATH] after '%s'", s, image);
+	else if (rc > 0 && strlen(sp->ip.image) >= sizeof(((struct bcdboot_src *)0)->sys_image)) {
+		tool_err("%s: path too long", s);
+		image_spec_free(sp);
 		rc = -1;
 	}
-	while (rc == 0 && (*p == '\\' || *p == '/'))
-		p++;
-	nest = rc == 0 ? strchr(p, ':') : NULL;
-	if (rc == 0)
-		rc = copy_part(s, path, plen, p, nest ? (size_t)(nest - p) : strlen(p));
-	if (rc == 0 && nest)
-		rc = copy_part(s, rest, rlen, nest + 1, strlen(nest + 1));
-	image_path_free(&ip);
-	return rc < 0 ? -1 : 1;
+	return rc;
 }
 
 static int
@@ -312,15 +265,21 @@ target_is_esp(struct bcdboot_src *src)
 static int
 open_target(const struct bcdboot_args *a, struct bcdboot_src *src, const char *wimage)
 {
-	char path[4096], rest[16];
+	struct image_spec sp;
 	unsigned part = 0;
 	bool dir;
 	int rc = 0;
 
 	if (a->target) {
-		rc = bcdboot_parse_spec(a->target, src->sys_image, sizeof(src->sys_image), &part,
-					path, sizeof(path), rest, sizeof(rest));
-		if (rc > 0 && (path[0] || rest[0])) {
+		rc = parse_spec(a->target, &sp);
+		if (rc > 0) {
+			snprintf(src->sys_image, sizeof(src->sys_image), "%s", sp.ip.image);
+			part = sp.ip.part;
+			if (sp.path[0] || sp.nested)
+				rc = -1;
+			image_spec_free(&sp);
+		}
+		if (rc < 0 && src->sys_image[0]) {
 			tool_err("%s: /s takes a folder or IMAGE[:PART], not a path inside it",
 				 a->target);
 			return -1;
@@ -359,16 +318,15 @@ open_target(const struct bcdboot_args *a, struct bcdboot_src *src, const char *w
 
 /* The Windows folder inside an image (or inside a VHD inside an image). */
 static int
-open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const char *image,
-	       unsigned part, const char *path, const char *rest)
+open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const struct image_spec *sp)
 {
+	const char *image = sp->ip.image, *path = sp->path;
+	unsigned part = sp->ip.part;
 	struct bootvol outer;
-	unsigned n, inner = 0;
-	const char *p;
-	char err[300];
+	unsigned n;
 	disk_t *shared = NULL;
 
-	if (rest[0]) {
+	if (sp->nested) {
 		/* usb.img:1:\x.vhd:1:\Windows: the VHD's host is that partition. */
 		if (open_image_vol(&outer, image, part, false, NULL, &n) < 0)
 			return -1;
@@ -379,17 +337,11 @@ open_win_image(const struct bcdboot_args *a, struct bcdboot_src *src, const char
 			return -1;
 		}
 		bootvol_close(&outer);
-		if (image_path_split_part(rest, &inner, &p, err, sizeof(err)) < 0) {
-			tool_err("%s: %s", a->windir, err);
-			return -1;
-		}
-		while (*p == '\\' || *p == '/')
-			p++;
-		if (open_image_vol(&src->win, src->tmpfile, inner, false, NULL, &n) < 0)
+		if (open_image_vol(&src->win, src->tmpfile, sp->inner_part, false, NULL, &n) < 0)
 			return -1;
 		snprintf(src->win.name, sizeof(src->win.name), "%s:%u:\\%s:%u", image, part ? part : 1,
 			 path, n);
-		set_root(src, p);
+		set_root(src, sp->inner_path);
 		return a->os_device ? 0 : image_id(src->win.disk, src->win.name, n, &src->os_id);
 	}
 	if (src->sys_image[0] && same_file(image, src->sys_image))
@@ -436,20 +388,27 @@ open_win_host(const struct bcdboot_args *a, struct bcdboot_src *src)
 static int
 open_host(const char *spec, struct bcdboot_src *src)
 {
-	char image[4096], path[4096], rest[16];
+	struct image_spec sp;
+	const char *path;
 	struct bootvol v;
-	unsigned n, part;
+	unsigned n;
 	bool dir;
 	int rc;
 
-	rc = bcdboot_parse_spec(spec, image, sizeof(image), &part, path, sizeof(path), rest,
-				sizeof(rest));
-	if (rc == 0 || (rc > 0 && (!path[0] || rest[0])))
+	rc = parse_spec(spec, &sp);
+	if (rc > 0 && (!sp.path[0] || sp.nested)) {
+		image_spec_free(&sp);
+		rc = 0;
+	}
+	if (rc == 0)
 		tool_err("%s: --host takes IMAGE[:PART]:\\PATH.VHD", spec);
-	if (rc <= 0 || !path[0] || rest[0])
+	if (rc <= 0)
 		return -1;
-	if (open_image_vol(&v, image, part, false, NULL, &n) < 0)
+	if (open_image_vol(&v, sp.ip.image, sp.ip.part, false, NULL, &n) < 0) {
+		image_spec_free(&sp);
 		return -1;
+	}
+	path = sp.path;
 	rc = bootvol_stat(&v, path, &dir);
 	if (rc < 0 || dir)
 		tool_err("%s: %s", spec, rc < 0 ? v.err : "a folder, not a VHD");
@@ -457,31 +416,31 @@ open_host(const char *spec, struct bcdboot_src *src)
 		rc = image_id(v.disk, v.name, n, &src->vhd_host);
 	bootvol_close(&v);
 	snprintf(src->vhd_path, sizeof(src->vhd_path), "\\%s", path);
+	image_spec_free(&sp);
 	return rc < 0 || dir ? -1 : 0;
 }
 
 int
 bcdboot_src_open(const struct bcdboot_args *a, struct bcdboot_src *src)
 {
-	char image[4096], path[4096], rest[4096];
-	unsigned part = 0;
+	struct image_spec sp;
 	int rc;
 
 	memset(src, 0, sizeof(*src));
 	src->win.dirfd = src->sys.dirfd = -1;
 	src->firmware = a->firmware;
-	rc = bcdboot_parse_spec(a->windir, image, sizeof(image), &part, path, sizeof(path),
-				rest, sizeof(rest));
+	rc = parse_spec(a->windir, &sp);
 	if (rc < 0)
 		return -1;
-	if (rc > 0 && !path[0]) {
+	if (rc > 0 && !sp.path[0]) {
 		tool_err("%s: give the Windows folder inside the image (IMAGE[:PART]:\\Windows)",
 			 a->windir);
+		image_spec_free(&sp);
 		return -1;
 	}
-	if (open_target(a, src, rc > 0 && !rest[0] ? image : "") < 0)
-		return -1;
-	rc = rc > 0 ? open_win_image(a, src, image, part, path, rest) : open_win_host(a, src);
+	rc = open_target(a, src, rc > 0 && !sp.nested ? sp.ip.image : "") < 0 ? -1 :
+	     rc > 0 ? open_win_image(a, src, &sp) : open_win_host(a, src);
+	image_spec_free(&sp);
 	if (rc == 0 && a->host)
 		rc = open_host(a->host, src);
 	if (rc == 0 && a->os_device)

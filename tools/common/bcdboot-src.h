@@ -37,13 +37,4 @@ int bcdboot_src_retarget(const struct bcdboot_args *a, struct bcdboot_src *src, 
 /* BIOS targets: MBR boot code, the active flag, the volume boot code check. */
 int bcdboot_bios_bootcode(const struct bcdboot_args *a, struct bcdboot_src *src);
 
-/*
- * IMAGE[:PART][:\PATH] where IMAGE is an existing file or block device.
- * Returns 1 when s has that form (image, *part (0: not given), path without
- * its leading separator), 0 when it does not, -1 when it is malformed
- * (printed).  rest gets what follows a nested ":PART:\PATH" (else "").
- */
-int bcdboot_parse_spec(const char *s, char *image, size_t ilen, unsigned *part,
-		       char *path, size_t plen, char *rest, size_t rlen);
-
 #endif

@@ -12,12 +12,15 @@
 #include "tool-util.h"
 
 /* An image can be a regular file or a block device, never a folder. */
-static bool
-is_image_file(const char *path)
+int
+image_path_probe(const char *name, void *data)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
+	(void)data;
+	if (stat(name, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		return IMAGE_PATH_IMAGE;
+	return lstat(name, &st) == 0 ? IMAGE_PATH_OTHER : IMAGE_PATH_NONE;
 }
 
 int
@@ -42,20 +45,18 @@ image_path_split_part(const char *rest, unsigned *part, const char **path, char 
 	return 0;
 }
 
-int
-image_path_parse(const char *arg, struct image_path *out, char *err, size_t errlen)
+/* The split of a name that is not a whole host path (the rule in image-path.h). */
+static int
+split_prefix(const char *arg, image_path_probe_fn probe, void *data, struct image_path *out,
+	     char *err, size_t errlen)
 {
-	struct stat st;
 	const char *c;
 	char *img;
 
-	memset(out, 0, sizeof(*out));
-	if (lstat(arg, &st) == 0)
-		return 0;
 	for (c = strchr(arg, ':'); c; c = strchr(c + 1, ':')) {
 		if (c == arg || !(img = strndup(arg, (size_t)(c - arg))))
 			continue;
-		if (!is_image_file(img)) {
+		if (probe(img, data) != IMAGE_PATH_IMAGE) {
 			free(img);
 			continue;
 		}
@@ -67,6 +68,96 @@ image_path_parse(const char *arg, struct image_path *out, char *err, size_t errl
 		return 1;
 	}
 	return 0;
+}
+
+int
+image_path_split(const char *arg, image_path_probe_fn probe, void *data, struct image_path *out,
+		 char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (probe(arg, data) != IMAGE_PATH_NONE)
+		return 0;
+	return split_prefix(arg, probe, data, out, err, errlen);
+}
+
+int
+image_path_parse(const char *arg, struct image_path *out, char *err, size_t errlen)
+{
+	return image_path_split(arg, image_path_probe, NULL, out, err, errlen);
+}
+
+static const char *
+skip_separators(const char *p)
+{
+	while (*p == '\\' || *p == '/')
+		p++;
+	return p;
+}
+
+/* What follows IMAGE[:PART]: "" or \PATH[:PART[:\PATH]]. */
+static int
+split_nested(struct image_spec *sp, char *err, size_t errlen)
+{
+	const char *p = sp->ip.path, *nest;
+
+	if (*p && *p != '\\' && *p != '/') {
+		snprintf(err, errlen, "expected IMAGE[:PART][:\\PATH] after '%s'", sp->ip.image);
+		return -1;
+	}
+	p = skip_separators(p);
+	nest = strchr(p, ':');
+	if (!(sp->path = strndup(p, nest ? (size_t)(nest - p) : strlen(p)))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (!nest)
+		return 0;
+	sp->nested = true;
+	if (image_path_split_part(nest + 1, &sp->inner_part, &sp->inner_path, err, errlen) < 0)
+		return -1;
+	sp->inner_path = skip_separators(sp->inner_path);
+	if (strchr(sp->inner_path, ':')) {
+		snprintf(err, errlen, "'%s': a VHD inside a VHD inside an image is not supported",
+			 sp->path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+image_spec_parse(const char *arg, image_path_probe_fn probe, void *data, struct image_spec *out,
+		 char *err, size_t errlen)
+{
+	int kind = probe(arg, data), rc;
+
+	memset(out, 0, sizeof(*out));
+	if (kind == IMAGE_PATH_OTHER)
+		return 0;
+	if (kind == IMAGE_PATH_IMAGE) {
+		/* An image named alone: its default partition, its root. */
+		if (!(out->ip.image = strdup(arg)) || !(out->path = strdup(""))) {
+			image_spec_free(out);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		out->ip.path = arg + strlen(arg);
+		return 1;
+	}
+	if ((rc = split_prefix(arg, probe, data, &out->ip, err, errlen)) <= 0)
+		return rc;
+	if (split_nested(out, err, errlen) < 0) {
+		image_spec_free(out);
+		return -1;
+	}
+	return 1;
+}
+
+void
+image_spec_free(struct image_spec *sp)
+{
+	image_path_free(&sp->ip);
+	free(sp->path);
+	memset(sp, 0, sizeof(*sp));
 }
 
 void

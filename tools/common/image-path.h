@@ -37,6 +37,40 @@ struct image_path {
  * that is not a partition number) with the reason in err.
  */
 int image_path_parse(const char *arg, struct image_path *out, char *err, size_t errlen);
+
+/*
+ * What a name is on the host, for the split: IMAGE_PATH_IMAGE a regular
+ * file or block device (or a symlink to one), IMAGE_PATH_OTHER anything
+ * else that exists, IMAGE_PATH_NONE nothing.  image_path_probe() asks the
+ * file system; the fuzz target (tests/fuzz/fuzz-image-path.c) answers from
+ * its input, so the split itself never touches the host.
+ */
+enum { IMAGE_PATH_NONE, IMAGE_PATH_OTHER, IMAGE_PATH_IMAGE };
+typedef int (*image_path_probe_fn)(const char *name, void *data);
+int image_path_probe(const char *name, void *data);
+/* image_path_parse() with probe in place of the host's file system. */
+int image_path_split(const char *arg, image_path_probe_fn probe, void *data,
+		     struct image_path *out, char *err, size_t errlen);
+
+/*
+ * bcdboot's form, IMAGE[:PART][:\PATH[:PART[:\PATH]]]: as image_path_parse(),
+ * and besides an image named alone ("usb.img") is its default partition,
+ * and PATH may go on into a VHD or VHDX on that partition
+ * ("usb.img:1:\x.vhd:1:\Windows"; the ':' cannot be in a Windows name).
+ * One level only.  Leading separators are dropped from both paths.
+ */
+struct image_spec {
+	struct image_path ip;       /* IMAGE and PART; ip.path is all that follows */
+	char *path;                 /* allocated: PATH up to the nested ':'; "" none */
+	bool nested;                /* PATH is a VHD or VHDX holding what follows */
+	unsigned inner_part;        /* the partition in it (0: its default) */
+	const char *inner_path;     /* the place in that volume; points into the argument */
+};
+/* Returns 1 (*out filled; free with image_spec_free()), 0 for a host
+ * path, -1 for a malformed one with the reason in err. */
+int image_spec_parse(const char *arg, image_path_probe_fn probe, void *data,
+		     struct image_spec *out, char *err, size_t errlen);
+void image_spec_free(struct image_spec *sp);
 /*
  * "PART:PATH" or "PART" (the digits and ':' after an image name): *part gets
  * the number and *path what follows; without leading digits, *part is 0 and

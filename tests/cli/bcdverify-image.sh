@@ -12,6 +12,7 @@
 #   one or the fixed one, never damaged, and the next run leaves no leftover
 #   beside it.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
+need_ntfs
 BV="$top_builddir/bcdverify"
 
 mk_windows "$TMP/tree/Windows"

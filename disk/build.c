@@ -529,6 +529,13 @@ fat_type(enum disk_part_kind kind)
 	       ? DISK_FS_FAT16 : DISK_FS_UNKNOWN;
 }
 
+/* The files= copy's progress, as a stage of the build. */
+static int
+files_progress(void *data, uint64_t done, uint64_t total)
+{
+	return report(data, DISK_BUILD_COPY_FILES, done, total);
+}
+
 /*
  * After the table is written: format a FAT partition and copy files= in,
  * through the file-system layer on the image being built (so into any
@@ -553,6 +560,9 @@ fill_part(struct build_state *s, const struct disk_build_part *bp, unsigned numb
 		return 0;
 	if ((rc = disk_fs_open(&fs, s->d, number, DISK_FS_WRITE)) < 0)
 		return bk_err(&s->eb, -rc, "partition %u: %s", number, disk_last_error(s->d));
+	s->r.partition = number;
+	if (s->r.o->progress)
+		disk_fs_set_progress(fs, files_progress, &s->r);
 	if ((rc = disk_fs_import_tree(fs, "\\", bp->files)) < 0 || (rc = disk_fs_flush(fs)) < 0)
 		bk_err(&s->eb, -rc, "partition %u: %s", number, disk_fs_last_error(fs));
 	disk_fs_close(fs);

@@ -49,6 +49,9 @@ struct disk_fs {
 	struct bk_errbuf err;       /* detail: "IMAGE:PART:\path: what" */
 	void *stream_buf;           /* kept between writes (fs_stream_buf_take) */
 	size_t stream_len;
+	disk_progress_cb prog;      /* tree copies (fs-tree.c): NULL, or the bar */
+	void *prog_data;
+	uint64_t prog_done, prog_total;
 };
 
 /*

@@ -160,6 +160,7 @@ struct spool {
 	uint8_t *mem;
 	size_t len, pos, cap;
 	int fd;                     /* -1: content in mem */
+	struct disk_fs *prog;       /* the volume whose copy progress this is */
 };
 
 static int
@@ -198,13 +199,13 @@ spool_source(void *buf, size_t cap, size_t *got, void *data)
 		*got = cap < s->len - s->pos ? cap : s->len - s->pos;
 		memcpy(buf, s->mem + s->pos, *got);
 		s->pos += *got;
-		return 0;
+		return fs_prog_add(s->prog, *got);
 	}
 	while ((r = read(s->fd, buf, cap)) < 0)
 		if (errno != EINTR)
 			return -BK_EIO;
 	*got = (size_t)r;
-	return 0;
+	return fs_prog_add(s->prog, *got);
 }
 
 static int
@@ -249,6 +250,7 @@ copy_file(struct disk_fs *src, const struct fs_path *sp, uint64_t size,
 	if (spool_open(&s, size) < 0)
 		return fs_err(dst, BK_EIO, dp, "no room for a temporary copy: %s",
 			      strerror(errno));
+	s.prog = dst;
 	rc = src->drv->read(src, sp, spool_sink, &s);
 	if (rc == -BK_EIO && !src->err.msg[0])
 		rc = fs_err(dst, BK_EIO, dp, "temporary copy: %s", strerror(errno));
@@ -326,7 +328,8 @@ disk_fs_copy_tree(disk_fs_t *src, const char *src_path, disk_fs_t *dst, const ch
 		}
 		bk_err_clear(&dst->err);
 	}
-	rc = copy_tree(src, &sp, &fi, dst, &dp);
+	if ((rc = fs_prog_begin_vol(dst, src, &sp, &fi)) == 0)
+		rc = fs_prog_end(dst, copy_tree(src, &sp, &fi, dst, &dp));
 out:
 	fs_path_free(&dp);
 out_s:
@@ -338,6 +341,7 @@ out_s:
 
 struct hostsrc {
 	int fd;
+	struct disk_fs *prog;       /* counts the bytes read */
 };
 
 static int
@@ -350,7 +354,7 @@ host_source(void *buf, size_t cap, size_t *got, void *data)
 		if (errno != EINTR)
 			return -BK_EIO;
 	*got = (size_t)r;
-	return 0;
+	return fs_prog_add(h->prog, *got);
 }
 
 /* Open a host entry without following a link and without blocking on a
@@ -427,6 +431,7 @@ import_at(struct disk_fs *fs, const struct fs_path *p, int dirfd, const char *na
 		return fs_err(fs, BK_ETOOBIG, p, "more than 256 folder levels");
 	if ((rc = host_open(fs, dirfd, name, shown, &h.fd, &st)) < 0)
 		return rc;
+	h.prog = fs;
 	if (S_ISDIR(st.st_mode)) {
 		rc = import_dir(fs, p, h.fd, shown);
 	} else if (p->n == 0) {
@@ -450,8 +455,8 @@ disk_fs_import_tree(disk_fs_t *dst, const char *dst_path, const char *host_path)
 
 	if ((rc = fs_path_parse(dst, dst_path, &p)) < 0)
 		return rc;
-	if ((rc = fs_check_writable(dst, &p)) == 0)
-		rc = import_at(dst, &p, AT_FDCWD, host_path, host_path);
+	if ((rc = fs_check_writable(dst, &p)) == 0 && (rc = fs_prog_begin_host(dst, host_path)) == 0)
+		rc = fs_prog_end(dst, import_at(dst, &p, AT_FDCWD, host_path, host_path));
 	fs_path_free(&p);
 	return rc;
 }
@@ -460,6 +465,7 @@ disk_fs_import_tree(disk_fs_t *dst, const char *dst_path, const char *host_path)
 
 struct hostsink {
 	int fd;
+	struct disk_fs *prog;       /* counts the bytes written */
 };
 
 static int
@@ -478,7 +484,7 @@ host_sink(const void *buf, size_t n, void *data)
 		b += w;
 		n -= (size_t)w;
 	}
-	return 0;
+	return fs_prog_add(h->prog, (size_t)(b - (const uint8_t *)buf));
 }
 
 /* Create dirfd/name (never replacing anything) with the file's content
@@ -495,6 +501,7 @@ write_host_file(struct disk_fs *fs, const struct fs_path *p, const struct disk_f
 	if (h.fd < 0)
 		return fs_err(fs, errno == EEXIST ? BK_EEXIST : BK_EIO, NULL, "%s: %s", shown,
 			      strerror(errno));
+	h.prog = fs;
 	rc = fs->drv->read(fs, p, host_sink, &h);
 	if (rc == -BK_EIO && !fs->err.msg[0])
 		e = errno;
@@ -707,8 +714,8 @@ disk_fs_export_tree(disk_fs_t *src, const char *src_path, const char *host_path)
 
 	if ((rc = fs_path_parse(src, src_path, &p)) < 0)
 		return rc;
-	if ((rc = fs_do_stat(src, &p, &fi)) == 0)
-		rc = export_top(src, &p, &fi, host_path);
+	if ((rc = fs_do_stat(src, &p, &fi)) == 0 && (rc = fs_prog_begin_vol(src, src, &p, &fi)) == 0)
+		rc = fs_prog_end(src, export_top(src, &p, &fi, host_path));
 	fs_path_free(&p);
 	return rc;
 }

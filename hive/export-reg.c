@@ -7,11 +7,15 @@
  * Speed matters (a SYSTEM hive has ~100k values): names and data are read in
  * place from the hive buffer, nothing is allocated per value, and the text is
  * encoded straight into a 1 MiB output buffer as UTF-16LE (REGEDIT5) or
- * UTF-8 (REGEDIT4) that is handed to the caller's sink when full.
+ * UTF-8 (REGEDIT4) that is handed to the caller's sink when full.  A
+ * REGEDIT4 file is in an ANSI code page (Windows-1252 unless the handle says
+ * otherwise, codepage.c): the few names and strings that are not ASCII are
+ * converted from that UTF-8 through iconv as they are written.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bk-utf16.h"
@@ -31,6 +35,11 @@ struct reg_writer {
 	struct bk_buf conv;       /* scratch: REGEDIT4 data conversion */
 	unsigned long lossy;       /* REGEDIT4 values that could not be converted */
 	bool bare_root;            /* the top key's path is "\\" alone */
+	void *cd;                  /* REGEDIT4: UTF-8 to the code page; NULL: UTF-8 output */
+	struct bk_buf cpbuf;      /* scratch: text converted to the code page */
+	hive_key_t cur_key;        /* what is being written, for an error message: */
+	hive_value_t cur_value;    /* the key, the value (0: a key name) */
+	bool in_prefix;            /* ... or the prefix */
 	uint8_t hexc[256][8];      /* "xx," for each byte, in the output encoding */
 	uint8_t brk[10];           /* "\\" CR LF and two spaces, likewise */
 };
@@ -203,6 +212,65 @@ plain_run(struct bk_buf *b, const struct units *u, bool wide, size_t *i)
 }
 
 /*
+ * A character the code page has no place for: an error naming the key and
+ * value (or prefix) it is in.  Writing '?' instead, as regedit does, would
+ * give a file that imports as different names and data.
+ */
+static int
+cp_error(struct reg_writer *w, const uint8_t *at, size_t n)
+{
+	struct hive *h = w->h;
+	char *kp = NULL, *vn = NULL;
+	uint32_t c = 0;
+	int rc;
+
+	if (!bk_utf8_decode(at, n, &c, true))
+		c = *at;
+	if (w->in_prefix)
+		return bk_err(&h->err, BK_EINVAL, "%s: REGEDIT4 export: the prefix: U+%04X has no "
+			      "character in code page %s", h->path, (unsigned)c, hv_reg_codepage(h));
+	if (hive_key_path(h, w->cur_key, &kp) < 0 ||
+	    (w->cur_value && hive_value_name(h, w->cur_value, &vn) < 0)) {
+		free(kp);
+		return bk_err(&h->err, BK_EINVAL, "%s: REGEDIT4 export: U+%04X has no character in "
+			      "code page %s", h->path, (unsigned)c, hv_reg_codepage(h));
+	}
+	rc = bk_err(&h->err, BK_EINVAL, "%s: REGEDIT4 export: key \"\\%s\"%s%s%s: U+%04X has no "
+		    "character in code page %s", h->path, kp, vn ? ", value \"" : "",
+		    vn ? (vn[0] ? vn : "@") : "", vn ? "\"" : "", (unsigned)c, hv_reg_codepage(h));
+	free(kp);
+	free(vn);
+	return rc;
+}
+
+/* The UTF-8 text b holds from start on, in the code page (REGEDIT4). */
+static int
+to_cp(struct reg_writer *w, struct bk_buf *b, size_t start)
+{
+	size_t i, used;
+	int rc;
+
+	if (!w->cd)
+		return 0;
+	for (i = start; i < b->len && b->p[i] < 0x80; i++)
+		;
+	if (i == b->len)
+		return 0;     /* ASCII is the same in every code page iconv offers here */
+	rc = hv_cp_convert(w->cd, b->p + start, b->len - start, true, &w->cpbuf, &used);
+	if (rc == -BK_ENOMEM)
+		return bk_err(&w->h->err, BK_ENOMEM, "%s: out of memory", w->h->path);
+	if (rc < 0)
+		return cp_error(w, b->p + start + used, b->len - start - used);
+	/* Out of the buffer first: making room may flush what is before start. */
+	b->len = start;
+	if ((rc = room(w, b, w->cpbuf.len)) < 0)
+		return rc;
+	memcpy(b->p + b->len, w->cpbuf.p, w->cpbuf.len);
+	b->len += w->cpbuf.len;
+	return 0;
+}
+
+/*
  * Append a name, escaped for a .reg line: in a key path (TEXT_KEY_NAME) "\\"
  * is a separator, so a backslash inside a name becomes {U+005C}; in a
  * quoted value name "\\" and '"' get a backslash.  Units no line can carry
@@ -215,12 +283,13 @@ put_name(struct reg_writer *w, struct bk_buf *b, const struct units *u, int mode
 {
 	static const char hex[] = "0123456789ABCDEF";
 	long cols = 0;
-	size_t i;
+	size_t i, start;
 	int rc;
 
 	/* At worst every unit becomes an 8-character escape. */
 	if ((rc = room(w, b, 16 * u->n)) < 0)
 		return rc;
+	start = b->len;
 	for (i = 0; i < u->n; i++) {
 		uint16_t c;
 
@@ -251,6 +320,8 @@ put_name(struct reg_writer *w, struct bk_buf *b, const struct units *u, int mode
 			cols++;
 		}
 	}
+	if ((rc = to_cp(w, b, start)) < 0)
+		return rc;
 	return cols;
 }
 
@@ -291,9 +362,10 @@ put_string(struct reg_writer *w, const uint8_t *d, size_t len)
 }
 
 /*
- * REGEDIT4 stores hex(2) and hex(7) data as 8-bit text, which for us is
- * UTF-8.  Data that is not clean UTF-16 (odd length, unpaired surrogates)
- * cannot be converted: it is written as it is and counted as lossy.
+ * REGEDIT4 stores hex(2) and hex(7) data as 8-bit text in its code page
+ * (UTF-8 first, then through iconv unless that is UTF-8).  Data that is not
+ * clean UTF-16 (odd length, unpaired surrogates) cannot be converted: it is
+ * written as it is and counted as lossy.
  */
 static int
 to_utf8(struct reg_writer *w, const uint8_t **d, size_t *len)
@@ -324,6 +396,8 @@ to_utf8(struct reg_writer *w, const uint8_t **d, size_t *len)
 		put_unit(w, &w->conv, c);
 	}
 	w->wide = save;
+	if ((rc = to_cp(w, &w->conv, 0)) < 0)
+		return rc;
 	*d = w->conv.p;
 	*len = w->conv.len;
 	return 0;
@@ -507,6 +581,7 @@ export_value(struct reg_writer *w, uint32_t off)
 
 	if ((rc = hv_vk_read(h, off, &vk)) < 0)
 		return hv_export_skip(h, rc);
+	w->cur_value = off;
 	name.p = vk.name;
 	name.latin1 = vk.flags & VK_COMP_NAME;
 	name.n = name.latin1 ? vk.name_len : vk.name_len / 2u;
@@ -542,6 +617,8 @@ export_key_cb(struct hive *h, hive_key_t key, int depth, void *data)
 
 	if ((rc = hv_nk_read(h, key, &nk)) < 0)
 		return (int)rc;
+	w->cur_key = key;
+	w->cur_value = 0;
 	/* The path of a key is its parent's path, "\\" and its own name. */
 	w->path.len = w->depth_len[depth];
 	if (depth > 0) {
@@ -623,6 +700,10 @@ start_path(struct reg_writer *w, hive_key_t key, const char *prefix)
 		put_unit(w, &w->path, cp);
 		i += step;
 	}
+	w->in_prefix = true;
+	if ((rc = to_cp(w, &w->path, 0)) < 0)
+		return (int)rc;
+	w->in_prefix = false;
 	for (; key != h->base.root_offset; key = nk.parent) {
 		if (depth > HIVE_MAX_DEPTH)
 			return hv_error(h, BK_ECORRUPT, "parent chain of key 0x%x is too long",
@@ -636,6 +717,7 @@ start_path(struct reg_writer *w, hive_key_t key, const char *prefix)
 	while (depth-- > 0) {
 		if ((rc = hv_nk_read(h, chain[depth], &nk)) < 0)
 			return (int)rc;
+		w->cur_key = chain[depth];
 		name.p = nk.name;
 		name.latin1 = nk.flags & NK_COMP_NAME;
 		name.n = name.latin1 ? nk.name_len : nk.name_len / 2u;
@@ -670,6 +752,8 @@ hive_export_reg(hive_t *h, hive_key_t key, int format, const char *prefix,
 	}
 	w->h = h;
 	w->wide = format == HIVE_REG5;
+	if (!w->wide && (rc = hv_cp_open(&h->err, hv_reg_codepage(h), true, &w->cd)) < 0)
+		goto out;
 	hex_tables(w);
 	w->write = write;
 	w->data = data;
@@ -698,6 +782,8 @@ out:
 	bk_buf_release(&w->out);
 	bk_buf_release(&w->path);
 	bk_buf_release(&w->conv);
+	bk_buf_release(&w->cpbuf);
+	hv_cp_close(w->cd);
 	bk_free(w);
 	bk_free(defprefix);
 	return rc;

@@ -108,6 +108,8 @@ struct hive {
 
 	const struct hive_image_io *io;  /* storage of a HIVE_FLAG_NO_FILE hive (image.c) */
 	void *io_data;
+
+	char reg_cp[48];           /* REGEDIT4 code page (codepage.c); "" = the default */
 };
 
 /*
@@ -488,6 +490,27 @@ void hv_image_release(struct hive *h);
 #define REG_EXPORT_BUF        (1u << 20)    /* output is flushed in pieces this big */
 
 /*
+ * REGEDIT4 code page (codepage.c): the handle's, or "CP1252".  "UTF-8" is
+ * done without iconv: hv_cp_open() then gives *cd NULL.  Otherwise *cd
+ * converts UTF-8 to the code page (to_cp) or the code page to UTF-16LE;
+ * -BK_EINVAL with a message in eb when iconv does not know the name.
+ */
+const char *hv_reg_codepage(const struct hive *h);
+bool hv_cp_is_utf8(const char *cp);
+int hv_cp_open(struct bk_errbuf *eb, const char *cp, bool to_cp, void **cd);
+void hv_cp_close(void *cd);
+/*
+ * Convert n bytes of in into out (replacing its contents).  whole: in is a
+ * complete text (the state is reset before and closed after); otherwise a
+ * piece of a stream.  Returns 0 (all of it), 1 (not whole: an incomplete
+ * sequence at the end waits for more), -BK_EINVAL (a byte sequence with no
+ * character in the target, *used bytes in) or -BK_ENOMEM; *used is the
+ * count of input bytes converted.
+ */
+int hv_cp_convert(void *cd, const uint8_t *in, size_t n, bool whole, struct bk_buf *out,
+		  size_t *used);
+
+/*
  * Value data without copying when possible: inline bytes (put in tmp), one
  * cell read in place, or, for big data only, a copy in *alloc that the
  * caller frees (NULL otherwise).  *d has vk->data_len bytes.
@@ -537,22 +560,23 @@ struct reg_script {
 
 /*
  * Parse a whole .reg text (see hive_import_reg() for the syntax and the
- * prefix rule) into s, which the caller zeroes first and frees with
+ * prefix rule; REGEDIT4 read as UTF-8) into s, which the caller zeroes first and frees with
  * reg_script_free() whatever the result.  Returns 0, or -BK_ESYNTAX /
  * -BK_ETOOBIG with "line N: ..." in eb and *err_line set, or -BK_ENOMEM.
  */
 int reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix,
 	      struct reg_script *s, unsigned long *err_line);
 /*
- * The same over text read piece by piece.  With batch, the operations are
+ * The same over text read piece by piece, REGEDIT4 text in codepage (NULL or
+ * "UTF-8": as UTF-8, else through iconv).  With batch, the operations are
  * handed to it whenever many have been parsed, and at the end, and s then
  * starts empty again (a negative return from batch stops the parse and is
  * returned, *err_line untouched).
  */
 typedef int (*reg_batch_fn)(void *data, const struct reg_script *s);
 int reg_parse_stream(struct bk_errbuf *eb, hive_read_fn read, void *data, const char *prefix,
-		     struct reg_script *s, unsigned long *err_line, reg_batch_fn batch,
-		     void *batch_data);
+		     const char *codepage, struct reg_script *s, unsigned long *err_line,
+		     reg_batch_fn batch, void *batch_data);
 
 /* The .reg text as lines of code units, decoded piece by piece (regsource.c). */
 struct reg_source {
@@ -564,6 +588,11 @@ struct reg_source {
 	bool eof;
 	uint16_t *u;               /* decoded units; lines before pos are handed out */
 	size_t n, cap, pos;
+	const char *cp;            /* REGEDIT4 code page (NULL: "UTF-8") */
+	void *cd;                  /* its converter, once a REGEDIT4 header is seen */
+	struct bk_buf conv;       /* scratch: converted bytes */
+	unsigned long nl;          /* line ends in the bytes decoded so far */
+	unsigned long err_line;    /* line of a byte the code page does not have */
 };
 /* 1 and the next line (without its end; valid until the next call), 0 at
  * the end, or a negative code with the message in eb. */

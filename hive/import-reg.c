@@ -279,7 +279,8 @@ hive_import_reg_stream(hive_t *h, hive_read_fn read, void *data, const char *pre
 	 * left half imported.
 	 */
 	if ((rc = hw_begin(h)) == 0) {
-		rc = reg_parse_stream(&h->err, read, data, prefix, &s, &eline, apply_batch, a);
+		rc = reg_parse_stream(&h->err, read, data, prefix, hv_reg_codepage(h), &s, &eline,
+				      apply_batch, a);
 		rc = hw_end(h, rc);
 	}
 	rep->lines = s.lines;

@@ -4,8 +4,9 @@
  * no hive: import-reg.c checks and applies the list, tests inspect it.
  *
  * The text is decoded to UTF-16 code units a piece at a time (regsource.c:
- * UTF-16LE after a BOM, otherwise UTF-8, a byte that is not UTF-8 being
- * taken as Latin-1) so that names and strings come out in the hive's own
+ * UTF-16LE after a BOM, REGEDIT4 in its ANSI code page, otherwise UTF-8, a
+ * byte that is not UTF-8 being taken as Latin-1) so that names and strings
+ * come out in the hive's own
  * encoding without a second conversion.  Names and data go to two arenas
  * that grow by doubling.  With a batch callback (the streaming import), the
  * operations parsed so far are handed over whenever the arenas grow large
@@ -38,6 +39,7 @@ struct parser {
 	uint16_t *prefix;          /* --prefix as code units, NULL for the default rule */
 	size_t prefix_n;
 	bool prefix_given;
+	void *wcd;                 /* code page converter for hex(2)/hex(7) data */
 };
 
 static int
@@ -479,15 +481,42 @@ parse_hex_list(struct parser *p)
 	}
 }
 
-/* REGEDIT4 keeps hex(2)/hex(7) as 8-bit text: make it UTF-16LE. */
+/* REGEDIT4 in a code page: hex(2)/hex(7) data in it, to UTF-16LE.  The
+ * converter is not the text's (whose state must not be disturbed). */
 static int
-widen_8bit(struct parser *p, size_t at)
+widen_cp(struct parser *p, size_t at, uint32_t type)
 {
-	size_t n = p->s->nbytes - at, k, i;
-	uint16_t *tmp = bk_malloc((n + 1) * sizeof(*tmp));
+	struct bk_buf conv = { 0 };
+	size_t n = p->s->nbytes - at, used;
 	int rc;
 
-	if (!tmp)
+	if (!p->wcd && (rc = hv_cp_open(p->eb, p->src.cp, false, &p->wcd)) < 0)
+		return rc;
+	rc = hv_cp_convert(p->wcd, p->s->bytes + at, n, true, &conv, &used);
+	if (rc == -BK_EINVAL)
+		rc = perr(p, BK_ESYNTAX, "hex(%x) data: byte 0x%02x is not a character of code "
+			  "page %s", (unsigned)type, p->s->bytes[at + used], p->src.cp);
+	else if (rc == -BK_ENOMEM)
+		rc = nomem(p);
+	if (rc == 0 && (rc = add_bytes(p, conv.len)) == 0) {
+		memcpy(p->s->bytes + at, conv.p, conv.len);
+		p->s->nbytes = at + conv.len;
+	}
+	bk_free(conv.p);
+	return rc;
+}
+
+/* REGEDIT4 keeps hex(2)/hex(7) as 8-bit text: make it UTF-16LE. */
+static int
+widen_8bit(struct parser *p, size_t at, uint32_t type)
+{
+	size_t n = p->s->nbytes - at, k, i;
+	uint16_t *tmp;
+	int rc;
+
+	if (p->src.cd)
+		return widen_cp(p, at, type);
+	if (!(tmp = bk_malloc((n + 1) * sizeof(*tmp))))
 		return nomem(p);
 	k = reg_decode_8bit(p->s->bytes + at, n, tmp);
 	if ((rc = add_bytes(p, 2 * k)) == 0) {
@@ -560,7 +589,7 @@ parse_data(struct parser *p, struct reg_op *op)
 			rc = parse_hex_list(p);
 		if (rc == 0 && p->s->version == 4 &&
 		    (type == HIVE_REG_EXPAND_SZ || type == HIVE_REG_MULTI_SZ))
-			rc = widen_8bit(p, at);
+			rc = widen_8bit(p, at, type);
 	} else if (match_ascii(p, "str")) {
 		if ((rc = parse_type_suffix(p, &type)) == 0) {
 			skip_blanks(p);
@@ -737,8 +766,8 @@ prefix_units(struct parser *p, const char *prefix)
 
 int
 reg_parse_stream(struct bk_errbuf *eb, hive_read_fn read, void *data, const char *prefix,
-		 struct reg_script *s, unsigned long *err_line, reg_batch_fn batch,
-		 void *batch_data)
+		 const char *codepage, struct reg_script *s, unsigned long *err_line,
+		 reg_batch_fn batch, void *batch_data)
 {
 	struct parser p;
 	int rc = 0;
@@ -748,6 +777,7 @@ reg_parse_stream(struct bk_errbuf *eb, hive_read_fn read, void *data, const char
 	p.s = s;
 	p.src.read = read;
 	p.src.data = data;
+	p.src.cp = codepage && !hv_cp_is_utf8(codepage) ? codepage : NULL;
 	p.batch = batch;
 	p.batch_data = batch_data;
 	*err_line = 0;
@@ -756,9 +786,10 @@ reg_parse_stream(struct bk_errbuf *eb, hive_read_fn read, void *data, const char
 	rc = parse_lines(&p);
 	s->lines = p.lineno;
 	if (rc < 0 && rc != -BK_ENOMEM && !p.batch_failed)
-		*err_line = p.lineno;
+		*err_line = p.src.err_line ? p.src.err_line : p.lineno;
 out:
 	reg_source_free(&p.src);
+	hv_cp_close(p.wcd);
 	bk_free(p.prefix);
 	return rc;
 }
@@ -769,5 +800,5 @@ reg_parse(struct bk_errbuf *eb, const void *text, size_t len, const char *prefix
 {
 	struct reg_mem m = { text, len, 0 };
 
-	return reg_parse_stream(eb, reg_mem_read, &m, prefix, s, err_line, NULL, NULL);
+	return reg_parse_stream(eb, reg_mem_read, &m, prefix, NULL, s, err_line, NULL, NULL);
 }

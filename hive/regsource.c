@@ -4,19 +4,24 @@
  * piece at a time, so that an import never holds the whole file (a 414 MiB
  * export of a large hive) in memory: only the current line and whatever
  * follows it in the last piece read.  The encoding is decided by the first
- * bytes (UTF-16LE or -BE after a BOM, otherwise UTF-8 with or without a BOM,
- * a byte that is not UTF-8 being taken as Latin-1), as regparse.c always did.
+ * bytes: UTF-16LE or -BE after a BOM; a "REGEDIT4" file without a BOM is in
+ * an ANSI code page (codepage.c: Windows-1252 unless told otherwise),
+ * converted through iconv; otherwise UTF-8 with or without a BOM, a byte that
+ * is not UTF-8 being taken as Latin-1, as regparse.c always did (and as a
+ * REGEDIT4 file is read when the code page is "UTF-8").
  */
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "bk-utf16.h"
 #include "hive-internal.h"
 
 #define SRC_CHUNK  (1u << 20)      /* bytes read at a time */
+#define SRC_SLACK  64u             /* room for bytes left over from the last piece */
 
-enum { ENC_UNKNOWN, ENC_LE, ENC_BE, ENC_8BIT };
+enum { ENC_UNKNOWN, ENC_LE, ENC_BE, ENC_8BIT, ENC_CP };
 
 static int
 src_nomem(struct bk_errbuf *eb)
@@ -84,9 +89,37 @@ reg_decode_8bit(const uint8_t *t, size_t n, uint16_t *o)
 	return k;
 }
 
+/* Where the first line starts: after blanks and empty lines, as the
+ * parser looks for the header. */
+static size_t
+first_text(const uint8_t *t, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n'))
+		i++;
+	return i;
+}
+
+/* Enough bytes to decide the encoding (a BOM, or the header's 8 bytes). */
+static bool
+can_detect(const struct reg_source *s)
+{
+	return s->eof || s->raw_len >= SRC_CHUNK ||
+	       (s->raw_len >= 3 && s->raw_len - first_text(s->raw, s->raw_len) >= 8);
+}
+
+static bool
+is_regedit4(const uint8_t *t, size_t n)
+{
+	size_t i = first_text(t, n);
+
+	return n - i >= 8 && strncasecmp((const char *)t + i, "REGEDIT4", 8) == 0;
+}
+
 /* Decide the encoding from the first bytes and drop the BOM. */
-static void
-detect(struct reg_source *s)
+static int
+detect(struct reg_source *s, struct bk_errbuf *eb)
 {
 	const uint8_t *t = s->raw;
 
@@ -99,7 +132,53 @@ detect(struct reg_source *s)
 	} else {
 		s->enc = ENC_8BIT;
 		s->skip = s->raw_len >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF ? 3 : 0;
+		if (s->skip == 0 && s->cp && is_regedit4(t, s->raw_len)) {
+			int rc = hv_cp_open(eb, s->cp, false, &s->cd);
+			if (rc < 0)
+				return rc;
+			if (s->cd)
+				s->enc = ENC_CP;
+		}
 	}
+	return 0;
+}
+
+/* Line ends in t[0, n) as reg_source_line() counts them (LF, CR, CRLF). */
+static unsigned long
+line_ends(const uint8_t *t, size_t n)
+{
+	unsigned long k = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i] == '\n' || (t[i] == '\r' && (i + 1 >= n || t[i + 1] != '\n')))
+			k++;
+	return k;
+}
+
+/* Code-page text through iconv; *use is what was decoded (a split
+ * multi-byte character at the end waits for the next piece). */
+static int
+decode_cp(struct reg_source *s, struct bk_errbuf *eb, const uint8_t *t, size_t n, size_t *use)
+{
+	size_t i, k;
+	int rc;
+
+	rc = hv_cp_convert(s->cd, t, n, false, &s->conv, use);
+	if (rc == -BK_ENOMEM)
+		return src_nomem(eb);
+	if (rc == -BK_EINVAL || (rc == 1 && s->eof)) {
+		s->err_line = s->nl + line_ends(t, *use) + 1;
+		return bk_err(eb, BK_ESYNTAX, "line %lu: byte 0x%02x is not a character of code "
+			      "page %s", s->err_line, t[*use], s->cp);
+	}
+	if ((rc = units_room(s, eb, s->conv.len / 2)) < 0)
+		return rc;
+	for (i = 0, k = s->n; i + 1 < s->conv.len; i += 2)
+		s->u[k++] = bk_le16(s->conv.p + i);
+	s->n = k;
+	s->nl += line_ends(t, *use);
+	return 0;
 }
 
 /* Decode what is in raw[] (all of it at the end of the input). */
@@ -111,7 +190,10 @@ decode_raw(struct reg_source *s, struct bk_errbuf *eb)
 	size_t n = s->raw_len - s->skip;
 	int rc;
 
-	if (s->enc == ENC_8BIT) {
+	if (s->enc == ENC_CP) {
+		if ((rc = decode_cp(s, eb, t, n, &use)) < 0)
+			return rc;
+	} else if (s->enc == ENC_8BIT) {
 		use = s->eof ? n : complete_8bit(t, n);
 		if ((rc = units_room(s, eb, use)) < 0)
 			return rc;
@@ -141,7 +223,7 @@ fill(struct reg_source *s, struct bk_errbuf *eb)
 	size_t got = 0;
 	int rc;
 
-	if (!s->raw && !(s->raw = bk_malloc(SRC_CHUNK + 8)))
+	if (!s->raw && !(s->raw = bk_malloc(SRC_CHUNK + SRC_SLACK)))
 		return src_nomem(eb);
 	/* Drop the lines already handed out. */
 	if (s->pos) {
@@ -149,15 +231,18 @@ fill(struct reg_source *s, struct bk_errbuf *eb)
 		s->n -= s->pos;
 		s->pos = 0;
 	}
-	rc = s->read(s->data, s->raw + s->raw_len, SRC_CHUNK, &got);
+	/* What is left undecoded is a few bytes (an incomplete character), or,
+	 * before the encoding is known, less than SRC_CHUNK. */
+	rc = s->read(s->data, s->raw + s->raw_len, SRC_CHUNK + SRC_SLACK - s->raw_len, &got);
 	if (rc < 0)
 		return bk_err(eb, -rc, "cannot read the .reg text: %s", bk_strerror(rc));
 	s->raw_len += got;
 	s->eof = got == 0;
 	if (s->enc == ENC_UNKNOWN) {
-		if (s->raw_len < 3 && !s->eof)
+		if (!can_detect(s))
 			return 0;
-		detect(s);
+		if ((rc = detect(s, eb)) < 0)
+			return rc;
 	}
 	return decode_raw(s, eb);
 }
@@ -195,6 +280,8 @@ reg_source_free(struct reg_source *s)
 {
 	bk_free(s->raw);
 	bk_free(s->u);
+	bk_free(s->conv.p);
+	hv_cp_close(s->cd);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -42,10 +42,11 @@ static const char *const usage_text =
 "  copy HIVE SRC DST [--from OTHERHIVE]\n"
 "                                  copy the key SRC and its subtree to DST\n"
 "  diff A B [--json]               keys and values added, removed, changed\n"
-"  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX] [--force]\n"
+"  export HIVE [KEY] [-o FILE] [--format reg|reg4|xml] [--prefix PREFIX]\n"
+"         [--codepage NAME] [--force]\n"
 "                                  write KEY and its subtree as .reg or XML\n"
-"  import HIVE FILE.reg [--prefix PREFIX] [--create] [--force] [--backup]\n"
-"                                  merge a .reg file into HIVE (all or nothing)\n"
+"  import HIVE FILE.reg [--prefix PREFIX] [--codepage NAME] [--create] [--force]\n"
+"         [--backup]               merge a .reg file into HIVE (all or nothing)\n"
 "  check HIVE [--json]             check every structural rule; list problems\n"
 "  recover HIVE [-o OUT] [--dry-run] [--force]\n"
 "                                  replay the transaction logs of a dirty hive\n"
@@ -82,7 +83,7 @@ enum {
 	O_R = 1 << 4, O_P = 1 << 5, O_BACKUP = 1 << 6, O_FORCE = 1 << 7,
 	O_ROOT = 1 << 8, O_MINOR = 1 << 9, O_FROM = 1 << 10, O_OUTPUT = 1 << 11,
 	O_FORMAT = 1 << 12, O_PREFIX = 1 << 13, O_CREATE = 1 << 14, O_DRY_RUN = 1 << 15,
-	O_COMMIT = 1 << 16, O_WAIT = 1 << 17,
+	O_COMMIT = 1 << 16, O_WAIT = 1 << 17, O_CODEPAGE = 1 << 18,
 };
 /* What every editing command takes. */
 #define O_EDIT (O_NO_LOGS | O_BACKUP | O_FORCE | O_COMMIT)
@@ -90,7 +91,7 @@ enum {
 struct opts {
 	unsigned open_flags;     /* HIVE_OPEN_* from --no-logs, --salvage, --force */
 	bool json, raw, recursive, parents, backup, create, dry_run;
-	const char *root, *from, *output, *format, *prefix;
+	const char *root, *from, *output, *format, *prefix, *codepage;
 	unsigned minor;
 	unsigned commit;         /* HIVE_COMMIT_LOGGED / _REWRITE from --commit */
 };
@@ -98,6 +99,7 @@ struct opts {
 enum {
 	LO_NO_LOGS = CHAR_MAX + 1, LO_SALVAGE, LO_JSON, LO_RAW, LO_BACKUP, LO_FORCE,
 	LO_ROOT, LO_MINOR, LO_FROM, LO_FORMAT, LO_PREFIX, LO_CREATE, LO_DRY_RUN, LO_COMMIT, LO_WAIT,
+	LO_CODEPAGE,
 };
 
 static const struct option longopts[] = {
@@ -115,6 +117,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, LO_FORMAT },
 	{ "prefix", required_argument, NULL, LO_PREFIX },
+	{ "codepage", required_argument, NULL, LO_CODEPAGE },
 	{ "create", no_argument, NULL, LO_CREATE },
 	{ "dry-run", no_argument, NULL, LO_DRY_RUN },
 	{ "commit", required_argument, NULL, LO_COMMIT },
@@ -142,6 +145,7 @@ opt_bit(int c)
 	case 'o': return O_OUTPUT;
 	case LO_FORMAT: return O_FORMAT;
 	case LO_PREFIX: return O_PREFIX;
+	case LO_CODEPAGE: return O_CODEPAGE;
 	case LO_CREATE: return O_CREATE;
 	case LO_DRY_RUN: return O_DRY_RUN;
 	case LO_COMMIT: return O_COMMIT;
@@ -172,6 +176,7 @@ set_opt(struct opts *o, int c, char **argv)
 	case 'o': o->output = optarg; break;
 	case LO_FORMAT: o->format = optarg; break;
 	case LO_PREFIX: o->prefix = optarg; break;
+	case LO_CODEPAGE: o->codepage = optarg; break;
 	case LO_COMMIT:
 		if (strcmp(optarg, "logged") == 0)
 			o->commit = HIVE_COMMIT_LOGGED;
@@ -437,6 +442,18 @@ write_stdio(void *data, const void *buf, size_t len)
 	return fwrite(buf, 1, len, data) == len ? 0 : -BK_EIO;
 }
 
+/* --codepage NAME: a name iconv does not know is bad usage (nothing is
+ * written yet). */
+static void
+set_codepage(hive_t *h, const char *name)
+{
+	if (name && hive_set_reg_codepage(h, name) < 0) {
+		tool_err("--codepage: %s", hive_last_error(h));
+		hive_close(h);
+		exit(EXIT_USAGE);
+	}
+}
+
 static int
 cmd_export(int argc, char **argv)
 {
@@ -449,8 +466,8 @@ cmd_export(int argc, char **argv)
 	hive_t *h;
 	int rc;
 
-	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_FORMAT | O_PREFIX | O_NO_LOGS | O_SALVAGE |
-			    O_FORCE);
+	optind = parse_opts(argc, argv, &o, O_OUTPUT | O_FORMAT | O_PREFIX | O_CODEPAGE | O_NO_LOGS |
+			    O_SALVAGE | O_FORCE);
 	out = o.output;
 	prefix = o.prefix;
 	format = o.format ? o.format : "reg";
@@ -460,10 +477,13 @@ cmd_export(int argc, char **argv)
 		tool_usage_error("export: unknown format '%s' (reg, reg4 or xml)", format);
 	if (prefix && strcmp(format, "xml") == 0)
 		tool_usage_error("export: --prefix applies to the reg formats only");
+	if (o.codepage && strcmp(format, "reg4") != 0)
+		tool_usage_error("export: --codepage applies to --format reg4 only");
 	if (out && !tool_output_ok(out, o.open_flags & HIVE_OPEN_FORCE,
 				   (const char *[]){ argv[optind], NULL }))
 		return EXIT_FAIL;
 	h = open_hive(argv[optind], o.open_flags & ~(unsigned)HIVE_OPEN_FORCE);
+	set_codepage(h, o.codepage);
 	if ((rc = find_key(h, argc - optind == 2 ? argv[optind + 1] : NULL, &k)) < 0)
 		return fail(h, rc);
 	if (out && !(f = bk_atomic_fopen(&eb, out, &tmp))) {
@@ -548,7 +568,7 @@ cmd_import(int argc, char **argv)
 	hive_t *h;
 	int rc;
 
-	optind = parse_opts(argc, argv, &o, O_PREFIX | O_CREATE | O_EDIT);
+	optind = parse_opts(argc, argv, &o, O_PREFIX | O_CODEPAGE | O_CREATE | O_EDIT);
 	prefix = o.prefix;
 	flags = HIVE_OPEN_WRITE | o.open_flags;
 	create = o.create;
@@ -568,6 +588,7 @@ cmd_import(int argc, char **argv)
 			fclose(text);
 		return EXIT_FAIL;
 	}
+	set_codepage(h, o.codepage);
 	in.f = text;
 	rc = hive_import_reg_stream(h, read_stdio, &in, prefix, &rep);
 	if (rc < 0 && in.refused) {

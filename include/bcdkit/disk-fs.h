@@ -204,6 +204,15 @@ BCDKIT_API int disk_fs_import_tree(disk_fs_t *dst, const char *dst_path,
  * Returns: 0 or a negative code. */
 BCDKIT_API int disk_fs_export_tree(disk_fs_t *src, const char *src_path,
 				   const char *host_path);
+/*
+ * Progress of the tree copies above: disk_fs_import_tree() and
+ * disk_fs_export_tree() on fs, and disk_fs_copy_tree() with fs as the
+ * destination, call cb(data, done, total) with the bytes of file data copied
+ * out of the tree's total (summed by a walk of the source before the copy):
+ * once with done 0, as data moves, and once with done == total at the end.
+ * A non-zero return stops the copy (-BK_EINVAL).  cb NULL: none (the default).
+ */
+BCDKIT_API void disk_fs_set_progress(disk_fs_t *fs, disk_progress_cb cb, void *data);
 
 /* ---- formatting -------------------------------------------------------------- */
 

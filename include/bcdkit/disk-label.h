@@ -299,6 +299,7 @@ BCDKIT_API int disk_build_parse_spec(const char *spec, struct disk_build_part *o
 enum disk_build_stage {
 	DISK_BUILD_APPLY_WIM = 1,     /* wimlib writing the files of a WIM image */
 	DISK_BUILD_WRITE,             /* a partition's data written into the image */
+	DISK_BUILD_COPY_FILES,        /* files= copied into a FAT partition */
 };
 
 /* Progress of one stage of one partition (its number in the new table):

@@ -711,10 +711,26 @@ enum {
 	/* "Windows Registry Editor Version 5.00": UTF-16LE with a BOM, CRLF,
 	 * laid out exactly as Windows regedit writes it. */
 	HIVE_REG5 = 0,
-	/* "REGEDIT4": UTF-8 (the Linux "ANSI"), CRLF; hex(2)/hex(7) data is
-	 * converted to UTF-8 bytes as Windows converts it to ANSI. */
+	/* "REGEDIT4": CRLF, text in an ANSI code page as Windows writes it
+	 * (Windows-1252 unless hive_set_reg_codepage() says otherwise);
+	 * hex(2)/hex(7) data is converted to it as Windows converts it to
+	 * ANSI. */
 	HIVE_REG4 = 1,
 };
+
+/*
+ * The code page of REGEDIT4 text, for hive_export_reg(..., HIVE_REG4, ...)
+ * and for hive_import_reg*() of a file whose header is "REGEDIT4": any name
+ * iconv knows ("CP1251", "CP932", "ISO-8859-2", ...) or "UTF-8" (no iconv;
+ * on import a byte that is not UTF-8 is then read as Latin-1).  NULL or ""
+ * restores the default, "CP1252" (Windows-1252).  Regedit 5 files are not
+ * affected.  On export, a character the code page does not have is an error
+ * naming its key and value (not a '?' as regedit writes); on import, a byte
+ * that is no character of the code page is -BK_ESYNTAX with its line.
+ * Returns: 0, or -BK_EINVAL (iconv cannot convert between the name and
+ * UTF-8/UTF-16, detail in hive_last_error(); the setting is unchanged).
+ */
+BCDKIT_API int hive_set_reg_codepage(hive_t *h, const char *codepage);
 
 /*
  * The prefix hive_export_reg() puts before every key path when given NULL:
@@ -770,8 +786,9 @@ struct hive_import_report {
 
 /*
  * Merge a .reg file held in memory into the hive: regedit 5.00 (UTF-16LE
- * with BOM, or UTF-8), REGEDIT4 (UTF-8; bytes that are not UTF-8 are read as
- * Latin-1) and hivexregedit output.  Accepts [key], [-key], "name"=...,
+ * with BOM, or UTF-8), REGEDIT4 (in the code page of
+ * hive_set_reg_codepage(), Windows-1252 by default; after a UTF-8 BOM, as
+ * UTF-8) and hivexregedit output.  Accepts [key], [-key], "name"=...,
  * @=..., "name"=-, "text", dword:, hex:, hex(N):, str(N):"text", "\"
  * continuation lines, ";" comments and "{U+hhhh}" escapes in names.
  *

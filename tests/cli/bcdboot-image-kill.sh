@@ -11,6 +11,7 @@
 need strace
 need ntfsfix
 need mkntfs
+need_ntfs
 # strace runs the tool here; LeakSanitizer cannot run under ptrace.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS
 L="$top_builddir/.libs"

@@ -13,6 +13,7 @@
 #   beside it.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
 . "$top_srcdir/tests/cli/concurrency-lib.sh"
+need_ntfs
 BV="$top_builddir/bcdverify"
 
 mk_windows "$TMP/tree/Windows"

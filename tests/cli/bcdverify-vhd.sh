@@ -12,6 +12,7 @@
 # place, the file missing or no VHD at all.
 . "$top_srcdir/tests/cli/bcdboot-lib.sh"
 need mkfs.fat
+need_ntfs
 BV="$top_builddir/bcdverify"
 
 mk_windows_loaders "$TMP/tree/Windows"

@@ -70,7 +70,8 @@ has "vhdtool build x --" --size --mbr --gpt --part --progress --quiet --force
 has "vhdtool partition x --" --json --add --set-active --disk-guid
 hasnt "vhdtool partition x --" --progress --block-size
 has "hivetool ls H --" --json --no-logs --salvage --wait
-has "hivetool export H --" --format --prefix --force
+has "hivetool export H --" --format --prefix --codepage --force
+has "hivetool import H f --" --prefix --codepage --create --backup
 want "hivetool export H --format " "reg reg4 xml"
 want "vhdtool create x.vhd --type " "dynamic fixed"
 want "hivetool set H K N T --commit " "auto logged rewrite"

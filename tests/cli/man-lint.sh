@@ -43,6 +43,16 @@ for page in "$top_srcdir"/doc/*.[1-8]; do
 		"REPORTING BUGS" COPYRIGHT; do
 		grep -q "^\.SH \"*$sec\"*\$" "$page" || fail "$name: no $sec section"
 	done
+	# Where to report bugs: the same place on every page, in README.md and
+	# in configure's bug-report argument.
+	sed -n '/^\.SH REPORTING BUGS/,/^\.SH/p' "$page" | tr '\n' ' ' |
+		grep -q "Report bugs to the bcdkit project's issue tracker" ||
+		fail "$name: REPORTING BUGS does not name the project's issue tracker"
 	echo "ok: $name"
 done
+sed -n '/^## Reporting bugs$/,/^## /p' "$top_srcdir/README.md" | tr '\n' ' ' |
+	grep -q "Report bugs to the bcdkit project's issue tracker" ||
+	fail "README.md: no Reporting bugs section naming the project's issue tracker"
+grep -q '^#define PACKAGE_BUGREPORT "the bcdkit issue tracker; see README.md, Reporting bugs"$' \
+	"$top_builddir/config.h" || fail "configure's bug-report argument does not point to README.md"
 [ "$n" -ge 3 ] || fail "only $n man pages found"

@@ -137,7 +137,11 @@ one() {
 }
 
 one esp.img raw --gpt esp:64M "FAT32 in raw"
-one ntfs.img raw --mbr ntfs:64M:active "NTFS in raw"
+if grep -q '^#define HAVE_NTFS3G 1' "$top_builddir/config.h"; then
+	one ntfs.img raw --mbr ntfs:64M:active "NTFS in raw"
+else
+	echo "SKIP (NTFS in raw): built without NTFS support"
+fi
 one esp.vhdx vhdx --gpt esp:64M "FAT32 in VHDX"
 rm -f "$TMP/ntfs.img" "$TMP/esp.vhdx"
 

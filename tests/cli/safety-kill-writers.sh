@@ -82,7 +82,7 @@ conv_check() {
 kill_every "vhdtool convert" conv_setup conv_check "$VT" convert "$TMP/src.img" "$K/o.vhdx" --force
 
 # ---- vhdtool build --force: a VHD with an NTFS volume --------------------------------
-if command -v mkntfs >/dev/null 2>&1; then
+if command -v mkntfs >/dev/null 2>&1 && grep -q '^#define HAVE_NTFS3G 1' "$top_builddir/config.h"; then
 	"$VHDTOOL" create "$TMP/old-b.vhd" --size 1M >/dev/null
 	build_setup() { fresh; cp "$TMP/old-b.vhd" "$K/b.vhd"; }
 	build_check() {
@@ -100,7 +100,7 @@ if command -v mkntfs >/dev/null 2>&1; then
 		"$VT" build "$K/b.vhd" --size 16M --mbr --part ntfs:rest --force
 	FOLLOW=-f
 else
-	echo "SKIP (build): mkntfs not installed"
+	echo "SKIP (build): mkntfs not installed, or built without NTFS support"
 fi
 
 # ---- hivetool recover in place ----------------------------------------------------------

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Progress of vhdtool convert and build: a bar on standard error when it is
+# Progress of vhdtool convert, build and cp: a bar on standard error when it is
 # a terminal (run under script(1), which gives the command a pseudo-
 # terminal), none with -q, none when standard error is a file, and one with
 # -p even then.  A WIM applied by build reports through wimlib's progress
-# callback ("applying WIM"), the write pass after it ("writing").
+# callback ("applying WIM"), the write pass after it ("writing"); files=
+# copied into a FAT partition ("copying files").
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/lib-vhdtool.sh"
 PATH="$PATH:/usr/sbin:/sbin"
@@ -45,9 +46,49 @@ echo "ok: -q keeps errors"
 grep -q '\] 100%' "$TMP/err" || fail "-p drew no bar: $(cat -A "$TMP/err")"
 echo "ok: no bar into a file, a bar with -p"
 
-# -p and -q are for convert and build only.
+# -p and -q are for convert, build and cp only.
 expect_exit 2 "$VHDTOOL" info -p "$TMP/a.vhdx"
 expect_exit 2 "$VHDTOOL" partition "$TMP/a.vhdx" --quiet
+
+# cp: a bar for a large copy on a terminal, in all three directions; none
+# for a small one unless -p; none with -q.
+head -c 20971520 /dev/urandom >"$TMP/big.bin"
+head -c 100000 /dev/urandom >"$TMP/small.bin"
+"$VHDTOOL" build "$TMP/fat.img" --size 160M --mbr --part fat32:rest 2>"$TMP/err" ||
+	fail "build fat32: $(cat "$TMP/err")"
+on_tty "$TMP/tty" "$VHDTOOL" cp "$TMP/big.bin" "$TMP/fat.img:1:/big.bin"
+grep -q '\] 100%' "$TMP/tty" || fail "cp into an image: no bar: $(cat -A "$TMP/tty")"
+steps=$(tr '\r' '\n' <"$TMP/tty" | grep -c '^\[[#.]*\] *[0-9]*%')
+[ "$steps" -ge 3 ] || fail "cp: the bar was drawn $steps times, expected it to move"
+"$VHDTOOL" cat "$TMP/fat.img:1:/big.bin" | cmp - "$TMP/big.bin" || fail "cp: the copy differs"
+on_tty "$TMP/tty" "$VHDTOOL" cp "$TMP/fat.img:1:/big.bin" "$TMP/out.bin"
+grep -q '\] 100%' "$TMP/tty" || fail "cp out of an image: no bar: $(cat -A "$TMP/tty")"
+cmp "$TMP/out.bin" "$TMP/big.bin" || fail "cp out: the copy differs"
+on_tty "$TMP/tty" "$VHDTOOL" cp "$TMP/fat.img:1:/big.bin" "$TMP/fat.img:1:/big2.bin"
+grep -q '\] 100%' "$TMP/tty" || fail "cp inside an image: no bar: $(cat -A "$TMP/tty")"
+on_tty "$TMP/tty" "$VHDTOOL" cp -q "$TMP/big.bin" "$TMP/fat.img:1:/big3.bin"
+[ ! -s "$TMP/tty" ] || fail "cp -q printed: $(cat -A "$TMP/tty")"
+on_tty "$TMP/tty" "$VHDTOOL" cp "$TMP/small.bin" "$TMP/fat.img:1:/small.bin"
+[ ! -s "$TMP/tty" ] || fail "a bar for a small copy: $(cat -A "$TMP/tty")"
+"$VHDTOOL" cp "$TMP/big.bin" "$TMP/fat.img:1:/big4.bin" 2>"$TMP/err"
+[ ! -s "$TMP/err" ] || fail "cp: a bar without a terminal: $(cat -A "$TMP/err")"
+"$VHDTOOL" cp -p "$TMP/small.bin" "$TMP/fat.img:1:/small2.bin" 2>"$TMP/err"
+grep -q '\] 100%' "$TMP/err" || fail "cp -p drew no bar: $(cat -A "$TMP/err")"
+expect_exit 2 "$VHDTOOL" mkdir --progress "$TMP/fat.img:1:/d"
+echo "ok: cp draws a bar for a large copy, -p for any, none with -q"
+
+# build files=: the copy into the FAT partition has its own bar.
+mkdir -p "$TMP/files/sub"
+cp "$TMP/big.bin" "$TMP/files/sub/big.bin"
+cp "$TMP/small.bin" "$TMP/files/small.bin"
+on_tty "$TMP/tty" "$VHDTOOL" build "$TMP/f.vhdx" --size 64M --mbr --part fat32:rest:files="$TMP/files"
+tr '\r' '\n' <"$TMP/tty" >"$TMP/lines"
+grep -q '^partition 1: copying files *\[#*\] 100%' "$TMP/lines" ||
+	fail "no files= bar: $(cat -A "$TMP/tty")"
+"$VHDTOOL" cat "$TMP/f.vhdx:1:/sub/big.bin" | cmp - "$TMP/big.bin" || fail "files=: the copy differs"
+on_tty "$TMP/tty" "$VHDTOOL" build "$TMP/g.vhdx" --size 64M --mbr -q --part fat32:rest:files="$TMP/files"
+[ ! -s "$TMP/tty" ] || fail "build -q printed: $(cat -A "$TMP/tty")"
+echo "ok: build files= draws its bar, nothing with -q"
 
 # build: a WIM apply, then the write pass, each with its bar.
 for t in mkntfs wimlib-imagex; do

@@ -507,8 +507,6 @@ static int
 without_features(void)
 {
 	struct disk_create_opts co = { .format = DISK_FORMAT_RAW, .size = 2 * MiB };
-	struct disk_build_part bp;
-	struct disk_build_opts bo = { .size = 64 * MiB, .label = DISK_LABEL_MBR };
 	uint8_t s[512] = { 0xEB, 0x52, 0x90, 'N', 'T', 'F', 'S', ' ', ' ', ' ', ' ' };
 	char path[600], err[600];
 	disk_fs_t *fs = NULL;
@@ -531,6 +529,8 @@ without_features(void)
 	disk_fs_close(fs);
 	disk_close(d);
 #ifndef HAVE_WIMLIB
+	struct disk_build_part bp;
+	struct disk_build_opts bo = { .size = 64 * MiB, .label = DISK_LABEL_MBR };
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/none.wim", dir);

@@ -244,6 +244,14 @@ START_TEST(test_unicode_and_reg4)
 		ck_assert_ptr_nonnull(memmem(s.p, s.len, key, sizeof(key)));
 	}
 	s.len = 0;
+	/* In the default code page (Windows-1252) there is no emoji: an error
+	 * naming the key; in UTF-8, the pair as one character. */
+	ck_assert_int_eq(hive_export_reg(h, 0, HIVE_REG4, "R", sink_write, &s), -BK_EINVAL);
+	ck_assert_msg(strstr(hive_last_error(h), "key \"\\p") &&
+		      strstr(hive_last_error(h), "U+1F600 has no character in code page CP1252"),
+		      "%s", hive_last_error(h));
+	bk_assert_ok(h, hive_set_reg_codepage(h, "UTF-8"));
+	s.len = 0;
 	bk_assert_ok(h, hive_export_reg(h, 0, HIVE_REG4, "R", sink_write, &s));
 	ck_assert_str_eq((char *)s.p, "REGEDIT4\r\n\r\n[R]\r\n\r\n[R\\p\xF0\x9F\x98\x80]\r\n"
 			 "\"l{U+D800}\"=dword:00000000\r\n\"e\"=hex(2):25,78,25,00\r\n"

@@ -601,12 +601,15 @@ START_TEST(test_roundtrip_surrogates)
 	bk_assert_ok(h, hive_value_set_utf16(h, a, v1, 2, HIVE_REG_BINARY, "z", 1, NULL));
 	bk_assert_ok(h, hive_value_set_utf16(h, b, v2, 4, 0x1234, "", 0, NULL));
 	ck_assert_int_eq(reader_tuples(h, &ta), 0);
+	/* REGEDIT4 in UTF-8: every name fits (Windows-1252 has no surrogates). */
+	bk_assert_ok(h, hive_set_reg_codepage(h, "UTF-8"));
 	for (fmt = HIVE_REG5; fmt <= HIVE_REG4; fmt++) {
 		char name[16];
 		s.len = 0;
 		bk_assert_ok(h, hive_export_reg(h, 0, fmt, "HKCU", sink_write, &s));
 		snprintf(name, sizeof(name), "s%d.hiv", fmt);
 		n = new_hive(name);
+		bk_assert_ok(n, hive_set_reg_codepage(n, "utf8"));
 		ck_assert_msg(hive_import_reg(n, s.p, s.len, NULL, NULL) == 0, "%s", hive_last_error(n));
 		ck_assert_int_eq(reader_tuples(n, &tb), 0);
 		tuples_assert_equal(&ta, &tb, name, "the imported copy");
@@ -615,6 +618,84 @@ START_TEST(test_roundtrip_surrogates)
 	}
 	tuples_free(&ta);
 	free(s.p);
+	hive_close(h);
+}
+END_TEST
+
+/* ---- REGEDIT4 code pages ------------------------------------------------ */
+
+/* Hands the text out one byte at a time: a CP932 character is split
+ * across two reads, a converter state across many. */
+struct drip {
+	const char *p;
+	size_t len, pos;
+};
+
+static int
+drip_read(void *data, void *buf, size_t len, size_t *got)
+{
+	struct drip *d = data;
+
+	*got = d->pos < d->len && len ? 1 : 0;
+	if (*got)
+		((char *)buf)[0] = d->p[d->pos++];
+	return 0;
+}
+
+/* The value's data decoded to UTF-8 equals want. */
+static void
+assert_string(hive_t *h, const char *key, const char *name, const char *want)
+{
+	hive_key_t k;
+	hive_value_t v;
+	uint8_t *d;
+	size_t n;
+	char *got;
+
+	ck_assert_msg(hive_key_find(h, key, &k) == 0, "%s: %s", key, hive_last_error(h));
+	ck_assert_msg(hive_value_find(h, k, name, &v) == 0, "%s: %s", name, hive_last_error(h));
+	bk_assert_ok(h, hive_value_data(h, v, &d, &n));
+	bk_assert_ok_plain(hive_decode_string(d, n, &got));
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(d);
+}
+
+START_TEST(test_codepage)
+{
+	static const char cp1252[] = "REGEDIT4\r\n[HKLM\\S\\Caf\xe9]\r\n\"pr\xe9\"=\"\x80 5\"\r\n"
+				     "\"x\"=hex(2):e9,80,00\r\n";
+	static const char cp932[] = "REGEDIT4\r\n[HKLM\\S\\\x93\xfa\x96\x7b]\r\n"
+				    "\"\x96\xbc\"=\"\x83\x65\x83\x58\x83\x67\"\r\n";
+	static const char bad[] = "REGEDIT4\r\n[HKLM\\S\\K]\r\n\r\n\"a\"=\"\x81\"\r\n";
+	static const char bom[] = "\xef\xbb\xbfREGEDIT4\r\n[HKLM\\S\\K]\r\n\"u\"=\"\xc3\xa9\"\r\n";
+	struct hive_import_report rep;
+	struct drip d = { cp932, sizeof(cp932) - 1, 0 };
+	hive_t *h = new_hive("cp.hiv");
+
+	/* The default is Windows-1252, for names, strings and hex(2) data. */
+	ck_assert_msg(hive_import_reg(h, cp1252, sizeof(cp1252) - 1, NULL, NULL) == 0, "%s",
+		      hive_last_error(h));
+	assert_string(h, "Caf\xc3\xa9", "pr\xc3\xa9", "\xe2\x82\xac 5");
+	assert_string(h, "Caf\xc3\xa9", "x", "\xc3\xa9\xe2\x82\xac");
+	/* A name iconv does not know changes nothing. */
+	ck_assert_int_eq(hive_set_reg_codepage(h, "NO-SUCH-CODEPAGE"), -BK_EINVAL);
+	ck_assert_ptr_nonnull(strstr(hive_last_error(h), "NO-SUCH-CODEPAGE"));
+	/* CP932 read one byte at a time: double-byte characters split. */
+	bk_assert_ok(h, hive_set_reg_codepage(h, "CP932"));
+	ck_assert_msg(hive_import_reg_stream(h, drip_read, &d, NULL, NULL) == 0, "%s",
+		      hive_last_error(h));
+	assert_string(h, "\xe6\x97\xa5\xe6\x9c\xac", "\xe5\x90\x8d",
+		      "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88");
+	/* 0x81 is no character of Windows-1252: the line is named. */
+	bk_assert_ok(h, hive_set_reg_codepage(h, NULL));
+	ck_assert_int_eq(hive_import_reg(h, bad, sizeof(bad) - 1, NULL, &rep), -BK_ESYNTAX);
+	ck_assert_uint_eq(rep.error_line, 4);
+	ck_assert_str_eq(hive_last_error(h), "line 4: byte 0x81 is not a character of code page "
+			 "CP1252");
+	/* After a UTF-8 BOM the file is UTF-8 whatever the code page. */
+	bk_assert_ok(h, hive_import_reg(h, bom, sizeof(bom) - 1, NULL, NULL));
+	assert_string(h, "K", "u", "\xc3\xa9");
 	hive_close(h);
 }
 END_TEST

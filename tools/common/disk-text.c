@@ -265,6 +265,14 @@ dt_progress(void *data, uint64_t done, uint64_t total)
 	return 0;
 }
 
+int
+dt_copy_progress(void *data, uint64_t done, uint64_t total)
+{
+	const struct dt_bar *b = data;
+
+	return b->forced || total >= DT_COPY_BAR_MIN ? dt_progress(data, done, total) : 0;
+}
+
 /* One bar per stage of each partition, labelled. */
 int
 dt_build_progress(void *data, enum disk_build_stage stage, unsigned partition,
@@ -277,8 +285,9 @@ dt_build_progress(void *data, enum disk_build_stage stage, unsigned partition,
 		b->stage = (int)stage;
 		b->partition = partition;
 		b->last = -1;
-		snprintf(b->label, sizeof(b->label), "partition %u: %-12s ", partition,
-			 stage == DISK_BUILD_APPLY_WIM ? "applying WIM" : "writing");
+		snprintf(b->label, sizeof(b->label), "partition %u: %-13s ", partition,
+			 stage == DISK_BUILD_APPLY_WIM ? "applying WIM" :
+			 stage == DISK_BUILD_COPY_FILES ? "copying files" : "writing");
 	}
 	return dt_progress(data, done, total);
 }

@@ -8,6 +8,7 @@
 #ifndef DISK_TEXT_H
 #define DISK_TEXT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bcdkit/disk.h"
@@ -33,6 +34,7 @@ void dt_print_entry(const struct disk_file_info *fi);
  * struct dt_bar with last set to -1 before the first call. */
 struct dt_bar {
 	int last;               /* last width drawn, -1 before the first */
+	bool forced;            /* -p: dt_copy_progress() draws even a small copy */
 	char label[48];         /* what the bar is about ("" none) */
 	int stage;              /* disk_build(): the stage and partition drawn */
 	unsigned partition;
@@ -40,6 +42,11 @@ struct dt_bar {
 int dt_progress(void *data, uint64_t done, uint64_t total);
 int dt_build_progress(void *data, enum disk_build_stage stage, unsigned partition,
 		      uint64_t done, uint64_t total);
+/* vhdtool cp: dt_progress() for a tree copy of at least DT_COPY_BAR_MIN
+ * bytes, or of any size when forced (a small copy ends before a bar could
+ * be read, and a bar per small file would bury the terminal). */
+#define DT_COPY_BAR_MIN (16u << 20)
+int dt_copy_progress(void *data, uint64_t done, uint64_t total);
 /* Ends a bar left unfinished (an error stopped the work) with a newline, so
  * the error message starts on a line of its own. */
 void dt_bar_end(struct dt_bar *b);

@@ -13,11 +13,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "disk-text.h"
 #include "fs-cmds.h"
@@ -28,7 +30,9 @@
 
 /* ---- options -------------------------------------------------------------------- */
 
-enum { FO_RECURSIVE = 1, FO_PARENTS = 2 };
+/* cp's -p is --progress; mkdir's -p is --parents. */
+enum { FO_RECURSIVE = 1, FO_PARENTS = 2, FO_PROGRESS = 4, FO_QUIET = 8 };
+enum { LO_PROGRESS = CHAR_MAX + 1 };
 
 /* Parse the options a command allows (bits of FO_*); returns optind. */
 static int
@@ -37,6 +41,8 @@ fc_opts(int argc, char **argv, unsigned allowed, unsigned *got, fc_usage_fn usag
 	static const struct option lo[] = {
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "parents", no_argument, NULL, 'p' },
+		{ "progress", no_argument, NULL, LO_PROGRESS },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -45,7 +51,7 @@ fc_opts(int argc, char **argv, unsigned allowed, unsigned *got, fc_usage_fn usag
 	*got = 0;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "rRph", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "rRpqh", lo, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			exit(EXIT_OK);
@@ -54,6 +60,12 @@ fc_opts(int argc, char **argv, unsigned allowed, unsigned *got, fc_usage_fn usag
 			*got |= FO_RECURSIVE;
 		else if (c == 'p' && (allowed & FO_PARENTS))
 			*got |= FO_PARENTS;
+		else if ((c == 'p' || c == LO_PROGRESS) && (allowed & FO_PROGRESS))
+			*got = (*got | FO_PROGRESS) & ~(unsigned)FO_QUIET;
+		else if (c == 'q' && (allowed & FO_QUIET))
+			*got = (*got | FO_QUIET) & ~(unsigned)FO_PROGRESS;
+		else if (c == LO_PROGRESS)
+			tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
 		else if (c == '?' && !optopt)
 			tool_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
 		else
@@ -79,6 +91,7 @@ struct vols {
 	struct vol v[MAX_VOLS];
 	size_t n;
 	bool unreadable;        /* an image could not be opened at all */
+	bool quiet;             /* -q: no notes from the images either */
 };
 
 /* The partition number ip->part (0: the default) stands for on d, found
@@ -144,6 +157,8 @@ vols_get(struct vols *vs, const struct image_path *ip, bool write)
 		return NULL;
 	} else {
 		v->owns_d = true;
+		if (vs->quiet)
+			disk_set_msg_cb(v->d, NULL, NULL);
 	}
 	disk_fs_get_info(v->fs, &fi);
 	v->part = fi.partition;
@@ -275,17 +290,28 @@ join(const char *dst, bool in_image, const char *name)
 
 /* ---- cp ------------------------------------------------------------------------------- */
 
+/*
+ * The bar of a copy goes on the volume that counts it (the target, or the
+ * source of an export): on a terminal unless -q, for copies of 16 MiB and
+ * more; with -p wherever standard error goes, whatever the size.
+ */
 static int
-copy_one(struct place *src, struct place *dst, const char *target)
+copy_one(struct place *src, struct place *dst, const char *target, unsigned flags)
 {
+	struct dt_bar bar = { .last = -1, .forced = (flags & FO_PROGRESS) != 0 };
+	disk_fs_t *counter = src->in_image && !dst->in_image ? src->fs : dst->fs;
 	int rc;
 
+	if ((flags & FO_PROGRESS) || (!(flags & FO_QUIET) && isatty(STDERR_FILENO)))
+		disk_fs_set_progress(counter, dt_copy_progress, &bar);
 	if (src->in_image && dst->in_image)
 		rc = disk_fs_copy_tree(src->fs, src->path, dst->fs, target);
 	else if (src->in_image)
 		rc = disk_fs_export_tree(src->fs, src->path, target);
 	else
 		rc = disk_fs_import_tree(dst->fs, target, src->path);
+	disk_fs_set_progress(counter, NULL, NULL);
+	dt_bar_end(&bar);
 	if (rc < 0)
 		tool_err("%s", disk_fs_last_error(src->in_image && !dst->in_image ? src->fs : dst->fs));
 	return rc < 0 ? -1 : 0;
@@ -340,7 +366,7 @@ cp_one(struct vols *vs, const char *arg, struct place *dst, bool dst_dir, unsign
 	else if (ex && !t_dir && src_dir)
 		tool_err("%s: cannot overwrite a file with a folder", shown ? shown : target);
 	else
-		rc = copy_one(&src, dst, target);
+		rc = copy_one(&src, dst, target, flags);
 out:
 	free(shown);
 	free(target);
@@ -355,10 +381,12 @@ fc_cp(int argc, char **argv, fc_usage_fn usage)
 	struct place dst;
 	unsigned flags;
 	bool dst_dir = false;
-	int i = fc_opts(argc, argv, FO_RECURSIVE, &flags, usage), k, ex, rc = EXIT_OK;
+	int i = fc_opts(argc, argv, FO_RECURSIVE | FO_PROGRESS | FO_QUIET, &flags, usage), k, ex,
+	    rc = EXIT_OK;
 
 	if (argc - i < 2)
 		tool_usage_error("cp: give a source and a target");
+	vs.quiet = (flags & FO_QUIET) != 0;
 	if (place_parse(&dst, argv[argc - 1]) < 0)
 		return EXIT_USAGE;
 	if (dst.in_image && !(dst.fs = vols_get(&vs, &dst.ip, true))) {

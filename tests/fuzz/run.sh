@@ -5,7 +5,9 @@
 # Crashes go to DIR/artifacts/TARGET/, the log of each run to DIR/logs/.
 # Prints one line per target (executions, coverage, result); exits 1 if any
 # target found something.  Usage: run.sh DIR NAME:SOURCE[:CFLAGS]...
-# FUZZ_NICE=1 runs them under nice -n 19.
+# FUZZ_NICE=1 runs them under nice -n 19; FUZZ_TIMEOUT (seconds, default 30)
+# is the time one input may take: long runs at nice 19 on a busy machine need
+# more, or a starved process is reported as a timeout.
 set -eu
 DIR=$1
 shift
@@ -35,7 +37,7 @@ run_one() {
 	mkdir -p "$DIR/work/$name" "$DIR/artifacts/$name" "$DIR/seeds/$name"
 	set +e
 	${FUZZ_NICE:+nice -n 19} "$bin" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$name")" \
-		-timeout=30 -rss_limit_mb=3072 -print_final_stats=1 \
+		-timeout="${FUZZ_TIMEOUT:-30}" -rss_limit_mb=3072 -print_final_stats=1 \
 		-artifact_prefix="$DIR/artifacts/$name/" \
 		"$DIR/work/$name" "$DIR/seeds/$name" >"$DIR/logs/$name.log" 2>&1
 	rc=$?

@@ -14,7 +14,9 @@ trap 'rm -rf "$tmp"' EXIT
 # The files to look at: git's list in a checkout; in an unpacked tarball
 # every file but build output (a build directory inside the tree, objects,
 # logs) and what autotools generate or copy in (libtool's own text).
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+# (A tarball unpacked inside some other checkout, as "make distcheck" does in
+# ours, is no checkout of its own: git would list none of its files.)
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
 	git ls-files >"$tmp/all"
 else
 	find . \( -name '.?*' -o -name _build -o -name build-aux -o -name autom4te.cache \

@@ -572,7 +572,11 @@ main(int argc, char **argv)
 	r.dry_run = o.dry_run;
 	for (i = 0; i < o.ndisks; i++) {
 		disks[w.ndisks].name = o.disks[i];
-		if (disk_open(&disks[w.ndisks].disk, o.disks[i], 0, err, sizeof(err)) < 0) {
+		/* --fix may write a store inside this image: lock it exclusively
+		 * from the first read, as a later upgrade from the shared lock is
+		 * refused once another writer has changed the image meanwhile. */
+		if (disk_open(&disks[w.ndisks].disk, o.disks[i],
+			      o.fix && !o.dry_run ? DISK_OPEN_LOCK : 0, err, sizeof(err)) < 0) {
 			tool_err("%s", err);
 			oper = true;
 			continue;

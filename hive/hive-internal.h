@@ -294,6 +294,9 @@ int hv_log_old_replay(struct bk_errbuf *eb, const struct hive_log_primary *pri,
 			struct hive_recover_report *rep);
 /* Base name of a path, for notes. */
 const char *hv_log_basename(const char *path);
+/* A recovered image opens (without logs) as a clean hive: 0, or -BK_ECORRUPT /
+ * -BK_ENOMEM with the detail in eb naming name (recover.c). */
+int hv_verify_recovered(struct bk_errbuf *eb, const char *name, const uint8_t *img, size_t len);
 /* Find and read the logs beside hive_path (at most HIVE_LOG_MAX_FILES):
  * src[i] holds the bytes of (*paths)[i]; free both with hv_log_free(). */
 int hv_log_load(struct bk_errbuf *eb, const char *hive_path, char ***paths,

@@ -160,32 +160,6 @@ hive_open_image(hive_t *h, const void *buf, size_t len, const char *name,
 	return rc;
 }
 
-/* The recovered image must open as a clean hive before anyone writes it. */
-static int
-verify_recovered(struct bk_errbuf *eb, const char *name, const uint8_t *img, size_t len)
-{
-	hive_t *h = hive_new();
-	unsigned st;
-	int rc;
-
-	if (!h)
-		return bk_error_at(eb, name, BK_ENOMEM, "out of memory");
-	rc = hive_open_buffer(h, img, len, name, HIVE_OPEN_NO_LOGS);
-	if (rc < 0) {
-		rc = rc == -BK_ENOMEM
-			? bk_error_at(eb, name, BK_ENOMEM, "out of memory")
-			: bk_error_at(eb, name, BK_ECORRUPT, "the recovered hive is not valid: %s",
-				      hive_last_error(h));
-		hive_close(h);
-		return rc;
-	}
-	st = hive_state(h);
-	hive_close(h);
-	if (st & (HIVE_STATE_DIRTY_SEQ | HIVE_STATE_BAD_CHECKSUM | HIVE_STATE_TRUNCATED))
-		return bk_error_at(eb, name, BK_ECORRUPT, "the recovered hive is still dirty");
-	return 0;
-}
-
 int
 hive_recover_buffer(hive_t *h, const void *buf, size_t len, const char *name,
 		    const struct hive_log_image *logs, size_t nlogs, uint8_t **out,
@@ -204,7 +178,7 @@ hive_recover_buffer(hive_t *h, const void *buf, size_t len, const char *name,
 	if (!hv_image_dirty(buf, len))
 		return 0;
 	rc = replay(name, buf, len, logs, nlogs, out, out_len, rep, &eb);
-	if (rc == 0 && (rc = verify_recovered(&eb, name, *out, *out_len)) < 0) {
+	if (rc == 0 && (rc = hv_verify_recovered(&eb, name, *out, *out_len)) < 0) {
 		bk_free(*out);
 		*out = NULL;
 		*out_len = 0;

@@ -18,9 +18,10 @@
 #include "bk-atomic.h"
 #include "hive-internal.h"
 
-/* The recovered image must open as a clean hive before anything is written. */
-static int
-verify_image(struct bk_errbuf *eb, const char *path, const uint8_t *img, size_t len)
+/* The recovered image must open as a clean hive before anything is written
+ * (hive_recover*() here and hive_recover_buffer() in image.c). */
+int
+hv_verify_recovered(struct bk_errbuf *eb, const char *path, const uint8_t *img, size_t len)
 {
 	hive_t *h = hive_new();
 	unsigned st;
@@ -64,7 +65,7 @@ recover_load(struct bk_errbuf *eb, const char *path, char ***paths,
 	if (rc == 0)
 		rc = hv_log_replay_mem(eb, path, img, len, src, *n, rep);
 	if (rc == 0)
-		rc = verify_image(eb, path, *img, *len);
+		rc = hv_verify_recovered(eb, path, *img, *len);
 	return rc;
 }
 
